@@ -1,0 +1,71 @@
+package features
+
+// Values of the enumerated public properties. Stores, importers, the demo
+// generator and the statistics all use these words, never free text.
+
+// Case origins, as the daily bulletin counts them.
+const (
+	OriginCommunity        = "community"
+	OriginReturningCitizen = "returning_citizen"
+	OriginForeignExpert    = "foreign_expert"
+	OriginIllegalEntry     = "illegal_entry"
+)
+
+// Where a case was detected.
+const (
+	DetectedQuarantineArea     = "quarantine_area"
+	DetectedHealthFacility     = "health_facility"
+	DetectedCommunityScreening = "community_screening"
+)
+
+// Case statuses.
+const (
+	StatusUnderTreatment = "under_treatment"
+	StatusRecovered      = "recovered"
+	StatusDied           = "died"
+)
+
+// Bulletin sessions of a day.
+const (
+	SessionMorning   = "morning"
+	SessionAfternoon = "afternoon"
+	SessionEvening   = "evening"
+)
+
+// Contact tiers.
+const (
+	TierF1 = "F1"
+	TierF2 = "F2"
+)
+
+// Quarantine zone statuses. Draft zones are never public.
+const (
+	ZoneDraft     = "draft"
+	ZonePublished = "published"
+	ZoneLifted    = "lifted"
+)
+
+// Lockdown and zone levels.
+const (
+	LevelHamlet           = "hamlet"
+	LevelNeighbourhood    = "neighbourhood"
+	LevelResidentialGroup = "residential_group"
+)
+
+// Medical facility kinds.
+const (
+	FacilityHospital      = "hospital"
+	FacilityFieldHospital = "field_hospital"
+	FacilityHealthStation = "health_station"
+	FacilityTestingSite   = "testing_site"
+)
+
+// Vocabulary lists the allowed values of each enumerated property, by
+// property name. Importers validate against it.
+var Vocabulary = map[string][]string{
+	"origin":         {OriginCommunity, OriginReturningCitizen, OriginForeignExpert, OriginIllegalEntry},
+	"detected_in":    {DetectedQuarantineArea, DetectedHealthFacility, DetectedCommunityScreening},
+	"status":         {StatusUnderTreatment, StatusRecovered, StatusDied},
+	"report_session": {SessionMorning, SessionAfternoon, SessionEvening},
+	"tier":           {TierF1, TierF2},
+}

@@ -102,7 +102,7 @@ func collections() []Collection {
 			ID: "emergency_stations", Title: "Emergency stations", TitleVI: "Trạm cấp cứu",
 			Description: "Mobile emergency and first-aid stations.",
 			Group:       GroupSituation, Geometry: "Point", Priority: 1, MinZoom: 8,
-			Properties:  props(placeProps),
+			Properties: props(placeProps),
 		},
 		{
 			ID: "quarantine_zones", Title: "Isolation zones", TitleVI: "Vùng cách ly",

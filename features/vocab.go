@@ -60,12 +60,16 @@ const (
 	FacilityTestingSite   = "testing_site"
 )
 
-// Vocabulary lists the allowed values of each enumerated property, by
-// property name. Importers validate against it.
+// Vocabulary lists the allowed values of each enumerated property, keyed by
+// "collection.property". Importers validate against it.
 var Vocabulary = map[string][]string{
-	"origin":         {OriginCommunity, OriginReturningCitizen, OriginForeignExpert, OriginIllegalEntry},
-	"detected_in":    {DetectedQuarantineArea, DetectedHealthFacility, DetectedCommunityScreening},
-	"status":         {StatusUnderTreatment, StatusRecovered, StatusDied},
-	"report_session": {SessionMorning, SessionAfternoon, SessionEvening},
-	"tier":           {TierF1, TierF2},
+	"cases.origin":            {OriginCommunity, OriginReturningCitizen, OriginForeignExpert, OriginIllegalEntry},
+	"cases.detected_in":       {DetectedQuarantineArea, DetectedHealthFacility, DetectedCommunityScreening},
+	"cases.status":            {StatusUnderTreatment, StatusRecovered, StatusDied},
+	"cases.report_session":    {SessionMorning, SessionAfternoon, SessionEvening},
+	"contacts.tier":           {TierF1, TierF2},
+	"quarantine_zones.status": {ZoneDraft, ZonePublished, ZoneLifted},
+	"quarantine_zones.level":  {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
+	"lockdown_points.level":   {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
+	"medical_facilities.kind": {FacilityHospital, FacilityFieldHospital, FacilityHealthStation, FacilityTestingSite},
 }

@@ -82,8 +82,11 @@ type ItemsQuery struct {
 	Interval *Interval
 	// Filters are equality filters on filterable public properties.
 	Filters map[string]string
-	Limit   int
-	Offset  int
+	// Limit caps the page: 0 returns no features (NumberMatched only), a
+	// negative Limit returns every match. Protocol limits (OGC's 10,000) are
+	// the handlers' business, not the store's.
+	Limit  int
+	Offset int
 }
 
 // Page is one page of an items query.

@@ -1,0 +1,322 @@
+package tiles
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/simplify"
+)
+
+// CountProperty is the only property of an aggregated cell: how many
+// features of a people layer fall in it.
+const CountProperty = "count"
+
+// ErrBadRules is returned by EncodeLayer for rules it cannot draw with.
+var ErrBadRules = errors.New("tiles: bad rendering rules")
+
+// maxLatitude is where Web Mercator stops (EPSG:3857's square world).
+const maxLatitude = 85.05112877980659
+
+// Aggregated reports whether the layer is drawn as counted cells: a people
+// layer (features.Collection.People) at a zoom below
+// Rules.AggregateBelowZoom.
+func (r LayerRequest) Aggregated() bool {
+	return r.Collection.People && int(r.Tile.Z) < r.rules().AggregateBelowZoom
+}
+
+// Margin is how far around the tile, in tile units, a source must select
+// features: Rules.Buffer, plus Rules.CellSize for an aggregated layer, since
+// a point just outside the buffer can still fall in a cell whose centre is
+// inside it. Selecting more is harmless: EncodeLayer drops what it must.
+func (r LayerRequest) Margin() int {
+	rules := r.rules()
+	if r.Aggregated() {
+		return rules.Buffer + rules.CellSize
+	}
+	return rules.Buffer
+}
+
+// Bound is the longitude/latitude box a source must select features from:
+// the tile grown by Margin on every side.
+func (r LayerRequest) Bound() orb.Bound {
+	rules := r.rules()
+	return r.Tile.Bound(float64(r.Margin()) / float64(rules.Extent))
+}
+
+// rules returns the request's rules, or DefaultRules when none are set.
+func (r LayerRequest) rules() Rules {
+	if r.Rules == (Rules{}) {
+		return DefaultRules()
+	}
+	return r.Rules
+}
+
+func checkRules(r Rules) error {
+	if r.Extent <= 0 || r.Buffer < 0 || r.CellSize <= 0 {
+		return fmt.Errorf("%w: extent %d, buffer %d, cell %d", ErrBadRules, r.Extent, r.Buffer, r.CellSize)
+	}
+	return nil
+}
+
+// EncodeLayer draws one MVT layer in process from features already selected
+// by the source (the store's public features: people positions geomasked,
+// no personal fields, no draft zones, filtered by AsOf). It is the reference
+// for the rules every Source follows; the PostGIS store writes the same rules
+// in SQL. A zero req.Rules means DefaultRules. The layer is named after the
+// collection id, version 2, extent Rules.Extent; features carry no MVT id.
+// No feature, or a Limit of 0 or less, gives an empty Layer (nil Data), like
+// ST_AsMVT over no rows.
+//
+// Features (every layer except an aggregated one):
+//
+//  1. Project to tile units: Web Mercator (EPSG:3857, sphere of radius
+//     6378137 m), then tx = (X − xmin) × E / (xmax − xmin) and
+//     ty = (ymax − Y) × E / (ymax − ymin), where E is Rules.Extent and
+//     [xmin, ymin, xmax, ymax] is ST_TileEnvelope(z, x, y).
+//  2. Lines and polygons are simplified with Douglas–Peucker, tolerance one
+//     tile unit: ST_Simplify(ST_Transform(geom, 3857), (xmax − xmin) / E).
+//  3. Snap to integers (round half to even, like rint), clip to the square
+//     [−B, E + B] (B is Rules.Buffer; edges included, so a point on the edge
+//     stays), snap again; drop repeated points, rings of fewer than four
+//     points or of zero area, polygons that lost their exterior ring, lines
+//     of fewer than two points; exterior rings get positive area in tile
+//     coordinates (clockwise on screen), holes negative. This is
+//     ST_AsMVTGeom(simplified, ST_TileEnvelope(z, x, y), E, B, true).
+//  4. Drop features whose geometry came out empty, then keep the first
+//     req.Limit in the order (Rank(id), id), ids compared as bytes
+//     (COLLATE "C").
+//  5. Properties: every public property of the collection present on the
+//     feature, nil values omitted; strings as string values, integers as
+//     int64 (sint) values, float64 as double, bool as bool. Any other
+//     property (a private one) is never written.
+//
+// Aggregated layers (req.Aggregated: people layers below
+// Rules.AggregateBelowZoom):
+//
+//  1. Project each Point as above, without rounding or clipping, to
+//     (tx, ty); C is Rules.CellSize (even, so centres are integers).
+//  2. Its cell centre is (floor(tx / C) × C + C / 2, floor(ty / C) × C + C / 2).
+//     Keep cells whose centre lies in [−B, E + B] on both axes.
+//  3. Each cell becomes one Point at its centre with a single integer
+//     property "count" (CountProperty): the number of features in the cell.
+//  4. Over req.Limit cells, keep the cells with the largest counts, ties
+//     broken by centre y, then centre x, ascending; cells are written in that
+//     order.
+//
+// Geometries other than Point are not counted in an aggregated layer.
+func EncodeLayer(req LayerRequest, feats []features.Feature) (Layer, error) {
+	rules := req.rules()
+	if err := checkRules(rules); err != nil {
+		return Layer{}, err
+	}
+	if req.Limit <= 0 || len(feats) == 0 {
+		return Layer{}, nil
+	}
+	d := drawer{rules: rules, proj: newProjector(req.Tile.X, req.Tile.Y, uint32(req.Tile.Z), rules.Extent)}
+	var (
+		out []*geojson.Feature
+		err error
+	)
+	if req.Aggregated() {
+		out = d.aggregate(feats, req.Limit)
+	} else {
+		out, err = d.features(req.Collection, feats, req.Limit)
+	}
+	if err != nil || len(out) == 0 {
+		return Layer{}, err
+	}
+	layer := &mvt.Layer{Name: req.Collection.ID, Version: 2, Extent: uint32(rules.Extent), Features: out}
+	data, err := mvt.Marshal(mvt.Layers{layer})
+	if err != nil {
+		return Layer{}, fmt.Errorf("tiles: encode layer %s: %w", req.Collection.ID, err)
+	}
+	return Layer{Data: data, Features: len(out)}, nil
+}
+
+// drawer turns public features into tile features under one set of rules.
+type drawer struct {
+	rules Rules
+	proj  projector
+}
+
+// features draws the first limit non-empty features in thinning order.
+func (d drawer) features(col features.Collection, feats []features.Feature, limit int) ([]*geojson.Feature, error) {
+	order := thinningOrder(feats)
+	out := make([]*geojson.Feature, 0, min(limit, len(feats)))
+	for _, i := range order {
+		if len(out) == limit {
+			break
+		}
+		f := feats[i]
+		g, err := d.geometry(f.Geometry)
+		if err != nil {
+			return nil, fmt.Errorf("tiles: %s %q: %w", col.ID, f.ID, err)
+		}
+		if g == nil {
+			continue
+		}
+		props, err := publicProperties(col, f.Properties)
+		if err != nil {
+			return nil, fmt.Errorf("tiles: %s %q: %w", col.ID, f.ID, err)
+		}
+		out = append(out, &geojson.Feature{Type: "Feature", Geometry: g, Properties: props})
+	}
+	return out, nil
+}
+
+// thinningOrder returns the indexes of feats ordered by (Rank(id), id).
+func thinningOrder(feats []features.Feature) []int {
+	type ranked struct {
+		rank uint32
+		i    int
+	}
+	rs := make([]ranked, len(feats))
+	for i, f := range feats {
+		rs[i] = ranked{Rank(f.ID), i}
+	}
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
+			return c
+		}
+		return cmp.Compare(feats[a.i].ID, feats[b.i].ID)
+	})
+	order := make([]int, len(rs))
+	for i, r := range rs {
+		order[i] = r.i
+	}
+	return order
+}
+
+// geometry projects, simplifies, snaps, clips and cleans one geometry; nil
+// means nothing of it is left in the tile.
+func (d drawer) geometry(g orb.Geometry) (orb.Geometry, error) {
+	if g == nil {
+		return nil, nil
+	}
+	t, err := mapPoints(g, d.proj.point)
+	if err != nil {
+		return nil, err
+	}
+	if t.Dimensions() > 0 {
+		// NOTE: the simplifier works in place; t is our own copy.
+		t = simplify.DouglasPeucker(1).Simplify(t)
+		if t == nil {
+			return nil, nil
+		}
+	}
+	t = snap(t)
+	t = clip.Geometry(d.clipBox(), t)
+	if t == nil {
+		return nil, nil
+	}
+	return clean(snap(t)), nil
+}
+
+func (d drawer) clipBox() orb.Bound {
+	b, e := float64(d.rules.Buffer), float64(d.rules.Extent)
+	return orb.Bound{Min: orb.Point{-b, -b}, Max: orb.Point{e + b, e + b}}
+}
+
+// publicProperties keeps the collection's public properties present on a
+// feature, in the value types MVT can hold.
+func publicProperties(col features.Collection, in map[string]any) (geojson.Properties, error) {
+	out := geojson.Properties{}
+	for _, p := range col.Properties {
+		v, ok := in[p.Name]
+		if !ok || v == nil {
+			continue
+		}
+		mv, err := tileValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("property %s: %w", p.Name, err)
+		}
+		out[p.Name] = mv
+	}
+	return out, nil
+}
+
+func tileValue(v any) (any, error) {
+	switch v := v.(type) {
+	case string, int64, float64, bool:
+		return v, nil
+	case int:
+		return int64(v), nil
+	case int32:
+		return int64(v), nil
+	case float32:
+		return float64(v), nil
+	case time.Time:
+		return v.Format(features.DateLayout), nil
+	}
+	return nil, fmt.Errorf("%w: value of type %T cannot go in a tile", features.ErrInvalid, v)
+}
+
+// cell is one aggregation cell, by its centre in tile units.
+type cell struct {
+	x, y  int64
+	count int64
+}
+
+// aggregate counts points per cell and draws the limit fullest cells.
+func (d drawer) aggregate(feats []features.Feature, limit int) []*geojson.Feature {
+	c := float64(d.rules.CellSize)
+	counts := map[[2]float64]int64{}
+	for _, f := range feats {
+		p, ok := f.Geometry.(orb.Point)
+		if !ok {
+			continue
+		}
+		t := d.proj.point(p)
+		centre := [2]float64{math.Floor(t[0]/c)*c + c/2, math.Floor(t[1]/c)*c + c/2}
+		counts[centre]++
+	}
+	lo, hi := float64(-d.rules.Buffer), float64(d.rules.Extent+d.rules.Buffer)
+	cells := make([]cell, 0, len(counts))
+	for centre, n := range counts {
+		if centre[0] < lo || centre[0] > hi || centre[1] < lo || centre[1] > hi {
+			continue
+		}
+		cells = append(cells, cell{x: int64(math.RoundToEven(centre[0])), y: int64(math.RoundToEven(centre[1])), count: n})
+	}
+	slices.SortFunc(cells, func(a, b cell) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.y, b.y), cmp.Compare(a.x, b.x))
+	})
+	cells = cells[:min(limit, len(cells))]
+	out := make([]*geojson.Feature, len(cells))
+	for i, cl := range cells {
+		out[i] = &geojson.Feature{
+			Type:       "Feature",
+			Geometry:   orb.Point{float64(cl.x), float64(cl.y)},
+			Properties: geojson.Properties{CountProperty: cl.count},
+		}
+	}
+	return out
+}
+
+// projector maps longitude/latitude to the tile units of one tile.
+type projector struct {
+	world  float64 // size of the world in tile units at the tile's zoom
+	x0, y0 float64 // the tile's top-left corner in world tile units
+}
+
+func newProjector(x, y, z uint32, extent int) projector {
+	e := float64(extent)
+	return projector{world: math.Ldexp(e, int(z)), x0: float64(x) * e, y0: float64(y) * e}
+}
+
+func (p projector) point(ll orb.Point) orb.Point {
+	lat := math.Max(-maxLatitude, math.Min(maxLatitude, ll[1]))
+	s := math.Sin(lat * math.Pi / 180)
+	x := (ll[0]+180)/360*p.world - p.x0
+	y := (0.5-math.Log((1+s)/(1-s))/(4*math.Pi))*p.world - p.y0
+	return orb.Point{x, y}
+}

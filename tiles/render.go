@@ -1,0 +1,164 @@
+package tiles
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb/maptile"
+)
+
+// Default feature budgets of a tile.
+const (
+	DefaultLayerLimit = 10000
+	DefaultTileLimit  = 50000
+)
+
+// Options tune a Renderer. Zero values take the defaults.
+type Options struct {
+	// LayerLimit is the most features (or cells) one layer may hold
+	// (DefaultLayerLimit).
+	LayerLimit int
+	// TileLimit is the most features a composite tile may hold across its
+	// layers (DefaultTileLimit).
+	TileLimit int
+	// Rules are handed to the source with every layer (DefaultRules).
+	Rules Rules
+	// Cache, when set, keeps rendered tiles for Renderer.Tile.
+	Cache Cache
+	// Version returns the data version, part of every cache key so that a
+	// data change makes new keys. Without it cached tiles live until the
+	// cache drops them.
+	Version func(ctx context.Context) string
+	// Logger receives cache errors, which never fail a request
+	// (slog.Default when nil).
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.LayerLimit <= 0 {
+		o.LayerLimit = DefaultLayerLimit
+	}
+	if o.TileLimit <= 0 {
+		o.TileLimit = DefaultTileLimit
+	}
+	if o.Rules == (Rules{}) {
+		o.Rules = DefaultRules()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// TileRequest asks for one composite tile.
+type TileRequest struct {
+	Tile maptile.Tile
+	// Layers in the order the client listed them, which is the order of the
+	// layers in the tile.
+	Layers []features.Collection
+	// AsOf, when not zero, shows the map as of that day (see LayerRequest).
+	AsOf time.Time
+}
+
+// Renderer composes multi-layer tiles from a Source under feature budgets.
+//
+// Drop priority: layers are asked for in ascending features.Collection.Priority
+// (features.ByPriority; ties in the order listed), each with a limit of
+// min(LayerLimit, what is left of TileLimit). So when a tile is full, the
+// layer with the highest Priority number is cut first: lookup layers
+// (convenience stores and mask sale points, then markets, shopping centres,
+// supermarkets, petrol stations), then districts and wards, then contacts,
+// then cases, then the epidemic situation points, and quarantine zones last.
+// Within a layer the source keeps features by Rank (see EncodeLayer). TileJSON
+// shows each layer's priority.
+type Renderer struct {
+	src  Source
+	opts Options
+}
+
+// NewRenderer returns a Renderer reading layers from src.
+func NewRenderer(src Source, opts Options) *Renderer {
+	return &Renderer{src: src, opts: opts.withDefaults()}
+}
+
+// Options returns the renderer's options with defaults filled in.
+func (r *Renderer) Options() Options { return r.opts }
+
+// Render draws the tile from the source, never from the cache. Layers below
+// their collection's MinZoom are skipped. An empty tile is nil.
+func (r *Renderer) Render(ctx context.Context, req TileRequest) ([]byte, error) {
+	encoded := make(map[string][]byte, len(req.Layers))
+	left := r.opts.TileLimit
+	for _, col := range features.ByPriority(req.Layers) {
+		limit := min(r.opts.LayerLimit, left)
+		if int(req.Tile.Z) < col.MinZoom || limit <= 0 {
+			continue
+		}
+		layer, err := r.src.Layer(ctx, LayerRequest{
+			Tile: req.Tile, Collection: col, AsOf: req.AsOf, Limit: limit, Rules: r.opts.Rules,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("tiles: layer %s of %s: %w", col.ID, tileName(req.Tile), err)
+		}
+		left -= layer.Features
+		encoded[col.ID] = layer.Data
+	}
+	var out []byte
+	for _, col := range req.Layers {
+		// MVT layers are the repeated field 3 of a Tile message, so encoded
+		// layers concatenate into a tile.
+		out = append(out, encoded[col.ID]...)
+	}
+	return out, nil
+}
+
+// Tile returns the tile from the cache, or renders and stores it; hit says
+// which. Cache errors are logged and count as a miss.
+func (r *Renderer) Tile(ctx context.Context, req TileRequest) (data []byte, hit bool, err error) {
+	if r.opts.Cache == nil {
+		data, err = r.Render(ctx, req)
+		return data, false, err
+	}
+	key := r.CacheKey(ctx, req)
+	data, hit, err = r.opts.Cache.Get(ctx, key)
+	if err != nil {
+		r.opts.Logger.WarnContext(ctx, "tiles: cache read failed", "key", key, "err", err)
+	}
+	if hit {
+		return data, true, nil
+	}
+	data, err = r.Render(ctx, req)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := r.opts.Cache.Set(ctx, key, data); err != nil {
+		r.opts.Logger.WarnContext(ctx, "tiles: cache write failed", "key", key, "err", err)
+	}
+	return data, false, nil
+}
+
+// CacheKey names a tile in the cache: data version, layer list in order,
+// z/x/y, the AsOf day, and the budgets and rules the tile was drawn with.
+func (r *Renderer) CacheKey(ctx context.Context, req TileRequest) string {
+	version := ""
+	if r.opts.Version != nil {
+		version = r.opts.Version(ctx)
+	}
+	ids := make([]string, len(req.Layers))
+	for i, col := range req.Layers {
+		ids[i] = col.ID
+	}
+	day := "-"
+	if !req.AsOf.IsZero() {
+		day = req.AsOf.Format(features.DateLayout)
+	}
+	ru := r.opts.Rules
+	return fmt.Sprintf("mvt1:%s:%s:%s:%s:%d,%d,%d,%d,%d,%d", version, strings.Join(ids, ","),
+		tileName(req.Tile), day, r.opts.LayerLimit, r.opts.TileLimit, ru.Extent, ru.Buffer, ru.AggregateBelowZoom, ru.CellSize)
+}
+
+func tileName(t maptile.Tile) string { return fmt.Sprintf("%d/%d/%d", t.Z, t.X, t.Y) }

@@ -1,0 +1,194 @@
+package postgis_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/postgis"
+	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/tiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+func TestMigrateIsIdempotentAndRefusesNewerSchema(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	res, err := postgis.Migrate(ctx, s.Pool())
+	if err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	if len(res.Applied) != 0 {
+		t.Errorf("second migrate applied %d migrations, want none", len(res.Applied))
+	}
+	if _, err := s.Pool().Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = postgis.Migrate(ctx, s.Pool())
+	if !errors.Is(err, postgis.ErrSchemaTooNew) {
+		t.Errorf("migrate on a newer schema: err = %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestSchemaHasEveryCatalogProperty(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	for _, col := range features.NewCatalog().All() {
+		t.Run(col.ID, func(t *testing.T) {
+			rows, err := s.Pool().Query(context.Background(),
+				"SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1", col.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var have []string
+			for rows.Next() {
+				var c string
+				if err := rows.Scan(&c); err != nil {
+					t.Fatal(err)
+				}
+				have = append(have, c)
+			}
+			for _, want := range append(col.PropertyNames(), "id", "geom", "geom3857", "rank", "zmin") {
+				if !slices.Contains(have, want) {
+					t.Errorf("table %s lacks column %s", col.ID, want)
+				}
+			}
+		})
+	}
+}
+
+func TestOpenGivesOneLineErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		url  string
+		want error
+	}{
+		{"not a url", "postgres://%zz", postgis.ErrBadURL},
+		{"nobody listening", "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2", postgis.ErrCannotConnect},
+		{"no such database", strings.Replace(pgtest.AdminURL(), "/postgres?", "/bando_no_such_db?", 1), postgis.ErrNoDatabase},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, err := postgis.Open(ctx, postgis.Options{URL: tt.url})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+		})
+	}
+}
+
+func caseRecord(i int, p orb.Point) features.Record {
+	return features.Record{
+		ID:       fmt.Sprintf("BN%d", i),
+		Geometry: p,
+		Properties: map[string]any{
+			"code": fmt.Sprintf("BN%d", i), "report_date": time.Date(2021, 7, i%5+1, 0, 0, 0, 0, time.UTC),
+			"origin": features.OriginCommunity, "status": features.StatusUnderTreatment, "district_code": "718",
+		},
+		Person: &features.Person{Name: fmt.Sprintf("Nguyễn Văn Riêng%d", i), Phone: fmt.Sprintf("09%08d", i), IDNumber: fmt.Sprintf("0740%08d", i), Address: "12 Đường Bí Mật"},
+	}
+}
+
+func TestWriteKeepsPeoplePrivateAndModesWork(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	cat := features.NewCatalog()
+	cases, _ := cat.Get("cases")
+	home := orb.Point{106.652345, 10.980456}
+	var recs []features.Record
+	for i := 1; i <= 20; i++ {
+		recs = append(recs, caseRecord(i, orb.Point{home[0] + float64(i)*1e-5, home[1]}))
+	}
+	n, err := s.Write(ctx, features.Batch{Collection: "cases", Mode: features.Replace, Records: slices.Values(recs)})
+	if err != nil || n[0] != 20 {
+		t.Fatalf("write = %v, %v; want 20 rows", n, err)
+	}
+	again, err := s.Write(ctx, features.Batch{Collection: "cases", Mode: features.InsertNew, Records: slices.Values(recs)})
+	if err != nil || again[0] != 0 {
+		t.Fatalf("re-import = %v, %v; want 0 new rows", again, err)
+	}
+	page, err := s.Items(ctx, features.ItemsQuery{Collection: cases, Limit: -1})
+	if err != nil || page.NumberMatched != 20 {
+		t.Fatalf("items = %d, %v", page.NumberMatched, err)
+	}
+	for _, f := range page.Features {
+		text := fmt.Sprint(f.Properties, f.Geometry)
+		for _, secret := range []string{"Riêng", "Bí Mật", "0740", "09000"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("public feature %s reveals %q: %s", f.ID, secret, text)
+			}
+		}
+		if p := f.Geometry.(orb.Point); p == home || p[0] == home[0]+1e-5 {
+			t.Errorf("public feature %s shows the exact position %v", f.ID, p)
+		}
+	}
+	var private int
+	if err := s.Pool().QueryRow(ctx, "SELECT count(*) FROM private.case_persons WHERE name LIKE 'Nguyễn%'").Scan(&private); err != nil || private != 20 {
+		t.Errorf("private rows = %d, %v; want 20", private, err)
+	}
+}
+
+func TestWriteIsAllOrNothing(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	good := caseRecord(1, orb.Point{106.65, 10.98})
+	bad := caseRecord(2, orb.Point{106.65, 10.98})
+	bad.Properties["origin"] = "mars"
+	_, err := s.Write(ctx, features.Batch{Collection: "cases", Mode: features.Replace, Records: slices.Values([]features.Record{good, bad})})
+	if !errors.Is(err, features.ErrInvalid) {
+		t.Fatalf("err = %v, want ErrInvalid", err)
+	}
+	cases, _ := features.NewCatalog().Get("cases")
+	page, err := s.Items(ctx, features.ItemsQuery{Collection: cases})
+	if err != nil || page.NumberMatched != 0 {
+		t.Errorf("after a failed write %d cases are stored (%v), want 0", page.NumberMatched, err)
+	}
+}
+
+func TestTileLayerAggregatesPeopleAndRendersPlaces(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	cat := features.NewCatalog()
+	// Points around the centre of one z14 tile, so that every zoom's tile
+	// holds them all.
+	centre := maptile.At(orb.Point{106.654, 10.986}, 14).Center()
+	var recs []features.Record
+	for i := 1; i <= 50; i++ {
+		recs = append(recs, caseRecord(i, orb.Point{centre[0] + float64(i%5-2)*0.002, centre[1] + float64(i%7-3)*0.002}))
+	}
+	if _, err := s.Write(ctx, features.Batch{Collection: "cases", Records: slices.Values(recs)}); err != nil {
+		t.Fatal(err)
+	}
+	cases, _ := cat.Get("cases")
+	tests := []struct {
+		name    string
+		zoom    maptile.Zoom
+		atMost  int
+		atLeast int
+	}{
+		{"aggregated at z10", 10, 5, 1},
+		{"single features at z14", 14, 50, 45},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tile := maptile.At(centre, tt.zoom)
+			l, err := s.Layer(ctx, tiles.LayerRequest{Tile: tile, Collection: cases, Limit: 1000, Rules: tiles.DefaultRules()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Features < tt.atLeast || l.Features > tt.atMost || len(l.Data) == 0 {
+				t.Errorf("layer has %d features (%d bytes), want %d..%d", l.Features, len(l.Data), tt.atLeast, tt.atMost)
+			}
+		})
+	}
+}

@@ -1,0 +1,353 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// where collects the conditions and bound arguments of a query.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	for _, a := range args {
+		w.args = append(w.args, a)
+		cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(w.args)), 1)
+	}
+	w.conds = append(w.conds, cond)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// publicOnly hides what no public read may return: draft zones.
+func publicOnly(col features.Collection, w *where) {
+	if col.ID == "quarantine_zones" {
+		w.add("status <> 'draft'")
+	}
+}
+
+func itemsWhere(q features.ItemsQuery) (*where, error) {
+	col := q.Collection
+	w := &where{}
+	publicOnly(col, w)
+	if b := q.BBox; b != nil {
+		w.add("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+		if col.IsPolygon() {
+			w.add("ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+		}
+	}
+	if q.Interval != nil {
+		if col.Temporal == nil {
+			return nil, fmt.Errorf("%w: collection %s has no time", features.ErrInvalid, col.ID)
+		}
+		addInterval(col, *q.Interval, w)
+	}
+	names := make([]string, 0, len(q.Filters))
+	for name := range q.Filters {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if p, ok := col.Property(name); !ok || !p.Filterable {
+			return nil, fmt.Errorf("%w: %s cannot be filtered by %q", features.ErrInvalid, col.ID, name)
+		}
+		w.add(pgx.Identifier{name}.Sanitize()+"::text = ?", q.Filters[name])
+	}
+	return w, nil
+}
+
+// addInterval keeps instants inside iv and periods intersecting it.
+func addInterval(col features.Collection, iv features.Interval, w *where) {
+	start := pgx.Identifier{col.Temporal.Start}.Sanitize()
+	if col.Temporal.End == "" {
+		if !iv.Start.IsZero() {
+			w.add(start+" >= ?", iv.Start)
+		}
+		if !iv.End.IsZero() {
+			w.add(start+" <= ?", iv.End)
+		}
+		return
+	}
+	end := pgx.Identifier{col.Temporal.End}.Sanitize()
+	if !iv.End.IsZero() {
+		w.add("("+start+" IS NULL OR "+start+" <= ?)", iv.End)
+	}
+	if !iv.Start.IsZero() {
+		w.add("("+end+" IS NULL OR "+end+" >= ?)", iv.Start)
+	}
+}
+
+func selectList(col features.Collection) string {
+	return "id, " + identList(col.PropertyNames()) + ", ST_AsBinary(geom)"
+}
+
+// Items returns one page of public features, ordered by id.
+func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page, error) {
+	w, err := itemsWhere(q)
+	if err != nil {
+		return features.Page{}, err
+	}
+	table := pgx.Identifier{q.Collection.ID}.Sanitize()
+	var page features.Page
+	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM "+table+w.String(), w.args...).Scan(&page.NumberMatched); err != nil {
+		return page, fmt.Errorf("postgis: count %s: %w", q.Collection.ID, err)
+	}
+	if q.Limit == 0 || q.Offset >= page.NumberMatched {
+		return page, nil
+	}
+	sql := "SELECT " + selectList(q.Collection) + " FROM " + table + w.String() + " ORDER BY id"
+	args := w.args
+	if q.Limit > 0 {
+		args = append(args, q.Limit)
+		sql += fmt.Sprintf(" LIMIT $%d", len(args))
+	}
+	args = append(args, q.Offset)
+	sql += fmt.Sprintf(" OFFSET $%d", len(args))
+	page.Features, err = s.queryFeatures(ctx, q.Collection, sql, args...)
+	return page, err
+}
+
+const sqlItemByID = " WHERE id = $1"
+
+// Item returns one public feature by id.
+func (s *Store) Item(ctx context.Context, col features.Collection, id string) (features.Feature, error) {
+	w := &where{}
+	w.add("id = ?", id)
+	publicOnly(col, w)
+	sql := "SELECT " + selectList(col) + " FROM " + pgx.Identifier{col.ID}.Sanitize() + w.String()
+	fs, err := s.queryFeatures(ctx, col, sql, w.args...)
+	if err != nil {
+		return features.Feature{}, err
+	}
+	if len(fs) == 0 {
+		return features.Feature{}, fmt.Errorf("%w: %s %q", features.ErrNotFound, col.ID, id)
+	}
+	return fs[0], nil
+}
+
+func (s *Store) queryFeatures(ctx context.Context, col features.Collection, sql string, args ...any) ([]features.Feature, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: query %s: %w", col.ID, err)
+	}
+	defer rows.Close()
+	var out []features.Feature
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return nil, fmt.Errorf("postgis: read %s: %w", col.ID, err)
+		}
+		f, err := featureOf(col, vals)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgis: read %s: %w", col.ID, err)
+	}
+	return out, nil
+}
+
+// featureOf decodes a row of selectList.
+func featureOf(col features.Collection, vals []any) (features.Feature, error) {
+	f := features.Feature{Collection: col.ID, Properties: make(map[string]any, len(col.Properties))}
+	f.ID, _ = vals[0].(string)
+	for i, p := range col.Properties {
+		if v := publicValue(vals[i+1]); v != nil {
+			f.Properties[p.Name] = v
+		}
+	}
+	body, _ := vals[len(vals)-1].([]byte)
+	g, err := wkb.Unmarshal(body)
+	if err != nil {
+		return f, fmt.Errorf("postgis: decode %s %q geometry: %w", col.ID, f.ID, err)
+	}
+	f.Geometry = g
+	return f, nil
+}
+
+func publicValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return x.Format(features.DateLayout)
+	case int32:
+		return int64(x)
+	case int16:
+		return int64(x)
+	}
+	return v
+}
+
+const sqlExtentFmt = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), %s, %s
+	FROM (SELECT ST_Extent(geom) AS e, %s AS lo, %s AS hi FROM %s%s) x`
+
+// Extent returns the bounds and time span of a collection's public features.
+func (s *Store) Extent(ctx context.Context, col features.Collection) (features.Extent, error) {
+	lo, hi := "NULL::date", "NULL::date"
+	if t := col.Temporal; t != nil {
+		lo = "min(" + pgx.Identifier{t.Start}.Sanitize() + ")"
+		hi = "max(" + pgx.Identifier{t.Start}.Sanitize() + ")"
+		if t.End != "" {
+			hi = "max(" + pgx.Identifier{t.End}.Sanitize() + ")"
+		}
+	}
+	w := &where{}
+	publicOnly(col, w)
+	sql := fmt.Sprintf(sqlExtentFmt, "lo", "hi", lo, hi, pgx.Identifier{col.ID}.Sanitize(), w.String())
+	var minx, miny, maxx, maxy *float64
+	var start, end *time.Time
+	if err := s.pool.QueryRow(ctx, sql, w.args...).Scan(&minx, &miny, &maxx, &maxy, &start, &end); err != nil {
+		return features.Extent{}, fmt.Errorf("postgis: extent of %s: %w", col.ID, err)
+	}
+	var ext features.Extent
+	if minx != nil {
+		ext.Bounds = &orb.Bound{Min: orb.Point{*minx, *miny}, Max: orb.Point{*maxx, *maxy}}
+	}
+	if start != nil {
+		ext.Start = *start
+	}
+	if end != nil {
+		ext.End = *end
+	}
+	return ext, nil
+}
+
+const sqlNearbyFmt = `SELECT %s, ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS d
+	FROM %s
+	WHERE geom && ST_Expand(ST_SetSRID(ST_MakePoint($1, $2), 4326), $3)%s
+	ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
+	LIMIT $4`
+
+// Nearby returns the nearest public places of the chosen collections.
+func (s *Store) Nearby(ctx context.Context, q features.NearbyQuery) ([]features.Near, error) {
+	var out []features.Near
+	// A generous box in degrees around the radius; exact metres are checked
+	// on the sphere below.
+	deg := q.RadiusM / 111320 / math.Max(math.Cos(q.Center.Lat()*math.Pi/180), 0.01)
+	for _, col := range q.Collections {
+		if col.People {
+			return nil, fmt.Errorf("%w: %s cannot be searched by distance", features.ErrInvalid, col.ID)
+		}
+		near, err := s.nearbyIn(ctx, col, q, deg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, near...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceM < out[j].DistanceM })
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q features.NearbyQuery, deg float64) ([]features.Near, error) {
+	w := &where{args: []any{q.Center.Lon(), q.Center.Lat(), deg, q.Limit * 2}}
+	publicOnly(col, w)
+	cond := ""
+	if len(w.conds) > 0 {
+		cond = " AND " + strings.Join(w.conds, " AND ")
+	}
+	sql := fmt.Sprintf(sqlNearbyFmt, selectList(col), pgx.Identifier{col.ID}.Sanitize(), cond)
+	rows, err := s.pool.Query(ctx, sql, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: nearby %s: %w", col.ID, err)
+	}
+	defer rows.Close()
+	var out []features.Near
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return nil, fmt.Errorf("postgis: nearby %s: %w", col.ID, err)
+		}
+		d, _ := vals[len(vals)-1].(float64)
+		if d > q.RadiusM {
+			continue
+		}
+		f, err := featureOf(col, vals[:len(vals)-1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, features.Near{Feature: f, DistanceM: d})
+	}
+	return out, rows.Err()
+}
+
+const sqlSearchFmt = `SELECT id, name, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)),
+		ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+	FROM %s
+	WHERE name_folded LIKE ALL($1)%s
+	ORDER BY name_folded LIKE $2 DESC, length(name), id
+	LIMIT $3`
+
+// Search finds named public features whose folded name holds every token of
+// the folded query.
+func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.Match, error) {
+	folded := features.Fold(q.Text)
+	if folded == "" {
+		return nil, fmt.Errorf("%w: empty search text", features.ErrInvalid)
+	}
+	var patterns []string
+	for _, tok := range strings.Fields(folded) {
+		patterns = append(patterns, "%"+tok+"%")
+	}
+	var all []features.Match
+	for _, col := range q.Collections {
+		if col.People {
+			continue
+		}
+		w := &where{args: []any{patterns, folded + "%", q.Limit}}
+		publicOnly(col, w)
+		cond := ""
+		if len(w.conds) > 0 {
+			cond = " AND " + strings.Join(w.conds, " AND ")
+		}
+		rows, err := s.pool.Query(ctx, fmt.Sprintf(sqlSearchFmt, pgx.Identifier{col.ID}.Sanitize(), cond), w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("postgis: search %s: %w", col.ID, err)
+		}
+		matches, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (features.Match, error) {
+			m := features.Match{Collection: col.ID}
+			err := r.Scan(&m.ID, &m.Name, &m.Point[0], &m.Point[1], &m.Bounds.Min[0], &m.Bounds.Min[1], &m.Bounds.Max[0], &m.Bounds.Max[1])
+			return m, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("postgis: search %s: %w", col.ID, err)
+		}
+		all = append(all, matches...)
+	}
+	features.RankMatches(all, folded)
+	if q.Limit > 0 && len(all) > q.Limit {
+		all = all[:q.Limit]
+	}
+	return all, nil
+}
+
+// asInvalid marks constraint violations (bad values the catalog let through)
+// as invalid input rather than server faults.
+func asInvalid(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "23") {
+		return fmt.Errorf("%w: %s", features.ErrInvalid, pgErr.Message)
+	}
+	return err
+}

@@ -1,0 +1,154 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Options configure a Store.
+type Options struct {
+	// URL is a PostgreSQL connection string (postgres://...).
+	URL string
+	// GeomaskCellM is the grid cell, in metres, that public positions of
+	// people are snapped to. Default 150.
+	GeomaskCellM float64
+	// MaxConns caps the pool; default pgx's (max(4, cores)).
+	MaxConns int32
+}
+
+// Store is the PostGIS implementation of features.Store and tiles.Source.
+type Store struct {
+	pool    *pgxpool.Pool
+	catalog *features.Catalog
+	cellM   float64
+}
+
+var (
+	_ features.Store = (*Store)(nil)
+	_ tiles.Source   = (*Store)(nil)
+)
+
+// Errors that say in one line why a database cannot be used.
+var (
+	ErrCannotConnect  = errors.New("postgis: cannot connect to the database")
+	ErrAuthentication = errors.New("postgis: authentication failed")
+	ErrNoDatabase     = errors.New("postgis: database does not exist")
+	ErrNoPostGIS      = errors.New("postgis: the PostGIS extension is not installed on the server (Debian: apt-get install postgresql-15-postgis-3)")
+	ErrBadURL         = errors.New("postgis: BANDO_DATABASE_URL is not a valid connection string")
+)
+
+// Open connects to the database and checks that it answers. It does not
+// migrate: call Migrate for that.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s)", ErrBadURL, redactParseError(err))
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: open pool: %w", classify(err))
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, classify(err)
+	}
+	cell := opts.GeomaskCellM
+	if cell <= 0 {
+		cell = 150
+	}
+	return &Store{pool: pool, catalog: features.NewCatalog(), cellM: cell}, nil
+}
+
+// Pool exposes the connection pool to the commands and tests of this
+// repository (migrations, benchmarks).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping reports whether the database answers and the schema is in place.
+func (s *Store) Ping(ctx context.Context) error {
+	v, err := SchemaVersion(ctx, s.pool)
+	if err != nil {
+		return err
+	}
+	if v == 0 {
+		return errors.New("postgis: schema not migrated (run bando migrate)")
+	}
+	return nil
+}
+
+// Close releases the pool.
+func (s *Store) Close() { s.pool.Close() }
+
+const sqlDataVersion = `SELECT version FROM data_version`
+
+// Version returns a token that changes with every write; tile caches key on it.
+func (s *Store) Version(ctx context.Context) string {
+	var v int64
+	if err := s.pool.QueryRow(ctx, sqlDataVersion).Scan(&v); err != nil {
+		return "error"
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// classify turns driver errors into the one-line errors a person can act on.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "28P01", "28000":
+			return fmt.Errorf("%w: %s", ErrAuthentication, pgErr.Message)
+		case "3D000":
+			return fmt.Errorf("%w: %s", ErrNoDatabase, pgErr.Message)
+		case "0A000", "58P01":
+			if strings.Contains(pgErr.Message, "postgis") {
+				return fmt.Errorf("%w: %s", ErrNoPostGIS, pgErr.Message)
+			}
+		}
+		return err
+	}
+	var netErr *net.OpError
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &netErr) || errors.As(err, &connErr) {
+		if strings.Contains(err.Error(), "password authentication failed") || strings.Contains(err.Error(), "SQLSTATE 28") {
+			return fmt.Errorf("%w: %s", ErrAuthentication, lastLine(err))
+		}
+		if strings.Contains(err.Error(), "SQLSTATE 3D000") {
+			return fmt.Errorf("%w: %s", ErrNoDatabase, lastLine(err))
+		}
+		return fmt.Errorf("%w: %s", ErrCannotConnect, lastLine(err))
+	}
+	return err
+}
+
+// lastLine keeps the most specific part of a chained driver message.
+func lastLine(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+// redactParseError drops the connection string (which may hold a password)
+// from pgx's parse error.
+func redactParseError(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return "cannot parse"
+}

@@ -1,0 +1,111 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
+	"github.com/jackc/pgx/v5"
+)
+
+// Tile queries bind $1..$3 = z, x, y, $4 = extent, $5 = buffer, $6 = limit,
+// and for polygons $7 = the simplification tolerance in metres, for
+// aggregated people $7 = the cell size in tile units. Conditions bind after.
+const (
+	sqlTileFeaturesFmt = `WITH q AS (
+		SELECT ST_AsMVTGeom(%s, ST_TileEnvelope($1, $2, $3), $4, $5, true) AS geom, %s
+		FROM %s
+		WHERE geom3857 && ST_TileEnvelope($1, $2, $3, margin => $5::float8 / $4)%s
+		ORDER BY rank, id
+		LIMIT $6)
+	SELECT coalesce(ST_AsMVT(q, %s, $4::int, 'geom'), ''), count(*) FROM q WHERE geom IS NOT NULL`
+
+	sqlTileCellsFmt = `WITH env AS (SELECT ST_TileEnvelope($1, $2, $3) AS e),
+	pts AS (
+		SELECT floor((ST_X(geom3857) - ST_XMin(env.e)) / (ST_XMax(env.e) - ST_XMin(env.e)) * $4 / $7) AS cx,
+		       floor((ST_YMax(env.e) - ST_Y(geom3857)) / (ST_YMax(env.e) - ST_YMin(env.e)) * $4 / $7) AS cy
+		FROM %s, env
+		WHERE geom3857 && ST_TileEnvelope($1, $2, $3, margin => $5::float8 / $4)%s),
+	cells AS (
+		SELECT ST_MakePoint(cx * $7 + $7 / 2, cy * $7 + $7 / 2) AS geom, count(*) AS count
+		FROM pts
+		GROUP BY cx, cy
+		HAVING cx * $7 + $7 / 2 BETWEEN -$5 AND $4 + $5 AND cy * $7 + $7 / 2 BETWEEN -$5 AND $4 + $5
+		ORDER BY count(*) DESC, cx, cy
+		LIMIT $6)
+	SELECT coalesce(ST_AsMVT(cells, %s, $4::int, 'geom'), ''), count(*) FROM cells`
+)
+
+// webMercatorWidth is the width of the EPSG:3857 world in metres.
+const webMercatorWidth = 40075016.685578488
+
+// Layer renders one layer of a tile with ST_AsMVT, following tiles.Rules:
+// features ordered by features.Rank then id and cut at the limit, polygons
+// simplified to one tile unit, thinned layers filtered by features.ThinZoom,
+// people aggregated into counted cells below the aggregation zoom.
+func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer, error) {
+	col, r := req.Collection, req.Rules
+	z := int(req.Tile.Z)
+	w := &where{args: []any{z, int(req.Tile.X), int(req.Tile.Y), r.Extent, r.Buffer, req.Limit}}
+	cells := col.People && z < r.AggregateBelowZoom
+	switch {
+	case cells:
+		w.args = append(w.args, r.CellSize)
+	case col.IsPolygon():
+		w.args = append(w.args, webMercatorWidth/math.Exp2(float64(z))/float64(r.Extent))
+	}
+	publicOnly(col, w)
+	if !req.AsOf.IsZero() && col.Temporal != nil {
+		addAsOf(col, req, w)
+	}
+	if col.Thinned() && z < features.FullZoom {
+		// NOTE: the zoom is written into the text, not bound, so that the
+		// planner can pick the partial index "WHERE zmin <= z" of the
+		// migration; z is a validated integer, never client text.
+		w.conds = append(w.conds, fmt.Sprintf("zmin <= %d", z))
+	}
+	cond := ""
+	if len(w.conds) > 0 {
+		cond = " AND " + strings.Join(w.conds, " AND ")
+	}
+	table := pgx.Identifier{col.ID}.Sanitize()
+	name := quoteLiteral(col.ID)
+	var sql string
+	if cells {
+		sql = fmt.Sprintf(sqlTileCellsFmt, table, cond, name)
+	} else {
+		geom := "geom3857"
+		if col.IsPolygon() {
+			geom = "ST_Simplify(geom3857, $7)"
+		}
+		sql = fmt.Sprintf(sqlTileFeaturesFmt, geom, identList(col.PropertyNames()), table, cond, name)
+	}
+	var layer tiles.Layer
+	if err := s.pool.QueryRow(ctx, sql, w.args...).Scan(&layer.Data, &layer.Features); err != nil {
+		return tiles.Layer{}, fmt.Errorf("postgis: tile %s %d/%d/%d: %w", col.ID, z, req.Tile.X, req.Tile.Y, err)
+	}
+	if layer.Features == 0 {
+		return tiles.Layer{}, nil
+	}
+	return layer, nil
+}
+
+// addAsOf keeps what the map showed on req.AsOf: instants up to that day,
+// periods containing it.
+func addAsOf(col features.Collection, req tiles.LayerRequest, w *where) {
+	start := pgx.Identifier{col.Temporal.Start}.Sanitize()
+	w.add(start+" <= ?", req.AsOf)
+	if col.Temporal.End != "" {
+		end := pgx.Identifier{col.Temporal.End}.Sanitize()
+		w.add("("+end+" IS NULL OR "+end+" >= ?)", req.AsOf)
+	}
+}
+
+// quoteLiteral quotes a catalog collection id as an SQL string literal (the
+// MVT layer name); ids are lower-case letters and underscores only.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}

@@ -1,0 +1,273 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+const (
+	sqlBumpDataVersion = `UPDATE data_version SET version = version + 1`
+	sqlCreatePrivStage = `CREATE TEMP TABLE priv_stage (
+		id text, name text, phone text, id_number text, address text, wkb bytea) ON COMMIT DROP`
+)
+
+// frameColumns come before the catalog's properties in every table.
+var frameColumns = []string{"id", "rank", "zmin", "name_folded"}
+
+// privateTables names, for people layers, the table holding personal fields
+// and the column referencing the public row.
+var privateTables = map[string][2]string{
+	"cases":    {"case_persons", "case_id"},
+	"contacts": {"contact_persons", "contact_id"},
+}
+
+// Write applies the batches in one transaction with COPY: all or nothing.
+func (s *Store) Write(ctx context.Context, batches ...features.Batch) ([]int, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: begin write: %w", classify(err))
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	counts := make([]int, len(batches))
+	for i, b := range batches {
+		n, err := s.writeBatch(ctx, tx, b)
+		if err != nil {
+			return nil, err
+		}
+		counts[i] = n
+	}
+	if _, err := tx.Exec(ctx, sqlBumpDataVersion); err != nil {
+		return nil, fmt.Errorf("postgis: bump data version: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("postgis: commit write: %w", err)
+	}
+	return counts, nil
+}
+
+func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (int, error) {
+	col, err := s.catalog.Get(b.Collection)
+	if err != nil {
+		return 0, err
+	}
+	table := pgx.Identifier{col.ID}.Sanitize()
+	stageCols := append(append([]string{}, frameColumns...), col.PropertyNames()...)
+	if _, err := tx.Exec(ctx, "DROP TABLE IF EXISTS stage, priv_stage"); err != nil {
+		return 0, fmt.Errorf("postgis: reset stage: %w", err)
+	}
+	create := fmt.Sprintf("CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT %s, NULL::bytea AS wkb FROM %s WITH NO DATA",
+		identList(stageCols), table)
+	if _, err := tx.Exec(ctx, create); err != nil {
+		return 0, fmt.Errorf("postgis: create stage for %s: %w", col.ID, err)
+	}
+	if col.People {
+		if _, err := tx.Exec(ctx, sqlCreatePrivStage); err != nil {
+			return 0, fmt.Errorf("postgis: create private stage: %w", err)
+		}
+	}
+	src := &recordSource{store: s, col: col, next: pullRecords(b)}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage"}, append(stageCols, "wkb"), src); err != nil {
+		if src.err != nil {
+			return 0, src.err
+		}
+		return 0, fmt.Errorf("postgis: copy %s: %w", col.ID, err)
+	}
+	if col.People {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"priv_stage"},
+			[]string{"id", "name", "phone", "id_number", "address", "wkb"}, pgx.CopyFromRows(src.private)); err != nil {
+			return 0, fmt.Errorf("postgis: copy private %s: %w", col.ID, err)
+		}
+	}
+	if b.Mode == features.Replace {
+		if _, err := tx.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
+			return 0, fmt.Errorf("postgis: empty %s: %w", col.ID, err)
+		}
+	}
+	var n int
+	if err := tx.QueryRow(ctx, insertSQL(col, stageCols, b.Mode)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgis: insert %s: %w", col.ID, asInvalid(err))
+	}
+	return n, nil
+}
+
+// insertSQL moves the stage into the collection's table (and the private
+// stage into the private table) and counts the rows written.
+func insertSQL(col features.Collection, cols []string, mode features.WriteMode) string {
+	table := pgx.Identifier{col.ID}.Sanitize()
+	list := identList(cols) + ", geom"
+	var conflict string
+	switch mode {
+	case features.Upsert:
+		conflict = fmt.Sprintf("ON CONFLICT (id) DO UPDATE SET (%s) = ROW(%s)", list, excludedList(append(cols, "geom")))
+	case features.InsertNew:
+		conflict = "ON CONFLICT (id) DO NOTHING"
+	}
+	q := fmt.Sprintf(`WITH ins AS (
+		INSERT INTO %s (%s) SELECT %s, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) FROM stage %s RETURNING id)`,
+		table, list, identList(cols), conflict)
+	if priv, ok := privateTables[col.ID]; ok {
+		ptable := pgx.Identifier{"private", priv[0]}.Sanitize()
+		ref := pgx.Identifier{priv[1]}.Sanitize()
+		q += fmt.Sprintf(`, priv AS (
+		INSERT INTO %s (%s, name, phone, id_number, address, location)
+		SELECT p.id, p.name, p.phone, p.id_number, p.address, ST_SetSRID(ST_GeomFromWKB(p.wkb), 4326)
+		FROM priv_stage p JOIN ins ON ins.id = p.id
+		ON CONFLICT (%s) DO UPDATE SET (name, phone, id_number, address, location) =
+			ROW(EXCLUDED.name, EXCLUDED.phone, EXCLUDED.id_number, EXCLUDED.address, EXCLUDED.location))`,
+			ptable, ref, ref)
+	}
+	return q + " SELECT count(*) FROM ins"
+}
+
+func identList(cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = pgx.Identifier{c}.Sanitize()
+	}
+	return strings.Join(out, ", ")
+}
+
+func excludedList(cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "EXCLUDED." + pgx.Identifier{c}.Sanitize()
+	}
+	return strings.Join(out, ", ")
+}
+
+// pullRecords turns a batch's iterator into a pull function.
+func pullRecords(b features.Batch) func() (features.Record, bool) {
+	if b.Records == nil {
+		return func() (features.Record, bool) { return features.Record{}, false }
+	}
+	ch := make(chan features.Record, 256)
+	go func() {
+		defer close(ch)
+		for r := range b.Records {
+			ch <- r
+		}
+	}()
+	return func() (features.Record, bool) {
+		r, ok := <-ch
+		return r, ok
+	}
+}
+
+// recordSource feeds COPY from a batch, validating each record and
+// collecting the private rows of people layers on the way.
+type recordSource struct {
+	store   *Store
+	col     features.Collection
+	next    func() (features.Record, bool)
+	row     []any
+	private [][]any
+	seen    int
+	err     error
+}
+
+func (r *recordSource) Next() bool {
+	if r.err != nil {
+		return false
+	}
+	rec, ok := r.next()
+	if !ok {
+		return false
+	}
+	r.seen++
+	row, err := r.store.rowOf(r.col, rec)
+	if err != nil {
+		r.err = fmt.Errorf("postgis: record %d: %w", r.seen, err)
+		r.drain()
+		return false
+	}
+	if r.col.People {
+		r.private = append(r.private, r.store.privateRowOf(rec))
+	}
+	r.row = row
+	return true
+}
+
+// drain consumes the rest of the batch so its producer goroutine ends.
+func (r *recordSource) drain() {
+	for {
+		if _, ok := r.next(); !ok {
+			return
+		}
+	}
+}
+
+func (r *recordSource) Values() ([]any, error) { return r.row, nil }
+func (r *recordSource) Err() error             { return r.err }
+
+// rowOf builds the stage row of a record: frame columns, properties, WKB.
+func (s *Store) rowOf(col features.Collection, rec features.Record) ([]any, error) {
+	g, err := features.Validate(col, rec)
+	if err != nil {
+		return nil, err
+	}
+	if col.People {
+		g = features.Geomask(g.(orb.Point), s.cellM)
+	}
+	zmin := 0
+	if col.Thinned() {
+		zmin = features.ThinZoom(rec.ID)
+	}
+	row := []any{rec.ID, int64(features.Rank(rec.ID)), zmin, foldedName(rec)}
+	for _, p := range col.Properties {
+		row = append(row, columnValue(p, rec.Properties[p.Name]))
+	}
+	body, err := wkb.Marshal(g)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: geometry: %v", features.ErrInvalid, rec.ID, err)
+	}
+	return append(row, body), nil
+}
+
+func (s *Store) privateRowOf(rec features.Record) []any {
+	p := rec.Person
+	if p == nil {
+		p = &features.Person{}
+	}
+	body, _ := wkb.Marshal(rec.Geometry) // validated in rowOf
+	return []any{rec.ID, nullable(p.Name), nullable(p.Phone), nullable(p.IDNumber), nullable(p.Address), body}
+}
+
+func foldedName(rec features.Record) any {
+	if name, ok := rec.Properties["name"].(string); ok && name != "" {
+		return features.Fold(name)
+	}
+	return nil
+}
+
+// columnValue converts a property value to what the column's type takes.
+func columnValue(p features.Property, v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		if p.Type == features.TypeDate {
+			t, _ := time.Parse(features.DateLayout, x) // validated
+			return t
+		}
+		return nullable(x)
+	case int:
+		return int32(x)
+	case int64:
+		return int32(x)
+	}
+	return v
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,32 @@
+package features
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestThinZoomKeepsAQuarterPerLevel(t *testing.T) {
+	const n = 200000
+	counts := make([]int, FullZoom+1)
+	for i := 0; i < n; i++ {
+		counts[ThinZoom(fmt.Sprintf("P%07d", i))]++
+	}
+	tests := []struct {
+		zoom int
+		want float64 // share of features drawn at this zoom
+	}{
+		{14, 1}, {13, 0.25}, {12, 0.0625}, {11, 0.015625},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("z", tt.zoom), func(t *testing.T) {
+			drawn := 0
+			for z := 0; z <= tt.zoom; z++ {
+				drawn += counts[z]
+			}
+			got := float64(drawn) / n
+			if got < tt.want*0.9 || got > tt.want*1.1 {
+				t.Errorf("share drawn at z%d = %.4f, want about %.4f", tt.zoom, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,504 @@
+package tiles
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+)
+
+func pointFeature(col, id string, p orb.Point, props map[string]any) features.Feature {
+	return features.Feature{Collection: col, ID: id, Geometry: p, Properties: props}
+}
+
+// pointsFixture: medical facilities around and across the edges of a z14
+// tile, with every kind of property value.
+func pointsFixture() (LayerRequest, []features.Feature) {
+	tl := testTile(14)
+	at := func(x, y float64) orb.Point { return atTile(tl, x, y) }
+	return LayerRequest{Tile: tl, Collection: collection("medical_facilities"), Limit: 100, Rules: DefaultRules()},
+		[]features.Feature{
+			pointFeature("medical_facilities", "mf-1", at(100.25, 200.25), map[string]any{
+				"name": "Bệnh viện Đa khoa tỉnh", "kind": "hospital", "beds": 1500, "phone": nil,
+				"secret": "never in a tile",
+			}),
+			pointFeature("medical_facilities", "mf-2", at(4095.5, 10.5), map[string]any{"name": "Trạm y tế", "beds": int64(10)}),
+			pointFeature("medical_facilities", "mf-3", at(-40.3, 2000.7), map[string]any{"kind": "testing_site"}),
+			pointFeature("medical_facilities", "mf-4", at(-100, 50), map[string]any{"kind": "outside the buffer"}),
+			pointFeature("medical_facilities", "mf-5", at(4159.6, 4159.4), map[string]any{"kind": "on the buffer edge"}),
+			pointFeature("medical_facilities", "mf-6", at(4160.6, 0), map[string]any{"kind": "just past the edge"}),
+		}
+}
+
+// polygonFixture: quarantine zones crossing the tile's right edge, one with
+// a hole and a noisy edge to simplify, one tiny, one outside.
+func polygonFixture() (LayerRequest, []features.Feature) {
+	tl := testTile(14)
+	// A left edge with vertices wobbling by less than a tile unit.
+	var left [][2]float64
+	for i := 0; i <= 40; i++ {
+		left = append(left, [2]float64{3000.2 + 0.3*float64(i%2), 2000.6 - 25*float64(i)})
+	}
+	// Exterior counter-clockwise in longitude/latitude, as RFC 7946 wants.
+	outer := ringAt(tl, append([][2]float64{{5000.3, 2000.6}, {5000.3, 1000.2}, {3000.2, 1000.2}}, reversePairs(left)...)...)
+	hole := ringAt(tl, [2]float64{3500, 1200}, [2]float64{3500, 1300}, [2]float64{3600, 1300}, [2]float64{3600, 1200})
+	tiny := ringAt(tl, [2]float64{100, 100}, [2]float64{100.2, 100}, [2]float64{100.2, 100.2})
+	far := ringAt(tl, [2]float64{5000, 5000}, [2]float64{6000, 5000}, [2]float64{6000, 6000})
+	return LayerRequest{Tile: tl, Collection: collection("quarantine_zones"), Limit: 100},
+		[]features.Feature{
+			{Collection: "quarantine_zones", ID: "qz-1", Geometry: orb.MultiPolygon{{outer, hole}, {far}}, Properties: map[string]any{
+				"name": "Khu phố 3", "status": "published", "level": "ward", "revision": int64(2),
+				"start": "2021-07-01", "end": nil, "district_code": "718", "ward_code": "25741",
+			}},
+			{Collection: "quarantine_zones", ID: "qz-2", Geometry: orb.Polygon{tiny}, Properties: map[string]any{"name": "collapses"}},
+			{Collection: "quarantine_zones", ID: "qz-3", Geometry: orb.Polygon{far}, Properties: map[string]any{"name": "outside"}},
+		}
+}
+
+// collection returns a catalog collection for fixtures, which have no
+// *testing.T; the ids are the catalog's own, so it cannot fail quietly.
+func collection(id string) features.Collection {
+	col, err := features.NewCatalog().Get(id)
+	if err != nil {
+		panic(err)
+	}
+	return col
+}
+
+func reversePairs(in [][2]float64) [][2]float64 {
+	out := slices.Clone(in)
+	slices.Reverse(out)
+	return out
+}
+
+// aggregationFixture: cases at z10, counted into cells of 128 units.
+func aggregationFixture() (LayerRequest, []features.Feature) {
+	tl := testTile(10)
+	var feats []features.Feature
+	add := func(n int, x, y float64) {
+		for i := 0; i < n; i++ {
+			id := fmt.Sprintf("case-%03d", len(feats))
+			feats = append(feats, pointFeature("cases", id, atTile(tl, x+float64(i), y+float64(i)),
+				map[string]any{"code": "BN" + id, "status": "treating"}))
+		}
+	}
+	add(5, 130.5, 260.5)  // cell centre (192, 320)
+	add(3, 1000.5, 20.5)  // cell centre (960, 64)
+	add(1, 4000.5, 4000.5) // (4032, 4032)
+	add(2, -100.5, 500.5) // centre x −64: on the buffer edge, kept
+	add(1, -150.5, 500.5) // centre x −192: outside, dropped
+	add(1, 4200.5, 10.5)  // centre x 4160: on the far edge, kept
+	return LayerRequest{Tile: tl, Collection: collection("cases"), Limit: 100, Rules: DefaultRules()}, feats
+}
+
+// limitFixture: ten markets, of which only three may stay.
+func limitFixture() (LayerRequest, []features.Feature) {
+	tl := testTile(14)
+	var feats []features.Feature
+	for i := 0; i < 10; i++ {
+		feats = append(feats, pointFeature("markets", fmt.Sprintf("market-%02d", i),
+			atTile(tl, 300.25*float64(i+1), 200.25*float64(i+1)), map[string]any{"name": fmt.Sprintf("Chợ %d", i)}))
+	}
+	return LayerRequest{Tile: tl, Collection: collection("markets"), Limit: 3}, feats
+}
+
+// peopleFixture: cases at z14, drawn one by one with their public fields.
+func peopleFixture() (LayerRequest, []features.Feature) {
+	tl := testTile(14)
+	return LayerRequest{Tile: tl, Collection: collection("cases"), Limit: 100},
+		[]features.Feature{
+			pointFeature("cases", "BN1001", atTile(tl, 512.4, 512.4), map[string]any{
+				"code": "BN1001", "report_date": "2021-07-10", "status": nil, "district_code": "718",
+			}),
+			pointFeature("cases", "BN1002", atTile(tl, 512.4, 512.4), map[string]any{"code": "BN1002", "report_date": "2021-07-11"}),
+		}
+}
+
+func TestEncodeLayerGolden(t *testing.T) {
+	tests := []struct {
+		name    string
+		fixture func() (LayerRequest, []features.Feature)
+	}{
+		{"points", pointsFixture},
+		{"polygon_edge", polygonFixture},
+		{"aggregation_z10", aggregationFixture},
+		{"limit", limitFixture},
+		{"people_z14", peopleFixture},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, feats := tt.fixture()
+			layer, err := EncodeLayer(req, feats)
+			if err != nil {
+				t.Fatal(err)
+			}
+			decoded := decodeTile(t, layer.Data)
+			if len(decoded) != 1 || decoded[0].Name != req.Collection.ID || decoded[0].Version != 2 || decoded[0].Extent != 4096 {
+				t.Fatalf("want one layer %s v2 extent 4096, got %+v", req.Collection.ID, decoded)
+			}
+			if layer.Features != len(decoded[0].Features) {
+				t.Errorf("Layer.Features = %d, tile holds %d", layer.Features, len(decoded[0].Features))
+			}
+			checkGoldenJSON(t, tt.name+".json", decoded)
+			checkGolden(t, tt.name+".mvt", layer.Data)
+		})
+	}
+}
+
+func decodeOne(t *testing.T, req LayerRequest, feats []features.Feature) []*geojson.Feature {
+	t.Helper()
+	layer, err := EncodeLayer(req, feats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if layer.Data == nil {
+		return nil
+	}
+	return decodeTile(t, layer.Data)[0].Features
+}
+
+func TestEncodeLayerPoints(t *testing.T) {
+	req, feats := pointsFixture()
+	got := decodeOne(t, req, feats)
+	byKind := map[string]orb.Point{}
+	for _, f := range got {
+		byKind[fmt.Sprint(f.Properties["kind"])] = f.Geometry.(orb.Point)
+	}
+	tests := []struct {
+		kind string
+		want orb.Point
+		kept bool
+	}{
+		{"hospital", orb.Point{100, 200}, true},
+		{"testing_site", orb.Point{-40, 2001}, true},
+		{"on the buffer edge", orb.Point{4160, 4159}, true},
+		{"outside the buffer", orb.Point{}, false},
+		{"just past the edge", orb.Point{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			p, ok := byKind[tt.kind]
+			if ok != tt.kept || (ok && p != tt.want) {
+				t.Errorf("got %v (kept %v), want %v (kept %v)", p, ok, tt.want, tt.kept)
+			}
+		})
+	}
+	for _, f := range got {
+		if _, ok := f.Properties["secret"]; ok {
+			t.Error("a property outside the catalog reached the tile")
+		}
+		if _, ok := f.Properties["phone"]; ok {
+			t.Error("a nil property reached the tile")
+		}
+	}
+}
+
+func TestEncodeLayerPolygon(t *testing.T) {
+	req, feats := polygonFixture()
+	original := orb.Clone(feats[0].Geometry)
+	got := decodeOne(t, req, feats)
+	if len(got) != 1 {
+		t.Fatalf("want only the zone crossing the edge, got %d features", len(got))
+	}
+	if !orb.Equal(feats[0].Geometry, original) {
+		t.Error("EncodeLayer changed the caller's geometry")
+	}
+	poly, ok := got[0].Geometry.(orb.Polygon)
+	if !ok || len(poly) != 2 {
+		t.Fatalf("want a polygon with its hole, got %#v", got[0].Geometry)
+	}
+	if o := poly[0].Orientation(); o != orb.CCW {
+		t.Errorf("exterior ring orientation %v: MVT wants positive area in tile units", o)
+	}
+	if o := poly[1].Orientation(); o != orb.CW {
+		t.Errorf("hole orientation %v: MVT wants negative area", o)
+	}
+	b := poly.Bound()
+	want := orb.Bound{Min: orb.Point{3000, 1000}, Max: orb.Point{4160, 2001}}
+	if !b.Equal(want) {
+		t.Errorf("clipped bound %v, want %v", b, want)
+	}
+	if n := len(poly[0]); n > 8 {
+		t.Errorf("exterior keeps %d points: the sub-unit wobble should be simplified away", n)
+	}
+	if got[0].Properties["revision"] != 2.0 || got[0].Properties["start"] != "2021-07-01" {
+		t.Errorf("properties %v", got[0].Properties)
+	}
+	if _, ok := got[0].Properties["end"]; ok {
+		t.Error("nil end reached the tile")
+	}
+}
+
+func TestEncodeLayerAggregation(t *testing.T) {
+	req, feats := aggregationFixture()
+	if !req.Aggregated() || req.Margin() != 64+128 {
+		t.Fatalf("z10 cases: Aggregated %v, Margin %d", req.Aggregated(), req.Margin())
+	}
+	got := decodeOne(t, req, feats)
+	type cellWant struct {
+		centre orb.Point
+		count  float64
+	}
+	want := []cellWant{
+		{orb.Point{192, 320}, 5},
+		{orb.Point{960, 64}, 3},
+		{orb.Point{-64, 448}, 2},
+		{orb.Point{4160, 64}, 1},
+		{orb.Point{4032, 4032}, 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d cells, want %d: %v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		t.Run(fmt.Sprint(w.centre), func(t *testing.T) {
+			f := got[i]
+			if f.Geometry != w.centre || f.Properties[CountProperty] != w.count || len(f.Properties) != 1 {
+				t.Errorf("cell %d: %v %v, want %v count %v only", i, f.Geometry, f.Properties, w.centre, w.count)
+			}
+		})
+	}
+}
+
+func TestEncodeLayerAggregationLimitKeepsFullestCells(t *testing.T) {
+	req, feats := aggregationFixture()
+	req.Limit = 2
+	got := decodeOne(t, req, feats)
+	var counts []float64
+	for _, f := range got {
+		counts = append(counts, f.Properties[CountProperty].(float64))
+	}
+	if !slices.Equal(counts, []float64{5, 3}) {
+		t.Errorf("counts %v, want the two fullest cells [5 3]", counts)
+	}
+}
+
+func TestEncodeLayerLimitFollowsRank(t *testing.T) {
+	req, feats := limitFixture()
+	ids := make([]string, len(feats))
+	for i, f := range feats {
+		ids[i] = f.ID
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(Rank(a), Rank(b)), cmp.Compare(a, b)) })
+	byName := map[string]string{}
+	for _, f := range feats {
+		byName[f.Properties["name"].(string)] = f.ID
+	}
+	got := decodeOne(t, req, feats)
+	var kept []string
+	for _, f := range got {
+		kept = append(kept, byName[f.Properties["name"].(string)])
+	}
+	if !slices.Equal(kept, ids[:3]) {
+		t.Errorf("kept %v, want the three lowest ranks %v", kept, ids[:3])
+	}
+}
+
+func TestEncodeLayerEmptyAndErrors(t *testing.T) {
+	req, feats := pointsFixture()
+	tests := []struct {
+		name    string
+		mutate  func(*LayerRequest, *[]features.Feature)
+		wantErr error
+	}{
+		{"no features", func(_ *LayerRequest, f *[]features.Feature) { *f = nil }, nil},
+		{"limit zero", func(r *LayerRequest, _ *[]features.Feature) { r.Limit = 0 }, nil},
+		{"all outside", func(r *LayerRequest, _ *[]features.Feature) { r.Tile = maptile.New(0, 0, 14) }, nil},
+		{"bad rules", func(r *LayerRequest, _ *[]features.Feature) { r.Rules = Rules{Extent: 4096} }, ErrBadRules},
+		{"bad value", func(_ *LayerRequest, f *[]features.Feature) {
+			(*f)[0].Properties = map[string]any{"name": []string{"x"}}
+		}, features.ErrInvalid},
+		{"collection geometry", func(_ *LayerRequest, f *[]features.Feature) {
+			(*f)[0].Geometry = orb.Collection{orb.Point{106.65, 10.98}}
+		}, features.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, f := req, slices.Clone(feats)
+			tt.mutate(&r, &f)
+			layer, err := EncodeLayer(r, f)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err %v, want %v", err, tt.wantErr)
+			}
+			if layer.Data != nil || layer.Features != 0 {
+				t.Errorf("want an empty layer, got %d features", layer.Features)
+			}
+		})
+	}
+}
+
+func TestLayerRequestBound(t *testing.T) {
+	tl := testTile(14)
+	tests := []struct {
+		name   string
+		col    string
+		z      maptile.Zoom
+		margin int
+	}{
+		{"places", "markets", 14, 64},
+		{"cases below the aggregation zoom", "cases", 12, 64 + 128},
+		{"cases at the aggregation zoom", "cases", 13, 64},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tile := maptile.At(tl.Center(), tt.z)
+			req := LayerRequest{Tile: tile, Collection: mustCollection(t, tt.col)}
+			if req.Margin() != tt.margin {
+				t.Fatalf("Margin %d, want %d", req.Margin(), tt.margin)
+			}
+			b := req.Bound()
+			inner := atTile(tile, -float64(tt.margin)+1, -float64(tt.margin)+1)
+			outer := atTile(tile, -float64(tt.margin)-1, -float64(tt.margin)-1)
+			if !b.Contains(inner) || b.Contains(outer) {
+				t.Errorf("bound %v: contains %v = %v, %v = %v", b, inner, b.Contains(inner), outer, b.Contains(outer))
+			}
+		})
+	}
+}
+
+// TestEncodeLayerDistricts draws the real district boundaries of Bình Dương
+// at several zooms and checks what every client relies on.
+func TestEncodeLayerDistricts(t *testing.T) {
+	fc := readDistricts(t)
+	col := mustCollection(t, "districts")
+	var feats []features.Feature
+	for _, f := range fc.Features {
+		feats = append(feats, features.Feature{Collection: "districts", ID: fmt.Sprint(f.ID), Geometry: f.Geometry,
+			Properties: map[string]any(f.Properties)})
+	}
+	for _, z := range []maptile.Zoom{8, 11, 14} {
+		t.Run(fmt.Sprintf("z%d", z), func(t *testing.T) {
+			tile := maptile.At(orb.Point{106.6537, 10.9804}, z)
+			got := decodeOne(t, LayerRequest{Tile: tile, Collection: col, Limit: 100}, feats)
+			if len(got) == 0 {
+				t.Fatal("no district in the tile over Thủ Dầu Một")
+			}
+			box := orb.Bound{Min: orb.Point{-64, -64}, Max: orb.Point{4160, 4160}}
+			for _, f := range got {
+				if f.Properties["name"] == nil || f.Properties["province_code"] != nil {
+					t.Errorf("properties %v: want name, and nothing outside the catalog", f.Properties)
+				}
+				if !box.Contains(f.Geometry.Bound().Min) || !box.Contains(f.Geometry.Bound().Max) {
+					t.Errorf("%v: geometry %v leaves the buffered tile", f.Properties["name"], f.Geometry.Bound())
+				}
+				checkOrientation(t, f.Geometry)
+			}
+		})
+	}
+}
+
+func checkOrientation(t *testing.T, g orb.Geometry) {
+	t.Helper()
+	var polys []orb.Polygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{g}
+	case orb.MultiPolygon:
+		polys = g
+	default:
+		t.Fatalf("want polygons, got %T", g)
+	}
+	for _, p := range polys {
+		if p[0].Orientation() != orb.CCW {
+			t.Error("exterior ring with non-positive area")
+		}
+	}
+}
+
+func readDistricts(t *testing.T) *geojson.FeatureCollection {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "..", "shared", "data", "binhduong", "districts.geojson"))
+	if err != nil {
+		t.Fatalf("the shared Bình Dương data must sit beside the repository: %v", err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fc
+}
+
+func TestProjectorMatchesOrb(t *testing.T) {
+	tile := testTile(14)
+	layer := &mvt.Layer{Name: "x", Version: 2, Extent: 4096, Features: []*geojson.Feature{
+		geojson.NewFeature(orb.Point{106.6537, 10.9804}),
+	}}
+	layer.ProjectToTile(tile)
+	p := newProjector(tile.X, tile.Y, uint32(tile.Z), 4096).point(orb.Point{106.6537, 10.9804})
+	q := layer.Features[0].Geometry.(orb.Point)
+	// orb floors where Bando rounds; both come from the same mercator.
+	if math.Floor(p[0]) != q[0] || math.Floor(p[1]) != q[1] {
+		t.Errorf("projector %v, orb %v", p, q)
+	}
+}
+
+func TestRank(t *testing.T) {
+	tests := []struct {
+		id   string
+		want uint32
+	}{
+		{"", 0x811c9dc5},
+		{"a", 0xe40c292c},
+		{"foobar", 0xbf9cf968},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			if got := Rank(tt.id); got != tt.want {
+				t.Errorf("Rank(%q) = %#x, want %#x", tt.id, got, tt.want)
+			}
+		})
+	}
+}
+
+func BenchmarkEncodeLayerPoints(b *testing.B) {
+	tl := testTile(14)
+	var feats []features.Feature
+	for i := 0; i < 5000; i++ {
+		feats = append(feats, pointFeature("markets", fmt.Sprint(i), atTile(tl, float64(i%4096), float64(i*7%4096)),
+			map[string]any{"name": "Chợ", "district_code": "718"}))
+	}
+	req := LayerRequest{Tile: tl, Collection: collection("markets"), Limit: 10000}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := EncodeLayer(req, feats); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func ExampleEncodeLayer() {
+	tile := maptile.At(orb.Point{106.6537, 10.9804}, 14)
+	col, _ := features.NewCatalog().Get("markets")
+	layer, _ := EncodeLayer(LayerRequest{Tile: tile, Collection: col, Limit: 10}, []features.Feature{{
+		Collection: "markets", ID: "market-1", Geometry: tile.Center(),
+		Properties: map[string]any{"name": "Chợ Thủ Dầu Một"},
+	}})
+	tl, _ := mvt.Unmarshal(layer.Data)
+	js, _ := json.Marshal(tl[0].Features[0])
+	fmt.Println(layer.Features, tl[0].Name, string(js))
+	// Output: 1 markets {"type":"Feature","geometry":{"type":"Point","coordinates":[2048,2048]},"properties":{"name":"Chợ Thủ Dầu Một"}}
+}

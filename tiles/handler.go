@@ -1,0 +1,338 @@
+package tiles
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+)
+
+// Content types and defaults of the tile endpoints.
+const (
+	ContentTypeMVT      = "application/vnd.mapbox-vector-tile"
+	DefaultCacheControl = "public, max-age=60"
+	DefaultCenterZoom   = 10
+)
+
+// HandlerConfig configures the tile, TileJSON and style endpoints.
+type HandlerConfig struct {
+	// Renderer draws (and caches) tiles. Required.
+	Renderer *Renderer
+	// Catalog resolves layer ids. Required.
+	Catalog *features.Catalog
+	// MaxZoom is the deepest zoom served (MaxZoom when 0 or above it).
+	MaxZoom int
+	// PublicURL is the absolute base URL clients reach the server at
+	// ("https://map.example.org"); empty means the request's scheme and host.
+	PublicURL string
+	// CacheControl is sent with tiles, TileJSON and style
+	// (DefaultCacheControl).
+	CacheControl string
+	// BaseMapURL is an optional raster tile template ({z}/{x}/{y}) drawn
+	// under the layers by the style; empty means no base map.
+	BaseMapURL string
+	// BaseMapAttribution credits the base map.
+	BaseMapAttribution string
+	// Name and Attribution label TileJSON and style (Name defaults to
+	// "Bando").
+	Name        string
+	Attribution string
+	// Bounds is the area of the map (DefaultBounds when empty);
+	// CenterZoom the zoom the style opens at (DefaultCenterZoom).
+	Bounds     orb.Bound
+	CenterZoom int
+	// Observe, when set, is told of every tile served: its layer list, zoom,
+	// time taken and whether it came from the cache (for /metrics).
+	Observe func(layers string, z int, d time.Duration, cache bool)
+}
+
+func (c HandlerConfig) withDefaults() HandlerConfig {
+	if c.MaxZoom <= 0 || c.MaxZoom > MaxZoom {
+		c.MaxZoom = MaxZoom
+	}
+	if c.CacheControl == "" {
+		c.CacheControl = DefaultCacheControl
+	}
+	if c.Name == "" {
+		c.Name = "Bando"
+	}
+	if c.Bounds.IsEmpty() {
+		c.Bounds = DefaultBounds()
+	}
+	if c.CenterZoom <= 0 {
+		c.CenterZoom = DefaultCenterZoom
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	return c
+}
+
+// Handler serves vector tiles, TileJSON and the MapLibre style.
+type Handler struct {
+	cfg   HandlerConfig
+	gzips sync.Pool // *gzip.Writer
+}
+
+// NewHandler returns a Handler for cfg.
+func NewHandler(cfg HandlerConfig) *Handler {
+	return &Handler{cfg: cfg.withDefaults()}
+}
+
+// Register adds the routes to g, which is mounted at the site root:
+//
+//	GET /tiles/{layers}/{z}/{x}/{y}.mvt  a vector tile (?date=YYYY-MM-DD)
+//	GET /tiles/{layers}.json             TileJSON 3.0.0 (?date= passes on)
+//	GET /style.json                      the MapLibre style
+//
+// {layers} is one collection id or a comma-separated list of them. Tiles are
+// gzipped here when the client accepts it: the server's gzip middleware must
+// skip /tiles/.
+func (h *Handler) Register(g *echo.Group) {
+	g.GET("/tiles/:layers/:z/:x/:y", h.tile)
+	g.GET("/tiles/:layers", h.tileJSON)
+	g.GET("/style.json", h.style)
+}
+
+// tileQuery is a validated tile request.
+type tileQuery struct {
+	layers string
+	req    TileRequest
+}
+
+func (h *Handler) tile(c echo.Context) error {
+	start := time.Now()
+	q, err := h.parseTile(c)
+	if err != nil {
+		return err
+	}
+	data, hit, err := h.cfg.Renderer.Tile(c.Request().Context(), q.req)
+	if err != nil {
+		return err
+	}
+	if h.cfg.Observe != nil {
+		h.cfg.Observe(q.layers, int(q.req.Tile.Z), time.Since(start), hit)
+	}
+	return h.writeTile(c, data, hit)
+}
+
+// parseTile validates everything about a tile request before any store work.
+func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
+	cols, err := h.parseLayers(c.Param("layers"))
+	if err != nil {
+		return tileQuery{}, err
+	}
+	y, ok := strings.CutSuffix(c.Param("y"), ".mvt")
+	if !ok {
+		return tileQuery{}, echo.NewHTTPError(http.StatusNotFound, "tiles are served as /tiles/{layers}/{z}/{x}/{y}.mvt")
+	}
+	t, err := ParseTileMaxZoom(c.Param("z"), c.Param("x"), y, h.cfg.MaxZoom)
+	if err != nil {
+		return tileQuery{}, echo.NewHTTPError(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "tiles: ")).SetInternal(err)
+	}
+	asOf, err := parseDate(c.QueryParam("date"))
+	if err != nil {
+		return tileQuery{}, err
+	}
+	return tileQuery{layers: layerList(cols), req: TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
+}
+
+// parseLayers resolves a comma-separated layer list: an unknown layer is
+// 404, a repeated one 400.
+func (h *Handler) parseLayers(list string) ([]features.Collection, error) {
+	ids := strings.Split(list, ",")
+	cols := make([]features.Collection, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		col, err := h.cfg.Catalog.Get(id)
+		if err != nil {
+			return nil, echo.NewHTTPError(http.StatusNotFound,
+				fmt.Sprintf("unknown layer %q; layers are %s", id, strings.Join(h.cfg.Catalog.IDs(), ", "))).SetInternal(err)
+		}
+		if seen[id] {
+			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("layer %q is listed twice", id))
+		}
+		seen[id] = true
+		cols = append(cols, col)
+	}
+	return cols, nil
+}
+
+func layerList(cols []features.Collection) string {
+	ids := make([]string, len(cols))
+	for i, col := range cols {
+		ids[i] = col.ID
+	}
+	return strings.Join(ids, ",")
+}
+
+// parseDate reads ?date=YYYY-MM-DD as midnight UTC; empty means no date.
+func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(features.DateLayout, s)
+	if err != nil {
+		return time.Time{}, echo.NewHTTPError(http.StatusBadRequest,
+			fmt.Sprintf("date %q is not a day written YYYY-MM-DD", s)).SetInternal(err)
+	}
+	return d, nil
+}
+
+// writeTile answers with the tile, a 204 when it is empty, or a 304 when
+// the client holds it already.
+func (h *Handler) writeTile(c echo.Context, data []byte, hit bool) error {
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderCacheControl, h.cfg.CacheControl)
+	hd.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	hd.Set("X-Cache", cacheStatus(hit))
+	if len(data) == 0 {
+		return c.NoContent(http.StatusNoContent)
+	}
+	gz := acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	etag := tileETag(data, gz)
+	hd.Set("ETag", etag)
+	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if !gz {
+		return c.Blob(http.StatusOK, ContentTypeMVT, data)
+	}
+	body, err := h.gzip(data)
+	if err != nil {
+		return err
+	}
+	hd.Set(echo.HeaderContentEncoding, "gzip")
+	return c.Blob(http.StatusOK, ContentTypeMVT, body)
+}
+
+func cacheStatus(hit bool) string {
+	if hit {
+		return "hit"
+	}
+	return "miss"
+}
+
+// tileETag is a strong ETag of the uncompressed tile; the gzipped
+// representation gets its own tag, as RFC 9110 wants for a different
+// encoding of the same content.
+func tileETag(data []byte, gz bool) string {
+	sum := sha256.Sum256(data)
+	tag := hex.EncodeToString(sum[:16])
+	if gz {
+		tag += "-gz"
+	}
+	return `"` + tag + `"`
+}
+
+// noneMatch reports whether an If-None-Match header matches etag, with the
+// weak comparison RFC 9110 prescribes for it.
+func noneMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reads Accept-Encoding: gzip (or x-gzip, or *) with a non-zero
+// quality; an explicit gzip entry wins over *.
+func acceptsGzip(header string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		ok := qualityPositive(params)
+		switch strings.ToLower(strings.TrimSpace(coding)) {
+		case "gzip", "x-gzip":
+			return ok
+		case "*":
+			star = ok
+		}
+	}
+	return star
+}
+
+func qualityPositive(params string) bool {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return err == nil && q > 0
+		}
+	}
+	return true
+}
+
+func (h *Handler) gzip(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, ok := h.gzips.Get().(*gzip.Writer)
+	if !ok {
+		zw = gzip.NewWriter(&buf)
+	} else {
+		zw.Reset(&buf)
+	}
+	defer h.gzips.Put(zw)
+	if _, err := zw.Write(data); err != nil {
+		return nil, fmt.Errorf("tiles: gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("tiles: gzip: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (h *Handler) tileJSON(c echo.Context) error {
+	list, ok := strings.CutSuffix(c.Param("layers"), ".json")
+	if !ok {
+		return echo.NewHTTPError(http.StatusNotFound, "TileJSON is served at /tiles/{layers}.json")
+	}
+	cols, err := h.parseLayers(list)
+	if err != nil {
+		return err
+	}
+	date := c.QueryParam("date")
+	if _, err := parseDate(date); err != nil {
+		return err
+	}
+	template := h.baseURL(c) + "/tiles/" + layerList(cols) + "/{z}/{x}/{y}.mvt"
+	if date != "" {
+		template += "?date=" + date
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
+	return c.JSON(http.StatusOK, newTileJSON(tileJSONInput{
+		cols: cols, template: template, name: h.cfg.Name, attribution: h.cfg.Attribution,
+		bounds: h.cfg.Bounds, centerZoom: h.cfg.CenterZoom, maxZoom: h.cfg.MaxZoom,
+		rules: h.cfg.Renderer.Options().Rules,
+	}))
+}
+
+func (h *Handler) style(c echo.Context) error {
+	base := h.baseURL(c)
+	cols := h.cfg.Catalog.All()
+	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
+	return c.JSON(http.StatusOK, newStyle(styleInput{
+		cols:        cols,
+		tileJSONURL: base + "/tiles/" + layerList(cols) + ".json",
+		glyphsURL:   base + "/fonts/{fontstack}/{range}.pbf",
+		baseMapURL:  h.cfg.BaseMapURL, baseMapAttr: h.cfg.BaseMapAttribution,
+		name: h.cfg.Name, bounds: h.cfg.Bounds, zoom: h.cfg.CenterZoom,
+	}))
+}
+
+// baseURL is the configured public URL, or the one the client used.
+func (h *Handler) baseURL(c echo.Context) string {
+	if h.cfg.PublicURL != "" {
+		return h.cfg.PublicURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}

@@ -1,0 +1,162 @@
+package tiles
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// testTile is the z14 tile over the centre of Thủ Dầu Một.
+func testTile(z maptile.Zoom) maptile.Tile {
+	return maptile.At(orb.Point{106.6537, 10.9804}, z)
+}
+
+// atTile returns the longitude/latitude of a position given in tile units
+// (extent 4096) of tile t: the inverse of the encoder's projection.
+func atTile(t maptile.Tile, tx, ty float64) orb.Point {
+	world := math.Ldexp(4096, int(t.Z))
+	x := (float64(t.X)*4096 + tx) / world
+	y := (float64(t.Y)*4096 + ty) / world
+	lon := x*360 - 180
+	lat := math.Atan(math.Sinh(math.Pi*(1-2*y))) * 180 / math.Pi
+	return orb.Point{lon, lat}
+}
+
+// ringAt builds a closed ring from tile-unit corners of t.
+func ringAt(t maptile.Tile, pts ...[2]float64) orb.Ring {
+	r := make(orb.Ring, 0, len(pts)+1)
+	for _, p := range pts {
+		r = append(r, atTile(t, p[0], p[1]))
+	}
+	return append(r, r[0])
+}
+
+func mustCollection(t *testing.T, id string) features.Collection {
+	t.Helper()
+	col, err := features.NewCatalog().Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return col
+}
+
+// decodedLayer is the comparable, readable form of one decoded MVT layer.
+type decodedLayer struct {
+	Name     string             `json:"name"`
+	Version  uint32             `json:"version"`
+	Extent   uint32             `json:"extent"`
+	Features []*geojson.Feature `json:"features"`
+}
+
+func decodeTile(t *testing.T, data []byte) []decodedLayer {
+	t.Helper()
+	layers, err := mvt.Unmarshal(data)
+	if err != nil {
+		t.Fatalf("decode tile: %v", err)
+	}
+	out := make([]decodedLayer, len(layers))
+	for i, l := range layers {
+		out[i] = decodedLayer{Name: l.Name, Version: l.Version, Extent: l.Extent, Features: l.Features}
+	}
+	return out
+}
+
+// checkGolden compares got with testdata/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run go test -update once): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden file (%d bytes, want %d)", name, len(got), len(want))
+	}
+}
+
+// checkGoldenJSON compares JSON documents by value, or rewrites the golden.
+func checkGoldenJSON(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run go test -update once): %v", err)
+	}
+	var gotV, wantV any
+	if err := json.Unmarshal(got, &gotV); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &wantV); err != nil {
+		t.Fatalf("golden %s: %v", name, err)
+	}
+	if !jsonEqual(gotV, wantV) {
+		t.Errorf("%s differs from golden file; got:\n%s", name, got)
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+// memSource is a Source over in-memory features, drawing with EncodeLayer:
+// the same path the embedded store takes. It records what it was asked.
+type memSource struct {
+	mu    sync.Mutex
+	feats map[string][]features.Feature
+	calls []LayerRequest
+	err   error
+}
+
+func (m *memSource) Layer(_ context.Context, req LayerRequest) (Layer, error) {
+	m.mu.Lock()
+	m.calls = append(m.calls, req)
+	m.mu.Unlock()
+	if m.err != nil {
+		return Layer{}, m.err
+	}
+	box := req.Bound()
+	var in []features.Feature
+	for _, f := range m.feats[req.Collection.ID] {
+		if box.Intersects(f.Geometry.Bound()) {
+			in = append(in, f)
+		}
+	}
+	return EncodeLayer(req, in)
+}
+
+func (m *memSource) requests() []LayerRequest {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]LayerRequest(nil), m.calls...)
+}

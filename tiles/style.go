@@ -1,0 +1,217 @@
+package tiles
+
+import (
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb"
+)
+
+// StyleFont is the only font the style uses; the web app serves its glyphs.
+const StyleFont = "Noto Sans Regular"
+
+// Style is a MapLibre style document (version 8).
+type Style struct {
+	Version int                    `json:"version"`
+	Name    string                 `json:"name"`
+	Center  [2]float64             `json:"center"`
+	Zoom    float64                `json:"zoom"`
+	Glyphs  string                 `json:"glyphs"`
+	Sources map[string]StyleSource `json:"sources"`
+	Layers  []StyleLayer           `json:"layers"`
+}
+
+// StyleSource is one source of a style: Bando's vector tiles through their
+// TileJSON, or a configured raster base map.
+type StyleSource struct {
+	Type        string   `json:"type"`
+	URL         string   `json:"url,omitempty"`
+	Tiles       []string `json:"tiles,omitempty"`
+	TileSize    int      `json:"tileSize,omitempty"`
+	Attribution string   `json:"attribution,omitempty"`
+}
+
+// StyleLayer is one drawing layer of a style.
+type StyleLayer struct {
+	ID          string         `json:"id"`
+	Type        string         `json:"type"`
+	Source      string         `json:"source,omitempty"`
+	SourceLayer string         `json:"source-layer,omitempty"`
+	MinZoom     int            `json:"minzoom,omitempty"`
+	Filter      any            `json:"filter,omitempty"`
+	Layout      map[string]any `json:"layout,omitempty"`
+	Paint       map[string]any `json:"paint,omitempty"`
+}
+
+// Names of the style's sources.
+const (
+	StyleSourceBando   = "bando"
+	StyleSourceBaseMap = "basemap"
+)
+
+// styleInput is what the style is made of.
+type styleInput struct {
+	cols        []features.Collection
+	tileJSONURL string // absolute URL of the composite TileJSON
+	glyphsURL   string // absolute glyphs template
+	baseMapURL  string // raster tile template, empty for none
+	baseMapAttr string
+	name        string
+	bounds      orb.Bound
+	zoom        int
+}
+
+// styleColours gives each point layer its colour.
+func styleColours() map[string]string {
+	return map[string]string{
+		"cases":              "#d7191c", // red
+		"contacts":           "#f28e2b", // orange
+		"medical_facilities": "#2166ac", // blue
+		"epidemic_points":    "#7b3294", // purple
+		"lockdown_points":    "#67000d", // dark red
+		"emergency_stations": "#1a9641", // green
+		"quarantine_zones":   "#e31a1c", // red
+		"markets":            "#8c510a", // brown
+		"shopping_centres":   "#c51b7d", // magenta
+		"convenience_stores": "#01665e", // teal
+		"mask_sale_points":   "#35b0c8", // sky
+		"supermarkets":       "#b8860b", // gold
+		"petrol_stations":    "#525252", // grey
+		"districts":          "#303030",
+		"wards":              "#7a7a7a",
+	}
+}
+
+func newStyle(in styleInput) Style {
+	c := in.bounds.Center()
+	st := Style{
+		Version: 8, Name: in.name, Center: [2]float64{c.X(), c.Y()}, Zoom: float64(in.zoom),
+		Glyphs:  in.glyphsURL,
+		Sources: map[string]StyleSource{StyleSourceBando: {Type: "vector", URL: in.tileJSONURL}},
+		Layers: []StyleLayer{{
+			ID: "background", Type: "background", Paint: map[string]any{"background-color": "#f3f1ec"},
+		}},
+	}
+	if in.baseMapURL != "" {
+		st.Sources[StyleSourceBaseMap] = StyleSource{
+			Type: "raster", Tiles: []string{in.baseMapURL}, TileSize: 256, Attribution: in.baseMapAttr,
+		}
+		st.Layers = append(st.Layers, StyleLayer{ID: StyleSourceBaseMap, Type: "raster", Source: StyleSourceBaseMap})
+	}
+	// Areas below lines below points below labels, so nothing hides a point.
+	var areas, lines, points, labels []StyleLayer
+	colours := styleColours()
+	for _, col := range in.cols {
+		colour, ok := colours[col.ID]
+		if !ok {
+			colour = "#404040"
+		}
+		switch {
+		case col.ID == "quarantine_zones":
+			areas = append(areas, zoneLayers(col, colour)...)
+		case col.IsPolygon():
+			lines = append(lines, boundaryLine(col, colour))
+			labels = append(labels, boundaryLabel(col, colour))
+		case col.People:
+			points = append(points, peopleCircle(col, colour))
+			labels = append(labels, peopleCount(col))
+		default:
+			points = append(points, placeCircle(col, colour))
+		}
+	}
+	for _, part := range [][]StyleLayer{areas, lines, points, labels} {
+		st.Layers = append(st.Layers, part...)
+	}
+	return st
+}
+
+// styleLayer starts a style layer drawing a collection of the Bando source.
+func styleLayer(col features.Collection, suffix, kind string) StyleLayer {
+	id := col.ID
+	if suffix != "" {
+		id += "-" + suffix
+	}
+	return StyleLayer{ID: id, Type: kind, Source: StyleSourceBando, SourceLayer: col.ID, MinZoom: col.MinZoom}
+}
+
+func zoneLayers(col features.Collection, colour string) []StyleLayer {
+	fill := styleLayer(col, "fill", "fill")
+	fill.Paint = map[string]any{
+		"fill-color": colour,
+		// Lifted zones stay on the map, fainter.
+		"fill-opacity": []any{"match", []any{"get", "status"}, "lifted", 0.08, 0.25},
+	}
+	line := styleLayer(col, "outline", "line")
+	line.Paint = map[string]any{
+		"line-color":   colour,
+		"line-width":   1.5,
+		"line-opacity": []any{"match", []any{"get", "status"}, "lifted", 0.4, 0.9},
+	}
+	return []StyleLayer{fill, line}
+}
+
+func boundaryLine(col features.Collection, colour string) StyleLayer {
+	l := styleLayer(col, "outline", "line")
+	width := 1.6
+	if col.ID == "wards" {
+		width = 0.7
+		l.Paint = map[string]any{"line-dasharray": []any{3, 2}}
+	} else {
+		l.Paint = map[string]any{}
+	}
+	l.Paint["line-color"] = colour
+	l.Paint["line-width"] = width
+	return l
+}
+
+func boundaryLabel(col features.Collection, colour string) StyleLayer {
+	l := styleLayer(col, "label", "symbol")
+	size := 13
+	if col.ID == "wards" {
+		size = 11
+		l.MinZoom = max(l.MinZoom, 11)
+	}
+	l.Layout = map[string]any{
+		"text-field": []any{"get", "name"}, "text-font": []any{StyleFont}, "text-size": size,
+		"symbol-placement": "point", "text-max-width": 8,
+	}
+	l.Paint = map[string]any{"text-color": colour, "text-halo-color": "#ffffff", "text-halo-width": 1.5}
+	return l
+}
+
+// peopleCircle draws cases and contacts: cells sized by their count at low
+// zoom, single geomasked points (no count) from the aggregation zoom on.
+func peopleCircle(col features.Collection, colour string) StyleLayer {
+	l := styleLayer(col, "", "circle")
+	count := []any{"coalesce", []any{"get", CountProperty}, 1}
+	l.Paint = map[string]any{
+		"circle-color":        colour,
+		"circle-opacity":      0.8,
+		"circle-radius":       []any{"interpolate", []any{"linear"}, count, 1, 4, 10, 8, 100, 14, 1000, 22},
+		"circle-stroke-color": "#ffffff",
+		"circle-stroke-width": 1,
+	}
+	return l
+}
+
+func peopleCount(col features.Collection) StyleLayer {
+	l := styleLayer(col, "count", "symbol")
+	l.Filter = []any{"has", CountProperty}
+	l.Layout = map[string]any{
+		"text-field": []any{"to-string", []any{"get", CountProperty}}, "text-font": []any{StyleFont},
+		"text-size": 11, "text-allow-overlap": true,
+	}
+	l.Paint = map[string]any{"text-color": "#ffffff"}
+	return l
+}
+
+func placeCircle(col features.Collection, colour string) StyleLayer {
+	l := styleLayer(col, "", "circle")
+	radius := 6.0
+	if col.Group == features.GroupLookup {
+		radius = 4
+	}
+	l.Paint = map[string]any{
+		"circle-color": colour, "circle-radius": radius,
+		"circle-stroke-color": "#ffffff", "circle-stroke-width": 1,
+	}
+	return l
+}

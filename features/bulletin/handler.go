@@ -1,0 +1,308 @@
+package bulletin
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+)
+
+// defaultSeriesDays is the length of a series when from is not given.
+const defaultSeriesDays = 30
+
+// HandlerConfig holds what the bulletin's HTTP handlers need.
+type HandlerConfig struct {
+	// Reader is the public side of the store the figures come from.
+	Reader features.Reader
+	// Catalog resolves the collections; nil means features.NewCatalog().
+	Catalog *features.Catalog
+	// Config holds the bulletin's settings.
+	Config Config
+	// Now gives the current time, for the default date when there is no
+	// case yet; nil means time.Now. Its day is taken in Vietnam's time.
+	Now func() time.Time
+}
+
+// Handler serves the bulletin under /api/stats.
+type Handler struct {
+	src source
+	cfg Config
+	now func() time.Time
+}
+
+// NewHandler returns the bulletin's handlers.
+func NewHandler(cfg HandlerConfig) *Handler {
+	if cfg.Catalog == nil {
+		cfg.Catalog = features.NewCatalog()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Handler{src: source{r: cfg.Reader, cat: cfg.Catalog}, cfg: cfg.Config.withDefaults(), now: cfg.Now}
+}
+
+// Register adds the routes to the /api group:
+//
+//	GET /stats?date=YYYY-MM-DD[&format=csv|json]
+//	GET /stats.csv?date=YYYY-MM-DD
+//	GET /stats/series?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=csv|json]
+//	GET /stats/series.csv?from=YYYY-MM-DD&to=YYYY-MM-DD
+func (h *Handler) Register(g *echo.Group) {
+	g.GET("/stats", func(c echo.Context) error { return h.stats(c, false) })
+	g.GET("/stats.csv", func(c echo.Context) error { return h.stats(c, true) })
+	g.GET("/stats/series", func(c echo.Context) error { return h.series(c, false) })
+	g.GET("/stats/series.csv", func(c echo.Context) error { return h.series(c, true) })
+}
+
+// stats serves the bulletin of one day, by default the latest day with a
+// reported case.
+func (h *Handler) stats(c echo.Context, csvPath bool) error {
+	q, err := params(c, "date", "format", "pretty")
+	if err != nil {
+		return err
+	}
+	out, err := exportFormat(q["format"], csvPath)
+	if err != nil {
+		return err
+	}
+	date, hasDate, err := optDate(q, "date")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cs, err := h.src.cases(ctx)
+	if err != nil {
+		return err
+	}
+	if !hasDate {
+		date = h.latestDay(cs)
+	}
+	st, err := h.src.stats(ctx, cs, date, h.cfg)
+	if err != nil {
+		return err
+	}
+	return out.send(c, "bando-stats-"+st.Date, st, func() [][]string { return statsRecords(st) })
+}
+
+// series serves a daily series, by default the 30 days up to the latest day
+// with a reported case.
+func (h *Handler) series(c echo.Context, csvPath bool) error {
+	q, err := params(c, "from", "to", "format", "pretty")
+	if err != nil {
+		return err
+	}
+	out, err := exportFormat(q["format"], csvPath)
+	if err != nil {
+		return err
+	}
+	from, hasFrom, err := optDate(q, "from")
+	if err != nil {
+		return err
+	}
+	to, hasTo, err := optDate(q, "to")
+	if err != nil {
+		return err
+	}
+	if hasFrom && hasTo {
+		if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
+			return echo.NewHTTPError(http.StatusBadRequest, reason)
+		}
+	}
+	cs, err := h.src.cases(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	from, to = h.defaultRange(cs, from, to)
+	if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
+		return echo.NewHTTPError(http.StatusBadRequest, reason+"; give both from and to")
+	}
+	s := series(cs, from, to)
+	return out.send(c, "bando-series-"+s.From+"-to-"+s.To, s, func() [][]string { return seriesRecords(s) })
+}
+
+// defaultRange fills a missing end with the latest day (or from, if later)
+// and a missing start with the days before the end.
+func (h *Handler) defaultRange(cs []caseRow, from, to time.Time) (time.Time, time.Time) {
+	if to.IsZero() {
+		to = h.latestDay(cs)
+		if from.After(to) {
+			to = from
+		}
+	}
+	if from.IsZero() {
+		from = to.AddDate(0, 0, 1-min(defaultSeriesDays, h.cfg.MaxSeriesDays))
+	}
+	return from, to
+}
+
+// latestDay is the latest report date, or today in Vietnam when there is no
+// case yet.
+func (h *Handler) latestDay(cs []caseRow) time.Time {
+	var last time.Time
+	for _, c := range cs {
+		last = latest(last, c.report)
+	}
+	if last.IsZero() {
+		// NOTE: Vietnam has kept UTC+7 without daylight saving since 1975, so
+		// a fixed zone is exact and needs no time zone database.
+		return day(h.now().In(time.FixedZone("ICT", 7*3600)))
+	}
+	return last
+}
+
+// params returns the query parameters, refusing unknown or repeated ones.
+// An empty value counts as absent.
+func params(c echo.Context, allowed ...string) (map[string]string, error) {
+	qs := c.QueryParams()
+	keys := make([]string, 0, len(qs))
+	for k := range qs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(map[string]string, len(qs))
+	for _, k := range keys {
+		switch {
+		case !slices.Contains(allowed, k):
+			return nil, echo.NewHTTPError(http.StatusBadRequest,
+				fmt.Sprintf("unknown parameter %q; the parameters are %s", k, strings.Join(allowed, ", ")))
+		case len(qs[k]) > 1:
+			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("parameter %q is given %d times", k, len(qs[k])))
+		}
+		out[k] = strings.TrimSpace(qs[k][0])
+	}
+	return out, nil
+}
+
+// optDate parses an optional date parameter.
+func optDate(q map[string]string, key string) (time.Time, bool, error) {
+	v := q[key]
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	t, err := time.Parse(features.DateLayout, v)
+	if err != nil {
+		return time.Time{}, false, echo.NewHTTPError(http.StatusBadRequest,
+			fmt.Sprintf("%s %q is not a date: write it as YYYY-MM-DD, e.g. 2021-07-05", key, v))
+	}
+	return t, true, nil
+}
+
+// output is how a response is sent: JSON or CSV, inline or as a download.
+type output struct {
+	csv, attach bool
+}
+
+// exportFormat resolves the format parameter; the .csv paths force CSV.
+func exportFormat(v string, csvPath bool) (output, error) {
+	switch {
+	case csvPath && v != "" && v != "csv":
+		return output{}, echo.NewHTTPError(http.StatusBadRequest,
+			fmt.Sprintf("format %q contradicts the .csv path; drop format or use the path without .csv", v))
+	case csvPath || v == "csv":
+		return output{csv: true, attach: true}, nil
+	case v == "json":
+		return output{attach: true}, nil
+	case v == "":
+		return output{}, nil
+	}
+	return output{}, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not known; use csv or json", v))
+}
+
+// send writes v as JSON or rows as CSV; a download gets a file name.
+func (o output) send(c echo.Context, name string, v any, rows func() [][]string) error {
+	ext := ".json"
+	if o.csv {
+		ext = ".csv"
+	}
+	if o.attach {
+		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+ext))
+	}
+	if !o.csv {
+		return c.JSON(http.StatusOK, v)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.WriteAll(rows()); err != nil {
+		return fmt.Errorf("bulletin: writing csv: %w", err)
+	}
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// statsRecords flattens the bulletin into metric,key,value rows.
+func statsRecords(s Stats) [][]string {
+	rows := [][]string{{"metric", "key", "value"}, {"date", "", s.Date}}
+	add := func(metric, key string, v int) { rows = append(rows, []string{metric, key, strconv.Itoa(v)}) }
+	split := func(prefix string, d ByDetected, l ByLink) {
+		add(prefix+".by_detected", features.DetectedQuarantineArea, d.QuarantineArea)
+		add(prefix+".by_detected", features.DetectedHealthFacility, d.HealthFacility)
+		add(prefix+".by_detected", features.DetectedCommunityScreening, d.CommunityScreening)
+		add(prefix+".by_link", "cluster", l.Cluster)
+		add(prefix+".by_link", "community", l.Community)
+	}
+	n := s.NewCases
+	add("new_cases", "total", n.Total)
+	split("new_cases", n.ByDetected, n.ByLink)
+	for _, ss := range []struct {
+		name string
+		c    SessionCount
+	}{
+		{features.SessionMorning, n.BySession.Morning}, {features.SessionAfternoon, n.BySession.Afternoon},
+		{features.SessionEvening, n.BySession.Evening}, {"unspecified", n.BySession.Unspecified},
+	} {
+		prefix := "new_cases.by_session." + ss.name
+		add(prefix, "total", ss.c.Total)
+		split(prefix, ss.c.ByDetected, ss.c.ByLink)
+	}
+	o := s.Cumulative.ByOrigin
+	add("cumulative", "total", s.Cumulative.Total)
+	add("cumulative.by_origin", features.OriginCommunity, o.Community)
+	add("cumulative.by_origin", features.OriginReturningCitizen, o.ReturningCitizen)
+	add("cumulative.by_origin", features.OriginForeignExpert, o.ForeignExpert)
+	add("cumulative.by_origin", features.OriginIllegalEntry, o.IllegalEntry)
+	rows = append(rows, []string{"community_since_wave_start", "since", s.CommunitySinceWaveStart.Since})
+	add("community_since_wave_start", "total", s.CommunitySinceWaveStart.Total)
+	add("deaths", "", s.Deaths)
+	add("under_treatment", "", s.UnderTreatment)
+	add("recovered", "", s.Recovered)
+	add("contacts", "f1", s.Contacts.F1)
+	add("contacts", "f2", s.Contacts.F2)
+	if s.LastUpdate != nil {
+		rows = append(rows, []string{"last_update", "", *s.LastUpdate})
+	}
+	for _, c := range s.ByCluster {
+		add("by_cluster.total", cell(c.Cluster), c.Total)
+		add("by_cluster.new", cell(c.Cluster), c.New)
+	}
+	for _, d := range s.ByDistrict {
+		rows = append(rows, []string{"by_district.name", cell(d.DistrictCode), cell(d.DistrictName)})
+		add("by_district.total", cell(d.DistrictCode), d.Total)
+		add("by_district.new", cell(d.DistrictCode), d.New)
+	}
+	return rows
+}
+
+// seriesRecords writes one row per day.
+func seriesRecords(s DailySeries) [][]string {
+	rows := [][]string{{"date", "new_cases", "cumulative", "deaths", "under_treatment", "recovered"}}
+	for _, d := range s.Days {
+		rows = append(rows, []string{d.Date, strconv.Itoa(d.NewCases), strconv.Itoa(d.Cumulative),
+			strconv.Itoa(d.Deaths), strconv.Itoa(d.UnderTreatment), strconv.Itoa(d.Recovered)})
+	}
+	return rows
+}
+
+// cell defuses a text cell that a spreadsheet would run as a formula.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

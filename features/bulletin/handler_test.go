@@ -1,0 +1,279 @@
+package bulletin_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/bulletin"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+)
+
+// server serves the bulletin over r; "now" is 20:00 UTC on 5 July 2021,
+// already 6 July in Vietnam.
+func server(r features.Reader, cfg bulletin.Config) *echo.Echo {
+	e := echo.New()
+	bulletin.NewHandler(bulletin.HandlerConfig{
+		Reader: r, Catalog: features.NewCatalog(), Config: cfg,
+		Now: func() time.Time { return time.Date(2021, 7, 5, 20, 0, 0, 0, time.UTC) },
+	}).Register(e.Group("/api"))
+	return e
+}
+
+func get(e *echo.Echo, target string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	return rec
+}
+
+func TestHandlerJSON(t *testing.T) {
+	e := server(july5Reader(t), bulletin.Config{})
+	tests := []struct {
+		target     string
+		date       string
+		newCases   int
+		attachment string
+	}{
+		{"/api/stats?date=2021-07-05", "2021-07-05", 131, ""},
+		{"/api/stats", "2021-07-05", 131, ""},
+		{"/api/stats?date=", "2021-07-05", 131, ""},
+		{"/api/stats?date=2021-07-04&pretty", "2021-07-04", 115, ""},
+		{"/api/stats?date=2021-07-04&format=json", "2021-07-04", 115, `attachment; filename="bando-stats-2021-07-04.json"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := get(e, tt.target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			var s bulletin.Stats
+			if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil {
+				t.Fatal(err)
+			}
+			if s.Date != tt.date || s.NewCases.Total != tt.newCases {
+				t.Errorf("date %s with %d new cases, want %s with %d", s.Date, s.NewCases.Total, tt.date, tt.newCases)
+			}
+			if got := rec.Header().Get(echo.HeaderContentDisposition); got != tt.attachment {
+				t.Errorf("Content-Disposition %q, want %q", got, tt.attachment)
+			}
+		})
+	}
+}
+
+func TestHandlerEmptyStoreIsToday(t *testing.T) {
+	e := server(newMemReader(), bulletin.Config{})
+	rec := get(e, "/api/stats")
+	var s bulletin.Stats
+	if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil {
+		t.Fatalf("status %d, body %s: %v", rec.Code, rec.Body, err)
+	}
+	if s.Date != "2021-07-06" || s.LastUpdate != nil || s.ByCluster == nil {
+		t.Errorf("empty store: date %s, last_update %v, by_cluster %v; want 2021-07-06 (Vietnam's today), null, []", s.Date, s.LastUpdate, s.ByCluster)
+	}
+	rec = get(e, "/api/stats/series")
+	var sr bulletin.DailySeries
+	if err := json.Unmarshal(rec.Body.Bytes(), &sr); err != nil {
+		t.Fatal(err)
+	}
+	if sr.From != "2021-06-07" || sr.To != "2021-07-06" || len(sr.Days) != 30 {
+		t.Errorf("empty store series %s to %s, %d days; want 2021-06-07 to 2021-07-06, 30 days", sr.From, sr.To, len(sr.Days))
+	}
+}
+
+func TestHandlerSeriesDefaults(t *testing.T) {
+	tests := []struct {
+		target   string
+		max      int
+		from, to string
+	}{
+		{"/api/stats/series", 0, "2021-06-06", "2021-07-05"},
+		{"/api/stats/series?from=2021-07-01", 0, "2021-07-01", "2021-07-05"},
+		{"/api/stats/series?from=2021-07-10", 0, "2021-07-10", "2021-07-10"},
+		{"/api/stats/series?to=2021-07-01", 0, "2021-06-02", "2021-07-01"},
+		{"/api/stats/series?from=2021-07-01&to=2021-07-03", 0, "2021-07-01", "2021-07-03"},
+		{"/api/stats/series", 7, "2021-06-29", "2021-07-05"},
+	}
+	r := july5Reader(t)
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := get(server(r, bulletin.Config{MaxSeriesDays: tt.max}), tt.target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			var s bulletin.DailySeries
+			if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil {
+				t.Fatal(err)
+			}
+			if s.From != tt.from || s.To != tt.to || s.Days[0].Date != tt.from || s.Days[len(s.Days)-1].Date != tt.to {
+				t.Errorf("series %s to %s, want %s to %s", s.From, s.To, tt.from, tt.to)
+			}
+		})
+	}
+}
+
+func TestHandlerCSV(t *testing.T) {
+	e := server(july5Reader(t), bulletin.Config{})
+	tests := []struct {
+		target, golden, filename string
+		header                   []string
+	}{
+		{"/api/stats.csv?date=2021-07-05", "july5.stats.csv", "bando-stats-2021-07-05.csv", []string{"metric", "key", "value"}},
+		{"/api/stats?date=2021-07-05&format=csv", "july5.stats.csv", "bando-stats-2021-07-05.csv", []string{"metric", "key", "value"}},
+		{"/api/stats.csv?date=2021-07-05&format=csv", "july5.stats.csv", "bando-stats-2021-07-05.csv", []string{"metric", "key", "value"}},
+		{
+			"/api/stats/series.csv?from=2021-06-29&to=2021-07-12", "july5.series.csv", "bando-series-2021-06-29-to-2021-07-12.csv",
+			[]string{"date", "new_cases", "cumulative", "deaths", "under_treatment", "recovered"},
+		},
+		{
+			"/api/stats/series?from=2021-06-29&to=2021-07-12&format=csv", "july5.series.csv", "bando-series-2021-06-29-to-2021-07-12.csv",
+			[]string{"date", "new_cases", "cumulative", "deaths", "under_treatment", "recovered"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := get(e, tt.target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if ct := rec.Header().Get(echo.HeaderContentType); ct != "text/csv; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if cd, want := rec.Header().Get(echo.HeaderContentDisposition), `attachment; filename="`+tt.filename+`"`; cd != want {
+				t.Errorf("Content-Disposition %q, want %q", cd, want)
+			}
+			rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(rows[0], ",") != strings.Join(tt.header, ",") {
+				t.Errorf("header %v, want %v", rows[0], tt.header)
+			}
+			golden(t, tt.golden, rec.Body.Bytes())
+		})
+	}
+}
+
+// TestStatsCSVFigures reads the seed's figures back from the CSV export.
+func TestStatsCSVFigures(t *testing.T) {
+	rec := get(server(july5Reader(t), bulletin.Config{}), "/api/stats.csv?date=2021-07-05")
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows[1:] {
+		got[r[0]+"/"+r[1]] = r[2]
+	}
+	want := map[string]string{
+		"new_cases/total":                                                "131",
+		"new_cases.by_session.afternoon/total":                           "114",
+		"new_cases.by_session.afternoon.by_detected/quarantine_area":     "110",
+		"new_cases.by_session.afternoon.by_detected/health_facility":     "3",
+		"new_cases.by_session.afternoon.by_detected/community_screening": "1",
+		"new_cases.by_session.afternoon.by_link/cluster":                 "110",
+		"new_cases.by_session.afternoon.by_link/community":               "4",
+		"cumulative/total":                                               "812",
+		"cumulative.by_origin/community":                                 "772",
+		"cumulative.by_origin/returning_citizen":                         "32",
+		"cumulative.by_origin/foreign_expert":                            "7",
+		"cumulative.by_origin/illegal_entry":                             "1",
+		"community_since_wave_start/total":                               "766",
+		"under_treatment/":                                               "763",
+		"deaths/":                                                        "1",
+		"by_cluster.new/Công ty Wanek 2":                                 "110",
+		"by_district.name/719":                                           "Huyện Bàu Bàng",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+func TestHandlerBadInput(t *testing.T) {
+	e := server(july5Reader(t), bulletin.Config{})
+	tests := []struct {
+		target, reason string
+	}{
+		{"/api/stats?date=2021-7-5", `date "2021-7-5" is not a date`},
+		{"/api/stats?date=05/07/2021", "YYYY-MM-DD"},
+		{"/api/stats?date=2021-02-30", "not a date"},
+		{"/api/stats?date=yesterday", "not a date"},
+		{"/api/stats?day=2021-07-05", `unknown parameter "day"`},
+		{"/api/stats?date=2021-07-05&date=2021-07-04", "given 2 times"},
+		{"/api/stats?format=xml", `format "xml"`},
+		{"/api/stats.csv?format=json", "contradicts the .csv path"},
+		{"/api/stats/series?from=2021-07-06&to=2021-07-05", "from 2021-07-06 is after to 2021-07-05"},
+		{"/api/stats/series?from=2020-01-01&to=2021-07-05", "the longest series is 366 days"},
+		{"/api/stats/series?from=2020-01-01", "give both from and to"},
+		{"/api/stats/series?to=2021-13-01", `to "2021-13-01" is not a date`},
+		{"/api/stats/series?from=1%2F7%2F2021", `from "1/7/2021" is not a date`},
+		{"/api/stats/series?date=2021-07-05", `unknown parameter "date"`},
+		{"/api/stats/series.csv?from=2021-07-06&to=2021-07-05", "is after"},
+		{"/api/stats/series.csv?format=json", "contradicts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := get(e, tt.target)
+			if rec.Code != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %s", rec.Code, rec.Body)
+			}
+			var body struct{ Message string }
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(body.Message, tt.reason) {
+				t.Errorf("reason %q, want it to say %q", body.Message, tt.reason)
+			}
+		})
+	}
+}
+
+func TestHandlerStoreError(t *testing.T) {
+	e := server(&failReader{}, bulletin.Config{})
+	for _, target := range []string{"/api/stats", "/api/stats/series.csv"} {
+		t.Run(target, func(t *testing.T) {
+			rec := get(e, target)
+			if rec.Code != http.StatusInternalServerError {
+				t.Errorf("status %d, want 500", rec.Code)
+			}
+			if strings.Contains(rec.Body.String(), "secret_cases") {
+				t.Errorf("internal text reached the client: %s", rec.Body)
+			}
+		})
+	}
+}
+
+// TestCSVFormulaCells checks that text a spreadsheet would run as a formula
+// is defused in the CSV export.
+func TestCSVFormulaCells(t *testing.T) {
+	r := newMemReader()
+	r.add("cases", features.Record{ID: "A", Geometry: orb.Point{106.65, 11}, Properties: map[string]any{
+		"code": "A", "report_date": date("2021-07-05"), "origin": features.OriginCommunity,
+		"detected_in": features.DetectedQuarantineArea, "cluster": `=HYPERLINK("http://x","y")`,
+		"status": features.StatusUnderTreatment, "district_code": "718",
+	}})
+	rec := get(server(r, bulletin.Config{}), "/api/stats.csv")
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, row := range rows {
+		if row[0] == "by_cluster.total" {
+			found = true
+			if row[1] != `'=HYPERLINK("http://x","y")` {
+				t.Errorf("cluster cell %q is not defused", row[1])
+			}
+		}
+	}
+	if !found {
+		t.Error("no by_cluster row")
+	}
+}

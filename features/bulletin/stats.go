@@ -1,0 +1,169 @@
+// Package bulletin computes the province's daily COVID-19 bulletin from the
+// case registry: new cases of a day split by bulletin session, by where they
+// were detected and by epidemiological link; cumulative cases by origin;
+// community cases since the start of the current wave; cases by cluster and
+// by district; deaths, patients under treatment and recovered; and the close
+// contacts in quarantine. It also serves those figures, and a daily series for
+// charts, as JSON and CSV under /api/stats.
+//
+// Everything is computed from a features.Reader, the public side of a store,
+// so the bulletin sees exactly what the public map sees and never a personal
+// field.
+package bulletin
+
+import (
+	"time"
+
+	"github.com/bandomap/bando/features"
+)
+
+// Config holds the bulletin's settings.
+type Config struct {
+	// WaveStart is the first day of the current epidemic wave, from which
+	// community cases are counted separately; zero means DefaultWaveStart().
+	WaveStart time.Time
+	// MaxSeriesDays caps the length of a daily series; 0 means
+	// DefaultMaxSeriesDays.
+	MaxSeriesDays int
+}
+
+// DefaultMaxSeriesDays is the longest daily series served by default.
+const DefaultMaxSeriesDays = 366
+
+// DefaultWaveStart is the start of Vietnam's fourth wave, 27 April 2021.
+func DefaultWaveStart() time.Time { return time.Date(2021, time.April, 27, 0, 0, 0, 0, time.UTC) }
+
+// withDefaults fills the zero fields of c.
+func (c Config) withDefaults() Config {
+	if c.WaveStart.IsZero() {
+		c.WaveStart = DefaultWaveStart()
+	}
+	c.WaveStart = day(c.WaveStart)
+	if c.MaxSeriesDays <= 0 {
+		c.MaxSeriesDays = DefaultMaxSeriesDays
+	}
+	return c
+}
+
+// Stats is the bulletin as of one day. Dates are written as YYYY-MM-DD.
+type Stats struct {
+	Date                    string          `json:"date"`
+	NewCases                NewCases        `json:"new_cases"`
+	Cumulative              Cumulative      `json:"cumulative"`
+	CommunitySinceWaveStart WaveCount       `json:"community_since_wave_start"`
+	ByCluster               []ClusterCount  `json:"by_cluster"`
+	ByDistrict              []DistrictCount `json:"by_district"`
+	Deaths                  int             `json:"deaths"`
+	UnderTreatment          int             `json:"under_treatment"`
+	Recovered               int             `json:"recovered"`
+	Contacts                Contacts        `json:"contacts"`
+	// LastUpdate is the latest day, up to Date, on which a case was reported
+	// or changed status; nil when there is no case yet.
+	LastUpdate *string `json:"last_update"`
+}
+
+// NewCases counts the cases reported on the day.
+type NewCases struct {
+	Total      int        `json:"total"`
+	BySession  BySession  `json:"by_session"`
+	ByDetected ByDetected `json:"by_detected"`
+	ByLink     ByLink     `json:"by_link"`
+}
+
+// BySession splits the day's new cases by the bulletin that announced them;
+// Unspecified holds cases imported without a session.
+type BySession struct {
+	Morning     SessionCount `json:"morning"`
+	Afternoon   SessionCount `json:"afternoon"`
+	Evening     SessionCount `json:"evening"`
+	Unspecified SessionCount `json:"unspecified"`
+}
+
+// SessionCount counts the new cases of one bulletin session.
+type SessionCount struct {
+	Total      int        `json:"total"`
+	ByDetected ByDetected `json:"by_detected"`
+	ByLink     ByLink     `json:"by_link"`
+}
+
+// ByDetected splits cases by where they were detected.
+type ByDetected struct {
+	QuarantineArea     int `json:"quarantine_area"`
+	HealthFacility     int `json:"health_facility"`
+	CommunityScreening int `json:"community_screening"`
+}
+
+// ByLink splits cases by epidemiological link: linked to a known cluster, or
+// found in the community with no known link.
+type ByLink struct {
+	Cluster   int `json:"cluster"`
+	Community int `json:"community"`
+}
+
+// Cumulative counts every case reported up to the day.
+type Cumulative struct {
+	Total    int      `json:"total"`
+	ByOrigin ByOrigin `json:"by_origin"`
+}
+
+// ByOrigin splits cases by origin.
+type ByOrigin struct {
+	Community        int `json:"community"`
+	ReturningCitizen int `json:"returning_citizen"`
+	ForeignExpert    int `json:"foreign_expert"`
+	IllegalEntry     int `json:"illegal_entry"`
+}
+
+// WaveCount counts community cases reported from Since up to the day.
+type WaveCount struct {
+	Since string `json:"since"`
+	Total int    `json:"total"`
+}
+
+// ClusterCount counts the cases linked to one cluster: all of them up to the
+// day, and those reported on the day.
+type ClusterCount struct {
+	Cluster string `json:"cluster"`
+	Total   int    `json:"total"`
+	New     int    `json:"new"`
+}
+
+// DistrictCount counts the cases of one district: all of them up to the day,
+// and those reported on the day.
+type DistrictCount struct {
+	DistrictCode string `json:"district_code"`
+	DistrictName string `json:"district_name"`
+	Total        int    `json:"total"`
+	New          int    `json:"new"`
+}
+
+// Contacts counts the close contacts in quarantine on the day.
+type Contacts struct {
+	F1 int `json:"f1"`
+	F2 int `json:"f2"`
+}
+
+// DailySeries is a daily series for charts, from From to To inclusive.
+type DailySeries struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Days []Day  `json:"days"`
+}
+
+// Day is one day of a DailySeries; all but NewCases are as of the end of the day.
+type Day struct {
+	Date           string `json:"date"`
+	NewCases       int    `json:"new_cases"`
+	Cumulative     int    `json:"cumulative"`
+	Deaths         int    `json:"deaths"`
+	UnderTreatment int    `json:"under_treatment"`
+	Recovered      int    `json:"recovered"`
+}
+
+// day truncates t to its calendar day, in UTC, as dates are stored.
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func format(t time.Time) string { return t.Format(features.DateLayout) }

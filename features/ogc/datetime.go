@@ -1,0 +1,75 @@
+package ogc
+
+import (
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+)
+
+// vietnamOffset is the offset of Vietnam's time (ICT, no daylight saving),
+// in which feature dates are calendar days.
+const vietnamOffset = 7 * 60 * 60
+
+// parseDatetime reads the datetime parameter: an RFC 3339 date-time or a
+// date, or an interval "start/end" whose open end is ".." or empty.
+//
+// Feature dates are whole days in Vietnam, so every bound is reduced to its
+// calendar day there and returned as midnight UTC of that day (the value
+// time.Parse(features.DateLayout, ...) gives). A feature dated D then meets
+// the interval exactly when day D overlaps the requested span.
+func parseDatetime(s string) (features.Interval, error) {
+	start, end, isInterval := strings.Cut(s, "/")
+	if !isInterval {
+		d, err := parseInstant(s)
+		if err != nil {
+			return features.Interval{}, err
+		}
+		return features.Interval{Start: d, End: d}, nil
+	}
+	if strings.Contains(end, "/") {
+		return features.Interval{}, badRequest("datetime: %q has more than one '/'", s)
+	}
+	var iv features.Interval
+	var err error
+	if !isOpen(start) {
+		if iv.Start, err = parseInstant(start); err != nil {
+			return features.Interval{}, err
+		}
+	}
+	if !isOpen(end) {
+		if iv.End, err = parseInstant(end); err != nil {
+			return features.Interval{}, err
+		}
+	}
+	if !iv.Start.IsZero() && !iv.End.IsZero() && iv.Start.After(iv.End) {
+		return features.Interval{}, badRequest("datetime: the interval %q ends before it starts", s)
+	}
+	return iv, nil
+}
+
+func isOpen(bound string) bool { return bound == "" || bound == ".." }
+
+// parseInstant reads one RFC 3339 date-time or date and returns its day.
+func parseInstant(s string) (time.Time, error) {
+	// RFC 3339 allows a lowercase t and z; Go's parser wants them upper.
+	u := strings.ToUpper(s)
+	if t, err := time.Parse(time.RFC3339Nano, u); err == nil {
+		return dayInVietnam(t), nil
+	}
+	if d, err := parseDate(u); err == nil {
+		return d, nil
+	}
+	return time.Time{}, badRequest("datetime: %q is neither an RFC 3339 date-time (2021-07-05T08:00:00Z) nor a date (2021-07-05)", s)
+}
+
+// parseDate reads a calendar date, as midnight UTC.
+func parseDate(s string) (time.Time, error) {
+	return time.Parse(features.DateLayout, s)
+}
+
+// dayInVietnam returns the calendar day of t in Vietnam, as midnight UTC.
+func dayInVietnam(t time.Time) time.Time {
+	y, m, d := t.In(time.FixedZone("ICT", vietnamOffset)).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,228 @@
+package ogc
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
+)
+
+// featureCollection is a page of items: a GeoJSON FeatureCollection with the
+// members OGC API Features adds.
+type featureCollection struct {
+	Type           string             `json:"type"`
+	TimeStamp      string             `json:"timeStamp"`
+	NumberMatched  int                `json:"numberMatched"`
+	NumberReturned int                `json:"numberReturned"`
+	Links          []link             `json:"links"`
+	Features       []*geojson.Feature `json:"features"`
+}
+
+func (h *Handler) items(c echo.Context) error {
+	col, err := h.collectionOf(c)
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	if err := checkItemsParams(col, q); err != nil {
+		return err
+	}
+	f, err := negotiate(c, true)
+	if err != nil {
+		return err
+	}
+	query, err := itemsQuery(col, q)
+	if err != nil {
+		return err
+	}
+	page, err := h.reader.Items(c.Request().Context(), query)
+	if err != nil {
+		return storeError(err, "items of "+col.ID)
+	}
+	href := collectionHref(h.base(c, routeItems), col.ID)
+	links := itemsLinks(href, q, f, query, page.NumberMatched)
+	if f == formatHTML {
+		return h.pages.render(c, itemsView(h.title, h.base(c, routeItems), col, page, links))
+	}
+	fc := featureCollection{
+		Type:           "FeatureCollection",
+		TimeStamp:      h.now().UTC().Format(time.RFC3339),
+		NumberMatched:  page.NumberMatched,
+		NumberReturned: len(page.Features),
+		Links:          links,
+		Features:       make([]*geojson.Feature, 0, len(page.Features)),
+	}
+	for _, feat := range page.Features {
+		fc.Features = append(fc.Features, toGeoJSON(col, feat))
+	}
+	return writeJSON(c, mediaGeoJSON, fc)
+}
+
+func (h *Handler) item(c echo.Context) error {
+	col, err := h.collectionOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathParam(c, "featureId")
+	if err != nil {
+		return err
+	}
+	f, err := h.begin(c, nil, true)
+	if err != nil {
+		return err
+	}
+	feat, err := h.reader.Item(c.Request().Context(), col, id)
+	if err != nil {
+		return storeError(err, fmt.Sprintf("feature %q of collection %s", id, col.ID))
+	}
+	base := h.base(c, routeItem)
+	href := collectionHref(base, col.ID)
+	links := append(selfLinks(href+"/items/"+url.PathEscape(id), c.QueryParams(), f, mediaGeoJSON),
+		link{Href: href, Rel: "collection", Type: mediaJSON, Title: col.Title})
+	if f == formatHTML {
+		return h.pages.render(c, itemView(h.title, base, col, feat, links))
+	}
+	gj := toGeoJSON(col, feat)
+	gj.ExtraMembers = geojson.Properties{"links": links}
+	return writeJSON(c, mediaGeoJSON, gj)
+}
+
+// checkItemsParams refuses unknown parameters, naming properties that exist
+// but may not be filtered on apart from names that mean nothing here.
+func checkItemsParams(col features.Collection, q url.Values) error {
+	allowed := itemsParams(col)
+	for _, name := range sortedKeys(q) {
+		if p, ok := col.Property(name); ok && !p.Filterable {
+			return badRequest("property %q of %s cannot be filtered on; filterable: %s",
+				name, col.ID, filterableNames(col))
+		}
+	}
+	return checkParams(q, allowed)
+}
+
+// itemsQuery reads the items parameters into a store query.
+func itemsQuery(col features.Collection, q url.Values) (features.ItemsQuery, error) {
+	query := features.ItemsQuery{Collection: col}
+	var err error
+	if q.Has("bbox") {
+		if query.BBox, err = parseBBox(q.Get("bbox")); err != nil {
+			return query, err
+		}
+	}
+	if query.Limit, err = parseLimit(q.Get("limit")); err != nil {
+		return query, err
+	}
+	if query.Offset, err = parseOffset(q.Get("offset")); err != nil {
+		return query, err
+	}
+	if q.Has("datetime") {
+		if col.Temporal == nil {
+			return query, badRequest("datetime: collection %s has no time dimension", col.ID)
+		}
+		iv, err := parseDatetime(q.Get("datetime"))
+		if err != nil {
+			return query, err
+		}
+		query.Interval = &iv
+	}
+	query.Filters, err = parseFilters(col, q)
+	return query, err
+}
+
+// itemsLinks are the links of an items page: self and alternate, next when
+// more matches remain, prev when the page is not the first, and the
+// collection. Next and prev carry every parameter of the request.
+func itemsLinks(href string, q url.Values, f format, query features.ItemsQuery, matched int) []link {
+	items := href + "/items"
+	links := selfLinks(items, q, f, mediaGeoJSON)
+	pageType := mediaGeoJSON
+	if f == formatHTML {
+		pageType = mediaHTML
+	}
+	limit := strconv.Itoa(query.Limit)
+	if next := query.Offset + query.Limit; next < matched {
+		nq := withParam(withParam(q, "offset", strconv.Itoa(next)), "limit", limit)
+		links = append(links, link{Href: withQuery(items, nq), Rel: "next", Type: pageType, Title: "Next page"})
+	}
+	if query.Offset > 0 {
+		pq := withParam(withParam(q, "offset", strconv.Itoa(max(0, query.Offset-query.Limit))), "limit", limit)
+		links = append(links, link{Href: withQuery(items, pq), Rel: "prev", Type: pageType, Title: "Previous page"})
+	}
+	return append(links, link{Href: href, Rel: "collection", Type: mediaJSON, Title: "The collection"})
+}
+
+// toGeoJSON writes what the public may see of a feature: its id, its
+// geometry and the properties the catalog declares public for col.
+func toGeoJSON(col features.Collection, f features.Feature) *geojson.Feature {
+	gj := geojson.NewFeature(f.Geometry)
+	gj.ID = f.ID
+	for _, name := range col.PropertyNames() {
+		if v, ok := f.Properties[name]; ok {
+			gj.Properties[name] = v
+		}
+	}
+	return gj
+}
+
+func filterableNames(col features.Collection) string {
+	var names []string
+	for _, p := range col.Properties {
+		if p.Filterable {
+			names = append(names, p.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func itemsView(service, base string, col features.Collection, page features.Page, links []link) pageView {
+	v := pageView{
+		Service: service, Root: base, Title: col.Title, Description: col.Description, Links: links,
+		Trail: []link{
+			{Href: base + routeCollections + "?f=html", Title: "Collections"},
+			{Href: collectionHref(base, col.ID) + "?f=html", Title: col.ID},
+		},
+		Facts: []fact{
+			{Name: "number matched", Value: strconv.Itoa(page.NumberMatched)},
+			{Name: "number returned", Value: strconv.Itoa(len(page.Features))},
+		},
+	}
+	for _, f := range page.Features {
+		v.Features = append(v.Features, featureViewOf(base, col, f))
+	}
+	return v
+}
+
+func itemView(service, base string, col features.Collection, f features.Feature, links []link) pageView {
+	fv := featureViewOf(base, col, f)
+	return pageView{
+		Service: service, Root: base, Title: col.Title + " " + f.ID, Links: links,
+		Trail: []link{
+			{Href: base + routeCollections + "?f=html", Title: "Collections"},
+			{Href: collectionHref(base, col.ID) + "/items?f=html", Title: col.ID},
+		},
+		Features: []featureView{fv},
+	}
+}
+
+// featureViewOf lists a feature's public properties in catalog order.
+func featureViewOf(base string, col features.Collection, f features.Feature) featureView {
+	fv := featureView{
+		ID:       f.ID,
+		Href:     collectionHref(base, col.ID) + "/items/" + url.PathEscape(f.ID) + "?f=html",
+		Geometry: geometryText(f.Geometry),
+	}
+	for _, name := range col.PropertyNames() {
+		if v, ok := f.Properties[name]; ok {
+			fv.Properties = append(fv.Properties, fact{Name: name, Value: valueText(v)})
+		}
+	}
+	return fv
+}

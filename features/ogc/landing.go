@@ -1,0 +1,102 @@
+package ogc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Conformance classes of OGC API Features, Part 1, that the handler meets.
+const (
+	confCore    = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
+	confGeoJSON = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
+	confHTML    = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html"
+	confOAS30   = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"
+)
+
+// landingPage is the JSON of the landing page.
+type landingPage struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Links       []link `json:"links"`
+}
+
+// conformancePage is the JSON of the conformance declaration.
+type conformancePage struct {
+	ConformsTo []string `json:"conformsTo"`
+}
+
+func (h *Handler) landing(c echo.Context) error {
+	route := routeLanding
+	if strings.HasSuffix(c.Path(), "/") {
+		route = routeLandingDir
+	}
+	f, err := h.begin(c, nil, true)
+	if err != nil {
+		return err
+	}
+	base := h.base(c, route)
+	page := landingPage{
+		Title:       h.title,
+		Description: "Public layers of the epidemic map as OGC API - Features: the situation, places open to the public, and administrative boundaries.",
+		Links: append(selfLinks(base, c.QueryParams(), f, mediaJSON),
+			link{Href: base + routeAPI, Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
+			link{Href: base + routeConformance, Rel: relConformance, Type: mediaJSON, Title: "Conformance classes"},
+			link{Href: base + routeCollections, Rel: relData, Type: mediaJSON, Title: "Collections"},
+		),
+	}
+	if f == formatHTML {
+		return h.pages.render(c, pageView{
+			Service: h.title, Root: base, Title: page.Title, Description: page.Description, Links: page.Links,
+		})
+	}
+	return writeJSON(c, mediaJSON, page)
+}
+
+func (h *Handler) conformance(c echo.Context) error {
+	f, err := h.begin(c, nil, true)
+	if err != nil {
+		return err
+	}
+	page := conformancePage{ConformsTo: []string{confCore, confGeoJSON, confHTML, confOAS30}}
+	if f == formatHTML {
+		base := h.base(c, routeConformance)
+		return h.pages.render(c, pageView{
+			Service: h.title, Root: base, Title: "Conformance", List: page.ConformsTo,
+			Links: selfLinks(base+routeConformance, c.QueryParams(), f, mediaJSON),
+		})
+	}
+	return writeJSON(c, mediaJSON, page)
+}
+
+func (h *Handler) openAPI(c echo.Context) error {
+	if _, err := h.begin(c, nil, false); err != nil {
+		return err
+	}
+	return writeJSON(c, mediaOpenAPI, openAPIDocument(h.title, h.base(c, routeAPI), h.catalog.All()))
+}
+
+// begin checks a request's query parameters (f and those in extra) and
+// picks the response format.
+func (h *Handler) begin(c echo.Context, extra []string, htmlOK bool) (format, error) {
+	if err := checkParams(c.QueryParams(), append([]string{"f"}, extra...)); err != nil {
+		return 0, err
+	}
+	return negotiate(c, htmlOK)
+}
+
+// writeJSON writes v as JSON with the given media type. Links keep their
+// '&' as is: the body is never embedded in HTML.
+func writeJSON(c echo.Context, mediaType string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("ogc: encode %T: %w", v, err)
+	}
+	return c.Blob(http.StatusOK, mediaType, buf.Bytes())
+}

@@ -1,0 +1,157 @@
+// Package ogc serves Bando's collections as OGC API - Features, Part 1: Core
+// (https://docs.ogc.org/is/17-069r4/17-069r4.html), with GeoJSON and HTML
+// encodings and an OpenAPI 3.0 description, so that GIS clients such as
+// GDAL/QGIS can read the public map.
+//
+// The handlers read through features.Reader and write only what a Feature
+// carries publicly: its id, its geometry and the catalog's public properties
+// (a property the catalog does not declare is dropped, even if a store
+// returns it).
+package ogc
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+)
+
+// Limits of the items query.
+const (
+	// DefaultLimit is the page size when the client gives no limit.
+	DefaultLimit = 100
+	// MaxLimit is the largest page served. A larger limit is clamped to it,
+	// as OGC API Features (Core, /rec/core/limit-response) recommends,
+	// rather than refused; the next link lets the client page on.
+	MaxLimit = 10000
+)
+
+// Route paths, relative to the group Register is given.
+const (
+	routeLanding     = ""
+	routeLandingDir  = "/"
+	routeConformance = "/conformance"
+	routeAPI         = "/api"
+	routeCollections = "/collections"
+	routeCollection  = "/collections/:collectionId"
+	routeQueryables  = "/collections/:collectionId/queryables"
+	routeItems       = "/collections/:collectionId/items"
+	routeItem        = "/collections/:collectionId/items/:featureId"
+)
+
+// Config is what the OGC handler needs.
+type Config struct {
+	// Reader is the public side of the store.
+	Reader features.Reader
+	// Catalog lists the collections served.
+	Catalog *features.Catalog
+	// BaseURL is the public URL of the server's root, without the group's
+	// path (e.g. "https://bando.example.org"; behind a proxy that mounts the
+	// server under a path, include that path). Links are BaseURL + the
+	// group's path + the route. Empty: scheme and host of each request.
+	BaseURL string
+	// Title names the service on the landing page. Empty: "Bando".
+	Title string
+	// Now is the clock that stamps item pages. Nil: time.Now.
+	Now func() time.Time
+}
+
+// Handler serves OGC API Features over a features.Reader.
+type Handler struct {
+	reader  features.Reader
+	catalog *features.Catalog
+	baseURL string
+	title   string
+	now     func() time.Time
+	pages   *pages
+}
+
+// NewHandler returns a handler for cfg. Reader and Catalog are required.
+func NewHandler(cfg Config) *Handler {
+	h := &Handler{
+		reader:  cfg.Reader,
+		catalog: cfg.Catalog,
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"),
+		title:   cfg.Title,
+		now:     cfg.Now,
+		pages:   newPages(),
+	}
+	if h.title == "" {
+		h.title = "Bando"
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	return h
+}
+
+// Register adds the OGC API routes to g, the group mounted at /ogc.
+func (h *Handler) Register(g *echo.Group) {
+	g.GET(routeLanding, h.landing)
+	g.GET(routeLandingDir, h.landing)
+	g.GET(routeConformance, h.conformance)
+	g.GET(routeAPI, h.openAPI)
+	g.GET(routeCollections, h.collections)
+	g.GET(routeCollection, h.collection)
+	g.GET(routeQueryables, h.queryables)
+	g.GET(routeItems, h.items)
+	g.GET(routeItem, h.item)
+}
+
+// base returns the absolute URL of the group's root for a request answered
+// by route: the route's path as registered, minus the route itself, is the
+// group's path, so the handler needs no state from Register.
+func (h *Handler) base(c echo.Context, route string) string {
+	prefix := strings.TrimSuffix(c.Path(), route)
+	if h.baseURL != "" {
+		return h.baseURL + prefix
+	}
+	return c.Scheme() + "://" + c.Request().Host + prefix
+}
+
+// collectionOf resolves the collectionId path parameter.
+func (h *Handler) collectionOf(c echo.Context) (features.Collection, error) {
+	id, err := pathParam(c, "collectionId")
+	if err != nil {
+		return features.Collection{}, err
+	}
+	col, err := h.catalog.Get(id)
+	if err != nil {
+		return features.Collection{}, echo.NewHTTPError(http.StatusNotFound,
+			fmt.Sprintf("no collection %q; see /collections for the list", id)).SetInternal(err)
+	}
+	return col, nil
+}
+
+// pathParam returns a path parameter, unescaped: Echo gives raw segments
+// when the request path holds escapes.
+func pathParam(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", echo.NewHTTPError(http.StatusBadRequest,
+			fmt.Sprintf("%s is not a valid path segment", name)).SetInternal(err)
+	}
+	return u, nil
+}
+
+// storeError turns a store's domain errors into HTTP errors: not found is
+// 404, invalid is 400 with the store's reason; anything else is wrapped and
+// left to the server's error handler (500, cause logged, not shown).
+func storeError(err error, what string) error {
+	switch {
+	case errors.Is(err, features.ErrNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, what+" not found").SetInternal(err)
+	case errors.Is(err, features.ErrInvalid):
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error()).SetInternal(err)
+	}
+	return fmt.Errorf("ogc: %s: %w", what, err)
+}

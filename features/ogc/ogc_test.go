@@ -1,0 +1,246 @@
+package ogc
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// fixedNow is the clock of every test page.
+func fixedNow() time.Time { return time.Date(2021, 7, 5, 8, 0, 0, 0, time.UTC) }
+
+// newServer mounts a handler over r at /ogc, with an error handler that
+// renders errors as the server's does: {"code", "error"}, and a bare 500 for
+// anything that is not an HTTP error.
+func newServer(r features.Reader, cfg Config) *echo.Echo {
+	e := echo.New()
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		code, msg := http.StatusInternalServerError, "internal server error"
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			code, msg = he.Code, toString(he.Message)
+		}
+		_ = c.JSON(code, map[string]any{"code": code, "error": msg})
+	}
+	cfg.Reader, cfg.Catalog = r, features.NewCatalog()
+	if cfg.Now == nil {
+		cfg.Now = fixedNow
+	}
+	NewHandler(cfg).Register(e.Group("/ogc"))
+	return e
+}
+
+func toString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// fetch serves one GET request; header is optional "Name: value" pairs.
+func fetch(e *echo.Echo, target string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for _, h := range header {
+		name, value, _ := strings.Cut(h, ": ")
+		req.Header.Set(name, value)
+	}
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	return rec
+}
+
+// decode reads a JSON body into a generic value.
+func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, rec.Body.String())
+	}
+	return v
+}
+
+// checkGolden compares a JSON body, indented, with testdata/name.
+func checkGolden(t *testing.T, name string, body []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, body, "", "  "); err != nil {
+		t.Fatalf("body is not JSON: %v\n%s", err, body)
+	}
+	buf.WriteByte('\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("%s differs from the response (go test -update rewrites it); got:\n%s", path, buf.String())
+	}
+}
+
+func TestGolden(t *testing.T) {
+	e := newServer(newFakeReader(), Config{Title: "Bando Bình Dương"})
+	tests := []struct {
+		name, target, golden, contentType string
+	}{
+		{"landing", "/ogc", "landing.json", mediaJSON},
+		{"conformance", "/ogc/conformance", "conformance.json", mediaJSON},
+		{"openapi", "/ogc/api", "openapi.json", mediaOpenAPI},
+		{"collections", "/ogc/collections", "collections.json", mediaJSON},
+		{"collection", "/ogc/collections/cases", "collection_cases.json", mediaJSON},
+		{"queryables", "/ogc/collections/cases/queryables", "queryables_cases.json", mediaSchema},
+		{"items", "/ogc/collections/cases/items?limit=3&offset=3&status=recovered", "items_cases.json", mediaGeoJSON},
+		{"item", "/ogc/collections/medical_facilities/items/mf-02", "item_medical_facility.json", mediaGeoJSON},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := fetch(e, tt.target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if got := rec.Header().Get(echo.HeaderContentType); got != tt.contentType {
+				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
+			}
+			checkGolden(t, tt.golden, rec.Body.Bytes())
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		target string
+		fail   error // what the store returns, if anything
+		code   int
+		reason string // a word the reason must hold
+	}{
+		{"unknown parameter on landing", "/ogc?foo=1", nil, 400, `"foo"`},
+		{"unknown parameter on collections", "/ogc/collections?limit=5", nil, 400, `"limit"`},
+		{"unknown parameter on items", "/ogc/collections/cases/items?sort=id", nil, 400, `"sort"`},
+		{"unknown parameter on item", "/ogc/collections/cases/items/BN0800?limit=1", nil, 400, `"limit"`},
+		{"bbox-crs is not offered", "/ogc/collections/cases/items?bbox-crs=x", nil, 400, `"bbox-crs"`},
+		{"parameter repeated", "/ogc/collections/cases/items?limit=1&limit=2", nil, 400, "more than once"},
+		{"parameter empty", "/ogc/collections/cases/items?limit=", nil, 400, "no value"},
+		{"unknown format", "/ogc/collections?f=xml", nil, 400, "xml"},
+		{"no html for the API definition", "/ogc/api?f=html", nil, 400, "f=json"},
+		{"unknown collection", "/ogc/collections/people", nil, 404, "people"},
+		{"unknown collection items", "/ogc/collections/people/items", nil, 404, "people"},
+		{"unknown collection queryables", "/ogc/collections/people/queryables", nil, 404, "people"},
+		{"unknown feature", "/ogc/collections/cases/items/BN9999", nil, 404, "BN9999"},
+		{"feature of another collection", "/ogc/collections/markets/items/BN0800", nil, 404, "BN0800"},
+		{"bbox with 3 numbers", "/ogc/collections/cases/items?bbox=1,2,3", nil, 400, "4 comma-separated"},
+		{"bbox in 3D", "/ogc/collections/cases/items?bbox=1,2,0,3,4,10", nil, 400, "3D"},
+		{"bbox not numeric", "/ogc/collections/cases/items?bbox=a,2,3,4", nil, 400, `"a"`},
+		{"bbox NaN", "/ogc/collections/cases/items?bbox=NaN,2,3,4", nil, 400, "NaN"},
+		{"bbox longitude out of range", "/ogc/collections/cases/items?bbox=100,10,181,11", nil, 400, "longitudes"},
+		{"bbox latitude out of range", "/ogc/collections/cases/items?bbox=100,-91,101,11", nil, 400, "latitudes"},
+		{"bbox min lon above max", "/ogc/collections/cases/items?bbox=107,10,106,11", nil, 400, "minLon"},
+		{"bbox min lat above max", "/ogc/collections/cases/items?bbox=106,11,107,10", nil, 400, "minLat"},
+		{"limit zero", "/ogc/collections/cases/items?limit=0", nil, 400, "limit"},
+		{"limit negative", "/ogc/collections/cases/items?limit=-5", nil, 400, "limit"},
+		{"limit not a number", "/ogc/collections/cases/items?limit=ten", nil, 400, `"ten"`},
+		{"limit fractional", "/ogc/collections/cases/items?limit=1.5", nil, 400, `"1.5"`},
+		{"offset negative", "/ogc/collections/cases/items?offset=-1", nil, 400, "offset"},
+		{"offset not a number", "/ogc/collections/cases/items?offset=x", nil, 400, "offset"},
+		{"datetime on a timeless collection", "/ogc/collections/markets/items?datetime=2021-07-01", nil, 400, "markets"},
+		{"datetime unreadable", "/ogc/collections/cases/items?datetime=yesterday", nil, 400, "yesterday"},
+		{"datetime reversed", "/ogc/collections/cases/items?datetime=2021-07-05/2021-07-01", nil, 400, "ends before"},
+		{"filter outside the vocabulary", "/ogc/collections/cases/items?status=cured", nil, 400, "recovered"},
+		{"filter on a date that is not one", "/ogc/collections/cases/items?report_date=5/7/2021", nil, 400, "report_date"},
+		{"filter on a property that is not filterable", "/ogc/collections/markets/items?address=x", nil, 400, "cannot be filtered"},
+		{"store refuses the query", "/ogc/collections/cases/items", features.ErrInvalid, 400, "invalid"},
+		{"store fails", "/ogc/collections/cases/items", errors.New("pq: relation secret_table does not exist"), 500, "internal"},
+		{"store fails on extent", "/ogc/collections", errors.New("pq: relation secret_table does not exist"), 500, "internal"},
+		{"store loses the feature", "/ogc/collections/cases/items/BN0800", features.ErrNotFound, 404, "BN0800"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newFakeReader()
+			r.fail = tt.fail
+			rec := fetch(newServer(r, Config{}), tt.target)
+			if rec.Code != tt.code {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
+			}
+			body := decode(t, rec)
+			reason, _ := body["error"].(string)
+			if body["code"] != float64(tt.code) || !strings.Contains(reason, tt.reason) {
+				t.Errorf("body %s, want code %d and a reason with %q", rec.Body, tt.code, tt.reason)
+			}
+			if strings.Contains(rec.Body.String(), "secret_table") {
+				t.Errorf("internal error text reached the client: %s", rec.Body)
+			}
+		})
+	}
+}
+
+func TestItemsQuery(t *testing.T) {
+	d := func(s string) time.Time { t, _ := time.Parse(features.DateLayout, s); return t }
+	tests := []struct {
+		name    string
+		target  string
+		check   func(q features.ItemsQuery) bool
+		matched int
+	}{
+		{"defaults", "/ogc/collections/cases/items",
+			func(q features.ItemsQuery) bool {
+				return q.Limit == DefaultLimit && q.Offset == 0 && q.BBox == nil && q.Interval == nil && q.Filters == nil
+			}, 30},
+		{"limit above the maximum is clamped", "/ogc/collections/cases/items?limit=20000",
+			func(q features.ItemsQuery) bool { return q.Limit == MaxLimit }, 30},
+		{"limit too large for an int is clamped", "/ogc/collections/cases/items?limit=99999999999999999999999",
+			func(q features.ItemsQuery) bool { return q.Limit == MaxLimit }, 30},
+		{"bbox", "/ogc/collections/cases/items?bbox=106.6,10.95,106.63,10.97",
+			func(q features.ItemsQuery) bool {
+				return q.BBox != nil && q.BBox.Min.Lon() == 106.6 && q.BBox.Max.Lat() == 10.97
+			}, 10},
+		{"datetime interval", "/ogc/collections/cases/items?datetime=2021-07-03/2021-07-04",
+			func(q features.ItemsQuery) bool {
+				return q.Interval != nil && q.Interval.Start.Equal(d("2021-07-03")) && q.Interval.End.Equal(d("2021-07-04"))
+			}, 6},
+		{"datetime instant on periods", "/ogc/collections/quarantine_zones/items?datetime=2021-07-04T12:00:00Z",
+			func(q features.ItemsQuery) bool { return q.Interval.Start.Equal(d("2021-07-04")) }, 2},
+		{"datetime open start", "/ogc/collections/quarantine_zones/items?datetime=../2021-07-01",
+			func(q features.ItemsQuery) bool { return q.Interval.Start.IsZero() }, 1},
+		{"filter", "/ogc/collections/cases/items?status=recovered",
+			func(q features.ItemsQuery) bool { return len(q.Filters) == 1 && q.Filters["status"] == "recovered" }, 10},
+		{"two filters", "/ogc/collections/cases/items?status=died&report_date=2021-07-03",
+			func(q features.ItemsQuery) bool {
+				return len(q.Filters) == 2 && q.Filters["report_date"] == "2021-07-03"
+			}, 1},
+		{"filter on a boundary", "/ogc/collections/districts/items?name=B%C3%A0u%20B%C3%A0ng",
+			func(q features.ItemsQuery) bool { return q.Filters["name"] == "Bàu Bàng" }, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newFakeReader()
+			rec := fetch(newServer(r, Config{}), tt.target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if !tt.check(r.lastItems) {
+				t.Errorf("store got %+v", r.lastItems)
+			}
+			if got := decode(t, rec)["numberMatched"]; got != float64(tt.matched) {
+				t.Errorf("numberMatched %v, want %d", got, tt.matched)
+			}
+		})
+	}
+}

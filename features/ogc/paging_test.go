@@ -1,0 +1,121 @@
+package ogc
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// linkHrefs returns the href of each link of a decoded document by rel;
+// a rel seen twice keeps its first link.
+func linkHrefs(t *testing.T, doc map[string]any) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	links, _ := doc["links"].([]any)
+	for _, l := range links {
+		m := l.(map[string]any)
+		rel := m["rel"].(string)
+		if _, seen := out[rel]; !seen {
+			out[rel] = m["href"].(string)
+		}
+	}
+	return out
+}
+
+func TestPagingLinks(t *testing.T) {
+	tests := []struct {
+		name       string
+		query      string
+		returned   int
+		matched    int
+		next, prev string // expected query of the link, "" for no link
+	}{
+		{"first page", "limit=10", 10, 30, "limit=10&offset=10", ""},
+		{"middle page", "limit=10&offset=10", 10, 30, "limit=10&offset=20", "limit=10&offset=0"},
+		{"last full page", "limit=10&offset=20", 10, 30, "", "limit=10&offset=10"},
+		{"last partial page", "limit=10&offset=25", 5, 30, "", "limit=10&offset=15"},
+		{"prev clamps at zero", "limit=10&offset=4", 10, 30, "limit=10&offset=14", "limit=10&offset=0"},
+		{"beyond the end", "offset=40", 0, 30, "", "limit=100&offset=0"},
+		{"default limit, one page", "", 30, 30, "", ""},
+		{"limit clamped", "limit=50000", 30, 30, "", ""},
+		{"exactly one page", "limit=30", 30, 30, "", ""},
+		{"filters and format kept", "limit=3&status=died&bbox=106,10,107,12&f=json", 3, 10,
+			"bbox=106%2C10%2C107%2C12&f=json&limit=3&offset=3&status=died", ""},
+		{"datetime kept", "limit=2&offset=2&datetime=2021-07-01%2F2021-07-02", 2, 6,
+			"datetime=2021-07-01%2F2021-07-02&limit=2&offset=4", "datetime=2021-07-01%2F2021-07-02&limit=2&offset=0"},
+	}
+	e := newServer(newFakeReader(), Config{})
+	const items = "http://example.com/ogc/collections/cases/items"
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := "/ogc/collections/cases/items"
+			if tt.query != "" {
+				target += "?" + tt.query
+			}
+			rec := fetch(e, target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			doc := decode(t, rec)
+			if doc["numberReturned"] != float64(tt.returned) || doc["numberMatched"] != float64(tt.matched) {
+				t.Errorf("returned %v of %v, want %d of %d", doc["numberReturned"], doc["numberMatched"], tt.returned, tt.matched)
+			}
+			links := linkHrefs(t, doc)
+			for rel, want := range map[string]string{"next": tt.next, "prev": tt.prev} {
+				got, ok := links[rel]
+				switch {
+				case want == "" && ok:
+					t.Errorf("unexpected %s link %s", rel, got)
+				case want != "" && got != items+"?"+want:
+					t.Errorf("%s link %q, want %q", rel, got, items+"?"+want)
+				}
+			}
+			if self := links["self"]; self != items+queryOf(tt.query) {
+				t.Errorf("self link %q", self)
+			}
+		})
+	}
+}
+
+func queryOf(raw string) string {
+	q, _ := url.ParseQuery(raw)
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// TestFollowNext walks the next links from the first page, as GDAL does,
+// and must meet every feature exactly once, in id order.
+func TestFollowNext(t *testing.T) {
+	e := newServer(newFakeReader(), Config{})
+	target := "/ogc/collections/cases/items?limit=7"
+	var ids []string
+	for pages := 0; target != ""; pages++ {
+		if pages > 10 {
+			t.Fatal("next links do not end")
+		}
+		rec := fetch(e, target)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
+		}
+		doc := decode(t, rec)
+		ids = append(ids, featureIDs(t, doc)...)
+		target = ""
+		if next, ok := linkHrefs(t, doc)["next"]; ok {
+			u, err := url.Parse(next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			target = u.RequestURI()
+		}
+	}
+	if len(ids) != 30 {
+		t.Fatalf("met %d features, want 30: %v", len(ids), ids)
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			t.Fatalf("ids out of order or repeated at %d: %v", i, ids)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package ogc
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+)
+
+// format is the encoding of a response.
+type format int
+
+const (
+	formatJSON format = iota
+	formatHTML
+)
+
+// badRequest is a 400 with a reason a person can act on.
+func badRequest(format string, args ...any) error {
+	return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(format, args...))
+}
+
+// checkParams refuses a query with a parameter outside allowed, or with a
+// parameter given twice, as OGC API Features requires
+// (/req/core/query-param-unknown).
+func checkParams(q url.Values, allowed []string) error {
+	for _, name := range sortedKeys(q) {
+		if !slices.Contains(allowed, name) {
+			return badRequest("unknown query parameter %q; allowed: %s", name, strings.Join(allowed, ", "))
+		}
+		if len(q[name]) > 1 {
+			return badRequest("query parameter %q is given more than once", name)
+		}
+		if q.Get(name) == "" {
+			return badRequest("query parameter %q has no value", name)
+		}
+	}
+	return nil
+}
+
+// negotiate picks the encoding: the f parameter wins; otherwise a browser
+// (an Accept header naming text/html) gets HTML and everyone else JSON.
+func negotiate(c echo.Context, htmlOK bool) (format, error) {
+	switch f := c.QueryParam("f"); f {
+	case "json":
+		return formatJSON, nil
+	case "html":
+		if !htmlOK {
+			return 0, badRequest("f=html is not offered here; use f=json")
+		}
+		return formatHTML, nil
+	case "":
+		if htmlOK && strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMETextHTML) {
+			return formatHTML, nil
+		}
+		return formatJSON, nil
+	default:
+		return 0, badRequest("f=%q is not a format; use f=json or f=html", f)
+	}
+}
+
+// parseBBox reads "minLon,minLat,maxLon,maxLat" in CRS84.
+func parseBBox(s string) (*orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) == 6 {
+		return nil, badRequest("bbox: 3D boxes (6 numbers) are not supported; give minLon,minLat,maxLon,maxLat")
+	}
+	if len(parts) != 4 {
+		return nil, badRequest("bbox: want 4 comma-separated numbers minLon,minLat,maxLon,maxLat, got %d values", len(parts))
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, badRequest("bbox: %q is not a number", p)
+		}
+		v[i] = f
+	}
+	switch {
+	case v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180:
+		return nil, badRequest("bbox: longitudes must be within [-180, 180]")
+	case v[1] < -90 || v[1] > 90 || v[3] < -90 || v[3] > 90:
+		return nil, badRequest("bbox: latitudes must be within [-90, 90]")
+	case v[0] > v[2]:
+		return nil, badRequest("bbox: minLon %g is greater than maxLon %g (boxes across the antimeridian are not supported)", v[0], v[2])
+	case v[1] > v[3]:
+		return nil, badRequest("bbox: minLat %g is greater than maxLat %g", v[1], v[3])
+	}
+	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// parseLimit reads the page size: default DefaultLimit, at least 1, and
+// clamped to MaxLimit.
+func parseLimit(s string) (int, error) {
+	if s == "" {
+		return DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		if isDigits(s) {
+			return MaxLimit, nil // too large for an int: clamped like any other
+		}
+		return 0, badRequest("limit: %q is not a whole number", s)
+	}
+	if n < 1 {
+		return 0, badRequest("limit: %d is below the minimum of 1", n)
+	}
+	return min(n, MaxLimit), nil
+}
+
+// parseOffset reads the number of matches to skip: default 0.
+func parseOffset(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, badRequest("offset: %q is not a whole number of at least 0", s)
+	}
+	return n, nil
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// itemsParams names the query parameters of the items route for col.
+func itemsParams(col features.Collection) []string {
+	names := []string{"bbox", "datetime", "f", "limit", "offset"}
+	for _, p := range col.Properties {
+		if p.Filterable {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// parseFilters picks the equality filters out of q: every parameter that
+// names a filterable property of col. A date property's value must be a
+// date, and an enumerated property's one of the vocabulary's words.
+func parseFilters(col features.Collection, q url.Values) (map[string]string, error) {
+	var filters map[string]string
+	for _, p := range col.Properties {
+		v, ok := q[p.Name]
+		if !ok || !p.Filterable {
+			continue
+		}
+		if p.Type == features.TypeDate {
+			if _, err := parseDate(v[0]); err != nil {
+				return nil, badRequest("%s: %q is not a date (YYYY-MM-DD)", p.Name, v[0])
+			}
+		}
+		if allowed, ok := features.Vocabulary[col.ID+"."+p.Name]; ok && !slices.Contains(allowed, v[0]) {
+			return nil, badRequest("%s: %q is not one of %s", p.Name, v[0], strings.Join(allowed, ", "))
+		}
+		if filters == nil {
+			filters = map[string]string{}
+		}
+		filters[p.Name] = v[0]
+	}
+	return filters, nil
+}
+
+func sortedKeys(q url.Values) []string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,244 @@
+package embedded
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// Encoding versions of the records inside the buckets; bumped with
+// formatVersion when they change.
+const (
+	publicEncoding  = 1
+	privateEncoding = 1
+)
+
+// Kinds of property values on disk.
+const (
+	kindNil byte = iota
+	kindString
+	kindInt
+	kindFloat
+	kindDate
+)
+
+// value is one public property value, typed by the catalog.
+type value struct {
+	kind byte
+	s    string
+	i    int64 // integer, or days since 1970-01-01 for dates
+	f    float64
+}
+
+// errBadRecord marks a record on disk that cannot be decoded.
+var errBadRecord = errors.New("embedded: bad record encoding")
+
+// publicRecord is the decoded public side of one record.
+type publicRecord struct {
+	geom  orb.Geometry
+	names []string
+	vals  []value
+}
+
+// privateRecord is the decoded private side of one people record.
+type privateRecord struct {
+	exact  orb.Geometry
+	person *features.Person
+}
+
+// encodePublic encodes a public geometry and the named property values.
+func encodePublic(geom orb.Geometry, names []string, vals []value) ([]byte, error) {
+	g, err := wkb.Marshal(geom, binary.LittleEndian)
+	if err != nil {
+		return nil, fmt.Errorf("embedded: encode geometry: %w", err)
+	}
+	buf := make([]byte, 0, 16+len(g)+16*len(vals))
+	buf = append(buf, publicEncoding)
+	buf = appendBytes(buf, g)
+	buf = binary.AppendUvarint(buf, uint64(len(vals)))
+	for i, v := range vals {
+		buf = appendBytes(buf, []byte(names[i]))
+		buf = append(buf, v.kind)
+		switch v.kind {
+		case kindString:
+			buf = appendBytes(buf, []byte(v.s))
+		case kindInt, kindDate:
+			buf = binary.AppendVarint(buf, v.i)
+		case kindFloat:
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v.f))
+		}
+	}
+	return buf, nil
+}
+
+// decodePublic decodes what encodePublic wrote. Strings are copied out of b,
+// which bbolt only lends for the length of a transaction.
+func decodePublic(b []byte) (publicRecord, error) {
+	d := decoder{b: b}
+	if d.byte() != publicEncoding {
+		return publicRecord{}, fmt.Errorf("%w: unknown public encoding", errBadRecord)
+	}
+	g := d.bytes()
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(b)) {
+		return publicRecord{}, fmt.Errorf("%w: truncated header", errBadRecord)
+	}
+	rec := publicRecord{names: make([]string, n), vals: make([]value, n)}
+	for i := range rec.vals {
+		rec.names[i] = string(d.bytes())
+		rec.vals[i] = d.value()
+	}
+	if d.err != nil {
+		return publicRecord{}, d.err
+	}
+	geom, err := wkb.Unmarshal(g)
+	if err != nil {
+		return publicRecord{}, fmt.Errorf("%w: geometry: %w", errBadRecord, err)
+	}
+	rec.geom = geom
+	return rec, nil
+}
+
+// encodePrivate encodes the exact geometry and the person of a people record.
+func encodePrivate(exact orb.Geometry, p *features.Person) ([]byte, error) {
+	g, err := wkb.Marshal(exact, binary.LittleEndian)
+	if err != nil {
+		return nil, fmt.Errorf("embedded: encode geometry: %w", err)
+	}
+	buf := append(make([]byte, 0, 64+len(g)), privateEncoding)
+	buf = appendBytes(buf, g)
+	if p == nil {
+		return append(buf, 0), nil
+	}
+	buf = append(buf, 1)
+	for _, s := range []string{p.Name, p.Phone, p.IDNumber, p.Address} {
+		buf = appendBytes(buf, []byte(s))
+	}
+	return buf, nil
+}
+
+// decodePrivate decodes what encodePrivate wrote.
+func decodePrivate(b []byte) (privateRecord, error) {
+	d := decoder{b: b}
+	if d.byte() != privateEncoding {
+		return privateRecord{}, fmt.Errorf("%w: unknown private encoding", errBadRecord)
+	}
+	g := d.bytes()
+	var rec privateRecord
+	if d.byte() == 1 {
+		rec.person = &features.Person{
+			Name: string(d.bytes()), Phone: string(d.bytes()),
+			IDNumber: string(d.bytes()), Address: string(d.bytes()),
+		}
+	}
+	if d.err != nil {
+		return privateRecord{}, d.err
+	}
+	exact, err := wkb.Unmarshal(g)
+	if err != nil {
+		return privateRecord{}, fmt.Errorf("%w: geometry: %w", errBadRecord, err)
+	}
+	rec.exact = exact
+	return rec, nil
+}
+
+func appendBytes(buf, b []byte) []byte {
+	return append(binary.AppendUvarint(buf, uint64(len(b))), b...)
+}
+
+// decoder reads a record, remembering the first error so that callers check
+// once at the end.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: truncated %s", errBadRecord, what)
+	}
+	d.b = nil
+}
+
+func (d *decoder) byte() byte {
+	if len(d.b) < 1 {
+		d.fail("byte")
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("length")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail("integer")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail("bytes")
+		return nil
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	return b
+}
+
+func (d *decoder) value() value {
+	v := value{kind: d.byte()}
+	switch v.kind {
+	case kindNil:
+	case kindString:
+		v.s = string(d.bytes())
+	case kindInt, kindDate:
+		v.i = d.varint()
+	case kindFloat:
+		if len(d.b) < 8 {
+			d.fail("float")
+			return value{}
+		}
+		v.f = math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+		d.b = d.b[8:]
+	default:
+		if d.err == nil {
+			d.err = fmt.Errorf("%w: unknown value kind %d", errBadRecord, v.kind)
+		}
+	}
+	return v
+}
+
+// Dates are whole days since 1970-01-01 in the calendar of the date given.
+
+const secondsPerDay = 86400
+
+func dayOf(t time.Time) int64 {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / secondsPerDay
+}
+
+func dayTime(day int64) time.Time { return time.Unix(day*secondsPerDay, 0).UTC() }
+
+func dayString(day int64) string { return dayTime(day).Format(features.DateLayout) }

@@ -1,0 +1,192 @@
+package embedded
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Format versions of the data file. A binary reads every format up to
+// formatVersion and refuses newer ones.
+const formatVersion = 1
+
+// lockTimeout is how long Open waits for another process to release the
+// data file before giving up.
+const lockTimeout = 2 * time.Second
+
+// Bucket and key names.
+const (
+	bucketMeta   = "meta"
+	keyFormat    = "format"
+	keyIdentity  = "identity"
+	keyWrites    = "writes"
+	keyGeomaskCM = "geomask_cell_m"
+)
+
+func publicBucket(collection string) []byte  { return []byte("public/" + collection) }
+func privateBucket(collection string) []byte { return []byte("private/" + collection) }
+
+// meta is what the meta bucket says about the data.
+type meta struct {
+	format   uint64
+	identity string
+	writes   uint64
+	cellM    float64
+}
+
+// version is the token of Store.Version: stable for one state of the data,
+// different across writes and across data directories.
+func (m meta) version() string { return m.identity + "." + strconv.FormatUint(m.writes, 10) }
+
+// openFile creates the directory if needed and opens the bbolt file in it,
+// turning bbolt's failures into errors that name the file.
+func openFile(dir string) (db *bolt.DB, path string, err error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, "", fmt.Errorf("embedded: create data directory: %w", err)
+	}
+	path = filepath.Join(dir, FileName)
+	err = guard(path, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType})
+		return err
+	})
+	switch {
+	case err == nil:
+		return db, path, nil
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, "", fmt.Errorf("%w: %s is locked; stop the other Bando using %s first", ErrLocked, path, dir)
+	case errors.Is(err, ErrCorrupt):
+		return nil, "", err
+	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum),
+		errors.Is(err, bolt.ErrVersionMismatch), errors.Is(err, bolt.ErrInvalidMapping):
+		return nil, "", corrupt(path, err)
+	default:
+		return nil, "", fmt.Errorf("embedded: open %s: %w", path, err)
+	}
+}
+
+// corrupt wraps a cause into ErrCorrupt, naming the file.
+func corrupt(path string, cause any) error {
+	return fmt.Errorf("%w: %s (%v); restore it from a backup or move it away to start afresh", ErrCorrupt, path, cause)
+}
+
+// guard runs fn, turning a panic (bbolt panics on some damaged pages) or a
+// memory fault on the mapped file into ErrCorrupt naming the file.
+func guard(path string, fn func() error) (err error) {
+	// SAFETY: a truncated or damaged mmap can fault; with panic-on-fault the
+	// runtime raises a recoverable panic in this goroutine instead of
+	// crashing the process.
+	old := debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(old)
+	defer func() {
+		if r := recover(); r != nil {
+			err = corrupt(path, r)
+		}
+	}()
+	return fn()
+}
+
+// initMeta writes the meta bucket of a new file, or checks the one of an
+// existing file, and returns it.
+func (s *Store) initMeta() (meta, error) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketMeta))
+		if b != nil {
+			return nil
+		}
+		if !isBlank(tx) {
+			return corrupt(s.path, "no meta bucket")
+		}
+		return createMeta(tx, s.cellM)
+	})
+	if err != nil {
+		return meta{}, err
+	}
+	return s.readMeta()
+}
+
+// isBlank reports whether a file holds no bucket at all: a new file, or one
+// whose first transaction never committed.
+func isBlank(tx *bolt.Tx) bool {
+	k, _ := tx.Cursor().First()
+	return k == nil
+}
+
+func createMeta(tx *bolt.Tx, cellM float64) error {
+	b, err := tx.CreateBucket([]byte(bucketMeta))
+	if err != nil {
+		return fmt.Errorf("embedded: create meta: %w", err)
+	}
+	id := make([]byte, 6)
+	_, _ = rand.Read(id) // NOTE: crypto/rand.Read never fails (Go 1.24+).
+	for _, kv := range []struct{ k, v []byte }{
+		{[]byte(keyFormat), uint64Bytes(formatVersion)},
+		{[]byte(keyIdentity), []byte(hex.EncodeToString(id))},
+		{[]byte(keyWrites), uint64Bytes(0)},
+		{[]byte(keyGeomaskCM), uint64Bytes(math.Float64bits(cellM))},
+	} {
+		if err := b.Put(kv.k, kv.v); err != nil {
+			return fmt.Errorf("embedded: write meta: %w", err)
+		}
+	}
+	return nil
+}
+
+// readMeta reads and checks the meta bucket.
+func (s *Store) readMeta() (meta, error) {
+	var m meta
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketMeta))
+		if b == nil {
+			return corrupt(s.path, "no meta bucket")
+		}
+		var ok [4]bool
+		m.format, ok[0] = readUint64(b.Get([]byte(keyFormat)))
+		m.writes, ok[1] = readUint64(b.Get([]byte(keyWrites)))
+		bits, okCell := readUint64(b.Get([]byte(keyGeomaskCM)))
+		m.cellM, ok[2] = math.Float64frombits(bits), okCell
+		m.identity, ok[3] = string(b.Get([]byte(keyIdentity))), len(b.Get([]byte(keyIdentity))) > 0
+		if ok != [4]bool{true, true, true, true} {
+			return corrupt(s.path, "incomplete meta bucket")
+		}
+		return nil
+	})
+	if err != nil {
+		return meta{}, err
+	}
+	if m.format > formatVersion {
+		return meta{}, fmt.Errorf("%w: data in %s was written by a newer Bando (format %d, this binary reads up to %d)",
+			ErrNewerFormat, filepath.Dir(s.path), m.format, formatVersion)
+	}
+	return m, nil
+}
+
+// bumpWrites increments the write counter inside a write transaction and
+// returns the new meta version token.
+func bumpWrites(tx *bolt.Tx) (string, error) {
+	b := tx.Bucket([]byte(bucketMeta))
+	n, _ := readUint64(b.Get([]byte(keyWrites)))
+	if err := b.Put([]byte(keyWrites), uint64Bytes(n+1)); err != nil {
+		return "", fmt.Errorf("embedded: write meta: %w", err)
+	}
+	return meta{identity: string(b.Get([]byte(keyIdentity))), writes: n + 1}.version(), nil
+}
+
+func uint64Bytes(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func readUint64(b []byte) (uint64, bool) {
+	if len(b) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(b), true
+}

@@ -1,0 +1,197 @@
+package embedded
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb"
+)
+
+// Items returns one page of the public features of a collection that match
+// q, ordered by id. Limit 0 counts only; a negative Limit returns every match.
+func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return features.Page{}, fmt.Errorf("embedded: items: %w", err)
+	}
+	st, err := s.collection(q.Collection.ID)
+	if err != nil {
+		return features.Page{}, err
+	}
+	m, err := newMatcher(st.lay, q)
+	if err != nil {
+		return features.Page{}, err
+	}
+	if q.Offset < 0 {
+		return features.Page{}, fmt.Errorf("embedded: %w: offset %d is negative", features.ErrInvalid, q.Offset)
+	}
+	candidates := st.items
+	if q.BBox != nil {
+		candidates = st.inBound(*q.BBox)
+	}
+	page := features.Page{Features: []features.Feature{}}
+	for _, it := range candidates {
+		if !m.match(it) {
+			continue
+		}
+		n := page.NumberMatched
+		page.NumberMatched++
+		if n >= q.Offset && (q.Limit < 0 || n < q.Offset+q.Limit) {
+			page.Features = append(page.Features, st.feature(it))
+		}
+	}
+	return page, nil
+}
+
+// Item returns one public feature by id.
+func (s *Store) Item(ctx context.Context, col features.Collection, id string) (features.Feature, error) {
+	if err := ctx.Err(); err != nil {
+		return features.Feature{}, fmt.Errorf("embedded: item: %w", err)
+	}
+	st, err := s.collection(col.ID)
+	if err != nil {
+		return features.Feature{}, err
+	}
+	it, ok := st.find(id)
+	if !ok {
+		return features.Feature{}, fmt.Errorf("embedded: %w: %s %q", features.ErrNotFound, col.ID, id)
+	}
+	return st.feature(it), nil
+}
+
+// Extent returns the bounds of a collection's public geometries and the span
+// of its dates (End zero when some period is still open).
+func (s *Store) Extent(ctx context.Context, col features.Collection) (features.Extent, error) {
+	if err := ctx.Err(); err != nil {
+		return features.Extent{}, fmt.Errorf("embedded: extent: %w", err)
+	}
+	st, err := s.collection(col.ID)
+	if err != nil {
+		return features.Extent{}, err
+	}
+	ext := st.extent
+	if ext.Bounds != nil {
+		b := *ext.Bounds
+		ext.Bounds = &b
+	}
+	return ext, nil
+}
+
+// inBound returns the items whose public geometry intersects b, by id.
+func (st *colState) inBound(b orb.Bound) []*item {
+	var out []*item
+	st.tree.Search(b.Min, b.Max, func(_, _ [2]float64, it *item) bool {
+		if intersectsBound(it.geom, b) {
+			out = append(out, it)
+		}
+		return true
+	})
+	slices.SortFunc(out, byID)
+	return out
+}
+
+// matcher holds the non-spatial conditions of an items query.
+type matcher struct {
+	lay      *layout
+	filters  []filter
+	interval bool
+	lo, hi   int64 // interval bounds in days; math.MinInt64/MaxInt64 when open
+}
+
+type filter struct {
+	prop int
+	want string
+}
+
+func newMatcher(l *layout, q features.ItemsQuery) (*matcher, error) {
+	if b := q.BBox; b != nil && !validBound(*b) {
+		return nil, fmt.Errorf("embedded: %w: bbox %v is not min lon, min lat, max lon, max lat", features.ErrInvalid, *b)
+	}
+	m := &matcher{lay: l, lo: math.MinInt64, hi: math.MaxInt64}
+	names := make([]string, 0, len(q.Filters))
+	for name := range q.Filters {
+		names = append(names, name)
+	}
+	slices.Sort(names) // NOTE: so that the error for several bad filters is stable.
+	for _, name := range names {
+		p, ok := l.col.Property(name)
+		if !ok || !p.Filterable {
+			return nil, fmt.Errorf("embedded: %w: %s cannot be filtered on %q", features.ErrInvalid, l.col.ID, name)
+		}
+		m.filters = append(m.filters, filter{prop: l.index[name], want: q.Filters[name]})
+	}
+	if iv := q.Interval; iv != nil {
+		if l.start < 0 {
+			return nil, fmt.Errorf("embedded: %w: collection %s has no time", features.ErrInvalid, l.col.ID)
+		}
+		m.interval = true
+		if !iv.Start.IsZero() {
+			m.lo = ceilDiv(iv.Start.Unix(), secondsPerDay)
+		}
+		if !iv.End.IsZero() {
+			m.hi = floorDiv(iv.End.Unix(), secondsPerDay)
+		}
+	}
+	return m, nil
+}
+
+func validBound(b orb.Bound) bool {
+	for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
+}
+
+func (m *matcher) match(it *item) bool {
+	for _, f := range m.filters {
+		if v := it.vals[f.prop]; v == nil || stringForm(v) != f.want {
+			return false
+		}
+	}
+	return !m.interval || m.inInterval(it)
+}
+
+// inInterval keeps instants inside the interval and periods meeting it. An
+// instant without a date fails any bound; a period without a start or an
+// end is open on that side (as the PostGIS store reads them).
+func (m *matcher) inInterval(it *item) bool {
+	s, e := int64(it.start), int64(it.end)
+	if m.lay.isInstant() {
+		return (m.lo == math.MinInt64 || (s != noDay && s >= m.lo)) &&
+			(m.hi == math.MaxInt64 || (s != noDay && s <= m.hi))
+	}
+	return (m.hi == math.MaxInt64 || s == noDay || s <= m.hi) &&
+		(m.lo == math.MinInt64 || e == noDay || e >= m.lo)
+}
+
+// stringForm is how a value compares with an equality filter.
+func stringForm(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func ceilDiv(a, b int64) int64 { return -floorDiv(-a, b) }
+
+// byID orders items by id.
+func byID(a, b *item) int { return cmp.Compare(a.id, b.id) }

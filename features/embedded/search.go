@@ -1,0 +1,163 @@
+package embedded
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bandomap/bando/features"
+)
+
+// Search finds public features whose folded name holds every word of the
+// folded query (features.Fold: accent- and case-insensitive), ranked as
+// features.RankMatches ranks: districts, then wards, then names that start
+// with the query, then shorter names, then by collection and id. No
+// collections means every collection with names; people layers are never
+// searched. A Limit of zero or less returns every match. A query with
+// nothing to search for is features.ErrInvalid.
+func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.Match, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("embedded: search: %w", err)
+	}
+	folded := features.Fold(q.Text)
+	words := strings.Fields(folded)
+	if len(words) == 0 {
+		return nil, fmt.Errorf("embedded: %w: search: nothing to search for in %q", features.ErrInvalid, q.Text)
+	}
+	states, err := s.searchStates(q.Collections)
+	if err != nil {
+		return nil, err
+	}
+	best := &rankHeap{limit: q.Limit}
+	for _, st := range states {
+		group := adminGroup(st.lay.col.ID)
+		for _, it := range st.items {
+			if !containsAll(it.folded, words) {
+				continue
+			}
+			name, _ := it.vals[st.lay.name].(string)
+			best.offer(ranked{
+				group: group, prefix: strings.HasPrefix(it.folded, folded),
+				length: utf8.RuneCountInString(name), name: name, st: st, it: it,
+			})
+		}
+	}
+	out := best.matches()
+	features.RankMatches(out, folded)
+	return out, nil
+}
+
+// adminGroup ranks districts, then wards, before every other collection.
+func adminGroup(collection string) int {
+	switch collection {
+	case "districts":
+		return 0
+	case "wards":
+		return 1
+	}
+	return 2
+}
+
+// searchStates resolves the collections of a search, leaving out those
+// about people and those without names.
+func (s *Store) searchStates(cols []features.Collection) ([]*colState, error) {
+	if len(cols) == 0 {
+		cols = s.catalog.All()
+	}
+	var states []*colState
+	for _, c := range cols {
+		st, err := s.collection(c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !st.lay.col.People && st.lay.name >= 0 {
+			states = append(states, st)
+		}
+	}
+	return states, nil
+}
+
+func containsAll(s string, words []string) bool {
+	if s == "" {
+		return false
+	}
+	for _, w := range words {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// ranked is one search hit with what orders it.
+type ranked struct {
+	group  int
+	prefix bool
+	length int
+	name   string
+	st     *colState
+	it     *item
+}
+
+// compareRanked orders hits best first.
+func compareRanked(a, b ranked) int {
+	return cmp.Or(
+		cmp.Compare(a.group, b.group), cmpFirst(a.prefix, b.prefix), cmp.Compare(a.length, b.length),
+		cmp.Compare(a.st.lay.col.ID, b.st.lay.col.ID), cmp.Compare(a.it.id, b.it.id),
+	)
+}
+
+// cmpFirst orders true before false.
+func cmpFirst(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
+}
+
+// rankHeap keeps the best limit hits seen (every hit when limit <= 0); its
+// root is the worst hit kept, so a better one can replace it.
+type rankHeap struct {
+	limit int
+	hits  []ranked
+}
+
+func (h *rankHeap) Len() int           { return len(h.hits) }
+func (h *rankHeap) Less(i, j int) bool { return compareRanked(h.hits[i], h.hits[j]) > 0 }
+func (h *rankHeap) Swap(i, j int)      { h.hits[i], h.hits[j] = h.hits[j], h.hits[i] }
+func (h *rankHeap) Push(x any)         { h.hits = append(h.hits, x.(ranked)) }
+func (h *rankHeap) Pop() any {
+	last := h.hits[len(h.hits)-1]
+	h.hits = h.hits[:len(h.hits)-1]
+	return last
+}
+
+func (h *rankHeap) offer(r ranked) {
+	switch {
+	case h.limit <= 0 || len(h.hits) < h.limit:
+		heap.Push(h, r)
+	case compareRanked(r, h.hits[0]) < 0:
+		h.hits[0] = r
+		heap.Fix(h, 0)
+	}
+}
+
+// matches returns the hits kept, best first.
+func (h *rankHeap) matches() []features.Match {
+	slices.SortFunc(h.hits, compareRanked)
+	out := make([]features.Match, len(h.hits))
+	for i, r := range h.hits {
+		out[i] = features.Match{
+			Collection: r.st.lay.col.ID, ID: r.it.id, Name: r.name,
+			Point: representativePoint(r.it.geom), Bounds: r.it.bound(),
+		}
+	}
+	return out
+}

@@ -1,0 +1,104 @@
+package embedded
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
+)
+
+// Layer renders one layer of a tile in process: the public features whose
+// bounds meet req.Bound() (the tile grown by its margin), kept by req.AsOf
+// and, for thinned layers below features.FullZoom, by their thinning zoom,
+// then drawn by tiles.EncodeLayer. For point layers only the req.Limit
+// features first in the thinning order are handed over, since points inside
+// the margin never drop out of a tile; aggregated layers hand over positions
+// only.
+func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer, error) {
+	if err := ctx.Err(); err != nil {
+		return tiles.Layer{}, fmt.Errorf("embedded: tile: %w", err)
+	}
+	st, err := s.collection(req.Collection.ID)
+	if err != nil {
+		return tiles.Layer{}, err
+	}
+	if req.Limit <= 0 {
+		return tiles.Layer{}, nil
+	}
+	keep := newTileFilter(st.lay, req)
+	b := req.Bound()
+	var items []*item
+	st.tree.Search(b.Min, b.Max, func(_, _ [2]float64, it *item) bool {
+		if keep.keep(it) {
+			items = append(items, it)
+		}
+		return true
+	})
+	feats := st.tileFeatures(req, items)
+	layer, err := tiles.EncodeLayer(req, feats)
+	if err != nil {
+		return tiles.Layer{}, fmt.Errorf("embedded: tile %s %d/%d/%d: %w", req.Collection.ID, req.Tile.Z, req.Tile.X, req.Tile.Y, err)
+	}
+	return layer, nil
+}
+
+// tileFeatures turns the items selected for a tile into what EncodeLayer
+// takes.
+func (st *colState) tileFeatures(req tiles.LayerRequest, items []*item) []features.Feature {
+	if req.Aggregated() {
+		feats := make([]features.Feature, len(items))
+		for i, it := range items {
+			feats[i] = features.Feature{Collection: st.lay.col.ID, ID: it.id, Geometry: it.geom}
+		}
+		return feats
+	}
+	if !st.lay.col.IsPolygon() && len(items) > req.Limit {
+		slices.SortFunc(items, func(a, b *item) int { return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.id, b.id)) })
+		items = items[:req.Limit]
+	}
+	feats := make([]features.Feature, len(items))
+	for i, it := range items {
+		feats[i] = st.tileFeature(it)
+	}
+	return feats
+}
+
+// tileFilter keeps the items a tile shows.
+type tileFilter struct {
+	lay     *layout
+	zoom    int
+	thinned bool
+	asOf    bool
+	// A date is on or before AsOf when day <= lo, and on or after it when
+	// day >= hi; both are AsOf's day when AsOf is a midnight UTC.
+	lo, hi int64
+}
+
+func newTileFilter(l *layout, req tiles.LayerRequest) tileFilter {
+	f := tileFilter{lay: l, zoom: int(req.Tile.Z)}
+	f.thinned = l.col.Thinned() && f.zoom < features.FullZoom
+	if !req.AsOf.IsZero() && l.start >= 0 {
+		f.asOf = true
+		f.lo = floorDiv(req.AsOf.Unix(), secondsPerDay)
+		f.hi = ceilDiv(req.AsOf.Unix(), secondsPerDay)
+	}
+	return f
+}
+
+// keep applies the thinning zoom and AsOf: an instant must have started by
+// then, a period must have started and not ended before it.
+func (f tileFilter) keep(it *item) bool {
+	if f.thinned && int(it.zmin) > f.zoom {
+		return false
+	}
+	if !f.asOf {
+		return true
+	}
+	if it.start == noDay || int64(it.start) > f.lo {
+		return false
+	}
+	return f.lay.isInstant() || it.end == noDay || int64(it.end) >= f.hi
+}

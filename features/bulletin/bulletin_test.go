@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -358,4 +359,25 @@ func ExampleCompute() {
 	os.Stdout.Write(append(b, '\n'))
 	// Output:
 	// {"total":1,"by_detected":{"quarantine_area":1,"health_facility":0,"community_screening":0},"by_link":{"cluster":1,"community":0}}
+}
+
+// BenchmarkCompute measures a bulletin over 50,000 cases (the fixture
+// repeated), the scale the single read per request is meant for. Most of
+// the time goes to the in-memory reader building public features.
+func BenchmarkCompute(b *testing.B) {
+	r := july5Reader(b)
+	base := r.recs["cases"]
+	for i := 1; len(r.recs["cases"]) < 50000; i++ {
+		for _, c := range base {
+			c.ID = fmt.Sprintf("%s-%d", c.ID, i)
+			r.recs["cases"] = append(r.recs["cases"], c)
+		}
+	}
+	ctx, day := context.Background(), date("2021-07-05")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := bulletin.Compute(ctx, r, nil, day, bulletin.Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

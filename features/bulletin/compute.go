@@ -12,7 +12,7 @@ import (
 
 // Compute returns the bulletin as of date (its calendar day): cases reported
 // after that day are left out, and a case whose status changed after that day
-// counts as under treatment.
+// counts as under treatment. A nil cat means features.NewCatalog().
 func Compute(ctx context.Context, r features.Reader, cat *features.Catalog, date time.Time, cfg Config) (Stats, error) {
 	src := source{r: r, cat: cat}
 	cs, err := src.cases(ctx)
@@ -24,7 +24,7 @@ func Compute(ctx context.Context, r features.Reader, cat *features.Catalog, date
 
 // Series returns the daily series from from to to (inclusive), reading the
 // cases once. A range that is reversed or longer than cfg.MaxSeriesDays is
-// features.ErrInvalid.
+// features.ErrInvalid. A nil cat means features.NewCatalog().
 func Series(ctx context.Context, r features.Reader, cat *features.Catalog, from, to time.Time, cfg Config) (DailySeries, error) {
 	cfg = cfg.withDefaults()
 	from, to = day(from), day(to)

@@ -72,15 +72,15 @@ func ProvinceBounds() orb.Bound {
 	return orb.Bound{Min: orb.Point{106.2, 10.7}, Max: orb.Point{107.1, 11.6}}
 }
 
-// columns returns the accepted header names and whether each is required.
-func columns() []struct {
+// column is one accepted header name and whether the file must have it.
+type column struct {
 	name     string
 	required bool
-} {
-	return []struct {
-		name     string
-		required bool
-	}{
+}
+
+// columns returns the accepted columns in their usual order.
+func columns() []column {
+	return []column{
 		{ColCode, true}, {ColReportDate, true}, {ColReportSession, false},
 		{ColOrigin, true}, {ColDetectedIn, true}, {ColCluster, false},
 		{ColStatus, true}, {ColStatusDate, false}, {ColDistrictCode, true},

@@ -101,6 +101,9 @@ func checkRings(mp orb.MultiPolygon) error {
 			if !r.Closed() {
 				return fmt.Errorf("polygon %d ring %d is not closed", i+1, j+1)
 			}
+			if a, b := selfIntersection(r); a > 0 {
+				return fmt.Errorf("polygon %d ring %d crosses itself (segments %d and %d)", i+1, j+1, a, b)
+			}
 		}
 	}
 	return nil
@@ -149,4 +152,50 @@ func checkVocabulary(col Collection, name, value string) error {
 		}
 	}
 	return fmt.Errorf("property %s: %q is not one of %v", name, value, allowed)
+}
+
+// selfIntersection returns the 1-based index of the first pair of segments of
+// a closed ring that cross or touch other than at a shared vertex of
+// neighbours, or 0 when the ring is simple. Quadratic: rings of boundaries
+// and zones have thousands of vertices at most.
+func selfIntersection(r orb.Ring) (int, int) {
+	n := len(r) - 1 // segments; the ring is closed
+	for i := 0; i < n; i++ {
+		a, b := r[i], r[i+1]
+		lo := orb.Bound{Min: a, Max: a}.Extend(b)
+		for j := i + 2; j < n; j++ {
+			if i == 0 && j == n-1 {
+				continue // first and last segments share the closing vertex
+			}
+			c, d := r[j], r[j+1]
+			if !lo.Intersects(orb.Bound{Min: c, Max: c}.Extend(d)) {
+				continue
+			}
+			if segmentsIntersect(a, b, c, d) {
+				return i + 1, j + 1
+			}
+		}
+	}
+	return 0, 0
+}
+
+func segmentsIntersect(p1, p2, p3, p4 orb.Point) bool {
+	d1 := cross(p3, p4, p1)
+	d2 := cross(p3, p4, p2)
+	d3 := cross(p1, p2, p3)
+	d4 := cross(p1, p2, p4)
+	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+		return true
+	}
+	return (d1 == 0 && onSegment(p3, p4, p1)) || (d2 == 0 && onSegment(p3, p4, p2)) ||
+		(d3 == 0 && onSegment(p1, p2, p3)) || (d4 == 0 && onSegment(p1, p2, p4))
+}
+
+func cross(a, b, c orb.Point) float64 {
+	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+}
+
+func onSegment(a, b, p orb.Point) bool {
+	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
+		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
 }

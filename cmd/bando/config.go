@@ -1,0 +1,186 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the server, read from flags and environment
+// (flags win) into one typed value and checked by Validate before anything
+// starts.
+type Config struct {
+	Addr        string // BANDO_ADDR
+	DatabaseURL string // BANDO_DATABASE_URL; empty selects the embedded store
+	RedisURL    string // BANDO_REDIS_URL; empty disables the shared tile cache
+	DataDir     string // BANDO_DATA_DIR, the embedded store's directory
+	PublicURL   string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
+
+	TileCacheControl   string // BANDO_TILE_CACHE_CONTROL
+	MemoryCacheMB      int    // BANDO_MEMORY_CACHE_MB, the in-process tile cache
+	RedisTTL           time.Duration
+	AggregateBelowZoom int     // BANDO_AGGREGATE_BELOW_ZOOM
+	GeomaskMetres      float64 // BANDO_GEOMASK_METRES
+	MaxZoom            int     // BANDO_MAX_ZOOM
+	BaseMapURL         string  // BANDO_BASEMAP_URL, optional raster base map template
+	FrameAncestors     string  // BANDO_FRAME_ANCESTORS, who may frame /embed
+	WaveStart          string  // BANDO_WAVE_START, first day of the current wave
+	SeedDemo           bool    // BANDO_SEED_DEMO: seed an empty embedded store on first start
+}
+
+// setting binds one flag to its environment variable and default.
+type setting struct {
+	flag, env, def, usage string
+	target                *string
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "BANDO_ADDR", ":8080", "listen address", &c.Addr},
+		{"database-url", "BANDO_DATABASE_URL", "", "PostgreSQL/PostGIS connection string (empty: embedded store)", &c.DatabaseURL},
+		{"redis-url", "BANDO_REDIS_URL", "", "Redis URL for the shared tile cache (empty: in-process cache only)", &c.RedisURL},
+		{"data-dir", "BANDO_DATA_DIR", "./bando-data", "directory of the embedded store", &c.DataDir},
+		{"public-url", "BANDO_PUBLIC_URL", "", "public base URL for absolute links (empty: from each request)", &c.PublicURL},
+		{"tile-cache-control", "BANDO_TILE_CACHE_CONTROL", "public, max-age=60", "Cache-Control header of tiles", &c.TileCacheControl},
+		{"basemap-url", "BANDO_BASEMAP_URL", "", "optional raster base map URL template for the style ({z}/{x}/{y})", &c.BaseMapURL},
+		{"frame-ancestors", "BANDO_FRAME_ANCESTORS", "*", "origins allowed to frame /embed (CSP frame-ancestors, space separated)", &c.FrameAncestors},
+		{"wave-start", "BANDO_WAVE_START", "2021-04-27", "first day of the current epidemic wave (YYYY-MM-DD)", &c.WaveStart},
+	}
+}
+
+// numbers are the numeric settings, parsed after the strings.
+type number struct {
+	flag, env, def, usage string
+}
+
+var numberSettings = []number{
+	{"memory-cache-mb", "BANDO_MEMORY_CACHE_MB", "256", "in-process tile cache size in MB"},
+	{"redis-ttl", "BANDO_REDIS_TTL", "10m", "lifetime of tiles in Redis"},
+	{"aggregate-below-zoom", "BANDO_AGGREGATE_BELOW_ZOOM", "13", "people layers are aggregated into counted cells below this zoom"},
+	{"geomask-metres", "BANDO_GEOMASK_METRES", "150", "grid cell, in metres, that public positions of people snap to (at least 100)"},
+	{"max-zoom", "BANDO_MAX_ZOOM", "22", "highest tile zoom served"},
+	{"seed-demo", "BANDO_SEED_DEMO", "true", "seed the demo province into an empty embedded store at start"},
+}
+
+// bindConfig registers the config's flags on fs; call parseNumbers after
+// fs.Parse.
+func bindConfig(fs *flag.FlagSet, c *Config, env func(string) string) map[string]*string {
+	for _, s := range c.settings() {
+		fs.StringVar(s.target, s.flag, envOr(env, s.env, s.def), s.usage+" ["+s.env+"]")
+	}
+	nums := map[string]*string{}
+	for _, n := range numberSettings {
+		nums[n.flag] = fs.String(n.flag, envOr(env, n.env, n.def), n.usage+" ["+n.env+"]")
+	}
+	return nums
+}
+
+func envOr(env func(string) string, key, def string) string {
+	if v := env(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// parseNumbers converts the numeric settings, naming the one that is wrong.
+func (c *Config) parseNumbers(nums map[string]*string) error {
+	var errs []error
+	atoi := func(name string, dst *int) {
+		v, err := strconv.Atoi(strings.TrimSpace(*nums[name]))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--%s: %q is not a whole number", name, *nums[name]))
+		}
+		*dst = v
+	}
+	atoi("memory-cache-mb", &c.MemoryCacheMB)
+	atoi("aggregate-below-zoom", &c.AggregateBelowZoom)
+	atoi("max-zoom", &c.MaxZoom)
+	if v, err := strconv.ParseFloat(*nums["geomask-metres"], 64); err != nil {
+		errs = append(errs, fmt.Errorf("--geomask-metres: %q is not a number", *nums["geomask-metres"]))
+	} else {
+		c.GeomaskMetres = v
+	}
+	if d, err := time.ParseDuration(*nums["redis-ttl"]); err != nil {
+		errs = append(errs, fmt.Errorf("--redis-ttl: %q is not a duration like 10m", *nums["redis-ttl"]))
+	} else {
+		c.RedisTTL = d
+	}
+	if b, err := strconv.ParseBool(*nums["seed-demo"]); err != nil {
+		errs = append(errs, fmt.Errorf("--seed-demo: %q is not true or false", *nums["seed-demo"]))
+	} else {
+		c.SeedDemo = b
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks every setting and says, per wrong one, what to change.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("BANDO_ADDR %q: want host:port, e.g. :8080 or 127.0.0.1:8080", c.Addr))
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("BANDO_DATABASE_URL: want postgres://user@host:5432/dbname"))
+		}
+	} else if c.DataDir == "" {
+		errs = append(errs, errors.New("BANDO_DATA_DIR: empty; set a directory for the embedded store or BANDO_DATABASE_URL"))
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			errs = append(errs, errors.New("BANDO_REDIS_URL: want redis://host:6379/0"))
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			errs = append(errs, fmt.Errorf("BANDO_PUBLIC_URL %q: want an absolute http(s) URL", c.PublicURL))
+		}
+	}
+	errs = append(errs, c.validateNumbers()...)
+	if _, err := time.Parse("2006-01-02", c.WaveStart); err != nil {
+		errs = append(errs, fmt.Errorf("BANDO_WAVE_START %q: want a date YYYY-MM-DD", c.WaveStart))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateNumbers() []error {
+	var errs []error
+	if c.GeomaskMetres < 100 {
+		errs = append(errs, fmt.Errorf("BANDO_GEOMASK_METRES %v: at least 100 m, so that no home can be read off the map", c.GeomaskMetres))
+	}
+	if c.MaxZoom < 1 || c.MaxZoom > 24 {
+		errs = append(errs, fmt.Errorf("BANDO_MAX_ZOOM %d: want 1..24", c.MaxZoom))
+	}
+	if c.AggregateBelowZoom < 0 || c.AggregateBelowZoom > c.MaxZoom+1 {
+		errs = append(errs, fmt.Errorf("BANDO_AGGREGATE_BELOW_ZOOM %d: want 0..%d", c.AggregateBelowZoom, c.MaxZoom+1))
+	}
+	if c.MemoryCacheMB < 0 {
+		errs = append(errs, fmt.Errorf("BANDO_MEMORY_CACHE_MB %d: want 0 or more", c.MemoryCacheMB))
+	}
+	if c.RedisTTL <= 0 {
+		errs = append(errs, fmt.Errorf("BANDO_REDIS_TTL %v: want a positive duration", c.RedisTTL))
+	}
+	return errs
+}
+
+// loadConfig parses a subcommand's flags (with the config's) and validates.
+func loadConfig(fs *flag.FlagSet, args []string) (*Config, error) {
+	c := &Config{}
+	nums := bindConfig(fs, c, os.Getenv)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := c.parseNumbers(nums); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,113 @@
+// Command bando serves Bình Dương's COVID-19 epidemic map: vector tiles,
+// OGC API Features, statistics and the web map, on PostGIS or on an
+// embedded store.
+//
+//	bando [serve]              run the server (the default)
+//	bando migrate              apply pending PostGIS migrations
+//	bando seed --scale demo    fill the store with a synthetic province
+//	bando import boundaries F  load district boundaries from GeoJSON
+//	bando import cases F       load cases from a bulletin CSV
+//	bando bench tiles          measure cold tile latency
+//	bando version              print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "bando:", err)
+		os.Exit(1)
+	}
+}
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, out io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the server (default)", runServe},
+		{"migrate", "apply pending PostGIS migrations", runMigrate},
+		{"seed", "fill the store with a synthetic province (--scale demo|province)", runSeed},
+		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
+		{"bench", "measure performance (bench tiles)", runBench},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-') {
+		return runServe(ctx, args, out)
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], out)
+		}
+	}
+	if args[0] == "help" || args[0] == "--help" {
+		usage(out)
+		return nil
+	}
+	usage(os.Stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: bando <command> [flags]\n\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nrun 'bando <command> -h' for the flags of one command")
+}
+
+func runVersion(_ context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "bando", versionString())
+	return nil
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+		if info.Main.Version != "" {
+			return info.Main.Version
+		}
+	}
+	return "dev"
+}
+
+// noArgs refuses stray positional arguments.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// metrics counts requests and tile renders and writes them in the
+// Prometheus text format at /metrics.
+type metrics struct {
+	mu        sync.Mutex
+	requests  map[string]int64 // route|method|status
+	durations map[string]float64
+	tiles     map[string]int64 // zoom|cache
+	tileSecs  map[string]float64
+	started   time.Time
+}
+
+func newMetrics() *metrics {
+	return &metrics{
+		requests: map[string]int64{}, durations: map[string]float64{},
+		tiles: map[string]int64{}, tileSecs: map[string]float64{}, started: time.Now(),
+	}
+}
+
+// middleware counts every request by route pattern, method and status.
+func (m *metrics) middleware() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			status := c.Response().Status
+			if err != nil {
+				status, _ = classifyError(err)
+			}
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			key := fmt.Sprintf("%s|%s|%d", route, c.Request().Method, status)
+			m.mu.Lock()
+			m.requests[key]++
+			m.durations[key] += time.Since(start).Seconds()
+			m.mu.Unlock()
+			return err
+		}
+	}
+}
+
+// observeTile is the tile handler's hook.
+func (m *metrics) observeTile(_ string, z int, d time.Duration, cache bool) {
+	key := fmt.Sprintf("%d|%t", z, cache)
+	m.mu.Lock()
+	m.tiles[key]++
+	m.tileSecs[key] += d.Seconds()
+	m.mu.Unlock()
+}
+
+func (m *metrics) handler(c echo.Context) error {
+	var b strings.Builder
+	m.mu.Lock()
+	writeFamily(&b, "bando_http_requests_total", "counter", "HTTP requests by route, method and status.", m.requests, []string{"route", "method", "status"}, "%d")
+	writeFamily(&b, "bando_http_request_seconds_sum", "counter", "Time spent answering, by route, method and status.", m.durations, []string{"route", "method", "status"}, "%g")
+	writeFamily(&b, "bando_tiles_total", "counter", "Tiles served by zoom and whether they came from the cache.", m.tiles, []string{"zoom", "cached"}, "%d")
+	writeFamily(&b, "bando_tile_seconds_sum", "counter", "Time spent serving tiles by zoom and cache.", m.tileSecs, []string{"zoom", "cached"}, "%g")
+	m.mu.Unlock()
+	fmt.Fprintf(&b, "# HELP bando_uptime_seconds Seconds since the server started.\n# TYPE bando_uptime_seconds gauge\nbando_uptime_seconds %g\n", time.Since(m.started).Seconds())
+	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
+}
+
+func writeFamily[V int64 | float64](b *strings.Builder, name, kind, help string, values map[string]V, labels []string, format string) {
+	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts := strings.Split(k, "|")
+		pairs := make([]string, len(labels))
+		for i, l := range labels {
+			pairs[i] = fmt.Sprintf("%s=%q", l, parts[i])
+		}
+		fmt.Fprintf(b, "%s{%s} "+format+"\n", name, strings.Join(pairs, ","), values[k])
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/rediscache"
+	"github.com/redis/go-redis/v9"
+)
+
+func runServe(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	log := newLogger(os.Stderr)
+	store, err := openBackend(ctx, cfg, true, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.SeedDemo {
+		if err := seedIfEmpty(ctx, store, log); err != nil {
+			return err
+		}
+	}
+	cache, closeCache := tileCache(ctx, cfg, log)
+	defer closeCache()
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics()})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)
+	}
+	fmt.Fprintf(out, "bando %s listening on http://%s\n", versionString(), displayAddr(ln.Addr()))
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, _ := net.SplitHostPort(a.String())
+	if host == "::" || host == "0.0.0.0" || host == "" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// tileCache builds the in-process cache and, when configured, Redis behind
+// it. An unreachable Redis is logged, not fatal: the cache never fails a
+// request.
+func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache, func()) {
+	var caches []tiles.Cache
+	if cfg.MemoryCacheMB > 0 {
+		caches = append(caches, tiles.NewMemoryCache(int64(cfg.MemoryCacheMB)<<20))
+	}
+	closeFn := func() {}
+	if cfg.RedisURL != "" {
+		opts, _ := redis.ParseURL(cfg.RedisURL) // validated
+		client := redis.NewClient(opts)
+		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := client.Ping(pingCtx).Err(); err != nil {
+			log.Warn("redis unreachable; tiles are cached in process only until it answers", "err", err)
+		}
+		cancel()
+		caches = append(caches, rediscache.New(client, "bando:tile:", cfg.RedisTTL))
+		closeFn = func() { client.Close() }
+	}
+	if len(caches) == 0 {
+		return nil, closeFn
+	}
+	return tiles.Layered(caches...), closeFn
+}

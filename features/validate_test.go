@@ -1,0 +1,51 @@
+package features
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+func TestValidate(t *testing.T) {
+	cat := NewCatalog()
+	zones, _ := cat.Get("quarantine_zones")
+	markets, _ := cat.Get("markets")
+	square := orb.Polygon{{{106.6, 11}, {106.61, 11}, {106.61, 11.01}, {106.6, 11.01}, {106.6, 11}}}
+	bowtie := orb.Polygon{{{106.6, 11}, {106.61, 11.01}, {106.61, 11}, {106.6, 11.01}, {106.6, 11}}}
+	open := orb.Polygon{{{106.6, 11}, {106.61, 11}, {106.61, 11.01}, {106.6, 11.01}}}
+	tests := []struct {
+		name    string
+		col     Collection
+		rec     Record
+		wantErr string
+	}{
+		{"polygon becomes multipolygon", zones, Record{ID: "z1", Geometry: square, Properties: map[string]any{"status": ZonePublished}}, ""},
+		{"bow tie", zones, Record{ID: "z2", Geometry: bowtie}, "crosses itself"},
+		{"open ring", zones, Record{ID: "z3", Geometry: open}, "not closed"},
+		{"point in polygon layer", zones, Record{ID: "z4", Geometry: orb.Point{106.6, 11}}, "collection holds MultiPolygon"},
+		{"lat lon swapped", markets, Record{ID: "m1", Geometry: orb.Point{11, 106.6}}, "outside longitude/latitude"},
+		{"no id", markets, Record{Geometry: orb.Point{106.6, 11}}, "no id"},
+		{"unknown property", markets, Record{ID: "m2", Geometry: orb.Point{106.6, 11}, Properties: map[string]any{"owner": "x"}}, "unknown property"},
+		{"bad vocabulary", zones, Record{ID: "z5", Geometry: square, Properties: map[string]any{"status": "open"}}, "not one of"},
+		{"bad date", zones, Record{ID: "z6", Geometry: square, Properties: map[string]any{"start": "5/7/2021"}}, "not a date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := Validate(tt.col, tt.rec)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				if _, ok := g.(orb.MultiPolygon); tt.col.IsPolygon() && !ok {
+					t.Errorf("geometry %T, want MultiPolygon", g)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("err = %v, want ErrInvalid containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}

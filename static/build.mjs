@@ -1,0 +1,88 @@
+// build.mjs bundles the web app into dist/, which is committed so that the
+// Go binary embeds it without an npm step. `npm ci && npm run build`
+// reproduces dist/ from package-lock.json.
+//
+// dist/index.html, embed.html, admin.html  pages ({{lang}} is filled by the server)
+// dist/assets/*-HASH.*                      scripts, styles, the MapLibre worker, the icon
+// dist/embed.js                             the loader portals include (stable name)
+// dist/fonts/<stack>/<range>.pbf            SDF glyphs for map labels
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import * as esbuild from 'esbuild';
+import {FONTS, renderFont} from './tools/glyphs.mjs';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(root, 'dist');
+const assets = path.join(dist, 'assets');
+const TARGET = ['chrome103', 'firefox102', 'safari15.4', 'edge103'];
+
+/** hashed copies a file into assets/ under a content-hashed name and returns its URL. */
+function hashed(src, name, ext) {
+    const data = fs.readFileSync(src);
+    const h = crypto.createHash('sha256').update(data).digest('hex').slice(0, 10);
+    const file = `${name}-${h}${ext}`;
+    fs.writeFileSync(path.join(assets, file), data);
+    return `/assets/${file}`;
+}
+
+fs.rmSync(dist, {recursive: true, force: true});
+fs.mkdirSync(assets, {recursive: true});
+
+const urls = {
+    'icon.svg': hashed(path.join(root, 'src/pages/icon.svg'), 'icon', '.svg'),
+};
+const worker = hashed(path.join(root, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'), 'maplibre-gl-worker', '.mjs');
+
+const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: {app: 'src/app.ts', embed: 'src/embed.ts', admin: 'src/admin.ts'},
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    outdir: assets,
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    assetNames: '[name]-[hash]',
+    minify: true,
+    target: TARGET,
+    legalComments: 'eof',
+    define: {BANDO_WORKER_URL: JSON.stringify(worker)},
+    metafile: true,
+    logLevel: 'warning',
+});
+
+for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+    if (!meta.entryPoint) continue;
+    const name = path.basename(meta.entryPoint, '.ts');
+    urls[`${name}.js`] = `/assets/${path.basename(out)}`;
+    if (meta.cssBundle) urls[`${name}.css`] = `/assets/${path.basename(meta.cssBundle)}`;
+}
+
+for (const page of ['index', 'embed', 'admin']) {
+    const html = fs.readFileSync(path.join(root, `src/pages/${page}.html`), 'utf8')
+        .replace(/\{\{asset:([\w.]+)\}\}/g, (_, k) => {
+            if (!urls[k]) throw new Error(`build: ${page}.html asks for unknown asset ${k}`);
+            return urls[k];
+        });
+    fs.writeFileSync(path.join(dist, `${page}.html`), html);
+}
+
+await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/embed-loader.ts'],
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    target: TARGET,
+    outfile: path.join(dist, 'embed.js'),
+    logLevel: 'warning',
+});
+
+for (const font of FONTS) {
+    const n = renderFont(font, path.join(dist, 'fonts'));
+    console.log(`build: ${font.stack}: ${n} glyphs`);
+}
+console.log(`build: ${Object.keys(result.metafile.outputs).length} bundle files, worker ${worker}`);

@@ -1,0 +1,186 @@
+// The public map at /: the map, its lookup control, legend, search, near-me,
+// date control and statistics, in Vietnamese or English.
+
+import './app.css';
+import {NavigationControl, Popup, ScaleControl} from 'maplibre-gl';
+import {LAYERS} from './catalog.ts';
+import {byId, h} from './dom.ts';
+import {formatHash, parseHash, type View} from './hash.ts';
+import {initialLang, isLang, Translator} from './i18n.ts';
+import {Legend} from './legend.ts';
+import {createMap, DEFAULT_VIEW, type BandoMap} from './map.ts';
+import {NearMe} from './nearby.ts';
+import {Names, popupContent} from './popup.ts';
+import {SearchBox} from './search.ts';
+import {latestOf, StatsPanel} from './stats.ts';
+import {stats} from './api.ts';
+
+const PHONE = window.matchMedia('(max-width: 760px)');
+
+function staticText(tr: Translator): void {
+    const t = tr.t.bind(tr);
+    document.title = t('app.title');
+    byId('title').textContent = t('app.title');
+    byId('date-label').textContent = t('date.label');
+    byId('lang-label').textContent = t('lang.label');
+    byId('lookup-title').textContent = t('lookup.toggle');
+    byId('lookup-hint').textContent = t('lookup.hint');
+    byId('tab-layers').textContent = t('layers.toggle');
+    byId('tab-stats').textContent = t('stats.toggle');
+    byId('map').setAttribute('aria-label', t('app.map'));
+    const canvas = document.querySelector('#map canvas');
+    canvas?.setAttribute('aria-label', t('app.map'));
+    byId('side').setAttribute('aria-label', `${t('group.situation')}, ${t('stats.title')}`);
+}
+
+function visibleFrom(view: Partial<View>): Set<string> {
+    return new Set(view.layers ?? LAYERS.filter((l) => l.visible).map((l) => l.id));
+}
+
+/** App holds the page's parts together. */
+class App {
+    readonly tr: Translator;
+    readonly stats: StatsPanel;
+    bm!: BandoMap;
+    names!: Names;
+    near!: NearMe;
+    /** date is the date the user chose; undefined follows the latest bulletin */
+    chosenDate?: string;
+    latest?: string;
+    private popup?: Popup;
+
+    constructor(tr: Translator) {
+        this.tr = tr;
+        this.stats = new StatsPanel(byId('stats'), tr);
+    }
+
+    async start(): Promise<void> {
+        const view = parseHash(location.hash);
+        this.chosenDate = view.date;
+        const dateInput = byId<HTMLInputElement>('date');
+        this.latest = await stats(undefined).then(latestOf, () => undefined);
+        const date = view.date ?? this.latest;
+        const first = await this.stats.load(date);
+        if (date) dateInput.value = date;
+        if (this.latest) dateInput.max = this.latest;
+        try {
+            this.bm = await createMap({
+                container: byId('map'),
+                center: view.lon !== undefined && view.lat !== undefined ? [view.lon, view.lat] : DEFAULT_VIEW.center,
+                zoom: view.zoom ?? DEFAULT_VIEW.zoom,
+                date,
+                visible: visibleFrom(view),
+                label: this.tr.t('app.map'),
+            });
+        } catch {
+            byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));
+            return;
+        }
+        this.names = new Names(this.bm);
+        this.stats.onLoad = (s) => {
+            for (const d of s.by_district ?? []) this.names.add(d.district_code, d.district_name);
+        };
+        if (first) this.stats.onLoad(first);
+        const map = this.bm.map;
+        map.addControl(new NavigationControl({showCompass: false}), 'top-right');
+        map.addControl(new ScaleControl({unit: 'metric'}), 'bottom-left');
+        map.on('load', () => this.ready());
+        dateInput.addEventListener('change', () => this.setDate(dateInput.value || undefined));
+    }
+
+    private ready(): void {
+        const map = this.bm.map;
+        new Legend(byId('situation'), ['situation', 'boundary'], this.bm, this.tr, () => this.saveHash());
+        new Legend(byId('lookup-legend'), ['lookup'], this.bm, this.tr, () => this.saveHash());
+        this.near = new NearMe(byId('near'), this.bm, this.tr);
+        new SearchBox(byId<HTMLFormElement>('search'), this.bm, this.tr);
+        map.on('click', (e) => {
+            if (this.near.picking) {
+                this.near.picked(e.lngLat);
+                return;
+            }
+            const found = this.bm.featuresAt(e.point);
+            this.popup?.remove();
+            if (found.length === 0) return;
+            this.popup = new Popup({maxWidth: '320px', focusAfterOpen: false})
+                .setLngLat(e.lngLat)
+                .setDOMContent(popupContent(this.tr, this.names, found.map((f) => ({collection: f.sourceLayer ?? f.layer.id, properties: f.properties}))))
+                .addTo(map);
+        });
+        map.on('mousemove', (e) => {
+            if (this.near.picking) return;
+            map.getCanvas().style.cursor = this.bm.featuresAt(e.point, 3).length ? 'pointer' : '';
+        });
+        map.on('moveend', () => this.saveHash());
+        window.addEventListener('hashchange', () => this.applyHash());
+        staticText(this.tr);
+        document.body.dataset.ready = 'true';
+    }
+
+    private setDate(date?: string): void {
+        this.chosenDate = date && date !== this.latest ? date : undefined;
+        const d = date ?? this.latest;
+        this.bm.setDate(d);
+        void this.stats.load(d);
+        this.saveHash();
+    }
+
+    private saveHash(): void {
+        const c = this.bm.map.getCenter();
+        const hash = formatHash({zoom: this.bm.map.getZoom(), lat: c.lat, lon: c.lng, layers: [...this.bm.visible], date: this.chosenDate});
+        if (hash !== location.hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+    }
+
+    private applyHash(): void {
+        const v = parseHash(location.hash);
+        if (v.zoom !== undefined && v.lat !== undefined && v.lon !== undefined) {
+            this.bm.map.jumpTo({center: [v.lon, v.lat], zoom: v.zoom});
+        }
+        if (v.layers) {
+            const on = new Set(v.layers);
+            for (const l of LAYERS) this.bm.setVisible(l.id, on.has(l.id));
+            for (const box of document.querySelectorAll<HTMLInputElement>('input[name=layer]')) box.checked = on.has(box.value);
+        }
+        if (v.date !== this.chosenDate) {
+            byId<HTMLInputElement>('date').value = v.date ?? this.latest ?? '';
+            this.setDate(v.date);
+        }
+    }
+}
+
+function wireChrome(tr: Translator): void {
+    const lang = byId<HTMLSelectElement>('lang');
+    lang.value = tr.lang;
+    lang.addEventListener('change', () => {
+        if (!isLang(lang.value)) return;
+        tr.set(lang.value);
+        const q = new URLSearchParams(location.search);
+        q.set('lang', lang.value);
+        history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
+    });
+    const lookup = byId('lookup');
+    const toggle = byId<HTMLButtonElement>('lookup-toggle');
+    const setOpen = (open: boolean) => {
+        toggle.setAttribute('aria-expanded', String(open));
+        lookup.classList.toggle('collapsed', !open);
+    };
+    setOpen(!PHONE.matches);
+    toggle.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
+    const side = byId('side');
+    for (const tab of ['layers', 'stats']) {
+        byId(`tab-${tab}`).addEventListener('click', () => {
+            const open = side.dataset.tab !== tab;
+            side.dataset.tab = open ? tab : '';
+            for (const b of document.querySelectorAll('.side-tabs button')) {
+                b.setAttribute('aria-pressed', String(open && b.id === `tab-${tab}`));
+            }
+        });
+    }
+    tr.onChange(() => staticText(tr));
+}
+
+const tr = new Translator(initialLang());
+document.documentElement.lang = tr.lang;
+staticText(tr);
+wireChrome(tr);
+void new App(tr).start();

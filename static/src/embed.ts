@@ -1,0 +1,91 @@
+// The embeddable banner at /embed?layers=&z=&c=lon,lat&lang=: the headline
+// figures and a compact map, for the provincial portal's iframe.
+
+import './embed.css';
+import {NavigationControl, Popup} from 'maplibre-gl';
+import {stats, type Stats} from './api.ts';
+import {LAYERS} from './catalog.ts';
+import {byId, h} from './dom.ts';
+import {formatHash, parseLayers} from './hash.ts';
+import {initialLang, Translator} from './i18n.ts';
+import {createMap, DEFAULT_VIEW} from './map.ts';
+import {Names, popupContent} from './popup.ts';
+import {latestOf} from './stats.ts';
+
+interface EmbedParams {
+    layers: string[];
+    zoom: number;
+    center: [number, number];
+}
+
+/** readParams takes the embed's settings from the address, with defaults. */
+function readParams(q: URLSearchParams): EmbedParams {
+    const layers = q.has('layers') ? parseLayers(q.get('layers') ?? '') : [];
+    const z = Number(q.get('z'));
+    const c = (q.get('c') ?? '').split(',').map(Number);
+    const center: [number, number] = c.length === 2 && c.every(Number.isFinite) && Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 85
+        ? [c[0], c[1]] : DEFAULT_VIEW.center;
+    return {
+        layers: layers.length ? layers : LAYERS.filter((l) => l.visible).map((l) => l.id),
+        zoom: q.has('z') && Number.isFinite(z) && z >= 0 && z <= 20 ? z : DEFAULT_VIEW.zoom - 0.5,
+        center,
+    };
+}
+
+function banner(tr: Translator, s: Stats | undefined, p: EmbedParams): HTMLElement {
+    const t = tr.t.bind(tr);
+    const fig = (id: string, label: string, n: number | undefined, sub?: string) => h('div', {className: 'fig', id: `banner-${id}`},
+        h('span', {className: 'fig-value'}, n === undefined ? '–' : tr.number(n)),
+        h('span', {className: 'fig-label'}, label, sub ? h('span', {className: 'fig-sub'}, ` ${sub}`) : null));
+    const since = s?.community_since_wave_start;
+    const full = new URL('/', location.origin);
+    if (tr.lang !== 'vi') full.searchParams.set('lang', tr.lang);
+    full.hash = formatHash({zoom: p.zoom, lat: p.center[1], lon: p.center[0], layers: p.layers});
+    return h('header', {className: 'banner'},
+        h('h1', {}, t('app.short')),
+        h('div', {className: 'figs'},
+            fig('community', t('embed.community'), since?.total, since ? t('embed.since', {d: tr.date(since.since)}) : undefined),
+            fig('today', t('embed.today'), s?.new_cases?.total),
+            fig('deaths', t('embed.deaths'), s?.deaths),
+            h('div', {className: 'fig fig-update', id: 'banner-updated'},
+                h('span', {className: 'fig-label'}, t('embed.updated')),
+                h('span', {className: 'fig-time'}, s?.last_update ? tr.time(s.last_update) : '–'))),
+        h('a', {className: 'full', href: full.href, target: '_blank', rel: 'noopener'}, `${t('embed.full')} →`));
+}
+
+async function main(): Promise<void> {
+    const tr = new Translator(initialLang());
+    document.documentElement.lang = tr.lang;
+    document.title = tr.t('app.short');
+    const p = readParams(new URLSearchParams(location.search));
+    const root = byId('banner');
+    let s: Stats | undefined;
+    try {
+        const latest = latestOf(await stats(undefined));
+        s = await stats(latest);
+    } catch {
+        s = undefined;
+    }
+    root.replaceWith(banner(tr, s, p));
+    const bm = await createMap({
+        container: byId('map'), center: p.center, zoom: p.zoom, date: s?.date,
+        visible: new Set([...p.layers, 'districts']), label: tr.t('app.map'), compact: true,
+    });
+    const names = new Names(bm);
+    for (const d of s?.by_district ?? []) names.add(d.district_code, d.district_name);
+    bm.map.addControl(new NavigationControl({showCompass: false}), 'top-right');
+    let popup: Popup | undefined;
+    bm.map.on('click', (e) => {
+        popup?.remove();
+        const found = bm.featuresAt(e.point);
+        if (!found.length) return;
+        popup = new Popup({maxWidth: '260px', focusAfterOpen: false}).setLngLat(e.lngLat)
+            .setDOMContent(popupContent(tr, names, found.map((f) => ({collection: f.sourceLayer ?? '', properties: f.properties}))))
+            .addTo(bm.map);
+    });
+    bm.map.on('load', () => {
+        document.body.dataset.ready = 'true';
+    });
+}
+
+void main();

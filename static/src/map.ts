@@ -1,0 +1,185 @@
+// The map both pages share: the server's style and vector tiles, the date
+// the tiles show, and which collections are visible.
+
+import {Map as MapLibre, setWorkerUrl, type StyleSpecification, type LayerSpecification, type VectorTileSource, type MapGeoJSONFeature, type PointLike} from 'maplibre-gl';
+import {collectionOf, layer} from './catalog.ts';
+
+declare const BANDO_WORKER_URL: string;
+
+/** SOURCE is the id of the style's vector source. */
+export const SOURCE = 'bando';
+
+/** DEFAULT_VIEW frames Bình Dương province. */
+export const DEFAULT_VIEW = {center: [106.67, 11.17] as [number, number], zoom: 9};
+
+/** MapOptions configure createMap. */
+export interface MapOptions {
+    container: HTMLElement;
+    center: [number, number];
+    zoom: number;
+    date?: string;
+    visible: Set<string>;
+    label: string;
+    compact?: boolean;
+}
+
+interface TileJSON {
+    tiles: string[];
+    minzoom?: number;
+    maxzoom?: number;
+    bounds?: [number, number, number, number];
+    attribution?: string;
+}
+
+/** absolute makes a URL of the page's origin absolute, leaving {…} tokens alone. */
+export function absolute(url: string): string {
+    if (/^[a-z]+:\/\//i.test(url)) return url;
+    return location.origin + (url.startsWith('/') ? url : `/${url}`);
+}
+
+/** withDate sets or removes the date parameter of a tile URL template. */
+export function withDate(url: string, date?: string): string {
+    const [base, query = ''] = url.split('?', 2);
+    const params = query.split('&').filter((p) => p !== '' && !p.startsWith('date='));
+    if (date) params.push(`date=${date}`);
+    return params.length ? `${base}?${params.join('&')}` : base;
+}
+
+async function getJSON<T>(url: string): Promise<T> {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`bando: ${url}: ${res.status}`);
+    return res.json() as Promise<T>;
+}
+
+/** loadStyle fetches the style and inlines its TileJSON, so tile URLs can carry a date. */
+async function loadStyle(date: string | undefined, visible: Set<string>): Promise<{style: StyleSpecification; tiles: string[]}> {
+    const style = await getJSON<StyleSpecification>('/style.json');
+    const src = style.sources[SOURCE];
+    if (!src || src.type !== 'vector') throw new Error(`bando: style has no vector source ${SOURCE}`);
+    let tiles = (src.tiles ?? []).map(absolute);
+    if (src.url) {
+        const tj = await getJSON<TileJSON>(absolute(src.url));
+        tiles = tj.tiles.map(absolute);
+        style.sources[SOURCE] = {
+            type: 'vector', tiles: tiles.map((t) => withDate(t, date)),
+            minzoom: tj.minzoom ?? src.minzoom, maxzoom: tj.maxzoom ?? src.maxzoom,
+            bounds: tj.bounds ?? src.bounds, attribution: tj.attribution ?? src.attribution,
+        };
+    } else {
+        src.tiles = tiles.map((t) => withDate(t, date));
+    }
+    if (style.glyphs) style.glyphs = absolute(style.glyphs);
+    for (const l of style.layers) {
+        const c = collectionOf(l.id);
+        if (!c) continue;
+        l.layout = {...(l.layout ?? {}), visibility: visible.has(c) ? 'visible' : 'none'};
+    }
+    return {style, tiles};
+}
+
+/** BandoMap wraps the MapLibre map with the app's notions. */
+export class BandoMap {
+    readonly map: MapLibre;
+    private tiles: string[];
+    date?: string;
+    readonly visible: Set<string>;
+
+    constructor(map: MapLibre, tiles: string[], date: string | undefined, visible: Set<string>) {
+        this.map = map;
+        this.tiles = tiles;
+        this.date = date;
+        this.visible = visible;
+    }
+
+    /** setDate shows the map as of date (the server's latest when empty). */
+    setDate(date?: string): void {
+        if (date === this.date) return;
+        this.date = date;
+        const src = this.map.getSource<VectorTileSource>(SOURCE);
+        src?.setTiles(this.tiles.map((t) => withDate(t, date)));
+    }
+
+    /** styleLayers lists the style layer ids that draw collection id. */
+    styleLayers(id: string): string[] {
+        return (this.map.getStyle()?.layers ?? []).filter((l) => collectionOf(l.id) === id).map((l) => l.id);
+    }
+
+    /** setVisible shows or hides every style layer of a collection. */
+    setVisible(id: string, on: boolean): void {
+        if (on) this.visible.add(id); else this.visible.delete(id);
+        for (const l of this.styleLayers(id)) this.map.setLayoutProperty(l, 'visibility', on ? 'visible' : 'none');
+    }
+
+    /** hasLayer tells whether the style draws collection id at all. */
+    hasLayer(id: string): boolean {
+        return this.styleLayers(id).length > 0;
+    }
+
+    /** colour is the legend colour of a collection, read from the style. */
+    colour(id: string): string {
+        const layers = this.map.getStyle()?.layers ?? [];
+        for (const kind of ['circle', 'fill', 'line', 'symbol']) {
+            const l = layers.find((x) => collectionOf(x.id) === id && x.type === kind);
+            const c = l && paintColour(l);
+            if (c) return c;
+        }
+        return layer(id)?.colour ?? '#888888';
+    }
+
+    /** featuresAt lists the bando features drawn around a screen point. */
+    featuresAt(point: {x: number; y: number}, pad = 6): MapGeoJSONFeature[] {
+        const box: [PointLike, PointLike] = [[point.x - pad, point.y - pad], [point.x + pad, point.y + pad]];
+        const layers = (this.map.getStyle()?.layers ?? [])
+            .filter((l) => 'source' in l && l.source === SOURCE && this.visible.has(collectionOf(l.id) ?? ''))
+            .map((l) => l.id);
+        if (layers.length === 0) return [];
+        const seen = new Set<string>();
+        return this.map.queryRenderedFeatures(box, {layers}).filter((f) => {
+            const key = `${f.sourceLayer}/${f.id ?? JSON.stringify(f.properties)}`;
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+        });
+    }
+}
+
+function paintColour(l: LayerSpecification): string | undefined {
+    const paint = (l as {paint?: Record<string, unknown>}).paint ?? {};
+    const v = paint[`${l.type === 'symbol' ? 'text' : l.type}-color`];
+    return firstColour(v);
+}
+
+function firstColour(v: unknown): string | undefined {
+    if (typeof v === 'string' && /^(#|rgb|hsl)/.test(v)) return v;
+    if (Array.isArray(v)) {
+        for (const x of v) {
+            const c = firstColour(x);
+            if (c) return c;
+        }
+    }
+    return undefined;
+}
+
+/** createMap loads the style and builds the map. */
+export async function createMap(opts: MapOptions): Promise<BandoMap> {
+    setWorkerUrl(absolute(BANDO_WORKER_URL));
+    const {style, tiles} = await loadStyle(opts.date, opts.visible);
+    const map = new MapLibre({
+        container: opts.container,
+        style,
+        center: opts.center,
+        zoom: opts.zoom,
+        attributionControl: {compact: true},
+        dragRotate: false,
+        pitchWithRotate: false,
+        touchPitch: false,
+        maxZoom: 18,
+        fadeDuration: 0,
+    });
+    map.touchZoomRotate.disableRotation();
+    map.getCanvas().setAttribute('aria-label', opts.label);
+    const bm = new BandoMap(map, tiles, opts.date, opts.visible);
+    // The browser tests (and curious readers) reach the map from the console.
+    Object.assign(window, {bandoMap: map, bando: bm});
+    return bm;
+}

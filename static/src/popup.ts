@@ -1,0 +1,88 @@
+// Popup contents: the public attributes of what was clicked. Aggregated
+// cells of the people layers show only their counts.
+
+import {DATES, ENUMERATED, layer} from './catalog.ts';
+import {h} from './dom.ts';
+import type {Translator} from './i18n.ts';
+import type {BandoMap} from './map.ts';
+import {SOURCE} from './map.ts';
+
+/** Shown is the little popups need from a rendered feature. */
+export interface Shown {
+    collection: string;
+    properties: Record<string, unknown>;
+}
+
+const MAX_SHOWN = 4;
+
+/** Names resolves area codes to names for popups. */
+export class Names {
+    private readonly known = new Map<string, string>();
+    private readonly bm: BandoMap;
+
+    constructor(bm: BandoMap) {
+        this.bm = bm;
+    }
+
+    /** add remembers a name for a code. */
+    add(code: string, name: string): void {
+        this.known.set(code, name);
+    }
+
+    /** name gives the name of a district or ward code, if the map knows it. */
+    name(collection: 'districts' | 'wards', code: string): string | undefined {
+        const hit = this.known.get(code);
+        if (hit) return hit;
+        const f = this.bm.map.querySourceFeatures(SOURCE, {sourceLayer: collection, filter: ['==', ['get', 'code'], code]})[0];
+        const name = f?.properties?.name;
+        if (typeof name === 'string') {
+            this.known.set(code, name);
+            return name;
+        }
+        return undefined;
+    }
+}
+
+function value(tr: Translator, names: Names, prop: string, v: unknown): string | undefined {
+    if (v === null || v === undefined || v === '') return undefined;
+    const s = String(v);
+    if (prop === 'district_code') return names.name('districts', s) ?? s;
+    if (prop === 'ward_code') return names.name('wards', s);
+    if (DATES.has(prop)) return tr.date(s);
+    if (ENUMERATED.has(prop) && tr.has(`value.${s}`)) return tr.t(`value.${s}`);
+    if (typeof v === 'number') return tr.number(v);
+    return s;
+}
+
+function section(tr: Translator, names: Names, f: Shown): HTMLElement {
+    const t = tr.t.bind(tr);
+    const cat = layer(f.collection);
+    const p = f.properties;
+    const title = h('h3', {}, t(`layer.${f.collection}`));
+    if (cat?.people && typeof p.count === 'number' && p.code === undefined && p.tier === undefined) {
+        return h('section', {className: 'popup-cell'}, title,
+            h('p', {className: 'popup-count'}, t(`popup.cell.${f.collection}`, {n: tr.number(p.count)})),
+            h('p', {className: 'popup-note'}, t('popup.cell.note')));
+    }
+    const heading = p.name ?? p.code;
+    const rows = (cat?.props ?? [])
+        .filter((k) => !(k === 'code' && heading === p.code))
+        .map((k) => [k, value(tr, names, k, p[k])] as const)
+        .filter((r): r is readonly [string, string] => r[1] !== undefined);
+    return h('section', {},
+        title,
+        heading !== undefined ? h('p', {className: 'popup-name'}, String(heading)) : null,
+        rows.length ? h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, t(`prop.${k}`)), h('dd', {}, v)])) : null);
+}
+
+/** popupContent builds the popup for the features found at a click. */
+export function popupContent(tr: Translator, names: Names, found: Shown[]): HTMLElement {
+    // Points first, areas last: the smaller thing is what was aimed at.
+    const order = (c: string) => (c === 'districts' || c === 'wards' ? 2 : c === 'quarantine_zones' ? 1 : 0);
+    const sorted = [...found].sort((a, b) => order(a.collection) - order(b.collection));
+    const shown = sorted.slice(0, MAX_SHOWN);
+    const more = sorted.length - shown.length;
+    return h('div', {className: 'popup', role: 'dialog', 'aria-label': tr.t(`layer.${shown[0]?.collection ?? 'cases'}`)},
+        ...shown.map((f) => section(tr, names, f)),
+        more > 0 ? h('p', {className: 'popup-more'}, tr.t('popup.more', {n: more})) : null);
+}

@@ -1,0 +1,135 @@
+// The statistics panel: the bulletin's figures as of the chosen date, new
+// cases per day as a chart, and the counts by district and by origin.
+
+import {series, stats, type Series, type Stats} from './api.ts';
+import {barChart} from './chart.ts';
+import {h} from './dom.ts';
+import type {Translator} from './i18n.ts';
+
+const ORIGINS = ['community', 'returning_citizen', 'foreign_expert', 'illegal_entry'];
+const CHART_DAYS = 70;
+
+/** addDays shifts an ISO day by n days. */
+export function addDays(iso: string, n: number): string {
+    const d = new Date(`${iso}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+}
+
+/**
+ * latestOf is the day of the latest bulletin: the server's default date, or
+ * the day of its last update when that is earlier (the data ended before
+ * today, as the 2021 demo data does).
+ */
+export function latestOf(s: Stats): string {
+    const t = new Date(s.last_update);
+    if (Number.isNaN(t.getTime())) return s.date;
+    // Bulletins are dated in Vietnam's time (UTC+7, no daylight saving).
+    const day = new Date(t.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+    return day < s.date ? day : s.date;
+}
+
+/** StatsPanel loads and renders the figures for one date at a time. */
+export class StatsPanel {
+    private readonly el: HTMLElement;
+    private readonly tr: Translator;
+    private stats?: Stats;
+    private series?: Series;
+    private failed = false;
+    private abort?: AbortController;
+    /** onLoad hears each loaded set of figures (district names, the latest date). */
+    onLoad: (s: Stats) => void = () => {};
+
+    constructor(el: HTMLElement, tr: Translator) {
+        this.el = el;
+        this.tr = tr;
+        tr.onChange(() => this.render());
+        this.render();
+    }
+
+    /** load fetches the figures as of date (the server's latest when empty). */
+    async load(date?: string): Promise<Stats | undefined> {
+        this.abort?.abort();
+        const abort = (this.abort = new AbortController());
+        this.el.setAttribute('aria-busy', 'true');
+        try {
+            const s = await stats(date, abort.signal);
+            const since = s.community_since_wave_start?.since;
+            const from = since && since < s.date && since >= addDays(s.date, -CHART_DAYS * 2) ? since : addDays(s.date, -CHART_DAYS);
+            const sr = await series(from, s.date, abort.signal).catch(() => undefined);
+            if (abort.signal.aborted) return undefined;
+            this.stats = s;
+            this.series = sr;
+            this.failed = false;
+            this.onLoad(s);
+            return s;
+        } catch (err) {
+            if ((err as Error).name === 'AbortError') return undefined;
+            this.failed = true;
+            return undefined;
+        } finally {
+            if (!abort.signal.aborted) {
+                this.el.removeAttribute('aria-busy');
+                this.render();
+            }
+        }
+    }
+
+    private figure(key: string, n: number | undefined, id: string, vars: Record<string, string> = {}): HTMLElement {
+        return h('div', {className: 'figure', id: `stat-${id}`},
+            h('span', {className: 'figure-value'}, n === undefined ? '–' : this.tr.number(n)),
+            h('span', {className: 'figure-label'}, this.tr.t(key, vars)));
+    }
+
+    private render(): void {
+        const t = this.tr.t.bind(this.tr);
+        const s = this.stats;
+        const head = h('h2', {id: 'stats-title'}, t('stats.title'));
+        if (!s) {
+            this.el.replaceChildren(head, h('p', {role: 'status'}, this.failed ? t('stats.failed') : t('stats.loading')));
+            return;
+        }
+        const since = s.community_since_wave_start;
+        const maxOrigin = Math.max(1, ...ORIGINS.map((o) => s.cumulative?.by_origin?.[o] ?? 0));
+        const districts = [...(s.by_district ?? [])].sort((a, b) => b.total - a.total || a.district_name.localeCompare(b.district_name));
+        this.el.replaceChildren(...[
+            head,
+            h('p', {className: 'stats-asof', id: 'stats-asof'}, t('stats.asof', {d: this.tr.date(s.date)})),
+            this.failed ? h('p', {className: 'error', role: 'alert'}, t('stats.failed')) : null,
+            h('div', {className: 'figures'},
+                this.figure('stats.new', s.new_cases?.total, 'new'),
+                this.figure('stats.cumulative', s.cumulative?.total, 'cumulative'),
+                since ? this.figure('stats.community', since.total, 'community', {d: this.tr.date(since.since)}) : null,
+                this.figure('stats.deaths', s.deaths, 'deaths'),
+                this.figure('stats.treatment', s.under_treatment, 'treatment'),
+                this.figure('stats.recovered', s.recovered, 'recovered'),
+                this.figure('stats.f1', s.contacts?.f1, 'f1'),
+                this.figure('stats.f2', s.contacts?.f2, 'f2')),
+            this.series?.days?.length
+                ? h('figure', {className: 'stats-chart'},
+                    h('figcaption', {}, t('stats.chart')), barChart(this.tr, this.series.days, s.date))
+                : null,
+            h('h3', {}, t('stats.origin')),
+            h('ul', {className: 'origins'}, ...ORIGINS.map((o) => {
+                const n = s.cumulative?.by_origin?.[o] ?? 0;
+                const bar = h('span', {className: 'origin-bar', 'aria-hidden': 'true'});
+                bar.style.width = `${(100 * n) / maxOrigin}%`;
+                return h('li', {},
+                    h('span', {className: 'origin-label'}, t(`value.${o}`)),
+                    h('span', {className: 'origin-track'}, bar),
+                    h('span', {className: 'origin-value'}, this.tr.number(n)));
+            })),
+            h('h3', {}, t('stats.district')),
+            h('table', {className: 'districts'},
+                h('thead', {}, h('tr', {},
+                    h('th', {scope: 'col'}, t('stats.district.name')),
+                    h('th', {scope: 'col', className: 'num'}, t('stats.district.total')),
+                    h('th', {scope: 'col', className: 'num'}, t('stats.district.new')))),
+                h('tbody', {}, ...districts.map((d) => h('tr', {},
+                    h('th', {scope: 'row'}, d.district_name),
+                    h('td', {className: 'num'}, this.tr.number(d.total)),
+                    h('td', {className: 'num'}, d.new ? `+${this.tr.number(d.new)}` : '0'))))),
+            s.last_update ? h('p', {className: 'stats-updated'}, t('stats.updated', {t: this.tr.time(s.last_update)})) : null,
+        ].filter((x): x is HTMLElement => x !== null));
+    }
+}

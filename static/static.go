@@ -1,0 +1,269 @@
+// Package static serves the web app embedded in the binary: the public map
+// at /, the embeddable banner at /embed, the officials' page at /admin,
+// their hashed assets under /assets/, the iframe loader /embed.js and the
+// map's SDF glyphs under /fonts/. The files come from dist/, which the
+// front-end build (see README.md beside this file) writes and the
+// repository keeps, so that no npm step is needed to run the server.
+package static
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+//go:embed dist
+var dist embed.FS
+
+// Languages the web app speaks; the first is the default.
+var languages = []string{"vi", "en"}
+
+// Config sets what the pages may do where the server is deployed.
+type Config struct {
+	// FrameAncestors are the CSP source expressions of the sites allowed to
+	// show /embed in a frame, e.g. "https://www.binhduong.gov.vn". Empty
+	// means 'self' only.
+	FrameAncestors []string
+	// DefaultLang is the language of a page asked for without ?lang=: "vi"
+	// (the default when empty) or "en".
+	DefaultLang string
+}
+
+// ErrInvalid marks a Config that cannot be served.
+var ErrInvalid = errors.New("static: invalid config")
+
+// A CSP host source or keyword: scheme, host with an optional leading
+// wildcard, optional port; or one of the quoted keywords that make sense
+// for frame-ancestors. Anything else could smuggle in other directives.
+var sourceExpr = regexp.MustCompile(`^(?:'self'|'none'|https?:|(?:https?://)?(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$`)
+
+// Validate reports the first setting that is not allowed.
+func (c Config) Validate() error {
+	for _, s := range c.FrameAncestors {
+		if !sourceExpr.MatchString(s) {
+			return fmt.Errorf("%w: frame ancestor %q is not a CSP source expression", ErrInvalid, s)
+		}
+	}
+	if c.DefaultLang != "" && !supported(c.DefaultLang) {
+		return fmt.Errorf("%w: default language %q (want one of %s)", ErrInvalid, c.DefaultLang, strings.Join(languages, ", "))
+	}
+	return nil
+}
+
+func supported(lang string) bool {
+	for _, l := range languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// Cache lifetimes: hashed assets never change under their name; pages must
+// be revalidated so that a deploy shows at once; the loader and the glyphs
+// keep stable names but change rarely.
+const (
+	cacheImmutable = "public, max-age=31536000, immutable"
+	cachePage      = "no-cache"
+	cacheStable    = "public, max-age=86400"
+)
+
+// page is one HTML page with its headers, rendered once at registration.
+type page struct {
+	body []byte
+	csp  string
+}
+
+// server holds what the handlers read; it never changes after Register.
+type server struct {
+	files fs.FS
+	index page
+	embed page
+	admin page
+}
+
+// Register adds the web app's routes to e. Invalid frame ancestors are left
+// out of the policy (call Config.Validate first to refuse them instead); an
+// unsupported DefaultLang falls back to Vietnamese.
+func Register(e *echo.Echo, cfg Config) {
+	s := newServer(cfg)
+	e.GET("/", s.page(s.index))
+	e.GET("/embed", s.page(s.embed))
+	e.GET("/admin", s.page(s.admin))
+	e.GET("/embed.js", s.file("embed.js", cacheStable))
+	e.GET("/assets/:name", s.asset)
+	e.GET("/fonts/:fontstack/:range", s.glyphs)
+}
+
+func newServer(cfg Config) *server {
+	files, err := fs.Sub(dist, "dist")
+	if err != nil {
+		// NOTE: dist is a literal directory of this package; Sub fails only
+		// for an invalid name, which the tests would catch.
+		panic(err)
+	}
+	lang := cfg.DefaultLang
+	if !supported(lang) {
+		lang = languages[0]
+	}
+	var ancestors []string
+	for _, a := range cfg.FrameAncestors {
+		if sourceExpr.MatchString(a) {
+			ancestors = append(ancestors, a)
+		}
+	}
+	if len(ancestors) == 0 {
+		ancestors = []string{"'self'"}
+	}
+	s := &server{files: files}
+	s.index = render(files, "index.html", lang, policy([]string{"'self'"}))
+	s.embed = render(files, "embed.html", lang, policy(ancestors))
+	s.admin = render(files, "admin.html", lang, policy([]string{"'none'"}))
+	return s
+}
+
+// policy is the Content-Security-Policy of the pages: everything from the
+// server's own origin, blob: and data: images that MapLibre makes, and who
+// may frame the page.
+func policy(frameAncestors []string) string {
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self' 'unsafe-inline'",
+		"img-src 'self' data: blob:",
+		"worker-src 'self' blob:",
+		"child-src 'self' blob:",
+		"connect-src 'self'",
+		"font-src 'self'",
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"frame-ancestors " + strings.Join(frameAncestors, " "),
+	}, "; ")
+}
+
+func render(files fs.FS, name, lang, csp string) page {
+	b, err := fs.ReadFile(files, name)
+	if err != nil {
+		panic(fmt.Errorf("static: %s missing from dist: %w", name, err))
+	}
+	return page{body: []byte(strings.ReplaceAll(string(b), "{{lang}}", lang)), csp: csp}
+}
+
+func (s *server) page(p page) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", p.csp)
+		h.Set("Cache-Control", cachePage)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.body)
+	}
+}
+
+func (s *server) file(name, cache string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return s.send(c, name, cache)
+	}
+}
+
+// send writes one embedded file, or a 404 the error handler turns into JSON.
+func (s *server) send(c echo.Context, name, cache string) error {
+	b, err := fs.ReadFile(s.files, name)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, "no such file")
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	switch path.Ext(name) {
+	case ".mjs", ".js":
+		ctype = "text/javascript; charset=utf-8"
+	case ".pbf":
+		ctype = "application/x-protobuf"
+	case "":
+		ctype = "application/octet-stream"
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", cache)
+	h.Set("X-Content-Type-Options", "nosniff")
+	return c.Blob(http.StatusOK, ctype, b)
+}
+
+// assetName is what the build writes under assets/: name-HASH.ext.
+var assetName = regexp.MustCompile(`^[a-z][a-z0-9-]*-[A-Za-z0-9]{8,}\.(?:js|mjs|css|svg|png|woff2)$`)
+
+func (s *server) asset(c echo.Context) error {
+	name := c.Param("name")
+	if !assetName.MatchString(name) {
+		return echo.NewHTTPError(http.StatusNotFound, "no such asset")
+	}
+	return s.send(c, "assets/"+name, cacheImmutable)
+}
+
+// glyphs serves /fonts/{fontstack}/{start}-{end}.pbf. A comma-separated
+// stack is answered by its first font the binary has, as MapLibre expects
+// of a glyph server.
+func (s *server) glyphs(c echo.Context) error {
+	start, err := glyphRange(c.Param("range"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	for _, stack := range strings.Split(unescape(c.Param("fontstack")), ",") {
+		name := path.Join("fonts", fontSlug(stack), fmt.Sprintf("%d-%d.pbf", start, start+255))
+		if _, err := fs.Stat(s.files, name); err == nil {
+			return s.send(c, name, cacheStable)
+		}
+	}
+	return echo.NewHTTPError(http.StatusNotFound, "no glyphs for this font and range")
+}
+
+// glyphRange parses "start-end.pbf", a range of 256 code points on a
+// multiple of 256 within the Basic Multilingual Plane.
+func glyphRange(s string) (int, error) {
+	lo, hi, ok := strings.Cut(strings.TrimSuffix(s, ".pbf"), "-")
+	start, err1 := strconv.Atoi(lo)
+	end, err2 := strconv.Atoi(hi)
+	if !ok || !strings.HasSuffix(s, ".pbf") || err1 != nil || err2 != nil ||
+		start < 0 || start%256 != 0 || end != start+255 || end > 65535 {
+		return 0, fmt.Errorf("static: glyph range %q is not START-END.pbf with START a multiple of 256 and END = START+255", s)
+	}
+	return start, nil
+}
+
+// unescape decodes a path parameter that the router left escaped (it does
+// when the path holds an escaped comma, as MapLibre's font stack lists do).
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// fontSlug is the directory of a font stack under dist/fonts, as the glyph
+// build names it: "Noto Sans Regular" → "noto-sans-regular".
+func fontSlug(stack string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(stack)) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}

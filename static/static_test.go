@@ -1,0 +1,272 @@
+package static
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+)
+
+func serve(t *testing.T, cfg Config, method, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	e := echo.New()
+	Register(e, cfg)
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	return rec
+}
+
+func TestRoutes(t *testing.T) {
+	portal := Config{FrameAncestors: []string{"https://portal.example.vn", "https://*.gov.vn"}}
+	tests := []struct {
+		name     string
+		cfg      Config
+		target   string
+		status   int
+		ctype    string
+		cache    string
+		contains []string
+		csp      string
+	}{
+		{name: "map page", target: "/", status: 200, ctype: "text/html", cache: cachePage,
+			contains: []string{`data-default-lang="vi"`, `id="map"`, `id="lookup"`, `id="stats"`, `/assets/app-`},
+			csp:      "frame-ancestors 'self'"},
+		{name: "map page keeps the query", target: "/?lang=en", status: 200, ctype: "text/html"},
+		{name: "embed default framing", target: "/embed", status: 200, ctype: "text/html",
+			contains: []string{`id="banner"`, `/assets/embed-`}, csp: "frame-ancestors 'self'"},
+		{name: "embed with portals", cfg: portal, target: "/embed?layers=cases&z=10&c=106.6,11.1", status: 200,
+			csp: "frame-ancestors https://portal.example.vn https://*.gov.vn"},
+		{name: "map page is not framed by portals", cfg: portal, target: "/", status: 200, csp: "frame-ancestors 'self'"},
+		{name: "admin page", target: "/admin", status: 200, ctype: "text/html",
+			contains: []string{"/assets/admin-"}, csp: "frame-ancestors 'none'"},
+		{name: "loader", target: "/embed.js", status: 200, ctype: "text/javascript", cache: cacheStable,
+			contains: []string{"/embed"}},
+		{name: "glyphs", target: "/fonts/Noto%20Sans%20Regular/0-255.pbf", status: 200,
+			ctype: "application/x-protobuf", cache: cacheStable},
+		{name: "glyphs of Vietnamese letters", target: "/fonts/Noto%20Sans%20Regular/7680-7935.pbf", status: 200},
+		{name: "glyphs of a font list", target: "/fonts/Noto%20Sans%20Regular%2CArial%20Unicode%20MS%20Regular/256-511.pbf", status: 200},
+		{name: "glyphs, first known font of a list", target: "/fonts/Open%20Sans%20Bold,Noto%20Sans%20Regular/0-255.pbf", status: 200},
+		{name: "glyphs of an unknown font", target: "/fonts/Open%20Sans%20Bold/0-255.pbf", status: 404},
+		{name: "glyphs of a range not built", target: "/fonts/Noto%20Sans%20Regular/19968-20223.pbf", status: 404},
+		{name: "glyph range off the grid", target: "/fonts/Noto%20Sans%20Regular/1-256.pbf", status: 400},
+		{name: "glyph range too wide", target: "/fonts/Noto%20Sans%20Regular/0-511.pbf", status: 400},
+		{name: "glyph range past the BMP", target: "/fonts/Noto%20Sans%20Regular/65536-65791.pbf", status: 400},
+		{name: "glyph range not a number", target: "/fonts/Noto%20Sans%20Regular/a-b.pbf", status: 400},
+		{name: "glyph range without extension", target: "/fonts/Noto%20Sans%20Regular/0-255", status: 400},
+		{name: "unknown asset", target: "/assets/app-AAAAAAAA.js", status: 404},
+		{name: "asset name outside the pattern", target: "/assets/static.go", status: 404},
+		{name: "asset path escape", target: "/assets/..%2Fstatic.go", status: 404},
+		{name: "font licence is not an asset", target: "/assets/LICENSE.txt", status: 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serve(t, tt.cfg, http.MethodGet, tt.target)
+			if rec.Code != tt.status {
+				t.Fatalf("GET %s: status %d, want %d; body %.200s", tt.target, rec.Code, tt.status, rec.Body.String())
+			}
+			if ct := rec.Header().Get("Content-Type"); tt.ctype != "" && !strings.HasPrefix(ct, tt.ctype) {
+				t.Errorf("Content-Type %q, want %q", ct, tt.ctype)
+			}
+			if cc := rec.Header().Get("Cache-Control"); tt.cache != "" && cc != tt.cache {
+				t.Errorf("Cache-Control %q, want %q", cc, tt.cache)
+			}
+			for _, s := range tt.contains {
+				if !strings.Contains(rec.Body.String(), s) {
+					t.Errorf("body lacks %q", s)
+				}
+			}
+			if csp := rec.Header().Get("Content-Security-Policy"); tt.csp != "" && !strings.HasSuffix(csp, tt.csp) {
+				t.Errorf("CSP %q, want it to end with %q", csp, tt.csp)
+			}
+		})
+	}
+}
+
+func TestPagePolicyKeepsRequestsHome(t *testing.T) {
+	csp := serve(t, Config{}, http.MethodGet, "/").Header().Get("Content-Security-Policy")
+	for _, directive := range []string{"default-src 'self'", "script-src 'self'", "connect-src 'self'", "font-src 'self'", "object-src 'none'"} {
+		if !strings.Contains(csp, directive) {
+			t.Errorf("CSP %q lacks %q", csp, directive)
+		}
+	}
+	if strings.Contains(csp, "http") {
+		t.Errorf("CSP %q allows another host", csp)
+	}
+}
+
+func TestAssetsAreServedForever(t *testing.T) {
+	entries, err := fs.ReadDir(dist, "dist/assets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) < 5 {
+		t.Fatalf("dist/assets holds %d files; run the front-end build", len(entries))
+	}
+	for _, e := range entries {
+		t.Run(e.Name(), func(t *testing.T) {
+			rec := serve(t, Config{}, http.MethodGet, "/assets/"+e.Name())
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d", rec.Code)
+			}
+			if cc := rec.Header().Get("Cache-Control"); cc != cacheImmutable {
+				t.Errorf("Cache-Control %q", cc)
+			}
+			want := map[string]string{".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+			for ext, ct := range want {
+				if strings.HasSuffix(e.Name(), ext) && !strings.HasPrefix(rec.Header().Get("Content-Type"), ct) {
+					t.Errorf("Content-Type %q, want %q", rec.Header().Get("Content-Type"), ct)
+				}
+			}
+		})
+	}
+}
+
+// Every asset a page names must be in the binary, and no page may load
+// anything from another host.
+func TestPagesReferenceOnlyEmbeddedFiles(t *testing.T) {
+	ref := regexp.MustCompile(`(?:src|href)="([^"]+)"`)
+	for _, page := range []string{"index.html", "embed.html", "admin.html"} {
+		t.Run(page, func(t *testing.T) {
+			b, err := fs.ReadFile(dist, "dist/"+page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			refs := ref.FindAllStringSubmatch(string(b), -1)
+			if len(refs) < 3 {
+				t.Fatalf("only %d references in %s", len(refs), page)
+			}
+			for _, m := range refs {
+				u := m[1]
+				if !strings.HasPrefix(u, "/assets/") {
+					t.Errorf("%s references %q outside /assets/", page, u)
+					continue
+				}
+				if _, err := fs.Stat(dist, "dist"+u); err != nil {
+					t.Errorf("%s references %q, not in dist: %v", page, u, err)
+				}
+				if !assetName.MatchString(strings.TrimPrefix(u, "/assets/")) {
+					t.Errorf("%q would not be served: its name is not hashed", u)
+				}
+			}
+		})
+	}
+}
+
+func TestDefaultLang(t *testing.T) {
+	tests := []struct {
+		lang, want string
+	}{
+		{"", "vi"},
+		{"vi", "vi"},
+		{"en", "en"},
+		{"fr", "vi"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			for _, target := range []string{"/", "/embed", "/admin"} {
+				body := serve(t, Config{DefaultLang: tt.lang}, http.MethodGet, target).Body.String()
+				if want := fmt.Sprintf(`data-default-lang="%s"`, tt.want); !strings.Contains(body, want) {
+					t.Errorf("%s lacks %s", target, want)
+				}
+			}
+		})
+	}
+}
+
+func TestInvalidFrameAncestorsAreDropped(t *testing.T) {
+	cfg := Config{FrameAncestors: []string{"https://ok.example", "https://x.example; script-src *"}}
+	csp := serve(t, cfg, http.MethodGet, "/embed").Header().Get("Content-Security-Policy")
+	if !strings.HasSuffix(csp, "frame-ancestors https://ok.example") {
+		t.Errorf("CSP %q", csp)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		ok   bool
+	}{
+		{"zero value", Config{}, true},
+		{"self", Config{FrameAncestors: []string{"'self'"}}, true},
+		{"none", Config{FrameAncestors: []string{"'none'"}}, true},
+		{"origins", Config{FrameAncestors: []string{"https://binhduong.gov.vn", "https://*.binhduong.gov.vn:8443", "http://localhost:3000"}}, true},
+		{"host only", Config{FrameAncestors: []string{"portal.example.vn"}}, true},
+		{"scheme only", Config{FrameAncestors: []string{"https:"}}, true},
+		{"english", Config{DefaultLang: "en"}, true},
+		{"injected directive", Config{FrameAncestors: []string{"https://a.example; script-src *"}}, false},
+		{"space inside", Config{FrameAncestors: []string{"https://a.example https://b.example"}}, false},
+		{"path", Config{FrameAncestors: []string{"https://a.example/portal"}}, false},
+		{"quoted unknown keyword", Config{FrameAncestors: []string{"'unsafe-inline'"}}, false},
+		{"empty entry", Config{FrameAncestors: []string{""}}, false},
+		{"unknown language", Config{DefaultLang: "fr"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			if (err == nil) != tt.ok {
+				t.Fatalf("Validate() = %v, want ok=%v", err, tt.ok)
+			}
+			if err != nil && !errors.Is(err, ErrInvalid) {
+				t.Errorf("error %v is not ErrInvalid", err)
+			}
+		})
+	}
+}
+
+func TestFontSlug(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Noto Sans Regular", "noto-sans-regular"},
+		{" Noto  Sans Regular ", "noto-sans-regular"},
+		{"Arial Unicode MS Regular", "arial-unicode-ms-regular"},
+		{"../../etc", "etc"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := fontSlug(tt.in); got != tt.want {
+				t.Errorf("fontSlug(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestGlyphRange(t *testing.T) {
+	tests := []struct {
+		in    string
+		start int
+		ok    bool
+	}{
+		{"0-255.pbf", 0, true},
+		{"7680-7935.pbf", 7680, true},
+		{"65280-65535.pbf", 65280, true},
+		{"256-255.pbf", 0, false},
+		{"-256-0.pbf", 0, false},
+		{"0-255.pbf.pbf", 0, false},
+		{"0-255", 0, false},
+		{"0255.pbf", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			start, err := glyphRange(tt.in)
+			if (err == nil) != tt.ok || start != tt.start {
+				t.Errorf("glyphRange(%q) = %d, %v; want %d, ok=%v", tt.in, start, err, tt.start, tt.ok)
+			}
+		})
+	}
+}
+
+func ExampleRegister() {
+	e := echo.New()
+	Register(e, Config{FrameAncestors: []string{"https://www.binhduong.gov.vn"}, DefaultLang: "vi"})
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/embed", nil))
+	fmt.Println(rec.Code, strings.Contains(rec.Header().Get("Content-Security-Policy"), "frame-ancestors https://www.binhduong.gov.vn"))
+	// Output: 200 true
+}

@@ -66,7 +66,7 @@ func (c HandlerConfig) withDefaults() HandlerConfig {
 	if c.Name == "" {
 		c.Name = "Bando"
 	}
-	if c.Bounds.IsEmpty() {
+	if c.Bounds == (orb.Bound{}) {
 		c.Bounds = DefaultBounds()
 	}
 	if c.CenterZoom <= 0 {

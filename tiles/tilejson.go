@@ -2,7 +2,6 @@ package tiles
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
@@ -91,8 +90,8 @@ func vectorLayer(col features.Collection, in tileJSONInput) VectorLayer {
 	}
 	if col.People {
 		vl.Fields[CountProperty] = "Number"
-		vl.Description += fmt.Sprintf(" Below zoom %d each feature is a cell of %d tile units with only %q, the number of %s in it.",
-			in.rules.AggregateBelowZoom, in.rules.CellSize, CountProperty, strings.ToLower(col.Title))
+		vl.Description += fmt.Sprintf(" Below zoom %d the layer holds cells of %d tile units instead, each with only %q: how many fall in it.",
+			in.rules.AggregateBelowZoom, in.rules.CellSize, CountProperty)
 	}
 	return vl
 }

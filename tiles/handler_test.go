@@ -1,0 +1,459 @@
+package tiles
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/maptile"
+)
+
+// testServer wires a Handler the way the server does, with an error handler
+// that renders {"code","error"} like the server's.
+type testServer struct {
+	e        *echo.Echo
+	src      *memSource
+	observed []string
+}
+
+func newTestServer(t *testing.T, mutate func(*HandlerConfig)) *testServer {
+	t.Helper()
+	src := &memSource{feats: map[string][]features.Feature{}}
+	for _, fixture := range []func() (LayerRequest, []features.Feature){pointsFixture, polygonFixture, peopleFixture} {
+		req, feats := fixture()
+		src.feats[req.Collection.ID] = append(src.feats[req.Collection.ID], feats...)
+	}
+	ts := &testServer{e: echo.New(), src: src}
+	ts.e.HTTPErrorHandler = func(err error, c echo.Context) {
+		code, msg := http.StatusInternalServerError, "internal error"
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			code, msg = he.Code, fmt.Sprint(he.Message)
+		}
+		_ = c.JSON(code, map[string]any{"code": code, "error": msg})
+	}
+	cfg := HandlerConfig{
+		Renderer: NewRenderer(src, Options{Cache: NewMemoryCache(1 << 20)}),
+		Catalog:  features.NewCatalog(),
+		Observe: func(layers string, z int, _ time.Duration, cache bool) {
+			ts.observed = append(ts.observed, fmt.Sprintf("%s %d %v", layers, z, cache))
+		},
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	NewHandler(cfg).Register(ts.e.Group(""))
+	return ts
+}
+
+func (ts *testServer) get(path string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	ts.e.ServeHTTP(rec, req)
+	return rec
+}
+
+func tilePath(layers string, t maptile.Tile) string {
+	return fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt", layers, t.Z, t.X, t.Y)
+}
+
+func TestHandlerTileErrors(t *testing.T) {
+	tl := testTile(14)
+	tests := []struct {
+		name   string
+		path   string
+		status int
+	}{
+		{"zoom too deep", "/tiles/cases/23/0/0.mvt", http.StatusBadRequest},
+		{"x out of range", "/tiles/cases/2/4/0.mvt", http.StatusBadRequest},
+		{"y out of range", "/tiles/cases/2/0/4.mvt", http.StatusBadRequest},
+		{"y not a number", "/tiles/cases/2/0/abc.mvt", http.StatusBadRequest},
+		{"signed zoom", "/tiles/cases/+2/0/0.mvt", http.StatusBadRequest},
+		{"negative x", "/tiles/cases/2/-1/0.mvt", http.StatusBadRequest},
+		{"repeated layer", "/tiles/cases,markets,cases/2/0/0.mvt", http.StatusBadRequest},
+		{"bad date", tilePath("cases", tl) + "?date=2021-13-01", http.StatusBadRequest},
+		{"date with time", tilePath("cases", tl) + "?date=2021-07-01T00:00:00Z", http.StatusBadRequest},
+		{"unknown layer", "/tiles/cases,unicorns/2/0/0.mvt", http.StatusNotFound},
+		{"empty layer in list", "/tiles/cases,/2/0/0.mvt", http.StatusNotFound},
+		{"no .mvt", "/tiles/cases/2/0/0", http.StatusNotFound},
+		{"other format", "/tiles/cases/2/0/0.pbf", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t, nil)
+			rec := ts.get(tt.path)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			var body struct {
+				Code  int    `json:"code"`
+				Error string `json:"error"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Code != tt.status || body.Error == "" {
+				t.Errorf("body %q: want {\"code\": %d, \"error\": reason}", rec.Body, tt.status)
+			}
+			if n := len(ts.src.requests()); n != 0 {
+				t.Errorf("the store was asked %d times before validation failed", n)
+			}
+		})
+	}
+}
+
+func TestHandlerTile(t *testing.T) {
+	tl := testTile(14)
+	path := tilePath("medical_facilities,quarantine_zones", tl)
+	ts := newTestServer(t, nil)
+
+	first := ts.get(path)
+	if first.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", first.Code, first.Body)
+	}
+	plain := first.Body.Bytes()
+	etag := first.Header().Get("ETag")
+	for _, h := range []struct{ key, want string }{
+		{"Content-Type", ContentTypeMVT},
+		{"Cache-Control", DefaultCacheControl},
+		{"Vary", "Accept-Encoding"},
+		{"X-Cache", "miss"},
+		{"Content-Encoding", ""},
+		{"ETag", tileETag(plain, false)},
+	} {
+		if got := first.Header().Get(h.key); got != h.want {
+			t.Errorf("%s: %q, want %q", h.key, got, h.want)
+		}
+	}
+	if !strings.HasPrefix(etag, `"`) || !strings.HasSuffix(etag, `"`) || strings.HasPrefix(etag, "W/") {
+		t.Errorf("ETag %s is not a strong quoted tag", etag)
+	}
+	if names := layerNames(t, plain); !slices.Equal(names, []string{"medical_facilities", "quarantine_zones"}) {
+		t.Errorf("layers %v, want the order of the URL", names)
+	}
+
+	tests := []struct {
+		name     string
+		header   []string
+		status   int
+		encoding string
+		xcache   string
+	}{
+		{"second request is a cache hit", nil, http.StatusOK, "", "hit"},
+		{"if-none-match", []string{"If-None-Match", etag}, http.StatusNotModified, "", "hit"},
+		{"if-none-match weak", []string{"If-None-Match", "W/" + etag}, http.StatusNotModified, "", "hit"},
+		{"if-none-match list", []string{"If-None-Match", `"other", ` + etag}, http.StatusNotModified, "", "hit"},
+		{"if-none-match star", []string{"If-None-Match", "*"}, http.StatusNotModified, "", "hit"},
+		{"if-none-match other", []string{"If-None-Match", `"other"`}, http.StatusOK, "", "hit"},
+		{"gzip", []string{"Accept-Encoding", "gzip, deflate, br"}, http.StatusOK, "gzip", "hit"},
+		{"gzip refused", []string{"Accept-Encoding", "gzip;q=0, deflate"}, http.StatusOK, "", "hit"},
+		{"any encoding", []string{"Accept-Encoding", "*"}, http.StatusOK, "gzip", "hit"},
+		{"plain etag does not match gzip", []string{"Accept-Encoding", "gzip", "If-None-Match", etag}, http.StatusOK, "gzip", "hit"},
+		{"gzip etag", []string{"Accept-Encoding", "gzip", "If-None-Match", tileETag(plain, true)}, http.StatusNotModified, "", "hit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := ts.get(path, tt.header...)
+			if rec.Code != tt.status || rec.Header().Get("Content-Encoding") != tt.encoding || rec.Header().Get("X-Cache") != tt.xcache {
+				t.Fatalf("status %d encoding %q cache %q, want %d %q %q", rec.Code, rec.Header().Get("Content-Encoding"),
+					rec.Header().Get("X-Cache"), tt.status, tt.encoding, tt.xcache)
+			}
+			if rec.Header().Get("Cache-Control") != DefaultCacheControl || rec.Header().Get("ETag") == "" {
+				t.Errorf("headers %v: want Cache-Control and ETag on every answer", rec.Header())
+			}
+			switch {
+			case rec.Code == http.StatusNotModified:
+				if rec.Body.Len() != 0 {
+					t.Error("a 304 with a body")
+				}
+			case tt.encoding == "gzip":
+				zr, err := gzip.NewReader(rec.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, err := io.ReadAll(zr)
+				if err != nil || !bytes.Equal(body, plain) {
+					t.Errorf("gunzipped body differs from the plain tile (%v)", err)
+				}
+				if got, want := rec.Header().Get("ETag"), tileETag(plain, true); got != want || got == etag {
+					t.Errorf("gzip ETag %s, want %s, distinct from %s", got, want, etag)
+				}
+			default:
+				if !bytes.Equal(rec.Body.Bytes(), plain) || rec.Header().Get("ETag") != etag {
+					t.Error("the tile changed between requests")
+				}
+			}
+		})
+	}
+	if n := len(ts.src.requests()); n != 2 {
+		t.Errorf("the store was asked %d times, want 2 (two layers, once)", n)
+	}
+	if ts.observed[0] != "medical_facilities,quarantine_zones 14 false" || ts.observed[1] != "medical_facilities,quarantine_zones 14 true" {
+		t.Errorf("observed %v", ts.observed[:2])
+	}
+}
+
+func TestHandlerTileEmptyAndDate(t *testing.T) {
+	ts := newTestServer(t, func(c *HandlerConfig) { c.CacheControl = "public, max-age=600" })
+	t.Run("empty tile", func(t *testing.T) {
+		rec := ts.get(tilePath("cases,markets", maptile.New(0, 0, 14)))
+		if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
+			t.Fatalf("status %d with %d bytes, want 204 and no body", rec.Code, rec.Body.Len())
+		}
+		if rec.Header().Get("Cache-Control") != "public, max-age=600" {
+			t.Errorf("Cache-Control %q, want the configured one", rec.Header().Get("Cache-Control"))
+		}
+	})
+	t.Run("date", func(t *testing.T) {
+		rec := ts.get(tilePath("cases", testTile(14)) + "?date=2021-07-10")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d", rec.Code)
+		}
+		reqs := ts.src.requests()
+		want := time.Date(2021, 7, 10, 0, 0, 0, 0, time.UTC)
+		if got := reqs[len(reqs)-1].AsOf; !got.Equal(want) {
+			t.Errorf("AsOf %v, want %v", got, want)
+		}
+	})
+}
+
+func decodeJSON[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+	return v
+}
+
+func TestHandlerTileJSON(t *testing.T) {
+	ts := newTestServer(t, nil)
+	tj := decodeJSON[TileJSON](t, ts.get("/tiles/cases,medical_facilities,wards.json"))
+	checkGoldenJSON(t, "tilejson.json", tj)
+
+	if tj.TileJSON != "3.0.0" || tj.Scheme != "xyz" || tj.Name != "Bando" {
+		t.Errorf("header fields %q %q %q", tj.TileJSON, tj.Scheme, tj.Name)
+	}
+	if want := "http://example.com/tiles/cases,medical_facilities,wards/{z}/{x}/{y}.mvt"; len(tj.Tiles) != 1 || tj.Tiles[0] != want {
+		t.Errorf("tiles %v, want [%s]", tj.Tiles, want)
+	}
+	if tj.MinZoom != 0 || tj.MaxZoom != MaxZoom {
+		t.Errorf("zooms %d-%d", tj.MinZoom, tj.MaxZoom)
+	}
+	b := DefaultBounds()
+	if tj.Bounds != [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} || tj.Center[2] != DefaultCenterZoom {
+		t.Errorf("bounds %v center %v", tj.Bounds, tj.Center)
+	}
+	if !b.Contains([2]float64{tj.Center[0], tj.Center[1]}) {
+		t.Errorf("center %v outside the bounds", tj.Center)
+	}
+	var ids []string
+	for _, vl := range tj.VectorLayers {
+		ids = append(ids, vl.ID)
+	}
+	if !slices.Equal(ids, []string{"cases", "medical_facilities", "wards"}) {
+		t.Errorf("vector_layers %v", ids)
+	}
+	fields := []struct{ layer, field, typ string }{
+		{"cases", "report_date", "String"},
+		{"cases", "count", "Number"},
+		{"medical_facilities", "beds", "Number"},
+		{"medical_facilities", "name", "String"},
+		{"wards", "district_code", "String"},
+	}
+	for _, f := range fields {
+		i := slices.Index(ids, f.layer)
+		if got := tj.VectorLayers[i].Fields[f.field]; got != f.typ {
+			t.Errorf("%s.%s type %q, want %q", f.layer, f.field, got, f.typ)
+		}
+	}
+	if _, ok := tj.VectorLayers[1].Fields["count"]; ok {
+		t.Error("count on a layer that is never aggregated")
+	}
+	if vl := tj.VectorLayers[2]; vl.MinZoom != 9 || vl.MaxZoom != MaxZoom || vl.Priority != 4 {
+		t.Errorf("wards zooms %d-%d priority %d", vl.MinZoom, vl.MaxZoom, vl.Priority)
+	}
+}
+
+func TestHandlerTileJSONVariants(t *testing.T) {
+	tests := []struct {
+		name     string
+		mutate   func(*HandlerConfig)
+		path     string
+		status   int
+		template string
+	}{
+		{"public url", func(c *HandlerConfig) { c.PublicURL = "https://map.binhduong.example/" }, "/tiles/markets.json", 200,
+			"https://map.binhduong.example/tiles/markets/{z}/{x}/{y}.mvt"},
+		{"date", nil, "/tiles/cases.json?date=2021-07-10", 200, "http://example.com/tiles/cases/{z}/{x}/{y}.mvt?date=2021-07-10"},
+		{"max zoom", func(c *HandlerConfig) { c.MaxZoom = 16 }, "/tiles/cases.json", 200, "http://example.com/tiles/cases/{z}/{x}/{y}.mvt"},
+		{"bad date", nil, "/tiles/cases.json?date=10/07/2021", 400, ""},
+		{"unknown layer", nil, "/tiles/cases,unicorns.json", 404, ""},
+		{"repeated layer", nil, "/tiles/cases,cases.json", 400, ""},
+		{"not json", nil, "/tiles/cases.xml", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t, tt.mutate)
+			rec := ts.get(tt.path)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if tt.status != 200 {
+				return
+			}
+			tj := decodeJSON[TileJSON](t, rec)
+			if tj.Tiles[0] != tt.template {
+				t.Errorf("template %s, want %s", tj.Tiles[0], tt.template)
+			}
+			if tt.name == "max zoom" && (tj.MaxZoom != 16 || tj.VectorLayers[0].MaxZoom != 16) {
+				t.Errorf("maxzoom %d, want 16", tj.MaxZoom)
+			}
+		})
+	}
+	t.Run("tiles beyond the configured max zoom", func(t *testing.T) {
+		ts := newTestServer(t, func(c *HandlerConfig) { c.MaxZoom = 16 })
+		if rec := ts.get("/tiles/cases/17/0/0.mvt"); rec.Code != http.StatusBadRequest {
+			t.Errorf("status %d, want 400", rec.Code)
+		}
+	})
+}
+
+func TestHandlerStyle(t *testing.T) {
+	ts := newTestServer(t, nil)
+	rec := ts.get("/style.json")
+	st := decodeJSON[Style](t, rec)
+	checkGoldenJSON(t, "style.json", st)
+	checkStyle(t, st, "example.com")
+	if _, ok := st.Sources[StyleSourceBaseMap]; ok {
+		t.Error("a base map source without a configured base map")
+	}
+
+	// The composite TileJSON the style points at must be served.
+	u, err := url.Parse(st.Sources[StyleSourceBando].URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tj := decodeJSON[TileJSON](t, ts.get(u.Path))
+	if len(tj.VectorLayers) != len(features.NewCatalog().All()) {
+		t.Errorf("composite TileJSON has %d layers", len(tj.VectorLayers))
+	}
+}
+
+func TestHandlerStyleBaseMap(t *testing.T) {
+	const base = "https://map.example.org/basemap/{z}/{x}/{y}.png"
+	ts := newTestServer(t, func(c *HandlerConfig) {
+		c.BaseMapURL = base
+		c.BaseMapAttribution = "© local base map"
+		c.PublicURL = "https://map.example.org"
+	})
+	st := decodeJSON[Style](t, ts.get("/style.json"))
+	checkStyle(t, st, "map.example.org")
+	src, ok := st.Sources[StyleSourceBaseMap]
+	if !ok || src.Type != "raster" || len(src.Tiles) != 1 || src.Tiles[0] != base {
+		t.Fatalf("base map source %+v", src)
+	}
+	if st.Layers[1].ID != StyleSourceBaseMap || st.Layers[1].Source != StyleSourceBaseMap {
+		t.Errorf("the base map must be drawn first, above the background: %+v", st.Layers[1])
+	}
+}
+
+// checkStyle checks what MapLibre needs and what Bando promises: every
+// layer draws a real collection, every collection is drawn, and nothing
+// comes from another host.
+func checkStyle(t *testing.T, st Style, host string) {
+	t.Helper()
+	if st.Version != 8 || !strings.Contains(st.Glyphs, "{fontstack}") || !strings.Contains(st.Glyphs, "{range}") {
+		t.Errorf("version %d glyphs %q", st.Version, st.Glyphs)
+	}
+	if st.Sources[StyleSourceBando].Type != "vector" {
+		t.Errorf("bando source %+v", st.Sources[StyleSourceBando])
+	}
+	cat := features.NewCatalog()
+	drawn := map[string]bool{}
+	seen := map[string]bool{}
+	kinds := map[string]bool{"background": true, "raster": true, "fill": true, "line": true, "circle": true, "symbol": true}
+	for _, l := range st.Layers {
+		if seen[l.ID] || l.ID == "" {
+			t.Errorf("layer id %q empty or repeated", l.ID)
+		}
+		seen[l.ID] = true
+		if !kinds[l.Type] {
+			t.Errorf("layer %s: type %q", l.ID, l.Type)
+		}
+		if l.Type != "background" {
+			if _, ok := st.Sources[l.Source]; !ok {
+				t.Errorf("layer %s: unknown source %q", l.ID, l.Source)
+			}
+		}
+		if l.Source == StyleSourceBando {
+			if _, err := cat.Get(l.SourceLayer); err != nil {
+				t.Errorf("layer %s: source-layer %q is not a collection", l.ID, l.SourceLayer)
+			}
+			drawn[l.SourceLayer] = true
+		}
+		for k := range l.Paint {
+			if !strings.HasPrefix(k, paintPrefix(l.Type)) {
+				t.Errorf("layer %s: paint %s does not belong to a %s layer", l.ID, k, l.Type)
+			}
+		}
+		if fonts, ok := l.Layout["text-font"]; ok && fmt.Sprint(fonts) != "["+StyleFont+"]" {
+			t.Errorf("layer %s: fonts %v", l.ID, fonts)
+		}
+	}
+	for _, id := range cat.IDs() {
+		if !drawn[id] {
+			t.Errorf("collection %s is not drawn", id)
+		}
+	}
+	raw, _ := json.Marshal(st)
+	var doc any
+	_ = json.Unmarshal(raw, &doc)
+	walkStrings(doc, func(s string) {
+		if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
+			return
+		}
+		u, err := url.Parse(strings.NewReplacer("{", "", "}", "").Replace(s))
+		if err != nil || u.Host != host {
+			t.Errorf("URL %s is not on %s", s, host)
+		}
+	})
+}
+
+// paintPrefix is how the paint properties of a layer type begin.
+func paintPrefix(kind string) string {
+	if kind == "symbol" {
+		return "text-"
+	}
+	return kind + "-"
+}
+
+func walkStrings(v any, fn func(string)) {
+	switch v := v.(type) {
+	case string:
+		fn(v)
+	case []any:
+		for _, e := range v {
+			walkStrings(e, fn)
+		}
+	case map[string]any:
+		for _, e := range v {
+			walkStrings(e, fn)
+		}
+	}
+}

@@ -1,0 +1,241 @@
+package tiles
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb/maptile"
+)
+
+// budgetSource holds n points per layer, spread over the test tile.
+func budgetSource(n int, ids ...string) *memSource {
+	tl := testTile(14)
+	src := &memSource{feats: map[string][]features.Feature{}}
+	for _, id := range ids {
+		for i := 0; i < n; i++ {
+			src.feats[id] = append(src.feats[id], pointFeature(id, fmt.Sprintf("%s-%d", id, i),
+				atTile(tl, float64(100+300*i), float64(100+200*i)), map[string]any{"name": "x"}))
+		}
+	}
+	return src
+}
+
+func layerNames(t *testing.T, data []byte) []string {
+	t.Helper()
+	var names []string
+	for _, l := range decodeTile(t, data) {
+		names = append(names, l.Name)
+	}
+	return names
+}
+
+func TestRenderBudgets(t *testing.T) {
+	all := []string{"markets", "quarantine_zones", "medical_facilities", "districts"}
+	tests := []struct {
+		name       string
+		layers     []string
+		opts       Options
+		perLayer   int
+		z          maptile.Zoom
+		wantAsked  []string // in the order the source is asked
+		wantLimits []int
+		wantNames  []string // layers in the tile, in the order listed
+		wantCounts map[string]int
+	}{
+		{
+			name: "within budget", layers: all, opts: Options{}, perLayer: 4, z: 14,
+			wantAsked:  []string{"quarantine_zones", "medical_facilities", "districts", "markets"},
+			wantLimits: []int{10000, 10000, 10000, 10000},
+			// Only the point layers have features in this source.
+			wantNames:  []string{"markets", "medical_facilities"},
+			wantCounts: map[string]int{"markets": 4, "medical_facilities": 4},
+		},
+		{
+			name: "tile budget cuts the highest priority number first", layers: all,
+			opts: Options{LayerLimit: 3, TileLimit: 5}, perLayer: 4, z: 14,
+			wantAsked:  []string{"quarantine_zones", "medical_facilities", "districts", "markets"},
+			wantLimits: []int{3, 3, 2, 2},
+			wantNames:  []string{"markets", "medical_facilities"},
+			wantCounts: map[string]int{"medical_facilities": 3, "markets": 2},
+		},
+		{
+			name: "exhausted budget asks no more", layers: []string{"markets", "medical_facilities"},
+			opts: Options{LayerLimit: 10, TileLimit: 4}, perLayer: 4, z: 14,
+			wantAsked:  []string{"medical_facilities"},
+			wantLimits: []int{4},
+			wantNames:  []string{"medical_facilities"},
+			wantCounts: map[string]int{"medical_facilities": 4},
+		},
+		{
+			name: "below min zoom", layers: []string{"markets", "medical_facilities", "districts"},
+			opts: Options{}, perLayer: 4, z: 9,
+			wantAsked:  []string{"medical_facilities", "districts"},
+			wantLimits: []int{10000, 10000},
+			wantNames:  []string{"medical_facilities"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := budgetSource(tt.perLayer, "markets", "medical_facilities")
+			var cols []features.Collection
+			for _, id := range tt.layers {
+				cols = append(cols, mustCollection(t, id))
+			}
+			tile := maptile.At(testTile(14).Center(), tt.z)
+			data, err := NewRenderer(src, tt.opts).Render(context.Background(), TileRequest{Tile: tile, Layers: cols})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var asked []string
+			var limits []int
+			for _, r := range src.requests() {
+				asked = append(asked, r.Collection.ID)
+				limits = append(limits, r.Limit)
+				if r.Rules != DefaultRules() || r.Tile != tile {
+					t.Errorf("request %+v: want the default rules and the tile", r)
+				}
+			}
+			if !slices.Equal(asked, tt.wantAsked) || !slices.Equal(limits, tt.wantLimits) {
+				t.Errorf("asked %v with limits %v, want %v with %v", asked, limits, tt.wantAsked, tt.wantLimits)
+			}
+			if names := layerNames(t, data); !slices.Equal(names, tt.wantNames) {
+				t.Errorf("tile layers %v, want %v", names, tt.wantNames)
+			}
+			for _, l := range decodeTile(t, data) {
+				if want, ok := tt.wantCounts[l.Name]; ok && len(l.Features) != want {
+					t.Errorf("%s holds %d features, want %d", l.Name, len(l.Features), want)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderEmptyAndErrors(t *testing.T) {
+	cols := []features.Collection{mustCollection(t, "markets")}
+	far := maptile.New(0, 0, 14)
+	t.Run("empty tile is nil", func(t *testing.T) {
+		data, err := NewRenderer(budgetSource(3, "markets"), Options{}).Render(context.Background(), TileRequest{Tile: far, Layers: cols})
+		if err != nil || data != nil {
+			t.Errorf("got %d bytes, %v; want nil, nil", len(data), err)
+		}
+	})
+	t.Run("source error", func(t *testing.T) {
+		boom := errors.New("boom")
+		src := &memSource{err: boom}
+		_, err := NewRenderer(src, Options{}).Render(context.Background(), TileRequest{Tile: far, Layers: cols})
+		if !errors.Is(err, boom) {
+			t.Errorf("err %v, want it to wrap the source's", err)
+		}
+	})
+	t.Run("as of passes to the source", func(t *testing.T) {
+		src := budgetSource(1, "markets")
+		day := time.Date(2021, 7, 15, 0, 0, 0, 0, time.UTC)
+		if _, err := NewRenderer(src, Options{}).Render(context.Background(), TileRequest{Tile: far, Layers: cols, AsOf: day}); err != nil {
+			t.Fatal(err)
+		}
+		if got := src.requests()[0].AsOf; !got.Equal(day) {
+			t.Errorf("AsOf %v, want %v", got, day)
+		}
+	})
+}
+
+var errCacheDown = errors.New("cache down")
+
+// failingCache fails every call, as Redis does when it is down.
+type failingCache struct{ gets, sets int }
+
+func (f *failingCache) Get(context.Context, string) ([]byte, bool, error) {
+	f.gets++
+	return nil, false, errCacheDown
+}
+
+func (f *failingCache) Set(context.Context, string, []byte) error {
+	f.sets++
+	return errCacheDown
+}
+
+func TestRendererTileCache(t *testing.T) {
+	cols := []features.Collection{mustCollection(t, "markets")}
+	req := TileRequest{Tile: testTile(14), Layers: cols}
+	ctx := context.Background()
+
+	t.Run("miss, hit, then a new data version misses", func(t *testing.T) {
+		src := budgetSource(2, "markets")
+		version := "v1"
+		r := NewRenderer(src, Options{Cache: NewMemoryCache(1 << 20), Version: func(context.Context) string { return version }})
+		steps := []struct {
+			version string
+			hit     bool
+			asked   int
+		}{{"v1", false, 1}, {"v1", true, 1}, {"v2", false, 2}, {"v2", true, 2}}
+		var first []byte
+		for i, s := range steps {
+			version = s.version
+			data, hit, err := r.Tile(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = data
+			}
+			if hit != s.hit || len(src.requests()) != s.asked || string(data) != string(first) || len(data) == 0 {
+				t.Errorf("step %d: hit %v, source asked %d times; want %v, %d", i, hit, len(src.requests()), s.hit, s.asked)
+			}
+		}
+	})
+	t.Run("empty tiles are cached too", func(t *testing.T) {
+		src := budgetSource(2, "markets")
+		r := NewRenderer(src, Options{Cache: NewMemoryCache(1 << 20)})
+		far := TileRequest{Tile: maptile.New(0, 0, 14), Layers: cols}
+		for i, wantHit := range []bool{false, true} {
+			data, hit, err := r.Tile(ctx, far)
+			if err != nil || hit != wantHit || len(data) != 0 {
+				t.Errorf("call %d: %d bytes, hit %v, %v", i, len(data), hit, err)
+			}
+		}
+	})
+	t.Run("a failing cache never fails the tile", func(t *testing.T) {
+		fc := &failingCache{}
+		var logged bytes.Buffer
+		logger := slog.New(slog.NewTextHandler(&logged, nil))
+		r := NewRenderer(budgetSource(2, "markets"), Options{Cache: fc, Logger: logger})
+		data, hit, err := r.Tile(ctx, req)
+		if err != nil || hit || len(data) == 0 || fc.gets != 1 || fc.sets != 1 {
+			t.Errorf("%d bytes, hit %v, err %v, cache gets %d sets %d", len(data), hit, err, fc.gets, fc.sets)
+		}
+		if n := bytes.Count(logged.Bytes(), []byte("level=WARN")); n != 2 {
+			t.Errorf("logged %d warnings, want the failed read and write:\n%s", n, logged.String())
+		}
+	})
+}
+
+func TestCacheKey(t *testing.T) {
+	r := NewRenderer(&memSource{}, Options{Version: func(context.Context) string { return "42" }})
+	a, b := mustCollection(t, "cases"), mustCollection(t, "markets")
+	base := TileRequest{Tile: maptile.New(1, 2, 3), Layers: []features.Collection{a, b}}
+	day := base
+	day.AsOf = time.Date(2021, 8, 1, 0, 0, 0, 0, time.UTC)
+	swapped := base
+	swapped.Layers = []features.Collection{b, a}
+	other := base
+	other.Tile = maptile.New(2, 1, 3)
+	ctx := context.Background()
+	want := "mvt1:42:cases,markets:3/1/2:-:10000,50000,4096,64,13,128"
+	if got := r.CacheKey(ctx, base); got != want {
+		t.Errorf("key %q, want %q", got, want)
+	}
+	keys := map[string]bool{}
+	for _, req := range []TileRequest{base, day, swapped, other} {
+		keys[r.CacheKey(ctx, req)] = true
+	}
+	if len(keys) != 4 {
+		t.Errorf("want four distinct keys, got %v", keys)
+	}
+}

@@ -93,12 +93,12 @@ func aggregationFixture() (LayerRequest, []features.Feature) {
 				map[string]any{"code": "BN" + id, "status": "treating"}))
 		}
 	}
-	add(5, 130.5, 260.5)  // cell centre (192, 320)
-	add(3, 1000.5, 20.5)  // cell centre (960, 64)
+	add(5, 130.5, 260.5)   // cell centre (192, 320)
+	add(3, 1000.5, 20.5)   // cell centre (960, 64)
 	add(1, 4000.5, 4000.5) // (4032, 4032)
-	add(2, -100.5, 500.5) // centre x −64: on the buffer edge, kept
-	add(1, -150.5, 500.5) // centre x −192: outside, dropped
-	add(1, 4200.5, 10.5)  // centre x 4160: on the far edge, kept
+	add(2, -100.5, 500.5)  // centre x −64: on the buffer edge, kept
+	add(1, -150.5, 500.5)  // centre x −192: outside, dropped
+	add(1, 4200.5, 10.5)   // centre x 4160: on the far edge, kept
 	return LayerRequest{Tile: tl, Collection: collection("cases"), Limit: 100, Rules: DefaultRules()}, feats
 }
 

@@ -73,7 +73,7 @@ func seedIfEmpty(ctx context.Context, b backend, log *slog.Logger) error {
 		return err
 	}
 	log.Info("first start: seeding the demo province (bando seed --scale demo)")
-	counts, err := seed(ctx, b, demo.Options{Scale: demo.Scale("demo"), Seed: 1})
+	counts, err := seed(ctx, b, demo.Options{Scale: demo.ScaleDemo, Seed: 1})
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}

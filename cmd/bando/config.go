@@ -184,3 +184,6 @@ func loadConfig(fs *flag.FlagSet, args []string) (*Config, error) {
 	}
 	return c, nil
 }
+
+// newFlagSet returns an empty flag set that reports errors instead of exiting.
+func newFlagSet() *flag.FlagSet { return flag.NewFlagSet("bando", flag.ContinueOnError) }

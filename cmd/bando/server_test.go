@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/demo"
+	"github.com/bandomap/bando/features/embedded"
+	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// seededServer is a running server on a store seeded with the demo province.
+type seededServer struct {
+	url   string
+	store backend
+}
+
+// stores are the two stores every API behaviour test runs against.
+func stores() []string { return []string{"postgis", "embedded"} }
+
+// newSeededServer starts a server on a fresh store of the given kind seeded
+// with the demo province; both end with the test.
+func newSeededServer(t *testing.T, kind string) *seededServer {
+	t.Helper()
+	ctx := context.Background()
+	cfg := testConfig(t)
+	var b backend
+	switch kind {
+	case "postgis":
+		s, _ := pgtest.NewStore(t)
+		b = s
+	case "embedded":
+		s, err := embedded.Open(ctx, embedded.Options{Dir: t.TempDir(), GeomaskCellM: cfg.GeomaskMetres})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		b = s
+	}
+	if _, err := seed(ctx, b, demo.Options{Scale: demo.ScaleDemo, Seed: 1}); err != nil {
+		t.Fatalf("seed %s: %v", kind, err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()}))
+	t.Cleanup(srv.Close)
+	return &seededServer{url: srv.URL, store: b}
+}
+
+// TestSeededServer runs every API behaviour test against both stores, each
+// seeded once with the demo province.
+func TestSeededServer(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newSeededServer(t, kind)
+			t.Run("contract", func(t *testing.T) { testContract(t, s) })
+			t.Run("bulletin of 5 July", func(t *testing.T) { testBulletinOfJuly5(t, s) })
+			t.Run("search without accents", func(t *testing.T) { testSearchWithoutAccents(t, s) })
+			t.Run("privacy", func(t *testing.T) { testNoPublicResponseRevealsAPerson(t, s) })
+			t.Run("GDAL", func(t *testing.T) { testGDALReadsTheOGCService(t, s) })
+		})
+	}
+}
+
+func testConfig(t *testing.T) *Config {
+	t.Helper()
+	c := &Config{}
+	fs := newFlagSet()
+	nums := bindConfig(fs, c, func(string) string { return "" })
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.parseNumbers(nums); err != nil {
+		t.Fatal(err)
+	}
+	c.DataDir = t.TempDir()
+	return c
+}
+
+func getJSON(t *testing.T, u string, into any) int {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if into != nil && len(body) > 0 && res.StatusCode < 300 {
+		if err := json.Unmarshal(body, into); err != nil {
+			t.Fatalf("GET %s: %v in %s", u, err, body)
+		}
+	}
+	return res.StatusCode
+}
+
+func testContract(t *testing.T, s *seededServer) {
+	{
+		{
+			tile := maptile.At(orb.Point{106.66, 10.98}, 11)
+			tests := []struct {
+				name, path string
+				status     int
+			}{
+				{"health", "/healthz", 200},
+				{"ready", "/readyz", 200},
+				{"metrics", "/metrics", 200},
+				{"composite tile", fmt.Sprintf("/tiles/cases,markets,quarantine_zones/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y), 200},
+				{"empty tile", "/tiles/markets/14/0/0.mvt", 204},
+				{"tile json", "/tiles/cases,markets.json", 200},
+				{"style", "/style.json", 200},
+				{"zoom out of range", "/tiles/cases/31/0/0.mvt", 400},
+				{"x out of range", "/tiles/cases/2/4/0.mvt", 400},
+				{"unknown layer", "/tiles/people/2/1/1.mvt", 404},
+				{"repeated layer", "/tiles/cases,cases/2/1/1.mvt", 400},
+				{"ogc landing", "/ogc", 200},
+				{"ogc unknown collection", "/ogc/collections/nope/items", 404},
+				{"ogc unknown parameter", "/ogc/collections/markets/items?colour=red", 400},
+				{"stats", "/api/stats?date=2021-07-05", 200},
+				{"stats bad date", "/api/stats?date=5/7/2021", 400},
+				{"nearby", "/api/nearby?lon=106.66&lat=10.98&radius=3000", 200},
+				{"nearby people refused", "/api/nearby?lon=106.66&lat=10.98&layers=cases", 400},
+				{"search", "/api/search?q=thu+dau+mot", 200},
+				{"web map", "/", 200},
+				{"embed", "/embed", 200},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					if got := getJSON(t, s.url+tt.path, nil); got != tt.status {
+						t.Errorf("GET %s = %d, want %d", tt.path, got, tt.status)
+					}
+				})
+			}
+		}
+	}
+}
+
+func testBulletinOfJuly5(t *testing.T, s *seededServer) {
+	{
+		{
+			var st struct {
+				NewCases struct {
+					Total int `json:"total"`
+				} `json:"new_cases"`
+				Cumulative struct {
+					Total    int            `json:"total"`
+					ByOrigin map[string]int `json:"by_origin"`
+				} `json:"cumulative"`
+				Deaths         int `json:"deaths"`
+				UnderTreatment int `json:"under_treatment"`
+			}
+			if code := getJSON(t, s.url+"/api/stats?date=2021-07-05", &st); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+			want := map[string]int{"new": 131, "total": 812, "community": 772, "returning": 32, "experts": 7, "illegal": 1, "deaths": 1, "treatment": 763}
+			got := map[string]int{"new": st.NewCases.Total, "total": st.Cumulative.Total, "community": st.Cumulative.ByOrigin["community"],
+				"returning": st.Cumulative.ByOrigin["returning_citizen"], "experts": st.Cumulative.ByOrigin["foreign_expert"],
+				"illegal": st.Cumulative.ByOrigin["illegal_entry"], "deaths": st.Deaths, "treatment": st.UnderTreatment}
+			for k, w := range want {
+				if got[k] != w {
+					t.Errorf("%s = %d, want %d", k, got[k], w)
+				}
+			}
+		}
+	}
+}
+
+func testSearchWithoutAccents(t *testing.T, s *seededServer) {
+	{
+		{
+			var res struct {
+				Results []struct {
+					Collection, ID, Name string
+				} `json:"results"`
+			}
+			getJSON(t, s.url+"/api/search?q=thu+dau+mot", &res)
+			if len(res.Results) == 0 || res.Results[0].Collection != "districts" || res.Results[0].ID != "718" {
+				t.Errorf("search 'thu dau mot' = %+v, want district 718 first", res.Results)
+			}
+		}
+	}
+}
+
+// privateValues regenerates the demo data and lists every personal value and
+// exact position it holds.
+func privateValues(t *testing.T) (texts []string, points map[orb.Point]bool) {
+	batches, err := demo.Generate(demo.Options{Scale: demo.ScaleDemo, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	points = map[orb.Point]bool{}
+	for _, b := range batches {
+		for r := range b.Records {
+			if r.Person == nil {
+				continue
+			}
+			for _, v := range []string{r.Person.Name, r.Person.Phone, r.Person.IDNumber, r.Person.Address} {
+				if len(v) >= 6 {
+					texts = append(texts, v)
+				}
+			}
+			if p, ok := r.Geometry.(orb.Point); ok {
+				points[p] = true
+			}
+		}
+	}
+	return texts, points
+}
+
+var queryEcho = regexp.MustCompile(`"query":"[^"]*"`)
+
+var numberPair = regexp.MustCompile(`\[\s*(-?\d+\.\d+)\s*,\s*(-?\d+\.\d+)\s*\]`)
+
+// TestNoPublicResponseRevealsAPerson seeds the demo province (with names,
+// phones, ID numbers, addresses and exact homes), collects every public
+// response over the province and fails on any private value found in it.
+func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
+	texts, points := privateValues(t)
+	if len(texts) < 100 || len(points) < 100 {
+		t.Fatalf("the demo data holds only %d personal values and %d homes; the test would prove nothing", len(texts), len(points))
+	}
+	{
+		{
+			var bodies []string
+			get := func(path string) {
+				res, err := http.Get(s.url + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				bodies = append(bodies, string(body))
+			}
+			cat := features.NewCatalog()
+			for _, id := range cat.IDs() {
+				for off := 0; off < 12000; off += 5000 {
+					get(fmt.Sprintf("/ogc/collections/%s/items?limit=5000&offset=%d", id, off))
+				}
+			}
+			for _, z := range []maptile.Zoom{8, 10, 12, 13, 14} {
+				for _, tl := range benchTiles(z, 30) {
+					get(fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
+				}
+			}
+			for _, p := range []string{"106.66,10.98", "106.75,10.91", "106.69,10.93", "106.62,11.14"} {
+				lonlat := strings.Split(p, ",")
+				get("/api/nearby?radius=50000&limit=200&lon=" + lonlat[0] + "&lat=" + lonlat[1])
+			}
+			for _, q := range texts[:50] {
+				get("/api/search?q=" + url.QueryEscape(q))
+			}
+			// A search answer echoes the asker's own query; that is not a leak.
+			all := queryEcho.ReplaceAllString(strings.Join(bodies, "\n"), "")
+			for _, v := range texts {
+				if i := strings.Index(all, v); i >= 0 {
+					t.Fatalf("a public response contains the personal value %q: …%s…", v, all[max(0, i-200):min(len(all), i+100)])
+				}
+			}
+			for _, m := range numberPair.FindAllStringSubmatch(all, -1) {
+				var p orb.Point
+				fmt.Sscan(m[1], &p[0])
+				fmt.Sscan(m[2], &p[1])
+				if points[p] {
+					t.Fatalf("a public response contains the exact home position %v", p)
+				}
+			}
+		}
+	}
+}
+
+// TestGDALReadsTheOGCService runs GDAL's ogrinfo against the server and
+// checks the collections and feature counts it sees.
+func testGDALReadsTheOGCService(t *testing.T, s *seededServer) {
+	ogrinfo, err := exec.LookPath("ogrinfo")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ogrinfo (Debian gdal-bin) is missing; .ci/services installs it")
+		}
+		t.Skip("ogrinfo not installed; run make services")
+	}
+	out, err := exec.Command(ogrinfo, "-ro", "-so", "OAPIF:"+s.url+"/ogc").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	for _, id := range features.NewCatalog().IDs() {
+		if !strings.Contains(string(out), id) {
+			t.Errorf("ogrinfo does not list %s:\n%s", id, out)
+		}
+	}
+	counted := map[string]int{"districts": 9, "markets": 0}
+	for layer := range counted {
+		out, err := exec.Command(ogrinfo, "-ro", "-so", "OAPIF:"+s.url+"/ogc", layer).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo %s: %v\n%s", layer, err, out)
+		}
+		m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(string(out))
+		if m == nil {
+			t.Fatalf("ogrinfo %s gave no feature count:\n%s", layer, out)
+		}
+		var got int
+		fmt.Sscan(m[1], &got)
+		col, _ := features.NewCatalog().Get(layer)
+		page, err := s.store.Items(context.Background(), features.ItemsQuery{Collection: col})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != page.NumberMatched {
+			t.Errorf("ogrinfo counts %d %s, the store holds %d", got, layer, page.NumberMatched)
+		}
+	}
+}

@@ -1,0 +1,297 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// newServer mounts a handler over r at /api, with an error handler that
+// renders errors as the server's does: {"code", "error"}.
+func newServer(r features.Reader) *echo.Echo {
+	e := echo.New()
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		code, msg := http.StatusInternalServerError, "internal server error"
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			code, msg = he.Code, he.Message.(string)
+		}
+		_ = c.JSON(code, map[string]any{"code": code, "error": msg})
+	}
+	NewHandler(Config{Reader: r, Catalog: features.NewCatalog()}).Register(e.Group("/api"))
+	return e
+}
+
+func fetch(e *echo.Echo, target string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	return rec
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body does not decode: %v\n%s", err, rec.Body)
+	}
+	return v
+}
+
+// checkGolden compares a JSON body, indented, with testdata/name.
+func checkGolden(t *testing.T, name string, body []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, body, "", "  "); err != nil {
+		t.Fatalf("body is not JSON: %v\n%s", err, body)
+	}
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("%s differs from the response (go test -update rewrites it); got:\n%s", path, buf.String())
+	}
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct{ name, target, golden string }{
+		{"nearby", "/api/nearby?lon=106.6528&lat=10.9804&radius=1500&limit=6", "nearby.json"},
+		{"nearby polygons", "/api/nearby?lon=106.6528&lat=10.9804&layers=quarantine_zones,wards,districts", "nearby_areas.json"},
+		{"search", "/api/search?q=thu%20dau%20mot", "search.json"},
+	}
+	e := newServer(newFakeReader())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := fetch(e, tt.target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if ct := rec.Header().Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSON {
+				t.Errorf("Content-Type %q", ct)
+			}
+			checkGolden(t, tt.golden, rec.Body.Bytes())
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		target string
+		fail   error
+		code   int
+		reason string
+	}{
+		{"nearby without lon", "/api/nearby?lat=10.98", nil, 400, "lon is required"},
+		{"nearby without lat", "/api/nearby?lon=106.65", nil, 400, "lat is required"},
+		{"nearby lon not a number", "/api/nearby?lon=abc&lat=10.98", nil, 400, `"abc"`},
+		{"nearby lon infinite", "/api/nearby?lon=Inf&lat=10.98", nil, 400, `"Inf"`},
+		{"nearby lat NaN", "/api/nearby?lon=106.65&lat=NaN", nil, 400, `"NaN"`},
+		{"nearby lon out of range", "/api/nearby?lon=186.65&lat=10.98", nil, 400, "lon: 186.65 is out of range"},
+		{"nearby lat out of range", "/api/nearby?lon=106.65&lat=-90.5", nil, 400, "lat: -90.5 is out of range"},
+		{"nearby radius zero", "/api/nearby?lon=106.65&lat=10.98&radius=0", nil, 400, "radius"},
+		{"nearby radius negative", "/api/nearby?lon=106.65&lat=10.98&radius=-5", nil, 400, "radius"},
+		{"nearby radius too large", "/api/nearby?lon=106.65&lat=10.98&radius=50001", nil, 400, "50000"},
+		{"nearby radius not a number", "/api/nearby?lon=106.65&lat=10.98&radius=2km", nil, 400, `"2km"`},
+		{"nearby limit zero", "/api/nearby?lon=106.65&lat=10.98&limit=0", nil, 400, "limit"},
+		{"nearby limit too large", "/api/nearby?lon=106.65&lat=10.98&limit=201", nil, 400, "200"},
+		{"nearby limit fractional", "/api/nearby?lon=106.65&lat=10.98&limit=2.5", nil, 400, `"2.5"`},
+		{"nearby people layer", "/api/nearby?lon=106.65&lat=10.98&layers=markets,cases", nil, 400, `"cases" is about people`},
+		{"nearby contacts layer", "/api/nearby?lon=106.65&lat=10.98&layers=contacts", nil, 400, "people"},
+		{"nearby unknown layer", "/api/nearby?lon=106.65&lat=10.98&layers=banks", nil, 400, `"banks"`},
+		{"nearby empty layer in list", "/api/nearby?lon=106.65&lat=10.98&layers=markets,", nil, 400, `""`},
+		{"nearby repeated layer", "/api/nearby?lon=106.65&lat=10.98&layers=markets,markets", nil, 400, "twice"},
+		{"nearby empty layers", "/api/nearby?lon=106.65&lat=10.98&layers=", nil, 400, "no value"},
+		{"nearby unknown parameter", "/api/nearby?lon=106.65&lat=10.98&radius_m=100", nil, 400, `"radius_m"`},
+		{"nearby repeated parameter", "/api/nearby?lon=106.65&lat=10.98&lat=10.99", nil, 400, "more than once"},
+		{"nearby store refuses", "/api/nearby?lon=106.65&lat=10.98", features.ErrInvalid, 400, "invalid"},
+		{"nearby store fails", "/api/nearby?lon=106.65&lat=10.98", errors.New("pgx: secret_table timeout"), 500, "internal"},
+		{"search without q", "/api/search", nil, 400, "q is required"},
+		{"search empty q", "/api/search?q=", nil, 400, "no value"},
+		{"search one letter", "/api/search?q=%C4%91", nil, 400, "too short"},
+		{"search punctuation only", "/api/search?q=%20-%20!", nil, 400, "too short"},
+		{"search too long", "/api/search?q=" + strings.Repeat("a", 101), nil, 400, "longer than 100"},
+		{"search limit too large", "/api/search?q=cho&limit=51", nil, 400, "limit"},
+		{"search limit not a number", "/api/search?q=cho&limit=all", nil, 400, `"all"`},
+		{"search unknown parameter", "/api/search?q=cho&layers=markets", nil, 400, `"layers"`},
+		{"search store fails", "/api/search?q=cho", errors.New("pgx: secret_table timeout"), 500, "internal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newFakeReader()
+			r.fail = tt.fail
+			rec := fetch(newServer(r), tt.target)
+			if rec.Code != tt.code {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
+			}
+			body := decode[struct {
+				Code  int    `json:"code"`
+				Error string `json:"error"`
+			}](t, rec)
+			if body.Code != tt.code || !strings.Contains(body.Error, tt.reason) {
+				t.Errorf("body %s, want code %d and a reason with %q", rec.Body, tt.code, tt.reason)
+			}
+			if strings.Contains(rec.Body.String(), "secret_table") {
+				t.Errorf("internal error text reached the client: %s", rec.Body)
+			}
+		})
+	}
+}
+
+type nearbyBody struct {
+	Center [2]float64 `json:"center"`
+	Radius float64    `json:"radius"`
+	Places []struct {
+		Collection string         `json:"collection"`
+		ID         string         `json:"id"`
+		Name       string         `json:"name"`
+		DistanceM  float64        `json:"distance_m"`
+		Properties map[string]any `json:"properties"`
+	} `json:"places"`
+}
+
+func TestNearby(t *testing.T) {
+	ids := func(cols []features.Collection) []string {
+		var out []string
+		for _, c := range cols {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	defaultLayers := []string{"medical_facilities", "epidemic_points", "lockdown_points", "emergency_stations",
+		"markets", "shopping_centres", "convenience_stores", "mask_sale_points", "supermarkets", "petrol_stations"}
+	tests := []struct {
+		name   string
+		target string
+		layers []string
+		radius float64
+		limit  int
+		places []string
+	}{
+		{"defaults", "/api/nearby?lon=106.6528&lat=10.9804", defaultLayers, DefaultRadiusM, DefaultNearbyLimit,
+			// Distances by haversine: cs-1 70 m, mk-1 138, ep-1 186, lp-1 265, ms-1 312,
+			// ps-1 487, es-1 638, mk-4 733, sm-1 802, mf-1 836, mf-2 1653, mk-3 1935; mk-2 2297 is out.
+			[]string{"cs-1", "mk-1", "ep-1", "lp-1", "ms-1", "ps-1", "es-1", "mk-4", "sm-1", "mf-1", "mf-2", "mk-3"}},
+		{"one layer", "/api/nearby?lon=106.6528&lat=10.9804&layers=markets", []string{"markets"}, DefaultRadiusM, DefaultNearbyLimit,
+			[]string{"mk-1", "mk-4", "mk-3"}},
+		{"small radius", "/api/nearby?lon=106.6528&lat=10.9804&radius=100&layers=markets,convenience_stores", []string{"markets", "convenience_stores"}, 100, DefaultNearbyLimit,
+			[]string{"cs-1"}},
+		{"limit", "/api/nearby?lon=106.6528&lat=10.9804&limit=2", defaultLayers, DefaultRadiusM, 2,
+			[]string{"cs-1", "mk-1"}},
+		{"wide radius", "/api/nearby?lon=106.6528&lat=10.9804&radius=50000&layers=markets", []string{"markets"}, MaxRadiusM, DefaultNearbyLimit,
+			[]string{"mk-1", "mk-4", "mk-3", "mk-2", "mk-5"}},
+		{"nothing near", "/api/nearby?lon=0&lat=0", defaultLayers, DefaultRadiusM, DefaultNearbyLimit, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newFakeReader()
+			rec := fetch(newServer(r), tt.target)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			q := r.lastNearby
+			if got := ids(q.Collections); !slices.Equal(got, tt.layers) || q.RadiusM != tt.radius || q.Limit != tt.limit {
+				t.Errorf("store got layers %v radius %g limit %d", got, q.RadiusM, q.Limit)
+			}
+			body := decode[nearbyBody](t, rec)
+			var got []string
+			for i, p := range body.Places {
+				got = append(got, p.ID)
+				if p.DistanceM != float64(int(p.DistanceM)) {
+					t.Errorf("%s: distance %v is not rounded to the metre", p.ID, p.DistanceM)
+				}
+				if i > 0 && p.DistanceM < body.Places[i-1].DistanceM {
+					t.Errorf("%s is nearer than the place before it", p.ID)
+				}
+			}
+			if !slices.Equal(got, tt.places) {
+				t.Errorf("places %v, want %v", got, tt.places)
+			}
+			if body.Places == nil {
+				t.Error("places must be an array, never null")
+			}
+		})
+	}
+}
+
+func TestSearch(t *testing.T) {
+	tests := []struct {
+		name    string
+		q       string
+		results []string
+	}{
+		{"accents ignored", "thu dau mot", []string{"718", "mk-1", "ms-1", "ps-1"}},
+		{"accents given", "Thủ Dầu Một", []string{"718", "mk-1", "ms-1", "ps-1"}},
+		{"capitals and spacing", "  THU   DAU  ", []string{"718", "mk-1", "ms-1", "ps-1"}},
+		{"đ folds to d", "cho dinh", []string{"mk-4"}},
+		{"wards first, then shorter names", "phu cuong", []string{"25747", "qz-1", "mf-2", "cs-1"}},
+		{"names that start with the query first", "cho", []string{"mk-4", "mk-5", "mk-2", "mk-3", "mk-1"}},
+		{"no match", "hà nội", nil},
+		{"people are never searched", "PRIVATE NAME", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newFakeReader()
+			rec := fetch(newServer(r), "/api/search?q="+strings.ReplaceAll(tt.q, " ", "%20"))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			for _, col := range r.lastSearch.Collections {
+				if col.People {
+					t.Errorf("search asked the store for people layer %s", col.ID)
+				}
+			}
+			body := decode[struct {
+				Query   string `json:"query"`
+				Results []struct {
+					ID   string     `json:"id"`
+					BBox [4]float64 `json:"bbox"`
+				} `json:"results"`
+			}](t, rec)
+			var got []string
+			for _, res := range body.Results {
+				got = append(got, res.ID)
+				if res.BBox[0] > res.BBox[2] || res.BBox[1] > res.BBox[3] {
+					t.Errorf("%s: bbox %v is upside down", res.ID, res.BBox)
+				}
+			}
+			if !slices.Equal(got, tt.results) {
+				t.Errorf("results %v, want %v", got, tt.results)
+			}
+			if body.Query != strings.TrimSpace(tt.q) {
+				t.Errorf("query %q", body.Query)
+			}
+		})
+	}
+}
+
+func TestSearchLimit(t *testing.T) {
+	r := newFakeReader()
+	rec := fetch(newServer(r), "/api/search?q=cho&limit=2")
+	if rec.Code != http.StatusOK || r.lastSearch.Limit != 2 {
+		t.Fatalf("status %d, store limit %d", rec.Code, r.lastSearch.Limit)
+	}
+	fetch(newServer(r), "/api/search?q=cho")
+	if r.lastSearch.Limit != DefaultSearchLimit {
+		t.Errorf("default limit %d, want %d", r.lastSearch.Limit, DefaultSearchLimit)
+	}
+}

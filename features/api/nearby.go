@@ -1,0 +1,148 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Bounds of the nearby parameters.
+const (
+	DefaultRadiusM     = 2000
+	MaxRadiusM         = 50000
+	DefaultNearbyLimit = 20
+	MaxNearbyLimit     = 200
+)
+
+// nearbyResponse is the body of /api/nearby.
+type nearbyResponse struct {
+	Center  [2]float64 `json:"center"`
+	RadiusM float64    `json:"radius"`
+	Places  []place    `json:"places"`
+}
+
+// place is one feature near the centre.
+type place struct {
+	Collection string         `json:"collection"`
+	ID         string         `json:"id"`
+	Name       string         `json:"name"`
+	DistanceM  float64        `json:"distance_m"`
+	Lon        float64        `json:"lon"`
+	Lat        float64        `json:"lat"`
+	Properties map[string]any `json:"properties"`
+}
+
+// nearby answers GET /api/nearby?lon=&lat=&radius=&layers=&limit= with the
+// places of the chosen layers within radius metres, nearest first.
+func (h *Handler) nearby(c echo.Context) error {
+	q, err := h.nearbyQuery(c)
+	if err != nil {
+		return err
+	}
+	found, err := h.reader.Nearby(c.Request().Context(), q)
+	if err != nil {
+		return storeError(err, "nearby")
+	}
+	resp := nearbyResponse{Center: [2]float64{q.Center.Lon(), q.Center.Lat()}, RadiusM: q.RadiusM, Places: []place{}}
+	for _, n := range found {
+		col, err := h.catalog.Get(n.Feature.Collection)
+		if err != nil || col.People {
+			continue // never write what the catalog does not declare public
+		}
+		at := position(n.Feature.Geometry)
+		resp.Places = append(resp.Places, place{
+			Collection: col.ID, ID: n.Feature.ID, Name: nameOf(n.Feature),
+			DistanceM: math.Round(n.DistanceM), Lon: round7(at.Lon()), Lat: round7(at.Lat()),
+			Properties: publicProperties(col, n.Feature.Properties),
+		})
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// nearbyQuery reads and checks the parameters of /api/nearby.
+func (h *Handler) nearbyQuery(c echo.Context) (features.NearbyQuery, error) {
+	q := c.QueryParams()
+	var nq features.NearbyQuery
+	if err := checkParams(q, "lon", "lat", "radius", "layers", "limit"); err != nil {
+		return nq, err
+	}
+	lon, err := numberRange{"lon", -180, 180}.required(q)
+	if err != nil {
+		return nq, err
+	}
+	lat, err := numberRange{"lat", -90, 90}.required(q)
+	if err != nil {
+		return nq, err
+	}
+	nq.Center = orb.Point{lon, lat}
+	if nq.RadiusM, err = (numberRange{"radius", 1, MaxRadiusM}).float(q, DefaultRadiusM); err != nil {
+		return nq, err
+	}
+	if nq.Limit, err = (numberRange{"limit", 1, MaxNearbyLimit}).int(q, DefaultNearbyLimit); err != nil {
+		return nq, err
+	}
+	nq.Collections, err = h.nearbyLayers(q.Get("layers"))
+	return nq, err
+}
+
+// nearbyLayers resolves the layers parameter; by default every point layer
+// of the situation and the lookup services that is not about people.
+func (h *Handler) nearbyLayers(list string) ([]features.Collection, error) {
+	if list == "" {
+		var cols []features.Collection
+		for _, col := range h.catalog.All() {
+			if !col.People && !col.IsPolygon() && col.Group != features.GroupBoundary {
+				cols = append(cols, col)
+			}
+		}
+		return cols, nil
+	}
+	var cols []features.Collection
+	for _, id := range strings.Split(list, ",") {
+		col, err := h.catalog.Get(id)
+		switch {
+		case err != nil:
+			return nil, badRequest("layers: unknown layer %q; choose among %s", id, strings.Join(h.offered(), ", "))
+		case col.People:
+			return nil, badRequest("layers: %q is about people and is not offered nearby", id)
+		case slices.ContainsFunc(cols, func(c features.Collection) bool { return c.ID == id }):
+			return nil, badRequest("layers: %q is listed twice", id)
+		}
+		cols = append(cols, col)
+	}
+	return cols, nil
+}
+
+// offered lists the ids of the layers that may be asked for.
+func (h *Handler) offered() []string {
+	var ids []string
+	for _, col := range h.catalog.All() {
+		if !col.People {
+			ids = append(ids, col.ID)
+		}
+	}
+	return ids
+}
+
+// round7 rounds a coordinate to 7 decimals (about a centimetre), which is
+// all the precision a map needs.
+func round7(v float64) float64 { return math.Round(v*1e7) / 1e7 }
+
+// position is where to show a feature: a point as it is, an area by its
+// centroid.
+func position(g orb.Geometry) orb.Point {
+	switch g := g.(type) {
+	case nil:
+		return orb.Point{}
+	case orb.Point:
+		return g
+	}
+	p, _ := planar.CentroidArea(g)
+	return p
+}

@@ -1,0 +1,85 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bandomap/bando/features"
+	"github.com/labstack/echo/v4"
+)
+
+// Bounds of the search parameters.
+const (
+	// MinQueryRunes is the shortest query, counted after folding.
+	MinQueryRunes      = 2
+	MaxQueryRunes      = 100
+	DefaultSearchLimit = 10
+	MaxSearchLimit     = 50
+)
+
+// searchResponse is the body of /api/search.
+type searchResponse struct {
+	Query   string   `json:"query"`
+	Results []result `json:"results"`
+}
+
+// result is one named place, ward or district.
+type result struct {
+	Collection string     `json:"collection"`
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Lon        float64    `json:"lon"`
+	Lat        float64    `json:"lat"`
+	BBox       [4]float64 `json:"bbox"`
+}
+
+// search answers GET /api/search?q=&limit= with the places, wards and
+// districts whose name holds every word of q, accents aside.
+func (h *Handler) search(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, "q", "limit"); err != nil {
+		return err
+	}
+	text := strings.TrimSpace(q.Get("q"))
+	switch n := utf8.RuneCountInString(features.Fold(text)); {
+	case !q.Has("q"):
+		return badRequest("q is required: the name to look for")
+	case n < MinQueryRunes:
+		return badRequest("q: %q is too short; give at least %d letters or digits", text, MinQueryRunes)
+	case utf8.RuneCountInString(text) > MaxQueryRunes:
+		return badRequest("q: longer than %d characters", MaxQueryRunes)
+	}
+	limit, err := numberRange{"limit", 1, MaxSearchLimit}.int(q, DefaultSearchLimit)
+	if err != nil {
+		return err
+	}
+	matches, err := h.reader.Search(c.Request().Context(), features.SearchQuery{
+		Text: text, Collections: h.searchable(), Limit: limit,
+	})
+	if err != nil {
+		return storeError(err, "search")
+	}
+	resp := searchResponse{Query: text, Results: make([]result, 0, len(matches))}
+	for _, m := range matches {
+		if col, err := h.catalog.Get(m.Collection); err != nil || col.People {
+			continue
+		}
+		resp.Results = append(resp.Results, result{
+			Collection: m.Collection, ID: m.ID, Name: m.Name, Lon: round7(m.Point.Lon()), Lat: round7(m.Point.Lat()),
+			BBox: [4]float64{round7(m.Bounds.Min.Lon()), round7(m.Bounds.Min.Lat()), round7(m.Bounds.Max.Lon()), round7(m.Bounds.Max.Lat())},
+		})
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// searchable lists the collections searched: all but the people layers.
+func (h *Handler) searchable() []features.Collection {
+	var cols []features.Collection
+	for _, col := range h.catalog.All() {
+		if !col.People {
+			cols = append(cols, col)
+		}
+	}
+	return cols
+}

@@ -40,10 +40,12 @@ func NewHandler(cfg Config) *Handler {
 	return &Handler{reader: cfg.Reader, catalog: cfg.Catalog}
 }
 
-// Register adds the routes to g, the group mounted at /api.
+// Register adds the routes to g, the group mounted at /api; each answers
+// GET and HEAD.
 func (h *Handler) Register(g *echo.Group) {
-	g.GET("/nearby", h.nearby)
-	g.GET("/search", h.search)
+	methods := []string{http.MethodGet, http.MethodHead}
+	g.Match(methods, "/nearby", h.nearby)
+	g.Match(methods, "/search", h.search)
 }
 
 // badRequest is a 400 with a reason a person can act on.

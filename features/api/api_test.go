@@ -284,6 +284,17 @@ func TestSearch(t *testing.T) {
 	}
 }
 
+func TestHead(t *testing.T) {
+	e := newServer(newFakeReader())
+	for _, target := range []string{"/api/nearby?lon=106.65&lat=10.98", "/api/search?q=cho"} {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, target, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("HEAD %s: status %d", target, rec.Code)
+		}
+	}
+}
+
 func TestSearchLimit(t *testing.T) {
 	r := newFakeReader()
 	rec := fetch(newServer(r), "/api/search?q=cho&limit=2")

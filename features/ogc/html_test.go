@@ -2,6 +2,7 @@ package ogc
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -39,6 +40,17 @@ func TestNegotiation(t *testing.T) {
 				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
 			}
 		})
+	}
+}
+
+func TestHead(t *testing.T) {
+	e := newServer(newFakeReader(), Config{})
+	for _, target := range []string{"/ogc", "/ogc/collections/cases/items?limit=2", "/ogc/collections/cases/items/BN0800"} {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, target, nil))
+		if rec.Code != http.StatusOK || rec.Header().Get(echo.HeaderContentType) == "" {
+			t.Errorf("HEAD %s: status %d, Content-Type %q", target, rec.Code, rec.Header().Get(echo.HeaderContentType))
+		}
 	}
 }
 

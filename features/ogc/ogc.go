@@ -90,17 +90,19 @@ func NewHandler(cfg Config) *Handler {
 	return h
 }
 
-// Register adds the OGC API routes to g, the group mounted at /ogc.
+// Register adds the OGC API routes to g, the group mounted at /ogc. Each
+// answers GET and HEAD, as HTTP 1.1 (which the standard requires) expects.
 func (h *Handler) Register(g *echo.Group) {
-	g.GET(routeLanding, h.landing)
-	g.GET(routeLandingDir, h.landing)
-	g.GET(routeConformance, h.conformance)
-	g.GET(routeAPI, h.openAPI)
-	g.GET(routeCollections, h.collections)
-	g.GET(routeCollection, h.collection)
-	g.GET(routeQueryables, h.queryables)
-	g.GET(routeItems, h.items)
-	g.GET(routeItem, h.item)
+	methods := []string{http.MethodGet, http.MethodHead}
+	g.Match(methods, routeLanding, h.landing)
+	g.Match(methods, routeLandingDir, h.landing)
+	g.Match(methods, routeConformance, h.conformance)
+	g.Match(methods, routeAPI, h.openAPI)
+	g.Match(methods, routeCollections, h.collections)
+	g.Match(methods, routeCollection, h.collection)
+	g.Match(methods, routeQueryables, h.queryables)
+	g.Match(methods, routeItems, h.items)
+	g.Match(methods, routeItem, h.item)
 }
 
 // base returns the absolute URL of the group's root for a request answered

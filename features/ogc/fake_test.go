@@ -152,7 +152,7 @@ func (r *fakeReader) Search(context.Context, features.SearchQuery) ([]features.M
 }
 
 // newFakeReader returns the fixture: 5 medical facilities, 30 cases, 3
-// zones, 7 markets and 2 districts around Thủ Dầu Một.
+// zones, 7 markets, an emergency station and 2 districts around Thủ Dầu Một.
 func newFakeReader() *fakeReader {
 	r := &fakeReader{catalog: features.NewCatalog()}
 	add := func(col, id string, g orb.Geometry, props map[string]any) {
@@ -195,6 +195,8 @@ func newFakeReader() *fakeReader {
 	}
 	// A name that must reach HTML pages escaped.
 	add("markets", "mk-07", orb.Point{106.70, 10.96}, map[string]any{"name": "<script>alert(1)</script> & Chợ"})
+	// An id that needs escaping in a path.
+	add("emergency_stations", "trạm 1/A", orb.Point{106.67, 10.97}, map[string]any{"name": "Trạm cấp cứu lưu động 1A"})
 	add("districts", "718", zone(106.60, 10.94), map[string]any{"code": "718", "name": "Thủ Dầu Một", "level": "city"})
 	add("districts", "719", zone(106.55, 11.10), map[string]any{"code": "719", "name": "Bàu Bàng", "level": "district"})
 	return r

@@ -54,6 +54,25 @@ func TestHead(t *testing.T) {
 	}
 }
 
+// TestEscapedID follows the link of a feature whose id holds a space, a
+// slash and accents.
+func TestEscapedID(t *testing.T) {
+	e := newServer(newFakeReader(), Config{})
+	rec := fetch(e, "/ogc/collections/emergency_stations/items")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	const want = "http://example.com/ogc/collections/emergency_stations/items/tr%E1%BA%A1m%201%2FA"
+	rec = fetch(e, strings.TrimPrefix(want, "http://example.com"))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	doc := decode(t, rec)
+	if doc["id"] != "trạm 1/A" || linkHrefs(t, doc)["self"] != want {
+		t.Errorf("id %v, self %q", doc["id"], linkHrefs(t, doc)["self"])
+	}
+}
+
 func TestHTMLPages(t *testing.T) {
 	tests := []struct {
 		target string

@@ -91,9 +91,12 @@ func checkRules(r Rules) error {
 //     of fewer than two points; exterior rings get positive area in tile
 //     coordinates (clockwise on screen), holes negative. This is
 //     ST_AsMVTGeom(simplified, ST_TileEnvelope(z, x, y), E, B, true).
-//  4. Drop features whose geometry came out empty, then keep the first
-//     req.Limit in the order (Rank(id), id), ids compared as bytes
-//     (COLLATE "C").
+//  4. Take the first req.Limit features in the order (Rank(id), id), ids
+//     compared as bytes (COLLATE "C"), then drop those whose geometry came
+//     out empty: a feature that clips away still used its place, exactly as
+//     "ORDER BY rank, id LIMIT n" before ST_AsMVT skips null geometries. The
+//     candidates are what the source selected (see below), so both stores
+//     must select alike.
 //  5. Properties: every public property of the collection present on the
 //     feature, nil values omitted; strings as string values, integers as
 //     int64 (sint) values, float64 as double, bool as bool. Any other
@@ -109,10 +112,18 @@ func checkRules(r Rules) error {
 //  3. Each cell becomes one Point at its centre with a single integer
 //     property "count" (CountProperty): the number of features in the cell.
 //  4. Over req.Limit cells, keep the cells with the largest counts, ties
-//     broken by centre y, then centre x, ascending; cells are written in that
-//     order.
+//     broken by centre x, then centre y, ascending; cells are written in that
+//     order ("ORDER BY count DESC, cx, cy LIMIT n").
 //
 // Geometries other than Point are not counted in an aggregated layer.
+//
+// What the source selects (EncodeLayer draws whatever it is given): public
+// features of the collection whose bounds meet req.Bound(), the tile grown by
+// req.Margin() tile units (in SQL: geom3857 && ST_TileEnvelope(z, x, y,
+// margin => Margin / Extent)); for an aggregated layer the margin includes
+// one cell, so that cells on the buffer's edge count all their points; kept
+// by req.AsOf; for thinned lookup layers below features.FullZoom, only
+// features with features.ThinZoom(id) <= z.
 func EncodeLayer(req LayerRequest, feats []features.Feature) (Layer, error) {
 	rules := req.rules()
 	if err := checkRules(rules); err != nil {
@@ -148,14 +159,14 @@ type drawer struct {
 	proj  projector
 }
 
-// features draws the first limit non-empty features in thinning order.
+// features draws the first limit features in thinning order, less those
+// that come out empty.
 func (d drawer) features(col features.Collection, feats []features.Feature, limit int) ([]*geojson.Feature, error) {
 	order := thinningOrder(feats)
-	out := make([]*geojson.Feature, 0, min(limit, len(feats)))
+	order = order[:min(limit, len(order))]
+	out := make([]*geojson.Feature, 0, len(order))
+	public := publicNames(col)
 	for _, i := range order {
-		if len(out) == limit {
-			break
-		}
 		f := feats[i]
 		g, err := d.geometry(f.Geometry)
 		if err != nil {
@@ -164,7 +175,7 @@ func (d drawer) features(col features.Collection, feats []features.Feature, limi
 		if g == nil {
 			continue
 		}
-		props, err := publicProperties(col, f.Properties)
+		props, err := publicProperties(public, f.Properties)
 		if err != nil {
 			return nil, fmt.Errorf("tiles: %s %q: %w", col.ID, f.ID, err)
 		}
@@ -202,6 +213,14 @@ func (d drawer) geometry(g orb.Geometry) (orb.Geometry, error) {
 	if g == nil {
 		return nil, nil
 	}
+	if p, ok := g.(orb.Point); ok {
+		// The common case, the same steps without the generic machinery.
+		q := snapPoint(d.proj.point(p))
+		if !d.clipBox().Contains(q) {
+			return nil, nil
+		}
+		return q, nil
+	}
 	t, err := mapPoints(g, d.proj.point)
 	if err != nil {
 		return nil, err
@@ -228,20 +247,27 @@ func (d drawer) clipBox() orb.Bound {
 
 // publicProperties keeps the collection's public properties present on a
 // feature, in the value types MVT can hold.
-func publicProperties(col features.Collection, in map[string]any) (geojson.Properties, error) {
-	out := geojson.Properties{}
-	for _, p := range col.Properties {
-		v, ok := in[p.Name]
-		if !ok || v == nil {
+func publicProperties(public map[string]bool, in map[string]any) (geojson.Properties, error) {
+	out := make(geojson.Properties, len(in))
+	for name, v := range in {
+		if v == nil || !public[name] {
 			continue
 		}
 		mv, err := tileValue(v)
 		if err != nil {
-			return nil, fmt.Errorf("property %s: %w", p.Name, err)
+			return nil, fmt.Errorf("property %s: %w", name, err)
 		}
-		out[p.Name] = mv
+		out[name] = mv
 	}
 	return out, nil
+}
+
+func publicNames(col features.Collection) map[string]bool {
+	public := make(map[string]bool, len(col.Properties))
+	for _, p := range col.Properties {
+		public[p.Name] = true
+	}
+	return public
 }
 
 func tileValue(v any) (any, error) {
@@ -288,7 +314,7 @@ func (d drawer) aggregate(feats []features.Feature, limit int) []*geojson.Featur
 		cells = append(cells, cell{x: int64(math.RoundToEven(centre[0])), y: int64(math.RoundToEven(centre[1])), count: n})
 	}
 	slices.SortFunc(cells, func(a, b cell) int {
-		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.y, b.y), cmp.Compare(a.x, b.x))
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.x, b.x), cmp.Compare(a.y, b.y))
 	})
 	cells = cells[:min(limit, len(cells))]
 	out := make([]*geojson.Feature, len(cells))

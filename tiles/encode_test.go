@@ -254,8 +254,8 @@ func TestEncodeLayerAggregation(t *testing.T) {
 		{orb.Point{192, 320}, 5},
 		{orb.Point{960, 64}, 3},
 		{orb.Point{-64, 448}, 2},
-		{orb.Point{4160, 64}, 1},
 		{orb.Point{4032, 4032}, 1},
+		{orb.Point{4160, 64}, 1},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d cells, want %d: %v", len(got), len(want), got)
@@ -301,6 +301,27 @@ func TestEncodeLayerLimitFollowsRank(t *testing.T) {
 	}
 	if !slices.Equal(kept, ids[:3]) {
 		t.Errorf("kept %v, want the three lowest ranks %v", kept, ids[:3])
+	}
+}
+
+// TestEncodeLayerLimitCountsEmptyFeatures pins the rule shared with SQL:
+// the limit takes candidates in rank order, then the empty ones drop out.
+func TestEncodeLayerLimitCountsEmptyFeatures(t *testing.T) {
+	req, feats := polygonFixture()
+	feats[2].ID = "qz-9" // outside the tile, and first in rank order
+	if Rank("qz-9") >= Rank(feats[0].ID) {
+		t.Fatal("fixture: qz-9 must rank before the zone crossing the tile")
+	}
+	tests := []struct {
+		limit, want int
+	}{{1, 0}, {2, 1}, {3, 1}}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("limit ", tt.limit), func(t *testing.T) {
+			req.Limit = tt.limit
+			if got := decodeOne(t, req, feats); len(got) != tt.want {
+				t.Errorf("%d features, want %d", len(got), tt.want)
+			}
+		})
 	}
 }
 

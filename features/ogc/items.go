@@ -23,6 +23,7 @@ type featureCollection struct {
 	Features       []*geojson.Feature `json:"features"`
 }
 
+// items serves /collections/{collectionId}/items: one page of features.
 func (h *Handler) items(c echo.Context) error {
 	col, err := h.collectionOf(c)
 	if err != nil {
@@ -44,10 +45,10 @@ func (h *Handler) items(c echo.Context) error {
 	if err != nil {
 		return storeError(err, "items of "+col.ID)
 	}
-	href := collectionHref(h.base(c, routeItems), col.ID)
-	links := itemsLinks(href, q, f, query, page.NumberMatched)
+	base := h.base(c, routeItems)
+	links := itemsLinks(collectionHref(base, col.ID), q, f, query, page.NumberMatched)
 	if f == formatHTML {
-		return h.pages.render(c, itemsView(h.title, h.base(c, routeItems), col, page, links))
+		return h.pages.render(c, itemsView(h.title, base, col, page, links))
 	}
 	fc := featureCollection{
 		Type:           "FeatureCollection",
@@ -63,6 +64,7 @@ func (h *Handler) items(c echo.Context) error {
 	return writeJSON(c, mediaGeoJSON, fc)
 }
 
+// item serves /collections/{collectionId}/items/{featureId}: one feature.
 func (h *Handler) item(c echo.Context) error {
 	col, err := h.collectionOf(c)
 	if err != nil {
@@ -92,8 +94,8 @@ func (h *Handler) item(c echo.Context) error {
 	return writeJSON(c, mediaGeoJSON, gj)
 }
 
-// checkItemsParams refuses unknown parameters, naming properties that exist
-// but may not be filtered on apart from names that mean nothing here.
+// checkItemsParams refuses unknown parameters. A property of the collection
+// that may not be filtered on gets its own reason, listing those that may.
 func checkItemsParams(col features.Collection, q url.Values) error {
 	allowed := itemsParams(col)
 	for _, name := range sortedKeys(q) {

@@ -243,13 +243,13 @@ func decodeJSON[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 
 func TestHandlerTileJSON(t *testing.T) {
 	ts := newTestServer(t, nil)
-	tj := decodeJSON[TileJSON](t, ts.get("/tiles/cases,medical_facilities,wards.json"))
+	tj := decodeJSON[TileJSON](t, ts.get("/tiles/cases,medical_facilities,wards,markets.json"))
 	checkGoldenJSON(t, "tilejson.json", tj)
 
 	if tj.TileJSON != "3.0.0" || tj.Scheme != "xyz" || tj.Name != "Bando" {
 		t.Errorf("header fields %q %q %q", tj.TileJSON, tj.Scheme, tj.Name)
 	}
-	if want := "http://example.com/tiles/cases,medical_facilities,wards/{z}/{x}/{y}.mvt"; len(tj.Tiles) != 1 || tj.Tiles[0] != want {
+	if want := "http://example.com/tiles/cases,medical_facilities,wards,markets/{z}/{x}/{y}.mvt"; len(tj.Tiles) != 1 || tj.Tiles[0] != want {
 		t.Errorf("tiles %v, want [%s]", tj.Tiles, want)
 	}
 	if tj.MinZoom != 0 || tj.MaxZoom != MaxZoom {
@@ -266,7 +266,7 @@ func TestHandlerTileJSON(t *testing.T) {
 	for _, vl := range tj.VectorLayers {
 		ids = append(ids, vl.ID)
 	}
-	if !slices.Equal(ids, []string{"cases", "medical_facilities", "wards"}) {
+	if !slices.Equal(ids, []string{"cases", "medical_facilities", "wards", "markets"}) {
 		t.Errorf("vector_layers %v", ids)
 	}
 	fields := []struct{ layer, field, typ string }{
@@ -275,6 +275,7 @@ func TestHandlerTileJSON(t *testing.T) {
 		{"medical_facilities", "beds", "Number"},
 		{"medical_facilities", "name", "String"},
 		{"wards", "district_code", "String"},
+		{"markets", "opening_hours", "String"},
 	}
 	for _, f := range fields {
 		i := slices.Index(ids, f.layer)
@@ -287,6 +288,9 @@ func TestHandlerTileJSON(t *testing.T) {
 	}
 	if vl := tj.VectorLayers[2]; vl.MinZoom != 9 || vl.MaxZoom != MaxZoom || vl.Priority != 4 {
 		t.Errorf("wards zooms %d-%d priority %d", vl.MinZoom, vl.MaxZoom, vl.Priority)
+	}
+	if vl := tj.VectorLayers[3]; vl.MinZoom != 10 || vl.Priority != 5 || !strings.Contains(vl.Description, "thins out") {
+		t.Errorf("markets: minzoom %d priority %d description %q", vl.MinZoom, vl.Priority, vl.Description)
 	}
 }
 

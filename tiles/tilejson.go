@@ -88,6 +88,10 @@ func vectorLayer(col features.Collection, in tileJSONInput) VectorLayer {
 	for _, p := range col.Properties {
 		vl.Fields[p.Name] = fieldType(p.Type)
 	}
+	if col.Thinned() {
+		vl.Description += fmt.Sprintf(" Below zoom %d the layer thins out: each zoom level keeps about a quarter of the points of the next, the same ones at every request.",
+			features.FullZoom)
+	}
 	if col.People {
 		vl.Fields[CountProperty] = "Number"
 		vl.Description += fmt.Sprintf(" Below zoom %d the layer holds cells of %d tile units instead, each with only %q: how many fall in it.",

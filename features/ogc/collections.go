@@ -51,6 +51,7 @@ type temporalExtent struct {
 	TRS      string       `json:"trs"`
 }
 
+// collections serves the list of collections, each with its extent.
 func (h *Handler) collections(c echo.Context) error {
 	f, err := h.begin(c, nil, true)
 	if err != nil {
@@ -72,6 +73,7 @@ func (h *Handler) collections(c echo.Context) error {
 	return writeJSON(c, mediaJSON, page)
 }
 
+// collection serves one collection's description.
 func (h *Handler) collection(c echo.Context) error {
 	col, err := h.collectionOf(c)
 	if err != nil {

@@ -30,6 +30,8 @@ type conformancePage struct {
 	ConformsTo []string `json:"conformsTo"`
 }
 
+// landing serves the landing page: links to the API definition, the
+// conformance classes and the collections.
 func (h *Handler) landing(c echo.Context) error {
 	route := routeLanding
 	if strings.HasSuffix(c.Path(), "/") {
@@ -57,6 +59,7 @@ func (h *Handler) landing(c echo.Context) error {
 	return writeJSON(c, mediaJSON, page)
 }
 
+// conformance serves the conformance declaration.
 func (h *Handler) conformance(c echo.Context) error {
 	f, err := h.begin(c, nil, true)
 	if err != nil {
@@ -73,6 +76,7 @@ func (h *Handler) conformance(c echo.Context) error {
 	return writeJSON(c, mediaJSON, page)
 }
 
+// openAPI serves the OpenAPI 3.0 definition of the routes.
 func (h *Handler) openAPI(c echo.Context) error {
 	if _, err := h.begin(c, nil, false); err != nil {
 		return err

@@ -72,7 +72,16 @@ var numberSettings = []number{
 // fs.Parse.
 func bindConfig(fs *flag.FlagSet, c *Config, env func(string) string) map[string]*string {
 	for _, s := range c.settings() {
-		fs.StringVar(s.target, s.flag, envOr(env, s.env, s.def), s.usage+" ["+s.env+"]")
+		def := envOr(env, s.env, s.def)
+		if s.def == "" && strings.HasSuffix(s.flag, "-url") {
+			// NOTE: connection strings may hold passwords; the flag's
+			// printed default must not show them. The environment value is
+			// bound directly instead.
+			*s.target = def
+			fs.Func(s.flag, s.usage+" ["+s.env+"]", func(v string) error { *s.target = v; return nil })
+			continue
+		}
+		fs.StringVar(s.target, s.flag, def, s.usage+" ["+s.env+"]")
 	}
 	nums := map[string]*string{}
 	for _, n := range numberSettings {

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/jackc/pgx/v5"
+)
+
+// repoRoot finds the directory holding go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+}
+
+func sharedFile(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join(repoRoot(t), "..", "shared", "data", "binhduong", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("shared data %s is missing (CI lays shared/ beside the checkout): %v", p, err)
+	}
+	return p
+}
+
+func runCLI(t *testing.T, dbURL string, args ...string) (string, error) {
+	t.Helper()
+	t.Setenv("BANDO_DATABASE_URL", dbURL)
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out)
+	return out.String(), err
+}
+
+func count(t *testing.T, dbURL, table string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestMigrateSeedAndImportCommands(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	for i := 0; i < 2; i++ {
+		if out, err := runCLI(t, dbURL, "migrate"); err != nil {
+			t.Fatalf("migrate run %d: %v\n%s", i+1, err, out)
+		}
+	}
+	out, err := runCLI(t, dbURL, "seed", "--scale", "demo", "--seed", "7")
+	if err != nil {
+		t.Fatalf("seed: %v\n%s", err, out)
+	}
+	for _, id := range []string{"cases", "contacts", "medical_facilities", "epidemic_points", "lockdown_points",
+		"emergency_stations", "quarantine_zones", "markets", "shopping_centres", "convenience_stores",
+		"mask_sale_points", "supermarkets", "petrol_stations", "districts", "wards"} {
+		if n := count(t, dbURL, id); n == 0 {
+			t.Errorf("after seed, %s is empty", id)
+		}
+	}
+
+	t.Run("real boundaries", func(t *testing.T) {
+		if out, err := runCLI(t, dbURL, "import", "boundaries", sharedFile(t, "districts.geojson")); err != nil || !strings.Contains(out, "9 districts") {
+			t.Fatalf("import boundaries = %q, %v", out, err)
+		}
+	})
+	t.Run("bad boundaries refused whole", func(t *testing.T) {
+		body, err := os.ReadFile(sharedFile(t, "districts.geojson"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fc map[string]any
+		if err := json.Unmarshal(body, &fc); err != nil {
+			t.Fatal(err)
+		}
+		// Feature 3 loses its name: the file must be refused, naming it.
+		fc["features"].([]any)[2].(map[string]any)["properties"].(map[string]any)["name"] = ""
+		bad := filepath.Join(t.TempDir(), "bad.geojson")
+		body, _ = json.Marshal(fc)
+		if err := os.WriteFile(bad, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		before := count(t, dbURL, "districts")
+		_, err = runCLI(t, dbURL, "import", "boundaries", bad)
+		if err == nil || !strings.Contains(err.Error(), "feature 3") || !strings.Contains(err.Error(), "nothing imported") {
+			t.Fatalf("err = %v, want it to name feature 3 and say nothing was imported", err)
+		}
+		if after := count(t, dbURL, "districts"); after != before {
+			t.Errorf("districts changed from %d to %d after a refused file", before, after)
+		}
+	})
+	t.Run("cases import twice", func(t *testing.T) {
+		fixture := filepath.Join(repoRoot(t), "features", "bulletin", "testdata", "july5.csv")
+		fresh := pgtest.NewDatabase(t)
+		out, err := runCLI(t, fresh, "import", "cases", fixture)
+		if err != nil || !strings.Contains(out, "812 new cases") {
+			t.Fatalf("first import = %q, %v", out, err)
+		}
+		out, err = runCLI(t, fresh, "import", "cases", fixture)
+		if err != nil || !strings.Contains(out, "0 new cases") {
+			t.Fatalf("second import = %q, %v", out, err)
+		}
+	})
+}
+
+func TestCommandsRefuseBadInput(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		wantErr string
+	}{
+		{"unknown command", nil, []string{"fly"}, `unknown command "fly"`},
+		{"bad scale", nil, []string{"seed", "--scale", "huge"}, "--scale"},
+		{"bad address", map[string]string{"BANDO_ADDR": "8080"}, []string{"serve"}, "BANDO_ADDR"},
+		{"bad database url", map[string]string{"BANDO_DATABASE_URL": "mysql://x"}, []string{"migrate"}, "BANDO_DATABASE_URL"},
+		{"geomask too fine", map[string]string{"BANDO_GEOMASK_METRES": "20"}, []string{"serve"}, "at least 100"},
+		{"not a number", map[string]string{"BANDO_MAX_ZOOM": "deep"}, []string{"serve"}, "--max-zoom"},
+		{"bad wave start", map[string]string{"BANDO_WAVE_START": "27/4/2021"}, []string{"serve"}, "BANDO_WAVE_START"},
+		{"bad redis url", map[string]string{"BANDO_REDIS_URL": "http://x"}, []string{"serve"}, "BANDO_REDIS_URL"},
+		{"import what", nil, []string{"import"}, "import: what?"},
+		{"import no file", nil, []string{"import", "cases"}, "name the file"},
+		{"stray argument", nil, []string{"migrate", "now"}, "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("BANDO_DATABASE_URL", "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			err := run(context.Background(), tt.args, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want it to mention %q", err, tt.wantErr)
+			}
+			if strings.Count(strings.TrimSpace(err.Error()), "\n") > 2 {
+				t.Errorf("error is not short: %q", err)
+			}
+		})
+	}
+}

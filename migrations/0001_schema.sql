@@ -162,7 +162,7 @@ CREATE TABLE quarantine_zones (
   name text NOT NULL,
   status text NOT NULL CHECK (status IN ('draft', 'published', 'lifted')),
   level text CHECK (level IN ('hamlet', 'neighbourhood', 'residential_group')),
-  revision integer NOT NULL DEFAULT 1,
+  revision integer DEFAULT 1,
   "start" date,
   "end" date,
   district_code text,

@@ -125,6 +125,17 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 	return page, err
 }
 
+// itemsSQL is the page query of Items, for plan checks.
+func itemsSQL(q features.ItemsQuery) (string, []any, error) {
+	w, err := itemsWhere(q)
+	if err != nil {
+		return "", nil, err
+	}
+	sql := "SELECT " + selectList(q.Collection) + " FROM " + pgx.Identifier{q.Collection.ID}.Sanitize() + w.String() + " ORDER BY id"
+	args := append(w.args, q.Limit)
+	return sql + fmt.Sprintf(" LIMIT $%d", len(args)), args, nil
+}
+
 const sqlItemByID = " WHERE id = $1"
 
 // Item returns one public feature by id.

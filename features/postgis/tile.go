@@ -13,7 +13,9 @@ import (
 
 // Tile queries bind $1..$3 = z, x, y, $4 = extent, $5 = buffer, $6 = limit,
 // and for polygons $7 = the simplification tolerance in metres, for
-// aggregated people $7 = the cell size in tile units. Conditions bind after.
+// aggregated people $7 = the cell size in tile units (points are selected
+// from the buffer plus one cell, tiles.LayerRequest.Margin, so that cells
+// centred near the buffer's edge are counted whole). Conditions bind after.
 const (
 	sqlTileFeaturesFmt = `WITH q AS (
 		SELECT ST_AsMVTGeom(%s, ST_TileEnvelope($1, $2, $3), $4, $5, true) AS geom, %s
@@ -28,7 +30,7 @@ const (
 		SELECT floor((ST_X(geom3857) - ST_XMin(env.e)) / (ST_XMax(env.e) - ST_XMin(env.e)) * $4 / $7) AS cx,
 		       floor((ST_YMax(env.e) - ST_Y(geom3857)) / (ST_YMax(env.e) - ST_YMin(env.e)) * $4 / $7) AS cy
 		FROM %s, env
-		WHERE geom3857 && ST_TileEnvelope($1, $2, $3, margin => $5::float8 / $4)%s),
+		WHERE geom3857 && ST_TileEnvelope($1, $2, $3, margin => ($5 + $7)::float8 / $4)%s),
 	cells AS (
 		SELECT ST_MakePoint(cx * $7 + $7 / 2, cy * $7 + $7 / 2) AS geom, count(*) AS count
 		FROM pts
@@ -47,6 +49,19 @@ const webMercatorWidth = 40075016.685578488
 // simplified to one tile unit, thinned layers filtered by features.ThinZoom,
 // people aggregated into counted cells below the aggregation zoom.
 func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer, error) {
+	sql, args := layerSQL(req)
+	var layer tiles.Layer
+	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&layer.Data, &layer.Features); err != nil {
+		return tiles.Layer{}, fmt.Errorf("postgis: tile %s %d/%d/%d: %w", req.Collection.ID, req.Tile.Z, req.Tile.X, req.Tile.Y, err)
+	}
+	if layer.Features == 0 {
+		return tiles.Layer{}, nil
+	}
+	return layer, nil
+}
+
+// layerSQL builds the query of one tile layer and its bound arguments.
+func layerSQL(req tiles.LayerRequest) (string, []any) {
 	col, r := req.Collection, req.Rules
 	z := int(req.Tile.Z)
 	w := &where{args: []any{z, int(req.Tile.X), int(req.Tile.Y), r.Extent, r.Buffer, req.Limit}}
@@ -83,14 +98,7 @@ func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer,
 		}
 		sql = fmt.Sprintf(sqlTileFeaturesFmt, geom, identList(col.PropertyNames()), table, cond, name)
 	}
-	var layer tiles.Layer
-	if err := s.pool.QueryRow(ctx, sql, w.args...).Scan(&layer.Data, &layer.Features); err != nil {
-		return tiles.Layer{}, fmt.Errorf("postgis: tile %s %d/%d/%d: %w", col.ID, z, req.Tile.X, req.Tile.Y, err)
-	}
-	if layer.Features == 0 {
-		return tiles.Layer{}, nil
-	}
-	return layer, nil
+	return sql, w.args
 }
 
 // addAsOf keeps what the map showed on req.AsOf: instants up to that day,

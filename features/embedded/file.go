@@ -165,11 +165,25 @@ func (s *Store) readMeta() (meta, error) {
 		return meta{}, err
 	}
 	if m.format > formatVersion {
-		return meta{}, fmt.Errorf("%w: data in %s was written by a newer Bando (format %d, this binary reads up to %d)",
-			ErrNewerFormat, filepath.Dir(s.path), m.format, formatVersion)
+		return meta{}, &FormatError{Dir: filepath.Dir(s.path), Format: m.format, Max: formatVersion}
 	}
 	return m, nil
 }
+
+// FormatError says that a data directory was written by a newer Bando. It
+// matches ErrNewerFormat with errors.Is.
+type FormatError struct {
+	Dir    string
+	Format uint64 // format of the data
+	Max    uint64 // newest format this binary reads
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("embedded: data in %s was written by a newer Bando (format %d, this binary reads up to %d)", e.Dir, e.Format, e.Max)
+}
+
+// Is makes errors.Is(err, ErrNewerFormat) true.
+func (e *FormatError) Is(target error) bool { return target == ErrNewerFormat }
 
 // bumpWrites increments the write counter inside a write transaction and
 // returns the new meta version token.

@@ -2,7 +2,6 @@ package embedded
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -34,8 +33,10 @@ func (s *Store) load(ctx context.Context, m meta) (*snapshot, error) {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // NOTE: one damaged page often fails every collection alike; one message is enough.
+		}
 	}
 	snap := &snapshot{version: m.version(), cols: make(map[string]*colState, len(cols))}
 	for i, col := range cols {

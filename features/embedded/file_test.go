@@ -352,4 +352,3 @@ func TestRemask(t *testing.T) {
 		}
 	}
 }
-

@@ -224,9 +224,9 @@ func TestNearby(t *testing.T) {
 	s, _ := seeded(t)
 	here := orb.Point{106.6523, 10.9804}
 	tests := []struct {
-		name   string
-		q      features.NearbyQuery
-		want   []string
+		name string
+		q    features.NearbyQuery
+		want []string
 	}{
 		{"nearest first across layers", features.NearbyQuery{Center: here, RadiusM: 2000,
 			Collections: []features.Collection{mustCollection(t, "markets"), mustCollection(t, "supermarkets")}},

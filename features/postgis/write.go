@@ -94,11 +94,20 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (in
 	if err := tx.QueryRow(ctx, insertSQL(col, stageCols, b.Mode)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("postgis: insert %s: %w", col.ID, asInvalid(err))
 	}
+	if b.Mode == features.Replace {
+		// Fresh statistics at once, so that the first tiles after a bulk
+		// load are planned on the new table rather than the empty one.
+		if _, err := tx.Exec(ctx, "ANALYZE "+table); err != nil {
+			return 0, fmt.Errorf("postgis: analyze %s: %w", col.ID, err)
+		}
+	}
 	return n, nil
 }
 
 // insertSQL moves the stage into the collection's table (and the private
-// stage into the private table) and counts the rows written.
+// stage into the private table) and counts the rows written. Rows go in
+// geohash order so that neighbours share pages: a tile then reads a few
+// pages instead of one page per feature.
 func insertSQL(col features.Collection, cols []string, mode features.WriteMode) string {
 	table := pgx.Identifier{col.ID}.Sanitize()
 	list := identList(cols) + ", geom"
@@ -110,7 +119,8 @@ func insertSQL(col features.Collection, cols []string, mode features.WriteMode) 
 		conflict = "ON CONFLICT (id) DO NOTHING"
 	}
 	q := fmt.Sprintf(`WITH ins AS (
-		INSERT INTO %s (%s) SELECT %s, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) FROM stage %s RETURNING id)`,
+		INSERT INTO %s (%s) SELECT %s, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) FROM stage
+		ORDER BY ST_GeoHash(ST_SetSRID(ST_GeomFromWKB(wkb), 4326), 8) %s RETURNING id)`,
 		table, list, identList(cols), conflict)
 	if priv, ok := privateTables[col.ID]; ok {
 		ptable := pgx.Identifier{"private", priv[0]}.Sanitize()

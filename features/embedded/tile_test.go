@@ -1,0 +1,266 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/maptile"
+)
+
+// decoded is one feature of a decoded tile layer.
+type decoded struct {
+	props map[string]any
+	geom  orb.Geometry // in longitude/latitude
+}
+
+func decodeLayer(t *testing.T, tile maptile.Tile, l tiles.Layer) []decoded {
+	t.Helper()
+	if l.Data == nil {
+		return nil
+	}
+	layers, err := mvt.Unmarshal(l.Data)
+	if err != nil {
+		t.Fatalf("decode tile: %v", err)
+	}
+	if len(layers) != 1 {
+		t.Fatalf("%d layers, want 1", len(layers))
+	}
+	layers.ProjectToWGS84(tile)
+	var out []decoded
+	for _, f := range layers[0].Features {
+		out = append(out, decoded{props: f.Properties, geom: f.Geometry})
+	}
+	if len(out) != l.Features {
+		t.Errorf("Layer.Features = %d, tile holds %d", l.Features, len(out))
+	}
+	return out
+}
+
+func layer(t *testing.T, s *Store, col string, tile maptile.Tile, asOf string) []decoded {
+	t.Helper()
+	req := tiles.LayerRequest{Tile: tile, Collection: mustCollection(t, col), Limit: 1000, Rules: tiles.DefaultRules()}
+	if asOf != "" {
+		req.AsOf = day(asOf)
+	}
+	l, err := s.Layer(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Layer: %v", err)
+	}
+	return decodeLayer(t, tile, l)
+}
+
+func propValues(fs []decoded, name string) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprint(f.props[name]))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestLayer(t *testing.T) {
+	s, _ := seeded(t)
+	at := func(p orb.Point, z maptile.Zoom) maptile.Tile { return maptile.At(p, z) }
+	tdm := orb.Point{106.655, 10.981}
+	tests := []struct {
+		name, collection string
+		tile             maptile.Tile
+		asOf             string
+		prop             string
+		want             []string
+	}{
+		{"points", "markets", at(tdm, 14), "", "name", []string{"Chợ Thủ Dầu Một"}},
+		{"empty tile", "markets", at(orb.Point{106.3, 11.4}, 14), "", "name", nil},
+		{"cases as of a day", "cases", at(tdm, 14), "2021-07-04", "code", []string{"BD-1"}},
+		{"all cases", "cases", at(tdm, 14), "", "code", []string{"BD-1", "BD-3"}},
+		{"period ended", "contacts", at(orb.Point{106.75, 10.90}, 14), "2021-07-20", "tier", []string{"F2"}},
+		{"period running", "contacts", at(tdm, 14), "2021-07-16", "tier", []string{"F1"}},
+		{"period not started", "contacts", at(tdm, 14), "2021-07-01", "tier", nil},
+		{"draft zones never drawn", "quarantine_zones", at(tdm, 14), "", "name", []string{"Khu phố 1 Phú Cường"}},
+		{"lifted zone as of its time", "quarantine_zones", at(orb.Point{106.75, 10.90}, 12), "2021-06-10", "status", []string{"lifted"}},
+		{"lifted zone gone after", "quarantine_zones", at(orb.Point{106.75, 10.90}, 12), "2021-07-10", "status", nil},
+		{"aggregated below zoom 13", "cases", at(tdm, 6), "", "count", []string{"1", "2"}},
+		{"aggregated as of a day", "cases", at(tdm, 6), "2021-07-06", "count", []string{"1", "1"}},
+		{"polygons clipped to the tile", "districts", at(tdm, 10), "", "code", []string{"718", "724"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := propValues(layer(t, s, tt.collection, tt.tile, tt.asOf), tt.prop)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s = %v, want %v", tt.prop, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLayerPeoplePositions: a people layer drawn at a deep zoom shows the
+// geomasked position, never the exact home.
+func TestLayerPeoplePositions(t *testing.T) {
+	s, _ := seeded(t)
+	for _, id := range []string{"c1", "c2", "k1"} {
+		t.Run(id, func(t *testing.T) {
+			col := map[byte]string{'c': "cases", 'k': "contacts"}[id[0]]
+			masked := features.Geomask(exactHomes[id], DefaultGeomaskCellM)
+			tile := maptile.At(masked, 18)
+			fs := layer(t, s, col, tile, "")
+			if len(fs) != 1 {
+				t.Fatalf("%d features in the tile, want 1", len(fs))
+			}
+			p := fs[0].geom.(orb.Point)
+			if d := geo.Distance(p, masked); d > 1 {
+				t.Errorf("drawn %.1f m from the masked position", d)
+			}
+			if d := geo.Distance(p, exactHomes[id]); d < 5 {
+				t.Errorf("drawn %.1f m from the exact home", d)
+			}
+		})
+	}
+}
+
+// TestLayerMatchesEncoder: handing EncodeLayer only the first Limit points
+// draws the same tile as handing it every point in the tile's bound.
+func TestLayerMatchesEncoder(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	var recs []features.Record
+	for i := range 3000 {
+		p := orb.Point{106.60 + float64(i%60)*0.002, 10.95 + float64(i/60)*0.002}
+		recs = append(recs, market(fmt.Sprintf("m%05d", i), fmt.Sprintf("Chợ %d", i)))
+		recs[i].Geometry = p
+	}
+	if _, err := s.Write(ctx, features.Batch{Collection: "markets", Records: records(recs...)}); err != nil {
+		t.Fatal(err)
+	}
+	col := mustCollection(t, "markets")
+	tests := []struct {
+		name  string
+		tile  maptile.Tile
+		limit int
+	}{
+		{"limited", maptile.At(orb.Point{106.65, 11.0}, 14), 50},
+		{"under the limit", maptile.At(orb.Point{106.65, 11.0}, 14), 10000},
+		{"thinned", maptile.At(orb.Point{106.65, 11.0}, 11), 10000},
+		{"thinned and limited", maptile.At(orb.Point{106.65, 11.0}, 12), 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := tiles.LayerRequest{Tile: tt.tile, Collection: col, Limit: tt.limit, Rules: tiles.DefaultRules()}
+			got, err := s.Layer(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := req.Bound()
+			page, err := s.Items(ctx, features.ItemsQuery{Collection: col, BBox: &b, Limit: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var shown []features.Feature
+			for _, f := range page.Features {
+				if int(tt.tile.Z) >= features.FullZoom || features.ThinZoom(f.ID) <= int(tt.tile.Z) {
+					shown = append(shown, f)
+				}
+			}
+			want, err := tiles.EncodeLayer(req, shown)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Data, want.Data) || got.Features != want.Features {
+				t.Errorf("Layer drew %d features, EncodeLayer over all %d in the bound drew %d", got.Features, len(shown), want.Features)
+			}
+			if want.Features == 0 || (tt.limit < 100 && want.Features != tt.limit) {
+				t.Errorf("the case draws %d features; it tests nothing", want.Features)
+			}
+		})
+	}
+}
+
+func TestLayerCancelled(t *testing.T) {
+	s, _ := seeded(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.Layer(ctx, tiles.LayerRequest{Tile: maptile.New(0, 0, 0), Collection: mustCollection(t, "markets"), Limit: 10})
+	if err == nil {
+		t.Error("Layer with a cancelled context succeeded")
+	}
+}
+
+// TestNoPersonInPublicReads collects every public read of the fixture
+// (items, each item, nearby, search, tiles at every zoom over each home) and
+// fails on any personal field found in it.
+func TestNoPersonInPublicReads(t *testing.T) {
+	s, _ := seeded(t)
+	ctx := context.Background()
+	var public bytes.Buffer
+	cat := features.NewCatalog()
+	for _, col := range cat.All() {
+		page, err := s.Items(ctx, features.ItemsQuery{Collection: col, Limit: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range page.Features {
+			fmt.Fprintf(&public, "%#v\n", f)
+			one, err := s.Item(ctx, col, f.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&public, "%#v\n", one)
+		}
+		ext, err := s.Extent(ctx, col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&public, "%#v\n", ext)
+	}
+	near, err := s.Nearby(ctx, features.NearbyQuery{Center: exactHomes["c1"], RadiusM: 50000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&public, "%#v\n", near)
+	for _, q := range []string{"bi mat", "tran", "079300000001", "0912345678", "hem", "an", "o"} {
+		m, err := s.Search(ctx, features.SearchQuery{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&public, "%#v\n", m)
+	}
+	for _, home := range exactHomes {
+		for z := maptile.Zoom(0); z <= 20; z++ {
+			for _, col := range cat.All() {
+				l, err := s.Layer(ctx, tiles.LayerRequest{Tile: maptile.At(home, z), Collection: col, Limit: 10000, AsOf: time.Time{}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				public.Write(l.Data)
+				for _, f := range decodeLayer(t, maptile.At(home, z), l) {
+					fmt.Fprintf(&public, "%#v\n", f.props)
+				}
+			}
+		}
+	}
+	text := public.String()
+	if len(text) < 10000 {
+		t.Fatalf("only %d bytes of public output collected", len(text))
+	}
+	for id, p := range secretPersons {
+		for _, secret := range []string{p.Name, p.Phone, p.IDNumber, p.Address} {
+			if bytes.Contains(public.Bytes(), []byte(secret)) {
+				t.Errorf("personal field %q of %s found in public output", secret, id)
+			}
+		}
+		exact := exactHomes[id]
+		for _, v := range []float64{exact[0], exact[1]} {
+			if s := fmt.Sprint(v); bytes.Contains(public.Bytes(), []byte(s)) {
+				t.Errorf("exact coordinate %s of %s found in public output", s, id)
+			}
+		}
+	}
+}

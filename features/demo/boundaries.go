@@ -52,15 +52,15 @@ type districtSpec struct {
 
 func districtSpecs() []districtSpec {
 	return []districtSpec{
-		{"718", "Thành phố Thủ Dầu Một", levelCity, orb.Point{106.664, 11.014}, 14, 14, 0.17},
-		{"719", "Huyện Bàu Bàng", levelDistrict, orb.Point{106.617, 11.242}, 7, 0, 0.06},
-		{"720", "Huyện Dầu Tiếng", levelDistrict, orb.Point{106.441, 11.272}, 12, 0, 0.05},
-		{"721", "Thị xã Bến Cát", levelTown, orb.Point{106.619, 11.137}, 8, 5, 0.10},
-		{"722", "Huyện Phú Giáo", levelDistrict, orb.Point{106.819, 11.317}, 11, 0, 0.04},
-		{"723", "Thị xã Tân Uyên", levelTown, orb.Point{106.752, 11.055}, 12, 8, 0.10},
-		{"724", "Thành phố Dĩ An", levelCity, orb.Point{106.785, 10.913}, 7, 7, 0.20},
-		{"725", "Thành phố Thuận An", levelCity, orb.Point{106.695, 10.933}, 10, 10, 0.22},
-		{"726", "Huyện Bắc Tân Uyên", levelDistrict, orb.Point{106.874, 11.16}, 10, 0, 0.06},
+		{"718", "Thành phố Thủ Dầu Một", levelCity, orb.Point{106.664, 11.014}, 14, 14, 0.20},
+		{"719", "Huyện Bàu Bàng", levelDistrict, orb.Point{106.617, 11.242}, 7, 0, 0.05},
+		{"720", "Huyện Dầu Tiếng", levelDistrict, orb.Point{106.441, 11.272}, 12, 0, 0.04},
+		{"721", "Thị xã Bến Cát", levelTown, orb.Point{106.619, 11.137}, 8, 5, 0.08},
+		{"722", "Huyện Phú Giáo", levelDistrict, orb.Point{106.819, 11.317}, 11, 0, 0.03},
+		{"723", "Thị xã Tân Uyên", levelTown, orb.Point{106.752, 11.055}, 12, 8, 0.08},
+		{"724", "Thành phố Dĩ An", levelCity, orb.Point{106.785, 10.913}, 7, 7, 0.22},
+		{"725", "Thành phố Thuận An", levelCity, orb.Point{106.695, 10.933}, 10, 10, 0.25},
+		{"726", "Huyện Bắc Tân Uyên", levelDistrict, orb.Point{106.874, 11.16}, 10, 0, 0.05},
 	}
 }
 
@@ -233,7 +233,7 @@ func (pr *province) addDistrict(b Boundary, spec districtSpec, known bool, v *vo
 	}
 	pieces, err := partition(a.shape, spec.wards, rng)
 	if err != nil {
-		return fmt.Errorf("demo: district %s: %w", b.Code, err)
+		return fmt.Errorf("%w: demo: district %s cannot be cut into wards: %w", features.ErrInvalid, b.Code, err)
 	}
 	areas := make([]area, len(pieces))
 	dist := make([]float64, len(pieces))

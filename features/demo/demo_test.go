@@ -18,27 +18,33 @@ import (
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
+	// The province's lookup layers are left out to keep the test short;
+	// they are drawn by the same code as the demo's.
+	people := []string{"cases", "contacts", "epidemic_points", "lockdown_points", "quarantine_zones"}
 	tests := []struct {
 		name string
 		a, b Options
+		only []string
 		same bool
 	}{
-		{"same seed", Options{Scale: ScaleDemo, Seed: 1}, Options{Scale: ScaleDemo, Seed: 1}, true},
-		{"same negative seed", Options{Scale: ScaleDemo, Seed: -42}, Options{Scale: ScaleDemo, Seed: -42}, true},
-		{"other seed", Options{Scale: ScaleDemo, Seed: 1}, Options{Scale: ScaleDemo, Seed: 2}, false},
+		{"same seed", Options{Scale: ScaleDemo, Seed: 1}, Options{Scale: ScaleDemo, Seed: 1}, nil, true},
+		{"same negative seed", Options{Scale: ScaleDemo, Seed: -42}, Options{Scale: ScaleDemo, Seed: -42}, nil, true},
+		{"other seed", Options{Scale: ScaleDemo, Seed: 1}, Options{Scale: ScaleDemo, Seed: 2}, nil, false},
 		{"real districts", Options{Scale: ScaleDemo, Seed: 1, Districts: realDistricts(t)},
-			Options{Scale: ScaleDemo, Seed: 1, Districts: realDistricts(t)}, true},
+			Options{Scale: ScaleDemo, Seed: 1, Districts: realDistricts(t)}, nil, true},
 		{"real against synthetic districts", Options{Scale: ScaleDemo, Seed: 1, Districts: realDistricts(t)},
-			Options{Scale: ScaleDemo, Seed: 1}, false},
+			Options{Scale: ScaleDemo, Seed: 1}, nil, false},
+		{"province, same seed", Options{Scale: ScaleProvince, Seed: 3}, Options{Scale: ScaleProvince, Seed: 3}, people, true},
+		{"province, other seed", Options{Scale: ScaleProvince, Seed: 3}, Options{Scale: ScaleProvince, Seed: 4}, people, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := generate(t, tt.a)
-			first, again := digest(t, a), digest(t, a)
+			first, again := digest(t, a, tt.only...), digest(t, a, tt.only...)
 			if first != again {
 				t.Fatalf("iterating the same batches twice gave %s then %s", first, again)
 			}
-			other := digest(t, generate(t, tt.b))
+			other := digest(t, generate(t, tt.b), tt.only...)
 			if (first == other) != tt.same {
 				t.Errorf("digests %s and %s: same = %v, want %v", first, other, first == other, tt.same)
 			}
@@ -382,6 +388,26 @@ func TestSituationLayers(t *testing.T) {
 			t.Errorf("zone statuses %v: want mostly published, some draft and lifted", status)
 		}
 	})
+}
+
+// TestPlacesCrowdInTheSouth checks that the lookup layers are densest in
+// Thủ Dầu Một, Dĩ An and Thuận An, as the real province's shops are.
+func TestPlacesCrowdInTheSouth(t *testing.T) {
+	recs := collect(generate(t, Options{Scale: ScaleDemo, Seed: 11}))
+	south, all := 0, 0
+	for _, col := range []string{"markets", "shopping_centres", "convenience_stores", "mask_sale_points", "supermarkets", "petrol_stations"} {
+		for _, r := range recs[col] {
+			all++
+			switch r.Properties["district_code"] {
+			case "718", "724", "725":
+				south++
+			}
+		}
+	}
+	// The three cover about a sixth of the synthetic province's area.
+	if share := float64(south) / float64(all); share < 0.5 {
+		t.Errorf("%d of %d places (%.0f %%) in the three southern cities, want over half", south, all, 100*share)
+	}
 }
 
 // TestPointsLieInTheirWards checks that every point's district and ward

@@ -40,11 +40,15 @@ func collect(bs []features.Batch) map[string][]features.Record {
 	return out
 }
 
-// digest hashes every record of every batch in a canonical form.
-func digest(t testing.TB, bs []features.Batch) string {
+// digest hashes every record of the named batches, or of every batch when
+// none is named, in a canonical form.
+func digest(t testing.TB, bs []features.Batch, only ...string) string {
 	t.Helper()
 	h := sha256.New()
 	for _, b := range bs {
+		if len(only) > 0 && !slices.Contains(only, b.Collection) {
+			continue
+		}
 		fmt.Fprintf(h, "collection %s %d\n", b.Collection, b.Mode)
 		for r := range b.Records {
 			writeRecord(t, h, r)

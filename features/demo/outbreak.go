@@ -271,9 +271,9 @@ func bulletinSlots(rng *rand.Rand) []caseRec {
 // baseClusters draws the 40 companies (Wanek 2 first) and 20 boarding houses
 // of the wave up to 5 July. Each starts on a day that has cases.
 func baseClusters(rng *rand.Rand, pr *province, v *vocab, cases []caseRec) []cluster {
-	ps := parks()
-	wanek := ps[6] // KCN Bàu Bàng
-	site, w := pr.near(wanek.at, 300, rng)
+	// Where Wanek 2 stands is made up, like everything else here.
+	bauBang := parks()[slices.IndexFunc(parks(), func(p park) bool { return p.name == "KCN Bàu Bàng" })]
+	site, w := pr.near(bauBang.at, 300, rng)
 	out := []cluster{{name: wanekName, kind: companyCluster, site: site, ward: w,
 		start: date(2021, 7, 2), days: 30, weight: 12}}
 	var days []time.Time

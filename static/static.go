@@ -42,10 +42,11 @@ type Config struct {
 // ErrInvalid marks a Config that cannot be served.
 var ErrInvalid = errors.New("static: invalid config")
 
-// A CSP host source or keyword: scheme, host with an optional leading
-// wildcard, optional port; or one of the quoted keywords that make sense
-// for frame-ancestors. Anything else could smuggle in other directives.
-var sourceExpr = regexp.MustCompile(`^(?:'self'|'none'|https?:|(?:https?://)?(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$`)
+// A CSP host source or keyword: "*" (any site), a scheme, a host with an
+// optional leading wildcard and optional port; or one of the quoted keywords
+// that make sense for frame-ancestors. Anything else could smuggle in other
+// directives.
+var sourceExpr = regexp.MustCompile(`^(?:\*|'self'|'none'|https?:|(?:https?://)?(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$`)
 
 // Validate reports the first setting that is not allowed.
 func (c Config) Validate() error {

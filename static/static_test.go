@@ -199,6 +199,7 @@ func TestValidate(t *testing.T) {
 		{"origins", Config{FrameAncestors: []string{"https://binhduong.gov.vn", "https://*.binhduong.gov.vn:8443", "http://localhost:3000"}}, true},
 		{"host only", Config{FrameAncestors: []string{"portal.example.vn"}}, true},
 		{"scheme only", Config{FrameAncestors: []string{"https:"}}, true},
+		{"any site", Config{FrameAncestors: []string{"*"}}, true},
 		{"english", Config{DefaultLang: "en"}, true},
 		{"injected directive", Config{FrameAncestors: []string{"https://a.example; script-src *"}}, false},
 		{"space inside", Config{FrameAncestors: []string{"https://a.example https://b.example"}}, false},

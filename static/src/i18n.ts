@@ -71,6 +71,11 @@ const vi: Table = {
     'prop.end': 'Gỡ bỏ',
     'prop.revision': 'Lần điều chỉnh',
     'prop.count': 'Số lượng',
+    'prop.districts.code': 'Mã đơn vị hành chính',
+    'prop.wards.code': 'Mã đơn vị hành chính',
+    'prop.districts.level': 'Loại đơn vị',
+    'prop.wards.level': 'Loại đơn vị',
+    'prop.wards.district_code': 'Thuộc',
     'value.community': 'Lây nhiễm trong cộng đồng',
     'value.returning_citizen': 'Công dân về từ nước ngoài',
     'value.foreign_expert': 'Chuyên gia nước ngoài',
@@ -96,6 +101,10 @@ const vi: Table = {
     'value.district': 'Huyện',
     'value.town': 'Thị xã',
     'value.city': 'Thành phố',
+    'value.provincial_city': 'Thành phố thuộc tỉnh',
+    'value.ward': 'Phường',
+    'value.commune': 'Xã',
+    'value.township': 'Thị trấn',
     'popup.close': 'Đóng',
     'popup.cell.cases': '{n} ca dương tính trong khu vực này',
     'popup.cell.contacts': '{n} người tiếp xúc gần trong khu vực này',
@@ -221,6 +230,11 @@ const en: Table = {
     'prop.end': 'Lifted',
     'prop.revision': 'Revision',
     'prop.count': 'Count',
+    'prop.districts.code': 'GSO code',
+    'prop.wards.code': 'GSO code',
+    'prop.districts.level': 'Kind of unit',
+    'prop.wards.level': 'Kind of unit',
+    'prop.wards.district_code': 'Part of',
     'value.community': 'Community transmission',
     'value.returning_citizen': 'Citizen returning from abroad',
     'value.foreign_expert': 'Foreign expert',
@@ -246,6 +260,10 @@ const en: Table = {
     'value.district': 'District',
     'value.town': 'Town',
     'value.city': 'City',
+    'value.provincial_city': 'Provincial city',
+    'value.ward': 'Ward',
+    'value.commune': 'Commune',
+    'value.township': 'Township',
     'popup.close': 'Close',
     'popup.cell.cases': '{n} positive cases in this area',
     'popup.cell.contacts': '{n} close contacts in this area',
@@ -364,7 +382,8 @@ export class Translator {
         const d = new Date(iso);
         if (Number.isNaN(d.getTime())) return this.date(iso);
         return d.toLocaleString(this.lang === 'vi' ? 'vi-VN' : 'en-GB', {
-            dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh',
+            day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
+            timeZone: 'Asia/Ho_Chi_Minh',
         });
     }
 

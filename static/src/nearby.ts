@@ -117,7 +117,18 @@ export class NearMe {
         const lons = pts.map((p) => p[0]);
         const lats = pts.map((p) => p[1]);
         this.bm.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]],
-            {padding: 60, maxZoom: 16, duration: 500});
+            {padding: this.padding(), maxZoom: 16, duration: 500});
+    }
+
+    /** padding keeps the fitted places clear of the lookup panel over the map. */
+    private padding(): {top: number; bottom: number; left: number; right: number} {
+        const pad = {top: 50, bottom: 50, left: 50, right: 60};
+        const map = this.bm.map.getContainer().getBoundingClientRect();
+        const panel = this.el.closest('.lookup')?.getBoundingClientRect();
+        if (!panel || panel.width === 0) return pad;
+        if (panel.right - map.left < map.width / 2) pad.left = panel.right - map.left + 30;
+        else if (panel.bottom - map.top < map.height / 2) pad.top = panel.bottom - map.top + 30;
+        return pad;
     }
 
     /** clear removes the results from the list and the map. */

@@ -54,6 +54,12 @@ function value(tr: Translator, names: Names, prop: string, v: unknown): string |
     return s;
 }
 
+/** label names a property, with a collection's own wording when it has one. */
+function label(tr: Translator, collection: string, prop: string): string {
+    const own = `prop.${collection}.${prop}`;
+    return tr.has(own) ? tr.t(own) : tr.t(`prop.${prop}`);
+}
+
 function section(tr: Translator, names: Names, f: Shown): HTMLElement {
     const t = tr.t.bind(tr);
     const cat = layer(f.collection);
@@ -72,17 +78,22 @@ function section(tr: Translator, names: Names, f: Shown): HTMLElement {
     return h('section', {},
         title,
         heading !== undefined ? h('p', {className: 'popup-name'}, String(heading)) : null,
-        rows.length ? h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, t(`prop.${k}`)), h('dd', {}, v)])) : null);
+        rows.length ? h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, label(tr, f.collection, k)), h('dd', {}, v)])) : null);
 }
 
 /** popupContent builds the popup for the features found at a click. */
 export function popupContent(tr: Translator, names: Names, found: Shown[]): HTMLElement {
-    // Points first, areas last: the smaller thing is what was aimed at.
-    const order = (c: string) => (c === 'districts' || c === 'wards' ? 2 : c === 'quarantine_zones' ? 1 : 0);
-    const sorted = [...found].sort((a, b) => order(a.collection) - order(b.collection));
-    const shown = sorted.slice(0, MAX_SHOWN);
-    const more = sorted.length - shown.length;
+    const areas = found.filter((f) => f.collection === 'wards' || f.collection === 'districts')
+        .sort((a, b) => (a.collection === 'wards' ? -1 : 1) - (b.collection === 'wards' ? -1 : 1));
+    const things = found.filter((f) => !areas.includes(f))
+        .sort((a, b) => Number(a.collection === 'quarantine_zones') - Number(b.collection === 'quarantine_zones'));
+    const main = things.length ? things : areas;
+    const shown = main.slice(0, MAX_SHOWN);
+    const more = main.length - shown.length;
+    // Where the click fell, as a line under what was clicked.
+    const where = things.length ? areas.map((a) => a.properties.name).filter((n) => typeof n === 'string').join(', ') : '';
     return h('div', {className: 'popup', role: 'dialog', 'aria-label': tr.t(`layer.${shown[0]?.collection ?? 'cases'}`)},
         ...shown.map((f) => section(tr, names, f)),
-        more > 0 ? h('p', {className: 'popup-more'}, tr.t('popup.more', {n: more})) : null);
+        more > 0 ? h('p', {className: 'popup-more'}, tr.t('popup.more', {n: more})) : null,
+        where ? h('p', {className: 'popup-where'}, where) : null);
 }

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"testing"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/demo"
+	"github.com/bandomap/bando/features/embedded"
+	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/tiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+)
+
+// TestStoresDrawTheSameTiles renders the same tiles from PostGIS and from
+// the embedded store, both seeded with the demo province, and compares them
+// decoded: the same layers, the same features with the same attributes, and
+// geometry equal within one tile unit.
+func TestStoresDrawTheSameTiles(t *testing.T) {
+	ctx := context.Background()
+	pg, _ := pgtest.NewStore(t)
+	emb, err := embedded.Open(ctx, embedded.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emb.Close)
+	for _, b := range []backend{pg, emb} {
+		if _, err := seed(ctx, b, demo.Options{Scale: demo.ScaleDemo, Seed: 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cat := features.NewCatalog()
+	opts := tiles.Options{Rules: tiles.DefaultRules()}
+	pgR, embR := tiles.NewRenderer(pg, opts), tiles.NewRenderer(emb, opts)
+	compared := 0
+	for _, z := range []maptile.Zoom{8, 10, 12, 13, 14} {
+		for _, tile := range benchTiles(z, 6) {
+			name := fmt.Sprintf("%d/%d/%d", tile.Z, tile.X, tile.Y)
+			req := tiles.TileRequest{Tile: tile, Layers: cat.All()}
+			a, err := pgR.Render(ctx, req)
+			if err != nil {
+				t.Fatalf("%s postgis: %v", name, err)
+			}
+			b, err := embR.Render(ctx, req)
+			if err != nil {
+				t.Fatalf("%s embedded: %v", name, err)
+			}
+			compared += compareTiles(t, name, a, b)
+		}
+	}
+	if compared < 500 {
+		t.Errorf("only %d features compared; the test proves little", compared)
+	}
+}
+
+// compareTiles reports differences and returns how many features matched.
+func compareTiles(t *testing.T, name string, a, b []byte) int {
+	t.Helper()
+	la, err := mvt.Unmarshal(a)
+	if err != nil {
+		t.Fatalf("%s: decode postgis tile: %v", name, err)
+	}
+	lb, err := mvt.Unmarshal(b)
+	if err != nil {
+		t.Fatalf("%s: decode embedded tile: %v", name, err)
+	}
+	if len(la) != len(lb) {
+		t.Errorf("%s: postgis has %d layers, embedded %d", name, len(la), len(lb))
+		return 0
+	}
+	matched := 0
+	for i := range la {
+		if la[i].Name != lb[i].Name {
+			t.Errorf("%s: layer %d is %s in postgis, %s in embedded", name, i, la[i].Name, lb[i].Name)
+			continue
+		}
+		ka, kb := keyed(la[i]), keyed(lb[i])
+		if len(ka) != len(kb) {
+			t.Errorf("%s %s: postgis has %d features, embedded %d", name, la[i].Name, len(ka), len(kb))
+			continue
+		}
+		for k, fa := range ka {
+			fb, ok := kb[k]
+			if !ok {
+				t.Errorf("%s %s: feature %s only in postgis", name, la[i].Name, k)
+				continue
+			}
+			if d := geometryGap(fa.Geometry, fb.Geometry); d > 1 {
+				t.Errorf("%s %s: feature %s is %.1f tile units apart", name, la[i].Name, k, d)
+			}
+			matched++
+		}
+	}
+	return matched
+}
+
+// keyed indexes a layer's features by their attributes (and, for counted
+// cells, their position), which identify them in both stores.
+func keyed(l *mvt.Layer) map[string]*geojsonFeature {
+	out := map[string]*geojsonFeature{}
+	for _, f := range l.Features {
+		keys := make([]string, 0, len(f.Properties))
+		for k := range f.Properties {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		k := ""
+		for _, p := range keys {
+			k += fmt.Sprintf("%s=%v;", p, f.Properties[p])
+		}
+		if _, counted := f.Properties["count"]; counted || len(keys) == 0 {
+			c := f.Geometry.Bound().Center()
+			k += fmt.Sprintf("@%.0f,%.0f", c[0], c[1])
+		}
+		for base, n := k, 1; out[k] != nil; n++ {
+			k = fmt.Sprintf("%s#%d", base, n)
+		}
+		out[k] = &geojsonFeature{Geometry: f.Geometry}
+	}
+	return out
+}
+
+type geojsonFeature struct{ Geometry orb.Geometry }
+
+// geometryGap is how far apart two renderings of one feature are, in tile
+// units: the distance between points, or for lines and areas the largest
+// difference between their bounding boxes' edges (the two stores simplify
+// with different code, so vertices need not match one for one).
+func geometryGap(a, b orb.Geometry) float64 {
+	if pa, ok := a.(orb.Point); ok {
+		if pb, ok := b.(orb.Point); ok {
+			return math.Hypot(pa[0]-pb[0], pa[1]-pb[1])
+		}
+		return math.Inf(1)
+	}
+	ba, bb := a.Bound(), b.Bound()
+	return math.Max(math.Max(math.Abs(ba.Min[0]-bb.Min[0]), math.Abs(ba.Min[1]-bb.Min[1])),
+		math.Max(math.Abs(ba.Max[0]-bb.Max[0]), math.Abs(ba.Max[1]-bb.Max[1])))
+}

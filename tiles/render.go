@@ -2,9 +2,11 @@ package tiles
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bandomap/bando/features"
@@ -36,7 +38,14 @@ type Options struct {
 	// Logger receives cache errors, which never fail a request
 	// (slog.Default when nil).
 	Logger *slog.Logger
+	// Parallel is how many layers of one tile are drawn at once
+	// (DefaultParallel).
+	Parallel int
 }
+
+// DefaultParallel is how many layers of a tile are drawn at once by default:
+// enough to keep two cores and a database busy.
+const DefaultParallel = 4
 
 func (o Options) withDefaults() Options {
 	if o.LayerLimit <= 0 {
@@ -50,6 +59,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = DefaultParallel
 	}
 	return o
 }
@@ -90,22 +102,39 @@ func (r *Renderer) Options() Options { return r.opts }
 
 // Render draws the tile from the source, never from the cache. Layers below
 // their collection's MinZoom are skipped. An empty tile is nil.
+//
+// Layers are drawn concurrently (Options.Parallel at a time), each first with
+// the most it could ever get, min(LayerLimit, TileLimit). Then the budget is
+// applied in priority order as if the layers had been drawn one after the
+// other: a layer holding more than min(LayerLimit, what is left) is drawn
+// again with that limit. Since a source keeps features in a fixed order, the
+// result is the same as drawing sequentially, only faster.
 func (r *Renderer) Render(ctx context.Context, req TileRequest) ([]byte, error) {
-	encoded := make(map[string][]byte, len(req.Layers))
-	left := r.opts.TileLimit
+	var cols []features.Collection
 	for _, col := range features.ByPriority(req.Layers) {
+		if int(req.Tile.Z) >= col.MinZoom {
+			cols = append(cols, col)
+		}
+	}
+	first := min(r.opts.LayerLimit, r.opts.TileLimit)
+	layers, err := r.drawAll(ctx, req, cols, first)
+	if err != nil {
+		return nil, err
+	}
+	encoded := make(map[string][]byte, len(cols))
+	left := r.opts.TileLimit
+	for i, col := range cols {
 		limit := min(r.opts.LayerLimit, left)
-		if int(req.Tile.Z) < col.MinZoom || limit <= 0 {
+		if limit <= 0 {
 			continue
 		}
-		layer, err := r.src.Layer(ctx, LayerRequest{
-			Tile: req.Tile, Collection: col, AsOf: req.AsOf, Limit: limit, Rules: r.opts.Rules,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("tiles: layer %s of %s: %w", col.ID, tileName(req.Tile), err)
+		if layers[i].Features > limit {
+			if layers[i], err = r.draw(ctx, req, col, limit); err != nil {
+				return nil, err
+			}
 		}
-		left -= layer.Features
-		encoded[col.ID] = layer.Data
+		left -= layers[i].Features
+		encoded[col.ID] = layers[i].Data
 	}
 	var out []byte
 	for _, col := range req.Layers {
@@ -114,6 +143,34 @@ func (r *Renderer) Render(ctx context.Context, req TileRequest) ([]byte, error) 
 		out = append(out, encoded[col.ID]...)
 	}
 	return out, nil
+}
+
+// drawAll draws every layer with the same limit, Parallel at a time.
+func (r *Renderer) drawAll(ctx context.Context, req TileRequest, cols []features.Collection, limit int) ([]Layer, error) {
+	layers := make([]Layer, len(cols))
+	errs := make([]error, len(cols))
+	sem := make(chan struct{}, r.opts.Parallel)
+	var wg sync.WaitGroup
+	for i, col := range cols {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			layers[i], errs[i] = r.draw(ctx, req, col, limit)
+		}()
+	}
+	wg.Wait()
+	return layers, errors.Join(errs...)
+}
+
+func (r *Renderer) draw(ctx context.Context, req TileRequest, col features.Collection, limit int) (Layer, error) {
+	layer, err := r.src.Layer(ctx, LayerRequest{
+		Tile: req.Tile, Collection: col, AsOf: req.AsOf, Limit: limit, Rules: r.opts.Rules,
+	})
+	if err != nil {
+		return Layer{}, fmt.Errorf("tiles: layer %s of %s: %w", col.ID, tileName(req.Tile), err)
+	}
+	return layer, nil
 }
 
 // Tile returns the tile from the cache, or renders and stores it; hit says

@@ -35,7 +35,7 @@ export interface Stats {
     new_cases: {total: number; [k: string]: unknown};
     cumulative: {total: number; by_origin: Record<string, number>};
     community_since_wave_start: {since: string; total: number};
-    by_cluster: Array<{cluster: string; total: number}>;
+    by_cluster: Array<{cluster: string; total: number; new?: number}>;
     by_district: Array<{district_code: string; district_name: string; total: number; new: number}>;
     deaths: number;
     under_treatment: number;

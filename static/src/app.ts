@@ -8,7 +8,7 @@ import {byId, h} from './dom.ts';
 import {formatHash, parseHash, type View} from './hash.ts';
 import {initialLang, isLang, Translator} from './i18n.ts';
 import {Legend} from './legend.ts';
-import {createMap, DEFAULT_VIEW, type BandoMap} from './map.ts';
+import {createMap, type BandoMap} from './map.ts';
 import {NearMe} from './nearby.ts';
 import {Names, popupContent} from './popup.ts';
 import {SearchBox} from './search.ts';
@@ -31,6 +31,16 @@ function staticText(tr: Translator): void {
     const canvas = document.querySelector('#map canvas');
     canvas?.setAttribute('aria-label', t('app.map'));
     byId('side').setAttribute('aria-label', `${t('group.situation')}, ${t('stats.title')}`);
+}
+
+/** lookupPadding keeps the first view of the province clear of the lookup control. */
+function lookupPadding(): {top: number; bottom: number; left: number; right: number} {
+    const panel = byId('lookup').getBoundingClientRect();
+    const map = byId('map').getBoundingClientRect();
+    const left = panel.right - map.left;
+    return left < map.width / 2
+        ? {top: 20, bottom: 20, left: left + 10, right: 50}
+        : {top: panel.bottom - map.top + 10, bottom: 10, left: 10, right: 10};
 }
 
 function visibleFrom(view: Partial<View>): Set<string> {
@@ -66,8 +76,9 @@ class App {
         try {
             this.bm = await createMap({
                 container: byId('map'),
-                center: view.lon !== undefined && view.lat !== undefined ? [view.lon, view.lat] : DEFAULT_VIEW.center,
-                zoom: view.zoom ?? DEFAULT_VIEW.zoom,
+                center: view.lon !== undefined && view.lat !== undefined ? [view.lon, view.lat] : undefined,
+                zoom: view.zoom,
+                padding: lookupPadding(),
                 date,
                 visible: visibleFrom(view),
                 label: this.tr.t('app.map'),

@@ -14,8 +14,8 @@ import {latestOf} from './stats.ts';
 
 interface EmbedParams {
     layers: string[];
-    zoom: number;
-    center: [number, number];
+    zoom?: number;
+    center?: [number, number];
 }
 
 /** readParams takes the embed's settings from the address, with defaults. */
@@ -23,12 +23,14 @@ function readParams(q: URLSearchParams): EmbedParams {
     const layers = q.has('layers') ? parseLayers(q.get('layers') ?? '') : [];
     const z = Number(q.get('z'));
     const c = (q.get('c') ?? '').split(',').map(Number);
-    const center: [number, number] = c.length === 2 && c.every(Number.isFinite) && Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 85
-        ? [c[0], c[1]] : DEFAULT_VIEW.center;
+    const center: [number, number] | undefined = c.length === 2 && c.every(Number.isFinite) && Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 85
+        ? [c[0], c[1]] : undefined;
+    const zoom = q.has('z') && Number.isFinite(z) && z >= 0 && z <= 20 ? z : undefined;
     return {
         layers: layers.length ? layers : LAYERS.filter((l) => l.visible).map((l) => l.id),
-        zoom: q.has('z') && Number.isFinite(z) && z >= 0 && z <= 20 ? z : DEFAULT_VIEW.zoom - 0.5,
-        center,
+        // Without both, the map frames the province.
+        zoom: center ? zoom ?? DEFAULT_VIEW.zoom : undefined,
+        center: zoom !== undefined ? center ?? DEFAULT_VIEW.center : center,
     };
 }
 
@@ -40,7 +42,11 @@ function banner(tr: Translator, s: Stats | undefined, p: EmbedParams): HTMLEleme
     const since = s?.community_since_wave_start;
     const full = new URL('/', location.origin);
     if (tr.lang !== 'vi') full.searchParams.set('lang', tr.lang);
-    full.hash = formatHash({zoom: p.zoom, lat: p.center[1], lon: p.center[0], layers: p.layers});
+    if (p.center && p.zoom !== undefined) {
+        full.hash = formatHash({zoom: p.zoom, lat: p.center[1], lon: p.center[0], layers: p.layers});
+    } else {
+        full.hash = `&layers=${p.layers.join(',')}`;
+    }
     return h('header', {className: 'banner'},
         h('h1', {}, t('app.short')),
         h('div', {className: 'figs'},

@@ -15,8 +15,11 @@ export const DEFAULT_VIEW = {center: [106.67, 11.17] as [number, number], zoom: 
 /** MapOptions configure createMap. */
 export interface MapOptions {
     container: HTMLElement;
-    center: [number, number];
-    zoom: number;
+    /** the view; without it the map frames the data's bounds */
+    center?: [number, number];
+    zoom?: number;
+    /** room to leave around the data's bounds, for panels over the map */
+    padding?: {top: number; bottom: number; left: number; right: number};
     date?: string;
     visible: Set<string>;
     label: string;
@@ -52,14 +55,16 @@ async function getJSON<T>(url: string): Promise<T> {
 }
 
 /** loadStyle fetches the style and inlines its TileJSON, so tile URLs can carry a date. */
-async function loadStyle(date: string | undefined, visible: Set<string>): Promise<{style: StyleSpecification; tiles: string[]}> {
+async function loadStyle(date: string | undefined, visible: Set<string>): Promise<{style: StyleSpecification; tiles: string[]; bounds?: [number, number, number, number]}> {
     const style = await getJSON<StyleSpecification>('/style.json');
     const src = style.sources[SOURCE];
     if (!src || src.type !== 'vector') throw new Error(`bando: style has no vector source ${SOURCE}`);
     let tiles = (src.tiles ?? []).map(absolute);
+    let bounds = src.bounds;
     if (src.url) {
         const tj = await getJSON<TileJSON>(absolute(src.url));
         tiles = tj.tiles.map(absolute);
+        bounds = tj.bounds ?? bounds;
         style.sources[SOURCE] = {
             type: 'vector', tiles: tiles.map((t) => withDate(t, date)),
             minzoom: tj.minzoom ?? src.minzoom, maxzoom: tj.maxzoom ?? src.maxzoom,
@@ -74,7 +79,7 @@ async function loadStyle(date: string | undefined, visible: Set<string>): Promis
         if (!c) continue;
         l.layout = {...(l.layout ?? {}), visibility: visible.has(c) ? 'visible' : 'none'};
     }
-    return {style, tiles};
+    return {style, tiles, bounds};
 }
 
 /** BandoMap wraps the MapLibre map with the app's notions. */
@@ -163,12 +168,16 @@ function firstColour(v: unknown): string | undefined {
 /** createMap loads the style and builds the map. */
 export async function createMap(opts: MapOptions): Promise<BandoMap> {
     setWorkerUrl(absolute(BANDO_WORKER_URL));
-    const {style, tiles} = await loadStyle(opts.date, opts.visible);
+    const {style, tiles, bounds} = await loadStyle(opts.date, opts.visible);
+    const view = opts.center && opts.zoom !== undefined
+        ? {center: opts.center, zoom: opts.zoom}
+        : bounds
+            ? {bounds, fitBoundsOptions: {padding: opts.padding ?? 20}}
+            : DEFAULT_VIEW;
     const map = new MapLibre({
         container: opts.container,
         style,
-        center: opts.center,
-        zoom: opts.zoom,
+        ...view,
         attributionControl: {compact: true},
         dragRotate: false,
         pitchWithRotate: false,

@@ -8,6 +8,7 @@ import type {Translator} from './i18n.ts';
 
 const ORIGINS = ['community', 'returning_citizen', 'foreign_expert', 'illegal_entry'];
 const CHART_DAYS = 70;
+const MAX_CLUSTERS = 8;
 
 /** addDays shifts an ISO day by n days. */
 export function addDays(iso: string, n: number): string {
@@ -91,6 +92,7 @@ export class StatsPanel {
         }
         const since = s.community_since_wave_start;
         const maxOrigin = Math.max(1, ...ORIGINS.map((o) => s.cumulative?.by_origin?.[o] ?? 0));
+        const clusters = [...(s.by_cluster ?? [])].sort((a, b) => b.total - a.total).slice(0, MAX_CLUSTERS);
         const districts = [...(s.by_district ?? [])].sort((a, b) => b.total - a.total || a.district_name.localeCompare(b.district_name));
         this.el.replaceChildren(...[
             head,
@@ -129,6 +131,16 @@ export class StatsPanel {
                     h('th', {scope: 'row'}, d.district_name),
                     h('td', {className: 'num'}, this.tr.number(d.total)),
                     h('td', {className: 'num'}, d.new ? `+${this.tr.number(d.new)}` : '0'))))),
+            clusters.length ? h('h3', {}, t('stats.cluster')) : null,
+            clusters.length ? h('table', {className: 'districts clusters'},
+                h('thead', {}, h('tr', {},
+                    h('th', {scope: 'col'}, t('stats.cluster.name')),
+                    h('th', {scope: 'col', className: 'num'}, t('stats.district.total')),
+                    h('th', {scope: 'col', className: 'num'}, t('stats.district.new')))),
+                h('tbody', {}, ...clusters.map((c) => h('tr', {},
+                    h('th', {scope: 'row'}, c.cluster),
+                    h('td', {className: 'num'}, this.tr.number(c.total)),
+                    h('td', {className: 'num'}, c.new ? `+${this.tr.number(c.new)}` : '0'))))) : null,
             s.last_update ? h('p', {className: 'stats-updated'}, t('stats.updated', {t: this.tr.time(s.last_update)})) : null,
         ].filter((x): x is HTMLElement => x !== null));
     }

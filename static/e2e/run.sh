@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the browser tests: installs the front-end packages from the lock file,
+# checks that the committed dist/ is what the sources build to, starts a
+# server seeded with the demo province (unless BANDO_URL names one), and runs
+# `node --test e2e/` in headless Chromium. Screenshots: test-output/e2e/.
+set -euo pipefail
+
+static="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$static/.." && pwd)"
+cd "$static"
+
+say() { echo "e2e: $*"; }
+
+[ -x "${BANDO_CHROMIUM:-/usr/bin/chromium}" ] || { echo "e2e: no Chromium at ${BANDO_CHROMIUM:-/usr/bin/chromium} (apt-get install chromium)" >&2; exit 1; }
+
+say "npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+
+say "checking that dist/ matches the sources"
+npm run --silent build >/dev/null
+if ! git -C "$root" diff --quiet -- static/dist || [ -n "$(git -C "$root" ls-files --others --exclude-standard -- static/dist)" ]; then
+  git -C "$root" status --short -- static/dist >&2
+  echo "e2e: static/dist is stale: run 'npm run build' in static/ and commit dist/" >&2
+  exit 1
+fi
+
+tmp="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+if [ -z "${BANDO_URL:-}" ]; then
+  port="${BANDO_E2E_PORT:-18480}"
+  say "building and starting a demo server on 127.0.0.1:$port"
+  (cd "$root" && go build -o "$tmp/bando" ./cmd/bando)
+  env -u BANDO_DATABASE_URL -u BANDO_REDIS_URL \
+    BANDO_ADDR="127.0.0.1:$port" BANDO_DATA_DIR="$tmp/data" BANDO_FRAME_ANCESTORS='*' \
+    "$tmp/bando" >"$tmp/server.log" 2>&1 &
+  server_pid=$!
+  export BANDO_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 120); do
+    curl -sf "$BANDO_URL/readyz" >/dev/null 2>&1 && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; echo "e2e: the server died" >&2; exit 1; }
+    sleep 0.5
+  done
+  curl -sf "$BANDO_URL/readyz" >/dev/null || { cat "$tmp/server.log" >&2; echo "e2e: the server is not ready" >&2; exit 1; }
+fi
+
+say "testing $BANDO_URL"
+node --test --test-concurrency=1 e2e/

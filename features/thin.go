@@ -15,17 +15,22 @@ func Rank(id string) uint32 {
 	return h.Sum32()
 }
 
+// ThinFactor is how many times fewer features of a thinned layer each zoom
+// level below FullZoom draws. A tile of zoom z-1 covers four tiles of zoom z,
+// so with 8 a tile holds half as many points as the level above it: dense
+// lookup layers stay readable (and tiles small) when zoomed out.
+const ThinFactor = 8
+
 // ThinZoom is the lowest zoom at which a feature of a thinned (lookup) layer
-// is drawn. Each zoom level below FullZoom keeps a quarter of the features of
-// the next, so that a tile holds about as many points at every zoom: a
-// feature is drawn at zoom z < FullZoom when Rank(id)/2^32 < 4^(z-FullZoom).
+// is drawn: at zoom z < FullZoom a feature is drawn when
+// Rank(id)/2^32 < ThinFactor^(z-FullZoom).
 func ThinZoom(id string) int {
 	r := float64(Rank(id)) / (1 << 32)
 	z := FullZoom
-	limit := 0.25
+	limit := 1.0 / ThinFactor
 	for z > 0 && r < limit {
 		z--
-		limit /= 4
+		limit /= ThinFactor
 	}
 	return z
 }

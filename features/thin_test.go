@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-func TestThinZoomKeepsAQuarterPerLevel(t *testing.T) {
-	const n = 200000
+func TestThinZoomKeepsAnEighthPerLevel(t *testing.T) {
+	const n = 400000
 	counts := make([]int, FullZoom+1)
 	for i := 0; i < n; i++ {
 		counts[ThinZoom(fmt.Sprintf("P%07d", i))]++
@@ -15,7 +15,7 @@ func TestThinZoomKeepsAQuarterPerLevel(t *testing.T) {
 		zoom int
 		want float64 // share of features drawn at this zoom
 	}{
-		{14, 1}, {13, 0.25}, {12, 0.0625}, {11, 0.015625},
+		{14, 1}, {13, 1.0 / 8}, {12, 1.0 / 64}, {11, 1.0 / 512},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint("z", tt.zoom), func(t *testing.T) {

@@ -89,8 +89,8 @@ func vectorLayer(col features.Collection, in tileJSONInput) VectorLayer {
 		vl.Fields[p.Name] = fieldType(p.Type)
 	}
 	if col.Thinned() {
-		vl.Description += fmt.Sprintf(" Below zoom %d the layer thins out: each zoom level keeps about a quarter of the points of the next, the same ones at every request.",
-			features.FullZoom)
+		vl.Description += fmt.Sprintf(" Below zoom %d the layer thins out: each zoom level keeps about 1/%d of the points of the next, the same ones at every request.",
+			features.FullZoom, features.ThinFactor)
 	}
 	if col.People {
 		vl.Fields[CountProperty] = "Number"

@@ -28,22 +28,39 @@ const (
 	kindDate
 )
 
-// value is one public property value, typed by the catalog.
+// value is one public property value, typed by the catalog. A string is in
+// s, or, when decoded from disk, in raw: bytes bbolt lends for the length of
+// a transaction, turned into a string only if the interner has none alike.
 type value struct {
 	kind byte
 	s    string
+	raw  []byte
 	i    int64 // integer, or days since 1970-01-01 for dates
 	f    float64
+}
+
+// text returns a string value as a string.
+func (v value) text() string {
+	if v.raw != nil {
+		return string(v.raw)
+	}
+	return v.s
+}
+
+// is reports whether v is the string s, without allocating.
+func (v value) is(s string) bool {
+	return v.kind == kindString && (v.s == s || (v.raw != nil && string(v.raw) == s))
 }
 
 // errBadRecord marks a record on disk that cannot be decoded.
 var errBadRecord = errors.New("embedded: bad record encoding")
 
-// publicRecord is the decoded public side of one record.
-type publicRecord struct {
-	geom  orb.Geometry
-	names []string
-	vals  []value
+// fields is the public side of one record: its public geometry, its folded
+// name (for search) and its property values in layout order.
+type fields struct {
+	geom   orb.Geometry
+	folded string
+	vals   []value
 }
 
 // privateRecord is the decoded private side of one people record.
@@ -52,22 +69,33 @@ type privateRecord struct {
 	person *features.Person
 }
 
-// encodePublic encodes a public geometry and the named property values.
-func encodePublic(geom orb.Geometry, names []string, vals []value) ([]byte, error) {
-	g, err := wkb.Marshal(geom, binary.LittleEndian)
+// encodePublic encodes the public side of a record. Properties are stored
+// with their names, so that data outlives changes to the catalog's order.
+func encodePublic(l *layout, f fields) ([]byte, error) {
+	g, err := wkb.Marshal(f.geom, binary.LittleEndian)
 	if err != nil {
 		return nil, fmt.Errorf("embedded: encode geometry: %w", err)
 	}
-	buf := make([]byte, 0, 16+len(g)+16*len(vals))
+	buf := make([]byte, 0, 16+len(g)+len(f.folded)+24*len(f.vals))
 	buf = append(buf, publicEncoding)
 	buf = appendBytes(buf, g)
-	buf = binary.AppendUvarint(buf, uint64(len(vals)))
-	for i, v := range vals {
-		buf = appendBytes(buf, []byte(names[i]))
+	buf = appendBytes(buf, []byte(f.folded))
+	n := 0
+	for _, v := range f.vals {
+		if v.kind != kindNil {
+			n++
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(n))
+	for i, v := range f.vals {
+		if v.kind == kindNil {
+			continue
+		}
+		buf = appendBytes(buf, []byte(l.names[i]))
 		buf = append(buf, v.kind)
 		switch v.kind {
 		case kindString:
-			buf = appendBytes(buf, []byte(v.s))
+			buf = appendBytes(buf, []byte(v.text()))
 		case kindInt, kindDate:
 			buf = binary.AppendVarint(buf, v.i)
 		case kindFloat:
@@ -77,32 +105,52 @@ func encodePublic(geom orb.Geometry, names []string, vals []value) ([]byte, erro
 	return buf, nil
 }
 
-// decodePublic decodes what encodePublic wrote. Strings are copied out of b,
-// which bbolt only lends for the length of a transaction.
-func decodePublic(b []byte) (publicRecord, error) {
+// decodePublic decodes what encodePublic wrote into layout order; names the
+// catalog no longer has are skipped. String values stay in raw, pointing
+// into b.
+func decodePublic(l *layout, b []byte) (fields, error) {
 	d := decoder{b: b}
 	if d.byte() != publicEncoding {
-		return publicRecord{}, fmt.Errorf("%w: unknown public encoding", errBadRecord)
+		return fields{}, fmt.Errorf("%w: unknown public encoding", errBadRecord)
 	}
 	g := d.bytes()
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(b)) {
-		return publicRecord{}, fmt.Errorf("%w: truncated header", errBadRecord)
+	var f fields
+	if folded := d.bytes(); len(folded) > 0 {
+		f.folded = string(folded)
 	}
-	rec := publicRecord{names: make([]string, n), vals: make([]value, n)}
-	for i := range rec.vals {
-		rec.names[i] = string(d.bytes())
-		rec.vals[i] = d.value()
+	n := d.uvarint()
+	f.vals = make([]value, len(l.names))
+	for ; n > 0 && d.err == nil; n-- {
+		name := d.bytes()
+		v := d.value()
+		if i, ok := l.index[string(name)]; ok {
+			f.vals[i] = v
+		}
 	}
 	if d.err != nil {
-		return publicRecord{}, d.err
+		return fields{}, d.err
+	}
+	var err error
+	if f.geom, err = decodeGeometry(g); err != nil {
+		return fields{}, err
+	}
+	return f, nil
+}
+
+// decodeGeometry reads WKB, with a fast path for little-endian points, the
+// bulk of the data.
+func decodeGeometry(g []byte) (orb.Geometry, error) {
+	if len(g) == 21 && g[0] == 1 && binary.LittleEndian.Uint32(g[1:]) == 1 {
+		return orb.Point{
+			math.Float64frombits(binary.LittleEndian.Uint64(g[5:])),
+			math.Float64frombits(binary.LittleEndian.Uint64(g[13:])),
+		}, nil
 	}
 	geom, err := wkb.Unmarshal(g)
 	if err != nil {
-		return publicRecord{}, fmt.Errorf("%w: geometry: %w", errBadRecord, err)
+		return nil, fmt.Errorf("%w: geometry: %w", errBadRecord, err)
 	}
-	rec.geom = geom
-	return rec, nil
+	return geom, nil
 }
 
 // encodePrivate encodes the exact geometry and the person of a people record.
@@ -212,7 +260,10 @@ func (d *decoder) value() value {
 	switch v.kind {
 	case kindNil:
 	case kindString:
-		v.s = string(d.bytes())
+		v.raw = d.bytes()
+		if v.raw == nil {
+			v.raw = []byte{}
+		}
 	case kindInt, kindDate:
 		v.i = d.varint()
 	case kindFloat:

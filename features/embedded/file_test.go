@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(childEnv); dir != "" {
 		os.Exit(runChild(dir))
 	}
+	if dir := os.Getenv(openEnv); dir != "" {
+		os.Exit(runOpenChild(dir))
+	}
 	os.Exit(m.Run())
 }
 

@@ -103,58 +103,82 @@ func (l *layout) at(name string) int {
 // rather than periods.
 func (l *layout) isInstant() bool { return l.start >= 0 && l.end < 0 }
 
-// interner shares one boxed copy of repeated property values.
+// interner shares one boxed copy of repeated property values: codes,
+// statuses, dates, opening hours. Each property interns at most internCap
+// distinct values; past that it is taken to be free text (names, phones)
+// and its values are boxed one by one.
 type interner struct {
-	byProp []map[any]any
-	full   []bool
+	strs []map[string]any
+	ints []map[int64]any
+	days map[int64]any // "YYYY-MM-DD" strings by day, shared by all properties
 }
 
 func newInterner(n int) *interner {
-	in := &interner{byProp: make([]map[any]any, n), full: make([]bool, n)}
-	for i := range in.byProp {
-		in.byProp[i] = map[any]any{}
+	in := &interner{strs: make([]map[string]any, n), ints: make([]map[int64]any, n), days: map[int64]any{}}
+	for i := range n {
+		in.strs[i], in.ints[i] = map[string]any{}, map[int64]any{}
 	}
 	return in
 }
 
-func (in *interner) value(prop int, v any) any {
-	if v == nil || in.full[prop] {
-		return v
+// box returns the public value of v as Features carry it, shared with equal
+// values of the same property where possible.
+func (in *interner) box(prop int, v value) any {
+	switch v.kind {
+	case kindString:
+		m := in.strs[prop]
+		if v.raw != nil {
+			if shared, ok := m[string(v.raw)]; ok {
+				return shared
+			}
+		} else if shared, ok := m[v.s]; ok {
+			return shared
+		}
+		s := v.text()
+		return remember(m, s, any(s))
+	case kindInt:
+		if shared, ok := in.ints[prop][v.i]; ok {
+			return shared
+		}
+		return remember(in.ints[prop], v.i, any(v.i))
+	case kindDate:
+		if shared, ok := in.days[v.i]; ok {
+			return shared
+		}
+		return remember(in.days, v.i, any(dayString(v.i)))
+	case kindFloat:
+		return v.f
 	}
-	m := in.byProp[prop]
-	if shared, ok := m[v]; ok {
-		return shared
+	return nil
+}
+
+// remember adds a value to an intern table that is not full; a full table
+// is marked by one entry past the cap and grows no more.
+func remember[K comparable](m map[K]any, k K, boxed any) any {
+	if len(m) <= internCap {
+		m[k] = boxed
 	}
-	if len(m) >= internCap {
-		in.full[prop] = true
-		clear(m)
-		return v
-	}
-	m[v] = v
-	return v
+	return boxed
 }
 
 // newItem builds the in-memory item of a record's public side, or nil when
 // the record is not public (a draft zone).
-func newItem(l *layout, in *interner, id string, geom orb.Geometry, vals []value) *item {
-	if isDraft(l, vals) {
+func newItem(l *layout, in *interner, id string, f fields) *item {
+	if isDraft(l, f.vals) {
 		return nil
 	}
-	it := &item{id: id, geom: geom, vals: make([]any, len(vals)), start: noDay, end: noDay, rank: features.Rank(id)}
+	it := &item{id: id, geom: f.geom, vals: make([]any, len(f.vals)), folded: f.folded, start: noDay, end: noDay, rank: features.Rank(id)}
 	if l.col.Thinned() {
 		it.zmin = int8(features.ThinZoom(id))
 	}
-	for i, v := range vals {
-		it.vals[i] = in.value(i, v.public())
+	for i, v := range f.vals {
+		it.vals[i] = in.box(i, v)
 	}
-	if l.start >= 0 && vals[l.start].kind == kindDate {
-		it.start = int32(vals[l.start].i)
+	if l.start >= 0 && f.vals[l.start].kind == kindDate {
+		it.start = int32(f.vals[l.start].i)
 	}
-	if l.end >= 0 && vals[l.end].kind == kindDate {
-		it.end = int32(vals[l.end].i)
-	}
-	if l.name >= 0 && vals[l.name].kind == kindString {
-		it.folded = features.Fold(vals[l.name].s)
+	if l.end >= 0 && f.vals[l.end].kind == kindDate {
+		it.end = int32(f.vals[l.end].i)
 	}
 	return it
 }
@@ -162,22 +186,7 @@ func newItem(l *layout, in *interner, id string, geom orb.Geometry, vals []value
 // isDraft reports whether a record is a draft quarantine zone, which is
 // stored but never public.
 func isDraft(l *layout, vals []value) bool {
-	return l.col.ID == "quarantine_zones" && l.status >= 0 && vals[l.status].s == features.ZoneDraft
-}
-
-// public is the value as Features carry it.
-func (v value) public() any {
-	switch v.kind {
-	case kindString:
-		return v.s
-	case kindInt:
-		return v.i
-	case kindFloat:
-		return v.f
-	case kindDate:
-		return dayString(v.i)
-	}
-	return nil
+	return l.col.ID == "quarantine_zones" && l.status >= 0 && vals[l.status].is(features.ZoneDraft)
 }
 
 // itemTree is the spatial index of one collection over public bounds.

@@ -60,11 +60,11 @@ func (s *Store) loadCollection(ctx context.Context, col features.Collection) (*c
 			if len(items)%4096 == 0 && ctx.Err() != nil {
 				return fmt.Errorf("embedded: load %s: %w", col.ID, ctx.Err())
 			}
-			rec, err := decodePublic(v)
+			f, err := decodePublic(l, v)
 			if err != nil {
 				return corrupt(s.path, fmt.Sprintf("%s record %q: %v", col.ID, k, err))
 			}
-			if it := newItem(l, in, string(k), rec.geom, storedValues(l, rec)); it != nil {
+			if it := newItem(l, in, string(k), f); it != nil {
 				items = append(items, it)
 			}
 		}
@@ -106,6 +106,7 @@ func (s *Store) remaskCollection(ctx context.Context, tx *bolt.Tx, col features.
 	if pub == nil || priv == nil {
 		return nil
 	}
+	l := newLayout(col)
 	type update struct{ k, v []byte }
 	var updates []update
 	err := priv.ForEach(func(k, v []byte) error {
@@ -121,11 +122,12 @@ func (s *Store) remaskCollection(ctx context.Context, tx *bolt.Tx, col features.
 		if old == nil || !isPoint {
 			return corrupt(s.path, fmt.Sprintf("%s record %q: private side without a public point", col.ID, k))
 		}
-		rec, err := decodePublic(old)
+		f, err := decodePublic(l, old)
 		if err != nil {
 			return corrupt(s.path, fmt.Sprintf("%s record %q: %v", col.ID, k, err))
 		}
-		enc, err := encodePublic(features.Geomask(pt, s.cellM), rec.names, rec.vals)
+		f.geom = features.Geomask(pt, s.cellM)
+		enc, err := encodePublic(l, f)
 		updates = append(updates, update{append([]byte(nil), k...), enc})
 		return err
 	})

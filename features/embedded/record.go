@@ -51,10 +51,14 @@ func (s *Store) prepare(l *layout, in *interner, r features.Record) (prepared, e
 	} else if r.Person != nil {
 		return prepared{}, invalid(id, r.ID, "only people layers hold personal fields")
 	}
-	if p.pub, err = encodePublic(pubGeom, l.names, vals); err != nil {
+	f := fields{geom: pubGeom, vals: vals}
+	if l.name >= 0 && vals[l.name].kind == kindString {
+		f.folded = features.Fold(vals[l.name].s)
+	}
+	if p.pub, err = encodePublic(l, f); err != nil {
 		return prepared{}, err
 	}
-	p.it = newItem(l, in, r.ID, pubGeom, vals)
+	p.it = newItem(l, in, r.ID, f)
 	return p, nil
 }
 
@@ -112,14 +116,3 @@ func typed(t features.PropertyType, raw any) (value, error) {
 	return value{}, fmt.Errorf("%T is not a %s", raw, t)
 }
 
-// storedValues aligns the properties of a decoded record with the layout;
-// properties the catalog no longer has are dropped.
-func storedValues(l *layout, rec publicRecord) []value {
-	vals := make([]value, len(l.names))
-	for i, name := range rec.names {
-		if j, ok := l.index[name]; ok {
-			vals[j] = rec.vals[i]
-		}
-	}
-	return vals
-}

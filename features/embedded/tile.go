@@ -13,10 +13,9 @@ import (
 // Layer renders one layer of a tile in process: the public features whose
 // bounds meet req.Bound() (the tile grown by its margin), kept by req.AsOf
 // and, for thinned layers below features.FullZoom, by their thinning zoom,
-// then drawn by tiles.EncodeLayer. For point layers only the req.Limit
-// features first in the thinning order are handed over, since points inside
-// the margin never drop out of a tile; aggregated layers hand over positions
-// only.
+// then drawn by tiles.EncodeLayer. Only the req.Limit features first in the
+// thinning order are handed over, since EncodeLayer keeps those and no
+// others; aggregated layers hand over positions only.
 func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer, error) {
 	if err := ctx.Err(); err != nil {
 		return tiles.Layer{}, fmt.Errorf("embedded: tile: %w", err)
@@ -55,7 +54,7 @@ func (st *colState) tileFeatures(req tiles.LayerRequest, items []*item) []featur
 		}
 		return feats
 	}
-	if !st.lay.col.IsPolygon() && len(items) > req.Limit {
+	if len(items) > req.Limit {
 		slices.SortFunc(items, func(a, b *item) int { return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.id, b.id)) })
 		items = items[:req.Limit]
 	}

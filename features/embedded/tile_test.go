@@ -148,8 +148,8 @@ func TestLayerMatchesEncoder(t *testing.T) {
 	}{
 		{"limited", maptile.At(orb.Point{106.65, 11.0}, 14), 50},
 		{"under the limit", maptile.At(orb.Point{106.65, 11.0}, 14), 10000},
-		{"thinned", maptile.At(orb.Point{106.65, 11.0}, 11), 10000},
-		{"thinned and limited", maptile.At(orb.Point{106.65, 11.0}, 12), 20},
+		{"thinned", maptile.At(orb.Point{106.65, 11.0}, 12), 10000},
+		{"thinned and limited", maptile.At(orb.Point{106.65, 11.0}, 13), 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

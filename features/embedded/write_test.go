@@ -350,7 +350,7 @@ func TestPersonsStayPrivate(t *testing.T) {
 			if *priv.person != *want || priv.exact != exactHomes[id] {
 				t.Errorf("%s private side = %+v at %v, want %+v at %v", id, priv.person, priv.exact, want, exactHomes[id])
 			}
-			pub, err := decodePublic(tx.Bucket(publicBucket(col)).Get([]byte(id)))
+			pub, err := decodePublic(newLayout(mustCollection(t, col)), tx.Bucket(publicBucket(col)).Get([]byte(id)))
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,7 @@
 // Popup contents: the public attributes of what was clicked. Aggregated
 // cells of the people layers show only their counts.
 
-import {DATES, ENUMERATED, layer} from './catalog.ts';
+import {DATES, ENUMERATED, LAYERS, layer} from './catalog.ts';
 import {h} from './dom.ts';
 import type {Translator} from './i18n.ts';
 import type {BandoMap} from './map.ts';
@@ -14,6 +14,7 @@ export interface Shown {
 }
 
 const MAX_SHOWN = 4;
+const MAX_LINES = 6;
 
 /** Names resolves area codes to names for popups. */
 export class Names {
@@ -78,22 +79,65 @@ function section(tr: Translator, names: Names, f: Shown): HTMLElement {
     return h('section', {},
         title,
         heading !== undefined ? h('p', {className: 'popup-name'}, String(heading)) : null,
-        rows.length ? h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, label(tr, f.collection, k)), h('dd', {}, v)])) : null);
+        rows.length ? h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, label(tr, f.collection, k)), h('dd', {}, v)])) : null,
+        cat?.people ? h('p', {className: 'popup-note'}, t('popup.point.note')) : null);
+}
+
+/** line sums up one person of a people layer in a line. */
+function line(tr: Translator, names: Names, f: Shown): string {
+    const p = f.properties;
+    const v = (k: string) => value(tr, names, k, p[k]);
+    const parts = f.collection === 'cases'
+        ? [v('code'), v('report_date'), v('status')]
+        : [v('tier'), p.source_case ? `${tr.t('prop.source_case')} ${String(p.source_case)}` : undefined,
+            [v('quarantine_start'), v('quarantine_end')].filter(Boolean).join('–') || undefined];
+    return parts.filter(Boolean).join(' · ');
+}
+
+/** crowd sums up several people of one layer snapped to the same point. */
+function crowd(tr: Translator, names: Names, group: Shown[]): HTMLElement {
+    const t = tr.t.bind(tr);
+    const c = group[0].collection;
+    const shown = group.slice(0, MAX_LINES);
+    const area = [value(tr, names, 'ward_code', group[0].properties.ward_code), value(tr, names, 'district_code', group[0].properties.district_code)]
+        .filter(Boolean).join(', ');
+    return h('section', {className: 'popup-crowd'},
+        h('h3', {}, t(`layer.${c}`)),
+        h('p', {className: 'popup-count'}, t(`popup.here.${c}`, {n: tr.number(group.length)})),
+        h('ul', {}, ...shown.map((f) => h('li', {}, line(tr, names, f)))),
+        group.length > shown.length ? h('p', {className: 'popup-more'}, t(`popup.more.${c}`, {n: group.length - shown.length})) : null,
+        area ? h('p', {className: 'popup-where'}, area) : null,
+        h('p', {className: 'popup-note'}, t('popup.point.note')));
 }
 
 /** popupContent builds the popup for the features found at a click. */
 export function popupContent(tr: Translator, names: Names, found: Shown[]): HTMLElement {
-    const areas = found.filter((f) => f.collection === 'wards' || f.collection === 'districts')
-        .sort((a, b) => (a.collection === 'wards' ? -1 : 1) - (b.collection === 'wards' ? -1 : 1));
-    const things = found.filter((f) => !areas.includes(f))
-        .sort((a, b) => Number(a.collection === 'quarantine_zones') - Number(b.collection === 'quarantine_zones'));
-    const main = things.length ? things : areas;
-    const shown = main.slice(0, MAX_SHOWN);
-    const more = main.length - shown.length;
+    const rank = (c: string) => {
+        const i = LAYERS.findIndex((l) => l.id === c);
+        return i < 0 ? LAYERS.length : i;
+    };
+    const isArea = (f: Shown) => f.collection === 'wards' || f.collection === 'districts';
+    const areas = found.filter(isArea).sort((a, b) => rank(b.collection) - rank(a.collection));
+    const things = found.filter((f) => !isArea(f)).sort((a, b) => rank(a.collection) - rank(b.collection));
+    const parts: HTMLElement[] = [];
+    let left = 0;
+    for (const c of [...new Set(things.map((f) => f.collection))]) {
+        const group = things.filter((f) => f.collection === c);
+        const single = group.filter((f) => typeof f.properties.count !== 'number' || f.properties.code !== undefined || f.properties.tier !== undefined);
+        if (layer(c)?.people && single.length > 1) {
+            parts.push(crowd(tr, names, single));
+            group.filter((f) => !single.includes(f)).forEach((f) => parts.push(section(tr, names, f)));
+        } else {
+            for (const f of group) {
+                if (parts.length < MAX_SHOWN) parts.push(section(tr, names, f)); else left++;
+            }
+        }
+    }
+    if (!things.length) areas.slice(0, MAX_SHOWN).forEach((f) => parts.push(section(tr, names, f)));
     // Where the click fell, as a line under what was clicked.
     const where = things.length ? areas.map((a) => a.properties.name).filter((n) => typeof n === 'string').join(', ') : '';
-    return h('div', {className: 'popup', role: 'dialog', 'aria-label': tr.t(`layer.${shown[0]?.collection ?? 'cases'}`)},
-        ...shown.map((f) => section(tr, names, f)),
-        more > 0 ? h('p', {className: 'popup-more'}, tr.t('popup.more', {n: more})) : null,
+    return h('div', {className: 'popup', role: 'dialog', 'aria-label': tr.t(`layer.${(things[0] ?? areas[0])?.collection ?? 'cases'}`)},
+        ...parts,
+        left > 0 ? h('p', {className: 'popup-more'}, tr.t('popup.more', {n: left})) : null,
         where ? h('p', {className: 'popup-where'}, where) : null);
 }

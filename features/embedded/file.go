@@ -24,6 +24,17 @@ const formatVersion = 1
 // data file before giving up.
 const lockTimeout = 2 * time.Second
 
+// initialMmapSize is the address space bbolt maps from the start. Each time
+// the file outgrows its mapping bbolt remaps it and copies every node of the
+// open write transaction, which made a province-scale load several seconds
+// slower; mapping is address space only, pages are read as they are used.
+const initialMmapSize = 1 << 30
+
+// allocSize is how much bbolt grows the file by beyond what a commit needs.
+// Its default (16 MiB) would make every small store a 16 MiB file once the
+// mapping is larger than that.
+const allocSize = 1 << 20
+
 // Bucket and key names.
 const (
 	bucketMeta   = "meta"
@@ -57,7 +68,12 @@ func openFile(dir string) (db *bolt.DB, path string, err error) {
 	path = filepath.Join(dir, FileName)
 	err = guard(path, func() error {
 		var err error
-		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType})
+		db, err = bolt.Open(path, 0o600, &bolt.Options{
+			Timeout: lockTimeout, FreelistType: bolt.FreelistMapType, InitialMmapSize: initialMmapSize,
+		})
+		if err == nil {
+			db.AllocSize = allocSize
+		}
 		return err
 	})
 	switch {

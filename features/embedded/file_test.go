@@ -108,11 +108,7 @@ func TestOpenBadFiles(t *testing.T) {
 		{"truncated", func(t *testing.T, dir string) {
 			seedDir(t, dir)
 			path := filepath.Join(dir, FileName)
-			info, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Truncate(path, info.Size()/3); err != nil {
+			if err := os.Truncate(path, usedSize(t, path)/3); err != nil {
 				t.Fatal(err)
 			}
 		}, ErrCorrupt, FileName},
@@ -248,6 +244,22 @@ func scribbleLeaf(t *testing.T, path string, from int) {
 		data[i] = byte(i*13 + 5)
 	}
 	writeFile(t, path, data)
+}
+
+// usedSize is how many bytes of a data file hold pages, without the room
+// bbolt allocates ahead.
+func usedSize(t *testing.T, path string) int64 {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var size int64
+	if err := db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return size
 }
 
 func setMeta(t *testing.T, dir, key string, value []byte) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
@@ -12,6 +13,10 @@ import (
 
 // noDay marks a missing date in item.start and item.end.
 const noDay = math.MinInt32
+
+// foldCacheCap bounds how many words of names a collection remembers the
+// fold of.
+const foldCacheCap = 1 << 16
 
 // internCap bounds how many distinct values of one property are interned;
 // past it the property is taken to be free text (names, phones) and its
@@ -108,13 +113,14 @@ func (l *layout) isInstant() bool { return l.start >= 0 && l.end < 0 }
 // distinct values; past that it is taken to be free text (names, phones)
 // and its values are boxed one by one.
 type interner struct {
-	strs []map[string]any
-	ints []map[int64]any
-	days map[int64]any // "YYYY-MM-DD" strings by day, shared by all properties
+	strs  []map[string]any
+	ints  []map[int64]any
+	days  map[int64]any     // "YYYY-MM-DD" strings by day, shared by all properties
+	words map[string]string // features.Fold of the words of names
 }
 
 func newInterner(n int) *interner {
-	in := &interner{strs: make([]map[string]any, n), ints: make([]map[int64]any, n), days: map[int64]any{}}
+	in := &interner{strs: make([]map[string]any, n), ints: make([]map[int64]any, n), days: map[int64]any{}, words: map[string]string{}}
 	for i := range n {
 		in.strs[i], in.ints[i] = map[string]any{}, map[int64]any{}
 	}
@@ -150,6 +156,31 @@ func (in *interner) box(prop int, v value) any {
 		return v.f
 	}
 	return nil
+}
+
+// fold is features.Fold(name), computed word by word with each word's fold
+// remembered: a province's names reuse a few thousand words, and folding
+// (Unicode decomposition) is the costliest step of a large write. Folding
+// works within runs of non-space characters, so the result is the same.
+func (in *interner) fold(name string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(name) {
+		fw, ok := in.words[w]
+		if !ok {
+			fw = features.Fold(w)
+			if len(in.words) < foldCacheCap {
+				in.words[w] = fw
+			}
+		}
+		if fw == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(fw)
+	}
+	return b.String()
 }
 
 // remember adds a value to an intern table that is not full; a full table

@@ -50,6 +50,7 @@ func (s *Store) loadCollection(ctx context.Context, col features.Collection) (*c
 	l := newLayout(col)
 	in := newInterner(len(l.names))
 	var items []*item
+	scratch := make([]value, len(l.names))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(publicBucket(col.ID))
 		if b == nil {
@@ -60,7 +61,7 @@ func (s *Store) loadCollection(ctx context.Context, col features.Collection) (*c
 			if len(items)%4096 == 0 && ctx.Err() != nil {
 				return fmt.Errorf("embedded: load %s: %w", col.ID, ctx.Err())
 			}
-			f, err := decodePublic(l, v)
+			f, err := decodePublicInto(l, v, scratch)
 			if err != nil {
 				return corrupt(s.path, fmt.Sprintf("%s record %q: %v", col.ID, k, err))
 			}

@@ -389,3 +389,17 @@ func TestRepresentativePoint(t *testing.T) {
 		})
 	}
 }
+
+func TestFoldByWords(t *testing.T) {
+	in := newInterner(0)
+	for _, name := range []string{
+		"Thành phố Thủ Dầu Một", "Đường Điện Biên", "  Chợ  Lái-Thiêu, ", "Bắc Tân Uyên Ỷ Ợ",
+		"Siêu thị Co.opmart Thủ Dầu Một", "a \u0301b", "KCN\tVSIP II", "", "--", "Chợ Chợ chợ", "ĐÔNG HOÀ 2",
+	} {
+		for range 2 { // NOTE: the second pass reads the remembered words.
+			if got, want := in.fold(name), features.Fold(name); got != want {
+				t.Errorf("fold(%q) = %q, features.Fold says %q", name, got, want)
+			}
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (s *Store) prepare(l *layout, in *interner, r features.Record) (prepared, e
 	}
 	f := fields{geom: pubGeom, vals: vals}
 	if l.name >= 0 && vals[l.name].kind == kindString {
-		f.folded = features.Fold(vals[l.name].s)
+		f.folded = in.fold(vals[l.name].s)
 	}
 	if p.pub, err = encodePublic(l, f); err != nil {
 		return prepared{}, err

@@ -8,7 +8,6 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 )
 
 // noDay marks a missing date in item.start and item.end.
@@ -32,6 +31,7 @@ type item struct {
 	geom   orb.Geometry // public: geomasked for people layers
 	vals   []any        // string, int64, float64 or nil, in layout order
 	folded string       // features.Fold of the name, for search
+	grams  gramSet      // the byte pairs of folded, for search
 	start  int32        // temporal start, days since 1970-01-01, or noDay
 	end    int32        // temporal end, or noDay (open)
 	rank   uint32       // features.Rank(id), the thinning order of tiles
@@ -198,7 +198,10 @@ func newItem(l *layout, in *interner, id string, f fields) *item {
 	if isDraft(l, f.vals) {
 		return nil
 	}
-	it := &item{id: id, geom: f.geom, vals: make([]any, len(f.vals)), folded: f.folded, start: noDay, end: noDay, rank: features.Rank(id)}
+	it := &item{
+		id: id, geom: f.geom, vals: make([]any, len(f.vals)), folded: f.folded, grams: gramsOf(f.folded),
+		start: noDay, end: noDay, rank: features.Rank(id),
+	}
 	if l.col.Thinned() {
 		it.zmin = int8(features.ThinZoom(id))
 	}
@@ -220,16 +223,13 @@ func isDraft(l *layout, vals []value) bool {
 	return l.col.ID == "quarantine_zones" && l.status >= 0 && vals[l.status].is(features.ZoneDraft)
 }
 
-// itemTree is the spatial index of one collection over public bounds.
-type itemTree = rtree.RTreeGN[float64, *item]
-
 // colState is the immutable in-memory state of one collection. A write
 // replaces it with a new one; readers hold whichever they loaded.
 type colState struct {
 	lay    *layout
 	intern *interner // NOTE: shared across states and mutated only under Store.wmu.
 	items  []*item   // sorted by id
-	tree   *itemTree
+	index  *spatialIndex
 	extent features.Extent
 }
 
@@ -241,12 +241,7 @@ type snapshot struct {
 
 // newState indexes items already sorted by id.
 func newState(l *layout, in *interner, items []*item) *colState {
-	tree := &itemTree{}
-	for _, it := range items {
-		b := it.bound()
-		tree.Insert(b.Min, b.Max, it)
-	}
-	return &colState{lay: l, intern: in, items: items, tree: tree, extent: extentOf(l, items)}
+	return &colState{lay: l, intern: in, items: items, index: newIndex(items), extent: extentOf(l, items)}
 }
 
 // find returns the item with the given id.

@@ -40,7 +40,7 @@ func (s *Store) Nearby(ctx context.Context, q features.NearbyQuery) ([]features.
 	var hits []hit
 	box := radiusBound(q.Center, q.RadiusM)
 	for order, st := range states {
-		st.tree.Search(box.Min, box.Max, func(_, _ [2]float64, it *item) bool {
+		st.index.search(box, all, func(it *item) bool {
 			if d := distanceM(q.Center, it.geom); d <= q.RadiusM {
 				hits = append(hits, hit{order, st, it, d})
 			}

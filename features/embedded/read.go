@@ -84,7 +84,7 @@ func (s *Store) Extent(ctx context.Context, col features.Collection) (features.E
 // inBound returns the items whose public geometry intersects b, by id.
 func (st *colState) inBound(b orb.Bound) []*item {
 	var out []*item
-	st.tree.Search(b.Min, b.Max, func(_, _ [2]float64, it *item) bool {
+	st.index.search(b, all, func(it *item) bool {
 		if intersectsBound(it.geom, b) {
 			out = append(out, it)
 		}

@@ -33,10 +33,14 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 		return nil, err
 	}
 	best := &rankHeap{limit: q.Limit}
+	var need gramSet
+	for _, w := range words {
+		need = need.union(gramsOf(w))
+	}
 	for _, st := range states {
 		group := adminGroup(st.lay.col.ID)
 		for _, it := range st.items {
-			if !containsAll(it.folded, words) {
+			if !it.grams.holds(need) || !containsAll(it.folded, words) {
 				continue
 			}
 			name, _ := it.vals[st.lay.name].(string)
@@ -80,6 +84,24 @@ func (s *Store) searchStates(cols []features.Collection) ([]*colState, error) {
 	}
 	return states, nil
 }
+
+// gramSet is a 128-bit summary of the pairs of adjacent bytes of a folded
+// name. A word can only be inside a name whose set holds the word's set, so
+// a search skips most names with two AND operations before looking at text.
+type gramSet [2]uint64
+
+func gramsOf(s string) gramSet {
+	var g gramSet
+	for i := 1; i < len(s); i++ {
+		h := (uint32(s[i-1])<<8 | uint32(s[i])) * 0x9e3779b1 >> 25 // 7 bits
+		g[h>>6] |= 1 << (h & 63)
+	}
+	return g
+}
+
+func (g gramSet) union(o gramSet) gramSet { return gramSet{g[0] | o[0], g[1] | o[1]} }
+
+func (g gramSet) holds(o gramSet) bool { return g[0]&o[0] == o[0] && g[1]&o[1] == o[1] }
 
 func containsAll(s string, words []string) bool {
 	if s == "" {

@@ -12,7 +12,7 @@ import (
 
 // Layer renders one layer of a tile in process: the public features whose
 // bounds meet req.Bound() (the tile grown by its margin), kept by req.AsOf
-// and, for thinned layers below features.FullZoom, by their thinning zoom,
+// and, for thinned layers, by their thinning zoom (features.ThinZoom),
 // then drawn by tiles.EncodeLayer. Only the req.Limit features first in the
 // thinning order are handed over, since EncodeLayer keeps those and no
 // others; aggregated layers hand over positions only.
@@ -28,9 +28,8 @@ func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer,
 		return tiles.Layer{}, nil
 	}
 	keep := newTileFilter(st.lay, req)
-	b := req.Bound()
 	var items []*item
-	st.tree.Search(b.Min, b.Max, func(_, _ [2]float64, it *item) bool {
+	st.index.search(req.Bound(), keep.maxZoom, func(it *item) bool {
 		if keep.keep(it) {
 			items = append(items, it)
 		}
@@ -67,9 +66,10 @@ func (st *colState) tileFeatures(req tiles.LayerRequest, items []*item) []featur
 
 // tileFilter keeps the items a tile shows.
 type tileFilter struct {
-	lay     *layout
-	zoom    int
-	thinned bool
+	lay *layout
+	// maxZoom is the deepest thinning zoom drawn: the tile's zoom for a
+	// thinned layer below features.FullZoom, else every item.
+	maxZoom int
 	asOf    bool
 	// A date is on or before AsOf when day <= lo, and on or after it when
 	// day >= hi; both are AsOf's day when AsOf is a midnight UTC.
@@ -77,8 +77,10 @@ type tileFilter struct {
 }
 
 func newTileFilter(l *layout, req tiles.LayerRequest) tileFilter {
-	f := tileFilter{lay: l, zoom: int(req.Tile.Z)}
-	f.thinned = l.col.Thinned() && f.zoom < features.FullZoom
+	f := tileFilter{lay: l, maxZoom: all}
+	if l.col.Thinned() {
+		f.maxZoom = int(req.Tile.Z)
+	}
 	if !req.AsOf.IsZero() && l.start >= 0 {
 		f.asOf = true
 		f.lo = floorDiv(req.AsOf.Unix(), secondsPerDay)
@@ -87,12 +89,9 @@ func newTileFilter(l *layout, req tiles.LayerRequest) tileFilter {
 	return f
 }
 
-// keep applies the thinning zoom and AsOf: an instant must have started by
-// then, a period must have started and not ended before it.
+// keep applies AsOf: an instant must have started by then, a period must
+// have started and not ended before it.
 func (f tileFilter) keep(it *item) bool {
-	if f.thinned && int(it.zmin) > f.zoom {
-		return false
-	}
 	if !f.asOf {
 		return true
 	}

@@ -201,16 +201,14 @@ func (st *colState) apply(b *batch) *colState {
 	if len(removed)+len(added) > len(items)/4+1024 {
 		return newState(st.lay, st.intern, items)
 	}
-	tree := st.tree.Copy()
+	index := st.index.copy()
 	for _, it := range removed {
-		bd := it.bound()
-		tree.Delete(bd.Min, bd.Max, it)
+		index.delete(it)
 	}
 	for _, it := range added {
-		bd := it.bound()
-		tree.Insert(bd.Min, bd.Max, it)
+		index.insert(it)
 	}
-	return &colState{lay: st.lay, intern: st.intern, items: items, tree: tree, extent: extentOf(st.lay, items)}
+	return &colState{lay: st.lay, intern: st.intern, items: items, index: index, extent: extentOf(st.lay, items)}
 }
 
 // merge merges a sorted batch into sorted items: a written record replaces

@@ -115,4 +115,3 @@ func typed(t features.PropertyType, raw any) (value, error) {
 	}
 	return value{}, fmt.Errorf("%T is not a %s", raw, t)
 }
-

@@ -7,6 +7,8 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"embed"
 	"errors"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
@@ -91,6 +94,9 @@ type server struct {
 	index page
 	embed page
 	admin page
+	// gzipped holds the text assets, compressed once on first use, by file
+	// name, so that MapLibre's megabyte of script travels as a third of it.
+	gzipped map[string]*gzipOnce
 }
 
 // Register adds the web app's routes to e. Invalid frame ancestors are left
@@ -126,7 +132,7 @@ func newServer(cfg Config) *server {
 	if len(ancestors) == 0 {
 		ancestors = []string{"'self'"}
 	}
-	s := &server{files: files}
+	s := &server{files: files, gzipped: compressible(files)}
 	s.index = render(files, "index.html", lang, policy([]string{"'self'"}))
 	s.embed = render(files, "embed.html", lang, policy(ancestors))
 	s.admin = render(files, "admin.html", lang, policy([]string{"'none'"}))
@@ -151,6 +157,44 @@ func policy(frameAncestors []string) string {
 		"form-action 'self'",
 		"frame-ancestors " + strings.Join(frameAncestors, " "),
 	}, "; ")
+}
+
+// gzipOnce compresses one asset the first time a client takes gzip.
+type gzipOnce struct {
+	once sync.Once
+	data []byte // nil when compression failed: the file goes out as it is
+}
+
+func (g *gzipOnce) get(files fs.FS, name string) []byte {
+	g.once.Do(func() {
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if err != nil {
+			return
+		}
+		if _, err := zw.Write(b); err != nil || zw.Close() != nil {
+			return
+		}
+		g.data = buf.Bytes()
+	})
+	return g.data
+}
+
+// compressible lists the text assets under assets/, to gzip on first use.
+func compressible(files fs.FS) map[string]*gzipOnce {
+	out := map[string]*gzipOnce{}
+	entries, _ := fs.ReadDir(files, "assets")
+	for _, e := range entries {
+		switch path.Ext(e.Name()) {
+		case ".js", ".mjs", ".css", ".svg":
+			out["assets/"+e.Name()] = &gzipOnce{}
+		}
+	}
+	return out
 }
 
 func render(files fs.FS, name, lang, csp string) page {
@@ -196,7 +240,28 @@ func (s *server) send(c echo.Context, name, cache string) error {
 	h := c.Response().Header()
 	h.Set("Cache-Control", cache)
 	h.Set("X-Content-Type-Options", "nosniff")
+	if lazy, ok := s.gzipped[name]; ok {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+			if gz := lazy.get(s.files, name); gz != nil {
+				h.Set("Content-Encoding", "gzip")
+				return c.Blob(http.StatusOK, ctype, gz)
+			}
+		}
+	}
 	return c.Blob(http.StatusOK, ctype, b)
+}
+
+// acceptsGzip tells whether an Accept-Encoding header takes gzip.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") || strings.TrimSpace(coding) == "*" {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // assetName is what the build writes under assets/: name-HASH.ext.

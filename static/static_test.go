@@ -1,8 +1,11 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -83,6 +86,71 @@ func TestRoutes(t *testing.T) {
 			}
 			if csp := rec.Header().Get("Content-Security-Policy"); tt.csp != "" && !strings.HasSuffix(csp, tt.csp) {
 				t.Errorf("CSP %q, want it to end with %q", csp, tt.csp)
+			}
+		})
+	}
+}
+
+func TestAssetsAreGzipped(t *testing.T) {
+	entries, err := fs.ReadDir(dist, "dist/assets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "chunk-") && strings.HasSuffix(e.Name(), ".js") {
+			if info, _ := e.Info(); info.Size() > 500_000 {
+				name = e.Name()
+			}
+		}
+	}
+	if name == "" {
+		t.Fatal("no MapLibre chunk in dist/assets")
+	}
+	want, err := fs.ReadFile(dist, "dist/assets/"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		accept string
+		gzip   bool
+	}{
+		{"gzip, deflate, br", true},
+		{"br;q=1.0, gzip;q=0.8", true},
+		{"*", true},
+		{"", false},
+		{"br", false},
+		{"gzip;q=0", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.accept, func(t *testing.T) {
+			e := echo.New()
+			Register(e, Config{})
+			req := httptest.NewRequest(http.MethodGet, "/assets/"+name, nil)
+			req.Header.Set("Accept-Encoding", tt.accept)
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			if got := rec.Header().Get("Content-Encoding") == "gzip"; got != tt.gzip {
+				t.Fatalf("Content-Encoding %q for Accept-Encoding %q", rec.Header().Get("Content-Encoding"), tt.accept)
+			}
+			if rec.Header().Get("Vary") != "Accept-Encoding" {
+				t.Errorf("Vary %q", rec.Header().Get("Vary"))
+			}
+			body := rec.Body.Bytes()
+			if tt.gzip {
+				if len(body) > len(want)/2 {
+					t.Errorf("gzipped %d bytes of %d", len(body), len(want))
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(body, want) {
+				t.Errorf("body differs from the file (%d bytes, want %d)", len(body), len(want))
 			}
 		})
 	}

@@ -82,6 +82,7 @@ class App {
                 date,
                 visible: visibleFrom(view),
                 label: this.tr.t('app.map'),
+                locale: this.tr.maplibreLocale(),
             });
         } catch {
             byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     root.replaceWith(banner(tr, s, p));
     const bm = await createMap({
         container: byId('map'), center: p.center, zoom: p.zoom, date: s?.date,
-        visible: new Set([...p.layers, 'districts']), label: tr.t('app.map'), compact: true,
+        visible: new Set([...p.layers, 'districts']), label: tr.t('app.map'), locale: tr.maplibreLocale(),
     });
     const names = new Names(bm);
     for (const d of s?.by_district ?? []) names.add(d.district_code, d.district_name);

@@ -170,6 +170,14 @@ const vi: Table = {
     'unit.m': '{n} m',
     'unit.km': '{n} km',
     'error.style': 'Không tải được bản đồ. Vui lòng tải lại trang.',
+    'maplibre.NavigationControl.ZoomIn': 'Phóng to',
+    'maplibre.NavigationControl.ZoomOut': 'Thu nhỏ',
+    'maplibre.NavigationControl.ResetBearing': 'Xoay về hướng bắc',
+    'maplibre.Popup.Close': 'Đóng',
+    'maplibre.AttributionControl.ToggleAttribution': 'Nguồn dữ liệu',
+    'maplibre.Marker.Title': 'Điểm đánh dấu',
+    'maplibre.ScaleControl.Meters': 'm',
+    'maplibre.ScaleControl.Kilometers': 'km',
 };
 
 const en: Table = {
@@ -335,6 +343,14 @@ const en: Table = {
     'unit.m': '{n} m',
     'unit.km': '{n} km',
     'error.style': 'The map could not be loaded. Please reload the page.',
+    'maplibre.NavigationControl.ZoomIn': 'Zoom in',
+    'maplibre.NavigationControl.ZoomOut': 'Zoom out',
+    'maplibre.NavigationControl.ResetBearing': 'Reset bearing to north',
+    'maplibre.Popup.Close': 'Close popup',
+    'maplibre.AttributionControl.ToggleAttribution': 'Toggle attribution',
+    'maplibre.Marker.Title': 'Map marker',
+    'maplibre.ScaleControl.Meters': 'm',
+    'maplibre.ScaleControl.Kilometers': 'km',
 };
 
 const tables: Record<Lang, Table> = {vi, en};
@@ -375,6 +391,15 @@ export class Translator {
     /** onChange registers f to run after every language switch. */
     onChange(f: () => void): void {
         this.listeners.push(f);
+    }
+
+    /** maplibreLocale gives MapLibre's own control texts in this language. */
+    maplibreLocale(): Record<string, string> {
+        const out: Record<string, string> = {'Map.Title': this.t('app.map')};
+        for (const key of Object.keys(tables[this.lang])) {
+            if (key.startsWith('maplibre.')) out[key.slice('maplibre.'.length)] = this.t(key);
+        }
+        return out;
     }
 
     /** number formats n with the language's digit grouping. */

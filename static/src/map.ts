@@ -23,7 +23,8 @@ export interface MapOptions {
     date?: string;
     visible: Set<string>;
     label: string;
-    compact?: boolean;
+    /** MapLibre's control texts, keyed as MapLibre names them */
+    locale?: Record<string, string>;
 }
 
 interface TileJSON {
@@ -184,6 +185,7 @@ export async function createMap(opts: MapOptions): Promise<BandoMap> {
         touchPitch: false,
         maxZoom: 18,
         fadeDuration: 0,
+        locale: opts.locale,
     });
     map.touchZoomRotate.disableRotation();
     map.getCanvas().setAttribute('aria-label', opts.label);

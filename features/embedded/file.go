@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -66,6 +68,7 @@ func openFile(dir string) (db *bolt.DB, path string, err error) {
 		return nil, "", fmt.Errorf("embedded: create data directory: %w", err)
 	}
 	path = filepath.Join(dir, FileName)
+	_, statErr := os.Stat(path)
 	err = guard(path, func() error {
 		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{
@@ -77,6 +80,14 @@ func openFile(dir string) (db *bolt.DB, path string, err error) {
 		return err
 	})
 	switch {
+	case err == nil && errors.Is(statErr, fs.ErrNotExist):
+		// NOTE: a new file's directory entry must be durable too, or an
+		// acknowledged first write could vanish with it after a crash.
+		if err := syncDir(dir); err != nil {
+			_ = db.Close()
+			return nil, "", err
+		}
+		return db, path, nil
 	case err == nil:
 		return db, path, nil
 	case errors.Is(err, bolt.ErrTimeout):
@@ -89,6 +100,23 @@ func openFile(dir string) (db *bolt.DB, path string, err error) {
 	default:
 		return nil, "", fmt.Errorf("embedded: open %s: %w", path, err)
 	}
+}
+
+// syncDir flushes a directory's entries to disk. Windows cannot sync a
+// directory and does not need to.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("embedded: sync data directory: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("embedded: sync data directory: %w", err)
+	}
+	return nil
 }
 
 // corrupt wraps a cause into ErrCorrupt, naming the file.

@@ -124,6 +124,19 @@ func TestOpenBadFiles(t *testing.T) {
 			seedDir(t, dir)
 			scribbleLeaf(t, filepath.Join(dir, FileName), 16)
 		}, ErrCorrupt, FileName},
+		{"bad private record", func(t *testing.T, dir string) {
+			seedDir(t, dir)
+			db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.Update(func(tx *bolt.Tx) error {
+				return tx.Bucket(privateBucket("cases")).Put([]byte("c1"), []byte{99})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}, ErrCorrupt, "cases: bad private record"},
 		{"another bbolt file", func(t *testing.T, dir string) {
 			db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
 			if err != nil {

@@ -74,7 +74,29 @@ func (s *Store) loadCollection(ctx context.Context, col features.Collection) (*c
 	if err != nil {
 		return nil, err
 	}
+	if col.People {
+		if err := s.walkPrivate(col); err != nil {
+			return nil, err
+		}
+	}
 	return newState(l, in, slices.Clip(items)), nil
+}
+
+// walkPrivate reads through a private bucket without decoding it, so that
+// damage there stops the start rather than a later write.
+func (s *Store) walkPrivate(col features.Collection) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(privateBucket(col.ID))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			if len(v) == 0 || v[0] != privateEncoding {
+				return corrupt(s.path, fmt.Sprintf("%s: bad private record", col.ID))
+			}
+			return nil
+		})
+	})
 }
 
 // remask recomputes the public positions of every person from the private

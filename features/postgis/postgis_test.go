@@ -192,3 +192,35 @@ func TestTileLayerAggregatesPeopleAndRendersPlaces(t *testing.T) {
 		})
 	}
 }
+
+func TestRememberedCountsAndExtentsFollowWrites(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	markets, _ := features.NewCatalog().Get("markets")
+	write := func(n int, at orb.Point) {
+		var recs []features.Record
+		for i := 0; i < n; i++ {
+			recs = append(recs, features.Record{ID: fmt.Sprintf("m%d-%v", i, at), Geometry: at, Properties: map[string]any{"name": "Chợ"}})
+		}
+		if _, err := s.Write(ctx, features.Batch{Collection: "markets", Mode: features.Upsert, Records: slices.Values(recs)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(wantCount int, wantMaxX float64) {
+		t.Helper()
+		for i := 0; i < 2; i++ { // the second answer comes from the memo
+			page, err := s.Items(ctx, features.ItemsQuery{Collection: markets})
+			if err != nil || page.NumberMatched != wantCount {
+				t.Fatalf("count = %d, %v; want %d", page.NumberMatched, err, wantCount)
+			}
+			ext, err := s.Extent(ctx, markets)
+			if err != nil || ext.Bounds == nil || ext.Bounds.Max[0] != wantMaxX {
+				t.Fatalf("extent = %+v, %v; want max x %v", ext.Bounds, err, wantMaxX)
+			}
+		}
+	}
+	write(3, orb.Point{106.6, 11})
+	check(3, 106.6)
+	write(2, orb.Point{106.7, 11})
+	check(5, 106.7)
+}

@@ -107,8 +107,20 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 	}
 	table := pgx.Identifier{q.Collection.ID}.Sanitize()
 	var page features.Page
-	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM "+table+w.String(), w.args...).Scan(&page.NumberMatched); err != nil {
-		return page, fmt.Errorf("postgis: count %s: %w", q.Collection.ID, err)
+	count := func() (int, error) {
+		var n int
+		if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM "+table+w.String(), w.args...).Scan(&n); err != nil {
+			return 0, fmt.Errorf("postgis: count %s: %w", q.Collection.ID, err)
+		}
+		return n, nil
+	}
+	if q.BBox == nil && q.Interval == nil && len(q.Filters) == 0 {
+		page.NumberMatched, err = remember(ctx, s, "count:"+q.Collection.ID, count)
+	} else {
+		page.NumberMatched, err = count()
+	}
+	if err != nil {
+		return page, err
 	}
 	if q.Limit == 0 || q.Offset >= page.NumberMatched {
 		return page, nil
@@ -211,8 +223,13 @@ func publicValue(v any) any {
 const sqlExtentFmt = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), %s, %s
 	FROM (SELECT ST_Extent(geom) AS e, %s AS lo, %s AS hi FROM %s%s) x`
 
-// Extent returns the bounds and time span of a collection's public features.
+// Extent returns the bounds and time span of a collection's public
+// features, remembered until the data changes.
 func (s *Store) Extent(ctx context.Context, col features.Collection) (features.Extent, error) {
+	return remember(ctx, s, "extent:"+col.ID, func() (features.Extent, error) { return s.extent(ctx, col) })
+}
+
+func (s *Store) extent(ctx context.Context, col features.Collection) (features.Extent, error) {
 	lo, hi := "NULL::date", "NULL::date"
 	if t := col.Temporal; t != nil {
 		lo = "min(" + pgx.Identifier{t.Start}.Sanitize() + ")"
@@ -305,34 +322,29 @@ func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q feature
 
 const sqlSearchFmt = `SELECT id, name, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)),
 		ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
-	FROM %s
-	WHERE name_folded LIKE ALL($1)%s
-	ORDER BY name_folded LIKE $2 DESC, length(name), id
-	LIMIT $3`
+	FROM %s%s
+	ORDER BY name_folded LIKE $1 DESC, length(name), id
+	LIMIT $2`
 
 // Search finds named public features whose folded name holds every token of
-// the folded query.
+// the folded query. Each token is its own LIKE condition so that the
+// trigram index answers it (LIKE ALL over an array cannot use the index).
 func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.Match, error) {
 	folded := features.Fold(q.Text)
 	if folded == "" {
 		return nil, fmt.Errorf("%w: empty search text", features.ErrInvalid)
-	}
-	var patterns []string
-	for _, tok := range strings.Fields(folded) {
-		patterns = append(patterns, "%"+tok+"%")
 	}
 	var all []features.Match
 	for _, col := range q.Collections {
 		if col.People {
 			continue
 		}
-		w := &where{args: []any{patterns, folded + "%", q.Limit}}
-		publicOnly(col, w)
-		cond := ""
-		if len(w.conds) > 0 {
-			cond = " AND " + strings.Join(w.conds, " AND ")
+		w := &where{args: []any{folded + "%", q.Limit}}
+		for _, tok := range strings.Fields(folded) {
+			w.add("name_folded LIKE ?", "%"+tok+"%")
 		}
-		rows, err := s.pool.Query(ctx, fmt.Sprintf(sqlSearchFmt, pgx.Identifier{col.ID}.Sanitize(), cond), w.args...)
+		publicOnly(col, w)
+		rows, err := s.pool.Query(ctx, fmt.Sprintf(sqlSearchFmt, pgx.Identifier{col.ID}.Sanitize(), w.String()), w.args...)
 		if err != nil {
 			return nil, fmt.Errorf("postgis: search %s: %w", col.ID, err)
 		}

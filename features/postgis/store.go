@@ -30,6 +30,7 @@ type Store struct {
 	pool    *pgxpool.Pool
 	catalog *features.Catalog
 	cellM   float64
+	memo    memo
 }
 
 var (

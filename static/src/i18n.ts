@@ -26,6 +26,7 @@ const vi: Table = {
     'group.boundary': 'Ranh giới hành chính',
     'lookup.toggle': 'Tra cứu dịch vụ',
     'lookup.hint': 'Bật lớp để xem các điểm dịch vụ trên bản đồ.',
+    'legend.zoomin': 'phóng to để xem',
     'layers.toggle': 'Lớp bản đồ',
     'layer.cases': 'Ca dương tính (F0)',
     'layer.contacts': 'Tiếp xúc gần (F1/F2)',
@@ -199,6 +200,7 @@ const en: Table = {
     'group.boundary': 'Administrative boundaries',
     'lookup.toggle': 'Look up services',
     'lookup.hint': 'Turn a layer on to see its places on the map.',
+    'legend.zoomin': 'zoom in to see',
     'layers.toggle': 'Map layers',
     'layer.cases': 'Positive cases (F0)',
     'layer.contacts': 'Close contacts (F1/F2)',
@@ -354,6 +356,17 @@ const en: Table = {
 };
 
 const tables: Record<Lang, Table> = {vi, en};
+
+/** untranslated lists the keys one language has and another lacks. */
+export function untranslated(): string[] {
+    const out: string[] = [];
+    for (const a of LANGS) {
+        for (const b of LANGS) {
+            for (const k of Object.keys(tables[a])) if (!(k in tables[b])) out.push(`${b} lacks ${k}`);
+        }
+    }
+    return out;
+}
 
 /** isLang tells whether s names a supported language. */
 export function isLang(s: string | null | undefined): s is Lang {

@@ -22,11 +22,26 @@ export class Legend {
         this.onToggle = onToggle;
         this.render();
         tr.onChange(() => this.render());
+        // A layer drawn only from some zoom on says so until the map gets there.
+        bm.map.on('zoomend', () => {
+            const key = this.hiddenByZoom().join(',');
+            if (key !== this.zoomKey) this.render();
+        });
+    }
+
+    private zoomKey = '';
+
+    /** hiddenByZoom lists the visible collections the current zoom does not draw yet. */
+    private hiddenByZoom(): string[] {
+        const z = this.bm.map.getZoom();
+        return LAYERS.filter((l) => this.groups.includes(l.group) && this.bm.minZoom(l.id) > z).map((l) => l.id);
     }
 
     /** render redraws the toggles from the map's current state. */
     render(): void {
         const t = this.tr.t.bind(this.tr);
+        const far = new Set(this.hiddenByZoom());
+        this.zoomKey = [...far].join(',');
         this.el.replaceChildren(...this.groups.map((g) => {
             const items = LAYERS.filter((l) => l.group === g && this.bm.hasLayer(l.id));
             return h('fieldset', {className: `legend legend-${g}`},
@@ -43,7 +58,8 @@ export class Legend {
                     });
                     const swatch = h('span', {className: `swatch swatch-${l.group}${l.id === 'quarantine_zones' ? ' swatch-area' : ''}`, 'aria-hidden': 'true'});
                     swatch.style.setProperty('--c', this.bm.colour(l.id));
-                    return h('div', {className: 'toggle'}, box, h('label', {for: id}, swatch, t(`layer.${l.id}`)));
+                    return h('div', {className: 'toggle'}, box, h('label', {for: id}, swatch, t(`layer.${l.id}`),
+                        far.has(l.id) ? h('span', {className: 'toggle-note'}, t('legend.zoomin')) : null));
                 }));
         }));
     }

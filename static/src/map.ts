@@ -3,6 +3,7 @@
 
 import {Map as MapLibre, setWorkerUrl, type StyleSpecification, type LayerSpecification, type VectorTileSource, type MapGeoJSONFeature, type PointLike} from 'maplibre-gl';
 import {collectionOf, layer} from './catalog.ts';
+import {absolute, withDate} from './urls.ts';
 
 declare const BANDO_WORKER_URL: string;
 
@@ -33,20 +34,6 @@ interface TileJSON {
     maxzoom?: number;
     bounds?: [number, number, number, number];
     attribution?: string;
-}
-
-/** absolute makes a URL of the page's origin absolute, leaving {…} tokens alone. */
-export function absolute(url: string): string {
-    if (/^[a-z]+:\/\//i.test(url)) return url;
-    return location.origin + (url.startsWith('/') ? url : `/${url}`);
-}
-
-/** withDate sets or removes the date parameter of a tile URL template. */
-export function withDate(url: string, date?: string): string {
-    const [base, query = ''] = url.split('?', 2);
-    const params = query.split('&').filter((p) => p !== '' && !p.startsWith('date='));
-    if (date) params.push(`date=${date}`);
-    return params.length ? `${base}?${params.join('&')}` : base;
 }
 
 async function getJSON<T>(url: string): Promise<T> {
@@ -114,6 +101,12 @@ export class BandoMap {
     setVisible(id: string, on: boolean): void {
         if (on) this.visible.add(id); else this.visible.delete(id);
         for (const l of this.styleLayers(id)) this.map.setLayoutProperty(l, 'visibility', on ? 'visible' : 'none');
+    }
+
+    /** minZoom is the lowest zoom any style layer of a collection is drawn at. */
+    minZoom(id: string): number {
+        const zs = (this.map.getStyle()?.layers ?? []).filter((l) => collectionOf(l.id) === id).map((l) => l.minzoom ?? 0);
+        return zs.length ? Math.min(...zs) : 0;
     }
 
     /** hasLayer tells whether the style draws collection id at all. */

@@ -45,6 +45,10 @@ export class SearchBox {
             }
         });
         this.list.addEventListener('keydown', (e) => this.moveFocus(e));
+        // A click elsewhere folds the results away (the marker stays).
+        document.addEventListener('click', (e) => {
+            if (!form.contains(e.target as Node)) this.list.replaceChildren();
+        });
         this.text();
         tr.onChange(() => {
             this.text();

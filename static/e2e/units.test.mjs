@@ -1,0 +1,126 @@
+// Unit tests of the front end's pure functions (address state, tile URLs,
+// dates, the translation table), bundled from src/ with esbuild; they need
+// no browser and no server.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {before, describe, test} from 'node:test';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let m;
+
+before(async () => {
+    const out = await esbuild.build({
+        stdin: {
+            contents: `
+                export {parseHash, formatHash, parseLayers} from './src/hash.ts';
+                export {absolute, withDate} from './src/urls.ts';
+                export {latestOf, addDays} from './src/stats.ts';
+                export {niceMax} from './src/chart.ts';
+                export {Translator, untranslated, isLang} from './src/i18n.ts';
+                export {collectionOf, NEARBY_LAYERS} from './src/catalog.ts';`,
+            resolveDir: root, loader: 'ts',
+        },
+        bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'error',
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bando-units-')), 'units.mjs');
+    fs.writeFileSync(file, out.outputFiles[0].text);
+    m = await import(pathToFileURL(file).href);
+    globalThis.location = new URL('http://127.0.0.1:8080/');
+});
+
+describe('address state', () => {
+    const cases = [
+        {name: 'full', hash: '#11.50/10.9900/106.6700&layers=cases,bogus,markets&date=2021-06-01',
+            want: {zoom: 11.5, lat: 10.99, lon: 106.67, layers: ['cases', 'markets'], date: '2021-06-01'}},
+        {name: 'position only', hash: '#9/11.1/106.6', want: {zoom: 9, lat: 11.1, lon: 106.6}},
+        {name: 'layers only', hash: '#&layers=wards', want: {layers: ['wards']}},
+        {name: 'zoom out of range', hash: '#40/11/106', want: {}},
+        {name: 'latitude out of range', hash: '#9/91/106', want: {}},
+        {name: 'not numbers', hash: '#a/b/c', want: {}},
+        {name: 'bad date', hash: '#9/11/106&date=5-7-2021', want: {zoom: 9, lat: 11, lon: 106}},
+        {name: 'empty', hash: '', want: {}},
+    ];
+    for (const c of cases) {
+        test(`parseHash: ${c.name}`, () => assert.deepEqual(m.parseHash(c.hash), c.want));
+    }
+    test('formatHash writes layers in catalog order and round-trips', () => {
+        const h = m.formatHash({zoom: 12, lat: 10.98765, lon: 106.65432, layers: ['wards', 'cases'], date: '2021-07-01'});
+        assert.equal(h, '#12.00/10.98765/106.65432&layers=cases,wards&date=2021-07-01');
+        assert.deepEqual(m.parseHash(h), {zoom: 12, lat: 10.98765, lon: 106.65432, layers: ['cases', 'wards'], date: '2021-07-01'});
+    });
+    test('formatHash without layers or date', () => {
+        assert.equal(m.formatHash({zoom: 3, lat: 10, lon: 106}), '#3.00/10.000/106.000');
+    });
+});
+
+describe('tile URLs', () => {
+    const cases = [
+        {name: 'adds the date', url: '/tiles/a,b/{z}/{x}/{y}.mvt', date: '2021-06-01', want: '/tiles/a,b/{z}/{x}/{y}.mvt?date=2021-06-01'},
+        {name: 'replaces the date', url: '/t/{z}/{x}/{y}.mvt?date=2021-05-01&v=2', date: '2021-06-01', want: '/t/{z}/{x}/{y}.mvt?v=2&date=2021-06-01'},
+        {name: 'removes the date', url: '/t/{z}/{x}/{y}.mvt?date=2021-05-01', date: undefined, want: '/t/{z}/{x}/{y}.mvt'},
+        {name: 'keeps other parameters', url: '/t/{z}/{x}/{y}.mvt?v=2', date: undefined, want: '/t/{z}/{x}/{y}.mvt?v=2'},
+    ];
+    for (const c of cases) {
+        test(`withDate: ${c.name}`, () => assert.equal(m.withDate(c.url, c.date), c.want));
+    }
+    test('absolute keeps template tokens and other hosts', () => {
+        assert.equal(m.absolute('/fonts/{fontstack}/{range}.pbf'), 'http://127.0.0.1:8080/fonts/{fontstack}/{range}.pbf');
+        assert.equal(m.absolute('http://example.test/x'), 'http://example.test/x');
+    });
+});
+
+describe('dates', () => {
+    const cases = [
+        {name: 'data older than the server date', s: {date: '2026-11-27', last_update: '2021-07-05T00:00:00Z'}, want: '2021-07-05'},
+        {name: 'last update late in the UTC day is the next day in Vietnam', s: {date: '2026-11-27', last_update: '2021-07-04T20:00:00Z'}, want: '2021-07-05'},
+        {name: 'last update after the date', s: {date: '2021-07-05', last_update: '2021-07-06T01:00:00+07:00'}, want: '2021-07-05'},
+        {name: 'no last update', s: {date: '2021-07-05', last_update: ''}, want: '2021-07-05'},
+    ];
+    for (const c of cases) {
+        test(`latestOf: ${c.name}`, () => assert.equal(m.latestOf(c.s), c.want));
+    }
+    test('addDays crosses months', () => {
+        assert.equal(m.addDays('2021-07-05', -70), '2021-04-26');
+        assert.equal(m.addDays('2021-02-28', 1), '2021-03-01');
+    });
+    test('niceMax', () => {
+        assert.deepEqual([0, 3, 7, 131, 200, 201].map(m.niceMax), [5, 5, 10, 200, 200, 500]);
+    });
+});
+
+describe('translation table', () => {
+    test('every key exists in both languages', () => assert.deepEqual(m.untranslated(), []));
+    test('every collection has a title', () => {
+        for (const lang of ['vi', 'en']) {
+            const tr = new m.Translator(lang);
+            for (const id of ['cases', 'contacts', 'medical_facilities', 'epidemic_points', 'lockdown_points',
+                'emergency_stations', 'quarantine_zones', ...m.NEARBY_LAYERS, 'districts', 'wards']) {
+                assert.ok(tr.has(`layer.${id}`), `${lang}: layer.${id}`);
+            }
+        }
+    });
+    test('formats', () => {
+        const vi = new m.Translator('vi');
+        const en = new m.Translator('en');
+        assert.equal(vi.t('popup.cell.cases', {n: 12}), '12 ca dương tính trong khu vực này');
+        assert.equal(vi.t('no.such.key'), 'no.such.key');
+        assert.equal(vi.date('2021-07-05'), '05/07/2021');
+        assert.equal(en.date('2021-07-05'), '5 Jul 2021');
+        assert.equal(vi.distance(850.4), '850 m');
+        assert.equal(vi.distance(1234), '1,2 km');
+        assert.equal(en.distance(1234), '1.2 km');
+        assert.equal(vi.number(1301), '1.301');
+    });
+    test('style layer ids map to collections', () => {
+        assert.equal(m.collectionOf('quarantine_zones-fill'), 'quarantine_zones');
+        assert.equal(m.collectionOf('cases-count'), 'cases');
+        assert.equal(m.collectionOf('cases'), 'cases');
+        assert.equal(m.collectionOf('background'), undefined);
+        assert.equal(m.collectionOf('nearby-places'), undefined);
+    });
+});

@@ -28,8 +28,8 @@ import (
 //go:embed dist
 var dist embed.FS
 
-// Languages the web app speaks; the first is the default.
-var languages = []string{"vi", "en"}
+// defaultLang is the language of pages when the configuration names none.
+const defaultLang = "vi"
 
 // Config sets what the pages may do where the server is deployed.
 type Config struct {
@@ -59,18 +59,15 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.DefaultLang != "" && !supported(c.DefaultLang) {
-		return fmt.Errorf("%w: default language %q (want one of %s)", ErrInvalid, c.DefaultLang, strings.Join(languages, ", "))
+		return fmt.Errorf("%w: default language %q (want vi or en)", ErrInvalid, c.DefaultLang)
 	}
 	return nil
 }
 
+// supported tells whether the web app speaks lang (its translation table
+// has Vietnamese and English).
 func supported(lang string) bool {
-	for _, l := range languages {
-		if l == lang {
-			return true
-		}
-	}
-	return false
+	return lang == "vi" || lang == "en"
 }
 
 // Cache lifetimes: hashed assets never change under their name; pages must
@@ -121,7 +118,7 @@ func newServer(cfg Config) *server {
 	}
 	lang := cfg.DefaultLang
 	if !supported(lang) {
-		lang = languages[0]
+		lang = defaultLang
 	}
 	var ancestors []string
 	for _, a := range cfg.FrameAncestors {

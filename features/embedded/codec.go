@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/bandomap/bando/features"
@@ -19,13 +20,13 @@ const (
 	privateEncoding = 1
 )
 
-// Kinds of property values on disk.
+// Kinds of property values on disk. The catalog has no decimal properties;
+// kind 3 is not used.
 const (
-	kindNil byte = iota
-	kindString
-	kindInt
-	kindFloat
-	kindDate
+	kindNil    byte = 0
+	kindString byte = 1
+	kindInt    byte = 2
+	kindDate   byte = 4
 )
 
 // value is one public property value, typed by the catalog. A string is in
@@ -36,7 +37,6 @@ type value struct {
 	s    string
 	raw  []byte
 	i    int64 // integer, or days since 1970-01-01 for dates
-	f    float64
 }
 
 // text returns a string value as a string.
@@ -45,6 +45,23 @@ func (v value) text() string {
 		return string(v.raw)
 	}
 	return v.s
+}
+
+// appendForm appends the value as items hold it: strings as they are,
+// integers in decimal, dates as YYYY-MM-DD; nothing for no value.
+func (v value) appendForm(buf []byte) []byte {
+	switch v.kind {
+	case kindString:
+		if v.raw != nil {
+			return append(buf, v.raw...)
+		}
+		return append(buf, v.s...)
+	case kindInt:
+		return strconv.AppendInt(buf, v.i, 10)
+	case kindDate:
+		return dayTime(v.i).AppendFormat(buf, features.DateLayout)
+	}
+	return buf
 }
 
 // is reports whether v is the string s, without allocating.
@@ -98,8 +115,6 @@ func encodePublic(l *layout, f fields) ([]byte, error) {
 			buf = appendBytes(buf, []byte(v.text()))
 		case kindInt, kindDate:
 			buf = binary.AppendVarint(buf, v.i)
-		case kindFloat:
-			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v.f))
 		}
 	}
 	return buf, nil
@@ -273,13 +288,6 @@ func (d *decoder) value() value {
 		}
 	case kindInt, kindDate:
 		v.i = d.varint()
-	case kindFloat:
-		if len(d.b) < 8 {
-			d.fail("float")
-			return value{}
-		}
-		v.f = math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-		d.b = d.b[8:]
 	default:
 		if d.err == nil {
 			d.err = fmt.Errorf("%w: unknown value kind %d", errBadRecord, v.kind)

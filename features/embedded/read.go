@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
@@ -150,7 +149,7 @@ func validBound(b orb.Bound) bool {
 
 func (m *matcher) match(it *item) bool {
 	for _, f := range m.filters {
-		if v := it.vals[f.prop]; v == nil || stringForm(v) != f.want {
+		if v := it.vals[f.prop]; v == "" || v != f.want {
 			return false
 		}
 	}
@@ -168,19 +167,6 @@ func (m *matcher) inInterval(it *item) bool {
 	}
 	return (m.hi == math.MaxInt64 || s == noDay || s <= m.hi) &&
 		(m.lo == math.MinInt64 || e == noDay || e >= m.lo)
-}
-
-// stringForm is how a value compares with an equality filter.
-func stringForm(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
 }
 
 func floorDiv(a, b int64) int64 {

@@ -110,8 +110,6 @@ func typed(t features.PropertyType, raw any) (value, error) {
 		return value{kind: kindInt, i: int64(v)}, nil
 	case int64:
 		return value{kind: kindInt, i: v}, nil
-	case float64:
-		return value{kind: kindFloat, f: v}, nil
 	}
 	return value{}, fmt.Errorf("%T is not a %s", raw, t)
 }

@@ -43,7 +43,7 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 			if !it.grams.holds(need) || !containsAll(it.folded, words) {
 				continue
 			}
-			name, _ := it.vals[st.lay.name].(string)
+			name := it.vals[st.lay.name]
 			best.offer(ranked{
 				group: group, prefix: strings.HasPrefix(it.folded, folded),
 				length: utf8.RuneCountInString(name), name: name, st: st, it: it,

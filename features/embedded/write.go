@@ -253,11 +253,11 @@ func checkUnique(st *colState) error {
 	if st.lay.unique < 0 {
 		return nil
 	}
-	seen := make(map[any]string, len(st.items))
+	seen := make(map[string]string, len(st.items))
 	for _, it := range st.items {
 		code := it.vals[st.lay.unique]
 		if other, dup := seen[code]; dup {
-			return invalid(st.lay.col.ID, it.id, "code %v is already used by %q", code, other)
+			return invalid(st.lay.col.ID, it.id, "code %q is already used by %q", code, other)
 		}
 		seen[code] = it.id
 	}

@@ -34,6 +34,11 @@ function readParams(q: URLSearchParams): EmbedParams {
     };
 }
 
+/** todayInVietnam is today's date where the bulletins are dated (UTC+7). */
+function todayInVietnam(): string {
+    return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
 function banner(tr: Translator, s: Stats | undefined, p: EmbedParams): HTMLElement {
     const t = tr.t.bind(tr);
     const fig = (id: string, label: string, n: number | undefined, sub?: string) => h('div', {className: 'fig', id: `banner-${id}`},
@@ -51,7 +56,7 @@ function banner(tr: Translator, s: Stats | undefined, p: EmbedParams): HTMLEleme
         h('h1', {}, t('app.short')),
         h('div', {className: 'figs'},
             fig('community', t('embed.community'), since?.total, since ? t('embed.since', {d: tr.date(since.since)}) : undefined),
-            fig('today', t('embed.today'), s?.new_cases?.total),
+            fig('today', s && s.date !== todayInVietnam() ? t('embed.dayNew', {d: tr.date(s.date)}) : t('embed.today'), s?.new_cases?.total),
             fig('deaths', t('embed.deaths'), s?.deaths),
             h('div', {className: 'fig fig-update', id: 'banner-updated'},
                 h('span', {className: 'fig-label'}, t('embed.updated')),

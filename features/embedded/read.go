@@ -80,9 +80,22 @@ func (s *Store) Extent(ctx context.Context, col features.Collection) (features.E
 	return ext, nil
 }
 
+// scanShare is the share of a collection's extent above which a bbox query
+// filters the id-ordered items rather than searching the R-tree and sorting
+// what it finds: for a box over most of the province, the scan is cheaper.
+const scanShare = 0.1
+
 // inBound returns the items whose public geometry intersects b, by id.
 func (st *colState) inBound(b orb.Bound) []*item {
 	var out []*item
+	if ext := st.extent.Bounds; ext != nil && overlapShare(b, *ext) > scanShare {
+		for _, it := range st.items {
+			if intersectsBound(it.geom, b) {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
 	st.index.search(b, all, func(it *item) bool {
 		if intersectsBound(it.geom, b) {
 			out = append(out, it)
@@ -91,6 +104,20 @@ func (st *colState) inBound(b orb.Bound) []*item {
 	})
 	slices.SortFunc(out, byID)
 	return out
+}
+
+// overlapShare is the share of the area of ext that b covers.
+func overlapShare(b, ext orb.Bound) float64 {
+	w := math.Min(b.Max[0], ext.Max[0]) - math.Max(b.Min[0], ext.Min[0])
+	h := math.Min(b.Max[1], ext.Max[1]) - math.Max(b.Min[1], ext.Min[1])
+	area := (ext.Max[0] - ext.Min[0]) * (ext.Max[1] - ext.Min[1])
+	switch {
+	case w < 0 || h < 0:
+		return 0
+	case area <= 0:
+		return 1
+	}
+	return w * h / area
 }
 
 // matcher holds the non-spatial conditions of an items query.

@@ -16,6 +16,9 @@ say() { echo "e2e: $*"; }
 say "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
+say "type-checking the front end"
+npm run --silent check
+
 say "checking that dist/ matches the sources"
 npm run --silent build >/dev/null
 if ! git -C "$root" diff --quiet -- static/dist || [ -n "$(git -C "$root" ls-files --others --exclude-standard -- static/dist)" ]; then

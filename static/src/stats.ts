@@ -96,7 +96,7 @@ export class StatsPanel {
         const districts = [...(s.by_district ?? [])].sort((a, b) => b.total - a.total || a.district_name.localeCompare(b.district_name));
         this.el.replaceChildren(...[
             head,
-            h('p', {className: 'stats-asof', id: 'stats-asof'}, t('stats.asof', {d: this.tr.date(s.date)})),
+            h('p', {className: 'stats-asof', id: 'stats-asof', role: 'status'}, t('stats.asof', {d: this.tr.date(s.date)})),
             this.failed ? h('p', {className: 'error', role: 'alert'}, t('stats.failed')) : null,
             h('div', {className: 'figures'},
                 this.figure('stats.new', s.new_cases?.total, 'new'),

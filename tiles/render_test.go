@@ -58,14 +58,14 @@ func TestRenderBudgets(t *testing.T) {
 		{
 			name: "tile budget cuts the highest priority number first", layers: all,
 			opts: Options{LayerLimit: 3, TileLimit: 5}, perLayer: 4, z: 14,
-			wantAsked: []string{"districts", "markets", "medical_facilities", "quarantine_zones"},
+			wantAsked:  []string{"districts", "markets", "medical_facilities", "quarantine_zones"},
 			wantNames:  []string{"markets", "medical_facilities"},
 			wantCounts: map[string]int{"medical_facilities": 3, "markets": 2},
 		},
 		{
 			name: "exhausted budget drops the rest", layers: []string{"markets", "medical_facilities"},
 			opts: Options{LayerLimit: 10, TileLimit: 4}, perLayer: 4, z: 14,
-			wantAsked: []string{"markets", "medical_facilities"},
+			wantAsked:  []string{"markets", "medical_facilities"},
 			wantNames:  []string{"medical_facilities"},
 			wantCounts: map[string]int{"medical_facilities": 4},
 		},
@@ -73,7 +73,7 @@ func TestRenderBudgets(t *testing.T) {
 			name: "below min zoom", layers: []string{"markets", "medical_facilities", "districts"},
 			opts: Options{}, perLayer: 4, z: 9,
 			wantAsked: []string{"districts", "medical_facilities"},
-			wantNames:  []string{"medical_facilities"},
+			wantNames: []string{"medical_facilities"},
 		},
 	}
 	for _, tt := range tests {

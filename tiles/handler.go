@@ -324,6 +324,7 @@ func (h *Handler) style(c echo.Context) error {
 		cols:        cols,
 		tileJSONURL: base + "/tiles/" + layerList(cols) + ".json",
 		glyphsURL:   base + "/fonts/{fontstack}/{range}.pbf",
+		labelsURL:   base + "/api/labels",
 		baseMapURL:  h.cfg.BaseMapURL, baseMapAttr: h.cfg.BaseMapAttribution,
 		name: h.cfg.Name, bounds: h.cfg.Bounds, zoom: h.cfg.CenterZoom,
 	}))

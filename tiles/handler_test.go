@@ -385,7 +385,10 @@ func checkStyle(t *testing.T, st Style, host string) {
 	if st.Version != 8 || !strings.Contains(st.Glyphs, "{fontstack}") || !strings.Contains(st.Glyphs, "{range}") {
 		t.Errorf("version %d glyphs %q", st.Version, st.Glyphs)
 	}
-	if st.Sources[StyleSourceBando].Type != "vector" {
+	if l := st.Sources[StyleSourceLabels]; l.Type != "geojson" || !strings.HasSuffix(l.Data, "/api/labels") {
+		t.Errorf("labels source %+v, want the GeoJSON of /api/labels", l)
+	}
+		if st.Sources[StyleSourceBando].Type != "vector" {
 		t.Errorf("bando source %+v", st.Sources[StyleSourceBando])
 	}
 	cat := features.NewCatalog()

@@ -26,6 +26,7 @@ type StyleSource struct {
 	URL         string   `json:"url,omitempty"`
 	Tiles       []string `json:"tiles,omitempty"`
 	TileSize    int      `json:"tileSize,omitempty"`
+	Data        string   `json:"data,omitempty"` // GeoJSON sources: the data URL
 	Attribution string   `json:"attribution,omitempty"`
 }
 
@@ -45,6 +46,9 @@ type StyleLayer struct {
 const (
 	StyleSourceBando   = "bando"
 	StyleSourceBaseMap = "basemap"
+	// StyleSourceLabels is the GeoJSON of area label points served at
+	// /api/labels (features/api).
+	StyleSourceLabels = "labels"
 )
 
 // styleInput is what the style is made of.
@@ -52,6 +56,7 @@ type styleInput struct {
 	cols        []features.Collection
 	tileJSONURL string // absolute URL of the composite TileJSON
 	glyphsURL   string // absolute glyphs template
+	labelsURL   string // absolute URL of the area label points (GeoJSON)
 	baseMapURL  string // raster tile template, empty for none
 	baseMapAttr string
 	name        string
@@ -84,8 +89,11 @@ func newStyle(in styleInput) Style {
 	c := in.bounds.Center()
 	st := Style{
 		Version: 8, Name: in.name, Center: [2]float64{c.X(), c.Y()}, Zoom: float64(in.zoom),
-		Glyphs:  in.glyphsURL,
-		Sources: map[string]StyleSource{StyleSourceBando: {Type: "vector", URL: in.tileJSONURL}},
+		Glyphs: in.glyphsURL,
+		Sources: map[string]StyleSource{
+			StyleSourceBando:  {Type: "vector", URL: in.tileJSONURL},
+			StyleSourceLabels: {Type: "geojson", Data: in.labelsURL},
+		},
 		Layers: []StyleLayer{{
 			ID: "background", Type: "background", Paint: map[string]any{"background-color": "#f3f1ec"},
 		}},
@@ -162,8 +170,12 @@ func boundaryLine(col features.Collection, colour string) StyleLayer {
 	return l
 }
 
+// boundaryLabel names each area once, at its label point from the labels
+// source: a label drawn from the tiles would repeat in every tile.
 func boundaryLabel(col features.Collection, colour string) StyleLayer {
 	l := styleLayer(col, "label", "symbol")
+	l.Source, l.SourceLayer = StyleSourceLabels, ""
+	l.Filter = []any{"==", []any{"get", "collection"}, col.ID}
 	size := 13
 	if col.ID == "wards" {
 		size = 11

@@ -46,6 +46,7 @@ func (h *Handler) Register(g *echo.Group) {
 	methods := []string{http.MethodGet, http.MethodHead}
 	g.Match(methods, "/nearby", h.nearby)
 	g.Match(methods, "/search", h.search)
+	g.Match(methods, "/labels", h.labels)
 }
 
 // badRequest is a 400 with a reason a person can act on.

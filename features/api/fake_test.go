@@ -35,8 +35,30 @@ type fakeReader struct {
 
 var _ features.Reader = (*fakeReader)(nil)
 
-func (r *fakeReader) Items(context.Context, features.ItemsQuery) (features.Page, error) {
-	return features.Page{}, fmt.Errorf("fake: items are not served by the api handler: %w", features.ErrInvalid)
+// Items serves whole collections only (the labels route reads them so).
+func (r *fakeReader) Items(_ context.Context, q features.ItemsQuery) (features.Page, error) {
+	if q.BBox != nil || q.Interval != nil || len(q.Filters) > 0 || q.Offset > 0 {
+		return features.Page{}, fmt.Errorf("fake: only whole collections: %w", features.ErrInvalid)
+	}
+	all := r.all(q.Collection.ID)
+	page := features.Page{NumberMatched: len(all)}
+	if q.Limit < 0 || q.Limit > len(all) {
+		page.Features = all
+	} else {
+		page.Features = all[:q.Limit]
+	}
+	return page, nil
+}
+
+// all returns the features of one collection.
+func (r *fakeReader) all(id string) []features.Feature {
+	var out []features.Feature
+	for _, f := range r.features {
+		if f.Collection == id {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func (r *fakeReader) Item(context.Context, features.Collection, string) (features.Feature, error) {

@@ -1,0 +1,62 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+)
+
+func TestLabelsPlaceOnePointInsideEachArea(t *testing.T) {
+	r := newFakeReader()
+	e := newServer(r)
+	tests := []struct {
+		name   string
+		target string
+		status int
+	}{
+		{"labels", "/api/labels", http.StatusOK},
+		{"unknown parameter", "/api/labels?zoom=3", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := fetch(e, tt.target)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if tt.status != http.StatusOK {
+				return
+			}
+			fc, err := geojson.UnmarshalFeatureCollection(rec.Body.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			areas := map[string]orb.Geometry{}
+			for _, id := range labelCollections {
+				for _, f := range r.all(id) {
+					areas[id+"/"+f.ID] = f.Geometry
+				}
+			}
+			if len(fc.Features) == 0 || len(fc.Features) != len(areas) {
+				t.Fatalf("%d labels for %d areas", len(fc.Features), len(areas))
+			}
+			for _, f := range fc.Features {
+				key := f.Properties.MustString("collection") + "/" + f.Properties.MustString("id")
+				area, ok := areas[key]
+				if !ok {
+					t.Fatalf("label for unknown area %s", key)
+				}
+				mp, _ := asMultiPolygon(area)
+				if !planar.MultiPolygonContains(mp, f.Geometry.(orb.Point)) {
+					t.Errorf("label of %s at %v is outside the area", key, f.Geometry)
+				}
+				if b, _ := json.Marshal(f.Properties); len(b) == 0 {
+					t.Errorf("label of %s has no properties", key)
+				}
+			}
+		})
+	}
+}

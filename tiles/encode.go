@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
-	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/simplify"
 )
 
@@ -74,7 +73,10 @@ func checkRules(r Rules) error {
 // in SQL. A zero req.Rules means DefaultRules. The layer is named after the
 // collection id, version 2, extent Rules.Extent; features carry no MVT id.
 // No feature, or a Limit of 0 or less, gives an empty Layer (nil Data), like
-// ST_AsMVT over no rows.
+// ST_AsMVT over no rows. The layer is written straight to protobuf, byte for
+// byte what orb's mvt.Marshal writes for the same features: keys and values
+// once each in the order first used, a feature's tags by key name; the
+// returned Data is about the only allocation for a layer of points.
 //
 // Features (every layer except an aggregated one):
 //
@@ -132,94 +134,193 @@ func EncodeLayer(req LayerRequest, feats []features.Feature) (Layer, error) {
 	if req.Limit <= 0 || len(feats) == 0 {
 		return Layer{}, nil
 	}
-	d := drawer{rules: rules, proj: newProjector(req.Tile.X, req.Tile.Y, uint32(req.Tile.Z), rules.Extent)}
-	var (
-		out []*geojson.Feature
-		err error
-	)
+	e := encoders.Get().(*encoder)
+	defer e.release()
+	e.drawer = drawer{rules: rules, proj: newProjector(req.Tile.X, req.Tile.Y, uint32(req.Tile.Z), rules.Extent)}
 	if req.Aggregated() {
-		out = d.aggregate(feats, req.Limit)
-	} else {
-		out, err = d.features(req.Collection, feats, req.Limit)
-	}
-	if err != nil || len(out) == 0 {
+		e.aggregate(feats, req.Limit)
+	} else if err := e.features(req.Collection, feats, req.Limit); err != nil {
 		return Layer{}, err
 	}
-	layer := &mvt.Layer{Name: req.Collection.ID, Version: 2, Extent: uint32(rules.Extent), Features: out}
-	data, err := mvt.Marshal(mvt.Layers{layer})
-	if err != nil {
-		return Layer{}, fmt.Errorf("tiles: encode layer %s: %w", req.Collection.ID, err)
+	if e.w.n == 0 {
+		return Layer{}, nil
 	}
-	return Layer{Data: data, Features: len(out)}, nil
+	return Layer{Data: e.w.layer(req.Collection.ID, uint32(rules.Extent), mvtVersion), Features: e.w.n}, nil
 }
 
-// drawer turns public features into tile features under one set of rules.
+// mvtVersion is the Mapbox Vector Tile specification version written.
+const mvtVersion = 2
+
+// encoders holds encoders between calls of EncodeLayer, so that a tile
+// reuses the buffers, maps and scratch slices of the previous ones.
+// NOTE: a package-level variable, yet no state a caller can observe: it
+// holds scratch memory only, and an encoder is reset before it goes back.
+var encoders = sync.Pool{New: func() any { return newEncoder() }}
+
+// maxPooledSize bounds, in bytes, the memory an encoder may keep when it goes
+// back to the pool: one huge layer should not pin its buffers forever.
+const maxPooledSize = 8 << 20
+
+// encoder is the working memory of one EncodeLayer call.
+type encoder struct {
+	drawer
+	w      *pbfLayer
+	ranked []rankedIndex
+	names  []string
+	counts map[[2]float64]int64
+	cells  []cell
+}
+
+func newEncoder() *encoder {
+	return &encoder{w: newPBFLayer(), counts: map[[2]float64]int64{}}
+}
+
+// release resets the encoder, dropping every reference to the caller's
+// data, and returns it to the pool unless it grew too big.
+func (e *encoder) release() {
+	size := e.w.size() + 16*(cap(e.ranked)+cap(e.names)+cap(e.cells)+len(e.counts))
+	e.w.reset(0)
+	clear(e.names)
+	clear(e.counts)
+	e.drawer = drawer{}
+	if size <= maxPooledSize {
+		encoders.Put(e)
+	}
+}
+
+// drawer turns public features into tile geometry under one set of rules.
 type drawer struct {
 	rules Rules
 	proj  projector
 }
 
-// features draws the first limit features in thinning order, less those
+// features writes the first limit features in thinning order, less those
 // that come out empty.
-func (d drawer) features(col features.Collection, feats []features.Feature, limit int) ([]*geojson.Feature, error) {
-	order := thinningOrder(feats)
+func (e *encoder) features(col features.Collection, feats []features.Feature, limit int) error {
+	order := e.thinningOrder(feats)
 	order = order[:min(limit, len(order))]
-	out := make([]*geojson.Feature, 0, len(order))
-	public := publicNames(col)
-	for _, i := range order {
-		f := feats[i]
-		g, err := d.geometry(f.Geometry)
+	names := e.publicNames(col)
+	e.w.reset(len(names))
+	for _, r := range order {
+		f := &feats[r.i]
+		ok, err := e.geometry(f.Geometry)
+		if err == nil && ok {
+			err = e.properties(names, f.Properties)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("tiles: %s %q: %w", col.ID, f.ID, err)
+			return fmt.Errorf("tiles: %s %q: %w", col.ID, f.ID, err)
 		}
-		if g == nil {
-			continue
+		if ok {
+			e.w.endFeature()
 		}
-		props, err := publicProperties(public, f.Properties)
-		if err != nil {
-			return nil, fmt.Errorf("tiles: %s %q: %w", col.ID, f.ID, err)
-		}
-		out = append(out, &geojson.Feature{Type: "Feature", Geometry: g, Properties: props})
 	}
-	return out, nil
+	return nil
+}
+
+// rankedIndex is a feature's place in the thinning order.
+type rankedIndex struct {
+	rank uint32
+	i    int // index in the features given to EncodeLayer
 }
 
 // thinningOrder returns the indexes of feats ordered by (Rank(id), id).
-func thinningOrder(feats []features.Feature) []int {
-	type ranked struct {
-		rank uint32
-		i    int
+func (e *encoder) thinningOrder(feats []features.Feature) []rankedIndex {
+	rs := e.ranked[:0]
+	for i := range feats {
+		rs = append(rs, rankedIndex{Rank(feats[i].ID), i})
 	}
-	rs := make([]ranked, len(feats))
-	for i, f := range feats {
-		rs[i] = ranked{Rank(f.ID), i}
-	}
-	slices.SortFunc(rs, func(a, b ranked) int {
+	slices.SortFunc(rs, func(a, b rankedIndex) int {
 		if c := cmp.Compare(a.rank, b.rank); c != 0 {
 			return c
 		}
 		return cmp.Compare(feats[a.i].ID, feats[b.i].ID)
 	})
-	order := make([]int, len(rs))
-	for i, r := range rs {
-		order[i] = r.i
-	}
-	return order
+	e.ranked = rs
+	return rs
 }
 
-// geometry projects, simplifies, snaps, clips and cleans one geometry; nil
+// publicNames returns the names of the collection's public properties in
+// byte order: the order of a feature's tags, as orb's encoder sorts them.
+// A name's position is its key slot in the layer.
+func (e *encoder) publicNames(col features.Collection) []string {
+	names := e.names[:0]
+	for _, p := range col.Properties {
+		names = append(names, p.Name)
+	}
+	slices.Sort(names)
+	e.names = slices.Compact(names)
+	return e.names
+}
+
+// geometry begins a feature with the drawn geometry of g; false means
+// nothing of g is left in the tile, and the feature is to be dropped.
+func (e *encoder) geometry(g orb.Geometry) (bool, error) {
+	e.w.beginFeature()
+	if p, ok := g.(orb.Point); ok {
+		// The common case, the same steps as draw without the generic
+		// machinery and its allocations.
+		q := snapPoint(e.proj.point(p))
+		if !e.clipBox().Contains(q) {
+			return false, nil
+		}
+		e.w.point(int32(q[0]), int32(q[1]))
+		return true, nil
+	}
+	t, err := e.draw(g)
+	if err != nil || t == nil {
+		return false, err
+	}
+	return true, e.w.geometry(t)
+}
+
+// properties tags the feature with the public properties it has: every
+// non-nil value of a name in names (sorted), in the value types MVT holds.
+// Any other property (a private one) is never written.
+func (e *encoder) properties(names []string, props map[string]any) error {
+	for slot, name := range names {
+		v, ok := props[name]
+		if !ok || v == nil {
+			continue
+		}
+		id, err := e.value(v)
+		if err != nil {
+			return fmt.Errorf("property %s: %w", name, err)
+		}
+		e.w.tag(slot, name, id)
+	}
+	return nil
+}
+
+// value returns the layer's id of a property value: strings as string
+// values, integers as sint, floats as double, bool as bool, dates as
+// features.DateLayout strings.
+func (e *encoder) value(v any) (uint32, error) {
+	switch v := v.(type) {
+	case string:
+		return e.w.stringValue(v), nil
+	case int64:
+		return e.w.intValue(v), nil
+	case int:
+		return e.w.intValue(int64(v)), nil
+	case int32:
+		return e.w.intValue(int64(v)), nil
+	case float64:
+		return e.w.doubleValue(v), nil
+	case float32:
+		return e.w.doubleValue(float64(v)), nil
+	case bool:
+		return e.w.boolValue(v), nil
+	case time.Time:
+		return e.w.stringValue(v.Format(features.DateLayout)), nil
+	}
+	return 0, fmt.Errorf("%w: value of type %T cannot go in a tile", features.ErrInvalid, v)
+}
+
+// draw projects, simplifies, snaps, clips and cleans one geometry; nil
 // means nothing of it is left in the tile.
-func (d drawer) geometry(g orb.Geometry) (orb.Geometry, error) {
+func (d drawer) draw(g orb.Geometry) (orb.Geometry, error) {
 	if g == nil {
 		return nil, nil
-	}
-	if p, ok := g.(orb.Point); ok {
-		// The common case, the same steps without the generic machinery.
-		q := snapPoint(d.proj.point(p))
-		if !d.clipBox().Contains(q) {
-			return nil, nil
-		}
-		return q, nil
 	}
 	t, err := mapPoints(g, d.proj.point)
 	if err != nil {
@@ -245,69 +346,26 @@ func (d drawer) clipBox() orb.Bound {
 	return orb.Bound{Min: orb.Point{-b, -b}, Max: orb.Point{e + b, e + b}}
 }
 
-// publicProperties keeps the collection's public properties present on a
-// feature, in the value types MVT can hold.
-func publicProperties(public map[string]bool, in map[string]any) (geojson.Properties, error) {
-	out := make(geojson.Properties, len(in))
-	for name, v := range in {
-		if v == nil || !public[name] {
-			continue
-		}
-		mv, err := tileValue(v)
-		if err != nil {
-			return nil, fmt.Errorf("property %s: %w", name, err)
-		}
-		out[name] = mv
-	}
-	return out, nil
-}
-
-func publicNames(col features.Collection) map[string]bool {
-	public := make(map[string]bool, len(col.Properties))
-	for _, p := range col.Properties {
-		public[p.Name] = true
-	}
-	return public
-}
-
-func tileValue(v any) (any, error) {
-	switch v := v.(type) {
-	case string, int64, float64, bool:
-		return v, nil
-	case int:
-		return int64(v), nil
-	case int32:
-		return int64(v), nil
-	case float32:
-		return float64(v), nil
-	case time.Time:
-		return v.Format(features.DateLayout), nil
-	}
-	return nil, fmt.Errorf("%w: value of type %T cannot go in a tile", features.ErrInvalid, v)
-}
-
 // cell is one aggregation cell, by its centre in tile units.
 type cell struct {
 	x, y  int64
 	count int64
 }
 
-// aggregate counts points per cell and draws the limit fullest cells.
-func (d drawer) aggregate(feats []features.Feature, limit int) []*geojson.Feature {
-	c := float64(d.rules.CellSize)
-	counts := map[[2]float64]int64{}
-	for _, f := range feats {
-		p, ok := f.Geometry.(orb.Point)
+// aggregate counts points per cell and writes the limit fullest cells.
+func (e *encoder) aggregate(feats []features.Feature, limit int) {
+	c := float64(e.rules.CellSize)
+	for i := range feats {
+		p, ok := feats[i].Geometry.(orb.Point)
 		if !ok {
 			continue
 		}
-		t := d.proj.point(p)
-		centre := [2]float64{math.Floor(t[0]/c)*c + c/2, math.Floor(t[1]/c)*c + c/2}
-		counts[centre]++
+		t := e.proj.point(p)
+		e.counts[[2]float64{math.Floor(t[0]/c)*c + c/2, math.Floor(t[1]/c)*c + c/2}]++
 	}
-	lo, hi := float64(-d.rules.Buffer), float64(d.rules.Extent+d.rules.Buffer)
-	cells := make([]cell, 0, len(counts))
-	for centre, n := range counts {
+	lo, hi := float64(-e.rules.Buffer), float64(e.rules.Extent+e.rules.Buffer)
+	cells := e.cells[:0]
+	for centre, n := range e.counts {
 		if centre[0] < lo || centre[0] > hi || centre[1] < lo || centre[1] > hi {
 			continue
 		}
@@ -316,16 +374,14 @@ func (d drawer) aggregate(feats []features.Feature, limit int) []*geojson.Featur
 	slices.SortFunc(cells, func(a, b cell) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.x, b.x), cmp.Compare(a.y, b.y))
 	})
-	cells = cells[:min(limit, len(cells))]
-	out := make([]*geojson.Feature, len(cells))
-	for i, cl := range cells {
-		out[i] = &geojson.Feature{
-			Type:       "Feature",
-			Geometry:   orb.Point{float64(cl.x), float64(cl.y)},
-			Properties: geojson.Properties{CountProperty: cl.count},
-		}
+	e.cells = cells
+	e.w.reset(1)
+	for _, cl := range cells[:min(limit, len(cells))] {
+		e.w.beginFeature()
+		e.w.point(int32(cl.x), int32(cl.y))
+		e.w.tag(0, CountProperty, e.w.intValue(cl.count))
+		e.w.endFeature()
 	}
-	return out
 }
 
 // projector maps longitude/latitude to the tile units of one tile.

@@ -1,15 +1,19 @@
 package tiles
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
@@ -436,7 +440,7 @@ func checkOrientation(t *testing.T, g orb.Geometry) {
 	}
 }
 
-func readDistricts(t *testing.T) *geojson.FeatureCollection {
+func readDistricts(t testing.TB) *geojson.FeatureCollection {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -503,6 +507,205 @@ func BenchmarkEncodeLayerPoints(b *testing.B) {
 			map[string]any{"name": "Chợ", "district_code": "718"}))
 	}
 	req := LayerRequest{Tile: tl, Collection: collection("markets"), Limit: 10000}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := EncodeLayer(req, feats); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// orbLayer is the reference EncodeLayer was first written with: the same
+// drawing, then orb's geojson features and mvt.Marshal. Points take the
+// generic drawing path here, which also checks EncodeLayer's shortcut.
+func orbLayer(t *testing.T, req LayerRequest, feats []features.Feature) []byte {
+	t.Helper()
+	rules := req.rules()
+	d := drawer{rules: rules, proj: newProjector(req.Tile.X, req.Tile.Y, uint32(req.Tile.Z), rules.Extent)}
+	order := make([]int, len(feats))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(Rank(feats[a].ID), Rank(feats[b].ID)), cmp.Compare(feats[a].ID, feats[b].ID))
+	})
+	public := map[string]bool{}
+	for _, p := range req.Collection.Properties {
+		public[p.Name] = true
+	}
+	var out []*geojson.Feature
+	for _, i := range order[:min(req.Limit, len(order))] {
+		g, err := d.draw(feats[i].Geometry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g == nil {
+			continue
+		}
+		props := geojson.Properties{}
+		for k, v := range feats[i].Properties {
+			if v != nil && public[k] {
+				props[k] = orbValue(v)
+			}
+		}
+		out = append(out, &geojson.Feature{Type: "Feature", Geometry: g, Properties: props})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	data, err := mvt.Marshal(mvt.Layers{{Name: req.Collection.ID, Version: 2, Extent: uint32(rules.Extent), Features: out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// orbValue is a property value in the type EncodeLayer documents for it.
+func orbValue(v any) any {
+	switch v := v.(type) {
+	case int:
+		return int64(v)
+	case int32:
+		return int64(v)
+	case float32:
+		return float64(v)
+	case time.Time:
+		return v.Format(features.DateLayout)
+	}
+	return v
+}
+
+// randomFeatures are features of every geometry type in and around tile,
+// with public, private and nil properties of every type EncodeLayer takes.
+func randomFeatures(r *rand.Rand, tile maptile.Tile, col features.Collection) []features.Feature {
+	names := []string{"secret"}
+	for _, p := range col.Properties {
+		names = append(names, p.Name)
+	}
+	values := []any{nil, "", "718", "Thủ Dầu Một", 7, int32(-3), int64(7), int64(-1 << 40), float32(0.1), 0.1, 7.0,
+		true, false, time.Date(2021, 7, 10, 0, 0, 0, 0, time.UTC), "2021-07-10"}
+	toLonLat := func(p orb.Point) orb.Point { return atTile(tile, p[0]*1.1-200+r.Float64(), p[1]*1.1-200+r.Float64()) }
+	feats := make([]features.Feature, 1+r.IntN(60))
+	for i := range feats {
+		g, _ := mapPoints(randomGeometry(r), toLonLat)
+		props := map[string]any{}
+		for range r.IntN(len(names) + 1) {
+			props[names[r.IntN(len(names))]] = values[r.IntN(len(values))]
+		}
+		feats[i] = features.Feature{Collection: col.ID, ID: fmt.Sprintf("f-%d", i), Geometry: g, Properties: props}
+	}
+	return feats
+}
+
+// TestEncodeLayerMatchesOrb is a property test: on random layers,
+// EncodeLayer writes the very bytes orb's mvt.Marshal wrote for the same
+// drawing, so tiles (and their ETags) did not change with the encoder.
+func TestEncodeLayerMatchesOrb(t *testing.T) {
+	cols := []string{"markets", "quarantine_zones", "cases", "medical_facilities"}
+	for seed := range uint64(200) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 0x656e63))
+			tile := testTile(maptile.Zoom(13 + r.IntN(3)))
+			col := collection(cols[r.IntN(len(cols))])
+			feats := randomFeatures(r, tile, col)
+			req := LayerRequest{Tile: tile, Collection: col, Limit: 1 + r.IntN(len(feats)+5)}
+			got, err := EncodeLayer(req, feats)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := orbLayer(t, req, feats)
+			if !bytes.Equal(got.Data, want) {
+				t.Fatalf("%s z%d: %d bytes differ from orb's %d", col.ID, tile.Z, len(got.Data), len(want))
+			}
+			if want != nil && got.Features != len(decodeTile(t, want)[0].Features) {
+				t.Errorf("Layer.Features = %d, orb wrote %d", got.Features, len(decodeTile(t, want)[0].Features))
+			}
+		})
+	}
+}
+
+// TestEncodeLayerOwnsItsBytes: encoders are pooled, yet a layer's bytes
+// belong to the caller, also under concurrent calls (run with -race).
+func TestEncodeLayerOwnsItsBytes(t *testing.T) {
+	fixtures := []func() (LayerRequest, []features.Feature){
+		densePointsFixture, pointsFixture, polygonFixture, aggregationFixture, limitFixture,
+	}
+	want := make([][]byte, len(fixtures))
+	for i, fixture := range fixtures {
+		layer, err := EncodeLayer(fixture())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = layer.Data
+	}
+	kept := slices.Clone(want[0])
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*len(fixtures))
+	for range 4 {
+		for i, fixture := range fixtures {
+			req, feats := fixture()
+			wg.Go(func() {
+				layer, err := EncodeLayer(req, feats)
+				if err == nil && !bytes.Equal(layer.Data, want[i]) {
+					err = fmt.Errorf("fixture %d: concurrent call wrote other bytes", i)
+				}
+				if err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if !bytes.Equal(kept, want[0]) {
+		t.Error("a later call changed the bytes of an earlier layer")
+	}
+}
+
+// densePointsFixture is a dense z14 tile of the province data set: 1,700
+// places with their six string properties, as the embedded store hands
+// them over.
+func densePointsFixture() (LayerRequest, []features.Feature) {
+	tl := testTile(14)
+	hours := []string{"07:00–17:00", "06:00–22:00", "24/7", "08:00–20:00"}
+	feats := make([]features.Feature, 1700)
+	for i := range feats {
+		x, y := float64(i*37%4224)-64, float64(i*101%4224)-64
+		feats[i] = pointFeature("markets", fmt.Sprintf("market-%04d", i), atTile(tl, x+0.3, y+0.6), map[string]any{
+			"name":          fmt.Sprintf("Chợ Phú Hòa %d", i),
+			"address":       fmt.Sprintf("%d Đường Yersinia, Phường Phú Cường", i),
+			"phone":         fmt.Sprintf("0274 38%05d", i),
+			"opening_hours": hours[i%len(hours)],
+			"district_code": "718",
+			"ward_code":     fmt.Sprint(25741 + i%14),
+		})
+	}
+	return LayerRequest{Tile: tl, Collection: collection("markets"), Limit: DefaultLayerLimit}, feats
+}
+
+func BenchmarkEncodeLayerDensePoints(b *testing.B) {
+	req, feats := densePointsFixture()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := EncodeLayer(req, feats); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncodeLayerPolygons draws the real districts of Bình Dương at a
+// z11 tile over Thủ Dầu Một, where most of the province's boundaries cross.
+func BenchmarkEncodeLayerPolygons(b *testing.B) {
+	fc := readDistricts(b)
+	var feats []features.Feature
+	for _, f := range fc.Features {
+		feats = append(feats, features.Feature{Collection: "districts", ID: fmt.Sprint(f.ID), Geometry: f.Geometry,
+			Properties: map[string]any(f.Properties)})
+	}
+	req := LayerRequest{Tile: maptile.At(orb.Point{106.6537, 10.9804}, 11), Collection: collection("districts"), Limit: 100}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := EncodeLayer(req, feats); err != nil {

@@ -57,6 +57,20 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		// NOTE: pgx prepares every statement; after five runs PostgreSQL may
+		// switch to a generic plan, in which the tile envelope is no longer
+		// a constant: it is recomputed per row and no partial index can be
+		// chosen. Custom plans cost a millisecond of planning and make the
+		// aggregated people layers five times faster (bando bench tiles).
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	if _, set := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !set {
+		// NOTE: a tile or items query is small; starting a parallel worker
+		// costs more than it saves (30 ms seen on a z14 tile of 2,000
+		// points), and concurrent requests already fill the cores.
+		cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: open pool: %w", classify(err))

@@ -388,7 +388,7 @@ func checkStyle(t *testing.T, st Style, host string) {
 	if l := st.Sources[StyleSourceLabels]; l.Type != "geojson" || !strings.HasSuffix(l.Data, "/api/labels") {
 		t.Errorf("labels source %+v, want the GeoJSON of /api/labels", l)
 	}
-		if st.Sources[StyleSourceBando].Type != "vector" {
+	if st.Sources[StyleSourceBando].Type != "vector" {
 		t.Errorf("bando source %+v", st.Sources[StyleSourceBando])
 	}
 	cat := features.NewCatalog()

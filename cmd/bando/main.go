@@ -97,8 +97,8 @@ func versionString() string {
 				return "dev-" + s.Value[:12]
 			}
 		}
-		if info.Main.Version != "" {
-			return info.Main.Version
+		if v := info.Main.Version; v != "" && v != "(devel)" {
+			return v
 		}
 	}
 	return "dev"

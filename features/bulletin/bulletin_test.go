@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -37,6 +38,9 @@ func july5Figures() []figure {
 		{"afternoon community_screening", func(s bulletin.Stats) int { return s.NewCases.BySession.Afternoon.ByDetected.CommunityScreening }, 1},
 		{"afternoon by_link.cluster", func(s bulletin.Stats) int { return s.NewCases.BySession.Afternoon.ByLink.Cluster }, 110},
 		{"afternoon by_link.community", func(s bulletin.Stats) int { return s.NewCases.BySession.Afternoon.ByLink.Community }, 4},
+		{"afternoon by_cluster Công ty Wanek 2", func(s bulletin.Stats) int {
+			return clusterTotal(s.NewCases.BySession.Afternoon.ByCluster, "Công ty Wanek 2")
+		}, 110},
 		{"cumulative.total", func(s bulletin.Stats) int { return s.Cumulative.Total }, 812},
 		{"cumulative returning_citizen", func(s bulletin.Stats) int { return s.Cumulative.ByOrigin.ReturningCitizen }, 32},
 		{"cumulative foreign_expert", func(s bulletin.Stats) int { return s.Cumulative.ByOrigin.ForeignExpert }, 7},
@@ -91,6 +95,16 @@ func fixtureFigures() map[string][]figure {
 			{"under_treatment", func(s bulletin.Stats) int { return s.UnderTreatment }, 759},
 		},
 	}
+}
+
+// clusterTotal is the total of cluster in list, or -1 when it is not listed.
+func clusterTotal(list []bulletin.ClusterTotal, cluster string) int {
+	for _, c := range list {
+		if c.Cluster == cluster {
+			return c.Total
+		}
+	}
+	return -1
 }
 
 func checkFigures(t *testing.T, s bulletin.Stats, figs []figure) {
@@ -190,6 +204,59 @@ func TestStatusAsOf(t *testing.T) {
 			}
 			if last != tt.lastUpdate {
 				t.Errorf("last_update %q, want %q", last, tt.lastUpdate)
+			}
+		})
+	}
+}
+
+// TestSessionClusters checks the per-cluster split of each session's new
+// cases: clusters only (community cases are in by_link), sorted by total
+// then name, an empty list rather than null.
+func TestSessionClusters(t *testing.T) {
+	r := newMemReader()
+	n := 0
+	add := func(day, session, cluster string, count int) {
+		for range count {
+			n++
+			p := map[string]any{
+				"code": fmt.Sprint("BD-", n), "report_date": date(day), "origin": features.OriginCommunity,
+				"detected_in": features.DetectedQuarantineArea, "status": features.StatusUnderTreatment, "district_code": "718",
+			}
+			if session != "" {
+				p["report_session"] = session
+			}
+			if cluster != "" {
+				p["cluster"] = cluster
+			}
+			r.add("cases", features.Record{ID: fmt.Sprint("BD-", n), Geometry: orb.Point{106.65, 11}, Properties: p})
+		}
+	}
+	add("2021-07-04", features.SessionAfternoon, "Chợ Đầu mối", 9) // the day before: not new
+	add("2021-07-05", features.SessionAfternoon, "Chợ Đầu mối", 2)
+	add("2021-07-05", features.SessionAfternoon, "Công ty Wanek 2", 5)
+	add("2021-07-05", features.SessionAfternoon, "Bệnh viện", 2)
+	add("2021-07-05", features.SessionAfternoon, "", 3)
+	add("2021-07-05", features.SessionMorning, "Bệnh viện", 1)
+	add("2021-07-05", "", "Công ty Wanek 2", 4)
+	s, err := bulletin.Compute(context.Background(), r, nil, date("2021-07-05"), bulletin.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.NewCases.BySession
+	tests := []struct {
+		session string
+		got     []bulletin.ClusterTotal
+		want    []bulletin.ClusterTotal
+	}{
+		{"afternoon", b.Afternoon.ByCluster, []bulletin.ClusterTotal{{"Công ty Wanek 2", 5}, {"Bệnh viện", 2}, {"Chợ Đầu mối", 2}}},
+		{"morning", b.Morning.ByCluster, []bulletin.ClusterTotal{{"Bệnh viện", 1}}},
+		{"evening", b.Evening.ByCluster, []bulletin.ClusterTotal{}},
+		{"unspecified", b.Unspecified.ByCluster, []bulletin.ClusterTotal{{"Công ty Wanek 2", 4}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.session, func(t *testing.T) {
+			if tt.got == nil || !slices.Equal(tt.got, tt.want) {
+				t.Errorf("by_cluster %#v, want %#v", tt.got, tt.want)
 			}
 		})
 	}
@@ -358,7 +425,7 @@ func ExampleCompute() {
 	b, _ := json.Marshal(s.NewCases.BySession.Afternoon)
 	os.Stdout.Write(append(b, '\n'))
 	// Output:
-	// {"total":1,"by_detected":{"quarantine_area":1,"health_facility":0,"community_screening":0},"by_link":{"cluster":1,"community":0}}
+	// {"total":1,"by_detected":{"quarantine_area":1,"health_facility":0,"community_screening":0},"by_link":{"cluster":1,"community":0},"by_cluster":[{"cluster":"Công ty Wanek 2","total":1}]}
 }
 
 // BenchmarkCompute measures a bulletin over 50,000 cases (the fixture

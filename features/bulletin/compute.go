@@ -49,7 +49,10 @@ func checkRange(from, to time.Time, maxDays int) string {
 	return ""
 }
 
-func daysBetween(from, to time.Time) int { return int(to.Sub(from).Hours() / 24) }
+// daysBetween counts the days from from to to, both midnight UTC. It works
+// in seconds since 1970 rather than a time.Duration, which saturates at
+// about 292 years, so that a range from year 1 is measured exactly.
+func daysBetween(from, to time.Time) int { return int((to.Unix() - from.Unix()) / (24 * 3600)) }
 
 // stats computes the bulletin of date from the cases, then adds the district
 // names and the contact counts, which need their own reads.
@@ -76,6 +79,9 @@ type tally struct {
 	last       time.Time
 	clusters   map[string]*ClusterCount
 	districts  map[string]*DistrictCount
+	// sessionClusters counts the day's new cases by session name, then by
+	// cluster.
+	sessionClusters map[string]map[string]int
 }
 
 func newTally(date time.Time, cfg Config) *tally {
@@ -86,6 +92,7 @@ func newTally(date time.Time, cfg Config) *tally {
 			CommunitySinceWaveStart: WaveCount{Since: format(cfg.WaveStart)},
 		},
 		clusters: map[string]*ClusterCount{}, districts: map[string]*DistrictCount{},
+		sessionClusters: map[string]map[string]int{},
 	}
 }
 
@@ -108,6 +115,9 @@ func (t *tally) add(c caseRow) {
 	}
 	if isNew {
 		t.st.NewCases.add(c)
+		if c.cluster != "" {
+			ensureMap(t.sessionClusters, sessionName(c.session))[c.cluster]++
+		}
 	}
 	if c.cluster != "" {
 		cc := ensure(t.clusters, c.cluster, func() *ClusterCount { return &ClusterCount{Cluster: c.cluster} })
@@ -135,6 +145,9 @@ func (t *tally) result(names map[string]string) Stats {
 	slices.SortFunc(st.ByCluster, func(a, b ClusterCount) int {
 		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Cluster, b.Cluster))
 	})
+	for _, ns := range st.NewCases.BySession.sessions() {
+		ns.count.ByCluster = clusterTotals(t.sessionClusters[ns.name])
+	}
 	st.ByDistrict = make([]DistrictCount, 0, len(t.districts))
 	for _, d := range t.districts {
 		st.ByDistrict = append(st.ByDistrict, *d)
@@ -147,6 +160,28 @@ func (t *tally) result(names map[string]string) Stats {
 		st.LastUpdate = &s
 	}
 	return st
+}
+
+// clusterTotals lists counts by cluster, the largest first, then by name;
+// never nil, so that JSON has [] for none.
+func clusterTotals(counts map[string]int) []ClusterTotal {
+	out := make([]ClusterTotal, 0, len(counts))
+	for name, n := range counts {
+		out = append(out, ClusterTotal{Cluster: name, Total: n})
+	}
+	slices.SortFunc(out, func(a, b ClusterTotal) int {
+		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Cluster, b.Cluster))
+	})
+	return out
+}
+
+func ensureMap(m map[string]map[string]int, key string) map[string]int {
+	v, ok := m[key]
+	if !ok {
+		v = map[string]int{}
+		m[key] = v
+	}
+	return v
 }
 
 func ensure[T any](m map[string]*T, key string, mk func() *T) *T {
@@ -176,17 +211,7 @@ func (n *NewCases) add(c caseRow) {
 	n.Total++
 	n.ByDetected.add(c.detected)
 	n.ByLink.add(c.cluster)
-	var s *SessionCount
-	switch c.session {
-	case features.SessionMorning:
-		s = &n.BySession.Morning
-	case features.SessionAfternoon:
-		s = &n.BySession.Afternoon
-	case features.SessionEvening:
-		s = &n.BySession.Evening
-	default:
-		s = &n.BySession.Unspecified
-	}
+	s := n.BySession.of(c.session)
 	s.Total++
 	s.ByDetected.add(c.detected)
 	s.ByLink.add(c.cluster)

@@ -26,8 +26,8 @@ type HandlerConfig struct {
 	Catalog *features.Catalog
 	// Config holds the bulletin's settings.
 	Config Config
-	// Now gives the current time, for the default date when there is no
-	// case yet; nil means time.Now. Its day is taken in Vietnam's time.
+	// Now gives the current time, which caps the default date; nil means
+	// time.Now. Its day is taken in Vietnam's time.
 	Now func() time.Time
 }
 
@@ -49,21 +49,23 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	return &Handler{src: source{r: cfg.Reader, cat: cfg.Catalog}, cfg: cfg.Config.withDefaults(), now: cfg.Now}
 }
 
-// Register adds the routes to the /api group:
+// Register adds the routes to the /api group; each answers GET and HEAD
+// (the same status and headers, no body):
 //
 //	GET /stats?date=YYYY-MM-DD[&format=csv|json]
 //	GET /stats.csv?date=YYYY-MM-DD
 //	GET /stats/series?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=csv|json]
 //	GET /stats/series.csv?from=YYYY-MM-DD&to=YYYY-MM-DD
 func (h *Handler) Register(g *echo.Group) {
-	g.GET("/stats", func(c echo.Context) error { return h.stats(c, false) })
-	g.GET("/stats.csv", func(c echo.Context) error { return h.stats(c, true) })
-	g.GET("/stats/series", func(c echo.Context) error { return h.series(c, false) })
-	g.GET("/stats/series.csv", func(c echo.Context) error { return h.series(c, true) })
+	methods := []string{http.MethodGet, http.MethodHead}
+	g.Match(methods, "/stats", func(c echo.Context) error { return h.stats(c, false) })
+	g.Match(methods, "/stats.csv", func(c echo.Context) error { return h.stats(c, true) })
+	g.Match(methods, "/stats/series", func(c echo.Context) error { return h.series(c, false) })
+	g.Match(methods, "/stats/series.csv", func(c echo.Context) error { return h.series(c, true) })
 }
 
-// stats serves the bulletin of one day, by default the latest day with a
-// reported case.
+// stats serves the bulletin of one day, by default the latest day on which
+// anything changed (see latestDay).
 func (h *Handler) stats(c echo.Context, csvPath bool) error {
 	q, err := params(c, "date", "format", "pretty")
 	if err != nil {
@@ -93,7 +95,7 @@ func (h *Handler) stats(c echo.Context, csvPath bool) error {
 }
 
 // series serves a daily series, by default the 30 days up to the latest day
-// with a reported case.
+// on which anything changed (see latestDay).
 func (h *Handler) series(c echo.Context, csvPath bool) error {
 	q, err := params(c, "from", "to", "format", "pretty")
 	if err != nil {
@@ -120,7 +122,7 @@ func (h *Handler) series(c echo.Context, csvPath bool) error {
 	if err != nil {
 		return err
 	}
-	from, to = h.defaultRange(cs, from, to)
+	from, to = h.defaultRange(cs, dateParam{from, hasFrom}, dateParam{to, hasTo})
 	if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
 		return echo.NewHTTPError(http.StatusBadRequest, reason+"; give both from and to")
 	}
@@ -128,32 +130,42 @@ func (h *Handler) series(c echo.Context, csvPath bool) error {
 	return out.send(c, "bando-series-"+s.From+"-to-"+s.To, s, func() [][]string { return seriesRecords(s) })
 }
 
-// defaultRange fills a missing end with the latest day (or from, if later)
-// and a missing start with the days before the end.
-func (h *Handler) defaultRange(cs []caseRow, from, to time.Time) (time.Time, time.Time) {
-	if to.IsZero() {
-		to = h.latestDay(cs)
-		if from.After(to) {
-			to = from
-		}
-	}
-	if from.IsZero() {
-		from = to.AddDate(0, 0, 1-min(defaultSeriesDays, h.cfg.MaxSeriesDays))
-	}
-	return from, to
+// dateParam is an optional date parameter. Whether it was given is kept
+// apart from its value: 0001-01-01, the zero time, is a date like any other.
+type dateParam struct {
+	t     time.Time
+	given bool
 }
 
-// latestDay is the latest report date, or today in Vietnam when there is no
-// case yet.
+// defaultRange fills a missing end with the latest day (or from, if later)
+// and a missing start with the days before the end.
+func (h *Handler) defaultRange(cs []caseRow, from, to dateParam) (time.Time, time.Time) {
+	if !to.given {
+		to.t = h.latestDay(cs)
+		if from.given && from.t.After(to.t) {
+			to.t = from.t
+		}
+	}
+	if !from.given {
+		from.t = to.t.AddDate(0, 0, 1-min(defaultSeriesDays, h.cfg.MaxSeriesDays))
+	}
+	return from.t, to.t
+}
+
+// latestDay is the latest day on which anything changed, a case reported or
+// a status taking effect, but no later than today in Vietnam: a date after
+// today is a typing error, and the bulletin of a day to come is not served
+// by default. With no case yet it is today.
 func (h *Handler) latestDay(cs []caseRow) time.Time {
+	// NOTE: Vietnam has kept UTC+7 without daylight saving since 1975, so a
+	// fixed zone is exact and needs no time zone database.
+	today := day(h.now().In(time.FixedZone("ICT", 7*3600)))
 	var last time.Time
 	for _, c := range cs {
-		last = latest(last, c.report)
+		last = latest(last, c.changed) // changed is never before report
 	}
-	if last.IsZero() {
-		// NOTE: Vietnam has kept UTC+7 without daylight saving since 1975, so
-		// a fixed zone is exact and needs no time zone database.
-		return day(h.now().In(time.FixedZone("ICT", 7*3600)))
+	if last.IsZero() || last.After(today) {
+		return today
 	}
 	return last
 }
@@ -225,6 +237,9 @@ func (o output) send(c echo.Context, name string, v any, rows func() [][]string)
 	if o.attach {
 		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+ext))
 	}
+	if c.Request().Method == http.MethodHead {
+		return o.head(c)
+	}
 	if !o.csv {
 		return c.JSON(http.StatusOK, v)
 	}
@@ -234,6 +249,16 @@ func (o output) send(c echo.Context, name string, v any, rows func() [][]string)
 		return fmt.Errorf("bulletin: writing csv: %w", err)
 	}
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// head answers HEAD with the status and headers GET would send.
+func (o output) head(c echo.Context) error {
+	ct := echo.MIMEApplicationJSON
+	if o.csv {
+		ct = "text/csv; charset=utf-8"
+	}
+	c.Response().Header().Set(echo.HeaderContentType, ct)
+	return c.NoContent(http.StatusOK)
 }
 
 // statsRecords flattens the bulletin into metric,key,value rows.
@@ -250,16 +275,13 @@ func statsRecords(s Stats) [][]string {
 	n := s.NewCases
 	add("new_cases", "total", n.Total)
 	split("new_cases", n.ByDetected, n.ByLink)
-	for _, ss := range []struct {
-		name string
-		c    SessionCount
-	}{
-		{features.SessionMorning, n.BySession.Morning}, {features.SessionAfternoon, n.BySession.Afternoon},
-		{features.SessionEvening, n.BySession.Evening}, {"unspecified", n.BySession.Unspecified},
-	} {
-		prefix := "new_cases.by_session." + ss.name
-		add(prefix, "total", ss.c.Total)
-		split(prefix, ss.c.ByDetected, ss.c.ByLink)
+	for _, ns := range n.BySession.sessions() {
+		prefix := "new_cases.by_session." + ns.name
+		add(prefix, "total", ns.count.Total)
+		split(prefix, ns.count.ByDetected, ns.count.ByLink)
+		for _, c := range ns.count.ByCluster {
+			add(prefix+".by_cluster", cell(c.Cluster), c.Total)
+		}
 	}
 	o := s.Cumulative.ByOrigin
 	add("cumulative", "total", s.Cumulative.Total)

@@ -15,20 +15,32 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// server serves the bulletin over r; "now" is 20:00 UTC on 5 July 2021,
-// already 6 July in Vietnam.
+// fixtureNow is 20:00 UTC on 4 July 2021, already 5 July in Vietnam: the
+// day of the fixture's bulletin, before its later deaths and recoveries.
+func fixtureNow() time.Time { return time.Date(2021, 7, 4, 20, 0, 0, 0, time.UTC) }
+
+// server serves the bulletin over r at fixtureNow.
 func server(r features.Reader, cfg bulletin.Config) *echo.Echo {
+	return serverAt(r, cfg, fixtureNow())
+}
+
+// serverAt serves the bulletin over r with a clock stopped at now.
+func serverAt(r features.Reader, cfg bulletin.Config, now time.Time) *echo.Echo {
 	e := echo.New()
 	bulletin.NewHandler(bulletin.HandlerConfig{
 		Reader: r, Catalog: features.NewCatalog(), Config: cfg,
-		Now: func() time.Time { return time.Date(2021, 7, 5, 20, 0, 0, 0, time.UTC) },
+		Now: func() time.Time { return now },
 	}).Register(e.Group("/api"))
 	return e
 }
 
 func get(e *echo.Echo, target string) *httptest.ResponseRecorder {
+	return request(e, http.MethodGet, target)
+}
+
+func request(e *echo.Echo, method, target string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	e.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
 	return rec
 }
 
@@ -73,16 +85,69 @@ func TestHandlerEmptyStoreIsToday(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil {
 		t.Fatalf("status %d, body %s: %v", rec.Code, rec.Body, err)
 	}
-	if s.Date != "2021-07-06" || s.LastUpdate != nil || s.ByCluster == nil {
-		t.Errorf("empty store: date %s, last_update %v, by_cluster %v; want 2021-07-06 (Vietnam's today), null, []", s.Date, s.LastUpdate, s.ByCluster)
+	if s.Date != "2021-07-05" || s.LastUpdate != nil || s.ByCluster == nil {
+		t.Errorf("empty store: date %s, last_update %v, by_cluster %v; want 2021-07-05 (Vietnam's today), null, []", s.Date, s.LastUpdate, s.ByCluster)
 	}
 	rec = get(e, "/api/stats/series")
 	var sr bulletin.DailySeries
 	if err := json.Unmarshal(rec.Body.Bytes(), &sr); err != nil {
 		t.Fatal(err)
 	}
-	if sr.From != "2021-06-07" || sr.To != "2021-07-06" || len(sr.Days) != 30 {
-		t.Errorf("empty store series %s to %s, %d days; want 2021-06-07 to 2021-07-06, 30 days", sr.From, sr.To, len(sr.Days))
+	if sr.From != "2021-06-06" || sr.To != "2021-07-05" || len(sr.Days) != 30 {
+		t.Errorf("empty store series %s to %s, %d days; want 2021-06-06 to 2021-07-05, 30 days", sr.From, sr.To, len(sr.Days))
+	}
+}
+
+// TestHandlerDefaultDate checks that without a date the bulletin, and the
+// end of the series, is the latest day on which a case was reported or
+// changed status, but never after today in Vietnam.
+func TestHandlerDefaultDate(t *testing.T) {
+	kase := func(id, report, status, statusDate string) features.Record {
+		p := map[string]any{
+			"code": id, "report_date": date(report), "origin": features.OriginCommunity,
+			"detected_in": features.DetectedQuarantineArea, "status": status, "district_code": "718",
+		}
+		if statusDate != "" {
+			p["status_date"] = date(statusDate)
+		}
+		return features.Record{ID: id, Geometry: orb.Point{106.65, 11}, Properties: p}
+	}
+	died := kase("A", "2021-07-01", features.StatusDied, "2021-07-10")
+	recovered := kase("B", "2021-07-05", features.StatusRecovered, "2021-07-20")
+	tests := []struct {
+		name              string
+		cases             []features.Record
+		now               time.Time
+		date              string
+		deaths, recovered int
+	}{
+		{"a recovery after the last report", []features.Record{died, recovered}, time.Date(2021, 8, 1, 9, 0, 0, 0, time.UTC), "2021-07-20", 1, 1},
+		{"a death after the last report", []features.Record{died}, time.Date(2021, 8, 1, 9, 0, 0, 0, time.UTC), "2021-07-10", 1, 0},
+		{"reports only", []features.Record{kase("C", "2021-07-03", features.StatusUnderTreatment, "")}, time.Date(2021, 8, 1, 9, 0, 0, 0, time.UTC), "2021-07-03", 0, 0},
+		{"changes after today are capped", []features.Record{died, recovered}, time.Date(2021, 7, 15, 18, 0, 0, 0, time.UTC), "2021-07-16", 1, 0},
+		{"a report after today is capped", []features.Record{kase("D", "2021-07-30", features.StatusUnderTreatment, "")}, time.Date(2021, 7, 15, 9, 0, 0, 0, time.UTC), "2021-07-15", 0, 0},
+		{"no case: today in Vietnam", nil, time.Date(2021, 7, 15, 17, 0, 0, 0, time.UTC), "2021-07-16", 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newMemReader()
+			r.add("cases", tt.cases...)
+			e := serverAt(r, bulletin.Config{}, tt.now)
+			var s bulletin.Stats
+			if rec := get(e, "/api/stats"); json.Unmarshal(rec.Body.Bytes(), &s) != nil {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if s.Date != tt.date || s.Deaths != tt.deaths || s.Recovered != tt.recovered {
+				t.Errorf("date %s, deaths %d, recovered %d; want %s, %d, %d", s.Date, s.Deaths, s.Recovered, tt.date, tt.deaths, tt.recovered)
+			}
+			var sr bulletin.DailySeries
+			if rec := get(e, "/api/stats/series"); json.Unmarshal(rec.Body.Bytes(), &sr) != nil {
+				t.Fatalf("series status %d: %s", rec.Code, rec.Body)
+			}
+			if last := sr.Days[len(sr.Days)-1]; sr.To != tt.date || last.Deaths != tt.deaths || last.Recovered != tt.recovered {
+				t.Errorf("series to %s ends with %+v; want to %s with %d deaths, %d recovered", sr.To, last, tt.date, tt.deaths, tt.recovered)
+			}
+		})
 	}
 }
 
@@ -178,16 +243,17 @@ func TestStatsCSVFigures(t *testing.T) {
 		"new_cases.by_session.afternoon.by_detected/community_screening": "1",
 		"new_cases.by_session.afternoon.by_link/cluster":                 "110",
 		"new_cases.by_session.afternoon.by_link/community":               "4",
-		"cumulative/total":                                               "812",
-		"cumulative.by_origin/community":                                 "772",
-		"cumulative.by_origin/returning_citizen":                         "32",
-		"cumulative.by_origin/foreign_expert":                            "7",
-		"cumulative.by_origin/illegal_entry":                             "1",
-		"community_since_wave_start/total":                               "766",
-		"under_treatment/":                                               "763",
-		"deaths/":                                                        "1",
-		"by_cluster.new/Công ty Wanek 2":                                 "110",
-		"by_district.name/719":                                           "Huyện Bàu Bàng",
+		"new_cases.by_session.afternoon.by_cluster/Công ty Wanek 2":      "110",
+		"cumulative/total":                       "812",
+		"cumulative.by_origin/community":         "772",
+		"cumulative.by_origin/returning_citizen": "32",
+		"cumulative.by_origin/foreign_expert":    "7",
+		"cumulative.by_origin/illegal_entry":     "1",
+		"community_since_wave_start/total":       "766",
+		"under_treatment/":                       "763",
+		"deaths/":                                "1",
+		"by_cluster.new/Công ty Wanek 2":         "110",
+		"by_district.name/719":                   "Huyện Bàu Bàng",
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -264,16 +330,94 @@ func TestCSVFormulaCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := false
+	found := map[string]bool{}
 	for _, row := range rows {
-		if row[0] == "by_cluster.total" {
-			found = true
+		if row[0] == "by_cluster.total" || row[0] == "new_cases.by_session.unspecified.by_cluster" {
+			found[row[0]] = true
 			if row[1] != `'=HYPERLINK("http://x","y")` {
-				t.Errorf("cluster cell %q is not defused", row[1])
+				t.Errorf("%s: cluster cell %q is not defused", row[0], row[1])
 			}
 		}
 	}
-	if !found {
-		t.Error("no by_cluster row")
+	if len(found) != 2 {
+		t.Errorf("cluster rows %v, want by_cluster.total and the unspecified session's by_cluster", found)
+	}
+}
+
+// TestHandlerYearOneDates checks that 0001-01-01, the zero time, counts as
+// given: it is answered or refused, never taken for a missing date.
+func TestHandlerYearOneDates(t *testing.T) {
+	e := server(july5Reader(t), bulletin.Config{})
+	tests := []struct {
+		target   string
+		code     int
+		from, to string // of a series; from is the date of a bulletin
+	}{
+		{"/api/stats?date=0001-01-01", http.StatusOK, "0001-01-01", ""},
+		{"/api/stats/series?from=0001-01-01&to=0001-01-01", http.StatusOK, "0001-01-01", "0001-01-01"},
+		{"/api/stats/series?from=0001-01-01&to=0001-01-02", http.StatusOK, "0001-01-01", "0001-01-02"},
+		{"/api/stats/series?to=0001-01-01", http.StatusOK, "0000-12-03", "0001-01-01"},
+		{"/api/stats/series?from=0001-01-01", http.StatusBadRequest, "", ""},
+		{"/api/stats/series?from=0001-01-01&to=2021-07-05", http.StatusBadRequest, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := get(e, tt.target)
+			if rec.Code != tt.code {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
+			}
+			var body struct{ Date, From, To, Message string }
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.code != http.StatusOK:
+				if !strings.Contains(body.Message, "the longest series is 366 days") {
+					t.Errorf("reason %q, want the longest series", body.Message)
+				}
+			case tt.to == "":
+				if body.Date != tt.from {
+					t.Errorf("date %q, want %q", body.Date, tt.from)
+				}
+			case body.From != tt.from || body.To != tt.to:
+				t.Errorf("series %s to %s, want %s to %s", body.From, body.To, tt.from, tt.to)
+			}
+		})
+	}
+}
+
+// TestHandlerHead checks that HEAD answers every route as GET does, headers
+// and status, without the body.
+func TestHandlerHead(t *testing.T) {
+	e := server(july5Reader(t), bulletin.Config{})
+	tests := []struct {
+		target string
+		code   int
+	}{
+		{"/api/stats", http.StatusOK},
+		{"/api/stats?date=2021-07-04&format=json", http.StatusOK},
+		{"/api/stats.csv?date=2021-07-05", http.StatusOK},
+		{"/api/stats/series", http.StatusOK},
+		{"/api/stats/series.csv?from=2021-07-01&to=2021-07-05", http.StatusOK},
+		{"/api/stats?date=yesterday", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			g, h := request(e, http.MethodGet, tt.target), request(e, http.MethodHead, tt.target)
+			if g.Code != tt.code || h.Code != tt.code {
+				t.Fatalf("GET %d, HEAD %d, want %d", g.Code, h.Code, tt.code)
+			}
+			if h.Body.Len() != 0 {
+				t.Errorf("HEAD has a body of %d bytes", h.Body.Len())
+			}
+			if tt.code != http.StatusOK {
+				return // the error handler's headers are its own business
+			}
+			for _, name := range []string{echo.HeaderContentType, echo.HeaderContentDisposition} {
+				if gv, hv := g.Header().Get(name), h.Header().Get(name); gv != hv {
+					t.Errorf("%s: GET %q, HEAD %q", name, gv, hv)
+				}
+			}
+		})
 	}
 }

@@ -79,11 +79,21 @@ type BySession struct {
 	Unspecified SessionCount `json:"unspecified"`
 }
 
-// SessionCount counts the new cases of one bulletin session.
+// SessionCount counts the new cases of one bulletin session. ByCluster
+// splits those linked to a cluster (ByLink.Cluster of them) by cluster, the
+// largest first, so that a bulletin can say "of the afternoon's 114, 110 are
+// linked to the Wanek 2 cluster".
 type SessionCount struct {
-	Total      int        `json:"total"`
-	ByDetected ByDetected `json:"by_detected"`
-	ByLink     ByLink     `json:"by_link"`
+	Total      int            `json:"total"`
+	ByDetected ByDetected     `json:"by_detected"`
+	ByLink     ByLink         `json:"by_link"`
+	ByCluster  []ClusterTotal `json:"by_cluster"`
+}
+
+// ClusterTotal counts the cases of one cluster.
+type ClusterTotal struct {
+	Cluster string `json:"cluster"`
+	Total   int    `json:"total"`
 }
 
 // ByDetected splits cases by where they were detected.
@@ -158,6 +168,45 @@ type Day struct {
 	Deaths         int    `json:"deaths"`
 	UnderTreatment int    `json:"under_treatment"`
 	Recovered      int    `json:"recovered"`
+}
+
+// namedSession is one session of a BySession and its name in the exports.
+type namedSession struct {
+	name  string
+	count *SessionCount
+}
+
+// sessions lists the sessions of b in bulletin order.
+func (b *BySession) sessions() []namedSession {
+	return []namedSession{
+		{features.SessionMorning, &b.Morning}, {features.SessionAfternoon, &b.Afternoon},
+		{features.SessionEvening, &b.Evening}, {sessionUnspecified, &b.Unspecified},
+	}
+}
+
+// of returns the count of a case's session.
+func (b *BySession) of(session string) *SessionCount {
+	switch session {
+	case features.SessionMorning:
+		return &b.Morning
+	case features.SessionAfternoon:
+		return &b.Afternoon
+	case features.SessionEvening:
+		return &b.Evening
+	}
+	return &b.Unspecified
+}
+
+// sessionUnspecified names the cases imported without a session.
+const sessionUnspecified = "unspecified"
+
+// sessionName is the name of a case's session in BySession.sessions.
+func sessionName(session string) string {
+	switch session {
+	case features.SessionMorning, features.SessionAfternoon, features.SessionEvening:
+		return session
+	}
+	return sessionUnspecified
 }
 
 // day truncates t to its calendar day, in UTC, as dates are stored.

@@ -64,6 +64,25 @@ type Options struct {
 	Districts map[string]bool
 	// MaxErrors caps the problems listed in an *Error; 0 means DefaultMaxErrors.
 	MaxErrors int
+	// Now gives the current time, whose day in Vietnam bounds the dates
+	// accepted (see LatestDate); nil means time.Now.
+	Now func() time.Time
+}
+
+// EarliestDate is the earliest report or status date accepted, 1 December
+// 2019, before the first known cases of COVID-19: an earlier date is a
+// typing error.
+func EarliestDate() time.Time { return time.Date(2019, time.December, 1, 0, 0, 0, 0, time.UTC) }
+
+// LatestDate is the latest report or status date accepted at now: the day
+// after today in Vietnam. The spare day lets a registry that is ahead of the
+// server's clock, or dates the evening bulletin for the next morning, be
+// imported; anything later is a typing error.
+func LatestDate(now time.Time) time.Time {
+	// NOTE: Vietnam has kept UTC+7 without daylight saving since 1975, so a
+	// fixed zone is exact.
+	y, m, d := now.In(time.FixedZone("ICT", 7*3600)).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 }
 
 // ProvinceBounds is the box around Bình Dương province (106.2–107.1 E,
@@ -99,7 +118,13 @@ func Parse(r io.Reader, opts Options) ([]features.Record, error) {
 	if opts.MaxErrors <= 0 {
 		opts.MaxErrors = DefaultMaxErrors
 	}
-	p := &parser{opts: opts, errs: collector{max: opts.MaxErrors}, seen: map[string]int{}}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	p := &parser{
+		opts: opts, errs: collector{max: opts.MaxErrors}, seen: map[string]int{},
+		earliest: EarliestDate(), latest: LatestDate(opts.Now()),
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	if !p.header(cr) {
@@ -125,6 +150,8 @@ type parser struct {
 	index map[string]int // column name → field index
 	width int
 	seen  map[string]int // case code → line
+	// earliest and latest bound the dates accepted.
+	earliest, latest time.Time
 }
 
 // header reads and checks the header line; it reports whether rows can be read.
@@ -332,6 +359,14 @@ func (c cells) date(col string, required bool) *time.Time {
 	t, err := time.Parse(features.DateLayout, v)
 	if err != nil {
 		c.fail(col, "%q is not a date: write it as YYYY-MM-DD", v)
+		return nil
+	}
+	switch first, last := c.p.earliest, c.p.latest; {
+	case t.Before(first):
+		c.fail(col, "%s is before %s, when the first cases of COVID-19 were reported: check the year", v, first.Format(features.DateLayout))
+		return nil
+	case t.After(last):
+		c.fail(col, "%s is after %s, tomorrow in Vietnam: check the year and the order of day and month", v, last.Format(features.DateLayout))
 		return nil
 	}
 	return &t

@@ -170,6 +170,31 @@ func TestParseBad(t *testing.T) {
 			want: []caseimport.RowError{{Line: 2, Column: "status_date", Reason: "before report_date"}},
 		},
 		{
+			name: "report date before the epidemic",
+			in:   func(t *testing.T) string { return lines(header, row(t, map[string]string{"report_date": "2019-11-30"})) },
+			opts: caseimport.Options{Now: july5Evening},
+			want: []caseimport.RowError{{Line: 2, Column: "report_date", Reason: "2019-11-30 is before 2019-12-01"}},
+		},
+		{
+			name: "report date in the future",
+			in: func(t *testing.T) string {
+				return lines(header, good, row(t, map[string]string{"code": "BD-2", "report_date": "2021-07-08"}))
+			},
+			opts: caseimport.Options{Now: july5Evening},
+			want: []caseimport.RowError{{Line: 3, Column: "report_date", Reason: "2021-07-08 is after 2021-07-07"}},
+		},
+		{
+			name: "status date with a mistyped year",
+			in:   func(t *testing.T) string { return lines(header, row(t, map[string]string{"status_date": "2201-07-20"})) },
+			opts: caseimport.Options{Now: july5Evening},
+			want: []caseimport.RowError{{Line: 2, Column: "status_date", Reason: "2201-07-20 is after 2021-07-07"}},
+		},
+		{
+			name: "status date long before the epidemic",
+			in:   func(t *testing.T) string { return lines(header, row(t, map[string]string{"status_date": "0001-01-01"})) },
+			want: []caseimport.RowError{{Line: 2, Column: "status_date", Reason: "0001-01-01 is before 2019-12-01"}},
+		},
+		{
 			name: "unknown origin",
 			in:   func(t *testing.T) string { return lines(header, row(t, map[string]string{"origin": "abroad"})) },
 			want: []caseimport.RowError{{Line: 2, Column: "origin", Reason: "community, returning_citizen, foreign_expert or illegal_entry"}},
@@ -302,6 +327,43 @@ func TestParseBad(t *testing.T) {
 				if g.Line != w.Line || g.Column != w.Column || !strings.Contains(g.Reason, w.Reason) {
 					t.Errorf("problem %d = %v, want line %d, column %q, reason with %q", i, g, w.Line, w.Column, w.Reason)
 				}
+			}
+		})
+	}
+}
+
+// july5Evening is 20:00 UTC on 5 July 2021, already 6 July in Vietnam, so
+// that the latest date accepted is 7 July.
+func july5Evening() time.Time { return time.Date(2021, 7, 5, 20, 0, 0, 0, time.UTC) }
+
+// TestParseDateBounds checks the range of accepted dates: from the first
+// cases of COVID-19 (1 December 2019) to the day after today in Vietnam.
+func TestParseDateBounds(t *testing.T) {
+	tests := []struct {
+		name, column, cell string
+		ok                 bool
+	}{
+		{"first day", "report_date", "2019-12-01", true},
+		{"the day before", "report_date", "2019-11-30", false},
+		{"today in Vietnam", "report_date", "2021-07-06", true},
+		{"tomorrow in Vietnam", "report_date", "2021-07-07", true},
+		{"the day after tomorrow", "report_date", "2021-07-08", false},
+		{"status date tomorrow", "status_date", "2021-07-07", true},
+		{"status date the day after tomorrow", "status_date", "2021-07-08", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set := map[string]string{tt.column: tt.cell}
+			if tt.column == "report_date" {
+				set["status_date"] = ""
+			}
+			_, err := caseimport.Parse(strings.NewReader(lines(header, row(t, set))), caseimport.Options{Now: july5Evening})
+			if tt.ok && err != nil {
+				t.Errorf("refused: %v", err)
+			}
+			var ie *caseimport.Error
+			if !tt.ok && (!errors.As(err, &ie) || ie.Rows[0].Column != tt.column) {
+				t.Errorf("error %v, want one on column %s", err, tt.column)
 			}
 		})
 	}

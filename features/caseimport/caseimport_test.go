@@ -171,7 +171,9 @@ func TestParseBad(t *testing.T) {
 		},
 		{
 			name: "report date before the epidemic",
-			in:   func(t *testing.T) string { return lines(header, row(t, map[string]string{"report_date": "2019-11-30"})) },
+			in: func(t *testing.T) string {
+				return lines(header, row(t, map[string]string{"report_date": "2019-11-30"}))
+			},
 			opts: caseimport.Options{Now: july5Evening},
 			want: []caseimport.RowError{{Line: 2, Column: "report_date", Reason: "2019-11-30 is before 2019-12-01"}},
 		},
@@ -185,13 +187,17 @@ func TestParseBad(t *testing.T) {
 		},
 		{
 			name: "status date with a mistyped year",
-			in:   func(t *testing.T) string { return lines(header, row(t, map[string]string{"status_date": "2201-07-20"})) },
+			in: func(t *testing.T) string {
+				return lines(header, row(t, map[string]string{"status_date": "2201-07-20"}))
+			},
 			opts: caseimport.Options{Now: july5Evening},
 			want: []caseimport.RowError{{Line: 2, Column: "status_date", Reason: "2201-07-20 is after 2021-07-07"}},
 		},
 		{
 			name: "status date long before the epidemic",
-			in:   func(t *testing.T) string { return lines(header, row(t, map[string]string{"status_date": "0001-01-01"})) },
+			in: func(t *testing.T) string {
+				return lines(header, row(t, map[string]string{"status_date": "0001-01-01"}))
+			},
 			want: []caseimport.RowError{{Line: 2, Column: "status_date", Reason: "0001-01-01 is before 2019-12-01"}},
 		},
 		{

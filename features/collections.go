@@ -57,7 +57,6 @@ func collections() []Collection {
 			Group:       GroupSituation, Geometry: "Point", People: true, Priority: 3,
 			Properties: props([]Property{
 				{Name: "tier", Type: TypeString, Filterable: true, Title: "Tier (F1, F2)"},
-				{Name: "source_case", Type: TypeString, Filterable: true, Title: "Source case code"},
 				{Name: "quarantine_start", Type: TypeDate, Title: "Quarantine start"},
 				{Name: "quarantine_end", Type: TypeDate, Title: "Quarantine end"},
 			}, areaProps),
@@ -74,12 +73,11 @@ func collections() []Collection {
 		},
 		{
 			ID: "epidemic_points", Title: "Epidemiological points", TitleVI: "Điểm dịch tễ",
-			Description: "Places a confirmed case visited during its transmission window, with the time window.",
+			Description: "Places a confirmed case visited during its transmission window, with the time window. Which case went where is not public: a list of one person's places is a path.",
 			Group:       GroupSituation, Geometry: "Point", Priority: 1, MinZoom: 8,
 			Properties: props([]Property{
 				{Name: "name", Type: TypeString, Title: "Name"},
 				{Name: "address", Type: TypeString, Title: "Address"},
-				{Name: "case_code", Type: TypeString, Filterable: true, Title: "Case code"},
 				{Name: "visited_from", Type: TypeDate, Title: "From"},
 				{Name: "visited_to", Type: TypeDate, Title: "To"},
 			}, areaProps),

@@ -3,7 +3,9 @@ package features
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
@@ -16,6 +18,19 @@ import (
 func Validate(col Collection, rec Record) (orb.Geometry, error) {
 	if rec.ID == "" {
 		return nil, fmt.Errorf("%w: %s record has no id", ErrInvalid, col.ID)
+	}
+	if !CleanText(rec.ID) {
+		return nil, fmt.Errorf("%w: %s id %q is not clean UTF-8 text", ErrInvalid, col.ID, rec.ID)
+	}
+	if p := rec.Person; p != nil {
+		if !col.People {
+			return nil, fmt.Errorf("%w: %s %q: personal fields on a layer that is not about people", ErrInvalid, col.ID, rec.ID)
+		}
+		for _, v := range []string{p.Name, p.Phone, p.IDNumber, p.Address} {
+			if !CleanText(v) {
+				return nil, fmt.Errorf("%w: %s %q: a personal field is not clean UTF-8 text", ErrInvalid, col.ID, rec.ID)
+			}
+		}
 	}
 	g, err := normalise(col, rec.Geometry)
 	if err != nil {
@@ -129,16 +144,37 @@ func checkProperty(col Collection, name string, v any) error {
 			return nil
 		}
 	case TypeInteger:
-		switch v.(type) {
-		case int, int32, int64:
+		switch n := v.(type) {
+		case int32:
 			return nil
+		case int:
+			return checkInt32(name, int64(n))
+		case int64:
+			return checkInt32(name, n)
 		}
 	case TypeString:
 		if s, ok := v.(string); ok {
+			if !CleanText(s) {
+				return fmt.Errorf("property %s: not clean UTF-8 text (invalid bytes or NUL)", name)
+			}
 			return checkVocabulary(col, name, s)
 		}
 	}
 	return fmt.Errorf("property %s: %T is not a %s", name, v, p.Type)
+}
+
+// checkInt32 keeps integers in the range every store holds exactly.
+func checkInt32(name string, n int64) error {
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return fmt.Errorf("property %s: %d is out of range", name, n)
+	}
+	return nil
+}
+
+// CleanText reports whether s is valid UTF-8 without NUL characters: text
+// every store keeps as given. Anything else is refused at the edge.
+func CleanText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 func checkVocabulary(col Collection, name, value string) error {

@@ -29,6 +29,10 @@ func TestValidate(t *testing.T) {
 		{"no id", markets, Record{Geometry: orb.Point{106.6, 11}}, "no id"},
 		{"unknown property", markets, Record{ID: "m2", Geometry: orb.Point{106.6, 11}, Properties: map[string]any{"owner": "x"}}, "unknown property"},
 		{"bad vocabulary", zones, Record{ID: "z5", Geometry: square, Properties: map[string]any{"status": "open"}}, "not one of"},
+		{"nul in a name", markets, Record{ID: "m3", Geometry: orb.Point{106.6, 11}, Properties: map[string]any{"name": "Chợ\x00"}}, "not clean"},
+		{"invalid utf-8 id", markets, Record{ID: "m\xff", Geometry: orb.Point{106.6, 11}}, "not clean"},
+		{"integer over int32", zones, Record{ID: "z7", Geometry: square, Properties: map[string]any{"revision": int64(3000000000)}}, "out of range"},
+		{"person on a place", markets, Record{ID: "m4", Geometry: orb.Point{106.6, 11}, Person: &Person{Name: "A"}}, "not about people"},
 		{"bad date", zones, Record{ID: "z6", Geometry: square, Properties: map[string]any{"start": "5/7/2021"}}, "not a date"},
 	}
 	for _, tt := range tests {

@@ -97,9 +97,10 @@ func NewHandler(cfg HandlerConfig) *Handler {
 // gzipped here when the client accepts it: the server's gzip middleware must
 // skip /tiles/.
 func (h *Handler) Register(g *echo.Group) {
-	g.GET("/tiles/:layers/:z/:x/:y", h.tile)
-	g.GET("/tiles/:layers", h.tileJSON)
-	g.GET("/style.json", h.style)
+	methods := []string{http.MethodGet, http.MethodHead}
+	g.Match(methods, "/tiles/:layers/:z/:x/:y", h.tile)
+	g.Match(methods, "/tiles/:layers", h.tileJSON)
+	g.Match(methods, "/style.json", h.style)
 }
 
 // tileQuery is a validated tile request.

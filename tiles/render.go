@@ -33,7 +33,8 @@ type Options struct {
 	Cache Cache
 	// Version returns the data version, part of every cache key so that a
 	// data change makes new keys. Without it cached tiles live until the
-	// cache drops them.
+	// cache drops them. An empty version means the store cannot tell: the
+	// tile is then drawn and served without the cache.
 	Version func(ctx context.Context) string
 	// Logger receives cache errors, which never fail a request
 	// (slog.Default when nil).
@@ -176,11 +177,15 @@ func (r *Renderer) draw(ctx context.Context, req TileRequest, col features.Colle
 // Tile returns the tile from the cache, or renders and stores it; hit says
 // which. Cache errors are logged and count as a miss.
 func (r *Renderer) Tile(ctx context.Context, req TileRequest) (data []byte, hit bool, err error) {
-	if r.opts.Cache == nil {
+	version := ""
+	if r.opts.Version != nil {
+		version = r.opts.Version(ctx)
+	}
+	if r.opts.Cache == nil || (r.opts.Version != nil && version == "") {
 		data, err = r.Render(ctx, req)
 		return data, false, err
 	}
-	key := r.CacheKey(ctx, req)
+	key := r.cacheKey(version, req)
 	data, hit, err = r.opts.Cache.Get(ctx, key)
 	if err != nil {
 		r.opts.Logger.WarnContext(ctx, "tiles: cache read failed", "key", key, "err", err)
@@ -205,6 +210,10 @@ func (r *Renderer) CacheKey(ctx context.Context, req TileRequest) string {
 	if r.opts.Version != nil {
 		version = r.opts.Version(ctx)
 	}
+	return r.cacheKey(version, req)
+}
+
+func (r *Renderer) cacheKey(version string, req TileRequest) string {
 	ids := make([]string, len(req.Layers))
 	for i, col := range req.Layers {
 		ids[i] = col.ID

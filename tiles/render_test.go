@@ -235,3 +235,19 @@ func TestCacheKey(t *testing.T) {
 		t.Errorf("want four distinct keys, got %v", keys)
 	}
 }
+
+func TestRenderSkipsTheCacheWithoutAVersion(t *testing.T) {
+	src := budgetSource(3, "markets")
+	cache := NewMemoryCache(1 << 20)
+	r := NewRenderer(src, Options{Cache: cache, Version: func(context.Context) string { return "" }})
+	req := TileRequest{Tile: testTile(14), Layers: []features.Collection{mustCollection(t, "markets")}}
+	for i := 0; i < 2; i++ {
+		data, hit, err := r.Tile(context.Background(), req)
+		if err != nil || hit || len(data) == 0 {
+			t.Fatalf("tile %d: %d bytes, hit %v, err %v; want a fresh tile", i, len(data), hit, err)
+		}
+	}
+	if cache.Len() != 0 {
+		t.Errorf("the cache holds %d tiles drawn without a data version", cache.Len())
+	}
+}

@@ -53,6 +53,14 @@ func openBackend(ctx context.Context, cfg *Config, migrate bool, log *slog.Logge
 		for _, m := range res.Applied {
 			log.Info("applied migration", "version", m.Version, "name", m.Name)
 		}
+		remasked, err := s.EnsureGeomask(ctx)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		if remasked {
+			log.Info("public positions of people snapped to the configured grid", "metres", cfg.GeomaskMetres)
+		}
 	} else if v, err := postgis.SchemaVersion(ctx, s.Pool()); err != nil || v == 0 {
 		s.Close()
 		return nil, errors.Join(err, errors.New("the database has no Bando schema yet: run bando migrate"))

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bandomap/bando/tiles"
 )
 
 // Config is every setting of the server, read from flags and environment
@@ -64,7 +67,7 @@ var numberSettings = []number{
 	{"redis-ttl", "BANDO_REDIS_TTL", "10m", "lifetime of tiles in Redis"},
 	{"aggregate-below-zoom", "BANDO_AGGREGATE_BELOW_ZOOM", "13", "people layers are aggregated into counted cells below this zoom"},
 	{"geomask-metres", "BANDO_GEOMASK_METRES", "150", "grid cell, in metres, that public positions of people snap to (at least 100)"},
-	{"max-zoom", "BANDO_MAX_ZOOM", "22", "highest tile zoom served"},
+	{"max-zoom", "BANDO_MAX_ZOOM", "22", "highest tile zoom served (at most 22)"},
 	{"seed-demo", "BANDO_SEED_DEMO", "true", "seed the demo province into an empty embedded store at start"},
 }
 
@@ -160,11 +163,11 @@ func (c *Config) Validate() error {
 
 func (c *Config) validateNumbers() []error {
 	var errs []error
-	if c.GeomaskMetres < 100 {
+	if !(c.GeomaskMetres >= 100) || math.IsInf(c.GeomaskMetres, 0) {
 		errs = append(errs, fmt.Errorf("BANDO_GEOMASK_METRES %v: at least 100 m, so that no home can be read off the map", c.GeomaskMetres))
 	}
-	if c.MaxZoom < 1 || c.MaxZoom > 24 {
-		errs = append(errs, fmt.Errorf("BANDO_MAX_ZOOM %d: want 1..24", c.MaxZoom))
+	if c.MaxZoom < 1 || c.MaxZoom > tiles.MaxZoom {
+		errs = append(errs, fmt.Errorf("BANDO_MAX_ZOOM %d: want 1..%d", c.MaxZoom, tiles.MaxZoom))
 	}
 	if c.AggregateBelowZoom < 0 || c.AggregateBelowZoom > c.MaxZoom+1 {
 		errs = append(errs, fmt.Errorf("BANDO_AGGREGATE_BELOW_ZOOM %d: want 0..%d", c.AggregateBelowZoom, c.MaxZoom+1))

@@ -56,7 +56,7 @@ func newServer(d serverDeps) *echo.Echo {
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
 	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart}}).Register(apiGroup)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.GET("/readyz", readyz(d.store))
+	e.GET("/readyz", readyz(d.store, d.log))
 	e.GET("/metrics", d.metrics.handler)
 	static.Register(e, static.Config{FrameAncestors: strings.Fields(d.cfg.FrameAncestors)})
 	return e
@@ -68,12 +68,15 @@ func rules(cfg *Config) tiles.Rules {
 	return r
 }
 
-func readyz(s backend) echo.HandlerFunc {
+func readyz(s backend, log *slog.Logger) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 		defer cancel()
 		if err := s.Ping(ctx); err != nil {
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
+			// The cause may name databases and hosts: it goes to the log,
+			// not to whoever asks.
+			log.Warn("not ready", "err", err)
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "the store does not answer; see the server log"})
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	}

@@ -310,27 +310,28 @@ func checkStatusDates(t *testing.T, cases []features.Record) {
 
 func TestSituationLayers(t *testing.T) {
 	recs := collect(generate(t, Options{Scale: ScaleDemo, Seed: 3}))
-	cases := map[string]features.Record{}
+	var first, last time.Time
 	for _, c := range recs["cases"] {
-		cases[c.ID] = c
+		rd := c.Properties["report_date"].(time.Time)
+		if first.IsZero() || rd.Before(first) {
+			first = rd
+		}
+		if rd.After(last) {
+			last = rd
+		}
 	}
 	t.Run("contacts", func(t *testing.T) {
 		tiers := map[any]int{}
 		for _, c := range recs["contacts"] {
 			tiers[c.Properties["tier"]]++
-			src, ok := cases[c.Properties["source_case"].(string)]
-			if !ok {
-				t.Fatalf("%s: source case %v unknown", c.ID, c.Properties["source_case"])
-			}
 			start, end := c.Properties["quarantine_start"].(time.Time), c.Properties["quarantine_end"].(time.Time)
 			if !end.Equal(start.AddDate(0, 0, 14)) {
 				t.Errorf("%s: quarantine %v to %v, want 14 days", c.ID, start, end)
 			}
-			if d := start.Sub(src.Properties["report_date"].(time.Time)).Hours() / 24; d < -2 || d > 4 {
-				t.Errorf("%s: quarantine starts %v days from its case's report", c.ID, d)
-			}
-			if m := metres(c.Geometry.(orb.Point), src.Geometry.(orb.Point)); m > 15_000 {
-				t.Errorf("%s lives %.0f m from its case", c.ID, m)
+			// Which case a contact came from is not public, so the nearest
+			// check is that the quarantine falls within the cases' span.
+			if start.Before(first.AddDate(0, 0, -2)) || start.After(last.AddDate(0, 0, 4)) {
+				t.Errorf("%s: quarantine starts %v, outside the cases' %v–%v", c.ID, start, first, last)
 			}
 		}
 		if n := len(recs["contacts"]); n < 1500 || n > 2500 || tiers[features.TierF2] == 0 {
@@ -339,13 +340,9 @@ func TestSituationLayers(t *testing.T) {
 	})
 	t.Run("epidemic points", func(t *testing.T) {
 		for _, p := range recs["epidemic_points"] {
-			c, ok := cases[p.Properties["case_code"].(string)]
-			if !ok {
-				t.Fatalf("%s: case %v unknown", p.ID, p.Properties["case_code"])
-			}
-			from, to, rd := p.Properties["visited_from"].(time.Time), p.Properties["visited_to"].(time.Time), c.Properties["report_date"].(time.Time)
-			if to.Before(from) || to.After(rd) || from.Before(rd.AddDate(0, 0, -7)) {
-				t.Errorf("%s: visited %v–%v, case reported %v", p.ID, from, to, rd)
+			from, to := p.Properties["visited_from"].(time.Time), p.Properties["visited_to"].(time.Time)
+			if to.Before(from) || to.After(last) || from.Before(first.AddDate(0, 0, -7)) {
+				t.Errorf("%s: visited %v–%v, cases reported %v–%v", p.ID, from, to, first, last)
 			}
 		}
 	})

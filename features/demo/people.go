@@ -83,7 +83,7 @@ func (g *generator) contacts() iter.Seq[features.Record] {
 				ID:       fmt.Sprintf("C%06d", n),
 				Geometry: home,
 				Properties: g.pr.areaProps(w, map[string]any{
-					"tier": tier, "source_case": c.code,
+					"tier":             tier,
 					"quarantine_start": qs, "quarantine_end": addDays(qs, 14),
 				}),
 				Person: g.v.person(rng, g.pr.homeAddress(rng, g.v, w)),

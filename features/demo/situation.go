@@ -38,7 +38,7 @@ func (g *generator) epidemicPoints() iter.Seq[features.Record] {
 			from := addDays(c.date, -(2 + rng.IntN(4)))
 			to := minTime(addDays(from, rng.IntN(3)), c.date)
 			props := g.pr.areaProps(w, map[string]any{
-				"name": name, "address": g.pr.address(rng, g.v, w), "case_code": c.code,
+				"name": name, "address": g.pr.address(rng, g.v, w),
 				"visited_from": from, "visited_to": to,
 			})
 			if !yield(features.Record{ID: fmt.Sprintf("ep%06d", i+1), Geometry: p, Properties: props}) {

@@ -87,9 +87,9 @@ func fixtureBatches() []features.Batch {
 				"status": features.StatusDied, "district_code": "718"}),
 		)},
 		{Collection: "contacts", Mode: features.Replace, Records: records(
-			person("k1", map[string]any{"tier": features.TierF1, "source_case": "BD-1",
+			person("k1", map[string]any{"tier": features.TierF1,
 				"quarantine_start": day("2021-07-02"), "quarantine_end": day("2021-07-16"), "district_code": "718"}),
-			person("k2", map[string]any{"tier": features.TierF2, "source_case": "BD-2",
+			person("k2", map[string]any{"tier": features.TierF2,
 				"quarantine_start": day("2021-07-06"), "district_code": "724"}),
 		)},
 		{Collection: "quarantine_zones", Mode: features.Replace, Records: records(

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -223,4 +224,73 @@ func TestRememberedCountsAndExtentsFollowWrites(t *testing.T) {
 	check(3, 106.6)
 	write(2, orb.Point{106.7, 11})
 	check(5, 106.7)
+}
+
+func TestChangedGeomaskCellRemasksStoredPeople(t *testing.T) {
+	s, dbURL := pgtest.NewStore(t)
+	ctx := context.Background()
+	home := orb.Point{106.6538, 10.9881}
+	if _, err := s.Write(ctx, features.Batch{Collection: "cases", Records: slices.Values([]features.Record{caseRecord(1, home)})}); err != nil {
+		t.Fatal(err)
+	}
+	cases, _ := features.NewCatalog().Get("cases")
+	for _, cell := range []float64{150, 1000, 1000} {
+		coarse, err := postgis.Open(ctx, postgis.Options{URL: dbURL, GeomaskCellM: cell})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := coarse.EnsureGeomask(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f, err := coarse.Item(ctx, cases, "BN1")
+		coarse.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := f.Geometry.(orb.Point), features.Geomask(home, cell); got != want {
+			t.Errorf("with a %v m cell the public position is %v, want %v", cell, got, want)
+		}
+	}
+}
+
+func TestUncleanTextIsRefusedNotAFault(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	cases, _ := features.NewCatalog().Get("cases")
+	_, err := s.Items(ctx, features.ItemsQuery{Collection: cases, Filters: map[string]string{"code": "BN\x00"}})
+	if !errors.Is(err, features.ErrInvalid) {
+		t.Errorf("NUL in a filter: err = %v, want ErrInvalid", err)
+	}
+	if _, err := s.Item(ctx, cases, "\xff"); !errors.Is(err, features.ErrNotFound) {
+		t.Errorf("invalid UTF-8 id: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Search(ctx, features.SearchQuery{Text: "ch\xffo", Collections: []features.Collection{cases}}); !errors.Is(err, features.ErrInvalid) {
+		t.Errorf("invalid UTF-8 search: err = %v, want ErrInvalid", err)
+	}
+}
+
+func TestFailedWriteLeavesNoGoroutine(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	before := runtime.NumGoroutine()
+	for i := 0; i < 5; i++ {
+		recs := func(yield func(features.Record) bool) {
+			for j := 0; j < 5000; j++ {
+				r := features.Record{ID: fmt.Sprintf("m%d", j), Geometry: orb.Point{106.6, 11}, Properties: map[string]any{"name": "Chợ"}}
+				if j == 10 {
+					r.Properties["name"] = "Chợ\x00"
+				}
+				if !yield(r) {
+					return
+				}
+			}
+		}
+		if _, err := s.Write(ctx, features.Batch{Collection: "markets", Records: recs}); !errors.Is(err, features.ErrInvalid) {
+			t.Fatalf("write %d: err = %v, want ErrInvalid", i, err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if after := runtime.NumGoroutine(); after > before+1 {
+		t.Errorf("goroutines went from %d to %d after failed writes", before, after)
+	}
 }

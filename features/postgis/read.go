@@ -69,6 +69,9 @@ func itemsWhere(q features.ItemsQuery) (*where, error) {
 		if p, ok := col.Property(name); !ok || !p.Filterable {
 			return nil, fmt.Errorf("%w: %s cannot be filtered by %q", features.ErrInvalid, col.ID, name)
 		}
+		if !features.CleanText(q.Filters[name]) {
+			return nil, fmt.Errorf("%w: filter %s is not clean UTF-8 text", features.ErrInvalid, name)
+		}
 		w.add(pgx.Identifier{name}.Sanitize()+"::text = ?", q.Filters[name])
 	}
 	return w, nil
@@ -152,6 +155,9 @@ const sqlItemByID = " WHERE id = $1"
 
 // Item returns one public feature by id.
 func (s *Store) Item(ctx context.Context, col features.Collection, id string) (features.Feature, error) {
+	if !features.CleanText(id) {
+		return features.Feature{}, fmt.Errorf("%w: %s %q", features.ErrNotFound, col.ID, id)
+	}
 	w := &where{}
 	w.add("id = ?", id)
 	publicOnly(col, w)
@@ -331,6 +337,9 @@ const sqlSearchFmt = `SELECT id, name, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_Po
 // trigram index answers it (LIKE ALL over an array cannot use the index).
 func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.Match, error) {
 	folded := features.Fold(q.Text)
+	if !features.CleanText(q.Text) {
+		return nil, fmt.Errorf("%w: search text is not clean UTF-8 text", features.ErrInvalid)
+	}
 	if folded == "" {
 		return nil, fmt.Errorf("%w: empty search text", features.ErrInvalid)
 	}

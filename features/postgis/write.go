@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -57,6 +58,9 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (in
 	if err != nil {
 		return 0, err
 	}
+	if b.Mode != features.Replace && b.Mode != features.Upsert && b.Mode != features.InsertNew {
+		return 0, fmt.Errorf("%w: write mode %d", features.ErrInvalid, b.Mode)
+	}
 	table := pgx.Identifier{col.ID}.Sanitize()
 	stageCols := append(append([]string{}, frameColumns...), col.PropertyNames()...)
 	if _, err := tx.Exec(ctx, "DROP TABLE IF EXISTS stage, priv_stage"); err != nil {
@@ -72,7 +76,9 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (in
 			return 0, fmt.Errorf("postgis: create private stage: %w", err)
 		}
 	}
-	src := &recordSource{store: s, col: col, next: pullRecords(b)}
+	next, stop := pullRecords(b)
+	defer stop()
+	src := &recordSource{store: s, col: col, next: next}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage"}, append(stageCols, "wkb"), src); err != nil {
 		if src.err != nil {
 			return 0, src.err
@@ -152,22 +158,14 @@ func excludedList(cols []string) string {
 	return strings.Join(out, ", ")
 }
 
-// pullRecords turns a batch's iterator into a pull function.
-func pullRecords(b features.Batch) func() (features.Record, bool) {
+// pullRecords turns a batch's iterator into a pull function and a stop
+// function that must be called when the copy ends, however it ends, so the
+// iterator's goroutine never outlives a failed write.
+func pullRecords(b features.Batch) (func() (features.Record, bool), func()) {
 	if b.Records == nil {
-		return func() (features.Record, bool) { return features.Record{}, false }
+		return func() (features.Record, bool) { return features.Record{}, false }, func() {}
 	}
-	ch := make(chan features.Record, 256)
-	go func() {
-		defer close(ch)
-		for r := range b.Records {
-			ch <- r
-		}
-	}()
-	return func() (features.Record, bool) {
-		r, ok := <-ch
-		return r, ok
-	}
+	return iter.Pull(b.Records)
 }
 
 // recordSource feeds COPY from a batch, validating each record and
@@ -194,7 +192,6 @@ func (r *recordSource) Next() bool {
 	row, err := r.store.rowOf(r.col, rec)
 	if err != nil {
 		r.err = fmt.Errorf("postgis: record %d: %w", r.seen, err)
-		r.drain()
 		return false
 	}
 	if r.col.People {
@@ -202,15 +199,6 @@ func (r *recordSource) Next() bool {
 	}
 	r.row = row
 	return true
-}
-
-// drain consumes the rest of the batch so its producer goroutine ends.
-func (r *recordSource) drain() {
-	for {
-		if _, ok := r.next(); !ok {
-			return
-		}
-	}
 }
 
 func (r *recordSource) Values() ([]any, error) { return r.row, nil }

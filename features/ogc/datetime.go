@@ -12,7 +12,8 @@ import (
 const vietnamOffset = 7 * 60 * 60
 
 // parseDatetime reads the datetime parameter: an RFC 3339 date-time or a
-// date, or an interval "start/end" whose open end is ".." or empty.
+// date, or an interval "start/end" with at most one open end, written ".."
+// or empty.
 //
 // Feature dates are whole days in Vietnam, so every bound is reduced to its
 // calendar day there and returned as midnight UTC of that day (the value
@@ -29,6 +30,11 @@ func parseDatetime(s string) (features.Interval, error) {
 	}
 	if strings.Contains(end, "/") {
 		return features.Interval{}, badRequest("datetime: %q has more than one '/'", s)
+	}
+	if isOpen(start) && isOpen(end) {
+		// NOTE: the grammar of OGC API Features (Core, 7.15.4) allows one
+		// open end, not two; "../.." would only be a slow way to say nothing.
+		return features.Interval{}, badRequest("datetime: the interval %q is open at both ends; give a start, an end or both, e.g. 2021-07-01/..", s)
 	}
 	var iv features.Interval
 	var err error

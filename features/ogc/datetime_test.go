@@ -40,7 +40,10 @@ func TestParseDatetime(t *testing.T) {
 		{in: "2021-07-01/..", start: d("2021-07-01"), end: open},
 		{in: "/2021-07-05", start: open, end: d("2021-07-05")},
 		{in: "2021-07-01/", start: d("2021-07-01"), end: open},
-		{in: "../..", start: open, end: open},
+		{in: "../..", bad: true},
+		{in: "/", bad: true},
+		{in: "../", bad: true},
+		{in: "/..", bad: true},
 		{in: "2021-07-05/2021-07-01", bad: true},
 		{in: "2021-07-05T10:00:00", bad: true}, // no offset
 		{in: "2021-13-01", bad: true},

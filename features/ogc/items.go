@@ -46,7 +46,7 @@ func (h *Handler) items(c echo.Context) error {
 		return storeError(err, "items of "+col.ID)
 	}
 	base := h.base(c, routeItems)
-	links := itemsLinks(collectionHref(base, col.ID), q, f, query, page.NumberMatched)
+	links := itemsLinks(collectionHref(base, col.ID), q, f, query, page)
 	if f == formatHTML {
 		return h.pages.render(c, itemsView(h.title, base, col, page, links))
 	}
@@ -139,7 +139,7 @@ func itemsQuery(col features.Collection, q url.Values) (features.ItemsQuery, err
 // itemsLinks are the links of an items page: self and alternate, next when
 // more matches remain, prev when the page is not the first, and the
 // collection. Next and prev carry every parameter of the request.
-func itemsLinks(href string, q url.Values, f format, query features.ItemsQuery, matched int) []link {
+func itemsLinks(href string, q url.Values, f format, query features.ItemsQuery, page features.Page) []link {
 	items := href + "/items"
 	links := selfLinks(items, q, f, mediaGeoJSON)
 	pageType := mediaGeoJSON
@@ -147,15 +147,29 @@ func itemsLinks(href string, q url.Values, f format, query features.ItemsQuery, 
 		pageType = mediaHTML
 	}
 	limit := strconv.Itoa(query.Limit)
-	if next := query.Offset + query.Limit; next < matched {
+	next, prev, hasNext := pageOffsets(query.Offset, query.Limit, page.NumberMatched, len(page.Features))
+	if hasNext {
 		nq := withParam(withParam(q, "offset", strconv.Itoa(next)), "limit", limit)
 		links = append(links, link{Href: withQuery(items, nq), Rel: "next", Type: pageType, Title: "Next page"})
 	}
 	if query.Offset > 0 {
-		pq := withParam(withParam(q, "offset", strconv.Itoa(max(0, query.Offset-query.Limit))), "limit", limit)
+		pq := withParam(withParam(q, "offset", strconv.Itoa(prev)), "limit", limit)
 		links = append(links, link{Href: withQuery(items, pq), Rel: "prev", Type: pageType, Title: "Previous page"})
 	}
 	return append(links, link{Href: href, Rel: "collection", Type: mediaJSON, Title: "The collection"})
+}
+
+// pageOffsets returns the offsets of the next and previous pages of a page
+// of returned features at offset among matched. Next follows the features
+// returned, and exists only while matches remain after them; prev is the
+// page before, or the last page when offset is past the end. Both stay
+// within [0, matched]: no sum is formed that could exceed matched, so
+// neither overflows whatever offset and limit are.
+func pageOffsets(offset, limit, matched, returned int) (next, prev int, hasNext bool) {
+	if offset < matched && returned > 0 && returned < matched-offset {
+		next, hasNext = offset+returned, true
+	}
+	return next, max(0, min(offset, matched)-limit), hasNext
 }
 
 // toGeoJSON writes what the public may see of a feature: its id, its

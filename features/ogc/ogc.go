@@ -29,6 +29,10 @@ const (
 	// as OGC API Features (Core, /rec/core/limit-response) recommends,
 	// rather than refused; the next link lets the client page on.
 	MaxLimit = 10000
+	// MaxOffset is the largest offset served; a larger one is refused with
+	// a 400. No collection comes near it, and the bound keeps offset +
+	// limit, and a store's OFFSET, far from overflowing.
+	MaxOffset = 1_000_000_000
 )
 
 // Route paths, relative to the group Register is given.

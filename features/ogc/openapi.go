@@ -101,12 +101,12 @@ func parameters() obj {
 			obj{"type": "string", "enum": []string{"json", "html"}}),
 		"bbox": bbox,
 		"datetime": param("datetime", "query",
-			"An RFC 3339 date-time or date, or an interval start/end with '..' for an open end; only for collections with a temporal extent.",
+			"An RFC 3339 date-time or date, or an interval start/end with '..' for one open end (not both); only for collections with a temporal extent.",
 			obj{"type": "string"}),
 		"limit": param("limit", "query", "Features per page; larger values are clamped to the maximum.",
 			obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}),
-		"offset": param("offset", "query", "Matches to skip; the next and prev links carry it.",
-			obj{"type": "integer", "minimum": 0, "default": 0}),
+		"offset": param("offset", "query", "Matches to skip; the next and prev links carry it. A larger offset than the maximum is refused.",
+			obj{"type": "integer", "minimum": 0, "maximum": MaxOffset, "default": 0}),
 	}
 }
 

@@ -1,9 +1,13 @@
 package ogc
 
 import (
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
+
+	"github.com/bandomap/bando/features"
 )
 
 // linkHrefs returns the href of each link of a decoded document by rel;
@@ -36,6 +40,9 @@ func TestPagingLinks(t *testing.T) {
 		{"last partial page", "limit=10&offset=25", 5, 30, "", "limit=10&offset=15"},
 		{"prev clamps at zero", "limit=10&offset=4", 10, 30, "limit=10&offset=14", "limit=10&offset=0"},
 		{"beyond the end", "offset=40", 0, 30, "", "limit=100&offset=0"},
+		{"beyond the end, prev is the last page", "limit=10&offset=40", 0, 30, "", "limit=10&offset=20"},
+		{"at the end", "limit=10&offset=30", 0, 30, "", "limit=10&offset=20"},
+		{"at the maximum offset", "limit=10&offset=1000000000", 0, 30, "", "limit=10&offset=20"},
 		{"default limit, one page", "", 30, 30, "", ""},
 		{"limit clamped", "limit=50000", 30, 30, "", ""},
 		{"exactly one page", "limit=30", 30, 30, "", ""},
@@ -72,6 +79,58 @@ func TestPagingLinks(t *testing.T) {
 			}
 			if self := links["self"]; self != items+queryOf(tt.query) {
 				t.Errorf("self link %q", self)
+			}
+		})
+	}
+}
+
+// TestPagingLinksNoOverflow computes the links of pages at offsets the
+// handler refuses, near the largest int: next and prev must stay within
+// [0, numberMatched], never wrap around to a negative offset.
+func TestPagingLinksNoOverflow(t *testing.T) {
+	tests := []struct {
+		name                   string
+		offset, limit          int
+		matched, returned      int
+		wantNext, wantPrev     bool
+		nextOffset, prevOffset int
+	}{
+		{"largest offset, few matches", math.MaxInt, MaxLimit, 30, 0, false, true, 0, 0},
+		{"largest offset, largest limit", math.MaxInt, math.MaxInt, 30, 0, false, true, 0, 0},
+		{"offset near the largest, as many matches", math.MaxInt - 5, 10, math.MaxInt, 5, false, true, 0, math.MaxInt - 15},
+		{"a full page near the largest", math.MaxInt - 25, 10, math.MaxInt, 10, true, true, math.MaxInt - 15, math.MaxInt - 35},
+		{"a store that returns less than the limit", 0, 10, 30, 4, true, false, 4, 0},
+		{"a store that returns nothing before the end", 5, 10, 30, 0, false, true, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := url.Values{"offset": {strconv.Itoa(tt.offset)}}
+			links := itemsLinks("http://example.com/c", q, formatJSON,
+				features.ItemsQuery{Offset: tt.offset, Limit: tt.limit},
+				features.Page{NumberMatched: tt.matched, Features: make([]features.Feature, tt.returned)})
+			got := map[string]int{}
+			for _, l := range links {
+				if l.Rel != "next" && l.Rel != "prev" {
+					continue
+				}
+				u, err := url.Parse(l.Href)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n, err := strconv.Atoi(u.Query().Get("offset"))
+				if err != nil || n < 0 || n > tt.matched {
+					t.Errorf("%s offset %q is outside [0, %d]", l.Rel, u.Query().Get("offset"), tt.matched)
+				}
+				got[l.Rel] = n
+			}
+			for rel, want := range map[string]struct {
+				ok bool
+				at int
+			}{"next": {tt.wantNext, tt.nextOffset}, "prev": {tt.wantPrev, tt.prevOffset}} {
+				at, ok := got[rel]
+				if ok != want.ok || (ok && at != want.at) {
+					t.Errorf("%s link at %d (present %v), want at %d (present %v)", rel, at, ok, want.at, want.ok)
+				}
 			}
 		})
 	}

@@ -115,13 +115,17 @@ func parseLimit(s string) (int, error) {
 	return min(n, MaxLimit), nil
 }
 
-// parseOffset reads the number of matches to skip: default 0.
+// parseOffset reads the number of matches to skip: default 0, at most
+// MaxOffset.
 func parseOffset(s string) (int, error) {
 	if s == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
+	switch {
+	case (err != nil && isDigits(s)) || n > MaxOffset:
+		return 0, badRequest("offset: %s is above the maximum of %d", s, MaxOffset)
+	case err != nil || n < 0:
 		return 0, badRequest("offset: %q is not a whole number of at least 0", s)
 	}
 	return n, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,7 +20,9 @@ import (
 	"github.com/bandomap/bando/features/demo"
 	"github.com/bandomap/bando/features/embedded"
 	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -27,6 +30,7 @@ import (
 type seededServer struct {
 	url   string
 	store backend
+	cellM float64
 }
 
 // stores are the two stores every API behaviour test runs against.
@@ -57,7 +61,7 @@ func newSeededServer(t *testing.T, kind string) *seededServer {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()}))
 	t.Cleanup(srv.Close)
-	return &seededServer{url: srv.URL, store: b}
+	return &seededServer{url: srv.URL, store: b, cellM: cfg.GeomaskMetres}
 }
 
 // TestSeededServer runs every API behaviour test against both stores, each
@@ -251,8 +255,18 @@ func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
 			}
 			for _, z := range []maptile.Zoom{8, 10, 12, 13, 14} {
 				for _, tl := range benchTiles(z, 30) {
-					get(fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
+					res, err := http.Get(s.url + fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
+					if err != nil {
+						t.Fatal(err)
+					}
+					body, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					bodies = append(bodies, string(body))
+					checkTilePositions(t, s.cellM, tl, body)
 				}
+			}
+			for _, id := range []string{"cases", "contacts"} {
+				checkItemPositions(t, s, id)
 			}
 			for _, p := range []string{"106.66,10.98", "106.75,10.91", "106.69,10.93", "106.62,11.14"} {
 				lonlat := strings.Split(p, ",")
@@ -276,6 +290,74 @@ func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
 					t.Fatalf("a public response contains the exact home position %v", p)
 				}
 			}
+		}
+	}
+}
+
+// checkTilePositions decodes a people tile and fails unless every point is
+// a counted cell centre (below the aggregation zoom) or a geomask cell
+// centre (above it), to within a tile unit: an exact or slightly rounded
+// home cannot pass.
+func checkTilePositions(t *testing.T, cellM float64, tile maptile.Tile, body []byte) {
+	t.Helper()
+	if len(body) == 0 {
+		return
+	}
+	layers, err := mvt.Unmarshal(body)
+	if err != nil {
+		t.Fatalf("tile %v: %v", tile, err)
+	}
+	rules := tiles.DefaultRules()
+	aggregated := int(tile.Z) < rules.AggregateBelowZoom
+	bound := tile.Bound()
+	unit := (bound.Max[0] - bound.Min[0]) / float64(rules.Extent)
+	for _, l := range layers {
+		for _, f := range l.Features {
+			p, ok := f.Geometry.(orb.Point)
+			if !ok {
+				t.Fatalf("tile %v %s: a %T in a people layer", tile, l.Name, f.Geometry)
+			}
+			if aggregated {
+				half := float64(rules.CellSize / 2)
+				if _, counted := f.Properties["count"]; !counted || math.Mod(p[0]-half, float64(rules.CellSize)) != 0 || math.Mod(p[1]-half, float64(rules.CellSize)) != 0 {
+					t.Fatalf("tile %v %s: point %v is not a counted cell centre", tile, l.Name, p)
+				}
+				continue
+			}
+			ll := tileToLonLat(tile, p, rules.Extent)
+			if d := gap(ll, features.Geomask(ll, cellM)); math.Abs(d[0]) > 1.5*unit || math.Abs(d[1]) > 1.5*unit {
+				t.Fatalf("tile %v %s: point %v is %v off the geomask grid", tile, l.Name, ll, d)
+			}
+		}
+	}
+}
+
+func gap(a, b orb.Point) orb.Point { return orb.Point{a[0] - b[0], a[1] - b[1]} }
+
+func tileToLonLat(tile maptile.Tile, p orb.Point, extent int) orb.Point {
+	n := math.Exp2(float64(tile.Z))
+	x := (float64(tile.X) + p[0]/float64(extent)) / n
+	y := (float64(tile.Y) + p[1]/float64(extent)) / n
+	lat := math.Atan(math.Sinh(math.Pi*(1-2*y))) * 180 / math.Pi
+	return orb.Point{x*360 - 180, lat}
+}
+
+// checkItemPositions fails unless every public case or contact sits on a
+// geomask cell centre.
+func checkItemPositions(t *testing.T, s *seededServer, id string) {
+	t.Helper()
+	col, _ := features.NewCatalog().Get(id)
+	page, err := s.store.Items(context.Background(), features.ItemsQuery{Collection: col, Limit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Features) == 0 {
+		t.Fatalf("no %s to check", id)
+	}
+	for _, f := range page.Features {
+		p := f.Geometry.(orb.Point)
+		if d := gap(p, features.Geomask(p, s.cellM)); math.Abs(d[0]) > 1e-6 || math.Abs(d[1]) > 1e-6 {
+			t.Fatalf("%s %s at %v is not on the geomask grid", id, f.ID, p)
 		}
 	}
 }

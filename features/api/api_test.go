@@ -7,6 +7,7 @@ import (
 	"flag"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -304,5 +305,46 @@ func TestSearchLimit(t *testing.T) {
 	fetch(newServer(r), "/api/search?q=cho")
 	if r.lastSearch.Limit != DefaultSearchLimit {
 		t.Errorf("default limit %d, want %d", r.lastSearch.Limit, DefaultSearchLimit)
+	}
+}
+
+// TestSearchLengthCountsComposed checks that the length limit counts the
+// characters of the query in NFC: a query typed with combining accents (as
+// macOS and some Vietnamese keyboards send it) is not penalised, and the
+// store gets the composed text.
+func TestSearchLengthCountsComposed(t *testing.T) {
+	const composed, decomposed = "ộ", "o\u0323\u0302" // the same letter, 1 rune and 3
+	tests := []struct {
+		name  string
+		q     string
+		ok    bool
+		store string
+	}{
+		{"composed at the limit", strings.Repeat(composed, MaxQueryRunes), true, strings.Repeat(composed, MaxQueryRunes)},
+		{"decomposed at the limit", strings.Repeat(decomposed, MaxQueryRunes), true, strings.Repeat(composed, MaxQueryRunes)},
+		{"decomposed short", "M" + decomposed + "t", true, "M" + composed + "t"},
+		{"composed over the limit", strings.Repeat(composed, MaxQueryRunes+1), false, ""},
+		{"decomposed over the limit", strings.Repeat(decomposed, MaxQueryRunes+1), false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newFakeReader()
+			rec := fetch(newServer(r), "/api/search?q="+url.QueryEscape(tt.q))
+			if !tt.ok {
+				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "longer than 100") {
+					t.Errorf("status %d, want 400 longer than 100: %s", rec.Code, rec.Body)
+				}
+				return
+			}
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if r.lastSearch.Text != tt.store {
+				t.Errorf("store got %q, want the composed %q", r.lastSearch.Text, tt.store)
+			}
+			if q := decode[searchResponse](t, rec).Query; q != tt.store {
+				t.Errorf("response query %q, want %q", q, tt.store)
+			}
+		})
 	}
 }

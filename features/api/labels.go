@@ -9,8 +9,9 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
-// labelCollections are the areas the map names once each.
-var labelCollections = []string{"districts", "wards"}
+// labelCollections returns the areas the map names once each, a fresh
+// slice on each call.
+func labelCollections() []string { return []string{"districts", "wards"} }
 
 // labels answers GET /api/labels: one point per district and ward, inside
 // it, to hang its name on. Drawn from vector tiles, an area's name would
@@ -20,7 +21,7 @@ func (h *Handler) labels(c echo.Context) error {
 		return err
 	}
 	fc := geojson.NewFeatureCollection()
-	for _, id := range labelCollections {
+	for _, id := range labelCollections() {
 		col, err := h.catalog.Get(id)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -35,7 +36,7 @@ func TestLabelsPlaceOnePointInsideEachArea(t *testing.T) {
 				t.Fatal(err)
 			}
 			areas := map[string]orb.Geometry{}
-			for _, id := range labelCollections {
+			for _, id := range labelCollections() {
 				for _, f := range r.all(id) {
 					areas[id+"/"+f.ID] = f.Geometry
 				}
@@ -56,6 +57,26 @@ func TestLabelsPlaceOnePointInsideEachArea(t *testing.T) {
 				if b, _ := json.Marshal(f.Properties); len(b) == 0 {
 					t.Errorf("label of %s has no properties", key)
 				}
+			}
+		})
+	}
+}
+
+// TestLabelCollectionsFresh checks that each call returns its own slice, so
+// that no caller can change the areas another one labels.
+func TestLabelCollectionsFresh(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func([]string)
+	}{
+		{"element overwritten", func(s []string) { s[0] = "cases" }},
+		{"appended to", func(s []string) { _ = append(s[:1], "contacts") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.mutate(labelCollections())
+			if got := labelCollections(); !slices.Equal(got, []string{"districts", "wards"}) {
+				t.Errorf("labelCollections() = %v after a caller changed its slice", got)
 			}
 		})
 	}

@@ -37,7 +37,7 @@ func TestPrivacy(t *testing.T) {
 				continue
 			}
 			body := rec.Body.String()
-			for _, secret := range []string{privateName, privatePhone, `"cases"`, `"contacts"`} {
+			for _, secret := range []string{privateName, privatePhone, `"cases"`, `"contacts"`, "case_code", "source_case"} {
 				if strings.Contains(body, secret) {
 					t.Errorf("%s (leaking store: %v): the response holds %s", target, leak, secret)
 				}

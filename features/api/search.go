@@ -7,15 +7,19 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Bounds of the search parameters.
 const (
 	// MinQueryRunes is the shortest query, counted after folding.
-	MinQueryRunes      = 2
-	MaxQueryRunes      = 100
+	MinQueryRunes = 2
+	// MaxQueryRunes is the longest query, counted in NFC.
+	MaxQueryRunes = 100
+	// DefaultSearchLimit is the number of results when limit is absent.
 	DefaultSearchLimit = 10
-	MaxSearchLimit     = 50
+	// MaxSearchLimit is the largest limit accepted.
+	MaxSearchLimit = 50
 )
 
 // searchResponse is the body of /api/search.
@@ -41,7 +45,10 @@ func (h *Handler) search(c echo.Context) error {
 	if err := checkParams(q, "q", "limit"); err != nil {
 		return err
 	}
-	text := strings.TrimSpace(q.Get("q"))
+	// NOTE: the same Vietnamese letter may come composed (ộ, one rune) or
+	// decomposed (o and two combining marks, as some keyboards send it);
+	// NFC makes the length limit count letters either way.
+	text := norm.NFC.String(strings.TrimSpace(q.Get("q")))
 	switch n := utf8.RuneCountInString(features.Fold(text)); {
 	case !q.Has("q"):
 		return badRequest("q is required: the name to look for")

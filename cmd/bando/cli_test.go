@@ -63,6 +63,20 @@ func count(t *testing.T, dbURL, table string) int {
 	return n
 }
 
+func countWhere(t *testing.T, dbURL, sql string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestMigrateSeedAndImportCommands(t *testing.T) {
 	dbURL := pgtest.NewDatabase(t)
 	for i := 0; i < 2; i++ {
@@ -116,12 +130,39 @@ func TestMigrateSeedAndImportCommands(t *testing.T) {
 		fixture := filepath.Join(repoRoot(t), "features", "bulletin", "testdata", "july5.csv")
 		fresh := pgtest.NewDatabase(t)
 		out, err := runCLI(t, fresh, "import", "cases", fixture)
-		if err != nil || !strings.Contains(out, "812 new cases") {
+		if err != nil || !strings.Contains(out, "812 new cases, 0 updated, 0 unchanged") {
 			t.Fatalf("first import = %q, %v", out, err)
 		}
 		out, err = runCLI(t, fresh, "import", "cases", fixture)
-		if err != nil || !strings.Contains(out, "0 new cases") {
+		if err != nil || !strings.Contains(out, "0 new cases, 0 updated, 812 unchanged") {
 			t.Fatalf("second import = %q, %v", out, err)
+		}
+		// A later file that marks a known case as died updates it.
+		body, err := os.ReadFile(fixture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(body), "\n")
+		header := strings.Split(lines[0], ",")
+		row := strings.Split(lines[1], ",")
+		for i, col := range header {
+			switch col {
+			case "status":
+				row[i] = "died"
+			case "status_date":
+				row[i] = "2021-07-05"
+			}
+		}
+		later := filepath.Join(t.TempDir(), "later.csv")
+		if err := os.WriteFile(later, []byte(lines[0]+"\n"+strings.Join(row, ",")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err = runCLI(t, fresh, "import", "cases", later)
+		if err != nil || !strings.Contains(out, "0 new cases, 1 updated, 0 unchanged") {
+			t.Fatalf("later import = %q, %v", out, err)
+		}
+		if n := countWhere(t, fresh, "SELECT count(*) FROM cases WHERE status = 'died'"); n < 1 {
+			t.Errorf("after the update %d cases died, want at least 1", n)
 		}
 	})
 }

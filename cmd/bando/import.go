@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/caseimport"
@@ -169,20 +170,71 @@ func runImportCases(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer b.Close()
-	known, err := districtCodes(ctx, b)
+	districts, err := districtCodes(ctx, b)
 	if err != nil {
 		return err
 	}
-	recs, err := caseimport.Parse(f, caseimport.Options{Districts: known})
+	recs, err := caseimport.Parse(f, caseimport.Options{Districts: districts})
 	if err != nil {
 		return fmt.Errorf("import cases %s: nothing imported:\n%w", file, err)
 	}
-	n, err := b.Write(ctx, features.Batch{Collection: "cases", Mode: features.InsertNew, Records: slices.Values(recs)})
+	stored, err := storedCases(ctx, b)
 	if err != nil {
+		return err
+	}
+	fresh, changed := 0, 0
+	cases := mustGet("cases")
+	for _, r := range recs {
+		f, ok := stored[r.ID]
+		switch {
+		case !ok:
+			fresh++
+		case !samePublic(cases, r, f):
+			changed++
+		}
+	}
+	// Every row is written (upsert), so that a later file's status, dates
+	// or corrected personal fields replace the stored ones; a file already
+	// imported changes nothing.
+	if _, err := b.Write(ctx, features.Batch{Collection: "cases", Mode: features.Upsert, Records: slices.Values(recs)}); err != nil {
 		return fmt.Errorf("import cases %s: nothing imported: %w", file, err)
 	}
-	fmt.Fprintf(out, "import: %d new cases from %s (%d already known, unchanged)\n", n[0], file, len(recs)-n[0])
+	fmt.Fprintf(out, "import: %d new cases, %d updated, %d unchanged, from %s\n", fresh, changed, len(recs)-fresh-changed, file)
 	return nil
+}
+
+// storedCases reads the public side of every stored case, by code.
+func storedCases(ctx context.Context, r features.Reader) (map[string]features.Feature, error) {
+	page, err := r.Items(ctx, features.ItemsQuery{Collection: mustGet("cases"), Limit: -1})
+	if err != nil {
+		return nil, fmt.Errorf("import cases: read stored cases: %w", err)
+	}
+	out := make(map[string]features.Feature, len(page.Features))
+	for _, f := range page.Features {
+		out[f.ID] = f
+	}
+	return out, nil
+}
+
+// samePublic reports whether a record's public properties equal a stored
+// feature's.
+func samePublic(col features.Collection, r features.Record, f features.Feature) bool {
+	for _, name := range col.PropertyNames() {
+		if publicText(r.Properties[name]) != publicText(f.Properties[name]) {
+			return false
+		}
+	}
+	return true
+}
+
+func publicText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		return x.Format(features.DateLayout)
+	}
+	return fmt.Sprint(v)
 }
 
 // districtCodes lists the districts the store knows, so that imported cases

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // Validate checks a record against its collection before any store writes
@@ -119,6 +120,9 @@ func checkRings(mp orb.MultiPolygon) error {
 			if a, b := selfIntersection(r); a > 0 {
 				return fmt.Errorf("polygon %d ring %d crosses itself (segments %d and %d)", i+1, j+1, a, b)
 			}
+			if j > 0 && !planar.RingContains(poly[0], r[0]) {
+				return fmt.Errorf("polygon %d ring %d is a hole outside its outer ring", i+1, j+1)
+			}
 		}
 	}
 	return nil
@@ -178,7 +182,7 @@ func CleanText(s string) bool {
 }
 
 func checkVocabulary(col Collection, name, value string) error {
-	allowed, ok := Vocabulary[col.ID+"."+name]
+	allowed, ok := Allowed(col.ID, name)
 	if !ok {
 		return nil
 	}

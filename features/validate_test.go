@@ -23,6 +23,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{"polygon becomes multipolygon", zones, Record{ID: "z1", Geometry: square, Properties: map[string]any{"status": ZonePublished}}, ""},
 		{"bow tie", zones, Record{ID: "z2", Geometry: bowtie}, "crosses itself"},
+		{"hole outside the shell", zones, Record{ID: "z8", Geometry: orb.Polygon{square[0], {{106.7, 11}, {106.71, 11}, {106.71, 11.01}, {106.7, 11}}}}, "hole outside"},
 		{"open ring", zones, Record{ID: "z3", Geometry: open}, "not closed"},
 		{"point in polygon layer", zones, Record{ID: "z4", Geometry: orb.Point{106.6, 11}}, "collection holds MultiPolygon"},
 		{"lat lon swapped", markets, Record{ID: "m1", Geometry: orb.Point{11, 106.6}}, "outside longitude/latitude"},

@@ -60,16 +60,25 @@ const (
 	FacilityTestingSite   = "testing_site"
 )
 
-// Vocabulary lists the allowed values of each enumerated property, keyed by
-// "collection.property". Importers validate against it.
-var Vocabulary = map[string][]string{
-	"cases.origin":            {OriginCommunity, OriginReturningCitizen, OriginForeignExpert, OriginIllegalEntry},
-	"cases.detected_in":       {DetectedQuarantineArea, DetectedHealthFacility, DetectedCommunityScreening},
-	"cases.status":            {StatusUnderTreatment, StatusRecovered, StatusDied},
-	"cases.report_session":    {SessionMorning, SessionAfternoon, SessionEvening},
-	"contacts.tier":           {TierF1, TierF2},
-	"quarantine_zones.status": {ZoneDraft, ZonePublished, ZoneLifted},
-	"quarantine_zones.level":  {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
-	"lockdown_points.level":   {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
-	"medical_facilities.kind": {FacilityHospital, FacilityFieldHospital, FacilityHealthStation, FacilityTestingSite},
+// Allowed lists the allowed values of an enumerated property of a
+// collection, and whether the property is enumerated at all. Importers and
+// handlers validate against it. The slice is the caller's own.
+func Allowed(collection, property string) ([]string, bool) {
+	words, ok := vocabulary()[collection+"."+property]
+	return words, ok
+}
+
+// vocabulary is built on each call so that no caller can change it.
+func vocabulary() map[string][]string {
+	return map[string][]string{
+		"cases.origin":            {OriginCommunity, OriginReturningCitizen, OriginForeignExpert, OriginIllegalEntry},
+		"cases.detected_in":       {DetectedQuarantineArea, DetectedHealthFacility, DetectedCommunityScreening},
+		"cases.status":            {StatusUnderTreatment, StatusRecovered, StatusDied},
+		"cases.report_session":    {SessionMorning, SessionAfternoon, SessionEvening},
+		"contacts.tier":           {TierF1, TierF2},
+		"quarantine_zones.status": {ZoneDraft, ZonePublished, ZoneLifted},
+		"quarantine_zones.level":  {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
+		"lockdown_points.level":   {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
+		"medical_facilities.kind": {FacilityHospital, FacilityFieldHospital, FacilityHealthStation, FacilityTestingSite},
+	}
 }

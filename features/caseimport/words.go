@@ -10,14 +10,20 @@ import (
 // official's spreadsheet is likely to hold, keyed by their features.Fold form
 // so that case and Vietnamese diacritics do not matter.
 type enum struct {
-	vocab    string // key into features.Vocabulary
+	vocab    string // the cases property, as features.Allowed names it
 	synonyms map[string]string
+}
+
+// cases lists the catalog words of an enumerated cases property.
+func cases(property string) []string {
+	words, _ := features.Allowed("cases", property)
+	return words
 }
 
 // lookup returns the catalog word for a cell, or false.
 func (e enum) lookup(cell string) (string, bool) {
 	folded := features.Fold(cell)
-	for _, w := range features.Vocabulary[e.vocab] {
+	for _, w := range cases(e.vocab) {
 		if folded == features.Fold(w) {
 			return w, true
 		}
@@ -28,7 +34,7 @@ func (e enum) lookup(cell string) (string, bool) {
 
 // allowed lists the catalog words for an error message.
 func (e enum) allowed() string {
-	words := features.Vocabulary[e.vocab]
+	words := cases(e.vocab)
 	if len(words) < 2 {
 		return strings.Join(words, "")
 	}
@@ -36,7 +42,7 @@ func (e enum) allowed() string {
 }
 
 func originEnum() enum {
-	return enum{vocab: "cases.origin", synonyms: map[string]string{
+	return enum{vocab: "origin", synonyms: map[string]string{
 		"cong dong":                 features.OriginCommunity,
 		"lay nhiem cong dong":       features.OriginCommunity,
 		"lay nhiem trong cong dong": features.OriginCommunity,
@@ -53,7 +59,7 @@ func originEnum() enum {
 }
 
 func detectedEnum() enum {
-	return enum{vocab: "cases.detected_in", synonyms: map[string]string{
+	return enum{vocab: "detected_in", synonyms: map[string]string{
 		"quarantine":               features.DetectedQuarantineArea,
 		"khu cach ly":              features.DetectedQuarantineArea,
 		"trong khu cach ly":        features.DetectedQuarantineArea,
@@ -73,7 +79,7 @@ func detectedEnum() enum {
 }
 
 func statusEnum() enum {
-	return enum{vocab: "cases.status", synonyms: map[string]string{
+	return enum{vocab: "status", synonyms: map[string]string{
 		"dang dieu tri": features.StatusUnderTreatment,
 		"dieu tri":      features.StatusUnderTreatment,
 		"khoi benh":     features.StatusRecovered,
@@ -86,7 +92,7 @@ func statusEnum() enum {
 }
 
 func sessionEnum() enum {
-	return enum{vocab: "cases.report_session", synonyms: map[string]string{
+	return enum{vocab: "report_session", synonyms: map[string]string{
 		"sang":       features.SessionMorning,
 		"buoi sang":  features.SessionMorning,
 		"chieu":      features.SessionAfternoon,

@@ -159,7 +159,7 @@ func checkProperties(col features.Collection, r features.Record) error {
 		if !typeOK {
 			return fmt.Errorf("property %s is %T, want %s", p.Name, v, p.Type)
 		}
-		if allowed, ok := features.Vocabulary[col.ID+"."+p.Name]; ok && !slices.Contains(allowed, v.(string)) {
+		if allowed, ok := features.Allowed(col.ID, p.Name); ok && !slices.Contains(allowed, v.(string)) {
 			return fmt.Errorf("property %s = %q not in %v", p.Name, v, allowed)
 		}
 	}

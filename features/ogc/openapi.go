@@ -62,7 +62,7 @@ func filterParam(col features.Collection, p features.Property) obj {
 	if p.Type == features.TypeDate {
 		schema["format"] = "date"
 	}
-	if words, ok := features.Vocabulary[col.ID+"."+p.Name]; ok {
+	if words, ok := features.Allowed(col.ID, p.Name); ok {
 		schema["enum"] = words
 	}
 	return param(p.Name, "query", p.Title+": keep the features whose value equals this one.", schema)

@@ -161,7 +161,7 @@ func parseFilters(col features.Collection, q url.Values) (map[string]string, err
 				return nil, badRequest("%s: %q is not a date (YYYY-MM-DD)", p.Name, v[0])
 			}
 		}
-		if allowed, ok := features.Vocabulary[col.ID+"."+p.Name]; ok && !slices.Contains(allowed, v[0]) {
+		if allowed, ok := features.Allowed(col.ID, p.Name); ok && !slices.Contains(allowed, v[0]) {
 			return nil, badRequest("%s: %q is not one of %s", p.Name, v[0], strings.Join(allowed, ", "))
 		}
 		if filters == nil {

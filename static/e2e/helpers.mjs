@@ -1,6 +1,7 @@
 // Shared pieces of the browser tests: Debian's Chromium driven by
-// playwright-core, a record of every request a page makes, pixel access to
-// screenshots, and the folder screenshots go to.
+// playwright-core, a record of every request a page makes and of every
+// request the Content-Security-Policy blocked, pixel access to screenshots,
+// and the folder screenshots go to.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -29,9 +30,27 @@ export const ARGS = [
     '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
 ];
 
+/** CSP_MESSAGE tells a console message that reports a Content-Security-Policy violation. */
+const CSP_MESSAGE = /Content[- ]Security[- ]Policy/i;
+
+/**
+ * recordViolations runs in every page and frame before its own scripts: a
+ * request the Content-Security-Policy blocks never reaches the network, so
+ * the request recorder cannot see it; the violation event can.
+ */
+function recordViolations() {
+    window.__bandoCSP = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+        window.__bandoCSP.push(`${e.effectiveDirective || e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.documentURI}`);
+    }, true);
+}
+
 /**
  * launch starts Chromium with a fresh profile. It records every request of
- * every page, frame and worker of the context into the returned list.
+ * every page, frame and worker of the context into requests, and console and
+ * browser log messages about the Content-Security-Policy into violations (the
+ * pages keep their violation events in window.__bandoCSP); reset empties both
+ * records. Open pages with newPage, which listens before the page loads.
  */
 export async function launch({viewport = {width: 1280, height: 800}} = {}) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bando-e2e-'));
@@ -45,31 +64,76 @@ export async function launch({viewport = {width: 1280, height: 800}} = {}) {
         timezoneId: 'Asia/Ho_Chi_Minh',
         serviceWorkers: 'block',
     });
+    await context.addInitScript(recordViolations);
     const requests = [];
+    const violations = [];
     const record = (r) => requests.push({url: r.url(), type: r.resourceType(), status: undefined, request: r});
     context.on('request', record);
     context.on('response', (res) => {
         const hit = requests.find((x) => x.request === res.request());
         if (hit) hit.status = res.status();
     });
+    const heard = (text) => {
+        if (CSP_MESSAGE.test(text)) violations.push(`console: ${text}`);
+    };
+    context.on('console', (msg) => heard(msg.text()));
+    // The browser's own log carries what workers (MapLibre's) report, which
+    // console events leave out; listen to it from each page's first moment.
+    const watching = new WeakMap();
+    const watch = (page) => {
+        if (!watching.has(page)) {
+            watching.set(page, context.newCDPSession(page).then(async (cdp) => {
+                cdp.on('Log.entryAdded', (e) => heard(e.entry.text));
+                await cdp.send('Log.enable');
+            }));
+        }
+        return watching.get(page);
+    };
+    context.on('page', (page) => void watch(page).catch(() => undefined));
+    const newPage = async () => {
+        const page = await context.newPage();
+        await watch(page);
+        return page;
+    };
+    const reset = () => {
+        requests.length = 0;
+        violations.length = 0;
+    };
     const close = async () => {
         await context.close();
         fs.rmSync(profile, {recursive: true, force: true});
     };
-    return {context, requests, close};
+    return {context, requests, violations, newPage, reset, close};
+}
+
+/** pageViolations gathers the violation events every open page and frame recorded. */
+async function pageViolations(context) {
+    const out = [];
+    for (const page of context.pages()) {
+        for (const frame of page.frames()) {
+            const found = await frame.evaluate(() => window.__bandoCSP ?? []).catch(() => []);
+            out.push(...found.map((v) => `event: ${v}`));
+        }
+    }
+    return out;
 }
 
 /**
- * assertOnlyHosts fails when a request went to a host other than the allowed
- * origins (data: and blob: URLs stay in the page and are fine).
+ * assertOnlyHosts fails when a request of browser (what launch returned)
+ * went to a host other than the allowed origins (data: and blob: URLs stay
+ * in the page and are fine), or when the Content-Security-Policy blocked
+ * anything: a blocked request is one the page tried to send elsewhere.
  */
-export function assertOnlyHosts(requests, allowed = [BASE]) {
+export async function assertOnlyHosts(browser, allowed = [BASE]) {
+    const {requests, violations, context} = browser;
     const origins = new Set(allowed.map((u) => new URL(u).origin));
     const foreign = requests.map((r) => r.url).filter((u) => {
         if (u.startsWith('data:') || u.startsWith('blob:')) return false;
         return !origins.has(new URL(u).origin);
     });
     assert.deepEqual(foreign, [], `requests left the server's origin: ${foreign.join(', ')}`);
+    const blocked = [...new Set([...violations, ...await pageViolations(context)])];
+    assert.deepEqual(blocked, [], `the Content-Security-Policy blocked requests: ${blocked.join('; ')}`);
     assert.ok(requests.length > 0, 'no request was recorded at all');
 }
 
@@ -87,15 +151,38 @@ export async function waitIdle(frame, timeout = 60000) {
     }));
 }
 
-/** openMap opens a page of the server and waits for the map to settle. */
-export async function openMap(context, pathAndQuery = '/') {
-    const page = await context.newPage();
+/** openMap opens a page of the server in browser (what launch returned) and waits for the map to settle. */
+export async function openMap(browser, pathAndQuery = '/') {
+    const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(BASE + pathAndQuery, {waitUntil: 'domcontentloaded'});
     await page.waitForSelector('body[data-ready="true"]', {timeout: 60000});
     await waitIdle(page);
     return {page, errors};
+}
+
+/**
+ * unlabelledControls lists the visible form controls of a page that have no
+ * name a screen reader can read: a <label for=id> with text, aria-label or
+ * aria-labelledby naming elements with text. A button's own words name it;
+ * the options of a select or the value of an input do not.
+ */
+export async function unlabelledControls(frame) {
+    return frame.evaluate(() => {
+        const text = (el) => (el?.textContent ?? '').trim() !== '';
+        const named = (el) => {
+            if ((el.getAttribute('aria-label') ?? '').trim()) return true;
+            const by = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean);
+            if (by.length && by.every((id) => text(document.getElementById(id)))) return true;
+            if (el.id && [...document.querySelectorAll(`label[for="${CSS.escape(el.id)}"]`)].some(text)) return true;
+            return el.tagName === 'BUTTON' && text(el);
+        };
+        return [...document.querySelectorAll('input, select, textarea, button')]
+            .filter((el) => el.offsetParent !== null && el.type !== 'hidden')
+            .filter((el) => !named(el))
+            .map((el) => el.outerHTML.slice(0, 100));
+    });
 }
 
 /** shot saves a screenshot under OUT and returns its bytes. */
@@ -221,9 +308,11 @@ export function diffShare(a, b, tol = 24) {
 /**
  * clickableFeature finds a rendered feature of a style layer whose point is
  * on the map canvas and not under a control or panel, in page coordinates.
+ * With alone, the feature is the only one of those layers within the 6 px
+ * a click takes in (so a click on it opens its own popup, not a crowd's).
  */
-export async function clickableFeature(frame, layerIds) {
-    return frame.evaluate((ids) => {
+export async function clickableFeature(frame, layerIds, {alone = false} = {}) {
+    return frame.evaluate(([ids, single]) => {
         const map = window.bandoMap;
         const canvas = map.getCanvas();
         const box = canvas.getBoundingClientRect();
@@ -236,10 +325,11 @@ export async function clickableFeature(frame, layerIds) {
             const y = box.top + p.y;
             if (p.x < 20 || p.y < 20 || p.x > box.width - 20 || p.y > box.height - 20) continue;
             if (document.elementFromPoint(x, y) !== canvas) continue;
-            const near = map.queryRenderedFeatures([p.x, p.y], {layers});
+            const near = map.queryRenderedFeatures([[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]], {layers});
             if (!near.length) continue;
+            if (single && new Set(near.map((n) => n.id ?? JSON.stringify(n.properties))).size !== 1) continue;
             return {x, y, layer: f.layer.id, properties: f.properties};
         }
         return null;
-    }, layerIds);
+    }, [layerIds, alone]);
 }

@@ -5,13 +5,17 @@ import assert from 'node:assert/strict';
 import {after, before, beforeEach, describe, test} from 'node:test';
 import {
     assertOnlyHosts, BASE, changedNear, clickableFeature, countNear, decodePNG, diffShare, distinctColours, hex,
-    launch, openMap, shot, waitIdle,
+    launch, openMap, shot, unlabelledControls, waitIdle,
 } from './helpers.mjs';
+
+/** CASE_PROPERTIES are the public properties of a case (features/collections.go). */
+const CASE_PROPERTIES = ['code', 'report_date', 'report_session', 'origin', 'detected_in', 'cluster', 'status', 'status_date',
+    'district_code', 'ward_code'];
 
 describe('public map', () => {
     let browser;
     beforeEach(() => {
-        if (browser) browser.requests.length = 0;
+        browser?.reset();
     });
     before(async () => {
         browser = await launch();
@@ -22,7 +26,7 @@ describe('public map', () => {
 
     test('renders the tiles (the canvas is not blank) with Vietnamese labels', async () => {
         // Zoom 11 over Thủ Dầu Một, where district and ward names carry diacritics.
-        const {page, errors} = await openMap(browser.context, '/#11/10.9900/106.6700');
+        const {page, errors} = await openMap(browser, '/#11/10.9900/106.6700');
         const png = await shot(page.locator('#map canvas'), 'map-vi');
         const img = decodePNG(png);
         const background = hex(await page.evaluate(() => window.bandoMap.getPaintProperty('background', 'background-color') ?? '#f3f1ec'));
@@ -36,13 +40,35 @@ describe('public map', () => {
         assert.ok(vietnamese, `the Vietnamese glyph range was never asked for: ${glyphs.map((r) => r.url).join(', ')}`);
         assert.equal(vietnamese.status, 200);
         assert.equal(await page.locator('#stat-cumulative .figure-value').textContent(), '812');
+        // last_update is a day: shown as one, with no invented time of day.
+        assert.equal(await page.locator('#stats-updated').textContent(), 'Cập nhật ngày 05/07/2021');
         assert.deepEqual(errors, []);
-        assertOnlyHosts(browser.requests);
+        await assertOnlyHosts(browser);
+        await page.close();
+    });
+
+    test('a malformed address does not stop the map', async () => {
+        // A truncated escape in the layers and a day that does not exist:
+        // both are dropped, the position is kept.
+        const {page, errors} = await openMap(browser, '/#11/10.9900/106.6700&layers=cases%2&date=2021-02-30');
+        assert.ok(Math.abs(await page.evaluate(() => window.bandoMap.getZoom()) - 11) < 0.01, 'the position of the address was lost');
+        assert.equal(await page.evaluate(() => window.bandoMap.getLayoutProperty('cases', 'visibility')), 'visible');
+        assert.equal(await page.inputValue('#date'), '2021-07-05');
+        assert.equal(await page.locator('#stat-cumulative .figure-value').textContent(), '812');
+        // The same on a hashchange after the page is up.
+        await page.evaluate(() => {
+            location.hash = '#12.00/10.9900/106.6700&layers=%E0%A4%A&date=2021-13-01';
+        });
+        await page.waitForFunction(() => Math.abs(window.bandoMap.getZoom() - 12) < 0.01, null, {timeout: 10000});
+        await waitIdle(page);
+        assert.equal(await page.inputValue('#date'), '2021-07-05');
+        assert.deepEqual(errors, []);
+        await assertOnlyHosts(browser);
         await page.close();
     });
 
     test('toggling a layer changes what is drawn', async () => {
-        const {page} = await openMap(browser.context, '/#10/11.0500/106.6500');
+        const {page} = await openMap(browser, '/#10/11.0500/106.6500');
         const canvas = page.locator('#map canvas');
         const colour = hex(await page.evaluate(() => window.bando.colour('cases')));
         const before = decodePNG(await shot(canvas, 'toggle-before'));
@@ -59,12 +85,12 @@ describe('public map', () => {
         await page.locator('#lookup label[for="toggle-markets"]').click();
         await waitIdle(page);
         assert.equal(await page.evaluate(() => window.bandoMap.getLayoutProperty('markets', 'visibility')), 'visible');
-        assertOnlyHosts(browser.requests);
+        await assertOnlyHosts(browser);
         await page.close();
     });
 
     test('a popup opens on a click and shows public attributes', async () => {
-        const {page} = await openMap(browser.context, '/#10/11.0500/106.6500');
+        const {page} = await openMap(browser, '/#10/11.0500/106.6500');
         const target = await clickableFeature(page, ['cases']);
         assert.ok(target, 'no case cell drawn in the open');
         await page.mouse.click(target.x, target.y);
@@ -79,14 +105,41 @@ describe('public map', () => {
         await shot(page, 'popup');
         // At street level single cases show their public code, never a person.
         await page.locator('.maplibregl-popup-close-button').click();
-        await page.evaluate(() => window.bandoMap.jumpTo({zoom: 14.5, center: window.bandoMap.getCenter()}));
+        await page.evaluate(([x, y]) => {
+            const map = window.bandoMap;
+            const box = map.getCanvas().getBoundingClientRect();
+            map.jumpTo({zoom: 14.5, center: map.unproject([x - box.left, y - box.top])});
+        }, [target.x, target.y]);
         await waitIdle(page);
-        assertOnlyHosts(browser.requests);
+        const single = await clickableFeature(page, ['cases'], {alone: true});
+        assert.ok(single, 'no case drawn on its own at zoom 14.5 around the cell clicked at zoom 10');
+        assert.match(String(single.properties.code), /^BN\d+$/);
+        assert.equal(single.properties.count, undefined, 'a case cell at zoom 14.5: cases are aggregated above zoom 13');
+        const extra = Object.keys(single.properties).filter((k) => !CASE_PROPERTIES.includes(k));
+        assert.deepEqual(extra, [], 'a case carries properties the catalog does not make public');
+        await page.mouse.click(single.x, single.y);
+        await popup.waitFor({state: 'visible', timeout: 10000});
+        // innerText keeps the lines apart, so numbers of two lines do not run together.
+        const street = await popup.innerText();
+        // Cases come first: its section names the case by its code and counts nothing.
+        const section = popup.locator('section').first();
+        assert.equal(await section.locator('h3').textContent(), 'Ca dương tính (F0)');
+        assert.equal(await section.locator('.popup-name').textContent(), single.properties.code);
+        assert.equal(await section.locator('.popup-count').count(), 0);
+        assert.doesNotMatch(street, /ca dương tính (trong khu vực này|tại điểm này)/);
+        // The demo's people have phones (0 and nine digits), 12-digit ID
+        // numbers and home or dormitory addresses: none may show.
+        assert.doesNotMatch(street, /\b0\d{9}\b/);
+        assert.doesNotMatch(street, /\b\d{12}\b/);
+        assert.doesNotMatch(street, /Điện thoại|Địa chỉ|Phòng \d/);
+        assert.doesNotMatch(street, /undefined|null|NaN/);
+        await shot(page, 'popup-street');
+        await assertOnlyHosts(browser);
         await page.close();
     });
 
     test('search finds a district, accents optional', async () => {
-        const {page} = await openMap(browser.context, '/');
+        const {page} = await openMap(browser, '/');
         const centre = await page.evaluate(() => window.bandoMap.getCenter().toArray());
         await page.locator('#search-input').fill('thu dau mot');
         const result = page.locator('.search-result', {hasText: 'Thủ Dầu Một'}).first();
@@ -99,13 +152,21 @@ describe('public map', () => {
             return !m.isMoving() && Math.abs(m.getCenter().lng - c[0]) + Math.abs(m.getCenter().lat - c[1]) > 0.01;
         }, centre, {timeout: 10000});
         assert.ok(browser.requests.some((r) => r.url.includes('/api/search?') && r.url.includes('q=thu+dau+mot')));
-        assertOnlyHosts(browser.requests);
+        await assertOnlyHosts(browser);
         await page.close();
     });
 
-    test('near me lists services around a clicked point', async () => {
-        const {page} = await openMap(browser.context, '/#13/10.9800/106.6550');
-        await page.locator('#near-pick').click();
+    test('near me lists services around a clicked point and keeps keyboard focus', async () => {
+        const {page} = await openMap(browser, '/#13/10.9800/106.6550');
+        const focus = () => page.evaluate(() => {
+            const el = document.activeElement;
+            return {tag: el?.tagName ?? '', id: el?.id ?? '', inPanel: Boolean(el?.closest('#near'))};
+        });
+        // The keyboard starts picking; focus stays on the button it used.
+        await page.locator('#near-pick').focus();
+        await page.keyboard.press('Enter');
+        assert.equal(await page.locator('#near-pick').getAttribute('aria-pressed'), 'true');
+        assert.deepEqual(await focus(), {tag: 'BUTTON', id: 'near-pick', inPanel: true});
         const box = await page.locator('#map canvas').boundingBox();
         await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.55);
         const items = page.locator('.near-list li');
@@ -115,6 +176,7 @@ describe('public map', () => {
         for (const text of await items.allTextContents()) {
             assert.match(text, /\d+(,\d)? (m|km)/, `no distance in “${text}”`);
         }
+        assert.equal(await page.locator('.near-status').textContent(), `${n} dịch vụ gần nhất`);
         await waitIdle(page);
         const markers = await page.evaluate(() => window.bandoMap.queryRenderedFeatures(undefined, {layers: ['nearby-places']}).length);
         assert.ok(markers >= 1, 'no place marked on the map');
@@ -122,12 +184,27 @@ describe('public map', () => {
         const call = browser.requests.find((r) => r.url.includes('/api/nearby?'));
         assert.ok(call, 'the nearby API was not called');
         assert.equal(call.status, 200);
-        assertOnlyHosts(browser.requests);
+        // Another radius from the keyboard reloads the list in place; focus stays on the radius.
+        const radius = page.locator('#near-radius');
+        await radius.focus();
+        const reloaded = page.waitForResponse((r) => r.url().includes('/api/nearby?') && r.url().includes('radius=10000'));
+        await page.keyboard.press('ArrowDown');
+        await reloaded;
+        await page.waitForFunction(() => /\d+ dịch vụ gần nhất/.test(document.querySelector('.near-status')?.textContent ?? ''));
+        assert.equal(await radius.inputValue(), '10000');
+        assert.deepEqual(await focus(), {tag: 'SELECT', id: 'near-radius', inPanel: true});
+        assert.deepEqual(await unlabelledControls(page), []);
+        // Clearing hides the clear button: focus goes back to picking, not to the page.
+        await page.locator('#near-clear').focus();
+        await page.keyboard.press('Enter');
+        assert.equal(await items.count(), 0);
+        assert.deepEqual(await focus(), {tag: 'BUTTON', id: 'near-pick', inPanel: true});
+        await assertOnlyHosts(browser);
         await page.close();
     });
 
     test('the date control changes the case count and the tiles', async () => {
-        const {page} = await openMap(browser.context, '/');
+        const {page} = await openMap(browser, '/');
         const cumulative = page.locator('#stat-cumulative .figure-value');
         assert.equal(await cumulative.textContent(), '812');
         await page.locator('#date').fill('2021-06-01');
@@ -140,19 +217,19 @@ describe('public map', () => {
         assert.ok(browser.requests.some((r) => r.url.includes('.mvt?date=2021-06-01')), 'tiles were not asked as of the date');
         assert.match(await page.evaluate(() => location.hash), /&date=2021-06-01/);
         await shot(page, 'date');
-        assertOnlyHosts(browser.requests);
+        await assertOnlyHosts(browser);
         await page.close();
     });
 
     test('switches to English', async () => {
-        const {page} = await openMap(browser.context, '/');
+        const {page} = await openMap(browser, '/');
         await page.locator('#lang').selectOption('en');
         assert.match(await page.locator('#title').textContent(), /COVID-19 epidemic information map/);
         assert.match(await page.locator('#situation').textContent(), /Positive cases \(F0\)/);
         assert.match(await page.locator('#stats').textContent(), /Total cases/);
         assert.equal(await page.evaluate(() => new URLSearchParams(location.search).get('lang')), 'en');
         await shot(page, 'map-en');
-        assertOnlyHosts(browser.requests);
+        await assertOnlyHosts(browser);
         await page.close();
     });
 });
@@ -167,7 +244,7 @@ describe('phone', () => {
     });
 
     test('fits a phone screen with reachable, labelled controls', async () => {
-        const {page} = await openMap(browser.context, '/');
+        const {page} = await openMap(browser, '/');
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the page scrolls sideways');
         await shot(page, 'phone');
         // The lookup control starts folded; the keyboard opens it.
@@ -179,12 +256,8 @@ describe('phone', () => {
         await page.locator('#tab-stats').click();
         await page.locator('#stat-cumulative').waitFor({state: 'visible'});
         await shot(page, 'phone-stats');
-        const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button')]
-            .filter((el) => el.offsetParent !== null)
-            .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.textContent.trim() || el.title))
-            .map((el) => el.outerHTML.slice(0, 80)));
-        assert.deepEqual(unlabelled, []);
-        assertOnlyHosts(browser.requests, [BASE]);
+        assert.deepEqual(await unlabelledControls(page), []);
+        await assertOnlyHosts(browser, [BASE]);
         await page.close();
     });
 });

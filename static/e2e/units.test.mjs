@@ -17,12 +17,12 @@ before(async () => {
     const out = await esbuild.build({
         stdin: {
             contents: `
-                export {parseHash, formatHash, parseLayers} from './src/hash.ts';
+                export {parseHash, formatHash, parseLayers, isDay} from './src/hash.ts';
                 export {absolute, withDate} from './src/urls.ts';
                 export {latestOf, addDays} from './src/stats.ts';
                 export {niceMax} from './src/chart.ts';
                 export {Translator, untranslated, isLang} from './src/i18n.ts';
-                export {collectionOf, NEARBY_LAYERS} from './src/catalog.ts';`,
+                export {collectionOf, NEARBY_LAYERS, LAYERS} from './src/catalog.ts';`,
             resolveDir: root, loader: 'ts',
         },
         bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'error',
@@ -43,10 +43,40 @@ describe('address state', () => {
         {name: 'latitude out of range', hash: '#9/91/106', want: {}},
         {name: 'not numbers', hash: '#a/b/c', want: {}},
         {name: 'bad date', hash: '#9/11/106&date=5-7-2021', want: {zoom: 9, lat: 11, lon: 106}},
+        {name: 'not a day', hash: '#9/11/106&date=2021-02-30', want: {zoom: 9, lat: 11, lon: 106}},
+        {name: 'month 13', hash: '#9/11/106&date=2021-13-01', want: {zoom: 9, lat: 11, lon: 106}},
+        {name: 'leap day', hash: '#9/11/106&date=2020-02-29', want: {zoom: 9, lat: 11, lon: 106, date: '2020-02-29'}},
+        {name: 'encoded layers', hash: '#9/11/106&layers=cases%2Cwards', want: {zoom: 9, lat: 11, lon: 106, layers: ['cases', 'wards']}},
+        {name: 'malformed escape in layers keeps the rest', hash: '#9/11/106&layers=%E0%A4%A&date=2021-06-01',
+            want: {zoom: 9, lat: 11, lon: 106, date: '2021-06-01'}},
+        {name: 'malformed escape in the date', hash: '#9/11/106&date=2021-06-0%', want: {zoom: 9, lat: 11, lon: 106}},
         {name: 'empty', hash: '', want: {}},
     ];
     for (const c of cases) {
         test(`parseHash: ${c.name}`, () => assert.deepEqual(m.parseHash(c.hash), c.want));
+    }
+    // What location.hash holds for addresses people share: the browser leaves
+    // percent signs as they are, so a truncated escape reaches parseHash.
+    const addresses = [
+        {url: '/#11/10.99/106.67&layers=cases%2', want: {zoom: 11, lat: 10.99, lon: 106.67}},
+        {url: '/#11/10.99/106.67&layers=cases%2&date=2021-06-01', want: {zoom: 11, lat: 10.99, lon: 106.67, date: '2021-06-01'}},
+        {url: '/#11/10.99/106.67&layers=cases&date=2021-02-30', want: {zoom: 11, lat: 10.99, lon: 106.67, layers: ['cases']}},
+        {url: '/#11/10.99/106.67&date=2021-02-30', want: {zoom: 11, lat: 10.99, lon: 106.67}},
+    ];
+    for (const c of addresses) {
+        test(`parseHash of ${c.url}`, () => {
+            const hash = new URL(c.url, 'http://127.0.0.1:8080').hash;
+            assert.ok(hash.includes('%') || hash.includes('2021-02-30'), `the URL parser changed ${c.url} into ${hash}`);
+            assert.deepEqual(m.parseHash(hash), c.want);
+        });
+    }
+    const days = [
+        {s: '2021-07-05', want: true}, {s: '2020-02-29', want: true}, {s: '2021-02-29', want: false},
+        {s: '2021-02-30', want: false}, {s: '2021-04-31', want: false}, {s: '2021-00-10', want: false},
+        {s: '2021-7-5', want: false}, {s: '2021-07-05T00:00:00Z', want: false}, {s: '', want: false},
+    ];
+    for (const c of days) {
+        test(`isDay(${JSON.stringify(c.s)})`, () => assert.equal(m.isDay(c.s), c.want));
     }
     test('formatHash writes layers in catalog order and round-trips', () => {
         const h = m.formatHash({zoom: 12, lat: 10.98765, lon: 106.65432, layers: ['wards', 'cases'], date: '2021-07-01'});
@@ -76,10 +106,11 @@ describe('tile URLs', () => {
 
 describe('dates', () => {
     const cases = [
-        {name: 'data older than the server date', s: {date: '2026-11-27', last_update: '2021-07-05T00:00:00Z'}, want: '2021-07-05'},
-        {name: 'last update late in the UTC day is the next day in Vietnam', s: {date: '2026-11-27', last_update: '2021-07-04T20:00:00Z'}, want: '2021-07-05'},
-        {name: 'last update after the date', s: {date: '2021-07-05', last_update: '2021-07-06T01:00:00+07:00'}, want: '2021-07-05'},
-        {name: 'no last update', s: {date: '2021-07-05', last_update: ''}, want: '2021-07-05'},
+        {name: 'data older than the server date', s: {date: '2026-11-27', last_update: '2021-07-05'}, want: '2021-07-05'},
+        {name: 'last update on the date', s: {date: '2021-07-05', last_update: '2021-07-05'}, want: '2021-07-05'},
+        {name: 'last update after the date', s: {date: '2021-07-05', last_update: '2021-07-06'}, want: '2021-07-05'},
+        {name: 'no case yet', s: {date: '2021-07-05', last_update: null}, want: '2021-07-05'},
+        {name: 'not a day', s: {date: '2021-07-05', last_update: '2021-02-30'}, want: '2021-07-05'},
     ];
     for (const c of cases) {
         test(`latestOf: ${c.name}`, () => assert.equal(m.latestOf(c.s), c.want));
@@ -90,6 +121,35 @@ describe('dates', () => {
     });
     test('niceMax', () => {
         assert.deepEqual([0, 3, 7, 131, 200, 201].map(m.niceMax), [5, 5, 10, 200, 200, 500]);
+    });
+});
+
+describe('catalog', () => {
+    // Which case a contact came from, or which case visited an
+    // epidemiological point, is not public (features/collections.go).
+    const private_ = ['source_case', 'case_code'];
+    test('popups ask for no property linking a place or a person to a case', () => {
+        for (const l of m.LAYERS) {
+            for (const p of private_) assert.ok(!l.props.includes(p), `${l.id} shows ${p}`);
+        }
+        assert.deepEqual(m.LAYERS.find((l) => l.id === 'contacts').props,
+            ['tier', 'quarantine_start', 'quarantine_end', 'district_code', 'ward_code']);
+        assert.deepEqual(m.LAYERS.find((l) => l.id === 'epidemic_points').props,
+            ['address', 'visited_from', 'visited_to', 'district_code', 'ward_code']);
+    });
+    test('the translation table names no such property', () => {
+        for (const lang of ['vi', 'en']) {
+            const tr = new m.Translator(lang);
+            for (const p of private_) assert.ok(!tr.has(`prop.${p}`), `${lang}: prop.${p}`);
+        }
+    });
+    test('every property a popup shows has a label in both languages', () => {
+        for (const lang of ['vi', 'en']) {
+            const tr = new m.Translator(lang);
+            for (const l of m.LAYERS) {
+                for (const p of l.props) assert.ok(tr.has(`prop.${l.id}.${p}`) || tr.has(`prop.${p}`), `${lang}: ${l.id}.${p}`);
+            }
+        }
     });
 });
 
@@ -115,6 +175,13 @@ describe('translation table', () => {
         assert.equal(vi.distance(1234), '1,2 km');
         assert.equal(en.distance(1234), '1.2 km');
         assert.equal(vi.number(1301), '1.301');
+    });
+    test('the last update is a day, never a time of day', () => {
+        const vi = new m.Translator('vi');
+        const en = new m.Translator('en');
+        assert.equal(vi.t('stats.updated', {d: vi.date('2021-07-05')}), 'Cập nhật ngày 05/07/2021');
+        assert.equal(en.t('stats.updated', {d: en.date('2021-07-05')}), 'Last updated 5 Jul 2021');
+        assert.equal(typeof vi.time, 'undefined', 'a time-of-day formatter invites formatting days as instants');
     });
     test('style layer ids map to collections', () => {
         assert.equal(m.collectionOf('quarantine_zones-fill'), 'quarantine_zones');

@@ -41,7 +41,8 @@ export interface Stats {
     under_treatment: number;
     recovered: number;
     contacts: {f1: number; f2: number};
-    last_update: string;
+    /** the latest day (YYYY-MM-DD, up to date) a case was reported or changed; null before the first case */
+    last_update: string | null;
 }
 
 /** Day is one day of /api/stats/series. */

@@ -1,5 +1,8 @@
 // The layer catalog as the web app shows it. Collection ids are the
 // server's contract (features/collections.go); titles live in i18n.ts.
+// Popups list only properties the server's catalog makes public: which case
+// a contact or an epidemiological point belongs to is not public (a list of
+// one person's places is a path), so neither is shown nor asked for.
 
 export type Group = 'situation' | 'lookup' | 'boundary';
 
@@ -24,11 +27,11 @@ export const LAYERS: Layer[] = [
     {id: 'cases', group: 'situation', people: true, colour: '#d7191c', visible: true,
         props: ['code', 'report_date', 'origin', 'detected_in', 'cluster', 'status', 'district_code', 'ward_code']},
     {id: 'contacts', group: 'situation', people: true, colour: '#fdae61', visible: true,
-        props: ['tier', 'source_case', 'quarantine_start', 'quarantine_end', 'district_code', 'ward_code']},
+        props: ['tier', 'quarantine_start', 'quarantine_end', 'district_code', 'ward_code']},
     {id: 'medical_facilities', group: 'situation', colour: '#2b83ba', visible: true,
         props: ['kind', 'beds', ...place]},
     {id: 'epidemic_points', group: 'situation', colour: '#9e0142', visible: true,
-        props: ['address', 'case_code', 'visited_from', 'visited_to', 'district_code', 'ward_code']},
+        props: ['address', 'visited_from', 'visited_to', 'district_code', 'ward_code']},
     {id: 'lockdown_points', group: 'situation', colour: '#5e3c99', visible: true,
         props: ['address', 'level', 'start', 'end', 'district_code', 'ward_code']},
     {id: 'emergency_stations', group: 'situation', colour: '#1a9641', visible: true, props: place},

@@ -60,7 +60,7 @@ function banner(tr: Translator, s: Stats | undefined, p: EmbedParams): HTMLEleme
             fig('deaths', t('embed.deaths'), s?.deaths),
             h('div', {className: 'fig fig-update', id: 'banner-updated'},
                 h('span', {className: 'fig-label'}, t('embed.updated')),
-                h('span', {className: 'fig-time'}, s?.last_update ? tr.time(s.last_update) : '–'))),
+                h('span', {className: 'fig-date'}, s?.last_update ? tr.date(s.last_update) : '–'))),
         h('a', {className: 'full', href: full.href, target: '_blank', rel: 'noopener'}, `${t('embed.full')} →`));
 }
 

@@ -1,5 +1,8 @@
 // The map state kept in the address, so that a view can be shared:
 // #zoom/lat/lon&layers=a,b&date=YYYY-MM-DD
+//
+// The address comes from anyone who shares a link, so nothing in it may stop
+// the page: a part that does not parse is dropped and the rest is kept.
 
 import {LAYERS} from './catalog.ts';
 
@@ -14,7 +17,26 @@ export interface View {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** parseHash reads a view from location.hash; missing parts stay undefined. */
+/**
+ * isDay tells whether s is a calendar day written YYYY-MM-DD: the shape is
+ * not enough (2021-02-30 has it), so the day must survive a trip through Date.
+ */
+export function isDay(s: string): boolean {
+    if (!DAY.test(s)) return false;
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** decode undoes percent-encoding; a malformed escape (%2, %E0%A4%A) gives undefined. */
+function decode(s: string): string | undefined {
+    try {
+        return decodeURIComponent(s);
+    } catch {
+        return undefined;
+    }
+}
+
+/** parseHash reads a view from location.hash; missing or malformed parts stay undefined. */
 export function parseHash(hash: string): Partial<View> {
     const [pos, ...rest] = hash.replace(/^#/, '').split('&');
     const out: Partial<View> = {};
@@ -24,9 +46,11 @@ export function parseHash(hash: string): Partial<View> {
         Object.assign(out, {zoom: z, lat, lon});
     }
     for (const kv of rest) {
-        const [k, v = ''] = kv.split('=', 2);
-        if (k === 'layers') out.layers = parseLayers(decodeURIComponent(v));
-        if (k === 'date' && DAY.test(v)) out.date = v;
+        const [k, raw = ''] = kv.split('=', 2);
+        const v = decode(raw);
+        if (v === undefined) continue;
+        if (k === 'layers') out.layers = parseLayers(v);
+        if (k === 'date' && isDay(v)) out.date = v;
     }
     return out;
 }

@@ -55,7 +55,6 @@ const vi: Table = {
     'prop.district_code': 'Huyện, thị xã, thành phố',
     'prop.ward_code': 'Phường, xã',
     'prop.tier': 'Phân loại',
-    'prop.source_case': 'Ca nguồn',
     'prop.quarantine_start': 'Bắt đầu cách ly',
     'prop.quarantine_end': 'Kết thúc cách ly',
     'prop.kind': 'Loại',
@@ -64,7 +63,6 @@ const vi: Table = {
     'prop.address': 'Địa chỉ',
     'prop.phone': 'Điện thoại',
     'prop.opening_hours': 'Giờ mở cửa',
-    'prop.case_code': 'Liên quan ca',
     'prop.visited_from': 'Từ ngày',
     'prop.visited_to': 'Đến ngày',
     'prop.level': 'Cấp',
@@ -148,7 +146,7 @@ const vi: Table = {
     'stats.district.new': 'Mới',
     'stats.cluster': 'Các ổ dịch lớn nhất',
     'stats.cluster.name': 'Ổ dịch',
-    'stats.updated': 'Cập nhật lúc {t}',
+    'stats.updated': 'Cập nhật ngày {d}',
     'stats.failed': 'Không tải được số liệu.',
     'stats.loading': 'Đang tải số liệu…',
     'stats.toggle': 'Thống kê',
@@ -230,7 +228,6 @@ const en: Table = {
     'prop.district_code': 'District',
     'prop.ward_code': 'Ward',
     'prop.tier': 'Tier',
-    'prop.source_case': 'Source case',
     'prop.quarantine_start': 'Quarantine start',
     'prop.quarantine_end': 'Quarantine end',
     'prop.kind': 'Kind',
@@ -239,7 +236,6 @@ const en: Table = {
     'prop.address': 'Address',
     'prop.phone': 'Phone',
     'prop.opening_hours': 'Opening hours',
-    'prop.case_code': 'Linked case',
     'prop.visited_from': 'From',
     'prop.visited_to': 'To',
     'prop.level': 'Level',
@@ -323,7 +319,7 @@ const en: Table = {
     'stats.district.new': 'New',
     'stats.cluster': 'Largest clusters',
     'stats.cluster.name': 'Cluster',
-    'stats.updated': 'Updated {t}',
+    'stats.updated': 'Last updated {d}',
     'stats.failed': 'Statistics could not be loaded.',
     'stats.loading': 'Loading statistics…',
     'stats.toggle': 'Statistics',
@@ -427,16 +423,6 @@ export class Translator {
         const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
         if (!m) return iso;
         return this.lang === 'vi' ? `${m[3]}/${m[2]}/${m[1]}` : `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
-    }
-
-    /** time formats an ISO timestamp as a local date and time. */
-    time(iso: string): string {
-        const d = new Date(iso);
-        if (Number.isNaN(d.getTime())) return this.date(iso);
-        return d.toLocaleString(this.lang === 'vi' ? 'vi-VN' : 'en-GB', {
-            day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
-            timeZone: 'Asia/Ho_Chi_Minh',
-        });
     }
 
     /** distance formats metres. */

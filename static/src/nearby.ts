@@ -13,7 +13,18 @@ const SOURCE = 'nearby';
 const RADII = [1000, 2000, 5000, 10000];
 const LIMIT = 10;
 
-/** NearMe renders the near-me block of the lookup control. */
+/** Status is the line under the controls: a translation key and its values. */
+interface Status {
+    key: string;
+    vars?: Record<string, string | number>;
+}
+
+/**
+ * NearMe renders the near-me block of the lookup control. Its controls are
+ * built once and only their state and texts change afterwards, so keyboard
+ * focus stays on the control the user used; the status line and the list are
+ * updated in place.
+ */
 export class NearMe {
     private readonly el: HTMLElement;
     private readonly bm: BandoMap;
@@ -21,18 +32,38 @@ export class NearMe {
     private radius = 5000;
     private places: Place[] = [];
     private center?: [number, number];
-    private status = '';
-    private busy = false;
+    private status?: Status;
+    private abort?: AbortController;
     /** picking is true while the next map click chooses the point. */
     picking = false;
+
+    private readonly title = h('h2', {});
+    private readonly meButton = h('button', {type: 'button', id: 'near-me', onclick: () => this.locate()});
+    private readonly pickButton = h('button', {type: 'button', id: 'near-pick', onclick: () => this.pick()});
+    private readonly radiusLabel = h('label', {for: 'near-radius'});
+    private readonly radiusSelect = h('select', {id: 'near-radius', onchange: () => this.setRadius(Number(this.radiusSelect.value))},
+        ...RADII.map((r) => h('option', {value: r, selected: r === this.radius})));
+    private readonly clearButton = h('button', {type: 'button', id: 'near-clear', className: 'link', onclick: () => this.clear()});
+    private readonly statusLine = h('p', {className: 'near-status', role: 'status', 'aria-live': 'polite'});
+    private readonly results = h('div', {className: 'near-results'});
 
     constructor(el: HTMLElement, bm: BandoMap, tr: Translator) {
         this.el = el;
         this.bm = bm;
         this.tr = tr;
         this.addLayers();
-        this.render();
-        tr.onChange(() => this.render());
+        this.el.replaceChildren(
+            this.title,
+            h('div', {className: 'near-actions'}, this.meButton, this.pickButton),
+            h('div', {className: 'near-radius'}, this.radiusLabel, this.radiusSelect, this.clearButton),
+            this.statusLine,
+            this.results);
+        this.text();
+        this.show();
+        tr.onChange(() => {
+            this.text();
+            this.show();
+        });
     }
 
     private addLayers(): void {
@@ -70,13 +101,13 @@ export class NearMe {
     /** locate asks the browser for the user's position. */
     locate(): void {
         if (!('geolocation' in navigator)) {
-            this.say(this.tr.t('near.denied'));
+            this.say({key: 'near.denied'});
             return;
         }
-        this.say(this.tr.t('near.loading'), true);
+        this.say({key: 'near.loading'});
         navigator.geolocation.getCurrentPosition(
             (pos) => void this.query(pos.coords.longitude, pos.coords.latitude),
-            () => this.say(this.tr.t('near.denied')),
+            () => this.say({key: 'near.denied'}),
             {enableHighAccuracy: false, timeout: 10000, maximumAge: 60000},
         );
     }
@@ -85,7 +116,7 @@ export class NearMe {
     pick(): void {
         this.picking = !this.picking;
         this.bm.map.getCanvas().style.cursor = this.picking ? 'crosshair' : '';
-        this.say(this.picking ? this.tr.t('near.picking') : '');
+        this.say(this.picking ? {key: 'near.picking'} : undefined);
     }
 
     /** picked takes the point the user clicked. */
@@ -95,19 +126,29 @@ export class NearMe {
         void this.query(at.lng, at.lat);
     }
 
+    private setRadius(r: number): void {
+        this.radius = r;
+        if (this.center) void this.query(this.center[0], this.center[1]);
+    }
+
     private async query(lon: number, lat: number): Promise<void> {
+        this.abort?.abort();
+        const abort = (this.abort = new AbortController());
         this.center = [lon, lat];
-        this.say(this.tr.t('near.loading'), true);
+        this.places = [];
+        this.draw();
+        this.say({key: 'near.loading'});
         try {
-            const r = await nearby({lon, lat, radius: this.radius, layers: NEARBY_LAYERS, limit: LIMIT});
+            const r = await nearby({lon, lat, radius: this.radius, layers: NEARBY_LAYERS, limit: LIMIT}, abort.signal);
+            if (abort.signal.aborted) return;
             this.places = r.places ?? [];
-            this.status = '';
-            this.busy = false;
             this.draw();
             this.fit();
-            this.render();
+            this.say(this.places.length
+                ? {key: 'near.results', vars: {n: this.places.length}}
+                : {key: 'near.none'});
         } catch {
-            this.say(this.tr.t('near.failed'));
+            if (!abort.signal.aborted) this.say({key: 'near.failed'});
         }
     }
 
@@ -133,44 +174,50 @@ export class NearMe {
 
     /** clear removes the results from the list and the map. */
     clear(): void {
+        // The clear button hides itself: keep the keyboard in the panel.
+        const refocus = document.activeElement === this.clearButton;
+        this.abort?.abort();
         this.places = [];
         this.center = undefined;
-        this.status = '';
         this.draw();
-        this.render();
+        this.say(undefined);
+        if (refocus) this.pickButton.focus();
     }
 
-    private say(status: string, busy = false): void {
+    private say(status: Status | undefined): void {
         this.status = status;
-        this.busy = busy;
-        this.render();
+        this.show();
     }
 
-    private render(): void {
+    /** text writes the texts that change only with the language. */
+    private text(): void {
         const t = this.tr.t.bind(this.tr);
-        const radius = h('select', {id: 'near-radius', onchange: (e: Event) => {
-            this.radius = Number((e.target as HTMLSelectElement).value);
-            if (this.center) void this.query(this.center[0], this.center[1]);
-        }}, ...RADII.map((r) => h('option', {value: r, selected: r === this.radius}, this.tr.distance(r))));
-        const list = this.center && !this.busy
-            ? this.places.length === 0
-                ? h('p', {className: 'near-empty'}, t('near.none', {r: this.tr.distance(this.radius)}))
-                : h('ol', {className: 'near-list', 'aria-label': t('near.results', {n: this.places.length})},
-                    ...this.places.map((p) => h('li', {},
-                        h('button', {type: 'button', className: 'near-place', onclick: () => this.bm.map.flyTo({center: [p.lon, p.lat], zoom: Math.max(this.bm.map.getZoom(), 16)})},
-                            h('span', {className: 'near-name'}, p.name),
-                            h('span', {className: 'near-meta'}, `${t(`layer.${p.collection}`)} · ${this.tr.distance(p.distance_m)}`),
-                            typeof p.properties?.address === 'string' ? h('span', {className: 'near-address'}, p.properties.address) : null))))
-            : null;
-        this.el.replaceChildren(
-            h('h2', {}, t('near.title')),
-            h('div', {className: 'near-actions'},
-                h('button', {type: 'button', id: 'near-me', onclick: () => this.locate()}, t('near.me')),
-                h('button', {type: 'button', id: 'near-pick', 'aria-pressed': String(this.picking), onclick: () => this.pick()},
-                    this.picking ? t('near.cancel') : t('near.pick'))),
-            h('div', {className: 'near-radius'}, h('label', {for: 'near-radius'}, t('near.radius')), radius,
-                this.center ? h('button', {type: 'button', className: 'link', onclick: () => this.clear()}, t('near.clear')) : null),
-            h('p', {className: 'near-status', role: 'status', 'aria-live': 'polite'}, this.status),
-            list ?? '');
+        this.title.textContent = t('near.title');
+        this.meButton.textContent = t('near.me');
+        this.radiusLabel.textContent = t('near.radius');
+        this.clearButton.textContent = t('near.clear');
+        for (const o of this.radiusSelect.options) o.textContent = this.tr.distance(Number(o.value));
+    }
+
+    /** show brings the controls' state, the status line and the list up to date, in place. */
+    private show(): void {
+        const t = this.tr.t.bind(this.tr);
+        this.pickButton.textContent = this.picking ? t('near.cancel') : t('near.pick');
+        this.pickButton.setAttribute('aria-pressed', String(this.picking));
+        this.clearButton.hidden = !this.center;
+        // The radius is written when shown, in the language of the moment.
+        const vars = {...this.status?.vars, r: this.tr.distance(this.radius)};
+        this.statusLine.textContent = this.status ? t(this.status.key, vars) : '';
+        this.results.replaceChildren(...(this.places.length ? [this.list()] : []));
+    }
+
+    private list(): HTMLElement {
+        const t = this.tr.t.bind(this.tr);
+        return h('ol', {className: 'near-list', 'aria-label': t('near.results', {n: this.places.length})},
+            ...this.places.map((p) => h('li', {},
+                h('button', {type: 'button', className: 'near-place', onclick: () => this.bm.map.flyTo({center: [p.lon, p.lat], zoom: Math.max(this.bm.map.getZoom(), 16)})},
+                    h('span', {className: 'near-name'}, p.name),
+                    h('span', {className: 'near-meta'}, `${t(`layer.${p.collection}`)} · ${this.tr.distance(p.distance_m)}`),
+                    typeof p.properties?.address === 'string' ? h('span', {className: 'near-address'}, p.properties.address) : null))));
     }
 }

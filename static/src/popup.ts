@@ -89,8 +89,7 @@ function line(tr: Translator, names: Names, f: Shown): string {
     const v = (k: string) => value(tr, names, k, p[k]);
     const parts = f.collection === 'cases'
         ? [v('code'), v('report_date'), v('status')]
-        : [v('tier'), p.source_case ? `${tr.t('prop.source_case')} ${String(p.source_case)}` : undefined,
-            [v('quarantine_start'), v('quarantine_end')].filter(Boolean).join('–') || undefined];
+        : [v('tier'), [v('quarantine_start'), v('quarantine_end')].filter(Boolean).join('–') || undefined];
     return parts.filter(Boolean).join(' · ');
 }
 

@@ -4,6 +4,7 @@
 import {series, stats, type Series, type Stats} from './api.ts';
 import {barChart} from './chart.ts';
 import {h} from './dom.ts';
+import {isDay} from './hash.ts';
 import type {Translator} from './i18n.ts';
 
 const ORIGINS = ['community', 'returning_citizen', 'foreign_expert', 'illegal_entry'];
@@ -20,14 +21,11 @@ export function addDays(iso: string, n: number): string {
 /**
  * latestOf is the day of the latest bulletin: the server's default date, or
  * the day of its last update when that is earlier (the data ended before
- * today, as the 2021 demo data does).
+ * today, as the 2021 demo data does). last_update is a day, not an instant.
  */
 export function latestOf(s: Stats): string {
-    const t = new Date(s.last_update);
-    if (Number.isNaN(t.getTime())) return s.date;
-    // Bulletins are dated in Vietnam's time (UTC+7, no daylight saving).
-    const day = new Date(t.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10);
-    return day < s.date ? day : s.date;
+    const last = s.last_update;
+    return last && isDay(last) && last < s.date ? last : s.date;
 }
 
 /** StatsPanel loads and renders the figures for one date at a time. */
@@ -141,7 +139,7 @@ export class StatsPanel {
                     h('th', {scope: 'row'}, c.cluster),
                     h('td', {className: 'num'}, this.tr.number(c.total)),
                     h('td', {className: 'num'}, c.new ? `+${this.tr.number(c.new)}` : '0'))))) : null,
-            s.last_update ? h('p', {className: 'stats-updated'}, t('stats.updated', {t: this.tr.time(s.last_update)})) : null,
+            s.last_update ? h('p', {className: 'stats-updated', id: 'stats-updated'}, t('stats.updated', {d: this.tr.date(s.last_update)})) : null,
         ].filter((x): x is HTMLElement => x !== null));
     }
 }

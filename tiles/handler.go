@@ -3,6 +3,7 @@ package tiles
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -22,6 +23,8 @@ const (
 	ContentTypeMVT      = "application/vnd.mapbox-vector-tile"
 	DefaultCacheControl = "public, max-age=60"
 	DefaultCenterZoom   = 10
+	// DefaultGzipCacheBytes is the memory kept for gzipped tiles: 64 MiB.
+	DefaultGzipCacheBytes = 64 << 20
 )
 
 // HandlerConfig configures the tile, TileJSON and style endpoints.
@@ -51,6 +54,10 @@ type HandlerConfig struct {
 	// CenterZoom the zoom the style opens at (DefaultCenterZoom).
 	Bounds     orb.Bound
 	CenterZoom int
+	// GzipCacheBytes bounds the memory that keeps gzipped tiles so that a
+	// tile is compressed once, not per request (DefaultGzipCacheBytes; a
+	// negative value disables it).
+	GzipCacheBytes int64
 	// Observe, when set, is told of every tile served: its layer list, zoom,
 	// time taken and whether it came from the cache (for /metrics).
 	Observe func(layers string, z int, d time.Duration, cache bool)
@@ -62,6 +69,9 @@ func (c HandlerConfig) withDefaults() HandlerConfig {
 	}
 	if c.CacheControl == "" {
 		c.CacheControl = DefaultCacheControl
+	}
+	if c.GzipCacheBytes == 0 {
+		c.GzipCacheBytes = DefaultGzipCacheBytes
 	}
 	if c.Name == "" {
 		c.Name = "Bando"
@@ -78,13 +88,18 @@ func (c HandlerConfig) withDefaults() HandlerConfig {
 
 // Handler serves vector tiles, TileJSON and the MapLibre style.
 type Handler struct {
-	cfg   HandlerConfig
-	gzips sync.Pool // *gzip.Writer
+	cfg        HandlerConfig
+	gzips      sync.Pool    // *gzip.Writer
+	compressed *MemoryCache // gzipped tiles by ETag; nil when disabled
 }
 
 // NewHandler returns a Handler for cfg.
 func NewHandler(cfg HandlerConfig) *Handler {
-	return &Handler{cfg: cfg.withDefaults()}
+	h := &Handler{cfg: cfg.withDefaults()}
+	if h.cfg.GzipCacheBytes > 0 {
+		h.compressed = NewMemoryCache(h.cfg.GzipCacheBytes)
+	}
+	return h
 }
 
 // Register adds the routes to g, which is mounted at the site root:
@@ -207,12 +222,32 @@ func (h *Handler) writeTile(c echo.Context, data []byte, hit bool) error {
 	if !gz {
 		return c.Blob(http.StatusOK, ContentTypeMVT, data)
 	}
-	body, err := h.gzip(data)
+	body, err := h.gzipped(c.Request().Context(), etag, data)
 	if err != nil {
 		return err
 	}
 	hd.Set(echo.HeaderContentEncoding, "gzip")
 	return c.Blob(http.StatusOK, ContentTypeMVT, body)
+}
+
+// gzipped returns the compressed tile, from the handler's store of
+// compressed bodies when it was compressed before: compressing takes most of
+// the time of a tile served from the cache. Keys are content hashes
+// (ETags), so an entry is never stale.
+func (h *Handler) gzipped(ctx context.Context, etag string, data []byte) ([]byte, error) {
+	if h.compressed != nil {
+		if body, ok, _ := h.compressed.Get(ctx, etag); ok {
+			return body, nil
+		}
+	}
+	body, err := h.gzip(data)
+	if err != nil {
+		return nil, err
+	}
+	if h.compressed != nil {
+		_ = h.compressed.Set(ctx, etag, body) // a memory cache never fails
+	}
+	return body, nil
 }
 
 func cacheStatus(hit bool) string {

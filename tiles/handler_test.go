@@ -24,6 +24,7 @@ import (
 // that renders {"code","error"} like the server's.
 type testServer struct {
 	e        *echo.Echo
+	h        *Handler
 	src      *memSource
 	observed []string
 }
@@ -54,7 +55,8 @@ func newTestServer(t *testing.T, mutate func(*HandlerConfig)) *testServer {
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	NewHandler(cfg).Register(ts.e.Group(""))
+	ts.h = NewHandler(cfg)
+	ts.h.Register(ts.e.Group(""))
 	return ts
 }
 
@@ -462,5 +464,40 @@ func walkStrings(v any, fn func(string)) {
 		for _, e := range v {
 			walkStrings(e, fn)
 		}
+	}
+}
+
+func TestHandlerCompressesATileOnce(t *testing.T) {
+	tests := []struct {
+		name  string
+		bytes int64
+		kept  int
+	}{
+		{"kept by default", 0, 1},
+		{"disabled", -1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t, func(c *HandlerConfig) { c.GzipCacheBytes = tt.bytes })
+			path := tilePath("medical_facilities", testTile(14))
+			var bodies [][]byte
+			for i := 0; i < 3; i++ {
+				rec := ts.get(path, "Accept-Encoding", "gzip")
+				if rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "gzip" {
+					t.Fatalf("request %d: status %d, encoding %q", i, rec.Code, rec.Header().Get("Content-Encoding"))
+				}
+				bodies = append(bodies, rec.Body.Bytes())
+			}
+			if !bytes.Equal(bodies[0], bodies[2]) {
+				t.Error("the gzipped tile changed between requests")
+			}
+			kept := 0
+			if ts.h.compressed != nil {
+				kept = ts.h.compressed.Len()
+			}
+			if kept != tt.kept {
+				t.Errorf("%d gzipped tiles kept, want %d", kept, tt.kept)
+			}
+		})
 	}
 }

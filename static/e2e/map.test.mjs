@@ -89,6 +89,44 @@ describe('public map', () => {
         await page.close();
     });
 
+    test('the legend keeps keyboard focus on a checkbox across zoom and language changes', async () => {
+        // Zoom 9: the lookup layers are drawn from zoom 10, so their toggles say "zoom in to see".
+        const {page, errors} = await openMap(browser, '/#9/11.0500/106.6500');
+        const focus = () => page.evaluate(() => {
+            const el = document.activeElement;
+            return {id: el?.id ?? '', checked: el instanceof HTMLInputElement ? el.checked : null};
+        });
+        const note = page.locator('label[for="toggle-markets"] .toggle-note');
+        const zoom = (z) => page.evaluate((z) => window.bandoMap.jumpTo({zoom: z}), z);
+        // The keyboard reaches the first lookup toggle from the control's button and checks it.
+        await page.locator('#lookup-toggle').focus();
+        for (let i = 0; i < 5 && (await focus()).id !== 'toggle-markets'; i++) await page.keyboard.press('Tab');
+        assert.deepEqual(await focus(), {id: 'toggle-markets', checked: false});
+        await page.keyboard.press('Space');
+        assert.deepEqual(await focus(), {id: 'toggle-markets', checked: true});
+        assert.equal(await note.textContent(), 'phóng to để xem');
+        assert.ok(await note.isVisible(), 'no zoom hint at zoom 9');
+        // Zooming in drops the hint, zooming out brings it back; the checkbox keeps focus and state.
+        await zoom(12);
+        assert.ok(await note.isHidden(), 'the zoom hint stayed at zoom 12');
+        assert.deepEqual(await focus(), {id: 'toggle-markets', checked: true});
+        await zoom(9);
+        assert.ok(await note.isVisible(), 'no zoom hint back at zoom 9');
+        assert.deepEqual(await focus(), {id: 'toggle-markets', checked: true});
+        // The language switch re-translates the label in place.
+        await page.evaluate(() => {
+            const lang = document.getElementById('lang');
+            lang.value = 'en';
+            lang.dispatchEvent(new Event('change'));
+        });
+        assert.equal(await page.locator('label[for="toggle-markets"]').textContent(), 'Marketszoom in to see');
+        assert.deepEqual(await focus(), {id: 'toggle-markets', checked: true});
+        assert.equal(await page.evaluate(() => window.bandoMap.getLayoutProperty('markets', 'visibility')), 'visible');
+        assert.deepEqual(errors, []);
+        await assertOnlyHosts(browser);
+        await page.close();
+    });
+
     test('a popup opens on a click and shows public attributes', async () => {
         const {page} = await openMap(browser, '/#10/11.0500/106.6500');
         const target = await clickableFeature(page, ['cases']);

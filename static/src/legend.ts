@@ -6,61 +6,78 @@ import {h} from './dom.ts';
 import type {Translator} from './i18n.ts';
 import type {BandoMap} from './map.ts';
 
-/** Legend renders the toggles of some groups into a container. */
+/** Toggle holds the elements of one collection's checkbox that change after it is built. */
+interface Toggle {
+    id: string;
+    box: HTMLInputElement;
+    swatch: HTMLSpanElement;
+    name: Text;
+    note: HTMLSpanElement;
+}
+
+/**
+ * Legend renders the toggles of some groups into a container. Its controls are
+ * built once; a language or zoom change only updates their texts, hints and
+ * states in place, so keyboard focus stays on the checkbox the user is on.
+ */
 export class Legend {
-    private readonly el: HTMLElement;
-    private readonly groups: Group[];
     private readonly bm: BandoMap;
     private readonly tr: Translator;
     private readonly onToggle: () => void;
+    private readonly titles: Array<{group: Group; el: HTMLLegendElement}> = [];
+    private readonly toggles: Toggle[] = [];
 
     constructor(el: HTMLElement, groups: Group[], bm: BandoMap, tr: Translator, onToggle: () => void) {
-        this.el = el;
-        this.groups = groups;
         this.bm = bm;
         this.tr = tr;
         this.onToggle = onToggle;
-        this.render();
-        tr.onChange(() => this.render());
+        el.replaceChildren(...groups.map((g) => this.build(g)));
+        this.update();
+        tr.onChange(() => this.update());
         // A layer drawn only from some zoom on says so until the map gets there.
-        bm.map.on('zoomend', () => {
-            const key = this.hiddenByZoom().join(',');
-            if (key !== this.zoomKey) this.render();
+        bm.map.on('zoomend', () => this.update());
+    }
+
+    /** build makes the fieldset of one group, with a toggle per collection the style draws. */
+    private build(g: Group): HTMLFieldSetElement {
+        const title = h('legend', {});
+        this.titles.push({group: g, el: title});
+        const rows = LAYERS.filter((l) => l.group === g && this.bm.hasLayer(l.id)).map((l) => {
+            const id = `toggle-${l.id}`;
+            const box = h('input', {
+                type: 'checkbox', id, name: 'layer', value: l.id,
+                onchange: () => {
+                    this.bm.setVisible(l.id, box.checked);
+                    this.onToggle();
+                },
+            });
+            const swatch = h('span', {className: `swatch swatch-${l.group}${l.id === 'quarantine_zones' ? ' swatch-area' : ''}`, 'aria-hidden': 'true'});
+            const name = document.createTextNode('');
+            const note = h('span', {className: 'toggle-note', hidden: true});
+            this.toggles.push({id: l.id, box, swatch, name, note});
+            return h('div', {className: 'toggle'}, box, h('label', {for: id}, swatch, name, note));
         });
+        return h('fieldset', {className: `legend legend-${g}`}, title, ...rows);
     }
 
-    private zoomKey = '';
-
-    /** hiddenByZoom lists the visible collections the current zoom does not draw yet. */
-    private hiddenByZoom(): string[] {
-        const z = this.bm.map.getZoom();
-        return LAYERS.filter((l) => this.groups.includes(l.group) && this.bm.minZoom(l.id) > z).map((l) => l.id);
-    }
-
-    /** render redraws the toggles from the map's current state. */
-    render(): void {
+    /** update brings texts, zoom hints, colours and checked states up to date without replacing any element. */
+    update(): void {
         const t = this.tr.t.bind(this.tr);
-        const far = new Set(this.hiddenByZoom());
-        this.zoomKey = [...far].join(',');
-        this.el.replaceChildren(...this.groups.map((g) => {
-            const items = LAYERS.filter((l) => l.group === g && this.bm.hasLayer(l.id));
-            return h('fieldset', {className: `legend legend-${g}`},
-                h('legend', {}, t(`group.${g}`)),
-                ...items.map((l) => {
-                    const id = `toggle-${l.id}`;
-                    const box = h('input', {
-                        type: 'checkbox', id, name: 'layer', value: l.id,
-                        checked: this.bm.visible.has(l.id),
-                        onchange: (e: Event) => {
-                            this.bm.setVisible(l.id, (e.target as HTMLInputElement).checked);
-                            this.onToggle();
-                        },
-                    });
-                    const swatch = h('span', {className: `swatch swatch-${l.group}${l.id === 'quarantine_zones' ? ' swatch-area' : ''}`, 'aria-hidden': 'true'});
-                    swatch.style.setProperty('--c', this.bm.colour(l.id));
-                    return h('div', {className: 'toggle'}, box, h('label', {for: id}, swatch, t(`layer.${l.id}`),
-                        far.has(l.id) ? h('span', {className: 'toggle-note'}, t('legend.zoomin')) : null));
-                }));
-        }));
+        const z = this.bm.map.getZoom();
+        for (const {group, el} of this.titles) setText(el, t(`group.${group}`));
+        for (const tg of this.toggles) {
+            setText(tg.name, t(`layer.${tg.id}`));
+            const far = this.bm.minZoom(tg.id) > z;
+            setText(tg.note, far ? t('legend.zoomin') : '');
+            tg.note.hidden = !far;
+            const on = this.bm.visible.has(tg.id);
+            if (tg.box.checked !== on) tg.box.checked = on;
+            tg.swatch.style.setProperty('--c', this.bm.colour(tg.id));
+        }
     }
+}
+
+/** setText changes a node's text only when it differs, so unchanged labels are not announced again. */
+function setText(n: Node, text: string): void {
+    if (n.textContent !== text) n.textContent = text;
 }

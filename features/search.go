@@ -41,15 +41,3 @@ func RankMatches(ms []Match, folded string) {
 		return a.ID < b.ID
 	})
 }
-
-// Matches reports whether a name holds every token of a folded query; the
-// in-process stores search with it.
-func Matches(name, folded string) bool {
-	fn := Fold(name)
-	for _, tok := range strings.Fields(folded) {
-		if !strings.Contains(fn, tok) {
-			return false
-		}
-	}
-	return true
-}

@@ -111,89 +111,77 @@ func getJSON(t *testing.T, u string, into any) int {
 }
 
 func testContract(t *testing.T, s *seededServer) {
-	{
-		{
-			tile := maptile.At(orb.Point{106.66, 10.98}, 11)
-			tests := []struct {
-				name, path string
-				status     int
-			}{
-				{"health", "/healthz", 200},
-				{"ready", "/readyz", 200},
-				{"metrics", "/metrics", 200},
-				{"composite tile", fmt.Sprintf("/tiles/cases,markets,quarantine_zones/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y), 200},
-				{"empty tile", "/tiles/markets/14/0/0.mvt", 204},
-				{"tile json", "/tiles/cases,markets.json", 200},
-				{"style", "/style.json", 200},
-				{"zoom out of range", "/tiles/cases/31/0/0.mvt", 400},
-				{"x out of range", "/tiles/cases/2/4/0.mvt", 400},
-				{"unknown layer", "/tiles/people/2/1/1.mvt", 404},
-				{"repeated layer", "/tiles/cases,cases/2/1/1.mvt", 400},
-				{"ogc landing", "/ogc", 200},
-				{"ogc unknown collection", "/ogc/collections/nope/items", 404},
-				{"ogc unknown parameter", "/ogc/collections/markets/items?colour=red", 400},
-				{"stats", "/api/stats?date=2021-07-05", 200},
-				{"stats bad date", "/api/stats?date=5/7/2021", 400},
-				{"nearby", "/api/nearby?lon=106.66&lat=10.98&radius=3000", 200},
-				{"nearby people refused", "/api/nearby?lon=106.66&lat=10.98&layers=cases", 400},
-				{"search", "/api/search?q=thu+dau+mot", 200},
-				{"web map", "/", 200},
-				{"embed", "/embed", 200},
+	tile := maptile.At(orb.Point{106.66, 10.98}, 11)
+	tests := []struct {
+		name, path string
+		status     int
+	}{
+		{"health", "/healthz", 200},
+		{"ready", "/readyz", 200},
+		{"metrics", "/metrics", 200},
+		{"composite tile", fmt.Sprintf("/tiles/cases,markets,quarantine_zones/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y), 200},
+		{"empty tile", "/tiles/markets/14/0/0.mvt", 204},
+		{"tile json", "/tiles/cases,markets.json", 200},
+		{"style", "/style.json", 200},
+		{"zoom out of range", "/tiles/cases/31/0/0.mvt", 400},
+		{"x out of range", "/tiles/cases/2/4/0.mvt", 400},
+		{"unknown layer", "/tiles/people/2/1/1.mvt", 404},
+		{"repeated layer", "/tiles/cases,cases/2/1/1.mvt", 400},
+		{"ogc landing", "/ogc", 200},
+		{"ogc unknown collection", "/ogc/collections/nope/items", 404},
+		{"ogc unknown parameter", "/ogc/collections/markets/items?colour=red", 400},
+		{"stats", "/api/stats?date=2021-07-05", 200},
+		{"stats bad date", "/api/stats?date=5/7/2021", 400},
+		{"nearby", "/api/nearby?lon=106.66&lat=10.98&radius=3000", 200},
+		{"nearby people refused", "/api/nearby?lon=106.66&lat=10.98&layers=cases", 400},
+		{"search", "/api/search?q=thu+dau+mot", 200},
+		{"web map", "/", 200},
+		{"embed", "/embed", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := getJSON(t, s.url+tt.path, nil); got != tt.status {
+				t.Errorf("GET %s = %d, want %d", tt.path, got, tt.status)
 			}
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					if got := getJSON(t, s.url+tt.path, nil); got != tt.status {
-						t.Errorf("GET %s = %d, want %d", tt.path, got, tt.status)
-					}
-				})
-			}
-		}
+		})
 	}
 }
 
 func testBulletinOfJuly5(t *testing.T, s *seededServer) {
-	{
-		{
-			var st struct {
-				NewCases struct {
-					Total int `json:"total"`
-				} `json:"new_cases"`
-				Cumulative struct {
-					Total    int            `json:"total"`
-					ByOrigin map[string]int `json:"by_origin"`
-				} `json:"cumulative"`
-				Deaths         int `json:"deaths"`
-				UnderTreatment int `json:"under_treatment"`
-			}
-			if code := getJSON(t, s.url+"/api/stats?date=2021-07-05", &st); code != 200 {
-				t.Fatalf("status %d", code)
-			}
-			want := map[string]int{"new": 131, "total": 812, "community": 772, "returning": 32, "experts": 7, "illegal": 1, "deaths": 1, "treatment": 763}
-			got := map[string]int{"new": st.NewCases.Total, "total": st.Cumulative.Total, "community": st.Cumulative.ByOrigin["community"],
-				"returning": st.Cumulative.ByOrigin["returning_citizen"], "experts": st.Cumulative.ByOrigin["foreign_expert"],
-				"illegal": st.Cumulative.ByOrigin["illegal_entry"], "deaths": st.Deaths, "treatment": st.UnderTreatment}
-			for k, w := range want {
-				if got[k] != w {
-					t.Errorf("%s = %d, want %d", k, got[k], w)
-				}
-			}
+	var st struct {
+		NewCases struct {
+			Total int `json:"total"`
+		} `json:"new_cases"`
+		Cumulative struct {
+			Total    int            `json:"total"`
+			ByOrigin map[string]int `json:"by_origin"`
+		} `json:"cumulative"`
+		Deaths         int `json:"deaths"`
+		UnderTreatment int `json:"under_treatment"`
+	}
+	if code := getJSON(t, s.url+"/api/stats?date=2021-07-05", &st); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	want := map[string]int{"new": 131, "total": 812, "community": 772, "returning": 32, "experts": 7, "illegal": 1, "deaths": 1, "treatment": 763}
+	got := map[string]int{"new": st.NewCases.Total, "total": st.Cumulative.Total, "community": st.Cumulative.ByOrigin["community"],
+		"returning": st.Cumulative.ByOrigin["returning_citizen"], "experts": st.Cumulative.ByOrigin["foreign_expert"],
+		"illegal": st.Cumulative.ByOrigin["illegal_entry"], "deaths": st.Deaths, "treatment": st.UnderTreatment}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %d, want %d", k, got[k], w)
 		}
 	}
 }
 
 func testSearchWithoutAccents(t *testing.T, s *seededServer) {
-	{
-		{
-			var res struct {
-				Results []struct {
-					Collection, ID, Name string
-				} `json:"results"`
-			}
-			getJSON(t, s.url+"/api/search?q=thu+dau+mot", &res)
-			if len(res.Results) == 0 || res.Results[0].Collection != "districts" || res.Results[0].ID != "718" {
-				t.Errorf("search 'thu dau mot' = %+v, want district 718 first", res.Results)
-			}
-		}
+	var res struct {
+		Results []struct {
+			Collection, ID, Name string
+		} `json:"results"`
+	}
+	getJSON(t, s.url+"/api/search?q=thu+dau+mot", &res)
+	if len(res.Results) == 0 || res.Results[0].Collection != "districts" || res.Results[0].ID != "718" {
+		t.Errorf("search 'thu dau mot' = %+v, want district 718 first", res.Results)
 	}
 }
 
@@ -235,61 +223,57 @@ func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
 	if len(texts) < 100 || len(points) < 100 {
 		t.Fatalf("the demo data holds only %d personal values and %d homes; the test would prove nothing", len(texts), len(points))
 	}
-	{
-		{
-			var bodies []string
-			get := func(path string) {
-				res, err := http.Get(s.url + path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ := io.ReadAll(res.Body)
-				res.Body.Close()
-				bodies = append(bodies, string(body))
+	var bodies []string
+	get := func(path string) {
+		res, err := http.Get(s.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		bodies = append(bodies, string(body))
+	}
+	cat := features.NewCatalog()
+	for _, id := range cat.IDs() {
+		for off := 0; off < 12000; off += 5000 {
+			get(fmt.Sprintf("/ogc/collections/%s/items?limit=5000&offset=%d", id, off))
+		}
+	}
+	for _, z := range []maptile.Zoom{8, 10, 12, 13, 14} {
+		for _, tl := range benchTiles(z, 30) {
+			res, err := http.Get(s.url + fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
+			if err != nil {
+				t.Fatal(err)
 			}
-			cat := features.NewCatalog()
-			for _, id := range cat.IDs() {
-				for off := 0; off < 12000; off += 5000 {
-					get(fmt.Sprintf("/ogc/collections/%s/items?limit=5000&offset=%d", id, off))
-				}
-			}
-			for _, z := range []maptile.Zoom{8, 10, 12, 13, 14} {
-				for _, tl := range benchTiles(z, 30) {
-					res, err := http.Get(s.url + fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
-					if err != nil {
-						t.Fatal(err)
-					}
-					body, _ := io.ReadAll(res.Body)
-					res.Body.Close()
-					bodies = append(bodies, string(body))
-					checkTilePositions(t, s.cellM, tl, body)
-				}
-			}
-			for _, id := range []string{"cases", "contacts"} {
-				checkItemPositions(t, s, id)
-			}
-			for _, p := range []string{"106.66,10.98", "106.75,10.91", "106.69,10.93", "106.62,11.14"} {
-				lonlat := strings.Split(p, ",")
-				get("/api/nearby?radius=50000&limit=200&lon=" + lonlat[0] + "&lat=" + lonlat[1])
-			}
-			for _, q := range texts[:50] {
-				get("/api/search?q=" + url.QueryEscape(q))
-			}
-			// A search answer echoes the asker's own query; that is not a leak.
-			all := queryEcho.ReplaceAllString(strings.Join(bodies, "\n"), "")
-			for _, v := range texts {
-				if i := strings.Index(all, v); i >= 0 {
-					t.Fatalf("a public response contains the personal value %q: …%s…", v, all[max(0, i-200):min(len(all), i+100)])
-				}
-			}
-			for _, m := range numberPair.FindAllStringSubmatch(all, -1) {
-				var p orb.Point
-				fmt.Sscan(m[1], &p[0])
-				fmt.Sscan(m[2], &p[1])
-				if points[p] {
-					t.Fatalf("a public response contains the exact home position %v", p)
-				}
-			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			bodies = append(bodies, string(body))
+			checkTilePositions(t, s.cellM, tl, body)
+		}
+	}
+	for _, id := range []string{"cases", "contacts"} {
+		checkItemPositions(t, s, id)
+	}
+	for _, p := range []string{"106.66,10.98", "106.75,10.91", "106.69,10.93", "106.62,11.14"} {
+		lonlat := strings.Split(p, ",")
+		get("/api/nearby?radius=50000&limit=200&lon=" + lonlat[0] + "&lat=" + lonlat[1])
+	}
+	for _, q := range texts[:50] {
+		get("/api/search?q=" + url.QueryEscape(q))
+	}
+	// A search answer echoes the asker's own query; that is not a leak.
+	all := queryEcho.ReplaceAllString(strings.Join(bodies, "\n"), "")
+	for _, v := range texts {
+		if i := strings.Index(all, v); i >= 0 {
+			t.Fatalf("a public response contains the personal value %q: …%s…", v, all[max(0, i-200):min(len(all), i+100)])
+		}
+	}
+	for _, m := range numberPair.FindAllStringSubmatch(all, -1) {
+		var p orb.Point
+		fmt.Sscan(m[1], &p[0])
+		fmt.Sscan(m[2], &p[1])
+		if points[p] {
+			t.Fatalf("a public response contains the exact home position %v", p)
 		}
 	}
 }

@@ -90,7 +90,7 @@ func compareTiles(t *testing.T, name string, a, b []byte) int {
 				t.Errorf("%s %s: feature %s only in postgis", name, la[i].Name, k)
 				continue
 			}
-			if d := geometryGap(fa.Geometry, fb.Geometry); d > 1 {
+			if d := geometryGap(fa, fb); d > 1 {
 				t.Errorf("%s %s: feature %s is %.1f tile units apart", name, la[i].Name, k, d)
 			}
 			matched++
@@ -101,8 +101,8 @@ func compareTiles(t *testing.T, name string, a, b []byte) int {
 
 // keyed indexes a layer's features by their attributes (and, for counted
 // cells, their position), which identify them in both stores.
-func keyed(l *mvt.Layer) map[string]*geojsonFeature {
-	out := map[string]*geojsonFeature{}
+func keyed(l *mvt.Layer) map[string]orb.Geometry {
+	out := map[string]orb.Geometry{}
 	for _, f := range l.Features {
 		keys := make([]string, 0, len(f.Properties))
 		for k := range f.Properties {
@@ -120,12 +120,10 @@ func keyed(l *mvt.Layer) map[string]*geojsonFeature {
 		for base, n := k, 1; out[k] != nil; n++ {
 			k = fmt.Sprintf("%s#%d", base, n)
 		}
-		out[k] = &geojsonFeature{Geometry: f.Geometry}
+		out[k] = f.Geometry
 	}
 	return out
 }
-
-type geojsonFeature struct{ Geometry orb.Geometry }
 
 // geometryGap is how far apart two renderings of one feature are, in tile
 // units: the distance between points, or for lines and areas the largest

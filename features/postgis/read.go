@@ -151,8 +151,6 @@ func itemsSQL(q features.ItemsQuery) (string, []any, error) {
 	return sql + fmt.Sprintf(" LIMIT $%d", len(args)), args, nil
 }
 
-const sqlItemByID = " WHERE id = $1"
-
 // Item returns one public feature by id.
 func (s *Store) Item(ctx context.Context, col features.Collection, id string) (features.Feature, error) {
 	if !features.CleanText(id) {

@@ -13,7 +13,10 @@ import (
 // peak between two samples 17 km apart would be missed by metres.
 const (
 	boundSegments = 32
-	goldenSteps   = 64 // shrinks the bracket 0.618⁶⁴ ≈ 1e-13 times
+	// goldenSteps shrink the bracket (2/32 of an edge) 0.618³⁰ ≈ 5e-7
+	// times: for a 600 km edge the extreme's place is then known to 2 cm,
+	// and its value, flat there, to far below a micrometre.
+	goldenSteps = 30
 )
 
 // BoundToCRS84 returns the CRS84 bound of the box b given in c, with the

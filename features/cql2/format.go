@@ -1,0 +1,275 @@
+package cql2
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// String writes e as canonical CQL2 text, which ParseText reads back into
+// the same tree: keywords in capitals, one space around operators, AND and
+// OR groups in parentheses inside other groups, properties quoted only when
+// needed.
+func String(e Expr) string {
+	var b strings.Builder
+	writeExpr(&b, e)
+	return b.String()
+}
+
+func writeExpr(b *strings.Builder, e Expr) {
+	switch e := e.(type) {
+	case And:
+		writeGroup(b, e.Args, " AND ")
+	case Or:
+		writeGroup(b, e.Args, " OR ")
+	case Not:
+		writeNot(b, e.Arg)
+	case Comparison:
+		writeScalar(b, e.Left)
+		b.WriteString(" " + string(e.Op) + " ")
+		writeScalar(b, e.Right)
+	case Like:
+		writeLike(b, e, "")
+	case In:
+		writeIn(b, e, "")
+	case Between:
+		writeBetween(b, e, "")
+	case IsNull:
+		writeScalar(b, e.Arg)
+		b.WriteString(" IS NULL")
+	case SIntersects:
+		b.WriteString("S_INTERSECTS(")
+		writeSpatial(b, e.Left)
+		b.WriteString(", ")
+		writeSpatial(b, e.Right)
+		b.WriteString(")")
+	case TIntersects:
+		b.WriteString("T_INTERSECTS(")
+		writeTemporal(b, e.Left)
+		b.WriteString(", ")
+		writeTemporal(b, e.Right)
+		b.WriteString(")")
+	case BoolLit:
+		writeScalar(b, e)
+	default:
+		fmt.Fprintf(b, "<%T>", e)
+	}
+}
+
+func writeGroup(b *strings.Builder, args []Expr, sep string) {
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		writeOperand(b, a)
+	}
+}
+
+// writeOperand parenthesises a group inside another group or a NOT, so
+// that the text keeps the tree's shape.
+func writeOperand(b *strings.Builder, e Expr) {
+	switch e.(type) {
+	case And, Or:
+		b.WriteString("(")
+		writeExpr(b, e)
+		b.WriteString(")")
+	default:
+		writeExpr(b, e)
+	}
+}
+
+// writeNot writes the negated predicates in their SQL form (x NOT LIKE p,
+// x IS NOT NULL), which read back as the same Not.
+func writeNot(b *strings.Builder, e Expr) {
+	switch e := e.(type) {
+	case Like:
+		writeLike(b, e, "NOT ")
+	case In:
+		writeIn(b, e, "NOT ")
+	case Between:
+		writeBetween(b, e, "NOT ")
+	case IsNull:
+		writeScalar(b, e.Arg)
+		b.WriteString(" IS NOT NULL")
+	default:
+		b.WriteString("NOT ")
+		writeOperand(b, e)
+	}
+}
+
+func writeLike(b *strings.Builder, e Like, not string) {
+	writeScalar(b, e.Left)
+	b.WriteString(" " + not + "LIKE ")
+	writeScalar(b, StringLit{e.Pattern})
+}
+
+func writeIn(b *strings.Builder, e In, not string) {
+	writeScalar(b, e.Left)
+	b.WriteString(" " + not + "IN (")
+	for i, s := range e.List {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeScalar(b, s)
+	}
+	b.WriteString(")")
+}
+
+func writeBetween(b *strings.Builder, e Between, not string) {
+	writeScalar(b, e.Value)
+	b.WriteString(" " + not + "BETWEEN ")
+	writeScalar(b, e.Low)
+	b.WriteString(" AND ")
+	writeScalar(b, e.High)
+}
+
+func writeScalar(b *strings.Builder, s Scalar) {
+	switch s := s.(type) {
+	case Property:
+		b.WriteString(quoteProperty(s.Name))
+	case StringLit:
+		b.WriteString(quoteString(s.Value))
+	case NumberLit:
+		b.WriteString(formatNumber(s.Value))
+	case BoolLit:
+		if s.Value {
+			b.WriteString("TRUE")
+		} else {
+			b.WriteString("FALSE")
+		}
+	case DateLit:
+		b.WriteString("DATE(" + quoteString(s.Value) + ")")
+	case TimestampLit:
+		b.WriteString("TIMESTAMP(" + quoteString(formatTimestamp(s.Value)) + ")")
+	default:
+		fmt.Fprintf(b, "<%T>", s)
+	}
+}
+
+func writeSpatial(b *strings.Builder, s Spatial) {
+	switch s := s.(type) {
+	case Property:
+		b.WriteString(quoteProperty(s.Name))
+	case BBox:
+		fmt.Fprintf(b, "BBOX(%s, %s, %s, %s)", formatNumber(s.Bound.Min[0]), formatNumber(s.Bound.Min[1]),
+			formatNumber(s.Bound.Max[0]), formatNumber(s.Bound.Max[1]))
+	case Geometry:
+		writeWKT(b, s.Geom)
+	default:
+		fmt.Fprintf(b, "<%T>", s)
+	}
+}
+
+func writeWKT(b *strings.Builder, g orb.Geometry) {
+	switch g := g.(type) {
+	case orb.Point:
+		b.WriteString("POINT(" + formatPosition(g) + ")")
+	case orb.Polygon:
+		b.WriteString("POLYGON")
+		writeRings(b, g)
+	case orb.MultiPolygon:
+		b.WriteString("MULTIPOLYGON(")
+		for i, p := range g {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRings(b, p)
+		}
+		b.WriteString(")")
+	default:
+		fmt.Fprintf(b, "<%T>", g)
+	}
+}
+
+func writeRings(b *strings.Builder, p orb.Polygon) {
+	b.WriteString("(")
+	for i, r := range p {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for j, pt := range r {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(formatPosition(pt))
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(")")
+}
+
+func formatPosition(p orb.Point) string { return formatNumber(p[0]) + " " + formatNumber(p[1]) }
+
+func writeTemporal(b *strings.Builder, t Temporal) {
+	switch t := t.(type) {
+	case Interval:
+		b.WriteString("INTERVAL(")
+		writeIntervalEnd(b, t.Start)
+		b.WriteString(", ")
+		writeIntervalEnd(b, t.End)
+		b.WriteString(")")
+	case Scalar:
+		writeScalar(b, t)
+	default:
+		fmt.Fprintf(b, "<%T>", t)
+	}
+}
+
+// writeIntervalEnd writes literal ends as bare strings, as the CQL2
+// grammar has them inside INTERVAL.
+func writeIntervalEnd(b *strings.Builder, in Instant) {
+	switch in := in.(type) {
+	case nil:
+		b.WriteString("'..'")
+	case DateLit:
+		b.WriteString(quoteString(in.Value))
+	case TimestampLit:
+		b.WriteString(quoteString(formatTimestamp(in.Value)))
+	case Property:
+		b.WriteString(quoteProperty(in.Name))
+	default:
+		fmt.Fprintf(b, "<%T>", in)
+	}
+}
+
+func formatTimestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// formatNumber writes whole numbers without exponent or fraction, others
+// in the shortest form that reads back exactly.
+func formatNumber(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// quoteProperty leaves a plain identifier bare and double-quotes anything
+// else, including every keyword, so that the text cannot be misread.
+func quoteProperty(name string) string {
+	plain := name != "" && isIdentStart(name[0])
+	for i := 0; plain && i < len(name); i++ {
+		plain = isIdentPart(name[i])
+	}
+	if plain && !isKeyword(name) {
+		return name
+	}
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+func isKeyword(s string) bool {
+	if isReserved(s) {
+		return true
+	}
+	switch strings.ToUpper(s) {
+	case "DATE", "TIMESTAMP", "INTERVAL", "BBOX", "POINT", "POLYGON", "MULTIPOLYGON", "S_INTERSECTS", "T_INTERSECTS":
+		return true
+	}
+	return false
+}

@@ -89,7 +89,7 @@ func (p *parser) expect(k kind, what, after string) (token, error) {
 func (p *parser) enter(t token) error {
 	p.depth++
 	if p.depth > p.maxDepth {
-		return fmt.Errorf("%w: at %d: %s", ErrLimit, t.pos, fmt.Sprintf("nesting deeper than %d (%v)", p.maxDepth, ErrSyntax))
+		return limitError("at %d: nesting deeper than %d", t.pos, p.maxDepth)
 	}
 	return nil
 }

@@ -225,6 +225,22 @@ func checkPolygon(p orb.Polygon) error {
 		if r[0] != r[len(r)-1] {
 			return fmt.Errorf("%w: polygon ring not closed: first position %v, last %v", ErrSyntax, r[0], r[len(r)-1])
 		}
+		// NOTE: a ring without area is an invalid polygon, which GEOS
+		// finds intersecting nothing while Intersects sees its lines; it
+		// is refused so that the stores cannot disagree. Other invalid
+		// rings (crossing themselves) are not detected.
+		if ringArea(r) == 0 {
+			return fmt.Errorf("%w: polygon ring %v has no area", ErrSyntax, r[:min(len(r), 5)])
+		}
 	}
 	return nil
+}
+
+// ringArea is twice the signed area of r (shoelace formula).
+func ringArea(r orb.Ring) float64 {
+	a := 0.0
+	for i := 1; i < len(r); i++ {
+		a += r[i-1][0]*r[i][1] - r[i][0]*r[i-1][1]
+	}
+	return a
 }

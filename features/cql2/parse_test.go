@@ -171,6 +171,7 @@ func TestParseTextErrors(t *testing.T) {
 		{"bbox antimeridian", `S_INTERSECTS(geometry, BBOX(170,0,-170,1))`, false, "across the antimeridian"},
 		{"bbox south north", `S_INTERSECTS(geometry, BBOX(0,5,1,1))`, false, "south 5 > north 1"},
 		{"open ring", `S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 1 1, 0 1)))`, false, "ring not closed"},
+		{"flat ring", `S_INTERSECTS(geometry, POLYGON((0 0, 1 1, 2 2, 0 0)))`, false, "has no area"},
 		{"short ring", `S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 0 0)))`, false, "at least 4 positions"},
 		{"3d point", `S_INTERSECTS(geometry, POINT(1 2 3))`, false, "expected ')' after a POINT's position"},
 		{"linestring", `S_INTERSECTS(geometry, LINESTRING(0 0, 1 1))`, false, "unsupported geometry LINESTRING"},

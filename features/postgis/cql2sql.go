@@ -205,9 +205,13 @@ func (c *compiler) spatial(s cql2.Spatial) (string, error) {
 	case cql2.Property:
 		return pgx.Identifier{c.cols[s.Name].name}.Sanitize(), nil
 	case cql2.BBox:
+		// NOTE: a box of no width or height is a line or a point to
+		// cql2.Intersects; ST_MakeEnvelope would make a collapsed polygon,
+		// which GEOS finds intersecting nothing. ST_Envelope gives the line
+		// or point.
 		b := s.Bound
-		return "ST_MakeEnvelope(" + c.bind(b.Min[0], "float8") + ", " + c.bind(b.Min[1], "float8") + ", " +
-			c.bind(b.Max[0], "float8") + ", " + c.bind(b.Max[1], "float8") + ", 4326)", nil
+		return "ST_Envelope(ST_MakeEnvelope(" + c.bind(b.Min[0], "float8") + ", " + c.bind(b.Min[1], "float8") + ", " +
+			c.bind(b.Max[0], "float8") + ", " + c.bind(b.Max[1], "float8") + ", 4326))", nil
 	case cql2.Geometry:
 		b, err := wkb.Marshal(s.Geom)
 		if err != nil {
@@ -218,18 +222,19 @@ func (c *compiler) spatial(s cql2.Spatial) (string, error) {
 	return "", fmt.Errorf("postgis: filter: unsupported spatial operand %T: %w", s, cql2.ErrInvalid)
 }
 
-// bound is one end of a time span in SQL: empty when open ('..'); nullOpen
-// when a NULL value is an open end too (a property in an INTERVAL).
+// bound is one end of a time span: open when it is '..'; nullOpen when a
+// NULL value is an open end too (a property in an INTERVAL).
 type bound struct {
-	sql      string
+	at       cql2.Scalar
+	open     bool
 	nullOpen bool
 }
 
 func (c *compiler) tIntersects(e cql2.TIntersects) string {
-	l0, l1 := c.span(e.Left)
-	r0, r1 := c.span(e.Right)
+	l0, l1 := span(e.Left)
+	r0, r1 := span(e.Right)
 	var conds []string
-	for _, cond := range []string{notAfter(l0, r1), notAfter(r0, l1)} {
+	for _, cond := range []string{c.notAfter(l0, r1), c.notAfter(r0, l1)} {
 		if cond != "" {
 			conds = append(conds, cond)
 		}
@@ -240,34 +245,37 @@ func (c *compiler) tIntersects(e cql2.TIntersects) string {
 	return "(" + strings.Join(conds, " AND ") + ")"
 }
 
-func (c *compiler) span(t cql2.Temporal) (bound, bound) {
+func span(t cql2.Temporal) (bound, bound) {
 	if iv, ok := t.(cql2.Interval); ok {
-		return c.intervalEnd(iv.Start), c.intervalEnd(iv.End)
+		return intervalEnd(iv.Start), intervalEnd(iv.End)
 	}
-	sql, _ := c.scalar(t.(cql2.Scalar))
-	return bound{sql: sql}, bound{sql: sql}
+	b := bound{at: t.(cql2.Scalar)}
+	return b, b
 }
 
-func (c *compiler) intervalEnd(in cql2.Instant) bound {
+func intervalEnd(in cql2.Instant) bound {
 	if in == nil {
-		return bound{}
+		return bound{open: true}
 	}
-	sql, _ := c.scalar(in.(cql2.Scalar))
 	_, isProp := in.(cql2.Property)
-	return bound{sql: sql, nullOpen: isProp}
+	return bound{at: in.(cql2.Scalar), nullOpen: isProp}
 }
 
-// notAfter is a <= b, or "" when always true.
-func notAfter(a, b bound) string {
-	if a.sql == "" || b.sql == "" {
+// notAfter is a <= b, or "" when always true. Values are bound only here,
+// so that no parameter goes unused (PostgreSQL cannot type those).
+func (c *compiler) notAfter(a, b bound) string {
+	if a.open || b.open {
 		return ""
 	}
+	as, _ := c.scalar(a.at)
+	bs, _ := c.scalar(b.at)
 	var ors []string
-	for _, x := range []bound{a, b} {
-		if x.nullOpen {
-			ors = append(ors, x.sql+" IS NULL")
-		}
+	if a.nullOpen {
+		ors = append(ors, as+" IS NULL")
 	}
-	ors = append(ors, a.sql+" <= "+b.sql)
+	if b.nullOpen {
+		ors = append(ors, bs+" IS NULL")
+	}
+	ors = append(ors, as+" <= "+bs)
 	return "(" + strings.Join(ors, " OR ") + ")"
 }

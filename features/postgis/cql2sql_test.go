@@ -39,14 +39,15 @@ func TestCompileFilter(t *testing.T) {
 		{"between", `name BETWEEN 'a' AND 'b'`, `("name"::text COLLATE "C" BETWEEN $3::text AND $4::text)`, []any{"a", "b"}},
 		{"is null", `geometry IS NULL`, `("geom" IS NULL)`, nil},
 		{"bbox", `S_INTERSECTS(geometry, BBOX(1, 2, 3, 4))`,
-			`("geom" && ST_MakeEnvelope($3::float8, $4::float8, $5::float8, $6::float8, 4326) AND ST_Intersects("geom", ST_MakeEnvelope($3::float8, $4::float8, $5::float8, $6::float8, 4326)))`,
+			`("geom" && ST_Envelope(ST_MakeEnvelope($3::float8, $4::float8, $5::float8, $6::float8, 4326)) AND ST_Intersects("geom", ST_Envelope(ST_MakeEnvelope($3::float8, $4::float8, $5::float8, $6::float8, 4326))))`,
 			[]any{1.0, 2.0, 3.0, 4.0}},
 		{"point", `S_INTERSECTS(geometry, POINT(1 2))`,
 			`("geom" && ST_GeomFromWKB($3::bytea, 4326) AND ST_Intersects("geom", ST_GeomFromWKB($3::bytea, 4326)))`,
 			[]any{[]byte{1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}}},
 		{"instant in interval", `T_INTERSECTS(start, INTERVAL('2021-07-01', '..'))`, `(($3::date <= "start"::date))`, []any{d("2021-07-01")}},
 		{"interval of properties", `T_INTERSECTS(INTERVAL(start, end), DATE('2021-07-05'))`,
-			`(("start"::date IS NULL OR "start"::date <= $3::date) AND ("end"::date IS NULL OR $3::date <= "end"::date))`, []any{d("2021-07-05")}},
+			`(("start"::date IS NULL OR "start"::date <= $3::date) AND ("end"::date IS NULL OR $4::date <= "end"::date))`, []any{d("2021-07-05"), d("2021-07-05")}},
+		{"open end unbound", `T_INTERSECTS(DATE('2021-07-05'), INTERVAL('..', '2021-07-01'))`, `(($3::date <= $4::date))`, []any{d("2021-07-05"), d("2021-07-01")}},
 		{"open interval", `T_INTERSECTS(start, INTERVAL('..', '..'))`, `TRUE`, nil},
 	}
 	for _, tt := range tests {

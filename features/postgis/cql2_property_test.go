@@ -25,8 +25,10 @@ var propQueryables = cql2.Queryables{
 	"d": cql2.TypeDate, "e": cql2.TypeDate, "b": cql2.TypeBoolean, "geom": cql2.TypeGeometry,
 }
 
+// The strings have a Vietnamese ICU collation, as a database made with a
+// vi_VN locale would, so that a comparison missing COLLATE "C" fails.
 const propTable = `CREATE TABLE cql2_rows (
-  id integer PRIMARY KEY, s text, u text, n integer, x double precision,
+  id integer PRIMARY KEY, s text COLLATE "vi-x-icu", u text COLLATE "vi-x-icu", n integer, x double precision,
   d date, e date, b boolean, geom geometry(Geometry, 4326))`
 
 var oddStrings = []string{"a", "A", "b", "B", "ab", "aB", "Ab", "abc", "ABC", "é", "É", "e\u0301", "ä", "ß",
@@ -36,12 +38,14 @@ var likePatterns = []string{"a%", "%b", "_", "__", "%", "", "A_", `%\%%`, `\_`, 
 
 type gen struct{ r *rand.Rand }
 
-func (g gen) pick(n int) int          { return g.r.IntN(n) }
-func (g gen) chance(p float64) bool   { return g.r.Float64() < p }
-func (g gen) str() string             { return oddStrings[g.pick(len(oddStrings))] }
-func (g gen) num() float64            { return float64(g.pick(25)-12) / 2 }
-func (g gen) coord() float64          { return float64(g.pick(11)) }
-func (g gen) date() string            { return time.Date(2021, 6, 25+g.pick(16), 0, 0, 0, 0, time.UTC).Format(time.DateOnly) }
+func (g gen) pick(n int) int        { return g.r.IntN(n) }
+func (g gen) chance(p float64) bool { return g.r.Float64() < p }
+func (g gen) str() string           { return oddStrings[g.pick(len(oddStrings))] }
+func (g gen) num() float64          { return float64(g.pick(25)-12) / 2 }
+func (g gen) coord() float64        { return float64(g.pick(11)) }
+func (g gen) date() string {
+	return time.Date(2021, 6, 25+g.pick(16), 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
 func (g gen) stringProp() cql2.Scalar { return cql2.Property{Name: []string{"s", "u"}[g.pick(2)]} }
 func (g gen) dateProp() cql2.Property { return cql2.Property{Name: []string{"d", "e"}[g.pick(2)]} }
 

@@ -212,11 +212,11 @@ func (p *parser) predicate() (Expr, error) {
 	var e Expr
 	switch {
 	case p.accept("LIKE"):
-		e, err = p.like(left, op)
+		e, err = p.like(left)
 	case p.accept("IN"):
 		e, err = p.in(left)
 	case p.accept("BETWEEN"):
-		e, err = p.between(left, op)
+		e, err = p.between(left)
 	case neg:
 		return nil, p.errorf(op, "expected LIKE, IN or BETWEEN after NOT, found %s", op.describe())
 	default:
@@ -238,7 +238,7 @@ func negate(e Expr, neg bool) Expr {
 	return e
 }
 
-func (p *parser) like(left Scalar, op token) (Expr, error) {
+func (p *parser) like(left Scalar) (Expr, error) {
 	t := p.next()
 	if t.kind != tString {
 		return nil, p.errorf(t, "expected a 'pattern' after LIKE, found %s", t.describe())
@@ -271,7 +271,7 @@ func (p *parser) in(left Scalar) (Expr, error) {
 	}
 }
 
-func (p *parser) between(left Scalar, op token) (Expr, error) {
+func (p *parser) between(left Scalar) (Expr, error) {
 	lo, err := p.scalar("BETWEEN")
 	if err != nil {
 		return nil, err
@@ -394,16 +394,16 @@ func instantString(s string) (Instant, error) {
 }
 
 func (p *parser) sIntersects() (Expr, error) {
-	fn := p.next()
+	p.next() // S_INTERSECTS
 	p.next() // (
-	l, err := p.spatial(fn)
+	l, err := p.spatial()
 	if err != nil {
 		return nil, err
 	}
 	if _, err := p.expect(tComma, "','", "the first argument of S_INTERSECTS"); err != nil {
 		return nil, err
 	}
-	r, err := p.spatial(fn)
+	r, err := p.spatial()
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +413,7 @@ func (p *parser) sIntersects() (Expr, error) {
 	return SIntersects{l, r}, nil
 }
 
-func (p *parser) spatial(fn token) (Spatial, error) {
+func (p *parser) spatial() (Spatial, error) {
 	t := p.next()
 	if t.kind == tQuoted {
 		return Property{t.text}, nil
@@ -428,13 +428,13 @@ func (p *parser) spatial(fn token) (Spatial, error) {
 	case "BBOX":
 		return p.bbox(t)
 	case "POINT":
-		pt, err := p.point(t)
+		pt, err := p.point()
 		return Geometry{pt}, err
 	case "POLYGON":
-		pg, err := p.polygon(t)
+		pg, err := p.polygon()
 		return Geometry{pg}, err
 	case "MULTIPOLYGON":
-		mp, err := p.multiPolygon(t)
+		mp, err := p.multiPolygon()
 		return Geometry{mp}, err
 	}
 	return nil, p.errorf(t, "unsupported geometry %s (BBOX, POINT, POLYGON and MULTIPOLYGON are supported)", t.text)
@@ -494,7 +494,7 @@ func (p *parser) position() (orb.Point, error) {
 	return pt, nil
 }
 
-func (p *parser) point(fn token) (orb.Point, error) {
+func (p *parser) point() (orb.Point, error) {
 	if _, err := p.expect(tLParen, "'('", "POINT"); err != nil {
 		return orb.Point{}, err
 	}
@@ -525,7 +525,7 @@ func (p *parser) list(what string, item func() error) error {
 	}
 }
 
-func (p *parser) polygon(fn token) (orb.Polygon, error) {
+func (p *parser) polygon() (orb.Polygon, error) {
 	var pg orb.Polygon
 	err := p.list("POLYGON", func() error {
 		var r orb.Ring
@@ -540,10 +540,10 @@ func (p *parser) polygon(fn token) (orb.Polygon, error) {
 	return pg, err
 }
 
-func (p *parser) multiPolygon(fn token) (orb.MultiPolygon, error) {
+func (p *parser) multiPolygon() (orb.MultiPolygon, error) {
 	var mp orb.MultiPolygon
 	err := p.list("MULTIPOLYGON", func() error {
-		pg, err := p.polygon(fn)
+		pg, err := p.polygon()
 		mp = append(mp, pg)
 		return err
 	})

@@ -1,0 +1,186 @@
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// MIMEProblem is the media type of error bodies (RFC 9457).
+const MIMEProblem = "application/problem+json"
+
+// StatusClientClosedRequest is recorded, not sent, when the client went away
+// before the answer was ready (nginx's convention), so that metrics do not
+// count it as a success or as a server failure.
+const StatusClientClosedRequest = 499
+
+// Rule maps a domain error to a status.
+type Rule struct {
+	// Err is matched with errors.Is.
+	Err error
+	// Status is the status of the answer.
+	Status int
+	// Detail replaces the error's text in the body. Without it a 4xx sends
+	// the error's text and a 5xx a generic reason.
+	Detail string
+	// RetryAfter, when positive, is sent as Retry-After (429, 503).
+	RetryAfter time.Duration
+}
+
+// ErrorConfig configures ErrorHandler.
+type ErrorConfig struct {
+	// Logger receives the causes of 5xx answers; nil means slog.Default().
+	Logger *slog.Logger
+	// Rules map domain errors to statuses; the first that matches wins.
+	// An error no rule matches, and that is neither a *ProblemError nor an
+	// *echo.HTTPError, is a 500.
+	Rules []Rule
+	// Challenge is the WWW-Authenticate of a 401 that names none;
+	// empty means `Bearer realm="bando"`.
+	Challenge string
+}
+
+// problemBody is the JSON of an error answer: RFC 9457's members and the
+// request id as an extension member.
+type problemBody struct {
+	Type      string       `json:"type"`
+	Title     string       `json:"title"`
+	Status    int          `json:"status"`
+	Detail    string       `json:"detail,omitempty"`
+	Instance  string       `json:"instance,omitempty"`
+	RequestID string       `json:"request_id,omitempty"`
+	Errors    []FieldError `json:"errors,omitempty"`
+}
+
+// ErrorHandler returns Echo's HTTPErrorHandler: every error becomes an
+// application/problem+json answer. The status comes from a *ProblemError,
+// an *echo.HTTPError or cfg.Rules, in that order; anything else is a 500.
+// The cause of a 5xx is logged with the request id and never sent. HEAD
+// gets the status and headers without a body. A client that went away
+// (context.Canceled with the request's context done) is not logged and gets
+// nothing.
+func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Challenge == "" {
+		cfg.Challenge = `Bearer realm="bando"`
+	}
+	return func(err error, c echo.Context) {
+		req := c.Request()
+		if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
+			if !c.Response().Committed {
+				_ = c.NoContent(StatusClientClosedRequest)
+			}
+			return
+		}
+		id := requestID(c)
+		if c.Response().Committed {
+			cfg.Logger.Warn("error after the answer started", "request_id", id, "method", req.Method, "path", req.URL.Path, "err", err)
+			return
+		}
+		p := cfg.classify(err)
+		if p.Status >= 500 {
+			cfg.Logger.Error("request failed", "request_id", id, "method", req.Method, "path", req.URL.Path, "status", p.Status, "err", err)
+		}
+		if werr := cfg.write(c, p, id); werr != nil {
+			cfg.Logger.Warn("write error answer", "request_id", id, "err", werr)
+		}
+	}
+}
+
+// classify finds the answer to err. The ProblemError returned is a copy:
+// the caller's is never changed.
+func (cfg ErrorConfig) classify(err error) ProblemError {
+	var pe *ProblemError
+	if errors.As(err, &pe) {
+		return *pe
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		p := ProblemError{Status: he.Code}
+		if msg, ok := he.Message.(string); ok && he.Code < 500 {
+			p.Detail = msg
+		}
+		return p
+	}
+	for _, r := range cfg.Rules {
+		if errors.Is(err, r.Err) {
+			p := ProblemError{Status: r.Status, Detail: r.Detail}
+			if p.Detail == "" && r.Status < 500 {
+				p.Detail = err.Error()
+			}
+			if r.RetryAfter > 0 {
+				WithRetryAfter(r.RetryAfter)(&p)
+			}
+			return p
+		}
+	}
+	return ProblemError{Status: http.StatusInternalServerError}
+}
+
+// headersOfContent are dropped from an error answer: they described the
+// content the handler meant to send.
+var headersOfContent = []string{
+	echo.HeaderContentEncoding, echo.HeaderContentLength, echo.HeaderContentDisposition,
+	echo.HeaderLastModified, "ETag",
+}
+
+func (cfg ErrorConfig) write(c echo.Context, p ProblemError, id string) error {
+	h := c.Response().Header()
+	for _, name := range headersOfContent {
+		h.Del(name)
+	}
+	for name, values := range p.Header {
+		h[name] = values
+	}
+	if p.Status == http.StatusUnauthorized && h.Get("WWW-Authenticate") == "" {
+		h.Set("WWW-Authenticate", cfg.Challenge)
+	}
+	if p.Status >= 500 {
+		h.Set(echo.HeaderCacheControl, "no-store")
+	}
+	title := http.StatusText(p.Status)
+	body := problemBody{
+		Type: p.Type, Title: title, Status: p.Status, Detail: detailOf(p, title, id),
+		Instance: c.Request().URL.Path, RequestID: id, Errors: p.Errors,
+	}
+	if body.Type == "" {
+		body.Type = "about:blank"
+	}
+	if c.Request().Method == http.MethodHead {
+		h.Set(echo.HeaderContentType, MIMEProblem)
+		return c.NoContent(p.Status)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	return c.Blob(p.Status, MIMEProblem, b)
+}
+
+// detailOf is the detail sent: the problem's own, a generic reason for a
+// 5xx without one, and nothing when it would only repeat the title.
+func detailOf(p ProblemError, title, id string) string {
+	switch {
+	case p.Detail == title:
+		return ""
+	case p.Detail == "" && p.Status >= 500 && id != "":
+		return "the server failed to answer; quote request id " + id + " when you report it"
+	case p.Detail == "" && p.Status >= 500:
+		return "the server failed to answer"
+	}
+	return p.Detail
+}
+
+func requestID(c echo.Context) string {
+	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+		return id
+	}
+	return c.Request().Header.Get(echo.HeaderXRequestID)
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,23 +17,23 @@ import (
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// newServer mounts a handler over r at /api, with an error handler that
-// renders errors as the server's does: {"code", "error"}.
+// newServer mounts a handler over r at /api, with the server's error
+// handler and its rules for the store's errors.
 func newServer(r features.Reader) *echo.Echo {
 	e := echo.New()
-	e.HTTPErrorHandler = func(err error, c echo.Context) {
-		code, msg := http.StatusInternalServerError, "internal server error"
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			code, msg = he.Code, he.Message.(string)
-		}
-		_ = c.JSON(code, map[string]any{"code": code, "error": msg})
-	}
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Rules: []httpx.Rule{
+			{Err: features.ErrNotFound, Status: http.StatusNotFound},
+			{Err: features.ErrInvalid, Status: http.StatusBadRequest},
+		},
+	})
 	NewHandler(Config{Reader: r, Catalog: features.NewCatalog()}).Register(e.Group("/api"))
 	return e
 }
@@ -123,9 +125,13 @@ func TestErrors(t *testing.T) {
 		{"nearby repeated layer", "/api/nearby?lon=106.65&lat=10.98&layers=markets,markets", nil, 400, "twice"},
 		{"nearby empty layers", "/api/nearby?lon=106.65&lat=10.98&layers=", nil, 400, "no value"},
 		{"nearby unknown parameter", "/api/nearby?lon=106.65&lat=10.98&radius_m=100", nil, 400, `"radius_m"`},
-		{"nearby repeated parameter", "/api/nearby?lon=106.65&lat=10.98&lat=10.99", nil, 400, "more than once"},
+		{"nearby repeated parameter", "/api/nearby?lon=106.65&lat=10.98&lat=10.99", nil, 400, "given 2 times"},
+		{"nearby lon hex float", "/api/nearby?lon=0x1p3&lat=10.98", nil, 400, `lon: "0x1p3" is not a number`},
+		{"nearby lon with underscore", "/api/nearby?lon=1_0&lat=10.98", nil, 400, `lon: "1_0" is not a number`},
+		{"nearby lat with two signs", "/api/nearby?lon=106.65&lat=%2B-10", nil, 400, `lat: "+-10" is not a number`},
+		{"nearby radius with underscore", "/api/nearby?lon=106.65&lat=10.98&radius=1_000", nil, 400, `"1_000"`},
 		{"nearby store refuses", "/api/nearby?lon=106.65&lat=10.98", features.ErrInvalid, 400, "invalid"},
-		{"nearby store fails", "/api/nearby?lon=106.65&lat=10.98", errors.New("pgx: secret_table timeout"), 500, "internal"},
+		{"nearby store fails", "/api/nearby?lon=106.65&lat=10.98", errors.New("pgx: secret_table timeout"), 500, "failed to answer"},
 		{"search without q", "/api/search", nil, 400, "q is required"},
 		{"search empty q", "/api/search?q=", nil, 400, "no value"},
 		{"search one letter", "/api/search?q=%C4%91", nil, 400, "too short"},
@@ -134,7 +140,9 @@ func TestErrors(t *testing.T) {
 		{"search limit too large", "/api/search?q=cho&limit=51", nil, 400, "limit"},
 		{"search limit not a number", "/api/search?q=cho&limit=all", nil, 400, `"all"`},
 		{"search unknown parameter", "/api/search?q=cho&layers=markets", nil, 400, `"layers"`},
-		{"search store fails", "/api/search?q=cho", errors.New("pgx: secret_table timeout"), 500, "internal"},
+		{"search store fails", "/api/search?q=cho", errors.New("pgx: secret_table timeout"), 500, "failed to answer"},
+		{"search NUL byte", "/api/search?q=ch%00o", nil, 400, "not valid UTF-8"},
+		{"search invalid UTF-8", "/api/search?q=ch%ffo", nil, 400, "not valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,10 +153,13 @@ func TestErrors(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
 			}
 			body := decode[struct {
-				Code  int    `json:"code"`
-				Error string `json:"error"`
+				Status int    `json:"status"`
+				Detail string `json:"detail"`
 			}](t, rec)
-			if body.Code != tt.code || !strings.Contains(body.Error, tt.reason) {
+			if ct := rec.Header().Get("Content-Type"); ct != httpx.MIMEProblem {
+				t.Errorf("Content-Type %q, want %s", ct, httpx.MIMEProblem)
+			}
+			if body.Status != tt.code || !strings.Contains(body.Detail, tt.reason) {
 				t.Errorf("body %s, want code %d and a reason with %q", rec.Body, tt.code, tt.reason)
 			}
 			if strings.Contains(rec.Body.String(), "secret_table") {

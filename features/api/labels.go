@@ -1,9 +1,11 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -17,7 +19,7 @@ func labelCollections() []string { return []string{"districts", "wards"} }
 // it, to hang its name on. Drawn from vector tiles, an area's name would
 // repeat in every tile the area crosses.
 func (h *Handler) labels(c echo.Context) error {
-	if err := checkParams(c.QueryParams()); err != nil {
+	if err := httpx.CheckQuery(c.QueryParams()); err != nil {
 		return err
 	}
 	fc := geojson.NewFeatureCollection()
@@ -28,7 +30,7 @@ func (h *Handler) labels(c echo.Context) error {
 		}
 		page, err := h.reader.Items(c.Request().Context(), features.ItemsQuery{Collection: col, Limit: -1})
 		if err != nil {
-			return storeError(err, "labels")
+			return fmt.Errorf("api: labels: %w", err)
 		}
 		for _, f := range page.Features {
 			mp, ok := asMultiPolygon(f.Geometry)

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -47,7 +49,7 @@ func (h *Handler) nearby(c echo.Context) error {
 	}
 	found, err := h.reader.Nearby(c.Request().Context(), q)
 	if err != nil {
-		return storeError(err, "nearby")
+		return fmt.Errorf("api: nearby: %w", err)
 	}
 	resp := nearbyResponse{Center: [2]float64{q.Center.Lon(), q.Center.Lat()}, RadiusM: q.RadiusM, Places: []place{}}
 	for _, n := range found {
@@ -69,22 +71,22 @@ func (h *Handler) nearby(c echo.Context) error {
 func (h *Handler) nearbyQuery(c echo.Context) (features.NearbyQuery, error) {
 	q := c.QueryParams()
 	var nq features.NearbyQuery
-	if err := checkParams(q, "lon", "lat", "radius", "layers", "limit"); err != nil {
+	if err := httpx.CheckQuery(q, "lon", "lat", "radius", "layers", "limit"); err != nil {
 		return nq, err
 	}
-	lon, err := numberRange{"lon", -180, 180}.required(q)
+	lon, err := httpx.Range{Name: "lon", Min: -180, Max: 180}.Required(q)
 	if err != nil {
 		return nq, err
 	}
-	lat, err := numberRange{"lat", -90, 90}.required(q)
+	lat, err := httpx.Range{Name: "lat", Min: -90, Max: 90}.Required(q)
 	if err != nil {
 		return nq, err
 	}
 	nq.Center = orb.Point{lon, lat}
-	if nq.RadiusM, err = (numberRange{"radius", 1, MaxRadiusM}).float(q, DefaultRadiusM); err != nil {
+	if nq.RadiusM, err = (httpx.Range{Name: "radius", Min: 1, Max: MaxRadiusM}).Float(q, DefaultRadiusM); err != nil {
 		return nq, err
 	}
-	if nq.Limit, err = (numberRange{"limit", 1, MaxNearbyLimit}).int(q, DefaultNearbyLimit); err != nil {
+	if nq.Limit, err = (httpx.Range{Name: "limit", Min: 1, Max: MaxNearbyLimit}).Int(q, DefaultNearbyLimit); err != nil {
 		return nq, err
 	}
 	nq.Collections, err = h.nearbyLayers(q.Get("layers"))
@@ -108,11 +110,11 @@ func (h *Handler) nearbyLayers(list string) ([]features.Collection, error) {
 		col, err := h.catalog.Get(id)
 		switch {
 		case err != nil:
-			return nil, badRequest("layers: unknown layer %q; choose among %s", id, strings.Join(h.offered(), ", "))
+			return nil, httpx.BadRequest("layers: unknown layer %q; choose among %s", id, strings.Join(h.offered(), ", "))
 		case col.People:
-			return nil, badRequest("layers: %q is about people and is not offered nearby", id)
+			return nil, httpx.BadRequest("layers: %q is about people and is not offered nearby", id)
 		case slices.ContainsFunc(cols, func(c features.Collection) bool { return c.ID == id }):
-			return nil, badRequest("layers: %q is listed twice", id)
+			return nil, httpx.BadRequest("layers: %q is listed twice", id)
 		}
 		cols = append(cols, col)
 	}

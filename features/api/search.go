@@ -1,11 +1,13 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/unicode/norm"
 )
@@ -42,7 +44,7 @@ type result struct {
 // districts whose name holds every word of q, accents aside.
 func (h *Handler) search(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, "q", "limit"); err != nil {
+	if err := httpx.CheckQuery(q, "q", "limit"); err != nil {
 		return err
 	}
 	// NOTE: the same Vietnamese letter may come composed (ộ, one rune) or
@@ -51,13 +53,13 @@ func (h *Handler) search(c echo.Context) error {
 	text := norm.NFC.String(strings.TrimSpace(q.Get("q")))
 	switch n := utf8.RuneCountInString(features.Fold(text)); {
 	case !q.Has("q"):
-		return badRequest("q is required: the name to look for")
+		return httpx.BadRequest("q is required: the name to look for")
 	case n < MinQueryRunes:
-		return badRequest("q: %q is too short; give at least %d letters or digits", text, MinQueryRunes)
+		return httpx.BadRequest("q: %q is too short; give at least %d letters or digits", text, MinQueryRunes)
 	case utf8.RuneCountInString(text) > MaxQueryRunes:
-		return badRequest("q: longer than %d characters", MaxQueryRunes)
+		return httpx.BadRequest("q: longer than %d characters", MaxQueryRunes)
 	}
-	limit, err := numberRange{"limit", 1, MaxSearchLimit}.int(q, DefaultSearchLimit)
+	limit, err := httpx.Range{Name: "limit", Min: 1, Max: MaxSearchLimit}.Int(q, DefaultSearchLimit)
 	if err != nil {
 		return err
 	}
@@ -65,7 +67,7 @@ func (h *Handler) search(c echo.Context) error {
 		Text: text, Collections: h.searchable(), Limit: limit,
 	})
 	if err != nil {
-		return storeError(err, "search")
+		return fmt.Errorf("api: search: %w", err)
 	}
 	resp := searchResponse{Query: text, Results: make([]result, 0, len(matches))}
 	for _, m := range matches {

@@ -5,13 +5,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -115,7 +114,7 @@ func (h *Handler) series(c echo.Context, csvPath bool) error {
 	}
 	if hasFrom && hasTo {
 		if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
-			return echo.NewHTTPError(http.StatusBadRequest, reason)
+			return httpx.BadRequest("%s", reason)
 		}
 	}
 	cs, err := h.src.cases(c.Request().Context())
@@ -124,7 +123,7 @@ func (h *Handler) series(c echo.Context, csvPath bool) error {
 	}
 	from, to = h.defaultRange(cs, dateParam{from, hasFrom}, dateParam{to, hasTo})
 	if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
-		return echo.NewHTTPError(http.StatusBadRequest, reason+"; give both from and to")
+		return httpx.BadRequest("%s; give both from and to", reason)
 	}
 	s := series(cs, from, to)
 	return out.send(c, "bando-series-"+s.From+"-to-"+s.To, s, func() [][]string { return seriesRecords(s) })
@@ -170,25 +169,17 @@ func (h *Handler) latestDay(cs []caseRow) time.Time {
 	return last
 }
 
-// params returns the query parameters, refusing unknown or repeated ones.
-// An empty value counts as absent.
+// params returns the query parameters, refusing unknown, repeated or empty
+// ones (httpx.Query.Check); pretty, Echo's switch for indented JSON, may
+// come without a value.
 func params(c echo.Context, allowed ...string) (map[string]string, error) {
 	qs := c.QueryParams()
-	keys := make([]string, 0, len(qs))
-	for k := range qs {
-		keys = append(keys, k)
+	if err := (httpx.Query{Names: allowed, Flags: []string{"pretty"}}).Check(qs); err != nil {
+		return nil, err
 	}
-	sort.Strings(keys)
 	out := make(map[string]string, len(qs))
-	for _, k := range keys {
-		switch {
-		case !slices.Contains(allowed, k):
-			return nil, echo.NewHTTPError(http.StatusBadRequest,
-				fmt.Sprintf("unknown parameter %q; the parameters are %s", k, strings.Join(allowed, ", ")))
-		case len(qs[k]) > 1:
-			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("parameter %q is given %d times", k, len(qs[k])))
-		}
-		out[k] = strings.TrimSpace(qs[k][0])
+	for k, v := range qs {
+		out[k] = strings.TrimSpace(v[0])
 	}
 	return out, nil
 }
@@ -199,10 +190,9 @@ func optDate(q map[string]string, key string) (time.Time, bool, error) {
 	if v == "" {
 		return time.Time{}, false, nil
 	}
-	t, err := time.Parse(features.DateLayout, v)
+	t, err := httpx.ParseDay(key, v)
 	if err != nil {
-		return time.Time{}, false, echo.NewHTTPError(http.StatusBadRequest,
-			fmt.Sprintf("%s %q is not a date: write it as YYYY-MM-DD, e.g. 2021-07-05", key, v))
+		return time.Time{}, false, err
 	}
 	return t, true, nil
 }
@@ -216,8 +206,7 @@ type output struct {
 func exportFormat(v string, csvPath bool) (output, error) {
 	switch {
 	case csvPath && v != "" && v != "csv":
-		return output{}, echo.NewHTTPError(http.StatusBadRequest,
-			fmt.Sprintf("format %q contradicts the .csv path; drop format or use the path without .csv", v))
+		return output{}, httpx.BadRequest("format %q contradicts the .csv path; drop format or use the path without .csv", v)
 	case csvPath || v == "csv":
 		return output{csv: true, attach: true}, nil
 	case v == "json":
@@ -225,7 +214,7 @@ func exportFormat(v string, csvPath bool) (output, error) {
 	case v == "":
 		return output{}, nil
 	}
-	return output{}, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q is not known; use csv or json", v))
+	return output{}, httpx.BadRequest("format %q is not known; use csv or json", v)
 }
 
 // send writes v as JSON or rows as CSV; a download gets a file name.

@@ -3,6 +3,8 @@ package bulletin_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/bulletin"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 )
@@ -24,9 +27,11 @@ func server(r features.Reader, cfg bulletin.Config) *echo.Echo {
 	return serverAt(r, cfg, fixtureNow())
 }
 
-// serverAt serves the bulletin over r with a clock stopped at now.
+// serverAt serves the bulletin over r with a clock stopped at now, errors
+// answered as the server answers them.
 func serverAt(r features.Reader, cfg bulletin.Config, now time.Time) *echo.Echo {
 	e := echo.New()
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	bulletin.NewHandler(bulletin.HandlerConfig{
 		Reader: r, Catalog: features.NewCatalog(), Config: cfg,
 		Now: func() time.Time { return now },
@@ -54,7 +59,6 @@ func TestHandlerJSON(t *testing.T) {
 	}{
 		{"/api/stats?date=2021-07-05", "2021-07-05", 131, ""},
 		{"/api/stats", "2021-07-05", 131, ""},
-		{"/api/stats?date=", "2021-07-05", 131, ""},
 		{"/api/stats?date=2021-07-04&pretty", "2021-07-04", 115, ""},
 		{"/api/stats?date=2021-07-04&format=json", "2021-07-04", 115, `attachment; filename="bando-stats-2021-07-04.json"`},
 	}
@@ -271,7 +275,9 @@ func TestHandlerBadInput(t *testing.T) {
 		{"/api/stats?date=05/07/2021", "YYYY-MM-DD"},
 		{"/api/stats?date=2021-02-30", "not a date"},
 		{"/api/stats?date=yesterday", "not a date"},
-		{"/api/stats?day=2021-07-05", `unknown parameter "day"`},
+		{"/api/stats?day=2021-07-05", `unknown query parameter "day"`},
+		{"/api/stats?date=", `query parameter "date" has no value`},
+		{"/api/stats?date=2021-07-05%00", `query parameter "date" is not valid UTF-8`},
 		{"/api/stats?date=2021-07-05&date=2021-07-04", "given 2 times"},
 		{"/api/stats?format=xml", `format "xml"`},
 		{"/api/stats.csv?format=json", "contradicts the .csv path"},
@@ -280,7 +286,7 @@ func TestHandlerBadInput(t *testing.T) {
 		{"/api/stats/series?from=2020-01-01", "give both from and to"},
 		{"/api/stats/series?to=2021-13-01", `to "2021-13-01" is not a date`},
 		{"/api/stats/series?from=1%2F7%2F2021", `from "1/7/2021" is not a date`},
-		{"/api/stats/series?date=2021-07-05", `unknown parameter "date"`},
+		{"/api/stats/series?date=2021-07-05", `unknown query parameter "date"`},
 		{"/api/stats/series.csv?from=2021-07-06&to=2021-07-05", "is after"},
 		{"/api/stats/series.csv?format=json", "contradicts"},
 	}
@@ -290,12 +296,12 @@ func TestHandlerBadInput(t *testing.T) {
 			if rec.Code != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400: %s", rec.Code, rec.Body)
 			}
-			var body struct{ Message string }
+			var body struct{ Detail string }
 			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(body.Message, tt.reason) {
-				t.Errorf("reason %q, want it to say %q", body.Message, tt.reason)
+			if !strings.Contains(body.Detail, tt.reason) {
+				t.Errorf("reason %q, want it to say %q", body.Detail, tt.reason)
 			}
 		})
 	}
@@ -366,14 +372,14 @@ func TestHandlerYearOneDates(t *testing.T) {
 			if rec.Code != tt.code {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
 			}
-			var body struct{ Date, From, To, Message string }
+			var body struct{ Date, From, To, Detail string }
 			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 				t.Fatal(err)
 			}
 			switch {
 			case tt.code != http.StatusOK:
-				if !strings.Contains(body.Message, "the longest series is 366 days") {
-					t.Errorf("reason %q, want the longest series", body.Message)
+				if !strings.Contains(body.Detail, "the longest series is 366 days") {
+					t.Errorf("reason %q, want the longest series", body.Detail)
 				}
 			case tt.to == "":
 				if body.Date != tt.from {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 )
 
 // vietnamOffset is the offset of Vietnam's time (ICT, no daylight saving),
@@ -63,15 +64,10 @@ func parseInstant(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, u); err == nil {
 		return dayInVietnam(t), nil
 	}
-	if d, err := parseDate(u); err == nil {
+	if d, err := httpx.ParseDay("datetime", u); err == nil {
 		return d, nil
 	}
 	return time.Time{}, badRequest("datetime: %q is neither an RFC 3339 date-time (2021-07-05T08:00:00Z) nor a date (2021-07-05)", s)
-}
-
-// parseDate reads a calendar date, as midnight UTC.
-func parseDate(s string) (time.Time, error) {
-	return time.Parse(features.DateLayout, s)
 }
 
 // dayInVietnam returns the calendar day of t in Vietnam, as midnight UTC.

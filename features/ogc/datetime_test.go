@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
-	"github.com/labstack/echo/v4"
+	"github.com/bandomap/bando/internal/httpx"
 )
 
 func TestParseDatetime(t *testing.T) {
@@ -58,8 +58,8 @@ func TestParseDatetime(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) {
 			iv, err := parseDatetime(tt.in)
 			if tt.bad {
-				var he *echo.HTTPError
-				if !errors.As(err, &he) || he.Code != http.StatusBadRequest {
+				var p *httpx.ProblemError
+				if !errors.As(err, &p) || p.Status != http.StatusBadRequest {
 					t.Fatalf("got %+v, %v; want a 400", iv, err)
 				}
 				return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/ogc"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -32,6 +33,7 @@ func (emptyStore) Search(context.Context, features.SearchQuery) ([]features.Matc
 
 func ExampleHandler_Register() {
 	e := echo.New()
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{})
 	h := ogc.NewHandler(ogc.Config{Reader: emptyStore{}, Catalog: features.NewCatalog(), BaseURL: "https://bando.example.org"})
 	h.Register(e.Group("/ogc"))
 
@@ -42,5 +44,5 @@ func ExampleHandler_Register() {
 	}
 	// Output:
 	// 200 application/json
-	// 400 application/json
+	// 400 application/problem+json
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/geojson"
 )
@@ -94,8 +95,12 @@ func (h *Handler) item(c echo.Context) error {
 	return writeJSON(c, mediaGeoJSON, gj)
 }
 
-// checkItemsParams refuses unknown parameters. A property of the collection
-// that may not be filtered on gets its own reason, listing those that may.
+// checkItemsParams refuses unknown parameters, repeated or empty ones and
+// values that are not clean text (httpx.CheckQuery), as OGC API Features
+// requires (/req/core/query-param-unknown): a filter with a NUL byte or
+// invalid UTF-8 is a 400 here, whatever the store. A property of the
+// collection that may not be filtered on gets its own reason, listing those
+// that may.
 func checkItemsParams(col features.Collection, q url.Values) error {
 	allowed := itemsParams(col)
 	for _, name := range sortedKeys(q) {
@@ -104,7 +109,7 @@ func checkItemsParams(col features.Collection, q url.Values) error {
 				name, col.ID, filterableNames(col))
 		}
 	}
-	return checkParams(q, allowed)
+	return httpx.CheckQuery(q, allowed...)
 }
 
 // itemsQuery reads the items parameters into a store query.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -87,7 +88,7 @@ func (h *Handler) openAPI(c echo.Context) error {
 // begin checks a request's query parameters (f and those in extra) and
 // picks the response format.
 func (h *Handler) begin(c echo.Context, extra []string, htmlOK bool) (format, error) {
-	if err := checkParams(c.QueryParams(), append([]string{"f"}, extra...)); err != nil {
+	if err := httpx.CheckQuery(c.QueryParams(), append([]string{"f"}, extra...)...); err != nil {
 		return 0, err
 	}
 	return negotiate(c, htmlOK)

@@ -10,7 +10,6 @@
 package ogc
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -128,8 +128,8 @@ func (h *Handler) collectionOf(c echo.Context) (features.Collection, error) {
 	}
 	col, err := h.catalog.Get(id)
 	if err != nil {
-		return features.Collection{}, echo.NewHTTPError(http.StatusNotFound,
-			fmt.Sprintf("no collection %q; see /collections for the list", id)).SetInternal(err)
+		return features.Collection{}, httpx.Problem(http.StatusNotFound,
+			fmt.Sprintf("no collection %q; see /collections for the list", id), httpx.WithCause(err))
 	}
 	return col, nil
 }
@@ -143,21 +143,16 @@ func pathParam(c echo.Context, name string) (string, error) {
 	}
 	u, err := url.PathUnescape(v)
 	if err != nil {
-		return "", echo.NewHTTPError(http.StatusBadRequest,
-			fmt.Sprintf("%s is not a valid path segment", name)).SetInternal(err)
+		return "", httpx.Problem(http.StatusBadRequest,
+			fmt.Sprintf("%s is not a valid path segment", name), httpx.WithCause(err))
 	}
 	return u, nil
 }
 
-// storeError turns a store's domain errors into HTTP errors: not found is
-// 404, invalid is 400 with the store's reason; anything else is wrapped and
-// left to the server's error handler (500, cause logged, not shown).
+// storeError says what a store's error was about. The server's error
+// handler (httpx.ErrorHandler) maps it: by its rules features.ErrNotFound is
+// a 404 and features.ErrInvalid a 400, each with the error's text; anything
+// else is a 500 whose cause is logged, not shown.
 func storeError(err error, what string) error {
-	switch {
-	case errors.Is(err, features.ErrNotFound):
-		return echo.NewHTTPError(http.StatusNotFound, what+" not found").SetInternal(err)
-	case errors.Is(err, features.ErrInvalid):
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error()).SetInternal(err)
-	}
 	return fmt.Errorf("ogc: %s: %w", what, err)
 }

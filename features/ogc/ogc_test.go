@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -22,33 +25,23 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // fixedNow is the clock of every test page.
 func fixedNow() time.Time { return time.Date(2021, 7, 5, 8, 0, 0, 0, time.UTC) }
 
-// newServer mounts a handler over r at /ogc, with an error handler that
-// renders errors as the server's does: {"code", "error"}, and a bare 500 for
-// anything that is not an HTTP error.
+// newServer mounts a handler over r at /ogc, with the server's error
+// handler and its rules for the store's errors.
 func newServer(r features.Reader, cfg Config) *echo.Echo {
 	e := echo.New()
-	e.HTTPErrorHandler = func(err error, c echo.Context) {
-		code, msg := http.StatusInternalServerError, "internal server error"
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			code, msg = he.Code, toString(he.Message)
-		}
-		_ = c.JSON(code, map[string]any{"code": code, "error": msg})
-	}
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Rules: []httpx.Rule{
+			{Err: features.ErrNotFound, Status: http.StatusNotFound},
+			{Err: features.ErrInvalid, Status: http.StatusBadRequest},
+		},
+	})
 	cfg.Reader, cfg.Catalog = r, features.NewCatalog()
 	if cfg.Now == nil {
 		cfg.Now = fixedNow
 	}
 	NewHandler(cfg).Register(e.Group("/ogc"))
 	return e
-}
-
-func toString(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 // fetch serves one GET request; header is optional "Name: value" pairs.
@@ -137,7 +130,14 @@ func TestErrors(t *testing.T) {
 		{"unknown parameter on items", "/ogc/collections/cases/items?sort=id", nil, 400, `"sort"`},
 		{"unknown parameter on item", "/ogc/collections/cases/items/BN0800?limit=1", nil, 400, `"limit"`},
 		{"bbox-crs is not offered", "/ogc/collections/cases/items?bbox-crs=x", nil, 400, `"bbox-crs"`},
-		{"parameter repeated", "/ogc/collections/cases/items?limit=1&limit=2", nil, 400, "more than once"},
+		{"parameter repeated", "/ogc/collections/cases/items?limit=1&limit=2", nil, 400, "given 2 times"},
+		{"filter with a NUL byte", "/ogc/collections/cases/items?code=BN%00", nil, 400, `"code" is not valid UTF-8`},
+		{"filter not UTF-8", "/ogc/collections/cases/items?code=BN%ff", nil, 400, `"code" is not valid UTF-8`},
+		{"bbox hex float", "/ogc/collections/cases/items?bbox=0x1p3,2,3,4", nil, 400, `"0x1p3"`},
+		{"bbox with underscores", "/ogc/collections/cases/items?bbox=1_0,2,30,4", nil, 400, `"1_0"`},
+		{"bbox infinite", "/ogc/collections/cases/items?bbox=-Inf,2,3,4", nil, 400, `"-Inf"`},
+		{"limit with underscores", "/ogc/collections/cases/items?limit=1_0", nil, 400, `"1_0"`},
+		{"limit hex", "/ogc/collections/cases/items?limit=0x10", nil, 400, `"0x10"`},
 		{"parameter empty", "/ogc/collections/cases/items?limit=", nil, 400, "no value"},
 		{"unknown format", "/ogc/collections?f=xml", nil, 400, "xml"},
 		{"no html for the API definition", "/ogc/api?f=html", nil, 400, "f=json"},
@@ -172,8 +172,8 @@ func TestErrors(t *testing.T) {
 		{"filter on a date that is not one", "/ogc/collections/cases/items?report_date=5/7/2021", nil, 400, "report_date"},
 		{"filter on a property that is not filterable", "/ogc/collections/markets/items?address=x", nil, 400, "cannot be filtered"},
 		{"store refuses the query", "/ogc/collections/cases/items", features.ErrInvalid, 400, "invalid"},
-		{"store fails", "/ogc/collections/cases/items", errors.New("pq: relation secret_table does not exist"), 500, "internal"},
-		{"store fails on extent", "/ogc/collections", errors.New("pq: relation secret_table does not exist"), 500, "internal"},
+		{"store fails", "/ogc/collections/cases/items", errors.New("pq: relation secret_table does not exist"), 500, "failed to answer"},
+		{"store fails on extent", "/ogc/collections", errors.New("pq: relation secret_table does not exist"), 500, "failed to answer"},
 		{"store loses the feature", "/ogc/collections/cases/items/BN0800", features.ErrNotFound, 404, "BN0800"},
 	}
 	for _, tt := range tests {
@@ -185,8 +185,8 @@ func TestErrors(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
 			}
 			body := decode(t, rec)
-			reason, _ := body["error"].(string)
-			if body["code"] != float64(tt.code) || !strings.Contains(reason, tt.reason) {
+			reason, _ := body["detail"].(string)
+			if body["status"] != float64(tt.code) || !strings.Contains(reason, tt.reason) {
 				t.Errorf("body %s, want code %d and a reason with %q", rec.Body, tt.code, tt.reason)
 			}
 			if strings.Contains(rec.Body.String(), "secret_table") {

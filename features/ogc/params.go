@@ -1,15 +1,14 @@
 package ogc
 
 import (
-	"fmt"
-	"math"
-	"net/http"
+	"errors"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 )
@@ -24,25 +23,7 @@ const (
 
 // badRequest is a 400 with a reason a person can act on.
 func badRequest(format string, args ...any) error {
-	return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(format, args...))
-}
-
-// checkParams refuses a query with a parameter outside allowed, or with a
-// parameter given twice, as OGC API Features requires
-// (/req/core/query-param-unknown).
-func checkParams(q url.Values, allowed []string) error {
-	for _, name := range sortedKeys(q) {
-		if !slices.Contains(allowed, name) {
-			return badRequest("unknown query parameter %q; allowed: %s", name, strings.Join(allowed, ", "))
-		}
-		if len(q[name]) > 1 {
-			return badRequest("query parameter %q is given more than once", name)
-		}
-		if q.Get(name) == "" {
-			return badRequest("query parameter %q has no value", name)
-		}
-	}
-	return nil
+	return httpx.BadRequest(format, args...)
 }
 
 // negotiate picks the encoding: the f parameter wins; otherwise a browser
@@ -77,8 +58,8 @@ func parseBBox(s string) (*orb.Bound, error) {
 	}
 	var v [4]float64
 	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		f, err := httpx.ParseNumber(strings.TrimSpace(p))
+		if err != nil {
 			return nil, badRequest("bbox: %q is not a number", p)
 		}
 		v[i] = f
@@ -102,9 +83,9 @@ func parseLimit(s string) (int, error) {
 	if s == "" {
 		return DefaultLimit, nil
 	}
-	n, err := strconv.Atoi(s)
+	n, err := httpx.ParseWhole(s)
 	if err != nil {
-		if isDigits(s) {
+		if errors.Is(err, strconv.ErrRange) && s[0] != '-' {
 			return MaxLimit, nil // too large for an int: clamped like any other
 		}
 		return 0, badRequest("limit: %q is not a whole number", s)
@@ -121,18 +102,14 @@ func parseOffset(s string) (int, error) {
 	if s == "" {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(s)
+	n, err := httpx.ParseWhole(s)
 	switch {
-	case (err != nil && isDigits(s)) || n > MaxOffset:
+	case (errors.Is(err, strconv.ErrRange) && s[0] != '-') || n > MaxOffset:
 		return 0, badRequest("offset: %s is above the maximum of %d", s, MaxOffset)
 	case err != nil || n < 0:
 		return 0, badRequest("offset: %q is not a whole number of at least 0", s)
 	}
 	return n, nil
-}
-
-func isDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // itemsParams names the query parameters of the items route for col.
@@ -157,8 +134,8 @@ func parseFilters(col features.Collection, q url.Values) (map[string]string, err
 			continue
 		}
 		if p.Type == features.TypeDate {
-			if _, err := parseDate(v[0]); err != nil {
-				return nil, badRequest("%s: %q is not a date (YYYY-MM-DD)", p.Name, v[0])
+			if _, err := httpx.ParseDay(p.Name, v[0]); err != nil {
+				return nil, err
 			}
 		}
 		if allowed, ok := features.Allowed(col.ID, p.Name); ok && !slices.Contains(allowed, v[0]) {

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -96,17 +97,23 @@ type server struct {
 	gzipped map[string]*gzipOnce
 }
 
-// Register adds the web app's routes to e. Invalid frame ancestors are left
-// out of the policy (call Config.Validate first to refuse them instead); an
-// unsupported DefaultLang falls back to Vietnamese.
+// Register adds the web app's routes to e, each answering GET and HEAD.
+// Invalid frame ancestors are left out of the policy (call Config.Validate
+// first to refuse them instead); an unsupported DefaultLang falls back to
+// Vietnamese.
+//
+// Each page sets its own Content-Security-Policy, which says who may frame
+// it; the server's httpx.SecureHeaders middleware derives X-Frame-Options
+// from it and adds X-Content-Type-Options and Referrer-Policy.
 func Register(e *echo.Echo, cfg Config) {
 	s := newServer(cfg)
-	e.GET("/", s.page(s.index))
-	e.GET("/embed", s.page(s.embed))
-	e.GET("/admin", s.page(s.admin))
-	e.GET("/embed.js", s.file("embed.js", cacheStable))
-	e.GET("/assets/:name", s.asset)
-	e.GET("/fonts/:fontstack/:range", s.glyphs)
+	get := []string{http.MethodGet, http.MethodHead}
+	e.Match(get, "/", s.page(s.index))
+	e.Match(get, "/embed", s.page(s.embed))
+	e.Match(get, "/admin", s.page(s.admin))
+	e.Match(get, "/embed.js", s.file("embed.js", cacheStable))
+	e.Match(get, "/assets/:name", s.asset)
+	e.Match(get, "/fonts/:fontstack/:range", s.glyphs)
 }
 
 func newServer(cfg Config) *server {
@@ -207,8 +214,6 @@ func (s *server) page(p page) echo.HandlerFunc {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", p.csp)
 		h.Set("Cache-Control", cachePage)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.body)
 	}
 }
@@ -219,11 +224,11 @@ func (s *server) file(name, cache string) echo.HandlerFunc {
 	}
 }
 
-// send writes one embedded file, or a 404 the error handler turns into JSON.
+// send writes one embedded file, or a 404 the error handler answers.
 func (s *server) send(c echo.Context, name, cache string) error {
 	b, err := fs.ReadFile(s.files, name)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "no such file")
+		return httpx.NotFound("no such file")
 	}
 	ctype := mime.TypeByExtension(path.Ext(name))
 	switch path.Ext(name) {
@@ -236,10 +241,9 @@ func (s *server) send(c echo.Context, name, cache string) error {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", cache)
-	h.Set("X-Content-Type-Options", "nosniff")
 	if lazy, ok := s.gzipped[name]; ok {
-		h.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		httpx.AddVary(h, "Accept-Encoding")
+		if httpx.AcceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
 			if gz := lazy.get(s.files, name); gz != nil {
 				h.Set("Content-Encoding", "gzip")
 				return c.Blob(http.StatusOK, ctype, gz)
@@ -249,25 +253,13 @@ func (s *server) send(c echo.Context, name, cache string) error {
 	return c.Blob(http.StatusOK, ctype, b)
 }
 
-// acceptsGzip tells whether an Accept-Encoding header takes gzip.
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") || strings.TrimSpace(coding) == "*" {
-			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-		}
-	}
-	return false
-}
-
 // assetName is what the build writes under assets/: name-HASH.ext.
 var assetName = regexp.MustCompile(`^[a-z][a-z0-9-]*-[A-Za-z0-9]{8,}\.(?:js|mjs|css|svg|png|woff2)$`)
 
 func (s *server) asset(c echo.Context) error {
 	name := c.Param("name")
 	if !assetName.MatchString(name) {
-		return echo.NewHTTPError(http.StatusNotFound, "no such asset")
+		return httpx.NotFound("no such asset")
 	}
 	return s.send(c, "assets/"+name, cacheImmutable)
 }
@@ -278,7 +270,7 @@ func (s *server) asset(c echo.Context) error {
 func (s *server) glyphs(c echo.Context) error {
 	start, err := glyphRange(c.Param("range"))
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+		return httpx.Problem(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "static: "), httpx.WithCause(err))
 	}
 	for _, stack := range strings.Split(unescape(c.Param("fontstack")), ",") {
 		name := path.Join("fonts", fontSlug(stack), fmt.Sprintf("%d-%d.pbf", start, start+255))
@@ -286,7 +278,7 @@ func (s *server) glyphs(c echo.Context) error {
 			return s.send(c, name, cacheStable)
 		}
 	}
-	return echo.NewHTTPError(http.StatusNotFound, "no glyphs for this font and range")
+	return httpx.NotFound("no glyphs for this font and range")
 }
 
 // glyphRange parses "start-end.pbf", a range of 256 code points on a

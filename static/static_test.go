@@ -13,12 +13,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
+// serve answers one request as the server does: with its error handler and
+// its security headers.
 func serve(t *testing.T, cfg Config, method, target string) *httptest.ResponseRecorder {
 	t.Helper()
 	e := echo.New()
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{})
+	e.Use(httpx.SecureHeaders())
 	Register(e, cfg)
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
@@ -86,6 +91,55 @@ func TestRoutes(t *testing.T) {
 			}
 			if csp := rec.Header().Get("Content-Security-Policy"); tt.csp != "" && !strings.HasSuffix(csp, tt.csp) {
 				t.Errorf("CSP %q, want it to end with %q", csp, tt.csp)
+			}
+		})
+	}
+}
+
+// TestPageHeaders checks that each page says who may frame it, in its
+// policy and in X-Frame-Options for older browsers, and keeps its address
+// from other sites.
+func TestPageHeaders(t *testing.T) {
+	portal := Config{FrameAncestors: []string{"https://portal.example.vn"}}
+	tests := []struct {
+		name, target string
+		cfg          Config
+		ancestors    string
+		xfo          string
+	}{
+		{"map", "/", Config{}, "'self'", "SAMEORIGIN"},
+		{"map with portals configured", "/", portal, "'self'", "SAMEORIGIN"},
+		{"embed by default", "/embed", Config{}, "'self'", "SAMEORIGIN"},
+		{"embed in portals", "/embed", portal, "https://portal.example.vn", ""},
+		{"embed anywhere", "/embed", Config{FrameAncestors: []string{"*"}}, "*", ""},
+		{"admin", "/admin", Config{}, "'none'", "DENY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := serve(t, tt.cfg, http.MethodGet, tt.target).Header()
+			want := map[string]string{
+				"X-Frame-Options": tt.xfo, "Referrer-Policy": "strict-origin-when-cross-origin", "X-Content-Type-Options": "nosniff",
+			}
+			for name, v := range want {
+				if got := h.Get(name); got != v {
+					t.Errorf("%s = %q, want %q", name, got, v)
+				}
+			}
+			if csp := h.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors "+tt.ancestors) {
+				t.Errorf("CSP %q, want frame-ancestors %s", csp, tt.ancestors)
+			}
+		})
+	}
+}
+
+// TestHEAD checks that every route answers HEAD with GET's status and
+// content type, and no body.
+func TestHEAD(t *testing.T) {
+	for _, target := range []string{"/", "/embed", "/admin", "/embed.js", "/fonts/Noto%20Sans%20Regular/0-255.pbf", "/assets/nope-AAAAAAAA.js"} {
+		t.Run(target, func(t *testing.T) {
+			get, head := serve(t, Config{}, http.MethodGet, target), serve(t, Config{}, http.MethodHead, target)
+			if head.Code != get.Code || head.Header().Get("Content-Type") != get.Header().Get("Content-Type") {
+				t.Errorf("HEAD: %d %q; GET: %d %q", head.Code, head.Header().Get("Content-Type"), get.Code, get.Header().Get("Content-Type"))
 			}
 		})
 	}

@@ -12,7 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
+	"github.com/redis/go-redis/v9"
 )
 
 // Config is every setting of the server, read from flags and environment
@@ -33,6 +36,7 @@ type Config struct {
 	MaxZoom            int     // BANDO_MAX_ZOOM
 	BaseMapURL         string  // BANDO_BASEMAP_URL, optional raster base map template
 	FrameAncestors     string  // BANDO_FRAME_ANCESTORS, who may frame /embed
+	CORSOrigins        string  // BANDO_CORS_ORIGINS, which sites' scripts may read the public data
 	WaveStart          string  // BANDO_WAVE_START, first day of the current wave
 	SeedDemo           bool    // BANDO_SEED_DEMO: seed an empty embedded store on first start
 }
@@ -53,6 +57,7 @@ func (c *Config) settings() []setting {
 		{"tile-cache-control", "BANDO_TILE_CACHE_CONTROL", "public, max-age=60", "Cache-Control header of tiles", &c.TileCacheControl},
 		{"basemap-url", "BANDO_BASEMAP_URL", "", "optional raster base map URL template for the style ({z}/{x}/{y})", &c.BaseMapURL},
 		{"frame-ancestors", "BANDO_FRAME_ANCESTORS", "*", "origins allowed to frame /embed (CSP frame-ancestors, space separated)", &c.FrameAncestors},
+		{"cors-origins", "BANDO_CORS_ORIGINS", "*", "origins whose scripts may read tiles, style, glyphs, /ogc and /api (* or scheme://host[:port], space or comma separated)", &c.CORSOrigins},
 		{"wave-start", "BANDO_WAVE_START", "2021-04-27", "first day of the current epidemic wave (YYYY-MM-DD)", &c.WaveStart},
 	}
 }
@@ -145,20 +150,49 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("BANDO_DATA_DIR: empty; set a directory for the embedded store or BANDO_DATABASE_URL"))
 	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			errs = append(errs, errors.New("BANDO_REDIS_URL: want redis://host:6379/0"))
-		}
+		errs = append(errs, validateRedisURL(c.RedisURL)...)
 	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			errs = append(errs, fmt.Errorf("BANDO_PUBLIC_URL %q: want an absolute http(s) URL", c.PublicURL))
 		}
 	}
+	if err := c.staticConfig().Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("BANDO_FRAME_ANCESTORS: %w", err))
+	}
+	if _, err := httpx.ParseOrigins(c.CORSOrigins); err != nil {
+		errs = append(errs, fmt.Errorf("BANDO_CORS_ORIGINS: %w", err))
+	}
 	errs = append(errs, c.validateNumbers()...)
 	if _, err := time.Parse("2006-01-02", c.WaveStart); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_WAVE_START %q: want a date YYYY-MM-DD", c.WaveStart))
 	}
 	return errors.Join(errs...)
+}
+
+// validateRedisURL checks the URL as the Redis client will read it, so that
+// a URL it refuses (redis://h:6379/abc) stops the server here with a reason
+// instead of at start. NOTE: url.Parse's errors quote the whole URL, with
+// any password in it; they are not repeated.
+func validateRedisURL(s string) []error {
+	if u, err := url.Parse(s); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		return []error{errors.New("BANDO_REDIS_URL: want redis://host:6379/0")}
+	}
+	if _, err := redis.ParseURL(s); err != nil {
+		return []error{fmt.Errorf("BANDO_REDIS_URL: want redis://host:6379/0 (%w)", err)}
+	}
+	return nil
+}
+
+// staticConfig is what the web app's routes are built with.
+func (c *Config) staticConfig() static.Config {
+	return static.Config{FrameAncestors: strings.Fields(c.FrameAncestors)}
+}
+
+// corsOrigins are the origins that may read the public data; validated.
+func (c *Config) corsOrigins() []string {
+	origins, _ := httpx.ParseOrigins(c.CORSOrigins)
+	return origins
 }
 
 func (c *Config) validateNumbers() []error {
@@ -196,6 +230,3 @@ func loadConfig(fs *flag.FlagSet, args []string) (*Config, error) {
 	}
 	return c, nil
 }
-
-// newFlagSet returns an empty flag set that reports errors instead of exiting.
-func newFlagSet() *flag.FlagSet { return flag.NewFlagSet("bando", flag.ContinueOnError) }

@@ -29,16 +29,16 @@ func newMetrics() *metrics {
 	}
 }
 
-// middleware counts every request by route pattern, method and status.
+// middleware counts every request by route pattern, method and status. It
+// has errors answered here (c.Error) so that it counts the status sent.
 func (m *metrics) middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
-			err := next(c)
-			status := c.Response().Status
-			if err != nil {
-				status, _ = classifyError(err)
+			if err := next(c); err != nil {
+				c.Error(err)
 			}
+			status := c.Response().Status
 			route := c.Path()
 			if route == "" {
 				route = "unmatched"
@@ -48,7 +48,7 @@ func (m *metrics) middleware() echo.MiddlewareFunc {
 			m.requests[key]++
 			m.durations[key] += time.Since(start).Seconds()
 			m.mu.Unlock()
-			return err
+			return nil
 		}
 	}
 }

@@ -37,7 +37,10 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 	}
-	cache, closeCache := tileCache(ctx, cfg, log)
+	cache, closeCache, err := tileCache(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	defer closeCache()
 	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics()})
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -71,15 +74,19 @@ func displayAddr(a net.Addr) string {
 
 // tileCache builds the in-process cache and, when configured, Redis behind
 // it. An unreachable Redis is logged, not fatal: the cache never fails a
-// request.
-func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache, func()) {
+// request. A URL the Redis client cannot read is an error (Config.Validate
+// refuses it first).
+func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache, func(), error) {
 	var caches []tiles.Cache
 	if cfg.MemoryCacheMB > 0 {
 		caches = append(caches, tiles.NewMemoryCache(int64(cfg.MemoryCacheMB)<<20))
 	}
 	closeFn := func() {}
 	if cfg.RedisURL != "" {
-		opts, _ := redis.ParseURL(cfg.RedisURL) // validated
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, closeFn, fmt.Errorf("serve: BANDO_REDIS_URL: %w", err)
+		}
 		client := redis.NewClient(opts)
 		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		if err := client.Ping(pingCtx).Err(); err != nil {
@@ -90,7 +97,7 @@ func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache,
 		closeFn = func() { client.Close() }
 	}
 	if len(caches) == 0 {
-		return nil, closeFn
+		return nil, closeFn, nil
 	}
-	return tiles.Layered(caches...), closeFn
+	return tiles.Layered(caches...), closeFn, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/bandomap/bando/features/api"
 	"github.com/bandomap/bando/features/bulletin"
 	"github.com/bandomap/bando/features/ogc"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
 	"github.com/labstack/echo/v4"
@@ -27,16 +27,27 @@ type serverDeps struct {
 	metrics *metrics
 }
 
+// retryAfter is what a client that met a timeout or an unready store is
+// told to wait.
+const retryAfter = 5 * time.Second
+
 // newServer wires every route of the interface contract onto one Echo.
 func newServer(d serverDeps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(d.log)
-	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware())
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Skipper: func(c echo.Context) bool {
-		// Tiles compress themselves so that ETags match what is sent.
-		return strings.HasPrefix(c.Request().URL.Path, "/tiles/") || strings.HasPrefix(c.Request().URL.Path, "/assets/")
-	}}))
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
+	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
+		httpx.SecureHeaders(),
+		httpx.CORSWithConfig(httpx.CORSConfig{
+			Origins: d.cfg.corsOrigins(),
+			Skipper: func(c echo.Context) bool { return !crossOrigin(c.Request().URL.Path) },
+		}),
+		httpx.GzipWithConfig(httpx.GzipConfig{Skipper: func(c echo.Context) bool {
+			// Tiles and assets compress themselves, so that ETags match
+			// what is sent and a large asset is compressed once.
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/")
+		}}))
 	cat := features.NewCatalog()
 	root := e.Group("")
 	renderer := tiles.NewRenderer(d.store, tiles.Options{
@@ -55,11 +66,38 @@ func newServer(d serverDeps) *echo.Echo {
 	api.NewHandler(api.Config{Reader: d.store, Catalog: cat}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
 	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart}}).Register(apiGroup)
-	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.GET("/readyz", readyz(d.store, d.log))
-	e.GET("/metrics", d.metrics.handler)
-	static.Register(e, static.Config{FrameAncestors: strings.Fields(d.cfg.FrameAncestors)})
+	get := []string{http.MethodGet, http.MethodHead}
+	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.Match(get, "/readyz", readyz(d.store))
+	e.Match(get, "/metrics", d.metrics.handler)
+	static.Register(e, d.cfg.staticConfig())
 	return e
+}
+
+// errorRules map the domain's errors to statuses, once for every route.
+func errorRules() []httpx.Rule {
+	return []httpx.Rule{
+		{Err: features.ErrNotFound, Status: http.StatusNotFound},
+		{Err: features.ErrUnknownCollection, Status: http.StatusNotFound},
+		{Err: features.ErrInvalid, Status: http.StatusBadRequest},
+		{Err: features.ErrRepeatedCollection, Status: http.StatusBadRequest},
+		{Err: tiles.ErrBadTile, Status: http.StatusBadRequest},
+		{Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable, Detail: "the request took too long; try again", RetryAfter: retryAfter},
+	}
+}
+
+// crossOrigin tells whether scripts of other sites may read path: the public
+// data (tiles, TileJSON, the style, glyphs, the OGC API and /api), so that a
+// map hosted elsewhere can show it. Pages, the officials' area and the
+// operators' endpoints may not; a route behind sign-in added under /api must
+// be left out here.
+func crossOrigin(path string) bool {
+	for _, prefix := range []string{"/tiles/", "/fonts/", "/ogc/", "/api/"} {
+		if strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return path == "/style.json" || path == "/ogc"
 }
 
 func rules(cfg *Config) tiles.Rules {
@@ -68,71 +106,16 @@ func rules(cfg *Config) tiles.Rules {
 	return r
 }
 
-func readyz(s backend, log *slog.Logger) echo.HandlerFunc {
+// readyz answers 200 when the store answers, else a 503 problem whose cause
+// (which may name databases and hosts) goes to the log, not to whoever asks.
+func readyz(s backend) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 		defer cancel()
 		if err := s.Ping(ctx); err != nil {
-			// The cause may name databases and hosts: it goes to the log,
-			// not to whoever asks.
-			log.Warn("not ready", "err", err)
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "the store does not answer; see the server log"})
+			return httpx.Problem(http.StatusServiceUnavailable, "the store does not answer; see the server log",
+				httpx.WithRetryAfter(retryAfter), httpx.WithCause(err))
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	}
-}
-
-// errorBody is the JSON every error response carries.
-type errorBody struct {
-	Code      int    `json:"code"`
-	Error     string `json:"error"`
-	RequestID string `json:"request_id,omitempty"`
-}
-
-// errorHandler maps errors to status codes and a JSON body with a reason a
-// person can act on. Causes of 5xx are logged with the request id and never
-// sent to the client.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
-	return func(err error, c echo.Context) {
-		if c.Response().Committed {
-			return
-		}
-		status, msg := classifyError(err)
-		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
-		if status >= 500 {
-			log.Error("request failed", "request_id", reqID, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-			msg = "internal error; quote request id " + reqID
-		}
-		if errors.Is(err, context.Canceled) {
-			return // the client went away
-		}
-		var werr error
-		if c.Request().Method == http.MethodHead {
-			werr = c.NoContent(status)
-		} else {
-			werr = c.JSON(status, errorBody{Code: status, Error: msg, RequestID: reqID})
-		}
-		if werr != nil {
-			log.Error("write error response", "err", werr)
-		}
-	}
-}
-
-func classifyError(err error) (int, string) {
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &he):
-		msg, ok := he.Message.(string)
-		if !ok {
-			msg = http.StatusText(he.Code)
-		}
-		return he.Code, msg
-	case errors.Is(err, features.ErrNotFound), errors.Is(err, features.ErrUnknownCollection):
-		return http.StatusNotFound, err.Error()
-	case errors.Is(err, features.ErrInvalid), errors.Is(err, features.ErrRepeatedCollection), errors.Is(err, tiles.ErrBadTile):
-		return http.StatusBadRequest, err.Error()
-	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "the request took too long"
-	}
-	return http.StatusInternalServerError, ""
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -75,6 +76,7 @@ func TestSeededServer(t *testing.T) {
 			t.Run("search without accents", func(t *testing.T) { testSearchWithoutAccents(t, s) })
 			t.Run("privacy", func(t *testing.T) { testNoPublicResponseRevealsAPerson(t, s) })
 			t.Run("GDAL", func(t *testing.T) { testGDALReadsTheOGCService(t, s) })
+			t.Run("unclean text refused", func(t *testing.T) { testUncleanTextIsRefused(t, s) })
 		})
 	}
 }
@@ -82,7 +84,7 @@ func TestSeededServer(t *testing.T) {
 func testConfig(t *testing.T) *Config {
 	t.Helper()
 	c := &Config{}
-	fs := newFlagSet()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	nums := bindConfig(fs, c, func(string) string { return "" })
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
@@ -385,5 +387,26 @@ func testGDALReadsTheOGCService(t *testing.T, s *seededServer) {
 		if got != page.NumberMatched {
 			t.Errorf("ogrinfo counts %d %s, the store holds %d", got, layer, page.NumberMatched)
 		}
+	}
+}
+
+// testUncleanTextIsRefused sends filter and search text with a NUL byte or
+// invalid UTF-8: PostGIS refused it and the embedded store answered 200;
+// the edge now refuses it with a reason, whatever the store.
+func testUncleanTextIsRefused(t *testing.T, s *seededServer) {
+	for _, path := range []string{
+		"/ogc/collections/cases/items?code=BN%00",
+		"/ogc/collections/cases/items?code=%ff%fe",
+		"/ogc/collections/markets/items?district_code=718%00",
+		"/api/search?q=ch%00o",
+		"/api/search?q=ch%c3o",
+	} {
+		t.Run(path, func(t *testing.T) {
+			res, body := do(t, http.MethodGet, s.url+path)
+			p := decodeProblem(t, res, body)
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(p.Detail, "not valid UTF-8 text without NUL") {
+				t.Errorf("status %d, body %s", res.StatusCode, body)
+			}
+		})
 	}
 }

@@ -51,9 +51,6 @@ const (
 	Replace WriteMode = iota
 	// Upsert inserts the batch, replacing rows that have the same id.
 	Upsert
-	// InsertNew inserts only records whose id is not stored yet; others are
-	// left unchanged, so that a re-import changes nothing.
-	InsertNew
 )
 
 // Batch is a set of records for one collection, written as one unit.

@@ -3,9 +3,10 @@
 //
 // Parsing is all or nothing: every problem in the file is reported with its
 // line and column in one *Error, and no record is returned unless the whole
-// file is good. Writing the records is the caller's business (a
-// features.Writer in InsertNew mode, so that importing the same file twice
-// changes nothing).
+// file is good. Writing the records is the caller's business: `bando import
+// cases` upserts every row, so that a later file's statuses, dates and
+// corrections replace the stored ones and a file imported twice changes
+// nothing.
 package caseimport
 
 import (

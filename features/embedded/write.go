@@ -21,9 +21,6 @@ type batch struct {
 	lay  *layout
 	mode features.WriteMode
 	recs []prepared
-	// skip marks, by index in recs, the InsertNew records whose id was
-	// already stored; set while writing to bbolt.
-	skip []bool
 }
 
 // Write applies the batches in one bbolt transaction, then publishes the new
@@ -96,7 +93,7 @@ func (s *Store) prepareBatch(ctx context.Context, cur *snapshot, b features.Batc
 	if !ok {
 		return nil, fmt.Errorf("embedded: %w: %w %q", features.ErrInvalid, features.ErrUnknownCollection, b.Collection)
 	}
-	if b.Mode != features.Replace && b.Mode != features.Upsert && b.Mode != features.InsertNew {
+	if b.Mode != features.Replace && b.Mode != features.Upsert {
 		return nil, fmt.Errorf("embedded: %w: unknown write mode %d", features.ErrInvalid, b.Mode)
 	}
 	out := &batch{lay: st.lay, mode: b.Mode}
@@ -118,7 +115,6 @@ func (s *Store) prepareBatch(ctx context.Context, cur *snapshot, b features.Batc
 			return nil, invalid(b.Collection, out.recs[i].id, "id appears twice in one batch")
 		}
 	}
-	out.skip = make([]bool, len(out.recs))
 	return out, nil
 }
 
@@ -140,12 +136,8 @@ func storeBatch(tx *bolt.Tx, b *batch) (int, error) {
 		return 0, err
 	}
 	n := 0
-	for i, r := range b.recs {
+	for _, r := range b.recs {
 		key := []byte(r.id)
-		if b.mode == features.InsertNew && pub.Get(key) != nil {
-			b.skip[i] = true
-			continue
-		}
 		if err := pub.Put(key, r.pub); err != nil {
 			return 0, fmt.Errorf("embedded: write %s %q: %w", b.lay.col.ID, r.id, err)
 		}
@@ -230,15 +222,12 @@ func merge(old []*item, b *batch) (items, removed, added []*item) {
 		case c < 0:
 			items = append(items, old[i])
 			i++
-		case c == 0 && b.skip[j]:
-			items = append(items, old[i])
-			i, j = i+1, j+1
 		default:
 			if c == 0 {
 				removed = append(removed, old[i])
 				i++
 			}
-			if it := b.recs[j].it; it != nil && !b.skip[j] {
+			if it := b.recs[j].it; it != nil {
 				items = append(items, it)
 				added = append(added, it)
 			}

@@ -41,8 +41,6 @@ func TestWriteModes(t *testing.T) {
 			map[string]string{"m9": "Chợ Mới"}},
 		{"upsert replaces same ids", features.Upsert, []features.Record{market("m2", "Chợ Dĩ An mới"), market("m4", "Chợ Tân Phước Khánh")}, 2,
 			map[string]string{"m1": "Chợ Thủ Dầu Một", "m2": "Chợ Dĩ An mới", "m3": "Chợ đêm Phú Cường", "m4": "Chợ Tân Phước Khánh"}},
-		{"insert new leaves stored ids", features.InsertNew, []features.Record{market("m2", "Chợ Dĩ An mới"), market("m4", "Chợ Tân Phước Khánh")}, 1,
-			map[string]string{"m1": "Chợ Thủ Dầu Một", "m2": "Chợ Dĩ An", "m3": "Chợ đêm Phú Cường", "m4": "Chợ Tân Phước Khánh"}},
 		{"replace with nothing", features.Replace, nil, 0, map[string]string{}},
 	}
 	for _, tt := range tests {
@@ -85,16 +83,16 @@ func TestWriteSameCollectionTwice(t *testing.T) {
 	s, _ := seeded(t)
 	counts, err := s.Write(context.Background(),
 		features.Batch{Collection: "markets", Mode: features.Replace, Records: records(market("a", "A"), market("b", "B"))},
-		features.Batch{Collection: "markets", Mode: features.InsertNew, Records: records(market("b", "B2"), market("c", "C"))},
+		features.Batch{Collection: "markets", Mode: features.Upsert, Records: records(market("b", "B2"), market("c", "C"))},
 		features.Batch{Collection: "markets", Mode: features.Upsert, Records: records(market("a", "A2"))},
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(counts, []int{2, 1, 1}) {
-		t.Errorf("counts = %v, want [2 1 1]", counts)
+	if !slices.Equal(counts, []int{2, 2, 1}) {
+		t.Errorf("counts = %v, want [2 2 1]", counts)
 	}
-	checkNames(t, marketNames(t, s), map[string]string{"a": "A2", "b": "B", "c": "C"})
+	checkNames(t, marketNames(t, s), map[string]string{"a": "A2", "b": "B2", "c": "C"})
 }
 
 func TestDraftZoneLifecycle(t *testing.T) {
@@ -111,7 +109,6 @@ func TestDraftZoneLifecycle(t *testing.T) {
 		count   int
 		visible bool
 	}{
-		{"insert over a stored draft changes nothing", features.InsertNew, features.ZonePublished, 0, false},
 		{"publishing shows it", features.Upsert, features.ZonePublished, 1, true},
 		{"back to draft hides it", features.Upsert, features.ZoneDraft, 1, false},
 	}

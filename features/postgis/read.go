@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -128,27 +129,22 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 	if q.Limit == 0 || q.Offset >= page.NumberMatched {
 		return page, nil
 	}
-	sql := "SELECT " + selectList(q.Collection) + " FROM " + table + w.String() + " ORDER BY id"
-	args := w.args
+	sql, args := pageSQL(q, w)
+	page.Features, err = s.queryFeatures(ctx, q.Collection, sql, args...)
+	return page, err
+}
+
+// pageSQL is the page query of Items over the matches of w; the plan tests
+// explain this very query.
+func pageSQL(q features.ItemsQuery, w *where) (string, []any) {
+	sql := "SELECT " + selectList(q.Collection) + " FROM " + pgx.Identifier{q.Collection.ID}.Sanitize() + w.String() + " ORDER BY id"
+	args := slices.Clip(w.args)
 	if q.Limit > 0 {
 		args = append(args, q.Limit)
 		sql += fmt.Sprintf(" LIMIT $%d", len(args))
 	}
 	args = append(args, q.Offset)
-	sql += fmt.Sprintf(" OFFSET $%d", len(args))
-	page.Features, err = s.queryFeatures(ctx, q.Collection, sql, args...)
-	return page, err
-}
-
-// itemsSQL is the page query of Items, for plan checks.
-func itemsSQL(q features.ItemsQuery) (string, []any, error) {
-	w, err := itemsWhere(q)
-	if err != nil {
-		return "", nil, err
-	}
-	sql := "SELECT " + selectList(q.Collection) + " FROM " + pgx.Identifier{q.Collection.ID}.Sanitize() + w.String() + " ORDER BY id"
-	args := append(w.args, q.Limit)
-	return sql + fmt.Sprintf(" LIMIT $%d", len(args)), args, nil
+	return sql + fmt.Sprintf(" OFFSET $%d", len(args)), args
 }
 
 // Item returns one public feature by id.

@@ -58,7 +58,7 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (in
 	if err != nil {
 		return 0, err
 	}
-	if b.Mode != features.Replace && b.Mode != features.Upsert && b.Mode != features.InsertNew {
+	if b.Mode != features.Replace && b.Mode != features.Upsert {
 		return 0, fmt.Errorf("%w: write mode %d", features.ErrInvalid, b.Mode)
 	}
 	table := pgx.Identifier{col.ID}.Sanitize()
@@ -118,11 +118,8 @@ func insertSQL(col features.Collection, cols []string, mode features.WriteMode) 
 	table := pgx.Identifier{col.ID}.Sanitize()
 	list := identList(cols) + ", geom"
 	var conflict string
-	switch mode {
-	case features.Upsert:
+	if mode == features.Upsert {
 		conflict = fmt.Sprintf("ON CONFLICT (id) DO UPDATE SET (%s) = ROW(%s)", list, excludedList(append(cols, "geom")))
-	case features.InsertNew:
-		conflict = "ON CONFLICT (id) DO NOTHING"
 	}
 	q := fmt.Sprintf(`WITH ins AS (
 		INSERT INTO %s (%s) SELECT %s, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) FROM stage

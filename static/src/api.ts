@@ -79,7 +79,10 @@ async function get<T>(path: string, params: Record<string, string | number | und
     if (!res.ok) {
         let reason = res.statusText;
         try {
-            reason = (await res.json()).error ?? reason;
+            // An RFC 9457 problem body gives the reason in detail; older
+            // servers gave it in error.
+            const body = await res.json();
+            reason = body.detail ?? body.error ?? reason;
         } catch {
             // the body was not JSON; the status text will do
         }

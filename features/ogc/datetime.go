@@ -7,10 +7,6 @@ import (
 	"github.com/bandomap/bando/features"
 )
 
-// vietnamOffset is the offset of Vietnam's time (ICT, no daylight saving),
-// in which feature dates are calendar days.
-const vietnamOffset = 7 * 60 * 60
-
 // parseDatetime reads the datetime parameter: an RFC 3339 date-time or a
 // date, or an interval "start/end" with at most one open end, written ".."
 // or empty.
@@ -61,7 +57,7 @@ func parseInstant(s string) (time.Time, error) {
 	// RFC 3339 allows a lowercase t and z; Go's parser wants them upper.
 	u := strings.ToUpper(s)
 	if t, err := time.Parse(time.RFC3339Nano, u); err == nil {
-		return dayInVietnam(t), nil
+		return features.VietnamDay(t), nil
 	}
 	if d, err := parseDate(u); err == nil {
 		return d, nil
@@ -72,10 +68,4 @@ func parseInstant(s string) (time.Time, error) {
 // parseDate reads a calendar date, as midnight UTC.
 func parseDate(s string) (time.Time, error) {
 	return time.Parse(features.DateLayout, s)
-}
-
-// dayInVietnam returns the calendar day of t in Vietnam, as midnight UTC.
-func dayInVietnam(t time.Time) time.Time {
-	y, m, d := t.In(time.FixedZone("ICT", vietnamOffset)).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

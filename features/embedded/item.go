@@ -25,12 +25,12 @@ type item struct {
 	id     string
 	geom   orb.Geometry // public: geomasked for people layers
 	vals   []string
-	folded string  // features.Fold of the name, for search
-	grams  gramSet // the byte pairs of folded, for search
+	folded string       // features.Fold of the name, for search
+	grams  gramSet      // the byte pairs of folded, for search
 	start  features.Day // temporal start, or features.NoDay
 	end    features.Day // temporal end, or features.NoDay
-	rank   uint32  // features.Rank(id), the thinning order of tiles
-	zmin   int8    // features.ThinZoom(id) for thinned layers, else 0
+	rank   uint32       // features.Rank(id), the thinning order of tiles
+	zmin   int8         // features.ThinZoom(id) for thinned layers, else 0
 }
 
 func (it *item) bound() orb.Bound { return it.geom.Bound() }

@@ -13,6 +13,7 @@ import (
 	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 )
 
 // column is what the migrated schema says of one column of a collection's
@@ -391,4 +392,25 @@ func selected(t *testing.T, pool *pgxpool.Pool, fromWhere string, args []any) bo
 		t.Fatalf("%s: %v", fromWhere, err)
 	}
 	return n == 1
+}
+
+// TestCatalogDefaultIsWritten checks that a record without a value gets the
+// catalog's default, as the embedded store gives it: COPY writes every
+// column, so the column DEFAULT alone would leave it NULL.
+func TestCatalogDefaultIsWritten(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	zones, _ := features.NewCatalog().Get("quarantine_zones")
+	sq := orb.Polygon{{{106.6, 11}, {106.61, 11}, {106.61, 11.01}, {106.6, 11.01}, {106.6, 11}}}
+	rec := features.Record{ID: "z1", Geometry: sq, Properties: map[string]any{"name": "Khu 1", "status": features.ZonePublished}}
+	if _, err := s.Write(ctx, features.Batch{Collection: zones.ID, Records: slices.Values([]features.Record{rec})}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Item(ctx, zones, "z1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Properties["revision"]; got != int64(1) {
+		t.Errorf("revision = %#v, want the catalog's default 1", got)
+	}
 }

@@ -3,17 +3,20 @@ package postgis_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/demo"
 	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // column is what the migrated schema says of one column of a collection's
@@ -412,5 +415,44 @@ func TestCatalogDefaultIsWritten(t *testing.T) {
 	}
 	if got := f.Properties["revision"]; got != int64(1) {
 		t.Errorf("revision = %#v, want the catalog's default 1", got)
+	}
+}
+
+// TestPointOnSurfaceIsPostGIS checks that the one Go way of finding a point
+// inside an area (features.PointOnSurface, used by the embedded store's
+// search, labels and the demo) answers as ST_PointOnSurface, which the
+// PostGIS store's search uses.
+func TestPointOnSurfaceIsPostGIS(t *testing.T) {
+	s, _ := pgtest.NewStore(t)
+	shapes := map[string]orb.MultiPolygon{
+		"C shape": {{{{0, 0}, {10, 0}, {10, 2}, {2, 2}, {2, 8}, {10, 8}, {10, 10}, {0, 10}, {0, 0}}}},
+		"U shape": {{{{0, 0}, {6, 0}, {6, 6}, {4, 6}, {4, 2}, {2, 2}, {2, 6}, {0, 6}, {0, 0}}}},
+		"square with a hole in the middle": {{
+			{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+			{{3, 3}, {3, 7}, {7, 7}, {7, 3}, {3, 3}},
+		}},
+		"two parts": {
+			{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}},
+			{{{5, 5}, {9, 5}, {9, 6}, {5, 6}, {5, 5}}},
+		},
+	}
+	for _, b := range demo.SyntheticDistricts() {
+		shapes["district "+b.Code] = b.Shape
+	}
+	for name, mp := range shapes {
+		t.Run(name, func(t *testing.T) {
+			body, err := wkb.Marshal(mp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want orb.Point
+			if err := s.Pool().QueryRow(context.Background(),
+				"SELECT ST_X(p), ST_Y(p) FROM ST_PointOnSurface(ST_GeomFromWKB($1)) AS p", body).Scan(&want[0], &want[1]); err != nil {
+				t.Fatal(err)
+			}
+			if got := features.PointOnSurface(mp); math.Abs(got[0]-want[0]) > 1e-9 || math.Abs(got[1]-want[1]) > 1e-9 {
+				t.Errorf("PointOnSurface = %v, ST_PointOnSurface = %v", got, want)
+			}
+		})
 	}
 }

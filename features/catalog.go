@@ -2,6 +2,7 @@ package features
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -28,19 +29,61 @@ const (
 	TypeDate    PropertyType = "Date"
 )
 
-// Property is one public attribute of a collection.
+// Property is one public attribute of a collection, with the rules every
+// store, importer and handler applies to its values. The PostGIS schema
+// states the same rules as constraints; a test in features/postgis compares
+// the migrated schema with the catalog so that the two cannot drift.
 type Property struct {
 	Name       string
 	Type       PropertyType
 	Filterable bool // allowed as an equality filter in OGC items queries
 	Title      string
+	// Required: every record has a value (a NOT NULL column). An empty
+	// string is no value.
+	Required bool
+	// Unique: no two records of the collection share a value (a UNIQUE
+	// column).
+	Unique bool
+	// Default is the value a record without one is stored with (a column
+	// DEFAULT); nil for none.
+	Default any
+	// Vocabulary, when not empty, lists the only values allowed (a CHECK
+	// (... IN (...)) constraint). Callers must not change it; Allowed
+	// returns a copy.
+	Vocabulary []string
+	// MaxLength, when positive, is the most characters a value may have.
+	MaxLength int
+}
+
+// OrDefault returns v, or the property's default when v is no value (nil
+// or the empty string), as a column DEFAULT would.
+func (p Property) OrDefault(v any) any {
+	if v == nil || v == "" {
+		return p.Default
+	}
+	return v
+}
+
+// Allows reports whether s is a word of the property's vocabulary, or
+// whether the property has none.
+func (p Property) Allows(s string) bool {
+	return len(p.Vocabulary) == 0 || slices.Contains(p.Vocabulary, s)
 }
 
 // Temporal names the properties bounding a feature's life in time. End may be
-// empty when the collection only has a start (a case's report date).
+// empty when the collection only has a start (a case's report date): its
+// features are instants. Which features a range of days selects is stated
+// once, in temporal.go.
 type Temporal struct {
 	Start string
 	End   string
+}
+
+// Hiding says which stored items no public read returns: those whose
+// Property holds one of Values (a quarantine zone still in draft).
+type Hiding struct {
+	Property string
+	Values   []string
 }
 
 // Collection describes one layer of the map: its id (as in the interface
@@ -57,6 +100,9 @@ type Collection struct {
 	People     bool
 	Properties []Property
 	Temporal   *Temporal
+	// Hidden, when set, keeps some stored items out of every public read;
+	// see Collection.Public.
+	Hidden *Hiding
 	// Priority orders layers in a composite tile: when the tile's total
 	// feature budget is exceeded, the layer with the highest number is cut
 	// first.
@@ -82,6 +128,38 @@ func (c Collection) PropertyNames() []string {
 		names[i] = p.Name
 	}
 	return names
+}
+
+// Required lists the properties every record must have a value for.
+func (c Collection) Required() []string { return c.names(func(p Property) bool { return p.Required }) }
+
+// Unique lists the properties whose values no two records share.
+func (c Collection) Unique() []string { return c.names(func(p Property) bool { return p.Unique }) }
+
+func (c Collection) names(keep func(Property) bool) []string {
+	var out []string
+	for _, p := range c.Properties {
+		if keep(p) {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// PublicValue reports whether an item whose hiding property (Hidden.Property)
+// holds v may be read by the public. No value is public.
+func (c Collection) PublicValue(v string) bool {
+	return c.Hidden == nil || !slices.Contains(c.Hidden.Values, v)
+}
+
+// Public reports whether a record or feature with these properties may be
+// read by the public: every public read path of every store applies it.
+func (c Collection) Public(props map[string]any) bool {
+	if c.Hidden == nil {
+		return true
+	}
+	v, _ := props[c.Hidden.Property].(string)
+	return c.PublicValue(v)
 }
 
 // IsPolygon reports whether the collection holds areas rather than points.

@@ -28,8 +28,8 @@ func TestGeomask(t *testing.T) {
 			if again := Geomask(got, tt.cellM); again != got {
 				t.Errorf("masking the centre moved it: %v -> %v", got, again)
 			}
-			east := Geomask(orb.Point{got[0] + tt.cellM/metresPerDegree*1.2, got[1]}, tt.cellM)
-			north := Geomask(orb.Point{got[0], got[1] + tt.cellM/metresPerDegree}, tt.cellM)
+			east := Geomask(orb.Point{got[0] + tt.cellM/MetresPerDegree*1.2, got[1]}, tt.cellM)
+			north := Geomask(orb.Point{got[0], got[1] + tt.cellM/MetresPerDegree}, tt.cellM)
 			for _, n := range []orb.Point{east, north} {
 				if d := geo.Distance(n, got); d < tt.cellM-0.5 {
 					t.Errorf("neighbour cell %v only %.1f m away from %v", n, d, got)

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -29,6 +30,28 @@ func TestLabelPointIsInside(t *testing.T) {
 			}
 			if tt.want != (orb.Point{}) && got != tt.want {
 				t.Errorf("label point %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPointOnSurfaceAsPostGIS(t *testing.T) {
+	square := orb.MultiPolygon{{{{106.60, 10.95}, {106.70, 10.95}, {106.70, 11.05}, {106.60, 11.05}, {106.60, 10.95}}}}
+	tests := []struct {
+		name string
+		g    orb.Geometry
+		want orb.Point // from PostGIS ST_PointOnSurface
+	}{
+		{"square", square, orb.Point{106.65, 11}},
+		{"C shape", orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 2}, {2, 2}, {2, 8}, {10, 8}, {10, 10}, {0, 10}, {0, 0}}}}, orb.Point{1, 5}},
+		{"polygon", square[0], orb.Point{106.65, 11}},
+		{"point", orb.Point{106.7, 10.9}, orb.Point{106.7, 10.9}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PointOnSurface(tt.g)
+			if math.Abs(got[0]-tt.want[0]) > 1e-9 || math.Abs(got[1]-tt.want[1]) > 1e-9 {
+				t.Errorf("point = %v, want %v", got, tt.want)
 			}
 		})
 	}

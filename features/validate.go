@@ -11,9 +11,15 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
+// MaxIDLength is the most bytes of a record id: an id is a key on disk and
+// a part of URLs.
+const MaxIDLength = 200
+
 // Validate checks a record against its collection before any store writes
 // it: an id, a geometry of the collection's type with finite WGS84
-// coordinates and closed rings, and property values of the catalog's types.
+// coordinates and closed rings, property values of the catalog's types,
+// within its vocabularies and lengths, and a value for every required
+// property. Uniqueness needs the stored rows, so each store checks it.
 // It returns the geometry normalised to the collection's type (a Polygon
 // becomes a one-member MultiPolygon). Errors wrap ErrInvalid.
 func Validate(col Collection, rec Record) (orb.Geometry, error) {
@@ -22,6 +28,9 @@ func Validate(col Collection, rec Record) (orb.Geometry, error) {
 	}
 	if !CleanText(rec.ID) {
 		return nil, fmt.Errorf("%w: %s id %q is not clean UTF-8 text", ErrInvalid, col.ID, rec.ID)
+	}
+	if len(rec.ID) > MaxIDLength {
+		return nil, fmt.Errorf("%w: %s id %.20q… is longer than %d bytes", ErrInvalid, col.ID, rec.ID, MaxIDLength)
 	}
 	if p := rec.Person; p != nil {
 		if !col.People {
@@ -40,6 +49,11 @@ func Validate(col Collection, rec Record) (orb.Geometry, error) {
 	for name, v := range rec.Properties {
 		if err := checkProperty(col, name, v); err != nil {
 			return nil, fmt.Errorf("%w: %s %q: %v", ErrInvalid, col.ID, rec.ID, err)
+		}
+	}
+	for _, p := range col.Properties {
+		if p.Required && p.OrDefault(rec.Properties[p.Name]) == nil {
+			return nil, fmt.Errorf("%w: %s %q: property %q is required", ErrInvalid, col.ID, rec.ID, p.Name)
 		}
 	}
 	return g, nil
@@ -158,10 +172,7 @@ func checkProperty(col Collection, name string, v any) error {
 		}
 	case TypeString:
 		if s, ok := v.(string); ok {
-			if !CleanText(s) {
-				return fmt.Errorf("property %s: not clean UTF-8 text (invalid bytes or NUL)", name)
-			}
-			return checkVocabulary(col, name, s)
+			return checkText(p, s)
 		}
 	}
 	return fmt.Errorf("property %s: %T is not a %s", name, v, p.Type)
@@ -181,17 +192,16 @@ func CleanText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
-func checkVocabulary(col Collection, name, value string) error {
-	allowed, ok := Allowed(col.ID, name)
-	if !ok {
-		return nil
+func checkText(p Property, s string) error {
+	switch {
+	case !CleanText(s):
+		return fmt.Errorf("property %s: not clean UTF-8 text (invalid bytes or NUL)", p.Name)
+	case !p.Allows(s):
+		return fmt.Errorf("property %s: %q is not one of %v", p.Name, s, p.Vocabulary)
+	case p.MaxLength > 0 && utf8.RuneCountInString(s) > p.MaxLength:
+		return fmt.Errorf("property %s: longer than %d characters", p.Name, p.MaxLength)
 	}
-	for _, a := range allowed {
-		if a == value {
-			return nil
-		}
-	}
-	return fmt.Errorf("property %s: %q is not one of %v", name, value, allowed)
+	return nil
 }
 
 // selfIntersection returns the 1-based index of the first pair of segments of

@@ -12,6 +12,14 @@ func TestValidate(t *testing.T) {
 	cat := NewCatalog()
 	zones, _ := cat.Get("quarantine_zones")
 	markets, _ := cat.Get("markets")
+	cases, _ := cat.Get("cases")
+	aCase := func(props map[string]any) Record {
+		p := map[string]any{"code": "BN1", "report_date": "2021-07-05", "origin": OriginCommunity, "status": StatusDied}
+		for k, v := range props {
+			p[k] = v
+		}
+		return Record{ID: "c1", Geometry: orb.Point{106.6, 11}, Properties: p}
+	}
 	square := orb.Polygon{{{106.6, 11}, {106.61, 11}, {106.61, 11.01}, {106.6, 11.01}, {106.6, 11}}}
 	bowtie := orb.Polygon{{{106.6, 11}, {106.61, 11.01}, {106.61, 11}, {106.6, 11.01}, {106.6, 11}}}
 	open := orb.Polygon{{{106.6, 11}, {106.61, 11}, {106.61, 11.01}, {106.6, 11.01}}}
@@ -21,7 +29,14 @@ func TestValidate(t *testing.T) {
 		rec     Record
 		wantErr string
 	}{
-		{"polygon becomes multipolygon", zones, Record{ID: "z1", Geometry: square, Properties: map[string]any{"status": ZonePublished}}, ""},
+		{"polygon becomes multipolygon", zones, Record{ID: "z1", Geometry: square, Properties: map[string]any{"name": "Khu 1", "status": ZonePublished}}, ""},
+		{"a case", cases, aCase(nil), ""},
+		{"required missing", cases, aCase(map[string]any{"origin": nil}), `"origin" is required`},
+		{"required empty", cases, aCase(map[string]any{"code": ""}), `"code" is required`},
+		{"required name", zones, Record{ID: "z9", Geometry: square, Properties: map[string]any{"status": ZonePublished}}, `"name" is required`},
+		{"empty word", cases, aCase(map[string]any{"report_session": ""}), "not one of"},
+		{"code too long", cases, aCase(map[string]any{"code": strings.Repeat("B", MaxCodeLength+1)}), "longer than 64 characters"},
+		{"id too long", markets, Record{ID: strings.Repeat("m", MaxIDLength+1), Geometry: orb.Point{106.6, 11}}, "longer than 200 bytes"},
 		{"bow tie", zones, Record{ID: "z2", Geometry: bowtie}, "crosses itself"},
 		{"hole outside the shell", zones, Record{ID: "z8", Geometry: orb.Polygon{square[0], {{106.7, 11}, {106.71, 11}, {106.71, 11.01}, {106.7, 11}}}}, "hole outside"},
 		{"open ring", zones, Record{ID: "z3", Geometry: open}, "not closed"},

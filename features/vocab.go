@@ -1,5 +1,7 @@
 package features
 
+import "slices"
+
 // Values of the enumerated public properties. Stores, importers, the demo
 // generator and the statistics all use these words, never free text.
 
@@ -60,25 +62,45 @@ const (
 	FacilityTestingSite   = "testing_site"
 )
 
+// MaxCodeLength is the most characters of a public case code: codes are
+// short identifiers (BN1234), and a longer cell is a column mix-up.
+const MaxCodeLength = 64
+
 // Allowed lists the allowed values of an enumerated property of a
-// collection, and whether the property is enumerated at all. Importers and
-// handlers validate against it. The slice is the caller's own.
+// collection, and whether the property is enumerated at all. It reads the
+// catalog (Property.Vocabulary); the slice is the caller's own.
 func Allowed(collection, property string) ([]string, bool) {
-	words, ok := vocabulary()[collection+"."+property]
-	return words, ok
+	for _, c := range collections() {
+		if c.ID != collection {
+			continue
+		}
+		if p, ok := c.Property(property); ok && len(p.Vocabulary) > 0 {
+			return slices.Clone(p.Vocabulary), true
+		}
+	}
+	return nil, false
 }
 
-// vocabulary is built on each call so that no caller can change it.
-func vocabulary() map[string][]string {
-	return map[string][]string{
-		"cases.origin":            {OriginCommunity, OriginReturningCitizen, OriginForeignExpert, OriginIllegalEntry},
-		"cases.detected_in":       {DetectedQuarantineArea, DetectedHealthFacility, DetectedCommunityScreening},
-		"cases.status":            {StatusUnderTreatment, StatusRecovered, StatusDied},
-		"cases.report_session":    {SessionMorning, SessionAfternoon, SessionEvening},
-		"contacts.tier":           {TierF1, TierF2},
-		"quarantine_zones.status": {ZoneDraft, ZonePublished, ZoneLifted},
-		"quarantine_zones.level":  {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
-		"lockdown_points.level":   {LevelHamlet, LevelNeighbourhood, LevelResidentialGroup},
-		"medical_facilities.kind": {FacilityHospital, FacilityFieldHospital, FacilityHealthStation, FacilityTestingSite},
-	}
+// The vocabularies, built on each call so that no caller can change them.
+
+func origins() []string {
+	return []string{OriginCommunity, OriginReturningCitizen, OriginForeignExpert, OriginIllegalEntry}
+}
+
+func detections() []string {
+	return []string{DetectedQuarantineArea, DetectedHealthFacility, DetectedCommunityScreening}
+}
+
+func caseStatuses() []string { return []string{StatusUnderTreatment, StatusRecovered, StatusDied} }
+
+func sessions() []string { return []string{SessionMorning, SessionAfternoon, SessionEvening} }
+
+func tiers() []string { return []string{TierF1, TierF2} }
+
+func zoneStatuses() []string { return []string{ZoneDraft, ZonePublished, ZoneLifted} }
+
+func levels() []string { return []string{LevelHamlet, LevelNeighbourhood, LevelResidentialGroup} }
+
+func facilityKinds() []string {
+	return []string{FacilityHospital, FacilityFieldHospital, FacilityHealthStation, FacilityTestingSite}
 }

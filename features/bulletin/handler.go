@@ -156,9 +156,7 @@ func (h *Handler) defaultRange(cs []caseRow, from, to dateParam) (time.Time, tim
 // today is a typing error, and the bulletin of a day to come is not served
 // by default. With no case yet it is today.
 func (h *Handler) latestDay(cs []caseRow) time.Time {
-	// NOTE: Vietnam has kept UTC+7 without daylight saving since 1975, so a
-	// fixed zone is exact and needs no time zone database.
-	today := day(h.now().In(time.FixedZone("ICT", 7*3600)))
+	today := features.VietnamDay(h.now())
 	var last time.Time
 	for _, c := range cs {
 		last = latest(last, c.changed) // changed is never before report

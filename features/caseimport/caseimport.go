@@ -49,11 +49,9 @@ const (
 // DefaultMaxErrors is how many problems an *Error lists when Options.MaxErrors is 0.
 const DefaultMaxErrors = 50
 
-// Limits on free-text cells, in characters.
-const (
-	maxCodeLen = 64
-	maxTextLen = 500
-)
+// maxTextLen limits free-text cells, in characters; codes have the
+// catalog's limit (features.MaxCodeLength).
+const maxTextLen = 500
 
 // Options tune the checks of Parse.
 type Options struct {
@@ -80,10 +78,7 @@ func EarliestDate() time.Time { return time.Date(2019, time.December, 1, 0, 0, 0
 // server's clock, or dates the evening bulletin for the next morning, be
 // imported; anything later is a typing error.
 func LatestDate(now time.Time) time.Time {
-	// NOTE: Vietnam has kept UTC+7 without daylight saving since 1975, so a
-	// fixed zone is exact.
-	y, m, d := now.In(time.FixedZone("ICT", 7*3600)).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	return features.VietnamDay(now).AddDate(0, 0, 1)
 }
 
 // ProvinceBounds is the box around Bình Dương province (106.2–107.1 E,
@@ -338,8 +333,8 @@ func (c cells) code() string {
 	switch {
 	case v == "":
 		return ""
-	case utf8.RuneCountInString(v) > maxCodeLen:
-		c.fail(ColCode, "longer than %d characters", maxCodeLen)
+	case utf8.RuneCountInString(v) > features.MaxCodeLength:
+		c.fail(ColCode, "longer than %d characters", features.MaxCodeLength)
 	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 		c.fail(ColCode, "%q contains spaces or control characters", v)
 	default:

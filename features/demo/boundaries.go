@@ -116,21 +116,18 @@ type province struct {
 	wardPick  weighted // by density of shops and homes
 }
 
-func newArea(code, name, level string, shape orb.MultiPolygon, rng *rand.Rand) (area, error) {
+func newArea(code, name, level string, shape orb.MultiPolygon) (area, error) {
 	a := area{code: code, name: name, bare: bareName(name), level: level, shape: shape, bound: shape.Bound()}
 	c, size := planar.CentroidArea(shape)
 	if size <= 0 {
 		return area{}, fmt.Errorf("%w: demo: %s %q has no area", features.ErrInvalid, code, name)
 	}
 	if !planar.MultiPolygonContains(shape, c) {
-		var ok bool
-		if c, ok = a.uniform(rng, 100_000); !ok {
-			return area{}, fmt.Errorf("%w: demo: no point found inside %s %q", features.ErrInvalid, code, name)
-		}
+		c = features.PointOnSurface(shape)
 	}
 	a.centre = c
 	// Degrees² to m², then a quarter of the side of a square of that area.
-	a.spread = math.Sqrt(size*metresPerDegree*metresPerDegree*lonScale(c[1])) / 4
+	a.spread = math.Sqrt(size*features.MetresPerDegree*features.MetresPerDegree*lonScale(c[1])) / 4
 	return a, nil
 }
 
@@ -223,7 +220,7 @@ func (pr *province) addDistrict(b Boundary, spec districtSpec, known bool, v *vo
 	if level == "" {
 		level = spec.level
 	}
-	a, err := newArea(b.Code, b.Name, level, orient(b.Shape), rng)
+	a, err := newArea(b.Code, b.Name, level, orient(b.Shape))
 	if err != nil {
 		return err
 	}
@@ -238,7 +235,7 @@ func (pr *province) addDistrict(b Boundary, spec districtSpec, known bool, v *vo
 	areas := make([]area, len(pieces))
 	dist := make([]float64, len(pieces))
 	for i, shape := range pieces {
-		if areas[i], err = newArea(b.Code, b.Name, "", shape, rng); err != nil {
+		if areas[i], err = newArea(b.Code, b.Name, "", shape); err != nil {
 			return err
 		}
 		dist[i] = metres(areas[i].centre, seat)
@@ -273,7 +270,7 @@ func (pr *province) addDistrict(b Boundary, spec districtSpec, known bool, v *vo
 // metres is the distance between two points on a local flat projection.
 func metres(a, b orb.Point) float64 {
 	dx := (a[0] - b[0]) * lonScale((a[1]+b[1])/2)
-	return math.Hypot(dx, a[1]-b[1]) * metresPerDegree
+	return math.Hypot(dx, a[1]-b[1]) * features.MetresPerDegree
 }
 
 // wardKind says whether the i-th ward of a district is a phường, a thị trấn

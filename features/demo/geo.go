@@ -6,12 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
-
-// metresPerDegree is the length of one degree of latitude.
-const metresPerDegree = 111320.0
 
 // lonScale is how much shorter a degree of longitude is than a degree of
 // latitude at the given latitude.
@@ -20,8 +18,8 @@ func lonScale(lat float64) float64 { return math.Cos(lat * math.Pi / 180) }
 // offset moves p by dx metres east and dy metres north.
 func offset(p orb.Point, dx, dy float64) orb.Point {
 	return orb.Point{
-		p[0] + dx/(metresPerDegree*lonScale(p[1])),
-		p[1] + dy/metresPerDegree,
+		p[0] + dx/(features.MetresPerDegree*lonScale(p[1])),
+		p[1] + dy/features.MetresPerDegree,
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
@@ -36,7 +35,7 @@ type value struct {
 	kind byte
 	s    string
 	raw  []byte
-	i    int64 // integer, or days since 1970-01-01 for dates
+	i    int64 // integer, or a features.Day for dates
 }
 
 // text returns a string value as a string.
@@ -59,7 +58,7 @@ func (v value) appendForm(buf []byte) []byte {
 	case kindInt:
 		return strconv.AppendInt(buf, v.i, 10)
 	case kindDate:
-		return dayTime(v.i).AppendFormat(buf, features.DateLayout)
+		return features.Day(v.i).Time().AppendFormat(buf, features.DateLayout)
 	}
 	return buf
 }
@@ -295,16 +294,3 @@ func (d *decoder) value() value {
 	}
 	return v
 }
-
-// Dates are whole days since 1970-01-01 in the calendar of the date given.
-
-const secondsPerDay = 86400
-
-func dayOf(t time.Time) int64 {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / secondsPerDay
-}
-
-func dayTime(day int64) time.Time { return time.Unix(day*secondsPerDay, 0).UTC() }
-
-func dayString(day int64) string { return dayTime(day).Format(features.DateLayout) }

@@ -2,18 +2,14 @@ package embedded
 
 import (
 	"math"
-	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
 
-// earthRadiusM is the mean Earth radius (IUGG), for the search box around a
-// point; distances themselves are measured on the WGS84 spheroid.
+// earthRadiusM is the mean Earth radius (IUGG), for the rare distances
+// Vincenty's formula cannot settle; others are measured on the spheroid.
 const earthRadiusM = 6371008.8
-
-// metresPerDegree is the length of one degree of a great circle.
-const metresPerDegree = earthRadiusM * math.Pi / 180
 
 // The WGS84 spheroid.
 const (
@@ -173,64 +169,4 @@ func nearestOnEdges(p orb.Point, mp orb.MultiPolygon) orb.Point {
 		}
 	}
 	return best
-}
-
-// representativePoint is where a search result points: the point itself, or
-// for areas a point surely inside them, found as GEOS's interior point is: a
-// horizontal line through the middle of each polygon that avoids vertices,
-// and the middle of the widest stretch of it inside the polygon.
-func representativePoint(g orb.Geometry) orb.Point {
-	mp, ok := g.(orb.MultiPolygon)
-	if !ok {
-		return g.Bound().Center()
-	}
-	best, width := g.Bound().Center(), -1.0
-	for _, poly := range mp {
-		if p, w, ok := interiorPoint(poly); ok && w > width {
-			best, width = p, w
-		}
-	}
-	return best
-}
-
-func interiorPoint(poly orb.Polygon) (orb.Point, float64, bool) {
-	y := scanLineY(poly)
-	var xs []float64
-	for _, ring := range poly {
-		for i := 1; i < len(ring); i++ {
-			a, b := ring[i-1], ring[i]
-			if (a[1] > y) != (b[1] > y) {
-				xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
-			}
-		}
-	}
-	slices.Sort(xs)
-	bestX, width := 0.0, -1.0
-	for i := 0; i+1 < len(xs); i += 2 {
-		if w := xs[i+1] - xs[i]; w > width {
-			bestX, width = (xs[i]+xs[i+1])/2, w
-		}
-	}
-	return orb.Point{bestX, y}, width, width >= 0
-}
-
-// scanLineY is a latitude halfway between the vertices nearest above and
-// below the centre of the polygon's bounds, so the line crosses no vertex.
-func scanLineY(poly orb.Polygon) float64 {
-	centre := poly.Bound().Center()[1]
-	lo, hi := math.Inf(-1), math.Inf(1)
-	for _, ring := range poly {
-		for _, p := range ring {
-			switch {
-			case p[1] <= centre && p[1] > lo:
-				lo = p[1]
-			case p[1] > centre && p[1] < hi:
-				hi = p[1]
-			}
-		}
-	}
-	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		return centre
-	}
-	return (lo + hi) / 2
 }

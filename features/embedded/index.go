@@ -10,61 +10,50 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// layout is what the store needs to know of one collection's properties.
+// layout is what the store needs to know of one collection's properties,
+// all of it read from the catalog: which properties are required, unique,
+// temporal or hide an item from the public.
 type layout struct {
-	col      features.Collection
-	names    []string
-	index    map[string]int
-	start    int // index of the temporal start property, or -1
-	end      int // index of the temporal end property, or -1
-	name     int // index of "name", or -1
-	status   int // index of "status", or -1
-	required []int
-	unique   int // index of a property whose values are unique ("code"), or -1
-}
-
-// requiredProps lists, beyond "name", the properties a record must carry,
-// as the PostGIS schema's NOT NULL columns do.
-func requiredProps(collection string) []string {
-	switch collection {
-	case "cases":
-		return []string{"code", "report_date", "origin", "status"}
-	case "contacts":
-		return []string{"tier"}
-	case "quarantine_zones":
-		return []string{"status"}
-	case "districts", "wards":
-		return []string{"code"}
-	}
-	return nil
-}
-
-// hasUniqueCode names the collections whose "code" is unique, as in the
-// schema.
-func hasUniqueCode(collection string) bool {
-	return collection == "cases" || collection == "districts" || collection == "wards"
+	col    features.Collection
+	names  []string
+	index  map[string]int
+	start  int // index of the temporal start property, or -1
+	end    int // index of the temporal end property, or -1
+	name   int // index of "name", or -1
+	hidden int // index of the property that can hide an item (Collection.Hidden), or -1
+	unique []int
 }
 
 func newLayout(col features.Collection) *layout {
-	l := &layout{col: col, names: col.PropertyNames(), index: map[string]int{}, start: -1, end: -1, unique: -1}
+	l := &layout{col: col, names: col.PropertyNames(), index: map[string]int{}, start: -1, end: -1, hidden: -1}
 	for i, n := range l.names {
 		l.index[n] = i
 	}
-	l.name, l.status = l.at("name"), l.at("status")
+	l.name = l.at("name")
 	if col.Temporal != nil {
 		l.start, l.end = l.at(col.Temporal.Start), l.at(col.Temporal.End)
 	}
-	if hasUniqueCode(col.ID) {
-		l.unique = l.at("code")
+	if col.Hidden != nil {
+		l.hidden = l.at(col.Hidden.Property)
 	}
-	req := requiredProps(col.ID)
-	if l.name >= 0 {
-		req = append([]string{"name"}, req...)
-	}
-	for _, n := range req {
-		l.required = append(l.required, l.at(n))
+	for _, n := range col.Unique() {
+		l.unique = append(l.unique, l.at(n))
 	}
 	return l
+}
+
+// isPublic is features.Collection.Public for values as the store holds
+// them, without turning bytes read from disk into strings.
+func (l *layout) isPublic(vals []value) bool {
+	if l.hidden < 0 {
+		return true
+	}
+	for _, h := range l.col.Hidden.Values {
+		if vals[l.hidden].is(h) {
+			return false
+		}
+	}
+	return true
 }
 
 func (l *layout) at(name string) int {
@@ -84,10 +73,6 @@ func (l *layout) public(prop int, v string) any {
 	}
 	return v
 }
-
-// isInstant reports whether features are instants at their start (cases)
-// rather than periods.
-func (l *layout) isInstant() bool { return l.start >= 0 && l.end < 0 }
 
 // colState is the immutable in-memory state of one collection. A write
 // replaces it with a new one; readers hold whichever they loaded.
@@ -149,15 +134,16 @@ func extentOf(l *layout, items []*item) features.Extent {
 		return ext
 	}
 	b := items[0].bound()
-	lo, hi, open := int32(math.MaxInt32), int32(math.MinInt32), false
+	lo, hi, open := features.Day(math.MaxInt32), features.NoDay, false
+	instant := l.col.Temporal != nil && l.col.Temporal.IsInstant()
 	for _, it := range items {
 		b = b.Union(it.bound())
-		if it.start != noDay {
+		if it.start != features.NoDay {
 			lo, hi = min(lo, it.start), max(hi, it.start)
 		}
-		if it.end != noDay {
+		if it.end != features.NoDay {
 			hi = max(hi, it.end)
-		} else if !l.isInstant() {
+		} else if !instant {
 			open = true
 		}
 	}
@@ -166,10 +152,10 @@ func extentOf(l *layout, items []*item) features.Extent {
 		return ext
 	}
 	if lo != math.MaxInt32 {
-		ext.Start = dayTime(int64(lo))
+		ext.Start = lo.Time()
 	}
-	if hi != math.MinInt32 && !open {
-		ext.End = dayTime(int64(hi))
+	if hi != features.NoDay && !open {
+		ext.End = hi.Time()
 	}
 	return ext
 }

@@ -1,15 +1,11 @@
 package embedded
 
 import (
-	"math"
 	"strings"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
 )
-
-// noDay marks a missing date in item.start and item.end.
-const noDay = math.MinInt32
 
 // internCap bounds how many distinct values of one property are shared;
 // past it the property is taken to be free text (names, phones).
@@ -29,12 +25,12 @@ type item struct {
 	id     string
 	geom   orb.Geometry // public: geomasked for people layers
 	vals   []string
-	folded string  // features.Fold of the name, for search
-	grams  gramSet // the byte pairs of folded, for search
-	start  int32   // temporal start, days since 1970-01-01, or noDay
-	end    int32   // temporal end, or noDay (open)
-	rank   uint32  // features.Rank(id), the thinning order of tiles
-	zmin   int8    // features.ThinZoom(id) for thinned layers, else 0
+	folded string       // features.Fold of the name, for search
+	grams  gramSet      // the byte pairs of folded, for search
+	start  features.Day // temporal start, or features.NoDay
+	end    features.Day // temporal end, or features.NoDay
+	rank   uint32       // features.Rank(id), the thinning order of tiles
+	zmin   int8         // features.ThinZoom(id) for thinned layers, else 0
 }
 
 func (it *item) bound() orb.Bound { return it.geom.Bound() }
@@ -88,22 +84,22 @@ func (in *interner) fold(name string) string {
 }
 
 // newItem builds the in-memory item of a record's public side, or nil when
-// the record is not public (a draft zone).
+// the record is not public (features.Collection.Public: a draft zone).
 func newItem(l *layout, in *interner, id string, f fields) *item {
-	if isDraft(l, f.vals) {
+	if !l.isPublic(f.vals) {
 		return nil
 	}
-	it := &item{geom: f.geom, vals: make([]string, len(f.vals)), start: noDay, end: noDay, rank: features.Rank(id)}
+	it := &item{geom: f.geom, vals: make([]string, len(f.vals)), start: features.NoDay, end: features.NoDay, rank: features.Rank(id)}
 	if l.col.Thinned() {
 		it.zmin = int8(features.ThinZoom(id))
 	}
 	in.setValues(it, id, f)
 	it.grams = gramsOf(it.folded)
 	if l.start >= 0 && f.vals[l.start].kind == kindDate {
-		it.start = int32(f.vals[l.start].i)
+		it.start = features.Day(f.vals[l.start].i)
 	}
 	if l.end >= 0 && f.vals[l.end].kind == kindDate {
-		it.end = int32(f.vals[l.end].i)
+		it.end = features.Day(f.vals[l.end].i)
 	}
 	return it
 }
@@ -141,10 +137,4 @@ func (in *interner) setValues(it *item, id string, f fields) {
 			m[v] = v
 		}
 	}
-}
-
-// isDraft reports whether a record is a draft quarantine zone, which is
-// stored but never public.
-func isDraft(l *layout, vals []value) bool {
-	return l.col.ID == "quarantine_zones" && l.status >= 0 && vals[l.status].is(features.ZoneDraft)
 }

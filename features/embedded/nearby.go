@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/bandomap/bando/features"
-	"github.com/paulmach/orb"
 )
 
 // Nearby returns the public features of the chosen collections within
@@ -38,7 +37,7 @@ func (s *Store) Nearby(ctx context.Context, q features.NearbyQuery) ([]features.
 		d     float64
 	}
 	var hits []hit
-	box := radiusBound(q.Center, q.RadiusM)
+	box := features.RadiusBound(q.Center, q.RadiusM)
 	for order, st := range states {
 		st.index.search(box, all, func(it *item) bool {
 			if d := distanceM(q.Center, it.geom); d <= q.RadiusM {
@@ -81,14 +80,4 @@ func (s *Store) nearbyStates(cols []features.Collection) ([]*colState, error) {
 		states = append(states, st)
 	}
 	return states, nil
-}
-
-// radiusBound is a lon/lat box that holds every point within r metres of c
-// on the spheroid; the 2% margin covers a degree of latitude being as short
-// as 110.57 km on WGS84 where the sphere says 111.19 km.
-func radiusBound(c orb.Point, r float64) orb.Bound {
-	dLat := r/metresPerDegree*1.02 + 1e-9
-	widest := math.Min(89.9, math.Abs(c[1])+dLat)
-	dLon := math.Min(180, dLat/math.Cos(widest*math.Pi/180))
-	return orb.Bound{Min: orb.Point{c[0] - dLon, c[1] - dLat}, Max: orb.Point{c[0] + dLon, c[1] + dLat}}
 }

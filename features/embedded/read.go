@@ -122,10 +122,9 @@ func overlapShare(b, ext orb.Bound) float64 {
 
 // matcher holds the non-spatial conditions of an items query.
 type matcher struct {
-	lay      *layout
-	filters  []filter
-	interval bool
-	lo, hi   int64 // interval bounds in days; math.MinInt64/MaxInt64 when open
+	lay     *layout
+	filters []filter
+	days    *features.DayFilter // the catalog's temporal rule for q.Interval, or nil
 }
 
 type filter struct {
@@ -137,7 +136,7 @@ func newMatcher(l *layout, q features.ItemsQuery) (*matcher, error) {
 	if b := q.BBox; b != nil && !validBound(*b) {
 		return nil, fmt.Errorf("embedded: %w: bbox %v is not min lon, min lat, max lon, max lat", features.ErrInvalid, *b)
 	}
-	m := &matcher{lay: l, lo: math.MinInt64, hi: math.MaxInt64}
+	m := &matcher{lay: l}
 	names := make([]string, 0, len(q.Filters))
 	for name := range q.Filters {
 		names = append(names, name)
@@ -151,16 +150,11 @@ func newMatcher(l *layout, q features.ItemsQuery) (*matcher, error) {
 		m.filters = append(m.filters, filter{prop: l.index[name], want: q.Filters[name]})
 	}
 	if iv := q.Interval; iv != nil {
-		if l.start < 0 {
+		if l.col.Temporal == nil {
 			return nil, fmt.Errorf("embedded: %w: collection %s has no time", features.ErrInvalid, l.col.ID)
 		}
-		m.interval = true
-		if !iv.Start.IsZero() {
-			m.lo = ceilDiv(iv.Start.Unix(), secondsPerDay)
-		}
-		if !iv.End.IsZero() {
-			m.hi = floorDiv(iv.End.Unix(), secondsPerDay)
-		}
+		f := l.col.Temporal.Filter(features.DaysOf(*iv))
+		m.days = &f
 	}
 	return m, nil
 }
@@ -180,31 +174,8 @@ func (m *matcher) match(it *item) bool {
 			return false
 		}
 	}
-	return !m.interval || m.inInterval(it)
+	return m.days == nil || m.days.Match(it.start, it.end)
 }
-
-// inInterval keeps instants inside the interval and periods meeting it. An
-// instant without a date fails any bound; a period without a start or an
-// end is open on that side (as the PostGIS store reads them).
-func (m *matcher) inInterval(it *item) bool {
-	s, e := int64(it.start), int64(it.end)
-	if m.lay.isInstant() {
-		return (m.lo == math.MinInt64 || (s != noDay && s >= m.lo)) &&
-			(m.hi == math.MaxInt64 || (s != noDay && s <= m.hi))
-	}
-	return (m.hi == math.MaxInt64 || s == noDay || s <= m.hi) &&
-		(m.lo == math.MinInt64 || e == noDay || e >= m.lo)
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-func ceilDiv(a, b int64) int64 { return -floorDiv(-a, b) }
 
 // byID orders items by id.
 func byID(a, b *item) int { return cmp.Compare(a.id, b.id) }

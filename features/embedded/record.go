@@ -3,14 +3,10 @@ package embedded
 import (
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
 )
-
-// maxIDLength bounds record ids; an id is a key on disk and in URLs.
-const maxIDLength = 200
 
 // prepared is one validated record, encoded and ready to be stored.
 type prepared struct {
@@ -33,9 +29,6 @@ func (s *Store) prepare(l *layout, in *interner, r features.Record) (prepared, e
 	geom, err := features.Validate(l.col, r)
 	if err != nil {
 		return prepared{}, fmt.Errorf("embedded: %w", err)
-	}
-	if len(r.ID) > maxIDLength || !utf8.ValidString(r.ID) {
-		return prepared{}, invalid(id, r.ID, "id must be 1 to %d bytes of UTF-8", maxIDLength)
 	}
 	vals, err := recordValues(l, r.Properties)
 	if err != nil {
@@ -62,27 +55,18 @@ func (s *Store) prepare(l *layout, in *interner, r features.Record) (prepared, e
 	return p, nil
 }
 
-// recordValues returns a validated record's properties typed, in layout
-// order. As in the PostGIS schema, an empty string is no value, a required
-// property (a NOT NULL column) must have one, and a zone's revision
-// defaults to 1.
+// recordValues returns a record's properties, which features.Validate
+// accepted (types, vocabularies, required values), typed and in layout
+// order, with the catalog's default for a missing value. As in the PostGIS
+// schema, an empty string is no value.
 func recordValues(l *layout, props map[string]any) ([]value, error) {
 	vals := make([]value, len(l.names))
-	for name, raw := range props {
-		i := l.index[name]
-		v, err := typed(l.col.Properties[i].Type, raw)
+	for i, p := range l.col.Properties {
+		v, err := typed(p.Type, p.OrDefault(props[p.Name]))
 		if err != nil {
-			return nil, fmt.Errorf("property %q: %w", name, err)
+			return nil, fmt.Errorf("property %q: %w", p.Name, err)
 		}
 		vals[i] = v
-	}
-	for _, i := range l.required {
-		if vals[i].kind == kindNil {
-			return nil, fmt.Errorf("property %q is required", l.names[i])
-		}
-	}
-	if r := l.at("revision"); r >= 0 && l.col.ID == "quarantine_zones" && vals[r].kind == kindNil {
-		vals[r] = value{kind: kindInt, i: 1}
 	}
 	return vals, nil
 }
@@ -99,11 +83,11 @@ func typed(t features.PropertyType, raw any) (value, error) {
 			return value{}, nil
 		case t == features.TypeDate:
 			d, err := time.Parse(features.DateLayout, v)
-			return value{kind: kindDate, i: dayOf(d)}, err
+			return value{kind: kindDate, i: int64(features.DayOf(d))}, err
 		}
 		return value{kind: kindString, s: v}, nil
 	case time.Time:
-		return value{kind: kindDate, i: dayOf(v)}, nil
+		return value{kind: kindDate, i: int64(features.DayOf(v))}, nil
 	case int:
 		return value{kind: kindInt, i: int64(v)}, nil
 	case int32:

@@ -178,7 +178,7 @@ func (h *rankHeap) matches() []features.Match {
 	for i, r := range h.hits {
 		out[i] = features.Match{
 			Collection: r.st.lay.col.ID, ID: r.it.id, Name: r.name,
-			Point: representativePoint(r.it.geom), Bounds: r.it.bound(),
+			Point: features.PointOnSurface(r.it.geom), Bounds: r.it.bound(),
 		}
 	}
 	return out

@@ -70,10 +70,9 @@ type tileFilter struct {
 	// maxZoom is the deepest thinning zoom drawn: the tile's zoom for a
 	// thinned layer below features.FullZoom, else every item.
 	maxZoom int
-	asOf    bool
-	// A date is on or before AsOf when day <= lo, and on or after it when
-	// day >= hi; both are AsOf's day when AsOf is a midnight UTC.
-	lo, hi int64
+	// days is the catalog's rule for what the map of req.AsOf shows, or
+	// nil to keep every item.
+	days *features.DayFilter
 }
 
 func newTileFilter(l *layout, req tiles.LayerRequest) tileFilter {
@@ -81,22 +80,14 @@ func newTileFilter(l *layout, req tiles.LayerRequest) tileFilter {
 	if l.col.Thinned() {
 		f.maxZoom = int(req.Tile.Z)
 	}
-	if !req.AsOf.IsZero() && l.start >= 0 {
-		f.asOf = true
-		f.lo = floorDiv(req.AsOf.Unix(), secondsPerDay)
-		f.hi = ceilDiv(req.AsOf.Unix(), secondsPerDay)
+	if t := l.col.Temporal; t != nil && !req.AsOf.IsZero() {
+		days := t.Filter(t.AsOf(features.DayOf(req.AsOf)))
+		f.days = &days
 	}
 	return f
 }
 
-// keep applies AsOf: an instant must have started by then, a period must
-// have started and not ended before it.
+// keep applies AsOf with the day numbers items hold.
 func (f tileFilter) keep(it *item) bool {
-	if !f.asOf {
-		return true
-	}
-	if it.start == noDay || int64(it.start) > f.lo {
-		return false
-	}
-	return f.lay.isInstant() || it.end == noDay || int64(it.end) >= f.hi
+	return f.days == nil || f.days.Match(it.start, it.end)
 }

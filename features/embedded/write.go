@@ -237,18 +237,21 @@ func merge(old []*item, b *batch) (items, removed, added []*item) {
 	return items, removed, added
 }
 
-// checkUnique fails when two items of a collection share a unique code.
+// checkUnique fails when two items of a collection share a value of a
+// unique property (features.Property.Unique).
 func checkUnique(st *colState) error {
-	if st.lay.unique < 0 {
-		return nil
-	}
-	seen := make(map[string]string, len(st.items))
-	for _, it := range st.items {
-		code := it.vals[st.lay.unique]
-		if other, dup := seen[code]; dup {
-			return invalid(st.lay.col.ID, it.id, "code %q is already used by %q", code, other)
+	for _, prop := range st.lay.unique {
+		seen := make(map[string]string, len(st.items))
+		for _, it := range st.items {
+			v := it.vals[prop]
+			if v == "" {
+				continue // no value, as NULL in a UNIQUE column
+			}
+			if other, dup := seen[v]; dup {
+				return invalid(st.lay.col.ID, it.id, "%s %q is already used by %q", st.lay.names[prop], v, other)
+			}
+			seen[v] = it.id
 		}
-		seen[code] = it.id
 	}
 	return nil
 }

@@ -8,10 +8,6 @@ import (
 	"github.com/bandomap/bando/internal/httpx"
 )
 
-// vietnamOffset is the offset of Vietnam's time (ICT, no daylight saving),
-// in which feature dates are calendar days.
-const vietnamOffset = 7 * 60 * 60
-
 // parseDatetime reads the datetime parameter: an RFC 3339 date-time or a
 // date, or an interval "start/end" with at most one open end, written ".."
 // or empty.
@@ -62,16 +58,10 @@ func parseInstant(s string) (time.Time, error) {
 	// RFC 3339 allows a lowercase t and z; Go's parser wants them upper.
 	u := strings.ToUpper(s)
 	if t, err := time.Parse(time.RFC3339Nano, u); err == nil {
-		return dayInVietnam(t), nil
+		return features.VietnamDay(t), nil
 	}
 	if d, err := httpx.ParseDay("datetime", u); err == nil {
 		return d, nil
 	}
 	return time.Time{}, badRequest("datetime: %q is neither an RFC 3339 date-time (2021-07-05T08:00:00Z) nor a date (2021-07-05)", s)
-}
-
-// dayInVietnam returns the calendar day of t in Vietnam, as midnight UTC.
-func dayInVietnam(t time.Time) time.Time {
-	y, m, d := t.In(time.FixedZone("ICT", vietnamOffset)).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

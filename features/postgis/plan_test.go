@@ -61,8 +61,14 @@ func planStore(t *testing.T) *Store {
 			"origin": features.OriginCommunity, "status": features.StatusUnderTreatment}}
 	})
 	zones := grid(3000, func(i int, p orb.Point) features.Record {
+		// NOTE: zones spread over a province four times as far apart as
+		// shops, and each has a start: with every zone in one z11 tile and
+		// no start (which the temporal rule leaves open), a scan is the
+		// right plan and the check would test the data, not the query.
+		p = orb.Point{106.55 + (p[0]-106.55)*4, 10.9 + (p[1]-10.9)*4}
 		sq := orb.Polygon{{p, {p[0] + 0.001, p[1]}, {p[0] + 0.001, p[1] + 0.001}, {p[0], p[1] + 0.001}, p}}
-		return features.Record{ID: fmt.Sprintf("Z%05d", i), Geometry: sq, Properties: map[string]any{"name": "Khu", "status": features.ZonePublished}}
+		return features.Record{ID: fmt.Sprintf("Z%05d", i), Geometry: sq, Properties: map[string]any{"name": "Khu", "status": features.ZonePublished,
+			"start": time.Date(2021, 7, 1+i%20, 0, 0, 0, 0, time.UTC), "end": time.Date(2021, 7, 15+i%20, 0, 0, 0, 0, time.UTC)}}
 	})
 	if _, err := s.Write(ctx,
 		features.Batch{Collection: "markets", Records: slices.Values(markets)},

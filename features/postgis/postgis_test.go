@@ -37,32 +37,6 @@ func TestMigrateIsIdempotentAndRefusesNewerSchema(t *testing.T) {
 	}
 }
 
-func TestSchemaHasEveryCatalogProperty(t *testing.T) {
-	s, _ := pgtest.NewStore(t)
-	for _, col := range features.NewCatalog().All() {
-		t.Run(col.ID, func(t *testing.T) {
-			rows, err := s.Pool().Query(context.Background(),
-				"SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1", col.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var have []string
-			for rows.Next() {
-				var c string
-				if err := rows.Scan(&c); err != nil {
-					t.Fatal(err)
-				}
-				have = append(have, c)
-			}
-			for _, want := range append(col.PropertyNames(), "id", "geom", "geom3857", "rank", "zmin") {
-				if !slices.Contains(have, want) {
-					t.Errorf("table %s lacks column %s", col.ID, want)
-				}
-			}
-		})
-	}
-}
-
 func TestOpenGivesOneLineErrors(t *testing.T) {
 	tests := []struct {
 		name string

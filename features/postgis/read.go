@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -38,13 +37,6 @@ func (w *where) String() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
-// publicOnly hides what no public read may return: draft zones.
-func publicOnly(col features.Collection, w *where) {
-	if col.ID == "quarantine_zones" {
-		w.add("status <> 'draft'")
-	}
-}
-
 func itemsWhere(q features.ItemsQuery) (*where, error) {
 	col := q.Collection
 	w := &where{}
@@ -59,7 +51,7 @@ func itemsWhere(q features.ItemsQuery) (*where, error) {
 		if col.Temporal == nil {
 			return nil, fmt.Errorf("%w: collection %s has no time", features.ErrInvalid, col.ID)
 		}
-		addInterval(col, *q.Interval, w)
+		addDays(*col.Temporal, features.DaysOf(*q.Interval), w)
 	}
 	names := make([]string, 0, len(q.Filters))
 	for name := range q.Filters {
@@ -76,27 +68,6 @@ func itemsWhere(q features.ItemsQuery) (*where, error) {
 		w.add(pgx.Identifier{name}.Sanitize()+"::text = ?", q.Filters[name])
 	}
 	return w, nil
-}
-
-// addInterval keeps instants inside iv and periods intersecting it.
-func addInterval(col features.Collection, iv features.Interval, w *where) {
-	start := pgx.Identifier{col.Temporal.Start}.Sanitize()
-	if col.Temporal.End == "" {
-		if !iv.Start.IsZero() {
-			w.add(start+" >= ?", iv.Start)
-		}
-		if !iv.End.IsZero() {
-			w.add(start+" <= ?", iv.End)
-		}
-		return
-	}
-	end := pgx.Identifier{col.Temporal.End}.Sanitize()
-	if !iv.End.IsZero() {
-		w.add("("+start+" IS NULL OR "+start+" <= ?)", iv.End)
-	}
-	if !iv.Start.IsZero() {
-		w.add("("+end+" IS NULL OR "+end+" >= ?)", iv.Start)
-	}
 }
 
 func selectList(col features.Collection) string {
@@ -261,21 +232,21 @@ func (s *Store) extent(ctx context.Context, col features.Collection) (features.E
 
 const sqlNearbyFmt = `SELECT %s, ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS d
 	FROM %s
-	WHERE geom && ST_Expand(ST_SetSRID(ST_MakePoint($1, $2), 4326), $3)%s
+	WHERE geom && ST_MakeEnvelope($3, $4, $5, $6, 4326)%s
 	ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
-	LIMIT $4`
+	LIMIT $7`
 
 // Nearby returns the nearest public places of the chosen collections.
 func (s *Store) Nearby(ctx context.Context, q features.NearbyQuery) ([]features.Near, error) {
 	var out []features.Near
-	// A generous box in degrees around the radius; exact metres are checked
-	// on the sphere below.
-	deg := q.RadiusM / 111320 / math.Max(math.Cos(q.Center.Lat()*math.Pi/180), 0.01)
+	// A box in degrees around the radius for the index; exact metres are
+	// measured on the spheroid.
+	box := features.RadiusBound(q.Center, q.RadiusM)
 	for _, col := range q.Collections {
 		if col.People {
 			return nil, fmt.Errorf("%w: %s cannot be searched by distance", features.ErrInvalid, col.ID)
 		}
-		near, err := s.nearbyIn(ctx, col, q, deg)
+		near, err := s.nearbyIn(ctx, col, q, box)
 		if err != nil {
 			return nil, err
 		}
@@ -288,8 +259,8 @@ func (s *Store) Nearby(ctx context.Context, q features.NearbyQuery) ([]features.
 	return out, nil
 }
 
-func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q features.NearbyQuery, deg float64) ([]features.Near, error) {
-	w := &where{args: []any{q.Center.Lon(), q.Center.Lat(), deg, q.Limit * 2}}
+func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q features.NearbyQuery, box orb.Bound) ([]features.Near, error) {
+	w := &where{args: []any{q.Center.Lon(), q.Center.Lat(), box.Min[0], box.Min[1], box.Max[0], box.Max[1], q.Limit * 2}}
 	publicOnly(col, w)
 	cond := ""
 	if len(w.conds) > 0 {

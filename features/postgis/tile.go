@@ -73,8 +73,8 @@ func layerSQL(req tiles.LayerRequest) (string, []any) {
 		w.args = append(w.args, webMercatorWidth/math.Exp2(float64(z))/float64(r.Extent))
 	}
 	publicOnly(col, w)
-	if !req.AsOf.IsZero() && col.Temporal != nil {
-		addAsOf(col, req, w)
+	if t := col.Temporal; t != nil && !req.AsOf.IsZero() {
+		addDays(*t, t.AsOf(features.DayOf(req.AsOf)), w)
 	}
 	if col.Thinned() && z < features.FullZoom {
 		// NOTE: the zoom is written into the text, not bound, so that the
@@ -99,17 +99,6 @@ func layerSQL(req tiles.LayerRequest) (string, []any) {
 		sql = fmt.Sprintf(sqlTileFeaturesFmt, geom, identList(col.PropertyNames()), table, cond, name)
 	}
 	return sql, w.args
-}
-
-// addAsOf keeps what the map showed on req.AsOf: instants up to that day,
-// periods containing it.
-func addAsOf(col features.Collection, req tiles.LayerRequest, w *where) {
-	start := pgx.Identifier{col.Temporal.Start}.Sanitize()
-	w.add(start+" <= ?", req.AsOf)
-	if col.Temporal.End != "" {
-		end := pgx.Identifier{col.Temporal.End}.Sanitize()
-		w.add("("+end+" IS NULL OR "+end+" >= ?)", req.AsOf)
-	}
 }
 
 // quoteLiteral quotes a catalog collection id as an SQL string literal (the

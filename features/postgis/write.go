@@ -216,7 +216,9 @@ func (s *Store) rowOf(col features.Collection, rec features.Record) ([]any, erro
 	}
 	row := []any{rec.ID, int64(features.Rank(rec.ID)), zmin, foldedName(rec)}
 	for _, p := range col.Properties {
-		row = append(row, columnValue(p, rec.Properties[p.Name]))
+		// NOTE: COPY writes every column, so the column DEFAULT never
+		// applies; the catalog's default is written instead.
+		row = append(row, columnValue(p, p.OrDefault(rec.Properties[p.Name])))
 	}
 	body, err := wkb.Marshal(g)
 	if err != nil {

@@ -74,7 +74,10 @@ func (iv Interval) Contains(t time.Time) bool {
 // ItemsQuery selects features of one collection.
 type ItemsQuery struct {
 	Collection Collection
-	BBox       *orb.Bound
+	// BBox keeps features whose geometry meets the box. A box whose Min
+	// longitude is greater than its Max longitude crosses the antimeridian
+	// (see BBoxParts).
+	BBox *orb.Bound
 	// Interval keeps features whose own [start, end] period intersects it.
 	Interval *Interval
 	// Filters are equality filters on filterable public properties.

@@ -30,7 +30,7 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 	}
 	candidates := st.items
 	if q.BBox != nil {
-		candidates = st.inBound(*q.BBox)
+		candidates = st.inBBox(*q.BBox)
 	}
 	page := features.Page{Features: []features.Feature{}}
 	for _, it := range candidates {
@@ -85,6 +85,34 @@ func (s *Store) Extent(ctx context.Context, col features.Collection) (features.E
 // what it finds: for a box over most of the province, the scan is cheaper.
 const scanShare = 0.1
 
+// inBBox returns the items whose public geometry meets a query bbox, by id.
+// A bbox across the antimeridian is two boxes (features.BBoxParts); an item
+// meeting both is kept once.
+func (st *colState) inBBox(b orb.Bound) []*item {
+	parts := features.BBoxParts(b)
+	out := st.inBound(parts[0])
+	for _, p := range parts[1:] {
+		out = mergeByID(out, st.inBound(p))
+	}
+	return out
+}
+
+// mergeByID merges two lists sorted by id into one, without repeats.
+func mergeByID(a, b []*item) []*item {
+	out := make([]*item, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch c := byID(a[0], b[0]); {
+		case c < 0:
+			out, a = append(out, a[0]), a[1:]
+		case c > 0:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
 // inBound returns the items whose public geometry intersects b, by id.
 func (st *colState) inBound(b orb.Bound) []*item {
 	var out []*item
@@ -133,8 +161,10 @@ type filter struct {
 }
 
 func newMatcher(l *layout, q features.ItemsQuery) (*matcher, error) {
-	if b := q.BBox; b != nil && !validBound(*b) {
-		return nil, fmt.Errorf("embedded: %w: bbox %v is not min lon, min lat, max lon, max lat", features.ErrInvalid, *b)
+	if b := q.BBox; b != nil {
+		if err := features.CheckBBox(*b); err != nil {
+			return nil, fmt.Errorf("embedded: %w", err)
+		}
 	}
 	m := &matcher{lay: l}
 	names := make([]string, 0, len(q.Filters))
@@ -157,15 +187,6 @@ func newMatcher(l *layout, q features.ItemsQuery) (*matcher, error) {
 		m.days = &f
 	}
 	return m, nil
-}
-
-func validBound(b orb.Bound) bool {
-	for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
 }
 
 func (m *matcher) match(it *item) bool {

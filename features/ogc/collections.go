@@ -67,6 +67,7 @@ func (h *Handler) collections(c echo.Context) error {
 		}
 		page.Collections = append(page.Collections, info)
 	}
+	setLinkHeader(c, page.Links)
 	if f == formatHTML {
 		return h.pages.render(c, collectionsView(h.title, base, page))
 	}
@@ -89,6 +90,7 @@ func (h *Handler) collection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	setLinkHeader(c, info.Links)
 	if f == formatHTML {
 		return h.pages.render(c, collectionView(h.title, base, info))
 	}

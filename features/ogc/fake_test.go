@@ -65,7 +65,7 @@ func (r *fakeReader) Items(_ context.Context, q features.ItemsQuery) (features.P
 }
 
 func (r *fakeReader) keeps(q features.ItemsQuery, f features.Feature) bool {
-	if q.BBox != nil && !q.BBox.Intersects(f.Geometry.Bound()) {
+	if q.BBox != nil && !slices.ContainsFunc(features.BBoxParts(*q.BBox), f.Geometry.Bound().Intersects) {
 		return false
 	}
 	for k, v := range q.Filters {
@@ -133,8 +133,10 @@ func (r *fakeReader) Extent(_ context.Context, col features.Collection) (feature
 			ext.Start = start
 		}
 		open = open || end.IsZero()
-		if end.After(ext.End) {
-			ext.End = end
+		for _, t := range []time.Time{start, end} {
+			if t.After(ext.End) {
+				ext.End = t // a period may start after every other has ended
+			}
 		}
 	}
 	if open {

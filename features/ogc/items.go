@@ -48,6 +48,7 @@ func (h *Handler) items(c echo.Context) error {
 	}
 	base := h.base(c, routeItems)
 	links := itemsLinks(collectionHref(base, col.ID), q, f, query, page)
+	setLinkHeader(c, links)
 	if f == formatHTML {
 		return h.pages.render(c, itemsView(h.title, base, col, page, links))
 	}
@@ -87,6 +88,7 @@ func (h *Handler) item(c echo.Context) error {
 	href := collectionHref(base, col.ID)
 	links := append(selfLinks(href+"/items/"+url.PathEscape(id), c.QueryParams(), f, mediaGeoJSON),
 		link{Href: href, Rel: "collection", Type: mediaJSON, Title: col.Title})
+	setLinkHeader(c, links)
 	if f == formatHTML {
 		return h.pages.render(c, itemView(h.title, base, col, feat, links))
 	}
@@ -128,14 +130,16 @@ func itemsQuery(col features.Collection, q url.Values) (features.ItemsQuery, err
 		return query, err
 	}
 	if q.Has("datetime") {
-		if col.Temporal == nil {
-			return query, badRequest("datetime: collection %s has no time dimension", col.ID)
-		}
 		iv, err := parseDatetime(q.Get("datetime"))
 		if err != nil {
 			return query, err
 		}
-		query.Interval = &iv
+		// NOTE: on a collection without a time dimension every feature
+		// matches any datetime (Core, /req/core/fc-time-response), so that
+		// a client may send one time filter to every layer.
+		if col.Temporal != nil {
+			query.Interval = &iv
+		}
 	}
 	query.Filters, err = parseFilters(col, q)
 	return query, err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
@@ -48,10 +49,12 @@ func (h *Handler) landing(c echo.Context) error {
 		Description: "Public layers of the epidemic map as OGC API - Features: the situation, places open to the public, and administrative boundaries.",
 		Links: append(selfLinks(base, c.QueryParams(), f, mediaJSON),
 			link{Href: base + routeAPI, Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
+			link{Href: base + routeAPI + "?f=html", Rel: "service-doc", Type: mediaHTML, Title: "The API definition as HTML"},
 			link{Href: base + routeConformance, Rel: relConformance, Type: mediaJSON, Title: "Conformance classes"},
 			link{Href: base + routeCollections, Rel: relData, Type: mediaJSON, Title: "Collections"},
 		),
 	}
+	setLinkHeader(c, page.Links)
 	if f == formatHTML {
 		return h.pages.render(c, pageView{
 			Service: h.title, Root: base, Title: page.Title, Description: page.Description, Links: page.Links,
@@ -67,22 +70,55 @@ func (h *Handler) conformance(c echo.Context) error {
 		return err
 	}
 	page := conformancePage{ConformsTo: []string{confCore, confGeoJSON, confHTML, confOAS30}}
+	base := h.base(c, routeConformance)
+	links := selfLinks(base+routeConformance, c.QueryParams(), f, mediaJSON)
+	setLinkHeader(c, links)
 	if f == formatHTML {
-		base := h.base(c, routeConformance)
 		return h.pages.render(c, pageView{
-			Service: h.title, Root: base, Title: "Conformance", List: page.ConformsTo,
-			Links: selfLinks(base+routeConformance, c.QueryParams(), f, mediaJSON),
+			Service: h.title, Root: base, Title: "Conformance", List: page.ConformsTo, Links: links,
 		})
 	}
 	return writeJSON(c, mediaJSON, page)
 }
 
-// openAPI serves the OpenAPI 3.0 definition of the routes.
+// openAPI serves the OpenAPI 3.0 definition of the routes, or with f=html
+// a page listing them, which HTML conformance asks for.
 func (h *Handler) openAPI(c echo.Context) error {
-	if _, err := h.begin(c, nil, false); err != nil {
+	f, err := h.begin(c, nil, true)
+	if err != nil {
 		return err
 	}
-	return writeJSON(c, mediaOpenAPI, openAPIDocument(h.title, h.base(c, routeAPI), h.catalog.All()))
+	// NOTE: only f=html gives the page, never a browser's Accept header:
+	// programs that read the definition (validators, code generators) may
+	// send one, and the landing page's service-doc link names f=html.
+	if c.QueryParam("f") == "" {
+		f = formatJSON
+	}
+	base := h.base(c, routeAPI)
+	links := selfLinks(base+routeAPI, c.QueryParams(), f, mediaOpenAPI)
+	setLinkHeader(c, links)
+	if f == formatHTML {
+		return h.pages.render(c, apiView(h.title, base, h.catalog.All(), links))
+	}
+	return writeJSON(c, mediaOpenAPI, openAPIDocument(h.title, base, h.catalog.All()))
+}
+
+// apiView is the HTML form of the API definition: each path with what it
+// answers, each collection's items path, and links to the JSON document.
+func apiView(service, base string, cols []features.Collection, links []link) pageView {
+	v := pageView{
+		Service: service, Root: base, Title: "API definition", Links: links,
+		Description: "The paths of this OGC API - Features service, relative to " + base +
+			". Each answers GET and HEAD; add f=json or f=html to choose the encoding where both are offered. The OpenAPI 3.0 document is linked below.",
+	}
+	for _, p := range apiPaths() {
+		v.Facts = append(v.Facts, fact{Name: "GET " + p.path, Value: p.op.summary + ": " + p.op.description + " (" + strings.Join(p.op.media, ", ") + ")"})
+	}
+	for _, col := range cols {
+		op := collectionPath(col)
+		v.Facts = append(v.Facts, fact{Name: "GET /collections/" + col.ID + "/items", Value: op.summary + ": " + op.description})
+	}
+	return v
 }
 
 // begin checks a request's query parameters (f and those in extra) and

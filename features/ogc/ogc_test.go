@@ -18,6 +18,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -140,20 +141,23 @@ func TestErrors(t *testing.T) {
 		{"limit hex", "/ogc/collections/cases/items?limit=0x10", nil, 400, `"0x10"`},
 		{"parameter empty", "/ogc/collections/cases/items?limit=", nil, 400, "no value"},
 		{"unknown format", "/ogc/collections?f=xml", nil, 400, "xml"},
-		{"no html for the API definition", "/ogc/api?f=html", nil, 400, "f=json"},
+		{"no html for the queryables", "/ogc/collections/cases/queryables?f=html", nil, 400, "f=json"},
 		{"unknown collection", "/ogc/collections/people", nil, 404, "people"},
 		{"unknown collection items", "/ogc/collections/people/items", nil, 404, "people"},
 		{"unknown collection queryables", "/ogc/collections/people/queryables", nil, 404, "people"},
 		{"unknown feature", "/ogc/collections/cases/items/BN9999", nil, 404, "BN9999"},
 		{"feature of another collection", "/ogc/collections/markets/items/BN0800", nil, 404, "BN0800"},
 		{"bbox with 3 numbers", "/ogc/collections/cases/items?bbox=1,2,3", nil, 400, "4 comma-separated"},
-		{"bbox in 3D", "/ogc/collections/cases/items?bbox=1,2,0,3,4,10", nil, 400, "3D"},
+		{"bbox with 5 numbers", "/ogc/collections/cases/items?bbox=1,2,0,3,4", nil, 400, "got 5"},
+		{"bbox with 8 numbers", "/ogc/collections/cases/items?bbox=1,2,0,3,4,10,5,6", nil, 400, "got 8"},
+		{"bbox in 3D, bottom above top", "/ogc/collections/cases/items?bbox=1,2,10,3,4,0", nil, 400, "bottom"},
+		{"bbox in 3D, height not numeric", "/ogc/collections/cases/items?bbox=1,2,x,3,4,10", nil, 400, `"x"`},
+		{"bbox across the antimeridian out of range", "/ogc/collections/cases/items?bbox=190,10,-170,11", nil, 400, "longitudes"},
 		{"bbox not numeric", "/ogc/collections/cases/items?bbox=a,2,3,4", nil, 400, `"a"`},
 		{"bbox NaN", "/ogc/collections/cases/items?bbox=NaN,2,3,4", nil, 400, "NaN"},
 		{"bbox longitude out of range", "/ogc/collections/cases/items?bbox=100,10,181,11", nil, 400, "longitudes"},
 		{"bbox latitude out of range", "/ogc/collections/cases/items?bbox=100,-91,101,11", nil, 400, "latitudes"},
-		{"bbox min lon above max", "/ogc/collections/cases/items?bbox=107,10,106,11", nil, 400, "minLon"},
-		{"bbox min lat above max", "/ogc/collections/cases/items?bbox=106,11,107,10", nil, 400, "minLat"},
+		{"bbox south above north", "/ogc/collections/cases/items?bbox=106,11,107,10", nil, 400, "south latitude"},
 		{"limit zero", "/ogc/collections/cases/items?limit=0", nil, 400, "limit"},
 		{"limit negative", "/ogc/collections/cases/items?limit=-5", nil, 400, "limit"},
 		{"limit not a number", "/ogc/collections/cases/items?limit=ten", nil, 400, `"ten"`},
@@ -165,7 +169,8 @@ func TestErrors(t *testing.T) {
 		{"offset too large for an int", "/ogc/collections/cases/items?offset=99999999999999999999", nil, 400, "maximum of 1000000000"},
 		{"datetime open at both ends", "/ogc/collections/cases/items?datetime=../..", nil, 400, "open at both ends"},
 		{"datetime only a slash", "/ogc/collections/cases/items?datetime=/", nil, 400, "open at both ends"},
-		{"datetime on a timeless collection", "/ogc/collections/markets/items?datetime=2021-07-01", nil, 400, "markets"},
+		{"datetime unreadable on a timeless collection", "/ogc/collections/markets/items?datetime=yesterday", nil, 400, "yesterday"},
+		{"datetime reversed on a timeless collection", "/ogc/collections/markets/items?datetime=2021-07-05/2021-07-01", nil, 400, "ends before"},
 		{"datetime unreadable", "/ogc/collections/cases/items?datetime=yesterday", nil, 400, "yesterday"},
 		{"datetime reversed", "/ogc/collections/cases/items?datetime=2021-07-05/2021-07-01", nil, 400, "ends before"},
 		{"filter outside the vocabulary", "/ogc/collections/cases/items?status=cured", nil, 400, "recovered"},
@@ -216,6 +221,21 @@ func TestItemsQuery(t *testing.T) {
 			func(q features.ItemsQuery) bool {
 				return q.BBox != nil && q.BBox.Min.Lon() == 106.6 && q.BBox.Max.Lat() == 10.97
 			}, 10},
+		{"bbox with heights, which are ignored", "/ogc/collections/cases/items?bbox=106.6,10.95,-50,106.63,10.97,8848",
+			func(q features.ItemsQuery) bool {
+				return q.BBox != nil && *q.BBox == orb.Bound{Min: orb.Point{106.6, 10.95}, Max: orb.Point{106.63, 10.97}}
+			}, 10},
+		{"bbox across the antimeridian", "/ogc/collections/cases/items?bbox=170,-10,-170,10",
+			func(q features.ItemsQuery) bool {
+				return q.BBox != nil && *q.BBox == orb.Bound{Min: orb.Point{170, -10}, Max: orb.Point{-170, 10}}
+			}, 0},
+		{"bbox across the antimeridian reaching Vietnam", "/ogc/collections/cases/items?bbox=106.615,10.95,106.6,10.97",
+			// 10 cases in the latitude band, 6 of them between 106.6 and 106.615.
+			func(q features.ItemsQuery) bool { return q.BBox.Min.Lon() == 106.615 }, 4},
+		{"datetime on a timeless collection: every feature matches", "/ogc/collections/markets/items?datetime=2021-07-01",
+			func(q features.ItemsQuery) bool { return q.Interval == nil }, 7},
+		{"datetime interval on a timeless collection", "/ogc/collections/districts/items?datetime=2021-07-01T00:00:00Z/..",
+			func(q features.ItemsQuery) bool { return q.Interval == nil }, 2},
 		{"datetime interval", "/ogc/collections/cases/items?datetime=2021-07-03/2021-07-04",
 			func(q features.ItemsQuery) bool {
 				return q.Interval != nil && q.Interval.Start.Equal(d("2021-07-03")) && q.Interval.End.Equal(d("2021-07-04"))

@@ -1,19 +1,72 @@
 package ogc
 
 import (
-	"slices"
-
 	"github.com/bandomap/bando/features"
 )
 
 // obj is a JSON object of the OpenAPI document.
 type obj = map[string]any
 
+// operation is one GET operation of the API definition.
+type operation struct {
+	id, summary, description string
+	// media are the media types of a 200 response, the default first.
+	media  []string
+	params []obj
+}
+
+// apiPath is an operation and its path, relative to the API's root.
+type apiPath struct {
+	path string
+	op   operation
+}
+
+// apiPaths lists the generic operations, path by path. The HTML form of the
+// API definition lists the same.
+func apiPaths() []apiPath {
+	jsonOrHTML, geoJSONOrHTML := []string{mediaJSON, mediaHTML}, []string{mediaGeoJSON, mediaHTML}
+	return []apiPath{
+		{"/", operation{"getLandingPage", "Landing page", "Links to the API definition, the conformance classes and the collections.", jsonOrHTML, []obj{ref("f")}}},
+		{"/conformance", operation{"getConformance", "Conformance classes", "The conformance classes the server implements.", jsonOrHTML, []obj{ref("f")}}},
+		{"/api", operation{"getAPI", "API definition", "This document; f=html gives a page listing the paths.", []string{mediaOpenAPI, mediaHTML}, []obj{ref("f")}}},
+		{"/collections", operation{"getCollections", "Collections", "The collections of the map.", jsonOrHTML, []obj{ref("f")}}},
+		{"/collections/{collectionId}", operation{"describeCollection", "Collection",
+			"A collection: title, extent and links.", jsonOrHTML, []obj{ref("collectionId"), ref("f")}}},
+		{"/collections/{collectionId}/queryables", operation{"getQueryables", "Queryables",
+			"The properties that may be used as equality filters on the items.", []string{mediaSchema}, []obj{ref("collectionId")}}},
+		{"/collections/{collectionId}/items", operation{"getFeatures", "Features",
+			"A page of features, ordered by id. Properties marked filterable in the queryables may be used as equality filters (?status=recovered).",
+			geoJSONOrHTML, []obj{ref("collectionId"), ref("bbox"), ref("datetime"), ref("limit"), ref("offset"), ref("f")}}},
+		{"/collections/{collectionId}/items/{featureId}", operation{"getFeature", "Feature",
+			"One feature by id.", geoJSONOrHTML, []obj{ref("collectionId"), ref("featureId"), ref("f")}}},
+	}
+}
+
+// collectionPath is the items operation of one collection: its equality
+// filters are listed, which is how GDAL learns that it may pass an
+// attribute filter to the server.
+func collectionPath(col features.Collection) operation {
+	params := []obj{ref("bbox"), ref("datetime"), ref("limit"), ref("offset"), ref("f")}
+	for _, p := range col.Properties {
+		if p.Filterable {
+			params = append(params, filterParam(col, p))
+		}
+	}
+	return operation{"getFeatures_" + col.ID, col.Title,
+		col.Description + " Equality filters: the listed properties.", []string{mediaGeoJSON, mediaHTML}, params}
+}
+
 // openAPIDocument describes the handler's routes as OpenAPI 3.0, served at
-// /api. Each collection's items path lists its equality filters, which is
-// how GDAL learns that it may pass an attribute filter to the server.
+// /api.
 func openAPIDocument(title, server string, cols []features.Collection) obj {
-	doc := obj{
+	paths := obj{}
+	for _, p := range apiPaths() {
+		paths[p.path] = p.op.get()
+	}
+	for _, col := range cols {
+		paths["/collections/"+col.ID+"/items"] = collectionPath(col).get()
+	}
+	return obj{
 		"openapi": "3.0.3",
 		"info": obj{
 			"title":       title + " - OGC API Features",
@@ -21,39 +74,10 @@ func openAPIDocument(title, server string, cols []features.Collection) obj {
 			"description": "Public layers of the epidemic map. Every layer is a collection; see /collections.",
 			"license":     obj{"name": "See the deployment's terms of use"},
 		},
-		"servers": []obj{{"url": server}},
-		"paths": obj{
-			"/":            get("getLandingPage", "Landing page", "Links to the API definition, the conformance classes and the collections.", mediaJSON, ref("f")),
-			"/conformance": get("getConformance", "Conformance classes", "The conformance classes the server implements.", mediaJSON, ref("f")),
-			"/api":         get("getAPI", "API definition", "This document.", mediaOpenAPI),
-			"/collections": get("getCollections", "Collections", "The collections of the map.", mediaJSON, ref("f")),
-			"/collections/{collectionId}": get("describeCollection", "Collection",
-				"A collection: title, extent and links.", mediaJSON, ref("collectionId"), ref("f")),
-			"/collections/{collectionId}/queryables": get("getQueryables", "Queryables",
-				"The properties that may be used as equality filters on the items.", mediaSchema, ref("collectionId")),
-			"/collections/{collectionId}/items": get("getFeatures", "Features",
-				"A page of features, ordered by id. Properties marked filterable in the queryables may be used as equality filters (?status=recovered).",
-				mediaGeoJSON, ref("collectionId"), ref("bbox"), ref("datetime"), ref("limit"), ref("offset"), ref("f")),
-			"/collections/{collectionId}/items/{featureId}": get("getFeature", "Feature",
-				"One feature by id.", mediaGeoJSON, ref("collectionId"), ref("featureId"), ref("f")),
-		},
+		"servers":    []obj{{"url": server}},
+		"paths":      paths,
 		"components": obj{"parameters": parameters()},
 	}
-	paths := doc["paths"].(obj)
-	for _, col := range cols {
-		params := []obj{ref("bbox"), ref("datetime"), ref("limit"), ref("offset"), ref("f")}
-		if col.Temporal == nil {
-			params = slices.Delete(params, 1, 2)
-		}
-		for _, p := range col.Properties {
-			if p.Filterable {
-				params = append(params, filterParam(col, p))
-			}
-		}
-		paths["/collections/"+col.ID+"/items"] = get("getFeatures_"+col.ID, col.Title,
-			col.Description+" Equality filters: the listed properties.", mediaGeoJSON, params...)
-	}
-	return doc
 }
 
 // filterParam describes an equality filter on a property.
@@ -68,21 +92,29 @@ func filterParam(col features.Collection, p features.Property) obj {
 	return param(p.Name, "query", p.Title+": keep the features whose value equals this one.", schema)
 }
 
-// get describes a GET operation answering with a JSON document of mediaType.
-func get(id, summary, description, mediaType string, params ...obj) obj {
+// get describes the operation as the GET of a path item.
+func (o operation) get() obj {
+	content := obj{}
+	for _, m := range o.media {
+		schema := obj{"type": "object"}
+		if m == mediaHTML {
+			schema = obj{"type": "string"}
+		}
+		content[m] = obj{"schema": schema}
+	}
 	op := obj{
-		"operationId": id,
-		"summary":     summary,
-		"description": description,
+		"operationId": o.id,
+		"summary":     o.summary,
+		"description": o.description,
 		"responses": obj{
-			"200":     obj{"description": summary, "content": obj{mediaType: obj{"schema": obj{"type": "object"}}}},
+			"200":     obj{"description": o.summary, "content": content},
 			"400":     obj{"description": "A query parameter is unknown or invalid; the body says which."},
 			"404":     obj{"description": "No such collection or feature."},
 			"default": obj{"description": "Server error."},
 		},
 	}
-	if len(params) > 0 {
-		op["parameters"] = params
+	if len(o.params) > 0 {
+		op["parameters"] = o.params
 	}
 	return obj{"get": op}
 }
@@ -91,17 +123,19 @@ func ref(name string) obj { return obj{"$ref": "#/components/parameters/" + name
 
 // parameters are the shared parameter definitions.
 func parameters() obj {
-	bbox := param("bbox", "query", "minLon,minLat,maxLon,maxLat in CRS84: only features whose geometry meets the box.",
-		obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}})
+	bbox := param("bbox", "query",
+		"west,south,east,north in CRS84, or west,south,bottom,east,north,top (heights are ignored): only features whose geometry meets the box. "+
+			"A west edge greater than the east edge is a box across the antimeridian.",
+		obj{"type": "array", "minItems": 4, "maxItems": 6, "items": obj{"type": "number"}})
 	bbox["style"], bbox["explode"] = "form", false
 	return obj{
 		"collectionId": param("collectionId", "path", "A collection id.", obj{"type": "string"}),
 		"featureId":    param("featureId", "path", "A feature id.", obj{"type": "string"}),
-		"f": param("f", "query", "The encoding of the response.",
+		"f": param("f", "query", "The encoding of the response: json (the default for programs) or html (the default for browsers, except for the API definition).",
 			obj{"type": "string", "enum": []string{"json", "html"}}),
 		"bbox": bbox,
 		"datetime": param("datetime", "query",
-			"An RFC 3339 date-time or date, or an interval start/end with '..' for one open end (not both); only for collections with a temporal extent.",
+			"An RFC 3339 date-time or date, or an interval start/end with '..' for one open end (not both). On a collection without a temporal extent every feature matches.",
 			obj{"type": "string"}),
 		"limit": param("limit", "query", "Features per page; larger values are clamped to the maximum.",
 			obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}),

@@ -47,16 +47,18 @@ func negotiate(c echo.Context, htmlOK bool) (format, error) {
 	}
 }
 
-// parseBBox reads "minLon,minLat,maxLon,maxLat" in CRS84.
+// parseBBox reads a bbox in CRS84: four numbers west,south,east,north, or
+// six with the heights west,south,bottom,east,north,top, as OGC API
+// Features (Core, /req/core/fc-bbox-definition) requires servers to accept.
+// The features have no height, so heights are checked and then ignored. A
+// west edge greater than the east edge is a box across the antimeridian,
+// which the stores read as two boxes (features.BBoxParts).
 func parseBBox(s string) (*orb.Bound, error) {
 	parts := strings.Split(s, ",")
-	if len(parts) == 6 {
-		return nil, badRequest("bbox: 3D boxes (6 numbers) are not supported; give minLon,minLat,maxLon,maxLat")
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, badRequest("bbox: want 4 comma-separated numbers west,south,east,north (or 6 with heights west,south,bottom,east,north,top), got %d values", len(parts))
 	}
-	if len(parts) != 4 {
-		return nil, badRequest("bbox: want 4 comma-separated numbers minLon,minLat,maxLon,maxLat, got %d values", len(parts))
-	}
-	var v [4]float64
+	v := make([]float64, len(parts))
 	for i, p := range parts {
 		f, err := httpx.ParseNumber(strings.TrimSpace(p))
 		if err != nil {
@@ -64,15 +66,19 @@ func parseBBox(s string) (*orb.Bound, error) {
 		}
 		v[i] = f
 	}
+	if len(v) == 6 {
+		if v[2] > v[5] {
+			return nil, badRequest("bbox: bottom height %g is above top height %g", v[2], v[5])
+		}
+		v = []float64{v[0], v[1], v[3], v[4]}
+	}
 	switch {
 	case v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180:
 		return nil, badRequest("bbox: longitudes must be within [-180, 180]")
 	case v[1] < -90 || v[1] > 90 || v[3] < -90 || v[3] > 90:
 		return nil, badRequest("bbox: latitudes must be within [-90, 90]")
-	case v[0] > v[2]:
-		return nil, badRequest("bbox: minLon %g is greater than maxLon %g (boxes across the antimeridian are not supported)", v[0], v[2])
 	case v[1] > v[3]:
-		return nil, badRequest("bbox: minLat %g is greater than maxLat %g", v[1], v[3])
+		return nil, badRequest("bbox: south latitude %g is greater than north latitude %g", v[1], v[3])
 	}
 	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }

@@ -48,6 +48,10 @@ func (h *Handler) queryables(c echo.Context) error {
 			schema.Properties[p.Name] = fieldOf(p)
 		}
 	}
+	setLinkHeader(c, []link{
+		{Href: withQuery(schema.ID, c.QueryParams()), Rel: "self", Type: mediaSchema, Title: "This document"},
+		{Href: collectionHref(base, col.ID), Rel: "collection", Type: mediaJSON, Title: col.Title},
+	})
 	return writeJSON(c, mediaSchema, schema)
 }
 

@@ -19,6 +19,11 @@ type memo struct {
 // computing and keeping it when there is none.
 func remember[T any](ctx context.Context, s *Store, key string, compute func() (T, error)) (T, error) {
 	version := s.Version(ctx)
+	if version == "" {
+		// NOTE: the database cannot say which data it holds, so nothing
+		// computed now may be served later (Version's contract).
+		return compute()
+	}
 	s.memo.mu.Lock()
 	if s.memo.version != version {
 		s.memo.version, s.memo.values = version, map[string]any{}

@@ -42,10 +42,10 @@ func itemsWhere(q features.ItemsQuery) (*where, error) {
 	w := &where{}
 	publicOnly(col, w)
 	if b := q.BBox; b != nil {
-		w.add("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
-		if col.IsPolygon() {
-			w.add("ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+		if err := features.CheckBBox(*b); err != nil {
+			return nil, fmt.Errorf("postgis: %w", err)
 		}
+		addBBox(col, *b, w)
 	}
 	if q.Interval != nil {
 		if col.Temporal == nil {
@@ -68,6 +68,29 @@ func itemsWhere(q features.ItemsQuery) (*where, error) {
 		w.add(pgx.Identifier{name}.Sanitize()+"::text = ?", q.Filters[name])
 	}
 	return w, nil
+}
+
+// addBBox keeps features meeting b: its GiST-indexed && test, exact for
+// points, and ST_Intersects for polygons. A box across the antimeridian is
+// two boxes (features.BBoxParts), ORed, which the planner answers with a
+// BitmapOr of two index scans.
+func addBBox(col features.Collection, b orb.Bound, w *where) {
+	var alts []string
+	for _, p := range features.BBoxParts(b) {
+		w.args = append(w.args, p.Min[0], p.Min[1], p.Max[0], p.Max[1])
+		n := len(w.args)
+		env := fmt.Sprintf("ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", n-3, n-2, n-1, n)
+		cond := "geom && " + env
+		if col.IsPolygon() {
+			cond += " AND ST_Intersects(geom, " + env + ")"
+		}
+		alts = append(alts, cond)
+	}
+	if len(alts) == 1 {
+		w.conds = append(w.conds, alts[0])
+		return
+	}
+	w.conds = append(w.conds, "(("+strings.Join(alts, ") OR (")+"))")
 }
 
 func selectList(col features.Collection) string {
@@ -201,14 +224,7 @@ func (s *Store) Extent(ctx context.Context, col features.Collection) (features.E
 }
 
 func (s *Store) extent(ctx context.Context, col features.Collection) (features.Extent, error) {
-	lo, hi := "NULL::date", "NULL::date"
-	if t := col.Temporal; t != nil {
-		lo = "min(" + pgx.Identifier{t.Start}.Sanitize() + ")"
-		hi = "max(" + pgx.Identifier{t.Start}.Sanitize() + ")"
-		if t.End != "" {
-			hi = "max(" + pgx.Identifier{t.End}.Sanitize() + ")"
-		}
-	}
+	lo, hi := temporalBounds(col.Temporal)
 	w := &where{}
 	publicOnly(col, w)
 	sql := fmt.Sprintf(sqlExtentFmt, "lo", "hi", lo, hi, pgx.Identifier{col.ID}.Sanitize(), w.String())
@@ -228,6 +244,27 @@ func (s *Store) extent(ctx context.Context, col features.Collection) (features.E
 		ext.End = *end
 	}
 	return ext, nil
+}
+
+// temporalBounds are the SQL aggregates of a collection's first and last
+// day. The last day is the latest start or end, since a period may start
+// after every other has ended; and it is open (NULL) as soon as one period
+// has no end, because that feature is still in force: a client that reads
+// the extent's end as "nothing after this" (GDAL's TEMPORAL_INTERVAL_MAX)
+// would otherwise hide it. A feature without a start is open at the
+// beginning, but the first known start is the more useful answer, as in the
+// embedded store.
+func temporalBounds(t *features.Temporal) (lo, hi string) {
+	if t == nil {
+		return "NULL::date", "NULL::date"
+	}
+	start := pgx.Identifier{t.Start}.Sanitize()
+	lo, hi = "min("+start+")", "max("+start+")"
+	if t.End != "" {
+		end := pgx.Identifier{t.End}.Sanitize()
+		hi = "CASE WHEN bool_or(" + end + " IS NULL) THEN NULL ELSE greatest(max(" + start + "), max(" + end + ")) END"
+	}
+	return lo, hi
 }
 
 const sqlNearbyFmt = `SELECT %s, ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS d

@@ -60,7 +60,10 @@ func parseInstant(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, u); err == nil {
 		return features.VietnamDay(t), nil
 	}
-	if d, err := httpx.ParseDay("datetime", u); err == nil {
+	// NOTE: GDAL's OAPIF driver (3.6, Debian's) turns a where clause on a
+	// date field into datetime=2021-07-01T/.., a date with an empty time.
+	// It can only mean that day, so it is read as the date.
+	if d, err := httpx.ParseDay("datetime", strings.TrimSuffix(u, "T")); err == nil {
 		return d, nil
 	}
 	return time.Time{}, badRequest("datetime: %q is neither an RFC 3339 date-time (2021-07-05T08:00:00Z) nor a date (2021-07-05)", s)

@@ -40,6 +40,10 @@ func TestParseDatetime(t *testing.T) {
 		{in: "2021-07-01/..", start: d("2021-07-01"), end: open},
 		{in: "/2021-07-05", start: open, end: d("2021-07-05")},
 		{in: "2021-07-01/", start: d("2021-07-01"), end: open},
+		{in: "2021-07-01T/..", start: d("2021-07-01"), end: open}, // GDAL 3.6's form
+		{in: "2021-07-03T", start: d("2021-07-03"), end: d("2021-07-03")},
+		{in: "2021-07-03TT", bad: true},
+		{in: "2021-07-03T10", bad: true},
 		{in: "../..", bad: true},
 		{in: "/", bad: true},
 		{in: "../", bad: true},

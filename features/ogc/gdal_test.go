@@ -114,6 +114,55 @@ func TestGDAL(t *testing.T) {
 		}
 	})
 
+	// GDAL reads the temporal extent into TEMPORAL_INTERVAL_MIN/MAX; a zone
+	// still in force leaves the end open, so no MAX may hide it.
+	t.Run("temporal extent", func(t *testing.T) {
+		tests := []struct {
+			layer, min, max string // "" for absent
+		}{
+			{"cases", "2021-07-01T00:00:00Z", "2021-07-10T00:00:00Z"},
+			{"quarantine_zones", "2021-06-20T00:00:00Z", ""},
+			{"markets", "", ""},
+		}
+		for _, tt := range tests {
+			out := ogrinfo(t, "-ro", "-so", dataset, tt.layer)
+			for name, want := range map[string]string{"TEMPORAL_INTERVAL_MIN": tt.min, "TEMPORAL_INTERVAL_MAX": tt.max} {
+				got := ""
+				if m := regexp.MustCompile(name + `=(\S+)`).FindStringSubmatch(out); m != nil {
+					got = m[1]
+				}
+				if got != want {
+					t.Errorf("%s %s = %q, want %q", tt.layer, name, got, want)
+				}
+			}
+		}
+	})
+
+	// GDAL turns a where clause on a date field into the datetime parameter.
+	t.Run("datetime", func(t *testing.T) {
+		tests := []struct {
+			layer, where string
+			want         int
+		}{
+			// report_date is day 1 + i%10 of July for case i: days 3 to 5.
+			{"cases", "report_date >= '2021-07-03' AND report_date <= '2021-07-05'", 9},
+			// GDAL sends datetime=../2021-07-02T and keeps what the server
+			// answers: the zones in force on or before 2 July, qz-1 only.
+			{"quarantine_zones", "\"end\" <= '2021-07-02'", 1},
+		}
+		for _, tt := range tests {
+			out := ogrinfo(t, "-ro", "-where", tt.where, dataset, tt.layer)
+			if n := strings.Count(out, "OGRFeature("+tt.layer+")"); n != tt.want {
+				t.Errorf("%s where %s: GDAL read %d features, want %d\nrequests:\n%s", tt.layer, tt.where, n, tt.want, &log)
+			}
+		}
+		for _, want := range []string{"/cases/items?limit=10&datetime=2021-07-03T%2F2021-07-05T", "/quarantine_zones/items?limit=10&datetime=..%2F2021-07-02T"} {
+			if !strings.Contains(log.String(), want) {
+				t.Errorf("GDAL did not pass the datetime filter to the server as %s:\n%s", want, &log)
+			}
+		}
+	})
+
 	for _, line := range strings.Split(log.String(), "\n") {
 		if !strings.HasPrefix(line, fmt.Sprint(http.StatusOK)) {
 			t.Errorf("GDAL made a request the server refused: %s", line)

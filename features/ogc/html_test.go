@@ -23,6 +23,7 @@ func TestNegotiation(t *testing.T) {
 		{"items as html", "/ogc/collections/cases/items?f=html", "", echo.MIMETextHTMLCharsetUTF8},
 		{"item as html", "/ogc/collections/cases/items/BN0800", browserAccept, echo.MIMETextHTMLCharsetUTF8},
 		{"API definition stays JSON for a browser", "/ogc/api", browserAccept, mediaOpenAPI},
+		{"API definition as html", "/ogc/api?f=html", "", echo.MIMETextHTMLCharsetUTF8},
 		{"queryables stay JSON for a browser", "/ogc/collections/cases/queryables", browserAccept, mediaSchema},
 	}
 	e := newServer(newFakeReader(), Config{})
@@ -78,7 +79,11 @@ func TestHTMLPages(t *testing.T) {
 		target string
 		want   []string
 	}{
-		{"/ogc?f=html", []string{"<h1>Bando</h1>", `href="http://example.com/ogc/collections"`, `rel="service-desc"`}},
+		{"/ogc?f=html", []string{"<h1>Bando</h1>", `href="http://example.com/ogc/collections"`, `rel="service-desc"`,
+			`<a href="http://example.com/ogc/api?f=html" rel="service-doc" type="text/html">`}},
+		{"/ogc/api?f=html", []string{"<h1>API definition</h1>",
+			"<th>GET /collections/{collectionId}/items</th>", "<th>GET /collections/quarantine_zones/items</th>",
+			`<a href="http://example.com/ogc/api?f=json" rel="alternate" type="application/vnd.oai.openapi&#43;json;version=3.0">`}},
 		{"/ogc/conformance?f=html", []string{"<li>" + confCore + "</li>"}},
 		{"/ogc/collections?f=html", []string{`href="http://example.com/ogc/collections/markets/items?f=html"`, "Isolation zones"}},
 		{"/ogc/collections/quarantine_zones?f=html", []string{"temporal extent", "2021-06-20T00:00:00Z / ..", "spatial extent"}},

@@ -115,18 +115,23 @@ func TestTileAndItemsQueriesUseSpatialIndexes(t *testing.T) {
 				}
 			})
 		}
-		t.Run("items bbox "+id, func(t *testing.T) {
-			b := orb.Bound{Min: orb.Point{106.6, 10.95}, Max: orb.Point{106.62, 10.97}}
-			q := features.ItemsQuery{Collection: col, BBox: &b, Limit: 100}
-			w, err := itemsWhere(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sql, args := pageSQL(q, w)
-			plan := explain(t, s, sql, args)
-			if !strings.Contains(plan, "_geom_idx") || strings.Contains(plan, "Seq Scan on "+id) {
-				t.Errorf("items query does not use the spatial index:\n%s", plan)
-			}
-		})
+		boxes := map[string]orb.Bound{
+			"":                         {Min: orb.Point{106.6, 10.95}, Max: orb.Point{106.62, 10.97}},
+			" across the antimeridian": {Min: orb.Point{179, 10.95}, Max: orb.Point{-179, 10.97}},
+		}
+		for name, b := range boxes {
+			t.Run("items bbox"+name+" "+id, func(t *testing.T) {
+				q := features.ItemsQuery{Collection: col, BBox: &b, Limit: 100}
+				w, err := itemsWhere(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql, args := pageSQL(q, w)
+				plan := explain(t, s, sql, args)
+				if !strings.Contains(plan, "_geom_idx") || strings.Contains(plan, "Seq Scan on "+id) {
+					t.Errorf("items query does not use the spatial index:\n%s", plan)
+				}
+			})
+		}
 	}
 }

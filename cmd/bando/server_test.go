@@ -77,6 +77,11 @@ func TestSeededServer(t *testing.T) {
 			t.Run("privacy", func(t *testing.T) { testNoPublicResponseRevealsAPerson(t, s) })
 			t.Run("GDAL", func(t *testing.T) { testGDALReadsTheOGCService(t, s) })
 			t.Run("unclean text refused", func(t *testing.T) { testUncleanTextIsRefused(t, s) })
+			t.Run("GDAL time", func(t *testing.T) { testGDALReadsTimeAndDatetime(t, s) })
+			t.Run("GDAL MVT", func(t *testing.T) { testGDALOpensATile(t, s) })
+			t.Run("OWSLib", func(t *testing.T) { testOWSLibReadsTheOGCService(t, s) })
+			t.Run("OpenAPI lint", func(t *testing.T) { testOpenAPILint(t, s) })
+			t.Run("TileJSON 3.0.0", func(t *testing.T) { testTileJSON(t, s) })
 		})
 	}
 }

@@ -104,7 +104,9 @@ func tileJSONProblems(doc map[string]any) []string {
 // vectorLayerProblems checks one member of vector_layers.
 func vectorLayerProblems(i int, v any, minZoom, maxZoom int) []string {
 	var out []string
-	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf("vector layer %d: ", i)+fmt.Sprintf(format, args...)) }
+	bad := func(format string, args ...any) {
+		out = append(out, fmt.Sprintf("vector layer %d: ", i)+fmt.Sprintf(format, args...))
+	}
 	l, ok := v.(map[string]any)
 	if !ok {
 		bad("%v is not an object", v)

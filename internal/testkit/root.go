@@ -1,0 +1,39 @@
+package testkit
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// RepoRoot returns the directory holding go.mod, above the test's working
+// directory (go test runs each package in its own directory).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatalf("testkit: %v", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("testkit: no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// SharedDir returns ../shared beside the repository root: real data (the
+// boundaries of Bình Dương under data/binhduong) that some tests read and
+// that CI lays beside the checkout. A missing directory fails the test.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(RepoRoot(t), "..", "shared")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("testkit: the shared data must sit beside the repository (CI lays it there): %v", err)
+	}
+	return dir
+}

@@ -1,16 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,10 +15,9 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/labstack/echo/v4"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // newServer mounts a handler over r at /api, with the server's error
 // handler and its rules for the store's errors.
@@ -53,35 +49,13 @@ func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 	return v
 }
 
-// checkGolden compares a JSON body, indented, with testdata/name.
-func checkGolden(t *testing.T, name string, body []byte) {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, body, "", "  "); err != nil {
-		t.Fatalf("body is not JSON: %v\n%s", err, body)
-	}
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs from the response (go test -update rewrites it); got:\n%s", path, buf.String())
-	}
-}
-
 func TestGolden(t *testing.T) {
 	tests := []struct{ name, target, golden string }{
 		{"nearby", "/api/nearby?lon=106.6528&lat=10.9804&radius=1500&limit=6", "nearby.json"},
 		{"nearby polygons", "/api/nearby?lon=106.6528&lat=10.9804&layers=quarantine_zones,wards,districts", "nearby_areas.json"},
 		{"search", "/api/search?q=thu%20dau%20mot", "search.json"},
 	}
-	e := newServer(newFakeReader())
+	e := newServer(fixtureReader())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := fetch(e, tt.target)
@@ -91,7 +65,7 @@ func TestGolden(t *testing.T) {
 			if ct := rec.Header().Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSON {
 				t.Errorf("Content-Type %q", ct)
 			}
-			checkGolden(t, tt.golden, rec.Body.Bytes())
+			testkit.Golden(t, filepath.Join("testdata", tt.golden), testkit.IndentJSON(t, rec.Body.Bytes()))
 		})
 	}
 }
@@ -146,8 +120,8 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newFakeReader()
-			r.fail = tt.fail
+			r := fixtureReader()
+			r.Fail(tt.fail)
 			rec := fetch(newServer(r), tt.target)
 			if rec.Code != tt.code {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
@@ -215,12 +189,12 @@ func TestNearby(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newFakeReader()
+			r := fixtureReader()
 			rec := fetch(newServer(r), tt.target)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
-			q := r.lastNearby
+			q := r.LastNearby()
 			if got := ids(q.Collections); !slices.Equal(got, tt.layers) || q.RadiusM != tt.radius || q.Limit != tt.limit {
 				t.Errorf("store got layers %v radius %g limit %d", got, q.RadiusM, q.Limit)
 			}
@@ -262,12 +236,12 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newFakeReader()
+			r := fixtureReader()
 			rec := fetch(newServer(r), "/api/search?q="+strings.ReplaceAll(tt.q, " ", "%20"))
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
-			for _, col := range r.lastSearch.Collections {
+			for _, col := range r.LastSearch().Collections {
 				if col.People {
 					t.Errorf("search asked the store for people layer %s", col.ID)
 				}
@@ -297,7 +271,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestHead(t *testing.T) {
-	e := newServer(newFakeReader())
+	e := newServer(fixtureReader())
 	for _, target := range []string{"/api/nearby?lon=106.65&lat=10.98", "/api/search?q=cho"} {
 		rec := httptest.NewRecorder()
 		e.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, target, nil))
@@ -308,14 +282,14 @@ func TestHead(t *testing.T) {
 }
 
 func TestSearchLimit(t *testing.T) {
-	r := newFakeReader()
+	r := fixtureReader()
 	rec := fetch(newServer(r), "/api/search?q=cho&limit=2")
-	if rec.Code != http.StatusOK || r.lastSearch.Limit != 2 {
-		t.Fatalf("status %d, store limit %d", rec.Code, r.lastSearch.Limit)
+	if rec.Code != http.StatusOK || r.LastSearch().Limit != 2 {
+		t.Fatalf("status %d, store limit %d", rec.Code, r.LastSearch().Limit)
 	}
 	fetch(newServer(r), "/api/search?q=cho")
-	if r.lastSearch.Limit != DefaultSearchLimit {
-		t.Errorf("default limit %d, want %d", r.lastSearch.Limit, DefaultSearchLimit)
+	if r.LastSearch().Limit != DefaultSearchLimit {
+		t.Errorf("default limit %d, want %d", r.LastSearch().Limit, DefaultSearchLimit)
 	}
 }
 
@@ -339,7 +313,7 @@ func TestSearchLengthCountsComposed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newFakeReader()
+			r := fixtureReader()
 			rec := fetch(newServer(r), "/api/search?q="+url.QueryEscape(tt.q))
 			if !tt.ok {
 				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "longer than 100") {
@@ -350,8 +324,8 @@ func TestSearchLengthCountsComposed(t *testing.T) {
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
-			if r.lastSearch.Text != tt.store {
-				t.Errorf("store got %q, want the composed %q", r.lastSearch.Text, tt.store)
+			if r.LastSearch().Text != tt.store {
+				t.Errorf("store got %q, want the composed %q", r.LastSearch().Text, tt.store)
 			}
 			if q := decode[searchResponse](t, rec).Query; q != tt.store {
 				t.Errorf("response query %q, want %q", q, tt.store)

@@ -27,8 +27,10 @@ func TestPrivacy(t *testing.T) {
 		}
 	}
 	for _, leak := range []bool{false, true} {
-		r := newFakeReader()
-		r.leak = leak
+		r := fixtureReader()
+		if leak {
+			r.Leak()
+		}
 		e := newServer(r)
 		for _, target := range targets {
 			rec := fetch(e, target)
@@ -49,7 +51,7 @@ func TestPrivacy(t *testing.T) {
 // TestPlaceProperties checks that a place carries exactly the properties its
 // collection declares public.
 func TestPlaceProperties(t *testing.T) {
-	r := newFakeReader()
+	r := fixtureReader()
 	rec := fetch(newServer(r), "/api/nearby?lon=106.6528&lat=10.9804&radius=50000&limit=200&layers="+
 		url.QueryEscape("medical_facilities,epidemic_points,markets,quarantine_zones,wards"))
 	if rec.Code != http.StatusOK {

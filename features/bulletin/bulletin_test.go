@@ -1,11 +1,9 @@
 package bulletin_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,10 +13,9 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/bulletin"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // figure is one number of a bulletin and where it is in Stats.
 type figure struct {
@@ -138,7 +135,7 @@ func TestJuly5(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "july5.stats.json", append(got, '\n'))
+	testkit.Golden(t, filepath.Join("testdata", "july5.stats.json"), append(got, '\n'))
 }
 
 func TestFixtureDays(t *testing.T) {
@@ -160,7 +157,7 @@ func TestFixtureDays(t *testing.T) {
 // TestStatusAsOf checks that a status counts only from its status date and
 // that cases reported later are left out.
 func TestStatusAsOf(t *testing.T) {
-	r := newMemReader()
+	r := testkit.NewMemReader()
 	rec := func(id, report, status, statusDate string) features.Record {
 		p := map[string]any{
 			"code": id, "report_date": date(report), "origin": features.OriginCommunity,
@@ -171,7 +168,7 @@ func TestStatusAsOf(t *testing.T) {
 		}
 		return features.Record{ID: id, Geometry: orb.Point{106.65, 11}, Properties: p}
 	}
-	r.add("cases",
+	r.AddRecords(collection("cases"),
 		rec("A", "2021-07-01", features.StatusDied, "2021-07-03"),
 		rec("B", "2021-07-01", features.StatusRecovered, ""),
 		rec("C", "2021-07-02", features.StatusRecovered, "2021-07-01"), // status date before report: from the report
@@ -213,7 +210,7 @@ func TestStatusAsOf(t *testing.T) {
 // cases: clusters only (community cases are in by_link), sorted by total
 // then name, an empty list rather than null.
 func TestSessionClusters(t *testing.T) {
-	r := newMemReader()
+	r := testkit.NewMemReader()
 	n := 0
 	add := func(day, session, cluster string, count int) {
 		for range count {
@@ -228,7 +225,7 @@ func TestSessionClusters(t *testing.T) {
 			if cluster != "" {
 				p["cluster"] = cluster
 			}
-			r.add("cases", features.Record{ID: fmt.Sprint("BD-", n), Geometry: orb.Point{106.65, 11}, Properties: p})
+			r.AddRecords(collection("cases"), features.Record{ID: fmt.Sprint("BD-", n), Geometry: orb.Point{106.65, 11}, Properties: p})
 		}
 	}
 	add("2021-07-04", features.SessionAfternoon, "Chợ Đầu mối", 9) // the day before: not new
@@ -286,7 +283,7 @@ func TestWaveStartSetting(t *testing.T) {
 }
 
 func TestContacts(t *testing.T) {
-	r := newMemReader()
+	r := testkit.NewMemReader()
 	contact := func(id, tier, start, end string) features.Record {
 		p := map[string]any{"tier": tier, "source_case": "BD-1", "quarantine_start": date(start), "district_code": "718"}
 		if end != "" {
@@ -294,7 +291,7 @@ func TestContacts(t *testing.T) {
 		}
 		return features.Record{ID: id, Geometry: orb.Point{106.65, 11}, Properties: p}
 	}
-	r.add("contacts",
+	r.AddRecords(collection("contacts"),
 		contact("c1", features.TierF1, "2021-06-20", "2021-07-04"), // ended the day before
 		contact("c2", features.TierF1, "2021-06-21", "2021-07-05"),
 		contact("c3", features.TierF1, "2021-07-05", ""),
@@ -308,7 +305,7 @@ func TestContacts(t *testing.T) {
 	if want := (bulletin.Contacts{F1: 2, F2: 1}); s.Contacts != want {
 		t.Errorf("contacts %+v, want %+v", s.Contacts, want)
 	}
-	for _, q := range r.queries {
+	for _, q := range r.ItemsQueries() {
 		if q.Collection.ID == "contacts" && q.Limit != 0 {
 			t.Errorf("contacts query with limit %d: counting needs no features", q.Limit)
 		}
@@ -341,7 +338,7 @@ func TestSeriesMatchesCompute(t *testing.T) {
 		}
 	}
 	reads := 0
-	for _, q := range r.queries {
+	for _, q := range r.ItemsQueries() {
 		if q.Collection.ID == "cases" {
 			reads++
 		}
@@ -367,7 +364,7 @@ func TestSeriesRange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := bulletin.Series(context.Background(), newMemReader(), nil, date(tt.from), date(tt.to), bulletin.Config{MaxSeriesDays: tt.max})
+			_, err := bulletin.Series(context.Background(), testkit.NewMemReader(), nil, date(tt.from), date(tt.to), bulletin.Config{MaxSeriesDays: tt.max})
 			if tt.ok && err != nil {
 				t.Errorf("error %v", err)
 			}
@@ -379,41 +376,23 @@ func TestSeriesRange(t *testing.T) {
 }
 
 func TestStoreError(t *testing.T) {
-	_, err := bulletin.Compute(context.Background(), &failReader{}, nil, date("2021-07-05"), bulletin.Config{})
+	_, err := bulletin.Compute(context.Background(), failingReader(), nil, date("2021-07-05"), bulletin.Config{})
 	if err == nil || errors.Is(err, features.ErrInvalid) {
 		t.Errorf("error %v, want a store error", err)
 	}
 }
 
 func TestBadStoredCase(t *testing.T) {
-	r := newMemReader()
-	r.add("cases", features.Record{ID: "X", Geometry: orb.Point{106.65, 11}, Properties: map[string]any{"report_date": "5/7/2021"}})
+	r := testkit.NewMemReader()
+	r.AddRecords(collection("cases"), features.Record{ID: "X", Geometry: orb.Point{106.65, 11}, Properties: map[string]any{"report_date": "5/7/2021"}})
 	if _, err := bulletin.Compute(context.Background(), r, nil, date("2021-07-05"), bulletin.Config{}); err == nil {
 		t.Error("no error for a case without a valid report date")
 	}
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update after checking):\n%s", name, got)
-	}
-}
-
 func ExampleCompute() {
-	r := newMemReader()
-	r.add("cases", features.Record{ID: "BD-1", Geometry: orb.Point{106.6, 11.25}, Properties: map[string]any{
+	r := testkit.NewMemReader()
+	r.AddRecords(collection("cases"), features.Record{ID: "BD-1", Geometry: orb.Point{106.6, 11.25}, Properties: map[string]any{
 		"code": "BD-1", "report_date": time.Date(2021, 7, 5, 0, 0, 0, 0, time.UTC), "report_session": "afternoon",
 		"origin": "community", "detected_in": "quarantine_area", "cluster": "Công ty Wanek 2",
 		"status": "under_treatment", "district_code": "719",
@@ -429,17 +408,17 @@ func ExampleCompute() {
 }
 
 // BenchmarkCompute measures a bulletin over 50,000 cases (the fixture
-// repeated), the scale the single read per request is meant for. Most of
-// the time goes to the in-memory reader building public features.
+// repeated), the scale the single read per request is meant for.
 func BenchmarkCompute(b *testing.B) {
-	r := july5Reader(b)
-	base := r.recs["cases"]
-	for i := 1; len(r.recs["cases"]) < 50000; i++ {
+	base := july5Cases(b, districtRecords(b))
+	cases := base
+	for i := 1; len(cases) < 50000; i++ {
 		for _, c := range base {
 			c.ID = fmt.Sprintf("%s-%d", c.ID, i)
-			r.recs["cases"] = append(r.recs["cases"], c)
+			cases = append(cases, c)
 		}
 	}
+	r := readerOf("cases", cases...)
 	ctx, day := context.Background(), date("2021-07-05")
 	b.ReportAllocs()
 	for b.Loop() {

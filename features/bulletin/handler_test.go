@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/bulletin"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 )
@@ -83,7 +85,7 @@ func TestHandlerJSON(t *testing.T) {
 }
 
 func TestHandlerEmptyStoreIsToday(t *testing.T) {
-	e := server(newMemReader(), bulletin.Config{})
+	e := server(testkit.NewMemReader(), bulletin.Config{})
 	rec := get(e, "/api/stats")
 	var s bulletin.Stats
 	if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil {
@@ -134,8 +136,8 @@ func TestHandlerDefaultDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newMemReader()
-			r.add("cases", tt.cases...)
+			r := testkit.NewMemReader()
+			r.AddRecords(collection("cases"), tt.cases...)
 			e := serverAt(r, bulletin.Config{}, tt.now)
 			var s bulletin.Stats
 			if rec := get(e, "/api/stats"); json.Unmarshal(rec.Body.Bytes(), &s) != nil {
@@ -223,7 +225,7 @@ func TestHandlerCSV(t *testing.T) {
 			if strings.Join(rows[0], ",") != strings.Join(tt.header, ",") {
 				t.Errorf("header %v, want %v", rows[0], tt.header)
 			}
-			golden(t, tt.golden, rec.Body.Bytes())
+			testkit.Golden(t, filepath.Join("testdata", tt.golden), rec.Body.Bytes())
 		})
 	}
 }
@@ -308,7 +310,7 @@ func TestHandlerBadInput(t *testing.T) {
 }
 
 func TestHandlerStoreError(t *testing.T) {
-	e := server(&failReader{}, bulletin.Config{})
+	e := server(failingReader(), bulletin.Config{})
 	for _, target := range []string{"/api/stats", "/api/stats/series.csv"} {
 		t.Run(target, func(t *testing.T) {
 			rec := get(e, target)
@@ -325,8 +327,8 @@ func TestHandlerStoreError(t *testing.T) {
 // TestCSVFormulaCells checks that text a spreadsheet would run as a formula
 // is defused in the CSV export.
 func TestCSVFormulaCells(t *testing.T) {
-	r := newMemReader()
-	r.add("cases", features.Record{ID: "A", Geometry: orb.Point{106.65, 11}, Properties: map[string]any{
+	r := testkit.NewMemReader()
+	r.AddRecords(collection("cases"), features.Record{ID: "A", Geometry: orb.Point{106.65, 11}, Properties: map[string]any{
 		"code": "A", "report_date": date("2021-07-05"), "origin": features.OriginCommunity,
 		"detected_in": features.DetectedQuarantineArea, "cluster": `=HYPERLINK("http://x","y")`,
 		"status": features.StatusUnderTreatment, "district_code": "718",

@@ -92,7 +92,7 @@ func TestDatetimeItems(t *testing.T) {
 		{"/ogc/collections/quarantine_zones/items?datetime=2021-07-05", []string{"qz-2"}},
 		{"/ogc/collections/quarantine_zones/items?datetime=2022-01-01/..", []string{"qz-2", "qz-3"}},
 	}
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
 			rec := fetch(e, tt.target)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bandomap/bando/features"
 	"github.com/labstack/echo/v4"
 )
 
@@ -64,7 +65,7 @@ func (l *requestLog) String() string {
 // TestGDAL has GDAL's OAPIF driver read the API: every collection is a
 // layer, and the feature counts are those of the reader.
 func TestGDAL(t *testing.T) {
-	r := newFakeReader()
+	r := fixtureReader()
 	e := newServer(r, Config{})
 	var log requestLog
 	e.Use(log.middleware)
@@ -74,10 +75,10 @@ func TestGDAL(t *testing.T) {
 
 	summary := ogrinfo(t, "-ro", "-al", "-so", dataset)
 	counts := map[string]int{}
-	for _, f := range r.features {
+	for _, f := range r.Features() {
 		counts[f.Collection]++
 	}
-	for _, col := range r.catalog.All() {
+	for _, col := range features.NewCatalog().All() {
 		re := regexp.MustCompile(`(?s)Layer name: ` + col.ID + `\n.*?Feature Count: (\d+)`)
 		m := re.FindStringSubmatch(summary)
 		if m == nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bandomap/bando/features"
 	"github.com/labstack/echo/v4"
 )
 
@@ -26,7 +27,7 @@ func TestNegotiation(t *testing.T) {
 		{"API definition as html", "/ogc/api?f=html", "", echo.MIMETextHTMLCharsetUTF8},
 		{"queryables stay JSON for a browser", "/ogc/collections/cases/queryables", browserAccept, mediaSchema},
 	}
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var header []string
@@ -45,7 +46,7 @@ func TestNegotiation(t *testing.T) {
 }
 
 func TestHead(t *testing.T) {
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	for _, target := range []string{"/ogc", "/ogc/collections/cases/items?limit=2", "/ogc/collections/cases/items/BN0800"} {
 		rec := httptest.NewRecorder()
 		e.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, target, nil))
@@ -58,7 +59,7 @@ func TestHead(t *testing.T) {
 // TestEscapedID follows the link of a feature whose id holds a space, a
 // slash and accents.
 func TestEscapedID(t *testing.T) {
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	rec := fetch(e, "/ogc/collections/emergency_stations/items")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -95,7 +96,7 @@ func TestHTMLPages(t *testing.T) {
 		{"/ogc/collections/markets/items/mk-07?f=html", []string{"&lt;script&gt;alert(1)&lt;/script&gt; &amp; Chợ", "Point (106.700000, 10.960000)"}},
 		{"/ogc/collections/quarantine_zones/items/qz-1?f=html", []string{"MultiPolygon within (106.600000, 10.950000) - (106.610000, 10.960000)"}},
 	}
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
 			rec := fetch(e, tt.target)
@@ -118,9 +119,9 @@ func TestHTMLPages(t *testing.T) {
 // TestBaseURL checks the links under a configured public URL and under a
 // group mounted elsewhere than /ogc.
 func TestBaseURL(t *testing.T) {
-	configured := newServer(newFakeReader(), Config{BaseURL: "https://map.example.org/bando/"})
+	configured := newServer(fixtureReader(), Config{BaseURL: "https://map.example.org/bando/"})
 	mounted := echo.New()
-	NewHandler(Config{Reader: newFakeReader(), Catalog: newFakeReader().catalog}).Register(mounted.Group("/v1/ogc"))
+	NewHandler(Config{Reader: fixtureReader(), Catalog: features.NewCatalog()}).Register(mounted.Group("/v1/ogc"))
 	tests := []struct {
 		name   string
 		e      *echo.Echo

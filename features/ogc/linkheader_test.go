@@ -48,7 +48,7 @@ func TestLinkHeaders(t *testing.T) {
 		{"last page", "/ogc/collections/markets/items?limit=2&offset=6", []string{"self", "alternate", "prev", "collection"}, true},
 		{"item", "/ogc/collections/markets/items/mk-01", []string{"self", "alternate", "collection"}, true},
 	}
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := fetch(e, tt.target)
@@ -84,7 +84,7 @@ func TestLinkHeaders(t *testing.T) {
 // TestLinkHeadersOfHTML checks an HTML page's header: self is the page,
 // alternate the JSON, and a HEAD request gets the same fields.
 func TestLinkHeadersOfHTML(t *testing.T) {
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	const target = "/ogc/collections/markets/items?f=html&limit=2&offset=2"
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
 		t.Run(method, func(t *testing.T) {

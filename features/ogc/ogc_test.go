@@ -1,15 +1,12 @@
 package ogc
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,11 +14,10 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // fixedNow is the clock of every test page.
 func fixedNow() time.Time { return time.Date(2021, 7, 5, 8, 0, 0, 0, time.UTC) }
@@ -67,31 +63,8 @@ func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
 	return v
 }
 
-// checkGolden compares a JSON body, indented, with testdata/name.
-func checkGolden(t *testing.T, name string, body []byte) {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, body, "", "  "); err != nil {
-		t.Fatalf("body is not JSON: %v\n%s", err, body)
-	}
-	buf.WriteByte('\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs from the response (go test -update rewrites it); got:\n%s", path, buf.String())
-	}
-}
-
 func TestGolden(t *testing.T) {
-	e := newServer(newFakeReader(), Config{Title: "Bando Bình Dương"})
+	e := newServer(fixtureReader(), Config{Title: "Bando Bình Dương"})
 	tests := []struct {
 		name, target, golden, contentType string
 	}{
@@ -113,7 +86,8 @@ func TestGolden(t *testing.T) {
 			if got := rec.Header().Get(echo.HeaderContentType); got != tt.contentType {
 				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
 			}
-			checkGolden(t, tt.golden, rec.Body.Bytes())
+			// NOTE: the golden files end with an empty line.
+			testkit.Golden(t, filepath.Join("testdata", tt.golden), append(testkit.IndentJSON(t, rec.Body.Bytes()), '\n'))
 		})
 	}
 }
@@ -183,8 +157,8 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newFakeReader()
-			r.fail = tt.fail
+			r := fixtureReader()
+			r.Fail(tt.fail)
 			rec := fetch(newServer(r, Config{}), tt.target)
 			if rec.Code != tt.code {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
@@ -255,13 +229,13 @@ func TestItemsQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newFakeReader()
+			r := fixtureReader()
 			rec := fetch(newServer(r, Config{}), tt.target)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
-			if !tt.check(r.lastItems) {
-				t.Errorf("store got %+v", r.lastItems)
+			if !tt.check(r.LastItems()) {
+				t.Errorf("store got %+v", r.LastItems())
 			}
 			if got := decode(t, rec)["numberMatched"]; got != float64(tt.matched) {
 				t.Errorf("numberMatched %v, want %d", got, tt.matched)

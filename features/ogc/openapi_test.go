@@ -33,7 +33,7 @@ func openAPIValidator(t *testing.T) *exec.Cmd {
 // TestOpenAPIValid checks the API definition with openapi-spec-validator.
 func TestOpenAPIValid(t *testing.T) {
 	cmd := openAPIValidator(t)
-	rec := fetch(newServer(newFakeReader(), Config{}), "/ogc/api")
+	rec := fetch(newServer(fixtureReader(), Config{}), "/ogc/api")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
@@ -47,7 +47,7 @@ func TestOpenAPIValid(t *testing.T) {
 // each encoding the f parameter names, and checks that the 200 response
 // declares exactly the media types the server answers with.
 func TestOpenAPIDeclaresWhatIsServed(t *testing.T) {
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	doc := decode(t, fetch(e, "/ogc/api"))
 	paths := doc["paths"].(map[string]any)
 	if len(paths) < 8 {

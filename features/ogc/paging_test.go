@@ -51,7 +51,7 @@ func TestPagingLinks(t *testing.T) {
 		{"datetime kept", "limit=2&offset=2&datetime=2021-07-01%2F2021-07-02", 2, 6,
 			"datetime=2021-07-01%2F2021-07-02&limit=2&offset=4", "datetime=2021-07-01%2F2021-07-02&limit=2&offset=0"},
 	}
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	const items = "http://example.com/ogc/collections/cases/items"
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +147,7 @@ func queryOf(raw string) string {
 // TestFollowNext walks the next links from the first page, as GDAL does,
 // and must meet every feature exactly once, in id order.
 func TestFollowNext(t *testing.T) {
-	e := newServer(newFakeReader(), Config{})
+	e := newServer(fixtureReader(), Config{})
 	target := "/ogc/collections/cases/items?limit=7"
 	var ids []string
 	for pages := 0; target != ""; pages++ {

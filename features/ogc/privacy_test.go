@@ -15,15 +15,15 @@ import (
 // declare (as a broken store might), and checks that the handler writes only
 // a feature's id, geometry and declared public properties.
 func TestPrivacy(t *testing.T) {
-	r := newFakeReader()
+	r := fixtureReader()
 	e := newServer(r, Config{})
 	targets := []string{"/ogc", "/ogc/", "/ogc/conformance", "/ogc/api", "/ogc/collections", "/ogc/collections?f=html", "/ogc?f=html"}
-	for _, col := range r.catalog.All() {
+	for _, col := range features.NewCatalog().All() {
 		base := "/ogc/collections/" + col.ID
 		targets = append(targets, base, base+"?f=html", base+"/queryables",
 			base+"/items?limit=10000", base+"/items?f=html&limit=10000")
 	}
-	for _, f := range r.features {
+	for _, f := range r.Features() {
 		item := "/ogc/collections/" + f.Collection + "/items/" + url.PathEscape(f.ID)
 		targets = append(targets, item, item+"?f=html")
 	}
@@ -45,9 +45,9 @@ func TestPrivacy(t *testing.T) {
 // TestFeatureContent checks each written feature against the reader's: same
 // id and geometry, and the properties exactly the declared public ones.
 func TestFeatureContent(t *testing.T) {
-	r := newFakeReader()
+	r := fixtureReader()
 	e := newServer(r, Config{})
-	for _, col := range r.catalog.All() {
+	for _, col := range features.NewCatalog().All() {
 		t.Run(col.ID, func(t *testing.T) {
 			rec := fetch(e, "/ogc/collections/"+col.ID+"/items?limit=10000")
 			if rec.Code != http.StatusOK {
@@ -59,7 +59,7 @@ func TestFeatureContent(t *testing.T) {
 				props, _ := m["properties"].(map[string]any)
 				written[m["id"].(string)] = props
 			}
-			for _, f := range r.features {
+			for _, f := range r.Features() {
 				if f.Collection != col.ID {
 					continue
 				}

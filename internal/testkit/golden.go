@@ -38,15 +38,15 @@ func Golden(t testing.TB, path string, got []byte) {
 	}
 }
 
-// IndentJSON indents a JSON document by two spaces and ends it with a
-// newline: the form of the JSON golden files.
+// IndentJSON indents a JSON document by two spaces, keeping what white
+// space ends it (a response body's newline): the form of the JSON golden
+// files.
 func IndentJSON(t testing.TB, body []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, body, "", "  "); err != nil {
 		t.Fatalf("testkit: body is not JSON: %v\n%s", err, body)
 	}
-	buf.WriteByte('\n')
 	return buf.Bytes()
 }
 

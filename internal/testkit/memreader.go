@@ -67,6 +67,15 @@ func (m *MemReader) Add(fs ...features.Feature) {
 	}
 }
 
+// AddRecords stores records of col as a store shows them (Public).
+func (m *MemReader) AddRecords(col features.Collection, recs ...features.Record) {
+	fs := make([]features.Feature, len(recs))
+	for i, r := range recs {
+		fs[i] = Public(col, r)
+	}
+	m.Add(fs...)
+}
+
 // Features returns every feature held, in the order added.
 func (m *MemReader) Features() []features.Feature {
 	m.mu.Lock()

@@ -1,170 +1,31 @@
 package api
 
 import (
-	"cmp"
-	"context"
 	"fmt"
-	"slices"
-	"strings"
-	"sync"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 )
 
-// Markers of personal data; the fake plants them in people features and the
+// Markers of personal data; the fixture plants them in people features and the
 // privacy test looks for them in every response.
 const (
 	privateName  = "PRIVATE-NAME-Tran-Thi-Bi-Mat"
 	privatePhone = "PRIVATE-PHONE-0912000333"
 )
 
-// fakeReader is an in-memory features.Reader for the nearby and search
-// handlers. It records the last queries; leak makes it break the contract by
-// returning people features, to check that the handlers drop them.
-type fakeReader struct {
-	features []features.Feature
-
-	mu         sync.Mutex
-	lastNearby features.NearbyQuery
-	lastSearch features.SearchQuery
-	leak       bool
-	fail       error
-}
-
-var _ features.Reader = (*fakeReader)(nil)
-
-// Items serves whole collections only (the labels route reads them so).
-func (r *fakeReader) Items(_ context.Context, q features.ItemsQuery) (features.Page, error) {
-	if q.BBox != nil || q.Interval != nil || len(q.Filters) > 0 || q.Offset > 0 {
-		return features.Page{}, fmt.Errorf("fake: only whole collections: %w", features.ErrInvalid)
-	}
-	all := r.all(q.Collection.ID)
-	page := features.Page{NumberMatched: len(all)}
-	if q.Limit < 0 || q.Limit > len(all) {
-		page.Features = all
-	} else {
-		page.Features = all[:q.Limit]
-	}
-	return page, nil
-}
-
-// all returns the features of one collection.
-func (r *fakeReader) all(id string) []features.Feature {
-	var out []features.Feature
-	for _, f := range r.features {
-		if f.Collection == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func (r *fakeReader) Item(context.Context, features.Collection, string) (features.Feature, error) {
-	return features.Feature{}, features.ErrNotFound
-}
-
-func (r *fakeReader) Extent(context.Context, features.Collection) (features.Extent, error) {
-	return features.Extent{}, nil
-}
-
-func (r *fakeReader) Nearby(_ context.Context, q features.NearbyQuery) ([]features.Near, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lastNearby = q
-	if r.fail != nil {
-		return nil, r.fail
-	}
-	var out []features.Near
-	for _, col := range q.Collections {
-		if col.People {
-			return nil, fmt.Errorf("fake: nearby %s: people layers are not public: %w", col.ID, features.ErrInvalid)
-		}
-	}
-	for _, f := range r.features {
-		if !r.asked(q.Collections, f.Collection) {
-			continue
-		}
-		if d := geo.Distance(q.Center, position(f.Geometry)); d <= q.RadiusM {
-			out = append(out, features.Near{Feature: f, DistanceM: d})
-		}
-	}
-	slices.SortFunc(out, func(a, b features.Near) int {
-		return cmp.Or(cmp.Compare(a.DistanceM, b.DistanceM), strings.Compare(a.Feature.ID, b.Feature.ID))
-	})
-	return out[:min(len(out), q.Limit)], nil
-}
-
-// asked reports whether the query names the collection, or whether the fake
-// is leaking.
-func (r *fakeReader) asked(cols []features.Collection, id string) bool {
-	return r.leak || slices.ContainsFunc(cols, func(c features.Collection) bool { return c.ID == id })
-}
-
-func (r *fakeReader) Search(_ context.Context, q features.SearchQuery) ([]features.Match, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lastSearch = q
-	if r.fail != nil {
-		return nil, r.fail
-	}
-	folded := features.Fold(q.Text)
-	var out []features.Match
-	for _, f := range r.features {
-		name, _ := f.Properties["name"].(string)
-		if name == "" || !r.asked(q.Collections, f.Collection) || !hasTokens(features.Fold(name), folded) {
-			continue
-		}
-		out = append(out, features.Match{Collection: f.Collection, ID: f.ID, Name: name,
-			Point: position(f.Geometry), Bounds: f.Geometry.Bound()})
-	}
-	slices.SortStableFunc(out, func(a, b features.Match) int {
-		return cmp.Or(cmp.Compare(rank(a.Collection), rank(b.Collection)),
-			cmp.Compare(prefixRank(a.Name, folded), prefixRank(b.Name, folded)),
-			cmp.Compare(len([]rune(a.Name)), len([]rune(b.Name))),
-			strings.Compare(a.ID, b.ID))
-	})
-	return out[:min(len(out), q.Limit)], nil
-}
-
-func hasTokens(name, folded string) bool {
-	for _, tok := range strings.Fields(folded) {
-		if !strings.Contains(name, tok) {
-			return false
-		}
-	}
-	return true
-}
-
-func rank(collection string) int {
-	switch collection {
-	case "districts":
-		return 0
-	case "wards":
-		return 1
-	}
-	return 2
-}
-
-func prefixRank(name, folded string) int {
-	if strings.HasPrefix(features.Fold(name), folded) {
-		return 0
-	}
-	return 1
-}
-
 // square is a small MultiPolygon with its south-west corner at lon, lat.
 func square(lon, lat, side float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{lon, lat}, {lon + side, lat}, {lon + side, lat + side}, {lon, lat + side}, {lon, lat}}}}
 }
 
-// newFakeReader returns places, wards and districts around Thủ Dầu Một,
+// fixtureReader returns places, wards and districts around Thủ Dầu Một,
 // with a few cases and contacts carrying personal markers.
-func newFakeReader() *fakeReader {
-	r := &fakeReader{}
+func fixtureReader() *testkit.MemReader {
+	r := testkit.NewMemReader()
 	add := func(col, id string, g orb.Geometry, props map[string]any) {
-		r.features = append(r.features, features.Feature{Collection: col, ID: id, Geometry: g, Properties: props})
+		r.Add(features.Feature{Collection: col, ID: id, Geometry: g, Properties: props})
 	}
 	place := func(col, id, name string, lon, lat float64) {
 		add(col, id, orb.Point{lon, lat}, map[string]any{"name": name, "address": "Thủ Dầu Một, Bình Dương",
@@ -193,7 +54,7 @@ func newFakeReader() *fakeReader {
 	add("medical_facilities", "mf-2", orb.Point{106.6420, 10.9700}, map[string]any{"name": "Trạm y tế phường Phú Cường",
 		"kind": features.FacilityHealthStation, "beds": int64(10), "district_code": "718", "ward_code": "25747"})
 	// NOTE: case_code and source_case are no longer public (a case's list of
-	// places is a path); the fake still returns them, as a store that has
+	// places is a path); the reader still returns them, as a store that has
 	// not caught up would, and the privacy test checks they are dropped.
 	add("epidemic_points", "ep-1", orb.Point{106.6545, 10.9805}, map[string]any{"name": "Quán cà phê Góc Phố",
 		"address": "12 Bạch Đằng", "case_code": "BN812", "visited_from": "2021-07-01", "visited_to": "2021-07-02"})

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
@@ -155,7 +156,7 @@ func TestEncodeLayerGolden(t *testing.T) {
 				t.Errorf("Layer.Features = %d, tile holds %d", layer.Features, len(decoded[0].Features))
 			}
 			checkGoldenJSON(t, tt.name+".json", decoded)
-			checkGolden(t, tt.name+".mvt", layer.Data)
+			testkit.Golden(t, filepath.Join("testdata", tt.name+".mvt"), layer.Data)
 		})
 	}
 }
@@ -442,23 +443,9 @@ func checkOrientation(t *testing.T, g orb.Geometry) {
 
 func readDistricts(t testing.TB) *geojson.FeatureCollection {
 	t.Helper()
-	dir, err := os.Getwd()
+	raw, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "data", "binhduong", "districts.geojson"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "..", "shared", "data", "binhduong", "districts.geojson"))
-	if err != nil {
-		t.Fatalf("the shared Bình Dương data must sit beside the repository: %v", err)
 	}
 	fc, err := geojson.UnmarshalFeatureCollection(raw)
 	if err != nil {

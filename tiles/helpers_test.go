@@ -1,24 +1,20 @@
 package tiles
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // testTile is the z14 tile over the centre of Thủ Dầu Một.
 func testTile(z maptile.Zoom) maptile.Tile {
@@ -75,58 +71,14 @@ func decodeTile(t *testing.T, data []byte) []decodedLayer {
 	return out
 }
 
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update once): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (%d bytes, want %d)", name, len(got), len(want))
-	}
-}
-
-// checkGoldenJSON compares JSON documents by value, or rewrites the golden.
+// checkGoldenJSON compares v, as indented JSON, with testdata/name.
 func checkGoldenJSON(t *testing.T, name string, v any) {
 	t.Helper()
 	got, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update once): %v", err)
-	}
-	var gotV, wantV any
-	if err := json.Unmarshal(got, &gotV); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &wantV); err != nil {
-		t.Fatalf("golden %s: %v", name, err)
-	}
-	if !jsonEqual(gotV, wantV) {
-		t.Errorf("%s differs from golden file; got:\n%s", name, got)
-	}
-}
-
-func jsonEqual(a, b any) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return bytes.Equal(ja, jb)
+	testkit.Golden(t, filepath.Join("testdata", name), append(got, '\n'))
 }
 
 // memSource is a Source over in-memory features, drawing with EncodeLayer:

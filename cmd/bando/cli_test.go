@@ -10,35 +10,14 @@ import (
 	"testing"
 
 	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/jackc/pgx/v5"
 )
 
-// repoRoot finds the directory holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-}
-
+// sharedFile is a file of the real Bình Dương data beside the repository.
 func sharedFile(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(repoRoot(t), "..", "shared", "data", "binhduong", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared data %s is missing (CI lays shared/ beside the checkout): %v", p, err)
-	}
-	return p
+	return filepath.Join(testkit.SharedDir(t), "data", "binhduong", name)
 }
 
 func runCLI(t *testing.T, dbURL string, args ...string) (string, error) {
@@ -127,7 +106,7 @@ func TestMigrateSeedAndImportCommands(t *testing.T) {
 		}
 	})
 	t.Run("cases import twice", func(t *testing.T) {
-		fixture := filepath.Join(repoRoot(t), "features", "bulletin", "testdata", "july5.csv")
+		fixture := filepath.Join(testkit.RepoRoot(t), "features", "bulletin", "testdata", "july5.csv")
 		fresh := pgtest.NewDatabase(t)
 		out, err := runCLI(t, fresh, "import", "cases", fixture)
 		if err != nil || !strings.Contains(out, "812 new cases, 0 updated, 0 unchanged") {

@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 )
 
 // generate runs Generate and fails the test on error.
@@ -85,20 +86,7 @@ func writeRecord(t testing.TB, h hash.Hash, r features.Record) {
 // sharedDir is ../shared/data/binhduong beside the repository root.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "data", "binhduong")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
+	return filepath.Join(testkit.SharedDir(t), "data", "binhduong")
 }
 
 // realDistricts reads the real district boundaries shared beside the repo.

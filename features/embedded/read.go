@@ -177,6 +177,9 @@ func newMatcher(l *layout, q features.ItemsQuery) (*matcher, error) {
 		if !ok || !p.Filterable {
 			return nil, fmt.Errorf("embedded: %w: %s cannot be filtered on %q", features.ErrInvalid, l.col.ID, name)
 		}
+		if !features.CleanText(q.Filters[name]) {
+			return nil, fmt.Errorf("embedded: %w: filter %s is not clean UTF-8 text", features.ErrInvalid, name)
+		}
 		m.filters = append(m.filters, filter{prop: l.index[name], want: q.Filters[name]})
 	}
 	if iv := q.Interval; iv != nil {

@@ -25,6 +25,9 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 	}
 	folded := features.Fold(q.Text)
 	words := strings.Fields(folded)
+	if !features.CleanText(q.Text) {
+		return nil, fmt.Errorf("embedded: %w: search: %q is not clean UTF-8 text", features.ErrInvalid, q.Text)
+	}
 	if len(words) == 0 {
 		return nil, fmt.Errorf("embedded: %w: search: nothing to search for in %q", features.ErrInvalid, q.Text)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -39,6 +40,9 @@ func (w *where) String() string {
 
 func itemsWhere(q features.ItemsQuery) (*where, error) {
 	col := q.Collection
+	if q.Offset < 0 {
+		return nil, fmt.Errorf("%w: offset %d is negative", features.ErrInvalid, q.Offset)
+	}
 	w := &where{}
 	publicOnly(col, w)
 	if b := q.BBox; b != nil {
@@ -99,6 +103,9 @@ func selectList(col features.Collection) string {
 
 // Items returns one page of public features, ordered by id.
 func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page, error) {
+	if _, err := s.catalog.Get(q.Collection.ID); err != nil {
+		return features.Page{}, fmt.Errorf("postgis: %w: %w", features.ErrNotFound, err)
+	}
 	w, err := itemsWhere(q)
 	if err != nil {
 		return features.Page{}, err
@@ -275,11 +282,25 @@ const sqlNearbyFmt = `SELECT %s, ST_Distance(geom::geography, ST_SetSRID(ST_Make
 
 // Nearby returns the nearest public places of the chosen collections.
 func (s *Store) Nearby(ctx context.Context, q features.NearbyQuery) ([]features.Near, error) {
+	if c := q.Center; !(math.Abs(c[0]) <= 180 && math.Abs(c[1]) <= 90) {
+		return nil, fmt.Errorf("%w: nearby: %v is not a longitude and latitude", features.ErrInvalid, c)
+	}
+	if !(q.RadiusM > 0) || math.IsInf(q.RadiusM, 0) {
+		return nil, fmt.Errorf("%w: nearby: radius %v m is not a positive distance", features.ErrInvalid, q.RadiusM)
+	}
+	cols := q.Collections
+	if len(cols) == 0 {
+		for _, c := range s.catalog.All() {
+			if !c.People {
+				cols = append(cols, c)
+			}
+		}
+	}
 	var out []features.Near
 	// A box in degrees around the radius for the index; exact metres are
 	// measured on the spheroid.
 	box := features.RadiusBound(q.Center, q.RadiusM)
-	for _, col := range q.Collections {
+	for _, col := range cols {
 		if col.People {
 			return nil, fmt.Errorf("%w: %s cannot be searched by distance", features.ErrInvalid, col.ID)
 		}
@@ -297,7 +318,7 @@ func (s *Store) Nearby(ctx context.Context, q features.NearbyQuery) ([]features.
 }
 
 func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q features.NearbyQuery, box orb.Bound) ([]features.Near, error) {
-	w := &where{args: []any{q.Center.Lon(), q.Center.Lat(), box.Min[0], box.Min[1], box.Max[0], box.Max[1], q.Limit * 2}}
+	w := &where{args: []any{q.Center.Lon(), q.Center.Lat(), box.Min[0], box.Min[1], box.Max[0], box.Max[1], limitArg(q.Limit * 2)}}
 	publicOnly(col, w)
 	cond := ""
 	if len(w.conds) > 0 {
@@ -345,12 +366,16 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 	if folded == "" {
 		return nil, fmt.Errorf("%w: empty search text", features.ErrInvalid)
 	}
+	cols := q.Collections
+	if len(cols) == 0 {
+		cols = s.catalog.All()
+	}
 	var all []features.Match
-	for _, col := range q.Collections {
+	for _, col := range cols {
 		if col.People {
 			continue
 		}
-		w := &where{args: []any{folded + "%", q.Limit}}
+		w := &where{args: []any{folded + "%", limitArg(q.Limit)}}
 		for _, tok := range strings.Fields(folded) {
 			w.add("name_folded LIKE ?", "%"+tok+"%")
 		}
@@ -374,6 +399,14 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 		all = all[:q.Limit]
 	}
 	return all, nil
+}
+
+// limitArg is a LIMIT's bound argument: none (NULL) for zero or less.
+func limitArg(n int) any {
+	if n <= 0 {
+		return nil
+	}
+	return n
 }
 
 // asInvalid marks constraint violations (bad values the catalog let through)

@@ -56,7 +56,7 @@ func (s *Store) Write(ctx context.Context, batches ...features.Batch) ([]int, er
 func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (int, error) {
 	col, err := s.catalog.Get(b.Collection)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("postgis: %w: %w", features.ErrInvalid, err)
 	}
 	if b.Mode != features.Replace && b.Mode != features.Upsert {
 		return 0, fmt.Errorf("%w: write mode %d", features.ErrInvalid, b.Mode)

@@ -1,0 +1,261 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
+	"github.com/paulmach/orb"
+)
+
+func testWrite(t *testing.T, open Opener) {
+	t.Run("modes", func(t *testing.T) { testWriteModes(t, Seeded(t, open)) })
+	// NOTE: one store for the rest, in an order where each test finds the
+	// markets and zones of the fixture: a new PostGIS store takes seconds.
+	s := Seeded(t, open)
+	t.Run("all or nothing", func(t *testing.T) { testWriteAllOrNothing(t, s) })
+	t.Run("cancelled", func(t *testing.T) { testCancelledWrite(t, s) })
+	t.Run("draft zone lifecycle", func(t *testing.T) { testDraftZoneLifecycle(t, s) })
+	t.Run("polygon for multipolygon", func(t *testing.T) { testPolygonForMultiPolygon(t, s) })
+	t.Run("same collection twice", func(t *testing.T) { testWriteSameCollectionTwice(t, s) })
+}
+
+// Market is a market record at the centre of Thủ Dầu Một.
+func Market(id, name string) features.Record {
+	return features.Record{ID: id, Geometry: orb.Point{106.65, 10.98}, Properties: map[string]any{"name": name}}
+}
+
+// marketNames reads every market's name, by id.
+func marketNames(t *testing.T, s Store) map[string]string {
+	t.Helper()
+	page, err := s.Items(context.Background(), features.ItemsQuery{Collection: testkit.Collection(t, "markets"), Limit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range page.Features {
+		out[f.ID], _ = f.Properties["name"].(string)
+	}
+	return out
+}
+
+func checkNames(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("markets = %v, want %v", got, want)
+		return
+	}
+	for id, name := range want {
+		if got[id] != name {
+			t.Errorf("market %s = %q, want %q", id, got[id], name)
+		}
+	}
+}
+
+// fixtureMarkets is the fixture's batch of markets, which puts the markets
+// back as they were.
+func fixtureMarkets() features.Batch {
+	for _, b := range Fixture() {
+		if b.Collection == "markets" {
+			return b
+		}
+	}
+	panic("storetest: the fixture has no markets")
+}
+
+func testWriteModes(t *testing.T, s Store) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		mode   features.WriteMode
+		batch  []features.Record
+		counts int
+		want   map[string]string
+	}{
+		{"replace empties first", features.Replace, []features.Record{Market("m9", "Chợ Mới")}, 1,
+			map[string]string{"m9": "Chợ Mới"}},
+		{"upsert replaces same ids", features.Upsert, []features.Record{Market("m2", "Chợ Dĩ An mới"), Market("m4", "Chợ Tân Phước Khánh")}, 2,
+			map[string]string{"m1": "Chợ Thủ Dầu Một", "m2": "Chợ Dĩ An mới", "m3": "Chợ đêm Phú Cường", "m4": "Chợ Tân Phước Khánh"}},
+		{"insert new leaves stored ids", features.InsertNew, []features.Record{Market("m2", "Chợ Dĩ An mới"), Market("m4", "Chợ Tân Phước Khánh")}, 1,
+			map[string]string{"m1": "Chợ Thủ Dầu Một", "m2": "Chợ Dĩ An", "m3": "Chợ đêm Phú Cường", "m4": "Chợ Tân Phước Khánh"}},
+		{"replace with nothing", features.Replace, nil, 0, map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := s.Write(ctx, fixtureMarkets()); err != nil {
+				t.Fatal(err)
+			}
+			counts, err := s.Write(ctx, features.Batch{Collection: "markets", Mode: tt.mode, Records: Records(tt.batch...)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(counts, []int{tt.counts}) {
+				t.Errorf("counts = %v, want [%d]", counts, tt.counts)
+			}
+			checkNames(t, marketNames(t, s), tt.want)
+			// The spatial index follows: every market is where a bbox finds it.
+			page, err := s.Items(ctx, features.ItemsQuery{Collection: testkit.Collection(t, "markets"), Limit: -1,
+				BBox: &orb.Bound{Min: orb.Point{106.6, 10.8}, Max: orb.Point{106.8, 11}}})
+			if err != nil || page.NumberMatched != len(tt.want) {
+				t.Errorf("bbox finds %d markets (%v), want %d", page.NumberMatched, err, len(tt.want))
+			}
+			if r, ok := s.(Reopener); ok {
+				again, err := r.Reopen()
+				if err != nil {
+					t.Fatal(err)
+				}
+				s = again
+				checkNames(t, marketNames(t, s), tt.want)
+			}
+		})
+	}
+}
+
+func testWriteSameCollectionTwice(t *testing.T, s Store) {
+	counts, err := s.Write(context.Background(),
+		features.Batch{Collection: "markets", Mode: features.Replace, Records: Records(Market("a", "A"), Market("b", "B"))},
+		features.Batch{Collection: "markets", Mode: features.InsertNew, Records: Records(Market("b", "B2"), Market("c", "C"))},
+		features.Batch{Collection: "markets", Mode: features.Upsert, Records: Records(Market("a", "A2"))},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(counts, []int{2, 1, 1}) {
+		t.Errorf("counts = %v, want [2 1 1]", counts)
+	}
+	checkNames(t, marketNames(t, s), map[string]string{"a": "A2", "b": "B", "c": "C"})
+}
+
+// testDraftZoneLifecycle: a draft zone is data, but no public read shows it
+// until it is published.
+func testDraftZoneLifecycle(t *testing.T, s Store) {
+	ctx := context.Background()
+	col := testkit.Collection(t, "quarantine_zones")
+	zone := func(status string) features.Record {
+		return features.Record{ID: "z2", Geometry: Square(106.651, 10.979, 106.655, 10.983),
+			Properties: map[string]any{"name": "Khu phố dự thảo", "status": status}}
+	}
+	steps := []struct {
+		name    string
+		mode    features.WriteMode
+		status  string
+		count   int
+		visible bool
+	}{
+		{"insert over a stored draft changes nothing", features.InsertNew, features.ZonePublished, 0, false},
+		{"publishing shows it", features.Upsert, features.ZonePublished, 1, true},
+		{"back to draft hides it", features.Upsert, features.ZoneDraft, 1, false},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			counts, err := s.Write(ctx, features.Batch{Collection: col.ID, Mode: st.mode, Records: Records(zone(st.status))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if counts[0] != st.count {
+				t.Errorf("count = %d, want %d", counts[0], st.count)
+			}
+			_, err = s.Item(ctx, col, "z2")
+			if visible := err == nil; visible != st.visible {
+				t.Errorf("item visible = %v, want %v (%v)", visible, st.visible, err)
+			}
+			near, err := s.Nearby(ctx, features.NearbyQuery{Center: orb.Point{106.653, 10.981}, RadiusM: 1,
+				Collections: []features.Collection{col}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if found := slices.ContainsFunc(near, func(n features.Near) bool { return n.Feature.ID == "z2" }); found != st.visible {
+				t.Errorf("nearby finds it = %v, want %v", found, st.visible)
+			}
+			page, err := s.Items(ctx, features.ItemsQuery{Collection: col, Limit: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if found := slices.Contains(testkit.IDs(page.Features), "z2"); found != st.visible {
+				t.Errorf("items list it = %v, want %v", found, st.visible)
+			}
+		})
+	}
+}
+
+// testWriteAllOrNothing writes a good batch, then a bad one, in one call:
+// each refusal must leave the store as it was, good batch included.
+func testWriteAllOrNothing(t *testing.T, s Store) {
+	ctx := context.Background()
+	good := Market("ok", "Chợ Tốt")
+	at := orb.Point{106.65, 10.98}
+	rec := func(id string, g orb.Geometry, props map[string]any) []features.Record {
+		return []features.Record{{ID: id, Geometry: g, Properties: props}}
+	}
+	tests := []struct {
+		name       string
+		collection string
+		mode       features.WriteMode
+		records    []features.Record
+	}{
+		{"unknown collection", "nope", features.Replace, []features.Record{good}},
+		{"unknown mode", "markets", 7, []features.Record{good}},
+		{"no id", "markets", features.Replace, []features.Record{Market("", "Chợ")}},
+		{"id twice", "markets", features.Replace, []features.Record{good, good}},
+		{"no geometry", "markets", features.Replace, rec("x", nil, map[string]any{"name": "x"})},
+		{"polygon in a point layer", "markets", features.Replace, rec("x", Square(0, 0, 1, 1), map[string]any{"name": "x"})},
+		{"lat/lon swapped", "markets", features.Replace, rec("x", orb.Point{10.98, 106.65}, map[string]any{"name": "x"})},
+		{"open ring", "districts", features.Replace, rec("x", orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}, map[string]any{"code": "1", "name": "x"})},
+		{"unknown property", "markets", features.Replace, rec("x", at, map[string]any{"name": "x", "owner": "y"})},
+		{"wrong type", "medical_facilities", features.Replace, rec("x", at, map[string]any{"name": "x", "beds": "many"})},
+		{"outside vocabulary", "medical_facilities", features.Replace, rec("x", at, map[string]any{"name": "x", "kind": "spa"})},
+		{"NUL in text", "markets", features.Replace, rec("x", at, map[string]any{"name": "Chợ\x00"})},
+		{"missing name", "markets", features.Replace, rec("x", at, map[string]any{"address": "y"})},
+		{"empty name", "markets", features.Replace, []features.Record{Market("x", "")}},
+		{"case without code", "cases", features.Replace, rec("x", at, map[string]any{"report_date": "2021-07-01", "origin": "community", "status": "died"})},
+		{"case code used twice", "cases", features.Upsert, rec("c9", at, map[string]any{"code": "BD-1", "report_date": "2021-07-01", "origin": "community", "status": "died"})},
+		{"person on a place", "markets", features.Replace, []features.Record{{ID: "x", Geometry: at,
+			Properties: map[string]any{"name": "x"}, Person: &features.Person{Name: "y"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := s.Version(ctx)
+			_, err := s.Write(ctx,
+				features.Batch{Collection: "markets", Mode: features.Replace, Records: Records(good)},
+				features.Batch{Collection: tt.collection, Mode: tt.mode, Records: Records(tt.records...)})
+			if !errors.Is(err, features.ErrInvalid) {
+				t.Fatalf("Write error = %v, want ErrInvalid", err)
+			}
+			if got := marketNames(t, s); got["ok"] != "" || len(got) != 3 {
+				t.Errorf("a failed write changed the markets: %v", got)
+			}
+			if s.Version(ctx) != before {
+				t.Errorf("a failed write changed the version")
+			}
+		})
+	}
+}
+
+func testPolygonForMultiPolygon(t *testing.T, s Store) {
+	_, err := s.Write(context.Background(), features.Batch{Collection: "districts", Mode: features.Upsert, Records: Records(features.Record{
+		ID: "1", Geometry: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}, Properties: map[string]any{"code": "1", "name": "x"}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Item(context.Background(), testkit.Collection(t, "districts"), "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Geometry.(orb.MultiPolygon); !ok {
+		t.Errorf("geometry is a %T, want orb.MultiPolygon", f.Geometry)
+	}
+}
+
+func testCancelledWrite(t *testing.T, s Store) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Write(ctx, features.Batch{Collection: "markets", Records: Records(Market("x", "x"))}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Write error = %v, want context.Canceled", err)
+	}
+	if got := marketNames(t, s); len(got) != 3 {
+		t.Errorf("a cancelled write changed the markets: %v", got)
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/storetest"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 	bolt "go.etcd.io/bbolt"
 )
@@ -44,9 +46,9 @@ func runChild(dir string) int {
 		recs := make([]features.Record, 500)
 		for j := range recs {
 			id := fmt.Sprintf("k%d-%04d", i, j)
-			recs[j] = market(id, "Chợ "+id)
+			recs[j] = storetest.Market(id, "Chợ "+id)
 		}
-		if _, err := s.Write(ctx, features.Batch{Collection: "markets", Mode: features.Upsert, Records: records(recs...)}); err != nil {
+		if _, err := s.Write(ctx, features.Batch{Collection: "markets", Mode: features.Upsert, Records: storetest.Records(recs...)}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
@@ -86,7 +88,7 @@ func TestKill9(t *testing.T) {
 		t.Fatalf("child acknowledged %d writes before dying, want 3", acked+1)
 	}
 	s := openDir(t, dir)
-	page, err := s.Items(context.Background(), features.ItemsQuery{Collection: mustCollection(t, "markets"), Limit: 0})
+	page, err := s.Items(context.Background(), features.ItemsQuery{Collection: testkit.Collection(t, "markets"), Limit: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +206,7 @@ func seedDir(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Write(context.Background(), fixtureBatches()...); err != nil {
+	if _, err := s.Write(context.Background(), storetest.Fixture()...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -369,13 +371,14 @@ func TestRemask(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	homes := storetest.Homes()
 	for _, id := range []string{"c1", "k2"} {
-		col := mustCollection(t, map[byte]string{'c': "cases", 'k': "contacts"}[id[0]])
+		col := testkit.Collection(t, storetest.PeopleCollection(id))
 		f, err := s.Item(ctx, col, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := features.Geomask(exactHomes[id], 400); f.Geometry != want {
+		if want := features.Geomask(homes[id], 400); f.Geometry != want {
 			t.Errorf("%s at %v, want %v", id, f.Geometry, want)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/storetest"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -47,9 +49,9 @@ func decodeLayer(t *testing.T, tile maptile.Tile, l tiles.Layer) []decoded {
 
 func layer(t *testing.T, s *Store, col string, tile maptile.Tile, asOf string) []decoded {
 	t.Helper()
-	req := tiles.LayerRequest{Tile: tile, Collection: mustCollection(t, col), Limit: 1000, Rules: tiles.DefaultRules()}
+	req := tiles.LayerRequest{Tile: tile, Collection: testkit.Collection(t, col), Limit: 1000, Rules: tiles.DefaultRules()}
 	if asOf != "" {
-		req.AsOf = day(asOf)
+		req.AsOf = testkit.Day(asOf)
 	}
 	l, err := s.Layer(context.Background(), req)
 	if err != nil {
@@ -106,10 +108,11 @@ func TestLayer(t *testing.T) {
 // geomasked position, never the exact home.
 func TestLayerPeoplePositions(t *testing.T) {
 	s, _ := seeded(t)
+	homes := storetest.Homes()
 	for _, id := range []string{"c1", "c2", "k1"} {
 		t.Run(id, func(t *testing.T) {
-			col := map[byte]string{'c': "cases", 'k': "contacts"}[id[0]]
-			masked := features.Geomask(exactHomes[id], DefaultGeomaskCellM)
+			col := storetest.PeopleCollection(id)
+			masked := features.Geomask(homes[id], DefaultGeomaskCellM)
 			tile := maptile.At(masked, 18)
 			fs := layer(t, s, col, tile, "")
 			if len(fs) != 1 {
@@ -119,7 +122,7 @@ func TestLayerPeoplePositions(t *testing.T) {
 			if d := geo.Distance(p, masked); d > 1 {
 				t.Errorf("drawn %.1f m from the masked position", d)
 			}
-			if d := geo.Distance(p, exactHomes[id]); d < 5 {
+			if d := geo.Distance(p, homes[id]); d < 5 {
 				t.Errorf("drawn %.1f m from the exact home", d)
 			}
 		})
@@ -134,13 +137,13 @@ func TestLayerMatchesEncoder(t *testing.T) {
 	var recs []features.Record
 	for i := range 3000 {
 		p := orb.Point{106.60 + float64(i%60)*0.002, 10.95 + float64(i/60)*0.002}
-		recs = append(recs, market(fmt.Sprintf("m%05d", i), fmt.Sprintf("Chợ %d", i)))
+		recs = append(recs, storetest.Market(fmt.Sprintf("m%05d", i), fmt.Sprintf("Chợ %d", i)))
 		recs[i].Geometry = p
 	}
-	if _, err := s.Write(ctx, features.Batch{Collection: "markets", Records: records(recs...)}); err != nil {
+	if _, err := s.Write(ctx, features.Batch{Collection: "markets", Records: storetest.Records(recs...)}); err != nil {
 		t.Fatal(err)
 	}
-	col := mustCollection(t, "markets")
+	col := testkit.Collection(t, "markets")
 	tests := []struct {
 		name  string
 		tile  maptile.Tile
@@ -187,80 +190,32 @@ func TestLayerCancelled(t *testing.T) {
 	s, _ := seeded(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := s.Layer(ctx, tiles.LayerRequest{Tile: maptile.New(0, 0, 0), Collection: mustCollection(t, "markets"), Limit: 10})
+	_, err := s.Layer(ctx, tiles.LayerRequest{Tile: maptile.New(0, 0, 0), Collection: testkit.Collection(t, "markets"), Limit: 10})
 	if err == nil {
 		t.Error("Layer with a cancelled context succeeded")
 	}
 }
 
 // TestNoPersonInPublicReads collects every public read of the fixture
-// (items, each item, nearby, search, tiles at every zoom over each home) and
-// fails on any personal field found in it.
+// (those of the contract, and tiles at every zoom over each home) and fails
+// on any personal field found in it.
 func TestNoPersonInPublicReads(t *testing.T) {
 	s, _ := seeded(t)
 	ctx := context.Background()
-	var public bytes.Buffer
-	cat := features.NewCatalog()
-	for _, col := range cat.All() {
-		page, err := s.Items(ctx, features.ItemsQuery{Collection: col, Limit: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range page.Features {
-			fmt.Fprintf(&public, "%#v\n", f)
-			one, err := s.Item(ctx, col, f.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&public, "%#v\n", one)
-		}
-		ext, err := s.Extent(ctx, col)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&public, "%#v\n", ext)
-	}
-	near, err := s.Nearby(ctx, features.NearbyQuery{Center: exactHomes["c1"], RadiusM: 50000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(&public, "%#v\n", near)
-	for _, q := range []string{"bi mat", "tran", "079300000001", "0912345678", "hem", "an", "o"} {
-		m, err := s.Search(ctx, features.SearchQuery{Text: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&public, "%#v\n", m)
-	}
-	for _, home := range exactHomes {
+	public := bytes.NewBuffer(storetest.PublicReads(t, s))
+	for _, home := range storetest.Homes() {
 		for z := maptile.Zoom(0); z <= 20; z++ {
-			for _, col := range cat.All() {
+			for _, col := range features.NewCatalog().All() {
 				l, err := s.Layer(ctx, tiles.LayerRequest{Tile: maptile.At(home, z), Collection: col, Limit: 10000, AsOf: time.Time{}})
 				if err != nil {
 					t.Fatal(err)
 				}
 				public.Write(l.Data)
 				for _, f := range decodeLayer(t, maptile.At(home, z), l) {
-					fmt.Fprintf(&public, "%#v\n", f.props)
+					fmt.Fprintf(public, "%#v\n", f.props)
 				}
 			}
 		}
 	}
-	text := public.String()
-	if len(text) < 10000 {
-		t.Fatalf("only %d bytes of public output collected", len(text))
-	}
-	for id, p := range secretPersons {
-		for _, secret := range []string{p.Name, p.Phone, p.IDNumber, p.Address} {
-			if bytes.Contains(public.Bytes(), []byte(secret)) {
-				t.Errorf("personal field %q of %s found in public output", secret, id)
-			}
-		}
-		exact := exactHomes[id]
-		for _, v := range []float64{exact[0], exact[1]} {
-			if s := fmt.Sprint(v); bytes.Contains(public.Bytes(), []byte(s)) {
-				t.Errorf("exact coordinate %s of %s found in public output", s, id)
-			}
-		}
-	}
+	storetest.CheckNoPerson(t, public.Bytes())
 }

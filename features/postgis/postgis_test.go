@@ -13,6 +13,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/features/storetest"
 	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -74,59 +75,34 @@ func caseRecord(i int, p orb.Point) features.Record {
 	}
 }
 
-func TestWriteKeepsPeoplePrivateAndModesWork(t *testing.T) {
+// TestPersonsStayPrivate checks where personal fields go: the private
+// schema holds each person's fields and exact home, and no public table has
+// a column for them (the contract checks that no read shows them).
+func TestPersonsStayPrivate(t *testing.T) {
 	s, _ := pgtest.NewStore(t)
 	ctx := context.Background()
-	cat := features.NewCatalog()
-	cases, _ := cat.Get("cases")
-	home := orb.Point{106.652345, 10.980456}
-	var recs []features.Record
-	for i := 1; i <= 20; i++ {
-		recs = append(recs, caseRecord(i, orb.Point{home[0] + float64(i)*1e-5, home[1]}))
+	if _, err := s.Write(ctx, storetest.Fixture()...); err != nil {
+		t.Fatal(err)
 	}
-	n, err := s.Write(ctx, features.Batch{Collection: "cases", Mode: features.Replace, Records: slices.Values(recs)})
-	if err != nil || n[0] != 20 {
-		t.Fatalf("write = %v, %v; want 20 rows", n, err)
-	}
-	again, err := s.Write(ctx, features.Batch{Collection: "cases", Mode: features.Upsert, Records: slices.Values(recs)})
-	if err != nil || again[0] != 20 {
-		t.Fatalf("re-import = %v, %v; want 20 rows replaced", again, err)
-	}
-	page, err := s.Items(ctx, features.ItemsQuery{Collection: cases, Limit: -1})
-	if err != nil || page.NumberMatched != 20 {
-		t.Fatalf("items = %d, %v", page.NumberMatched, err)
-	}
-	for _, f := range page.Features {
-		text := fmt.Sprint(f.Properties, f.Geometry)
-		for _, secret := range []string{"Riêng", "Bí Mật", "0740", "09000"} {
-			if strings.Contains(text, secret) {
-				t.Errorf("public feature %s reveals %q: %s", f.ID, secret, text)
-			}
+	const sql = `SELECT name, phone, id_number, address, ST_X(location), ST_Y(location) FROM private.case_persons WHERE case_id = $1
+		UNION ALL SELECT name, phone, id_number, address, ST_X(location), ST_Y(location) FROM private.contact_persons WHERE contact_id = $1`
+	homes := storetest.Homes()
+	for id, want := range storetest.Persons() {
+		var got features.Person
+		var at orb.Point
+		err := s.Pool().QueryRow(ctx, sql, id).Scan(&got.Name, &got.Phone, &got.IDNumber, &got.Address, &at[0], &at[1])
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
 		}
-		if p := f.Geometry.(orb.Point); p == home || p[0] == home[0]+1e-5 {
-			t.Errorf("public feature %s shows the exact position %v", f.ID, p)
+		if got != want || at != homes[id] {
+			t.Errorf("%s private side = %+v at %v, want %+v at %v", id, got, at, want, homes[id])
 		}
 	}
-	var private int
-	if err := s.Pool().QueryRow(ctx, "SELECT count(*) FROM private.case_persons WHERE name LIKE 'Nguyễn%'").Scan(&private); err != nil || private != 20 {
-		t.Errorf("private rows = %d, %v; want 20", private, err)
-	}
-}
-
-func TestWriteIsAllOrNothing(t *testing.T) {
-	s, _ := pgtest.NewStore(t)
-	ctx := context.Background()
-	good := caseRecord(1, orb.Point{106.65, 10.98})
-	bad := caseRecord(2, orb.Point{106.65, 10.98})
-	bad.Properties["origin"] = "mars"
-	_, err := s.Write(ctx, features.Batch{Collection: "cases", Mode: features.Replace, Records: slices.Values([]features.Record{good, bad})})
-	if !errors.Is(err, features.ErrInvalid) {
-		t.Fatalf("err = %v, want ErrInvalid", err)
-	}
-	cases, _ := features.NewCatalog().Get("cases")
-	page, err := s.Items(ctx, features.ItemsQuery{Collection: cases})
-	if err != nil || page.NumberMatched != 0 {
-		t.Errorf("after a failed write %d cases are stored (%v), want 0", page.NumberMatched, err)
+	var personal int
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM information_schema.columns
+		WHERE table_schema = 'public' AND column_name IN ('name', 'phone', 'id_number', 'address', 'location')
+		AND table_name IN ('cases', 'contacts')`).Scan(&personal); err != nil || personal != 0 {
+		t.Errorf("public people tables have %d personal columns (%v), want none", personal, err)
 	}
 }
 
@@ -224,22 +200,6 @@ func TestChangedGeomaskCellRemasksStoredPeople(t *testing.T) {
 		if got, want := f.Geometry.(orb.Point), features.Geomask(home, cell); got != want {
 			t.Errorf("with a %v m cell the public position is %v, want %v", cell, got, want)
 		}
-	}
-}
-
-func TestUncleanTextIsRefusedNotAFault(t *testing.T) {
-	s, _ := pgtest.NewStore(t)
-	ctx := context.Background()
-	cases, _ := features.NewCatalog().Get("cases")
-	_, err := s.Items(ctx, features.ItemsQuery{Collection: cases, Filters: map[string]string{"code": "BN\x00"}})
-	if !errors.Is(err, features.ErrInvalid) {
-		t.Errorf("NUL in a filter: err = %v, want ErrInvalid", err)
-	}
-	if _, err := s.Item(ctx, cases, "\xff"); !errors.Is(err, features.ErrNotFound) {
-		t.Errorf("invalid UTF-8 id: err = %v, want ErrNotFound", err)
-	}
-	if _, err := s.Search(ctx, features.SearchQuery{Text: "ch\xffo", Collections: []features.Collection{cases}}); !errors.Is(err, features.ErrInvalid) {
-		t.Errorf("invalid UTF-8 search: err = %v, want ErrInvalid", err)
 	}
 }
 

@@ -90,6 +90,7 @@ func testItemsRefused(t *testing.T, s Store) {
 		{"invalid UTF-8 in a filter", features.ItemsQuery{Collection: markets, Filters: map[string]string{"district_code": "\xff"}}},
 		{"interval on timeless collection", features.ItemsQuery{Collection: markets, Interval: &features.Interval{}}},
 		{"negative offset", features.ItemsQuery{Collection: markets, Offset: -1}},
+		{"bbox west above east", features.ItemsQuery{Collection: markets, BBox: bbox(107, 10, 106, 11)}},
 		{"bbox south above north", features.ItemsQuery{Collection: markets, BBox: bbox(106, 11, 107, 10)}},
 		{"bbox not a number", features.ItemsQuery{Collection: markets, BBox: bbox(math.NaN(), 10, 107, 11)}},
 	}

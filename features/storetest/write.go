@@ -79,8 +79,6 @@ func testWriteModes(t *testing.T, s Store) {
 			map[string]string{"m9": "Chợ Mới"}},
 		{"upsert replaces same ids", features.Upsert, []features.Record{Market("m2", "Chợ Dĩ An mới"), Market("m4", "Chợ Tân Phước Khánh")}, 2,
 			map[string]string{"m1": "Chợ Thủ Dầu Một", "m2": "Chợ Dĩ An mới", "m3": "Chợ đêm Phú Cường", "m4": "Chợ Tân Phước Khánh"}},
-		{"insert new leaves stored ids", features.InsertNew, []features.Record{Market("m2", "Chợ Dĩ An mới"), Market("m4", "Chợ Tân Phước Khánh")}, 1,
-			map[string]string{"m1": "Chợ Thủ Dầu Một", "m2": "Chợ Dĩ An", "m3": "Chợ đêm Phú Cường", "m4": "Chợ Tân Phước Khánh"}},
 		{"replace with nothing", features.Replace, nil, 0, map[string]string{}},
 	}
 	for _, tt := range tests {
@@ -117,16 +115,16 @@ func testWriteModes(t *testing.T, s Store) {
 func testWriteSameCollectionTwice(t *testing.T, s Store) {
 	counts, err := s.Write(context.Background(),
 		features.Batch{Collection: "markets", Mode: features.Replace, Records: Records(Market("a", "A"), Market("b", "B"))},
-		features.Batch{Collection: "markets", Mode: features.InsertNew, Records: Records(Market("b", "B2"), Market("c", "C"))},
+		features.Batch{Collection: "markets", Mode: features.Upsert, Records: Records(Market("b", "B2"), Market("c", "C"))},
 		features.Batch{Collection: "markets", Mode: features.Upsert, Records: Records(Market("a", "A2"))},
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(counts, []int{2, 1, 1}) {
-		t.Errorf("counts = %v, want [2 1 1]", counts)
+	if !slices.Equal(counts, []int{2, 2, 1}) {
+		t.Errorf("counts = %v, want [2 2 1]", counts)
 	}
-	checkNames(t, marketNames(t, s), map[string]string{"a": "A2", "b": "B", "c": "C"})
+	checkNames(t, marketNames(t, s), map[string]string{"a": "A2", "b": "B2", "c": "C"})
 }
 
 // testDraftZoneLifecycle: a draft zone is data, but no public read shows it
@@ -145,7 +143,6 @@ func testDraftZoneLifecycle(t *testing.T, s Store) {
 		count   int
 		visible bool
 	}{
-		{"insert over a stored draft changes nothing", features.InsertNew, features.ZonePublished, 0, false},
 		{"publishing shows it", features.Upsert, features.ZonePublished, 1, true},
 		{"back to draft hides it", features.Upsert, features.ZoneDraft, 1, false},
 	}

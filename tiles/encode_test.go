@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -443,15 +442,7 @@ func checkOrientation(t *testing.T, g orb.Geometry) {
 
 func readDistricts(t testing.TB) *geojson.FeatureCollection {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "data", "binhduong", "districts.geojson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fc
+	return testkit.SharedGeoJSON(t, "data/binhduong/districts.geojson")
 }
 
 func TestProjectorMatchesOrb(t *testing.T) {

@@ -28,20 +28,13 @@ func runCLI(t *testing.T, dbURL string, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// count is the number of rows of a table.
 func count(t *testing.T, dbURL, table string) int {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return countWhere(t, dbURL, "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize())
 }
 
+// countWhere runs a query that counts.
 func countWhere(t *testing.T, dbURL, sql string) int {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), dbURL)

@@ -157,22 +157,11 @@ func TestFixtureDays(t *testing.T) {
 // TestStatusAsOf checks that a status counts only from its status date and
 // that cases reported later are left out.
 func TestStatusAsOf(t *testing.T) {
-	r := testkit.NewMemReader()
-	rec := func(id, report, status, statusDate string) features.Record {
-		p := map[string]any{
-			"code": id, "report_date": date(report), "origin": features.OriginCommunity,
-			"detected_in": features.DetectedQuarantineArea, "status": status, "district_code": "718",
-		}
-		if statusDate != "" {
-			p["status_date"] = date(statusDate)
-		}
-		return features.Record{ID: id, Geometry: orb.Point{106.65, 11}, Properties: p}
-	}
-	r.AddRecords(collection("cases"),
-		rec("A", "2021-07-01", features.StatusDied, "2021-07-03"),
-		rec("B", "2021-07-01", features.StatusRecovered, ""),
-		rec("C", "2021-07-02", features.StatusRecovered, "2021-07-01"), // status date before report: from the report
-		rec("D", "2021-07-04", features.StatusUnderTreatment, "2021-07-04"),
+	r := readerOf("cases",
+		caseRecord("A", "2021-07-01", features.StatusDied, "2021-07-03"),
+		caseRecord("B", "2021-07-01", features.StatusRecovered, ""),
+		caseRecord("C", "2021-07-02", features.StatusRecovered, "2021-07-01"), // status date before report: from the report
+		caseRecord("D", "2021-07-04", features.StatusUnderTreatment, "2021-07-04"),
 	)
 	tests := []struct {
 		day                             string

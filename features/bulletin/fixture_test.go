@@ -2,7 +2,6 @@ package bulletin_test
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +10,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/caseimport"
 	"github.com/bandomap/bando/internal/testkit"
-	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb"
 )
 
 // collection returns a collection of the catalog.
@@ -42,14 +41,7 @@ func failingReader() *testkit.MemReader {
 // districtRecords reads the real districts of Bình Dương.
 func districtRecords(t testing.TB) []features.Record {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "data", "binhduong", "districts.geojson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := testkit.SharedGeoJSON(t, "data/binhduong/districts.geojson")
 	var out []features.Record
 	for _, f := range fc.Features {
 		code := f.Properties.MustString("code")
@@ -88,10 +80,18 @@ func july5Reader(t testing.TB) *testkit.MemReader {
 	return r
 }
 
-func date(s string) time.Time {
-	t, err := time.Parse(features.DateLayout, s)
-	if err != nil {
-		panic(fmt.Sprintf("bad test date %q", s))
+// date is a date written in a test.
+func date(s string) time.Time { return testkit.Day(s) }
+
+// caseRecord is a community case found in a quarantine area of district
+// 718, reported on a day, with a status from statusDate ("" for none).
+func caseRecord(id, report, status, statusDate string) features.Record {
+	p := map[string]any{
+		"code": id, "report_date": date(report), "origin": features.OriginCommunity,
+		"detected_in": features.DetectedQuarantineArea, "status": status, "district_code": "718",
 	}
-	return t
+	if statusDate != "" {
+		p["status_date"] = date(statusDate)
+	}
+	return features.Record{ID: id, Geometry: orb.Point{106.65, 11}, Properties: p}
 }

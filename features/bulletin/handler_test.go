@@ -108,18 +108,8 @@ func TestHandlerEmptyStoreIsToday(t *testing.T) {
 // end of the series, is the latest day on which a case was reported or
 // changed status, but never after today in Vietnam.
 func TestHandlerDefaultDate(t *testing.T) {
-	kase := func(id, report, status, statusDate string) features.Record {
-		p := map[string]any{
-			"code": id, "report_date": date(report), "origin": features.OriginCommunity,
-			"detected_in": features.DetectedQuarantineArea, "status": status, "district_code": "718",
-		}
-		if statusDate != "" {
-			p["status_date"] = date(statusDate)
-		}
-		return features.Record{ID: id, Geometry: orb.Point{106.65, 11}, Properties: p}
-	}
-	died := kase("A", "2021-07-01", features.StatusDied, "2021-07-10")
-	recovered := kase("B", "2021-07-05", features.StatusRecovered, "2021-07-20")
+	died := caseRecord("A", "2021-07-01", features.StatusDied, "2021-07-10")
+	recovered := caseRecord("B", "2021-07-05", features.StatusRecovered, "2021-07-20")
 	tests := []struct {
 		name              string
 		cases             []features.Record
@@ -129,9 +119,9 @@ func TestHandlerDefaultDate(t *testing.T) {
 	}{
 		{"a recovery after the last report", []features.Record{died, recovered}, time.Date(2021, 8, 1, 9, 0, 0, 0, time.UTC), "2021-07-20", 1, 1},
 		{"a death after the last report", []features.Record{died}, time.Date(2021, 8, 1, 9, 0, 0, 0, time.UTC), "2021-07-10", 1, 0},
-		{"reports only", []features.Record{kase("C", "2021-07-03", features.StatusUnderTreatment, "")}, time.Date(2021, 8, 1, 9, 0, 0, 0, time.UTC), "2021-07-03", 0, 0},
+		{"reports only", []features.Record{caseRecord("C", "2021-07-03", features.StatusUnderTreatment, "")}, time.Date(2021, 8, 1, 9, 0, 0, 0, time.UTC), "2021-07-03", 0, 0},
 		{"changes after today are capped", []features.Record{died, recovered}, time.Date(2021, 7, 15, 18, 0, 0, 0, time.UTC), "2021-07-16", 1, 0},
-		{"a report after today is capped", []features.Record{kase("D", "2021-07-30", features.StatusUnderTreatment, "")}, time.Date(2021, 7, 15, 9, 0, 0, 0, time.UTC), "2021-07-15", 0, 0},
+		{"a report after today is capped", []features.Record{caseRecord("D", "2021-07-30", features.StatusUnderTreatment, "")}, time.Date(2021, 7, 15, 9, 0, 0, 0, time.UTC), "2021-07-15", 0, 0},
 		{"no case: today in Vietnam", nil, time.Date(2021, 7, 15, 17, 0, 0, 0, time.UTC), "2021-07-16", 0, 0},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package demo
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -137,7 +138,7 @@ func checkRecords(t *testing.T, col features.Collection, recs []features.Record)
 
 func checkProperties(col features.Collection, r features.Record) error {
 	if len(r.Properties) != len(col.Properties) {
-		return fmt.Errorf("properties %v, want exactly %v", keys(r.Properties), col.PropertyNames())
+		return fmt.Errorf("properties %v, want exactly %v", slices.Sorted(maps.Keys(r.Properties)), col.PropertyNames())
 	}
 	for _, p := range col.Properties {
 		v, ok := r.Properties[p.Name]
@@ -164,15 +165,6 @@ func checkProperties(col features.Collection, r features.Record) error {
 		}
 	}
 	return nil
-}
-
-func keys(m map[string]any) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestBulletin recomputes the bulletin of 5 July 2021 from the demo cases.

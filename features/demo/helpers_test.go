@@ -16,7 +16,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/testkit"
@@ -92,15 +91,8 @@ func sharedDir(t testing.TB) string {
 // realDistricts reads the real district boundaries shared beside the repo.
 func realDistricts(t testing.TB) []Boundary {
 	t.Helper()
-	path := filepath.Join(sharedDir(t), "districts.geojson")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("real boundaries are needed beside the repository: %v", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(data)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	const path = "data/binhduong/districts.geojson"
+	fc := testkit.SharedGeoJSON(t, path)
 	var out []Boundary
 	for _, f := range fc.Features {
 		mp, ok := f.Geometry.(orb.MultiPolygon)

@@ -13,20 +13,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// marketNames reads every market's name, by id.
-func marketNames(t *testing.T, s *Store) map[string]string {
-	t.Helper()
-	page, err := s.Items(context.Background(), features.ItemsQuery{Collection: testkit.Collection(t, "markets"), Limit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, f := range page.Features {
-		out[f.ID], _ = f.Properties["name"].(string)
-	}
-	return out
-}
-
 func TestVersionAndEmpty(t *testing.T) {
 	ctx := context.Background()
 	s, dir := openTemp(t)

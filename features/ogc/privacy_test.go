@@ -1,6 +1,7 @@
 package ogc
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,7 +70,7 @@ func TestFeatureContent(t *testing.T) {
 					continue
 				}
 				if want := declared(col, f); !sameKeys(props, want) {
-					t.Errorf("%s: properties %v, want exactly %v", f.ID, keys(props), want)
+					t.Errorf("%s: properties %v, want exactly %v", f.ID, slices.Sorted(maps.Keys(props)), want)
 				}
 			}
 		})
@@ -88,13 +89,6 @@ func declared(col features.Collection, f features.Feature) []string {
 	return out
 }
 
-func keys(m map[string]any) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+func sameKeys(m map[string]any, want []string) bool {
+	return slices.Equal(slices.Sorted(maps.Keys(m)), want)
 }
-
-func sameKeys(m map[string]any, want []string) bool { return slices.Equal(keys(m), want) }

@@ -28,8 +28,8 @@ func Market(id, name string) features.Record {
 	return features.Record{ID: id, Geometry: orb.Point{106.65, 10.98}, Properties: map[string]any{"name": name}}
 }
 
-// marketNames reads every market's name, by id.
-func marketNames(t *testing.T, s Store) map[string]string {
+// MarketNames reads every market's name, by id.
+func MarketNames(t testing.TB, s features.Reader) map[string]string {
 	t.Helper()
 	page, err := s.Items(context.Background(), features.ItemsQuery{Collection: testkit.Collection(t, "markets"), Limit: -1})
 	if err != nil {
@@ -93,7 +93,7 @@ func testWriteModes(t *testing.T, s Store) {
 			if !slices.Equal(counts, []int{tt.counts}) {
 				t.Errorf("counts = %v, want [%d]", counts, tt.counts)
 			}
-			checkNames(t, marketNames(t, s), tt.want)
+			checkNames(t, MarketNames(t, s), tt.want)
 			// The spatial index follows: every market is where a bbox finds it.
 			page, err := s.Items(ctx, features.ItemsQuery{Collection: testkit.Collection(t, "markets"), Limit: -1,
 				BBox: &orb.Bound{Min: orb.Point{106.6, 10.8}, Max: orb.Point{106.8, 11}}})
@@ -106,7 +106,7 @@ func testWriteModes(t *testing.T, s Store) {
 					t.Fatal(err)
 				}
 				s = again
-				checkNames(t, marketNames(t, s), tt.want)
+				checkNames(t, MarketNames(t, s), tt.want)
 			}
 		})
 	}
@@ -124,7 +124,7 @@ func testWriteSameCollectionTwice(t *testing.T, s Store) {
 	if !slices.Equal(counts, []int{2, 2, 1}) {
 		t.Errorf("counts = %v, want [2 2 1]", counts)
 	}
-	checkNames(t, marketNames(t, s), map[string]string{"a": "A2", "b": "B2", "c": "C"})
+	checkNames(t, MarketNames(t, s), map[string]string{"a": "A2", "b": "B2", "c": "C"})
 }
 
 // testDraftZoneLifecycle: a draft zone is data, but no public read shows it
@@ -221,7 +221,7 @@ func testWriteAllOrNothing(t *testing.T, s Store) {
 			if !errors.Is(err, features.ErrInvalid) {
 				t.Fatalf("Write error = %v, want ErrInvalid", err)
 			}
-			if got := marketNames(t, s); got["ok"] != "" || len(got) != 3 {
+			if got := MarketNames(t, s); got["ok"] != "" || len(got) != 3 {
 				t.Errorf("a failed write changed the markets: %v", got)
 			}
 			if s.Version(ctx) != before {
@@ -252,7 +252,7 @@ func testCancelledWrite(t *testing.T, s Store) {
 	if _, err := s.Write(ctx, features.Batch{Collection: "markets", Records: Records(Market("x", "x"))}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Write error = %v, want context.Canceled", err)
 	}
-	if got := marketNames(t, s); len(got) != 3 {
+	if got := MarketNames(t, s); len(got) != 3 {
 		t.Errorf("a cancelled write changed the markets: %v", got)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/paulmach/orb/geojson"
 )
 
 // RepoRoot returns the directory holding go.mod, above the test's working
@@ -36,4 +38,20 @@ func SharedDir(t testing.TB) string {
 		t.Fatalf("testkit: the shared data must sit beside the repository (CI lays it there): %v", err)
 	}
 	return dir
+}
+
+// SharedGeoJSON reads a GeoJSON feature collection of the shared data, by
+// its path below SharedDir ("data/binhduong/districts.geojson").
+func SharedGeoJSON(t testing.TB, path string) *geojson.FeatureCollection {
+	t.Helper()
+	full := filepath.Join(SharedDir(t), filepath.FromSlash(path))
+	raw, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatalf("testkit: %v", err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		t.Fatalf("testkit: %s: %v", full, err)
+	}
+	return fc
 }

@@ -77,7 +77,7 @@ func CheckNoPerson(t *testing.T, public []byte) {
 
 // testPrivacy: no public read shows a personal field or an exact home, and
 // each person is shown at the centre of their grid cell.
-func testPrivacy(t *testing.T, s Store) {
+func testPrivacy(t *testing.T, s features.Reader) {
 	CheckNoPerson(t, PublicReads(t, s))
 	for id, home := range Homes() {
 		f, err := s.Item(context.Background(), testkit.Collection(t, PeopleCollection(id)), id)

@@ -29,7 +29,7 @@ func interval(start, end string) *features.Interval {
 	return iv
 }
 
-func testItems(t *testing.T, s Store) {
+func testItems(t *testing.T, s features.Reader) {
 	col := func(id string) features.Collection { return testkit.Collection(t, id) }
 	tests := []struct {
 		name    string
@@ -78,7 +78,7 @@ func testItems(t *testing.T, s Store) {
 	}
 }
 
-func testItemsRefused(t *testing.T, s Store) {
+func testItemsRefused(t *testing.T, s features.Reader) {
 	markets := testkit.Collection(t, "markets")
 	tests := []struct {
 		name string
@@ -109,7 +109,7 @@ func testItemsRefused(t *testing.T, s Store) {
 	})
 }
 
-func testItemProperties(t *testing.T, s Store) {
+func testItemProperties(t *testing.T, s features.Reader) {
 	tests := []struct {
 		name       string
 		collection string
@@ -152,7 +152,7 @@ func testItemProperties(t *testing.T, s Store) {
 	}
 }
 
-func testItem(t *testing.T, s Store) {
+func testItem(t *testing.T, s features.Reader) {
 	tests := []struct {
 		name, collection, id string
 		want                 error
@@ -180,7 +180,7 @@ func testItem(t *testing.T, s Store) {
 
 // testItemGeometryIsACopy: changing a returned geometry leaves the store as
 // it was.
-func testItemGeometryIsACopy(t *testing.T, s Store) {
+func testItemGeometryIsACopy(t *testing.T, s features.Reader) {
 	col := testkit.Collection(t, "districts")
 	f, err := s.Item(context.Background(), col, "718")
 	if err != nil {
@@ -196,7 +196,7 @@ func testItemGeometryIsACopy(t *testing.T, s Store) {
 	}
 }
 
-func testExtent(t *testing.T, s Store) {
+func testExtent(t *testing.T, s features.Reader) {
 	tests := []struct {
 		name, collection string
 		bounds           *orb.Bound
@@ -236,7 +236,7 @@ func checkDay(t *testing.T, what string, got time.Time, want string) {
 	}
 }
 
-func testNearby(t *testing.T, s Store) {
+func testNearby(t *testing.T, s features.Reader) {
 	col := func(id string) features.Collection { return testkit.Collection(t, id) }
 	here := orb.Point{106.6523, 10.9804}
 	tests := []struct {
@@ -285,7 +285,7 @@ func testNearby(t *testing.T, s Store) {
 	}
 }
 
-func testNearbyRefused(t *testing.T, s Store) {
+func testNearbyRefused(t *testing.T, s features.Reader) {
 	at := orb.Point{106.65, 10.98}
 	col := func(id string) features.Collection { return testkit.Collection(t, id) }
 	tests := []struct {
@@ -307,7 +307,7 @@ func testNearbyRefused(t *testing.T, s Store) {
 	}
 }
 
-func testSearch(t *testing.T, s Store) {
+func testSearch(t *testing.T, s features.Reader) {
 	all := features.NewCatalog().All()
 	col := func(id string) features.Collection { return testkit.Collection(t, id) }
 	tests := []struct {
@@ -356,7 +356,7 @@ func testSearch(t *testing.T, s Store) {
 	}
 }
 
-func testSearchRefused(t *testing.T, s Store) {
+func testSearchRefused(t *testing.T, s features.Reader) {
 	markets := []features.Collection{testkit.Collection(t, "markets")}
 	for _, text := range []string{"", "  ", "?!", "ch\xffo", "chợ\x00"} {
 		if _, err := s.Search(context.Background(), features.SearchQuery{Text: text, Collections: markets, Limit: 10}); !errors.Is(err, features.ErrInvalid) {

@@ -138,6 +138,9 @@ func (m *MemReader) Items(_ context.Context, q features.ItemsQuery) (features.Pa
 	if err := record(m, &m.items, q); err != nil {
 		return features.Page{}, err
 	}
+	if _, err := features.NewCatalog().Get(q.Collection.ID); err != nil {
+		return features.Page{}, fmt.Errorf("testkit: %w: %w", features.ErrNotFound, err)
+	}
 	keep, err := itemsMatcher(q)
 	if err != nil {
 		return features.Page{}, err
@@ -152,10 +155,16 @@ func (m *MemReader) Items(_ context.Context, q features.ItemsQuery) (features.Pa
 		n := page.NumberMatched
 		page.NumberMatched++
 		if n >= q.Offset && (q.Limit < 0 || n < q.Offset+q.Limit) {
-			page.Features = append(page.Features, f)
+			page.Features = append(page.Features, clone(f))
 		}
 	}
 	return page, nil
+}
+
+// clone copies a feature's geometry, as a store hands out its own copy.
+func clone(f features.Feature) features.Feature {
+	f.Geometry = orb.Clone(f.Geometry)
+	return f
 }
 
 // itemsMatcher checks q as the stores do and returns its condition.
@@ -238,7 +247,7 @@ func (m *MemReader) Item(_ context.Context, col features.Collection, id string) 
 	}
 	fs := m.byCol[col.ID]
 	if i, ok := slices.BinarySearchFunc(fs, id, func(f features.Feature, id string) int { return strings.Compare(f.ID, id) }); ok {
-		return fs[i], nil
+		return clone(fs[i]), nil
 	}
 	return features.Feature{}, fmt.Errorf("testkit: %w: %s %q", features.ErrNotFound, col.ID, id)
 }
@@ -310,7 +319,7 @@ func (m *MemReader) Nearby(_ context.Context, q features.NearbyQuery) ([]feature
 	for order, id := range m.asked(q.Collections, func(c features.Collection) bool { return !c.People }) {
 		for _, f := range m.byCol[id] {
 			if d := distanceM(q.Center, f.Geometry); d <= q.RadiusM {
-				hits = append(hits, hit{features.Near{Feature: f, DistanceM: d}, order})
+				hits = append(hits, hit{features.Near{Feature: clone(f), DistanceM: d}, order})
 			}
 		}
 	}

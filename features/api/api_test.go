@@ -34,12 +34,6 @@ func newServer(r features.Reader) *echo.Echo {
 	return e
 }
 
-func fetch(e *echo.Echo, target string) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
-	return rec
-}
-
 func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
@@ -58,10 +52,7 @@ func TestGolden(t *testing.T) {
 	e := newServer(fixtureReader())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := fetch(e, tt.target)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			rec := testkit.GetOK(t, e, tt.target)
 			if ct := rec.Header().Get(echo.HeaderContentType); ct != echo.MIMEApplicationJSON {
 				t.Errorf("Content-Type %q", ct)
 			}
@@ -122,7 +113,7 @@ func TestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := fixtureReader()
 			r.Fail(tt.fail)
-			rec := fetch(newServer(r), tt.target)
+			rec := testkit.Get(newServer(r), tt.target)
 			if rec.Code != tt.code {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
 			}
@@ -190,7 +181,7 @@ func TestNearby(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := fixtureReader()
-			rec := fetch(newServer(r), tt.target)
+			rec := testkit.Get(newServer(r), tt.target)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
@@ -237,7 +228,7 @@ func TestSearch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := fixtureReader()
-			rec := fetch(newServer(r), "/api/search?q="+strings.ReplaceAll(tt.q, " ", "%20"))
+			rec := testkit.Get(newServer(r), "/api/search?q="+strings.ReplaceAll(tt.q, " ", "%20"))
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
@@ -283,11 +274,11 @@ func TestHead(t *testing.T) {
 
 func TestSearchLimit(t *testing.T) {
 	r := fixtureReader()
-	rec := fetch(newServer(r), "/api/search?q=cho&limit=2")
+	rec := testkit.Get(newServer(r), "/api/search?q=cho&limit=2")
 	if rec.Code != http.StatusOK || r.LastSearch().Limit != 2 {
 		t.Fatalf("status %d, store limit %d", rec.Code, r.LastSearch().Limit)
 	}
-	fetch(newServer(r), "/api/search?q=cho")
+	testkit.Get(newServer(r), "/api/search?q=cho")
 	if r.LastSearch().Limit != DefaultSearchLimit {
 		t.Errorf("default limit %d, want %d", r.LastSearch().Limit, DefaultSearchLimit)
 	}
@@ -314,7 +305,7 @@ func TestSearchLengthCountsComposed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := fixtureReader()
-			rec := fetch(newServer(r), "/api/search?q="+url.QueryEscape(tt.q))
+			rec := testkit.Get(newServer(r), "/api/search?q="+url.QueryEscape(tt.q))
 			if !tt.ok {
 				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "longer than 100") {
 					t.Errorf("status %d, want 400 longer than 100: %s", rec.Code, rec.Body)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
@@ -24,7 +25,7 @@ func TestLabelsPlaceOnePointInsideEachArea(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := fetch(e, tt.target)
+			rec := testkit.Get(e, tt.target)
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 )
 
 // TestPrivacy asks every route over the whole fixture, from a store that
@@ -33,7 +34,7 @@ func TestPrivacy(t *testing.T) {
 		}
 		e := newServer(r)
 		for _, target := range targets {
-			rec := fetch(e, target)
+			rec := testkit.Get(e, target)
 			if rec.Code != http.StatusOK {
 				t.Errorf("%s: status %d: %s", target, rec.Code, rec.Body)
 				continue
@@ -52,7 +53,7 @@ func TestPrivacy(t *testing.T) {
 // collection declares public.
 func TestPlaceProperties(t *testing.T) {
 	r := fixtureReader()
-	rec := fetch(newServer(r), "/api/nearby?lon=106.6528&lat=10.9804&radius=50000&limit=200&layers="+
+	rec := testkit.Get(newServer(r), "/api/nearby?lon=106.6528&lat=10.9804&radius=50000&limit=200&layers="+
 		url.QueryEscape("medical_facilities,epidemic_points,markets,quarantine_zones,wards"))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/testkit"
 )
 
 func TestParseDatetime(t *testing.T) {
@@ -95,10 +96,7 @@ func TestDatetimeItems(t *testing.T) {
 	e := newServer(fixtureReader(), Config{})
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
-			rec := fetch(e, tt.target)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			rec := testkit.GetOK(t, e, tt.target)
 			if got := featureIDs(t, decode(t, rec)); !slices.Equal(got, tt.ids) {
 				t.Errorf("ids %v, want %v", got, tt.ids)
 			}

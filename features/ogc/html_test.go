@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/labstack/echo/v4"
 )
 
@@ -34,10 +35,7 @@ func TestNegotiation(t *testing.T) {
 			if tt.accept != "" {
 				header = append(header, tt.accept)
 			}
-			rec := fetch(e, tt.target, header...)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			rec := testkit.GetOK(t, e, tt.target, header...)
 			if got := rec.Header().Get(echo.HeaderContentType); got != tt.contentType {
 				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
 			}
@@ -60,12 +58,9 @@ func TestHead(t *testing.T) {
 // slash and accents.
 func TestEscapedID(t *testing.T) {
 	e := newServer(fixtureReader(), Config{})
-	rec := fetch(e, "/ogc/collections/emergency_stations/items")
-	if rec.Code != http.StatusOK {
-		t.Fatalf("status %d: %s", rec.Code, rec.Body)
-	}
+	rec := testkit.GetOK(t, e, "/ogc/collections/emergency_stations/items")
 	const want = "http://example.com/ogc/collections/emergency_stations/items/tr%E1%BA%A1m%201%2FA"
-	rec = fetch(e, strings.TrimPrefix(want, "http://example.com"))
+	rec = testkit.Get(e, strings.TrimPrefix(want, "http://example.com"))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
@@ -99,10 +94,7 @@ func TestHTMLPages(t *testing.T) {
 	e := newServer(fixtureReader(), Config{})
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
-			rec := fetch(e, tt.target)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			rec := testkit.GetOK(t, e, tt.target)
 			body := rec.Body.String()
 			for _, w := range tt.want {
 				if !strings.Contains(body, w) {
@@ -138,7 +130,7 @@ func TestBaseURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := fetch(tt.e, tt.target)
+			rec := testkit.Get(tt.e, tt.target)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/bandomap/bando/internal/testkit"
 )
 
 // headerLink is a link read back from a Link header field.
@@ -51,7 +53,7 @@ func TestLinkHeaders(t *testing.T) {
 	e := newServer(fixtureReader(), Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := fetch(e, tt.target)
+			rec := testkit.Get(e, tt.target)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}

@@ -41,18 +41,6 @@ func newServer(r features.Reader, cfg Config) *echo.Echo {
 	return e
 }
 
-// fetch serves one GET request; header is optional "Name: value" pairs.
-func fetch(e *echo.Echo, target string, header ...string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodGet, target, nil)
-	for _, h := range header {
-		name, value, _ := strings.Cut(h, ": ")
-		req.Header.Set(name, value)
-	}
-	rec := httptest.NewRecorder()
-	e.ServeHTTP(rec, req)
-	return rec
-}
-
 // decode reads a JSON body into a generic value.
 func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
 	t.Helper()
@@ -79,10 +67,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := fetch(e, tt.target)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			rec := testkit.GetOK(t, e, tt.target)
 			if got := rec.Header().Get(echo.HeaderContentType); got != tt.contentType {
 				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
 			}
@@ -159,7 +144,7 @@ func TestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := fixtureReader()
 			r.Fail(tt.fail)
-			rec := fetch(newServer(r, Config{}), tt.target)
+			rec := testkit.Get(newServer(r, Config{}), tt.target)
 			if rec.Code != tt.code {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.code, rec.Body)
 			}
@@ -230,7 +215,7 @@ func TestItemsQuery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := fixtureReader()
-			rec := fetch(newServer(r, Config{}), tt.target)
+			rec := testkit.Get(newServer(r, Config{}), tt.target)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}

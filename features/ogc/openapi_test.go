@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/labstack/echo/v4"
 )
 
@@ -33,7 +34,7 @@ func openAPIValidator(t *testing.T) *exec.Cmd {
 // TestOpenAPIValid checks the API definition with openapi-spec-validator.
 func TestOpenAPIValid(t *testing.T) {
 	cmd := openAPIValidator(t)
-	rec := fetch(newServer(fixtureReader(), Config{}), "/ogc/api")
+	rec := testkit.Get(newServer(fixtureReader(), Config{}), "/ogc/api")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
@@ -48,7 +49,7 @@ func TestOpenAPIValid(t *testing.T) {
 // declares exactly the media types the server answers with.
 func TestOpenAPIDeclaresWhatIsServed(t *testing.T) {
 	e := newServer(fixtureReader(), Config{})
-	doc := decode(t, fetch(e, "/ogc/api"))
+	doc := decode(t, testkit.Get(e, "/ogc/api"))
 	paths := doc["paths"].(map[string]any)
 	if len(paths) < 8 {
 		t.Fatalf("the definition has %d paths", len(paths))
@@ -64,7 +65,7 @@ func TestOpenAPIDeclaresWhatIsServed(t *testing.T) {
 			target := "/ogc" + strings.NewReplacer("{collectionId}", "cases", "{featureId}", "BN0800").Replace(path)
 			var served []string
 			for _, f := range []string{"json", "html"} {
-				rec := fetch(e, target+"?f="+f)
+				rec := testkit.Get(e, target+"?f="+f)
 				if rec.Code == http.StatusOK {
 					mt, _, _ := strings.Cut(rec.Header().Get(echo.HeaderContentType), "; charset")
 					served = append(served, mt)

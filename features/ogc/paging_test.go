@@ -2,12 +2,12 @@ package ogc
 
 import (
 	"math"
-	"net/http"
 	"net/url"
 	"strconv"
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 )
 
 // linkHrefs returns the href of each link of a decoded document by rel;
@@ -59,10 +59,7 @@ func TestPagingLinks(t *testing.T) {
 			if tt.query != "" {
 				target += "?" + tt.query
 			}
-			rec := fetch(e, target)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			rec := testkit.GetOK(t, e, target)
 			doc := decode(t, rec)
 			if doc["numberReturned"] != float64(tt.returned) || doc["numberMatched"] != float64(tt.matched) {
 				t.Errorf("returned %v of %v, want %d of %d", doc["numberReturned"], doc["numberMatched"], tt.returned, tt.matched)
@@ -154,10 +151,7 @@ func TestFollowNext(t *testing.T) {
 		if pages > 10 {
 			t.Fatal("next links do not end")
 		}
-		rec := fetch(e, target)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
-		}
+		rec := testkit.GetOK(t, e, target)
 		doc := decode(t, rec)
 		ids = append(ids, featureIDs(t, doc)...)
 		target = ""

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 )
 
 // TestPrivacy walks every route for every collection, in both encodings,
@@ -29,7 +30,7 @@ func TestPrivacy(t *testing.T) {
 		targets = append(targets, item, item+"?f=html")
 	}
 	for _, target := range targets {
-		rec := fetch(e, target)
+		rec := testkit.Get(e, target)
 		if rec.Code != http.StatusOK {
 			t.Errorf("%s: status %d: %s", target, rec.Code, rec.Body)
 			continue
@@ -50,10 +51,7 @@ func TestFeatureContent(t *testing.T) {
 	e := newServer(r, Config{})
 	for _, col := range features.NewCatalog().All() {
 		t.Run(col.ID, func(t *testing.T) {
-			rec := fetch(e, "/ogc/collections/"+col.ID+"/items?limit=10000")
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			rec := testkit.GetOK(t, e, "/ogc/collections/"+col.ID+"/items?limit=10000")
 			written := map[string]map[string]any{}
 			for _, f := range decode(t, rec)["features"].([]any) {
 				m := f.(map[string]any)

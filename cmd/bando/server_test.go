@@ -41,28 +41,38 @@ func stores() []string { return []string{"postgis", "embedded"} }
 // with the demo province; both end with the test.
 func newSeededServer(t *testing.T, kind string) *seededServer {
 	t.Helper()
-	ctx := context.Background()
 	cfg := testConfig(t)
+	b := seededStore(t, kind, 1)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()}))
+	t.Cleanup(srv.Close)
+	return &seededServer{url: srv.URL, store: b, cellM: cfg.GeomaskMetres}
+}
+
+// seededStore opens a fresh store of the given kind, with the default
+// geomask cell, holding the demo province of a seed; it ends with the test.
+func seededStore(t *testing.T, kind string, seedN int64) backend {
+	t.Helper()
+	ctx := context.Background()
 	var b backend
 	switch kind {
 	case "postgis":
 		s, _ := pgtest.NewStore(t)
 		b = s
 	case "embedded":
-		s, err := embedded.Open(ctx, embedded.Options{Dir: t.TempDir(), GeomaskCellM: cfg.GeomaskMetres})
+		s, err := embedded.Open(ctx, embedded.Options{Dir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(s.Close)
 		b = s
+	default:
+		t.Fatalf("no store %q", kind)
 	}
-	if _, err := seed(ctx, b, demo.Options{Scale: demo.ScaleDemo, Seed: 1}); err != nil {
+	if _, err := seed(ctx, b, demo.Options{Scale: demo.ScaleDemo, Seed: seedN}); err != nil {
 		t.Fatalf("seed %s: %v", kind, err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()}))
-	t.Cleanup(srv.Close)
-	return &seededServer{url: srv.URL, store: b, cellM: cfg.GeomaskMetres}
+	return b
 }
 
 // TestSeededServer runs every API behaviour test against both stores, each

@@ -8,9 +8,6 @@ import (
 	"testing"
 
 	"github.com/bandomap/bando/features"
-	"github.com/bandomap/bando/features/demo"
-	"github.com/bandomap/bando/features/embedded"
-	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -23,17 +20,7 @@ import (
 // geometry equal within one tile unit.
 func TestStoresDrawTheSameTiles(t *testing.T) {
 	ctx := context.Background()
-	pg, _ := pgtest.NewStore(t)
-	emb, err := embedded.Open(ctx, embedded.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emb.Close)
-	for _, b := range []backend{pg, emb} {
-		if _, err := seed(ctx, b, demo.Options{Scale: demo.ScaleDemo, Seed: 3}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pg, emb := seededStore(t, "postgis", 3), seededStore(t, "embedded", 3)
 	cat := features.NewCatalog()
 	opts := tiles.Options{Rules: tiles.DefaultRules()}
 	pgR, embR := tiles.NewRenderer(pg, opts), tiles.NewRenderer(emb, opts)

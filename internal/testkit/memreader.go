@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
@@ -25,8 +24,10 @@ import (
 // accent-insensitive search ranked by features.RankMatches.
 //
 // The features are taken as a store's public view and returned as given:
-// MemReader neither geomasks nor drops properties, so a test may plant
-// what a broken store would let out and check that a handler drops it.
+// MemReader neither geomasks, nor drops properties, nor hides items the
+// catalog keeps from the public, so a test may plant what a broken store
+// would let out and check that a handler drops it. AddRecords, like a
+// store's write, keeps only the public view of records.
 // Distances are on the sphere (geo.Distance), within a fraction of a
 // percent of the stores' spheroid.
 //
@@ -67,11 +68,14 @@ func (m *MemReader) Add(fs ...features.Feature) {
 	}
 }
 
-// AddRecords stores records of col as a store shows them (Public).
+// AddRecords stores records of col as a store shows them (Public),
+// leaving out those the catalog keeps from the public (draft zones).
 func (m *MemReader) AddRecords(col features.Collection, recs ...features.Record) {
-	fs := make([]features.Feature, len(recs))
-	for i, r := range recs {
-		fs[i] = Public(col, r)
+	fs := make([]features.Feature, 0, len(recs))
+	for _, r := range recs {
+		if col.Public(r.Properties) {
+			fs = append(fs, Public(col, r))
+		}
 	}
 	m.Add(fs...)
 }
@@ -198,7 +202,7 @@ func itemsMatcher(q features.ItemsQuery) (func(features.Feature) bool, error) {
 				return false
 			}
 		}
-		return q.Interval == nil || inInterval(col, f, *q.Interval)
+		return q.Interval == nil || col.Selects(f.Properties, features.DaysOf(*q.Interval))
 	}, nil
 }
 
@@ -216,26 +220,6 @@ func text(v any) (string, bool) {
 		return "", false
 	}
 	return fmt.Sprint(v), true
-}
-
-// inInterval keeps instants inside iv and periods meeting it; a period
-// without a start or an end is open on that side, an instant without a date
-// fails any bound.
-// NOTE: switch to the catalog's "active on day" rule once features has it.
-func inInterval(col features.Collection, f features.Feature, iv features.Interval) bool {
-	start, hasStart := date(f, col.Temporal.Start)
-	if col.Temporal.End == "" {
-		return (iv.Start.IsZero() && iv.End.IsZero()) || (hasStart && iv.Contains(start))
-	}
-	end, hasEnd := date(f, col.Temporal.End)
-	return (iv.End.IsZero() || !hasStart || !start.After(iv.End)) &&
-		(iv.Start.IsZero() || !hasEnd || !end.Before(iv.Start))
-}
-
-func date(f features.Feature, name string) (time.Time, bool) {
-	s, _ := f.Properties[name].(string)
-	t, err := time.Parse(features.DateLayout, s)
-	return t, err == nil
 }
 
 // Item returns one feature by collection and id, or ErrNotFound.
@@ -262,7 +246,7 @@ func (m *MemReader) Extent(_ context.Context, col features.Collection) (features
 		return features.Extent{}, m.fail
 	}
 	var ext features.Extent
-	open := false
+	lo, hi, open := features.NoDay, features.NoDay, false
 	for _, f := range m.byCol[col.ID] {
 		b := f.Geometry.Bound()
 		if ext.Bounds != nil {
@@ -272,23 +256,22 @@ func (m *MemReader) Extent(_ context.Context, col features.Collection) (features
 		if col.Temporal == nil {
 			continue
 		}
-		start, ok := date(f, col.Temporal.Start)
-		if ok && (ext.Start.IsZero() || start.Before(ext.Start)) {
-			ext.Start = start
-		}
-		if ok && start.After(ext.End) {
-			ext.End = start
-		}
-		if col.Temporal.End != "" {
-			end, ok := date(f, col.Temporal.End)
-			open = open || !ok
-			if ok && end.After(ext.End) {
-				ext.End = end
+		start, end := col.Temporal.Days(f.Properties)
+		open = open || (!col.Temporal.IsInstant() && end == features.NoDay)
+		for _, d := range []features.Day{start, end} {
+			if d != features.NoDay && (lo == features.NoDay || d < lo) {
+				lo = d
+			}
+			if d != features.NoDay && (hi == features.NoDay || d > hi) {
+				hi = d
 			}
 		}
 	}
-	if open {
-		ext.End = time.Time{}
+	if lo != features.NoDay {
+		ext.Start = lo.Time()
+	}
+	if hi != features.NoDay && !open {
+		ext.End = hi.Time()
 	}
 	return ext, nil
 }

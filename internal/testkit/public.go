@@ -11,10 +11,10 @@ import (
 const DefaultCellM = 150
 
 // Public returns what a store shows of a record of col: the catalog's
-// properties only, dates as YYYY-MM-DD, integers as int64, no empty values,
-// and people at the centre of their DefaultCellM grid cell, with no
-// personal field. The record is assumed valid (features.Validate).
-// NOTE: switch to the catalog's own public form once features states it.
+// properties only, with their defaults, dates as YYYY-MM-DD, integers as
+// int64, no empty values, and people at the centre of their DefaultCellM
+// grid cell, with no personal field. The record is assumed valid
+// (features.Validate).
 func Public(col features.Collection, rec features.Record) features.Feature {
 	f := features.Feature{Collection: col.ID, ID: rec.ID, Geometry: rec.Geometry, Properties: map[string]any{}}
 	if p, ok := rec.Geometry.(orb.Point); ok && col.People {
@@ -23,8 +23,9 @@ func Public(col features.Collection, rec features.Record) features.Feature {
 	if p, ok := rec.Geometry.(orb.Polygon); ok && col.IsPolygon() {
 		f.Geometry = orb.MultiPolygon{p}
 	}
-	for _, name := range col.PropertyNames() {
-		switch v := rec.Properties[name].(type) {
+	for _, p := range col.Properties {
+		name := p.Name
+		switch v := p.OrDefault(rec.Properties[name]).(type) {
 		case nil:
 		case string:
 			if v != "" {

@@ -46,6 +46,7 @@ func testItems(t *testing.T, s features.Reader) {
 		{"bbox meets polygon", features.ItemsQuery{Collection: col("districts"), BBox: bbox(106.69, 10.94, 106.71, 10.96), Limit: -1}, []string{"718", "724"}, 2},
 		{"bbox in polygon bounds only", features.ItemsQuery{Collection: col("quarantine_zones"), BBox: bbox(106.753, 10.903, 106.754, 10.904), Limit: -1}, nil, 0},
 		{"bbox meets triangle", features.ItemsQuery{Collection: col("quarantine_zones"), BBox: bbox(106.746, 10.896, 106.747, 10.897), Limit: -1}, []string{"z3"}, 1},
+		{"bbox across the antimeridian", features.ItemsQuery{Collection: col("markets"), BBox: bbox(106.7, 10.8, -170, 11), Limit: -1}, []string{"m2"}, 1},
 		{"bbox inside polygon", features.ItemsQuery{Collection: col("districts"), BBox: bbox(106.65, 11.0, 106.651, 11.001), Limit: -1}, []string{"718"}, 1},
 		{"filter", features.ItemsQuery{Collection: col("markets"), Filters: map[string]string{"district_code": "718"}, Limit: -1}, []string{"m1", "m3"}, 2},
 		{"filter on a date", features.ItemsQuery{Collection: col("cases"), Filters: map[string]string{"report_date": "2021-07-05"}, Limit: -1}, []string{"c2"}, 1},
@@ -90,7 +91,7 @@ func testItemsRefused(t *testing.T, s features.Reader) {
 		{"invalid UTF-8 in a filter", features.ItemsQuery{Collection: markets, Filters: map[string]string{"district_code": "\xff"}}},
 		{"interval on timeless collection", features.ItemsQuery{Collection: markets, Interval: &features.Interval{}}},
 		{"negative offset", features.ItemsQuery{Collection: markets, Offset: -1}},
-		{"bbox west above east", features.ItemsQuery{Collection: markets, BBox: bbox(107, 10, 106, 11)}},
+		{"bbox across the antimeridian from outside", features.ItemsQuery{Collection: markets, BBox: bbox(190, 10, 170, 11)}},
 		{"bbox south above north", features.ItemsQuery{Collection: markets, BBox: bbox(106, 11, 107, 10)}},
 		{"bbox not a number", features.ItemsQuery{Collection: markets, BBox: bbox(math.NaN(), 10, 107, 11)}},
 	}

@@ -21,6 +21,9 @@ func testWrite(t *testing.T, open Opener) {
 	t.Run("draft zone lifecycle", func(t *testing.T) { testDraftZoneLifecycle(t, s) })
 	t.Run("polygon for multipolygon", func(t *testing.T) { testPolygonForMultiPolygon(t, s) })
 	t.Run("same collection twice", func(t *testing.T) { testWriteSameCollectionTwice(t, s) })
+	// These replace the fixture's zones and markets: last.
+	t.Run("temporal extents", func(t *testing.T) { testTemporalExtents(t, s) })
+	t.Run("antimeridian boxes", func(t *testing.T) { testAntimeridianBoxes(t, s) })
 }
 
 // Market is a market record at the centre of Thủ Dầu Một.

@@ -1,4 +1,4 @@
-package main
+package storetest
 
 import (
 	"context"
@@ -7,44 +7,22 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
-	"github.com/bandomap/bando/features/embedded"
-	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 )
 
-// twoStores opens an empty PostGIS store and an empty embedded store, both
-// closed with the test.
-func twoStores(t *testing.T) map[string]features.Store {
-	t.Helper()
-	pg, _ := pgtest.NewStore(t)
-	emb, err := embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emb.Close)
-	return map[string]features.Store{"postgis": pg, "embedded": emb}
-}
-
-func day(s string) time.Time {
-	d, err := time.Parse(features.DateLayout, s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
-// square is a small polygon with its south-west corner at p.
-func square(p orb.Point) orb.Polygon {
+// around is a small polygon with its south-west corner at p.
+func around(p orb.Point) orb.Polygon {
 	return orb.Polygon{{p, {p[0] + 0.01, p[1]}, {p[0] + 0.01, p[1] + 0.01}, {p[0], p[1] + 0.01}, p}}
 }
 
-// TestStoresAgreeOnTemporalExtents writes periods to both stores and checks
+// testTemporalExtents writes periods and checks
 // the temporal extent: it starts at the first start, and it ends at the
 // latest start or end, or stays open while a period is open, as OGC clients
 // read it (GDAL's TEMPORAL_INTERVAL_MAX hides every feature after it).
-func TestStoresAgreeOnTemporalExtents(t *testing.T) {
+func testTemporalExtents(t *testing.T, s Store) {
 	zone := func(id, status, start string, end any) features.Record {
-		return features.Record{ID: id, Geometry: square(orb.Point{106.6, 11}), Properties: map[string]any{
+		return features.Record{ID: id, Geometry: around(orb.Point{106.6, 11}), Properties: map[string]any{
 			"name": "Khu " + id, "status": status, "start": start, "end": end}}
 	}
 	point := func(id, start string, end any) features.Record {
@@ -76,42 +54,35 @@ func TestStoresAgreeOnTemporalExtents(t *testing.T) {
 		collection string
 		start, end time.Time // zero end: open
 	}{
-		{"quarantine_zones", day("2021-06-01"), time.Time{}},
-		{"lockdown_points", day("2021-06-01"), time.Time{}},
-		{"epidemic_points", day("2021-06-01"), day("2021-06-30")},
+		{"quarantine_zones", testkit.Day("2021-06-01"), time.Time{}},
+		{"lockdown_points", testkit.Day("2021-06-01"), time.Time{}},
+		{"epidemic_points", testkit.Day("2021-06-01"), testkit.Day("2021-06-30")},
 	}
-	cat := features.NewCatalog()
-	for name, s := range twoStores(t) {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			if _, err := s.Write(ctx, batches...); err != nil {
+	ctx := context.Background()
+	if _, err := s.Write(ctx, batches...); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.collection, func(t *testing.T) {
+			ext, err := s.Extent(ctx, testkit.Collection(t, tt.collection))
+			if err != nil {
 				t.Fatal(err)
 			}
-			for _, tt := range tests {
-				t.Run(tt.collection, func(t *testing.T) {
-					col, _ := cat.Get(tt.collection)
-					ext, err := s.Extent(ctx, col)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if !ext.Start.Equal(tt.start) || !ext.End.Equal(tt.end) {
-						t.Errorf("temporal extent %s / %s, want %s / %s", ext.Start, ext.End, tt.start, tt.end)
-					}
-				})
+			if !ext.Start.Equal(tt.start) || !ext.End.Equal(tt.end) {
+				t.Errorf("temporal extent %s / %s, want %s / %s", ext.Start, ext.End, tt.start, tt.end)
 			}
 		})
 	}
 }
 
-// TestStoresAgreeOnAntimeridianBoxes writes places on both sides of the
-// antimeridian and checks that a bbox across it (west > east) finds the
-// same features on both stores, page by page.
-func TestStoresAgreeOnAntimeridianBoxes(t *testing.T) {
+// testAntimeridianBoxes writes places on both sides of the antimeridian
+// and checks what a bbox across it (west > east) finds, page by page.
+func testAntimeridianBoxes(t *testing.T, s Store) {
 	market := func(id string, lon float64) features.Record {
 		return features.Record{ID: id, Geometry: orb.Point{lon, 0.5}, Properties: map[string]any{"name": "Chợ " + id}}
 	}
 	zone := func(id string, lon float64) features.Record {
-		return features.Record{ID: id, Geometry: square(orb.Point{lon, 0.5}), Properties: map[string]any{
+		return features.Record{ID: id, Geometry: around(orb.Point{lon, 0.5}), Properties: map[string]any{
 			"name": "Khu " + id, "status": features.ZonePublished}}
 	}
 	batches := []features.Batch{
@@ -140,35 +111,24 @@ func TestStoresAgreeOnAntimeridianBoxes(t *testing.T) {
 		{"quarantine_zones", -1, 0, []string{"z-band", "z-east", "z-west"}, 3},
 		{"quarantine_zones", 1, 2, []string{"z-west"}, 3},
 	}
-	cat := features.NewCatalog()
-	for name, s := range twoStores(t) {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			if _, err := s.Write(ctx, batches...); err != nil {
-				t.Fatal(err)
-			}
-			for _, tt := range tests {
-				col, _ := cat.Get(tt.collection)
-				page, err := s.Items(ctx, features.ItemsQuery{Collection: col, BBox: box, Limit: tt.limit, Offset: tt.offset})
-				if err != nil {
-					t.Fatal(err)
-				}
-				var got []string
-				for _, f := range page.Features {
-					got = append(got, f.ID)
-				}
-				if !slices.Equal(got, tt.want) || page.NumberMatched != tt.matched {
-					t.Errorf("%s limit %d offset %d: %v of %d, want %v of %d", tt.collection, tt.limit, tt.offset, got, page.NumberMatched, tt.want, tt.matched)
-				}
-			}
-			// A box across the antimeridian that comes back to Vietnam
-			// holds everything but what lies between its edges.
-			markets, _ := cat.Get("markets")
-			wide := &orb.Bound{Min: orb.Point{107, -10}, Max: orb.Point{106, 10}}
-			page, err := s.Items(ctx, features.ItemsQuery{Collection: markets, BBox: wide, Limit: -1})
-			if err != nil || page.NumberMatched != 6 {
-				t.Errorf("box 107..106 across the antimeridian: %d markets, %v; want all 6 but e-home", page.NumberMatched, err)
-			}
-		})
+	ctx := context.Background()
+	if _, err := s.Write(ctx, batches...); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		page, err := s.Items(ctx, features.ItemsQuery{Collection: testkit.Collection(t, tt.collection), BBox: box, Limit: tt.limit, Offset: tt.offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := testkit.IDs(page.Features); !slices.Equal(got, tt.want) || page.NumberMatched != tt.matched {
+			t.Errorf("%s limit %d offset %d: %v of %d, want %v of %d", tt.collection, tt.limit, tt.offset, got, page.NumberMatched, tt.want, tt.matched)
+		}
+	}
+	// A box across the antimeridian that comes back to Vietnam holds
+	// everything but what lies between its edges.
+	wide := &orb.Bound{Min: orb.Point{107, -10}, Max: orb.Point{106, 10}}
+	page, err := s.Items(ctx, features.ItemsQuery{Collection: testkit.Collection(t, "markets"), BBox: wide, Limit: -1})
+	if err != nil || page.NumberMatched != 6 {
+		t.Errorf("box 107..106 across the antimeridian: %d markets, %v; want all 6 but e-home", page.NumberMatched, err)
 	}
 }

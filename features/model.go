@@ -5,6 +5,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/bandomap/bando/features/cql2"
 	"github.com/paulmach/orb"
 )
 
@@ -82,6 +83,10 @@ type ItemsQuery struct {
 	Interval *Interval
 	// Filters are equality filters on filterable public properties.
 	Filters map[string]string
+	// Filter, when not nil, is a CQL2 filter (OGC API Features Part 3) on
+	// the collection's Queryables, in CRS84; a store refuses one that does
+	// not pass cql2.Check against them with an error wrapping ErrInvalid.
+	Filter cql2.Expr
 	// Limit caps the page: 0 returns no features (NumberMatched only), a
 	// negative Limit returns every match. Protocol limits (OGC's 10,000) are
 	// the handlers' business, not the store's.

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/cql2"
 	"github.com/paulmach/orb"
 )
 
@@ -153,6 +154,7 @@ type matcher struct {
 	lay     *layout
 	filters []filter
 	days    *features.DayFilter // the catalog's temporal rule for q.Interval, or nil
+	filter  cql2.Expr           // q.Filter, checked, or nil
 }
 
 type filter struct {
@@ -189,6 +191,12 @@ func newMatcher(l *layout, q features.ItemsQuery) (*matcher, error) {
 		f := l.col.Temporal.Filter(features.DaysOf(*iv))
 		m.days = &f
 	}
+	if q.Filter != nil {
+		if err := l.col.CheckFilter(q.Filter); err != nil {
+			return nil, fmt.Errorf("embedded: %w", err)
+		}
+		m.filter = q.Filter
+	}
 	return m, nil
 }
 
@@ -198,7 +206,31 @@ func (m *matcher) match(it *item) bool {
 			return false
 		}
 	}
-	return m.days == nil || m.days.Match(it.start, it.end)
+	if m.days != nil && !m.days.Match(it.start, it.end) {
+		return false
+	}
+	// NOTE: last, so that the cheap conditions narrow what is evaluated.
+	return m.filter == nil || cql2.Evaluate(m.filter, itemRow{m.lay, it})
+}
+
+// itemRow is what a CQL2 filter reads of an item: its public values as the
+// PostGIS store holds them (no value is NULL, integers are numbers, dates
+// YYYY-MM-DD) and its public geometry as features.GeometryQueryable.
+type itemRow struct {
+	lay *layout
+	it  *item
+}
+
+// Value implements cql2.Row.
+func (r itemRow) Value(name string) any {
+	if name == features.GeometryQueryable {
+		return r.it.geom
+	}
+	i, ok := r.lay.index[name]
+	if !ok || r.it.vals[i] == "" {
+		return nil
+	}
+	return r.lay.public(i, r.it.vals[i])
 }
 
 // byID orders items by id.

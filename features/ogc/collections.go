@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/crs"
 	"github.com/labstack/echo/v4"
 )
 
@@ -31,7 +32,10 @@ type collectionInfo struct {
 	Links       []link      `json:"links"`
 	Extent      *extentInfo `json:"extent,omitempty"`
 	ItemType    string      `json:"itemType"`
-	CRS         []string    `json:"crs"`
+	// CRS lists the CRSs items may be asked in (Part 2); StorageCRS is the
+	// one the stores hold, in which no coordinate is transformed.
+	CRS        []string `json:"crs"`
+	StorageCRS string   `json:"storageCrs"`
 }
 
 // extentInfo is a collection's extent; a part is absent when unknown.
@@ -114,9 +118,10 @@ func (h *Handler) describe(ctx context.Context, base string, col features.Collec
 			link{Href: href + "/items?f=html", Rel: "items", Type: mediaHTML, Title: col.Title + " as HTML"},
 			link{Href: href + "/queryables", Rel: relQueryables, Type: mediaSchema, Title: "Properties to filter on"},
 		),
-		Extent:   extentOf(col, ext),
-		ItemType: "feature",
-		CRS:      []string{crs84},
+		Extent:     extentOf(col, ext),
+		ItemType:   "feature",
+		CRS:        crs.SupportedURIs(),
+		StorageCRS: crs.CRS84.URI(),
 	}, nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/cql2"
+	"github.com/bandomap/bando/features/crs"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/geojson"
@@ -42,6 +44,10 @@ func (h *Handler) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	out, err := outputCRS(q, f)
+	if err != nil {
+		return err
+	}
 	page, err := h.reader.Items(c.Request().Context(), query)
 	if err != nil {
 		return storeError(err, "items of "+col.ID)
@@ -49,8 +55,12 @@ func (h *Handler) items(c echo.Context) error {
 	base := h.base(c, routeItems)
 	links := itemsLinks(collectionHref(base, col.ID), q, f, query, page)
 	setLinkHeader(c, links)
+	setContentCRS(c, out)
 	if f == formatHTML {
 		return h.pages.render(c, itemsView(h.title, base, col, page, links))
+	}
+	if page.Features, err = inCRS(out, page.Features); err != nil {
+		return err
 	}
 	fc := featureCollection{
 		Type:           "FeatureCollection",
@@ -76,13 +86,25 @@ func (h *Handler) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := h.begin(c, nil, true)
+	f, err := h.begin(c, []string{paramCRS}, true)
+	if err != nil {
+		return err
+	}
+	out, err := outputCRS(c.QueryParams(), f)
 	if err != nil {
 		return err
 	}
 	feat, err := h.reader.Item(c.Request().Context(), col, id)
 	if err != nil {
 		return storeError(err, fmt.Sprintf("feature %q of collection %s", id, col.ID))
+	}
+	setContentCRS(c, out)
+	if f != formatHTML {
+		fs, err := inCRS(out, []features.Feature{feat})
+		if err != nil {
+			return err
+		}
+		feat = fs[0]
 	}
 	base := h.base(c, routeItem)
 	href := collectionHref(base, col.ID)
@@ -106,7 +128,7 @@ func (h *Handler) item(c echo.Context) error {
 func checkItemsParams(col features.Collection, q url.Values) error {
 	allowed := itemsParams(col)
 	for _, name := range sortedKeys(q) {
-		if p, ok := col.Property(name); ok && !p.Filterable {
+		if p, ok := col.Property(name); ok && !p.Filterable && !col.IsTemporal(name) {
 			return badRequest("property %q of %s cannot be filtered on; filterable: %s",
 				name, col.ID, filterableNames(col))
 		}
@@ -118,8 +140,12 @@ func checkItemsParams(col features.Collection, q url.Values) error {
 func itemsQuery(col features.Collection, q url.Values) (features.ItemsQuery, error) {
 	query := features.ItemsQuery{Collection: col}
 	var err error
+	bboxCRS, err := crsParam(q, paramBBoxCRS)
+	if err != nil {
+		return query, err
+	}
 	if q.Has("bbox") {
-		if query.BBox, err = parseBBox(q.Get("bbox")); err != nil {
+		if query.BBox, err = parseBBoxIn(q.Get("bbox"), bboxCRS); err != nil {
 			return query, err
 		}
 	}
@@ -141,8 +167,27 @@ func itemsQuery(col features.Collection, q url.Values) (features.ItemsQuery, err
 			query.Interval = &iv
 		}
 	}
-	query.Filters, err = parseFilters(col, q)
+	if query.Filters, err = parseFilters(col, q); err != nil {
+		return query, err
+	}
+	filter, err := parseFilter(col, q)
+	if err != nil {
+		return query, err
+	}
+	params, err := queryableParams(col, q)
+	query.Filter = and(append([]cql2.Expr{filter}, params...)...)
 	return query, err
+}
+
+// outputCRS reads the crs parameter. HTML pages describe geometries in
+// longitude and latitude whatever it says, so that they still read as
+// places; their Content-Crs says so.
+func outputCRS(q url.Values, f format) (crs.CRS, error) {
+	c, err := crsParam(q, paramCRS)
+	if f == formatHTML {
+		return crs.CRS84, err
+	}
+	return c, err
 }
 
 // itemsLinks are the links of an items page: self and alternate, next when

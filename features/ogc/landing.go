@@ -20,6 +20,34 @@ const (
 	confOAS30   = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"
 )
 
+// Conformance classes of Part 2 (CRS by reference, OGC 18-058r1), Part 3
+// (Filtering, OGC 19-079r2) and CQL2 (OGC 21-065r2) that the handler meets.
+// Not claimed: CQL2's Temporal Functions, which would need every T_
+// function where only T_INTERSECTS is offered; Basic Spatial Functions with
+// additional Spatial Data Types (lines and collections are not read);
+// property-property comparisons, case- and accent-insensitive comparison.
+const (
+	confCRS                = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"
+	confQueryables         = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables"
+	confQueryablesParams   = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"
+	confFilter             = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter"
+	confFeaturesFilter     = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter"
+	confCQL2Text           = "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text"
+	confCQL2JSON           = "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json"
+	confBasicCQL2          = "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2"
+	confAdvancedComparison = "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators"
+	confBasicSpatial       = "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions"
+)
+
+// conformsTo lists every conformance class the handler meets.
+func conformsTo() []string {
+	return []string{
+		confCore, confGeoJSON, confHTML, confOAS30, confCRS,
+		confQueryables, confQueryablesParams, confFilter, confFeaturesFilter,
+		confCQL2Text, confCQL2JSON, confBasicCQL2, confAdvancedComparison, confBasicSpatial,
+	}
+}
+
 // landingPage is the JSON of the landing page.
 type landingPage struct {
 	Title       string `json:"title"`
@@ -69,7 +97,7 @@ func (h *Handler) conformance(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := conformancePage{ConformsTo: []string{confCore, confGeoJSON, confHTML, confOAS30}}
+	page := conformancePage{ConformsTo: conformsTo()}
 	base := h.base(c, routeConformance)
 	links := selfLinks(base+routeConformance, c.QueryParams(), f, mediaJSON)
 	setLinkHeader(c, links)

@@ -89,7 +89,7 @@ func TestErrors(t *testing.T) {
 		{"unknown parameter on collections", "/ogc/collections?limit=5", nil, 400, `"limit"`},
 		{"unknown parameter on items", "/ogc/collections/cases/items?sort=id", nil, 400, `"sort"`},
 		{"unknown parameter on item", "/ogc/collections/cases/items/BN0800?limit=1", nil, 400, `"limit"`},
-		{"bbox-crs is not offered", "/ogc/collections/cases/items?bbox-crs=x", nil, 400, `"bbox-crs"`},
+		{"bbox-crs not supported", "/ogc/collections/cases/items?bbox=1,2,3,4&bbox-crs=x", nil, 400, "bbox-crs: crs: \"x\": crs: unsupported CRS; supported: http://www.opengis.net/def/crs/OGC/1.3/CRS84, "},
 		{"parameter repeated", "/ogc/collections/cases/items?limit=1&limit=2", nil, 400, "given 2 times"},
 		{"filter with a NUL byte", "/ogc/collections/cases/items?code=BN%00", nil, 400, `"code" is not valid UTF-8`},
 		{"filter not UTF-8", "/ogc/collections/cases/items?code=BN%ff", nil, 400, `"code" is not valid UTF-8`},

@@ -2,6 +2,7 @@ package ogc
 
 import (
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/crs"
 )
 
 // obj is a JSON object of the OpenAPI document.
@@ -33,23 +34,23 @@ func apiPaths() []apiPath {
 		{"/collections/{collectionId}", operation{"describeCollection", "Collection",
 			"A collection: title, extent and links.", jsonOrHTML, []obj{ref("collectionId"), ref("f")}}},
 		{"/collections/{collectionId}/queryables", operation{"getQueryables", "Queryables",
-			"The properties that may be used as equality filters on the items.", []string{mediaSchema}, []obj{ref("collectionId")}}},
+			"The properties a filter may name; all but the geometry are also query parameters.", []string{mediaSchema}, []obj{ref("collectionId")}}},
 		{"/collections/{collectionId}/items", operation{"getFeatures", "Features",
-			"A page of features, ordered by id. Properties marked filterable in the queryables may be used as equality filters (?status=recovered).",
-			geoJSONOrHTML, []obj{ref("collectionId"), ref("bbox"), ref("datetime"), ref("limit"), ref("offset"), ref("f")}}},
+			"A page of features, ordered by id. The queryables, but the geometry, are also equality filters (?status=recovered); filter takes a CQL2 filter.",
+			geoJSONOrHTML, append([]obj{ref("collectionId")}, itemsParamRefs()...)}},
 		{"/collections/{collectionId}/items/{featureId}", operation{"getFeature", "Feature",
-			"One feature by id.", geoJSONOrHTML, []obj{ref("collectionId"), ref("featureId"), ref("f")}}},
+			"One feature by id.", geoJSONOrHTML, []obj{ref("collectionId"), ref("featureId"), ref(paramCRS), ref("f")}}},
 	}
 }
 
-// collectionPath is the items operation of one collection: its equality
-// filters are listed, which is how GDAL learns that it may pass an
-// attribute filter to the server.
+// collectionPath is the items operation of one collection: its queryables
+// are listed as equality filters, which is how GDAL learns that it may pass
+// an attribute filter to the server.
 func collectionPath(col features.Collection) operation {
-	params := []obj{ref("bbox"), ref("datetime"), ref("limit"), ref("offset"), ref("f")}
-	for _, p := range col.Properties {
-		if p.Filterable {
-			params = append(params, filterParam(col, p))
+	params := itemsParamRefs()
+	for _, q := range col.Queryables() {
+		if q.Name != features.GeometryQueryable {
+			params = append(params, filterParam(col, q.Property))
 		}
 	}
 	return operation{"getFeatures_" + col.ID, col.Title,
@@ -78,6 +79,12 @@ func openAPIDocument(title, server string, cols []features.Collection) obj {
 		"paths":      paths,
 		"components": obj{"parameters": parameters()},
 	}
+}
+
+// itemsParamRefs are the shared parameters of the items routes.
+func itemsParamRefs() []obj {
+	return []obj{ref("bbox"), ref(paramBBoxCRS), ref("datetime"), ref(paramFilter), ref(paramFilterLang),
+		ref(paramFilterCRS), ref(paramCRS), ref("limit"), ref("offset"), ref("f")}
 }
 
 // filterParam describes an equality filter on a property.
@@ -137,6 +144,16 @@ func parameters() obj {
 		"datetime": param("datetime", "query",
 			"An RFC 3339 date-time or date, or an interval start/end with '..' for one open end (not both). On a collection without a temporal extent every feature matches.",
 			obj{"type": "string"}),
+		paramCRS: param(paramCRS, "query", "The CRS of the geometries of the answer (OGC API Features Part 2), one of the collection's crs list; default CRS84. EPSG:4326 is written latitude first. The answer's Content-Crs header names it.",
+			obj{"type": "string", "format": "uri", "enum": crs.SupportedURIs(), "default": crs.CRS84.URI()}),
+		paramBBoxCRS: param(paramBBoxCRS, "query", "The CRS of bbox, whose numbers are then in that CRS's axis order; default CRS84.",
+			obj{"type": "string", "format": "uri", "enum": crs.SupportedURIs(), "default": crs.CRS84.URI()}),
+		paramFilter: param(paramFilter, "query", "A CQL2 filter (OGC API Features Part 3) on the collection's queryables: comparisons, LIKE, IN, BETWEEN, IS NULL, AND/OR/NOT, S_INTERSECTS with a BBOX, POINT, POLYGON or MULTIPOLYGON, T_INTERSECTS with dates and intervals.",
+			obj{"type": "string"}),
+		paramFilterLang: param(paramFilterLang, "query", "The language of filter; without it a filter starting with '{' is CQL2 JSON, anything else CQL2 text.",
+			obj{"type": "string", "enum": []string{langText, langJSON}, "default": langText}),
+		paramFilterCRS: param(paramFilterCRS, "query", "The CRS of the geometry literals of filter, in that CRS's axis order; default CRS84.",
+			obj{"type": "string", "format": "uri", "enum": crs.SupportedURIs(), "default": crs.CRS84.URI()}),
 		"limit": param("limit", "query", "Features per page; larger values are clamped to the maximum.",
 			obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}),
 		"offset": param("offset", "query", "Matches to skip; the next and prev links carry it. A larger offset than the maximum is refused.",

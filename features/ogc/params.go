@@ -120,9 +120,9 @@ func parseOffset(s string) (int, error) {
 
 // itemsParams names the query parameters of the items route for col.
 func itemsParams(col features.Collection) []string {
-	names := []string{"bbox", "datetime", "f", "limit", "offset"}
-	for _, p := range col.Properties {
-		if p.Filterable {
+	names := []string{"bbox", paramBBoxCRS, paramCRS, "datetime", "f", paramFilter, paramFilterCRS, paramFilterLang, "limit", "offset"}
+	for _, p := range col.Queryables() {
+		if p.Name != features.GeometryQueryable {
 			names = append(names, p.Name)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/cql2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/paulmach/orb"
@@ -71,6 +72,11 @@ func itemsWhere(q features.ItemsQuery) (*where, error) {
 		}
 		w.add(pgx.Identifier{name}.Sanitize()+"::text = ?", q.Filters[name])
 	}
+	if q.Filter != nil {
+		if err := addFilter(col, q.Filter, w); err != nil {
+			return nil, err
+		}
+	}
 	return w, nil
 }
 
@@ -97,6 +103,35 @@ func addBBox(col features.Collection, b orb.Bound, w *where) {
 	w.conds = append(w.conds, "(("+strings.Join(alts, ") OR (")+"))")
 }
 
+// addFilter adds a CQL2 filter on col's queryables, compiled with its
+// values bound after w's.
+func addFilter(col features.Collection, e cql2.Expr, w *where) error {
+	if err := col.CheckFilter(e); err != nil {
+		return fmt.Errorf("postgis: %w", err)
+	}
+	sql, args, err := compileFilter(e, filterColumns(col), len(w.args)+1)
+	if err != nil {
+		return fmt.Errorf("postgis: %w: %w", features.ErrInvalid, err)
+	}
+	w.conds = append(w.conds, sql)
+	w.args = append(w.args, args...)
+	return nil
+}
+
+// filterColumns are the columns of col's queryables: each property its own
+// column, the geometry the public geom.
+func filterColumns(col features.Collection) map[string]column {
+	cols := map[string]column{}
+	for _, q := range col.Queryables() {
+		name := q.Name
+		if q.Type == cql2.TypeGeometry {
+			name = "geom"
+		}
+		cols[q.Name] = column{name: name, typ: q.Type}
+	}
+	return cols
+}
+
 func selectList(col features.Collection) string {
 	return "id, " + identList(col.PropertyNames()) + ", ST_AsBinary(geom)"
 }
@@ -119,7 +154,7 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 		}
 		return n, nil
 	}
-	if q.BBox == nil && q.Interval == nil && len(q.Filters) == 0 {
+	if q.BBox == nil && q.Interval == nil && len(q.Filters) == 0 && q.Filter == nil {
 		page.NumberMatched, err = remember(ctx, s, "count:"+q.Collection.ID, count)
 	} else {
 		page.NumberMatched, err = count()

@@ -3,7 +3,7 @@ package features
 // Property sets shared by several collections.
 var (
 	placeProps = []Property{
-		{Name: "name", Type: TypeString, Title: "Name", Required: true},
+		{Name: "name", Type: TypeString, Filterable: true, Title: "Name", Required: true},
 		{Name: "address", Type: TypeString, Title: "Address"},
 		{Name: "phone", Type: TypeString, Title: "Phone of the place"},
 		{Name: "opening_hours", Type: TypeString, Title: "Opening hours"},
@@ -76,7 +76,7 @@ func collections() []Collection {
 			Description: "Places a confirmed case visited during its transmission window, with the time window. Which case went where is not public: a list of one person's places is a path.",
 			Group:       GroupSituation, Geometry: "Point", Priority: 1, MinZoom: 8,
 			Properties: props([]Property{
-				{Name: "name", Type: TypeString, Title: "Name", Required: true},
+				{Name: "name", Type: TypeString, Filterable: true, Title: "Name", Required: true},
 				{Name: "address", Type: TypeString, Title: "Address"},
 				{Name: "visited_from", Type: TypeDate, Title: "From"},
 				{Name: "visited_to", Type: TypeDate, Title: "To"},
@@ -88,7 +88,7 @@ func collections() []Collection {
 			Description: "Points placed under lockdown (hamlet, neighbourhood or residential group), with start and lifting dates.",
 			Group:       GroupSituation, Geometry: "Point", Priority: 1, MinZoom: 8,
 			Properties: props([]Property{
-				{Name: "name", Type: TypeString, Title: "Name", Required: true},
+				{Name: "name", Type: TypeString, Filterable: true, Title: "Name", Required: true},
 				{Name: "address", Type: TypeString, Title: "Address"},
 				{Name: "level", Type: TypeString, Filterable: true, Title: "Level", Vocabulary: levels()},
 				{Name: "start", Type: TypeDate, Title: "Start"},
@@ -107,7 +107,7 @@ func collections() []Collection {
 			Description: "Quarantine polygons drawn by officials; only published and lifted zones are public.",
 			Group:       GroupSituation, Geometry: "MultiPolygon", Priority: 0,
 			Properties: props([]Property{
-				{Name: "name", Type: TypeString, Title: "Name", Required: true},
+				{Name: "name", Type: TypeString, Filterable: true, Title: "Name", Required: true},
 				{Name: "status", Type: TypeString, Filterable: true, Title: "Status", Required: true, Vocabulary: zoneStatuses()},
 				{Name: "level", Type: TypeString, Filterable: true, Title: "Level", Vocabulary: levels()},
 				{Name: "revision", Type: TypeInteger, Title: "Revision", Default: int64(1)},

@@ -15,8 +15,8 @@ func TestQueryables(t *testing.T) {
 		want []string
 	}{
 		{"cases", []string{"code", "report_date", "origin", "detected_in", "cluster", "status", "district_code", "ward_code", "geometry"}},
-		{"quarantine_zones", []string{"status", "level", "start", "end", "district_code", "ward_code", "geometry"}},
-		{"markets", []string{"district_code", "ward_code", "geometry"}},
+		{"quarantine_zones", []string{"name", "status", "level", "start", "end", "district_code", "ward_code", "geometry"}},
+		{"markets", []string{"name", "district_code", "ward_code", "geometry"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.col, func(t *testing.T) {
@@ -36,8 +36,9 @@ func TestCheckFilter(t *testing.T) {
 	}{
 		{"T_INTERSECTS(INTERVAL(start, end), INTERVAL('2021-07-01', '..')) AND S_INTERSECTS(geometry, BBOX(106, 10, 107, 11))", true},
 		{"status = 'lifted' AND level IS NULL", true},
-		{"name = 'x'", false},     // a property, not a queryable
-		{"revision = 2", false},   // idem
+		{"name LIKE 'Khu phố%'", true},
+		{"revision = 2", false},   // a property, not a queryable
+		{"phone = 'x'", false},    // not a property of zones
 		{"start = 'x'", false},    // a date compared with a string
 		{"geometry = 'x'", false}, // a geometry compared
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/cql2"
 	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 )
@@ -27,6 +28,16 @@ func interval(start, end string) *features.Interval {
 		iv.End = testkit.Day(end)
 	}
 	return iv
+}
+
+// cql parses a CQL2 text filter of the contract's table.
+func cql(t *testing.T, text string) cql2.Expr {
+	t.Helper()
+	e, err := cql2.ParseText(text)
+	if err != nil {
+		t.Fatalf("cql2.ParseText(%q): %v", text, err)
+	}
+	return e
 }
 
 func testItems(t *testing.T, s features.Reader) {
@@ -62,6 +73,15 @@ func testItems(t *testing.T, s features.Reader) {
 		{"period starts on interval end", features.ItemsQuery{Collection: col("contacts"), Interval: interval("", "2021-07-02"), Limit: -1}, []string{"k1"}, 1},
 		{"period starts after interval", features.ItemsQuery{Collection: col("quarantine_zones"), Interval: interval("2021-06-10", "2021-06-15"), Limit: -1}, []string{"z3"}, 1},
 		{"interval and limit", features.ItemsQuery{Collection: col("cases"), Interval: interval("2021-07-01", "2021-07-31"), Limit: 1, Offset: 1}, []string{"c2"}, 3},
+		{"cql2 comparison", features.ItemsQuery{Collection: col("cases"), Filter: cql(t, "report_date >= DATE('2021-07-05')"), Limit: -1}, []string{"c2", "c3"}, 2},
+		{"cql2 or, in and like", features.ItemsQuery{Collection: col("markets"),
+			Filter: cql(t, "district_code IN ('724') OR name LIKE 'Chợ đêm%'"), Limit: -1}, []string{"m2", "m3"}, 2},
+		{"cql2 not and is null", features.ItemsQuery{Collection: col("contacts"), Filter: cql(t, "NOT (quarantine_end IS NULL)"), Limit: -1}, []string{"k1"}, 1},
+		{"cql2 s_intersects polygon", features.ItemsQuery{Collection: col("quarantine_zones"),
+			Filter: cql(t, "S_INTERSECTS(geometry, POLYGON((106.746 10.896, 106.747 10.896, 106.747 10.897, 106.746 10.896)))"), Limit: -1}, []string{"z3"}, 1},
+		{"cql2 t_intersects period", features.ItemsQuery{Collection: col("quarantine_zones"),
+			Filter: cql(t, "T_INTERSECTS(INTERVAL(start, end), INTERVAL('2021-06-25', '..'))"), Limit: -1}, []string{"z1"}, 1},
+		{"cql2 and paging", features.ItemsQuery{Collection: col("markets"), Filter: cql(t, "district_code = '718'"), Limit: 1, Offset: 1}, []string{"m3"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +105,7 @@ func testItemsRefused(t *testing.T, s features.Reader) {
 		name string
 		q    features.ItemsQuery
 	}{
-		{"filter not allowed", features.ItemsQuery{Collection: markets, Filters: map[string]string{"name": "x"}}},
+		{"filter not allowed", features.ItemsQuery{Collection: markets, Filters: map[string]string{"phone": "x"}}},
 		{"unknown filter", features.ItemsQuery{Collection: markets, Filters: map[string]string{"nope": "x"}}},
 		{"NUL in a filter", features.ItemsQuery{Collection: markets, Filters: map[string]string{"district_code": "71\x008"}}},
 		{"invalid UTF-8 in a filter", features.ItemsQuery{Collection: markets, Filters: map[string]string{"district_code": "\xff"}}},

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/cql2"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/planar"
@@ -193,6 +194,11 @@ func itemsMatcher(q features.ItemsQuery) (func(features.Feature) bool, error) {
 	if q.Interval != nil && col.Temporal == nil {
 		return nil, fmt.Errorf("testkit: %w: collection %s has no time", features.ErrInvalid, col.ID)
 	}
+	if q.Filter != nil {
+		if err := col.CheckFilter(q.Filter); err != nil {
+			return nil, fmt.Errorf("testkit: %w", err)
+		}
+	}
 	return func(f features.Feature) bool {
 		if q.BBox != nil && !slices.ContainsFunc(features.BBoxParts(*q.BBox), func(b orb.Bound) bool { return intersects(f.Geometry, b) }) {
 			return false
@@ -202,8 +208,22 @@ func itemsMatcher(q features.ItemsQuery) (func(features.Feature) bool, error) {
 				return false
 			}
 		}
-		return q.Interval == nil || col.Selects(f.Properties, features.DaysOf(*q.Interval))
+		if q.Interval != nil && !col.Selects(f.Properties, features.DaysOf(*q.Interval)) {
+			return false
+		}
+		return q.Filter == nil || cql2.Evaluate(q.Filter, featureRow(f))
 	}, nil
+}
+
+// featureRow is what a CQL2 filter reads of a feature: its properties and,
+// under features.GeometryQueryable, its geometry.
+func featureRow(f features.Feature) cql2.Values {
+	row := make(cql2.Values, len(f.Properties)+1)
+	for k, v := range f.Properties {
+		row[k] = v
+	}
+	row[features.GeometryQueryable] = f.Geometry
+	return row
 }
 
 // text is a property value as a filter compares it; nil and the empty

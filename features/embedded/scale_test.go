@@ -156,6 +156,20 @@ func BenchmarkProvince(b *testing.B) {
 			}
 			b.ReportMetric(float64(feats)/float64(i), "features/tile")
 		})
+		// render is the whole path of a tile without cache: selection by
+		// the store, encoding by the renderer.
+		r := tiles.NewRenderer(s, tiles.Options{Rules: tiles.DefaultRules(), Parallel: 1})
+		b.Run(fmt.Sprintf("render/%s/z%d", bc.layer, bc.z), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := r.Render(context.Background(), tiles.TileRequest{Tile: list[i%len(list)],
+					Layers: []features.Collection{col}}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 	}
 	benchReads(b, s, cat)
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // MaxZoom is the deepest zoom Bando serves tiles for; a deployment may serve
-// fewer levels (HandlerConfig.MaxZoom) but never more.
+// fewer levels (tilehttp.Config.MaxZoom) but never more.
 const MaxZoom = 22
 
 // ErrBadTile is returned for tile coordinates that are malformed or out of

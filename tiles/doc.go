@@ -1,12 +1,70 @@
-// Package tiles serves Bando's map as Mapbox Vector Tiles: it parses and
-// validates tile coordinates at the edge, composes multi-layer tiles from a
-// Source under per-layer and per-tile feature budgets, encodes layers in
-// process for stores that hold features in memory (EncodeLayer), caches
-// tiles in two levels (memory, then Redis), and answers the tile, TileJSON
-// and MapLibre style endpoints over HTTP.
+// Package tiles is the core of Bando's vector tiles, without HTTP: tile
+// coordinates (ParseTile), the Renderer, which composes multi-layer tiles
+// from a Source under per-layer and per-tile feature budgets and owns the
+// Mapbox Vector Tile encoding, and the two-level tile cache (MemoryCache,
+// then Redis in tiles/rediscache). The HTTP endpoints (tiles, TileJSON,
+// style) live in tiles/tilehttp.
 //
-// The rendering rules (extent, buffer, simplification, aggregation of people
-// layers, thinning order) are written down on Rules, EncodeLayer and Rank, so
-// that the PostGIS store's ST_AsMVT path and the in-process encoder draw the
-// same tile.
+// A Source hands over, for each layer, either the public features it
+// selected, which the Renderer encodes, or a finished layer where the store
+// encodes itself (PostGIS's ST_AsMVT). Both follow the rules below, so that
+// the two stores draw the same tile.
+//
+// # How a layer is drawn
+//
+// Features (every layer except an aggregated one):
+//
+//  1. Project to tile units: Web Mercator (EPSG:3857, sphere of radius
+//     6378137 m), then tx = (X − xmin) × E / (xmax − xmin) and
+//     ty = (ymax − Y) × E / (ymax − ymin), where E is Rules.Extent and
+//     [xmin, ymin, xmax, ymax] is ST_TileEnvelope(z, x, y).
+//  2. Lines and polygons are simplified with Douglas–Peucker, tolerance one
+//     tile unit: ST_Simplify(ST_Transform(geom, 3857), (xmax − xmin) / E).
+//  3. Snap to integers (round half to even, like rint), clip to the square
+//     [−B, E + B] (B is Rules.Buffer; edges included, so a point on the edge
+//     stays), snap again; drop repeated points, rings of fewer than four
+//     points or of zero area, polygons that lost their exterior ring, lines
+//     of fewer than two points; exterior rings get positive area in tile
+//     coordinates (clockwise on screen), holes negative. This is
+//     ST_AsMVTGeom(simplified, ST_TileEnvelope(z, x, y), E, B, true).
+//  4. Take the first req.Limit features in the order (features.Rank(id),
+//     id), ids compared as bytes (COLLATE "C"), then drop those whose
+//     geometry came out empty: a feature that clips away still used its
+//     place, exactly as "ORDER BY rank, id LIMIT n" before ST_AsMVT skips
+//     null geometries. The candidates are what the source selected (see
+//     below), so both stores must select alike.
+//  5. Properties: every public property of the collection present on the
+//     feature, nil values omitted; strings as string values, integers as
+//     int64 (sint) values, float64 as double, bool as bool. Any other
+//     property (a private one) is never written.
+//
+// Aggregated layers (LayerRequest.Aggregated: people layers below
+// Rules.AggregateBelowZoom):
+//
+//  1. Project each Point as above, without rounding or clipping, to
+//     (tx, ty); C is Rules.CellSize (even, so centres are integers).
+//  2. Its cell centre is (floor(tx / C) × C + C / 2, floor(ty / C) × C + C / 2).
+//     Keep cells whose centre lies in [−B, E + B] on both axes.
+//  3. Each cell becomes one Point at its centre with a single integer
+//     property "count" (CountProperty): the number of features in the cell.
+//  4. Over req.Limit cells, keep the cells with the largest counts, ties
+//     broken by centre x, then centre y, ascending; cells are written in that
+//     order ("ORDER BY count DESC, cx, cy LIMIT n").
+//
+// Geometries other than Point are not counted in an aggregated layer.
+//
+// Every layer is named after its collection id, MVT version 2, extent
+// Rules.Extent; its version field comes first, before the features, so
+// that a decoder can check it before reading on. The Renderer moves the
+// version of finished layers first too.
+//
+// # What a source selects
+//
+// Public features of the collection (people positions geomasked, no
+// personal fields, no draft zones) whose bounds meet req.Bound(), the tile
+// grown by req.Margin() tile units (in SQL: geom3857 && ST_TileEnvelope(z,
+// x, y, margin => Margin / Extent)); for an aggregated layer the margin
+// includes one cell, so that cells on the buffer's edge count all their
+// points; kept by req.AsOf; for thinned lookup layers below
+// features.FullZoom, only features with features.ThinZoom(id) <= z.
 package tiles

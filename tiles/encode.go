@@ -19,7 +19,7 @@ import (
 // features of a people layer fall in it.
 const CountProperty = "count"
 
-// ErrBadRules is returned by EncodeLayer for rules it cannot draw with.
+// ErrBadRules is returned for rules the encoder cannot draw with.
 var ErrBadRules = errors.New("tiles: bad rendering rules")
 
 // maxLatitude is where Web Mercator stops (EPSG:3857's square world).
@@ -35,7 +35,7 @@ func (r LayerRequest) Aggregated() bool {
 // Margin is how far around the tile, in tile units, a source must select
 // features: Rules.Buffer, plus Rules.CellSize for an aggregated layer, since
 // a point just outside the buffer can still fall in a cell whose centre is
-// inside it. Selecting more is harmless: EncodeLayer drops what it must.
+// inside it. Selecting more is harmless: the encoder drops what it must.
 func (r LayerRequest) Margin() int {
 	rules := r.rules()
 	if r.Aggregated() {
@@ -66,67 +66,16 @@ func checkRules(r Rules) error {
 	return nil
 }
 
-// EncodeLayer draws one MVT layer in process from features already selected
-// by the source (the store's public features: people positions geomasked,
-// no personal fields, no draft zones, filtered by AsOf). It is the reference
-// for the rules every Source follows; the PostGIS store writes the same rules
-// in SQL. A zero req.Rules means DefaultRules. The layer is named after the
-// collection id, version 2, extent Rules.Extent; features carry no MVT id.
-// No feature, or a Limit of 0 or less, gives an empty Layer (nil Data), like
-// ST_AsMVT over no rows. The layer is written straight to protobuf, byte for
-// byte what orb's mvt.Marshal writes for the same features: keys and values
-// once each in the order first used, a feature's tags by key name; the
-// returned Data is about the only allocation for a layer of points.
-//
-// Features (every layer except an aggregated one):
-//
-//  1. Project to tile units: Web Mercator (EPSG:3857, sphere of radius
-//     6378137 m), then tx = (X − xmin) × E / (xmax − xmin) and
-//     ty = (ymax − Y) × E / (ymax − ymin), where E is Rules.Extent and
-//     [xmin, ymin, xmax, ymax] is ST_TileEnvelope(z, x, y).
-//  2. Lines and polygons are simplified with Douglas–Peucker, tolerance one
-//     tile unit: ST_Simplify(ST_Transform(geom, 3857), (xmax − xmin) / E).
-//  3. Snap to integers (round half to even, like rint), clip to the square
-//     [−B, E + B] (B is Rules.Buffer; edges included, so a point on the edge
-//     stays), snap again; drop repeated points, rings of fewer than four
-//     points or of zero area, polygons that lost their exterior ring, lines
-//     of fewer than two points; exterior rings get positive area in tile
-//     coordinates (clockwise on screen), holes negative. This is
-//     ST_AsMVTGeom(simplified, ST_TileEnvelope(z, x, y), E, B, true).
-//  4. Take the first req.Limit features in the order (Rank(id), id), ids
-//     compared as bytes (COLLATE "C"), then drop those whose geometry came
-//     out empty: a feature that clips away still used its place, exactly as
-//     "ORDER BY rank, id LIMIT n" before ST_AsMVT skips null geometries. The
-//     candidates are what the source selected (see below), so both stores
-//     must select alike.
-//  5. Properties: every public property of the collection present on the
-//     feature, nil values omitted; strings as string values, integers as
-//     int64 (sint) values, float64 as double, bool as bool. Any other
-//     property (a private one) is never written.
-//
-// Aggregated layers (req.Aggregated: people layers below
-// Rules.AggregateBelowZoom):
-//
-//  1. Project each Point as above, without rounding or clipping, to
-//     (tx, ty); C is Rules.CellSize (even, so centres are integers).
-//  2. Its cell centre is (floor(tx / C) × C + C / 2, floor(ty / C) × C + C / 2).
-//     Keep cells whose centre lies in [−B, E + B] on both axes.
-//  3. Each cell becomes one Point at its centre with a single integer
-//     property "count" (CountProperty): the number of features in the cell.
-//  4. Over req.Limit cells, keep the cells with the largest counts, ties
-//     broken by centre x, then centre y, ascending; cells are written in that
-//     order ("ORDER BY count DESC, cx, cy LIMIT n").
-//
-// Geometries other than Point are not counted in an aggregated layer.
-//
-// What the source selects (EncodeLayer draws whatever it is given): public
-// features of the collection whose bounds meet req.Bound(), the tile grown by
-// req.Margin() tile units (in SQL: geom3857 && ST_TileEnvelope(z, x, y,
-// margin => Margin / Extent)); for an aggregated layer the margin includes
-// one cell, so that cells on the buffer's edge count all their points; kept
-// by req.AsOf; for thinned lookup layers below features.FullZoom, only
-// features with features.ThinZoom(id) <= z.
-func EncodeLayer(req LayerRequest, feats []features.Feature) (Layer, error) {
+// encodeLayer draws one MVT layer in process from features a source
+// selected, following the rules written in the package documentation ("How
+// a layer is drawn"), which the PostGIS store writes in SQL. A zero
+// req.Rules means DefaultRules. The layer is named after the collection id,
+// version 2, extent Rules.Extent; features carry no MVT id. No feature, or a
+// Limit of 0 or less, gives an empty Layer (nil Data), like ST_AsMVT over no
+// rows. The layer is written straight to protobuf: keys and values once each
+// in the order first used, a feature's tags by key name, the version first;
+// the returned Data is about the only allocation for a layer of points.
+func encodeLayer(req LayerRequest, feats []features.Feature) (Layer, error) {
 	rules := req.rules()
 	if err := checkRules(rules); err != nil {
 		return Layer{}, err
@@ -151,7 +100,7 @@ func EncodeLayer(req LayerRequest, feats []features.Feature) (Layer, error) {
 // mvtVersion is the Mapbox Vector Tile specification version written.
 const mvtVersion = 2
 
-// encoders holds encoders between calls of EncodeLayer, so that a tile
+// encoders holds encoders between calls of encodeLayer, so that a tile
 // reuses the buffers, maps and scratch slices of the previous ones.
 // NOTE: a package-level variable, yet no state a caller can observe: it
 // holds scratch memory only, and an encoder is reset before it goes back.
@@ -161,7 +110,7 @@ var encoders = sync.Pool{New: func() any { return newEncoder() }}
 // back to the pool: one huge layer should not pin its buffers forever.
 const maxPooledSize = 8 << 20
 
-// encoder is the working memory of one EncodeLayer call.
+// encoder is the working memory of one encodeLayer call.
 type encoder struct {
 	drawer
 	w      *pbfLayer
@@ -220,14 +169,15 @@ func (e *encoder) features(col features.Collection, feats []features.Feature, li
 // rankedIndex is a feature's place in the thinning order.
 type rankedIndex struct {
 	rank uint32
-	i    int // index in the features given to EncodeLayer
+	i    int // index in the features given to encodeLayer
 }
 
-// thinningOrder returns the indexes of feats ordered by (Rank(id), id).
+// thinningOrder returns the indexes of feats ordered by (features.Rank(id),
+// id).
 func (e *encoder) thinningOrder(feats []features.Feature) []rankedIndex {
 	rs := e.ranked[:0]
 	for i := range feats {
-		rs = append(rs, rankedIndex{Rank(feats[i].ID), i})
+		rs = append(rs, rankedIndex{features.Rank(feats[i].ID), i})
 	}
 	slices.SortFunc(rs, func(a, b rankedIndex) int {
 		if c := cmp.Compare(a.rank, b.rank); c != 0 {

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -16,6 +17,7 @@ const (
 	wireVarint  = 0
 	wireFixed64 = 1
 	wireBytes   = 2
+	wireFixed32 = 5
 
 	keyTileLayer       = 3<<3 | wireBytes   // Tile.layers
 	keyLayerName       = 1<<3 | wireBytes   // Layer.name
@@ -55,7 +57,8 @@ const noID = math.MaxUint32
 // pbfLayer writes one MVT layer straight to protobuf bytes: features as
 // they come, keys and values deduplicated in the order they are first
 // used. It mirrors what orb's mvt.Marshal writes for the same features
-// (fields in number order, no feature id), so tiles keep their bytes.
+// (fields in number order, no feature id), except that the layer's version
+// comes first.
 //
 // A feature is built with beginFeature, the geometry methods and tag, then
 // endFeature. The zero value is not ready: call reset first. A pbfLayer is
@@ -283,17 +286,19 @@ func (l *pbfLayer) newValue() uint32 {
 }
 
 // layer returns the layer as a Tile.layers field, in a new slice of its
-// exact size: name, features, keys, values, extent, version.
+// exact size: version, name, features, keys, values, extent. The version
+// comes first, as the MVT specification asks, so that a decoder knows it
+// before it reads the features; the rest is in field number order.
 func (l *pbfLayer) layer(name string, extent, version uint32) []byte {
-	body := 1 + sizeVarint(uint64(len(name))) + len(name) +
+	body := 1 + sizeVarint(uint64(version)) + 1 + sizeVarint(uint64(len(name))) + len(name) +
 		len(l.features) + len(l.keys) + len(l.values) +
-		1 + sizeVarint(uint64(extent)) + 1 + sizeVarint(uint64(version))
+		1 + sizeVarint(uint64(extent))
 	b := make([]byte, 0, 1+sizeVarint(uint64(body))+body)
 	b = binary.AppendUvarint(append(b, keyTileLayer), uint64(body))
+	b = binary.AppendUvarint(append(b, keyLayerVersion), uint64(version))
 	b = appendString(append(b, keyLayerName), name)
 	b = append(append(append(b, l.features...), l.keys...), l.values...)
-	b = binary.AppendUvarint(append(b, keyLayerExtent), uint64(extent))
-	return binary.AppendUvarint(append(b, keyLayerVersion), uint64(version))
+	return binary.AppendUvarint(append(b, keyLayerExtent), uint64(extent))
 }
 
 // command is a geometry command integer: id in the low 3 bits, count above.
@@ -347,4 +352,97 @@ func appendPacked(b []byte, key byte, n int, vs []uint32) []byte {
 
 func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// ErrBadMVT is returned for a finished layer from a source that is not a
+// well-formed protobuf message.
+var ErrBadMVT = errors.New("tiles: malformed MVT")
+
+// versionFirst returns tile, a Tile message, with the version field of each
+// layer moved before the layer's other fields, which keep their order and
+// bytes. Encoders that write fields in number order (ST_AsMVT does) put the
+// version last. A tile whose layers have it first already is returned as is,
+// without a copy.
+func versionFirst(tile []byte) ([]byte, error) {
+	var out []byte // nil until a layer needs moving
+	for i := 0; i < len(tile); {
+		num, wire, layer, next, err := readField(tile, i)
+		if err != nil {
+			return nil, err
+		}
+		at, end := -1, -1
+		if num == keyTileLayer>>3 && wire == wireBytes {
+			if at, end, err = versionField(layer); err != nil {
+				return nil, err
+			}
+		}
+		if at > 0 && out == nil {
+			out = append(make([]byte, 0, len(tile)), tile[:i]...)
+		}
+		switch {
+		case at > 0:
+			// The layer's length is unchanged: only its fields move.
+			out = append(out, tile[i:next-len(layer)]...)
+			out = append(append(append(out, layer[at:end]...), layer[:at]...), layer[end:]...)
+		case out != nil:
+			out = append(out, tile[i:next]...)
+		}
+		i = next
+	}
+	if out == nil {
+		return tile, nil
+	}
+	return out, nil
+}
+
+// versionField finds the first version field of a Layer message: its start
+// and end in layer, or -1, -1 when there is none.
+func versionField(layer []byte) (start, end int, err error) {
+	for i := 0; i < len(layer); {
+		num, wire, _, next, err := readField(layer, i)
+		if err != nil {
+			return -1, -1, err
+		}
+		if num == keyLayerVersion>>3 && wire == wireVarint {
+			return i, next, nil
+		}
+		i = next
+	}
+	return -1, -1, nil
+}
+
+// readField reads the protobuf field starting at b[i]: its number, wire
+// type, payload (length-delimited fields only) and where the next field
+// starts.
+func readField(b []byte, i int) (num uint64, wire int, payload []byte, next int, err error) {
+	key, n := binary.Uvarint(b[i:])
+	if n <= 0 {
+		return 0, 0, nil, 0, fmt.Errorf("%w: bad field key at byte %d", ErrBadMVT, i)
+	}
+	j, wire := i+n, int(key&7)
+	switch wire {
+	case wireVarint:
+		_, m := binary.Uvarint(b[j:])
+		if m <= 0 {
+			return 0, 0, nil, 0, fmt.Errorf("%w: bad varint at byte %d", ErrBadMVT, j)
+		}
+		next = j + m
+	case wireFixed64:
+		next = j + 8
+	case wireFixed32:
+		next = j + 4
+	case wireBytes:
+		size, m := binary.Uvarint(b[j:])
+		if m <= 0 || size > uint64(len(b)-j-m) {
+			return 0, 0, nil, 0, fmt.Errorf("%w: bad length at byte %d", ErrBadMVT, j)
+		}
+		next = j + m + int(size)
+		payload = b[j+m : next]
+	default:
+		return 0, 0, nil, 0, fmt.Errorf("%w: wire type %d at byte %d", ErrBadMVT, wire, i)
+	}
+	if next > len(b) {
+		return 0, 0, nil, 0, fmt.Errorf("%w: field at byte %d runs past the end", ErrBadMVT, i)
+	}
+	return key >> 3, wire, payload, next, nil
 }

@@ -77,7 +77,8 @@ type TileRequest struct {
 	AsOf time.Time
 }
 
-// Renderer composes multi-layer tiles from a Source under feature budgets.
+// Renderer composes multi-layer tiles from a Source under feature budgets,
+// and encodes the features sources hand over.
 //
 // Drop priority: layers are asked for in ascending features.Collection.Priority
 // (features.ByPriority; ties in the order listed), each with a limit of
@@ -86,8 +87,8 @@ type TileRequest struct {
 // (convenience stores and mask sale points, then markets, shopping centres,
 // supermarkets, petrol stations), then districts and wards, then contacts,
 // then cases, then the epidemic situation points, and quarantine zones last.
-// Within a layer the source keeps features by Rank (see EncodeLayer). TileJSON
-// shows each layer's priority.
+// Within a layer features are kept in thinning order (features.Rank, then
+// id; see the package documentation). TileJSON shows each layer's priority.
 type Renderer struct {
 	src  Source
 	opts Options
@@ -108,8 +109,9 @@ func (r *Renderer) Options() Options { return r.opts }
 // the most it could ever get, min(LayerLimit, TileLimit). Then the budget is
 // applied in priority order as if the layers had been drawn one after the
 // other: a layer holding more than min(LayerLimit, what is left) is drawn
-// again with that limit. Since a source keeps features in a fixed order, the
-// result is the same as drawing sequentially, only faster.
+// again with that limit, from the features the source handed over when it
+// did, else by asking the source again. Since features are kept in a fixed
+// order, the result is the same as drawing sequentially, only faster.
 func (r *Renderer) Render(ctx context.Context, req TileRequest) ([]byte, error) {
 	var cols []features.Collection
 	for _, col := range features.ByPriority(req.Layers) {
@@ -130,7 +132,7 @@ func (r *Renderer) Render(ctx context.Context, req TileRequest) ([]byte, error) 
 			continue
 		}
 		if layers[i].Features > limit {
-			if layers[i], err = r.draw(ctx, req, col, limit); err != nil {
+			if layers[i], err = r.redraw(ctx, layers[i], limit); err != nil {
 				return nil, err
 			}
 		}
@@ -146,9 +148,17 @@ func (r *Renderer) Render(ctx context.Context, req TileRequest) ([]byte, error) 
 	return out, nil
 }
 
+// drawn is a layer as first drawn, with what it was drawn from, so that it
+// can be drawn again under a smaller limit.
+type drawn struct {
+	Layer
+	req   LayerRequest
+	feats []features.Feature // nil when the source encoded the layer
+}
+
 // drawAll draws every layer with the same limit, Parallel at a time.
-func (r *Renderer) drawAll(ctx context.Context, req TileRequest, cols []features.Collection, limit int) ([]Layer, error) {
-	layers := make([]Layer, len(cols))
+func (r *Renderer) drawAll(ctx context.Context, req TileRequest, cols []features.Collection, limit int) ([]drawn, error) {
+	layers := make([]drawn, len(cols))
 	errs := make([]error, len(cols))
 	sem := make(chan struct{}, r.opts.Parallel)
 	var wg sync.WaitGroup
@@ -157,19 +167,64 @@ func (r *Renderer) drawAll(ctx context.Context, req TileRequest, cols []features
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			layers[i], errs[i] = r.draw(ctx, req, col, limit)
+			lr := LayerRequest{Tile: req.Tile, Collection: col, AsOf: req.AsOf, Limit: limit, Rules: r.opts.Rules}
+			layers[i], errs[i] = r.draw(ctx, lr)
 		}()
 	}
 	wg.Wait()
 	return layers, errors.Join(errs...)
 }
 
-func (r *Renderer) draw(ctx context.Context, req TileRequest, col features.Collection, limit int) (Layer, error) {
-	layer, err := r.src.Layer(ctx, LayerRequest{
-		Tile: req.Tile, Collection: col, AsOf: req.AsOf, Limit: limit, Rules: r.opts.Rules,
-	})
+// redraw draws a layer again with a smaller limit: features handed over
+// for a larger limit hold those of the smaller one, since both are the
+// first in the same order.
+func (r *Renderer) redraw(ctx context.Context, d drawn, limit int) (drawn, error) {
+	d.req.Limit = limit
+	if d.feats == nil {
+		return r.draw(ctx, d.req)
+	}
+	layer, err := r.encode(d.req, d.feats)
+	d.Layer = layer
+	return d, err
+}
+
+// Layer draws one layer of a tile: the source's finished layer, or the
+// features it handed over, encoded. req.Limit is applied as given; a zero
+// req.Rules means the renderer's Options.Rules.
+func (r *Renderer) Layer(ctx context.Context, req LayerRequest) (Layer, error) {
+	if req.Rules == (Rules{}) {
+		req.Rules = r.opts.Rules
+	}
+	d, err := r.draw(ctx, req)
+	return d.Layer, err
+}
+
+func (r *Renderer) draw(ctx context.Context, req LayerRequest) (drawn, error) {
+	sl, err := r.src.Layer(ctx, req)
 	if err != nil {
-		return Layer{}, fmt.Errorf("tiles: layer %s of %s: %w", col.ID, tileName(req.Tile), err)
+		return drawn{}, fmt.Errorf("tiles: layer %s of %s: %w", req.Collection.ID, tileName(req.Tile), err)
+	}
+	d := drawn{req: req}
+	if sl.MVT == nil {
+		d.feats = sl.Features
+		d.Layer, err = r.encode(req, sl.Features)
+		return d, err
+	}
+	data, err := versionFirst(sl.MVT)
+	if err != nil {
+		return drawn{}, fmt.Errorf("tiles: layer %s of %s from the source: %w", req.Collection.ID, tileName(req.Tile), err)
+	}
+	if sl.Count == 0 {
+		data = nil // an empty layer adds nothing to a tile
+	}
+	d.Layer = Layer{Data: data, Features: sl.Count}
+	return d, nil
+}
+
+func (r *Renderer) encode(req LayerRequest, feats []features.Feature) (Layer, error) {
+	layer, err := encodeLayer(req, feats)
+	if err != nil {
+		return Layer{}, fmt.Errorf("tiles: layer %s of %s: %w", req.Collection.ID, tileName(req.Tile), err)
 	}
 	return layer, nil
 }
@@ -203,16 +258,10 @@ func (r *Renderer) Tile(ctx context.Context, req TileRequest) (data []byte, hit 
 	return data, false, nil
 }
 
-// CacheKey names a tile in the cache: data version, layer list in order,
+// cacheKey names a tile in the cache: data version, layer list in order,
 // z/x/y, the AsOf day, and the budgets and rules the tile was drawn with.
-func (r *Renderer) CacheKey(ctx context.Context, req TileRequest) string {
-	version := ""
-	if r.opts.Version != nil {
-		version = r.opts.Version(ctx)
-	}
-	return r.cacheKey(version, req)
-}
-
+// The prefix names the encoding: mvt2 tiles write each layer's version
+// first, so tiles cached before that change are not served again.
 func (r *Renderer) cacheKey(version string, req TileRequest) string {
 	ids := make([]string, len(req.Layers))
 	for i, col := range req.Layers {
@@ -223,7 +272,7 @@ func (r *Renderer) cacheKey(version string, req TileRequest) string {
 		day = req.AsOf.Format(features.DateLayout)
 	}
 	ru := r.opts.Rules
-	return fmt.Sprintf("mvt1:%s:%s:%s:%s:%d,%d,%d,%d,%d,%d", version, strings.Join(ids, ","),
+	return fmt.Sprintf("mvt2:%s:%s:%s:%s:%d,%d,%d,%d,%d,%d", version, strings.Join(ids, ","),
 		tileName(req.Tile), day, r.opts.LayerLimit, r.opts.TileLimit, ru.Extent, ru.Buffer, ru.AggregateBelowZoom, ru.CellSize)
 }
 

@@ -43,8 +43,29 @@ type Layer struct {
 	Features int
 }
 
-// Source renders single layers of tiles. A store implements it: PostGIS with
-// ST_AsMVT, the embedded store in process.
+// SourceLayer is what a source hands over for one layer of a tile: either
+// the features to draw, which the Renderer encodes, or a finished MVT layer
+// from a source that encodes itself (PostGIS's ST_AsMVT). A source sets one
+// of the two; both empty means the layer is empty.
+type SourceLayer struct {
+	// Features are public features of the collection selected as the
+	// package documentation says ("What a source selects"). For a layer
+	// that is not aggregated, a source may hand over only the req.Limit
+	// features first in thinning order (features.Rank, then id, as bytes),
+	// since the encoder keeps those and no others; for an aggregated layer
+	// it hands over every point it selected, and only their geometry is
+	// read. The Renderer never changes them, so a source may share its own
+	// geometries.
+	Features []features.Feature
+	// MVT is a finished layer drawn by the same rules: a protobuf Tile
+	// message holding the one layer, what ST_AsMVT returns. Count is the
+	// number of features in it.
+	MVT   []byte
+	Count int
+}
+
+// Source selects single layers of tiles. A store implements it: the
+// embedded store hands over features, PostGIS finished MVT from ST_AsMVT.
 type Source interface {
-	Layer(ctx context.Context, req LayerRequest) (Layer, error)
+	Layer(ctx context.Context, req LayerRequest) (SourceLayer, error)
 }

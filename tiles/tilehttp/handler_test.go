@@ -1,4 +1,4 @@
-package tiles
+package tilehttp
 
 import (
 	"bytes"

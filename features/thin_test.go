@@ -30,3 +30,23 @@ func TestThinZoomKeepsAnEighthPerLevel(t *testing.T) {
 		})
 	}
 }
+
+// TestRank pins the thinning order both stores and the tile encoder keep:
+// FNV-1a 32 of the id's bytes.
+func TestRank(t *testing.T) {
+	tests := []struct {
+		id   string
+		want uint32
+	}{
+		{"", 0x811c9dc5},
+		{"a", 0xe40c292c},
+		{"foobar", 0xbf9cf968},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			if got := Rank(tt.id); got != tt.want {
+				t.Errorf("Rank(%q) = %#x, want %#x", tt.id, got, tt.want)
+			}
+		})
+	}
+}

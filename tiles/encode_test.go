@@ -3,7 +3,7 @@ package tiles
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -143,7 +143,7 @@ func TestEncodeLayerGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req, feats := tt.fixture()
-			layer, err := EncodeLayer(req, feats)
+			layer, err := encodeLayer(req, feats)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,7 +162,7 @@ func TestEncodeLayerGolden(t *testing.T) {
 
 func decodeOne(t *testing.T, req LayerRequest, feats []features.Feature) []*geojson.Feature {
 	t.Helper()
-	layer, err := EncodeLayer(req, feats)
+	layer, err := encodeLayer(req, feats)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestEncodeLayerPolygon(t *testing.T) {
 		t.Fatalf("want only the zone crossing the edge, got %d features", len(got))
 	}
 	if !orb.Equal(feats[0].Geometry, original) {
-		t.Error("EncodeLayer changed the caller's geometry")
+		t.Error("encodeLayer changed the caller's geometry")
 	}
 	poly, ok := got[0].Geometry.(orb.Polygon)
 	if !ok || len(poly) != 2 {
@@ -293,7 +293,7 @@ func TestEncodeLayerLimitFollowsRank(t *testing.T) {
 	for i, f := range feats {
 		ids[i] = f.ID
 	}
-	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(Rank(a), Rank(b)), cmp.Compare(a, b)) })
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(features.Rank(a), features.Rank(b)), cmp.Compare(a, b)) })
 	byName := map[string]string{}
 	for _, f := range feats {
 		byName[f.Properties["name"].(string)] = f.ID
@@ -313,7 +313,7 @@ func TestEncodeLayerLimitFollowsRank(t *testing.T) {
 func TestEncodeLayerLimitCountsEmptyFeatures(t *testing.T) {
 	req, feats := polygonFixture()
 	feats[2].ID = "qz-9" // outside the tile, and first in rank order
-	if Rank("qz-9") >= Rank(feats[0].ID) {
+	if features.Rank("qz-9") >= features.Rank(feats[0].ID) {
 		t.Fatal("fixture: qz-9 must rank before the zone crossing the tile")
 	}
 	tests := []struct {
@@ -351,7 +351,7 @@ func TestEncodeLayerEmptyAndErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, f := req, slices.Clone(feats)
 			tt.mutate(&r, &f)
-			layer, err := EncodeLayer(r, f)
+			layer, err := encodeLayer(r, f)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err %v, want %v", err, tt.wantErr)
 			}
@@ -459,24 +459,6 @@ func TestProjectorMatchesOrb(t *testing.T) {
 	}
 }
 
-func TestRank(t *testing.T) {
-	tests := []struct {
-		id   string
-		want uint32
-	}{
-		{"", 0x811c9dc5},
-		{"a", 0xe40c292c},
-		{"foobar", 0xbf9cf968},
-	}
-	for _, tt := range tests {
-		t.Run(tt.id, func(t *testing.T) {
-			if got := Rank(tt.id); got != tt.want {
-				t.Errorf("Rank(%q) = %#x, want %#x", tt.id, got, tt.want)
-			}
-		})
-	}
-}
-
 func BenchmarkEncodeLayerPoints(b *testing.B) {
 	tl := testTile(14)
 	var feats []features.Feature
@@ -487,15 +469,15 @@ func BenchmarkEncodeLayerPoints(b *testing.B) {
 	req := LayerRequest{Tile: tl, Collection: collection("markets"), Limit: 10000}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := EncodeLayer(req, feats); err != nil {
+		if _, err := encodeLayer(req, feats); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// orbLayer is the reference EncodeLayer was first written with: the same
+// orbLayer is the reference encodeLayer was first written with: the same
 // drawing, then orb's geojson features and mvt.Marshal. Points take the
-// generic drawing path here, which also checks EncodeLayer's shortcut.
+// generic drawing path here, which also checks encodeLayer's shortcut.
 func orbLayer(t *testing.T, req LayerRequest, feats []features.Feature) []byte {
 	t.Helper()
 	rules := req.rules()
@@ -505,7 +487,7 @@ func orbLayer(t *testing.T, req LayerRequest, feats []features.Feature) []byte {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		return cmp.Or(cmp.Compare(Rank(feats[a].ID), Rank(feats[b].ID)), cmp.Compare(feats[a].ID, feats[b].ID))
+		return cmp.Or(cmp.Compare(features.Rank(feats[a].ID), features.Rank(feats[b].ID)), cmp.Compare(feats[a].ID, feats[b].ID))
 	})
 	public := map[string]bool{}
 	for _, p := range req.Collection.Properties {
@@ -538,7 +520,7 @@ func orbLayer(t *testing.T, req LayerRequest, feats []features.Feature) []byte {
 	return data
 }
 
-// orbValue is a property value in the type EncodeLayer documents for it.
+// orbValue is a property value in the type encodeLayer documents for it.
 func orbValue(v any) any {
 	switch v := v.(type) {
 	case int:
@@ -554,7 +536,7 @@ func orbValue(v any) any {
 }
 
 // randomFeatures are features of every geometry type in and around tile,
-// with public, private and nil properties of every type EncodeLayer takes.
+// with public, private and nil properties of every type encodeLayer takes.
 func randomFeatures(r *rand.Rand, tile maptile.Tile, col features.Collection) []features.Feature {
 	names := []string{"secret"}
 	for _, p := range col.Properties {
@@ -576,8 +558,9 @@ func randomFeatures(r *rand.Rand, tile maptile.Tile, col features.Collection) []
 }
 
 // TestEncodeLayerMatchesOrb is a property test: on random layers,
-// EncodeLayer writes the very bytes orb's mvt.Marshal wrote for the same
-// drawing, so tiles (and their ETags) did not change with the encoder.
+// encodeLayer writes the very bytes orb's mvt.Marshal wrote for the same
+// drawing, so tiles (and their ETags) did not change with the encoder,
+// except that the version comes first (orb writes it last).
 func TestEncodeLayerMatchesOrb(t *testing.T) {
 	cols := []string{"markets", "quarantine_zones", "cases", "medical_facilities"}
 	for seed := range uint64(200) {
@@ -587,11 +570,14 @@ func TestEncodeLayerMatchesOrb(t *testing.T) {
 			col := collection(cols[r.IntN(len(cols))])
 			feats := randomFeatures(r, tile, col)
 			req := LayerRequest{Tile: tile, Collection: col, Limit: 1 + r.IntN(len(feats)+5)}
-			got, err := EncodeLayer(req, feats)
+			got, err := encodeLayer(req, feats)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := orbLayer(t, req, feats)
+			want, err := versionFirst(orbLayer(t, req, feats))
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !bytes.Equal(got.Data, want) {
 				t.Fatalf("%s z%d: %d bytes differ from orb's %d", col.ID, tile.Z, len(got.Data), len(want))
 			}
@@ -610,7 +596,7 @@ func TestEncodeLayerOwnsItsBytes(t *testing.T) {
 	}
 	want := make([][]byte, len(fixtures))
 	for i, fixture := range fixtures {
-		layer, err := EncodeLayer(fixture())
+		layer, err := encodeLayer(fixture())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -623,7 +609,7 @@ func TestEncodeLayerOwnsItsBytes(t *testing.T) {
 		for i, fixture := range fixtures {
 			req, feats := fixture()
 			wg.Go(func() {
-				layer, err := EncodeLayer(req, feats)
+				layer, err := encodeLayer(req, feats)
 				if err == nil && !bytes.Equal(layer.Data, want[i]) {
 					err = fmt.Errorf("fixture %d: concurrent call wrote other bytes", i)
 				}
@@ -668,7 +654,7 @@ func BenchmarkEncodeLayerDensePoints(b *testing.B) {
 	req, feats := densePointsFixture()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := EncodeLayer(req, feats); err != nil {
+		if _, err := encodeLayer(req, feats); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -686,21 +672,51 @@ func BenchmarkEncodeLayerPolygons(b *testing.B) {
 	req := LayerRequest{Tile: maptile.At(orb.Point{106.6537, 10.9804}, 11), Collection: collection("districts"), Limit: 100}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := EncodeLayer(req, feats); err != nil {
+		if _, err := encodeLayer(req, feats); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func ExampleEncodeLayer() {
-	tile := maptile.At(orb.Point{106.6537, 10.9804}, 14)
-	col, _ := features.NewCatalog().Get("markets")
-	layer, _ := EncodeLayer(LayerRequest{Tile: tile, Collection: col, Limit: 10}, []features.Feature{{
-		Collection: "markets", ID: "market-1", Geometry: tile.Center(),
-		Properties: map[string]any{"name": "Chợ Thủ Dầu Một"},
-	}})
-	tl, _ := mvt.Unmarshal(layer.Data)
-	js, _ := json.Marshal(tl[0].Features[0])
-	fmt.Println(layer.Features, tl[0].Name, string(js))
-	// Output: 1 markets {"type":"Feature","geometry":{"type":"Point","coordinates":[2048,2048]},"properties":{"name":"Chợ Thủ Dầu Một"}}
+// layerHeads returns, for each layer of a tile, its first field's key byte,
+// reading the protobuf by hand so as not to trust the code under test. A
+// tile is a run of Tile.layers fields (key 0x1a, a length, the layer).
+func layerHeads(t *testing.T, tile []byte) []byte {
+	t.Helper()
+	var heads []byte
+	for b := tile; len(b) > 0; {
+		if b[0] != 0x1a {
+			t.Fatalf("field key %#x in a tile, want only layers (0x1a)", b[0])
+		}
+		size, n := binary.Uvarint(b[1:])
+		if n <= 0 || size == 0 || uint64(len(b)-1-n) < size {
+			t.Fatalf("bad layer length in %x", b)
+		}
+		heads = append(heads, b[1+n])
+		b = b[1+n+int(size):]
+	}
+	return heads
+}
+
+// keyVersion is the key byte of Layer.version: field 15, varint.
+const keyVersion = 15<<3 | 0
+
+// TestEncodeLayerWritesVersionFirst: the MVT specification wants a
+// layer's version before its other fields, so that a decoder knows it
+// before reading features.
+func TestEncodeLayerWritesVersionFirst(t *testing.T) {
+	for name, fixture := range map[string]func() (LayerRequest, []features.Feature){
+		"points": pointsFixture, "polygons": polygonFixture, "aggregated": aggregationFixture,
+		"limited": limitFixture, "people": peopleFixture, "dense": densePointsFixture,
+	} {
+		t.Run(name, func(t *testing.T) {
+			layer, err := encodeLayer(fixture())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if heads := layerHeads(t, layer.Data); !bytes.Equal(heads, []byte{keyVersion}) {
+				t.Errorf("layer starts with field key %#x, want the version (%#x)", heads, keyVersion)
+			}
+		})
+	}
 }

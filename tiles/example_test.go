@@ -2,6 +2,7 @@ package tiles_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -22,12 +23,12 @@ func ExampleParseTile() {
 	// true tiles: bad tile coordinates: x 4 out of range 0-3
 }
 
-// pointSource is the smallest in-memory Source: every feature, drawn by
-// EncodeLayer.
+// pointSource is the smallest in-memory Source: it hands over every
+// feature of the layer, and the Renderer draws what falls in the tile.
 type pointSource map[string][]features.Feature
 
-func (s pointSource) Layer(_ context.Context, req tiles.LayerRequest) (tiles.Layer, error) {
-	return tiles.EncodeLayer(req, s[req.Collection.ID])
+func (s pointSource) Layer(_ context.Context, req tiles.LayerRequest) (tiles.SourceLayer, error) {
+	return tiles.SourceLayer{Features: s[req.Collection.ID]}, nil
 }
 
 func ExampleRenderer_Render() {
@@ -52,4 +53,19 @@ func ExampleRenderer_Render() {
 	// Output:
 	// markets map[name:Chợ Thủ Dầu Một]
 	// cases map[count:2]
+}
+
+func ExampleRenderer_Layer() {
+	tile := maptile.At(orb.Point{106.6537, 10.9804}, 14)
+	col, _ := features.NewCatalog().Get("markets")
+	src := pointSource{"markets": {{
+		Collection: "markets", ID: "market-1", Geometry: tile.Center(),
+		Properties: map[string]any{"name": "Chợ Thủ Dầu Một"},
+	}}}
+	layer, _ := tiles.NewRenderer(src, tiles.Options{}).Layer(context.Background(),
+		tiles.LayerRequest{Tile: tile, Collection: col, Limit: 10})
+	tl, _ := mvt.Unmarshal(layer.Data)
+	js, _ := json.Marshal(tl[0].Features[0])
+	fmt.Println(layer.Features, tl[0].Name, string(js))
+	// Output: 1 markets {"type":"Feature","geometry":{"type":"Point","coordinates":[2048,2048]},"properties":{"name":"Chợ Thủ Dầu Một"}}
 }

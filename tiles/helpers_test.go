@@ -81,8 +81,9 @@ func checkGoldenJSON(t *testing.T, name string, v any) {
 	testkit.Golden(t, filepath.Join("testdata", name), append(got, '\n'))
 }
 
-// memSource is a Source over in-memory features, drawing with EncodeLayer:
-// the same path the embedded store takes. It records what it was asked.
+// memSource is a Source over in-memory features that hands over every
+// feature meeting the tile's bound, for the Renderer to encode. It records
+// what it was asked.
 type memSource struct {
 	mu    sync.Mutex
 	feats map[string][]features.Feature
@@ -90,12 +91,12 @@ type memSource struct {
 	err   error
 }
 
-func (m *memSource) Layer(_ context.Context, req LayerRequest) (Layer, error) {
+func (m *memSource) Layer(_ context.Context, req LayerRequest) (SourceLayer, error) {
 	m.mu.Lock()
 	m.calls = append(m.calls, req)
 	m.mu.Unlock()
 	if m.err != nil {
-		return Layer{}, m.err
+		return SourceLayer{}, m.err
 	}
 	box := req.Bound()
 	var in []features.Feature
@@ -104,7 +105,7 @@ func (m *memSource) Layer(_ context.Context, req LayerRequest) (Layer, error) {
 			in = append(in, f)
 		}
 	}
-	return EncodeLayer(req, in)
+	return SourceLayer{Features: in}, nil
 }
 
 func (m *memSource) requests() []LayerRequest {

@@ -137,7 +137,7 @@ func randomPBFLayer(r *rand.Rand) []pbfFeature {
 	return feats
 }
 
-// writePBFLayer writes feats with l, as EncodeLayer does.
+// writePBFLayer writes feats with l, as encodeLayer does.
 func writePBFLayer(t *testing.T, l *pbfLayer, feats []pbfFeature) []byte {
 	t.Helper()
 	keys := pbfKeys()
@@ -342,4 +342,43 @@ func TestPBFLayerRejectsCollections(t *testing.T) {
 	if err := l.geometry(orb.Collection{orb.Point{1, 2}}); !errors.Is(err, features.ErrInvalid) {
 		t.Errorf("err %v, want features.ErrInvalid", err)
 	}
+}
+
+func TestVersionFirst(t *testing.T) {
+	// A layer: name "x" (0a 01 78), a feature (12 00), extent 4096
+	// (28 80 20), version 2 (78 02); and the same with the version first.
+	last := []byte{0x0a, 0x01, 0x78, 0x12, 0x00, 0x28, 0x80, 0x20, 0x78, 0x02}
+	first := []byte{0x78, 0x02, 0x0a, 0x01, 0x78, 0x12, 0x00, 0x28, 0x80, 0x20}
+	layer := func(body []byte) []byte { return append([]byte{0x1a, byte(len(body))}, body...) }
+	tests := []struct {
+		name    string
+		in      []byte
+		want    []byte
+		wantErr bool
+	}{
+		{"empty tile", nil, nil, false},
+		{"version last", layer(last), layer(first), false},
+		{"version first already", layer(first), layer(first), false},
+		{"two layers, the second moved", append(layer(first), layer(last)...), append(layer(first), layer(first)...), false},
+		{"no version", layer(last[:8]), layer(last[:8]), false},
+		{"truncated layer", layer(last)[:5], nil, true},
+		{"bad wire type", []byte{0x1b}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := versionFirst(tt.in)
+			if (err != nil) != tt.wantErr || (err != nil && !errors.Is(err, ErrBadMVT)) {
+				t.Fatalf("err %v, want error %v (ErrBadMVT)", err, tt.wantErr)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got % x, want % x", got, tt.want)
+			}
+		})
+	}
+	t.Run("no copy when nothing moves", func(t *testing.T) {
+		in := layer(first)
+		if got, _ := versionFirst(in); &got[0] != &in[0] {
+			t.Error("a tile already in order was copied")
+		}
+	})
 }

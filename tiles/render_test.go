@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -213,7 +215,7 @@ func TestRendererTileCache(t *testing.T) {
 }
 
 func TestCacheKey(t *testing.T) {
-	r := NewRenderer(&memSource{}, Options{Version: func(context.Context) string { return "42" }})
+	r := NewRenderer(&memSource{}, Options{})
 	a, b := mustCollection(t, "cases"), mustCollection(t, "markets")
 	base := TileRequest{Tile: maptile.New(1, 2, 3), Layers: []features.Collection{a, b}}
 	day := base
@@ -222,17 +224,17 @@ func TestCacheKey(t *testing.T) {
 	swapped.Layers = []features.Collection{b, a}
 	other := base
 	other.Tile = maptile.New(2, 1, 3)
-	ctx := context.Background()
-	want := "mvt1:42:cases,markets:3/1/2:-:10000,50000,4096,64,13,128"
-	if got := r.CacheKey(ctx, base); got != want {
+	want := "mvt2:42:cases,markets:3/1/2:-:10000,50000,4096,64,13,128"
+	if got := r.cacheKey("42", base); got != want {
 		t.Errorf("key %q, want %q", got, want)
 	}
 	keys := map[string]bool{}
 	for _, req := range []TileRequest{base, day, swapped, other} {
-		keys[r.CacheKey(ctx, req)] = true
+		keys[r.cacheKey("42", req)] = true
 	}
-	if len(keys) != 4 {
-		t.Errorf("want four distinct keys, got %v", keys)
+	keys[r.cacheKey("43", base)] = true
+	if len(keys) != 5 {
+		t.Errorf("want five distinct keys, got %v", keys)
 	}
 }
 
@@ -249,5 +251,107 @@ func TestRenderSkipsTheCacheWithoutAVersion(t *testing.T) {
 	}
 	if cache.Len() != 0 {
 		t.Errorf("the cache holds %d tiles drawn without a data version", cache.Len())
+	}
+}
+
+// mvtSource encodes its layers itself, as PostGIS does with ST_AsMVT, with
+// orb's encoder, which writes fields in number order: the version last.
+type mvtSource struct {
+	*memSource
+	mvt func(req LayerRequest, feats []features.Feature) []byte // nil: orb's encoding
+}
+
+func (m *mvtSource) Layer(ctx context.Context, req LayerRequest) (SourceLayer, error) {
+	sl, err := m.memSource.Layer(ctx, req)
+	if err != nil || len(sl.Features) == 0 {
+		return SourceLayer{}, err
+	}
+	feats := sl.Features[:min(req.Limit, len(sl.Features))]
+	if m.mvt != nil {
+		return SourceLayer{MVT: m.mvt(req, feats), Count: len(feats)}, nil
+	}
+	var out []*geojson.Feature
+	for _, f := range feats {
+		out = append(out, &geojson.Feature{Type: "Feature", Geometry: f.Geometry, Properties: geojson.Properties{"id": f.ID}})
+	}
+	layers := mvt.Layers{{Name: req.Collection.ID, Version: 2, Extent: 4096, Features: out}}
+	layers.ProjectToTile(req.Tile)
+	data, err := mvt.Marshal(layers)
+	return SourceLayer{MVT: data, Count: len(out)}, err
+}
+
+func TestRenderFinishedLayers(t *testing.T) {
+	cols := []features.Collection{mustCollection(t, "markets"), mustCollection(t, "medical_facilities")}
+	req := TileRequest{Tile: testTile(14), Layers: cols}
+	ctx := context.Background()
+
+	t.Run("version first in every layer", func(t *testing.T) {
+		src := &mvtSource{memSource: budgetSource(4, "markets", "medical_facilities")}
+		one, err := src.Layer(ctx, LayerRequest{Tile: req.Tile, Collection: cols[0], Limit: 10})
+		if err != nil || layerHeads(t, one.MVT)[0] == keyVersion {
+			t.Fatalf("the source must write the version last for this test (%v)", err)
+		}
+		data, err := NewRenderer(src, Options{}).Render(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if heads := layerHeads(t, data); !bytes.Equal(heads, []byte{keyVersion, keyVersion}) {
+			t.Errorf("layers start with keys %#x, want the version (%#x) in each", heads, keyVersion)
+		}
+		if names := layerNames(t, data); !slices.Equal(names, []string{"markets", "medical_facilities"}) {
+			t.Errorf("layers %v", names)
+		}
+		for _, l := range decodeTile(t, data) {
+			if l.Version != 2 || l.Extent != 4096 || len(l.Features) != 4 {
+				t.Errorf("%s: version %d extent %d, %d features; want 2, 4096, 4", l.Name, l.Version, l.Extent, len(l.Features))
+			}
+		}
+	})
+	t.Run("a full tile asks the source again", func(t *testing.T) {
+		src := &mvtSource{memSource: budgetSource(4, "markets", "medical_facilities")}
+		data, err := NewRenderer(src, Options{TileLimit: 6}).Render(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(src.requests()); n != 3 {
+			t.Errorf("the source was asked %d times, want 3 (markets again, with a limit of 2)", n)
+		}
+		for _, l := range decodeTile(t, data) {
+			if want := map[string]int{"markets": 2, "medical_facilities": 4}[l.Name]; len(l.Features) != want {
+				t.Errorf("%s holds %d features, want %d", l.Name, len(l.Features), want)
+			}
+		}
+	})
+	t.Run("malformed layer", func(t *testing.T) {
+		src := &mvtSource{memSource: budgetSource(4, "markets"), mvt: func(LayerRequest, []features.Feature) []byte {
+			return []byte{0x1a, 0x7f, 0x78} // a layer longer than the bytes
+		}}
+		_, err := NewRenderer(src, Options{}).Render(ctx, req)
+		if !errors.Is(err, ErrBadMVT) {
+			t.Errorf("err %v, want ErrBadMVT", err)
+		}
+	})
+}
+
+// TestRenderCutsFeaturesWithoutAskingAgain: when the budget cuts a layer
+// whose features the source handed over, the renderer encodes fewer of
+// them; the source is asked once per layer.
+func TestRenderCutsFeaturesWithoutAskingAgain(t *testing.T) {
+	cols := []features.Collection{mustCollection(t, "markets"), mustCollection(t, "medical_facilities")}
+	src := budgetSource(4, "markets", "medical_facilities")
+	data, err := NewRenderer(src, Options{TileLimit: 6}).Render(context.Background(), TileRequest{Tile: testTile(14), Layers: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(src.requests()); n != 2 {
+		t.Errorf("the source was asked %d times, want 2", n)
+	}
+	want := NewRenderer(budgetSource(4, "markets"), Options{}).Layer
+	markets, err := want(context.Background(), LayerRequest{Tile: testTile(14), Collection: cols[0], Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, markets.Data) || markets.Features != 2 {
+		t.Errorf("the cut markets layer is not the layer drawn with a limit of 2")
 	}
 }

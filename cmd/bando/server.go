@@ -14,6 +14,7 @@ import (
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/tilehttp"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -56,8 +57,8 @@ func newServer(d serverDeps) *echo.Echo {
 		Version: d.store.Version,
 		Logger:  d.log,
 	})
-	tiles.NewHandler(tiles.HandlerConfig{
-		Renderer: renderer, Catalog: cat, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
+	tilehttp.NewHandler(tilehttp.Config{
+		Renderer: renderer, Catalog: cat, Extents: d.store, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
 		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL,
 		Attribution: "Bando — Bình Dương epidemic map", Observe: d.metrics.observeTile,
 	}).Register(root)

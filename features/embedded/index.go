@@ -115,7 +115,7 @@ func (st *colState) feature(it *item) features.Feature {
 }
 
 // tileFeature is the public Feature of an item sharing the store's geometry,
-// for tiles.EncodeLayer, which never changes its input. Properties without a
+// for the tile encoder, which never changes its input. Properties without a
 // value are left out, as the PostGIS store does.
 func (st *colState) tileFeature(it *item) features.Feature {
 	props := make(map[string]any, len(it.vals))

@@ -10,22 +10,22 @@ import (
 	"github.com/bandomap/bando/tiles"
 )
 
-// Layer renders one layer of a tile in process: the public features whose
-// bounds meet req.Bound() (the tile grown by its margin), kept by req.AsOf
-// and, for thinned layers, by their thinning zoom (features.ThinZoom),
-// then drawn by tiles.EncodeLayer. Only the req.Limit features first in the
-// thinning order are handed over, since EncodeLayer keeps those and no
-// others; aggregated layers hand over positions only.
-func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer, error) {
+// Layer selects one layer of a tile for the tiles.Renderer to encode: the
+// public features whose bounds meet req.Bound() (the tile grown by its
+// margin), kept by req.AsOf and, for thinned layers, by their thinning zoom
+// (features.ThinZoom). Only the req.Limit features first in the thinning
+// order are handed over, since the encoder keeps those and no others;
+// aggregated layers hand over positions only.
+func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.SourceLayer, error) {
 	if err := ctx.Err(); err != nil {
-		return tiles.Layer{}, fmt.Errorf("embedded: tile: %w", err)
+		return tiles.SourceLayer{}, fmt.Errorf("embedded: tile: %w", err)
 	}
 	st, err := s.collection(req.Collection.ID)
 	if err != nil {
-		return tiles.Layer{}, err
+		return tiles.SourceLayer{}, err
 	}
 	if req.Limit <= 0 {
-		return tiles.Layer{}, nil
+		return tiles.SourceLayer{}, nil
 	}
 	keep := newTileFilter(st.lay, req)
 	var items []*item
@@ -35,17 +35,15 @@ func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer,
 		}
 		return true
 	})
-	feats := st.tileFeatures(req, items)
-	layer, err := tiles.EncodeLayer(req, feats)
-	if err != nil {
-		return tiles.Layer{}, fmt.Errorf("embedded: tile %s %d/%d/%d: %w", req.Collection.ID, req.Tile.Z, req.Tile.X, req.Tile.Y, err)
-	}
-	return layer, nil
+	return tiles.SourceLayer{Features: st.tileFeatures(req, items)}, nil
 }
 
-// tileFeatures turns the items selected for a tile into what EncodeLayer
-// takes.
+// tileFeatures turns the items selected for a tile into the features handed
+// to the encoder.
 func (st *colState) tileFeatures(req tiles.LayerRequest, items []*item) []features.Feature {
+	if len(items) == 0 {
+		return nil
+	}
 	if req.Aggregated() {
 		feats := make([]features.Feature, len(items))
 		for i, it := range items {

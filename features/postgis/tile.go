@@ -44,18 +44,19 @@ const (
 // webMercatorWidth is the width of the EPSG:3857 world in metres.
 const webMercatorWidth = 40075016.685578488
 
-// Layer renders one layer of a tile with ST_AsMVT, following tiles.Rules:
-// features ordered by features.Rank then id and cut at the limit, polygons
-// simplified to one tile unit, thinned layers filtered by features.ThinZoom,
-// people aggregated into counted cells below the aggregation zoom.
-func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.Layer, error) {
+// Layer draws one layer of a tile with ST_AsMVT, following the rules of
+// package tiles: features ordered by features.Rank then id and cut at the
+// limit, polygons simplified to one tile unit, thinned layers filtered by
+// features.ThinZoom, people aggregated into counted cells below the
+// aggregation zoom. It hands over the finished layer.
+func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.SourceLayer, error) {
 	sql, args := layerSQL(req)
-	var layer tiles.Layer
-	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&layer.Data, &layer.Features); err != nil {
-		return tiles.Layer{}, fmt.Errorf("postgis: tile %s %d/%d/%d: %w", req.Collection.ID, req.Tile.Z, req.Tile.X, req.Tile.Y, err)
+	var layer tiles.SourceLayer
+	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&layer.MVT, &layer.Count); err != nil {
+		return tiles.SourceLayer{}, fmt.Errorf("postgis: tile %s %d/%d/%d: %w", req.Collection.ID, req.Tile.Z, req.Tile.X, req.Tile.Y, err)
 	}
-	if layer.Features == 0 {
-		return tiles.Layer{}, nil
+	if layer.Count == 0 {
+		return tiles.SourceLayer{}, nil
 	}
 	return layer, nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 )
@@ -27,13 +28,26 @@ const (
 	DefaultGzipCacheBytes = 64 << 20
 )
 
-// HandlerConfig configures the tile, TileJSON and style endpoints.
-type HandlerConfig struct {
+// ExtentReader reads the extent of a collection's public features, for the
+// bounds of TileJSON documents. features.Reader has it; a store answers it
+// without scanning its data on every call (the embedded store keeps the
+// extent of each collection, PostGIS remembers it per data version).
+type ExtentReader interface {
+	Extent(ctx context.Context, col features.Collection) (features.Extent, error)
+}
+
+// Config configures the tile, TileJSON and style endpoints.
+type Config struct {
 	// Renderer draws (and caches) tiles. Required.
-	Renderer *Renderer
+	Renderer *tiles.Renderer
 	// Catalog resolves layer ids. Required.
 	Catalog *features.Catalog
-	// MaxZoom is the deepest zoom served (MaxZoom when 0 or above it).
+	// Extents, when set, gives TileJSON documents the bounds of the data:
+	// the union of the layers' extents with Bounds. Without it they carry
+	// Bounds alone.
+	Extents ExtentReader
+	// MaxZoom is the deepest zoom served (tiles.MaxZoom when 0 or above
+	// it).
 	MaxZoom int
 	// PublicURL is the absolute base URL clients reach the server at
 	// ("https://map.example.org"); empty means the request's scheme and host.
@@ -50,8 +64,9 @@ type HandlerConfig struct {
 	// "Bando").
 	Name        string
 	Attribution string
-	// Bounds is the area of the map (DefaultBounds when empty);
-	// CenterZoom the zoom the style opens at (DefaultCenterZoom).
+	// Bounds is the area of the map (DefaultBounds when empty): the style
+	// opens at its centre, and TileJSON bounds always cover it. CenterZoom
+	// is the zoom the style and TileJSON open at (DefaultCenterZoom).
 	Bounds     orb.Bound
 	CenterZoom int
 	// GzipCacheBytes bounds the memory that keeps gzipped tiles so that a
@@ -63,9 +78,9 @@ type HandlerConfig struct {
 	Observe func(layers string, z int, d time.Duration, cache bool)
 }
 
-func (c HandlerConfig) withDefaults() HandlerConfig {
-	if c.MaxZoom <= 0 || c.MaxZoom > MaxZoom {
-		c.MaxZoom = MaxZoom
+func (c Config) withDefaults() Config {
+	if c.MaxZoom <= 0 || c.MaxZoom > tiles.MaxZoom {
+		c.MaxZoom = tiles.MaxZoom
 	}
 	if c.CacheControl == "" {
 		c.CacheControl = DefaultCacheControl
@@ -88,16 +103,16 @@ func (c HandlerConfig) withDefaults() HandlerConfig {
 
 // Handler serves vector tiles, TileJSON and the MapLibre style.
 type Handler struct {
-	cfg        HandlerConfig
-	gzips      sync.Pool    // *gzip.Writer
-	compressed *MemoryCache // gzipped tiles by ETag; nil when disabled
+	cfg        Config
+	gzips      sync.Pool          // *gzip.Writer
+	compressed *tiles.MemoryCache // gzipped tiles by ETag; nil when disabled
 }
 
 // NewHandler returns a Handler for cfg.
-func NewHandler(cfg HandlerConfig) *Handler {
+func NewHandler(cfg Config) *Handler {
 	h := &Handler{cfg: cfg.withDefaults()}
 	if h.cfg.GzipCacheBytes > 0 {
-		h.compressed = NewMemoryCache(h.cfg.GzipCacheBytes)
+		h.compressed = tiles.NewMemoryCache(h.cfg.GzipCacheBytes)
 	}
 	return h
 }
@@ -121,7 +136,7 @@ func (h *Handler) Register(g *echo.Group) {
 // tileQuery is a validated tile request.
 type tileQuery struct {
 	layers string
-	req    TileRequest
+	req    tiles.TileRequest
 }
 
 func (h *Handler) tile(c echo.Context) error {
@@ -150,7 +165,7 @@ func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
 	if !ok {
 		return tileQuery{}, echo.NewHTTPError(http.StatusNotFound, "tiles are served as /tiles/{layers}/{z}/{x}/{y}.mvt")
 	}
-	t, err := ParseTileMaxZoom(c.Param("z"), c.Param("x"), y, h.cfg.MaxZoom)
+	t, err := tiles.ParseTileMaxZoom(c.Param("z"), c.Param("x"), y, h.cfg.MaxZoom)
 	if err != nil {
 		return tileQuery{}, echo.NewHTTPError(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "tiles: ")).SetInternal(err)
 	}
@@ -158,7 +173,7 @@ func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
 	if err != nil {
 		return tileQuery{}, err
 	}
-	return tileQuery{layers: layerList(cols), req: TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
+	return tileQuery{layers: layerList(cols), req: tiles.TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
 }
 
 // parseLayers resolves a comma-separated layer list: an unknown layer is
@@ -219,15 +234,32 @@ func (h *Handler) writeTile(c echo.Context, data []byte, hit bool) error {
 	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	if !gz {
-		return c.Blob(http.StatusOK, ContentTypeMVT, data)
+	body := data
+	if gz {
+		var err error
+		if body, err = h.gzipped(c.Request().Context(), etag, data); err != nil {
+			return err
+		}
+		hd.Set(echo.HeaderContentEncoding, "gzip")
 	}
-	body, err := h.gzipped(c.Request().Context(), etag, data)
-	if err != nil {
-		return err
+	return writeBody(c, ContentTypeMVT, body)
+}
+
+// writeBody answers 200 with body and its Content-Length, which net/http
+// leaves out of bodies over 2 KB (it sends them chunked) and of HEAD
+// answers: clients that read a tile by byte ranges, such as GDAL's
+// /vsicurl/, cannot open it without one. HEAD gets the headers GET gets,
+// and no body.
+func writeBody(c echo.Context, contentType string, body []byte) error {
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentType, contentType)
+	hd.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
 	}
-	hd.Set(echo.HeaderContentEncoding, "gzip")
-	return c.Blob(http.StatusOK, ContentTypeMVT, body)
+	_, err := c.Response().Write(body)
+	return err
 }
 
 // gzipped returns the compressed tile, from the handler's store of
@@ -319,10 +351,10 @@ func (h *Handler) gzip(data []byte) ([]byte, error) {
 	}
 	defer h.gzips.Put(zw)
 	if _, err := zw.Write(data); err != nil {
-		return nil, fmt.Errorf("tiles: gzip: %w", err)
+		return nil, fmt.Errorf("tilehttp: gzip: %w", err)
 	}
 	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("tiles: gzip: %w", err)
+		return nil, fmt.Errorf("tilehttp: gzip: %w", err)
 	}
 	return buf.Bytes(), nil
 }
@@ -344,10 +376,14 @@ func (h *Handler) tileJSON(c echo.Context) error {
 	if date != "" {
 		template += "?date=" + date
 	}
+	bounds, err := h.bounds(c.Request().Context(), cols)
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
 	return c.JSON(http.StatusOK, newTileJSON(tileJSONInput{
 		cols: cols, template: template, name: h.cfg.Name, attribution: h.cfg.Attribution,
-		bounds: h.cfg.Bounds, centerZoom: h.cfg.CenterZoom, maxZoom: h.cfg.MaxZoom,
+		bounds: bounds, centerZoom: h.cfg.CenterZoom, maxZoom: h.cfg.MaxZoom,
 		rules: h.cfg.Renderer.Options().Rules,
 	}))
 }

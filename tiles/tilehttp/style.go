@@ -2,6 +2,7 @@ package tilehttp
 
 import (
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
 )
 
@@ -193,7 +194,7 @@ func boundaryLabel(col features.Collection, colour string) StyleLayer {
 // zoom, single geomasked points (no count) from the aggregation zoom on.
 func peopleCircle(col features.Collection, colour string) StyleLayer {
 	l := styleLayer(col, "", "circle")
-	count := []any{"coalesce", []any{"get", CountProperty}, 1}
+	count := []any{"coalesce", []any{"get", tiles.CountProperty}, 1}
 	l.Paint = map[string]any{
 		"circle-color":        colour,
 		"circle-opacity":      0.8,
@@ -206,9 +207,9 @@ func peopleCircle(col features.Collection, colour string) StyleLayer {
 
 func peopleCount(col features.Collection) StyleLayer {
 	l := styleLayer(col, "count", "symbol")
-	l.Filter = []any{"has", CountProperty}
+	l.Filter = []any{"has", tiles.CountProperty}
 	l.Layout = map[string]any{
-		"text-field": []any{"to-string", []any{"get", CountProperty}}, "text-font": []any{StyleFont},
+		"text-field": []any{"to-string", []any{"get", tiles.CountProperty}}, "text-font": []any{StyleFont},
 		"text-size": 11, "text-allow-overlap": true,
 	}
 	l.Paint = map[string]any{"text-color": "#ffffff"}

@@ -1,9 +1,11 @@
 package tilehttp
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
 )
 
@@ -45,6 +47,35 @@ func DefaultBounds() orb.Bound {
 	return orb.Bound{Min: orb.Point{106.3267, 10.8641}, Max: orb.Point{106.9670, 11.5013}}
 }
 
+// maxLatitude is where Web Mercator tiles stop, north and south:
+// atan(sinh(π)) in degrees.
+const maxLatitude = 85.05112877980659
+
+// bounds is the area a TileJSON document of cols announces: the configured
+// area grown to hold the data of every layer, within what tiles cover. The
+// data may lie outside the configured area (a district beyond the province,
+// a test record), and a client that trusts bounds would not ask for its
+// tiles. Stores keep extents at hand, so this reads no data per request.
+func (h *Handler) bounds(ctx context.Context, cols []features.Collection) (orb.Bound, error) {
+	b := h.cfg.Bounds
+	if h.cfg.Extents == nil {
+		return b, nil
+	}
+	for _, col := range cols {
+		ext, err := h.cfg.Extents.Extent(ctx, col)
+		if err != nil {
+			return orb.Bound{}, fmt.Errorf("tilehttp: extent of %s: %w", col.ID, err)
+		}
+		if ext.Bounds != nil {
+			b = b.Union(*ext.Bounds)
+		}
+	}
+	return orb.Bound{
+		Min: orb.Point{max(b.Min.X(), -180), max(b.Min.Y(), -maxLatitude)},
+		Max: orb.Point{min(b.Max.X(), 180), min(b.Max.Y(), maxLatitude)},
+	}, nil
+}
+
 // tileJSONInput is what one TileJSON document is made of.
 type tileJSONInput struct {
 	cols        []features.Collection
@@ -54,7 +85,7 @@ type tileJSONInput struct {
 	bounds      orb.Bound
 	centerZoom  int
 	maxZoom     int
-	rules       Rules
+	rules       tiles.Rules
 }
 
 func newTileJSON(in tileJSONInput) TileJSON {
@@ -93,9 +124,9 @@ func vectorLayer(col features.Collection, in tileJSONInput) VectorLayer {
 			features.FullZoom, features.ThinFactor)
 	}
 	if col.People {
-		vl.Fields[CountProperty] = "Number"
+		vl.Fields[tiles.CountProperty] = "Number"
 		vl.Description += fmt.Sprintf(" Below zoom %d the layer holds cells of %d tile units instead, each with only %q: how many fall in it.",
-			in.rules.AggregateBelowZoom, in.rules.CellSize, CountProperty)
+			in.rules.AggregateBelowZoom, in.rules.CellSize, tiles.CountProperty)
 	}
 	return vl
 }
@@ -107,7 +138,7 @@ func fieldType(t features.PropertyType) string {
 	return "String"
 }
 
-func describeTiles(r Rules) string {
+func describeTiles(r tiles.Rules) string {
 	return fmt.Sprintf("Bando epidemic map layers. Extent %d, buffer %d. "+
 		"When a tile holds too many features, layers with the highest priority number are cut first; "+
 		"within a layer features are kept in a fixed pseudo-random order, so a cut layer thins evenly.",

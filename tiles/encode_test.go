@@ -293,7 +293,9 @@ func TestEncodeLayerLimitFollowsRank(t *testing.T) {
 	for i, f := range feats {
 		ids[i] = f.ID
 	}
-	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(features.Rank(a), features.Rank(b)), cmp.Compare(a, b)) })
+	slices.SortFunc(ids, func(a, b string) int {
+		return cmp.Or(cmp.Compare(features.Rank(a), features.Rank(b)), cmp.Compare(a, b))
+	})
 	byName := map[string]string{}
 	for _, f := range feats {
 		byName[f.Properties["name"].(string)] = f.ID

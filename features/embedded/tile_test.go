@@ -47,13 +47,19 @@ func decodeLayer(t *testing.T, tile maptile.Tile, l tiles.Layer) []decoded {
 	return out
 }
 
+// drawLayer draws one layer from the store the way the server does: the
+// store selects, the renderer encodes.
+func drawLayer(ctx context.Context, s *Store, req tiles.LayerRequest) (tiles.Layer, error) {
+	return tiles.NewRenderer(s, tiles.Options{}).Layer(ctx, req)
+}
+
 func layer(t *testing.T, s *Store, col string, tile maptile.Tile, asOf string) []decoded {
 	t.Helper()
 	req := tiles.LayerRequest{Tile: tile, Collection: testkit.Collection(t, col), Limit: 1000, Rules: tiles.DefaultRules()}
 	if asOf != "" {
 		req.AsOf = testkit.Day(asOf)
 	}
-	l, err := s.Layer(context.Background(), req)
+	l, err := drawLayer(context.Background(), s, req)
 	if err != nil {
 		t.Fatalf("Layer: %v", err)
 	}
@@ -129,8 +135,9 @@ func TestLayerPeoplePositions(t *testing.T) {
 	}
 }
 
-// TestLayerMatchesEncoder: handing EncodeLayer only the first Limit points
-// draws the same tile as handing it every point in the tile's bound.
+// TestLayerMatchesEncoder: handing the encoder only the first Limit points
+// draws the same tile as handing it every point in the tile's bound, and
+// the store hands over no more than Limit.
 func TestLayerMatchesEncoder(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
@@ -157,7 +164,14 @@ func TestLayerMatchesEncoder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := tiles.LayerRequest{Tile: tt.tile, Collection: col, Limit: tt.limit, Rules: tiles.DefaultRules()}
-			got, err := s.Layer(ctx, req)
+			sel, err := s.Layer(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sel.Features) > tt.limit || sel.MVT != nil {
+				t.Errorf("the store handed over %d features (MVT %d bytes), want at most %d features", len(sel.Features), len(sel.MVT), tt.limit)
+			}
+			got, err := drawLayer(ctx, s, req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,18 +186,25 @@ func TestLayerMatchesEncoder(t *testing.T) {
 					shown = append(shown, f)
 				}
 			}
-			want, err := tiles.EncodeLayer(req, shown)
+			want, err := tiles.NewRenderer(shownSource(shown), tiles.Options{}).Layer(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got.Data, want.Data) || got.Features != want.Features {
-				t.Errorf("Layer drew %d features, EncodeLayer over all %d in the bound drew %d", got.Features, len(shown), want.Features)
+				t.Errorf("Layer drew %d features, the encoder over all %d in the bound drew %d", got.Features, len(shown), want.Features)
 			}
 			if want.Features == 0 || (tt.limit < 100 && want.Features != tt.limit) {
 				t.Errorf("the case draws %d features; it tests nothing", want.Features)
 			}
 		})
 	}
+}
+
+// shownSource hands over the same features for every layer.
+type shownSource []features.Feature
+
+func (f shownSource) Layer(context.Context, tiles.LayerRequest) (tiles.SourceLayer, error) {
+	return tiles.SourceLayer{Features: f}, nil
 }
 
 func TestLayerCancelled(t *testing.T) {
@@ -206,7 +227,7 @@ func TestNoPersonInPublicReads(t *testing.T) {
 	for _, home := range storetest.Homes() {
 		for z := maptile.Zoom(0); z <= 20; z++ {
 			for _, col := range features.NewCatalog().All() {
-				l, err := s.Layer(ctx, tiles.LayerRequest{Tile: maptile.At(home, z), Collection: col, Limit: 10000, AsOf: time.Time{}})
+				l, err := drawLayer(ctx, s, tiles.LayerRequest{Tile: maptile.At(home, z), Collection: col, Limit: 10000, AsOf: time.Time{}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -137,8 +137,9 @@ func TestTileLayerAggregatesPeopleAndRendersPlaces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l.Features < tt.atLeast || l.Features > tt.atMost || len(l.Data) == 0 {
-				t.Errorf("layer has %d features (%d bytes), want %d..%d", l.Features, len(l.Data), tt.atLeast, tt.atMost)
+			if l.Count < tt.atLeast || l.Count > tt.atMost || len(l.MVT) == 0 || l.Features != nil {
+				t.Errorf("layer has %d features (%d bytes of MVT, %d handed over), want %d..%d in MVT",
+					l.Count, len(l.MVT), len(l.Features), tt.atLeast, tt.atMost)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package tilehttp
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,7 +17,9 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -29,13 +32,9 @@ type testServer struct {
 	observed []string
 }
 
-func newTestServer(t *testing.T, mutate func(*HandlerConfig)) *testServer {
+func newTestServer(t *testing.T, mutate func(*Config)) *testServer {
 	t.Helper()
-	src := &memSource{feats: map[string][]features.Feature{}}
-	for _, fixture := range []func() (LayerRequest, []features.Feature){pointsFixture, polygonFixture, peopleFixture} {
-		req, feats := fixture()
-		src.feats[req.Collection.ID] = append(src.feats[req.Collection.ID], feats...)
-	}
+	src := newMemSource()
 	ts := &testServer{e: echo.New(), src: src}
 	ts.e.HTTPErrorHandler = func(err error, c echo.Context) {
 		code, msg := http.StatusInternalServerError, "internal error"
@@ -45,9 +44,10 @@ func newTestServer(t *testing.T, mutate func(*HandlerConfig)) *testServer {
 		}
 		_ = c.JSON(code, map[string]any{"code": code, "error": msg})
 	}
-	cfg := HandlerConfig{
-		Renderer: NewRenderer(src, Options{Cache: NewMemoryCache(1 << 20)}),
+	cfg := Config{
+		Renderer: tiles.NewRenderer(src, tiles.Options{Cache: tiles.NewMemoryCache(1 << 20)}),
 		Catalog:  features.NewCatalog(),
+		Extents:  src,
 		Observe: func(layers string, z int, _ time.Duration, cache bool) {
 			ts.observed = append(ts.observed, fmt.Sprintf("%s %d %v", layers, z, cache))
 		},
@@ -61,7 +61,11 @@ func newTestServer(t *testing.T, mutate func(*HandlerConfig)) *testServer {
 }
 
 func (ts *testServer) get(path string, header ...string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodGet, path, nil)
+	return ts.do(http.MethodGet, path, header...)
+}
+
+func (ts *testServer) do(method, path string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -208,7 +212,7 @@ func TestHandlerTile(t *testing.T) {
 }
 
 func TestHandlerTileEmptyAndDate(t *testing.T) {
-	ts := newTestServer(t, func(c *HandlerConfig) { c.CacheControl = "public, max-age=600" })
+	ts := newTestServer(t, func(c *Config) { c.CacheControl = "public, max-age=600" })
 	t.Run("empty tile", func(t *testing.T) {
 		rec := ts.get(tilePath("cases,markets", maptile.New(0, 0, 14)))
 		if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
@@ -254,10 +258,11 @@ func TestHandlerTileJSON(t *testing.T) {
 	if want := "http://example.com/tiles/cases,medical_facilities,wards,markets/{z}/{x}/{y}.mvt"; len(tj.Tiles) != 1 || tj.Tiles[0] != want {
 		t.Errorf("tiles %v, want [%s]", tj.Tiles, want)
 	}
-	if tj.MinZoom != 0 || tj.MaxZoom != MaxZoom {
+	if tj.MinZoom != 0 || tj.MaxZoom != tiles.MaxZoom {
 		t.Errorf("zooms %d-%d", tj.MinZoom, tj.MaxZoom)
 	}
-	b := DefaultBounds()
+	// The far market stretches the province's box to the north-east.
+	b := DefaultBounds().Extend(farMarket())
 	if tj.Bounds != [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} || tj.Center[2] != DefaultCenterZoom {
 		t.Errorf("bounds %v center %v", tj.Bounds, tj.Center)
 	}
@@ -288,7 +293,7 @@ func TestHandlerTileJSON(t *testing.T) {
 	if _, ok := tj.VectorLayers[1].Fields["count"]; ok {
 		t.Error("count on a layer that is never aggregated")
 	}
-	if vl := tj.VectorLayers[2]; vl.MinZoom != 9 || vl.MaxZoom != MaxZoom || vl.Priority != 4 {
+	if vl := tj.VectorLayers[2]; vl.MinZoom != 9 || vl.MaxZoom != tiles.MaxZoom || vl.Priority != 4 {
 		t.Errorf("wards zooms %d-%d priority %d", vl.MinZoom, vl.MaxZoom, vl.Priority)
 	}
 	if vl := tj.VectorLayers[3]; vl.MinZoom != 10 || vl.Priority != 5 || !strings.Contains(vl.Description, "thins out") {
@@ -296,18 +301,81 @@ func TestHandlerTileJSON(t *testing.T) {
 	}
 }
 
+// failingExtents fails as a store that is down does.
+type failingExtents struct{}
+
+func (failingExtents) Extent(context.Context, features.Collection) (features.Extent, error) {
+	return features.Extent{}, errors.New("store down")
+}
+
+// TestHandlerTileJSONBounds: bounds cover the configured area and the data
+// of the layers asked for, so that a client trusting them asks for every
+// tile that holds something.
+func TestHandlerTileJSONBounds(t *testing.T) {
+	prov := DefaultBounds()
+	box := func(b orb.Bound) [4]float64 { return [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} }
+	tests := []struct {
+		name   string
+		mutate func(*Config, *memSource)
+		layers string
+		status int
+		want   [4]float64
+	}{
+		{"data inside the area", nil, "cases,medical_facilities", 200, box(prov)},
+		{"data outside the area", nil, "medical_facilities,markets", 200, box(prov.Extend(farMarket()))},
+		{"an empty layer", nil, "wards", 200, box(prov)},
+		{"no extents configured", func(c *Config, _ *memSource) { c.Extents = nil }, "markets", 200, box(prov)},
+		{"configured area", func(c *Config, _ *memSource) {
+			c.Bounds = orb.Bound{Min: orb.Point{106, 10}, Max: orb.Point{106.1, 10.1}}
+		}, "quarantine_zones", 200, box(orb.Bound{Min: orb.Point{106, 10}, Max: orb.Point{106.1, 10.1}}.Union(newMemSource().feats["quarantine_zones"][0].Geometry.Bound()))},
+		{"data beyond what tiles cover", func(_ *Config, src *memSource) {
+			src.feats["markets"] = append(src.feats["markets"], features.Feature{ID: "pole", Geometry: orb.Point{-190, 89.9}})
+		}, "markets", 200, [4]float64{-180, prov.Min[1], farMarket()[0], 85.05112877980659}},
+		{"store down", func(c *Config, _ *memSource) { c.Extents = failingExtents{} }, "markets", 500, [4]float64{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var src *memSource
+			ts := newTestServer(t, func(c *Config) {
+				src = c.Extents.(*memSource)
+				if tt.mutate != nil {
+					tt.mutate(c, src)
+				}
+			})
+			rec := ts.get("/tiles/" + tt.layers + ".json")
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if tt.status != 200 {
+				return
+			}
+			tj := decodeJSON[TileJSON](t, rec)
+			if tj.Bounds != tt.want {
+				t.Errorf("bounds %v, want %v", tj.Bounds, tt.want)
+			}
+			centre := orb.Point{tj.Center[0], tj.Center[1]}
+			if b := (orb.Bound{Min: orb.Point{tj.Bounds[0], tj.Bounds[1]}, Max: orb.Point{tj.Bounds[2], tj.Bounds[3]}}); !b.Contains(centre) {
+				t.Errorf("center %v outside the bounds %v", centre, b)
+			}
+			if n := src.extents; tt.mutate == nil && n != len(strings.Split(tt.layers, ",")) {
+				t.Errorf("extent asked %d times, want once per layer", n)
+			}
+		})
+	}
+}
+
 func TestHandlerTileJSONVariants(t *testing.T) {
 	tests := []struct {
 		name     string
-		mutate   func(*HandlerConfig)
+		mutate   func(*Config)
 		path     string
 		status   int
 		template string
 	}{
-		{"public url", func(c *HandlerConfig) { c.PublicURL = "https://map.binhduong.example/" }, "/tiles/markets.json", 200,
+		{"public url", func(c *Config) { c.PublicURL = "https://map.binhduong.example/" }, "/tiles/markets.json", 200,
 			"https://map.binhduong.example/tiles/markets/{z}/{x}/{y}.mvt"},
 		{"date", nil, "/tiles/cases.json?date=2021-07-10", 200, "http://example.com/tiles/cases/{z}/{x}/{y}.mvt?date=2021-07-10"},
-		{"max zoom", func(c *HandlerConfig) { c.MaxZoom = 16 }, "/tiles/cases.json", 200, "http://example.com/tiles/cases/{z}/{x}/{y}.mvt"},
+		{"max zoom", func(c *Config) { c.MaxZoom = 16 }, "/tiles/cases.json", 200, "http://example.com/tiles/cases/{z}/{x}/{y}.mvt"},
 		{"bad date", nil, "/tiles/cases.json?date=10/07/2021", 400, ""},
 		{"unknown layer", nil, "/tiles/cases,unicorns.json", 404, ""},
 		{"repeated layer", nil, "/tiles/cases,cases.json", 400, ""},
@@ -333,7 +401,7 @@ func TestHandlerTileJSONVariants(t *testing.T) {
 		})
 	}
 	t.Run("tiles beyond the configured max zoom", func(t *testing.T) {
-		ts := newTestServer(t, func(c *HandlerConfig) { c.MaxZoom = 16 })
+		ts := newTestServer(t, func(c *Config) { c.MaxZoom = 16 })
 		if rec := ts.get("/tiles/cases/17/0/0.mvt"); rec.Code != http.StatusBadRequest {
 			t.Errorf("status %d, want 400", rec.Code)
 		}
@@ -363,7 +431,7 @@ func TestHandlerStyle(t *testing.T) {
 
 func TestHandlerStyleBaseMap(t *testing.T) {
 	const base = "https://map.example.org/basemap/{z}/{x}/{y}.png"
-	ts := newTestServer(t, func(c *HandlerConfig) {
+	ts := newTestServer(t, func(c *Config) {
 		c.BaseMapURL = base
 		c.BaseMapAttribution = "© local base map"
 		c.PublicURL = "https://map.example.org"
@@ -478,7 +546,7 @@ func TestHandlerCompressesATileOnce(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := newTestServer(t, func(c *HandlerConfig) { c.GzipCacheBytes = tt.bytes })
+			ts := newTestServer(t, func(c *Config) { c.GzipCacheBytes = tt.bytes })
 			path := tilePath("medical_facilities", testTile(14))
 			var bodies [][]byte
 			for i := 0; i < 3; i++ {
@@ -499,5 +567,61 @@ func TestHandlerCompressesATileOnce(t *testing.T) {
 				t.Errorf("%d gzipped tiles kept, want %d", kept, tt.kept)
 			}
 		})
+	}
+}
+
+// TestHandlerTileContentLength runs a real HTTP server: net/http sends a
+// body over 2 KB chunked, without Content-Length, unless the handler sets
+// it, and HEAD answers carry none by themselves. GDAL's /vsicurl/ needs it
+// to open a tile.
+func TestHandlerTileContentLength(t *testing.T) {
+	ts := newTestServer(t, nil)
+	srv := httptest.NewServer(ts.e)
+	t.Cleanup(srv.Close)
+	// NOTE: without DisableCompression the client would ask for gzip and
+	// unzip the body itself, hiding what was sent.
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	path := tilePath("markets", testTile(14))
+	send := func(method, encoding string) (*http.Response, []byte) {
+		req, err := http.NewRequest(method, srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, body
+	}
+	for _, encoding := range []string{"", "gzip"} {
+		get, body := send(http.MethodGet, encoding)
+		if get.StatusCode != http.StatusOK || get.Header.Get("Content-Encoding") != encoding {
+			t.Fatalf("GET %q: status %d, encoding %q", encoding, get.StatusCode, get.Header.Get("Content-Encoding"))
+		}
+		if encoding == "" && len(body) <= 2048 {
+			t.Fatalf("the plain tile has %d bytes; the test needs one over 2 KB", len(body))
+		}
+		for _, method := range []string{http.MethodGet, http.MethodHead} {
+			t.Run(method+" "+encoding, func(t *testing.T) {
+				resp, got := send(method, encoding)
+				if resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") != get.Header.Get("ETag") {
+					t.Fatalf("status %d, ETag %s; want 200 and the GET's ETag", resp.StatusCode, resp.Header.Get("ETag"))
+				}
+				if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) != 0 {
+					t.Errorf("Content-Length %d (transfer encoding %v), want %d", resp.ContentLength, resp.TransferEncoding, len(body))
+				}
+				if want := map[string]int{http.MethodGet: len(body), http.MethodHead: 0}[method]; len(got) != want {
+					t.Errorf("body of %d bytes, want %d", len(got), want)
+				}
+			})
+		}
 	}
 }

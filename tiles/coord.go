@@ -17,14 +17,9 @@ const MaxZoom = 22
 var ErrBadTile = errors.New("tiles: bad tile coordinates")
 
 // ParseTile parses and validates z/x/y path segments (y without any ".mvt"
-// suffix: the handler strips it) for zooms 0 to MaxZoom.
-func ParseTile(z, x, y string) (maptile.Tile, error) {
-	return ParseTileMaxZoom(z, x, y, MaxZoom)
-}
-
-// ParseTileMaxZoom is ParseTile with a lower zoom ceiling, for deployments
-// that serve fewer levels. maxZoom is clamped to MaxZoom.
-func ParseTileMaxZoom(z, x, y string, maxZoom int) (maptile.Tile, error) {
+// suffix: the handler strips it) for zooms 0 to maxZoom, which is clamped
+// to MaxZoom: a deployment may serve fewer levels.
+func ParseTile(z, x, y string, maxZoom int) (maptile.Tile, error) {
 	maxZoom = min(maxZoom, MaxZoom)
 	zv, err := parseIndex("zoom", z, uint64(maxZoom))
 	if err != nil {

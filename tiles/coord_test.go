@@ -32,7 +32,7 @@ func TestParseTile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseTileMaxZoom(tt.z, tt.x, tt.y, tt.maxZoom)
+			got, err := ParseTile(tt.z, tt.x, tt.y, tt.maxZoom)
 			if tt.ok != (err == nil) || (err != nil && !errors.Is(err, ErrBadTile)) {
 				t.Fatalf("err %v, want ok=%v and ErrBadTile otherwise", err, tt.ok)
 			}

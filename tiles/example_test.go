@@ -14,9 +14,9 @@ import (
 )
 
 func ExampleParseTile() {
-	t, err := tiles.ParseTile("14", "13045", "7689")
+	t, err := tiles.ParseTile("14", "13045", "7689", tiles.MaxZoom)
 	fmt.Println(t, err)
-	_, err = tiles.ParseTile("2", "4", "0")
+	_, err = tiles.ParseTile("2", "4", "0", tiles.MaxZoom)
 	fmt.Println(errors.Is(err, tiles.ErrBadTile), err)
 	// Output:
 	// {13045 7689 14} <nil>

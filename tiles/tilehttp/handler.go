@@ -165,7 +165,7 @@ func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
 	if !ok {
 		return tileQuery{}, echo.NewHTTPError(http.StatusNotFound, "tiles are served as /tiles/{layers}/{z}/{x}/{y}.mvt")
 	}
-	t, err := tiles.ParseTileMaxZoom(c.Param("z"), c.Param("x"), y, h.cfg.MaxZoom)
+	t, err := tiles.ParseTile(c.Param("z"), c.Param("x"), y, h.cfg.MaxZoom)
 	if err != nil {
 		return tileQuery{}, echo.NewHTTPError(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "tiles: ")).SetInternal(err)
 	}

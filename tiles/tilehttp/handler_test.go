@@ -3,7 +3,6 @@ package tilehttp
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -301,13 +300,6 @@ func TestHandlerTileJSON(t *testing.T) {
 	}
 }
 
-// failingExtents fails as a store that is down does.
-type failingExtents struct{}
-
-func (failingExtents) Extent(context.Context, features.Collection) (features.Extent, error) {
-	return features.Extent{}, errors.New("store down")
-}
-
 // TestHandlerTileJSONBounds: bounds cover the configured area and the data
 // of the layers asked for, so that a client trusting them asks for every
 // tile that holds something.
@@ -327,11 +319,11 @@ func TestHandlerTileJSONBounds(t *testing.T) {
 		{"no extents configured", func(c *Config, _ *memSource) { c.Extents = nil }, "markets", 200, box(prov)},
 		{"configured area", func(c *Config, _ *memSource) {
 			c.Bounds = orb.Bound{Min: orb.Point{106, 10}, Max: orb.Point{106.1, 10.1}}
-		}, "quarantine_zones", 200, box(orb.Bound{Min: orb.Point{106, 10}, Max: orb.Point{106.1, 10.1}}.Union(newMemSource().feats["quarantine_zones"][0].Geometry.Bound()))},
+		}, "quarantine_zones", 200, box(orb.Bound{Min: orb.Point{106, 10}, Max: orb.Point{106.1, 10.1}}.Union(fixtureFeatures()["quarantine_zones"][0].Geometry.Bound()))},
 		{"data beyond what tiles cover", func(_ *Config, src *memSource) {
-			src.feats["markets"] = append(src.feats["markets"], features.Feature{ID: "pole", Geometry: orb.Point{-190, 89.9}})
+			src.Add(features.Feature{Collection: "markets", ID: "pole", Geometry: orb.Point{-190, 89.9}})
 		}, "markets", 200, [4]float64{-180, prov.Min[1], farMarket()[0], 85.05112877980659}},
-		{"store down", func(c *Config, _ *memSource) { c.Extents = failingExtents{} }, "markets", 500, [4]float64{}},
+		{"store down", func(_ *Config, src *memSource) { src.Fail(errors.New("store down")) }, "markets", 500, [4]float64{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

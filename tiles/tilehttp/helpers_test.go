@@ -1,24 +1,20 @@
 package tilehttp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // testTile is the tile over the centre of Thủ Dầu Một at zoom z.
 func testTile(z maptile.Zoom) maptile.Tile {
@@ -62,15 +58,22 @@ func fixtureFeatures() map[string][]features.Feature {
 }
 
 // memSource hands over the features meeting a tile's bound for the renderer
-// to encode, and answers their extents. It records the layers asked for.
+// to encode; the shared in-memory reader holds them and answers their
+// extents. It records the layers asked for and counts extent calls.
 type memSource struct {
+	*testkit.MemReader
 	mu      sync.Mutex
-	feats   map[string][]features.Feature
 	calls   []tiles.LayerRequest
 	extents int
 }
 
-func newMemSource() *memSource { return &memSource{feats: fixtureFeatures()} }
+func newMemSource() *memSource {
+	var all []features.Feature
+	for _, fs := range fixtureFeatures() {
+		all = append(all, fs...)
+	}
+	return &memSource{MemReader: testkit.NewMemReader(all...)}
+}
 
 func (m *memSource) Layer(_ context.Context, req tiles.LayerRequest) (tiles.SourceLayer, error) {
 	m.mu.Lock()
@@ -78,27 +81,19 @@ func (m *memSource) Layer(_ context.Context, req tiles.LayerRequest) (tiles.Sour
 	m.mu.Unlock()
 	box := req.Bound()
 	var in []features.Feature
-	for _, f := range m.feats[req.Collection.ID] {
-		if box.Intersects(f.Geometry.Bound()) {
+	for _, f := range m.Features() {
+		if f.Collection == req.Collection.ID && box.Intersects(f.Geometry.Bound()) {
 			in = append(in, f)
 		}
 	}
 	return tiles.SourceLayer{Features: in}, nil
 }
 
-func (m *memSource) Extent(_ context.Context, col features.Collection) (features.Extent, error) {
+func (m *memSource) Extent(ctx context.Context, col features.Collection) (features.Extent, error) {
 	m.mu.Lock()
 	m.extents++
 	m.mu.Unlock()
-	var ext features.Extent
-	for i, f := range m.feats[col.ID] {
-		b := f.Geometry.Bound()
-		if i > 0 {
-			b = b.Union(*ext.Bounds)
-		}
-		ext.Bounds = &b
-	}
-	return ext, nil
+	return m.MemReader.Extent(ctx, col)
 }
 
 func (m *memSource) requests() []tiles.LayerRequest {
@@ -120,34 +115,13 @@ func layerNames(t *testing.T, data []byte) []string {
 	return names
 }
 
-// checkGoldenJSON compares JSON documents by value, or rewrites the golden.
+// checkGoldenJSON compares v, as indented JSON, with testdata/name
+// (BANDO_UPDATE_GOLDEN=1 rewrites it).
 func checkGoldenJSON(t *testing.T, name string, v any) {
 	t.Helper()
 	got, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update once): %v", err)
-	}
-	var gotV, wantV any
-	if err := json.Unmarshal(got, &gotV); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &wantV); err != nil {
-		t.Fatalf("golden %s: %v", name, err)
-	}
-	ja, _ := json.Marshal(gotV)
-	jb, _ := json.Marshal(wantV)
-	if !bytes.Equal(ja, jb) {
-		t.Errorf("%s differs from golden file; got:\n%s", name, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), append(got, '\n'))
 }

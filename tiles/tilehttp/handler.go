@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/tiles"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -163,11 +164,11 @@ func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
 	}
 	y, ok := strings.CutSuffix(c.Param("y"), ".mvt")
 	if !ok {
-		return tileQuery{}, echo.NewHTTPError(http.StatusNotFound, "tiles are served as /tiles/{layers}/{z}/{x}/{y}.mvt")
+		return tileQuery{}, httpx.NotFound("tiles are served as /tiles/{layers}/{z}/{x}/{y}.mvt")
 	}
 	t, err := tiles.ParseTile(c.Param("z"), c.Param("x"), y, h.cfg.MaxZoom)
 	if err != nil {
-		return tileQuery{}, echo.NewHTTPError(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "tiles: ")).SetInternal(err)
+		return tileQuery{}, httpx.Problem(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "tiles: "), httpx.WithCause(err))
 	}
 	asOf, err := parseDate(c.QueryParam("date"))
 	if err != nil {
@@ -185,11 +186,11 @@ func (h *Handler) parseLayers(list string) ([]features.Collection, error) {
 	for _, id := range ids {
 		col, err := h.cfg.Catalog.Get(id)
 		if err != nil {
-			return nil, echo.NewHTTPError(http.StatusNotFound,
-				fmt.Sprintf("unknown layer %q; layers are %s", id, strings.Join(h.cfg.Catalog.IDs(), ", "))).SetInternal(err)
+			return nil, httpx.Problem(http.StatusNotFound,
+				fmt.Sprintf("unknown layer %q; layers are %s", id, strings.Join(h.cfg.Catalog.IDs(), ", ")), httpx.WithCause(err))
 		}
 		if seen[id] {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("layer %q is listed twice", id))
+			return nil, httpx.BadRequest("layer %q is listed twice", id)
 		}
 		seen[id] = true
 		cols = append(cols, col)
@@ -210,12 +211,7 @@ func parseDate(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	d, err := time.Parse(features.DateLayout, s)
-	if err != nil {
-		return time.Time{}, echo.NewHTTPError(http.StatusBadRequest,
-			fmt.Sprintf("date %q is not a day written YYYY-MM-DD", s)).SetInternal(err)
-	}
-	return d, nil
+	return httpx.ParseDay("date", s)
 }
 
 // writeTile answers with the tile, a 204 when it is empty, or a 304 when
@@ -228,7 +224,7 @@ func (h *Handler) writeTile(c echo.Context, data []byte, hit bool) error {
 	if len(data) == 0 {
 		return c.NoContent(http.StatusNoContent)
 	}
-	gz := acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	gz := httpx.AcceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
 	etag := tileETag(data, gz)
 	hd.Set("ETag", etag)
 	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
@@ -313,34 +309,6 @@ func noneMatch(header, etag string) bool {
 	return false
 }
 
-// acceptsGzip reads Accept-Encoding: gzip (or x-gzip, or *) with a non-zero
-// quality; an explicit gzip entry wins over *.
-func acceptsGzip(header string) bool {
-	star := false
-	for _, part := range strings.Split(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		ok := qualityPositive(params)
-		switch strings.ToLower(strings.TrimSpace(coding)) {
-		case "gzip", "x-gzip":
-			return ok
-		case "*":
-			star = ok
-		}
-	}
-	return star
-}
-
-func qualityPositive(params string) bool {
-	for _, p := range strings.Split(params, ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(strings.TrimSpace(k), "q") {
-			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return err == nil && q > 0
-		}
-	}
-	return true
-}
-
 func (h *Handler) gzip(data []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, ok := h.gzips.Get().(*gzip.Writer)
@@ -362,7 +330,7 @@ func (h *Handler) gzip(data []byte) ([]byte, error) {
 func (h *Handler) tileJSON(c echo.Context) error {
 	list, ok := strings.CutSuffix(c.Param("layers"), ".json")
 	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound, "TileJSON is served at /tiles/{layers}.json")
+		return httpx.NotFound("TileJSON is served at /tiles/{layers}.json")
 	}
 	cols, err := h.parseLayers(list)
 	if err != nil {

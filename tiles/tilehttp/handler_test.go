@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/tiles"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -35,14 +37,7 @@ func newTestServer(t *testing.T, mutate func(*Config)) *testServer {
 	t.Helper()
 	src := newMemSource()
 	ts := &testServer{e: echo.New(), src: src}
-	ts.e.HTTPErrorHandler = func(err error, c echo.Context) {
-		code, msg := http.StatusInternalServerError, "internal error"
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			code, msg = he.Code, fmt.Sprint(he.Message)
-		}
-		_ = c.JSON(code, map[string]any{"code": code, "error": msg})
-	}
+	ts.e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	cfg := Config{
 		Renderer: tiles.NewRenderer(src, tiles.Options{Cache: tiles.NewMemoryCache(1 << 20)}),
 		Catalog:  features.NewCatalog(),
@@ -106,11 +101,14 @@ func TestHandlerTileErrors(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
 			}
 			var body struct {
-				Code  int    `json:"code"`
-				Error string `json:"error"`
+				Status int    `json:"status"`
+				Detail string `json:"detail"`
 			}
-			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Code != tt.status || body.Error == "" {
-				t.Errorf("body %q: want {\"code\": %d, \"error\": reason}", rec.Body, tt.status)
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Status != tt.status || body.Detail == "" {
+				t.Errorf("body %q: want a problem with status %d and a detail", rec.Body, tt.status)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+				t.Errorf("Content-Type %q, want application/problem+json", ct)
 			}
 			if n := len(ts.src.requests()); n != 0 {
 				t.Errorf("the store was asked %d times before validation failed", n)

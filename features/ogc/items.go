@@ -1,7 +1,9 @@
 package ogc
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -95,6 +97,9 @@ func (h *Handler) item(c echo.Context) error {
 		return err
 	}
 	feat, err := h.reader.Item(c.Request().Context(), col, id)
+	if errors.Is(err, features.ErrNotFound) {
+		return httpx.Problem(http.StatusNotFound, fmt.Sprintf("collection %s has no feature %q", col.ID, id), httpx.WithCause(err))
+	}
 	if err != nil {
 		return storeError(err, fmt.Sprintf("feature %q of collection %s", id, col.ID))
 	}

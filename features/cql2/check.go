@@ -149,28 +149,26 @@ func (c checker) same(op string, first Scalar, rest ...Scalar) error {
 	return nil
 }
 
-func (c checker) like(e Like) error {
-	t, err := c.typeOf(e.Left)
+// typed checks that s has type want; need says who needs it, for the error.
+func (c checker) typed(s Scalar, want Type, need string) error {
+	t, err := c.typeOf(s)
 	if err != nil {
 		return err
 	}
-	if t != TypeString {
-		return fmt.Errorf("%w: LIKE needs a string, %s is a %s", ErrInvalid, describe(e.Left), t)
+	if t != want {
+		return fmt.Errorf("%w: %s, %s is a %s", ErrInvalid, need, describe(s), t)
 	}
 	return nil
 }
 
+func (c checker) like(e Like) error {
+	return c.typed(e.Left, TypeString, "LIKE needs a string")
+}
+
+// spatial checks a property's type; literal geometries are geometries.
 func (c checker) spatial(s Spatial) error {
-	p, ok := s.(Property)
-	if !ok {
-		return nil
-	}
-	t, err := c.typeOf(p)
-	if err != nil {
-		return err
-	}
-	if t != TypeGeometry {
-		return fmt.Errorf("%w: S_INTERSECTS needs a geometry, %s is a %s", ErrInvalid, describe(p), t)
+	if p, ok := s.(Property); ok {
+		return c.typed(p, TypeGeometry, "S_INTERSECTS needs a geometry")
 	}
 	return nil
 }
@@ -188,17 +186,10 @@ func (c checker) temporal(t Temporal) error {
 	return fmt.Errorf("%w: unknown temporal operand %T", ErrInvalid, t)
 }
 
+// instant checks a property's type; date and timestamp literals are dates.
 func (c checker) instant(in Instant) error {
-	p, ok := in.(Property)
-	if !ok {
-		return nil
-	}
-	t, err := c.typeOf(p)
-	if err != nil {
-		return err
-	}
-	if t != TypeDate {
-		return fmt.Errorf("%w: T_INTERSECTS needs dates, %s is a %s", ErrInvalid, describe(p), t)
+	if p, ok := in.(Property); ok {
+		return c.typed(p, TypeDate, "T_INTERSECTS needs dates")
 	}
 	return nil
 }

@@ -23,9 +23,9 @@ func String(e Expr) string {
 func writeExpr(b *strings.Builder, e Expr) {
 	switch e := e.(type) {
 	case And:
-		writeGroup(b, e.Args, " AND ")
+		writeJoined(b, e.Args, " AND ", writeOperand)
 	case Or:
-		writeGroup(b, e.Args, " OR ")
+		writeJoined(b, e.Args, " OR ", writeOperand)
 	case Not:
 		writeNot(b, e.Arg)
 	case Comparison:
@@ -42,17 +42,9 @@ func writeExpr(b *strings.Builder, e Expr) {
 		writeScalar(b, e.Arg)
 		b.WriteString(" IS NULL")
 	case SIntersects:
-		b.WriteString("S_INTERSECTS(")
-		writeSpatial(b, e.Left)
-		b.WriteString(", ")
-		writeSpatial(b, e.Right)
-		b.WriteString(")")
+		writeCall(b, "S_INTERSECTS", writeSpatial, e.Left, e.Right)
 	case TIntersects:
-		b.WriteString("T_INTERSECTS(")
-		writeTemporal(b, e.Left)
-		b.WriteString(", ")
-		writeTemporal(b, e.Right)
-		b.WriteString(")")
+		writeCall(b, "T_INTERSECTS", writeTemporal, e.Left, e.Right)
 	case BoolLit:
 		writeScalar(b, e)
 	default:
@@ -60,13 +52,22 @@ func writeExpr(b *strings.Builder, e Expr) {
 	}
 }
 
-func writeGroup(b *strings.Builder, args []Expr, sep string) {
-	for i, a := range args {
+// writeJoined writes each item with write, sep between them.
+func writeJoined[T any](b *strings.Builder, items []T, sep string, write func(*strings.Builder, T)) {
+	for i, it := range items {
 		if i > 0 {
 			b.WriteString(sep)
 		}
-		writeOperand(b, a)
+		write(b, it)
 	}
+}
+
+// writeCall writes name(arg, arg, ...): CQL2's functions, IN lists and
+// WKT's nested coordinate lists (with no name).
+func writeCall[T any](b *strings.Builder, name string, write func(*strings.Builder, T), args ...T) {
+	b.WriteString(name + "(")
+	writeJoined(b, args, ", ", write)
+	b.WriteString(")")
 }
 
 // writeOperand parenthesises a group inside another group or a NOT, so
@@ -109,14 +110,8 @@ func writeLike(b *strings.Builder, e Like, not string) {
 
 func writeIn(b *strings.Builder, e In, not string) {
 	writeScalar(b, e.Left)
-	b.WriteString(" " + not + "IN (")
-	for i, s := range e.List {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		writeScalar(b, s)
-	}
-	b.WriteString(")")
+	b.WriteString(" " + not + "IN ")
+	writeCall(b, "", writeScalar, e.List...)
 }
 
 func writeBetween(b *strings.Builder, e Between, not string) {
@@ -169,50 +164,30 @@ func writeWKT(b *strings.Builder, g orb.Geometry) {
 	case orb.Point:
 		b.WriteString("POINT(" + formatPosition(g) + ")")
 	case orb.Polygon:
-		b.WriteString("POLYGON")
-		writeRings(b, g)
+		writeCall(b, "POLYGON", writeRing, g...)
 	case orb.MultiPolygon:
-		b.WriteString("MULTIPOLYGON(")
-		for i, p := range g {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeRings(b, p)
-		}
-		b.WriteString(")")
+		writeCall(b, "MULTIPOLYGON", writeRings, g...)
 	default:
 		fmt.Fprintf(b, "<%T>", g)
 	}
 }
 
 func writeRings(b *strings.Builder, p orb.Polygon) {
-	b.WriteString("(")
-	for i, r := range p {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(")
-		for j, pt := range r {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(formatPosition(pt))
-		}
-		b.WriteString(")")
-	}
-	b.WriteString(")")
+	writeCall(b, "", writeRing, p...)
 }
+
+func writeRing(b *strings.Builder, r orb.Ring) {
+	writeCall(b, "", writePosition, r...)
+}
+
+func writePosition(b *strings.Builder, p orb.Point) { b.WriteString(formatPosition(p)) }
 
 func formatPosition(p orb.Point) string { return formatNumber(p[0]) + " " + formatNumber(p[1]) }
 
 func writeTemporal(b *strings.Builder, t Temporal) {
 	switch t := t.(type) {
 	case Interval:
-		b.WriteString("INTERVAL(")
-		writeIntervalEnd(b, t.Start)
-		b.WriteString(", ")
-		writeIntervalEnd(b, t.End)
-		b.WriteString(")")
+		writeCall(b, "INTERVAL", writeIntervalEnd, t.Start, t.End)
 	case Scalar:
 		writeScalar(b, t)
 	default:

@@ -327,19 +327,7 @@ func geoJSON(typ string, coords any, path string) (orb.Geometry, error) {
 	case "Polygon":
 		return polygonJSON(coords, path)
 	case "MultiPolygon":
-		arr, ok := coords.([]any)
-		if !ok {
-			return nil, jsonErr(path, "expected an array of polygons")
-		}
-		mp := make(orb.MultiPolygon, len(arr))
-		for i, pc := range arr {
-			pg, err := polygonJSON(pc, fmt.Sprintf("%s[%d]", path, i))
-			if err != nil {
-				return nil, err
-			}
-			mp[i] = pg
-		}
-		return mp, nil
+		return arrayJSON[orb.MultiPolygon](coords, path, "polygons", polygonJSON)
 	}
 	return nil, jsonErr(path, "unsupported geometry type %q (Point, Polygon and MultiPolygon are supported)", typ)
 }
@@ -357,28 +345,29 @@ func positionJSON(v any, path string) (orb.Point, error) {
 }
 
 func polygonJSON(v any, path string) (orb.Polygon, error) {
-	rings, ok := v.([]any)
+	return arrayJSON[orb.Polygon](v, path, "rings", ringJSON)
+}
+
+func ringJSON(v any, path string) (orb.Ring, error) {
+	return arrayJSON[orb.Ring](v, path, "positions", positionJSON)
+}
+
+// arrayJSON reads a JSON array of what, each element with item: the nested
+// coordinate arrays of GeoJSON.
+func arrayJSON[S ~[]E, E any](v any, path, what string, item func(any, string) (E, error)) (S, error) {
+	arr, ok := v.([]any)
 	if !ok {
-		return nil, jsonErr(path, "expected an array of rings, found %s", describeJSON(v))
+		return nil, jsonErr(path, "expected an array of %s, found %s", what, describeJSON(v))
 	}
-	pg := make(orb.Polygon, len(rings))
-	for i, rv := range rings {
-		pts, ok := rv.([]any)
-		rp := fmt.Sprintf("%s[%d]", path, i)
-		if !ok {
-			return nil, jsonErr(rp, "expected an array of positions, found %s", describeJSON(rv))
+	out := make(S, len(arr))
+	for i, x := range arr {
+		e, err := item(x, fmt.Sprintf("%s[%d]", path, i))
+		if err != nil {
+			return nil, err
 		}
-		r := make(orb.Ring, len(pts))
-		for k, pv := range pts {
-			pt, err := positionJSON(pv, fmt.Sprintf("%s[%d]", rp, k))
-			if err != nil {
-				return nil, err
-			}
-			r[k] = pt
-		}
-		pg[i] = r
+		out[i] = e
 	}
-	return pg, nil
+	return out, nil
 }
 
 func (j *jsonReader) tIntersects(args []any, path string) (Expr, error) {

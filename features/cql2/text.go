@@ -103,41 +103,31 @@ func (p *parser) expr() (Expr, error) {
 }
 
 func (p *parser) or() (Expr, error) {
-	e, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	args := []Expr{e}
-	for p.accept("OR") {
-		e, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, e)
-	}
-	if len(args) == 1 {
-		return args[0], nil
-	}
-	return Or{args}, nil
+	return p.chain("OR", p.and, func(args []Expr) Expr { return Or{args} })
 }
 
 func (p *parser) and() (Expr, error) {
-	e, err := p.not()
-	if err != nil {
-		return nil, err
-	}
-	args := []Expr{e}
-	for p.accept("AND") {
-		e, err := p.not()
+	return p.chain("AND", p.not, func(args []Expr) Expr { return And{args} })
+}
+
+// chain reads operands joined by keyword, and groups them when there are
+// two or more; a single operand stands alone.
+func (p *parser) chain(keyword string, operand func() (Expr, error), group func([]Expr) Expr) (Expr, error) {
+	var args []Expr
+	for {
+		e, err := operand()
 		if err != nil {
 			return nil, err
 		}
 		args = append(args, e)
+		if !p.accept(keyword) {
+			break
+		}
 	}
 	if len(args) == 1 {
 		return args[0], nil
 	}
-	return And{args}, nil
+	return group(args), nil
 }
 
 func (p *parser) not() (Expr, error) {
@@ -301,9 +291,9 @@ func (p *parser) scalar(after string) (Scalar, error) {
 		if p.peek().kind == tLParen {
 			switch strings.ToUpper(t.text) {
 			case "DATE":
-				return p.dateArg(t)
+				return literalArg(p, t, parseDate)
 			case "TIMESTAMP":
-				return p.timestampArg(t)
+				return literalArg(p, t, parseTimestamp)
 			}
 			return nil, p.errorf(t, "unsupported function %s", t.text)
 		}
@@ -342,28 +332,18 @@ func (p *parser) stringArg(fn token) (token, error) {
 	return t, err
 }
 
-func (p *parser) dateArg(fn token) (Scalar, error) {
+// literalArg reads the ( 'text' ) of the literal constructor fn and makes
+// the literal of it with parse.
+func literalArg[T Scalar](p *parser, fn token, parse func(string) (T, error)) (Scalar, error) {
 	t, err := p.stringArg(fn)
 	if err != nil {
 		return nil, err
 	}
-	d, err := parseDate(t.text)
+	v, err := parse(t.text)
 	if err != nil {
 		return nil, p.errorf(t, "%v", err)
 	}
-	return d, nil
-}
-
-func (p *parser) timestampArg(fn token) (Scalar, error) {
-	t, err := p.stringArg(fn)
-	if err != nil {
-		return nil, err
-	}
-	ts, err := parseTimestamp(t.text)
-	if err != nil {
-		return nil, p.errorf(t, "%v", err)
-	}
-	return ts, nil
+	return v, nil
 }
 
 func parseDate(s string) (DateLit, error) {
@@ -396,21 +376,33 @@ func instantString(s string) (Instant, error) {
 func (p *parser) sIntersects() (Expr, error) {
 	p.next() // S_INTERSECTS
 	p.next() // (
-	l, err := p.spatial()
+	l, r, err := pair(p, p.spatial, "the first argument of S_INTERSECTS", "the arguments of S_INTERSECTS")
 	if err != nil {
-		return nil, err
-	}
-	if _, err := p.expect(tComma, "','", "the first argument of S_INTERSECTS"); err != nil {
-		return nil, err
-	}
-	r, err := p.spatial()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.expect(tRParen, "')'", "the arguments of S_INTERSECTS"); err != nil {
 		return nil, err
 	}
 	return SIntersects{l, r}, nil
+}
+
+// pair reads "a, b )", the two arguments of S_INTERSECTS, T_INTERSECTS or
+// INTERVAL after its '('; first and second say, in an error, what the
+// comma and the parenthesis were expected after.
+func pair[T any](p *parser, arg func() (T, error), first, second string) (T, T, error) {
+	var zero T
+	a, err := arg()
+	if err != nil {
+		return zero, zero, err
+	}
+	if _, err := p.expect(tComma, "','", first); err != nil {
+		return zero, zero, err
+	}
+	b, err := arg()
+	if err != nil {
+		return zero, zero, err
+	}
+	if _, err := p.expect(tRParen, "')'", second); err != nil {
+		return zero, zero, err
+	}
+	return a, b, nil
 }
 
 func (p *parser) spatial() (Spatial, error) {
@@ -551,20 +543,10 @@ func (p *parser) multiPolygon() (orb.MultiPolygon, error) {
 }
 
 func (p *parser) tIntersects() (Expr, error) {
-	p.next()
+	p.next() // T_INTERSECTS
 	p.next() // (
-	l, err := p.temporal()
+	l, r, err := pair(p, p.temporal, "the first argument of T_INTERSECTS", "the arguments of T_INTERSECTS")
 	if err != nil {
-		return nil, err
-	}
-	if _, err := p.expect(tComma, "','", "the first argument of T_INTERSECTS"); err != nil {
-		return nil, err
-	}
-	r, err := p.temporal()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.expect(tRParen, "')'", "the arguments of T_INTERSECTS"); err != nil {
 		return nil, err
 	}
 	return TIntersects{l, r}, nil
@@ -573,20 +555,10 @@ func (p *parser) tIntersects() (Expr, error) {
 func (p *parser) temporal() (Temporal, error) {
 	t := p.peek()
 	if keyword(t, "INTERVAL") && p.toks[p.i+1].kind == tLParen {
-		p.next()
-		p.next()
-		start, err := p.intervalEnd()
+		p.next() // INTERVAL
+		p.next() // (
+		start, end, err := pair(p, p.intervalEnd, "the start of INTERVAL", "the end of INTERVAL")
 		if err != nil {
-			return nil, err
-		}
-		if _, err := p.expect(tComma, "','", "the start of INTERVAL"); err != nil {
-			return nil, err
-		}
-		end, err := p.intervalEnd()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := p.expect(tRParen, "')'", "the end of INTERVAL"); err != nil {
 			return nil, err
 		}
 		return Interval{start, end}, nil

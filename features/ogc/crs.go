@@ -51,19 +51,9 @@ func parseBBoxIn(s string, c crs.CRS) (*orb.Bound, error) {
 		}
 		return parseBBox(strings.Join(parts, ","))
 	}
-	if len(parts) != 4 && len(parts) != 6 {
-		return nil, badRequest("bbox: want 4 comma-separated numbers minX,minY,maxX,maxY in %s (or 6 with heights), got %d values", c, len(parts))
-	}
-	v := make([]float64, len(parts))
-	for i, p := range parts {
-		f, err := httpx.ParseNumber(strings.TrimSpace(p))
-		if err != nil {
-			return nil, badRequest("bbox: %q is not a number", p)
-		}
-		v[i] = f
-	}
-	if len(v) == 6 { // heights are ignored: the features have none
-		v = []float64{v[0], v[1], v[3], v[4]}
+	v, err := bboxCorners(parts, fmt.Sprintf("minX,minY,maxX,maxY in %s (or 6 with heights)", c))
+	if err != nil {
+		return nil, err
 	}
 	b, err := c.BoundToCRS84(orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}})
 	if err != nil {

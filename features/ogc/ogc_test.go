@@ -110,6 +110,8 @@ func TestErrors(t *testing.T) {
 		{"bbox with 5 numbers", "/ogc/collections/cases/items?bbox=1,2,0,3,4", nil, 400, "got 5"},
 		{"bbox with 8 numbers", "/ogc/collections/cases/items?bbox=1,2,0,3,4,10,5,6", nil, 400, "got 8"},
 		{"bbox in 3D, bottom above top", "/ogc/collections/cases/items?bbox=1,2,10,3,4,0", nil, 400, "bottom"},
+		{"projected bbox in 3D, bottom above top", "/ogc/collections/cases/items?bbox=690000,1230000,10,700000,1240000,0&bbox-crs=EPSG:3405", nil, 400, "bottom"},
+		{"projected bbox with 5 numbers", "/ogc/collections/cases/items?bbox=690000,1230000,0,700000,1240000&bbox-crs=EPSG:3405", nil, 400, "minX,minY,maxX,maxY in "},
 		{"bbox in 3D, height not numeric", "/ogc/collections/cases/items?bbox=1,2,x,3,4,10", nil, 400, `"x"`},
 		{"bbox across the antimeridian out of range", "/ogc/collections/cases/items?bbox=190,10,-170,11", nil, 400, "longitudes"},
 		{"bbox not numeric", "/ogc/collections/cases/items?bbox=a,2,3,4", nil, 400, `"a"`},

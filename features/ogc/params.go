@@ -54,9 +54,28 @@ func negotiate(c echo.Context, htmlOK bool) (format, error) {
 // west edge greater than the east edge is a box across the antimeridian,
 // which the stores read as two boxes (features.BBoxParts).
 func parseBBox(s string) (*orb.Bound, error) {
-	parts := strings.Split(s, ",")
+	v, err := bboxCorners(strings.Split(s, ","), "west,south,east,north (or 6 with heights west,south,bottom,east,north,top)")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180:
+		return nil, badRequest("bbox: longitudes must be within [-180, 180]")
+	case v[1] < -90 || v[1] > 90 || v[3] < -90 || v[3] > 90:
+		return nil, badRequest("bbox: latitudes must be within [-90, 90]")
+	case v[1] > v[3]:
+		return nil, badRequest("bbox: south latitude %g is greater than north latitude %g", v[1], v[3])
+	}
+	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// bboxCorners reads the 4 numbers of a bbox, or 6 with heights, and
+// returns the 4 of its corners (minX,minY,maxX,maxY): the features have no
+// height, so heights are checked and then dropped. order names the numbers,
+// for the error.
+func bboxCorners(parts []string, order string) ([]float64, error) {
 	if len(parts) != 4 && len(parts) != 6 {
-		return nil, badRequest("bbox: want 4 comma-separated numbers west,south,east,north (or 6 with heights west,south,bottom,east,north,top), got %d values", len(parts))
+		return nil, badRequest("bbox: want 4 comma-separated numbers %s, got %d values", order, len(parts))
 	}
 	v := make([]float64, len(parts))
 	for i, p := range parts {
@@ -72,15 +91,7 @@ func parseBBox(s string) (*orb.Bound, error) {
 		}
 		v = []float64{v[0], v[1], v[3], v[4]}
 	}
-	switch {
-	case v[0] < -180 || v[0] > 180 || v[2] < -180 || v[2] > 180:
-		return nil, badRequest("bbox: longitudes must be within [-180, 180]")
-	case v[1] < -90 || v[1] > 90 || v[3] < -90 || v[3] > 90:
-		return nil, badRequest("bbox: latitudes must be within [-90, 90]")
-	case v[1] > v[3]:
-		return nil, badRequest("bbox: south latitude %g is greater than north latitude %g", v[1], v[3])
-	}
-	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+	return v, nil
 }
 
 // parseLimit reads the page size: default DefaultLimit, at least 1, and

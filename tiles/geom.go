@@ -137,20 +137,20 @@ func cleanLine(l orb.LineString) orb.LineString {
 }
 
 func cleanLines(mls orb.MultiLineString) orb.MultiLineString {
-	out := mls[:0]
-	for _, l := range mls {
-		if l = cleanLine(l); l != nil {
-			out = append(out, l)
-		}
-	}
-	return out
+	return cleanEach(mls, cleanLine)
 }
 
 func cleanMultiPolygon(mp orb.MultiPolygon) orb.MultiPolygon {
-	out := mp[:0]
-	for _, p := range mp {
-		if p = cleanPolygon(p); p != nil {
-			out = append(out, p)
+	return cleanEach(mp, cleanPolygon)
+}
+
+// cleanEach cleans the members of a multi-geometry in place and keeps
+// those that survive (clean returns an empty member for one that does not).
+func cleanEach[S ~[]E, E ~[]P, P any](multi S, clean func(E) E) S {
+	out := multi[:0]
+	for _, m := range multi {
+		if m = clean(m); len(m) > 0 {
+			out = append(out, m)
 		}
 	}
 	return out

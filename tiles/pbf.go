@@ -227,43 +227,49 @@ func (l *pbfLayer) tag(slot int, name string, v uint32) {
 
 // stringValue returns the id of a string value, writing it on first use.
 func (l *pbfLayer) stringValue(s string) uint32 {
-	if id, ok := l.strings[s]; ok {
-		return id
-	}
-	n := len(s)
-	msg := 1 + sizeVarint(uint64(n)) + n
-	b := binary.AppendUvarint(append(l.values, keyLayerValue), uint64(msg))
-	l.values = appendString(append(b, keyValueString), s)
-	id := l.newValue()
-	l.strings[s] = id
-	return id
+	return valueID(l, l.strings, s, appendStringValue)
 }
 
 // intValue returns the id of an integer value, written as sint_value.
 func (l *pbfLayer) intValue(i int64) uint32 {
-	if id, ok := l.ints[i]; ok {
-		return id
-	}
-	z := zigzag64(i)
-	b := append(l.values, keyLayerValue, byte(1+sizeVarint(z)), keyValueSint)
-	l.values = binary.AppendUvarint(b, z)
-	id := l.newValue()
-	l.ints[i] = id
-	return id
+	return valueID(l, l.ints, i, appendIntValue)
 }
 
 // doubleValue returns the id of a float value, written as double_value.
 // NOTE: a NaN never finds itself in the map, so each NaN gets its own
 // value, as in orb.
 func (l *pbfLayer) doubleValue(f float64) uint32 {
-	if id, ok := l.doubles[f]; ok {
+	return valueID(l, l.doubles, f, appendDoubleValue)
+}
+
+// valueID returns the id of v in ids; on first use it gives v the next id
+// and writes its Value message with write.
+func valueID[K comparable](l *pbfLayer, ids map[K]uint32, v K, write func([]byte, K) []byte) uint32 {
+	if id, ok := ids[v]; ok {
 		return id
 	}
-	b := append(l.values, keyLayerValue, 9, keyValueDouble)
-	l.values = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+	l.values = write(l.values, v)
 	id := l.newValue()
-	l.doubles[f] = id
+	ids[v] = id
 	return id
+}
+
+func appendStringValue(b []byte, s string) []byte {
+	n := len(s)
+	msg := 1 + sizeVarint(uint64(n)) + n
+	b = binary.AppendUvarint(append(b, keyLayerValue), uint64(msg))
+	return appendString(append(b, keyValueString), s)
+}
+
+func appendIntValue(b []byte, i int64) []byte {
+	z := zigzag64(i)
+	b = append(b, keyLayerValue, byte(1+sizeVarint(z)), keyValueSint)
+	return binary.AppendUvarint(b, z)
+}
+
+func appendDoubleValue(b []byte, f float64) []byte {
+	b = append(b, keyLayerValue, 9, keyValueDouble)
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 }
 
 // boolValue returns the id of a bool value.

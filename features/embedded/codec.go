@@ -245,20 +245,16 @@ func (d *decoder) byte() byte {
 	return c
 }
 
-func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail("length")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
+func (d *decoder) uvarint() uint64 { return readVarint(d, binary.Uvarint, "length") }
 
-func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.b)
+func (d *decoder) varint() int64 { return readVarint(d, binary.Varint, "integer") }
+
+// readVarint reads one varint with read (binary.Uvarint or binary.Varint);
+// what names it in the error.
+func readVarint[T uint64 | int64](d *decoder, read func([]byte) (T, int), what string) T {
+	v, n := read(d.b)
 	if n <= 0 {
-		d.fail("integer")
+		d.fail(what)
 		return 0
 	}
 	d.b = d.b[n:]

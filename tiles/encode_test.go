@@ -154,7 +154,7 @@ func TestEncodeLayerGolden(t *testing.T) {
 			if layer.Features != len(decoded[0].Features) {
 				t.Errorf("Layer.Features = %d, tile holds %d", layer.Features, len(decoded[0].Features))
 			}
-			checkGoldenJSON(t, tt.name+".json", decoded)
+			testkit.GoldenJSON(t, filepath.Join("testdata", tt.name+".json"), decoded)
 			testkit.Golden(t, filepath.Join("testdata", tt.name+".mvt"), layer.Data)
 		})
 	}

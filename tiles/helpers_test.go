@@ -2,14 +2,11 @@ package tiles
 
 import (
 	"context"
-	"encoding/json"
 	"math"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/bandomap/bando/features"
-	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
@@ -69,16 +66,6 @@ func decodeTile(t *testing.T, data []byte) []decodedLayer {
 		out[i] = decodedLayer{Name: l.Name, Version: l.Version, Extent: l.Extent, Features: l.Features}
 	}
 	return out
-}
-
-// checkGoldenJSON compares v, as indented JSON, with testdata/name.
-func checkGoldenJSON(t *testing.T, name string, v any) {
-	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testkit.Golden(t, filepath.Join("testdata", name), append(got, '\n'))
 }
 
 // memSource is a Source over in-memory features that hands over every

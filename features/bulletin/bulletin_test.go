@@ -131,11 +131,7 @@ func TestJuly5(t *testing.T) {
 	if s.LastUpdate == nil || *s.LastUpdate != "2021-07-05" {
 		t.Errorf("last_update %v, want 2021-07-05", s.LastUpdate)
 	}
-	got, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testkit.Golden(t, filepath.Join("testdata", "july5.stats.json"), append(got, '\n'))
+	testkit.GoldenJSON(t, filepath.Join("testdata", "july5.stats.json"), s)
 }
 
 func TestFixtureDays(t *testing.T) {

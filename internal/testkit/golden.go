@@ -38,6 +38,17 @@ func Golden(t testing.TB, path string, got []byte) {
 	}
 }
 
+// GoldenJSON compares v, marshalled as JSON indented by two spaces and
+// ended by a newline, with the file at path, as Golden does.
+func GoldenJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatalf("testkit: %v", err)
+	}
+	Golden(t, path, append(got, '\n'))
+}
+
 // IndentJSON indents a JSON document by two spaces, keeping what white
 // space ends it (a response body's newline): the form of the JSON golden
 // files.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tiles"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -247,7 +249,7 @@ func decodeJSON[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 func TestHandlerTileJSON(t *testing.T) {
 	ts := newTestServer(t, nil)
 	tj := decodeJSON[TileJSON](t, ts.get("/tiles/cases,medical_facilities,wards,markets.json"))
-	checkGoldenJSON(t, "tilejson.json", tj)
+	testkit.GoldenJSON(t, filepath.Join("testdata", "tilejson.json"), tj)
 
 	if tj.TileJSON != "3.0.0" || tj.Scheme != "xyz" || tj.Name != "Bando" {
 		t.Errorf("header fields %q %q %q", tj.TileJSON, tj.Scheme, tj.Name)
@@ -402,7 +404,7 @@ func TestHandlerStyle(t *testing.T) {
 	ts := newTestServer(t, nil)
 	rec := ts.get("/style.json")
 	st := decodeJSON[Style](t, rec)
-	checkGoldenJSON(t, "style.json", st)
+	testkit.GoldenJSON(t, filepath.Join("testdata", "style.json"), st)
 	checkStyle(t, st, "example.com")
 	if _, ok := st.Sources[StyleSourceBaseMap]; ok {
 		t.Error("a base map source without a configured base map")

@@ -2,9 +2,7 @@ package tilehttp
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -113,15 +111,4 @@ func layerNames(t *testing.T, data []byte) []string {
 		names = append(names, l.Name)
 	}
 	return names
-}
-
-// checkGoldenJSON compares v, as indented JSON, with testdata/name
-// (BANDO_UPDATE_GOLDEN=1 rewrites it).
-func checkGoldenJSON(t *testing.T, name string, v any) {
-	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testkit.Golden(t, filepath.Join("testdata", name), append(got, '\n'))
 }

@@ -319,14 +319,7 @@ func postgisTransform(ctx context.Context, t *testing.T, conn *pgx.Conn, g orb.G
 func testCRS(t *testing.T, s *seededServer) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "CREATE EXTENSION postgis"); err != nil {
-		t.Fatal(err)
-	}
+	conn := pgtest.NewConn(ctx, t)
 	tests := []struct {
 		crs   string
 		sql   string // PostGIS's transform of g

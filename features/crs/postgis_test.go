@@ -63,7 +63,7 @@ func testPoints(c crs.CRS) []orb.Point {
 func TestMatchesPostGIS(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	conn := postgisConn(ctx, t)
+	conn := pgtest.NewConn(ctx, t)
 	var version string
 	if err := conn.QueryRow(ctx, "SELECT postgis_full_version()").Scan(&version); err != nil {
 		t.Fatal(err)
@@ -172,18 +172,4 @@ func transform(ctx context.Context, t *testing.T, conn *pgx.Conn, ps []orb.Point
 		t.Fatalf("%d points back from PostGIS; sent %d", len(out), len(ps))
 	}
 	return out
-}
-
-// postgisConn connects to a fresh database with PostGIS enabled.
-func postgisConn(ctx context.Context, t *testing.T) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	if _, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS postgis"); err != nil {
-		t.Fatal(err)
-	}
-	return conn
 }

@@ -196,14 +196,7 @@ func insertRows(ctx context.Context, t *testing.T, conn *pgx.Conn, rows []cql2.V
 func TestFilterSQLMatchesEvaluate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "CREATE EXTENSION postgis"); err != nil {
-		t.Fatal(err)
-	}
+	conn := pgtest.NewConn(ctx, t)
 	if _, err := conn.Exec(ctx, propTable); err != nil {
 		t.Fatal(err)
 	}

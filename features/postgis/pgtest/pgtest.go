@@ -56,6 +56,22 @@ func NewDatabase(t testing.TB) string {
 	return u.String()
 }
 
+// NewConn connects to a fresh database with PostGIS enabled and no
+// migrations, for tests that ask PostGIS itself (ST_Transform, a filter's
+// SQL); the connection is closed at cleanup.
+func NewConn(ctx context.Context, t testing.TB) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, NewDatabase(t))
+	if err != nil {
+		t.Fatalf("pgtest: connect: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	if _, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS postgis"); err != nil {
+		t.Fatalf("pgtest: enable PostGIS: %v", err)
+	}
+	return conn
+}
+
 // NewStore returns a store on a fresh, migrated database.
 func NewStore(t testing.TB) (*postgis.Store, string) {
 	t.Helper()

@@ -46,18 +46,27 @@ func (s source) collection(id string) (features.Collection, error) {
 	return col, nil
 }
 
-// cases reads every public case once.
-func (s source) cases(ctx context.Context) ([]caseRow, error) {
-	col, err := s.collection("cases")
+// all reads every public feature of a collection.
+func (s source) all(ctx context.Context, id string) ([]features.Feature, error) {
+	col, err := s.collection(id)
 	if err != nil {
 		return nil, err
 	}
 	page, err := s.r.Items(ctx, features.ItemsQuery{Collection: col, Limit: -1})
 	if err != nil {
-		return nil, fmt.Errorf("bulletin: reading cases: %w", err)
+		return nil, fmt.Errorf("bulletin: reading %s: %w", id, err)
 	}
-	out := make([]caseRow, 0, len(page.Features))
-	for _, f := range page.Features {
+	return page.Features, nil
+}
+
+// cases reads every public case once.
+func (s source) cases(ctx context.Context) ([]caseRow, error) {
+	fs, err := s.all(ctx, "cases")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]caseRow, 0, len(fs))
+	for _, f := range fs {
 		c, err := rowOf(f)
 		if err != nil {
 			return nil, err
@@ -108,16 +117,12 @@ func text(p map[string]any, key string) string {
 
 // districtNames maps district codes to names.
 func (s source) districtNames(ctx context.Context) (map[string]string, error) {
-	col, err := s.collection("districts")
+	fs, err := s.all(ctx, "districts")
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.r.Items(ctx, features.ItemsQuery{Collection: col, Limit: -1})
-	if err != nil {
-		return nil, fmt.Errorf("bulletin: reading districts: %w", err)
-	}
-	names := make(map[string]string, len(page.Features))
-	for _, f := range page.Features {
+	names := make(map[string]string, len(fs))
+	for _, f := range fs {
 		if code := text(f.Properties, "code"); code != "" {
 			names[code] = text(f.Properties, "name")
 		}

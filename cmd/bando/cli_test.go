@@ -182,3 +182,22 @@ func TestCommandsRefuseBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestUnitLevel(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"Thành phố Thủ Dầu Một", "city"},
+		{"Thị xã Bến Cát", "town"},
+		{"Huyện Bàu Bàng", "district"},
+		{"Phường Phú Cường", "ward"},
+		{"Thị trấn Lai Uyên", "township"},
+		{"Xã An Sơn", "commune"},
+		{"Khu phố 3", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := unitLevel(tt.name); got != tt.want {
+				t.Errorf("unitLevel(%q) = %q, want %q", tt.name, got, tt.want)
+			}
+		})
+	}
+}

@@ -130,21 +130,22 @@ func boundaryRecord(f *geojson.Feature) (features.Record, error) {
 	return features.Record{ID: code, Geometry: f.Geometry, Properties: props}, nil
 }
 
-// unitLevel reads an administrative unit's level from its Vietnamese name.
+// unitLevel reads an administrative unit's level from the word that starts
+// its folded Vietnamese name; "" if none does.
 func unitLevel(name string) string {
-	switch folded := features.Fold(name); {
-	case strings.HasPrefix(folded, "thanh pho"):
-		return "city"
-	case strings.HasPrefix(folded, "thi xa"):
-		return "town"
-	case strings.HasPrefix(folded, "huyen"):
-		return "district"
-	case strings.HasPrefix(folded, "phuong"):
-		return "ward"
-	case strings.HasPrefix(folded, "thi tran"):
-		return "township"
-	case strings.HasPrefix(folded, "xa"):
-		return "commune"
+	levels := []struct{ prefix, level string }{
+		{"thanh pho", "city"},
+		{"thi xa", "town"},
+		{"huyen", "district"},
+		{"phuong", "ward"},
+		{"thi tran", "township"},
+		{"xa", "commune"},
+	}
+	folded := features.Fold(name)
+	for _, u := range levels {
+		if strings.HasPrefix(folded, u.prefix) {
+			return u.level
+		}
 	}
 	return ""
 }

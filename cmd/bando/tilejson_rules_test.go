@@ -26,7 +26,7 @@ func tileJSONProblems(doc map[string]any) []string {
 	} else if !strings.HasPrefix(v, "3.") {
 		bad("tilejson %s is not 3.x", v)
 	}
-	tiles, ok := stringList(doc["tiles"])
+	tiles, ok := listOf[string](doc["tiles"])
 	if !ok || len(tiles) == 0 {
 		bad("tiles %v is not a non-empty list of URLs", doc["tiles"])
 	}
@@ -52,7 +52,7 @@ func tileJSONProblems(doc map[string]any) []string {
 	}
 	for _, key := range []string{"data", "grids"} {
 		if v, ok := doc[key]; ok {
-			if _, isList := stringList(v); !isList {
+			if _, isList := listOf[string](v); !isList {
 				bad("%s %v is not a list of URLs", key, v)
 			}
 		}
@@ -63,7 +63,7 @@ func tileJSONProblems(doc map[string]any) []string {
 	}
 	zoomKey(doc, "fillzoom", minZoom, bad)
 	if v, ok := doc["bounds"]; ok {
-		b, isNumbers := numberList(v)
+		b, isNumbers := listOf[float64](v)
 		switch {
 		case !isNumbers || len(b) != 4:
 			bad("bounds %v is not 4 numbers", v)
@@ -72,7 +72,7 @@ func tileJSONProblems(doc map[string]any) []string {
 		}
 	}
 	if v, ok := doc["center"]; ok {
-		c, isNumbers := numberList(v)
+		c, isNumbers := listOf[float64](v)
 		switch {
 		case !isNumbers || len(c) != 3:
 			bad("center %v is not longitude, latitude, zoom", v)
@@ -151,34 +151,19 @@ func zoomKey(doc map[string]any, key string, def int, bad func(string, ...any)) 
 	return int(f)
 }
 
-func stringList(v any) ([]string, bool) {
+// listOf reads a JSON array whose every element is a T (string, float64).
+func listOf[T any](v any) ([]T, bool) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, false
 	}
-	out := make([]string, 0, len(list))
+	out := make([]T, 0, len(list))
 	for _, x := range list {
-		s, ok := x.(string)
+		e, ok := x.(T)
 		if !ok {
 			return nil, false
 		}
-		out = append(out, s)
-	}
-	return out, true
-}
-
-func numberList(v any) ([]float64, bool) {
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	out := make([]float64, 0, len(list))
-	for _, x := range list {
-		f, ok := x.(float64)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, f)
+		out = append(out, e)
 	}
 	return out, true
 }

@@ -145,30 +145,27 @@ func (l *pbfLayer) geometry(g orb.Geometry) error {
 	case orb.Point:
 		l.point(int32(g[0]), int32(g[1]))
 	case orb.MultiPoint:
-		l.typ = geomPoint
 		l.moveTo(g)
 	case orb.LineString:
-		l.typ = geomLineString
 		l.line(g)
 	case orb.MultiLineString:
-		l.typ = geomLineString
 		for _, ls := range g {
 			l.line(ls)
 		}
 	case orb.Ring:
-		l.typ = geomPolygon
 		l.ring(g)
 	case orb.Polygon:
-		l.typ = geomPolygon
 		l.polygon(g)
 	case orb.MultiPolygon:
-		l.typ = geomPolygon
 		for _, p := range g {
 			l.polygon(p)
 		}
 	default:
 		return fmt.Errorf("%w: a %T cannot go in a tile", features.ErrInvalid, g)
 	}
+	// MVT's three geometry types are orb's three dimensions: points 0,
+	// lines 1, areas 2.
+	l.typ = [...]geomType{geomPoint, geomLineString, geomPolygon}[g.Dimensions()]
 	return nil
 }
 

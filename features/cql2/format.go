@@ -32,15 +32,8 @@ func writeExpr(b *strings.Builder, e Expr) {
 		writeScalar(b, e.Left)
 		b.WriteString(" " + string(e.Op) + " ")
 		writeScalar(b, e.Right)
-	case Like:
-		writeLike(b, e, "")
-	case In:
-		writeIn(b, e, "")
-	case Between:
-		writeBetween(b, e, "")
-	case IsNull:
-		writeScalar(b, e.Arg)
-		b.WriteString(" IS NULL")
+	case Like, In, Between, IsNull:
+		writePredicate(b, e, "")
 	case SIntersects:
 		writeCall(b, "S_INTERSECTS", writeSpatial, e.Left, e.Right)
 	case TIntersects:
@@ -86,40 +79,37 @@ func writeOperand(b *strings.Builder, e Expr) {
 // writeNot writes the negated predicates in their SQL form (x NOT LIKE p,
 // x IS NOT NULL), which read back as the same Not.
 func writeNot(b *strings.Builder, e Expr) {
-	switch e := e.(type) {
-	case Like:
-		writeLike(b, e, "NOT ")
-	case In:
-		writeIn(b, e, "NOT ")
-	case Between:
-		writeBetween(b, e, "NOT ")
-	case IsNull:
-		writeScalar(b, e.Arg)
-		b.WriteString(" IS NOT NULL")
+	switch e.(type) {
+	case Like, In, Between, IsNull:
+		writePredicate(b, e, "NOT ")
 	default:
 		b.WriteString("NOT ")
 		writeOperand(b, e)
 	}
 }
 
-func writeLike(b *strings.Builder, e Like, not string) {
-	writeScalar(b, e.Left)
-	b.WriteString(" " + not + "LIKE ")
-	writeScalar(b, StringLit{e.Pattern})
-}
-
-func writeIn(b *strings.Builder, e In, not string) {
-	writeScalar(b, e.Left)
-	b.WriteString(" " + not + "IN ")
-	writeCall(b, "", writeScalar, e.List...)
-}
-
-func writeBetween(b *strings.Builder, e Between, not string) {
-	writeScalar(b, e.Value)
-	b.WriteString(" " + not + "BETWEEN ")
-	writeScalar(b, e.Low)
-	b.WriteString(" AND ")
-	writeScalar(b, e.High)
+// writePredicate writes LIKE, IN, BETWEEN or IS NULL with not ("" or
+// "NOT ") in its place inside the predicate.
+func writePredicate(b *strings.Builder, e Expr, not string) {
+	switch e := e.(type) {
+	case Like:
+		writeScalar(b, e.Left)
+		b.WriteString(" " + not + "LIKE ")
+		writeScalar(b, StringLit{e.Pattern})
+	case In:
+		writeScalar(b, e.Left)
+		b.WriteString(" " + not + "IN ")
+		writeCall(b, "", writeScalar, e.List...)
+	case Between:
+		writeScalar(b, e.Value)
+		b.WriteString(" " + not + "BETWEEN ")
+		writeScalar(b, e.Low)
+		b.WriteString(" AND ")
+		writeScalar(b, e.High)
+	case IsNull:
+		writeScalar(b, e.Arg)
+		b.WriteString(" IS " + not + "NULL")
+	}
 }
 
 func writeScalar(b *strings.Builder, s Scalar) {

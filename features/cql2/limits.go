@@ -90,52 +90,6 @@ func (l Limits) validate(e Expr) error {
 	return nil
 }
 
-// walk calls f on every node of the tree, parents first.
-func walk(n any, f func(any)) {
-	f(n)
-	switch n := n.(type) {
-	case And:
-		for _, a := range n.Args {
-			walk(a, f)
-		}
-	case Or:
-		for _, a := range n.Args {
-			walk(a, f)
-		}
-	case Not:
-		walk(n.Arg, f)
-	case Comparison:
-		walk(n.Left, f)
-		walk(n.Right, f)
-	case Like:
-		walk(n.Left, f)
-	case In:
-		walk(n.Left, f)
-		for _, a := range n.List {
-			walk(a, f)
-		}
-	case Between:
-		walk(n.Value, f)
-		walk(n.Low, f)
-		walk(n.High, f)
-	case IsNull:
-		walk(n.Arg, f)
-	case SIntersects:
-		walk(n.Left, f)
-		walk(n.Right, f)
-	case TIntersects:
-		walk(n.Left, f)
-		walk(n.Right, f)
-	case Interval:
-		if n.Start != nil {
-			walk(n.Start, f)
-		}
-		if n.End != nil {
-			walk(n.End, f)
-		}
-	}
-}
-
 // cleanString refuses what a database cannot store as text.
 func cleanString(s string) error {
 	if !utf8.ValidString(s) {

@@ -7,56 +7,58 @@ import "slices"
 // queryable before Check does.
 func Properties(e Expr) []string {
 	var names []string
-	add := func(v any) {
-		if p, ok := v.(Property); ok && !slices.Contains(names, p.Name) {
+	walk(e, func(n any) {
+		if p, ok := n.(Property); ok && !slices.Contains(names, p.Name) {
 			names = append(names, p.Name)
 		}
-	}
-	var walk func(Expr)
-	walk = func(e Expr) {
-		switch e := e.(type) {
-		case And:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		case Or:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		case Not:
-			walk(e.Arg)
-		case Comparison:
-			add(e.Left)
-			add(e.Right)
-		case Like:
-			add(e.Left)
-		case In:
-			add(e.Left)
-			for _, s := range e.List {
-				add(s)
-			}
-		case Between:
-			add(e.Value)
-			add(e.Low)
-			add(e.High)
-		case IsNull:
-			add(e.Arg)
-		case SIntersects:
-			add(e.Left)
-			add(e.Right)
-		case TIntersects:
-			for _, t := range []Temporal{e.Left, e.Right} {
-				if iv, ok := t.(Interval); ok {
-					add(iv.Start)
-					add(iv.End)
-				} else {
-					add(t)
-				}
-			}
+	})
+	return names
+}
+
+// walk calls f on every node of the tree, parents first.
+func walk(n any, f func(any)) {
+	f(n)
+	switch n := n.(type) {
+	case And:
+		for _, a := range n.Args {
+			walk(a, f)
+		}
+	case Or:
+		for _, a := range n.Args {
+			walk(a, f)
+		}
+	case Not:
+		walk(n.Arg, f)
+	case Comparison:
+		walk(n.Left, f)
+		walk(n.Right, f)
+	case Like:
+		walk(n.Left, f)
+	case In:
+		walk(n.Left, f)
+		for _, a := range n.List {
+			walk(a, f)
+		}
+	case Between:
+		walk(n.Value, f)
+		walk(n.Low, f)
+		walk(n.High, f)
+	case IsNull:
+		walk(n.Arg, f)
+	case SIntersects:
+		walk(n.Left, f)
+		walk(n.Right, f)
+	case TIntersects:
+		walk(n.Left, f)
+		walk(n.Right, f)
+	case Interval:
+		if n.Start != nil {
+			walk(n.Start, f)
+		}
+		if n.End != nil {
+			walk(n.End, f)
 		}
 	}
-	walk(e)
-	return names
 }
 
 // MapSpatial returns e with every operand of S_INTERSECTS replaced by f's

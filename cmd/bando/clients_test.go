@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -254,27 +253,14 @@ func testGDALOpensATile(t *testing.T, s *seededServer) {
 // 200 with a Content-Length (on HEAD too); it returns the body.
 func identityGet(t *testing.T, method, url string) []byte {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept-Encoding", "identity")
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, body := do(t, method, url, "Accept-Encoding: identity")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("%s %s: %d, want a tile with features", method, url, res.StatusCode)
 	}
 	if res.Header.Get("Content-Length") == "" {
 		t.Errorf("%s %s has no Content-Length; GDAL's /vsicurl/ cannot read it", method, url)
 	}
-	return body
+	return []byte(body)
 }
 
 // testOpenAPILint validates the served API definition with the

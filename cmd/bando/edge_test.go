@@ -60,7 +60,10 @@ func do(t *testing.T, method, u string, header ...string) (*http.Response, strin
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, u, err)
+	}
 	return res, string(body)
 }
 

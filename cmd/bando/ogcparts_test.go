@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -52,15 +51,8 @@ func getItems(t *testing.T, base, path string, q url.Values) itemsPage {
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	res, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, text := do(t, http.MethodGet, u)
+	body := []byte(text)
 	p := itemsPage{status: res.StatusCode, header: res.Header, body: body}
 	if res.StatusCode != http.StatusOK {
 		return p
@@ -73,6 +65,7 @@ func getItems(t *testing.T, base, path string, q url.Values) itemsPage {
 		p.fc = &geojson.FeatureCollection{Features: []*geojson.Feature{f}}
 		return p
 	}
+	var err error
 	if p.fc, err = geojson.UnmarshalFeatureCollection(body); err != nil {
 		t.Fatalf("GET %s: %v", u, err)
 	}
@@ -385,13 +378,8 @@ func testCRS(t *testing.T, s *seededServer) {
 		}
 	})
 	t.Run("HTML still draws in CRS84", func(t *testing.T) {
-		res, err := http.Get(s.url + "/ogc/collections/cases/items?f=html&limit=2&crs=EPSG:3405")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != 200 || res.Header.Get("Content-Crs") != "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>" || !strings.Contains(string(body), "Point (106.") {
+		res, body := do(t, http.MethodGet, s.url+"/ogc/collections/cases/items?f=html&limit=2&crs=EPSG:3405")
+		if res.StatusCode != 200 || res.Header.Get("Content-Crs") != "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>" || !strings.Contains(body, "Point (106.") {
 			t.Errorf("%d %q", res.StatusCode, res.Header.Get("Content-Crs"))
 		}
 	})

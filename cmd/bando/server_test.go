@@ -113,14 +113,9 @@ func testConfig(t *testing.T) *Config {
 
 func getJSON(t *testing.T, u string, into any) int {
 	t.Helper()
-	res, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	res, body := do(t, http.MethodGet, u)
 	if into != nil && len(body) > 0 && res.StatusCode < 300 {
-		if err := json.Unmarshal(body, into); err != nil {
+		if err := json.Unmarshal([]byte(body), into); err != nil {
 			t.Fatalf("GET %s: %v in %s", u, err, body)
 		}
 	}
@@ -242,13 +237,8 @@ func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
 	}
 	var bodies []string
 	get := func(path string) {
-		res, err := http.Get(s.url + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		bodies = append(bodies, string(body))
+		_, body := do(t, http.MethodGet, s.url+path)
+		bodies = append(bodies, body)
 	}
 	cat := features.NewCatalog()
 	for _, id := range cat.IDs() {
@@ -258,14 +248,9 @@ func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
 	}
 	for _, z := range []maptile.Zoom{8, 10, 12, 13, 14} {
 		for _, tl := range benchTiles(z, 30) {
-			res, err := http.Get(s.url + fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			bodies = append(bodies, string(body))
-			checkTilePositions(t, s.cellM, tl, body)
+			_, body := do(t, http.MethodGet, s.url+fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
+			bodies = append(bodies, body)
+			checkTilePositions(t, s.cellM, tl, []byte(body))
 		}
 	}
 	for _, id := range []string{"cases", "contacts"} {

@@ -16,6 +16,7 @@ import (
 	"github.com/bandomap/bando/features/cql2"
 	"github.com/bandomap/bando/features/crs"
 	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -272,24 +273,6 @@ func testFilterErrors(t *testing.T, s *seededServer) {
 	}
 }
 
-// points lists the positions of a geometry in order.
-func points(g orb.Geometry) []orb.Point {
-	var out []orb.Point
-	switch g := g.(type) {
-	case orb.Point:
-		out = append(out, g)
-	case orb.Polygon:
-		for _, r := range g {
-			out = append(out, r...)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			out = append(out, points(p)...)
-		}
-	}
-	return out
-}
-
 // postgisTransform transforms a CRS84 geometry in PostGIS by the SQL
 // expression toSQL of $1 (the geometry in SRID 4326).
 func postgisTransform(ctx context.Context, t *testing.T, conn *pgx.Conn, g orb.Geometry, toSQL string) orb.Geometry {
@@ -347,7 +330,7 @@ func testCRS(t *testing.T, s *seededServer) {
 					}
 					for i, f := range p.fc.Features {
 						wantG := postgisTransform(ctx, t, conn, base.fc.Features[i].Geometry, tt.sql)
-						got, exp := points(f.Geometry), points(wantG)
+						got, exp := testkit.Positions(f.Geometry), testkit.Positions(wantG)
 						if len(got) != len(exp) || len(got) == 0 {
 							t.Fatalf("%s: %d positions, want %d", f.ID, len(got), len(exp))
 						}

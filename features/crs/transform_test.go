@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bandomap/bando/features/crs"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 )
 
@@ -169,7 +170,7 @@ func TestGeometryTypes(t *testing.T) {
 			if reflect.TypeOf(got) != reflect.TypeOf(g) {
 				t.Fatalf("type %T; want %T", got, g)
 			}
-			in, out := positions(g), positions(got)
+			in, out := testkit.Positions(g), testkit.Positions(got)
 			if len(in) != len(out) {
 				t.Fatalf("%d positions; want %d", len(out), len(in))
 			}
@@ -183,7 +184,7 @@ func TestGeometryTypes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i, q := range positions(back) {
+			for i, q := range testkit.Positions(back) {
 				if d := metres(q, in[i]); d > 1e-3 {
 					t.Errorf("position %d back %v, %.2g m from %v", i, q, d, in[i])
 				}
@@ -376,35 +377,4 @@ func fineBound(t *testing.T, c crs.CRS, b orb.Bound) orb.Bound {
 func metres(p, q orb.Point) float64 {
 	const r = 6378137 * math.Pi / 180
 	return r * math.Hypot((p[0]-q[0])*math.Cos(q[1]*math.Pi/180), p[1]-q[1])
-}
-
-func positions(g orb.Geometry) []orb.Point {
-	var out []orb.Point
-	switch g := g.(type) {
-	case orb.Point:
-		out = append(out, g)
-	case orb.MultiPoint:
-		out = append(out, g...)
-	case orb.LineString:
-		out = append(out, g...)
-	case orb.Ring:
-		out = append(out, g...)
-	case orb.MultiLineString:
-		for _, l := range g {
-			out = append(out, l...)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			out = append(out, r...)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			out = append(out, positions(p)...)
-		}
-	case orb.Collection:
-		for _, m := range g {
-			out = append(out, positions(m)...)
-		}
-	}
-	return out
 }

@@ -55,39 +55,30 @@ func TestGenerateIsDeterministic(t *testing.T) {
 
 func TestGenerateFillsEveryCollection(t *testing.T) {
 	cat := features.NewCatalog()
-	tests := []struct {
-		name string
-		opts Options
-	}{
-		{"synthetic districts", Options{Scale: ScaleDemo, Seed: 7}},
-		{"real districts", Options{Scale: ScaleDemo, Seed: 7, Districts: realDistricts(t)}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			bs := generate(t, tt.opts)
-			var got []string
-			for _, b := range bs {
-				got = append(got, b.Collection)
-				if b.Mode != features.Replace {
-					t.Errorf("%s: mode %d, want Replace", b.Collection, b.Mode)
-				}
+	forBothMaps(t, 7, func(t *testing.T, opts Options) {
+		bs := generate(t, opts)
+		var got []string
+		for _, b := range bs {
+			got = append(got, b.Collection)
+			if b.Mode != features.Replace {
+				t.Errorf("%s: mode %d, want Replace", b.Collection, b.Mode)
 			}
-			want := cat.IDs()
-			if !slices.Equal(sorted(got), sorted(want)) {
-				t.Fatalf("batches for %v, want one for each of %v", got, want)
+		}
+		want := cat.IDs()
+		if !slices.Equal(sorted(got), sorted(want)) {
+			t.Fatalf("batches for %v, want one for each of %v", got, want)
+		}
+		if got[0] != "districts" || got[1] != "wards" {
+			t.Errorf("batches start with %v, want the boundaries first", got[:2])
+		}
+		for _, b := range bs {
+			col, err := cat.Get(b.Collection)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if got[0] != "districts" || got[1] != "wards" {
-				t.Errorf("batches start with %v, want the boundaries first", got[:2])
-			}
-			for _, b := range bs {
-				col, err := cat.Get(b.Collection)
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkRecords(t, col, slices.Collect(b.Records))
-			}
-		})
-	}
+			checkRecords(t, col, slices.Collect(b.Records))
+		}
+	})
 }
 
 func sorted(s []string) []string {
@@ -402,35 +393,26 @@ func TestPlacesCrowdInTheSouth(t *testing.T) {
 // TestPointsLieInTheirWards checks that every point's district and ward
 // codes name polygons that contain it, and zones' codes their centres.
 func TestPointsLieInTheirWards(t *testing.T) {
-	tests := []struct {
-		name string
-		opts Options
-	}{
-		{"synthetic districts", Options{Scale: ScaleDemo, Seed: 5}},
-		{"real districts", Options{Scale: ScaleDemo, Seed: 5, Districts: realDistricts(t)}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			recs := collect(generate(t, tt.opts))
-			areas := map[string]orb.MultiPolygon{}
-			wardDistrict := map[string]string{}
-			for _, d := range recs["districts"] {
-				areas[d.ID] = d.Geometry.(orb.MultiPolygon)
+	forBothMaps(t, 5, func(t *testing.T, opts Options) {
+		recs := collect(generate(t, opts))
+		areas := map[string]orb.MultiPolygon{}
+		wardDistrict := map[string]string{}
+		for _, d := range recs["districts"] {
+			areas[d.ID] = d.Geometry.(orb.MultiPolygon)
+		}
+		for _, w := range recs["wards"] {
+			areas[w.ID] = w.Geometry.(orb.MultiPolygon)
+			wardDistrict[w.ID] = w.Properties["district_code"].(string)
+		}
+		for col, rs := range recs {
+			if col == "districts" || col == "wards" {
+				continue
 			}
-			for _, w := range recs["wards"] {
-				areas[w.ID] = w.Geometry.(orb.MultiPolygon)
-				wardDistrict[w.ID] = w.Properties["district_code"].(string)
+			for _, r := range rs {
+				checkInWard(t, col, r, areas, wardDistrict)
 			}
-			for col, rs := range recs {
-				if col == "districts" || col == "wards" {
-					continue
-				}
-				for _, r := range rs {
-					checkInWard(t, col, r, areas, wardDistrict)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func checkInWard(t *testing.T, col string, r features.Record, areas map[string]orb.MultiPolygon, wardDistrict map[string]string) {
@@ -560,25 +542,16 @@ func TestWardNamesAreSynthetic(t *testing.T) {
 }
 
 func TestPolygonsAreValid(t *testing.T) {
-	tests := []struct {
-		name string
-		opts Options
-	}{
-		{"synthetic districts", Options{Scale: ScaleDemo, Seed: 1}},
-		{"real districts", Options{Scale: ScaleDemo, Seed: 1, Districts: realDistricts(t)}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			recs := collect(generate(t, tt.opts))
-			for _, col := range []string{"districts", "wards", "quarantine_zones"} {
-				for _, r := range recs[col] {
-					if err := checkPolygons(r.Geometry.(orb.MultiPolygon)); err != nil {
-						t.Errorf("%s %s: %v", col, r.ID, err)
-					}
+	forBothMaps(t, 1, func(t *testing.T, opts Options) {
+		recs := collect(generate(t, opts))
+		for _, col := range []string{"districts", "wards", "quarantine_zones"} {
+			for _, r := range recs[col] {
+				if err := checkPolygons(r.Geometry.(orb.MultiPolygon)); err != nil {
+					t.Errorf("%s %s: %v", col, r.ID, err)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 func TestSyntheticDistricts(t *testing.T) {

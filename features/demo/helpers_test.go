@@ -88,6 +88,17 @@ func sharedDir(t testing.TB) string {
 	return filepath.Join(testkit.SharedDir(t), "data", "binhduong")
 }
 
+// forBothMaps runs test on the demo province drawn from seed twice: with
+// synthetic districts and with the real ones.
+func forBothMaps(t *testing.T, seed int64, test func(t *testing.T, opts Options)) {
+	t.Run("synthetic districts", func(t *testing.T) {
+		test(t, Options{Scale: ScaleDemo, Seed: seed})
+	})
+	t.Run("real districts", func(t *testing.T) {
+		test(t, Options{Scale: ScaleDemo, Seed: seed, Districts: realDistricts(t)})
+	})
+}
+
 // realDistricts reads the real district boundaries shared beside the repo.
 func realDistricts(t testing.TB) []Boundary {
 	t.Helper()

@@ -21,8 +21,16 @@ import (
 var benchArea = orb.Bound{Min: orb.Point{106.60, 10.88}, Max: orb.Point{106.85, 11.15}}
 
 func runBench(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "http":
+			return runBenchHTTP(ctx, args[1:], out)
+		case "hot":
+			return runBenchHot(ctx, args[1:], out)
+		}
+	}
 	if len(args) == 0 || args[0] != "tiles" {
-		return errors.New("bench: what? bando bench tiles [--rounds N] [--layer ID]")
+		return errors.New("bench: what? bando bench tiles|http|hot (bando bench tiles [--rounds N] [--layer ID])")
 	}
 	fs := flag.NewFlagSet("bench tiles", flag.ContinueOnError)
 	rounds := fs.Int("rounds", 3, "passes over the tile list (short lists repeat to 30 samples at least)")

@@ -8,6 +8,8 @@
 //	bando import boundaries F  load district boundaries from GeoJSON
 //	bando import cases F       load cases from a bulletin CSV
 //	bando bench tiles          measure cold tile latency
+//	bando bench http           drive servers on this machine with HTTP load
+//	bando bench hot            hot tiles and the bulletin against a static handler
 //	bando version              print the version
 package main
 
@@ -48,7 +50,7 @@ func commands() []command {
 		{"migrate", "apply pending PostGIS migrations", runMigrate},
 		{"seed", "fill the store with a synthetic province (--scale demo|province)", runSeed},
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
-		{"bench", "measure performance (bench tiles)", runBench},
+		{"bench", "measure performance (bench tiles|http|hot)", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

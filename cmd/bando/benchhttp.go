@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -253,6 +254,7 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 	layers := fs.String("layers", "", "layers of the tiles measured (default: all, the composite tile)")
 	statsDate := fs.String("stats-date", "2021-07-05", "the ?date= of /api/stats")
 	only := fs.String("only", "tiles,stats", "what to measure: tiles, stats or both")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (servers and load) to the file")
 	lf := bindLoadFlags(fs)
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
@@ -278,6 +280,17 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: --cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench: --cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	b, err := openBackend(ctx, cfg, false, newLogger(io.Discard))
 	if err != nil {
 		return err

@@ -180,10 +180,11 @@ func runLoad(ctx context.Context, targets []loadTarget, o loadOptions, progress 
 // loadRound runs one round against one target: o.clients workers take the
 // units in turn until the duration or request count is spent.
 func loadRound(ctx context.Context, client *http.Client, t loadTarget, o loadOptions) (loadStats, error) {
+	// No unit starts after the deadline; units under way finish and count,
+	// so that a target slower than the round still shows what it does.
+	var deadline time.Time
 	if o.duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.duration)
-		defer cancel()
+		deadline = time.Now().Add(o.duration)
 	}
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -195,7 +196,7 @@ func loadRound(ctx context.Context, client *http.Client, t loadTarget, o loadOpt
 		go func() {
 			defer wg.Done()
 			var s loadStats
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && (deadline.IsZero() || time.Now().Before(deadline)) {
 				n := int(next.Add(1)) - 1
 				if o.requests > 0 && n >= o.requests {
 					break
@@ -232,10 +233,7 @@ func loadRound(ctx context.Context, client *http.Client, t loadTarget, o loadOpt
 	}
 	wg.Wait()
 	total.wall = time.Since(start)
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return total, err
-	}
-	return total, nil
+	return total, ctx.Err()
 }
 
 // foldInto folds one worker's statistics into the round's.

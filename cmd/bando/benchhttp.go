@@ -340,6 +340,7 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 	type suite struct {
 		what  string
 		paths []string
+		one   bool // the tile cache plays no part: measure one server
 	}
 	var suites []suite
 	if strings.Contains(*only, "tiles") {
@@ -351,15 +352,21 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 		if name == strings.Join(cat.IDs(), ",") {
 			name = "composite"
 		}
-		suites = append(suites, suite{fmt.Sprintf("tiles %s z%s (%d tiles)", name, *lf.zooms, len(list)), paths})
+		suites = append(suites, suite{fmt.Sprintf("tiles %s z%s (%d tiles)", name, *lf.zooms, len(list)), paths, false})
 	}
 	if strings.Contains(*only, "stats") {
-		suites = append(suites, suite{"/api/stats?date=" + *statsDate, []string{"/api/stats?date=" + *statsDate}})
+		suites = append(suites, suite{"/api/stats?date=" + *statsDate, []string{"/api/stats?date=" + *statsDate}, true})
 	}
 	for _, s := range suites {
 		var targets []loadTarget
 		for _, srv := range servers {
+			if s.one && len(targets) == 1 {
+				break
+			}
 			t := loadTarget{name: srv.name}
+			if s.one {
+				t.name = "bando"
+			}
 			for _, p := range s.paths {
 				t.units = append(t.units, []string{srv.base + p})
 			}

@@ -2,7 +2,7 @@
 # Cold tiles of Bando against pg_tileserv on the same PostGIS database, with
 # the same tile lists, in one interleaved run (docs/BENCHMARKS.md).
 #
-#   scripts/bench-vs-pg_tileserv.sh [--seed]
+#   docs/scripts/bench-vs-pg_tileserv.sh [--seed]
 #
 # Environment:
 #   PG_TILESERV   path of a pg_tileserv binary (required; it is not part of
@@ -40,7 +40,7 @@
 # z13, budgets of 10,000 features a layer and 50,000 a tile).
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 : "${PG_TILESERV:?set PG_TILESERV to a pg_tileserv binary (see the head of this script)}"
 DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bando_bench?sslmode=disable}
 BANDO_PORT=${BANDO_PORT:-8181}

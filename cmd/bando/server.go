@@ -23,7 +23,7 @@ import (
 type serverDeps struct {
 	cfg     *Config
 	store   backend
-	cache   tiles.Cache // nil: no tile cache
+	cache   tiles.Cache // the shared level of the tile cache (Redis); nil: none
 	log     *slog.Logger
 	metrics *metrics
 }
@@ -51,11 +51,14 @@ func newServer(d serverDeps) *echo.Echo {
 		}}))
 	cat := features.NewCatalog()
 	root := e.Group("")
+	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
+	d.store.Watch(fresh.Apply) // NOTE: lives as long as the store
 	renderer := tiles.NewRenderer(d.store, tiles.Options{
-		Rules:   rules(d.cfg),
-		Cache:   d.cache,
-		Version: d.store.Version,
-		Logger:  d.log,
+		Rules:       rules(d.cfg),
+		MemoryBytes: int64(d.cfg.MemoryCacheMB) << 20,
+		Cache:       d.cache,
+		Freshness:   fresh,
+		Logger:      d.log,
 	})
 	tilehttp.NewHandler(tilehttp.Config{
 		Renderer: renderer, Catalog: cat, Extents: d.store, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,

@@ -67,9 +67,10 @@ func newServer(d serverDeps) *echo.Echo {
 	}).Register(root)
 	ogc.NewHandler(ogc.Config{Reader: d.store, Catalog: cat, BaseURL: d.cfg.PublicURL, Title: "Bando — Bình Dương COVID-19 map"}).Register(e.Group("/ogc"))
 	apiGroup := e.Group("/api")
-	api.NewHandler(api.Config{Reader: d.store, Catalog: cat}).Register(apiGroup)
+	api.NewHandler(api.Config{Reader: d.store, Catalog: cat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart}}).Register(apiGroup)
+	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
+		Version: d.store.Version}).Register(apiGroup)
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store))

@@ -38,6 +38,20 @@ func (m *lru[V]) get(key string) (V, bool) {
 	return el.Value.(*lruEntry[V]).val, true
 }
 
+// getBytes is get for a key held in bytes: the map lookup converts it
+// without allocating, so that a hit costs no garbage.
+func (m *lru[V]) getBytes(key []byte) (V, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	el, ok := m.entries[string(key)]
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	m.order.MoveToFront(el)
+	return el.Value.(*lruEntry[V]).val, true
+}
+
 func (m *lru[V]) set(key string, val V) {
 	cost := m.cost(key, val)
 	m.mu.Lock()

@@ -262,7 +262,8 @@ func (r *Renderer) encode(req LayerRequest, feats []features.Feature) (Layer, er
 // it was rendered. Concurrent misses of one tile render it once. Cache
 // errors are logged and count as a miss.
 func (r *Renderer) Tile(ctx context.Context, req TileRequest) (*Served, Level, error) {
-	key, cacheable := r.cacheKey(req)
+	var buf [256]byte
+	kb, cacheable := r.appendKey(buf[:0], req)
 	if !cacheable || (r.hot == nil && r.opts.Cache == nil) {
 		data, err := r.Render(ctx, req)
 		if err != nil {
@@ -272,10 +273,11 @@ func (r *Renderer) Tile(ctx context.Context, req TileRequest) (*Served, Level, e
 		return s, Miss, err
 	}
 	if r.hot != nil {
-		if s, ok := r.hot.get(key); ok {
+		if s, ok := r.hot.getBytes(kb); ok {
 			return s, HitMemory, nil
 		}
 	}
+	key := string(kb)
 	fill := func() (any, error) { return r.fill(ctx, key, req) }
 	v, err, _ := r.flight.Do(key, fill)
 	if err != nil && ctx.Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
@@ -360,11 +362,16 @@ func (r *Renderer) getShared(ctx context.Context, key string) ([]byte, Level) {
 // version, are never read again. cacheable is false while the Freshness
 // knows no version.
 func (r *Renderer) cacheKey(req TileRequest) (key string, cacheable bool) {
-	buf := make([]byte, 0, 128)
+	buf, cacheable := r.appendKey(nil, req)
+	return string(buf), cacheable
+}
+
+// appendKey appends the cache key of req to buf (see cacheKey).
+func (r *Renderer) appendKey(buf []byte, req TileRequest) (key []byte, cacheable bool) {
 	buf = append(buf, "mvt3:"...)
 	if r.opts.Freshness != nil {
 		if buf, cacheable = r.opts.Freshness.appendStamp(buf, req); !cacheable {
-			return "", false
+			return nil, false
 		}
 	} else {
 		for _, c := range req.Layers {
@@ -382,7 +389,7 @@ func (r *Renderer) cacheKey(req TileRequest) (key string, cacheable bool) {
 	}
 	buf = append(buf, ':')
 	buf = append(buf, r.keyTail...)
-	return string(buf), true
+	return buf, true
 }
 
 func appendTileName(buf []byte, t maptile.Tile) []byte {

@@ -157,7 +157,9 @@ func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
 	if err != nil {
 		return tileQuery{}, err
 	}
-	return tileQuery{layers: layerList(cols), req: tiles.TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
+	// NOTE: every id of the list was found as written, so the list is its
+	// own canonical form; joining the ids again would only allocate.
+	return tileQuery{layers: c.Param("layers"), req: tiles.TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
 }
 
 // parseLayers resolves a comma-separated layer list: an unknown layer is

@@ -22,6 +22,7 @@ func testWrite(t *testing.T, open Opener) {
 	t.Run("draft zone lifecycle", func(t *testing.T) { testDraftZoneLifecycle(t, s) })
 	t.Run("polygon for multipolygon", func(t *testing.T) { testPolygonForMultiPolygon(t, s) })
 	t.Run("same collection twice", func(t *testing.T) { testWriteSameCollectionTwice(t, s) })
+	t.Run("watch", func(t *testing.T) { testWatch(t, s) })
 	// These replace the fixture's zones and markets: last.
 	t.Run("temporal extents", func(t *testing.T) { testTemporalExtents(t, s) })
 	t.Run("antimeridian boxes", func(t *testing.T) { testAntimeridianBoxes(t, s) })

@@ -79,7 +79,8 @@ func (o Options) withDefaults() Options {
 type TileRequest struct {
 	Tile maptile.Tile
 	// Layers in the order the client listed them, which is the order of the
-	// layers in the tile.
+	// layers in the tile. The slice may be shared between requests: never
+	// modify it.
 	Layers []features.Collection
 	// AsOf, when not zero, shows the map as of that day (see LayerRequest).
 	AsOf time.Time

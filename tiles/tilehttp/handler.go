@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bandomap/bando/features"
@@ -92,7 +94,15 @@ func (c Config) withDefaults() Config {
 type Handler struct {
 	cfg          Config
 	cacheControl []string // the Cache-Control header of tiles
+	// lists remembers layer lists already resolved (string →
+	// []features.Collection), at most maxLists of them: the catalog never
+	// changes, and resolving copies every collection.
+	lists  sync.Map
+	nLists atomic.Int32
 }
+
+// maxLists bounds the layer lists a Handler remembers.
+const maxLists = 4096
 
 // NewHandler returns a Handler for cfg.
 func NewHandler(cfg Config) *Handler {
@@ -141,7 +151,7 @@ func (h *Handler) tile(c echo.Context) error {
 
 // parseTile validates everything about a tile request before any store work.
 func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
-	cols, err := h.parseLayers(c.Param("layers"))
+	cols, err := h.layerList(c.Param("layers"))
 	if err != nil {
 		return tileQuery{}, err
 	}
@@ -160,6 +170,18 @@ func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
 	// NOTE: every id of the list was found as written, so the list is its
 	// own canonical form; joining the ids again would only allocate.
 	return tileQuery{layers: c.Param("layers"), req: tiles.TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
+}
+
+// layerList is parseLayers, remembered for lists resolved before.
+func (h *Handler) layerList(list string) ([]features.Collection, error) {
+	if cols, ok := h.lists.Load(list); ok {
+		return cols.([]features.Collection), nil
+	}
+	cols, err := h.parseLayers(list)
+	if err == nil && h.nLists.Add(1) <= maxLists {
+		h.lists.Store(list, cols)
+	}
+	return cols, err
 }
 
 // parseLayers resolves a comma-separated layer list: an unknown layer is

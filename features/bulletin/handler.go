@@ -75,6 +75,13 @@ func (h *Handler) Register(g *echo.Group) {
 // stats serves the bulletin of one day, by default the latest day on which
 // anything changed (see latestDay).
 func (h *Handler) stats(c echo.Context, csvPath bool) error {
+	today := features.VietnamDay(h.now())
+	var buf [256]byte
+	kb := requestKey(buf[:0], c, today)
+	if a := h.memo.lookup(kb); a != nil {
+		return a.write(c, time.Time{})
+	}
+	key := string(kb)
 	q, err := params(c, "date", "format", "pretty")
 	if err != nil {
 		return err
@@ -87,8 +94,6 @@ func (h *Handler) stats(c echo.Context, csvPath bool) error {
 	if err != nil {
 		return err
 	}
-	today := features.VietnamDay(h.now())
-	key := answerKey(c.Path(), q, today.Format(features.DateLayout))
 	return h.memo.serve(c, key, func(ctx context.Context) (answer, error) {
 		cs, err := h.memo.casesOf(ctx, h.src)
 		if err != nil {
@@ -108,6 +113,13 @@ func (h *Handler) stats(c echo.Context, csvPath bool) error {
 // series serves a daily series, by default the 30 days up to the latest day
 // on which anything changed (see latestDay).
 func (h *Handler) series(c echo.Context, csvPath bool) error {
+	today := features.VietnamDay(h.now())
+	var buf [256]byte
+	kb := requestKey(buf[:0], c, today)
+	if a := h.memo.lookup(kb); a != nil {
+		return a.write(c, time.Time{})
+	}
+	key := string(kb)
 	q, err := params(c, "from", "to", "format", "pretty")
 	if err != nil {
 		return err
@@ -129,8 +141,6 @@ func (h *Handler) series(c echo.Context, csvPath bool) error {
 			return httpx.BadRequest("%s", reason)
 		}
 	}
-	today := features.VietnamDay(h.now())
-	key := answerKey(c.Path(), q, today.Format(features.DateLayout))
 	return h.memo.serve(c, key, func(ctx context.Context) (answer, error) {
 		cs, err := h.memo.casesOf(ctx, h.src)
 		if err != nil {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -54,22 +52,33 @@ type casesAt struct {
 	rows    []caseRow
 }
 
-// answerKey names an answer by its route and its validated parameters.
-func answerKey(route string, q map[string]string, extra ...string) string {
-	names := make([]string, 0, len(q))
-	for k := range q {
-		names = append(names, k)
+// requestKey names an answer by the request as written (route and raw
+// query) and the day it is asked on, which picks the default date: a
+// request answered before at this data version is answered again without
+// parsing it. Only valid requests are ever answered, so only they are kept.
+func requestKey(buf []byte, c echo.Context, today time.Time) []byte {
+	y, m, d := today.Date()
+	buf = append(buf, c.Path()...)
+	buf = append(buf, '?')
+	buf = append(buf, c.Request().URL.RawQuery...)
+	buf = append(buf, '|')
+	return strconv.AppendInt(buf, int64(y*10000+int(m)*100+d), 10)
+}
+
+// lookup returns the answer kept under key for the current data version,
+// or nil. It allocates nothing.
+func (m *memo) lookup(key []byte) *answer {
+	if m.version == nil {
+		return nil
 	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString(route)
-	for _, k := range names {
-		b.WriteString("&" + k + "=" + q[k])
+	version := m.version()
+	m.mu.Lock()
+	a := m.answers[string(key)]
+	m.mu.Unlock()
+	if a == nil || version == "" || a.version != version {
+		return nil
 	}
-	for _, e := range extra {
-		b.WriteString("|" + e)
-	}
-	return b.String()
+	return a
 }
 
 // serve answers from the memo, computing the answer when the data version

@@ -164,5 +164,24 @@ func BenchmarkStats(b *testing.B) {
 				get(static, target)
 			}
 		})
+		// NOTE: both alternate in batches, so that a shared machine's load
+		// weighs on both alike; memo/static is the share of the static
+		// limit reached.
+		b.Run(name+"/interleaved", func(b *testing.B) {
+			const batch = 200
+			var memo, lim time.Duration
+			for b.Loop() {
+				start := time.Now()
+				for range batch {
+					get(e, target)
+				}
+				mid := time.Now()
+				for range batch {
+					get(static, target)
+				}
+				memo, lim = memo+mid.Sub(start), lim+time.Since(mid)
+			}
+			b.ReportMetric(float64(lim)/float64(memo), "memo/static")
+		})
 	}
 }

@@ -1,9 +1,44 @@
 // Package tiles is the core of Bando's vector tiles, without HTTP: tile
 // coordinates (ParseTile), the Renderer, which composes multi-layer tiles
 // from a Source under per-layer and per-tile feature budgets and owns the
-// Mapbox Vector Tile encoding, and the two-level tile cache (MemoryCache,
-// then Redis in tiles/rediscache). The HTTP endpoints (tiles, TileJSON,
-// style) live in tiles/tilehttp.
+// Mapbox Vector Tile encoding, and the two-level tile cache (the
+// renderer's in-process level, then a shared Cache: Redis in
+// tiles/rediscache). The HTTP endpoints (tiles, TileJSON, style) live in
+// tiles/tilehttp.
+//
+// # How the cache stays fresh
+//
+// A store knows its data version in memory and tells what each committed
+// write changed (features.Versioned): per collection, the bounds of the old
+// and new geometries of the changed features, or a new epoch of the
+// collection when the change is too wide to list (a Replace, an import or
+// seed, more than a few hundred features). Freshness turns that into cache
+// keys: the key of a tile holds, for each of its layers, the collection's
+// epoch and the tile's generation, the seq of the last write whose bounds,
+// grown by the tile margin (Rules.Buffer + Rules.CellSize), meet the tile at
+// its zoom. So a write changes the keys of exactly the tiles it touched, at
+// every zoom, composite tiles holding that layer included, while other
+// collections' tiles, and tiles of the same collection elsewhere, keep
+// their keys and stay cached. Where a bound meets more than
+// DefaultZoomWideTiles tiles of a zoom (a large zone at a deep zoom), every
+// tile of that zoom of the collection gets the new generation. Stale
+// entries are never deleted: nothing asks for their keys again, and the
+// LRU and Redis's TTL let them go.
+//
+// Keys are a function of the changes since each collection's epoch, so
+// that servers sharing one PostGIS and one Redis build the same keys and
+// share tiles: PostGIS's write triggers log the changes (tile_changes,
+// tile_epochs) and NOTIFY them, and a server started later reads the log.
+// The key is "mvt3:" identity, then "layer@epoch.generation" per layer,
+// z/x/y, the day of ?date= and the budgets and rules.
+//
+// Renderer.Tile answers from the in-process level first: it keeps tiles
+// ready to send (Served: bytes, gzip, both ETags), so that a hit neither
+// hashes nor compresses, and builds its key without allocating. On a miss
+// it asks the shared level, then renders; concurrent misses of one key
+// render once (singleflight). It reports the Level that answered, which
+// tiles carry in X-Cache: hit-memory, hit-redis (the shared level's name,
+// see Named) or miss.
 //
 // A Source hands over, for each layer, either the public features it
 // selected, which the Renderer encodes, or a finished layer where the store

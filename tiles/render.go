@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb/maptile"
+	"golang.org/x/sync/singleflight"
 )
 
 // Default feature budgets of a tile.
@@ -29,13 +30,20 @@ type Options struct {
 	TileLimit int
 	// Rules are handed to the source with every layer (DefaultRules).
 	Rules Rules
-	// Cache, when set, keeps rendered tiles for Renderer.Tile.
+	// MemoryBytes bounds the in-process level of the tile cache, which keeps
+	// tiles ready to send (Served: bytes, gzip, ETags); 0 means none.
+	MemoryBytes int64
+	// Cache, when set, is the shared level behind it (Redis): rendered
+	// tiles are stored there, and a miss of the in-process level asks it
+	// before rendering. A Lookup (Layered) says which of its levels
+	// answered; another cache is reported as "hit-NAME" when it is Named,
+	// else "hit-shared".
 	Cache Cache
-	// Version returns the data version, part of every cache key so that a
-	// data change makes new keys. Without it cached tiles live until the
-	// cache drops them. An empty version means the store cannot tell: the
-	// tile is then drawn and served without the cache.
-	Version func(ctx context.Context) string
+	// Freshness stamps cache keys with each layer's epoch and the tile's
+	// generation, so that a write makes stale only the tiles it touched.
+	// Without it cached tiles live until the cache drops them. Before it
+	// knows a data version, tiles are drawn and served without the cache.
+	Freshness *Freshness
 	// Logger receives cache errors, which never fail a request
 	// (slog.Default when nil).
 	Logger *slog.Logger
@@ -71,7 +79,8 @@ func (o Options) withDefaults() Options {
 type TileRequest struct {
 	Tile maptile.Tile
 	// Layers in the order the client listed them, which is the order of the
-	// layers in the tile.
+	// layers in the tile. The slice may be shared between requests: never
+	// modify it.
 	Layers []features.Collection
 	// AsOf, when not zero, shows the map as of that day (see LayerRequest).
 	AsOf time.Time
@@ -92,11 +101,31 @@ type TileRequest struct {
 type Renderer struct {
 	src  Source
 	opts Options
+	// hot is the in-process level (nil when Options.MemoryBytes is 0).
+	hot *lru[*Served]
+	// flight makes concurrent misses of one key render once.
+	flight singleflight.Group
+	gzips  gzipPool
+	// keyTail ends every cache key: the budgets and rules tiles are drawn
+	// with.
+	keyTail string
+	// shared is the Level of a hit of a Cache that is not a Lookup.
+	shared Level
 }
 
 // NewRenderer returns a Renderer reading layers from src.
 func NewRenderer(src Source, opts Options) *Renderer {
-	return &Renderer{src: src, opts: opts.withDefaults()}
+	r := &Renderer{src: src, opts: opts.withDefaults()}
+	if r.opts.MemoryBytes > 0 {
+		r.hot = newLRU(r.opts.MemoryBytes, func(key string, s *Served) int64 { return s.cost(key) })
+	}
+	ru := r.opts.Rules
+	r.keyTail = fmt.Sprintf("%d,%d,%d,%d,%d,%d", r.opts.LayerLimit, r.opts.TileLimit, ru.Extent, ru.Buffer, ru.AggregateBelowZoom, ru.CellSize)
+	r.shared = "hit-shared"
+	if n, ok := r.opts.Cache.(Named); ok {
+		r.shared = Level("hit-" + n.Name())
+	}
+	return r
 }
 
 // Options returns the renderer's options with defaults filled in.
@@ -229,57 +258,147 @@ func (r *Renderer) encode(req LayerRequest, feats []features.Feature) (Layer, er
 	return layer, nil
 }
 
-// Tile returns the tile from the cache, or renders and stores it; hit says
-// which. Cache errors are logged and count as a miss.
-func (r *Renderer) Tile(ctx context.Context, req TileRequest) (data []byte, hit bool, err error) {
+// Tile returns the tile ready to send, and the level of the cache that
+// answered: the in-process level (HitMemory), the shared one, or Miss when
+// it was rendered. Concurrent misses of one tile render it once. Cache
+// errors are logged and count as a miss.
+func (r *Renderer) Tile(ctx context.Context, req TileRequest) (*Served, Level, error) {
+	var buf [256]byte
+	kb, cacheable := r.appendKey(buf[:0], req)
+	if !cacheable || (r.hot == nil && r.opts.Cache == nil) {
+		data, err := r.Render(ctx, req)
+		if err != nil {
+			return nil, Miss, err
+		}
+		s, err := r.gzips.newServed(data)
+		return s, Miss, err
+	}
+	if r.hot != nil {
+		if s, ok := r.hot.getBytes(kb); ok {
+			return s, HitMemory, nil
+		}
+	}
+	key := string(kb)
+	fill := func() (any, error) { return r.fill(ctx, key, req) }
+	v, err, _ := r.flight.Do(key, fill)
+	if err != nil && ctx.Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// NOTE: the request that rendered for everyone went away or ran
+		// out of time; this one has not, so it renders on its own.
+		v, err = fill()
+	}
+	if err != nil {
+		return nil, Miss, err
+	}
+	f := v.(filled)
+	return f.served, f.level, nil
+}
+
+// filled is what one render (or shared-level hit) hands to every request
+// waiting for the key.
+type filled struct {
+	served *Served
+	level  Level
+}
+
+// fill asks the shared level, else renders and stores the tile there, and
+// keeps it in the in-process level.
+func (r *Renderer) fill(ctx context.Context, key string, req TileRequest) (filled, error) {
+	if r.hot != nil {
+		// NOTE: a request that missed just before another flight of the
+		// key ended finds the tile here rather than rendering it again.
+		if s, ok := r.hot.get(key); ok {
+			return filled{served: s, level: HitMemory}, nil
+		}
+	}
+	data, level := r.getShared(ctx, key)
+	if level == Miss {
+		var err error
+		if data, err = r.Render(ctx, req); err != nil {
+			return filled{}, err
+		}
+		if r.opts.Cache != nil {
+			if err := r.opts.Cache.Set(ctx, key, data); err != nil {
+				r.opts.Logger.WarnContext(ctx, "tiles: cache write failed", "key", key, "err", err)
+			}
+		}
+	}
+	s, err := r.gzips.newServed(data)
+	if err != nil {
+		return filled{}, err
+	}
+	if r.hot != nil {
+		r.hot.set(key, s)
+	}
+	return filled{served: s, level: level}, nil
+}
+
+// getShared asks the shared level; an error is logged and is a miss.
+func (r *Renderer) getShared(ctx context.Context, key string) ([]byte, Level) {
 	if r.opts.Cache == nil {
-		// NOTE: without a cache the version is not needed; asking for it
-		// would cost a PostGIS round trip per tile (bando bench http).
-		data, err = r.Render(ctx, req)
-		return data, false, err
+		return nil, Miss
 	}
-	version := ""
-	if r.opts.Version != nil {
-		version = r.opts.Version(ctx)
+	var (
+		data  []byte
+		level = Miss
+		err   error
+	)
+	if l, ok := r.opts.Cache.(Lookup); ok {
+		data, level, err = l.Lookup(ctx, key)
+	} else {
+		var hit bool
+		if data, hit, err = r.opts.Cache.Get(ctx, key); hit {
+			level = r.shared
+		}
 	}
-	if r.opts.Version != nil && version == "" {
-		data, err = r.Render(ctx, req)
-		return data, false, err
-	}
-	key := r.cacheKey(version, req)
-	data, hit, err = r.opts.Cache.Get(ctx, key)
 	if err != nil {
 		r.opts.Logger.WarnContext(ctx, "tiles: cache read failed", "key", key, "err", err)
 	}
-	if hit {
-		return data, true, nil
-	}
-	data, err = r.Render(ctx, req)
-	if err != nil {
-		return nil, false, err
-	}
-	if err := r.opts.Cache.Set(ctx, key, data); err != nil {
-		r.opts.Logger.WarnContext(ctx, "tiles: cache write failed", "key", key, "err", err)
-	}
-	return data, false, nil
+	return data, level
 }
 
-// cacheKey names a tile in the cache: data version, layer list in order,
-// z/x/y, the AsOf day, and the budgets and rules the tile was drawn with.
-// The prefix names the encoding: mvt2 tiles write each layer's version
-// first, so tiles cached before that change are not served again.
-func (r *Renderer) cacheKey(version string, req TileRequest) string {
-	ids := make([]string, len(req.Layers))
-	for i, col := range req.Layers {
-		ids[i] = col.ID
-	}
-	day := "-"
-	if !req.AsOf.IsZero() {
-		day = req.AsOf.Format(features.DateLayout)
-	}
-	ru := r.opts.Rules
-	return fmt.Sprintf("mvt2:%s:%s:%s:%s:%d,%d,%d,%d,%d,%d", version, strings.Join(ids, ","),
-		tileName(req.Tile), day, r.opts.LayerLimit, r.opts.TileLimit, ru.Extent, ru.Buffer, ru.AggregateBelowZoom, ru.CellSize)
+// cacheKey names a tile in the cache: the encoding (mvt3), the identity of
+// the data and, for each layer in order, its epoch and the tile's
+// generation (Freshness), then z/x/y, the AsOf day, and the budgets and
+// rules the tile was drawn with. mvt2 keys, which carried the global data
+// version, are never read again. cacheable is false while the Freshness
+// knows no version.
+func (r *Renderer) cacheKey(req TileRequest) (key string, cacheable bool) {
+	buf, cacheable := r.appendKey(nil, req)
+	return string(buf), cacheable
 }
 
-func tileName(t maptile.Tile) string { return fmt.Sprintf("%d/%d/%d", t.Z, t.X, t.Y) }
+// appendKey appends the cache key of req to buf (see cacheKey).
+func (r *Renderer) appendKey(buf []byte, req TileRequest) (key []byte, cacheable bool) {
+	buf = append(buf, "mvt3:"...)
+	if r.opts.Freshness != nil {
+		if buf, cacheable = r.opts.Freshness.appendStamp(buf, req); !cacheable {
+			return nil, false
+		}
+	} else {
+		for _, c := range req.Layers {
+			buf = append(buf, ':')
+			buf = append(buf, c.ID...)
+		}
+	}
+	buf = append(buf, ':')
+	buf = appendTileName(buf, req.Tile)
+	buf = append(buf, ':')
+	if req.AsOf.IsZero() {
+		buf = append(buf, '-')
+	} else {
+		buf = req.AsOf.AppendFormat(buf, features.DateLayout)
+	}
+	buf = append(buf, ':')
+	buf = append(buf, r.keyTail...)
+	return buf, true
+}
+
+func appendTileName(buf []byte, t maptile.Tile) []byte {
+	buf = strconv.AppendUint(buf, uint64(t.Z), 10)
+	buf = append(buf, '/')
+	buf = strconv.AppendUint(buf, uint64(t.X), 10)
+	buf = append(buf, '/')
+	return strconv.AppendUint(buf, uint64(t.Y), 10)
+}
+
+func tileName(t maptile.Tile) string { return string(appendTileName(nil, t)) }

@@ -6,11 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
@@ -159,44 +163,88 @@ func (f *failingCache) Set(context.Context, string, []byte) error {
 	return errCacheDown
 }
 
+// freshAt returns a Freshness that knows version v of data "db", every
+// collection in epoch 1.
+func freshAt(v string) *Freshness {
+	f := NewFreshness(FreshnessOptions{})
+	f.Apply(features.ChangeSet{Identity: "db", Version: v})
+	return f
+}
+
 func TestRendererTileCache(t *testing.T) {
 	cols := []features.Collection{mustCollection(t, "markets")}
 	req := TileRequest{Tile: testTile(14), Layers: cols}
 	ctx := context.Background()
+	at := testTile(14).Center()
+	far := maptile.New(0, 0, 14).Center()
+	change := func(col string, seq int64, p orb.Point) features.ChangeSet {
+		return features.ChangeSet{Identity: "db", Version: fmt.Sprint(seq), Changes: []features.Change{
+			{Collection: col, Seq: seq, Bounds: []orb.Bound{p.Bound()}}}}
+	}
 
-	t.Run("miss, hit, then a new data version misses", func(t *testing.T) {
+	t.Run("miss, hit, and a write misses only where it meets the tile", func(t *testing.T) {
 		src := budgetSource(2, "markets")
-		version := "v1"
-		r := NewRenderer(src, Options{Cache: NewMemoryCache(1 << 20), Version: func(context.Context) string { return version }})
+		fresh := freshAt("1")
+		r := NewRenderer(src, Options{MemoryBytes: 1 << 20, Freshness: fresh})
 		steps := []struct {
-			version string
-			hit     bool
-			asked   int
-		}{{"v1", false, 1}, {"v1", true, 1}, {"v2", false, 2}, {"v2", true, 2}}
+			name  string
+			write *features.ChangeSet
+			level Level
+			asked int
+		}{
+			{"first", nil, Miss, 1},
+			{"again", nil, HitMemory, 1},
+			{"a market written far away", ptr(change("markets", 2, far)), HitMemory, 1},
+			{"a case written in the tile", ptr(change("cases", 3, at)), HitMemory, 1},
+			{"a market written in the tile", ptr(change("markets", 4, at)), Miss, 2},
+			{"after it", nil, HitMemory, 2},
+			{"a new epoch of markets", &features.ChangeSet{Identity: "db", Version: "5",
+				Changes: []features.Change{{Collection: "markets", Seq: 5, Epoch: 5}}}, Miss, 3},
+		}
 		var first []byte
 		for i, s := range steps {
-			version = s.version
-			data, hit, err := r.Tile(ctx, req)
+			if s.write != nil {
+				fresh.Apply(*s.write)
+			}
+			got, level, err := r.Tile(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if i == 0 {
-				first = data
+				first = got.Data
 			}
-			if hit != s.hit || len(src.requests()) != s.asked || string(data) != string(first) || len(data) == 0 {
-				t.Errorf("step %d: hit %v, source asked %d times; want %v, %d", i, hit, len(src.requests()), s.hit, s.asked)
+			if level != s.level || len(src.requests()) != s.asked || !bytes.Equal(got.Data, first) || len(got.Data) == 0 {
+				t.Errorf("%s: %s, source asked %d times; want %s, %d", s.name, level, len(src.requests()), s.level, s.asked)
 			}
 		}
 	})
 	t.Run("empty tiles are cached too", func(t *testing.T) {
 		src := budgetSource(2, "markets")
-		r := NewRenderer(src, Options{Cache: NewMemoryCache(1 << 20)})
+		r := NewRenderer(src, Options{MemoryBytes: 1 << 20})
 		far := TileRequest{Tile: maptile.New(0, 0, 14), Layers: cols}
-		for i, wantHit := range []bool{false, true} {
-			data, hit, err := r.Tile(ctx, far)
-			if err != nil || hit != wantHit || len(data) != 0 {
-				t.Errorf("call %d: %d bytes, hit %v, %v", i, len(data), hit, err)
+		for i, want := range []Level{Miss, HitMemory} {
+			got, level, err := r.Tile(ctx, far)
+			if err != nil || level != want || len(got.Data) != 0 || got.ETag != "" {
+				t.Errorf("call %d: %d bytes, %s, %v", i, len(got.Data), level, err)
 			}
+		}
+	})
+	t.Run("the shared level answers a second renderer", func(t *testing.T) {
+		shared := WithName("redis", NewMemoryCache(1<<20))
+		src := budgetSource(2, "markets")
+		a := NewRenderer(src, Options{MemoryBytes: 1 << 20, Cache: shared, Freshness: freshAt("1")})
+		b := NewRenderer(src, Options{MemoryBytes: 1 << 20, Cache: shared, Freshness: freshAt("1")})
+		for i, step := range []struct {
+			r    *Renderer
+			want Level
+		}{{a, Miss}, {b, "hit-redis"}, {b, HitMemory}, {a, HitMemory}} {
+			got, level, err := step.r.Tile(ctx, req)
+			if err != nil || level != step.want || len(got.Data) == 0 || len(got.Gzip) == 0 {
+				t.Errorf("step %d: %s, %v; want %s", i, level, err, step.want)
+			}
+		}
+		if n := len(src.requests()); n != 1 {
+			t.Errorf("the source was asked %d times, want once", n)
 		}
 	})
 	t.Run("a failing cache never fails the tile", func(t *testing.T) {
@@ -204,9 +252,9 @@ func TestRendererTileCache(t *testing.T) {
 		var logged bytes.Buffer
 		logger := slog.New(slog.NewTextHandler(&logged, nil))
 		r := NewRenderer(budgetSource(2, "markets"), Options{Cache: fc, Logger: logger})
-		data, hit, err := r.Tile(ctx, req)
-		if err != nil || hit || len(data) == 0 || fc.gets != 1 || fc.sets != 1 {
-			t.Errorf("%d bytes, hit %v, err %v, cache gets %d sets %d", len(data), hit, err, fc.gets, fc.sets)
+		got, level, err := r.Tile(ctx, req)
+		if err != nil || level != Miss || len(got.Data) == 0 || fc.gets != 1 || fc.sets != 1 {
+			t.Errorf("%d bytes, %s, err %v, cache gets %d sets %d", len(got.Data), level, err, fc.gets, fc.sets)
 		}
 		if n := bytes.Count(logged.Bytes(), []byte("level=WARN")); n != 2 {
 			t.Errorf("logged %d warnings, want the failed read and write:\n%s", n, logged.String())
@@ -214,8 +262,62 @@ func TestRendererTileCache(t *testing.T) {
 	})
 }
 
+func ptr[T any](v T) *T { return &v }
+
+// blockingSource counts the layers it is asked for and holds every answer
+// until released.
+type blockingSource struct {
+	*memSource
+	asked   atomic.Int32
+	release chan struct{}
+}
+
+func (b *blockingSource) Layer(ctx context.Context, req LayerRequest) (SourceLayer, error) {
+	b.asked.Add(1)
+	<-b.release
+	return b.memSource.Layer(ctx, req)
+}
+
+func TestRendererRendersConcurrentMissesOnce(t *testing.T) {
+	for _, n := range []int{1, 2, 16} {
+		t.Run(fmt.Sprint(n, " requests"), func(t *testing.T) {
+			src := &blockingSource{memSource: budgetSource(2, "markets"), release: make(chan struct{})}
+			r := NewRenderer(src, Options{MemoryBytes: 1 << 20, Freshness: freshAt("1")})
+			req := TileRequest{Tile: testTile(14), Layers: []features.Collection{mustCollection(t, "markets")}}
+			var wg sync.WaitGroup
+			results := make([]*Served, n)
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					got, _, err := r.Tile(context.Background(), req)
+					if err != nil {
+						t.Error(err)
+					}
+					results[i] = got
+				}()
+			}
+			// NOTE: the first request blocks in the source. Which of the
+			// others wait in its flight and which come after it (and find
+			// the tile in memory) does not matter: none may render again.
+			for src.asked.Load() == 0 {
+				runtime.Gosched()
+			}
+			close(src.release)
+			wg.Wait()
+			if got := src.asked.Load(); got != 1 {
+				t.Errorf("the source was asked %d times for %d concurrent misses, want once", got, n)
+			}
+			for i, res := range results {
+				if res == nil || !bytes.Equal(res.Data, results[0].Data) || len(res.Data) == 0 {
+					t.Errorf("request %d got another tile", i)
+				}
+			}
+		})
+	}
+}
+
 func TestCacheKey(t *testing.T) {
-	r := NewRenderer(&memSource{}, Options{})
 	a, b := mustCollection(t, "cases"), mustCollection(t, "markets")
 	base := TileRequest{Tile: maptile.New(1, 2, 3), Layers: []features.Collection{a, b}}
 	day := base
@@ -224,15 +326,24 @@ func TestCacheKey(t *testing.T) {
 	swapped.Layers = []features.Collection{b, a}
 	other := base
 	other.Tile = maptile.New(2, 1, 3)
-	want := "mvt2:42:cases,markets:3/1/2:-:10000,50000,4096,64,13,128"
-	if got := r.cacheKey("42", base); got != want {
+	fresh := NewFreshness(FreshnessOptions{})
+	fresh.Apply(features.ChangeSet{Identity: "db", Version: "db.42", Changes: []features.Change{
+		{Collection: "cases", Epoch: 40}, {Collection: "markets", Epoch: 7},
+		{Collection: "markets", Seq: 41, Bounds: []orb.Bound{maptile.New(1, 2, 3).Center().Bound()}},
+	}})
+	r := NewRenderer(&memSource{}, Options{Freshness: fresh})
+	want := "mvt3:db:cases@40.0:markets@7.41:3/1/2:-:10000,50000,4096,64,13,128"
+	if got, ok := r.cacheKey(base); got != want || !ok {
 		t.Errorf("key %q, want %q", got, want)
 	}
 	keys := map[string]bool{}
 	for _, req := range []TileRequest{base, day, swapped, other} {
-		keys[r.cacheKey("42", req)] = true
+		k, _ := r.cacheKey(req)
+		keys[k] = true
 	}
-	keys[r.cacheKey("43", base)] = true
+	fresh.Apply(features.ChangeSet{Identity: "db", Version: "db.43", Changes: []features.Change{{Collection: "cases", Seq: 43, Epoch: 43}}})
+	k, _ := r.cacheKey(base)
+	keys[k] = true
 	if len(keys) != 5 {
 		t.Errorf("want five distinct keys, got %v", keys)
 	}
@@ -241,12 +352,12 @@ func TestCacheKey(t *testing.T) {
 func TestRenderSkipsTheCacheWithoutAVersion(t *testing.T) {
 	src := budgetSource(3, "markets")
 	cache := NewMemoryCache(1 << 20)
-	r := NewRenderer(src, Options{Cache: cache, Version: func(context.Context) string { return "" }})
+	r := NewRenderer(src, Options{MemoryBytes: 1 << 20, Cache: cache, Freshness: NewFreshness(FreshnessOptions{})})
 	req := TileRequest{Tile: testTile(14), Layers: []features.Collection{mustCollection(t, "markets")}}
 	for i := 0; i < 2; i++ {
-		data, hit, err := r.Tile(context.Background(), req)
-		if err != nil || hit || len(data) == 0 {
-			t.Fatalf("tile %d: %d bytes, hit %v, err %v; want a fresh tile", i, len(data), hit, err)
+		got, level, err := r.Tile(context.Background(), req)
+		if err != nil || level != Miss || len(got.Data) == 0 {
+			t.Fatalf("tile %d: %d bytes, %s, err %v; want a fresh tile", i, len(got.Data), level, err)
 		}
 	}
 	if cache.Len() != 0 {

@@ -15,11 +15,11 @@ import (
 )
 
 // backend is what the server needs of a store: public reads, writes, tiles
-// and a data version for cache keys.
+// and a data version in memory, with what each write changed, for caches.
 type backend interface {
 	features.Store
+	features.Versioned
 	tiles.Source
-	Version(ctx context.Context) string
 }
 
 var (
@@ -40,7 +40,8 @@ func openBackend(ctx context.Context, cfg *Config, migrate bool, log *slog.Logge
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	s, err := postgis.Open(openCtx, postgis.Options{URL: cfg.DatabaseURL, GeomaskCellM: cfg.GeomaskMetres})
+	s, err := postgis.Open(openCtx, postgis.Options{URL: cfg.DatabaseURL, GeomaskCellM: cfg.GeomaskMetres,
+		VersionCheck: cfg.VersionCheck, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +53,10 @@ func openBackend(ctx context.Context, cfg *Config, migrate bool, log *slog.Logge
 		}
 		for _, m := range res.Applied {
 			log.Info("applied migration", "version", m.Version, "name", m.Name)
+		}
+		if err := s.Follow(ctx); err != nil {
+			s.Close()
+			return nil, err
 		}
 		remasked, err := s.EnsureGeomask(ctx)
 		if err != nil {

@@ -39,6 +39,9 @@ type Config struct {
 	CORSOrigins        string  // BANDO_CORS_ORIGINS, which sites' scripts may read the public data
 	WaveStart          string  // BANDO_WAVE_START, first day of the current wave
 	SeedDemo           bool    // BANDO_SEED_DEMO: seed an empty embedded store on first start
+	// VersionCheck (BANDO_VERSION_CHECK) is how often PostGIS's data
+	// version is read when no change notification came.
+	VersionCheck time.Duration
 }
 
 // setting binds one flag to its environment variable and default.
@@ -74,6 +77,7 @@ var numberSettings = []number{
 	{"geomask-metres", "BANDO_GEOMASK_METRES", "150", "grid cell, in metres, that public positions of people snap to (at least 100)"},
 	{"max-zoom", "BANDO_MAX_ZOOM", "22", "highest tile zoom served (at most 22)"},
 	{"seed-demo", "BANDO_SEED_DEMO", "true", "seed the demo province into an empty embedded store at start"},
+	{"version-check", "BANDO_VERSION_CHECK", "5s", "how often PostGIS's data version is read when no change notification came"},
 }
 
 // bindConfig registers the config's flags on fs; call parseNumbers after
@@ -127,6 +131,11 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 		errs = append(errs, fmt.Errorf("--redis-ttl: %q is not a duration like 10m", *nums["redis-ttl"]))
 	} else {
 		c.RedisTTL = d
+	}
+	if d, err := time.ParseDuration(*nums["version-check"]); err != nil {
+		errs = append(errs, fmt.Errorf("--version-check: %q is not a duration like 5s", *nums["version-check"]))
+	} else {
+		c.VersionCheck = d
 	}
 	if b, err := strconv.ParseBool(*nums["seed-demo"]); err != nil {
 		errs = append(errs, fmt.Errorf("--seed-demo: %q is not true or false", *nums["seed-demo"]))
@@ -211,6 +220,9 @@ func (c *Config) validateNumbers() []error {
 	}
 	if c.RedisTTL <= 0 {
 		errs = append(errs, fmt.Errorf("BANDO_REDIS_TTL %v: want a positive duration", c.RedisTTL))
+	}
+	if c.VersionCheck < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("BANDO_VERSION_CHECK %v: want at least 100ms", c.VersionCheck))
 	}
 	return errs
 }

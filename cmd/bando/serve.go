@@ -72,15 +72,12 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
-// tileCache builds the in-process cache and, when configured, Redis behind
-// it. An unreachable Redis is logged, not fatal: the cache never fails a
-// request. A URL the Redis client cannot read is an error (Config.Validate
-// refuses it first).
+// tileCache builds the shared level of the tile cache, Redis, when
+// configured (the renderer keeps the in-process level). An unreachable
+// Redis is logged, not fatal: the cache never fails a request. A URL the
+// Redis client cannot read is an error (Config.Validate refuses it first).
 func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache, func(), error) {
 	var caches []tiles.Cache
-	if cfg.MemoryCacheMB > 0 {
-		caches = append(caches, tiles.NewMemoryCache(int64(cfg.MemoryCacheMB)<<20))
-	}
 	closeFn := func() {}
 	if cfg.RedisURL != "" {
 		opts, err := redis.ParseURL(cfg.RedisURL)
@@ -93,11 +90,11 @@ func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache,
 			log.Warn("redis unreachable; tiles are cached in process only until it answers", "err", err)
 		}
 		cancel()
-		caches = append(caches, rediscache.New(client, "bando:tile:", cfg.RedisTTL))
+		caches = append(caches, tiles.WithName("redis", rediscache.New(client, "bando:tile:", cfg.RedisTTL)))
 		closeFn = func() { client.Close() }
 	}
 	if len(caches) == 0 {
 		return nil, closeFn, nil
 	}
-	return tiles.Layered(caches...), closeFn, nil
+	return caches[0], closeFn, nil
 }

@@ -23,7 +23,7 @@ import (
 type serverDeps struct {
 	cfg     *Config
 	store   backend
-	cache   tiles.Cache // nil: no tile cache
+	cache   tiles.Cache // the shared level of the tile cache (Redis); nil: none
 	log     *slog.Logger
 	metrics *metrics
 }
@@ -51,11 +51,14 @@ func newServer(d serverDeps) *echo.Echo {
 		}}))
 	cat := features.NewCatalog()
 	root := e.Group("")
+	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
+	d.store.Watch(fresh.Apply) // NOTE: lives as long as the store
 	renderer := tiles.NewRenderer(d.store, tiles.Options{
-		Rules:   rules(d.cfg),
-		Cache:   d.cache,
-		Version: d.store.Version,
-		Logger:  d.log,
+		Rules:       rules(d.cfg),
+		MemoryBytes: int64(d.cfg.MemoryCacheMB) << 20,
+		Cache:       d.cache,
+		Freshness:   fresh,
+		Logger:      d.log,
 	})
 	tilehttp.NewHandler(tilehttp.Config{
 		Renderer: renderer, Catalog: cat, Extents: d.store, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
@@ -64,9 +67,10 @@ func newServer(d serverDeps) *echo.Echo {
 	}).Register(root)
 	ogc.NewHandler(ogc.Config{Reader: d.store, Catalog: cat, BaseURL: d.cfg.PublicURL, Title: "Bando — Bình Dương COVID-19 map"}).Register(e.Group("/ogc"))
 	apiGroup := e.Group("/api")
-	api.NewHandler(api.Config{Reader: d.store, Catalog: cat}).Register(apiGroup)
+	api.NewHandler(api.Config{Reader: d.store, Catalog: cat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart}}).Register(apiGroup)
+	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
+		Version: d.store.Version}).Register(apiGroup)
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store))

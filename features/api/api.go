@@ -9,6 +9,7 @@ package api
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/bandomap/bando/features"
 	"github.com/labstack/echo/v4"
@@ -20,17 +21,23 @@ type Config struct {
 	Reader features.Reader
 	// Catalog lists the collections.
 	Catalog *features.Catalog
+	// Version, when set, returns the data version held in memory
+	// (features.Versioned): /api/labels is then computed once per version.
+	Version func() string
 }
 
 // Handler serves /api/nearby and /api/search.
 type Handler struct {
-	reader  features.Reader
-	catalog *features.Catalog
+	reader   features.Reader
+	catalog  *features.Catalog
+	version  func() string
+	labelsMu sync.Mutex
+	labelsAt *labelsAnswer // the last labels computed
 }
 
 // NewHandler returns a handler for cfg. Reader and Catalog are required.
 func NewHandler(cfg Config) *Handler {
-	return &Handler{reader: cfg.Reader, catalog: cfg.Catalog}
+	return &Handler{reader: cfg.Reader, catalog: cfg.Catalog, version: cfg.Version}
 }
 
 // Register adds the routes to g, the group mounted at /api; each answers

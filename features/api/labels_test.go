@@ -6,7 +6,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/testkit"
+	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
@@ -82,5 +84,27 @@ func TestLabelCollectionsFresh(t *testing.T) {
 				t.Errorf("labelCollections() = %v after a caller changed its slice", got)
 			}
 		})
+	}
+}
+
+func TestLabelsComputedOncePerVersion(t *testing.T) {
+	r := fixtureReader()
+	version := "v1"
+	e := echo.New()
+	NewHandler(Config{Reader: r, Catalog: features.NewCatalog(), Version: func() string { return version }}).Register(e.Group("/api"))
+	plain := testkit.Get(newServer(r), "/api/labels").Body.String()
+	for i, step := range []struct {
+		version string
+		reads   int // reads of districts and wards
+	}{{"v1", 2}, {"v1", 0}, {"v2", 2}} {
+		version = step.version
+		before := len(r.ItemsQueries())
+		rec := testkit.Get(e, "/api/labels")
+		if rec.Code != http.StatusOK || rec.Body.String() != plain {
+			t.Fatalf("step %d: status %d, or the answer differs from one computed afresh", i, rec.Code)
+		}
+		if got := len(r.ItemsQueries()) - before; got != step.reads {
+			t.Errorf("step %d (%s): %d reads, want %d", i, step.version, got, step.reads)
+		}
 	}
 }

@@ -2,7 +2,9 @@ package bulletin
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -28,13 +30,19 @@ type HandlerConfig struct {
 	// Now gives the current time, which caps the default date; nil means
 	// time.Now. Its day is taken in Vietnam's time.
 	Now func() time.Time
+	// Version, when set, returns the data version held in memory
+	// (features.Versioned): answers are then computed once per version
+	// and served from memory, and the last one is served, marked stale,
+	// while the store cannot be read. Without it every request computes.
+	Version func() string
 }
 
 // Handler serves the bulletin under /api/stats.
 type Handler struct {
-	src source
-	cfg Config
-	now func() time.Time
+	src  source
+	cfg  Config
+	now  func() time.Time
+	memo *memo
 }
 
 // NewHandler returns the bulletin's handlers.
@@ -45,7 +53,8 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Handler{src: source{r: cfg.Reader, cat: cfg.Catalog}, cfg: cfg.Config.withDefaults(), now: cfg.Now}
+	return &Handler{src: source{r: cfg.Reader, cat: cfg.Catalog}, cfg: cfg.Config.withDefaults(), now: cfg.Now,
+		memo: &memo{version: cfg.Version}}
 }
 
 // Register adds the routes to the /api group; each answers GET and HEAD
@@ -66,6 +75,13 @@ func (h *Handler) Register(g *echo.Group) {
 // stats serves the bulletin of one day, by default the latest day on which
 // anything changed (see latestDay).
 func (h *Handler) stats(c echo.Context, csvPath bool) error {
+	today := features.VietnamDay(h.now())
+	var buf [256]byte
+	kb := requestKey(buf[:0], c, today)
+	if a := h.memo.lookup(kb); a != nil {
+		return a.write(c, time.Time{})
+	}
+	key := string(kb)
 	q, err := params(c, "date", "format", "pretty")
 	if err != nil {
 		return err
@@ -78,24 +94,32 @@ func (h *Handler) stats(c echo.Context, csvPath bool) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	cs, err := h.src.cases(ctx)
-	if err != nil {
-		return err
-	}
-	if !hasDate {
-		date = h.latestDay(cs)
-	}
-	st, err := h.src.stats(ctx, cs, date, h.cfg)
-	if err != nil {
-		return err
-	}
-	return out.send(c, "bando-stats-"+st.Date, st, func() [][]string { return statsRecords(st) })
+	return h.memo.serve(c, key, func(ctx context.Context) (answer, error) {
+		cs, err := h.memo.casesOf(ctx, h.src)
+		if err != nil {
+			return answer{}, err
+		}
+		if !hasDate {
+			date = latestDay(cs, today)
+		}
+		st, err := h.src.stats(ctx, cs, date, h.cfg)
+		if err != nil {
+			return answer{}, err
+		}
+		return out.encode("bando-stats-"+st.Date, st, q, func() [][]string { return statsRecords(st) })
+	})
 }
 
 // series serves a daily series, by default the 30 days up to the latest day
 // on which anything changed (see latestDay).
 func (h *Handler) series(c echo.Context, csvPath bool) error {
+	today := features.VietnamDay(h.now())
+	var buf [256]byte
+	kb := requestKey(buf[:0], c, today)
+	if a := h.memo.lookup(kb); a != nil {
+		return a.write(c, time.Time{})
+	}
+	key := string(kb)
 	q, err := params(c, "from", "to", "format", "pretty")
 	if err != nil {
 		return err
@@ -117,16 +141,18 @@ func (h *Handler) series(c echo.Context, csvPath bool) error {
 			return httpx.BadRequest("%s", reason)
 		}
 	}
-	cs, err := h.src.cases(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	from, to = h.defaultRange(cs, dateParam{from, hasFrom}, dateParam{to, hasTo})
-	if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
-		return httpx.BadRequest("%s; give both from and to", reason)
-	}
-	s := series(cs, from, to)
-	return out.send(c, "bando-series-"+s.From+"-to-"+s.To, s, func() [][]string { return seriesRecords(s) })
+	return h.memo.serve(c, key, func(ctx context.Context) (answer, error) {
+		cs, err := h.memo.casesOf(ctx, h.src)
+		if err != nil {
+			return answer{}, err
+		}
+		from, to := h.defaultRange(cs, today, dateParam{from, hasFrom}, dateParam{to, hasTo})
+		if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
+			return answer{}, httpx.BadRequest("%s; give both from and to", reason)
+		}
+		s := series(cs, from, to)
+		return out.encode("bando-series-"+s.From+"-to-"+s.To, s, q, func() [][]string { return seriesRecords(s) })
+	})
 }
 
 // dateParam is an optional date parameter. Whether it was given is kept
@@ -138,9 +164,9 @@ type dateParam struct {
 
 // defaultRange fills a missing end with the latest day (or from, if later)
 // and a missing start with the days before the end.
-func (h *Handler) defaultRange(cs []caseRow, from, to dateParam) (time.Time, time.Time) {
+func (h *Handler) defaultRange(cs []caseRow, today time.Time, from, to dateParam) (time.Time, time.Time) {
 	if !to.given {
-		to.t = h.latestDay(cs)
+		to.t = latestDay(cs, today)
 		if from.given && from.t.After(to.t) {
 			to.t = from.t
 		}
@@ -155,8 +181,7 @@ func (h *Handler) defaultRange(cs []caseRow, from, to dateParam) (time.Time, tim
 // a status taking effect, but no later than today in Vietnam: a date after
 // today is a typing error, and the bulletin of a day to come is not served
 // by default. With no case yet it is today.
-func (h *Handler) latestDay(cs []caseRow) time.Time {
-	today := features.VietnamDay(h.now())
+func latestDay(cs []caseRow, today time.Time) time.Time {
 	var last time.Time
 	for _, c := range cs {
 		last = latest(last, c.changed) // changed is never before report
@@ -215,37 +240,35 @@ func exportFormat(v string, csvPath bool) (output, error) {
 	return output{}, httpx.BadRequest("format %q is not known; use csv or json", v)
 }
 
-// send writes v as JSON or rows as CSV; a download gets a file name.
-func (o output) send(c echo.Context, name string, v any, rows func() [][]string) error {
+// encode writes v as JSON (indented when q has pretty, as Echo's c.JSON
+// does) or rows as CSV; a download gets a file name.
+func (o output) encode(name string, v any, q map[string]string, rows func() [][]string) (answer, error) {
+	var a answer
 	ext := ".json"
 	if o.csv {
 		ext = ".csv"
 	}
 	if o.attach {
-		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", name+ext))
-	}
-	if c.Request().Method == http.MethodHead {
-		return o.head(c)
-	}
-	if !o.csv {
-		return c.JSON(http.StatusOK, v)
+		a.disposition = fmt.Sprintf("attachment; filename=%q", name+ext)
 	}
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.WriteAll(rows()); err != nil {
-		return fmt.Errorf("bulletin: writing csv: %w", err)
-	}
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
-}
-
-// head answers HEAD with the status and headers GET would send.
-func (o output) head(c echo.Context) error {
-	ct := echo.MIMEApplicationJSON
 	if o.csv {
-		ct = "text/csv; charset=utf-8"
+		a.contentType = "text/csv; charset=utf-8"
+		if err := csv.NewWriter(&buf).WriteAll(rows()); err != nil {
+			return answer{}, fmt.Errorf("bulletin: writing csv: %w", err)
+		}
+	} else {
+		a.contentType = echo.MIMEApplicationJSON
+		enc := json.NewEncoder(&buf)
+		if _, pretty := q["pretty"]; pretty {
+			enc.SetIndent("", "  ")
+		}
+		if err := enc.Encode(v); err != nil {
+			return answer{}, fmt.Errorf("bulletin: writing json: %w", err)
+		}
 	}
-	c.Response().Header().Set(echo.HeaderContentType, ct)
-	return c.NoContent(http.StatusOK)
+	a.body = buf.Bytes()
+	return a, nil
 }
 
 // statsRecords flattens the bulletin into metric,key,value rows.

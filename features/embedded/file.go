@@ -230,14 +230,14 @@ func (e *FormatError) Error() string {
 func (e *FormatError) Is(target error) bool { return target == ErrNewerFormat }
 
 // bumpWrites increments the write counter inside a write transaction and
-// returns the new meta version token.
-func bumpWrites(tx *bolt.Tx) (string, error) {
+// returns the meta that follows.
+func bumpWrites(tx *bolt.Tx) (meta, error) {
 	b := tx.Bucket([]byte(bucketMeta))
 	n, _ := readUint64(b.Get([]byte(keyWrites)))
 	if err := b.Put([]byte(keyWrites), uint64Bytes(n+1)); err != nil {
-		return "", fmt.Errorf("embedded: write meta: %w", err)
+		return meta{}, fmt.Errorf("embedded: write meta: %w", err)
 	}
-	return meta{identity: string(b.Get([]byte(keyIdentity))), writes: n + 1}.version(), nil
+	return meta{identity: string(b.Get([]byte(keyIdentity))), writes: n + 1}, nil
 }
 
 func uint64Bytes(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

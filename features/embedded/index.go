@@ -86,8 +86,10 @@ type colState struct {
 
 // snapshot is the whole public state of the store at one version.
 type snapshot struct {
-	version string
-	cols    map[string]*colState
+	version  string
+	identity string
+	writes   uint64 // the write counter of version
+	cols     map[string]*colState
 }
 
 // newState indexes items already sorted by id.

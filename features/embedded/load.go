@@ -38,7 +38,7 @@ func (s *Store) load(ctx context.Context, m meta) (*snapshot, error) {
 			return nil, err // NOTE: one damaged page often fails every collection alike; one message is enough.
 		}
 	}
-	snap := &snapshot{version: m.version(), cols: make(map[string]*colState, len(cols))}
+	snap := &snapshot{version: m.version(), identity: m.identity, writes: m.writes, cols: make(map[string]*colState, len(cols))}
 	for i, col := range cols {
 		snap.cols[col.ID] = states[i]
 	}

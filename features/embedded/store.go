@@ -50,9 +50,11 @@ type Store struct {
 	catalog *features.Catalog
 	cellM   float64
 
-	// wmu serialises writes so that snapshots are published in commit order.
-	wmu  sync.Mutex
-	snap atomic.Pointer[snapshot]
+	// wmu serialises writes so that snapshots are published, and watchers
+	// told, in commit order.
+	wmu   sync.Mutex
+	snap  atomic.Pointer[snapshot]
+	watch watchers // under wmu
 }
 
 var (
@@ -155,12 +157,6 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 		return false, ErrClosed
 	}
 	return empty, err
-}
-
-// Version returns a token that changes with every write and differs between
-// data directories; tile caches key on it.
-func (s *Store) Version(ctx context.Context) string {
-	return s.snap.Load().version
 }
 
 // collection resolves a collection against the store's catalog.

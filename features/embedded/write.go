@@ -45,11 +45,14 @@ func (s *Store) Write(ctx context.Context, batches ...features.Batch) ([]int, er
 		return []int{}, nil
 	}
 	counts := make([]int, len(batches))
-	var next *snapshot
+	var (
+		next    *snapshot
+		changes []features.Change
+	)
 	err := guard(s.path, func() error {
 		return s.db.Update(func(tx *bolt.Tx) error {
 			var err error
-			next, err = s.commit(ctx, tx, cur, prepped, counts)
+			next, changes, err = s.commit(ctx, tx, cur, prepped, counts)
 			return err
 		})
 	})
@@ -59,32 +62,57 @@ func (s *Store) Write(ctx context.Context, batches ...features.Batch) ([]int, er
 	if err != nil {
 		return nil, err
 	}
-	s.snap.Store(next)
+	s.publish(next, changes)
 	return counts, nil
 }
 
 // commit writes the batches inside tx and builds the snapshot that follows.
-func (s *Store) commit(ctx context.Context, tx *bolt.Tx, cur *snapshot, bs []*batch, counts []int) (*snapshot, error) {
-	version, err := bumpWrites(tx)
+// It also says what changed, per collection (see changeOf).
+func (s *Store) commit(ctx context.Context, tx *bolt.Tx, cur *snapshot, bs []*batch, counts []int) (*snapshot, []features.Change, error) {
+	m, err := bumpWrites(tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	seq := int64(m.writes)
 	cols := maps.Clone(cur.cols)
+	var changes []features.Change
 	for i, b := range bs {
 		if counts[i], err = storeBatch(tx, b); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		cols[b.lay.col.ID] = cols[b.lay.col.ID].apply(b)
+		var removed, added []*item
+		cols[b.lay.col.ID], removed, added = cols[b.lay.col.ID].apply(b)
+		changes = append(changes, changeOf(b, seq, removed, added))
 	}
 	for _, b := range bs {
 		if err := checkUnique(cols[b.lay.col.ID]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("embedded: write: %w", err)
+		return nil, nil, fmt.Errorf("embedded: write: %w", err)
 	}
-	return &snapshot{version: version, cols: cols}, nil
+	return &snapshot{version: m.version(), identity: m.identity, writes: m.writes, cols: cols}, changes, nil
+}
+
+// MaxListedChanges is how many features one write may change in a
+// collection before the change counts as wide: it then starts a new epoch
+// of the collection rather than listing the bounds (features.Change).
+const MaxListedChanges = 256
+
+// changeOf says what a batch changed: the old and new bounds of the items
+// it replaced, added or removed, or a new epoch for a Replace or a batch
+// too large to list.
+func changeOf(b *batch, seq int64, removed, added []*item) features.Change {
+	ch := features.Change{Collection: b.lay.col.ID, Seq: seq}
+	if b.mode == features.Replace || len(removed)+len(added) > 2*MaxListedChanges {
+		ch.Epoch = seq + 1 // see Watch
+		return ch
+	}
+	for _, it := range slices.Concat(removed, added) {
+		ch.Bounds = append(ch.Bounds, it.bound())
+	}
+	return ch
 }
 
 // prepareBatch validates and encodes a batch's records and sorts them by id.
@@ -178,8 +206,9 @@ func isEmpty(b *bolt.Bucket) bool {
 	return k == nil
 }
 
-// apply returns the state that follows st once b is written.
-func (st *colState) apply(b *batch) *colState {
+// apply returns the state that follows st once b is written, and for an
+// Upsert the items it removed and added (a changed item is both).
+func (st *colState) apply(b *batch) (next *colState, removed, added []*item) {
 	if b.mode == features.Replace {
 		items := make([]*item, 0, len(b.recs))
 		for _, r := range b.recs {
@@ -187,11 +216,11 @@ func (st *colState) apply(b *batch) *colState {
 				items = append(items, r.it)
 			}
 		}
-		return newState(st.lay, st.intern, items)
+		return newState(st.lay, st.intern, items), nil, nil
 	}
 	items, removed, added := merge(st.items, b)
 	if len(removed)+len(added) > len(items)/4+1024 {
-		return newState(st.lay, st.intern, items)
+		return newState(st.lay, st.intern, items), removed, added
 	}
 	index := st.index.copy()
 	for _, it := range removed {
@@ -200,7 +229,7 @@ func (st *colState) apply(b *batch) *colState {
 	for _, it := range added {
 		index.insert(it)
 	}
-	return &colState{lay: st.lay, intern: st.intern, items: items, index: index, extent: extentOf(st.lay, items)}
+	return &colState{lay: st.lay, intern: st.intern, items: items, index: index, extent: extentOf(st.lay, items)}, removed, added
 }
 
 // merge merges a sorted batch into sorted items: a written record replaces

@@ -20,11 +20,11 @@ func TestVersionAndEmpty(t *testing.T) {
 	if err != nil || !empty {
 		t.Fatalf("new store: Empty = %v, %v; want true", empty, err)
 	}
-	v0 := s.Version(ctx)
+	v0 := s.Version()
 	if _, err := s.Write(ctx, storetest.Fixture()...); err != nil {
 		t.Fatal(err)
 	}
-	v1 := s.Version(ctx)
+	v1 := s.Version()
 	if v1 == v0 {
 		t.Errorf("version %q did not change with a write", v1)
 	}
@@ -33,11 +33,11 @@ func TestVersionAndEmpty(t *testing.T) {
 	}
 	s.Close()
 	s = openDir(t, dir)
-	if v := s.Version(ctx); v != v1 {
+	if v := s.Version(); v != v1 {
 		t.Errorf("version after reopening = %q, want %q", v, v1)
 	}
 	other, _ := openTemp(t)
-	if other.Version(ctx) == v0 {
+	if other.Version() == v0 {
 		t.Errorf("two data directories share version %q", v0)
 	}
 	// A store holding only a draft zone is not empty: the draft is data.

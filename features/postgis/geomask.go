@@ -47,6 +47,7 @@ func (s *Store) EnsureGeomask(ctx context.Context) (bool, error) {
 	if err := tx.Commit(ctx); err != nil {
 		return false, fmt.Errorf("postgis: commit re-mask: %w", err)
 	}
+	s.caughtUp(ctx)
 	return true, nil
 }
 

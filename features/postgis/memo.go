@@ -1,9 +1,6 @@
 package postgis
 
-import (
-	"context"
-	"sync"
-)
+import "sync"
 
 // memo keeps answers that only change when the data does (extents, whole-
 // collection counts) for as long as the data version stays the same. A
@@ -17,8 +14,8 @@ type memo struct {
 
 // remember returns the value stored under key for the current data version,
 // computing and keeping it when there is none.
-func remember[T any](ctx context.Context, s *Store, key string, compute func() (T, error)) (T, error) {
-	version := s.Version(ctx)
+func remember[T any](s *Store, key string, compute func() (T, error)) (T, error) {
+	version := s.Version()
 	if version == "" {
 		// NOTE: the database cannot say which data it holds, so nothing
 		// computed now may be served later (Version's contract).

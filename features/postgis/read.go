@@ -155,7 +155,7 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 		return n, nil
 	}
 	if q.BBox == nil && q.Interval == nil && len(q.Filters) == 0 && q.Filter == nil {
-		page.NumberMatched, err = remember(ctx, s, "count:"+q.Collection.ID, count)
+		page.NumberMatched, err = remember(s, "count:"+q.Collection.ID, count)
 	} else {
 		page.NumberMatched, err = count()
 	}
@@ -262,7 +262,7 @@ const sqlExtentFmt = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), %s,
 // Extent returns the bounds and time span of a collection's public
 // features, remembered until the data changes.
 func (s *Store) Extent(ctx context.Context, col features.Collection) (features.Extent, error) {
-	return remember(ctx, s, "extent:"+col.ID, func() (features.Extent, error) { return s.extent(ctx, col) })
+	return remember(s, "extent:"+col.ID, func() (features.Extent, error) { return s.extent(ctx, col) })
 }
 
 func (s *Store) extent(ctx context.Context, col features.Collection) (features.Extent, error) {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/tiles"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -23,6 +25,13 @@ type Options struct {
 	GeomaskCellM float64
 	// MaxConns caps the pool; default pgx's (max(4, cores)).
 	MaxConns int32
+	// VersionCheck is how often data_version is read when no change
+	// notification came, a safety net under LISTEN/NOTIFY
+	// (DefaultVersionCheck).
+	VersionCheck time.Duration
+	// Logger is told when change notifications are lost and come back
+	// (slog.Default when nil).
+	Logger *slog.Logger
 }
 
 // Store is the PostGIS implementation of features.Store and tiles.Source.
@@ -31,11 +40,13 @@ type Store struct {
 	catalog *features.Catalog
 	cellM   float64
 	memo    memo
+	watch   *watcher
 }
 
 var (
-	_ features.Store = (*Store)(nil)
-	_ tiles.Source   = (*Store)(nil)
+	_ features.Store     = (*Store)(nil)
+	_ features.Versioned = (*Store)(nil)
+	_ tiles.Source       = (*Store)(nil)
 )
 
 // Errors that say in one line why a database cannot be used.
@@ -85,7 +96,58 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if cell <= 0 {
 		cell = 150
 	}
-	return &Store{pool: pool, catalog: features.NewCatalog(), cellM: cell}, nil
+	s := &Store{pool: pool, catalog: features.NewCatalog(), cellM: cell, watch: newWatcher(cfg, opts)}
+	if v, err := SchemaVersion(ctx, pool); err != nil || v < changeLogSchema {
+		// NOTE: before migration 3 there is no change log: the version is
+		// read as it stands, and Migrate starts following changes.
+		return s, s.readVersionOnly(ctx)
+	}
+	if err := s.watch.start(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// changeLogSchema is the migration that logs and notifies changes.
+const changeLogSchema = 3
+
+func newWatcher(cfg *pgxpool.Config, opts Options) *watcher {
+	w := &watcher{log: opts.Logger, check: opts.VersionCheck, logs: map[string]*changeLog{}, fns: map[int]func(features.ChangeSet){}}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	if w.check <= 0 {
+		w.check = DefaultVersionCheck
+	}
+	conf := cfg.ConnConfig.Copy()
+	w.connect = func(ctx context.Context) (*pgx.Conn, error) { return pgx.ConnectConfig(ctx, conf) }
+	return w
+}
+
+// readVersionOnly reads data_version into memory, for a database that
+// has no change log yet.
+func (s *Store) readVersionOnly(ctx context.Context) error {
+	var id string
+	var v int64
+	if err := s.pool.QueryRow(ctx, sqlDataVersion).Scan(&id, &v); err != nil {
+		// A database without the schema: Migrate or Ping will say so.
+		return nil
+	}
+	s.watch.mu.Lock()
+	defer s.watch.mu.Unlock()
+	s.watch.identity, s.watch.seq = id, v
+	s.watch.apply(nil)
+	return nil
+}
+
+// Follow starts following changes after Migrate created the change log on
+// a store opened before it; a no-op when it follows already.
+func (s *Store) Follow(ctx context.Context) error {
+	if s.watch.stop != nil {
+		return nil
+	}
+	return s.watch.start(ctx, s.pool)
 }
 
 // Pool exposes the connection pool to the commands and tests of this
@@ -104,22 +166,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the pool.
-func (s *Store) Close() { s.pool.Close() }
+// Close stops following changes and releases the pool.
+func (s *Store) Close() {
+	s.watch.close()
+	s.pool.Close()
+}
 
 const sqlDataVersion = `SELECT identity, version FROM data_version`
-
-// Version returns a token that changes with every write, unique to this
-// database (identity.counter); tile caches key on it. It is empty when the
-// database cannot say, and then nothing may be cached.
-func (s *Store) Version(ctx context.Context) string {
-	var id string
-	var v int64
-	if err := s.pool.QueryRow(ctx, sqlDataVersion).Scan(&id, &v); err != nil {
-		return ""
-	}
-	return id + "." + strconv.FormatInt(v, 10)
-}
 
 // classify turns driver errors into the one-line errors a person can act on.
 func classify(err error) error {

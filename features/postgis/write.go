@@ -14,7 +14,6 @@ import (
 )
 
 const (
-	sqlBumpDataVersion = `UPDATE data_version SET version = version + 1`
 	sqlCreatePrivStage = `CREATE TEMP TABLE priv_stage (
 		id text, name text, phone text, id_number text, address text, wkb bytea) ON COMMIT DROP`
 )
@@ -44,13 +43,26 @@ func (s *Store) Write(ctx context.Context, batches ...features.Batch) ([]int, er
 		}
 		counts[i] = n
 	}
-	if _, err := tx.Exec(ctx, sqlBumpDataVersion); err != nil {
-		return nil, fmt.Errorf("postgis: bump data version: %w", err)
-	}
+	// NOTE: the write triggers (migration 3) bump data_version, log the
+	// changed bounds and notify every server.
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("postgis: commit write: %w", err)
 	}
+	s.caughtUp(ctx)
 	return counts, nil
+}
+
+// caughtUp reads the change log after a write of this process, so that
+// this process sees its own write when Write returns, without waiting for
+// the notification. A failure is left to the notifications, which follow.
+func (s *Store) caughtUp(ctx context.Context) {
+	if s.watch.stop == nil {
+		_ = s.readVersionOnly(ctx)
+		return
+	}
+	if err := s.watch.reload(ctx, s.pool); err != nil {
+		s.watch.log.WarnContext(ctx, "postgis: reading the change log after a write", "err", err)
+	}
 }
 
 func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (int, error) {

@@ -8,11 +8,11 @@ import (
 )
 
 // Store is what the contract covers: public reads, writes, and a data
-// version that changes when a write changes data.
+// version, held in memory, that changes when a write changes data.
 type Store interface {
 	features.Reader
 	features.Writer
-	Version(ctx context.Context) string
+	features.Versioned
 }
 
 // Reopener is a Store whose data outlives it. A test's opener may return

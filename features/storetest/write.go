@@ -22,6 +22,7 @@ func testWrite(t *testing.T, open Opener) {
 	t.Run("draft zone lifecycle", func(t *testing.T) { testDraftZoneLifecycle(t, s) })
 	t.Run("polygon for multipolygon", func(t *testing.T) { testPolygonForMultiPolygon(t, s) })
 	t.Run("same collection twice", func(t *testing.T) { testWriteSameCollectionTwice(t, s) })
+	t.Run("watch", func(t *testing.T) { testWatch(t, s) })
 	// These replace the fixture's zones and markets: last.
 	t.Run("temporal extents", func(t *testing.T) { testTemporalExtents(t, s) })
 	t.Run("antimeridian boxes", func(t *testing.T) { testAntimeridianBoxes(t, s) })
@@ -218,7 +219,7 @@ func testWriteAllOrNothing(t *testing.T, s Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := s.Version(ctx)
+			before := s.Version()
 			_, err := s.Write(ctx,
 				features.Batch{Collection: "markets", Mode: features.Replace, Records: Records(good)},
 				features.Batch{Collection: tt.collection, Mode: tt.mode, Records: Records(tt.records...)})
@@ -228,7 +229,7 @@ func testWriteAllOrNothing(t *testing.T, s Store) {
 			if got := MarketNames(t, s); got["ok"] != "" || len(got) != 3 {
 				t.Errorf("a failed write changed the markets: %v", got)
 			}
-			if s.Version(ctx) != before {
+			if s.Version() != before {
 				t.Errorf("a failed write changed the version")
 			}
 		})

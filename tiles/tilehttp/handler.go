@@ -1,16 +1,13 @@
 package tilehttp
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bandomap/bando/features"
@@ -25,8 +22,6 @@ const (
 	ContentTypeMVT      = "application/vnd.mapbox-vector-tile"
 	DefaultCacheControl = "public, max-age=60"
 	DefaultCenterZoom   = 10
-	// DefaultGzipCacheBytes is the memory kept for gzipped tiles: 64 MiB.
-	DefaultGzipCacheBytes = 64 << 20
 )
 
 // ExtentReader reads the extent of a collection's public features, for the
@@ -70,10 +65,6 @@ type Config struct {
 	// is the zoom the style and TileJSON open at (DefaultCenterZoom).
 	Bounds     orb.Bound
 	CenterZoom int
-	// GzipCacheBytes bounds the memory that keeps gzipped tiles so that a
-	// tile is compressed once, not per request (DefaultGzipCacheBytes; a
-	// negative value disables it).
-	GzipCacheBytes int64
 	// Observe, when set, is told of every tile served: its layer list, zoom,
 	// time taken and whether it came from the cache (for /metrics).
 	Observe func(layers string, z int, d time.Duration, cache bool)
@@ -85,9 +76,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheControl == "" {
 		c.CacheControl = DefaultCacheControl
-	}
-	if c.GzipCacheBytes == 0 {
-		c.GzipCacheBytes = DefaultGzipCacheBytes
 	}
 	if c.Name == "" {
 		c.Name = "Bando"
@@ -104,17 +92,22 @@ func (c Config) withDefaults() Config {
 
 // Handler serves vector tiles, TileJSON and the MapLibre style.
 type Handler struct {
-	cfg        Config
-	gzips      sync.Pool          // *gzip.Writer
-	compressed *tiles.MemoryCache // gzipped tiles by ETag; nil when disabled
+	cfg          Config
+	cacheControl []string // the Cache-Control header of tiles
+	// lists remembers layer lists already resolved (string →
+	// []features.Collection), at most maxLists of them: the catalog never
+	// changes, and resolving copies every collection.
+	lists  sync.Map
+	nLists atomic.Int32
 }
+
+// maxLists bounds the layer lists a Handler remembers.
+const maxLists = 4096
 
 // NewHandler returns a Handler for cfg.
 func NewHandler(cfg Config) *Handler {
 	h := &Handler{cfg: cfg.withDefaults()}
-	if h.cfg.GzipCacheBytes > 0 {
-		h.compressed = tiles.NewMemoryCache(h.cfg.GzipCacheBytes)
-	}
+	h.cacheControl = []string{h.cfg.CacheControl}
 	return h
 }
 
@@ -146,19 +139,19 @@ func (h *Handler) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data, hit, err := h.cfg.Renderer.Tile(c.Request().Context(), q.req)
+	served, level, err := h.cfg.Renderer.Tile(c.Request().Context(), q.req)
 	if err != nil {
 		return err
 	}
 	if h.cfg.Observe != nil {
-		h.cfg.Observe(q.layers, int(q.req.Tile.Z), time.Since(start), hit)
+		h.cfg.Observe(q.layers, int(q.req.Tile.Z), time.Since(start), level != tiles.Miss)
 	}
-	return h.writeTile(c, data, hit)
+	return h.writeTile(c, served, level)
 }
 
 // parseTile validates everything about a tile request before any store work.
 func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
-	cols, err := h.parseLayers(c.Param("layers"))
+	cols, err := h.layerList(c.Param("layers"))
 	if err != nil {
 		return tileQuery{}, err
 	}
@@ -174,7 +167,21 @@ func (h *Handler) parseTile(c echo.Context) (tileQuery, error) {
 	if err != nil {
 		return tileQuery{}, err
 	}
-	return tileQuery{layers: layerList(cols), req: tiles.TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
+	// NOTE: every id of the list was found as written, so the list is its
+	// own canonical form; joining the ids again would only allocate.
+	return tileQuery{layers: c.Param("layers"), req: tiles.TileRequest{Tile: t, Layers: cols, AsOf: asOf}}, nil
+}
+
+// layerList is parseLayers, remembered for lists resolved before.
+func (h *Handler) layerList(list string) ([]features.Collection, error) {
+	if cols, ok := h.lists.Load(list); ok {
+		return cols.([]features.Collection), nil
+	}
+	cols, err := h.parseLayers(list)
+	if err == nil && h.nLists.Add(1) <= maxLists {
+		h.lists.Store(list, cols)
+	}
+	return cols, err
 }
 
 // parseLayers resolves a comma-separated layer list: an unknown layer is
@@ -215,30 +222,50 @@ func parseDate(s string) (time.Time, error) {
 }
 
 // writeTile answers with the tile, a 204 when it is empty, or a 304 when
-// the client holds it already.
-func (h *Handler) writeTile(c echo.Context, data []byte, hit bool) error {
+// the client holds it already. The tile comes with its gzip and ETags
+// (tiles.Served): nothing is hashed or compressed here.
+func (h *Handler) writeTile(c echo.Context, t *tiles.Served, level tiles.Level) error {
 	hd := c.Response().Header()
-	hd.Set(echo.HeaderCacheControl, h.cfg.CacheControl)
-	hd.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	hd.Set("X-Cache", cacheStatus(hit))
-	if len(data) == 0 {
+	// NOTE: direct map writes with canonical names spare Header.Set's
+	// canonicalisation and a slice per header on the hot path.
+	hd[echo.HeaderCacheControl] = h.cacheControl
+	hd[echo.HeaderVary] = append(hd[echo.HeaderVary], echo.HeaderAcceptEncoding)
+	hd["X-Cache"] = levelHeader(level)
+	if len(t.Data) == 0 {
 		return c.NoContent(http.StatusNoContent)
 	}
-	gz := httpx.AcceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
-	etag := tileETag(data, gz)
-	hd.Set("ETag", etag)
-	if noneMatch(c.Request().Header.Get("If-None-Match"), etag) {
+	req := c.Request()
+	etag, body := t.ETag, t.Data
+	gz := httpx.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding))
+	if gz {
+		etag, body = t.GzipETag, t.Gzip
+	}
+	hd["Etag"] = []string{etag}
+	if inm := req.Header.Get("If-None-Match"); inm != "" && noneMatch(inm, etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := data
 	if gz {
-		var err error
-		if body, err = h.gzipped(c.Request().Context(), etag, data); err != nil {
-			return err
-		}
-		hd.Set(echo.HeaderContentEncoding, "gzip")
+		hd[echo.HeaderContentEncoding] = gzipHeader
 	}
 	return writeBody(c, ContentTypeMVT, body)
+}
+
+// Header values shared by every answer; net/http never modifies them.
+var (
+	gzipHeader      = []string{"gzip"}
+	mvtHeader       = []string{ContentTypeMVT}
+	hitMemoryHeader = []string{string(tiles.HitMemory)}
+	missHeader      = []string{string(tiles.Miss)}
+)
+
+func levelHeader(l tiles.Level) []string {
+	switch l {
+	case tiles.HitMemory:
+		return hitMemoryHeader
+	case tiles.Miss:
+		return missHeader
+	}
+	return []string{string(l)}
 }
 
 // writeBody answers 200 with body and its Content-Length, which net/http
@@ -248,53 +275,18 @@ func (h *Handler) writeTile(c echo.Context, data []byte, hit bool) error {
 // and no body.
 func writeBody(c echo.Context, contentType string, body []byte) error {
 	hd := c.Response().Header()
-	hd.Set(echo.HeaderContentType, contentType)
-	hd.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	if contentType == ContentTypeMVT {
+		hd[echo.HeaderContentType] = mvtHeader
+	} else {
+		hd.Set(echo.HeaderContentType, contentType)
+	}
+	hd[echo.HeaderContentLength] = []string{strconv.Itoa(len(body))}
 	c.Response().WriteHeader(http.StatusOK)
 	if c.Request().Method == http.MethodHead {
 		return nil
 	}
 	_, err := c.Response().Write(body)
 	return err
-}
-
-// gzipped returns the compressed tile, from the handler's store of
-// compressed bodies when it was compressed before: compressing takes most of
-// the time of a tile served from the cache. Keys are content hashes
-// (ETags), so an entry is never stale.
-func (h *Handler) gzipped(ctx context.Context, etag string, data []byte) ([]byte, error) {
-	if h.compressed != nil {
-		if body, ok, _ := h.compressed.Get(ctx, etag); ok {
-			return body, nil
-		}
-	}
-	body, err := h.gzip(data)
-	if err != nil {
-		return nil, err
-	}
-	if h.compressed != nil {
-		_ = h.compressed.Set(ctx, etag, body) // a memory cache never fails
-	}
-	return body, nil
-}
-
-func cacheStatus(hit bool) string {
-	if hit {
-		return "hit"
-	}
-	return "miss"
-}
-
-// tileETag is a strong ETag of the uncompressed tile; the gzipped
-// representation gets its own tag, as RFC 9110 wants for a different
-// encoding of the same content.
-func tileETag(data []byte, gz bool) string {
-	sum := sha256.Sum256(data)
-	tag := hex.EncodeToString(sum[:16])
-	if gz {
-		tag += "-gz"
-	}
-	return `"` + tag + `"`
 }
 
 // noneMatch reports whether an If-None-Match header matches etag, with the
@@ -307,24 +299,6 @@ func noneMatch(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-func (h *Handler) gzip(data []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, ok := h.gzips.Get().(*gzip.Writer)
-	if !ok {
-		zw = gzip.NewWriter(&buf)
-	} else {
-		zw.Reset(&buf)
-	}
-	defer h.gzips.Put(zw)
-	if _, err := zw.Write(data); err != nil {
-		return nil, fmt.Errorf("tilehttp: gzip: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("tilehttp: gzip: %w", err)
-	}
-	return buf.Bytes(), nil
 }
 
 func (h *Handler) tileJSON(c echo.Context) error {

@@ -3,6 +3,8 @@ package tilehttp
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,7 +43,7 @@ func newTestServer(t *testing.T, mutate func(*Config)) *testServer {
 	ts := &testServer{e: echo.New(), src: src}
 	ts.e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	cfg := Config{
-		Renderer: tiles.NewRenderer(src, tiles.Options{Cache: tiles.NewMemoryCache(1 << 20)}),
+		Renderer: tiles.NewRenderer(src, tiles.Options{MemoryBytes: 1 << 20}),
 		Catalog:  features.NewCatalog(),
 		Extents:  src,
 		Observe: func(layers string, z int, _ time.Duration, cache bool) {
@@ -54,6 +56,16 @@ func newTestServer(t *testing.T, mutate func(*Config)) *testServer {
 	ts.h = NewHandler(cfg)
 	ts.h.Register(ts.e.Group(""))
 	return ts
+}
+
+// tileETag is the ETag a tile's bytes must get.
+func tileETag(data []byte, gz bool) string {
+	sum := sha256.Sum256(data)
+	tag := hex.EncodeToString(sum[:16])
+	if gz {
+		tag += "-gz"
+	}
+	return `"` + tag + `"`
 }
 
 func (ts *testServer) get(path string, header ...string) *httptest.ResponseRecorder {
@@ -156,17 +168,17 @@ func TestHandlerTile(t *testing.T) {
 		encoding string
 		xcache   string
 	}{
-		{"second request is a cache hit", nil, http.StatusOK, "", "hit"},
-		{"if-none-match", []string{"If-None-Match", etag}, http.StatusNotModified, "", "hit"},
-		{"if-none-match weak", []string{"If-None-Match", "W/" + etag}, http.StatusNotModified, "", "hit"},
-		{"if-none-match list", []string{"If-None-Match", `"other", ` + etag}, http.StatusNotModified, "", "hit"},
-		{"if-none-match star", []string{"If-None-Match", "*"}, http.StatusNotModified, "", "hit"},
-		{"if-none-match other", []string{"If-None-Match", `"other"`}, http.StatusOK, "", "hit"},
-		{"gzip", []string{"Accept-Encoding", "gzip, deflate, br"}, http.StatusOK, "gzip", "hit"},
-		{"gzip refused", []string{"Accept-Encoding", "gzip;q=0, deflate"}, http.StatusOK, "", "hit"},
-		{"any encoding", []string{"Accept-Encoding", "*"}, http.StatusOK, "gzip", "hit"},
-		{"plain etag does not match gzip", []string{"Accept-Encoding", "gzip", "If-None-Match", etag}, http.StatusOK, "gzip", "hit"},
-		{"gzip etag", []string{"Accept-Encoding", "gzip", "If-None-Match", tileETag(plain, true)}, http.StatusNotModified, "", "hit"},
+		{"second request is a cache hit", nil, http.StatusOK, "", "hit-memory"},
+		{"if-none-match", []string{"If-None-Match", etag}, http.StatusNotModified, "", "hit-memory"},
+		{"if-none-match weak", []string{"If-None-Match", "W/" + etag}, http.StatusNotModified, "", "hit-memory"},
+		{"if-none-match list", []string{"If-None-Match", `"other", ` + etag}, http.StatusNotModified, "", "hit-memory"},
+		{"if-none-match star", []string{"If-None-Match", "*"}, http.StatusNotModified, "", "hit-memory"},
+		{"if-none-match other", []string{"If-None-Match", `"other"`}, http.StatusOK, "", "hit-memory"},
+		{"gzip", []string{"Accept-Encoding", "gzip, deflate, br"}, http.StatusOK, "gzip", "hit-memory"},
+		{"gzip refused", []string{"Accept-Encoding", "gzip;q=0, deflate"}, http.StatusOK, "", "hit-memory"},
+		{"any encoding", []string{"Accept-Encoding", "*"}, http.StatusOK, "gzip", "hit-memory"},
+		{"plain etag does not match gzip", []string{"Accept-Encoding", "gzip", "If-None-Match", etag}, http.StatusOK, "gzip", "hit-memory"},
+		{"gzip etag", []string{"Accept-Encoding", "gzip", "If-None-Match", tileETag(plain, true)}, http.StatusNotModified, "", "hit-memory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -527,38 +539,24 @@ func walkStrings(v any, fn func(string)) {
 	}
 }
 
-func TestHandlerCompressesATileOnce(t *testing.T) {
-	tests := []struct {
-		name  string
-		bytes int64
-		kept  int
-	}{
-		{"kept by default", 0, 1},
-		{"disabled", -1, 0},
+// TestHandlerXCache: X-Cache names the level that answered; a second
+// server sharing the level behind memory (Redis in production) gets the
+// tile from there, then from its own memory.
+func TestHandlerXCache(t *testing.T) {
+	shared := tiles.WithName("redis", tiles.NewMemoryCache(1<<20))
+	withShared := func(c *Config) {
+		c.Renderer = tiles.NewRenderer(c.Extents.(*memSource), tiles.Options{MemoryBytes: 1 << 20, Cache: shared})
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ts := newTestServer(t, func(c *Config) { c.GzipCacheBytes = tt.bytes })
-			path := tilePath("medical_facilities", testTile(14))
-			var bodies [][]byte
-			for i := 0; i < 3; i++ {
-				rec := ts.get(path, "Accept-Encoding", "gzip")
-				if rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "gzip" {
-					t.Fatalf("request %d: status %d, encoding %q", i, rec.Code, rec.Header().Get("Content-Encoding"))
-				}
-				bodies = append(bodies, rec.Body.Bytes())
-			}
-			if !bytes.Equal(bodies[0], bodies[2]) {
-				t.Error("the gzipped tile changed between requests")
-			}
-			kept := 0
-			if ts.h.compressed != nil {
-				kept = ts.h.compressed.Len()
-			}
-			if kept != tt.kept {
-				t.Errorf("%d gzipped tiles kept, want %d", kept, tt.kept)
-			}
-		})
+	a, b := newTestServer(t, withShared), newTestServer(t, withShared)
+	path := tilePath("medical_facilities", testTile(14))
+	for i, step := range []struct {
+		ts   *testServer
+		want string
+	}{{a, "miss"}, {a, "hit-memory"}, {b, "hit-redis"}, {b, "hit-memory"}} {
+		rec := step.ts.get(path, "Accept-Encoding", "gzip")
+		if rec.Code != http.StatusOK || rec.Header().Get("X-Cache") != step.want {
+			t.Errorf("request %d: status %d, X-Cache %q; want %q", i, rec.Code, rec.Header().Get("X-Cache"), step.want)
+		}
 	}
 }
 

@@ -86,6 +86,9 @@ func NewStore(t testing.TB) (*postgis.Store, string) {
 	if _, err := postgis.Migrate(ctx, s.Pool()); err != nil {
 		t.Fatalf("pgtest: migrate: %v", err)
 	}
+	if err := s.Follow(ctx); err != nil {
+		t.Fatalf("pgtest: follow changes: %v", err)
+	}
 	return s, dbURL
 }
 

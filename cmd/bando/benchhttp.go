@@ -303,8 +303,12 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 		base string
 	}
 	var servers []server
-	start := func(name string, cache tiles.Cache) error {
-		e := newServer(serverDeps{cfg: cfg, store: b, cache: cache, log: newLogger(io.Discard), metrics: newMetrics()})
+	// memoryMB is the in-process level of each server: the Redis and miss
+	// servers have none, so that each measures its own level.
+	start := func(name string, memoryMB int, cache tiles.Cache) error {
+		c := *cfg
+		c.MemoryCacheMB = memoryMB
+		e := newServer(serverDeps{cfg: &c, store: b, cache: cache, log: newLogger(io.Discard), metrics: newMetrics()})
 		base, err := serveLocal(ctx, e)
 		if err != nil {
 			return err
@@ -312,7 +316,7 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 		servers = append(servers, server{name, base})
 		return nil
 	}
-	if err := start("memory", tiles.NewMemoryCache(512<<20)); err != nil {
+	if err := start("memory", 512, nil); err != nil {
 		return err
 	}
 	if cfg.RedisURL != "" {
@@ -324,11 +328,11 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 		defer client.Close()
 		prefix := "bando:bench:" + randomHex() + ":"
 		defer dropKeys(context.WithoutCancel(ctx), client, prefix)
-		if err := start("redis", rediscache.New(client, prefix, 10*time.Minute)); err != nil {
+		if err := start("redis", 0, rediscache.New(client, prefix, 10*time.Minute)); err != nil {
 			return err
 		}
 	}
-	if err := start("miss", nil); err != nil {
+	if err := start("miss", 0, nil); err != nil {
 		return err
 	}
 	o := lf.options()

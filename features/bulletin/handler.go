@@ -2,6 +2,7 @@ package bulletin
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -268,6 +269,17 @@ func (o output) encode(name string, v any, q map[string]string, rows func() [][]
 		}
 	}
 	a.body = buf.Bytes()
+	// NOTE: compressed once here, not per request: an answer is served
+	// from memory many times per data version (the portal's banner).
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(a.body); err != nil {
+		return answer{}, fmt.Errorf("bulletin: gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return answer{}, fmt.Errorf("bulletin: gzip: %w", err)
+	}
+	a.gzipped = gz.Bytes()
 	return a, nil
 }
 

@@ -1,6 +1,8 @@
 package bulletin_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -8,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -414,6 +417,41 @@ func TestHandlerHead(t *testing.T) {
 			for _, name := range []string{echo.HeaderContentType, echo.HeaderContentDisposition} {
 				if gv, hv := g.Header().Get(name), h.Header().Get(name); gv != hv {
 					t.Errorf("%s: GET %q, HEAD %q", name, gv, hv)
+				}
+			}
+		})
+	}
+}
+
+// TestHandlerGzip checks that a client taking gzip gets the answer
+// compressed (once, kept with the answer) and that it inflates to the very
+// bytes a client without gzip gets, CSV and JSON alike.
+func TestHandlerGzip(t *testing.T) {
+	e := server(july5Reader(t), bulletin.Config{})
+	for _, target := range []string{"/api/stats?date=2021-07-05", "/api/stats.csv?date=2021-07-05", "/api/stats/series"} {
+		t.Run(target, func(t *testing.T) {
+			plain := get(e, target)
+			if plain.Code != http.StatusOK || plain.Header().Get(echo.HeaderContentEncoding) != "" {
+				t.Fatalf("without gzip: status %d, encoding %q", plain.Code, plain.Header().Get(echo.HeaderContentEncoding))
+			}
+			for i := 0; i < 2; i++ { // the second answer comes from the memo
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest(http.MethodGet, target, nil)
+				req.Header.Set(echo.HeaderAcceptEncoding, "br;q=1, gzip;q=0.8")
+				e.ServeHTTP(rec, req)
+				if rec.Header().Get(echo.HeaderContentEncoding) != "gzip" {
+					t.Fatalf("Content-Encoding %q, want gzip", rec.Header().Get(echo.HeaderContentEncoding))
+				}
+				if got, want := rec.Header().Get(echo.HeaderContentLength), strconv.Itoa(rec.Body.Len()); got != want {
+					t.Errorf("Content-Length %s, body %s bytes", got, want)
+				}
+				zr, err := gzip.NewReader(rec.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, err := io.ReadAll(zr)
+				if err != nil || !bytes.Equal(body, plain.Body.Bytes()) {
+					t.Fatalf("inflated body differs from the plain one (err %v)", err)
 				}
 			}
 		})

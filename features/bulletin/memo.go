@@ -25,6 +25,7 @@ const staleWarning = `110 - "Response is Stale"`
 // answer is a bulletin response as sent: computed once per data version.
 type answer struct {
 	body        []byte
+	gzipped     []byte // body compressed with gzip, sent to clients that take it
 	contentType string
 	disposition string
 	version     string
@@ -178,9 +179,16 @@ func (a *answer) write(c echo.Context, stale time.Time) error {
 		hd.Set("Warning", staleWarning)
 		hd.Set("Age", strconv.Itoa(int(time.Since(stale).Seconds())))
 	}
+	body := a.body
+	httpx.AddVary(hd, echo.HeaderAcceptEncoding)
+	if a.gzipped != nil && httpx.AcceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
+		hd.Set(echo.HeaderContentEncoding, "gzip")
+		body = a.gzipped
+	}
+	hd.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	if c.Request().Method == http.MethodHead {
 		hd.Set(echo.HeaderContentType, a.contentType)
 		return c.NoContent(http.StatusOK)
 	}
-	return c.Blob(http.StatusOK, a.contentType, a.body)
+	return c.Blob(http.StatusOK, a.contentType, body)
 }

@@ -60,6 +60,7 @@ func runBenchFaults(ctx context.Context, args []string, out io.Writer) error {
 	if *phase <= 0 || *phase > 30*time.Second || *clients < 1 || *clients > 64 {
 		return errors.New("bench faults: --phase wants 1ms..30s and --clients 1..64")
 	}
+	cfg.MemoryCacheMB = 0 // so that every tile asks Redis, or PostGIS behind it
 	b := &faultBench{clients: *clients, phase: *phase, deadline: cfg.RequestTimeout}
 	stop, err := b.start(ctx, cfg)
 	if err != nil {

@@ -143,3 +143,8 @@ var ErrNotFound = errors.New("features: not found")
 
 // ErrInvalid marks a query or record that breaks a rule; the message says which.
 var ErrInvalid = errors.New("features: invalid")
+
+// ErrUnavailable marks a store that cannot answer now (unreachable, timing
+// out, out of connections) but may soon: the request is worth retrying
+// later, and HTTP answers it with 503 and Retry-After.
+var ErrUnavailable = errors.New("features: store unavailable")

@@ -40,8 +40,11 @@ func openBackend(ctx context.Context, cfg *Config, migrate bool, log *slog.Logge
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	s, err := postgis.Open(openCtx, postgis.Options{URL: cfg.DatabaseURL, GeomaskCellM: cfg.GeomaskMetres,
-		VersionCheck: cfg.VersionCheck, Logger: log})
+	s, err := postgis.Open(openCtx, postgis.Options{
+		URL: cfg.DatabaseURL, GeomaskCellM: cfg.GeomaskMetres, VersionCheck: cfg.VersionCheck,
+		StatementTimeout: cfg.StatementTimeout, ConnectTimeout: cfg.DBConnectTimeout,
+		AcquireTimeout: cfg.DBAcquireTimeout, Logger: log,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -28,17 +28,22 @@ type Config struct {
 	DataDir     string // BANDO_DATA_DIR, the embedded store's directory
 	PublicURL   string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
 
-	TileCacheControl   string // BANDO_TILE_CACHE_CONTROL
-	MemoryCacheMB      int    // BANDO_MEMORY_CACHE_MB, the in-process tile cache
-	RedisTTL           time.Duration
-	AggregateBelowZoom int     // BANDO_AGGREGATE_BELOW_ZOOM
-	GeomaskMetres      float64 // BANDO_GEOMASK_METRES
-	MaxZoom            int     // BANDO_MAX_ZOOM
-	BaseMapURL         string  // BANDO_BASEMAP_URL, optional raster base map template
-	FrameAncestors     string  // BANDO_FRAME_ANCESTORS, who may frame /embed
-	CORSOrigins        string  // BANDO_CORS_ORIGINS, which sites' scripts may read the public data
-	WaveStart          string  // BANDO_WAVE_START, first day of the current wave
-	SeedDemo           bool    // BANDO_SEED_DEMO: seed an empty embedded store on first start
+	TileCacheControl   string        // BANDO_TILE_CACHE_CONTROL
+	MemoryCacheMB      int           // BANDO_MEMORY_CACHE_MB, the in-process tile cache
+	RedisTTL           time.Duration // BANDO_REDIS_TTL
+	RedisTimeout       time.Duration // BANDO_REDIS_TIMEOUT, each Redis call of a tile
+	StatementTimeout   time.Duration // BANDO_STATEMENT_TIMEOUT, PostgreSQL's statement_timeout; 0: none
+	RequestTimeout     time.Duration // BANDO_REQUEST_TIMEOUT, deadline of every request; 0: none
+	DBConnectTimeout   time.Duration // BANDO_DB_CONNECT_TIMEOUT, opening one database connection
+	DBAcquireTimeout   time.Duration // BANDO_DB_ACQUIRE_TIMEOUT, waiting for a pooled connection
+	AggregateBelowZoom int           // BANDO_AGGREGATE_BELOW_ZOOM
+	GeomaskMetres      float64       // BANDO_GEOMASK_METRES
+	MaxZoom            int           // BANDO_MAX_ZOOM
+	BaseMapURL         string        // BANDO_BASEMAP_URL, optional raster base map template
+	FrameAncestors     string        // BANDO_FRAME_ANCESTORS, who may frame /embed
+	CORSOrigins        string        // BANDO_CORS_ORIGINS, which sites' scripts may read the public data
+	WaveStart          string        // BANDO_WAVE_START, first day of the current wave
+	SeedDemo           bool          // BANDO_SEED_DEMO: seed an empty embedded store on first start
 	// VersionCheck (BANDO_VERSION_CHECK) is how often PostGIS's data
 	// version is read when no change notification came.
 	VersionCheck time.Duration
@@ -73,6 +78,11 @@ type number struct {
 var numberSettings = []number{
 	{"memory-cache-mb", "BANDO_MEMORY_CACHE_MB", "256", "in-process tile cache size in MB"},
 	{"redis-ttl", "BANDO_REDIS_TTL", "10m", "lifetime of tiles in Redis"},
+	{"redis-timeout", "BANDO_REDIS_TIMEOUT", "50ms", "limit of each Redis call (dial, pool wait, read, write); a slower Redis is skipped"},
+	{"statement-timeout", "BANDO_STATEMENT_TIMEOUT", "5s", "PostgreSQL statement_timeout of the server's connections, unless the URL sets one (0: none)"},
+	{"request-timeout", "BANDO_REQUEST_TIMEOUT", "10s", "deadline of every request; past it the answer is 503 with Retry-After (0: none)"},
+	{"db-connect-timeout", "BANDO_DB_CONNECT_TIMEOUT", "1s", "limit of opening one database connection, unless the URL sets connect_timeout"},
+	{"db-acquire-timeout", "BANDO_DB_ACQUIRE_TIMEOUT", "1s", "longest wait of a request for a pooled database connection before a 503"},
 	{"aggregate-below-zoom", "BANDO_AGGREGATE_BELOW_ZOOM", "13", "people layers are aggregated into counted cells below this zoom"},
 	{"geomask-metres", "BANDO_GEOMASK_METRES", "150", "grid cell, in metres, that public positions of people snap to (at least 100)"},
 	{"max-zoom", "BANDO_MAX_ZOOM", "22", "highest tile zoom served (at most 22)"},
@@ -127,10 +137,12 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	} else {
 		c.GeomaskMetres = v
 	}
-	if d, err := time.ParseDuration(*nums["redis-ttl"]); err != nil {
-		errs = append(errs, fmt.Errorf("--redis-ttl: %q is not a duration like 10m", *nums["redis-ttl"]))
-	} else {
-		c.RedisTTL = d
+	for name, dst := range c.durations() {
+		d, err := time.ParseDuration(strings.TrimSpace(*nums[name]))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--%s: %q is not a duration like 10m, 5s or 50ms", name, *nums[name]))
+		}
+		*dst = d
 	}
 	if d, err := time.ParseDuration(*nums["version-check"]); err != nil {
 		errs = append(errs, fmt.Errorf("--version-check: %q is not a duration like 5s", *nums["version-check"]))
@@ -143,6 +155,15 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 		c.SeedDemo = b
 	}
 	return errors.Join(errs...)
+}
+
+// durations are the settings that are durations, by flag.
+func (c *Config) durations() map[string]*time.Duration {
+	return map[string]*time.Duration{
+		"redis-ttl": &c.RedisTTL, "redis-timeout": &c.RedisTimeout, "statement-timeout": &c.StatementTimeout,
+		"request-timeout": &c.RequestTimeout, "db-connect-timeout": &c.DBConnectTimeout,
+		"db-acquire-timeout": &c.DBAcquireTimeout,
+	}
 }
 
 // Validate checks every setting and says, per wrong one, what to change.
@@ -218,8 +239,22 @@ func (c *Config) validateNumbers() []error {
 	if c.MemoryCacheMB < 0 {
 		errs = append(errs, fmt.Errorf("BANDO_MEMORY_CACHE_MB %d: want 0 or more", c.MemoryCacheMB))
 	}
-	if c.RedisTTL <= 0 {
-		errs = append(errs, fmt.Errorf("BANDO_REDIS_TTL %v: want a positive duration", c.RedisTTL))
+	for _, d := range []struct {
+		env      string
+		v        time.Duration
+		zeroOK   bool
+		whatZero string
+	}{
+		{"BANDO_REDIS_TTL", c.RedisTTL, false, ""},
+		{"BANDO_REDIS_TIMEOUT", c.RedisTimeout, false, ""},
+		{"BANDO_STATEMENT_TIMEOUT", c.StatementTimeout, true, ", or 0 for none"},
+		{"BANDO_REQUEST_TIMEOUT", c.RequestTimeout, true, ", or 0 for none"},
+		{"BANDO_DB_CONNECT_TIMEOUT", c.DBConnectTimeout, false, ""},
+		{"BANDO_DB_ACQUIRE_TIMEOUT", c.DBAcquireTimeout, false, ""},
+	} {
+		if d.v < 0 || (d.v == 0 && !d.zeroOK) {
+			errs = append(errs, fmt.Errorf("%s %v: want a positive duration%s", d.env, d.v, d.whatZero))
+		}
 	}
 	if c.VersionCheck < 100*time.Millisecond {
 		errs = append(errs, fmt.Errorf("BANDO_VERSION_CHECK %v: want at least 100ms", c.VersionCheck))

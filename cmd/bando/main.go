@@ -10,6 +10,7 @@
 //	bando bench tiles          measure cold tile latency
 //	bando bench http           drive servers on this machine with HTTP load
 //	bando bench hot            hot tiles and the bulletin against a static handler
+//	bando bench faults         load a server while PostGIS and Redis fail
 //	bando version              print the version
 package main
 
@@ -50,7 +51,7 @@ func commands() []command {
 		{"migrate", "apply pending PostGIS migrations", runMigrate},
 		{"seed", "fill the store with a synthetic province (--scale demo|province)", runSeed},
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
-		{"bench", "measure performance (bench tiles|http|hot)", runBench},
+		{"bench", "measure performance (bench tiles|http|hot|faults)", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

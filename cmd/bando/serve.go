@@ -80,21 +80,41 @@ func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache,
 	var caches []tiles.Cache
 	closeFn := func() {}
 	if cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(cfg.RedisURL)
+		opts, err := rediscache.ClientOptions(cfg.RedisURL, cfg.RedisTimeout)
 		if err != nil {
 			return nil, closeFn, fmt.Errorf("serve: BANDO_REDIS_URL: %w", err)
 		}
+		quietRedisLog(log)
 		client := redis.NewClient(opts)
 		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		if err := client.Ping(pingCtx).Err(); err != nil {
 			log.Warn("redis unreachable; tiles are cached in process only until it answers", "err", err)
 		}
 		cancel()
-		caches = append(caches, tiles.WithName("redis", rediscache.New(client, "bando:tile:", cfg.RedisTTL)))
+		// NOTE: the breaker keeps a slow or dead Redis from costing every
+		// tile its timeout, and logs its state changes, not each failure.
+		redisLevel := rediscache.NewBreaker(rediscache.New(client, "bando:tile:", cfg.RedisTTL),
+			rediscache.BreakerConfig{Logger: log})
+		caches = append(caches, tiles.WithName("redis", redisLevel))
 		closeFn = func() { client.Close() }
 	}
 	if len(caches) == 0 {
 		return nil, closeFn, nil
 	}
 	return caches[0], closeFn, nil
+}
+
+// quietRedisLog sends go-redis's own messages (one per failed dial) to the
+// debug level: the breaker logs Redis going and coming back once.
+// NOTE: go-redis keeps its logger in a package variable; only the commands
+// that start a server set it.
+func quietRedisLog(log *slog.Logger) {
+	redis.SetLogger(redisLogger{log})
+}
+
+// redisLogger is go-redis's logger interface over slog.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/bandomap/bando/features/api"
 	"github.com/bandomap/bando/features/bulletin"
 	"github.com/bandomap/bando/features/ogc"
+	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
@@ -38,6 +40,7 @@ func newServer(d serverDeps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
 	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
+		httpx.Deadline(d.cfg.RequestTimeout),
 		httpx.SecureHeaders(),
 		httpx.CORSWithConfig(httpx.CORSConfig{
 			Origins: d.cfg.corsOrigins(),
@@ -87,6 +90,7 @@ func errorRules() []httpx.Rule {
 		{Err: features.ErrInvalid, Status: http.StatusBadRequest},
 		{Err: features.ErrRepeatedCollection, Status: http.StatusBadRequest},
 		{Err: tiles.ErrBadTile, Status: http.StatusBadRequest},
+		{Err: features.ErrUnavailable, Status: http.StatusServiceUnavailable, Detail: "the database is unavailable; try again shortly", RetryAfter: retryAfter, Quiet: true},
 		{Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable, Detail: "the request took too long; try again", RetryAfter: retryAfter},
 	}
 }
@@ -111,16 +115,30 @@ func rules(cfg *Config) tiles.Rules {
 	return r
 }
 
-// readyz answers 200 when the store answers, else a 503 problem whose cause
-// (which may name databases and hosts) goes to the log, not to whoever asks.
+// readyz answers 200 when the store answers, else a 503 problem saying why
+// in general terms; the cause (which may name databases and hosts) goes to
+// the log, not to whoever asks.
 func readyz(s backend) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 		defer cancel()
 		if err := s.Ping(ctx); err != nil {
-			return httpx.Problem(http.StatusServiceUnavailable, "the store does not answer; see the server log",
+			return httpx.Problem(http.StatusServiceUnavailable, notReady(err),
 				httpx.WithRetryAfter(retryAfter), httpx.WithCause(err))
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	}
+}
+
+// notReady says why the store is not ready, without hosts or passwords.
+func notReady(err error) string {
+	switch {
+	case errors.Is(err, postgis.ErrNotMigrated):
+		return "the database has no Bando schema or an old one: run bando migrate"
+	case errors.Is(err, postgis.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return "the database is timing out; the server keeps trying and recovers by itself"
+	case errors.Is(err, postgis.ErrUnreachable), errors.Is(err, postgis.ErrCannotConnect):
+		return "the database is unreachable; the server keeps trying and recovers by itself"
+	}
+	return "the store does not answer; see the server log"
 }

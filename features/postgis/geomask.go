@@ -24,7 +24,7 @@ const (
 // only new ones. It reports whether it re-masked. Exact locations come from
 // the private schema; the public tables only ever receive the masked ones.
 func (s *Store) EnsureGeomask(ctx context.Context) (bool, error) {
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.db.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("postgis: begin re-mask: %w", err)
 	}

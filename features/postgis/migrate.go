@@ -153,8 +153,13 @@ func maxOf(set map[int]bool) int {
 	return m
 }
 
+// RowQuerier runs a query returning one row: a *pgxpool.Pool, a pgx.Tx.
+type RowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 // SchemaVersion returns the newest applied migration, 0 for a fresh database.
-func SchemaVersion(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+func SchemaVersion(ctx context.Context, pool RowQuerier) (int, error) {
 	var has bool
 	if err := pool.QueryRow(ctx, sqlMigrationsTableHas).Scan(&has); err != nil {
 		return 0, fmt.Errorf("postgis: schema version: %w", classify(err))

@@ -149,7 +149,7 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 	var page features.Page
 	count := func() (int, error) {
 		var n int
-		if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM "+table+w.String(), w.args...).Scan(&n); err != nil {
+		if err := s.db.QueryRow(ctx, "SELECT count(*) FROM "+table+w.String(), w.args...).Scan(&n); err != nil {
 			return 0, fmt.Errorf("postgis: count %s: %w", q.Collection.ID, err)
 		}
 		return n, nil
@@ -203,7 +203,7 @@ func (s *Store) Item(ctx context.Context, col features.Collection, id string) (f
 }
 
 func (s *Store) queryFeatures(ctx context.Context, col features.Collection, sql string, args ...any) ([]features.Feature, error) {
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: query %s: %w", col.ID, err)
 	}
@@ -272,7 +272,7 @@ func (s *Store) extent(ctx context.Context, col features.Collection) (features.E
 	sql := fmt.Sprintf(sqlExtentFmt, "lo", "hi", lo, hi, pgx.Identifier{col.ID}.Sanitize(), w.String())
 	var minx, miny, maxx, maxy *float64
 	var start, end *time.Time
-	if err := s.pool.QueryRow(ctx, sql, w.args...).Scan(&minx, &miny, &maxx, &maxy, &start, &end); err != nil {
+	if err := s.db.QueryRow(ctx, sql, w.args...).Scan(&minx, &miny, &maxx, &maxy, &start, &end); err != nil {
 		return features.Extent{}, fmt.Errorf("postgis: extent of %s: %w", col.ID, err)
 	}
 	var ext features.Extent
@@ -360,7 +360,7 @@ func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q feature
 		cond = " AND " + strings.Join(w.conds, " AND ")
 	}
 	sql := fmt.Sprintf(sqlNearbyFmt, selectList(col), pgx.Identifier{col.ID}.Sanitize(), cond)
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	rows, err := s.db.Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: nearby %s: %w", col.ID, err)
 	}
@@ -415,7 +415,7 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 			w.add("name_folded LIKE ?", "%"+tok+"%")
 		}
 		publicOnly(col, w)
-		rows, err := s.pool.Query(ctx, fmt.Sprintf(sqlSearchFmt, pgx.Identifier{col.ID}.Sanitize(), w.String()), w.args...)
+		rows, err := s.db.Query(ctx, fmt.Sprintf(sqlSearchFmt, pgx.Identifier{col.ID}.Sanitize(), w.String()), w.args...)
 		if err != nil {
 			return nil, fmt.Errorf("postgis: search %s: %w", col.ID, err)
 		}

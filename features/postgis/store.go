@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,18 +30,49 @@ type Options struct {
 	// notification came, a safety net under LISTEN/NOTIFY
 	// (DefaultVersionCheck).
 	VersionCheck time.Duration
-	// Logger is told when change notifications are lost and come back
+	// StatementTimeout, when positive, is the server's statement_timeout
+	// on every connection, unless the URL sets one.
+	StatementTimeout time.Duration
+	// ConnectTimeout bounds opening a connection, unless the URL sets
+	// connect_timeout (DefaultConnectTimeout).
+	ConnectTimeout time.Duration
+	// AcquireTimeout bounds the wait for a pooled connection; a request
+	// that gets none in time fails with ErrTimeout (DefaultAcquireTimeout).
+	AcquireTimeout time.Duration
+	// ProbeInterval is how often a database known to be down is probed
+	// (DefaultProbeInterval).
+	ProbeInterval time.Duration
+	// Logger gets one line when the database goes away and one when it is
+	// back, and is told when change notifications are lost and come back
 	// (slog.Default when nil).
 	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.AcquireTimeout <= 0 {
+		o.AcquireTimeout = DefaultAcquireTimeout
+	}
+	if o.ProbeInterval <= 0 {
+		o.ProbeInterval = DefaultProbeInterval
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
 }
 
 // Store is the PostGIS implementation of features.Store and tiles.Source.
 type Store struct {
 	pool    *pgxpool.Pool
+	db      *db
 	catalog *features.Catalog
 	cellM   float64
 	memo    memo
 	watch   *watcher
+	stop    context.CancelFunc // ends the health probes
 }
 
 var (
@@ -61,6 +93,7 @@ var (
 // Open connects to the database and checks that it answers. It does not
 // migrate: call Migrate for that.
 func Open(ctx context.Context, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
 	cfg, err := pgxpool.ParseConfig(opts.URL)
 	if err != nil {
 		return nil, fmt.Errorf("%w (%s)", ErrBadURL, redactParseError(err))
@@ -68,6 +101,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
+	setTimeouts(cfg.ConnConfig, opts)
 	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
 		// NOTE: pgx prepares every statement; after five runs PostgreSQL may
 		// switch to a generic plan, in which the tile envelope is no longer
@@ -96,13 +130,19 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if cell <= 0 {
 		cell = 150
 	}
-	s := &Store{pool: pool, catalog: features.NewCatalog(), cellM: cell, watch: newWatcher(cfg, opts)}
+	stop, cancel := context.WithCancel(context.Background())
+	h := &health{probe: pinger(cfg.ConnConfig, opts.ConnectTimeout), interval: opts.ProbeInterval,
+		log: opts.Logger, reset: pool.Reset, stop: stop}
+	d := &db{pool: pool, acquireWait: opts.AcquireTimeout, health: h}
+	h.onDown = d.abort
+	s := &Store{pool: pool, db: d, catalog: features.NewCatalog(), cellM: cell, watch: newWatcher(cfg, opts), stop: cancel}
 	if v, err := SchemaVersion(ctx, pool); err != nil || v < changeLogSchema {
 		// NOTE: before migration 3 there is no change log: the version is
 		// read as it stands, and Migrate starts following changes.
 		return s, s.readVersionOnly(ctx)
 	}
 	if err := s.watch.start(ctx, pool); err != nil {
+		cancel()
 		pool.Close()
 		return nil, err
 	}
@@ -150,25 +190,41 @@ func (s *Store) Follow(ctx context.Context) error {
 	return s.watch.start(ctx, s.pool)
 }
 
+// setTimeouts puts the time limits of opts on every connection, leaving
+// those the URL sets.
+func setTimeouts(cc *pgx.ConnConfig, opts Options) {
+	if cc.ConnectTimeout == 0 {
+		cc.ConnectTimeout = opts.ConnectTimeout
+	}
+	_, set := cc.RuntimeParams["statement_timeout"]
+	if opts.StatementTimeout > 0 && !set && !strings.Contains(cc.RuntimeParams["options"], "statement_timeout") {
+		cc.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	}
+}
+
 // Pool exposes the connection pool to the commands and tests of this
 // repository (migrations, benchmarks).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Ping reports whether the database answers and the schema is in place.
+// While the database is known to be down it answers at once with why
+// (ErrUnreachable, ErrTimeout); ErrNotMigrated when there is no schema.
 func (s *Store) Ping(ctx context.Context) error {
-	v, err := SchemaVersion(ctx, s.pool)
+	v, err := SchemaVersion(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	if v == 0 {
-		return errors.New("postgis: schema not migrated (run bando migrate)")
+		return ErrNotMigrated
 	}
 	return nil
 }
 
-// Close stops following changes and releases the pool.
+// Close stops following changes and the health probes, and releases the
+// pool.
 func (s *Store) Close() {
 	s.watch.close()
+	s.stop()
 	s.pool.Close()
 }
 
@@ -176,8 +232,8 @@ const sqlDataVersion = `SELECT identity, version FROM data_version`
 
 // classify turns driver errors into the one-line errors a person can act on.
 func classify(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || errors.Is(err, features.ErrUnavailable) {
+		return err
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {

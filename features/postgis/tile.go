@@ -52,7 +52,7 @@ const webMercatorWidth = 40075016.685578488
 func (s *Store) Layer(ctx context.Context, req tiles.LayerRequest) (tiles.SourceLayer, error) {
 	sql, args := layerSQL(req)
 	var layer tiles.SourceLayer
-	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&layer.MVT, &layer.Count); err != nil {
+	if err := s.db.QueryRow(ctx, sql, args...).Scan(&layer.MVT, &layer.Count); err != nil {
 		return tiles.SourceLayer{}, fmt.Errorf("postgis: tile %s %d/%d/%d: %w", req.Collection.ID, req.Tile.Z, req.Tile.X, req.Tile.Y, err)
 	}
 	if layer.Count == 0 {

@@ -30,7 +30,7 @@ var privateTables = map[string][2]string{
 
 // Write applies the batches in one transaction with COPY: all or nothing.
 func (s *Store) Write(ctx context.Context, batches ...features.Batch) ([]int, error) {
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.db.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: begin write: %w", classify(err))
 	}

@@ -30,6 +30,10 @@ type Rule struct {
 	Detail string
 	// RetryAfter, when positive, is sent as Retry-After (429, 503).
 	RetryAfter time.Duration
+	// Quiet logs a 5xx of this rule at debug level only: its cause is
+	// known and logged once where it is found (a store that is down logs
+	// when it goes and when it is back), not once per request.
+	Quiet bool
 }
 
 // ErrorConfig configures ErrorHandler.
@@ -84,9 +88,13 @@ func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 			cfg.Logger.Warn("error after the answer started", "request_id", id, "method", req.Method, "path", req.URL.Path, "err", err)
 			return
 		}
-		p := cfg.classify(err)
+		p, quiet := cfg.classify(err)
 		if p.Status >= 500 {
-			cfg.Logger.Error("request failed", "request_id", id, "method", req.Method, "path", req.URL.Path, "status", p.Status, "err", err)
+			level := slog.LevelError
+			if quiet {
+				level = slog.LevelDebug
+			}
+			cfg.Logger.Log(req.Context(), level, "request failed", "request_id", id, "method", req.Method, "path", req.URL.Path, "status", p.Status, "err", err)
 		}
 		if werr := cfg.write(c, p, id); werr != nil {
 			cfg.Logger.Warn("write error answer", "request_id", id, "err", werr)
@@ -94,12 +102,12 @@ func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 	}
 }
 
-// classify finds the answer to err. The ProblemError returned is a copy:
-// the caller's is never changed.
-func (cfg ErrorConfig) classify(err error) ProblemError {
+// classify finds the answer to err, and whether its rule is quiet. The
+// ProblemError returned is a copy: the caller's is never changed.
+func (cfg ErrorConfig) classify(err error) (ProblemError, bool) {
 	var pe *ProblemError
 	if errors.As(err, &pe) {
-		return *pe
+		return *pe, false
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
@@ -107,7 +115,7 @@ func (cfg ErrorConfig) classify(err error) ProblemError {
 		if msg, ok := he.Message.(string); ok && he.Code < 500 {
 			p.Detail = msg
 		}
-		return p
+		return p, false
 	}
 	for _, r := range cfg.Rules {
 		if errors.Is(err, r.Err) {
@@ -118,10 +126,10 @@ func (cfg ErrorConfig) classify(err error) ProblemError {
 			if r.RetryAfter > 0 {
 				WithRetryAfter(r.RetryAfter)(&p)
 			}
-			return p
+			return p, r.Quiet
 		}
 	}
-	return ProblemError{Status: http.StatusInternalServerError}
+	return ProblemError{Status: http.StatusInternalServerError}, false
 }
 
 // headersOfContent are dropped from an error answer: they described the

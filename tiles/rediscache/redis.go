@@ -12,6 +12,30 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// DefaultTimeout bounds every Redis call of a tile: dialling, waiting for a
+// pooled connection, writing and reading. A tile costs at most about this
+// when Redis is slow or gone, and the Breaker soon stops asking it.
+const DefaultTimeout = 50 * time.Millisecond
+
+// ClientOptions reads a Redis URL (redis://host:6379/0) into client options
+// that never let Redis slow a tile: dial, pool, read and write timeouts of
+// timeout (DefaultTimeout when zero), no retries (the next request is the
+// retry, and one dial attempt), and the caller's context deadline honoured.
+func ClientOptions(url string, timeout time.Duration) (*redis.Options, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("rediscache: %w", err)
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = timeout, timeout, timeout, timeout
+	opts.MaxRetries = -1
+	opts.DialerRetries = 1
+	opts.ContextTimeoutEnabled = true
+	return opts, nil
+}
+
 // Redis is a tiles.Cache in Redis. Keys are the tile keys under a prefix,
 // so that several deployments (or tests) can share one Redis.
 type Redis struct {
@@ -23,7 +47,8 @@ type Redis struct {
 var _ tiles.Cache = (*Redis)(nil)
 
 // New returns a cache storing values under prefix+key for ttl (0 keeps them
-// until Redis evicts them).
+// until Redis evicts them). Its errors are returned as they are; put a
+// Breaker in front of it to serve tiles (client from ClientOptions).
 func New(client *redis.Client, prefix string, ttl time.Duration) *Redis {
 	return &Redis{client: client, prefix: prefix, ttl: ttl}
 }

@@ -29,16 +29,20 @@
 // that servers sharing one PostGIS and one Redis build the same keys and
 // share tiles: PostGIS's write triggers log the changes (tile_changes,
 // tile_epochs) and NOTIFY them, and a server started later reads the log.
-// The key is "mvt3:" identity, then "layer@epoch.generation" per layer,
+// The key is "mvt4:" identity, then "layer@epoch.generation" per layer,
 // z/x/y, the day of ?date= and the budgets and rules.
 //
 // Renderer.Tile answers from the in-process level first: it keeps tiles
 // ready to send (Served: bytes, gzip, both ETags), so that a hit neither
 // hashes nor compresses, and builds its key without allocating. On a miss
 // it asks the shared level, then renders; concurrent misses of one key
-// render once (singleflight). It reports the Level that answered, which
-// tiles carry in X-Cache: hit-memory, hit-redis (the shared level's name,
-// see Named) or miss.
+// render once (singleflight). The shared level keeps tiles ready to send
+// too, in one value: a small versioned header (the tile's size and both
+// ETags) and the gzip. A shared hit sends the gzip as it is; a client that
+// refuses gzip gets it decompressed (Served.Raw). A value that is not such a
+// tile (foreign, truncated) is logged and rendered again. It reports the
+// Level that answered, which tiles carry in X-Cache: hit-memory, hit-redis
+// (the shared level's name, see Named) or miss.
 //
 // A Source hands over, for each layer, either the public features it
 // selected, which the Renderer encodes, or a finished layer where the store

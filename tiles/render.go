@@ -310,21 +310,20 @@ func (r *Renderer) fill(ctx context.Context, key string, req TileRequest) (fille
 			return filled{served: s, level: HitMemory}, nil
 		}
 	}
-	data, level := r.getShared(ctx, key)
+	s, level := r.getShared(ctx, key)
 	if level == Miss {
-		var err error
-		if data, err = r.Render(ctx, req); err != nil {
+		data, err := r.Render(ctx, req)
+		if err != nil {
+			return filled{}, err
+		}
+		if s, err = r.gzips.newServed(data); err != nil {
 			return filled{}, err
 		}
 		if r.opts.Cache != nil {
-			if err := r.opts.Cache.Set(ctx, key, data); err != nil {
+			if err := r.opts.Cache.Set(ctx, key, appendServed(nil, s)); err != nil {
 				r.opts.Logger.WarnContext(ctx, "tiles: cache write failed", "key", key, "err", err)
 			}
 		}
-	}
-	s, err := r.gzips.newServed(data)
-	if err != nil {
-		return filled{}, err
 	}
 	if r.hot != nil {
 		r.hot.set(key, s)
@@ -332,8 +331,10 @@ func (r *Renderer) fill(ctx context.Context, key string, req TileRequest) (fille
 	return filled{served: s, level: level}, nil
 }
 
-// getShared asks the shared level; an error is logged and is a miss.
-func (r *Renderer) getShared(ctx context.Context, key string) ([]byte, Level) {
+// getShared asks the shared level, which keeps tiles ready to send
+// (appendServed); an error or a value that is not such a tile is logged and
+// is a miss.
+func (r *Renderer) getShared(ctx context.Context, key string) (*Served, Level) {
 	if r.opts.Cache == nil {
 		return nil, Miss
 	}
@@ -353,15 +354,23 @@ func (r *Renderer) getShared(ctx context.Context, key string) ([]byte, Level) {
 	if err != nil {
 		r.opts.Logger.WarnContext(ctx, "tiles: cache read failed", "key", key, "err", err)
 	}
-	return data, level
+	if level == Miss {
+		return nil, Miss
+	}
+	s, err := parseServed(data)
+	if err != nil {
+		r.opts.Logger.WarnContext(ctx, "tiles: cached tile unreadable, rendering it again", "key", key, "level", string(level), "bytes", len(data), "err", err)
+		return nil, Miss
+	}
+	return s, level
 }
 
-// cacheKey names a tile in the cache: the encoding (mvt3), the identity of
-// the data and, for each layer in order, its epoch and the tile's
-// generation (Freshness), then z/x/y, the AsOf day, and the budgets and
-// rules the tile was drawn with. mvt2 keys, which carried the global data
-// version, are never read again. cacheable is false while the Freshness
-// knows no version.
+// cacheKey names a tile in the cache: the encoding (mvt4, a Served: see
+// appendServed), the identity of the data and, for each layer in order, its
+// epoch and the tile's generation (Freshness), then z/x/y, the AsOf day, and
+// the budgets and rules the tile was drawn with. mvt3 keys, which held the
+// bare tile, and mvt2 keys, which carried the global data version, are never
+// read again. cacheable is false while the Freshness knows no version.
 func (r *Renderer) cacheKey(req TileRequest) (key string, cacheable bool) {
 	buf, cacheable := r.appendKey(nil, req)
 	return string(buf), cacheable
@@ -369,7 +378,7 @@ func (r *Renderer) cacheKey(req TileRequest) (key string, cacheable bool) {
 
 // appendKey appends the cache key of req to buf (see cacheKey).
 func (r *Renderer) appendKey(buf []byte, req TileRequest) (key []byte, cacheable bool) {
-	buf = append(buf, "mvt3:"...)
+	buf = append(buf, "mvt4:"...)
 	if r.opts.Freshness != nil {
 		if buf, cacheable = r.opts.Freshness.appendStamp(buf, req); !cacheable {
 			return nil, false

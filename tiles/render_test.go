@@ -239,7 +239,7 @@ func TestRendererTileCache(t *testing.T) {
 			want Level
 		}{{a, Miss}, {b, "hit-redis"}, {b, HitMemory}, {a, HitMemory}} {
 			got, level, err := step.r.Tile(ctx, req)
-			if err != nil || level != step.want || len(got.Data) == 0 || len(got.Gzip) == 0 {
+			if err != nil || level != step.want || got.Empty() || len(got.Gzip) == 0 {
 				t.Errorf("step %d: %s, %v; want %s", i, level, err, step.want)
 			}
 		}
@@ -332,7 +332,7 @@ func TestCacheKey(t *testing.T) {
 		{Collection: "markets", Seq: 41, Bounds: []orb.Bound{maptile.New(1, 2, 3).Center().Bound()}},
 	}})
 	r := NewRenderer(&memSource{}, Options{Freshness: fresh})
-	want := "mvt3:db:cases@40.0:markets@7.41:3/1/2:-:10000,50000,4096,64,13,128"
+	want := "mvt4:db:cases@40.0:markets@7.41:3/1/2:-:10000,50000,4096,64,13,128"
 	if got, ok := r.cacheKey(base); got != want || !ok {
 		t.Errorf("key %q, want %q", got, want)
 	}

@@ -223,7 +223,8 @@ func parseDate(s string) (time.Time, error) {
 
 // writeTile answers with the tile, a 204 when it is empty, or a 304 when
 // the client holds it already. The tile comes with its gzip and ETags
-// (tiles.Served): nothing is hashed or compressed here.
+// (tiles.Served): nothing is hashed or compressed here (a tile from the
+// shared level is decompressed for a client that refuses gzip).
 func (h *Handler) writeTile(c echo.Context, t *tiles.Served, level tiles.Level) error {
 	hd := c.Response().Header()
 	// NOTE: direct map writes with canonical names spare Header.Set's
@@ -231,14 +232,14 @@ func (h *Handler) writeTile(c echo.Context, t *tiles.Served, level tiles.Level) 
 	hd[echo.HeaderCacheControl] = h.cacheControl
 	hd[echo.HeaderVary] = append(hd[echo.HeaderVary], echo.HeaderAcceptEncoding)
 	hd["X-Cache"] = levelHeader(level)
-	if len(t.Data) == 0 {
+	if t.Empty() {
 		return c.NoContent(http.StatusNoContent)
 	}
 	req := c.Request()
-	etag, body := t.ETag, t.Data
+	etag := t.ETag
 	gz := httpx.AcceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding))
 	if gz {
-		etag, body = t.GzipETag, t.Gzip
+		etag = t.GzipETag
 	}
 	hd["Etag"] = []string{etag}
 	if inm := req.Header.Get("If-None-Match"); inm != "" && noneMatch(inm, etag) {
@@ -246,6 +247,13 @@ func (h *Handler) writeTile(c echo.Context, t *tiles.Served, level tiles.Level) 
 	}
 	if gz {
 		hd[echo.HeaderContentEncoding] = gzipHeader
+		return writeBody(c, ContentTypeMVT, t.Gzip)
+	}
+	// NOTE: a tile from the shared level holds only its gzip: a client
+	// that refuses gzip (rare) costs a decompression.
+	body, err := t.Raw()
+	if err != nil {
+		return fmt.Errorf("tilehttp: tile: %w", err)
 	}
 	return writeBody(c, ContentTypeMVT, body)
 }

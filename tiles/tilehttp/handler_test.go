@@ -541,22 +541,41 @@ func walkStrings(v any, fn func(string)) {
 
 // TestHandlerXCache: X-Cache names the level that answered; a second
 // server sharing the level behind memory (Redis in production) gets the
-// tile from there, then from its own memory.
+// tile from there, then from its own memory, and every level sends the
+// bytes, ETag and Content-Length of the render, gzipped or not.
 func TestHandlerXCache(t *testing.T) {
-	shared := tiles.WithName("redis", tiles.NewMemoryCache(1<<20))
-	withShared := func(c *Config) {
-		c.Renderer = tiles.NewRenderer(c.Extents.(*memSource), tiles.Options{MemoryBytes: 1 << 20, Cache: shared})
-	}
-	a, b := newTestServer(t, withShared), newTestServer(t, withShared)
-	path := tilePath("medical_facilities", testTile(14))
-	for i, step := range []struct {
-		ts   *testServer
-		want string
-	}{{a, "miss"}, {a, "hit-memory"}, {b, "hit-redis"}, {b, "hit-memory"}} {
-		rec := step.ts.get(path, "Accept-Encoding", "gzip")
-		if rec.Code != http.StatusOK || rec.Header().Get("X-Cache") != step.want {
-			t.Errorf("request %d: status %d, X-Cache %q; want %q", i, rec.Code, rec.Header().Get("X-Cache"), step.want)
-		}
+	for _, encoding := range []string{"gzip", ""} {
+		t.Run("encoding "+encoding, func(t *testing.T) {
+			shared := tiles.WithName("redis", tiles.NewMemoryCache(1<<20))
+			withShared := func(c *Config) {
+				c.Renderer = tiles.NewRenderer(c.Extents.(*memSource), tiles.Options{MemoryBytes: 1 << 20, Cache: shared})
+			}
+			a, b := newTestServer(t, withShared), newTestServer(t, withShared)
+			path := tilePath("medical_facilities", testTile(14))
+			var first *httptest.ResponseRecorder
+			for i, step := range []struct {
+				ts   *testServer
+				want string
+			}{{a, "miss"}, {a, "hit-memory"}, {b, "hit-redis"}, {b, "hit-memory"}} {
+				rec := step.ts.get(path, "Accept-Encoding", encoding)
+				if rec.Code != http.StatusOK || rec.Header().Get("X-Cache") != step.want || rec.Header().Get("Content-Encoding") != encoding {
+					t.Errorf("request %d: status %d, X-Cache %q, encoding %q; want %q, %q", i, rec.Code,
+						rec.Header().Get("X-Cache"), rec.Header().Get("Content-Encoding"), step.want, encoding)
+				}
+				if i == 0 {
+					first = rec
+					continue
+				}
+				for _, h := range []string{"ETag", "Content-Length"} {
+					if got, want := rec.Header().Get(h), first.Header().Get(h); got != want || got == "" {
+						t.Errorf("request %d (%s): %s %q, want the render's %q", i, step.want, h, got, want)
+					}
+				}
+				if !bytes.Equal(rec.Body.Bytes(), first.Body.Bytes()) {
+					t.Errorf("request %d (%s): %d bytes differ from the render's %d", i, step.want, rec.Body.Len(), first.Body.Len())
+				}
+			}
+		})
 	}
 }
 

@@ -166,7 +166,11 @@ func testExactInvalidation(t *testing.T, writer, reader instance) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got.Data, want) {
+		raw, err := got.Raw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(raw, want) {
 			stale++
 			t.Errorf("%d/%d/%d %s: stale tile (%s)", req.Tile.Z, req.Tile.X, req.Tile.Y, layerIDs(req.Layers), level)
 		}

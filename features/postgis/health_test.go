@@ -61,9 +61,9 @@ func TestSetTimeouts(t *testing.T) {
 		wantStatement   string
 		wantConnectTime time.Duration
 	}{
-		{"defaults", "postgres://u@h/db", "5000", time.Second},
-		{"URL's statement_timeout kept", "postgres://u@h/db?statement_timeout=100", "100", time.Second},
-		{"URL's options kept", "postgres://u@h/db?options=-c%20statement_timeout%3D7", "", time.Second},
+		{"defaults", "postgres://u@h/db", "5000", DefaultConnectTimeout},
+		{"URL's statement_timeout kept", "postgres://u@h/db?statement_timeout=100", "100", DefaultConnectTimeout},
+		{"URL's options kept", "postgres://u@h/db?options=-c%20statement_timeout%3D7", "", DefaultConnectTimeout},
 		{"URL's connect_timeout kept", "postgres://u@h/db?connect_timeout=9", "5000", 9 * time.Second},
 	}
 	for _, tt := range tests {

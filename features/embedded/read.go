@@ -29,10 +29,7 @@ func (s *Store) Items(ctx context.Context, q features.ItemsQuery) (features.Page
 	if q.Offset < 0 {
 		return features.Page{}, fmt.Errorf("embedded: %w: offset %d is negative", features.ErrInvalid, q.Offset)
 	}
-	candidates := st.items
-	if q.BBox != nil {
-		candidates = st.inBBox(*q.BBox)
-	}
+	candidates := st.candidates(q)
 	page := features.Page{Features: []features.Feature{}}
 	for _, it := range candidates {
 		if !m.match(it) {
@@ -95,6 +92,54 @@ func (st *colState) inBBox(b orb.Bound) []*item {
 	for _, p := range parts[1:] {
 		out = mergeByID(out, st.inBound(p))
 	}
+	return out
+}
+
+// candidates returns, by id, the items that may match q: those meeting
+// q.BBox, narrowed by the bound of the S_INTERSECTS terms at the top of
+// q.Filter (cql2.SpatialBound) when it has one. The matcher still decides.
+func (st *colState) candidates(q features.ItemsQuery) []*item {
+	sb, ok := cql2.SpatialBound(q.Filter, features.GeometryQueryable)
+	switch {
+	case !ok && q.BBox == nil:
+		return st.items
+	case !ok:
+		return st.inBBox(*q.BBox)
+	case sb.Min[0] > sb.Max[0] || sb.Min[1] > sb.Max[1]:
+		return nil // NOTE: bounds with nothing in common: no geometry meets them all.
+	}
+	out := st.nearBound(sb)
+	if q.BBox == nil {
+		return out
+	}
+	parts := features.BBoxParts(*q.BBox)
+	return slices.DeleteFunc(out, func(it *item) bool {
+		for _, p := range parts {
+			if intersectsBound(it.geom, p) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// nearBound returns, by id, the items whose bounds meet b: a superset of
+// those whose geometry meets b.
+func (st *colState) nearBound(b orb.Bound) []*item {
+	var out []*item
+	if ext := st.extent.Bounds; ext != nil && overlapShare(b, *ext) > scanShare {
+		for _, it := range st.items {
+			if it.bound().Intersects(b) {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	st.index.search(b, all, func(it *item) bool {
+		out = append(out, it)
+		return true
+	})
+	slices.SortFunc(out, byID)
 	return out
 }
 

@@ -1,10 +1,13 @@
 package embedded
 
 import (
+	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/cql2"
 	"github.com/bandomap/bando/features/storetest"
 	"github.com/paulmach/orb"
 )
@@ -45,5 +48,55 @@ func TestFoldByWords(t *testing.T) {
 				t.Errorf("fold(%q) = %q, features.Fold says %q", name, got, want)
 			}
 		}
+	}
+}
+
+// TestSpatialFilterNarrowing compares the items of filters that the store
+// narrows with its R-tree (cql2.SpatialBound) against the same filters under
+// NOT NOT, which it evaluates on every item, with and without a bbox.
+func TestSpatialFilterNarrowing(t *testing.T) {
+	s, _ := seeded(t)
+	tdm := orb.Bound{Min: orb.Point{106.64, 10.97}, Max: orb.Point{106.66, 10.99}}
+	far := orb.Bound{Min: orb.Point{106.70, 10.85}, Max: orb.Point{106.80, 10.95}}
+	tests := []struct {
+		name, collection, filter string
+		bbox                     *orb.Bound
+	}{
+		{"point box", "markets", `S_INTERSECTS(geometry, BBOX(106.650, 10.980, 106.656, 10.990))`, nil},
+		{"polygon and text", "markets", `S_INTERSECTS(geometry, POLYGON((106.6 10.9, 106.8 10.9, 106.8 11.1, 106.6 10.9))) AND name LIKE 'Chợ%'`, nil},
+		{"with bbox", "markets", `S_INTERSECTS(geometry, BBOX(106.6, 10.8, 106.8, 11.1))`, &tdm},
+		{"bbox apart", "markets", `S_INTERSECTS(geometry, BBOX(106.6, 10.97, 106.7, 11.0))`, &far},
+		{"two bounds", "supermarkets", `S_INTERSECTS(geometry, BBOX(106.6, 10.9, 106.7, 11.0)) AND S_INTERSECTS(geometry, BBOX(106.65, 10.95, 106.8, 11.1))`, nil},
+		{"apart", "markets", `S_INTERSECTS(geometry, BBOX(106.6, 10.9, 106.7, 11.0)) AND S_INTERSECTS(geometry, BBOX(106.75, 10.9, 106.8, 11.0))`, nil},
+		{"polygons", "districts", `S_INTERSECTS(geometry, POINT(106.70 10.95))`, nil},
+		{"polygons and bbox", "wards", `S_INTERSECTS(geometry, BBOX(106.5, 10.9, 106.65, 11.0))`, &tdm},
+	}
+	cat := features.NewCatalog()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			col, err := cat.Get(tt.collection)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := func(text string) []string {
+				f, err := cql2.ParseText(text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := s.Items(context.Background(), features.ItemsQuery{Collection: col, Filter: f, BBox: tt.bbox, Limit: -1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, f := range p.Features {
+					out = append(out, f.ID)
+				}
+				return out
+			}
+			got, want := ids(tt.filter), ids(`NOT (NOT (`+tt.filter+`))`)
+			if !slices.Equal(got, want) {
+				t.Errorf("narrowed %v, scanned %v", got, want)
+			}
+		})
 	}
 }

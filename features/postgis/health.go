@@ -29,10 +29,16 @@ var ErrNotMigrated = errors.New("postgis: schema not migrated (run bando migrate
 
 // Defaults of the pool's time limits.
 const (
-	DefaultConnectTimeout = time.Second
-	DefaultAcquireTimeout = time.Second
+	DefaultConnectTimeout = 500 * time.Millisecond
+	DefaultAcquireTimeout = 500 * time.Millisecond
 	DefaultProbeInterval  = 500 * time.Millisecond
 )
+
+// suspectAfter is how long a statement may wait or run before a probe is
+// started (at most half the pool wait). A probe on a busy but healthy
+// database costs one connection and a ping; only a probe that cannot
+// connect and ping within the connect timeout marks the database down.
+const suspectAfter = 200 * time.Millisecond
 
 // db runs the store's statements on the pool. It answers at once while the
 // database is known to be down, waits at most acquireWait for a connection,
@@ -58,10 +64,10 @@ func (d *db) track(ctx context.Context) (qctx context.Context, done func()) {
 	}
 	d.inflight[&cancel] = struct{}{}
 	d.mu.Unlock()
-	// NOTE: a statement that waits or runs for half the pool wait is
-	// already unusual here; probing then finds a hung database sooner than
-	// the request's deadline would.
-	slow := time.AfterFunc(d.acquireWait/2, d.health.suspect)
+	// NOTE: a statement that waits or runs for suspectAfter is already
+	// unusual here; probing then finds a hung database within about that
+	// and the connect timeout, far sooner than the request's deadline.
+	slow := time.AfterFunc(min(suspectAfter, d.acquireWait/2), d.health.suspect)
 	return qctx, func() {
 		slow.Stop()
 		d.mu.Lock()
@@ -273,6 +279,7 @@ type health struct {
 	mu        sync.Mutex
 	down      error // nil while up
 	probing   bool
+	deferred  bool      // a probe is due when the interval after lastProbe ends
 	lastProbe time.Time // when the last probe run ended
 }
 
@@ -303,15 +310,29 @@ func (h *health) wentDown(cause error) {
 	}
 }
 
-// suspect probes the database without marking it down first, unless a
-// probe found it up less than an interval ago.
+// suspect probes the database without marking it down first. When a
+// probe found it up less than an interval ago, the probe waits for the end
+// of that interval rather than being dropped: a hang that began just after
+// a good probe is then found one interval later, not when some request
+// next waits long.
 func (h *health) suspect() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.down == nil && time.Since(h.lastProbe) < h.interval {
+	since := time.Since(h.lastProbe)
+	if h.down != nil || since >= h.interval {
+		h.startProbe()
 		return
 	}
-	h.startProbe()
+	if h.deferred || h.probing {
+		return
+	}
+	h.deferred = true
+	time.AfterFunc(h.interval-since, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.deferred = false
+		h.startProbe()
+	})
 }
 
 // startProbe runs probes until one succeeds. Called with h.mu held.

@@ -61,9 +61,9 @@ func TestSetTimeouts(t *testing.T) {
 		wantStatement   string
 		wantConnectTime time.Duration
 	}{
-		{"defaults", "postgres://u@h/db", "5000", time.Second},
-		{"URL's statement_timeout kept", "postgres://u@h/db?statement_timeout=100", "100", time.Second},
-		{"URL's options kept", "postgres://u@h/db?options=-c%20statement_timeout%3D7", "", time.Second},
+		{"defaults", "postgres://u@h/db", "5000", DefaultConnectTimeout},
+		{"URL's statement_timeout kept", "postgres://u@h/db?statement_timeout=100", "100", DefaultConnectTimeout},
+		{"URL's options kept", "postgres://u@h/db?options=-c%20statement_timeout%3D7", "", DefaultConnectTimeout},
 		{"URL's connect_timeout kept", "postgres://u@h/db?connect_timeout=9", "5000", 9 * time.Second},
 	}
 	for _, tt := range tests {
@@ -110,3 +110,45 @@ func TestDownFailsFast(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestSuspectSoonAfterProbe checks that a suspicion raised just after a
+// good probe is not dropped: the probe runs when the interval ends, and a
+// probe that fails marks the database down.
+func TestSuspectSoonAfterProbe(t *testing.T) {
+	tests := []struct {
+		name     string
+		probeErr error
+		wantDown bool
+	}{
+		{"hung", fmt.Errorf("%w: no answer to a probe", ErrTimeout), true},
+		{"busy but up", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			probed := make(chan struct{}, 10)
+			h := &health{interval: 20 * time.Millisecond, log: discardLogger(), reset: func() {}, stop: t.Context(),
+				lastProbe: time.Now(),
+				probe: func(context.Context) error {
+					select {
+					case probed <- struct{}{}:
+					default: // NOTE: a down database is probed again and again.
+					}
+					return tt.probeErr
+				}}
+			h.suspect()
+			h.suspect() // NOTE: a second suspicion adds no second probe.
+			select {
+			case <-probed:
+			case <-time.After(10 * time.Second):
+				t.Fatal("no probe after a suspicion raised just after a good one")
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for (h.check() != nil) != tt.wantDown && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if err := h.check(); (err != nil) != tt.wantDown {
+				t.Errorf("down = %v, want %v", err, tt.wantDown)
+			}
+		})
+	}
+}

@@ -137,15 +137,19 @@ func benchOne(ctx context.Context, r *tiles.Renderer, list []maptile.Tile, layer
 	return res, nil
 }
 
-func (b benchResult) p(q int) float64 {
-	if len(b.times) == 0 {
+func (b benchResult) p(q int) float64 { return percentileMS(b.times, q) }
+
+// percentileMS is the q-th percentile (nearest rank) of sorted times, in
+// milliseconds; 0 when there are none.
+func percentileMS(sorted []time.Duration, q int) float64 {
+	if len(sorted) == 0 {
 		return 0
 	}
-	i := (len(b.times)*q + 99) / 100
+	i := (len(sorted)*q + 99) / 100
 	if i > 0 {
 		i--
 	}
-	return float64(b.times[i].Microseconds()) / 1000
+	return float64(sorted[i].Microseconds()) / 1000
 }
 
 func (b benchResult) mean() float64 {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
@@ -25,20 +26,6 @@ import (
 // seeded server, on both stores (TestSeededServer calls them). A missing
 // client skips its check on a developer's machine and fails it under CI,
 // where .ci/services installs them.
-
-// clientTool returns the path of a client program, or skips (fails under
-// CI) when it is missing.
-func clientTool(t *testing.T, name, install string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing; %s (CI must run this client check)", name, install)
-		}
-		t.Skipf("%s is missing; %s to run this check", name, install)
-	}
-	return path
-}
 
 // runClient runs a client program with a time limit and returns its output;
 // a failure fails the test with the output.
@@ -67,13 +54,10 @@ func debianPython(t *testing.T) string {
 	const install = "install it with apt-get install python3-owslib"
 	py := "/usr/bin/python3"
 	if _, err := os.Stat(py); err != nil {
-		py = clientTool(t, "python3", install)
+		py = testkit.Tool(t, "python3", install)
 	}
 	if err := exec.Command(py, "-c", "import owslib").Run(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s cannot import owslib; %s (CI must run the OWSLib check)", py, install)
-		}
-		t.Skipf("%s cannot import owslib; %s to run this check", py, install)
+		testkit.Missing(t, "owslib for "+py, install)
 	}
 	return py
 }
@@ -138,7 +122,7 @@ func testOWSLibReadsTheOGCService(t *testing.T, s *seededServer) {
 // in force hides it in GDAL and QGIS) and of a datetime filter, which GDAL
 // builds from a where clause on a date field.
 func testGDALReadsTimeAndDatetime(t *testing.T, s *seededServer) {
-	ogrinfo := clientTool(t, "ogrinfo", "install gdal-bin")
+	ogrinfo := testkit.Tool(t, "ogrinfo", "install gdal-bin")
 	ctx := context.Background()
 	dataset := "OAPIF:" + s.url + "/ogc"
 	for _, col := range features.NewCatalog().All() {
@@ -223,7 +207,7 @@ func stamp(t time.Time) string {
 // enough (uncompressed) that a server streaming it would leave that out.
 // GDAL must find the layers and feature counts the tile holds.
 func testGDALOpensATile(t *testing.T, s *seededServer) {
-	ogrinfo := clientTool(t, "ogrinfo", "install gdal-bin")
+	ogrinfo := testkit.Tool(t, "ogrinfo", "install gdal-bin")
 	tile := maptile.At(orb.Point{106.66, 10.98}, 13)
 	url := fmt.Sprintf("%s/tiles/cases,contacts,medical_facilities,quarantine_zones,wards,districts/%d/%d/%d.mvt", s.url, tile.Z, tile.X, tile.Y)
 	body := identityGet(t, http.MethodGet, url)
@@ -266,7 +250,7 @@ func identityGet(t *testing.T, method, url string) []byte {
 // testOpenAPILint validates the served API definition with the
 // openapi-spec-validator command.
 func testOpenAPILint(t *testing.T, s *seededServer) {
-	validator := clientTool(t, "openapi-spec-validator", "install the Python package openapi-spec-validator")
+	validator := testkit.Tool(t, "openapi-spec-validator", "install the Python package openapi-spec-validator")
 	res, err := http.Get(s.url + "/ogc/api")
 	if err != nil {
 		t.Fatal(err)

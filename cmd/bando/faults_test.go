@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,40 +18,13 @@ import (
 	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/bandomap/bando/internal/faultproxy"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/rediscache"
+	"github.com/bandomap/bando/tiles/rediscache/redistest"
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 )
-
-// logLines keeps the messages logged through it.
-type logLines struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logLines) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logLines) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *logLines) WithGroup(string) slog.Handler            { return l }
-func (l *logLines) Handle(_ context.Context, r slog.Record) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, r.Message)
-	return nil
-}
-
-// count returns how many messages start with prefix.
-func (l *logLines) count(prefix string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, line := range l.lines {
-		if strings.HasPrefix(line, prefix) {
-			n++
-		}
-	}
-	return n
-}
 
 // faultTimeouts are the time limits of the servers behind a fault proxy:
 // small, so that the bounds the tests assert (faultBound) are many times
@@ -66,7 +38,7 @@ const (
 type proxiedServer struct {
 	url   string
 	proxy *faultproxy.Proxy
-	logs  *logLines
+	logs  *testkit.Logs
 }
 
 // proxiedURL points dbURL at the proxy's address.
@@ -90,7 +62,7 @@ func newProxiedServer(t *testing.T, dbURL string, requestTimeout time.Duration) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { proxy.Close() })
-	logs := &logLines{}
+	logs := &testkit.Logs{}
 	log := slog.New(logs)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -214,8 +186,8 @@ func TestPostGISFaults(t *testing.T) {
 					t.Errorf("%v: after recovery GET %s: %d", mode, r.path, a.status)
 				}
 			}
-			down := s.logs.count("postgis: database unavailable")
-			up := s.logs.count("postgis: database answers again")
+			down := s.logs.Count("postgis: database unavailable")
+			up := s.logs.Count("postgis: database answers again")
 			if down != 1 || up != 1 {
 				t.Errorf("%v: logged unavailable %d times and back %d times, want once each", mode, down, up)
 			}
@@ -320,7 +292,7 @@ func TestRedisFaults(t *testing.T) {
 			}
 			client := redis.NewClient(opts)
 			defer client.Close()
-			logs := &logLines{}
+			logs := &testkit.Logs{}
 			prefix := fmt.Sprintf("bando-test-%d:", time.Now().UnixNano())
 			t.Cleanup(func() { cleanRedis(t, prefix) })
 			cache := rediscache.NewBreaker(rediscache.New(client, prefix, time.Minute),
@@ -349,7 +321,7 @@ func TestRedisFaults(t *testing.T) {
 				t.Fatalf("%v: the circuit did not close after the link passed", mode)
 			}
 			s.get(t, tile(i+1))
-			if opened, closed := logs.count("rediscache: circuit open"), logs.count("rediscache: circuit closed"); opened != 1 || closed != 1 {
+			if opened, closed := logs.Count("rediscache: circuit open"), logs.Count("rediscache: circuit closed"); opened != 1 || closed != 1 {
 				t.Errorf("%v: logged open %d and closed %d times, want once each", mode, opened, closed)
 			}
 			var keys []string
@@ -366,13 +338,7 @@ func TestRedisFaults(t *testing.T) {
 
 // cleanRedis deletes the keys under prefix in the real Redis.
 func cleanRedis(t *testing.T, prefix string) {
-	ctx := context.Background()
-	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	client := redis.NewClient(&redis.Options{Addr: redistest.Addr})
 	defer client.Close()
-	iter := client.Scan(ctx, 0, prefix+"*", 100).Iterator()
-	for iter.Next(ctx) {
-		if err := client.Del(ctx, iter.Val()).Err(); err != nil {
-			t.Errorf("clean up %s: %v", iter.Val(), err)
-		}
-	}
+	redistest.Clean(t, client, prefix)
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,31 +18,17 @@ import (
 	"github.com/bandomap/bando/features/storetest"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/rediscache"
+	"github.com/bandomap/bando/tiles/rediscache/redistest"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
-	"github.com/redis/go-redis/v9"
 )
 
 // sharedRedis returns the level behind memory on the test Redis, under a
 // random prefix whose keys are deleted when the test ends.
 func sharedRedis(t *testing.T) tiles.Cache {
 	t.Helper()
-	ctx := context.Background()
-	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
-	if err := client.Ping(ctx).Err(); err != nil {
-		t.Fatalf("Redis at 127.0.0.1:6379 is needed for this test: %v", err)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	prefix := "bando-test-" + hex.EncodeToString(b) + ":"
-	t.Cleanup(func() {
-		iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			_ = client.Del(ctx, iter.Val()).Err()
-		}
-		_ = client.Close()
-	})
+	client, prefix := redistest.Client(t)
 	return tiles.WithName("redis", rediscache.New(client, prefix, time.Minute))
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/bandomap/bando/features/storetest"
 	"github.com/bandomap/bando/internal/faultproxy"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/paulmach/orb"
 )
 
@@ -36,7 +37,7 @@ func TestChangeFeedComesBackAfterADroppedLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { proxy.Close() })
-	logs := &logLines{}
+	logs := &testkit.Logs{}
 	reader, err := postgis.Open(ctx, postgis.Options{
 		URL: proxiedURL(t, dbURL, proxy.Addr()), ConnectTimeout: 300 * time.Millisecond,
 		ProbeInterval: 50 * time.Millisecond, VersionCheck: time.Second, Logger: slog.New(logs),
@@ -75,7 +76,7 @@ func TestChangeFeedComesBackAfterADroppedLink(t *testing.T) {
 	if err := proxy.Set(faultproxy.Reset); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("the loss logged", faultBound, func() bool { return logs.count(lost) > 0 })
+	waitFor("the loss logged", faultBound, func() bool { return logs.Count(lost) > 0 })
 	before := reader.Version()
 	moved := orb.Point{106.6575, 10.9832}
 	rec := storetest.Market("m1", "Chợ Thủ Dầu Một (dời)")
@@ -106,8 +107,8 @@ func TestChangeFeedComesBackAfterADroppedLink(t *testing.T) {
 	if !heard {
 		t.Errorf("Watch was not told that the write at %s moved a market to %v: cached tiles there would stay stale", want, moved)
 	}
-	waitFor("the return logged", faultBound, func() bool { return logs.count(back) > 0 })
-	if l, b := logs.count(lost), logs.count(back); l != 1 || b != 1 {
+	waitFor("the return logged", faultBound, func() bool { return logs.Count(back) > 0 })
+	if l, b := logs.Count(lost), logs.Count(back); l != 1 || b != 1 {
 		t.Errorf("logged the loss %d times and the return %d times, want once each", l, b)
 	}
 }

@@ -98,16 +98,7 @@ func (s loadStats) rate() float64 {
 	return float64(s.units) / s.wall.Seconds()
 }
 
-func (s loadStats) percentile(q int) float64 {
-	if len(s.times) == 0 {
-		return 0
-	}
-	i := (len(s.times)*q + 99) / 100
-	if i > 0 {
-		i--
-	}
-	return float64(s.times[i].Microseconds()) / 1000
-}
+func (s loadStats) percentile(q int) float64 { return percentileMS(s.times, q) }
 
 // newLoadClient is a keep-alive client for n concurrent workers. It asks
 // for gzip itself, so that bodies are counted as sent, not inflated.

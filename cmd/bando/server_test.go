@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"github.com/bandomap/bando/features/demo"
 	"github.com/bandomap/bando/features/embedded"
 	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -351,13 +351,7 @@ func checkItemPositions(t *testing.T, s *seededServer, id string) {
 // TestGDALReadsTheOGCService runs GDAL's ogrinfo against the server and
 // checks the collections and feature counts it sees.
 func testGDALReadsTheOGCService(t *testing.T, s *seededServer) {
-	ogrinfo, err := exec.LookPath("ogrinfo")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ogrinfo (Debian gdal-bin) is missing; .ci/services installs it")
-		}
-		t.Skip("ogrinfo not installed; run make services")
-	}
+	ogrinfo := testkit.Tool(t, "ogrinfo", "run make services (Debian gdal-bin)")
 	out, err := exec.Command(ogrinfo, "-ro", "-so", "OAPIF:"+s.url+"/ogc").CombinedOutput()
 	if err != nil {
 		t.Fatalf("ogrinfo: %v\n%s", err, out)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/labstack/echo/v4"
 )
 
@@ -21,13 +22,7 @@ import (
 // tool the test is skipped, except under CI, where it fails.
 func ogrinfo(t *testing.T, args ...string) string {
 	t.Helper()
-	path, err := exec.LookPath("ogrinfo")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ogrinfo is missing; install gdal-bin (CI must run the GDAL test)")
-		}
-		t.Skip("ogrinfo is missing; install gdal-bin to run the GDAL test")
-	}
+	path := testkit.Tool(t, "ogrinfo", "install gdal-bin")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)

@@ -12,32 +12,16 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/internal/faultproxy"
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/rediscache/redistest"
 	"github.com/redis/go-redis/v9"
 )
 
-// logLines keeps the messages logged through its handler.
-type logLines struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logLines) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logLines) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *logLines) WithGroup(string) slog.Handler            { return l }
-func (l *logLines) Handle(_ context.Context, r slog.Record) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, r.Message)
-	return nil
-}
-
 // states returns the circuit states the log lines name, in order.
-func (l *logLines) states() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func states(l *testkit.Logs) []string {
 	var out []string
-	for _, line := range l.lines {
+	for _, line := range l.Messages() {
 		for _, s := range []State{Closed, Open, HalfOpen} {
 			if strings.HasPrefix(line, "rediscache: circuit "+s.String()+";") {
 				out = append(out, s.String())
@@ -75,7 +59,7 @@ func TestBreakerStates(t *testing.T) {
 	ctx := context.Background()
 	now := time.Unix(0, 0)
 	f := &flaky{}
-	logs := &logLines{}
+	logs := &testkit.Logs{}
 	b := NewBreaker(f, BreakerConfig{Failures: 3, Backoff: time.Second, MaxBackoff: 4 * time.Second,
 		Logger: slog.New(logs), Now: func() time.Time { return now }})
 	// Each step: advance the clock, set the cache up or down, make one Get;
@@ -112,7 +96,7 @@ func TestBreakerStates(t *testing.T) {
 		}
 	}
 	want := []string{"open", "half-open", "open", "half-open", "closed"}
-	if got := logs.states(); !slices.Equal(got, want) {
+	if got := states(logs); !slices.Equal(got, want) {
 		t.Errorf("log lines name %v, want one per change: %v", got, want)
 	}
 }
@@ -120,7 +104,7 @@ func TestBreakerStates(t *testing.T) {
 func TestBreakerOneProbeAtATime(t *testing.T) {
 	now := time.Unix(0, 0)
 	b := NewBreaker(&flaky{down: true}, BreakerConfig{Failures: 1, Backoff: time.Second,
-		Logger: slog.New(&logLines{}), Now: func() time.Time { return now }})
+		Logger: slog.New(&testkit.Logs{}), Now: func() time.Time { return now }})
 	_, _, _ = b.Get(context.Background(), "k") // opens
 	now = now.Add(time.Second)
 	first, ok1 := b.allow()
@@ -131,7 +115,7 @@ func TestBreakerOneProbeAtATime(t *testing.T) {
 }
 
 func TestBreakerClientGoneIsNotAFailure(t *testing.T) {
-	b := NewBreaker(ctxCache{}, BreakerConfig{Failures: 1, Logger: slog.New(&logLines{})})
+	b := NewBreaker(ctxCache{}, BreakerConfig{Failures: 1, Logger: slog.New(&testkit.Logs{})})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, _, _ = b.Get(ctx, "k")
@@ -154,7 +138,7 @@ func (ctxCache) Set(ctx context.Context, _ string, _ []byte) error { return ctx.
 // lasts, the circuit open after a few failures with one log line per change
 // of state, and the cache work again once the link passes.
 func TestBreakerFaults(t *testing.T) {
-	_, prefix := newTestRedis(t)
+	_, prefix := redistest.Client(t)
 	// NOTE: above the 50 ms default, so that a loaded machine does not
 	// open the circuit in pass mode.
 	const timeout = 200 * time.Millisecond
@@ -172,7 +156,7 @@ func TestBreakerFaults(t *testing.T) {
 			}
 			client := redis.NewClient(opts)
 			defer client.Close()
-			logs := &logLines{}
+			logs := &testkit.Logs{}
 			c := NewBreaker(New(client, prefix, time.Minute), BreakerConfig{Backoff: time.Second, Logger: slog.New(logs)})
 			if err := c.Set(ctx, "k", []byte("v")); err != nil {
 				t.Fatal(err)
@@ -210,7 +194,7 @@ func TestBreakerFaults(t *testing.T) {
 				t.Errorf("no hit after the link passes again (circuit %v)", c.State())
 			}
 			want := []string{"open", "half-open", "closed"}
-			if got := logs.states(); !slices.Equal(got, want) {
+			if got := states(logs); !slices.Equal(got, want) {
 				t.Errorf("log lines name %v, want one per change: %v", got, want)
 			}
 		})

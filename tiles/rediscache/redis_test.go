@@ -2,44 +2,16 @@ package rediscache
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
 	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/rediscache/redistest"
 	"github.com/redis/go-redis/v9"
 )
 
-// newTestRedis connects to the real Redis at 127.0.0.1:6379 and returns a
-// random key prefix whose keys are deleted when the test ends.
-func newTestRedis(t *testing.T) (*redis.Client, string) {
-	t.Helper()
-	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
-	ctx := context.Background()
-	if err := client.Ping(ctx).Err(); err != nil {
-		t.Fatalf("Redis at 127.0.0.1:6379 is needed for these tests: %v", err)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	prefix := "bando-test-" + hex.EncodeToString(b) + ":"
-	t.Cleanup(func() {
-		iter := client.Scan(ctx, 0, prefix+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			if err := client.Del(ctx, iter.Val()).Err(); err != nil {
-				t.Errorf("clean up %s: %v", iter.Val(), err)
-			}
-		}
-		if err := iter.Err(); err != nil {
-			t.Errorf("clean up %s*: %v", prefix, err)
-		}
-		_ = client.Close()
-	})
-	return client, prefix
-}
-
 func TestRedis(t *testing.T) {
-	client, prefix := newTestRedis(t)
+	client, prefix := redistest.Client(t)
 	ctx := context.Background()
 	c := New(client, prefix, time.Minute)
 	tests := []struct {
@@ -71,7 +43,7 @@ func TestRedis(t *testing.T) {
 }
 
 func TestRedisDownIsAnError(t *testing.T) {
-	_, prefix := newTestRedis(t)
+	_, prefix := redistest.Client(t)
 	// A client to a closed port: every call fails, and must say so rather
 	// than pretend to be a miss.
 	down := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
@@ -97,7 +69,7 @@ func TestRedisDownIsAnError(t *testing.T) {
 }
 
 func TestRedisBehindMemory(t *testing.T) {
-	client, prefix := newTestRedis(t)
+	client, prefix := redistest.Client(t)
 	ctx := context.Background()
 	shared := New(client, prefix, time.Minute)
 	// Two servers share Redis; the second finds the first's tile there and

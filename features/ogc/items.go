@@ -1,9 +1,7 @@
 package ogc
 
 import (
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -97,11 +95,8 @@ func (h *Handler) item(c echo.Context) error {
 		return err
 	}
 	feat, err := h.reader.Item(c.Request().Context(), col, id)
-	if errors.Is(err, features.ErrNotFound) {
-		return httpx.Problem(http.StatusNotFound, fmt.Sprintf("collection %s has no feature %q", col.ID, id), httpx.WithCause(err))
-	}
 	if err != nil {
-		return storeError(err, fmt.Sprintf("feature %q of collection %s", id, col.ID))
+		return storeError(err, fmt.Sprintf("collection %s has no feature %q", col.ID, id))
 	}
 	setContentCRS(c, out)
 	if f != formatHTML {

@@ -10,6 +10,7 @@
 package ogc
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -149,10 +150,14 @@ func pathParam(c echo.Context, name string) (string, error) {
 	return u, nil
 }
 
-// storeError says what a store's error was about. The server's error
-// handler (httpx.ErrorHandler) maps it: by its rules features.ErrNotFound is
-// a 404 and features.ErrInvalid a 400, each with the error's text; anything
-// else is a 500 whose cause is logged, not shown.
+// storeError says what a store's error was about. A missing feature is a
+// 404 whose reason is what, without the store's wrapping; otherwise the
+// server's error handler (httpx.ErrorHandler) maps it by its rules:
+// features.ErrInvalid a 400 with the error's text, anything else a 500
+// whose cause is logged, not shown.
 func storeError(err error, what string) error {
+	if errors.Is(err, features.ErrNotFound) {
+		return httpx.Problem(http.StatusNotFound, what, httpx.WithCause(err))
+	}
 	return fmt.Errorf("ogc: %s: %w", what, err)
 }

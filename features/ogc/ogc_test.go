@@ -104,7 +104,7 @@ func TestErrors(t *testing.T) {
 		{"unknown collection", "/ogc/collections/people", nil, 404, "people"},
 		{"unknown collection items", "/ogc/collections/people/items", nil, 404, "people"},
 		{"unknown collection queryables", "/ogc/collections/people/queryables", nil, 404, "people"},
-		{"unknown feature", "/ogc/collections/cases/items/BN9999", nil, 404, "BN9999"},
+		{"unknown feature", "/ogc/collections/cases/items/BN9999", nil, 404, `collection cases has no feature "BN9999"`},
 		{"feature of another collection", "/ogc/collections/markets/items/BN0800", nil, 404, "BN0800"},
 		{"bbox with 3 numbers", "/ogc/collections/cases/items?bbox=1,2,3", nil, 400, "4 comma-separated"},
 		{"bbox with 5 numbers", "/ogc/collections/cases/items?bbox=1,2,0,3,4", nil, 400, "got 5"},

@@ -27,12 +27,14 @@ type rule struct {
 // Package groups of the direction cmd → HTTP edges → domain ← stores.
 var (
 	domain = []string{"features", "features/cql2/...", "features/crs/...", "features/demo/...",
-		"features/caseimport/...", "tiles", "migrations/...", "tracing", "auth", "audit"}
+		"features/caseimport/...", "features/edit/...", "tiles", "migrations/...", "tracing", "auth", "audit"}
 	// stores, and tiles/rediscache, which stores tiles.
 	stores = []string{"features/postgis/...", "features/embedded/...", "tracing/postgis/...",
-		"tracing/embedded/...", "tiles/rediscache/..."}
+		"tracing/embedded/...", "tiles/rediscache/...", "auth/postgis/...", "auth/embedded/...",
+		"audit/postgis/...", "audit/embedded/..."}
 	edges = []string{"features/ogc/...", "features/api/...", "features/bulletin/...",
-		"tiles/tilehttp/...", "internal/httpx/...", "static/..."}
+		"tiles/tilehttp/...", "internal/httpx/...", "static/...", "auth/authhttp/...",
+		"features/edithttp/..."}
 	publicReads = []string{"features/ogc/...", "features/api/...", "features/bulletin/...", "tiles/..."}
 )
 
@@ -58,10 +60,10 @@ func rules() []rule {
 		{name: "public read packages never import tracing", from: publicReads, never: []string{"tracing/..."}},
 		{name: "tracing never imports tiles", from: []string{"tracing/..."}, never: []string{"tiles/..."}},
 		{name: "pgx only in the PostGIS stores and cmd", from: []string{"..."},
-			except: []string{"features/postgis/...", "tracing/postgis/...", "cmd/..."},
+			except: []string{"features/postgis/...", "tracing/postgis/...", "auth/postgis/...", "audit/postgis/...", "cmd/..."},
 			never:  []string{"github.com/jackc/pgx/..."}},
 		{name: "bbolt only in the embedded stores and cmd", from: []string{"..."},
-			except: []string{"features/embedded/...", "tracing/embedded/...", "cmd/..."},
+			except: []string{"features/embedded/...", "tracing/embedded/...", "auth/embedded/...", "audit/embedded/...", "cmd/..."},
 			never:  []string{"go.etcd.io/bbolt/..."}},
 		{name: "go-redis only in tiles/rediscache and cmd", from: []string{"..."},
 			except: []string{"tiles/rediscache/...", "cmd/..."},

@@ -240,3 +240,14 @@ func Verify(entries iter.Seq2[Entry, error], cp Checkpoint, signer Signer) (Repo
 	}
 	return r, nil
 }
+
+// Digest returns a keyed digest (HMAC-SHA256, hex) of data, for entries that
+// must show that a personal value changed without holding it: the same
+// value gives the same digest, and without the key a phone or ID number
+// cannot be found from it by trying every possible value.
+func (s Signer) Digest(data []byte) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte("bando-audit-digest\x00"))
+	m.Write(data)
+	return hex.EncodeToString(m.Sum(nil))
+}

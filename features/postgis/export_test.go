@@ -19,3 +19,8 @@ func RuleWhere(col features.Collection, r *features.DayRange, args []any) (strin
 	}
 	return w.String(), w.args
 }
+
+// EditColumns are the columns of the store's revisions (migration 5), in
+// every table besides the catalog's properties; a property of that name
+// (a zone's revision) shows the store's value.
+func EditColumns() []string { return []string{revisionColumn, "updated_at", "updated_by"} }

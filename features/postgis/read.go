@@ -40,21 +40,27 @@ func (w *where) String() string {
 }
 
 func itemsWhere(q features.ItemsQuery) (*where, error) {
+	w := &where{}
+	publicOnly(q.Collection, w)
+	return w, addConditions(q, w)
+}
+
+// addConditions adds the conditions of q but the public rule to w: those
+// of the public Items and of the editors' List.
+func addConditions(q features.ItemsQuery, w *where) error {
 	col := q.Collection
 	if q.Offset < 0 {
-		return nil, fmt.Errorf("%w: offset %d is negative", features.ErrInvalid, q.Offset)
+		return fmt.Errorf("%w: offset %d is negative", features.ErrInvalid, q.Offset)
 	}
-	w := &where{}
-	publicOnly(col, w)
 	if b := q.BBox; b != nil {
 		if err := features.CheckBBox(*b); err != nil {
-			return nil, fmt.Errorf("postgis: %w", err)
+			return fmt.Errorf("postgis: %w", err)
 		}
 		addBBox(col, *b, w)
 	}
 	if q.Interval != nil {
 		if col.Temporal == nil {
-			return nil, fmt.Errorf("%w: collection %s has no time", features.ErrInvalid, col.ID)
+			return fmt.Errorf("%w: collection %s has no time", features.ErrInvalid, col.ID)
 		}
 		addDays(*col.Temporal, features.DaysOf(*q.Interval), w)
 	}
@@ -65,19 +71,19 @@ func itemsWhere(q features.ItemsQuery) (*where, error) {
 	sort.Strings(names)
 	for _, name := range names {
 		if p, ok := col.Property(name); !ok || !p.Filterable {
-			return nil, fmt.Errorf("%w: %s cannot be filtered by %q", features.ErrInvalid, col.ID, name)
+			return fmt.Errorf("%w: %s cannot be filtered by %q", features.ErrInvalid, col.ID, name)
 		}
 		if !features.CleanText(q.Filters[name]) {
-			return nil, fmt.Errorf("%w: filter %s is not clean UTF-8 text", features.ErrInvalid, name)
+			return fmt.Errorf("%w: filter %s is not clean UTF-8 text", features.ErrInvalid, name)
 		}
 		w.add(pgx.Identifier{name}.Sanitize()+"::text = ?", q.Filters[name])
 	}
 	if q.Filter != nil {
 		if err := addFilter(col, q.Filter, w); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return w, nil
+	return nil
 }
 
 // addBBox keeps features meeting b: its GiST-indexed && test, exact for

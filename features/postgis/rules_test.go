@@ -142,7 +142,7 @@ func checkWords(col, def string) ([]string, bool) {
 func schemaDiff(cols []features.Collection, s schema) []string {
 	var diff []string
 	add := func(format string, args ...any) { diff = append(diff, fmt.Sprintf(format, args...)) }
-	frame := postgis.FrameColumns()
+	frame := append(postgis.FrameColumns(), postgis.EditColumns()...)
 	ids := map[string]bool{}
 	for _, col := range cols {
 		ids[col.ID] = true
@@ -164,6 +164,10 @@ func schemaDiff(cols []features.Collection, s schema) []string {
 			if !ok {
 				add("%s.%s has no column", col.ID, p.Name)
 				continue
+			}
+			if slices.Contains(postgis.EditColumns(), p.Name) {
+				// The store writes it: NOT NULL whatever a record brings.
+				c = &column{typ: c.typ, notNull: p.Required, unique: c.unique, def: c.def, words: c.words}
 			}
 			diff = append(diff, propertyDiff(col.ID, p, c)...)
 		}

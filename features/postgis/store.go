@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/tiles"
 	"github.com/jackc/pgx/v5"
@@ -42,6 +43,9 @@ type Options struct {
 	// ProbeInterval is how often a database known to be down is probed
 	// (DefaultProbeInterval).
 	ProbeInterval time.Duration
+	// AuditSigner signs the audit log's checkpoint; Apply refuses edits
+	// without it (ErrNoSigner).
+	AuditSigner audit.Signer
 	// Logger gets one line when the database goes away and one when it is
 	// back, and is told when change notifications are lost and come back
 	// (slog.Default when nil).
@@ -73,6 +77,7 @@ type Store struct {
 	memo    memo
 	watch   *watcher
 	stop    context.CancelFunc // ends the health probes
+	signer  audit.Signer
 }
 
 var (
@@ -135,7 +140,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		log: opts.Logger, reset: pool.Reset, stop: stop}
 	d := &db{pool: pool, acquireWait: opts.AcquireTimeout, health: h}
 	h.onDown = d.abort
-	s := &Store{pool: pool, db: d, catalog: features.NewCatalog(), cellM: cell, watch: newWatcher(cfg, opts), stop: cancel}
+	s := &Store{pool: pool, db: d, catalog: features.NewCatalog(), cellM: cell, watch: newWatcher(cfg, opts), stop: cancel,
+		signer: opts.AuditSigner}
 	if v, err := SchemaVersion(ctx, pool); err != nil || v < changeLogSchema {
 		// NOTE: before migration 3 there is no change log: the version is
 		// read as it stands, and Migrate starts following changes.

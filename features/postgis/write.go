@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (in
 	}
 	table := pgx.Identifier{col.ID}.Sanitize()
 	stageCols := append(append([]string{}, frameColumns...), col.PropertyNames()...)
-	if _, err := tx.Exec(ctx, "DROP TABLE IF EXISTS stage, priv_stage"); err != nil {
+	if _, err := tx.Exec(ctx, "DROP TABLE IF EXISTS stage, priv_stage, old_revisions"); err != nil {
 		return 0, fmt.Errorf("postgis: reset stage: %w", err)
 	}
 	create := fmt.Sprintf("CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT %s, NULL::bytea AS wkb FROM %s WITH NO DATA",
@@ -104,6 +105,10 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (in
 		}
 	}
 	if b.Mode == features.Replace {
+		// The revisions the rows had, so that a row brought back gets the next.
+		if _, err := tx.Exec(ctx, "CREATE TEMP TABLE old_revisions ON COMMIT DROP AS SELECT id, revision FROM "+table); err != nil {
+			return 0, fmt.Errorf("postgis: keep the revisions of %s: %w", col.ID, err)
+		}
 		if _, err := tx.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
 			return 0, fmt.Errorf("postgis: empty %s: %w", col.ID, err)
 		}
@@ -126,17 +131,34 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, b features.Batch) (in
 // stage into the private table) and counts the rows written. Rows go in
 // geohash order so that neighbours share pages: a tile then reads a few
 // pages instead of one page per feature.
+//
+// The store keeps each row's revision (migration 5): a new row starts at 1,
+// or at the revision the record brings (a zone's public revision property,
+// from an export), and a row written again (an Upsert of its id, or a
+// Replace that brings it back) gets one more than it had, so that an edit
+// made against the revision before the import is refused.
 func insertSQL(col features.Collection, cols []string, mode features.WriteMode) string {
 	table := pgx.Identifier{col.ID}.Sanitize()
-	list := identList(cols) + ", geom"
+	data := slices.DeleteFunc(slices.Clone(cols), func(c string) bool { return c == revisionColumn })
+	given, old, join := "1", "NULL::bigint", ""
+	if len(data) < len(cols) {
+		given = "s.revision"
+	}
+	if mode == features.Replace {
+		old, join = "o.revision", " LEFT JOIN old_revisions o ON o.id = s.id"
+	}
+	list := identList(data) + ", geom, revision, updated_at, updated_by"
 	var conflict string
 	if mode == features.Upsert {
-		conflict = fmt.Sprintf("ON CONFLICT (id) DO UPDATE SET (%s) = ROW(%s)", list, excludedList(append(cols, "geom")))
+		conflict = fmt.Sprintf(`ON CONFLICT (id) DO UPDATE SET (%s) = ROW(%s, GREATEST(cur.revision + 1, EXCLUDED.revision), EXCLUDED.updated_at, EXCLUDED.updated_by)`,
+			list, excludedList(append(data, "geom")))
 	}
 	q := fmt.Sprintf(`WITH ins AS (
-		INSERT INTO %s (%s) SELECT %s, ST_SetSRID(ST_GeomFromWKB(wkb), 4326) FROM stage
-		ORDER BY ST_GeoHash(ST_SetSRID(ST_GeomFromWKB(wkb), 4326), 8) %s RETURNING id)`,
-		table, list, identList(cols), conflict)
+		INSERT INTO %s AS cur (%s) SELECT %s, ST_SetSRID(ST_GeomFromWKB(s.wkb), 4326),
+			GREATEST(coalesce(%s + 1, 1), %s), now(), NULL
+		FROM stage s%s
+		ORDER BY ST_GeoHash(ST_SetSRID(ST_GeomFromWKB(s.wkb), 4326), 8) %s RETURNING id)`,
+		table, list, prefixedList("s.", data), old, given, join, conflict)
 	if priv, ok := privateTables[col.ID]; ok {
 		ptable := pgx.Identifier{"private", priv[0]}.Sanitize()
 		ref := pgx.Identifier{priv[1]}.Sanitize()
@@ -149,6 +171,18 @@ func insertSQL(col features.Collection, cols []string, mode features.WriteMode) 
 			ptable, ref, ref)
 	}
 	return q + " SELECT count(*) FROM ins"
+}
+
+// revisionColumn is the store's revision of a row; quarantine zones also
+// show it as a public property.
+const revisionColumn = "revision"
+
+func prefixedList(prefix string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = prefix + pgx.Identifier{c}.Sanitize()
+	}
+	return strings.Join(out, ", ")
 }
 
 func identList(cols []string) string {

@@ -19,8 +19,11 @@ import (
 )
 
 // Format versions of the data file. A binary reads every format up to
-// formatVersion and refuses newer ones.
-const formatVersion = 1
+// formatVersion, upgrading older files when it opens them, and refuses
+// newer ones. Format 2 added the records' revisions (revision.go); a
+// format 1 binary must not write a format 2 file, which it would leave
+// with revisions that no longer follow the data.
+const formatVersion = 2
 
 // lockTimeout is how long Open waits for another process to release the
 // data file before giving up.
@@ -212,6 +215,23 @@ func (s *Store) readMeta() (meta, error) {
 		return meta{}, &FormatError{Dir: filepath.Dir(s.path), Format: m.format, Max: formatVersion}
 	}
 	return m, nil
+}
+
+// upgrade brings a file of an older format to formatVersion in one
+// transaction.
+func (s *Store) upgrade(m meta) (meta, error) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if m.format < 2 {
+			if err := s.upgradeRevisions(tx); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte(bucketMeta)).Put([]byte(keyFormat), uint64Bytes(formatVersion))
+	})
+	if err != nil {
+		return meta{}, fmt.Errorf("embedded: upgrade %s from format %d to %d: %w", s.path, m.format, formatVersion, err)
+	}
+	return s.readMeta()
 }
 
 // FormatError says that a data directory was written by a newer Bando. It

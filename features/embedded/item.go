@@ -89,6 +89,12 @@ func newItem(l *layout, in *interner, id string, f fields) *item {
 	if !l.isPublic(f.vals) {
 		return nil
 	}
+	return makeItem(l, in, id, f)
+}
+
+// makeItem builds the item of a record's public side, public or not (the
+// editors' List matches drafts as items).
+func makeItem(l *layout, in *interner, id string, f fields) *item {
 	it := &item{geom: f.geom, vals: make([]string, len(f.vals)), start: features.NoDay, end: features.NoDay, rank: features.Rank(id)}
 	if l.col.Thinned() {
 		it.zmin = int8(features.ThinZoom(id))

@@ -14,6 +14,12 @@ type prepared struct {
 	pub  []byte
 	priv []byte // nil for layers that are not about people
 	it   *item  // nil when the record is not public (a draft zone)
+	// given is the revision the record brings (a zone's revision
+	// property), 0 for none; rev, when set, is the revision to store (an
+	// edit's); by is who wrote it (an edit's actor).
+	given, rev int64
+	by         string
+	del        bool // an edit's deletion of id
 }
 
 // invalid builds an ErrInvalid error about one record.
@@ -34,7 +40,7 @@ func (s *Store) prepare(l *layout, in *interner, r features.Record) (prepared, e
 	if err != nil {
 		return prepared{}, invalid(id, r.ID, "%v", err)
 	}
-	p := prepared{id: r.ID}
+	p := prepared{id: r.ID, given: givenRevision(l, vals)}
 	pubGeom := geom
 	if l.col.People {
 		pubGeom = features.Geomask(geom.(orb.Point), s.cellM)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/tiles"
 	bolt "go.etcd.io/bbolt"
@@ -27,6 +28,9 @@ type Options struct {
 	// people are snapped to. Default 150. Opening a directory written with
 	// another cell re-masks every stored person once.
 	GeomaskCellM float64
+	// AuditSigner signs the audit log's checkpoint; Apply refuses edits
+	// without it (ErrNoSigner).
+	AuditSigner audit.Signer
 }
 
 // Errors that say in one line why a data directory cannot be used. Open
@@ -49,6 +53,7 @@ type Store struct {
 	path    string
 	catalog *features.Catalog
 	cellM   float64
+	signer  audit.Signer
 
 	// wmu serialises writes so that snapshots are published, and watchers
 	// told, in commit order.
@@ -74,7 +79,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if cell <= 0 {
 		cell = DefaultGeomaskCellM
 	}
-	s := &Store{catalog: features.NewCatalog(), cellM: cell}
+	s := &Store{catalog: features.NewCatalog(), cellM: cell, signer: opts.AuditSigner}
 	db, path, err := openFile(opts.Dir)
 	if err != nil {
 		return nil, err
@@ -94,6 +99,11 @@ func (s *Store) startup(ctx context.Context) error {
 		m, err := s.initMeta()
 		if err != nil {
 			return err
+		}
+		if m.format < formatVersion {
+			if m, err = s.upgrade(m); err != nil {
+				return err
+			}
 		}
 		if m.cellM != s.cellM {
 			if err := s.remask(ctx); err != nil {
@@ -117,6 +127,10 @@ func (s *Store) startup(ctx context.Context) error {
 func (s *Store) Close() {
 	_ = s.db.Close() // NOTE: bbolt's Close only fails on unlock/munmap, with nothing left to do.
 }
+
+// DB exposes the store's bbolt file to the stores that share it (accounts,
+// the audit log).
+func (s *Store) DB() *bolt.DB { return s.db }
 
 // Ping reports whether the data file is open and readable.
 func (s *Store) Ping(ctx context.Context) error {

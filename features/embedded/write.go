@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bandomap/bando/features"
 	bolt "go.etcd.io/bbolt"
@@ -125,10 +126,18 @@ func (s *Store) prepareBatch(ctx context.Context, cur *snapshot, b features.Batc
 		return nil, fmt.Errorf("embedded: %w: unknown write mode %d", features.ErrInvalid, b.Mode)
 	}
 	out := &batch{lay: st.lay, mode: b.Mode}
+	revs, err := s.revisionsOf(st.lay)
+	if err != nil {
+		return nil, err
+	}
+	defer revs.close()
 	if b.Records != nil {
 		for r := range b.Records {
 			if len(out.recs)%1024 == 0 && ctx.Err() != nil {
 				return nil, fmt.Errorf("embedded: write: %w", ctx.Err())
+			}
+			if r, err = revs.stamp(st.lay, r); err != nil {
+				return nil, err
 			}
 			p, err := s.prepare(st.lay, st.intern, r)
 			if err != nil {
@@ -163,9 +172,18 @@ func storeBatch(tx *bolt.Tx, b *batch) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := setRevisions(tx, b, time.Now()); err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, r := range b.recs {
 		key := []byte(r.id)
+		if r.del {
+			if err := deleteRecord(pub, priv, key); err != nil {
+				return 0, fmt.Errorf("embedded: delete %s %q: %w", b.lay.col.ID, r.id, err)
+			}
+			continue
+		}
 		if err := pub.Put(key, r.pub); err != nil {
 			return 0, fmt.Errorf("embedded: write %s %q: %w", b.lay.col.ID, r.id, err)
 		}
@@ -177,6 +195,16 @@ func storeBatch(tx *bolt.Tx, b *batch) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+func deleteRecord(pub, priv *bolt.Bucket, key []byte) error {
+	if err := pub.Delete(key); err != nil {
+		return err
+	}
+	if priv != nil {
+		return priv.Delete(key)
+	}
+	return nil
 }
 
 // buckets returns a collection's public bucket and, for people layers, its

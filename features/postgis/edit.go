@@ -198,8 +198,8 @@ func (s *Store) Apply(ctx context.Context, e features.Edit) (features.Stored, er
 	if err != nil {
 		return features.Stored{}, fmt.Errorf("postgis: %w: %w", features.ErrInvalid, err)
 	}
-	if err := checkEdit(col, e); err != nil {
-		return features.Stored{}, err
+	if err := features.CheckEdit(col, e); err != nil {
+		return features.Stored{}, fmt.Errorf("postgis: %w", err)
 	}
 	tx, err := s.db.Begin(ctx)
 	if err != nil {
@@ -215,22 +215,6 @@ func (s *Store) Apply(ctx context.Context, e features.Edit) (features.Stored, er
 	}
 	s.caughtUp(ctx)
 	return out, nil
-}
-
-// checkEdit refuses an edit that names no valid action or id.
-func checkEdit(col features.Collection, e features.Edit) error {
-	switch e.Action {
-	case features.EditCreate, features.EditReplace, features.EditDelete:
-	default:
-		return fmt.Errorf("%w: edit action %q", features.ErrInvalid, e.Action)
-	}
-	if e.ID == "" || !features.CleanText(e.ID) || len(e.ID) > features.MaxIDLength {
-		return fmt.Errorf("%w: %s: edit of id %.20q", features.ErrInvalid, col.ID, e.ID)
-	}
-	if e.Action != features.EditDelete && e.Record.ID != "" && e.Record.ID != e.ID {
-		return fmt.Errorf("%w: %s: record %q given for id %q", features.ErrInvalid, col.ID, e.Record.ID, e.ID)
-	}
-	return nil
 }
 
 // applyIn runs an edit inside tx.

@@ -75,10 +75,18 @@ func NewConn(ctx context.Context, t testing.TB) *pgx.Conn {
 // NewStore returns a store on a fresh, migrated database.
 func NewStore(t testing.TB) (*postgis.Store, string) {
 	t.Helper()
+	return NewStoreWith(t, postgis.Options{})
+}
+
+// NewStoreWith returns a store opened with opts on a fresh, migrated
+// database (opts.URL is set to it).
+func NewStoreWith(t testing.TB, opts postgis.Options) (*postgis.Store, string) {
+	t.Helper()
 	dbURL := NewDatabase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := postgis.Open(ctx, postgis.Options{URL: dbURL})
+	opts.URL = dbURL
+	s, err := postgis.Open(ctx, opts)
 	if err != nil {
 		t.Fatalf("pgtest: open store: %v", err)
 	}

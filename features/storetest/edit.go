@@ -226,16 +226,26 @@ func testConcurrentEdits(t *testing.T, s Editing) {
 	m2 := current(t, s, markets.ID, "m2")
 	n := logLength(t, s)
 	const editors = 100
-	errs := make([]error, editors)
+	// NOTE: a round of concurrent reads first, so that a store with a
+	// connection pool has its connections open: else the first editor may
+	// be done before a second connection is, and the race never happens.
 	var wg sync.WaitGroup
+	for range editors {
+		wg.Go(func() { _, _ = s.Current(context.Background(), markets, "m2") })
+	}
+	wg.Wait()
+	errs := make([]error, editors)
+	start := make(chan struct{})
 	for i := range editors {
 		wg.Go(func() {
+			<-start
 			rec := Market("", "Chợ Dĩ An "+strconv.Itoa(i))
 			rec.Geometry = m2.Geometry
 			_, errs[i] = s.Apply(context.Background(), features.Edit{Action: features.EditReplace, Collection: markets, ID: "m2",
 				Record: rec, IfRevision: m2.Revision, Audit: by(fmt.Sprintf("editor%d", i))})
 		})
 	}
+	close(start)
 	wg.Wait()
 	won, lost := -1, 0
 	for i, err := range errs {

@@ -52,6 +52,7 @@ func commands() []command {
 		{"seed", "fill the store with a synthetic province (--scale demo|province)", runSeed},
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
 		{"bench", "measure performance (bench tiles|http|hot|faults)", runBench},
+		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},
 		{"version", "print the version", runVersion},
 	}
 }

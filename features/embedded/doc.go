@@ -9,6 +9,10 @@
 // (geometry as WKB, public properties in a compact binary encoding); the
 // people layers (cases, contacts) also have a private bucket holding the
 // person and the exact location, which only writes and re-masking touch.
+// Since format 2 each collection also has an edit bucket holding every
+// record's revision, when and by whom it was written (features.Editor), and
+// the audit log of officials' edits lives in the same file (package
+// audit/embedded), appended in the transaction of the edit it records.
 // Every public read path goes through the in-memory snapshot, which is built
 // from the public buckets alone.
 //

@@ -1,8 +1,11 @@
 // Package postgis is the PostGIS store behind features.Store and
 // tiles.Source: schema migrations, bulk loading with COPY, the public reads
-// of OGC items, nearby and search, and vector tiles rendered with ST_AsMVT.
+// of OGC items, nearby and search, vector tiles rendered with ST_AsMVT, and
+// the officials' features.Editor: records with their revisions, and edits
+// that lock the row, compare its revision and append their audit entry
+// (package audit/postgis) in one transaction.
 //
 // Every query text is a constant or is assembled only from catalog
 // identifiers passed through pgx.Identifier.Sanitize; every value is bound.
-// No public query names the private schema.
+// No public query names the private schema; the editors' reads do.
 package postgis

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
@@ -182,6 +183,9 @@ func (s *Store) revisionsOf(l *layout) (*revisionReader, error) {
 		return &revisionReader{}, nil
 	}
 	tx, err := s.db.Begin(false)
+	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+		return nil, ErrClosed
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded: read revisions: %w", err)
 	}

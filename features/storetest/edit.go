@@ -270,6 +270,39 @@ func testConcurrentEdits(t *testing.T, s Editing) {
 	if after := logLength(t, s); after != n+1 {
 		t.Errorf("the log grew by %d entries, want 1", after-n)
 	}
+	t.Run("creates of one id", func(t *testing.T) {
+		n := logLength(t, s)
+		const creators = 20
+		errs := make([]error, creators)
+		start := make(chan struct{})
+		for i := range creators {
+			wg.Go(func() {
+				<-start
+				_, errs[i] = s.Apply(context.Background(), features.Edit{Action: features.EditCreate, Collection: markets, ID: "m-new",
+					Record: Market("", "Chợ mới "+strconv.Itoa(i)), Audit: by(fmt.Sprintf("editor%d", i))})
+			})
+		}
+		close(start)
+		wg.Wait()
+		won := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, features.ErrConflict):
+				t.Errorf("creator %d: %v, want ErrConflict or success", i, err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d creators won, want 1", won)
+		}
+		if got := current(t, s, markets.ID, "m-new"); got.Revision != 1 {
+			t.Errorf("the new market is at revision %d, want 1", got.Revision)
+		}
+		if after := logLength(t, s); after != n+1 {
+			t.Errorf("the log grew by %d entries, want 1", after-n)
+		}
+	})
 }
 
 func testEditPeople(t *testing.T, s Editing) {

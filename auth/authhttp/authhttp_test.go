@@ -308,7 +308,9 @@ func TestUsersAdmin(t *testing.T) {
 	}
 	rec = f.call(http.MethodGet, "/api/users", "", admin...)
 	wantStatus(t, rec, http.StatusOK, "list")
-	var list struct{ Users []struct{ Name, Role, District string } }
+	var list struct {
+		Users []struct{ Name, Role, District string }
+	}
 	_ = json.Unmarshal(rec.Body.Bytes(), &list)
 	if len(list.Users) != 4 || list.Users[2].Name != "new.editor" || list.Users[2].District != "721" {
 		t.Errorf("users = %+v", list.Users)

@@ -54,7 +54,8 @@ func TestUserCheck(t *testing.T) {
 		{"enterprise without id", User{Name: "ent", Role: Enterprise}, []string{"enterprise"}},
 		{"tracer with an enterprise", User{Name: "tr1", Role: Tracer, Enterprise: "E-1"}, []string{"enterprise"}},
 		{"bad district code", User{Name: "ed1", Role: Editor, District: "7 18"}, []string{"district"}},
-		{"everything wrong", User{Name: "X", Role: "", District: "1"}, []string{"name", "role", "district"}},
+		{"everything wrong", User{Name: "X", Role: Viewer, District: "1", Enterprise: "E"}, []string{"name", "district", "enterprise"}},
+		{"unknown role says only that", User{Name: "x1x", Role: "", District: "1"}, []string{"role"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -55,7 +55,7 @@ func (u User) Check() error {
 		errs = append(errs, invalid("role", "%q is not a role; want one of admin, editor, tracer, enterprise, viewer", u.Role))
 	}
 	switch {
-	case u.District != "" && u.Role != Editor:
+	case u.District != "" && u.Role != Editor && u.Role.Valid():
 		errs = append(errs, invalid("district", "only an editor is limited to a district, not a %s", u.Role))
 	case u.District != "" && !codePattern.MatchString(u.District):
 		errs = append(errs, invalid("district", "%q is not a district code", u.District))
@@ -63,7 +63,7 @@ func (u User) Check() error {
 	switch {
 	case u.Role == Enterprise && u.Enterprise == "":
 		errs = append(errs, invalid("enterprise", "the enterprise role needs the enterprise's id"))
-	case u.Enterprise != "" && u.Role != Enterprise:
+	case u.Enterprise != "" && u.Role != Enterprise && u.Role.Valid():
 		errs = append(errs, invalid("enterprise", "only the enterprise role has an enterprise, not a %s", u.Role))
 	case u.Enterprise != "" && !codePattern.MatchString(u.Enterprise):
 		errs = append(errs, invalid("enterprise", "%q is not an enterprise id", u.Enterprise))

@@ -44,6 +44,10 @@ type Config struct {
 	CORSOrigins        string        // BANDO_CORS_ORIGINS, which sites' scripts may read the public data
 	WaveStart          string        // BANDO_WAVE_START, first day of the current wave
 	SeedDemo           bool          // BANDO_SEED_DEMO: seed an empty embedded store on first start
+	// Secret (BANDO_SECRET, hex, at least 32 bytes; environment only, so
+	// that it shows in no process list) signs the audit log's checkpoints;
+	// empty: secret.key in the data directory (see secret).
+	Secret string
 	// VersionCheck (BANDO_VERSION_CHECK) is how often PostGIS's data
 	// version is read when no change notification came.
 	VersionCheck time.Duration
@@ -105,6 +109,7 @@ func bindConfig(fs *flag.FlagSet, c *Config, env func(string) string) map[string
 		}
 		fs.StringVar(s.target, s.flag, def, s.usage+" ["+s.env+"]")
 	}
+	c.Secret = env("BANDO_SECRET")
 	nums := map[string]*string{}
 	for _, n := range numberSettings {
 		nums[n.flag] = fs.String(n.flag, envOr(env, n.env, n.def), n.usage+" ["+n.env+"]")
@@ -194,6 +199,11 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("BANDO_CORS_ORIGINS: %w", err))
 	}
 	errs = append(errs, c.validateNumbers()...)
+	if c.Secret != "" {
+		if _, err := parseSecret(c.Secret); err != nil {
+			errs = append(errs, fmt.Errorf("BANDO_SECRET: %w", err)) // NOTE: the value is never repeated
+		}
+	}
 	if _, err := time.Parse("2006-01-02", c.WaveStart); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_WAVE_START %q: want a date YYYY-MM-DD", c.WaveStart))
 	}

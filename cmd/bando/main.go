@@ -7,6 +7,8 @@
 //	bando seed --scale demo    fill the store with a synthetic province
 //	bando import boundaries F  load district boundaries from GeoJSON
 //	bando import cases F       load cases from a bulletin CSV
+//	bando user add|list|disable  manage officials' accounts
+//	bando token create|list|revoke  manage API tokens
 //	bando bench tiles          measure cold tile latency
 //	bando bench http           drive servers on this machine with HTTP load
 //	bando bench hot            hot tiles and the bulletin against a static handler
@@ -51,6 +53,8 @@ func commands() []command {
 		{"migrate", "apply pending PostGIS migrations", runMigrate},
 		{"seed", "fill the store with a synthetic province (--scale demo|province)", runSeed},
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
+		{"user", "manage accounts (user add|list|disable)", runUser},
+		{"token", "manage API tokens (token create|list|revoke)", runToken},
 		{"bench", "measure performance (bench tiles|http|hot|faults)", runBench},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},
 		{"version", "print the version", runVersion},

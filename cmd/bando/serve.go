@@ -42,7 +42,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer closeCache()
-	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics()})
+	authn, err := newAuthenticator(cfg, store, log)
+	if err != nil {
+		return err
+	}
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics(), auth: authn})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)

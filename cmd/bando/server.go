@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/auth/authhttp"
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/api"
 	"github.com/bandomap/bando/features/bulletin"
@@ -28,6 +30,7 @@ type serverDeps struct {
 	cache   tiles.Cache // the shared level of the tile cache (Redis); nil: none
 	log     *slog.Logger
 	metrics *metrics
+	auth    *auth.Authenticator // nil: one over the store's accounts (see authenticator)
 }
 
 // retryAfter is what a client that met a timeout or an unready store is
@@ -38,6 +41,7 @@ const retryAfter = 5 * time.Second
 func newServer(d serverDeps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	authCfg := authConfig(d)
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
 	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
 		httpx.Deadline(d.cfg.RequestTimeout),
@@ -51,7 +55,8 @@ func newServer(d serverDeps) *echo.Echo {
 			// what is sent and a large asset is compressed once.
 			p := c.Request().URL.Path
 			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/")
-		}}))
+		}}),
+		authhttp.AuthenticateWithConfig(authCfg))
 	cat := features.NewCatalog()
 	root := e.Group("")
 	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
@@ -74,6 +79,7 @@ func newServer(d serverDeps) *echo.Echo {
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
 	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
 		Version: d.store.Version}).Register(apiGroup)
+	authhttp.NewHandler(authCfg).Register(apiGroup)
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store))
@@ -90,6 +96,8 @@ func errorRules() []httpx.Rule {
 		{Err: features.ErrInvalid, Status: http.StatusBadRequest},
 		{Err: features.ErrRepeatedCollection, Status: http.StatusBadRequest},
 		{Err: tiles.ErrBadTile, Status: http.StatusBadRequest},
+		{Err: auth.ErrUnauthenticated, Status: http.StatusUnauthorized},
+		{Err: auth.ErrForbidden, Status: http.StatusForbidden},
 		{Err: features.ErrUnavailable, Status: http.StatusServiceUnavailable, Detail: "the database is unavailable; try again shortly", RetryAfter: retryAfter, Quiet: true},
 		{Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable, Detail: "the request took too long; try again", RetryAfter: retryAfter},
 	}
@@ -101,6 +109,11 @@ func errorRules() []httpx.Rule {
 // operators' endpoints may not; a route behind sign-in added under /api must
 // be left out here.
 func crossOrigin(path string) bool {
+	for _, prefix := range []string{"/api/auth/", "/api/users", "/api/tokens", "/api/editor/", "/api/audit", "/api/cases/import"} {
+		if strings.HasPrefix(path, prefix) {
+			return false
+		}
+	}
 	for _, prefix := range []string{"/tiles/", "/fonts/", "/ogc/", "/api/"} {
 		if strings.HasPrefix(path, prefix) {
 			return true

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/url"
+
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/auth/authhttp"
+	authembedded "github.com/bandomap/bando/auth/embedded"
+	authpostgis "github.com/bandomap/bando/auth/postgis"
+	"github.com/jackc/pgx/v5/pgxpool"
+	bolt "go.etcd.io/bbolt"
+)
+
+// accountsOf returns the store of users, tokens and sessions beside the
+// features in b: the same database or the same bbolt file.
+func accountsOf(b backend, signer audit.Signer) (auth.Store, error) {
+	switch s := b.(type) {
+	case interface{ Pool() *pgxpool.Pool }:
+		return authpostgis.New(s.Pool(), signer), nil
+	case interface{ DB() *bolt.DB }:
+		return authembedded.New(s.DB(), signer), nil
+	}
+	return nil, fmt.Errorf("accounts: the store %T keeps no accounts", b)
+}
+
+// newAuthenticator returns the authenticator of a server on b, its audit
+// entries signed with the configured secret.
+func newAuthenticator(cfg *Config, b backend, log *slog.Logger) (*auth.Authenticator, error) {
+	key, err := cfg.secret()
+	if err != nil {
+		return nil, err
+	}
+	signer, err := audit.NewSigner(key)
+	if err != nil {
+		return nil, err
+	}
+	store, err := accountsOf(b, signer)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewAuthenticator(store, auth.Options{Logger: log}), nil
+}
+
+// authenticator is d.auth, or, for servers built without one (tests and
+// benchmarks), one over the store's accounts that signs with BANDO_SECRET
+// or a random key that lives as long as the server.
+func (d serverDeps) authenticator() *auth.Authenticator {
+	if d.auth != nil {
+		return d.auth
+	}
+	key, err := parseSecret(d.cfg.Secret)
+	if err != nil {
+		key = make([]byte, minSecretBytes)
+		_, _ = rand.Read(key)
+	}
+	signer, _ := audit.NewSigner(key) // NOTE: the key has 32 bytes
+	store, err := accountsOf(d.store, signer)
+	if err != nil {
+		panic(err) // NOTE: a wiring error of a test or benchmark, not of bando serve
+	}
+	return auth.NewAuthenticator(store, auth.Options{Logger: d.log})
+}
+
+// authConfig is the configuration of the middleware and the routes of
+// accounts: cookies are Secure under TLS and whenever the public URL is
+// https (a proxy ends TLS), and the public URL's origin is the server's own.
+func authConfig(d serverDeps) authhttp.Config {
+	cfg := authhttp.Config{Authenticator: d.authenticator()}
+	if u, err := url.Parse(d.cfg.PublicURL); err == nil && u.Host != "" {
+		cfg.SecureCookies = u.Scheme == "https"
+		cfg.Origins = []string{u.Scheme + "://" + u.Host}
+	}
+	return cfg
+}

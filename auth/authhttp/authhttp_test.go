@@ -399,3 +399,58 @@ func TestSignOut(t *testing.T) {
 	f.clock.Add(auth.SessionIdle + time.Second)
 	wantStatus(t, f.call(http.MethodGet, "/api/auth/me", "", "Cookie: "+f2.cookie), http.StatusUnauthorized, "me after 2 h idle")
 }
+
+func TestProxies(t *testing.T) {
+	proxies, err := authhttp.ParseProxies("10.0.0.5, 192.168.0.0/16 ::1")
+	if err != nil || len(proxies) != 3 {
+		t.Fatalf("ParseProxies = %v, %v", proxies, err)
+	}
+	for _, bad := range []string{"10.0.0", "proxy.example", "10.0.0.0/33"} {
+		if _, err := authhttp.ParseProxies(bad); err == nil {
+			t.Errorf("ParseProxies(%q) accepted it", bad)
+		}
+	}
+	f := newFixture(t)
+	f.e = echo.New()
+	f.e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{})
+	a := auth.NewAuthenticator(f.store, auth.Options{Now: f.clock.Now})
+	cfg := authhttp.Config{Authenticator: a, Proxies: proxies}
+	f.e.Use(authhttp.AuthenticateWithConfig(cfg))
+	authhttp.NewHandler(cfg).Register(f.e.Group("/api"))
+	signIn := func(remote, password string, header ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/api/auth/signin", strings.NewReader(`{"name":"viewer","password":"`+password+`"}`))
+		req.RemoteAddr = remote + ":4321"
+		for _, h := range header {
+			name, value, _ := strings.Cut(h, ": ")
+			req.Header.Set(name, value)
+		}
+		rec := httptest.NewRecorder()
+		f.e.ServeHTTP(rec, req)
+		return rec
+	}
+	// Behind the proxy, the forwarded scheme makes the cookie Secure; from
+	// elsewhere the header is not believed.
+	if c := signIn("10.0.0.5", "password-of-viewer", "X-Forwarded-Proto: https").Result().Cookies(); len(c) != 1 || !c[0].Secure {
+		t.Errorf("through the proxy: cookies %v, want Secure", c)
+	}
+	if c := signIn("203.0.113.9", "password-of-viewer", "X-Forwarded-Proto: https").Result().Cookies(); len(c) != 1 || c[0].Secure {
+		t.Errorf("from a client claiming https: cookies %v, want not Secure", c)
+	}
+	// Twenty failures of one client through the proxy lock that client,
+	// not the others behind the same proxy; a client's own header is not
+	// believed.
+	signInAs := func(remote, name, password, xff string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/api/auth/signin", strings.NewReader(`{"name":"`+name+`","password":"`+password+`"}`))
+		req.RemoteAddr = remote + ":4321"
+		req.Header.Set("X-Forwarded-For", xff)
+		rec := httptest.NewRecorder()
+		f.e.ServeHTTP(rec, req)
+		return rec
+	}
+	for i := range 20 {
+		wantStatus(t, signInAs("10.0.0.5", "user"+strconv.Itoa(i), "wrong-guess", "198.51.100.7"), http.StatusUnauthorized, "a guess")
+	}
+	wantStatus(t, signInAs("10.0.0.5", "viewer", "password-of-viewer", "198.51.100.7"), http.StatusTooManyRequests, "the locked client")
+	wantStatus(t, signInAs("10.0.0.5", "viewer", "password-of-viewer", "198.51.100.8"), http.StatusOK, "another client behind the proxy")
+	wantStatus(t, signInAs("203.0.113.9", "viewer", "password-of-viewer", "198.51.100.7"), http.StatusOK, "a client naming the locked one")
+}

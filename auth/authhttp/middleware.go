@@ -47,10 +47,48 @@ type Config struct {
 	// the request's Host, e.g. the public URL's when a proxy rewrites Host.
 	// A change whose Origin is none of them is refused as cross-site.
 	Origins []string
+	// Proxies are the reverse proxies in front of the server (see
+	// ParseProxies). A request from one of them is believed about the
+	// client's address (X-Forwarded-For) and scheme (X-Forwarded-Proto);
+	// from anyone else those headers are ignored, so that a client cannot
+	// choose its own address and escape the sign-in limits.
+	Proxies []*net.IPNet
 	// ClientIP returns the client's address, for the sign-in limits; nil
-	// means the connection's remote address (forwarded headers are not
-	// trusted, so that a client cannot choose its own address).
+	// means the connection's remote address, or X-Forwarded-For's when the
+	// connection comes from one of Proxies.
 	ClientIP func(*http.Request) string
+}
+
+// ParseProxies reads addresses and CIDR ranges separated by spaces or
+// commas ("10.0.0.5, 192.168.0.0/16").
+func ParseProxies(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("authhttp: %q is not an IP address or CIDR range", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("authhttp: %q is not an IP address or CIDR range", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// fromProxy reports whether r came through one of the trusted proxies.
+func (cfg Config) fromProxy(r *http.Request) bool {
+	ip := net.ParseIP(remoteIP(r))
+	return ip != nil && slices.ContainsFunc(cfg.Proxies, func(n *net.IPNet) bool { return n.Contains(ip) })
 }
 
 func (cfg *Config) defaults() {
@@ -59,6 +97,13 @@ func (cfg *Config) defaults() {
 	}
 	if cfg.ClientIP == nil {
 		cfg.ClientIP = remoteIP
+		if len(cfg.Proxies) > 0 {
+			opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+			for _, n := range cfg.Proxies {
+				opts = append(opts, echo.TrustIPRange(n))
+			}
+			cfg.ClientIP = echo.ExtractIPFromXFFHeader(opts...)
+		}
 	}
 	if cfg.Authenticator == nil {
 		panic("authhttp: Config.Authenticator is required") // NOTE: a wiring error, found at start
@@ -201,7 +246,9 @@ func (cfg Config) crossSite(r *http.Request) bool {
 	return !slices.ContainsFunc(cfg.Origins, func(o string) bool { return strings.EqualFold(strings.TrimSuffix(o, "/"), origin) })
 }
 
-func (cfg Config) secure(r *http.Request) bool { return r.TLS != nil || cfg.SecureCookies }
+func (cfg Config) secure(r *http.Request) bool {
+	return r.TLS != nil || cfg.SecureCookies || (cfg.fromProxy(r) && r.Header.Get("X-Forwarded-Proto") == "https")
+}
 
 // Require lets a request through when its principal has one of roles (an
 // admin has every role; no roles: any principal), else answers 401 when

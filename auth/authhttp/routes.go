@@ -31,7 +31,7 @@ func NewHandler(cfg Config) *Handler {
 //
 //	POST   /auth/signin      {"name","password"} → user and CSRF token, session cookie
 //	POST   /auth/signout     ends the session
-//	GET    /auth/me          the principal
+//	GET    /auth/me          the principal (and HEAD, as every GET route)
 //	GET    /users            (admin) every user
 //	POST   /users            (admin) a new user
 //	PATCH  /users/:name      (admin) change a user
@@ -42,15 +42,16 @@ func NewHandler(cfg Config) *Handler {
 func (h *Handler) Register(g *echo.Group) {
 	g.POST("/auth/signin", h.signIn)
 	g.POST("/auth/signout", h.signOut)
-	g.GET("/auth/me", h.me, Require())
+	get := []string{http.MethodGet, http.MethodHead}
+	g.Match(get, "/auth/me", h.me, Require())
 	admin := Require(auth.Admin)
-	g.GET("/users", h.listUsers, admin)
+	g.Match(get, "/users", h.listUsers, admin)
 	g.POST("/users", h.addUser, admin)
 	g.PATCH("/users/:name", h.updateUser, admin)
 	g.DELETE("/users/:name", h.disableUser, admin)
 	tokens := []echo.MiddlewareFunc{Require(), sessionOrAdmin}
 	g.POST("/tokens", h.createToken, tokens...)
-	g.GET("/tokens", h.listTokens, tokens...)
+	g.Match(get, "/tokens", h.listTokens, tokens...)
 	g.DELETE("/tokens/:id", h.revokeToken, tokens...)
 }
 

@@ -47,7 +47,8 @@ func newAuthenticator(cfg *Config, b backend, log *slog.Logger) (*auth.Authentic
 
 // authenticator is d.auth, or, for servers built without one (tests and
 // benchmarks), one over the store's accounts that signs with BANDO_SECRET
-// or a random key that lives as long as the server.
+// or a random key that lives as long as the server; a store that keeps no
+// accounts (a test's wrapper) gets none, so that every credential fails.
 func (d serverDeps) authenticator() *auth.Authenticator {
 	if d.auth != nil {
 		return d.auth
@@ -60,16 +61,18 @@ func (d serverDeps) authenticator() *auth.Authenticator {
 	signer, _ := audit.NewSigner(key) // NOTE: the key has 32 bytes
 	store, err := accountsOf(d.store, signer)
 	if err != nil {
-		panic(err) // NOTE: a wiring error of a test or benchmark, not of bando serve
+		store = noAccounts{err}
 	}
 	return auth.NewAuthenticator(store, auth.Options{Logger: d.log})
 }
 
 // authConfig is the configuration of the middleware and the routes of
-// accounts: cookies are Secure under TLS and whenever the public URL is
-// https (a proxy ends TLS), and the public URL's origin is the server's own.
+// accounts: cookies are Secure under TLS, whenever the public URL is https
+// (a proxy ends TLS) and when a trusted proxy says https; the public URL's
+// origin is the server's own.
 func authConfig(d serverDeps) authhttp.Config {
-	cfg := authhttp.Config{Authenticator: d.authenticator()}
+	proxies, _ := authhttp.ParseProxies(d.cfg.TrustedProxies) // validated
+	cfg := authhttp.Config{Authenticator: d.authenticator(), Proxies: proxies}
 	if u, err := url.Parse(d.cfg.PublicURL); err == nil && u.Host != "" {
 		cfg.SecureCookies = u.Scheme == "https"
 		cfg.Origins = []string{u.Scheme + "://" + u.Host}

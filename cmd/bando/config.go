@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bandomap/bando/auth/authhttp"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
@@ -43,6 +44,7 @@ type Config struct {
 	FrameAncestors     string        // BANDO_FRAME_ANCESTORS, who may frame /embed
 	CORSOrigins        string        // BANDO_CORS_ORIGINS, which sites' scripts may read the public data
 	WaveStart          string        // BANDO_WAVE_START, first day of the current wave
+	TrustedProxies     string        // BANDO_TRUSTED_PROXIES, reverse proxies whose X-Forwarded-* are believed
 	SeedDemo           bool          // BANDO_SEED_DEMO: seed an empty embedded store on first start
 	// Secret (BANDO_SECRET, hex, at least 32 bytes; environment only, so
 	// that it shows in no process list) signs the audit log's checkpoints;
@@ -71,6 +73,7 @@ func (c *Config) settings() []setting {
 		{"frame-ancestors", "BANDO_FRAME_ANCESTORS", "*", "origins allowed to frame /embed (CSP frame-ancestors, space separated)", &c.FrameAncestors},
 		{"cors-origins", "BANDO_CORS_ORIGINS", "*", "origins whose scripts may read tiles, style, glyphs, /ogc and /api (* or scheme://host[:port], space or comma separated)", &c.CORSOrigins},
 		{"wave-start", "BANDO_WAVE_START", "2021-04-27", "first day of the current epidemic wave (YYYY-MM-DD)", &c.WaveStart},
+		{"trusted-proxies", "BANDO_TRUSTED_PROXIES", "", "reverse proxies (IPs or CIDR ranges) whose X-Forwarded-For and X-Forwarded-Proto are believed", &c.TrustedProxies},
 	}
 }
 
@@ -199,6 +202,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("BANDO_CORS_ORIGINS: %w", err))
 	}
 	errs = append(errs, c.validateNumbers()...)
+	if _, err := authhttp.ParseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("BANDO_TRUSTED_PROXIES: %w", err))
+	}
 	if c.Secret != "" {
 		if _, err := parseSecret(c.Secret); err != nil {
 			errs = append(errs, fmt.Errorf("BANDO_SECRET: %w", err)) // NOTE: the value is never repeated

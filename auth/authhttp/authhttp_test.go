@@ -454,3 +454,11 @@ func TestProxies(t *testing.T) {
 	wantStatus(t, signInAs("10.0.0.5", "viewer", "password-of-viewer", "198.51.100.8"), http.StatusOK, "another client behind the proxy")
 	wantStatus(t, signInAs("203.0.113.9", "viewer", "password-of-viewer", "198.51.100.7"), http.StatusOK, "a client naming the locked one")
 }
+
+func TestSignInEndsTheBrowsersOldSession(t *testing.T) {
+	f := newFixture(t)
+	first := f.signIn(t, "editor")
+	rec := f.call(http.MethodPost, "/api/auth/signin", `{"name":"editor","password":"password-of-editor"}`, "Cookie: "+first.cookie)
+	wantStatus(t, rec, http.StatusOK, "sign in again")
+	wantStatus(t, f.call(http.MethodGet, "/api/auth/me", "", "Cookie: "+first.cookie), http.StatusUnauthorized, "the old session")
+}

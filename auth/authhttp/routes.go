@@ -119,6 +119,12 @@ func (h *Handler) signIn(c echo.Context) error {
 	if err != nil {
 		return problem(err)
 	}
+	if old, err := req.Cookie(CookieName); err == nil && old.Value != "" {
+		// NOTE: the session this browser had before ends; one browser, one session.
+		if err := h.cfg.Authenticator.SignOut(req.Context(), old.Value); err != nil {
+			return err
+		}
+	}
 	c.SetCookie(&http.Cookie{
 		Name: CookieName, Value: in.Cookie, Path: "/", MaxAge: int(auth.SessionLifetime / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.cfg.secure(req),

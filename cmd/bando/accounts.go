@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"path/filepath"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
@@ -33,6 +34,11 @@ func newAuthenticator(cfg *Config, b backend, log *slog.Logger) (*auth.Authentic
 	key, err := cfg.secret()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.DatabaseURL != "" && cfg.Secret == "" {
+		log.Warn("BANDO_SECRET is not set: the audit log is signed with the key in the data directory; "+
+			"set BANDO_SECRET so that every instance and every command signs with the same key",
+			"file", filepath.Join(cfg.DataDir, secretFile))
 	}
 	signer, err := audit.NewSigner(key)
 	if err != nil {

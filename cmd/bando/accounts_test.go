@@ -430,3 +430,31 @@ func TestSecret(t *testing.T) {
 		})
 	}
 }
+
+func TestUserAndTokenCommandsOnPostGIS(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	t.Setenv("BANDO_SECRET", strings.Repeat("5e", 32))
+	t.Setenv("BANDO_DATA_DIR", t.TempDir())
+	if out, err := runCLI(t, dbURL, "user", "add", "--name", "tracer1", "--role", "tracer"); err != nil || !strings.Contains(out, "added tracer1") {
+		t.Fatalf("user add = %q, %v", out, err)
+	}
+	out, err := runCLI(t, dbURL, "token", "create", "--user", "tracer1", "--ttl", "1h")
+	if err != nil || !strings.HasPrefix(out, "bando_") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("token create = %q, %v", out, err)
+	}
+	if n := countWhere(t, dbURL, "SELECT count(*) FROM api_tokens WHERE user_name = 'tracer1' AND revoked_at IS NULL"); n != 1 {
+		t.Errorf("%d live tokens of tracer1, want 1", n)
+	}
+	if out, err := runCLI(t, dbURL, "user", "disable", "--name", "tracer1"); err != nil || !strings.Contains(out, "disabled tracer1") {
+		t.Fatalf("user disable = %q, %v", out, err)
+	}
+	if n := countWhere(t, dbURL, "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL"); n != 0 {
+		t.Errorf("%d live tokens after disabling their user, want 0", n)
+	}
+	if n := countWhere(t, dbURL, "SELECT count(*) FROM audit_log WHERE actor LIKE 'cli:%' AND coalesce(before::text, '') || coalesce(after::text, '') NOT LIKE '%argon%'"); n != 4 {
+		t.Errorf("%d audit entries by cli:…, want 4 (user.add, token.create, user.disable, token.revoke)", n)
+	}
+	if out, _ := runCLI(t, dbURL, "user", "list"); !regexp.MustCompile(`(?m)^tracer1\s+tracer\s+-\s+-\s+disabled`).MatchString(out) {
+		t.Errorf("user list = %q", out)
+	}
+}

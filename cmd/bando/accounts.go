@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
@@ -13,6 +15,7 @@ import (
 	authembedded "github.com/bandomap/bando/auth/embedded"
 	authpostgis "github.com/bandomap/bando/auth/postgis"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -78,10 +81,28 @@ func (d serverDeps) authenticator() *auth.Authenticator {
 // origin is the server's own.
 func authConfig(d serverDeps) authhttp.Config {
 	proxies, _ := authhttp.ParseProxies(d.cfg.TrustedProxies) // validated
-	cfg := authhttp.Config{Authenticator: d.authenticator(), Proxies: proxies}
+	cfg := authhttp.Config{Authenticator: d.authenticator(), Proxies: proxies, Skipper: sameForEveryone}
 	if u, err := url.Parse(d.cfg.PublicURL); err == nil && u.Host != "" {
 		cfg.SecureCookies = u.Scheme == "https"
 		cfg.Origins = []string{u.Scheme + "://" + u.Host}
 	}
 	return cfg
+}
+
+// sameForEveryone tells the reads whose answer never depends on who asks:
+// tiles, glyphs, assets, the style and the health endpoints. They skip
+// authentication, so that an official browsing the map with a session
+// cookie costs no session lookup per tile.
+func sameForEveryone(c echo.Context) bool {
+	r := c.Request()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	p := r.URL.Path
+	for _, prefix := range []string{"/tiles/", "/fonts/", "/assets/"} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return p == "/style.json" || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }

@@ -458,3 +458,21 @@ func TestUserAndTokenCommandsOnPostGIS(t *testing.T) {
 		t.Errorf("user list = %q", out)
 	}
 }
+
+// TestTilesSkipAuthentication: tiles and other answers that are the same
+// for everyone do not look up the session a signed-in official's browser
+// sends with each of them (the middleware would clear an unknown cookie).
+func TestTilesSkipAuthentication(t *testing.T) {
+	s := newAuthServer(t, "embedded")
+	stale := "Cookie: bando_session=no-such-session"
+	for _, path := range []string{"/tiles/cases/10/812/478.mvt", "/style.json", "/fonts/Noto%20Sans%20Regular/0-255.pbf", "/healthz"} {
+		if rec := s.call(http.MethodGet, path, "", stale); rec.Header().Get("Set-Cookie") != "" {
+			t.Errorf("GET %s looked the session up (Set-Cookie %q)", path, rec.Header().Get("Set-Cookie"))
+		}
+	}
+	for _, path := range []string{"/api/stats", "/ogc/collections"} {
+		if rec := s.call(http.MethodGet, path, "", stale); !strings.Contains(rec.Header().Get("Set-Cookie"), "bando_session=;") {
+			t.Errorf("GET %s did not authenticate (Set-Cookie %q)", path, rec.Header().Get("Set-Cookie"))
+		}
+	}
+}

@@ -39,6 +39,7 @@ type fixture struct {
 	e     *echo.Echo
 	store auth.Store
 	clock *clock
+	db    *bolt.DB
 }
 
 // newFixture serves the auth routes on a real embedded store, with users
@@ -68,7 +69,7 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	return &fixture{e: e, store: store, clock: clk}
+	return &fixture{e: e, store: store, clock: clk, db: db}
 }
 
 // call serves one request; header is "Name: value" pairs.
@@ -461,4 +462,20 @@ func TestSignInEndsTheBrowsersOldSession(t *testing.T) {
 	rec := f.call(http.MethodPost, "/api/auth/signin", `{"name":"editor","password":"password-of-editor"}`, "Cookie: "+first.cookie)
 	wantStatus(t, rec, http.StatusOK, "sign in again")
 	wantStatus(t, f.call(http.MethodGet, "/api/auth/me", "", "Cookie: "+first.cookie), http.StatusUnauthorized, "the old session")
+}
+
+func TestStoreDownIsUnavailable(t *testing.T) {
+	f := newFixture(t)
+	s := f.signIn(t, "viewer")
+	_, secret := f.token(t, "viewer", time.Hour)
+	if err := f.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"Cookie: " + s.cookie, "Authorization: Bearer " + secret} {
+		rec := f.call(http.MethodGet, "/api/auth/me", "", h)
+		wantStatus(t, rec, http.StatusServiceUnavailable, "me while the store is closed, "+h[:6])
+		if rec.Header().Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/internal/httpx"
@@ -174,7 +175,7 @@ func (cfg Config) bearer(c echo.Context, next echo.HandlerFunc, header string, c
 			httpx.WithChallenge(`Bearer realm="bando", error="invalid_token"`), httpx.WithCause(err))
 	}
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	if change && p.ReadOnly() {
 		return httpx.Problem(http.StatusForbidden, "this token may only read (its scopes: "+strings.Join(p.Scopes, ", ")+")",
@@ -192,7 +193,7 @@ func (cfg Config) session(c echo.Context, next echo.HandlerFunc, cookie string, 
 		return next(c)
 	}
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	if change {
 		got := c.Request().Header.Get(CSRFHeader)
@@ -204,6 +205,17 @@ func (cfg Config) session(c echo.Context, next echo.HandlerFunc, cookie string, 
 	ctx = context.WithValue(auth.WithPrincipal(ctx, p), sessionKey{}, s)
 	c.SetRequest(c.Request().WithContext(ctx))
 	return next(c)
+}
+
+// retryAfter is what a client is told to wait when accounts cannot be read.
+const retryAfter = 5 * time.Second
+
+// unavailable answers a request whose credentials could not be checked
+// because the store failed: 503, never a 401 that would send a signed-in
+// official to sign in again. The cause is logged, not sent.
+func unavailable(err error) error {
+	return httpx.Problem(http.StatusServiceUnavailable, "accounts cannot be checked right now; try again shortly",
+		httpx.WithRetryAfter(retryAfter), httpx.WithCause(err))
 }
 
 // reason is the part of an auth error a client may read.

@@ -3,6 +3,8 @@ package auth
 import (
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -184,36 +186,66 @@ func TestLimiter(t *testing.T) {
 	now := time.Date(2021, 7, 5, 8, 0, 0, 0, time.UTC)
 	l := NewLimiter(LimiterOptions{Now: func() time.Time { return now }})
 	for i := range 5 {
-		if w := l.Wait("Lan", "10.0.0.1"); w != 0 {
+		if w := l.Try("Lan", "10.0.0.1"); w != 0 {
 			t.Fatalf("attempt %d must wait %v", i+1, w)
 		}
-		l.Fail("lan ", "10.0.0.1")
 		now = now.Add(time.Minute)
 	}
 	// Five failures at 8:00 … 8:04; it is 8:05. The first ages out at 8:15.
-	if w := l.Wait("lan", "10.0.0.9"); w != 10*time.Minute {
+	if w := l.Try("lan ", "10.0.0.9"); w != 10*time.Minute {
 		t.Errorf("wait = %v, want 10m (per account, whatever the client)", w)
 	}
 	if w := l.Wait("minh", "10.0.0.1"); w != 0 {
 		t.Errorf("another account from the same client waits %v", w)
 	}
 	now = now.Add(10 * time.Minute)
-	if w := l.Wait("lan", "10.0.0.1"); w != 0 {
+	if w := l.Try("lan", "10.0.0.1"); w != 0 {
 		t.Errorf("after the window the account waits %v", w)
 	}
-	l.Fail("lan", "10.0.0.1")
 	if w := l.Wait("lan", "10.0.0.1"); w == 0 {
 		t.Error("four failures in the window and one more must wait")
 	}
-	l.Succeed("lan")
+	l.Succeed("lan", "10.0.0.1")
 	if w := l.Wait("lan", "10.0.0.1"); w != 0 {
 		t.Errorf("a good sign-in leaves the account waiting %v", w)
 	}
 	for i := range 20 {
-		l.Fail("user"+string(rune('a'+i)), "10.0.0.2")
+		l.Try("user"+string(rune('a'+i)), "10.0.0.2")
 	}
-	if w := l.Wait("fresh", "10.0.0.2"); w != 15*time.Minute {
+	if w := l.Try("fresh", "10.0.0.2"); w != 15*time.Minute {
 		t.Errorf("client with 20 failures waits %v, want 15m", w)
+	}
+}
+
+func TestLimiterLetsAnOfficeSignIn(t *testing.T) {
+	now := time.Date(2021, 7, 5, 8, 0, 0, 0, time.UTC)
+	l := NewLimiter(LimiterOptions{Now: func() time.Time { return now }})
+	for i := range 50 { // fifty officials behind one address, each right
+		name := "official" + string(rune('a'+i))
+		if w := l.Try(name, "10.0.0.1"); w != 0 {
+			t.Fatalf("official %d waits %v", i+1, w)
+		}
+		l.Succeed(name, "10.0.0.1")
+	}
+}
+
+func TestLimiterCountsParallelGuesses(t *testing.T) {
+	now := time.Date(2021, 7, 5, 8, 0, 0, 0, time.UTC)
+	l := NewLimiter(LimiterOptions{Now: func() time.Time { return now }})
+	var wg sync.WaitGroup
+	var allowed atomic.Int32
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.Try("lan", "10.0.0.1") == 0 {
+				allowed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := allowed.Load(); n != 5 {
+		t.Errorf("%d of 50 parallel guesses were let through, want 5", n)
 	}
 }
 
@@ -221,10 +253,10 @@ func TestLimiterForgetsOldKeys(t *testing.T) {
 	now := time.Date(2021, 7, 5, 8, 0, 0, 0, time.UTC)
 	l := NewLimiter(LimiterOptions{Now: func() time.Time { return now }, MaxKeys: 10})
 	for i := range 10 {
-		l.Fail("u"+string(rune('a'+i)), "")
+		l.Try("u"+string(rune('a'+i)), "")
 	}
 	now = now.Add(16 * time.Minute)
-	l.Fail("late", "")
+	l.Try("late", "")
 	if n := len(l.accounts); n != 1 {
 		t.Errorf("%d accounts remembered, want only the late one once the others aged out", n)
 	}

@@ -71,7 +71,7 @@ var errBadCredentials = fmt.Errorf("%w: wrong name or password", ErrUnauthentica
 // and get the same error (ErrUnauthenticated); too many failures for the
 // account or the client get a *RateLimitError.
 func (a *Authenticator) SignIn(ctx context.Context, name, password, client string) (SignedIn, error) {
-	if wait := a.limiter.Wait(name, client); wait > 0 {
+	if wait := a.limiter.Try(name, client); wait > 0 {
 		a.log.WarnContext(ctx, "sign-in refused: too many failures", "user", name, "client", client)
 		return SignedIn{}, &RateLimitError{Wait: wait}
 	}
@@ -88,11 +88,10 @@ func (a *Authenticator) SignIn(ctx context.Context, name, password, client strin
 		a.log.ErrorContext(ctx, "unreadable password hash", "user", name, "err", verr)
 	}
 	if err != nil || !ok || u.PasswordHash == "" || u.Disabled {
-		a.limiter.Fail(name, client)
 		a.log.InfoContext(ctx, "sign-in failed", "user", name, "client", client)
 		return SignedIn{}, errBadCredentials
 	}
-	a.limiter.Succeed(name)
+	a.limiter.Succeed(name, client)
 	now := a.now()
 	if _, err := a.store.DeleteExpiredSessions(ctx, now); err != nil {
 		a.log.WarnContext(ctx, "delete expired sessions", "err", err)

@@ -66,21 +66,34 @@ func (l *Limiter) Wait(account, client string) time.Duration {
 		wait(l.clients, client, l.opts.PerClient, now))
 }
 
-// Fail records a failed sign-in of account from client.
-func (l *Limiter) Fail(account, client string) {
+// Try is the start of a sign-in of account from client: when either must
+// wait it returns how long, else it counts the attempt as a failure until
+// Succeed takes it back. Checking and counting at once keeps parallel
+// guesses from all passing the check before any failure is counted.
+func (l *Limiter) Try(account, client string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.opts.Now()
-	l.add(l.accounts, accountKey(account), l.opts.PerAccount, now)
+	account = accountKey(account)
+	if w := max(wait(l.accounts, account, l.opts.PerAccount, now), wait(l.clients, client, l.opts.PerClient, now)); w > 0 {
+		return w
+	}
+	l.add(l.accounts, account, l.opts.PerAccount, now)
 	l.add(l.clients, client, l.opts.PerClient, now)
+	return 0
 }
 
-// Succeed forgets the account's failures after a good sign-in; the
-// client's stay, so that one known password does not reset guessing others.
-func (l *Limiter) Succeed(account string) {
+// Succeed ends a good sign-in begun with Try: the account's failures are
+// forgotten and the client's attempt is taken back, so that many people
+// behind one address who sign in rightly are never stopped; the client's
+// failures stay, so that one known password does not reset guessing others.
+func (l *Limiter) Succeed(account, client string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.accounts, accountKey(account))
+	if fails := l.clients[client]; len(fails) > 0 {
+		l.clients[client] = fails[:len(fails)-1]
+	}
 }
 
 // recent drops the failures of key older than the window.

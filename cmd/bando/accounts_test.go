@@ -283,12 +283,29 @@ func TestUserAndTokenCommands(t *testing.T) {
 		t.Errorf("user disable = %q, %v", out, err)
 	}
 	s = serverOnDir(t, dir)
-	defer s.close()
 	if rec := s.call(http.MethodPost, "/api/auth/signin", `{"name":"root","password":"the first admin's password"}`); rec.Code != http.StatusUnauthorized {
 		t.Errorf("a disabled admin signs in: %d", rec.Code)
 	}
 	if rec := s.call(http.MethodGet, "/api/auth/me", "", "Authorization: Bearer "+secret); rec.Code != http.StatusUnauthorized {
 		t.Errorf("a revoked token: %d", rec.Code)
+	}
+	s.close()
+
+	// The admin who forgot their password gets it back from the server.
+	if out, err := cli(t, dir, "", "user", "enable", "--name", "root"); err != nil || !strings.Contains(out, "enabled root") {
+		t.Errorf("user enable = %q, %v", out, err)
+	}
+	if out, err := cli(t, dir, "a new admin password\n", "user", "password", "--name", "root", "--password-stdin"); err != nil ||
+		!strings.Contains(out, "set the password of root") {
+		t.Errorf("user password = %q, %v", out, err)
+	}
+	s = serverOnDir(t, dir)
+	defer s.close()
+	if rec := s.call(http.MethodPost, "/api/auth/signin", `{"name":"root","password":"the first admin's password"}`); rec.Code != http.StatusUnauthorized {
+		t.Errorf("the old password: %d", rec.Code)
+	}
+	if rec := s.call(http.MethodPost, "/api/auth/signin", `{"name":"root","password":"a new admin password"}`); rec.Code != http.StatusOK {
+		t.Errorf("the new password after enable: %d %s", rec.Code, rec.Body)
 	}
 	entries := auditActors(t, s.b.(*embedded.Store))
 	if len(entries) < 5 || !strings.HasPrefix(entries[0], "cli:") {
@@ -362,6 +379,10 @@ func TestAccountCommandsRefuseBadInput(t *testing.T) {
 		{"empty stdin", "", []string{"user", "add", "--name", "lan", "--role", "viewer", "--password-stdin"}, "--password-stdin"},
 		{"disable nobody", "", []string{"user", "disable", "--name", "ghost"}, "--name"},
 		{"disable without name", "", []string{"user", "disable"}, "--name"},
+		{"password without stdin", "", []string{"user", "password", "--name", "taken"}, "--password-stdin"},
+		{"password too short", "short\n", []string{"user", "password", "--name", "taken", "--password-stdin"}, "--password-stdin"},
+		{"password of nobody", "a long password\n", []string{"user", "password", "--name", "ghost", "--password-stdin"}, `--name: no user "ghost"`},
+		{"enable nobody", "", []string{"user", "enable", "--name", "ghost"}, "--name"},
 		{"token without user", "", []string{"token", "create"}, "--user"},
 		{"token for nobody", "", []string{"token", "create", "--user", "ghost"}, "--user"},
 		{"token bad ttl", "", []string{"token", "create", "--user", "ghost", "--ttl", "soon"}, "--ttl"},

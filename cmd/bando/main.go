@@ -53,7 +53,7 @@ func commands() []command {
 		{"migrate", "apply pending PostGIS migrations", runMigrate},
 		{"seed", "fill the store with a synthetic province (--scale demo|province)", runSeed},
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
-		{"user", "manage accounts (user add|list|disable)", runUser},
+		{"user", "manage accounts (user add|list|disable|enable|password)", runUser},
 		{"token", "manage API tokens (token create|list|revoke)", runToken},
 		{"bench", "measure performance (bench tiles|http|hot|faults)", runBench},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},

@@ -93,7 +93,7 @@ func flagErrors(command string, err error) error {
 
 func runUser(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("user: what? bando user add|list|disable")
+		return errors.New("user: what? bando user add|list|disable|enable|password")
 	}
 	switch args[0] {
 	case "add":
@@ -101,9 +101,13 @@ func runUser(ctx context.Context, args []string, out io.Writer) error {
 	case "list":
 		return runUserList(ctx, args[1:], out)
 	case "disable":
-		return runUserDisable(ctx, args[1:], out)
+		return runUserChange(ctx, args[1:], out, "disable")
+	case "enable":
+		return runUserChange(ctx, args[1:], out, "enable")
+	case "password":
+		return runUserChange(ctx, args[1:], out, "password")
 	}
-	return fmt.Errorf("user: unknown command %q: want add, list or disable", args[0])
+	return fmt.Errorf("user: unknown command %q: want add, list, disable, enable or password", args[0])
 }
 
 func runUserAdd(ctx context.Context, args []string, out io.Writer) error {
@@ -213,9 +217,34 @@ func dash(s string) string {
 	return s
 }
 
-func runUserDisable(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("user disable", flag.ContinueOnError)
-	name := fs.String("name", "", "the user to disable (its tokens are revoked and sessions ended)")
+// userChange is one of user disable, enable and password: what the flag
+// --name says, what is done, and what is printed after.
+type userChange struct {
+	usage string
+	apply func(u *auth.User, hash string)
+	done  string
+}
+
+func userChanges() map[string]userChange {
+	return map[string]userChange{
+		"disable": {"the user to disable (its tokens are revoked and sessions ended)",
+			func(u *auth.User, _ string) { u.Disabled = true }, "disabled %s; its tokens are revoked and its sessions ended"},
+		"enable": {"the user to enable again (revoked tokens stay revoked)",
+			func(u *auth.User, _ string) { u.Disabled = false }, "enabled %s"},
+		"password": {"the user whose password is set (from --password-stdin; their sessions end)",
+			func(u *auth.User, hash string) { u.PasswordHash = hash }, "set the password of %s; its sessions ended"},
+	}
+}
+
+func runUserChange(ctx context.Context, args []string, out io.Writer, what string) error {
+	command := "user " + what
+	change := userChanges()[what]
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
+	name := fs.String("name", "", change.usage)
+	var fromStdin *bool
+	if what == "password" {
+		fromStdin = fs.Bool("password-stdin", false, "read the password from the first line of standard input (required)")
+	}
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
@@ -224,22 +253,44 @@ func runUserDisable(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if *name == "" {
-		return errors.New("user disable: --name: required")
+		return fmt.Errorf("%s: --name: required", command)
 	}
-	acc, err := openAccounts(ctx, cfg, "user disable")
+	var hash string
+	if fromStdin != nil {
+		if hash, err = passwordHashFromStdin(command, *fromStdin); err != nil {
+			return err
+		}
+	}
+	acc, err := openAccounts(ctx, cfg, command)
 	if err != nil {
 		return err
 	}
 	defer acc.close()
-	_, err = acc.store.UpdateUser(ctx, *name, func(u *auth.User) error { u.Disabled = true; return nil }, acc.actor)
+	_, err = acc.store.UpdateUser(ctx, *name, func(u *auth.User) error { change.apply(u, hash); return nil }, acc.actor)
 	if errors.Is(err, auth.ErrNotFound) {
-		return fmt.Errorf("user disable: --name: no user %q", *name)
+		return fmt.Errorf("%s: --name: no user %q", command, *name)
 	}
 	if err != nil {
-		return flagErrors("user disable", err)
+		return flagErrors(command, err)
 	}
-	fmt.Fprintf(out, "user: disabled %s; its tokens are revoked and its sessions ended\n", *name)
+	fmt.Fprintf(out, "user: "+change.done+"\n", *name)
 	return nil
+}
+
+// passwordHashFromStdin reads, checks and hashes the password of a command.
+func passwordHashFromStdin(command string, fromStdin bool) (string, error) {
+	if !fromStdin {
+		return "", fmt.Errorf("%s: --password-stdin: required; pipe the password in", command)
+	}
+	password, err := readPassword(os.Stdin)
+	if err != nil {
+		return "", fmt.Errorf("%s: --password-stdin: %w", command, err)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return "", flagErrors(command, err)
+	}
+	return hash, nil
 }
 
 func runToken(ctx context.Context, args []string, out io.Writer) error {

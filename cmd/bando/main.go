@@ -7,8 +7,8 @@
 //	bando seed --scale demo    fill the store with a synthetic province
 //	bando import boundaries F  load district boundaries from GeoJSON
 //	bando import cases F       load cases from a bulletin CSV
-//	bando user add|list|disable  manage officials' accounts
-//	bando token create|list|revoke  manage API tokens
+//	bando user add|list|…      manage officials' accounts
+//	bando token create|…       manage API tokens
 //	bando bench tiles          measure cold tile latency
 //	bando bench http           drive servers on this machine with HTTP load
 //	bando bench hot            hot tiles and the bulletin against a static handler

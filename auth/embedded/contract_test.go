@@ -1,11 +1,11 @@
 package embedded
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"testing"
 
 	"github.com/bandomap/bando/audit"
+	auditembedded "github.com/bandomap/bando/audit/embedded"
 	"github.com/bandomap/bando/auth/storetest"
 	bolt "go.etcd.io/bbolt"
 )
@@ -23,34 +23,6 @@ func TestContract(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return storetest.Subject{Store: New(db, signer), Signer: signer, Audit: func(t *testing.T) ([]audit.Entry, audit.Checkpoint) {
-			return readLog(t, db)
-		}}
+		return storetest.Subject{Store: New(db, signer), Signer: signer, Log: auditembedded.NewLog(db)}
 	})
-}
-
-// readLog reads the audit buckets audit/embedded writes.
-func readLog(t *testing.T, db *bolt.DB) ([]audit.Entry, audit.Checkpoint) {
-	t.Helper()
-	var entries []audit.Entry
-	var cp audit.Checkpoint
-	err := db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket([]byte("audit/log")); b != nil {
-			if err := b.ForEach(func(_, v []byte) error {
-				var e audit.Entry
-				entries = append(entries, e)
-				return json.Unmarshal(v, &entries[len(entries)-1])
-			}); err != nil {
-				return err
-			}
-		}
-		if b := tx.Bucket([]byte("audit/meta")); b != nil && b.Get([]byte("checkpoint")) != nil {
-			return json.Unmarshal(b.Get([]byte("checkpoint")), &cp)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return entries, cp
 }

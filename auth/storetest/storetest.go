@@ -21,15 +21,30 @@ import (
 	"github.com/bandomap/bando/auth"
 )
 
-// Subject is a store under test with a way to read the audit log it
-// appends to.
+// Subject is a store under test with the audit log it appends to.
 type Subject struct {
 	Store auth.Store
 	// Signer is the key the store signs the audit checkpoint with.
 	Signer audit.Signer
-	// Audit returns every entry of the log, oldest first, and its stored
-	// checkpoint.
-	Audit func(t *testing.T) ([]audit.Entry, audit.Checkpoint)
+	// Log reads the audit log of the store's database or file.
+	Log audit.Log
+}
+
+// Audit returns every entry of the log, oldest first, and its checkpoint.
+func (s Subject) Audit(t *testing.T) ([]audit.Entry, audit.Checkpoint) {
+	t.Helper()
+	var entries []audit.Entry
+	for e, err := range s.Log.All(context.Background()) {
+		if err != nil {
+			t.Fatalf("read the audit log: %v", err)
+		}
+		entries = append(entries, e)
+	}
+	cp, err := s.Log.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatalf("read the audit checkpoint: %v", err)
+	}
+	return entries, cp
 }
 
 // Opener returns a new, empty store, closed when the test ends.

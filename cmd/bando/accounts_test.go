@@ -17,11 +17,11 @@ import (
 	"testing"
 	"time"
 
+	auditembedded "github.com/bandomap/bando/audit/embedded"
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/features/embedded"
 	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/labstack/echo/v4"
-	bolt "go.etcd.io/bbolt"
 )
 
 // publicChanges are the routes that change something and need no
@@ -342,22 +342,11 @@ func serverOnDir(t *testing.T, dir string) *dirServer {
 func auditActors(t *testing.T, s *embedded.Store) []string {
 	t.Helper()
 	var actors []string
-	err := s.DB().View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("audit/log"))
-		if b == nil {
-			return nil
+	for e, err := range auditembedded.NewLog(s.DB()).All(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
 		}
-		return b.ForEach(func(_, v []byte) error {
-			var e struct{ Actor string }
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
-			}
-			actors = append(actors, e.Actor)
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
+		actors = append(actors, e.Actor)
 	}
 	return actors
 }

@@ -1,11 +1,13 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -169,7 +171,39 @@ func (cfg ErrorConfig) write(c echo.Context, p ProblemError, id string) error {
 	if err != nil {
 		return err
 	}
+	if b, err = withMembers(b, p); err != nil {
+		return err
+	}
 	return c.Blob(p.Status, MIMEProblem, b)
+}
+
+// withMembers appends the problem's extension members, sorted by name, to
+// the body's JSON object; standard members are never replaced.
+func withMembers(body []byte, p ProblemError) ([]byte, error) {
+	if len(p.Members) == 0 {
+		return body, nil
+	}
+	names := make([]string, 0, len(p.Members))
+	for name := range p.Members {
+		standard := slices.Contains([]string{"type", "title", "status", "detail", "instance", "request_id"}, name)
+		if !standard && (name != "errors" || len(p.Errors) == 0) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	out := bytes.TrimSuffix(body, []byte("}"))
+	for _, name := range names {
+		k, err := json.Marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(p.Members[name])
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(append(append(out, ','), k...), ':'), v...)
+	}
+	return append(out, '}'), nil
 }
 
 // detailOf is the detail sent: the problem's own, a generic reason for a

@@ -130,6 +130,29 @@ func TestErrorHandlerFieldErrors(t *testing.T) {
 	}
 }
 
+func TestErrorHandlerMembers(t *testing.T) {
+	err := Problem(http.StatusUnprocessableEntity, "the zone is not valid",
+		WithMember("detail_vi", "vùng không hợp lệ"), WithMember("errors", []map[string]string{{"field": "geometry"}}),
+		WithMember("status", 200), WithMember("detail", "replaced"))
+	rec := httptest.NewRecorder()
+	errorServer(err, &bytes.Buffer{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/fail", nil))
+	var body map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("%v: %s", err, rec.Body)
+	}
+	errs, _ := body["errors"].([]any)
+	if rec.Code != 422 || body["detail_vi"] != "vùng không hợp lệ" || len(errs) != 1 || body["status"] != 422.0 || body["detail"] != "the zone is not valid" {
+		t.Errorf("status %d, body %s", rec.Code, rec.Body)
+	}
+	// Field errors given by WithFieldErrors keep the errors member.
+	err = Problem(http.StatusUnprocessableEntity, "bad", WithFieldErrors(FieldError{Pointer: "#/a", Detail: "x"}), WithMember("errors", "no"))
+	rec = httptest.NewRecorder()
+	errorServer(err, &bytes.Buffer{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/fail", nil))
+	if !json.Valid(rec.Body.Bytes()) || !strings.Contains(rec.Body.String(), `"pointer":"#/a"`) || strings.Contains(rec.Body.String(), `"errors":"no"`) {
+		t.Errorf("body %s", rec.Body)
+	}
+}
+
 func TestErrorHandlerHEADHasNoBody(t *testing.T) {
 	rec := httptest.NewRecorder()
 	errorServer(BadRequest("no"), &bytes.Buffer{}).ServeHTTP(rec, httptest.NewRequest(http.MethodHead, "/fail", nil))

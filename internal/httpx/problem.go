@@ -23,7 +23,11 @@ type ProblemError struct {
 	// Header holds the response headers the status calls for, such as
 	// WWW-Authenticate (401) or Retry-After (429, 503).
 	Header http.Header
-	cause  error
+	// Members are extension members of the body (RFC 9457 §3.2), such as a
+	// detail in a second language or the current state of what a request
+	// conflicted with. They cannot replace the standard members.
+	Members map[string]any
+	cause   error
 }
 
 // FieldError is one member of a problem's errors list: which part of the
@@ -104,6 +108,18 @@ func WithRetryAfter(d time.Duration) Option {
 // WithFieldErrors lists the parts of the request that are wrong (422).
 func WithFieldErrors(errs ...FieldError) Option {
 	return func(p *ProblemError) { p.Errors = append(p.Errors, errs...) }
+}
+
+// WithMember adds an extension member to the problem's body. A name of a
+// standard member (type, title, status, detail, instance, request_id, and
+// errors when WithFieldErrors gave some) is ignored.
+func WithMember(name string, value any) Option {
+	return func(p *ProblemError) {
+		if p.Members == nil {
+			p.Members = map[string]any{}
+		}
+		p.Members[name] = value
+	}
 }
 
 func retryAfter(d time.Duration) string {

@@ -41,7 +41,7 @@ func (s *Service) ImportCases(ctx context.Context, r Request, body io.Reader, op
 	if err != nil {
 		return ImportReport{}, err
 	}
-	if err := mayChange(r.Principal); err != nil {
+	if err := MayChange(r.Principal); err != nil {
 		return ImportReport{}, err
 	}
 	d, err := s.districtOf(ctx, r.Principal)

@@ -36,7 +36,7 @@ func (s *Service) Create(ctx context.Context, r Request, colID string, rec featu
 	if err != nil {
 		return features.Stored{}, err
 	}
-	if err := mayChange(r.Principal); err != nil {
+	if err := MayChange(r.Principal); err != nil {
 		return features.Stored{}, err
 	}
 	rec = prepare(col, rec)
@@ -134,7 +134,7 @@ func (s *Service) current(ctx context.Context, r Request, colID, id string, ifRe
 	if err != nil {
 		return col, features.Stored{}, nil, err
 	}
-	if err := mayChange(r.Principal); err != nil {
+	if err := MayChange(r.Principal); err != nil {
 		return col, features.Stored{}, nil, err
 	}
 	cur, err := s.cfg.Editor.Current(ctx, col, id)

@@ -12,9 +12,10 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// mayChange refuses principals who may not change the map's data: only
-// editors and admins may.
-func mayChange(p auth.Principal) error {
+// MayChange refuses principals who may not change the map's data: only
+// editors and admins may. Each change checks it; HTTP handlers may check it
+// first, before reading a body.
+func MayChange(p auth.Principal) error {
 	if p.Is(auth.Editor) {
 		return nil
 	}

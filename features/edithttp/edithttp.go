@@ -1,0 +1,203 @@
+// Package edithttp serves officials' editing over HTTP: OGC API Features
+// Part 4 (Create, Replace, Update, Delete) on the editable collections, the
+// editors' reads with revisions and revert, the audit log for admins and the
+// upload of a case registry CSV. Every route needs a principal on the
+// request's context (auth/authhttp puts it there); the rules of who may do
+// what live in features/edit.
+package edithttp
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/edit"
+	"github.com/bandomap/bando/internal/httpx"
+	"github.com/labstack/echo/v4"
+)
+
+// Limits of request bodies.
+const (
+	// DefaultMaxFeatureBytes caps a feature's body: 5,000 vertices in
+	// GeoJSON take well under a megabyte.
+	DefaultMaxFeatureBytes = 4 << 20
+	// DefaultMaxImportBytes caps an uploaded case file.
+	DefaultMaxImportBytes = 32 << 20
+)
+
+// Config is what the handler needs.
+type Config struct {
+	// Service applies and reads the changes; required.
+	Service *edit.Service
+	// Catalog lists the collections; required.
+	Catalog *features.Catalog
+	// Log and Signer serve the audit routes; required for them.
+	Log    audit.Log
+	Signer audit.Signer
+	// BaseURL is the public URL of the server's root; empty: the request's
+	// scheme and host. Location headers are built on it.
+	BaseURL string
+	// MaxFeatureBytes and MaxImportBytes cap request bodies; 0 means the
+	// defaults.
+	MaxFeatureBytes int64
+	MaxImportBytes  int64
+}
+
+// Handler serves the editing routes.
+type Handler struct {
+	cfg Config
+}
+
+// NewHandler returns a handler for cfg.
+func NewHandler(cfg Config) *Handler {
+	if cfg.MaxFeatureBytes <= 0 {
+		cfg.MaxFeatureBytes = DefaultMaxFeatureBytes
+	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = DefaultMaxImportBytes
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	return &Handler{cfg: cfg}
+}
+
+// Route paths.
+const (
+	routeItems     = "/collections/:collectionId/items"
+	routeItem      = "/collections/:collectionId/items/:featureId"
+	routeEditor    = "/editor" + routeItems
+	routeEditorOne = "/editor" + routeItem
+	routeRevisions = routeEditorOne + "/revisions"
+	routeRevert    = routeEditorOne + "/revert"
+	routeAudit     = "/audit"
+	routeVerify    = "/audit/verify"
+	routeImport    = "/cases/import"
+)
+
+// RegisterOGC adds the Part 4 routes to g, the group mounted at /ogc, beside
+// the public GETs of features/ogc.
+func (h *Handler) RegisterOGC(g *echo.Group) {
+	g.POST(routeItems, h.create)
+	g.PUT(routeItem, h.replace)
+	g.PATCH(routeItem, h.patch)
+	g.DELETE(routeItem, h.delete)
+}
+
+// RegisterAPI adds the editors', audit and import routes to g, the group
+// mounted at /api.
+func (h *Handler) RegisterAPI(g *echo.Group) {
+	get := []string{http.MethodGet, http.MethodHead}
+	g.Match(get, routeEditor, h.list)
+	g.Match(get, routeEditorOne, h.one)
+	g.Match(get, routeRevisions, h.revisions)
+	g.POST(routeRevert, h.revert)
+	g.Match(get, routeAudit, h.audit)
+	g.Match(get, routeVerify, h.verify)
+	g.POST(routeImport, h.importCases)
+}
+
+// request reads who asks: the principal the authentication middleware set
+// and the request id.
+func request(c echo.Context) (edit.Request, error) {
+	p, ok := auth.PrincipalFrom(c.Request().Context())
+	if !ok {
+		return edit.Request{}, httpx.Problem(http.StatusUnauthorized, "sign in or send an API token to do this",
+			httpx.WithMember("detail_vi", "hãy đăng nhập hoặc gửi mã API (token) để làm việc này"), httpx.WithCause(auth.ErrUnauthenticated))
+	}
+	id := c.Response().Header().Get(echo.HeaderXRequestID)
+	if id == "" {
+		id = c.Request().Header.Get(echo.HeaderXRequestID)
+	}
+	return edit.Request{Principal: p, RequestID: id}, nil
+}
+
+// changer reads who asks for a change and refuses, before any body is
+// read, those who may not change data.
+func changer(c echo.Context) (edit.Request, error) {
+	r, err := request(c)
+	if err != nil {
+		return r, err
+	}
+	if err := edit.MayChange(r.Principal); err != nil {
+		return r, problem(err)
+	}
+	return r, nil
+}
+
+// param returns a path parameter, unescaped.
+func param(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", httpx.BadRequest("%s is not a valid path segment", name)
+	}
+	return u, nil
+}
+
+// collection resolves the collectionId parameter.
+func (h *Handler) collection(c echo.Context) (features.Collection, error) {
+	id, err := param(c, "collectionId")
+	if err != nil {
+		return features.Collection{}, err
+	}
+	col, err := h.cfg.Catalog.Get(id)
+	if err != nil {
+		return col, httpx.Problem(http.StatusNotFound, fmt.Sprintf("no collection %q", id), httpx.WithCause(err))
+	}
+	return col, nil
+}
+
+// editable resolves the collectionId parameter of a change: a collection
+// officials do not edit is a 405, naming those they do.
+func (h *Handler) editable(c echo.Context) (features.Collection, error) {
+	col, err := h.collection(c)
+	if err != nil || edit.IsEditable(col.ID) {
+		return col, err
+	}
+	p := httpx.Problem(http.StatusMethodNotAllowed,
+		fmt.Sprintf("collection %s is read-only; the editable collections are %s", col.ID, strings.Join(edit.Editable(), ", ")),
+		httpx.WithMember("detail_vi", fmt.Sprintf("lớp %s chỉ để xem; các lớp chỉnh sửa được: %s", col.ID, strings.Join(edit.Editable(), ", "))))
+	p.Header = http.Header{"Allow": {"GET, HEAD"}}
+	return col, p
+}
+
+// ETag returns the strong entity tag of a record's revision: "r{revision}".
+func ETag(revision int64) string { return `"r` + strconv.FormatInt(revision, 10) + `"` }
+
+// ifMatch reads the revision a change is made against from If-Match. A
+// missing header is a 428; a tag that names no revision gives -1, which no
+// stored record has, so that the change is refused as stale (412). "*"
+// matches whatever is stored, per RFC 9110, and returns 0 with any true.
+func ifMatch(c echo.Context) (rev int64, any bool, err error) {
+	v := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if v == "" {
+		return 0, false, httpx.Problem(http.StatusPreconditionRequired,
+			"send If-Match with the ETag of the revision you changed (e.g. If-Match: \"r3\"), so that no one's change is lost",
+			httpx.WithMember("detail_vi", "hãy gửi If-Match với ETag của phiên bản bạn đã sửa (ví dụ If-Match: \"r3\") để không làm mất thay đổi của người khác"))
+	}
+	if v == "*" {
+		return 0, true, nil
+	}
+	s, ok := strings.CutPrefix(v, `"r`)
+	if s, ok2 := strings.CutSuffix(s, `"`); ok && ok2 {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+			return n, false, nil
+		}
+	}
+	return -1, false, nil
+}
+
+// base is the absolute URL of the server's root for Location headers.
+func (h *Handler) base(c echo.Context) string {
+	if h.cfg.BaseURL != "" {
+		return h.cfg.BaseURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}

@@ -1,6 +1,7 @@
 package ogc
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -98,6 +99,9 @@ func (h *Handler) item(c echo.Context) error {
 	if err != nil {
 		return storeError(err, fmt.Sprintf("collection %s has no feature %q", col.ID, id))
 	}
+	if err := h.setRevisionTag(c, col, id); err != nil {
+		return err
+	}
 	setContentCRS(c, out)
 	if f != formatHTML {
 		fs, err := inCRS(out, []features.Feature{feat})
@@ -117,6 +121,23 @@ func (h *Handler) item(c echo.Context) error {
 	gj := toGeoJSON(col, feat)
 	gj.ExtraMembers = geojson.Properties{"links": links}
 	return writeJSON(c, mediaGeoJSON, gj)
+}
+
+// setRevisionTag sends the ETag of an editable item's revision, the one an
+// official's change names in If-Match (OGC API Features Part 4).
+func (h *Handler) setRevisionTag(c echo.Context, col features.Collection, id string) error {
+	if h.editable == nil || h.revisions == nil || !h.editable(col.ID) {
+		return nil
+	}
+	st, err := h.revisions.Current(c.Request().Context(), col, id)
+	if errors.Is(err, features.ErrNotFound) {
+		return nil // deleted since it was read: no tag
+	}
+	if err != nil {
+		return storeError(err, fmt.Sprintf("revision of %s %q", col.ID, id))
+	}
+	c.Response().Header().Set("ETag", `"r`+strconv.FormatInt(st.Revision, 10)+`"`)
+	return nil
 }
 
 // checkItemsParams refuses unknown parameters, repeated or empty ones and

@@ -39,13 +39,27 @@ const (
 	confBasicSpatial       = "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions"
 )
 
-// conformsTo lists every conformance class the handler meets.
-func conformsTo() []string {
-	return []string{
+// Conformance classes of Part 4 (Create, Replace, Update and Delete, OGC
+// 20-002), met on the editable collections when the server serves the
+// changes (features/edithttp); see Config.Editable.
+const (
+	confCreateReplaceDelete = "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete"
+	confUpdate              = "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update"
+	confPart4Features       = "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features"
+)
+
+// conformsTo lists every conformance class the handler meets; the Part 4
+// classes when changes are served.
+func conformsTo(edits bool) []string {
+	out := []string{
 		confCore, confGeoJSON, confHTML, confOAS30, confCRS,
 		confQueryables, confQueryablesParams, confFilter, confFeaturesFilter,
 		confCQL2Text, confCQL2JSON, confBasicCQL2, confAdvancedComparison, confBasicSpatial,
 	}
+	if edits {
+		out = append(out, confCreateReplaceDelete, confUpdate, confPart4Features)
+	}
+	return out
 }
 
 // landingPage is the JSON of the landing page.
@@ -97,7 +111,7 @@ func (h *Handler) conformance(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := conformancePage{ConformsTo: conformsTo()}
+	page := conformancePage{ConformsTo: conformsTo(h.editable != nil)}
 	base := h.base(c, routeConformance)
 	links := selfLinks(base+routeConformance, c.QueryParams(), f, mediaJSON)
 	setLinkHeader(c, links)
@@ -128,7 +142,7 @@ func (h *Handler) openAPI(c echo.Context) error {
 	if f == formatHTML {
 		return h.pages.render(c, apiView(h.title, base, h.catalog.All(), links))
 	}
-	return writeJSON(c, mediaOpenAPI, openAPIDocument(h.title, base, h.catalog.All()))
+	return writeJSON(c, mediaOpenAPI, openAPIDocument(h.title, base, h.catalog.All(), h.editable))
 }
 
 // apiView is the HTML form of the API definition: each path with what it

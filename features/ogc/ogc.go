@@ -10,6 +10,7 @@
 package ogc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -64,6 +65,22 @@ type Config struct {
 	Title string
 	// Now is the clock that stamps item pages. Nil: time.Now.
 	Now func() time.Time
+	// Editable, when not nil, names the collections officials change
+	// through OGC API Features Part 4 (served by features/edithttp): the
+	// conformance declaration and the API definition list the Part 4
+	// classes and operations, and a single item of such a collection
+	// carries the strong ETag of its revision, "r{revision}", read from
+	// Revisions.
+	Editable func(collection string) bool
+	// Revisions reads the revision of a stored record; required with
+	// Editable.
+	Revisions Revisions
+}
+
+// Revisions reads records as stored, for their revision (features.Editor
+// has it).
+type Revisions interface {
+	Current(ctx context.Context, col features.Collection, id string) (features.Stored, error)
 }
 
 // Handler serves OGC API Features over a features.Reader.
@@ -74,6 +91,9 @@ type Handler struct {
 	title   string
 	now     func() time.Time
 	pages   *pages
+	// editable and revisions: see Config.Editable.
+	editable  func(string) bool
+	revisions Revisions
 }
 
 // NewHandler returns a handler for cfg. Reader and Catalog are required.
@@ -85,6 +105,9 @@ func NewHandler(cfg Config) *Handler {
 		title:   cfg.Title,
 		now:     cfg.Now,
 		pages:   newPages(),
+
+		editable:  cfg.Editable,
+		revisions: cfg.Revisions,
 	}
 	if h.title == "" {
 		h.title = "Bando"

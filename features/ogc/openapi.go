@@ -58,14 +58,18 @@ func collectionPath(col features.Collection) operation {
 }
 
 // openAPIDocument describes the handler's routes as OpenAPI 3.0, served at
-// /api.
-func openAPIDocument(title, server string, cols []features.Collection) obj {
+// /api; with the Part 4 operations of the collections editable names, when
+// it is not nil.
+func openAPIDocument(title, server string, cols []features.Collection, editable func(string) bool) obj {
 	paths := obj{}
 	for _, p := range apiPaths() {
 		paths[p.path] = p.op.get()
 	}
 	for _, col := range cols {
 		paths["/collections/"+col.ID+"/items"] = collectionPath(col).get()
+		if editable != nil && editable(col.ID) {
+			addChanges(paths, col)
+		}
 	}
 	return obj{
 		"openapi": "3.0.3",
@@ -78,6 +82,47 @@ func openAPIDocument(title, server string, cols []features.Collection) obj {
 		"servers":    []obj{{"url": server}},
 		"paths":      paths,
 		"components": obj{"parameters": parameters()},
+	}
+}
+
+// addChanges adds the Part 4 operations of an editable collection: POST on
+// its items, PUT, PATCH and DELETE on each item. They need an official's
+// credentials; a change of a stored item needs If-Match.
+func addChanges(paths obj, col features.Collection) {
+	feature := obj{mediaGeoJSON: obj{"schema": obj{"type": "object"}}}
+	ifMatch := param("If-Match", "header", `The ETag of the revision changed ("r3"); required.`, obj{"type": "string"})
+	ifMatch["required"] = true
+	responses := func(ok, description string) obj {
+		return obj{
+			ok:    obj{"description": description},
+			"401": obj{"description": "No credentials."},
+			"403": obj{"description": "The role or district may not make this change."},
+			"404": obj{"description": "No such feature."},
+			"409": obj{"description": "The zone's lifecycle does not allow it (draft → published → lifted)."},
+			"412": obj{"description": "If-Match names another revision than the stored one; the problem holds the current feature."},
+			"422": obj{"description": "The feature is not valid; errors lists each field with its reason in English and Vietnamese."},
+			"428": obj{"description": "If-Match is missing."},
+		}
+	}
+	change := func(id, summary string, body obj, ok string) obj {
+		op := obj{"operationId": id + "_" + col.ID, "summary": summary + " (" + col.Title + ")",
+			"parameters": []obj{ref("featureId"), ifMatch}, "responses": responses(ok, summary)}
+		if body != nil {
+			op["requestBody"] = obj{"required": true, "content": body}
+		}
+		return op
+	}
+	items := paths["/collections/"+col.ID+"/items"].(obj)
+	items["post"] = obj{"operationId": "createFeature_" + col.ID, "summary": "Add a feature (" + col.Title + ")",
+		"requestBody": obj{"required": true, "content": feature},
+		"responses":   obj{"201": obj{"description": "Created; Location and ETag name it."}, "401": obj{"description": "No credentials."}, "403": obj{"description": "Not allowed."}, "422": obj{"description": "Not valid."}}}
+	get := operation{"getFeature_" + col.ID, "Feature (" + col.Title + ")", "One feature by id; the ETag names its revision.",
+		[]string{mediaGeoJSON, mediaHTML}, []obj{ref("featureId"), ref(paramCRS), ref("f")}}
+	paths["/collections/"+col.ID+"/items/{featureId}"] = obj{
+		"get": get.get()["get"],
+		"put":    change("replaceFeature", "Replace a feature", feature, "200"),
+		"patch":  change("updateFeature", "Update a feature (RFC 7396 merge patch)", obj{"application/merge-patch+json": obj{"schema": obj{"type": "object"}}}, "200"),
+		"delete": change("deleteFeature", "Delete a feature", nil, "204"),
 	}
 }
 

@@ -1,0 +1,125 @@
+package edithttp_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+const caseHeader = "code,report_date,origin,detected_in,status,district_code,lon,lat,name,phone,id_number,address\n"
+
+// TestCaseUpload checks the CSV upload: a dry run writes nothing, a bad
+// file is refused whole with its problems by line, a good one is imported.
+func TestCaseUpload(t *testing.T) {
+	forEachStore(t, func(t *testing.T, v *env) {
+		good := caseHeader +
+			"BN101,2021-07-05,community,community_screening,under_treatment,718,106.651,10.981,Nguyễn Văn Bí Mật,0912000111,079300000111,12 Hẻm Bí Mật\n" +
+			"BN102,2021-07-06,community,health_facility,recovered,721,106.751,10.982,,,,\n"
+		csv := func(who, query, body string) answer {
+			return v.do(http.MethodPost, "/api/cases/import"+query, who, body, "Content-Type", "text/csv")
+		}
+		if a := csv(nobody, "", good); a.status != http.StatusUnauthorized {
+			t.Errorf("no principal: %d", a.status)
+		}
+		if a := csv(viewer, "", good); a.status != http.StatusForbidden {
+			t.Errorf("viewer: %d", a.status)
+		}
+		a := csv(editor, "?dry_run=true", good)
+		if rep := a.json(t); a.status != http.StatusOK || rep["new"] != 2.0 || rep["dry_run"] != true {
+			t.Fatalf("dry run: %d %s", a.status, a.body)
+		}
+		if ids := v.publicIDs("/ogc/collections/cases/items"); len(ids) != 0 {
+			t.Fatalf("a dry run wrote %v", ids)
+		}
+		bad := caseHeader +
+			"BN201,2021-07-05,community,community_screening,under_treatment,718,106.651,10.981,,,,\n" +
+			"BN202,2021-13-05,martian,community_screening,under_treatment,999,106.651,10.981,,,,\n"
+		a = csv(editor, "", bad)
+		p := a.json(t)
+		errs, _ := p["errors"].([]any)
+		if a.status != http.StatusUnprocessableEntity || len(errs) != 3 {
+			t.Fatalf("bad file: %d %s", a.status, a.body)
+		}
+		for i, field := range []string{"report_date", "origin", "district_code"} {
+			e := errs[i].(map[string]any)
+			if e["line"] != 3.0 || e["field"] != field || e["reason"] == "" {
+				t.Errorf("problem %d = %v, want line 3, field %s", i, e, field)
+			}
+		}
+		if ids := v.publicIDs("/ogc/collections/cases/items"); len(ids) != 0 {
+			t.Fatalf("a refused file wrote %v", ids)
+		}
+		if a := csv(district, "", good); a.status != http.StatusForbidden || !strings.Contains(string(a.body), "BN102") {
+			t.Errorf("district editor importing another district's case: %d %s", a.status, a.body)
+		}
+		// The same file as a multipart upload.
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		fw, _ := mw.CreateFormFile("file", "cases.csv")
+		fw.Write([]byte(good))
+		mw.Close()
+		a = v.do(http.MethodPost, "/api/cases/import?mode=upsert", editor, form.String(), "Content-Type", mw.FormDataContentType())
+		if rep := a.json(t); a.status != http.StatusOK || rep["new"] != 2.0 {
+			t.Fatalf("import: %d %s", a.status, a.body)
+		}
+		if ids := v.publicIDs("/ogc/collections/cases/items"); strings.Join(ids, ",") != "BN101,BN102" {
+			t.Errorf("public cases %v", ids)
+		}
+		checkNoPerson(t, v, "BN101")
+	})
+}
+
+// TestCaseCreate checks that a case added by an official keeps its
+// personal fields and home private: no public answer holds them, viewers
+// do not see them, tracers do.
+func TestCaseCreate(t *testing.T) {
+	forEachStore(t, func(t *testing.T, v *env) {
+		home := orb.Point{106.651234, 10.981234}
+		f := feature(home, map[string]any{"code": "BN301", "report_date": "2021-07-18", "origin": "community", "status": "under_treatment", "district_code": "718"})
+		f["person"] = map[string]any{"name": "Nguyễn Văn Bí Mật", "phone": "0912000111", "id_number": "079300000111", "address": "12 Hẻm Bí Mật"}
+		id, tag := v.create(editor, "cases", f)
+		if id != "BN301" {
+			t.Errorf("a case's id is %q, want its code", id)
+		}
+		v.must(http.StatusConflict, http.MethodPost, "/ogc/collections/cases/items", editor, f)
+		a := v.must(http.StatusOK, http.MethodPatch, "/ogc/collections/cases/items/"+id, editor,
+			map[string]any{"person": map[string]any{"phone": "0912000222"}, "properties": map[string]any{"status": "recovered", "status_date": "2021-07-19"}}, "If-Match", tag)
+		if p := a.json(t)["person"].(map[string]any); p["phone"] != "0912000222" || p["name"] != "Nguyễn Văn Bí Mật" {
+			t.Errorf("person after PATCH %v", p)
+		}
+		v.must(http.StatusUnprocessableEntity, http.MethodPatch, "/ogc/collections/cases/items/"+id, editor,
+			map[string]any{"properties": map[string]any{"code": "BN999"}}, "If-Match", a.header.Get("ETag"))
+		for who, sees := range map[string]bool{viewer: false, tracer: true, admin: true} {
+			one := v.must(http.StatusOK, http.MethodGet, "/api/editor/collections/cases/items/"+id, who, nil)
+			if has := strings.Contains(string(one.body), "0912000222"); has != sees {
+				t.Errorf("%s sees the phone: %v, want %v", who, has, sees)
+			}
+			if has := strings.Contains(string(one.body), "106.651234"); has != sees {
+				t.Errorf("%s sees the home: %v, want %v", who, has, sees)
+			}
+		}
+		v.must(http.StatusForbidden, http.MethodGet, "/api/editor/collections/markets/items", tracer, nil)
+		v.must(http.StatusForbidden, http.MethodGet, "/api/editor/collections/cases/items", corporate, nil)
+		checkNoPerson(t, v, id)
+	})
+}
+
+// checkNoPerson fails when a public answer about the case holds a personal
+// value or the exact home of the fixtures.
+func checkNoPerson(t *testing.T, v *env, id string) {
+	t.Helper()
+	var public bytes.Buffer
+	for _, target := range []string{"/ogc/collections/cases/items", "/ogc/collections/cases/items/" + id, "/ogc/collections/cases/items?f=html", "/ogc/collections/cases/items/" + id + "?f=html"} {
+		a := v.must(http.StatusOK, http.MethodGet, target, nobody, nil)
+		public.Write(a.body)
+	}
+	for _, secret := range []string{"Bí Mật", "0912000", "079300000", "Hẻm", "106.651234", "10.981234", "106.651,", "10.981,"} {
+		if strings.Contains(public.String(), secret) {
+			t.Errorf("a public answer holds %q", secret)
+		}
+	}
+}

@@ -48,8 +48,7 @@ func (s *Service) Create(ctx context.Context, r Request, colID string, rec featu
 		switch zoneStatus(rec.Properties) {
 		case "":
 			rec.Properties["status"] = features.ZoneDraft
-		case features.ZoneDraft:
-		default:
+		case features.ZonePublished, features.ZoneLifted:
 			return features.Stored{}, refuse(ErrLifecycle,
 				"a new zone starts as a draft; save it, then publish it",
 				"vùng mới phải ở trạng thái nháp (draft); hãy lưu rồi công bố sau")

@@ -119,7 +119,7 @@ func addChanges(paths obj, col features.Collection) {
 	get := operation{"getFeature_" + col.ID, "Feature (" + col.Title + ")", "One feature by id; the ETag names its revision.",
 		[]string{mediaGeoJSON, mediaHTML}, []obj{ref("featureId"), ref(paramCRS), ref("f")}}
 	paths["/collections/"+col.ID+"/items/{featureId}"] = obj{
-		"get": get.get()["get"],
+		"get":    get.get()["get"],
 		"put":    change("replaceFeature", "Replace a feature", feature, "200"),
 		"patch":  change("updateFeature", "Update a feature (RFC 7396 merge patch)", obj{"application/merge-patch+json": obj{"schema": obj{"type": "object"}}}, "200"),
 		"delete": change("deleteFeature", "Delete a feature", nil, "204"),

@@ -39,8 +39,6 @@ type Config struct {
 	// Reader reads the districts (boundaries and the province's bounds);
 	// required.
 	Reader features.Reader
-	// Writer writes case imports as one unit; required for ImportCases.
-	Writer features.Writer
 	// Log reads revisions; required for Revisions and Revert.
 	Log audit.Log
 	// Catalog lists the collections; required.

@@ -2,15 +2,16 @@ package edit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/caseimport"
+	"github.com/paulmach/orb"
 )
 
 // ImportOptions says how a case file meets the stored cases.
@@ -28,14 +29,18 @@ type ImportReport struct {
 	New       int  `json:"new"`
 	Updated   int  `json:"updated"`
 	Unchanged int  `json:"unchanged"`
+	Deleted   int  `json:"deleted"`
 	DryRun    bool `json:"dry_run"`
 }
 
 // ImportCases reads a case registry CSV file with the checks of `bando
-// import cases` (features/caseimport) and writes it as one unit: a file
-// with any problem is refused whole with a *caseimport.Error listing each
-// line, field and reason. A district editor may import only cases inside
-// the district, and only as an upsert.
+// import cases` (features/caseimport) and applies it case by case through
+// the Editor, so that each changed case gets its audit entry (action
+// "import"): a file with any problem is refused whole with a
+// *caseimport.Error listing each line, field and reason, and a failure
+// part way undoes what was applied. Cases the file holds unchanged are not
+// written. A district editor may import only cases inside the district,
+// and only as an upsert.
 func (s *Service) ImportCases(ctx context.Context, r Request, body io.Reader, opts ImportOptions) (ImportReport, error) {
 	col, err := s.collection("cases")
 	if err != nil {
@@ -61,18 +66,146 @@ func (s *Service) ImportCases(ctx context.Context, r Request, body io.Reader, op
 	if err != nil {
 		return ImportReport{}, err
 	}
-	if err := d.checkCases(recs, s.cfg.DistrictBufferM); err != nil {
+	steps, rep, err := s.plan(ctx, col, recs, opts.Mode)
+	if err != nil {
 		return ImportReport{}, err
 	}
-	rep, err := s.count(ctx, col, recs)
-	if err != nil || opts.DryRun {
-		rep.DryRun = opts.DryRun
-		return rep, err
+	if err := d.checkSteps(steps, s.cfg.DistrictBufferM); err != nil {
+		return ImportReport{}, err
 	}
-	if _, err := s.cfg.Writer.Write(ctx, features.Batch{Collection: col.ID, Mode: opts.Mode, Records: slices.Values(recs)}); err != nil {
-		return ImportReport{}, fmt.Errorf("edit: import cases: nothing imported: %w", err)
+	rep.DryRun = opts.DryRun
+	if opts.DryRun {
+		return rep, nil
 	}
-	return rep, nil
+	if r.Note == "" {
+		r.Note = "case file upload"
+	}
+	return rep, s.run(ctx, r, col, steps)
+}
+
+// step is one change of an import, with the record it replaces (nil for a
+// new case).
+type step struct {
+	edit   features.Edit
+	before *features.Stored
+}
+
+// plan compares the file with the stored cases: new ones are created,
+// changed ones replaced, the others left alone; with features.Replace the
+// stored cases the file does not hold are deleted.
+func (s *Service) plan(ctx context.Context, col features.Collection, recs []features.Record, mode features.WriteMode) ([]step, ImportReport, error) {
+	rep := ImportReport{Rows: len(recs)}
+	var steps []step
+	inFile := make(map[string]bool, len(recs))
+	for _, rec := range recs {
+		inFile[rec.ID] = true
+		cur, err := s.cfg.Editor.Current(ctx, col, rec.ID)
+		switch {
+		case errors.Is(err, features.ErrNotFound):
+			rep.New++
+			steps = append(steps, step{edit: features.Edit{Action: features.EditCreate, Collection: col, ID: rec.ID, Record: rec}})
+		case err != nil:
+			return nil, rep, fmt.Errorf("edit: read case %s: %w", rec.ID, err)
+		case sameCase(col, rec, cur.Record):
+			rep.Unchanged++
+		default:
+			rep.Updated++
+			steps = append(steps, step{edit: features.Edit{Action: features.EditReplace, Collection: col, ID: rec.ID, Record: rec, IfRevision: cur.Revision}, before: &cur})
+		}
+	}
+	if mode != features.Replace {
+		return steps, rep, nil
+	}
+	stored, _, err := s.cfg.Editor.List(ctx, features.EditorQuery{ItemsQuery: features.ItemsQuery{Collection: col, Limit: -1}})
+	if err != nil {
+		return nil, rep, fmt.Errorf("edit: list cases: %w", err)
+	}
+	for _, cur := range stored {
+		if !inFile[cur.ID] {
+			rep.Deleted++
+			steps = append(steps, step{edit: features.Edit{Action: features.EditDelete, Collection: col, ID: cur.ID, IfRevision: cur.Revision}, before: &cur})
+		}
+	}
+	return steps, rep, nil
+}
+
+// run applies the steps; when one fails, those applied are undone, newest
+// first, so that nothing of the file stays.
+func (s *Service) run(ctx context.Context, r Request, col features.Collection, steps []step) error {
+	var done []features.Stored
+	for i, st := range steps {
+		st.edit.Audit = entry(r, "import")
+		after, err := s.cfg.Editor.Apply(ctx, st.edit)
+		if err == nil {
+			done = append(done, after)
+			continue
+		}
+		undoErr := s.undo(ctx, r, col, steps[:i], done)
+		if errors.Is(err, features.ErrConflict) {
+			err = refuse(ErrExists,
+				fmt.Sprintf("case %s changed while the file was imported; nothing imported: upload it again", st.edit.ID),
+				fmt.Sprintf("ca %s vừa được sửa trong khi nhập tệp; chưa nhập gì: hãy tải lên lại", st.edit.ID))
+		}
+		return errors.Join(fmt.Errorf("edit: import case %s: %w", st.edit.ID, err), undoErr)
+	}
+	return nil
+}
+
+// undo reverses applied steps, newest first (audit action "import.undo").
+func (s *Service) undo(ctx context.Context, r Request, col features.Collection, steps []step, done []features.Stored) error {
+	var errs []error
+	for i := len(steps) - 1; i >= 0; i-- {
+		st, after := steps[i], done[i]
+		e := features.Edit{Collection: col, ID: st.edit.ID, IfRevision: after.Revision, Audit: entry(r, "import.undo")}
+		switch {
+		case st.before == nil:
+			e.Action = features.EditDelete
+		case st.edit.Action == features.EditDelete:
+			e.Action, e.Record, e.IfRevision = features.EditCreate, st.before.Record, 0
+		default:
+			e.Action, e.Record = features.EditReplace, st.before.Record
+		}
+		if _, err := s.cfg.Editor.Apply(ctx, e); err != nil {
+			errs = append(errs, fmt.Errorf("edit: undo the import of case %s: %w", st.edit.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkSteps refuses an import by a district editor that touches cases
+// outside the district, before or after.
+func (d *district) checkSteps(steps []step, bufferM float64) error {
+	if d == nil {
+		return nil
+	}
+	var recs []features.Record
+	for _, st := range steps {
+		if st.edit.Action != features.EditDelete {
+			recs = append(recs, st.edit.Record)
+		}
+		if st.before != nil {
+			recs = append(recs, st.before.Record)
+		}
+	}
+	return d.checkCases(recs, bufferM)
+}
+
+// sameCase reports whether a file's case equals the stored one: public
+// properties, exact position and personal fields.
+func sameCase(col features.Collection, rec, cur features.Record) bool {
+	for _, name := range col.PropertyNames() {
+		if name != "revision" && text(rec.Properties[name]) != text(cur.Properties[name]) {
+			return false
+		}
+	}
+	var a, b features.Person
+	if rec.Person != nil {
+		a = *rec.Person
+	}
+	if cur.Person != nil {
+		b = *cur.Person
+	}
+	return a == b && rec.Geometry != nil && cur.Geometry != nil && orb.Equal(rec.Geometry, cur.Geometry)
 }
 
 // checkCases refuses cases outside a district editor's district, naming
@@ -115,40 +248,6 @@ func (s *Service) districtCodes(ctx context.Context) (map[string]bool, error) {
 		codes[f.ID] = true
 	}
 	return codes, nil
-}
-
-// count compares the file's cases with the stored ones.
-func (s *Service) count(ctx context.Context, col features.Collection, recs []features.Record) (ImportReport, error) {
-	page, err := s.cfg.Reader.Items(ctx, features.ItemsQuery{Collection: col, Limit: -1})
-	if err != nil {
-		return ImportReport{}, fmt.Errorf("edit: read stored cases: %w", err)
-	}
-	stored := make(map[string]features.Feature, len(page.Features))
-	for _, f := range page.Features {
-		stored[f.ID] = f
-	}
-	rep := ImportReport{Rows: len(recs)}
-	for _, r := range recs {
-		f, ok := stored[r.ID]
-		switch {
-		case !ok:
-			rep.New++
-		case !samePublic(col, r, f):
-			rep.Updated++
-		default:
-			rep.Unchanged++
-		}
-	}
-	return rep, nil
-}
-
-func samePublic(col features.Collection, r features.Record, f features.Feature) bool {
-	for _, name := range col.PropertyNames() {
-		if text(r.Properties[name]) != text(f.Properties[name]) {
-			return false
-		}
-	}
-	return true
 }
 
 func text(v any) string {

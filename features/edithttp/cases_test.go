@@ -69,6 +69,20 @@ func TestCaseUpload(t *testing.T) {
 		if ids := v.publicIDs("/ogc/collections/cases/items"); strings.Join(ids, ",") != "BN101,BN102" {
 			t.Errorf("public cases %v", ids)
 		}
+		entries := v.must(http.StatusOK, http.MethodGet, "/api/audit?collection=cases", admin, nil).json(t)["entries"].([]any)
+		if len(entries) != 2 || entries[0].(map[string]any)["action"] != "import" || entries[0].(map[string]any)["actor"] != "binh" {
+			t.Errorf("audit entries of the import: %v", entries)
+		}
+		if a := csv(editor, "", good); a.status != http.StatusOK || a.json(t)["unchanged"] != 2.0 {
+			t.Errorf("the same file again: %d %s", a.status, a.body)
+		}
+		a = csv(admin, "?mode=replace", caseHeader+"BN101,2021-07-05,community,community_screening,recovered,718,106.651,10.981,Nguyễn Văn Bí Mật,0912000111,079300000111,12 Hẻm Bí Mật\n")
+		if rep := a.json(t); a.status != http.StatusOK || rep["updated"] != 1.0 || rep["deleted"] != 1.0 {
+			t.Errorf("replace: %d %s", a.status, a.body)
+		}
+		if ids := v.publicIDs("/ogc/collections/cases/items?status=recovered"); strings.Join(ids, ",") != "BN101" {
+			t.Errorf("public cases after replace %v", ids)
+		}
 		checkNoPerson(t, v, "BN101")
 	})
 }

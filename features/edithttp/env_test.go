@@ -120,7 +120,7 @@ func newEnv(t *testing.T, o opener) *env {
 		},
 	})
 	e.Use(middleware.RequestID(), testPrincipal)
-	svc := edit.New(edit.Config{Editor: s, Reader: s, Writer: s, Log: log, Catalog: cat, Now: func() time.Time { return now }})
+	svc := edit.New(edit.Config{Editor: s, Reader: s, Log: log, Catalog: cat, Now: func() time.Time { return now }})
 	h := edithttp.NewHandler(edithttp.Config{Service: svc, Catalog: cat, Log: log, Signer: audittest.Signer(t), BaseURL: "https://bando.example.org"})
 	g := e.Group("/ogc")
 	ogc.NewHandler(ogc.Config{Reader: s, Catalog: cat, Editable: edit.IsEditable, Revisions: s}).Register(g)

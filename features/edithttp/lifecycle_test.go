@@ -2,6 +2,7 @@ package edithttp_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -25,6 +26,12 @@ func TestZoneLifecycle(t *testing.T) {
 		st := v.must(http.StatusOK, http.MethodGet, "/api/editor/collections/quarantine_zones/items?status=draft", viewer, nil).json(t)
 		if st["numberMatched"] != 1.0 {
 			t.Errorf("editors see %v drafts, want 1", st["numberMatched"])
+		}
+		for q, want := range map[string]float64{"phố 3": 1, "Chợ": 0} {
+			found := v.must(http.StatusOK, http.MethodGet, "/api/editor/collections/quarantine_zones/items?q="+url.QueryEscape(q), editor, nil).json(t)
+			if found["numberMatched"] != want {
+				t.Errorf("q=%s finds %v zones, want %v", q, found["numberMatched"], want)
+			}
 		}
 		v.must(http.StatusConflict, http.MethodPatch, item, editor, map[string]any{"properties": map[string]any{"status": "lifted"}}, "If-Match", tag)
 		a := v.must(http.StatusOK, http.MethodPatch, item, editor, map[string]any{"properties": map[string]any{"status": "published"}}, "If-Match", tag)

@@ -42,6 +42,11 @@ type Config struct {
 	// BaseURL is the public URL of the server's root; empty: the request's
 	// scheme and host. Location headers are built on it.
 	BaseURL string
+	// Require, when set, guards each route by role before its handler
+	// runs (auth/authhttp.Require): editors for changes, editors, viewers
+	// and tracers for reads, admins for the audit log. The handlers and the
+	// service check the same rules (and districts) themselves.
+	Require func(roles ...auth.Role) echo.MiddlewareFunc
 	// MaxFeatureBytes and MaxImportBytes cap request bodies; 0 means the
 	// defaults.
 	MaxFeatureBytes int64
@@ -81,23 +86,33 @@ const (
 // RegisterOGC adds the Part 4 routes to g, the group mounted at /ogc, beside
 // the public GETs of features/ogc.
 func (h *Handler) RegisterOGC(g *echo.Group) {
-	g.POST(routeItems, h.create)
-	g.PUT(routeItem, h.replace)
-	g.PATCH(routeItem, h.patch)
-	g.DELETE(routeItem, h.delete)
+	change := h.require(auth.Editor)
+	g.POST(routeItems, h.create, change...)
+	g.PUT(routeItem, h.replace, change...)
+	g.PATCH(routeItem, h.patch, change...)
+	g.DELETE(routeItem, h.delete, change...)
+}
+
+// require returns the guard of a route for roles, if any.
+func (h *Handler) require(roles ...auth.Role) []echo.MiddlewareFunc {
+	if h.cfg.Require == nil {
+		return nil
+	}
+	return []echo.MiddlewareFunc{h.cfg.Require(roles...)}
 }
 
 // RegisterAPI adds the editors', audit and import routes to g, the group
 // mounted at /api.
 func (h *Handler) RegisterAPI(g *echo.Group) {
 	get := []string{http.MethodGet, http.MethodHead}
-	g.Match(get, routeEditor, h.list)
-	g.Match(get, routeEditorOne, h.one)
-	g.Match(get, routeRevisions, h.revisions)
-	g.POST(routeRevert, h.revert)
-	g.Match(get, routeAudit, h.audit)
-	g.Match(get, routeVerify, h.verify)
-	g.POST(routeImport, h.importCases)
+	read, change, admin := h.require(auth.Editor, auth.Viewer, auth.Tracer), h.require(auth.Editor), h.require(auth.Admin)
+	g.Match(get, routeEditor, h.list, read...)
+	g.Match(get, routeEditorOne, h.one, read...)
+	g.Match(get, routeRevisions, h.revisions, read...)
+	g.POST(routeRevert, h.revert, change...)
+	g.Match(get, routeAudit, h.audit, admin...)
+	g.Match(get, routeVerify, h.verify, admin...)
+	g.POST(routeImport, h.importCases, change...)
 }
 
 // request reads who asks: the principal the authentication middleware set

@@ -190,6 +190,11 @@ func ETag(revision int64) string { return `"r` + strconv.FormatInt(revision, 10)
 // missing header is a 428; a tag that names no revision gives -1, which no
 // stored record has, so that the change is refused as stale (412). "*"
 // matches whatever is stored, per RFC 9110, and returns 0 with any true.
+//
+// NOTE: W/"r3" names revision 3 too. The tag is the revision's, whatever
+// the encoding, but the server's gzip middleware weakens the strong tags of
+// the answers it compresses (the bytes differ), so a browser holds the
+// weak form of the tag it was sent.
 func ifMatch(c echo.Context) (rev int64, any bool, err error) {
 	v := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if v == "" {
@@ -200,7 +205,7 @@ func ifMatch(c echo.Context) (rev int64, any bool, err error) {
 	if v == "*" {
 		return 0, true, nil
 	}
-	s, ok := strings.CutPrefix(v, `"r`)
+	s, ok := strings.CutPrefix(strings.TrimPrefix(v, "W/"), `"r`)
 	if s, ok2 := strings.CutSuffix(s, `"`); ok && ok2 {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
 			return n, false, nil

@@ -59,8 +59,10 @@ func TestStatuses(t *testing.T) {
 		if cur, _ := a.json(t)["current"].(map[string]any); a.header.Get("ETag") != `"r2"` || cur == nil || cur["etag"] != `"r2"` {
 			t.Errorf("412: ETag %q, body %s", a.header.Get("ETag"), a.body)
 		}
-		v.must(http.StatusPreconditionFailed, http.MethodDelete, item, editor, nil, "If-Match", `W/"r2"`)
-		a = v.must(http.StatusOK, http.MethodPut, item, editor, market("Chợ mới", orb.Point{106.66, 10.99}), "If-Match", `"r2"`)
+		v.must(http.StatusPreconditionFailed, http.MethodDelete, item, editor, nil, "If-Match", `"2"`)
+		v.must(http.StatusPreconditionFailed, http.MethodDelete, item, editor, nil, "If-Match", `W/"r1"`)
+		// A gzipped answer's tag is weak; it names the revision all the same.
+		a = v.must(http.StatusOK, http.MethodPut, item, editor, market("Chợ mới", orb.Point{106.66, 10.99}), "If-Match", `W/"r2"`)
 		if p := a.json(t)["properties"].(map[string]any); p["address"] != nil || p["name"] != "Chợ mới" {
 			t.Errorf("PUT kept what it replaced: %s", a.body)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/caseimport"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -164,7 +165,8 @@ func segmentDistance(p, a, b orb.Point, kx, ky float64) float64 {
 }
 
 // province returns the bounds every vertex must lie in: the districts'
-// extent, or nil when no district is stored.
+// extent, or, before any district is stored, the box the case import
+// checks (caseimport.ProvinceBounds).
 func (s *Service) province(ctx context.Context) (*orb.Bound, error) {
 	col, err := s.cfg.Catalog.Get("districts")
 	if err != nil {
@@ -173,6 +175,10 @@ func (s *Service) province(ctx context.Context) (*orb.Bound, error) {
 	ext, err := s.cfg.Reader.Extent(ctx, col)
 	if err != nil {
 		return nil, fmt.Errorf("edit: read the province's bounds: %w", err)
+	}
+	if ext.Bounds == nil {
+		b := caseimport.ProvinceBounds()
+		return &b, nil
 	}
 	return ext.Bounds, nil
 }

@@ -51,6 +51,7 @@ type capped struct {
 	left int64
 }
 
+// Read reads on until the cap, then fails if anything is left.
 func (c *capped) Read(p []byte) (int, error) {
 	if c.left <= 0 {
 		var one [1]byte

@@ -115,8 +115,13 @@ func (h *Handler) RegisterAPI(g *echo.Group) {
 	g.POST(routeImport, h.importCases, change...)
 }
 
-// request reads who asks: the principal the authentication middleware set
-// and the request id.
+// NoteHeader carries an official's reason for a change, percent-encoded
+// (encodeURIComponent), for the audit entry; a "note" member of a JSON body
+// takes its place.
+const NoteHeader = "X-Bando-Note"
+
+// request reads who asks: the principal the authentication middleware set,
+// the request id and the note of NoteHeader.
 func request(c echo.Context) (edit.Request, error) {
 	p, ok := auth.PrincipalFrom(c.Request().Context())
 	if !ok {
@@ -127,7 +132,11 @@ func request(c echo.Context) (edit.Request, error) {
 	if id == "" {
 		id = c.Request().Header.Get(echo.HeaderXRequestID)
 	}
-	return edit.Request{Principal: p, RequestID: id}, nil
+	note, err := url.PathUnescape(c.Request().Header.Get(NoteHeader))
+	if err != nil || !features.CleanText(note) {
+		return edit.Request{}, httpx.BadRequest("%s: not percent-encoded UTF-8 text", NoteHeader)
+	}
+	return edit.Request{Principal: p, RequestID: id, Note: note}, nil
 }
 
 // changer reads who asks for a change and refuses, before any body is

@@ -72,7 +72,7 @@ func TestStatuses(t *testing.T) {
 			t.Errorf("422: %s", a.body)
 		}
 		v.must(http.StatusOK, http.MethodGet, "/api/editor/collections/markets/items/"+id, viewer, nil)
-		v.must(http.StatusNoContent, http.MethodDelete, item, editor, nil, "If-Match", `"r3"`)
+		v.must(http.StatusNoContent, http.MethodDelete, item, editor, nil, "If-Match", `"r3"`, "X-Bando-Note", "%C4%91%C3%B3ng%20c%E1%BB%ADa")
 		v.must(http.StatusNotFound, http.MethodGet, item, nobody, nil)
 		v.must(http.StatusNotFound, http.MethodDelete, item, editor, nil, "If-Match", `"r3"`)
 
@@ -85,6 +85,9 @@ func TestStatuses(t *testing.T) {
 		}
 		if strings.Join(actions, " ") != "create update replace delete" {
 			t.Errorf("audit actions %v", actions)
+		}
+		if note := log["entries"].([]any)[3].(map[string]any)["note"]; note != "đóng cửa" {
+			t.Errorf("the deletion's note %q, want the X-Bando-Note header's", note)
 		}
 		if ok := v.must(http.StatusOK, http.MethodGet, "/api/audit/verify", admin, nil).json(t); ok["ok"] != true || ok["entries"] != 4.0 {
 			t.Errorf("verify: %v", ok)

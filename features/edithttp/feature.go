@@ -205,7 +205,9 @@ func (h *Handler) create(c echo.Context) error {
 	if err := h.body(c, &fi, mediaGeoJSON, mediaJSON); err != nil {
 		return err
 	}
-	r.Note = fi.Note
+	if fi.Note != "" {
+		r.Note = fi.Note
+	}
 	rec, err := fi.record()
 	if err != nil {
 		return problem(err)
@@ -257,7 +259,9 @@ func (h *Handler) replace(c echo.Context) error {
 	if err := h.body(c, &fi, mediaGeoJSON, mediaJSON); err != nil {
 		return err
 	}
-	r.Note = fi.Note
+	if fi.Note != "" {
+		r.Note = fi.Note
+	}
 	rec, err := fi.record()
 	if err != nil {
 		return problem(err)
@@ -279,7 +283,9 @@ func (h *Handler) patch(c echo.Context) error {
 	if err := h.body(c, &fi, mediaMergePatch, mediaJSON, mediaGeoJSON); err != nil {
 		return err
 	}
-	r.Note = fi.Note
+	if fi.Note != "" {
+		r.Note = fi.Note
+	}
 	g, err := geometry(fi.Geometry)
 	if err != nil {
 		return problem(err)
@@ -297,7 +303,9 @@ func (h *Handler) delete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r.Note = c.QueryParam("note")
+	if n := c.QueryParam("note"); n != "" {
+		r.Note = n
+	}
 	if _, err := h.cfg.Service.Delete(c.Request().Context(), r, col.ID, id, rev); err != nil {
 		return problem(err)
 	}

@@ -2,6 +2,8 @@ package edit
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -42,10 +44,17 @@ func mergePerson(cur *features.Person, patch map[string]any) (*features.Person, 
 }
 
 // caseProblems checks a case as `bando import cases` checks a row beyond
-// the catalog's rules: a code without spaces, and report and status dates
-// between the first COVID-19 cases and tomorrow in Vietnam.
-func (s *Service) caseProblems(rec features.Record) []features.FieldProblem {
+// the catalog's rules: a code without spaces, a known district (when
+// districts are stored), and report and status dates between the first
+// COVID-19 cases and tomorrow in Vietnam.
+func (s *Service) caseProblems(rec features.Record, districts map[string]bool) []features.FieldProblem {
 	var out []features.FieldProblem
+	if code, _ := rec.Properties["district_code"].(string); code != "" && len(districts) > 0 && !districts[code] {
+		known := slices.Sorted(maps.Keys(districts))
+		out = append(out, features.FieldProblem{Field: "district_code",
+			Reason:   fmt.Sprintf("unknown district code %q; the codes are %s", code, strings.Join(known, ", ")),
+			ReasonVI: fmt.Sprintf("mã huyện %q không có; các mã: %s", code, strings.Join(known, ", "))})
+	}
 	if code, _ := rec.Properties["code"].(string); strings.IndexFunc(code, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		out = append(out, features.FieldProblem{Field: "code",
 			Reason:   fmt.Sprintf("code %q contains spaces or control characters", code),

@@ -214,7 +214,11 @@ func (s *Service) validate(ctx context.Context, col features.Collection, rec fea
 		return err
 	}
 	if col.ID == "cases" {
-		extra = append(extra, s.caseProblems(rec)...)
+		codes, err := s.districtCodes(ctx)
+		if err != nil {
+			return err
+		}
+		extra = append(extra, s.caseProblems(rec, codes)...)
 	}
 	_, err = features.ValidateEdit(col, rec, features.EditRules{Province: prov, ToleranceM: s.cfg.ProvinceToleranceM, MaxVertices: s.cfg.MaxVertices})
 	var ve *features.ValidationError

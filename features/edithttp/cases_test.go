@@ -107,6 +107,11 @@ func TestCaseCreate(t *testing.T) {
 		}
 		v.must(http.StatusUnprocessableEntity, http.MethodPatch, "/ogc/collections/cases/items/"+id, editor,
 			map[string]any{"properties": map[string]any{"code": "BN999"}}, "If-Match", a.header.Get("ETag"))
+		bad := v.must(http.StatusUnprocessableEntity, http.MethodPatch, "/ogc/collections/cases/items/"+id, editor,
+			map[string]any{"properties": map[string]any{"district_code": "999", "report_date": "2019-01-01"}}, "If-Match", a.header.Get("ETag"))
+		if s := string(bad.body); !strings.Contains(s, `unknown district code \"999\"`) || !strings.Contains(s, "first cases of COVID-19") {
+			t.Errorf("a case's district and date checks: %s", s)
+		}
 		for who, sees := range map[string]bool{viewer: false, tracer: true, admin: true} {
 			one := v.must(http.StatusOK, http.MethodGet, "/api/editor/collections/cases/items/"+id, who, nil)
 			if has := strings.Contains(string(one.body), "0912000222"); has != sees {

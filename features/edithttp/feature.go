@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/bandomap/bando/features"
@@ -171,7 +172,7 @@ func person(m map[string]any) (*features.Person, error) {
 				Reason:   "personal fields are name, phone, id_number and address, as text",
 				ReasonVI: "trường cá nhân gồm name, phone, id_number, address (văn bản)"})
 		}
-		*dst = s
+		*dst = strings.TrimSpace(s)
 	}
 	return &p, nil
 }

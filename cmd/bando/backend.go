@@ -30,8 +30,12 @@ var (
 // openBackend opens PostGIS when a database URL is configured (migrating it
 // when migrate is set), otherwise the embedded store in the data directory.
 func openBackend(ctx context.Context, cfg *Config, migrate bool, log *slog.Logger) (backend, error) {
+	signer, err := auditSigner(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.DatabaseURL == "" {
-		s, err := embedded.Open(ctx, embedded.Options{Dir: cfg.DataDir, GeomaskCellM: cfg.GeomaskMetres})
+		s, err := embedded.Open(ctx, embedded.Options{Dir: cfg.DataDir, GeomaskCellM: cfg.GeomaskMetres, AuditSigner: signer})
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +47,7 @@ func openBackend(ctx context.Context, cfg *Config, migrate bool, log *slog.Logge
 	s, err := postgis.Open(openCtx, postgis.Options{
 		URL: cfg.DatabaseURL, GeomaskCellM: cfg.GeomaskMetres, VersionCheck: cfg.VersionCheck,
 		StatementTimeout: cfg.StatementTimeout, ConnectTimeout: cfg.DBConnectTimeout,
-		AcquireTimeout: cfg.DBAcquireTimeout, Logger: log,
+		AcquireTimeout: cfg.DBAcquireTimeout, Logger: log, AuditSigner: signer,
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/api"
 	"github.com/bandomap/bando/features/bulletin"
+	"github.com/bandomap/bando/features/edit"
 	"github.com/bandomap/bando/features/ogc"
 	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/internal/httpx"
@@ -73,8 +75,18 @@ func newServer(d serverDeps) *echo.Echo {
 		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL,
 		Attribution: "Bando — Bình Dương epidemic map", Observe: d.metrics.observeTile,
 	}).Register(root)
-	ogc.NewHandler(ogc.Config{Reader: d.store, Catalog: cat, BaseURL: d.cfg.PublicURL, Title: "Bando — Bình Dương COVID-19 map"}).Register(e.Group("/ogc"))
-	apiGroup := e.Group("/api")
+	ogcGroup, apiGroup := e.Group("/ogc"), e.Group("/api")
+	ogcCfg := ogc.Config{Reader: d.store, Catalog: cat, BaseURL: d.cfg.PublicURL, Title: "Bando — Bình Dương COVID-19 map"}
+	if editor, ok := d.store.(features.Editor); ok {
+		edits, err := editHandler(d, cat, editor)
+		if err != nil {
+			panic(fmt.Sprintf("officials' editing: %v", err)) // NOTE: serve checked the secret when it opened the store
+		}
+		ogcCfg.Editable, ogcCfg.Revisions = edit.IsEditable, editor
+		edits.RegisterOGC(ogcGroup)
+		edits.RegisterAPI(apiGroup)
+	}
+	ogc.NewHandler(ogcCfg).Register(ogcGroup)
 	api.NewHandler(api.Config{Reader: d.store, Catalog: cat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
 	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
@@ -95,6 +107,10 @@ func errorRules() []httpx.Rule {
 		{Err: features.ErrUnknownCollection, Status: http.StatusNotFound},
 		{Err: features.ErrInvalid, Status: http.StatusBadRequest},
 		{Err: features.ErrRepeatedCollection, Status: http.StatusBadRequest},
+		{Err: features.ErrConflict, Status: http.StatusPreconditionFailed},
+		{Err: edit.ErrLifecycle, Status: http.StatusConflict},
+		{Err: edit.ErrExists, Status: http.StatusConflict},
+		{Err: edit.ErrNotEditable, Status: http.StatusMethodNotAllowed},
 		{Err: tiles.ErrBadTile, Status: http.StatusBadRequest},
 		{Err: auth.ErrUnauthenticated, Status: http.StatusUnauthorized},
 		{Err: auth.ErrForbidden, Status: http.StatusForbidden},

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// editingServer is the real server, its middleware included, on a fresh
+// store opened as bando serve opens it (with the audit signer of the
+// configured secret), with bearer tokens of an editor and a viewer.
+type editingServer struct {
+	url            string
+	editor, viewer string
+	admin          string
+}
+
+func newEditingServer(t *testing.T, kind string) *editingServer {
+	t.Helper()
+	ctx := context.Background()
+	cfg := testConfig(t)
+	if kind == "postgis" {
+		cfg.DatabaseURL = pgtest.NewDatabase(t)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b, err := openBackend(ctx, cfg, true, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	districts := features.Record{ID: "718", Geometry: orb.MultiPolygon{{{{106.6, 10.95}, {106.7, 10.95}, {106.7, 11.05}, {106.6, 11.05}, {106.6, 10.95}}}},
+		Properties: map[string]any{"code": "718", "name": "Thành phố Thủ Dầu Một"}}
+	if _, err := b.Write(ctx, features.Batch{Collection: "districts", Mode: features.Replace, Records: slices.Values([]features.Record{districts})}); err != nil {
+		t.Fatal(err)
+	}
+	authn, err := newAuthenticator(cfg, b, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics(), auth: authn}))
+	t.Cleanup(srv.Close)
+	token := func(name string, role auth.Role) string {
+		if _, err := auth.AddUser(ctx, authn.Store(), auth.NewUser{Name: name, Role: role}, auth.Actor{Name: "cli:test"}); err != nil {
+			t.Fatal(err)
+		}
+		_, secret, err := auth.CreateToken(ctx, authn.Store(), auth.TokenRequest{User: name, TTL: time.Hour}, time.Now(), auth.Actor{Name: "cli:test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "Authorization: Bearer " + secret
+	}
+	return &editingServer{url: srv.URL, editor: token("binh", auth.Editor), viewer: token("dung", auth.Viewer), admin: token("anh", auth.Admin)}
+}
+
+// send makes one request with a JSON body and headers ("Name: value").
+func send(t *testing.T, method, u, body string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for _, h := range header {
+		name, value, _ := strings.Cut(h, ": ")
+		req.Header.Set(name, value)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, string(b)
+}
+
+// TestEditsThroughTheServer drives officials' editing through the real
+// server on both stores: tokens, If-Match, a zone published reaching the
+// public tiles and items for its dates at once (through the tile caches),
+// lifting it, and the audit log verifying.
+func TestEditsThroughTheServer(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newEditingServer(t, kind)
+			zone := `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.650,10.980],[106.660,10.980],[106.660,10.990],[106.650,10.990],[106.650,10.980]]]},
+				"properties":{"name":"Khu phố Tân Mỹ","start":"2021-07-01"}}`
+			zones := s.url + "/ogc/collections/quarantine_zones/items"
+			if res, _ := send(t, http.MethodPost, zones, zone); res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("no token: %d", res.StatusCode)
+			}
+			if res, _ := send(t, http.MethodPost, zones, zone, s.viewer); res.StatusCode != http.StatusForbidden {
+				t.Errorf("viewer: %d", res.StatusCode)
+			}
+			res, body := send(t, http.MethodPost, zones, zone, s.editor)
+			if res.StatusCode != http.StatusCreated {
+				t.Fatalf("create: %d %s", res.StatusCode, body)
+			}
+			var created struct{ ID string }
+			if err := json.Unmarshal([]byte(body), &created); err != nil {
+				t.Fatal(err)
+			}
+			tile := maptile.At(orb.Point{106.655, 10.985}, 13)
+			tileURL := fmt.Sprintf("%s/tiles/quarantine_zones/%d/%d/%d.mvt?date=", s.url, tile.Z, tile.X, tile.Y)
+			inTile := func(day string) bool {
+				res, body := do(t, http.MethodGet, tileURL+day)
+				if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
+					t.Fatalf("tile: %d %s", res.StatusCode, body)
+				}
+				return strings.Contains(body, "Khu phố Tân Mỹ")
+			}
+			inItems := func(day string) bool {
+				_, body := do(t, http.MethodGet, zones+"?datetime="+day)
+				return strings.Contains(body, created.ID)
+			}
+			if inTile("2021-07-10") || inItems("2021-07-10") {
+				t.Fatal("a draft zone is public")
+			}
+			item := zones + "/" + created.ID
+			if res, _ := send(t, http.MethodPatch, item, `{"properties":{"status":"published"}}`, s.editor); res.StatusCode != http.StatusPreconditionRequired {
+				t.Errorf("PATCH without If-Match: %d", res.StatusCode)
+			}
+			res, body = send(t, http.MethodPatch, item, `{"properties":{"status":"published"}}`, s.editor, `If-Match: "r1"`)
+			if res.StatusCode != http.StatusOK || strings.TrimPrefix(res.Header.Get("ETag"), "W/") != `"r2"` {
+				t.Fatalf("publish: %d %s %s", res.StatusCode, res.Header.Get("ETag"), body)
+			}
+			if !inTile("2021-07-10") || !inItems("2021-07-10") {
+				t.Error("a published zone is not in the public tile and items at once")
+			}
+			if res, _ := do(t, http.MethodGet, item); strings.TrimPrefix(res.Header.Get("ETag"), "W/") != `"r2"` {
+				t.Errorf("public item ETag %q, want \"r2\"", res.Header.Get("ETag"))
+			}
+			if res, _ := send(t, http.MethodPatch, item, `{"properties":{"status":"draft"}}`, s.editor, `If-Match: "r1"`); res.StatusCode != http.StatusPreconditionFailed {
+				t.Errorf("stale PATCH: %d", res.StatusCode)
+			}
+			res, body = send(t, http.MethodPatch, item, `{"properties":{"status":"lifted","end":"2021-07-15"}}`, s.editor, `If-Match: "r2"`)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("lift: %d %s", res.StatusCode, body)
+			}
+			if !inTile("2021-07-12") || inTile("2021-07-20") || inItems("2021-07-20") {
+				t.Error("a zone lifted on 2021-07-15: want it on the map of 2021-07-12 only")
+			}
+			if res, _ := send(t, http.MethodDelete, item, "", s.editor, `If-Match: "r3"`); res.StatusCode != http.StatusConflict {
+				t.Errorf("delete a lifted zone: %d, want 409", res.StatusCode)
+			}
+			res, body = send(t, http.MethodGet, s.url+"/api/audit/verify", "", s.admin)
+			if res.StatusCode != http.StatusOK || !strings.Contains(body, `"ok":true`) {
+				t.Errorf("verify: %d %s", res.StatusCode, body)
+			}
+			if res, _ := send(t, http.MethodGet, s.url+"/api/audit", "", s.editor); res.StatusCode != http.StatusForbidden {
+				t.Errorf("audit as an editor: %d", res.StatusCode)
+			}
+		})
+	}
+}

@@ -30,11 +30,12 @@ var (
 // openBackend opens PostGIS when a database URL is configured (migrating it
 // when migrate is set), otherwise the embedded store in the data directory.
 func openBackend(ctx context.Context, cfg *Config, migrate bool, log *slog.Logger) (backend, error) {
-	// NOTE: without a secret the store opens but refuses edits; serve
-	// needs the secret anyway (newAuthenticator), other commands do not.
-	signer, err := auditSigner(cfg)
+	// NOTE: without a secret the store opens but refuses edits: serve
+	// makes the secret before it opens the store, other commands need none
+	// and create no key file.
+	signer, err := existingSigner(cfg)
 	if err != nil {
-		log.Warn("no audit signing key: edits are refused", "err", err)
+		log.Debug("no audit signing key: the store refuses edits", "err", err)
 	}
 	if cfg.DatabaseURL == "" {
 		s, err := embedded.Open(ctx, embedded.Options{Dir: cfg.DataDir, GeomaskCellM: cfg.GeomaskMetres, AuditSigner: signer})

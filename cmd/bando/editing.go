@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/bandomap/bando/audit"
 	auditbolt "github.com/bandomap/bando/audit/embedded"
@@ -23,6 +25,17 @@ func auditSigner(cfg *Config) (audit.Signer, error) {
 		return audit.Signer{}, err
 	}
 	return audit.NewSigner(key)
+}
+
+// existingSigner is auditSigner without creating the key file: the signer
+// of BANDO_SECRET or of the data directory's secret.key, if there is one.
+func existingSigner(cfg *Config) (audit.Signer, error) {
+	if cfg.Secret == "" {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, secretFile)); err != nil {
+			return audit.Signer{}, fmt.Errorf("no BANDO_SECRET and no %s: %w", secretFile, err)
+		}
+	}
+	return auditSigner(cfg)
 }
 
 // auditLogOf returns the reader of the audit log kept beside the features

@@ -37,6 +37,9 @@ func newEditingServer(t *testing.T, kind string) *editingServer {
 		cfg.DatabaseURL = pgtest.NewDatabase(t)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if _, err := cfg.secret(); err != nil { // as serve does
+		t.Fatal(err)
+	}
 	b, err := openBackend(ctx, cfg, true, log)
 	if err != nil {
 		t.Fatal(err)

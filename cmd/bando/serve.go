@@ -27,6 +27,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	log := newLogger(os.Stderr)
+	// The secret first (made on first start), so that the store opens with
+	// the audit signer and takes officials' edits.
+	if _, err := cfg.secret(); err != nil {
+		return err
+	}
 	store, err := openBackend(ctx, cfg, true, log)
 	if err != nil {
 		return err

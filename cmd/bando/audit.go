@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,7 +11,6 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/bandomap/bando/audit"
@@ -42,13 +40,9 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	key, err := auditSecret(cfg, os.Getenv)
+	signer, err := existingSigner(cfg)
 	if err != nil {
-		return err
-	}
-	signer, err := audit.NewSigner(key)
-	if err != nil {
-		return err
+		return fmt.Errorf("audit: no signing key: set BANDO_SECRET or keep the server's %s: %w", secretFile, err)
 	}
 	log, closeLog, err := openAuditLog(ctx, cfg)
 	if err != nil {
@@ -185,29 +179,4 @@ func watchFor(entries iter.Seq2[audit.Entry, error], seq int64, found *audit.Ent
 			}
 		}
 	}
-}
-
-// auditSecret returns the server's signing key: BANDO_SECRET (hex, at
-// least 32 bytes), or else the file secret.key in the data directory.
-//
-// TODO(auth helper): replace with cfg.secret() once the auth helper's
-// Config secret is on main; this reads the same sources but never creates
-// the file (a verify has nothing to check a new key against).
-func auditSecret(cfg *Config, env func(string) string) ([]byte, error) {
-	if s := strings.TrimSpace(env("BANDO_SECRET")); s != "" {
-		key, err := hex.DecodeString(s)
-		if err != nil || len(key) < 32 {
-			return nil, errors.New("audit: BANDO_SECRET must be hex for at least 32 bytes")
-		}
-		return key, nil
-	}
-	path := filepath.Join(cfg.DataDir, "secret.key")
-	body, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("audit: no signing key: set BANDO_SECRET or keep the server's %s (%w)", path, err)
-	}
-	if key, err := hex.DecodeString(strings.TrimSpace(string(body))); err == nil && len(key) >= 32 {
-		return key, nil
-	}
-	return body, nil
 }

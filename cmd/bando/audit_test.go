@@ -158,8 +158,7 @@ func TestAuditVerifyEmbedded(t *testing.T) {
 		if _, err := verifyCLI(t, "--data-dir", other); err == nil || !strings.Contains(err.Error(), "no signing key") {
 			t.Fatalf("verify without a key = %v", err)
 		}
-		key, _ := hex.DecodeString(testSecret)
-		if err := os.WriteFile(filepath.Join(other, "secret.key"), key, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(other, "secret.key"), []byte(testSecret+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if out, err := verifyCLI(t, "--data-dir", other); err != nil || !strings.Contains(out, "intact: 1 entries") {

@@ -3,6 +3,7 @@ package features
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/bandomap/bando/audit"
@@ -82,8 +83,55 @@ type Editor interface {
 	// revision other than IfRevision is stored, or EditCreate of an existing
 	// id), ErrInvalid (the record breaks the catalog's rules).
 	Apply(ctx context.Context, e Edit) (Stored, error)
+	// ApplyAll makes many changes and appends their audit entries, in
+	// order, in one transaction: all of them or, on any error, none (no
+	// record, revision or audit entry written, no watcher told). It returns
+	// what Apply would for each edit, in order. Each edit is checked as
+	// Apply checks it; besides, the batch may not name a record twice, nor
+	// give two records the value of a unique property (a case code). An
+	// error about one edit is an *EditError naming it and wrapping the
+	// reason (ErrConflict, ErrNotFound, ErrInvalid).
+	ApplyAll(ctx context.Context, edits []Edit) ([]Stored, error)
+}
+
+// EditError says which edit of a batch (Editor.ApplyAll) was refused, and
+// why: it wraps the reason, so errors.Is finds ErrConflict, ErrNotFound or
+// ErrInvalid through it.
+type EditError struct {
+	// Index is the edit's position in the batch, from 0.
+	Index int
+	// Collection and ID name the edit's record.
+	Collection, ID string
+	Err            error
+}
+
+// Error names the edit and the reason.
+func (e *EditError) Error() string {
+	return fmt.Sprintf("edit %d (%s %q) of the batch: %v", e.Index, e.Collection, e.ID, e.Err)
+}
+
+// Unwrap returns the reason.
+func (e *EditError) Unwrap() error { return e.Err }
+
+// EditFailed returns err as the failure of edit i of edits (an *EditError),
+// or nil for a nil err.
+func EditFailed(edits []Edit, i int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &EditError{Index: i, Collection: edits[i].Collection.ID, ID: edits[i].ID, Err: err}
 }
 
 // ErrConflict marks a change made against a revision that is no longer the
 // stored one; nothing was written. HTTP answers it with 412.
 var ErrConflict = errors.New("features: changed since the given revision")
+
+// Unbatched returns the reason of an *EditError (the failure of a batch of
+// one, for Editor.Apply), or err itself.
+func Unbatched(err error) error {
+	var ee *EditError
+	if errors.As(err, &ee) {
+		return ee.Err
+	}
+	return err
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/bandomap/bando/audit"
@@ -199,19 +201,29 @@ func meets(it *item, parts []orb.Bound) bool {
 	return false
 }
 
-// Apply makes one change and appends its audit entry in one bbolt write
-// transaction, then publishes the new in-memory state and tells the
-// watchers, as Write does; on any error nothing was written.
+// Apply makes one change and appends its audit entry: ApplyAll of one
+// edit.
 func (s *Store) Apply(ctx context.Context, e features.Edit) (features.Stored, error) {
-	if !s.signer.Valid(s.signer.Sign(audit.Entry{})) {
-		return features.Stored{}, ErrNoSigner
-	}
-	col, err := s.catalog.Get(e.Collection.ID)
+	out, err := s.ApplyAll(ctx, []features.Edit{e})
 	if err != nil {
-		return features.Stored{}, fmt.Errorf("embedded: %w: %w", features.ErrInvalid, err)
+		return features.Stored{}, features.Unbatched(err)
 	}
-	if err := features.CheckEdit(col, e); err != nil {
-		return features.Stored{}, fmt.Errorf("embedded: %w", err)
+	return out[0], nil
+}
+
+// ApplyAll makes the changes and appends their audit entries, in order, in
+// one bbolt write transaction, then publishes the new in-memory state and
+// tells the watchers once, as Write does; on any error nothing was
+// written and no watcher told.
+func (s *Store) ApplyAll(ctx context.Context, edits []features.Edit) ([]features.Stored, error) {
+	if !s.signer.Valid(s.signer.Sign(audit.Entry{})) {
+		return nil, ErrNoSigner
+	}
+	if err := features.CheckEdits(edits, s.catalog.Get); err != nil {
+		return nil, fmt.Errorf("embedded: %w", err)
+	}
+	if len(edits) == 0 {
+		return []features.Stored{}, nil
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -219,44 +231,97 @@ func (s *Store) Apply(ctx context.Context, e features.Edit) (features.Stored, er
 	var (
 		next    *snapshot
 		changes []features.Change
-		out     features.Stored
+		out     []features.Stored
 	)
-	err = guard(s.path, func() error {
+	err := guard(s.path, func() error {
 		return s.db.Update(func(tx *bolt.Tx) error {
 			var err error
-			next, changes, out, err = s.applyIn(ctx, tx, cur, e)
+			next, changes, out, err = s.applyIn(ctx, tx, cur, edits)
 			return err
 		})
 	})
 	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
-		return features.Stored{}, ErrClosed
+		return nil, ErrClosed
 	}
 	if err != nil {
-		return features.Stored{}, err
+		return nil, err
 	}
 	s.publish(next, changes)
 	return out, nil
 }
 
-// applyIn runs an edit inside tx and returns the snapshot that follows.
-func (s *Store) applyIn(ctx context.Context, tx *bolt.Tx, cur *snapshot, e features.Edit) (*snapshot, []features.Change, features.Stored, error) {
-	st := cur.cols[e.Collection.ID]
+// edited is one edit of a batch as checked: the record before it and the
+// revision it gets.
+type edited struct {
+	before editorRow
+	found  bool
+	rev    int64
+	lay    *layout
+}
+
+// applyIn runs a batch of edits inside tx and returns the snapshot that
+// follows and what each edit stored.
+func (s *Store) applyIn(ctx context.Context, tx *bolt.Tx, cur *snapshot, edits []features.Edit) (*snapshot, []features.Change, []features.Stored, error) {
+	done := make([]edited, len(edits))
+	byCol := map[string]*batch{}
+	var bs []*batch
+	for i, e := range edits {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, nil, nil, fmt.Errorf("embedded: edit: %w", ctx.Err())
+		}
+		st := cur.cols[e.Collection.ID]
+		p, d, err := s.check(tx, st, e)
+		if err != nil {
+			return nil, nil, nil, features.EditFailed(edits, i, err)
+		}
+		done[i] = d
+		b := byCol[e.Collection.ID]
+		if b == nil {
+			b = &batch{lay: st.lay, mode: features.Upsert}
+			byCol[e.Collection.ID] = b
+			bs = append(bs, b)
+		}
+		b.recs = append(b.recs, p)
+	}
+	if err := uniqueClash(cur, edits, byCol); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, b := range bs {
+		slices.SortFunc(b.recs, func(x, y prepared) int { return strings.Compare(x.id, y.id) })
+	}
+	next, changes, err := s.commit(ctx, tx, cur, bs, make([]int, len(bs)))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	out := make([]features.Stored, len(edits))
+	now := time.Now()
+	for i, e := range edits {
+		if out[i], err = s.audit(tx, e, done[i], now); err != nil {
+			return nil, nil, nil, features.EditFailed(edits, i, err)
+		}
+	}
+	return next, changes, out, nil
+}
+
+// check compares an edit with the record stored in tx and prepares what
+// it writes.
+func (s *Store) check(tx *bolt.Tx, st *colState, e features.Edit) (prepared, edited, error) {
 	l := st.lay
 	col := l.col
 	before, found, err := s.current(tx, l, e.ID)
 	if err != nil {
-		return nil, nil, features.Stored{}, err
+		return prepared{}, edited{}, err
 	}
-	rev := int64(1)
+	d := edited{before: before, found: found, rev: 1, lay: l}
 	switch {
 	case e.Action == features.EditCreate && found:
-		return nil, nil, features.Stored{}, fmt.Errorf("embedded: %w: %s %q exists already", features.ErrConflict, col.ID, e.ID)
+		return prepared{}, d, fmt.Errorf("embedded: %w: %s %q exists already", features.ErrConflict, col.ID, e.ID)
 	case e.Action != features.EditCreate && !found:
-		return nil, nil, features.Stored{}, fmt.Errorf("embedded: %w: %s %q", features.ErrNotFound, col.ID, e.ID)
+		return prepared{}, d, fmt.Errorf("embedded: %w: %s %q", features.ErrNotFound, col.ID, e.ID)
 	case e.Action != features.EditCreate && before.Revision != e.IfRevision:
-		return nil, nil, features.Stored{}, fmt.Errorf("embedded: %w: %s %q is at revision %d, not %d", features.ErrConflict, col.ID, e.ID, before.Revision, e.IfRevision)
+		return prepared{}, d, fmt.Errorf("embedded: %w: %s %q is at revision %d, not %d", features.ErrConflict, col.ID, e.ID, before.Revision, e.IfRevision)
 	case found:
-		rev = before.Revision + 1
+		d.rev = before.Revision + 1
 	}
 	p := prepared{id: e.ID, del: true}
 	if e.Action != features.EditDelete {
@@ -267,42 +332,82 @@ func (s *Store) applyIn(ctx context.Context, tx *bolt.Tx, cur *snapshot, e featu
 			for k, v := range rec.Properties {
 				props[k] = v
 			}
-			props[revisionProperty] = rev // the store's, whatever was given
+			props[revisionProperty] = d.rev // the store's, whatever was given
 			rec.Properties = props
 		}
 		if p, err = s.prepare(l, st.intern, rec); err != nil {
-			return nil, nil, features.Stored{}, err
+			return prepared{}, d, err
 		}
 	}
-	p.rev, p.by = rev, e.Audit.Actor
-	next, changes, err := s.commit(ctx, tx, cur, []*batch{{lay: l, mode: features.Upsert, recs: []prepared{p}}}, make([]int, 1))
-	if err != nil {
-		return nil, nil, features.Stored{}, err
+	p.rev, p.by = d.rev, e.Audit.Actor
+	return p, d, nil
+}
+
+// uniqueClash refuses an edit that gives a record the value of a unique
+// property another stored record keeps (one the batch does not edit),
+// naming the edit; values repeated inside the batch are refused before
+// (features.CheckEdits).
+func uniqueClash(cur *snapshot, edits []features.Edit, byCol map[string]*batch) error {
+	for colID, b := range byCol {
+		l := b.lay
+		if len(l.unique) == 0 {
+			continue
+		}
+		inBatch := make(map[string]bool, len(b.recs))
+		for _, p := range b.recs {
+			inBatch[p.id] = true
+		}
+		for _, prop := range l.unique {
+			kept := map[string]string{}
+			for _, it := range cur.cols[colID].items {
+				if v := it.vals[prop]; v != "" && !inBatch[it.id] {
+					kept[v] = it.id
+				}
+			}
+			for i, e := range edits {
+				if e.Collection.ID != colID || e.Action == features.EditDelete {
+					continue
+				}
+				v := features.UniqueValue(e.Record.Properties[l.names[prop]])
+				if other, used := kept[v]; used && v != "" {
+					return features.EditFailed(edits, i, invalid(colID, e.ID, "%s %q is already used by %q", l.names[prop], v, other))
+				}
+			}
+		}
 	}
+	return nil
+}
+
+// audit appends the audit entry of an edit written in tx and returns the
+// record as stored after it (for a deletion, as it was, with the
+// deletion's revision).
+func (s *Store) audit(tx *bolt.Tx, e features.Edit, d edited, now time.Time) (features.Stored, error) {
+	col := d.lay.col
 	entry := e.Audit
-	entry.Collection, entry.Subject, entry.Revision = col.ID, e.ID, rev
+	entry.Collection, entry.Subject, entry.Revision = col.ID, e.ID, d.rev
 	if entry.Action == "" {
 		entry.Action = string(e.Action)
 	}
-	if found {
-		if entry.Before, err = features.AuditDocument(col, before.Stored, before.public, s.signer); err != nil {
-			return nil, nil, features.Stored{}, err
+	var err error
+	if d.found {
+		if entry.Before, err = features.AuditDocument(col, d.before.Stored, d.before.public, s.signer); err != nil {
+			return features.Stored{}, err
 		}
 	}
-	out := before.Stored
-	out.Revision = rev
+	out := d.before.Stored
+	out.Revision = d.rev
 	if e.Action != features.EditDelete {
-		after, _, err := s.current(tx, l, e.ID)
+		after, _, err := s.current(tx, d.lay, e.ID)
 		if err != nil {
-			return nil, nil, features.Stored{}, err
+			return features.Stored{}, err
 		}
 		if entry.After, err = features.AuditDocument(col, after.Stored, after.public, s.signer); err != nil {
-			return nil, nil, features.Stored{}, err
+			return features.Stored{}, err
 		}
 		out = after.Stored
 	}
-	if _, err := auditbolt.Append(tx, s.signer, entry, time.Now()); err != nil {
-		return nil, nil, features.Stored{}, fmt.Errorf("embedded: %w", err)
+	if _, err := auditbolt.Append(tx, s.signer, entry, now); err != nil {
+		return features.Stored{}, fmt.Errorf("embedded: %w", err)
 	}
-	return next, changes, out, nil
+	return out, nil
 }

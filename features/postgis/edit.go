@@ -185,91 +185,176 @@ func (s *Store) List(ctx context.Context, q features.EditorQuery) ([]features.St
 	return out, total, nil
 }
 
-// Apply makes one change and appends its audit entry in one transaction:
-// the row is locked, its revision compared with IfRevision, the record
-// validated and written (the person of a case to the private table), then
-// the entry appended. The tables' write triggers (migration 3) make the
-// change reach tiles and every server's caches as a Write does.
+// Apply makes one change and appends its audit entry: ApplyAll of one
+// edit.
 func (s *Store) Apply(ctx context.Context, e features.Edit) (features.Stored, error) {
-	if !s.signer.Valid(s.signer.Sign(audit.Entry{})) {
-		return features.Stored{}, ErrNoSigner
-	}
-	col, err := s.catalog.Get(e.Collection.ID)
+	out, err := s.ApplyAll(ctx, []features.Edit{e})
 	if err != nil {
-		return features.Stored{}, fmt.Errorf("postgis: %w: %w", features.ErrInvalid, err)
+		return features.Stored{}, features.Unbatched(err)
 	}
-	if err := features.CheckEdit(col, e); err != nil {
-		return features.Stored{}, fmt.Errorf("postgis: %w", err)
+	return out[0], nil
+}
+
+// ApplyAll makes the changes and appends their audit entries, in order, in
+// one transaction, with a few statements per collection whatever the
+// number of edits: the rows are locked and read at once, each edit's
+// revision compared with its IfRevision and its record validated, the
+// records staged with COPY and written with one statement per kind of
+// change (the person of a case to the private table), then the entries
+// appended with one COPY. The tables' write triggers (migration 3) make
+// the changes reach tiles and every server's caches as a Write does. On
+// any error the transaction is rolled back: nothing is written.
+func (s *Store) ApplyAll(ctx context.Context, edits []features.Edit) ([]features.Stored, error) {
+	if !s.signer.Valid(s.signer.Sign(audit.Entry{})) {
+		return nil, ErrNoSigner
+	}
+	if err := features.CheckEdits(edits, s.catalog.Get); err != nil {
+		return nil, fmt.Errorf("postgis: %w", err)
+	}
+	if len(edits) == 0 {
+		return []features.Stored{}, nil
 	}
 	tx, err := s.db.Begin(ctx)
 	if err != nil {
-		return features.Stored{}, fmt.Errorf("postgis: begin edit: %w", classify(err))
+		return nil, fmt.Errorf("postgis: begin edit: %w", classify(err))
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	out, err := s.applyIn(ctx, tx, col, e)
+	out, err := s.applyIn(ctx, tx, edits)
 	if err != nil {
-		return features.Stored{}, err
+		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return features.Stored{}, fmt.Errorf("postgis: commit edit: %w", classify(err))
+		return nil, fmt.Errorf("postgis: commit edit: %w", classify(err))
 	}
 	s.caughtUp(ctx)
 	return out, nil
 }
 
-// applyIn runs an edit inside tx.
-func (s *Store) applyIn(ctx context.Context, tx pgx.Tx, col features.Collection, e features.Edit) (features.Stored, error) {
-	before, found, err := s.current(ctx, tx, col, e.ID, true)
-	if err != nil {
-		return features.Stored{}, err
-	}
-	rev := int64(1)
-	switch {
-	case e.Action == features.EditCreate && found:
-		return features.Stored{}, fmt.Errorf("%w: %s %q exists already", features.ErrConflict, col.ID, e.ID)
-	case e.Action != features.EditCreate && !found:
-		return features.Stored{}, fmt.Errorf("%w: %s %q", features.ErrNotFound, col.ID, e.ID)
-	case e.Action != features.EditCreate && before.Revision != e.IfRevision:
-		return features.Stored{}, fmt.Errorf("%w: %s %q is at revision %d, not %d", features.ErrConflict, col.ID, e.ID, before.Revision, e.IfRevision)
-	case found:
-		rev = before.Revision + 1
-	}
-	var after editorRow
-	if e.Action == features.EditDelete {
-		if _, err := tx.Exec(ctx, "DELETE FROM "+pgx.Identifier{col.ID}.Sanitize()+" WHERE id = $1", e.ID); err != nil {
-			return features.Stored{}, fmt.Errorf("postgis: delete %s %q: %w", col.ID, e.ID, classify(err))
-		}
-	} else if after, err = s.writeRecord(ctx, tx, col, e, rev); err != nil {
-		return features.Stored{}, err
-	}
-	entry := e.Audit
-	entry.Collection, entry.Subject, entry.Revision = col.ID, e.ID, rev
-	if entry.Action == "" {
-		entry.Action = string(e.Action)
-	}
-	if found {
-		if entry.Before, err = features.AuditDocument(col, before.Stored, before.public, s.signer); err != nil {
-			return features.Stored{}, err
-		}
-	}
-	if e.Action != features.EditDelete {
-		if entry.After, err = features.AuditDocument(col, after.Stored, after.public, s.signer); err != nil {
-			return features.Stored{}, err
-		}
-	}
-	if _, err := auditpg.Append(ctx, tx, s.signer, entry); err != nil {
-		return features.Stored{}, fmt.Errorf("postgis: %w", err)
-	}
-	if e.Action == features.EditDelete {
-		before.Revision = rev
-		return before.Stored, nil
-	}
-	return after.Stored, nil
+// edited is one edit of a batch as checked: the row before it, the
+// revision it gets and, for a create or replace, its stage row.
+type edited struct {
+	col    features.Collection
+	before editorRow
+	found  bool
+	rev    int64
+	row    []any // frame columns, properties, WKB
+	priv   []any // privateRowOf, for people layers
+	after  editorRow
 }
 
-// writeRecord writes the record of a create or replace at revision rev,
-// and reads it back as stored.
-func (s *Store) writeRecord(ctx context.Context, tx pgx.Tx, col features.Collection, e features.Edit, rev int64) (editorRow, error) {
+// editGroup is the edits of a batch on one collection, by index.
+type editGroup struct {
+	col     features.Collection
+	indexes []int
+}
+
+// groupEdits groups a checked batch by collection, in order of first use.
+func (s *Store) groupEdits(edits []features.Edit) []*editGroup {
+	var groups []*editGroup
+	byCol := map[string]*editGroup{}
+	for i, e := range edits {
+		g := byCol[e.Collection.ID]
+		if g == nil {
+			col, _ := s.catalog.Get(e.Collection.ID) // checked by CheckEdits
+			g = &editGroup{col: col}
+			byCol[col.ID] = g
+			groups = append(groups, g)
+		}
+		g.indexes = append(g.indexes, i)
+	}
+	return groups
+}
+
+// applyIn runs a batch of edits inside tx and returns what each stored.
+func (s *Store) applyIn(ctx context.Context, tx pgx.Tx, edits []features.Edit) ([]features.Stored, error) {
+	done := make([]edited, len(edits))
+	groups := s.groupEdits(edits)
+	for _, g := range groups {
+		if err := s.checkGroup(ctx, tx, edits, g, done); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range groups {
+		if err := s.writeGroup(ctx, tx, edits, g, done); err != nil {
+			return nil, err
+		}
+	}
+	entries := make([]audit.Entry, len(edits))
+	out := make([]features.Stored, len(edits))
+	for i, e := range edits {
+		var err error
+		if entries[i], out[i], err = s.entryOf(e, done[i]); err != nil {
+			return nil, features.EditFailed(edits, i, err)
+		}
+	}
+	if _, err := auditpg.AppendAll(ctx, tx, s.signer, entries); err != nil {
+		return nil, fmt.Errorf("postgis: %w", err)
+	}
+	return out, nil
+}
+
+// lockRows reads and locks, for the rest of tx, the rows of col with the
+// given ids, in id order (so that two batches lock in the same order).
+func (s *Store) lockRows(ctx context.Context, tx pgx.Tx, col features.Collection, ids []string) (map[string]editorRow, error) {
+	cols, from := editorSelect(col)
+	rows, err := tx.Query(ctx, "SELECT "+cols+" FROM "+from+" WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE OF t", ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: read %s: %w", col.ID, classify(err))
+	}
+	defer rows.Close()
+	found := make(map[string]editorRow, len(ids))
+	for rows.Next() {
+		r, err := scanEditorRow(col, rows)
+		if err != nil {
+			return nil, err
+		}
+		found[r.ID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgis: read %s: %w", col.ID, classify(err))
+	}
+	return found, nil
+}
+
+// checkGroup locks the rows a group edits, compares each edit with its
+// row, and validates and encodes the records, in done.
+func (s *Store) checkGroup(ctx context.Context, tx pgx.Tx, edits []features.Edit, g *editGroup, done []edited) error {
+	col := g.col
+	ids := make([]string, len(g.indexes))
+	for k, i := range g.indexes {
+		ids[k] = edits[i].ID
+	}
+	rows, err := s.lockRows(ctx, tx, col, ids)
+	if err != nil {
+		return err
+	}
+	for _, i := range g.indexes {
+		e := edits[i]
+		before, found := rows[e.ID]
+		d := edited{col: col, before: before, found: found, rev: 1}
+		switch {
+		case e.Action == features.EditCreate && found:
+			err = fmt.Errorf("%w: %s %q exists already", features.ErrConflict, col.ID, e.ID)
+		case e.Action != features.EditCreate && !found:
+			err = fmt.Errorf("%w: %s %q", features.ErrNotFound, col.ID, e.ID)
+		case e.Action != features.EditCreate && before.Revision != e.IfRevision:
+			err = fmt.Errorf("%w: %s %q is at revision %d, not %d", features.ErrConflict, col.ID, e.ID, before.Revision, e.IfRevision)
+		case found:
+			d.rev = before.Revision + 1
+		}
+		if err == nil && e.Action != features.EditDelete {
+			d.row, d.priv, err = s.editRow(col, e, d.rev)
+		}
+		if err != nil {
+			return features.EditFailed(edits, i, err)
+		}
+		done[i] = d
+	}
+	return s.uniqueClash(ctx, tx, edits, g, ids)
+}
+
+// editRow builds the stage row of an edit's record at revision rev.
+func (s *Store) editRow(col features.Collection, e features.Edit, rev int64) (row, priv []any, err error) {
 	rec := e.Record
 	rec.ID = e.ID
 	rec.Properties = maps.Clone(rec.Properties)
@@ -279,46 +364,212 @@ func (s *Store) writeRecord(ctx context.Context, tx pgx.Tx, col features.Collect
 		}
 		rec.Properties[revisionColumn] = rev // the store's, whatever was given
 	}
-	row, err := s.rowOf(col, rec)
+	if row, err = s.rowOf(col, rec); err != nil {
+		return nil, nil, fmt.Errorf("postgis: %w", err)
+	}
+	if col.People {
+		priv = s.privateRowOf(rec)
+	}
+	return row, priv, nil
+}
+
+// uniqueClash refuses an edit that gives a record the value of a unique
+// property a stored record the batch does not edit keeps, naming the
+// edit; values repeated inside the batch are refused before
+// (features.CheckEdits). The table's UNIQUE constraint stays the last word.
+func (s *Store) uniqueClash(ctx context.Context, tx pgx.Tx, edits []features.Edit, g *editGroup, ids []string) error {
+	for _, prop := range g.col.Unique() {
+		var vals []string
+		for _, i := range g.indexes {
+			if v := features.UniqueValue(edits[i].Record.Properties[prop]); v != "" && edits[i].Action != features.EditDelete {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) == 0 {
+			continue
+		}
+		p := pgx.Identifier{prop}.Sanitize()
+		var other, v string
+		err := tx.QueryRow(ctx, "SELECT id, "+p+"::text FROM "+pgx.Identifier{g.col.ID}.Sanitize()+
+			" WHERE "+p+"::text = ANY($1) AND NOT id = ANY($2) LIMIT 1", vals, ids).Scan(&other, &v)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("postgis: check %s %s: %w", g.col.ID, prop, classify(err))
+		}
+		for _, i := range g.indexes {
+			if edits[i].Action != features.EditDelete && features.UniqueValue(edits[i].Record.Properties[prop]) == v {
+				return features.EditFailed(edits, i, fmt.Errorf("%w: %s %q: %s %q is already used by %q", features.ErrInvalid, g.col.ID, edits[i].ID, prop, v, other))
+			}
+		}
+	}
+	return nil
+}
+
+// writeGroup writes a group's checked edits: the deletions, then the
+// creates and replaces from a stage table, then the persons of people
+// layers, and reads the written rows back into done.
+func (s *Store) writeGroup(ctx context.Context, tx pgx.Tx, edits []features.Edit, g *editGroup, done []edited) error {
+	col := g.col
+	table := pgx.Identifier{col.ID}.Sanitize()
+	var deleted, written []string
+	var stage, priv [][]any
+	for _, i := range g.indexes {
+		e := edits[i]
+		if e.Action == features.EditDelete {
+			deleted = append(deleted, e.ID)
+			continue
+		}
+		written = append(written, e.ID)
+		stage = append(stage, append(done[i].row, done[i].rev, nullable(e.Audit.Actor), e.Action == features.EditCreate))
+		if col.People {
+			priv = append(priv, done[i].priv)
+		}
+	}
+	if len(deleted) > 0 {
+		// NOTE: the private rows go with their public rows (ON DELETE CASCADE).
+		if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id = ANY($1)", deleted); err != nil {
+			return fmt.Errorf("postgis: delete %s: %w", col.ID, classify(err))
+		}
+	}
+	if len(written) == 0 {
+		return nil
+	}
+	if err := s.stageEdits(ctx, tx, col, stage, priv); err != nil {
+		return err
+	}
+	if err := s.insertEdits(ctx, tx, edits, g); err != nil {
+		return err
+	}
+	rows, err := s.lockRows(ctx, tx, col, written)
 	if err != nil {
-		return editorRow{}, fmt.Errorf("postgis: %w", err)
+		return err
 	}
+	for _, i := range g.indexes {
+		done[i].after = rows[edits[i].ID]
+	}
+	return nil
+}
+
+// Stage tables of ApplyAll, dropped at the end of the transaction.
+const (
+	sqlDropEditStage       = "DROP TABLE IF EXISTS edit_stage, edit_priv_stage"
+	sqlCreateEditPrivStage = `CREATE TEMP TABLE edit_priv_stage (
+		id text, name text, phone text, id_number text, address text, wkb bytea) ON COMMIT DROP`
+)
+
+// stageColumns are the columns of a collection's edit stage: the frame
+// columns, the properties, then the WKB, the revision, who wrote it and
+// whether the row is new.
+func stageColumns(col features.Collection) []string {
+	cols := append(append([]string{}, frameColumns...), col.PropertyNames()...)
+	return append(cols, "wkb", "edit_rev", "edit_by", "edit_new")
+}
+
+// stageEdits copies the rows of a group's creates and replaces (and their
+// persons) into the stage tables.
+func (s *Store) stageEdits(ctx context.Context, tx pgx.Tx, col features.Collection, stage, priv [][]any) error {
 	data := append(append([]string{}, frameColumns...), col.PropertyNames()...)
-	ph := make([]string, len(row))
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", i+1)
+	if _, err := tx.Exec(ctx, sqlDropEditStage); err != nil {
+		return fmt.Errorf("postgis: reset the edit stage: %w", err)
 	}
-	ph[len(row)-1] = fmt.Sprintf("ST_SetSRID(ST_GeomFromWKB($%d), 4326)", len(row))
+	create := fmt.Sprintf("CREATE TEMP TABLE edit_stage ON COMMIT DROP AS SELECT %s, NULL::bytea AS wkb,"+
+		" NULL::bigint AS edit_rev, NULL::text AS edit_by, NULL::boolean AS edit_new FROM %s WITH NO DATA",
+		identList(data), pgx.Identifier{col.ID}.Sanitize())
+	if _, err := tx.Exec(ctx, create); err != nil {
+		return fmt.Errorf("postgis: create the edit stage of %s: %w", col.ID, err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"edit_stage"}, stageColumns(col), pgx.CopyFromRows(stage)); err != nil {
+		return fmt.Errorf("postgis: stage %s: %w", col.ID, asInvalid(err))
+	}
+	if !col.People {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, sqlCreateEditPrivStage); err != nil {
+		return fmt.Errorf("postgis: create the private edit stage: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"edit_priv_stage"}, []string{"id", "name", "phone", "id_number", "address", "wkb"},
+		pgx.CopyFromRows(priv)); err != nil {
+		return fmt.Errorf("postgis: stage private %s: %w", col.ID, asInvalid(err))
+	}
+	return nil
+}
+
+// insertEdits moves the stage into the table: the creates (refusing, with
+// ErrConflict, one whose id another transaction created since the rows
+// were locked), the replaces, then the persons.
+func (s *Store) insertEdits(ctx context.Context, tx pgx.Tx, edits []features.Edit, g *editGroup) error {
+	col := g.col
+	data := append(append([]string{}, frameColumns...), col.PropertyNames()...)
+	vals := identList(data) + ", ST_SetSRID(ST_GeomFromWKB(wkb), 4326)"
 	data = append(data, "geom")
-	args := row
 	if _, ok := col.Property(revisionColumn); !ok {
-		args = append(args, rev)
-		data, ph = append(data, revisionColumn), append(ph, fmt.Sprintf("$%d", len(args)))
+		data, vals = append(data, revisionColumn), vals+", edit_rev"
 	}
-	args = append(args, nullable(e.Audit.Actor))
-	data, ph = append(data, "updated_at", "updated_by"), append(ph, "now()", fmt.Sprintf("$%d", len(args)))
-	sql := "INSERT INTO " + pgx.Identifier{col.ID}.Sanitize() + " (" + identList(data) + ") VALUES (" + strings.Join(ph, ", ") + ")"
-	if e.Action == features.EditReplace {
-		sql += " ON CONFLICT (id) DO UPDATE SET (" + identList(data) + ") = ROW(" + excludedList(data) + ")"
+	data, vals = append(data, "updated_at", "updated_by"), vals+", now(), edit_by"
+	insert := "INSERT INTO " + pgx.Identifier{col.ID}.Sanitize() + " (" + identList(data) + ") SELECT " + vals +
+		" FROM edit_stage WHERE edit_new = $1 ORDER BY id"
+	rows, err := tx.Query(ctx, insert+" ON CONFLICT (id) DO NOTHING RETURNING id", true)
+	if err != nil {
+		return fmt.Errorf("postgis: create %s: %w", col.ID, asInvalid(err))
 	}
-	if _, err := tx.Exec(ctx, sql, args...); err != nil {
-		if isPrimaryKey(err) {
-			return editorRow{}, fmt.Errorf("%w: %s %q exists already", features.ErrConflict, col.ID, e.ID)
-		}
-		return editorRow{}, fmt.Errorf("postgis: write %s %q: %w", col.ID, e.ID, asInvalid(err))
+	created, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("postgis: create %s: %w", col.ID, asInvalid(err))
 	}
-	if priv, ok := privateTables[col.ID]; ok {
-		ref := pgx.Identifier{priv[1]}.Sanitize()
-		sql := "INSERT INTO " + pgx.Identifier{"private", priv[0]}.Sanitize() + " (" + ref +
-			", name, phone, id_number, address, location) VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromWKB($6), 4326))" +
-			" ON CONFLICT (" + ref + ") DO UPDATE SET (name, phone, id_number, address, location) =" +
-			" ROW(EXCLUDED.name, EXCLUDED.phone, EXCLUDED.id_number, EXCLUDED.address, EXCLUDED.location)"
-		if _, err := tx.Exec(ctx, sql, s.privateRowOf(rec)...); err != nil {
-			return editorRow{}, fmt.Errorf("postgis: write private %s %q: %w", col.ID, e.ID, asInvalid(err))
+	isNew := make(map[string]bool, len(created))
+	for _, id := range created {
+		isNew[id] = true
+	}
+	for _, i := range g.indexes {
+		if e := edits[i]; e.Action == features.EditCreate && !isNew[e.ID] {
+			return features.EditFailed(edits, i, fmt.Errorf("%w: %s %q exists already", features.ErrConflict, col.ID, e.ID))
 		}
 	}
-	after, _, err := s.current(ctx, tx, col, e.ID, false)
-	return after, err
+	replace := insert + " ON CONFLICT (id) DO UPDATE SET (" + identList(data) + ") = ROW(" + excludedList(data) + ")"
+	if _, err := tx.Exec(ctx, replace, false); err != nil {
+		return fmt.Errorf("postgis: replace %s: %w", col.ID, asInvalid(err))
+	}
+	priv, ok := privateTables[col.ID]
+	if !ok {
+		return nil
+	}
+	ref := pgx.Identifier{priv[1]}.Sanitize()
+	sql := "INSERT INTO " + pgx.Identifier{"private", priv[0]}.Sanitize() + " (" + ref +
+		", name, phone, id_number, address, location) SELECT id, name, phone, id_number, address, ST_SetSRID(ST_GeomFromWKB(wkb), 4326)" +
+		" FROM edit_priv_stage ORDER BY id ON CONFLICT (" + ref + ") DO UPDATE SET (name, phone, id_number, address, location) =" +
+		" ROW(EXCLUDED.name, EXCLUDED.phone, EXCLUDED.id_number, EXCLUDED.address, EXCLUDED.location)"
+	if _, err := tx.Exec(ctx, sql); err != nil {
+		return fmt.Errorf("postgis: write private %s: %w", col.ID, asInvalid(err))
+	}
+	return nil
+}
+
+// entryOf builds the audit entry of a written edit, and what the edit
+// stored (for a deletion, the record as it was, with the deletion's
+// revision).
+func (s *Store) entryOf(e features.Edit, d edited) (audit.Entry, features.Stored, error) {
+	entry := e.Audit
+	entry.Collection, entry.Subject, entry.Revision = d.col.ID, e.ID, d.rev
+	if entry.Action == "" {
+		entry.Action = string(e.Action)
+	}
+	var err error
+	if d.found {
+		if entry.Before, err = features.AuditDocument(d.col, d.before.Stored, d.before.public, s.signer); err != nil {
+			return audit.Entry{}, features.Stored{}, err
+		}
+	}
+	if e.Action == features.EditDelete {
+		out := d.before.Stored
+		out.Revision = d.rev
+		return entry, out, nil
+	}
+	if entry.After, err = features.AuditDocument(d.col, d.after.Stored, d.after.public, s.signer); err != nil {
+		return audit.Entry{}, features.Stored{}, err
+	}
+	return entry, d.after.Stored, nil
 }
 
 // isPrimaryKey reports whether err is a duplicate primary key: a create of

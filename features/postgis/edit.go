@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strings"
 	"time"
 
 	"github.com/bandomap/bando/audit"
 	auditpg "github.com/bandomap/bando/audit/postgis"
 	"github.com/bandomap/bando/features"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 )
@@ -88,14 +86,10 @@ type queryRow interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// current reads one record for editors; lock takes the row for the rest of
-// the transaction (FOR UPDATE of the public row).
-func (s *Store) current(ctx context.Context, q queryRow, col features.Collection, id string, lock bool) (editorRow, bool, error) {
+// current reads one record for editors.
+func (s *Store) current(ctx context.Context, q queryRow, col features.Collection, id string) (editorRow, bool, error) {
 	cols, from := editorSelect(col)
 	sql := "SELECT " + cols + " FROM " + from + " WHERE t.id = $1"
-	if lock {
-		sql += " FOR UPDATE OF t"
-	}
 	rows, err := q.Query(ctx, sql, id)
 	if err != nil {
 		return editorRow{}, false, fmt.Errorf("postgis: read %s %q: %w", col.ID, id, classify(err))
@@ -118,7 +112,7 @@ func (s *Store) Current(ctx context.Context, col features.Collection, id string)
 	if !features.CleanText(id) {
 		return features.Stored{}, fmt.Errorf("%w: %s %q", features.ErrNotFound, col.ID, id)
 	}
-	r, found, err := s.current(ctx, s.db, col, id, false)
+	r, found, err := s.current(ctx, s.db, col, id)
 	if err != nil {
 		return features.Stored{}, err
 	}
@@ -570,11 +564,4 @@ func (s *Store) entryOf(e features.Edit, d edited) (audit.Entry, features.Stored
 		return audit.Entry{}, features.Stored{}, err
 	}
 	return entry, d.after.Stored, nil
-}
-
-// isPrimaryKey reports whether err is a duplicate primary key: a create of
-// an id another transaction created meanwhile.
-func isPrimaryKey(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505" && strings.HasSuffix(pgErr.ConstraintName, "_pkey")
 }

@@ -30,8 +30,9 @@ type Editing interface {
 type EditOpener func(t *testing.T) Editing
 
 // RunEdits runs the edit contract: revisions, optimistic locking, the
-// audit entry of every change and none of a refused one, drafts, and edits
-// reaching public reads and watchers at once.
+// audit entry of every change and none of a refused one, drafts, edits
+// reaching public reads and watchers at once, and batches (ApplyAll) that
+// apply whole or not at all.
 func RunEdits(t *testing.T, open EditOpener) {
 	// NOTE: one seeded store for all: a new PostGIS store takes seconds.
 	// Each test edits records of its own.
@@ -51,6 +52,10 @@ func RunEdits(t *testing.T, open EditOpener) {
 		{"drafts", testEditDrafts},
 		{"edits reach public reads", testEditsReachReads},
 		{"writes after edits", testWritesAfterEdits},
+		{"batch", testBatchAllGood},
+		{"refused batch writes nothing", testBatchRefused},
+		{"codes within a batch", testBatchCodes},
+		{"large batch", testLargeBatch},
 		{"log verifies", testLogVerifies},
 	}
 	for _, tt := range tests {

@@ -490,9 +490,14 @@ func (s *Store) stageEdits(ctx context.Context, tx pgx.Tx, col features.Collecti
 	return nil
 }
 
-// insertEdits moves the stage into the table: the creates (refusing, with
-// ErrConflict, one whose id another transaction created since the rows
-// were locked), the replaces, then the persons.
+// insertEdits moves the stage into the table: the replaces, then the
+// creates (refusing, with ErrConflict, one whose id another transaction
+// created since the rows were locked), then the persons. Replaces go first
+// so that a code one of them gives up may be taken by a create.
+//
+// NOTE: UNIQUE constraints are checked row by row, so replaces that hand
+// a code from one record to another in the same batch may be refused
+// (ErrInvalid) depending on the order the rows are written in.
 func (s *Store) insertEdits(ctx context.Context, tx pgx.Tx, edits []features.Edit, g *editGroup) error {
 	col := g.col
 	data := append(append([]string{}, frameColumns...), col.PropertyNames()...)
@@ -504,6 +509,10 @@ func (s *Store) insertEdits(ctx context.Context, tx pgx.Tx, edits []features.Edi
 	data, vals = append(data, "updated_at", "updated_by"), vals+", now(), edit_by"
 	insert := "INSERT INTO " + pgx.Identifier{col.ID}.Sanitize() + " (" + identList(data) + ") SELECT " + vals +
 		" FROM edit_stage WHERE edit_new = $1 ORDER BY id"
+	replace := insert + " ON CONFLICT (id) DO UPDATE SET (" + identList(data) + ") = ROW(" + excludedList(data) + ")"
+	if _, err := tx.Exec(ctx, replace, false); err != nil {
+		return fmt.Errorf("postgis: replace %s: %w", col.ID, asInvalid(err))
+	}
 	rows, err := tx.Query(ctx, insert+" ON CONFLICT (id) DO NOTHING RETURNING id", true)
 	if err != nil {
 		return fmt.Errorf("postgis: create %s: %w", col.ID, asInvalid(err))
@@ -520,10 +529,6 @@ func (s *Store) insertEdits(ctx context.Context, tx pgx.Tx, edits []features.Edi
 		if e := edits[i]; e.Action == features.EditCreate && !isNew[e.ID] {
 			return features.EditFailed(edits, i, fmt.Errorf("%w: %s %q exists already", features.ErrConflict, col.ID, e.ID))
 		}
-	}
-	replace := insert + " ON CONFLICT (id) DO UPDATE SET (" + identList(data) + ") = ROW(" + excludedList(data) + ")"
-	if _, err := tx.Exec(ctx, replace, false); err != nil {
-		return fmt.Errorf("postgis: replace %s: %w", col.ID, asInvalid(err))
 	}
 	priv, ok := privateTables[col.ID]
 	if !ok {

@@ -34,12 +34,13 @@ type ImportReport struct {
 }
 
 // ImportCases reads a case registry CSV file with the checks of `bando
-// import cases` (features/caseimport) and applies it case by case through
-// the Editor, so that each changed case gets its audit entry (action
-// "import"): a file with any problem is refused whole with a
-// *caseimport.Error listing each line, field and reason, and a failure
-// part way undoes what was applied. Cases the file holds unchanged are not
-// written. A district editor may import only cases inside the district,
+// import cases` (features/caseimport) and applies it through the Editor
+// as one batch, all or nothing, so that each changed case gets its audit
+// entry (action "import"): a file with any problem is refused whole with a
+// *caseimport.Error listing each line, field and reason, and a change the
+// store refuses (a case edited meanwhile) leaves every case as it was.
+// Cases the file holds unchanged are not written; with features.Replace the
+// deletions of stored cases the file does not hold are in the same batch. A district editor may import only cases inside the district,
 // and only as an upsert.
 func (s *Service) ImportCases(ctx context.Context, r Request, body io.Reader, opts ImportOptions) (ImportReport, error) {
 	col, err := s.collection("cases")
@@ -80,7 +81,7 @@ func (s *Service) ImportCases(ctx context.Context, r Request, body io.Reader, op
 	if r.Note == "" {
 		r.Note = "case file upload"
 	}
-	return rep, s.run(ctx, r, col, steps)
+	return rep, s.run(ctx, r, steps)
 }
 
 // step is one change of an import, with the record it replaces (nil for a
@@ -129,47 +130,28 @@ func (s *Service) plan(ctx context.Context, col features.Collection, recs []feat
 	return steps, rep, nil
 }
 
-// run applies the steps; when one fails, those applied are undone, newest
-// first, so that nothing of the file stays.
-func (s *Service) run(ctx context.Context, r Request, col features.Collection, steps []step) error {
-	var done []features.Stored
+// run applies the steps as one batch (features.Editor.ApplyAll): every
+// change with its audit entry, or, on any failure, none of them.
+func (s *Service) run(ctx context.Context, r Request, steps []step) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	edits := make([]features.Edit, len(steps))
 	for i, st := range steps {
-		st.edit.Audit = entry(r, "import")
-		after, err := s.cfg.Editor.Apply(ctx, st.edit)
-		if err == nil {
-			done = append(done, after)
-			continue
-		}
-		undoErr := s.undo(ctx, r, col, steps[:i], done)
-		if errors.Is(err, features.ErrConflict) {
-			err = refuse(ErrExists,
-				fmt.Sprintf("case %s changed while the file was imported; nothing imported: upload it again", st.edit.ID),
-				fmt.Sprintf("ca %s vừa được sửa trong khi nhập tệp; chưa nhập gì: hãy tải lên lại", st.edit.ID))
-		}
-		return errors.Join(fmt.Errorf("edit: import case %s: %w", st.edit.ID, err), undoErr)
+		edits[i] = st.edit
+		edits[i].Audit = entry(r, "import")
+	}
+	_, err := s.cfg.Editor.ApplyAll(ctx, edits)
+	var failed *features.EditError
+	if errors.As(err, &failed) && (errors.Is(err, features.ErrConflict) || errors.Is(err, features.ErrNotFound)) {
+		return refuse(ErrExists,
+			fmt.Sprintf("case %s changed while the file was imported; nothing imported: upload it again", failed.ID),
+			fmt.Sprintf("ca %s vừa được sửa trong khi nhập tệp; chưa nhập gì: hãy tải lên lại", failed.ID))
+	}
+	if err != nil {
+		return fmt.Errorf("edit: import cases; nothing imported: %w", err)
 	}
 	return nil
-}
-
-// undo reverses applied steps, newest first (audit action "import.undo").
-func (s *Service) undo(ctx context.Context, r Request, col features.Collection, steps []step, done []features.Stored) error {
-	var errs []error
-	for i := len(steps) - 1; i >= 0; i-- {
-		st, after := steps[i], done[i]
-		e := features.Edit{Collection: col, ID: st.edit.ID, IfRevision: after.Revision, Audit: entry(r, "import.undo")}
-		switch {
-		case st.before == nil:
-			e.Action = features.EditDelete
-		case st.edit.Action == features.EditDelete:
-			e.Action, e.Record, e.IfRevision = features.EditCreate, st.before.Record, 0
-		default:
-			e.Action, e.Record = features.EditReplace, st.before.Record
-		}
-		if _, err := s.cfg.Editor.Apply(ctx, e); err != nil {
-			errs = append(errs, fmt.Errorf("edit: undo the import of case %s: %w", st.edit.ID, err))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // checkSteps refuses an import by a district editor that touches cases

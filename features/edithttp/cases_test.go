@@ -2,6 +2,12 @@ package edithttp_test
 
 import (
 	"bytes"
+	"context"
+	"slices"
+
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -85,6 +91,79 @@ func TestCaseUpload(t *testing.T) {
 		}
 		checkNoPerson(t, v, "BN101")
 	})
+}
+
+// racing is a real store on which, once race is set, another official
+// changes a case just before an upload's batch is applied.
+type racing struct {
+	store
+	race func(ctx context.Context, s store) error
+}
+
+func (r *racing) ApplyAll(ctx context.Context, edits []features.Edit) ([]features.Stored, error) {
+	if r.race != nil {
+		if err := r.race(ctx, r.store); err != nil {
+			return nil, err
+		}
+	}
+	return r.store.ApplyAll(ctx, edits)
+}
+
+// TestCaseUploadRefusedWritesNothing checks that an upload the store
+// refuses part way (a case edited while the file was read) answers 409 and
+// leaves every case, and the audit log, as they were.
+func TestCaseUploadRefusedWritesNothing(t *testing.T) {
+	for _, o := range stores() {
+		t.Run(o.name, func(t *testing.T) {
+			var rs *racing
+			v := newEnvWith(t, o, func(s store) features.Editor { rs = &racing{store: s}; return rs })
+			csv := func(query, body string) answer {
+				return v.do(http.MethodPost, "/api/cases/import"+query, admin, body, "Content-Type", "text/csv")
+			}
+			first := caseHeader +
+				"BN101,2021-07-05,community,community_screening,under_treatment,718,106.651,10.981,,,,\n" +
+				"BN102,2021-07-06,community,health_facility,under_treatment,721,106.751,10.982,,,,\n"
+			if a := csv("", first); a.status != http.StatusOK {
+				t.Fatalf("first upload: %d %s", a.status, a.body)
+			}
+			cases := testkit.Collection(t, "cases")
+			rs.race = func(ctx context.Context, s store) error {
+				cur, err := s.Current(ctx, cases, "BN102")
+				if err != nil {
+					return err
+				}
+				cur.Properties["status"] = "died"
+				_, err = s.Apply(ctx, features.Edit{Action: features.EditReplace, Collection: cases, ID: "BN102", Record: cur.Record,
+					IfRevision: cur.Revision, Audit: audit.Entry{Actor: "chi", Action: "update"}})
+				return err
+			}
+			second := caseHeader +
+				"BN101,2021-07-05,community,community_screening,recovered,718,106.651,10.981,,,,\n" +
+				"BN103,2021-07-07,community,community_screening,under_treatment,718,106.652,10.981,,,,\n" +
+				"BN102,2021-07-06,community,health_facility,recovered,721,106.751,10.982,,,,\n"
+			for _, mode := range []string{"upsert", "replace"} {
+				a := csv("?mode="+mode, second)
+				if a.status != http.StatusConflict || !strings.Contains(string(a.body), "BN102") || !strings.Contains(string(a.body), "nothing imported") {
+					t.Fatalf("%s upload with BN102 changed meanwhile: %d %s", mode, a.status, a.body)
+				}
+			}
+			if ids := v.publicIDs("/ogc/collections/cases/items"); strings.Join(ids, ",") != "BN101,BN102" {
+				t.Errorf("public cases after the refused uploads %v", ids)
+			}
+			if ids := v.publicIDs("/ogc/collections/cases/items?status=under_treatment"); strings.Join(ids, ",") != "BN101" {
+				t.Errorf("cases under treatment after the refused uploads %v, want BN101 unchanged", ids)
+			}
+			var actions []string
+			for _, e := range v.must(http.StatusOK, http.MethodGet, "/api/audit?collection=cases", admin, nil).json(t)["entries"].([]any) {
+				m := e.(map[string]any)
+				actions = append(actions, m["subject"].(string)+":"+m["action"].(string))
+			}
+			slices.Sort(actions)
+			if got := strings.Join(actions, " "); got != "BN101:import BN102:import BN102:update BN102:update" {
+				t.Errorf("audit entries %s, want the first upload's and the two edits made meanwhile", got)
+			}
+		})
+	}
 }
 
 // TestCaseCreate checks that a case added by an official keeps its

@@ -105,7 +105,18 @@ func testPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 
 func newEnv(t *testing.T, o opener) *env {
 	t.Helper()
+	return newEnvWith(t, o, nil)
+}
+
+// newEnvWith is newEnv whose service edits through wrap(store) when wrap
+// is set.
+func newEnvWith(t *testing.T, o opener, wrap func(store) features.Editor) *env {
+	t.Helper()
 	s, log := o.open(t)
+	var editor features.Editor = s
+	if wrap != nil {
+		editor = wrap(s)
+	}
 	if _, err := s.Write(context.Background(), districts()); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +131,7 @@ func newEnv(t *testing.T, o opener) *env {
 		},
 	})
 	e.Use(middleware.RequestID(), testPrincipal)
-	svc := edit.New(edit.Config{Editor: s, Reader: s, Log: log, Catalog: cat, Now: func() time.Time { return now }})
+	svc := edit.New(edit.Config{Editor: editor, Reader: s, Log: log, Catalog: cat, Now: func() time.Time { return now }})
 	h := edithttp.NewHandler(edithttp.Config{Service: svc, Catalog: cat, Log: log, Signer: audittest.Signer(t), BaseURL: "https://bando.example.org"})
 	g := e.Group("/ogc")
 	ogc.NewHandler(ogc.Config{Reader: s, Catalog: cat, Editable: edit.IsEditable, Revisions: s}).Register(g)

@@ -17,7 +17,7 @@ import (
 // in one batch each; MaxLargeBatch how long each of these may take.
 const (
 	LargeBatch    = 2000
-	MaxLargeBatch = 30 * time.Second
+	MaxLargeBatch = 15 * time.Second
 )
 
 func applyAll(t testing.TB, s Editing, edits []features.Edit) []features.Stored {

@@ -91,40 +91,42 @@ type step struct {
 	before *features.Stored
 }
 
-// plan compares the file with the stored cases: new ones are created,
-// changed ones replaced, the others left alone; with features.Replace the
-// stored cases the file does not hold are deleted.
+// plan compares the file with the stored cases, read in one go: new ones
+// are created, changed ones replaced, the others left alone; with
+// features.Replace the stored cases the file does not hold are deleted.
 func (s *Service) plan(ctx context.Context, col features.Collection, recs []features.Record, mode features.WriteMode) ([]step, ImportReport, error) {
 	rep := ImportReport{Rows: len(recs)}
+	all, _, err := s.cfg.Editor.List(ctx, features.EditorQuery{ItemsQuery: features.ItemsQuery{Collection: col, Limit: -1}})
+	if err != nil {
+		return nil, rep, fmt.Errorf("edit: list cases: %w", err)
+	}
+	stored := make(map[string]*features.Stored, len(all))
+	for i := range all {
+		stored[all[i].ID] = &all[i]
+	}
 	var steps []step
 	inFile := make(map[string]bool, len(recs))
 	for _, rec := range recs {
 		inFile[rec.ID] = true
-		cur, err := s.cfg.Editor.Current(ctx, col, rec.ID)
+		cur := stored[rec.ID]
 		switch {
-		case errors.Is(err, features.ErrNotFound):
+		case cur == nil:
 			rep.New++
 			steps = append(steps, step{edit: features.Edit{Action: features.EditCreate, Collection: col, ID: rec.ID, Record: rec}})
-		case err != nil:
-			return nil, rep, fmt.Errorf("edit: read case %s: %w", rec.ID, err)
 		case sameCase(col, rec, cur.Record):
 			rep.Unchanged++
 		default:
 			rep.Updated++
-			steps = append(steps, step{edit: features.Edit{Action: features.EditReplace, Collection: col, ID: rec.ID, Record: rec, IfRevision: cur.Revision}, before: &cur})
+			steps = append(steps, step{edit: features.Edit{Action: features.EditReplace, Collection: col, ID: rec.ID, Record: rec, IfRevision: cur.Revision}, before: cur})
 		}
 	}
 	if mode != features.Replace {
 		return steps, rep, nil
 	}
-	stored, _, err := s.cfg.Editor.List(ctx, features.EditorQuery{ItemsQuery: features.ItemsQuery{Collection: col, Limit: -1}})
-	if err != nil {
-		return nil, rep, fmt.Errorf("edit: list cases: %w", err)
-	}
-	for _, cur := range stored {
+	for _, cur := range all {
 		if !inFile[cur.ID] {
 			rep.Deleted++
-			steps = append(steps, step{edit: features.Edit{Action: features.EditDelete, Collection: col, ID: cur.ID, IfRevision: cur.Revision}, before: &cur})
+			steps = append(steps, step{edit: features.Edit{Action: features.EditDelete, Collection: col, ID: cur.ID, IfRevision: cur.Revision}, before: stored[cur.ID]})
 		}
 	}
 	return steps, rep, nil

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/bandomap/bando/audit"
@@ -242,7 +244,8 @@ type editGroup struct {
 	indexes []int
 }
 
-// groupEdits groups a checked batch by collection, in order of first use.
+// groupEdits groups a checked batch by collection, in collection id order,
+// so that two batches lock their rows in the same order.
 func (s *Store) groupEdits(edits []features.Edit) []*editGroup {
 	var groups []*editGroup
 	byCol := map[string]*editGroup{}
@@ -256,6 +259,7 @@ func (s *Store) groupEdits(edits []features.Edit) []*editGroup {
 		}
 		g.indexes = append(g.indexes, i)
 	}
+	slices.SortFunc(groups, func(a, b *editGroup) int { return strings.Compare(a.col.ID, b.col.ID) })
 	return groups
 }
 

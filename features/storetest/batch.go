@@ -14,11 +14,9 @@ import (
 )
 
 // LargeBatch is how many cases testLargeBatch creates, and then deletes,
-// in one batch each; MaxLargeBatch how long each of these may take.
-const (
-	LargeBatch    = 2000
-	MaxLargeBatch = 15 * time.Second
-)
+// in one batch each. How long they take is logged, never judged: timing
+// does not decide a test on shared machines.
+const LargeBatch = 2000
 
 func applyAll(t testing.TB, s Editing, edits []features.Edit) []features.Stored {
 	t.Helper()
@@ -270,9 +268,7 @@ func testLargeBatch(t *testing.T, s Editing) {
 	n := logLength(t, s)
 	start := time.Now()
 	out := applyAll(t, s, edits)
-	if took := time.Since(start); took > MaxLargeBatch {
-		t.Errorf("a batch of %d creates took %v, want under %v", LargeBatch, took, MaxLargeBatch)
-	}
+	t.Logf("a batch of %d creates took %v", LargeBatch, time.Since(start))
 	if out[LargeBatch-1].ID != edits[LargeBatch-1].ID || out[LargeBatch-1].Revision != 1 {
 		t.Errorf("the last created: %s at %d", out[LargeBatch-1].ID, out[LargeBatch-1].Revision)
 	}
@@ -294,9 +290,7 @@ func testLargeBatch(t *testing.T, s Editing) {
 	}
 	start = time.Now()
 	applyAll(t, s, edits)
-	if took := time.Since(start); took > MaxLargeBatch {
-		t.Errorf("a batch of %d deletes took %v, want under %v", LargeBatch, took, MaxLargeBatch)
-	}
+	t.Logf("a batch of %d deletes took %v", LargeBatch, time.Since(start))
 	if got := logLength(t, s); got != n+2*LargeBatch {
 		t.Errorf("the log grew by %d entries, want %d", got-n, 2*LargeBatch)
 	}

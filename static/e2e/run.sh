@@ -39,6 +39,18 @@ if [ -z "${BANDO_URL:-}" ]; then
   port="${BANDO_E2E_PORT:-18480}"
   say "building and starting a demo server on 127.0.0.1:$port"
   (cd "$root" && go build -o "$tmp/bando" ./cmd/bando)
+  # The editor's tests sign in as these (e2e/admin.test.mjs ACCOUNTS). The
+  # embedded store admits one process at a time: the accounts are written
+  # before the server opens the data directory.
+  say "creating the editor's test accounts"
+  add_user() { # name password role [district]
+    printf '%s\n' "$2" | env -u BANDO_DATABASE_URL BANDO_DATA_DIR="$tmp/data" \
+      "$tmp/bando" user add --name "$1" --role "$3" ${4:+--district "$4"} --password-stdin >/dev/null
+  }
+  add_user e2e-admin e2e-admin-password-1 admin
+  add_user e2e-district e2e-district-password-1 editor 718
+  add_user e2e-viewer e2e-viewer-password-1 viewer
+  export BANDO_E2E_ACCOUNTS=1
   env -u BANDO_DATABASE_URL -u BANDO_REDIS_URL \
     BANDO_ADDR="127.0.0.1:$port" BANDO_DATA_DIR="$tmp/data" BANDO_FRAME_ANCESTORS='*' \
     "$tmp/bando" >"$tmp/server.log" 2>&1 &

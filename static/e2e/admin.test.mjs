@@ -131,7 +131,61 @@ describe('the officials’ editor', {skip}, () => {
         await page.getByRole('button', {name: 'Draw a new zone'}).waitFor();
         assert.match(await page.locator('#ed-who').textContent(), /Administrator · whole province/);
         await page.getByLabel('Language').selectOption('vi');
+        await page.getByRole('button', {name: 'Vẽ vùng mới'}).waitFor();
         await assertOnlyHosts(browser);
+        await page.close();
+    });
+
+    test('adds a point with a click, drags it, edits and deletes it; edits a case’s status; a bad CSV is refused line by line in the dry run', async () => {
+        const {page, errors} = await signIn(browser, ACCOUNTS.admin);
+        page.on('dialog', (d) => void d.accept());
+        await page.getByRole('button', {name: 'Điểm', exact: true}).click();
+        await page.getByLabel('Lớp điểm').selectOption('lockdown_points');
+        await goTo(page, [106.6583, 10.9812], 16);
+        const c = await mapCentre(page);
+        await page.getByRole('button', {name: 'Thêm điểm'}).click();
+        await page.mouse.click(c.x, c.y);
+        const name = `E2E điểm ${Date.now()}`;
+        await page.getByLabel('Tên', {exact: true}).fill(name);
+        const points = page.locator('[data-part="points"]');
+        await points.locator('[data-action="save-point"]').click();
+        await points.locator('.ed-form-msg', {hasText: 'Đã lưu (lần sửa 1)'}).waitFor();
+        const marker = await page.locator('.ed-point-marker').boundingBox();
+        await page.mouse.move(marker.x + marker.width / 2, marker.y + marker.height / 2);
+        await page.mouse.down();
+        for (let i = 1; i <= 8; i++) await page.mouse.move(marker.x + marker.width / 2 + 8 * i, marker.y + marker.height / 2 + 4 * i);
+        await page.mouse.up();
+        await page.getByLabel('Địa chỉ').fill('Số 1, Đường thử');
+        await points.locator('[data-action="save-point"]').click();
+        await points.locator('.ed-form-msg', {hasText: 'Đã lưu (lần sửa 2)'}).waitFor();
+        const list = await page.evaluate(() => fetch('/api/editor/collections/lockdown_points/items?limit=5000').then((r) => r.json()));
+        const stored = list.features.find((f) => f.properties.name === name);
+        assert.ok(stored, 'the new point is not stored');
+        assert.equal(stored.properties.address, 'Số 1, Đường thử');
+        const moved = await pixel(page, stored.geometry.coordinates);
+        assert.ok(Math.abs(moved.x - (c.x + 64)) < 4 && Math.abs(moved.y - (c.y + 32)) < 4, `the point is at ${JSON.stringify(moved)}, dragged to ${c.x + 64},${c.y + 32}`);
+        await points.locator('[data-action="delete-point"]').click();
+        await page.locator('#ed-status', {hasText: 'Đã xóa.'}).waitFor();
+
+        // A case's status, changed and changed back (other tests read the bulletin's figures).
+        await page.getByRole('button', {name: 'Ca bệnh', exact: true}).click();
+        const row = page.locator('.ed-table tbody tr').first();
+        await row.waitFor();
+        const status = row.locator('select');
+        const was = await status.inputValue();
+        for (const value of [was === 'recovered' ? 'under_treatment' : 'recovered', was]) {
+            await status.selectOption(value);
+            await row.getByRole('button', {name: 'Lưu'}).click();
+            await row.locator('.ed-meta', {hasText: 'Đã lưu'}).waitFor();
+            await row.locator('.ed-meta').evaluate((el) => (el.textContent = ''));
+        }
+        await page.getByLabel('Tệp CSV').setInputFiles({name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('code,report_date\nBN1,2021-07-05\n')});
+        await page.locator('[data-action="csv-dryrun"]').click();
+        await page.locator('.ed-csv-errors tbody tr').first().waitFor();
+        assert.match(await page.locator('.ed-csv-errors tbody tr').first().textContent(), /^1/);
+        assert.ok(await page.locator('[data-action="csv-import"]').isDisabled(), 'a refused file may be imported');
+        await shot(page, 'admin-cases');
+        assert.deepEqual(errors, []);
         await page.close();
     });
 
@@ -221,6 +275,15 @@ describe('the officials’ editor', {skip}, () => {
         await msg.filter({hasText: 'Bạn không có quyền'}).waitFor();
         assert.match(await page.locator('#ed-status').textContent(), /Bạn không có quyền/);
         await shot(page, 'admin-district-403');
+        // A ward of their own district, found by name, becomes a draft they may save.
+        page.on('dialog', (d) => void d.accept());
+        await page.getByLabel('Tìm phường, xã').fill('Bảo Định');
+        await page.locator('form.ed-ward-search button[type="submit"]').click();
+        await page.locator('[data-ward="71801"]').click();
+        await page.locator('.ed-form h3, [data-part="zones"] h3', {hasText: 'Vùng cách ly mới'}).first().waitFor();
+        assert.match(await page.getByLabel('Tên', {exact: true}).inputValue(), /Bảo Định/);
+        await page.locator('.ed-actions [data-action="save"]').click();
+        await page.locator('.ed-form-msg', {hasText: 'Đã lưu (lần sửa 1)'}).waitFor();
         await page.close();
     });
 

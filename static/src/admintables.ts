@@ -145,7 +145,8 @@ export class Cases {
         }
         try {
             const r = await this.ctx.s.importCases(this.csv, mode, dry);
-            const summary = Object.entries(r).filter(([, v]) => typeof v === 'number' || typeof v === 'string').map(([k, v]) => `${k}: ${v}`).join(', ');
+            const n = (k: string) => (typeof r[k] === 'number' ? r[k] as number : 0);
+            const summary = t('ed.csv.summary', {rows: n('rows'), new: n('new'), updated: n('updated'), unchanged: n('unchanged'), deleted: n('deleted')});
             this.report.replaceChildren(h('p', {className: 'ed-ok'}, t(dry ? 'ed.csv.dryok' : 'ed.csv.done', {summary})));
             if (!dry) {
                 this.checked = false;

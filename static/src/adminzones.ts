@@ -355,6 +355,7 @@ export class Zones {
             this.draft = {id: z.id, etag: z.etag, base: z, extra: {}, geomChanged: false};
             this.loadShape(z.geometry);
             this.renderForm();
+            this.formBox.scrollIntoView({block: 'start'});
             this.paint();
             const ring = largestRing(z.geometry);
             if (ring) this.fit(ring);
@@ -422,7 +423,7 @@ export class Zones {
             void this.save();
         });
         this.formBox.replaceChildren(
-            h('h3', {}, title),
+            h('h3', {tabindex: '-1'}, title),
             meta ?? '',
             why ? h('p', {className: 'ed-readonly', 'data-why': 'readonly'}, why) : '',
             this.conflict,
@@ -508,6 +509,7 @@ export class Zones {
         if (checks.length) {
             this.showChecks(checks);
             this.formMsg.textContent = t('ed.check.refused');
+            this.formMsg.scrollIntoView({block: 'nearest'});
             this.ctx.say(t('ed.check.refused'), 'error');
             return;
         }
@@ -576,6 +578,7 @@ export class Zones {
                 }
             }
             this.showConflict(current);
+            this.conflict.scrollIntoView({block: 'nearest'});
             this.ctx.say(t('ed.err.412'), 'error');
             return;
         }

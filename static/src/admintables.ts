@@ -66,16 +66,17 @@ export class Cases {
             date.value = String(p.status_date ?? '');
             const msg = h('span', {className: 'ed-meta', role: 'status'});
             const save = edit ? button(t('ed.save'), async () => {
+                const now = c.properties;
                 const change: Record<string, unknown> = {};
-                if (status.value !== String(p.status ?? '')) change.status = status.value;
-                if (date.value !== String(p.status_date ?? '')) change.status_date = date.value || null;
+                if (status.value !== String(now.status ?? '')) change.status = status.value;
+                if (date.value !== String(now.status_date ?? '')) change.status_date = date.value || null;
                 if (!Object.keys(change).length) {
                     msg.textContent = t('ed.nochange');
                     return;
                 }
                 try {
                     const f = await this.ctx.s.patch('cases', c.id, c.etag ?? '', {properties: change});
-                    Object.assign(c, {properties: f.properties ?? {...p, ...change}, etag: f.etag, revision: f.revision});
+                    Object.assign(c, {properties: f.properties ?? {...now, ...change}, etag: f.etag, revision: f.revision});
                     msg.textContent = t('ed.saved', {rev: f.revision ?? '?'});
                 } catch (e) {
                     msg.textContent = e instanceof Problem && e.status === 422 ? e.errors.map((x) => (this.ctx.tr.lang === 'vi' ? x.reason_vi ?? x.reason : x.reason)).join(' ') || problemText(this.ctx.tr, e) : problemText(this.ctx.tr, e);

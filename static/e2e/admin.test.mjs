@@ -7,7 +7,7 @@
 // conflict and loses nothing; the editor at tablet sizes.
 
 import assert from 'node:assert/strict';
-import {afterEach, beforeEach, describe, test} from 'node:test';
+import {after, afterEach, before, beforeEach, describe, test} from 'node:test';
 import {assertOnlyHosts, BASE, launch, shot, unlabelledControls, waitIdle} from './helpers.mjs';
 
 /** ACCOUNTS are the users run.sh creates before it starts the server. */
@@ -102,18 +102,28 @@ function centroid(g) {
 }
 
 describe('the officials’ editor', {skip}, () => {
-    // Each test has its own browser profile, so its own session cookie.
     let browser;
 
-    beforeEach(async () => {
+    before(async () => {
         browser = await launch({viewport: {width: 1024, height: 768}});
     });
-    afterEach(async () => {
+    after(async () => {
         await browser?.close();
     });
+    // Each test starts signed out, with its own session.
+    beforeEach(async () => {
+        await browser.context.clearCookies();
+        browser.reset();
+    });
+    afterEach(async () => {
+        for (const p of browser.context.pages()) await p.close();
+    });
 
-    test('signs in (a wrong password is refused with the reason), says who and shows the tools', async () => {
+    test('signs in (a wrong password is refused with the reason) and says who; an admin adds, drags, edits and deletes a point, edits a case, has a bad CSV refused line by line in the dry run, sees the accounts; all at tablet sizes', async () => {
         const page = await browser.newPage();
+        const errors = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('dialog', (d) => void d.accept());
         await page.goto(`${BASE}/admin`, {waitUntil: 'domcontentloaded'});
         await page.getByLabel('Tên đăng nhập').fill(ACCOUNTS.admin.name);
         await page.getByLabel('Mật khẩu').fill('not the password');
@@ -132,13 +142,11 @@ describe('the officials’ editor', {skip}, () => {
         assert.match(await page.locator('#ed-who').textContent(), /Administrator · whole province/);
         await page.getByLabel('Language').selectOption('vi');
         await page.getByRole('button', {name: 'Vẽ vùng mới'}).waitFor();
-        await assertOnlyHosts(browser);
-        await page.close();
-    });
-
-    test('adds a point with a click, drags it, edits and deletes it; edits a case’s status; a bad CSV is refused line by line in the dry run', async () => {
-        const {page, errors} = await signIn(browser, ACCOUNTS.admin);
-        page.on('dialog', (d) => void d.accept());
+        // Admins see the accounts.
+        await page.getByRole('button', {name: 'Tài khoản', exact: true}).click();
+        await page.locator('[data-part="users"] tbody th', {hasText: 'e2e-viewer'}).waitFor();
+        assert.equal(await page.locator('[data-part="users"] tr', {hasText: 'e2e-district'}).getByLabel('Mã huyện của e2e-district').inputValue(), '718');
+        await waitIdle(page);
         await page.getByRole('button', {name: 'Điểm', exact: true}).click();
         await page.getByLabel('Lớp điểm').selectOption('lockdown_points');
         await goTo(page, [106.6583, 10.9812], 16);
@@ -185,8 +193,33 @@ describe('the officials’ editor', {skip}, () => {
         assert.match(await page.locator('.ed-csv-errors tbody tr').first().textContent(), /^1/);
         assert.ok(await page.locator('[data-action="csv-import"]').isDisabled(), 'a refused file may be imported');
         await shot(page, 'admin-cases');
+        // At tablet sizes: named, finger-sized controls, no sideways scroll, a panel that folds.
+        await page.getByRole('button', {name: 'Vùng cách ly', exact: true}).click();
+        for (const [w, hgt, name] of [[1024, 768, 'admin-tablet-landscape'], [768, 1024, 'admin-tablet-portrait']]) {
+            await page.setViewportSize({width: w, height: hgt});
+            await page.evaluate(() => window.bandoMap.resize());
+            await waitIdle(page);
+            const z = await aZone(page, (f) => f.properties.status === 'published');
+            await page.locator(`[data-zone="${z.id}"]`).click();
+            await page.locator('[data-part="zones"] .ed-form').waitFor();
+            await waitIdle(page);
+            await shot(page, name);
+            assert.deepEqual(await unlabelledControls(page), []);
+            const small = await page.evaluate(() => [...document.querySelectorAll('.ed-panel button, .ed-panel select, .ed-panel input, .ed-top button, .ed-top select')]
+                .filter((el) => el.offsetParent !== null)
+                .map((el) => ({el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height}))
+                .filter((x) => x.h < 44));
+            assert.deepEqual(small, [], 'controls under 44 px');
+            const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+            assert.equal(sideways, false, 'the page scrolls sideways');
+            // The panel folds away and comes back.
+            await page.locator('#ed-collapse').click();
+            assert.equal(await page.locator('#ed-panel-body').isVisible(), false);
+            await page.locator('#ed-collapse').click();
+            assert.equal(await page.locator('#ed-panel-body').isVisible(), true);
+        }
         assert.deepEqual(errors, []);
-        await page.close();
+        await assertOnlyHosts(browser);
     });
 
     test('a self-crossing zone is refused at the shape before it is sent; fixed, saved and published, it is on the public map at once', async () => {
@@ -309,17 +342,20 @@ describe('the officials’ editor', {skip}, () => {
     });
 
     test('a stale edit in a second tab gets the conflict and loses nothing', async () => {
-        const {page: a} = await signIn(browser, ACCOUNTS.admin);
-        const created = await api(a, 'POST', '/ogc/collections/quarantine_zones/items', {type: 'Feature',
-            geometry: {type: 'MultiPolygon', coordinates: [[[[106.650, 10.980], [106.654, 10.980], [106.654, 10.984], [106.650, 10.984], [106.650, 10.980]]]]},
-            properties: {name: 'E2E xung đột', status: 'draft', start: today()}});
-        assert.equal(created.status, 201, JSON.stringify(created.body));
-        const id = created.body.id;
-        await a.reload();
-        await a.waitForSelector('body[data-ready="true"]', {timeout: 60000});
-        const b = await browser.newPage();
-        await b.goto(`${BASE}/admin`, {waitUntil: 'domcontentloaded'});
-        await b.waitForSelector('body[data-ready="true"]', {timeout: 60000});
+        // Signed in through the API (the form has its own test); both tabs share the session.
+        const http = browser.context.request;
+        const si = await http.post(`${BASE}/api/auth/signin`, {data: {name: ACCOUNTS.admin.name, password: ACCOUNTS.admin.password}});
+        assert.equal(si.status(), 200);
+        const created = await http.post(`${BASE}/ogc/collections/quarantine_zones/items`, {
+            headers: {'X-CSRF-Token': (await si.json()).csrf, 'Content-Type': 'application/geo+json', Origin: BASE},
+            data: {type: 'Feature',
+                geometry: {type: 'MultiPolygon', coordinates: [[[[106.650, 10.980], [106.654, 10.980], [106.654, 10.984], [106.650, 10.984], [106.650, 10.980]]]]},
+                properties: {name: 'E2E xung đột', status: 'draft', start: today()}}});
+        assert.equal(created.status(), 201, await created.text());
+        const id = (await created.json()).id;
+        const [a, b] = await Promise.all([browser.newPage(), browser.newPage()]);
+        await Promise.all([a, b].map((p) => p.goto(`${BASE}/admin`, {waitUntil: 'domcontentloaded'})));
+        for (const p of [a, b]) await p.waitForSelector('body[data-ready="true"]', {timeout: 60000});
         for (const p of [a, b]) {
             await p.locator(`[data-zone="${id}"]`).click();
             await p.locator('[data-part="zones"] .ed-form').waitFor();
@@ -338,6 +374,7 @@ describe('the officials’ editor', {skip}, () => {
         assert.equal(await a.getByLabel('Ghi chú').inputValue(), 'đổi tên theo công văn');
         await shot(a, 'admin-conflict');
         await a.getByRole('button', {name: 'Tải bản mới nhất và áp dụng lại thay đổi của tôi'}).click();
+        await a.locator('.ed-form-msg', {hasText: 'Đã áp dụng thay đổi của bạn lên bản mới nhất'}).waitFor();
         assert.equal(await a.getByLabel('Tên', {exact: true}).inputValue(), 'E2E xung đột, tên của tab A');
         assert.equal(await a.getByLabel('Cấp').inputValue(), 'hamlet', 'the other tab’s change is not shown');
         await a.locator('.ed-actions [data-action="save"]').click();
@@ -348,34 +385,14 @@ describe('the officials’ editor', {skip}, () => {
         // The history lists the three revisions.
         await a.locator('.ed-actions [data-action="history"]').click();
         await a.locator('.ed-history-list li').nth(2).waitFor();
+        // Revert to the first revision: a new revision with the first name.
+        await a.locator('[data-revert="1"]').click();
+        await a.locator('#ed-status', {hasText: 'Đã khôi phục theo lần sửa 1'}).waitFor();
+        assert.equal(await a.getByLabel('Tên', {exact: true}).inputValue(), 'E2E xung đột');
+        const reverted = await a.evaluate((zid) => fetch(`/api/editor/collections/quarantine_zones/items/${zid}`).then((r) => r.json()), id);
+        assert.equal(reverted.properties.name, 'E2E xung đột');
+        assert.equal(reverted.revision, 4);
         await a.close();
         await b.close();
-    });
-
-    test('works on a tablet: 1024×768 landscape and 768×1024 portrait, touch-sized and named controls', async () => {
-        const {page} = await signIn(browser, ACCOUNTS.admin);
-        for (const [w, hgt, name] of [[1024, 768, 'admin-tablet-landscape'], [768, 1024, 'admin-tablet-portrait']]) {
-            await page.setViewportSize({width: w, height: hgt});
-            await page.evaluate(() => window.bandoMap.resize());
-            await waitIdle(page);
-            const z = await aZone(page, (f) => f.properties.status === 'published');
-            await page.locator(`[data-zone="${z.id}"]`).click();
-            await page.locator('[data-part="zones"] .ed-form').waitFor();
-            await waitIdle(page);
-            await shot(page, name);
-            assert.deepEqual(await unlabelledControls(page), []);
-            const small = await page.evaluate(() => [...document.querySelectorAll('.ed-panel button, .ed-panel select, .ed-panel input, .ed-top button, .ed-top select')]
-                .filter((el) => el.offsetParent !== null)
-                .map((el) => ({el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height}))
-                .filter((x) => x.h < 44));
-            assert.deepEqual(small, [], 'controls under 44 px');
-            const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-            assert.equal(sideways, false, 'the page scrolls sideways');
-            // The panel folds away and comes back.
-            await page.locator('#ed-collapse').click();
-            assert.equal(await page.locator('#ed-panel-body').isVisible(), false);
-            await page.locator('#ed-collapse').click();
-            assert.equal(await page.locator('#ed-panel-body').isVisible(), true);
-        }
     });
 });

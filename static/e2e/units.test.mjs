@@ -22,7 +22,10 @@ before(async () => {
                 export {latestOf, addDays} from './src/stats.ts';
                 export {niceMax} from './src/chart.ts';
                 export {Translator, untranslated, isLang} from './src/i18n.ts';
-                export {collectionOf, NEARBY_LAYERS, LAYERS} from './src/catalog.ts';`,
+                export {collectionOf, NEARBY_LAYERS, LAYERS} from './src/catalog.ts';
+                export {checkZone, selfCrossings, distinct, largestRing, closed, today} from './src/geomcheck.ts';
+                export {checkDates, withQueryables, fieldsOf} from './src/adminschema.ts';
+                export {inDistrict, canEdit} from './src/adminapi.ts';`,
             resolveDir: root, loader: 'ts',
         },
         bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'error',
@@ -150,6 +153,72 @@ describe('catalog', () => {
                 for (const p of l.props) assert.ok(tr.has(`prop.${l.id}.${p}`) || tr.has(`prop.${p}`), `${lang}: ${l.id}.${p}`);
             }
         }
+    });
+});
+
+describe('the editor’s checks before sending', () => {
+    const sq = [[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]];
+    const crossings = [
+        {name: 'a square', ring: sq, want: []},
+        {name: 'a bow tie crosses at its middle', ring: [[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]], want: [[1, 1]]},
+        {name: 'open ring, same bow tie', ring: [[0, 0], [2, 2], [2, 0], [0, 2]], want: [[1, 1]]},
+        {name: 'repeated corners do not count', ring: [[0, 0], [2, 0], [2, 0], [2, 2], [0, 2], [0, 0]], want: []},
+        {name: 'a figure of eight of six corners', ring: [[0, 0], [4, 0], [4, 2], [0, 4], [-1, 4], [-1, 2], [0, 0]], want: []},
+        {name: 'a ring folding back on itself: the spike’s tip', ring: [[0, 0], [4, 0], [2, 0], [2, 2], [0, 0]], want: [[4, 0]]},
+        {name: 'a star crosses five times', ring: [[0, 3], [2, -3], [-3, 1], [3, 1], [-2, -3], [0, 3]], want: 5},
+    ];
+    for (const c of crossings) {
+        test(`selfCrossings: ${c.name}`, () => {
+            const got = m.selfCrossings(c.ring);
+            if (typeof c.want === 'number') assert.equal(got.length, c.want);
+            else assert.deepEqual(got.map((p) => p.map((v) => Math.round(v * 1e9) / 1e9)), c.want);
+        });
+    }
+    const zones = [
+        {name: 'fine', g: {type: 'MultiPolygon', coordinates: [[sq]]}, p: {name: 'Z', start: '2021-07-01', end: '2021-07-14'}, want: []},
+        {name: 'no shape, no name', g: null, p: {}, want: ['geometry:ed.check.noshape', 'name:ed.check.required']},
+        {name: 'too few corners', g: {type: 'Polygon', coordinates: [[[0, 0], [1, 1], [0, 0]]]}, p: {name: 'Z'}, want: ['geometry:ed.check.fewpoints@0,0']},
+        {name: 'crossing, with where', g: {type: 'Polygon', coordinates: [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}, p: {name: 'Z'}, want: ['geometry:ed.check.crossing@1,1']},
+        {name: 'end before start', g: {type: 'Polygon', coordinates: [sq]}, p: {name: 'Z', start: '2021-07-14', end: '2021-07-01'}, want: ['end:ed.check.endbefore']},
+        {name: 'end on the start day', g: {type: 'Polygon', coordinates: [sq]}, p: {name: 'Z', start: '2021-07-14', end: '2021-07-14'}, want: []},
+        {name: 'out of range', g: {type: 'Polygon', coordinates: [[[0, 0], [200, 0], [0, 2], [0, 0]]]}, p: {name: 'Z'}, want: ['geometry:ed.check.range']},
+    ];
+    for (const c of zones) {
+        test(`checkZone: ${c.name}`, () => {
+            const got = m.checkZone(c.g, c.p).map((x) => `${x.field}:${x.key}${x.at ? `@${x.at.map((v) => Math.round(v * 1e9) / 1e9).join(',')}` : ''}`);
+            assert.deepEqual(got, c.want);
+        });
+    }
+    test('largestRing takes the outer ring of the largest part; closed closes it', () => {
+        const small = [[[10, 10], [11, 10], [11, 11], [10, 10]]];
+        assert.deepEqual(m.largestRing({type: 'MultiPolygon', coordinates: [small, [sq, [[0.5, 0.5], [1, 0.5], [1, 1], [0.5, 0.5]]]]}), sq);
+        assert.deepEqual(m.closed([[0, 0], [1, 0], [1, 1]]), [[0, 0], [1, 0], [1, 1], [0, 0]]);
+        assert.deepEqual(m.closed(sq), sq);
+    });
+    test('today is the day in Vietnam (UTC+7)', () => {
+        assert.equal(m.today(new Date('2021-07-04T16:59:59Z')), '2021-07-04');
+        assert.equal(m.today(new Date('2021-07-04T17:00:00Z')), '2021-07-05');
+    });
+    test('checkDates finds an end before its start', () => {
+        assert.deepEqual(m.checkDates({start: '2021-07-02', end: '2021-07-01', visited_from: '2021-06-01', visited_to: '2021-06-02'}), ['end']);
+        assert.deepEqual(m.checkDates({visited_from: '2021-06-03', visited_to: '2021-06-02'}), ['visited_to']);
+        assert.deepEqual(m.checkDates({start: '2021-07-02'}), []);
+    });
+    test('withQueryables takes the server’s vocabularies and properties', () => {
+        const f = m.withQueryables(m.fieldsOf('lockdown_points'), {properties: {
+            level: {type: 'string', enum: ['hamlet', 'ward']}, geometry: {format: 'geometry-point'}, extra: {type: 'string', format: 'date'}}});
+        assert.deepEqual(f.find((x) => x.name === 'level').values, ['hamlet', 'ward']);
+        assert.deepEqual(f.find((x) => x.name === 'extra'), {name: 'extra', type: 'date', values: undefined});
+        assert.equal(f.find((x) => x.name === 'geometry'), undefined);
+        assert.deepEqual(m.fieldsOf('lockdown_points').find((x) => x.name === 'level').values, ['hamlet', 'neighbourhood', 'residential_group'], 'the catalog copy changed');
+    });
+    test('who may touch what', () => {
+        assert.equal(m.canEdit({role: 'editor'}), true);
+        assert.equal(m.canEdit({role: 'viewer'}), false);
+        assert.equal(m.canEdit(undefined), false);
+        assert.equal(m.inDistrict({role: 'editor', district: '718'}, {district_code: '718'}), true);
+        assert.equal(m.inDistrict({role: 'editor', district: '718'}, {district_code: '721'}), false);
+        assert.equal(m.inDistrict({role: 'editor'}, {district_code: '721'}), true);
     });
 });
 

@@ -54,6 +54,16 @@ export function selfCrossings(ring: number[][]): Pos[] {
     const p = distinct(ring);
     const n = p.length;
     const out: Pos[] = [];
+    if (n < 3) return out;
+    // A spike: the ring goes out along a line and straight back over it.
+    for (let i = 0; i < n; i++) {
+        const a = p[(i + n - 1) % n];
+        const b = p[i];
+        const c = p[(i + 1) % n];
+        const cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]);
+        const dot = (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1]);
+        if (cross === 0 && dot < 0) out.push(b);
+    }
     if (n < 4) return out;
     for (let i = 0; i < n; i++) {
         const a = p[i];

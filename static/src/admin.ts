@@ -195,17 +195,17 @@ class Editor {
         byId('ed-tabs').setAttribute('aria-label', t('ed.tools'));
         for (const p of Object.values(this.parts)) p.render();
         if (!canEdit(this.s.user)) document.body.dataset.readonly = 'true';
-        this.show(this.current, false);
+        this.show(this.current);
     }
 
-    private show(k: string, announce = true): void {
+    private show(k: string): void {
         const was = this.current;
         this.current = k;
         for (const [name, p] of Object.entries(this.parts)) {
             p.el.hidden = name !== k;
         }
         for (const b of byId('ed-tabs').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.tab === k));
-        if (announce || was !== k) {
+        if (was !== k) {
             this.parts[was]?.shown?.(false);
             this.parts[k]?.shown?.(true);
         }

@@ -242,6 +242,21 @@ export class Zones {
         if (typeof zid === 'string' && this.active()) void this.open(zid);
     }
 
+    /** shown puts terra-draw to rest while another part is shown, so that its clicks reach that part. */
+    shown(on: boolean): void {
+        if (!this.draw) return;
+        if (!on) {
+            this.picking = false;
+            if (this.draw.getMode() === 'polygon' && this.drawId === undefined) this.draw.clear();
+            this.draw.setMode('static');
+            return;
+        }
+        if (this.drawId !== undefined && this.mayTouch()) {
+            this.draw.setMode('select');
+            this.draw.selectFeature(this.drawId);
+        }
+    }
+
     /** active tells whether the zones part is the one shown. */
     active(): boolean {
         return !this.el.hidden;

@@ -31,6 +31,7 @@ class Editor {
     private bm?: BandoMap;
     private parts: Record<string, Part> = {};
     private current = 'zones';
+    private quiet = 0;
 
     constructor(tr: Translator) {
         this.tr = tr;
@@ -57,6 +58,9 @@ class Editor {
         const el = byId('ed-status');
         el.textContent = msg;
         el.dataset.kind = kind;
+        clearTimeout(this.quiet);
+        // Good news fades; a problem stays until the next message.
+        if (kind === 'ok') this.quiet = window.setTimeout(() => (el.textContent = ''), 8000);
     }
 
     private chrome(): void {

@@ -330,6 +330,12 @@ describe('the officials’ editor', {skip}, () => {
         await page.locator('[data-part="zones"] .ed-form').waitFor();
         assert.equal(await page.locator('.ed-actions [data-action="save"]').count(), 0);
         assert.ok(await page.getByLabel('Tên', {exact: true}).isDisabled());
+        assert.equal(await page.getByLabel('Tên', {exact: true}).inputValue(), z.properties.name);
+        // Another zone's form shows that zone, not what the last one held.
+        const z2 = await aZone(page, (f) => f.id !== z.id && f.properties.name !== z.properties.name);
+        await page.locator(`[data-zone="${z2.id}"]`).click();
+        await page.locator('[data-part="zones"] h3', {hasText: z2.properties.name}).waitFor();
+        assert.equal(await page.getByLabel('Tên', {exact: true}).inputValue(), z2.properties.name);
         await page.getByRole('button', {name: 'Ca bệnh', exact: true}).click();
         await page.locator('.ed-table tbody tr').first().waitFor();
         assert.equal(await page.locator('[data-action="csv-dryrun"]').count(), 0);

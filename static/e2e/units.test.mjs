@@ -25,7 +25,7 @@ before(async () => {
                 export {collectionOf, NEARBY_LAYERS, LAYERS} from './src/catalog.ts';
                 export {checkZone, selfCrossings, distinct, largestRing, closed, today} from './src/geomcheck.ts';
                 export {checkDates, withQueryables, fieldsOf} from './src/adminschema.ts';
-                export {inDistrict, canEdit} from './src/adminapi.ts';`,
+                export {inDistrict, canEdit, Problem, fieldReason} from './src/adminapi.ts';`,
             resolveDir: root, loader: 'ts',
         },
         bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'error',
@@ -211,6 +211,21 @@ describe('the editor’s checks before sending', () => {
         assert.deepEqual(f.find((x) => x.name === 'extra'), {name: 'extra', type: 'date', values: undefined});
         assert.equal(f.find((x) => x.name === 'geometry'), undefined);
         assert.deepEqual(m.fieldsOf('lockdown_points').find((x) => x.name === 'level').values, ['hamlet', 'neighbourhood', 'residential_group'], 'the catalog copy changed');
+    });
+    test('a failed call keeps the wait, the reasons in both languages and a conflict’s current version', () => {
+        const wait = new m.Problem(429, {detail: 'too many sign-in attempts'}, new Headers({'Retry-After': '120'}));
+        assert.equal(wait.retryAfter, 120);
+        assert.equal(wait.reason('vi'), 'too many sign-in attempts', 'without detail_vi the English reason stands in');
+        const bad = new m.Problem(422, {detail: 'invalid', detail_vi: 'không hợp lệ', errors: [{field: 'geometry', reason: 'self-intersection', reason_vi: 'tự cắt', at: [106.6, 11]}]}, new Headers());
+        assert.equal(bad.reason('vi'), 'không hợp lệ');
+        assert.equal(bad.reason('en'), 'invalid');
+        assert.equal(m.fieldReason(bad.errors[0], 'vi'), 'tự cắt');
+        assert.equal(m.fieldReason(bad.errors[0], 'en'), 'self-intersection');
+        assert.equal(m.fieldReason({reason: 'only English'}, 'vi'), 'only English');
+        const stale = new m.Problem(412, {detail: 'stale', current: {type: 'Feature', id: 'z1', properties: {}, geometry: null, revision: 3}}, new Headers({ETag: '"r3"'}));
+        assert.equal(stale.etag, '"r3"');
+        assert.equal(stale.current.etag, '"r3"');
+        assert.equal(new m.Problem(429, {}, new Headers({'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'})).retryAfter, undefined);
     });
     test('who may touch what', () => {
         assert.equal(m.canEdit({role: 'editor'}), true);

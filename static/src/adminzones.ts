@@ -157,7 +157,8 @@ export class Zones {
             h('div', {className: 'ed-field ed-inline'}, h('label', {for: 'ed-zone-filter'}, t('ed.zones.filter')), filter),
             this.list);
         this.renderList();
-        if (this.draft) this.renderForm();
+        // A language switch redraws the form with what was typed in it.
+        if (this.draft) this.renderForm({}, true);
     }
 
     private wardSearch(): HTMLElement {
@@ -392,14 +393,14 @@ export class Zones {
         return window.confirm(this.t('ed.discard'));
     }
 
-    private renderForm(initial: Record<string, string> = {}): void {
+    private renderForm(initial: Record<string, string> = {}, keepTyped = false): void {
         const t = this.t;
         const d = this.draft;
         if (!d) {
             this.formBox.replaceChildren();
             return;
         }
-        const keep = this.fields.length ? valuesOf(this.fields) : undefined;
+        const keep = keepTyped && this.fields.length ? valuesOf(this.fields) : undefined;
         const p = {...(d.base?.properties ?? {}), ...initial} as Record<string, unknown>;
         const status = String(d.base?.properties.status ?? '');
         const mine = this.mayTouch();
@@ -413,7 +414,7 @@ export class Zones {
             field('status', t('prop.status'), {values: NEXT[status].map((s): [string, string] => [s, t(`ed.status.${s}`)]), value: status || 'draft', disabled: ro || NEXT[status].length < 2}),
             field('note', t('ed.note'), {textarea: true, value: String(p.note ?? ''), disabled: ro}),
         ];
-        if (keep) for (const f of this.fields) if (keep[f.name] !== undefined && f.name !== 'status' && !initial[f.name] && d.base?.id === this.draft?.id) f.control.value = keep[f.name];
+        if (keep) for (const f of this.fields) if (keep[f.name] !== undefined) f.control.value = keep[f.name];
         const title = d.id ? t('ed.zones.edit', {name: String(d.base?.properties.name ?? d.id)}) : t('ed.zones.new');
         const meta = d.base ? h('p', {className: 'ed-meta'}, t('ed.meta', {rev: d.base.revision ?? '?', who: d.base.updated_by ?? '?', when: (d.base.updated ?? '').slice(0, 16).replace('T', ' ')})) : null;
         const why = !this.editable ? t('ed.readonly') : !mine ? t('ed.otherdistrict', {district: this.ctx.s.user?.district ?? ''}) : '';

@@ -146,6 +146,23 @@ describe('the officials’ editor', {skip}, () => {
         await page.getByRole('button', {name: 'Tài khoản', exact: true}).click();
         await page.locator('[data-part="users"] tbody th', {hasText: 'e2e-viewer'}).waitFor();
         assert.equal(await page.locator('[data-part="users"] tr', {hasText: 'e2e-district'}).getByLabel('Mã huyện của e2e-district').inputValue(), '718');
+        // An admin adds an account, makes it a district editor and disables it.
+        const users = page.locator('[data-part="users"]');
+        const temp = `e2e-tmp-${Date.now()}`;
+        await users.getByLabel('Tên đăng nhập').fill(temp);
+        await users.getByLabel('Vai trò', {exact: true}).selectOption('viewer');
+        await users.getByLabel('Mật khẩu').fill('e2e-temporary-password-1');
+        await users.getByRole('button', {name: 'Thêm tài khoản'}).click();
+        const userRow = users.locator('tbody tr', {hasText: temp});
+        await userRow.waitFor();
+        await userRow.getByLabel(`Vai trò của ${temp}`).selectOption('editor');
+        await userRow.getByLabel(`Mã huyện của ${temp}`).fill('721');
+        await userRow.getByRole('button', {name: 'Lưu'}).click();
+        await users.locator('.ed-form-msg', {hasText: 'Đã thực hiện.'}).waitFor();
+        await userRow.getByRole('button', {name: 'Khóa'}).click();
+        await userRow.getByText('Đã khóa').waitFor();
+        const account = (await page.evaluate(() => fetch('/api/users').then((r) => r.json()))).users.find((u) => u.name === temp);
+        assert.deepEqual([account.role, account.district, account.disabled], ['editor', '721', true]);
         await waitIdle(page);
         await page.getByRole('button', {name: 'Điểm', exact: true}).click();
         await page.getByLabel('Lớp điểm').selectOption('lockdown_points');

@@ -297,6 +297,12 @@ describe('the officials’ editor', {skip}, () => {
         const names = await pubPage.evaluate(() => window.bandoMap.queryRenderedFeatures({layers: ['quarantine_zones-fill']}).map((f) => f.properties.name));
         assert.ok(names.includes(name), `the public map's tiles do not draw the new zone: ${names.join(', ')}`);
         await pubPage.close();
+        // Lifting ends it today and keeps it.
+        await page.locator('.ed-actions [data-action="lift"]').click();
+        await page.locator('.ed-form-msg', {hasText: 'Đã lưu (lần sửa 3)'}).waitFor();
+        assert.equal(await page.getByLabel('Tình trạng', {exact: true}).inputValue(), 'lifted');
+        assert.equal(await page.getByLabel('Gỡ bỏ', {exact: true}).inputValue(), day);
+        assert.ok(await page.locator('.ed-actions [data-action="save"]').isDisabled(), 'a lifted zone is still editable');
         assert.deepEqual(errors, []);
         await assertOnlyHosts(browser);
         await page.close();

@@ -255,7 +255,7 @@ func testBatchCodes(t *testing.T, s Editing) {
 }
 
 // testLargeBatch creates LargeBatch cases in one batch, then deletes them
-// in another, (their times logged), with an audit entry per case in
+// in another (their times logged), with an audit entry per case in
 // order.
 func testLargeBatch(t *testing.T, s Editing) {
 	cases := col(t, "cases")

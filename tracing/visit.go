@@ -136,15 +136,17 @@ func (r Rules) WithDefaults() Rules {
 	return r
 }
 
-// Repeats reports whether a scan at `at` is a repeat of visit v: same
-// venue and person, at or after its start and within the window.
+// Repeats reports whether scan c repeats visit v: same venue and person,
+// v not checked out, c at or after its start and within the window.
 func (r Rules) Repeats(v Visit, c CheckIn) bool {
-	return v.Venue == c.Venue && v.Person == c.Person && !c.At.Before(v.Start) && c.At.Sub(v.Start) < r.RepeatWindow
+	return v.Closing != CheckedOut && v.Venue == c.Venue && v.Person == c.Person && !c.At.Before(v.Start) && c.At.Sub(v.Start) < r.RepeatWindow
 }
 
-// Closes reports whether a check-out at `at` closes open visit v.
+// Closes reports whether a check-out at `at` closes visit v: not yet
+// checked out (closing by default stay does not count), begun at most
+// MaxStay before.
 func Closes(v Visit, at time.Time) bool {
-	return v.End.IsZero() && !at.Before(v.Start) && at.Sub(v.Start) <= MaxStay
+	return v.Closing != CheckedOut && !at.Before(v.Start) && at.Sub(v.Start) <= MaxStay
 }
 
 // DedupeBatch sorts a batch by venue, person and time and drops each row

@@ -1,0 +1,133 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+	"github.com/jackc/pgx/v5"
+)
+
+const (
+	sqlBatchVenues = `SELECT v.id, v.revoked_at IS NOT NULL FROM tracing.venues v WHERE v.id = ANY($1)`
+	// The staging table takes the batch by COPY (COPY cannot write a table
+	// under row-level security); one INSERT … SELECT then moves it, the
+	// policies checking every row.
+	sqlStage = `CREATE TEMP TABLE tracing_visits_in (venue_id text, person_key bytea, start_at timestamptz,
+		end_at timestamptz, source text, declaration_id bigint) ON COMMIT DROP`
+	sqlUnstage = `INSERT INTO tracing.visits (venue_id, person_key, start_at, end_at, stay_minutes, closing, source, declaration_id)
+		SELECT i.venue_id, i.person_key, i.start_at, i.end_at, v.default_stay_minutes,
+		       CASE WHEN i.end_at IS NULL THEN '' ELSE 'checkout' END, i.source, i.declaration_id
+		FROM tracing_visits_in i JOIN tracing.venues v ON v.id = i.venue_id`
+)
+
+// CheckInBatch implements tracing.Store: the batch goes to the server by
+// COPY in one transaction.
+func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, error) {
+	a, err := access(ctx)
+	if err != nil {
+		return 0, err
+	}
+	venues, days, err := s.checkBatch(a, cs)
+	if err != nil || len(cs) == 0 {
+		return 0, err
+	}
+	if err := s.ensureDays(ctx, "visits", days...); err != nil {
+		return 0, err
+	}
+	kept := s.rules.DedupeBatch(cs)
+	var n int64
+	err = s.scoped(ctx, a, func(tx pgx.Tx) error {
+		if err := checkBatchVenues(ctx, tx, venues, cs); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, sqlStage); err != nil {
+			return fmt.Errorf("postgis: stage check-ins: %w", err)
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing_visits_in"},
+			[]string{"venue_id", "person_key", "start_at", "end_at", "source", "declaration_id"},
+			pgx.CopyFromSlice(len(kept), func(i int) ([]any, error) { return stagedRow(kept[i]), nil })); err != nil {
+			return fmt.Errorf("postgis: copy check-ins: %w", err)
+		}
+		tag, err := tx.Exec(ctx, sqlUnstage)
+		if err != nil {
+			return fmt.Errorf("postgis: record check-ins: %w", err)
+		}
+		n = tag.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}
+
+func stagedRow(c tracing.CheckIn) []any {
+	var end, decl any
+	if !c.End.IsZero() {
+		end = c.End
+	}
+	if c.Declaration != 0 {
+		decl = c.Declaration
+	}
+	return []any{string(c.Venue), keyBytes(c.Person), c.At, end, string(c.Source), decl}
+}
+
+// checkBatch validates every row and returns the distinct venues (with
+// the first row naming each) and days.
+func (s *Store) checkBatch(a tracing.Access, cs []tracing.CheckIn) (map[tracing.VenueID]int, []time.Time, error) {
+	now := s.clock.Now()
+	venues := map[tracing.VenueID]int{}
+	seen := map[string]bool{}
+	var days []time.Time
+	for i, c := range cs {
+		if err := c.Validate(now); err != nil {
+			return nil, nil, &tracing.RowError{Row: i, Err: err}
+		}
+		if a.Venue != "" && a.Venue != c.Venue {
+			return nil, nil, &tracing.RowError{Row: i, Err: forbidden("record at another venue")}
+		}
+		if _, ok := venues[c.Venue]; !ok {
+			venues[c.Venue] = i
+		}
+		if d := c.At.UTC().Format(time.DateOnly); !seen[d] {
+			seen[d] = true
+			days = append(days, c.At)
+		}
+	}
+	return venues, days, nil
+}
+
+// checkBatchVenues refuses a batch naming a venue the principal does not
+// see, or a revoked one, naming the first row at it.
+func checkBatchVenues(ctx context.Context, tx pgx.Tx, venues map[tracing.VenueID]int, cs []tracing.CheckIn) error {
+	ids := make([]string, 0, len(venues))
+	for id := range venues {
+		ids = append(ids, string(id))
+	}
+	rows, err := tx.Query(ctx, sqlBatchVenues, ids)
+	if err != nil {
+		return fmt.Errorf("postgis: batch venues: %w", err)
+	}
+	found := map[tracing.VenueID]bool{}
+	var id tracing.VenueID
+	var revoked bool
+	_, err = pgx.ForEachRow(rows, []any{&id, &revoked}, func() error {
+		found[id] = true
+		if revoked {
+			return &tracing.RowError{Row: venues[id], Err: tracing.ErrVenueRevoked}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	first := len(cs)
+	for id, row := range venues {
+		if !found[id] && row < first {
+			first = row
+		}
+	}
+	if first < len(cs) {
+		return &tracing.RowError{Row: first, Err: tracing.ErrNotFound}
+	}
+	return nil
+}

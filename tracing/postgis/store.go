@@ -1,0 +1,99 @@
+// Package postgis is the PostGIS tracing.Store (migration 0006): venues,
+// visits and declarations in schema tracing, raw personal values in schema
+// private, visits and declarations partitioned by UTC day. Every statement
+// on tracing data runs as role bando_tracing with bando.tenant set for the
+// transaction, so that PostgreSQL's row-level security, not only this
+// code, keeps an enterprise to its own venues.
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/tracing"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Store is the PostGIS tracing store.
+type Store struct {
+	pool  *pgxpool.Pool
+	clock tracing.Clock
+	rules tracing.Rules
+	// days remembers partitions known to exist ("visits 2026-12-02"), so
+	// that a check-in asks the database only on a new day.
+	days sync.Map
+}
+
+var _ tracing.Store = (*Store)(nil)
+
+// New returns a store on pool; the database must be migrated (0006).
+func New(pool *pgxpool.Pool, opts tracing.Options) *Store {
+	opts = opts.WithDefaults()
+	return &Store{pool: pool, clock: opts.Clock, rules: opts.Rules}
+}
+
+const sqlScope = `SELECT set_config('role', 'bando_tracing', true), set_config('bando.tenant', $1, true)`
+
+// scoped runs fn in a transaction as bando_tracing for access a.
+func (s *Store) scoped(ctx context.Context, a tracing.Access, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, sqlScope, a.Tenant()); err != nil {
+			return fmt.Errorf("postgis: scope the transaction: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
+const sqlEnsureDay = `SELECT tracing.ensure_day_partition($1, $2::date)`
+
+// ensureDays creates the day partitions of table (visits, declarations)
+// holding times ts, as the connecting user.
+func (s *Store) ensureDays(ctx context.Context, table string, ts ...time.Time) error {
+	for _, t := range ts {
+		day := t.UTC().Format(time.DateOnly)
+		key := table + " " + day
+		if _, ok := s.days.Load(key); ok {
+			continue
+		}
+		if _, err := s.pool.Exec(ctx, sqlEnsureDay, table, day); err != nil {
+			return fmt.Errorf("postgis: create the %s partition of %s: %w", table, day, err)
+		}
+		s.days.Store(key, struct{}{})
+	}
+	return nil
+}
+
+// forget drops the memory of partitions (after Purge dropped some).
+func (s *Store) forget() { s.days.Clear() }
+
+// access returns the principal's access, or an error.
+func access(ctx context.Context) (tracing.Access, error) { return tracing.AccessFrom(ctx) }
+
+func forbidden(what string) error { return fmt.Errorf("postgis: %s: %w", what, auth.ErrForbidden) }
+
+// isUnique reports a unique violation.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+func minutes(d time.Duration) int { return int(d / time.Minute) }
+
+func keyBytes(k tracing.PersonKey) []byte { return k[:] }
+
+func toKey(b []byte) tracing.PersonKey {
+	var k tracing.PersonKey
+	copy(k[:], b)
+	return k
+}
+
+func principalUser(ctx context.Context) string {
+	p, _ := auth.PrincipalFrom(ctx)
+	return p.User
+}

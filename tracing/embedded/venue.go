@@ -1,0 +1,171 @@
+package embedded
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+	bolt "go.etcd.io/bbolt"
+)
+
+// RegisterVenue implements tracing.Store.
+func (s *Store) RegisterVenue(ctx context.Context, v tracing.Venue) (tracing.Venue, error) {
+	a, err := tracing.AccessFrom(ctx)
+	if err != nil {
+		return tracing.Venue{}, err
+	}
+	if a.Enterprise != "" && v.Enterprise == "" {
+		v.Enterprise = a.Enterprise
+	}
+	if !a.ChangesVenue(v) {
+		return tracing.Venue{}, forbidden("register a venue")
+	}
+	v.RegisteredBy, v.TokenGeneration, v.Created, v.Revoked = principalUser(ctx), 1, s.clock.Now().UTC(), time.Time{}
+	if err := v.Validate(); err != nil {
+		return tracing.Venue{}, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if bucket(tx, bucketVenues).Get([]byte(v.ID)) != nil {
+			return &tracing.FieldError{Field: "id", Reason: "a venue with this id exists"}
+		}
+		return putVenue(tx, v)
+	})
+	return v, err
+}
+
+func putVenue(tx *bolt.Tx, v tracing.Venue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("embedded: encode venue: %w", err)
+	}
+	return bucket(tx, bucketVenues).Put([]byte(v.ID), b)
+}
+
+// getVenue returns the stored venue, whoever asks.
+func getVenue(tx *bolt.Tx, id tracing.VenueID) (tracing.Venue, error) {
+	b := bucket(tx, bucketVenues).Get([]byte(id))
+	if b == nil {
+		return tracing.Venue{}, tracing.ErrNotFound
+	}
+	var v tracing.Venue
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("embedded: decode venue %s: %w", id, err)
+	}
+	return v, nil
+}
+
+// seenVenue returns the venue if a sees it (ErrNotFound otherwise, as
+// row-level security answers), its contact blank for a venue token.
+func seenVenue(tx *bolt.Tx, a tracing.Access, id tracing.VenueID) (tracing.Venue, error) {
+	v, err := getVenue(tx, id)
+	if err != nil {
+		return v, err
+	}
+	if !a.SeesVenue(v) {
+		return tracing.Venue{}, tracing.ErrNotFound
+	}
+	if !a.ChangesVenue(v) {
+		v.Contact, v.ContactPhone = "", ""
+	}
+	return v, nil
+}
+
+func (s *Store) change(ctx context.Context, id tracing.VenueID, fn func(v tracing.Venue) (tracing.Venue, error)) (tracing.Venue, error) {
+	a, err := tracing.AccessFrom(ctx)
+	if err != nil {
+		return tracing.Venue{}, err
+	}
+	var out tracing.Venue
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		v, err := seenVenue(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if !a.ChangesVenue(v) {
+			return forbidden("change venue " + string(id))
+		}
+		if !v.Active() {
+			return tracing.ErrVenueRevoked
+		}
+		if out, err = fn(v); err != nil {
+			return err
+		}
+		return putVenue(tx, out)
+	})
+	return out, err
+}
+
+// UpdateVenue implements tracing.Store.
+func (s *Store) UpdateVenue(ctx context.Context, v tracing.Venue) (tracing.Venue, error) {
+	return s.change(ctx, v.ID, func(old tracing.Venue) (tracing.Venue, error) {
+		v.Enterprise, v.RegisteredBy, v.TokenGeneration, v.Created, v.Revoked = old.Enterprise, old.RegisteredBy, old.TokenGeneration, old.Created, old.Revoked
+		return v, v.Validate()
+	})
+}
+
+// RevokeVenue implements tracing.Store.
+func (s *Store) RevokeVenue(ctx context.Context, id tracing.VenueID) (tracing.Venue, error) {
+	return s.change(ctx, id, func(v tracing.Venue) (tracing.Venue, error) {
+		v.Revoked = s.clock.Now().UTC()
+		return v, nil
+	})
+}
+
+// RenewVenueTokens implements tracing.Store.
+func (s *Store) RenewVenueTokens(ctx context.Context, id tracing.VenueID) (tracing.Venue, error) {
+	return s.change(ctx, id, func(v tracing.Venue) (tracing.Venue, error) {
+		v.TokenGeneration++
+		return v, nil
+	})
+}
+
+// Venue implements tracing.Store.
+func (s *Store) Venue(ctx context.Context, id tracing.VenueID) (tracing.Venue, error) {
+	a, err := tracing.AccessFrom(ctx)
+	if err != nil {
+		return tracing.Venue{}, err
+	}
+	var v tracing.Venue
+	err = s.db.View(func(tx *bolt.Tx) error {
+		v, err = seenVenue(tx, a, id)
+		return err
+	})
+	return v, err
+}
+
+// Venues implements tracing.Store.
+func (s *Store) Venues(ctx context.Context, q tracing.VenueQuery) ([]tracing.Venue, error) {
+	a, err := tracing.AccessFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []tracing.Venue
+	err = s.db.View(func(tx *bolt.Tx) error {
+		out, err = listVenues(tx, a, q)
+		return err
+	})
+	return out, err
+}
+
+// listVenues returns the venues a sees that match q, by id (the bucket's
+// order).
+func listVenues(tx *bolt.Tx, a tracing.Access, q tracing.VenueQuery) ([]tracing.Venue, error) {
+	var out []tracing.Venue
+	err := bucket(tx, bucketVenues).ForEach(func(k, _ []byte) error {
+		v, err := seenVenue(tx, a, tracing.VenueID(k))
+		if errors.Is(err, tracing.ErrNotFound) || (err == nil && !matches(q, v)) {
+			return nil
+		}
+		out = append(out, v)
+		return err
+	})
+	return out, err
+}
+
+func matches(q tracing.VenueQuery, v tracing.Venue) bool {
+	return (q.Ward == "" || q.Ward == v.Ward) && (q.Enterprise == "" || q.Enterprise == v.Enterprise) &&
+		(!q.EditorsOnly || v.Enterprise == "") && (q.WithRevoked || v.Active())
+}

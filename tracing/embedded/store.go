@@ -28,8 +28,16 @@ var (
 	bucketByPerson     = []byte("visits_person") // person|start|id → nil
 	bucketDeclarations = []byte("declarations")  // time|id → declaration JSON
 	bucketDeclByPerson = []byte("declarations_person")
-	bucketPersons      = []byte("private_persons") // person key → person JSON
+	bucketPersons      = []byte("private_persons")  // person key → person JSON
+	bucketContacts     = []byte("private_contacts") // venue id → contact JSON
 )
+
+// PrivateBuckets names the buckets (under "tracing") that hold raw
+// personal values; no other bucket does.
+func PrivateBuckets() []string { return []string{string(bucketPersons), string(bucketContacts)} }
+
+// TopBucket is the bucket holding the tracing buckets.
+func TopBucket() string { return string(bucketTop) }
 
 // Store is the embedded tracing store.
 type Store struct {
@@ -49,7 +57,7 @@ func New(db *bolt.DB, opts tracing.Options) (*Store, error) {
 			return err
 		}
 		for _, b := range [][]byte{bucketVenues, bucketVisits, bucketByVenue, bucketByPerson,
-			bucketDeclarations, bucketDeclByPerson, bucketPersons} {
+			bucketDeclarations, bucketDeclByPerson, bucketPersons, bucketContacts} {
 			if _, err := top.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

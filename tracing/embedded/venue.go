@@ -36,12 +36,19 @@ func (s *Store) RegisterVenue(ctx context.Context, v tracing.Venue) (tracing.Ven
 	return v, err
 }
 
+// putVenue keeps the venue, its contact apart in the private bucket.
 func putVenue(tx *bolt.Tx, v tracing.Venue) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("embedded: encode venue: %w", err)
+	if err := putJSON(bucket(tx, bucketContacts), []byte(v.ID), contact{v.Contact, v.ContactPhone}); err != nil {
+		return err
 	}
-	return bucket(tx, bucketVenues).Put([]byte(v.ID), b)
+	v.Contact, v.ContactPhone = "", ""
+	return putJSON(bucket(tx, bucketVenues), []byte(v.ID), v)
+}
+
+// contact is a venue's private contact.
+type contact struct {
+	Name  string
+	Phone string
 }
 
 // getVenue returns the stored venue, whoever asks.
@@ -51,9 +58,14 @@ func getVenue(tx *bolt.Tx, id tracing.VenueID) (tracing.Venue, error) {
 		return tracing.Venue{}, tracing.ErrNotFound
 	}
 	var v tracing.Venue
+	var c contact
 	if err := json.Unmarshal(b, &v); err != nil {
 		return v, fmt.Errorf("embedded: decode venue %s: %w", id, err)
 	}
+	if err := json.Unmarshal(bucket(tx, bucketContacts).Get([]byte(id)), &c); err != nil {
+		return v, fmt.Errorf("embedded: decode venue contact %s: %w", id, err)
+	}
+	v.Contact, v.ContactPhone = c.Name, c.Phone
 	return v, nil
 }
 

@@ -38,12 +38,12 @@ func encodeVisit(v tracing.Visit) []byte {
 }
 
 func decodeVisit(id uint64, b []byte) (tracing.Visit, error) {
-	if len(b) != visitSize || int(b[88]) >= len(closings) || int(b[89]) >= len(sources) {
+	if len(b) != visitSize || int(b[68]) >= len(closings) || int(b[69]) >= len(sources) {
 		return tracing.Visit{}, fmt.Errorf("embedded: visit %d is corrupt", id)
 	}
 	v := tracing.Visit{ID: int64(id), Venue: tracing.VenueID(hex.EncodeToString(b[:16])), Start: keyTime(b[48:56]),
-		Stay: time.Duration(binary.BigEndian.Uint32(b[64:68])) * time.Minute, Closing: closings[b[88]],
-		Source: sources[b[89]], Declaration: int64(binary.BigEndian.Uint64(b[90:98]))}
+		Stay: time.Duration(binary.BigEndian.Uint32(b[64:68])) * time.Minute, Closing: closings[b[68]],
+		Source: sources[b[69]], Declaration: int64(binary.BigEndian.Uint64(b[70:78]))}
 	copy(v.Person[:], b[16:48])
 	if binary.BigEndian.Uint64(b[56:64]) != 0 {
 		v.End = keyTime(b[56:64])

@@ -80,6 +80,9 @@ func (s *Store) change(ctx context.Context, id tracing.VenueID, fn func(tx pgx.T
 	if err != nil {
 		return tracing.Venue{}, err
 	}
+	if !a.All && a.Enterprise == "" {
+		return tracing.Venue{}, forbidden("change venue " + string(id))
+	}
 	var out tracing.Venue
 	err = s.scoped(ctx, a, func(tx pgx.Tx) error {
 		v, err := scanVenue(tx.QueryRow(ctx, sqlVenueForUpdate, id))

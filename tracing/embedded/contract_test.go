@@ -1,0 +1,62 @@
+package embedded_test
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/embedded"
+	"github.com/bandomap/bando/tracing/storetest"
+	bolt "go.etcd.io/bbolt"
+)
+
+// openDB opens a bbolt file in a temporary directory.
+func openDB(t testing.TB) *bolt.DB {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "bando.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestContract runs the tracing stores' contract on a fresh bbolt file.
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, opts tracing.Options) storetest.Subject {
+		db := openDB(t)
+		s, err := embedded.New(db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return storetest.Subject{Store: s, NonPrivate: func(t *testing.T) []string { return nonPrivate(t, db) }}
+	})
+}
+
+// nonPrivate returns every key and value of every bucket of the file but
+// the tracing store's private ones.
+func nonPrivate(t *testing.T, db *bolt.DB) []string {
+	t.Helper()
+	var out []string
+	var walk func(path string, b *bolt.Bucket) error
+	walk = func(path string, b *bolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				if path == embedded.TopBucket() && slices.Contains(embedded.PrivateBuckets(), string(k)) {
+					return nil
+				}
+				return walk(string(k), b.Bucket(k))
+			}
+			out = append(out, path+": "+string(k)+" = "+string(v))
+			return nil
+		})
+	}
+	err := db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error { return walk(string(name), b) })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

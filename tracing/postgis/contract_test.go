@@ -1,0 +1,76 @@
+package postgis_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/postgis"
+	"github.com/bandomap/bando/tracing/storetest"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// TestContract runs the tracing stores' contract on fresh, migrated
+// databases.
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, opts tracing.Options) storetest.Subject {
+		fs, _ := pgtest.NewStore(t)
+		pool := fs.Pool()
+		return storetest.Subject{
+			Store:      postgis.New(pool, opts),
+			Partitions: func(t *testing.T) []string { return partitions(t, pool) },
+			NonPrivate: func(t *testing.T) []string { return nonPrivate(t, pool) },
+		}
+	})
+}
+
+const sqlPartitions = `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+	WHERE i.inhparent = 'tracing.visits'::regclass ORDER BY 1`
+
+func partitions(t *testing.T, pool *pgxpool.Pool) []string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), sqlPartitions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// sqlColumns lists every column of every table outside schema private
+// (and PostgreSQL's own), but PostGIS's reference systems.
+const sqlColumns = `SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns c
+	JOIN information_schema.tables t USING (table_schema, table_name)
+	WHERE t.table_type = 'BASE TABLE' AND c.table_schema NOT IN ('private', 'pg_catalog', 'information_schema')
+	  AND c.table_name <> 'spatial_ref_sys'`
+
+// nonPrivate reads, as the owner (no row-level security), every value of
+// every column outside schema private, as text.
+func nonPrivate(t *testing.T, pool *pgxpool.Pool) []string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := pool.Query(ctx, sqlColumns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ Schema, Table, Column string }])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range cols {
+		q := "SELECT coalesce(string_agg(" + pgx.Identifier{c.Column}.Sanitize() + "::text, E'\\n'), '') FROM " +
+			pgx.Identifier{c.Schema, c.Table}.Sanitize()
+		var all string
+		if err := pool.QueryRow(ctx, q).Scan(&all); err != nil {
+			t.Fatalf("%s.%s.%s: %v", c.Schema, c.Table, c.Column, err)
+		}
+		out = append(out, c.Schema+"."+c.Table+"."+c.Column+": "+all)
+	}
+	return out
+}

@@ -150,10 +150,10 @@ func testBatchRefused(e *env) {
 	t, s := e.t, e.Store
 	v := e.register(editor, venue("Nhà máy", "25747"))
 	for _, tc := range []struct {
-		name  string
+		name   string
 		break_ func(cs []tracing.CheckIn)
-		row   int
-		want  error
+		row    int
+		want   error
 	}{
 		{"unknown venue", func(cs []tracing.CheckIn) { cs[7].Venue = tracing.NewVenueID() }, 7, tracing.ErrNotFound},
 		{"future time", func(cs []tracing.CheckIn) { cs[3].At = at(60) }, 3, tracing.ErrInvalid},
@@ -237,9 +237,9 @@ func testOverlap(e *env) {
 		from, to int
 		want     []int
 	}{
-		{60, 100, []int{-1000}},           // [0,60) ends at 60; [100,130) begins at 100
-		{59, 101, []int{-1000, 0, 100}},   // both edges inside
-		{10, 11, []int{-1000, 0}},         // [-50,10) ends exactly at 10
+		{60, 100, []int{-1000}},            // [0,60) ends at 60; [100,130) begins at 100
+		{59, 101, []int{-1000, 0, 100}},    // both edges inside
+		{10, 11, []int{-1000, 0}},          // [-50,10) ends exactly at 10
 		{129, 131, []int{-1000, 100, 130}}, // check-out at 130, next in at 130
 		{300, 400, []int{}},
 	} {

@@ -66,11 +66,15 @@ func NormalisePhone(s string) (string, error) {
 	if !ok {
 		return "", invalid("phone", "a phone number holds digits, spaces, dots, dashes, brackets and a leading +")
 	}
+	international := strings.HasPrefix(strings.TrimSpace(s), "+")
 	switch {
+	case international && !strings.HasPrefix(d, "84"):
+		return "", invalid("phone", "%q is not a Vietnamese number (+84…)", s)
 	case strings.HasPrefix(d, "0084"):
-		d = "0" + d[4:]
-	case strings.HasPrefix(d, "84") && (len(d) == 11 || len(d) == 12):
-		d = "0" + d[2:]
+		d = "0" + strings.TrimPrefix(d[4:], "0")
+	case strings.HasPrefix(d, "84") && len(d) >= 11 && len(d) <= 13:
+		// "+84 (0) 912 345 678" keeps the trunk 0 after the country code.
+		d = "0" + strings.TrimPrefix(d[2:], "0")
 	}
 	if len(d) < 10 || len(d) > 11 || d[0] != '0' || d[1] == '0' {
 		return "", invalid("phone", "%q is not a Vietnamese phone number (0 and 9 or 10 digits, or +84…)", s)
@@ -79,11 +83,12 @@ func NormalisePhone(s string) (string, error) {
 }
 
 // NormaliseIDNumber returns an ID number as its digits: 9 for the old
-// identity card (CMND), 12 for the citizen identity card (CCCD).
+// identity card (CMND), 12 for the citizen identity card (CCCD), whose
+// first three digits are a province code 001–096.
 func NormaliseIDNumber(s string) (string, error) {
 	d, ok := digits(s, " .-")
-	if !ok || strings.HasPrefix(strings.TrimSpace(s), "+") || (len(d) != 9 && len(d) != 12) {
-		return "", invalid("id_number", "an ID number is 9 (CMND) or 12 (CCCD) digits")
+	if !ok || strings.HasPrefix(strings.TrimSpace(s), "+") || (len(d) != 9 && len(d) != 12) || (len(d) == 12 && d[0] != '0') {
+		return "", invalid("id_number", "an ID number is 9 (CMND) or 12 (CCCD, starting with its province code 0xx) digits")
 	}
 	return d, nil
 }

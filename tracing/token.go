@@ -50,7 +50,7 @@ func derive(secret []byte, label string) []byte {
 }
 
 // VenueToken returns the QR token of venue v at its TokenGeneration: URL
-// safe, 55 characters.
+// safe, 50 characters.
 func (k Keys) VenueToken(v Venue) (string, error) {
 	raw, err := hex.DecodeString(string(v.ID))
 	if err != nil || len(raw) != 16 {

@@ -137,7 +137,9 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 		return tracing.Visit{}, &tracing.FieldError{Field: "end", Reason: "a single scan has no end; check out instead"}
 	}
 	var out tracing.Visit
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	// Batch lets concurrent scans share one commit (fsync); the function
+	// may run twice, and does the same each time.
+	err = s.db.Batch(func(tx *bolt.Tx) error {
 		venue, err := scanCheck(tx, a, c.Venue)
 		if err != nil {
 			return err

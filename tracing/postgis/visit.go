@@ -72,17 +72,25 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 	if err := s.ensureDays(ctx, "visits", c.At); err != nil {
 		return tracing.Visit{}, err
 	}
+	if a.Venue != "" && a.Venue != c.Venue {
+		return tracing.Visit{}, forbidden("record at another venue")
+	}
 	var out tracing.Visit
-	err = s.scoped(ctx, a, func(tx pgx.Tx) error {
-		v, err := s.scanCheck(ctx, tx, a, c.Venue)
-		if err != nil {
-			return err
+	// One round trip asks for the scope, the venue, the lock and a visit
+	// the scan repeats; a second inserts the visit when there is none.
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(sqlScope, a.Tenant())
+		b.Queue(sqlVenue, c.Venue)
+		b.Queue(sqlLockPerson, c.Venue, keyBytes(c.Person))
+		b.Queue(sqlRepeated, c.Venue, keyBytes(c.Person), c.At, s.rules.RepeatWindow)
+		res := tx.SendBatch(ctx, b)
+		v, repeated, err := readCheckIn(res)
+		if cerr := res.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("postgis: check in: %w", cerr)
 		}
-		if _, err := tx.Exec(ctx, sqlLockPerson, c.Venue, keyBytes(c.Person)); err != nil {
-			return fmt.Errorf("postgis: lock: %w", err)
-		}
-		out, err = scanVisit(tx.QueryRow(ctx, sqlRepeated, c.Venue, keyBytes(c.Person), c.At, s.rules.RepeatWindow))
-		if err == nil || !errors.Is(err, pgx.ErrNoRows) {
+		if err != nil || repeated.ID != 0 {
+			out = repeated
 			return err
 		}
 		out, err = scanVisit(tx.QueryRow(ctx, sqlInsertVisit, c.Venue, keyBytes(c.Person), c.At,
@@ -90,6 +98,29 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 		return err
 	})
 	return out.Effective(now), err
+}
+
+// readCheckIn reads the results of CheckIn's first round trip: the venue
+// (ErrNotFound, ErrVenueRevoked) and the visit the scan repeats, if any.
+func readCheckIn(res pgx.BatchResults) (tracing.Venue, tracing.Visit, error) {
+	if _, err := res.Exec(); err != nil {
+		return tracing.Venue{}, tracing.Visit{}, fmt.Errorf("postgis: scope the transaction: %w", err)
+	}
+	v, err := scanVenue(res.QueryRow())
+	if err != nil {
+		return v, tracing.Visit{}, err
+	}
+	if !v.Active() {
+		return v, tracing.Visit{}, tracing.ErrVenueRevoked
+	}
+	if _, err := res.Exec(); err != nil {
+		return v, tracing.Visit{}, fmt.Errorf("postgis: lock: %w", err)
+	}
+	repeated, err := scanVisit(res.QueryRow())
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, tracing.Visit{}, nil
+	}
+	return v, repeated, err
 }
 
 // CheckOut implements tracing.Store.

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -53,6 +54,24 @@ func BenchmarkCheckIn(b *testing.B, open BenchOpener) {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checkins/s")
+	})
+	b.Run("single-concurrent", func(b *testing.B) {
+		s, venues := setup(b)
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.SetParallelism(16) // as many requests in flight as a busy server has
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				c := checkIn(venues, int(next.Add(1)))
+				c.Source = tracing.SelfScan
+				if _, err := s.CheckIn(editor, c); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checkins/s")
 	})
 	for _, n := range []int{1_000, 10_000} {

@@ -110,3 +110,8 @@ func ByStart(a, b Visit) int {
 	}
 	return 0
 }
+
+// DefaultRetention is how long check-ins and declarations are kept
+// (BANDO_RETENTION_DAYS, default 21 days, as the NHS app did); the
+// scheduled job calls Purge(ctx, now - retention).
+const DefaultRetention = 21 * 24 * time.Hour

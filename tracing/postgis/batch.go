@@ -33,12 +33,15 @@ func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, er
 	if err != nil || len(cs) == 0 {
 		return 0, err
 	}
-	if err := s.ensureDays(ctx, "visits", days...); err != nil {
-		return 0, err
-	}
 	kept := s.rules.DedupeBatch(cs)
 	var n int64
-	err = s.scoped(ctx, a, func(tx pgx.Tx) error {
+	err = s.inDays(ctx, "visits", days, func() error { return s.copyBatch(ctx, a, venues, cs, kept, &n) })
+	return int(n), err
+}
+
+// copyBatch records the kept rows of cs in one transaction.
+func (s *Store) copyBatch(ctx context.Context, a tracing.Access, venues map[tracing.VenueID]int, cs, kept []tracing.CheckIn, n *int64) error {
+	return s.scoped(ctx, a, func(tx pgx.Tx) error {
 		if err := checkBatchVenues(ctx, tx, venues, cs); err != nil {
 			return err
 		}
@@ -54,10 +57,9 @@ func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, er
 		if err != nil {
 			return fmt.Errorf("postgis: record check-ins: %w", err)
 		}
-		n = tag.RowsAffected()
+		*n = tag.RowsAffected()
 		return nil
 	})
-	return int(n), err
 }
 
 func stagedRow(c tracing.CheckIn) []any {

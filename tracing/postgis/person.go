@@ -95,14 +95,16 @@ func (s *Store) Declare(ctx context.Context, d tracing.Declaration) (tracing.Dec
 	if err := d.Validate(s.clock.Now()); err != nil {
 		return d, err
 	}
-	if err := s.ensureDays(ctx, "declarations", d.Time); err != nil {
-		return d, err
-	}
 	symptoms := make([]string, len(d.Symptoms))
 	for i, x := range d.Symptoms {
 		symptoms[i] = string(x)
 	}
-	err = s.scoped(ctx, a, func(tx pgx.Tx) error {
+	err = s.inDays(ctx, "declarations", []time.Time{d.Time}, func() error { return s.declare(ctx, a, &d, symptoms) })
+	return d, err
+}
+
+func (s *Store) declare(ctx context.Context, a tracing.Access, d *tracing.Declaration, symptoms []string) error {
+	return s.scoped(ctx, a, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, sqlNextDeclaration).Scan(&d.ID); err != nil {
 			return fmt.Errorf("postgis: declaration id: %w", err)
 		}
@@ -112,7 +114,6 @@ func (s *Store) Declare(ctx context.Context, d tracing.Declaration) (tracing.Dec
 		}
 		return nil
 	})
-	return d, err
 }
 
 // DeclarationsOf implements tracing.Store.

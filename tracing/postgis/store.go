@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +68,31 @@ func (s *Store) ensureDays(ctx context.Context, table string, ts ...time.Time) e
 		s.days.Store(key, struct{}{})
 	}
 	return nil
+}
+
+// inDays runs fn after making sure the day partitions of ts exist; when
+// another server dropped one this store thought it had (its Purge), fn
+// fails for want of a partition: the store forgets what it knew and
+// tries once more.
+func (s *Store) inDays(ctx context.Context, table string, ts []time.Time, fn func() error) error {
+	for attempt := 0; ; attempt++ {
+		if err := s.ensureDays(ctx, table, ts...); err != nil {
+			return err
+		}
+		err := fn()
+		if attempt == 0 && isMissingPartition(err) {
+			s.forget()
+			continue
+		}
+		return err
+	}
+}
+
+// isMissingPartition reports PostgreSQL's "no partition of relation …
+// found for row".
+func isMissingPartition(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23514" && strings.Contains(pe.Message, "no partition")
 }
 
 // forget drops the memory of partitions (after Purge dropped some).

@@ -69,16 +69,18 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 	if !c.End.IsZero() {
 		return tracing.Visit{}, &tracing.FieldError{Field: "end", Reason: "a single scan has no end; check out instead"}
 	}
-	if err := s.ensureDays(ctx, "visits", c.At); err != nil {
-		return tracing.Visit{}, err
-	}
 	if a.Venue != "" && a.Venue != c.Venue {
 		return tracing.Visit{}, forbidden("record at another venue")
 	}
 	var out tracing.Visit
 	// One round trip asks for the scope, the venue, the lock and a visit
 	// the scan repeats; a second inserts the visit when there is none.
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = s.inDays(ctx, "visits", []time.Time{c.At}, func() error { return s.checkIn(ctx, a, c, &out) })
+	return out.Effective(now), err
+}
+
+func (s *Store) checkIn(ctx context.Context, a tracing.Access, c tracing.CheckIn, out *tracing.Visit) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		b.Queue(sqlScope, a.Tenant())
 		b.Queue(sqlVenue, c.Venue)
@@ -90,14 +92,13 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 			err = fmt.Errorf("postgis: check in: %w", cerr)
 		}
 		if err != nil || repeated.ID != 0 {
-			out = repeated
+			*out = repeated
 			return err
 		}
-		out, err = scanVisit(tx.QueryRow(ctx, sqlInsertVisit, c.Venue, keyBytes(c.Person), c.At,
+		*out, err = scanVisit(tx.QueryRow(ctx, sqlInsertVisit, c.Venue, keyBytes(c.Person), c.At,
 			minutes(v.DefaultStay), c.Source, c.Declaration))
 		return err
 	})
-	return out.Effective(now), err
 }
 
 // readCheckIn reads the results of CheckIn's first round trip: the venue

@@ -49,8 +49,8 @@ func TestMigrationToRevisions(t *testing.T) {
 		}
 	}
 	res, err := postgis.Migrate(ctx, pool)
-	if err != nil || len(res.Applied) != 1 || res.Applied[0].Version != 5 {
-		t.Fatalf("Migrate = %+v, %v; want migration 5 applied", res, err)
+	if err != nil || len(res.Applied) == 0 || res.Applied[0].Version != 5 {
+		t.Fatalf("Migrate = %+v, %v; want migration 5 applied (then any later ones)", res, err)
 	}
 	for _, tc := range []struct {
 		table, id string

@@ -12,4 +12,16 @@
 // row-level security, the same rule in the embedded store).
 //
 // No function here reads the wall clock: stores and rules take a Clock.
+//
+// Settings and their defaults: Rules.RepeatWindow (a repeat scan within
+// 10 minutes is the same visit), MaxStay (24 hours, the longest visit),
+// a venue's DefaultStay (closes a visit with no check-out, on read and by
+// Store.CloseOverdue), DefaultRetention (21 days, for the purge job),
+// CoverageWindow (7 days). Keys derives the venue-token and person-hash
+// keys from the server secret: rotating that secret invalidates printed
+// QR codes and makes old person keys unmatchable.
+//
+// Ingest is benchmarked on both stores by
+//
+//	go test -run '^$' -bench CheckIn -benchtime 2s ./tracing/...
 package tracing

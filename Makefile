@@ -2,7 +2,7 @@
 # `make test` (every test, against real PostGIS, Redis and Chromium).
 GO ?= go
 
-.PHONY: run test services vet fmt-check unit e2e bench-tiles
+.PHONY: run test services vet fmt-check unit e2e bench-tiles mutate
 
 run:
 	$(GO) run ./cmd/bando
@@ -29,3 +29,15 @@ e2e:
 
 bench-tiles:
 	$(GO) run ./cmd/bando bench tiles
+
+# mutate runs mutation testing (gremlins) on PACKAGES, one package at a time,
+# and prints each package's score with the mutants in
+# docs/mutation-equivalents.txt left out. Slow and CPU-heavy: not part of
+# `make test` or .ci/run. See "Mutation testing" in the README.
+PACKAGES ?= features tiles features/caseimport features/bulletin
+# features is scored on its geometry and validation logic; the rest of the
+# package root is store contracts and catalog plumbing tested elsewhere.
+export MUTATE_EXCLUDE_features ?= ^(auditdoc|bbox|catalog|collections|earth|edit|editcheck|model|queryables|search|store|temporal|version|vocab)\.go$$
+
+mutate:
+	bash tools/mutate/run.sh $(PACKAGES)

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -38,3 +39,46 @@ func TestGeomask(t *testing.T) {
 		})
 	}
 }
+
+// TestGeomaskGrid pins the public positions on a known grid: with cells of
+// MetresPerDegree/100 m a row is 0.01° of latitude, and a column is 0.01° /
+// cos(latitude of the row's equator-most edge) of longitude. The expected
+// centres were worked out by hand from that rule (not by calling Geomask),
+// so a mask that moves points anywhere else — or not at all — fails.
+func TestGeomaskGrid(t *testing.T) {
+	const cell = MetresPerDegree / 100 // 1113.2 m: rows of 0.01°
+	tests := []struct {
+		name  string
+		p     orb.Point
+		cellM float64
+		want  orb.Point
+	}{
+		// Row 1098 (10.98°–10.99°), column step 0.01/cos(10.98°) = 0.0101864764°:
+		// column 10469 → centre 10469.5 × step.
+		{"thu dau mot", orb.Point{106.6523, 10.9804}, cell, orb.Point{106.6473147, 10.985}},
+		// Southern hemisphere: row -3387 (-33.87°…-33.86°), whose
+		// equator-most edge is -33.86°, step 0.0120423680°.
+		{"south of the equator", orb.Point{151.2093, -33.8688}, cell, orb.Point{151.2099938, -33.865}},
+		// The row touching the equator has columns of exactly 0.01°.
+		{"on the equator row", orb.Point{106.7699, 0.004}, cell, orb.Point{106.765, 0.005}},
+		// West of Greenwich columns count down from 0: column -8 of 0.0160639°.
+		{"west of greenwich", orb.Point{-0.1278, 51.5072}, cell, orb.Point{-0.1204791, 51.505}},
+		// A ten times finer grid: row 10980, column 104694 of 0.00101864764°.
+		{"finer grid", orb.Point{106.6523, 10.9804}, cell / 10, orb.Point{106.6518986, 10.9805}},
+		// Cells of 5566 m (0.05°): row 229 (11.45°–11.5°), step 0.0510153°.
+		{"coarser grid", orb.Point{106.3702, 11.4512}, 5566, orb.Point{106.392388, 11.475}},
+		// No cell size: the position is not masked (callers check the
+		// layer's setting before calling).
+		{"zero cell", orb.Point{106.6523, 10.9804}, 0, orb.Point{106.6523, 10.9804}},
+		{"negative cell", orb.Point{106.6523, 10.9804}, -100, orb.Point{106.6523, 10.9804}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Geomask(tt.p, tt.cellM)
+			if math.Abs(got[0]-tt.want[0]) > 1e-9 || math.Abs(got[1]-tt.want[1]) > 1e-9 {
+				t.Errorf("Geomask(%v, %v) = %v, want %v", tt.p, tt.cellM, got, tt.want)
+			}
+		})
+	}
+}
+

@@ -16,19 +16,26 @@ func TestLabelPointIsInside(t *testing.T) {
 	tests := []struct {
 		name string
 		mp   orb.MultiPolygon
-		want orb.Point // zero: only check that it is inside
+		want orb.Point
 	}{
 		{"square centre", orb.MultiPolygon{square}, orb.Point{2, 2}},
-		{"u shape", orb.MultiPolygon{u}, orb.Point{}},
+		// The U's centroid (3, 2.71) is in the notch. The scan line runs
+		// halfway between the vertices nearest the bounds' centre (y 2 and
+		// 6): y = 4, inside from x 0 to 2 and from 4 to 6; the first of the
+		// equally wide stretches wins, and the label sits in its middle.
+		{"u shape", orb.MultiPolygon{u}, orb.Point{1, 4}},
+		// A U whose right arm (3.5 to 6) is wider than its left (0 to 2).
+		{"u shape, wider right arm", orb.MultiPolygon{{{{0, 0}, {6, 0}, {6, 6}, {3.5, 6}, {3.5, 2}, {2, 2}, {2, 6}, {0, 6}, {0, 0}}}}, orb.Point{4.75, 4}},
+		{"empty", nil, orb.Point{}},
 		{"largest part wins", orb.MultiPolygon{small, square}, orb.Point{2, 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := LabelPoint(tt.mp)
-			if !planar.MultiPolygonContains(tt.mp, got) {
+			if len(tt.mp) > 0 && !planar.MultiPolygonContains(tt.mp, got) {
 				t.Errorf("label point %v is outside the area", got)
 			}
-			if tt.want != (orb.Point{}) && got != tt.want {
+			if got != tt.want {
 				t.Errorf("label point %v, want %v", got, tt.want)
 			}
 		})
@@ -46,6 +53,27 @@ func TestPointOnSurfaceAsPostGIS(t *testing.T) {
 		{"C shape", orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 2}, {2, 2}, {2, 8}, {10, 8}, {10, 10}, {0, 10}, {0, 0}}}}, orb.Point{1, 5}},
 		{"polygon", square[0], orb.Point{106.65, 11}},
 		{"point", orb.Point{106.7, 10.9}, orb.Point{106.7, 10.9}},
+		// Of several parts the one with the widest stretch of its own scan
+		// line wins, whichever comes first.
+		{"widest part wins", orb.MultiPolygon{
+			{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}},
+			{{{10, 0}, {14, 0}, {14, 2}, {10, 2}, {10, 0}}},
+			{{{20, 0}, {22, 0}, {22, 3}, {20, 3}, {20, 0}}},
+		}, orb.Point{12, 1}},
+		// A hole in the middle: the scan line (y 5, between the hole's
+		// corners at 4 and 6) is inside from 0 to 4 and from 6 to 10.
+		{"square with a hole", orb.Polygon{
+			{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+			{{4, 4}, {6, 4}, {6, 6}, {4, 6}, {4, 4}},
+		}, orb.Point{2, 5}},
+		// A triangle: vertices at y 0 and 4 around the centre 2, so the
+		// line is y 2, inside from 1 to 3.
+		{"triangle", orb.Polygon{{{0, 0}, {4, 0}, {2, 4}, {0, 0}}}, orb.Point{2, 2}},
+		// Anything else (a line) is answered with its bounds' centre.
+		{"line", orb.LineString{{0, 0}, {4, 2}}, orb.Point{2, 1}},
+		// A flat polygon has no vertex above its centre: the line is the
+		// centre's latitude itself, where no edge crosses; the bounds' centre.
+		{"flat", orb.Polygon{{{0, 1}, {4, 1}, {2, 1}, {0, 1}}}, orb.Point{2, 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# run.sh mutation-tests one package at a time with gremlins and scores the result
+# against the equivalent mutants recorded in docs/mutation-equivalents.txt.
+#
+#   tools/mutate/run.sh features tiles          # or: make mutate PACKAGES="tiles"
+#
+# Each package is tested in a throwaway copy of the module in which the
+# package's own sub-packages that its tests do not need are removed, so that
+# gremlins' coverage run (`go test -cover ./pkg/...`) covers only the package
+# itself and not, say, the PostGIS store under features/. One worker, `go test
+# -p 1`: mutation runs are CPU-heavy and the build machines are shared.
+# MUTATE_EXCLUDE_<pkg with / as _> is a gremlins --exclude-files regexp for
+# the files of a package left out of its score, relative to the package's
+# directory (see the Makefile).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+mod=$(go list -m)
+gremlins=${GREMLINS:-$(go env GOPATH)/bin/gremlins}
+if [ ! -x "$gremlins" ]; then
+	echo "gremlins not found: go install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0" >&2
+	exit 1
+fi
+out=${MUTATE_OUT:-$root/.mutate}
+mkdir -p "$out"
+status=0
+for pkg in "$@"; do
+	pkg=${pkg#./}
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$tmp"
+	needed=$(go list -deps -test "./$pkg" | grep "^$mod/$pkg/" | sed "s|^$mod/||; s| .*||" | sort -u)
+	for dir in $(cd "$tmp" && find "$pkg" -mindepth 1 -type d -not -path '*/testdata*' | sort -r); do
+		if ! grep -qx "$dir" <<<"$needed" && [ -z "$(grep "^$dir/" <<<"$needed")" ]; then
+			find "$tmp/$dir" -maxdepth 1 -name '*.go' -delete
+		fi
+	done
+	var=MUTATE_EXCLUDE_${pkg//\//_}
+	excl=(--exclude-files /) # sub-packages are scored on their own
+	if [ -n "${!var:-}" ]; then excl+=(--exclude-files "${!var}"); fi
+	report="$out/${pkg//\//_}.json"
+	echo "== $pkg (report: ${report#$root/})"
+	(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --workers 1 --timeout-coefficient 3 \
+		"${excl[@]}" -o "$report" "./$pkg" >"$out/${pkg//\//_}.log" 2>&1) || true
+	go run ./tools/mutate/score -equivalents docs/mutation-equivalents.txt -pkg "$pkg" "$report" || status=1
+	rm -rf "$tmp"
+	trap - EXIT
+done
+exit $status

@@ -81,4 +81,3 @@ func TestGeomaskGrid(t *testing.T) {
 		})
 	}
 }
-

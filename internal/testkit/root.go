@@ -30,10 +30,15 @@ func RepoRoot(t testing.TB) string {
 
 // SharedDir returns ../shared beside the repository root: real data (the
 // boundaries of Bình Dương under data/binhduong) that some tests read and
-// that CI lays beside the checkout. A missing directory fails the test.
+// that CI lays beside the checkout. BANDO_SHARED_DIR names it instead for
+// a copy of the repository elsewhere (make mutate's). A missing directory
+// fails the test.
 func SharedDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(RepoRoot(t), "..", "shared")
+	dir := os.Getenv("BANDO_SHARED_DIR")
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(t), "..", "shared")
+	}
 	if _, err := os.Stat(dir); err != nil {
 		t.Fatalf("testkit: the shared data must sit beside the repository (CI lays it there): %v", err)
 	}

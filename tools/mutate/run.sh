@@ -9,7 +9,9 @@
 # gremlins' coverage run (`go test -cover ./pkg/...`) covers only the package
 # itself and not, say, the PostGIS store under features/. One worker, `go test
 # -p 1`: mutation runs are CPU-heavy and the build machines are shared.
-# MUTATE_EXCLUDE_<pkg with / as _> is a gremlins --exclude-files regexp for
+# MUTATE_SAMPLE=N (or MUTATE_SAMPLE_<pkg with / as _>=N) tests a random
+# sample of N mutants (tools/mutate/sample; MUTATE_SEED picks it) instead
+# of all of them. MUTATE_EXCLUDE_<pkg with / as _> is a gremlins --exclude-files regexp for
 # the files of a package left out of its score, relative to the package's
 # directory (see the Makefile).
 set -euo pipefail
@@ -22,6 +24,8 @@ if [ ! -x "$gremlins" ]; then
 	exit 1
 fi
 out=${MUTATE_OUT:-$root/.mutate}
+# Tests that read the shared data find it by BANDO_SHARED_DIR in the copies.
+if [ -d "$root/../shared" ]; then export BANDO_SHARED_DIR=$(cd "$root/../shared" && pwd -P); fi
 mkdir -p "$out"
 status=0
 for pkg in "$@"; do
@@ -38,10 +42,20 @@ for pkg in "$@"; do
 	var=MUTATE_EXCLUDE_${pkg//\//_}
 	excl=(--exclude-files /) # sub-packages are scored on their own
 	if [ -n "${!var:-}" ]; then excl+=(--exclude-files "${!var}"); fi
-	report="$out/${pkg//\//_}.json"
-	echo "== $pkg (report: ${report#$root/})"
-	(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --workers 1 --timeout-coefficient 3 \
-		"${excl[@]}" -o "$report" "./$pkg" >"$out/${pkg//\//_}.log" 2>&1) || true
+	name=${pkg//\//_}
+	report="$out/$name.json"
+	sample=MUTATE_SAMPLE_$name
+	sample=${!sample:-${MUTATE_SAMPLE:-}}
+	echo "== $pkg (report: ${report#$root/}${sample:+, a sample of $sample mutants})"
+	if [ -z "$sample" ]; then
+		(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --workers 1 --timeout-coefficient 3 \
+			"${excl[@]}" -o "$report" "./$pkg" >"$out/$name.log" 2>&1) || true
+	else
+		(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --dry-run "${excl[@]}" -o "$out/$name.dry.json" "./$pkg" >"$out/$name.log" 2>&1) || true
+		go build -o "$tmp/sample.bin" ./tools/mutate/sample
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n "$sample" -seed "${MUTATE_SEED:-17}" \
+			"$out/$name.dry.json" "$report" >>"$out/$name.log" 2>&1 || true
+	fi
 	go run ./tools/mutate/score -equivalents docs/mutation-equivalents.txt -pkg "$pkg" "$report" || status=1
 	rm -rf "$tmp"
 	trap - EXIT

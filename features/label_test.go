@@ -26,6 +26,8 @@ func TestLabelPointIsInside(t *testing.T) {
 		{"u shape", orb.MultiPolygon{u}, orb.Point{1, 4}},
 		// A U whose right arm (3.5 to 6) is wider than its left (0 to 2).
 		{"u shape, wider right arm", orb.MultiPolygon{{{{0, 0}, {6, 0}, {6, 6}, {3.5, 6}, {3.5, 2}, {2, 2}, {2, 6}, {0, 6}, {0, 0}}}}, orb.Point{4.75, 4}},
+		// Of two parts of equal area the first is labelled.
+		{"equal parts, first wins", orb.MultiPolygon{square, {{{10, 0}, {14, 0}, {14, 4}, {10, 4}, {10, 0}}}}, orb.Point{2, 2}},
 		{"empty", nil, orb.Point{}},
 		{"largest part wins", orb.MultiPolygon{small, square}, orb.Point{2, 2}},
 	}
@@ -69,6 +71,26 @@ func TestPointOnSurfaceAsPostGIS(t *testing.T) {
 		// A triangle: vertices at y 0 and 4 around the centre 2, so the
 		// line is y 2, inside from 1 to 3.
 		{"triangle", orb.Polygon{{{0, 0}, {4, 0}, {2, 4}, {0, 0}}}, orb.Point{2, 2}},
+		// A U whose left arm (0 to 3) is wider than its right (4.5 to 6):
+		// the wider stretch wins even though it lies left.
+		{"u shape, wider left arm", orb.MultiPolygon{{{{0, 0}, {6, 0}, {6, 6}, {4.5, 6}, {4.5, 2}, {3, 2}, {3, 6}, {0, 6}, {0, 0}}}}, orb.Point{1.5, 4}},
+		// A U a tenth of a degree wide: stretches narrower than 1 still win
+		// over the bounds' centre, which is in the notch.
+		{"small U", orb.Polygon{{{0, 0}, {0.6, 0}, {0.6, 0.6}, {0.4, 0.6}, {0.4, 0.2}, {0.2, 0.2}, {0.2, 0.6}, {0, 0.6}, {0, 0}}}, orb.Point{0.1, 0.4}},
+		// Of parts with equally wide stretches the first wins.
+		{"equal parts, first wins", orb.MultiPolygon{
+			{{{10, 0}, {14, 0}, {14, 2}, {10, 2}, {10, 0}}},
+			{{{0, 0}, {4, 0}, {4, 2}, {0, 2}, {0, 0}}},
+		}, orb.Point{12, 1}},
+		// A vertex exactly at the bounds' centre (y 2) counts as below it:
+		// the line runs at y 3, between it and the top vertex.
+		{"diamond", orb.Polygon{{{2, 0}, {4, 2}, {2, 4}, {0, 2}, {2, 0}}}, orb.Point{2, 3}},
+		// Parts of no width (a ring folded onto a line) give a stretch of
+		// width zero, which still beats the bounds' centre.
+		{"zero-width parts", orb.MultiPolygon{
+			{{{0, 0}, {0, 4}, {0, 0}}},
+			{{{10, 0}, {10, 2}, {10, 0}}},
+		}, orb.Point{0, 2}},
 		// Anything else (a line) is answered with its bounds' centre.
 		{"line", orb.LineString{{0, 0}, {4, 2}}, orb.Point{2, 1}},
 		// A flat polygon has no vertex above its centre: the line is the

@@ -50,3 +50,14 @@ func TestRank(t *testing.T) {
 		})
 	}
 }
+
+func TestThinned(t *testing.T) {
+	for _, tt := range []struct {
+		group Group
+		want  bool
+	}{{GroupLookup, true}, {GroupSituation, false}, {GroupBoundary, false}} {
+		if got := (Collection{Group: tt.group}).Thinned(); got != tt.want {
+			t.Errorf("a %s collection: Thinned = %v, want %v", tt.group, got, tt.want)
+		}
+	}
+}

@@ -32,7 +32,17 @@ func TestValidateGeometry(t *testing.T) {
 		{"polygon without rings", zones, orb.MultiPolygon{{shell}, {}}, "polygon 2 has no rings"},
 		{"ring of three points", zones, orb.Polygon{{{106.6, 11}, {106.7, 11}, {106.6, 11}}}, "polygon 1 ring 1 has 3 points"},
 		{"hole of three points", zones, orb.Polygon{shell, {{106.62, 11.02}, {106.63, 11.03}, {106.62, 11.02}}}, "polygon 1 ring 2 has 3 points"},
-		{"open hole", zones, orb.Polygon{shell, hole[:4]}, "ring 2 is not closed"},
+		{"open hole", zones, orb.Polygon{shell, hole[:4]}, "polygon 1 ring 2 is not closed"},
+		{"open ring in a second part", zones, orb.MultiPolygon{{shell}, {hole[:4]}}, "polygon 2 ring 1 is not closed"},
+		{"crossing in a hole of a second part", zones, orb.MultiPolygon{{shell}, {
+			{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+			{{1, 1}, {3, 3}, {3, 1}, {1, 3}, {1, 1}},
+		}}, "polygon 2 ring 2 crosses itself"},
+		{"hole outside in a second part", zones, orb.MultiPolygon{{shell}, {
+			{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+			{{1, 1}, {2, 1}, {2, 2}, {1, 1}},
+			{{11, 1}, {12, 1}, {12, 2}, {11, 1}},
+		}}, "polygon 2 ring 3 is a hole outside"},
 		{"no geometry", markets, nil, "no geometry"},
 		{"line in a point layer", markets, orb.LineString{{106.6, 11}, {106.7, 11}}, "geometry is a LineString"},
 		{"polygon in a point layer", markets, orb.Polygon{shell}, "geometry is a Polygon"},

@@ -33,7 +33,7 @@ for pkg in "$@"; do
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$tmp"
-	needed=$(go list -deps -test "./$pkg" | grep "^$mod/$pkg/" | sed "s|^$mod/||; s| .*||" | sort -u)
+	needed=$(go list -deps -test "./$pkg" | { grep "^$mod/$pkg/" || true; } | sed "s|^$mod/||; s| .*||" | sort -u)
 	for dir in $(cd "$tmp" && find "$pkg" -mindepth 1 -type d -not -path '*/testdata*' | sort -r); do
 		if ! grep -qx "$dir" <<<"$needed" && [ -z "$(grep "^$dir/" <<<"$needed")" ]; then
 			find "$tmp/$dir" -maxdepth 1 -name '*.go' -delete

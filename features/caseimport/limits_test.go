@@ -140,3 +140,29 @@ func TestParseFieldLengths(t *testing.T) {
 		})
 	}
 }
+
+// TestParseCells covers cells refused on their own: empty required values
+// and codes with spaces or control characters.
+func TestParseCells(t *testing.T) {
+	tests := []struct {
+		column, cell, reason string
+	}{
+		{"code", "", "required value is empty"},
+		{"code", "BD 1", "contains spaces or control characters"},
+		{"code", "BD\u00a01", "contains spaces or control characters"},
+		{"code", "BD\x7f1", "contains spaces or control characters"},
+		{"origin", "", "required value is empty"},
+		{"status", " ", "required value is empty"},
+		{"district_code", "", "required value is empty"},
+		{"report_session", "noon", "use morning, afternoon or evening"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.column+" "+tt.cell, func(t *testing.T) {
+			_, err := caseimport.Parse(strings.NewReader(lines(header, row(t, map[string]string{tt.column: tt.cell}))), caseimport.Options{Now: july5Evening})
+			var ie *caseimport.Error
+			if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Column != tt.column || !strings.Contains(ie.Rows[0].Reason, tt.reason) {
+				t.Errorf("err = %v, want one problem on %s with %q", err, tt.column, tt.reason)
+			}
+		})
+	}
+}

@@ -91,6 +91,9 @@ func TestPointOnSurfaceAsPostGIS(t *testing.T) {
 			{{{0, 0}, {0, 4}, {0, 0}}},
 			{{{10, 0}, {10, 2}, {10, 0}}},
 		}, orb.Point{0, 2}},
+		// An unclosed ring crosses the scan line an odd number of times
+		// (here once, at x 4): no stretch pairs up, the bounds' centre.
+		{"unclosed ring", orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {0, 4}}}, orb.Point{2, 2}},
 		// Anything else (a line) is answered with its bounds' centre.
 		{"line", orb.LineString{{0, 0}, {4, 2}}, orb.Point{2, 1}},
 		// A flat polygon has no vertex above its centre: the line is the

@@ -12,6 +12,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -91,6 +93,12 @@ func run(dir, pkg string, n int, seed uint64, timeout time.Duration, dryPath, ou
 			}
 		}
 	}
+	// The dry run lists mutants in no fixed order: sort them, so that a
+	// seed picks the same ones every time.
+	slices.SortFunc(all, func(a, b pick) int {
+		return cmp.Or(cmp.Compare(a.file, b.file), cmp.Compare(a.m.Line, b.m.Line),
+			cmp.Compare(a.m.Column, b.m.Column), cmp.Compare(a.m.Type, b.m.Type))
+	})
 	r := rand.New(rand.NewPCG(seed, uint64(len(all))))
 	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	all = all[:min(n, len(all))]

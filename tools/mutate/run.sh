@@ -13,7 +13,8 @@
 # sample of N mutants (tools/mutate/sample; MUTATE_SEED picks it) instead
 # of all of them. MUTATE_EXCLUDE_<pkg with / as _> is a gremlins --exclude-files regexp for
 # the files of a package left out of its score, relative to the package's
-# directory (see the Makefile).
+# directory (see the Makefile). MUTATE_REUSE=1 re-scores existing full
+# reports instead of running gremlins again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -47,12 +48,17 @@ for pkg in "$@"; do
 	sample=MUTATE_SAMPLE_$name
 	sample=${!sample:-${MUTATE_SAMPLE:-}}
 	echo "== $pkg (report: ${report#$root/}${sample:+, a sample of $sample mutants})"
+	go build -o "$tmp/sample.bin" ./tools/mutate/sample
 	if [ -z "$sample" ]; then
-		(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --workers 1 --timeout-coefficient 3 \
-			"${excl[@]}" -o "$report" "./$pkg" >"$out/$name.log" 2>&1) || true
+		# Every mutant with gremlins, then the NOT COVERED ones again (see
+		# tools/mutate/sample for why).
+		if [ -z "${MUTATE_REUSE:-}" ] || [ ! -f "$report" ]; then
+			(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --workers 1 --timeout-coefficient 3 \
+				"${excl[@]}" -o "$report" "./$pkg" >"$out/$name.log" 2>&1) || true
+		fi
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n 0 "$report" "$report" >>"$out/$name.log" 2>&1 || true
 	else
 		(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --dry-run "${excl[@]}" -o "$out/$name.dry.json" "./$pkg" >"$out/$name.log" 2>&1) || true
-		go build -o "$tmp/sample.bin" ./tools/mutate/sample
 		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n "$sample" -seed "${MUTATE_SEED:-17}" \
 			"$out/$name.dry.json" "$report" >>"$out/$name.log" 2>&1 || true
 	fi

@@ -1,12 +1,15 @@
-// Command sample runs a random sample of the mutants that a gremlins dry run
-// found, for packages too slow to mutate in full on shared machines, and
-// writes a report in gremlins' JSON format for the score command.
+// Command sample runs a random sample of the mutants that gremlins found,
+// for packages too slow to mutate in full on shared machines, and writes a
+// report in gremlins' JSON format for the score command.
 //
-// Each sampled RUNNABLE mutant is applied to its file in the module copy
-// given by -dir (gremlins' token replacements), the package's tests run with
-// -failfast and a timeout, and the file is restored. NOT COVERED mutants in
-// the sample are kept as they are: survivors that need no run. The same
-// -seed picks the same mutants, so a before and an after run compare.
+// Each sampled RUNNABLE or NOT COVERED mutant is applied to its file in the
+// module copy given by -dir (gremlins' token replacements), the package's
+// tests run with -failfast and a timeout, and the file is restored. NOT
+// COVERED mutants are run too: gremlins v0.6.0 marks the conditions of
+// tagless switch cases (`case a < b:`) as not covered even when tests run
+// them. The same -seed picks the same mutants, so before and after runs
+// compare. With -n 0 nothing is sampled: every mutant of the report is kept
+// and the NOT COVERED ones are run, which corrects a full gremlins report.
 //
 //	go run ./tools/mutate/sample -dir /tmp/copy -pkg tiles -n 80 -seed 17 dry.json out.json
 package main
@@ -57,7 +60,7 @@ var swaps = map[string]map[token.Token]token.Token{
 func main() {
 	dir := flag.String("dir", "", "module copy to mutate")
 	pkg := flag.String("pkg", "", "package directory relative to the module root")
-	n := flag.Int("n", 60, "mutants to sample")
+	n := flag.Int("n", 60, "mutants to sample; 0: all, running only the NOT COVERED ones")
 	seed := flag.Uint64("seed", 17, "sampling seed")
 	timeout := flag.Duration("timeout", 60*time.Second, "timeout of one test run")
 	flag.Parse()
@@ -78,6 +81,7 @@ type pick struct {
 
 func run(dir, pkg string, n int, seed uint64, timeout time.Duration, dryPath, outPath string) error {
 	data, err := os.ReadFile(dryPath)
+	out := report{Files: []file{}}
 	if err != nil {
 		return fmt.Errorf("reading dry run: %w", err)
 	}
@@ -88,7 +92,7 @@ func run(dir, pkg string, n int, seed uint64, timeout time.Duration, dryPath, ou
 	var all []pick
 	for _, f := range dry.Files {
 		for _, m := range f.Mutations {
-			if m.Status == "RUNNABLE" || m.Status == "NOT COVERED" {
+			if n <= 0 || m.Status == "RUNNABLE" || m.Status == "NOT COVERED" {
 				all = append(all, pick{f.Name, m})
 			}
 		}
@@ -101,17 +105,21 @@ func run(dir, pkg string, n int, seed uint64, timeout time.Duration, dryPath, ou
 	})
 	r := rand.New(rand.NewPCG(seed, uint64(len(all))))
 	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-	all = all[:min(n, len(all))]
+	if n > 0 {
+		all = all[:min(n, len(all))]
+	}
 	byFile := map[string]*file{}
-	var out report
 	for i, p := range all {
-		if p.m.Status == "RUNNABLE" {
+		was := p.m.Status
+		if p.m.Status == "RUNNABLE" || p.m.Status == "NOT COVERED" {
 			p.m.Status, err = test(dir, pkg, p.file, p.m, timeout)
 			if err != nil {
 				return err
 			}
 		}
-		fmt.Printf("%3d/%d %-11s %s %s:%d:%d\n", i+1, len(all), p.m.Status, p.m.Type, p.file, p.m.Line, p.m.Column)
+		if n > 0 || was == "NOT COVERED" {
+			fmt.Printf("%3d/%d %-11s %s %s:%d:%d\n", i+1, len(all), p.m.Status, p.m.Type, p.file, p.m.Line, p.m.Column)
+		}
 		f := byFile[p.file]
 		if f == nil {
 			out.Files = append(out.Files, file{Name: p.file})
@@ -123,12 +131,21 @@ func run(dir, pkg string, n int, seed uint64, timeout time.Duration, dryPath, ou
 		for k := range out.Files {
 			byFile[out.Files[k].Name] = &out.Files[k]
 		}
+		// The report is rewritten after every mutant, so that a run cut
+		// short still scores the mutants it tested.
+		if err := write(out, outPath); err != nil {
+			return err
+		}
 	}
-	data, err = json.MarshalIndent(out, "", "  ")
+	return nil
+}
+
+func write(r report, path string) error {
+	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(outPath, data, 0o644)
+	return os.WriteFile(path, data, 0o644)
 }
 
 // test applies m to the file, runs the package's tests and restores it.

@@ -79,6 +79,14 @@ func TestValidateGeometry(t *testing.T) {
 		{"collinear but apart", zones, orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {2, 1}, {2, 0}, {3, 0}, {3, 2}, {0, 2}, {0, 0}}}, ""},
 		// Bounds that overlap without the segments meeting.
 		{"near miss", zones, orb.Polygon{{{0, 0}, {4, 0}, {4, 1}, {1, 3}, {0, 3}, {0, 0}}}, ""},
+		// Proper crossings in both orientations, so that every sign test
+		// of the crossing rule is needed.
+		{"crossing, other way round", zones, orb.Polygon{{{0, 0}, {4, 4}, {0, 4}, {4, 0}, {0, 0}}}, "segments 1 and 3"},
+		{"crossing, mirrored", zones, orb.Polygon{{{4, 0}, {0, 4}, {4, 4}, {0, 0}, {4, 0}}}, "segments 1 and 3"},
+		{"crossing, upside down", zones, orb.Polygon{{{0, 4}, {4, 0}, {0, 0}, {4, 4}, {0, 4}}}, "segments 1 and 3"},
+		// A vertex touching a vertical or horizontal edge: the touch test
+		// has a range of one value on that axis.
+		{"vertex on a vertical edge", zones, orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {2, 2}, {4, 1}, {6, 6}, {0, 6}, {0, 0}}}, "crosses itself"},
 		{"crossing", zones, orb.Polygon{{{0, 0}, {4, 0}, {0, 4}, {4, 4}, {0, 0}}}, "segments 2 and 4"},
 	}
 	for _, tt := range tests {

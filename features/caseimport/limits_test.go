@@ -151,6 +151,7 @@ func TestParseCells(t *testing.T) {
 		{"code", "BD 1", "contains spaces or control characters"},
 		{"code", "BD\u00a01", "contains spaces or control characters"},
 		{"code", "BD\x7f1", "contains spaces or control characters"},
+		{"code", "\x7fBD1", "contains spaces or control characters"},
 		{"origin", "", "required value is empty"},
 		{"status", " ", "required value is empty"},
 		{"district_code", "", "required value is empty"},

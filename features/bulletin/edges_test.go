@@ -84,3 +84,20 @@ func TestWaveStartIsADay(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlerWithoutAVersionComputesEveryTime: a store that cannot tell
+// its data version ("") gets no memoised answers: every request reads the
+// cases again.
+func TestHandlerWithoutAVersionComputesEveryTime(t *testing.T) {
+	r := readerOf("cases", caseRecord("A", "2021-07-01", features.StatusUnderTreatment, ""))
+	version := ""
+	e := versionedServer(r, &version)
+	for i := 1; i <= 3; i++ {
+		if rec := get(e, "/api/stats?date=2021-07-05"); rec.Code != 200 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if got := casesReads(r); got != i {
+			t.Errorf("request %d: cases read %d times, want %d", i, got, i)
+		}
+	}
+}

@@ -75,7 +75,7 @@ func TestGeomaskGrid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Geomask(tt.p, tt.cellM)
-			if math.Abs(got[0]-tt.want[0]) > 1e-9 || math.Abs(got[1]-tt.want[1]) > 1e-9 {
+			if !(math.Abs(got[0]-tt.want[0]) <= 1e-9 && math.Abs(got[1]-tt.want[1]) <= 1e-9) { // NaN fails
 				t.Errorf("Geomask(%v, %v) = %v, want %v", tt.p, tt.cellM, got, tt.want)
 			}
 		})

@@ -66,11 +66,11 @@ func TestValidateGeometry(t *testing.T) {
 		{"out of range in a ring", zones, orb.Polygon{{{106.6, 11}, {106.7, 11}, {106.7, 91}, {106.6, 11}}}, "outside longitude/latitude"},
 
 		// s1 (0,0)-(4,0) is touched by s3 ending at (2,0) in its middle.
-		{"vertex on a later edge", zones, orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {2, 0}, {0, 4}, {0, 0}}}, "segments 1 and 3"},
+		{"vertex on a later edge", zones, orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {2, 0}, {0, 4}, {0, 0}}}, "at 2 0 (edges 1 and 3)"},
 		// s2 (0,4)-(2,0) ends on s5 (4,0)-(0,0).
-		{"edge ending on the closing edge", zones, orb.Polygon{{{0, 0}, {0, 4}, {2, 0}, {4, 4}, {4, 0}, {0, 0}}}, "segments 2 and 5"},
+		{"edge ending on the closing edge", zones, orb.Polygon{{{0, 0}, {0, 4}, {2, 0}, {4, 4}, {4, 0}, {0, 0}}}, "at 2 0 (edges 2 and 5)"},
 		// s3 (0,3)-(1,0) ends, and s4 starts, inside s1 (2,0)-(0,0).
-		{"later edge starting on an edge", zones, orb.Polygon{{{2, 0}, {0, 0}, {0, 3}, {1, 0}, {2, 3}, {2, 0}}}, "segments 1 and 3"},
+		{"later edge starting on an edge", zones, orb.Polygon{{{2, 0}, {0, 0}, {0, 3}, {1, 0}, {2, 3}, {2, 0}}}, "at 1 0 (edges 1 and 3)"},
 		// Two separate vertices at (2,2): the ring pinches to a point.
 		{"ring pinched at a vertex", zones, orb.Polygon{{{0, 0}, {2, 2}, {4, 0}, {4, 4}, {2, 2}, {0, 4}, {0, 0}}}, "crosses itself"},
 		// s4 runs back along s1 from (3,0) to (1,0): collinear overlap.
@@ -81,13 +81,13 @@ func TestValidateGeometry(t *testing.T) {
 		{"near miss", zones, orb.Polygon{{{0, 0}, {4, 0}, {4, 1}, {1, 3}, {0, 3}, {0, 0}}}, ""},
 		// Proper crossings in both orientations, so that every sign test
 		// of the crossing rule is needed.
-		{"crossing, other way round", zones, orb.Polygon{{{0, 0}, {4, 4}, {0, 4}, {4, 0}, {0, 0}}}, "segments 1 and 3"},
-		{"crossing, mirrored", zones, orb.Polygon{{{4, 0}, {0, 4}, {4, 4}, {0, 0}, {4, 0}}}, "segments 1 and 3"},
-		{"crossing, upside down", zones, orb.Polygon{{{0, 4}, {4, 0}, {0, 0}, {4, 4}, {0, 4}}}, "segments 1 and 3"},
+		{"crossing, other way round", zones, orb.Polygon{{{0, 0}, {4, 4}, {0, 4}, {4, 0}, {0, 0}}}, "at 2 2 (edges 1 and 3)"},
+		{"crossing, mirrored", zones, orb.Polygon{{{4, 0}, {0, 4}, {4, 4}, {0, 0}, {4, 0}}}, "at 2 2 (edges 1 and 3)"},
+		{"crossing, upside down", zones, orb.Polygon{{{0, 4}, {4, 0}, {0, 0}, {4, 4}, {0, 4}}}, "at 2 2 (edges 1 and 3)"},
 		// A vertex touching a vertical or horizontal edge: the touch test
 		// has a range of one value on that axis.
 		{"vertex on a vertical edge", zones, orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {2, 2}, {4, 1}, {6, 6}, {0, 6}, {0, 0}}}, "crosses itself"},
-		{"crossing", zones, orb.Polygon{{{0, 0}, {4, 0}, {0, 4}, {4, 4}, {0, 0}}}, "segments 2 and 4"},
+		{"crossing", zones, orb.Polygon{{{0, 0}, {4, 0}, {0, 4}, {4, 4}, {0, 0}}}, "at 2 2 (edges 2 and 4)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,8 +135,8 @@ func TestValidateProperties(t *testing.T) {
 		{"one under int32", zones, zone("revision", int64(math.MinInt32)-1), "out of range"},
 		{"int one over int32", zones, zone("revision", math.MaxInt32+1), "out of range"},
 		{"int one under int32", zones, zone("revision", math.MinInt32-1), "out of range"},
-		{"float for an integer", zones, zone("revision", 7.5), "float64 is not a Number"},
-		{"text for an integer", zones, zone("revision", "7"), "string is not a Number"},
+		{"float for an integer", zones, zone("revision", 7.5), "a fractional number is not a Number"},
+		{"text for an integer", zones, zone("revision", "7"), "text is not a Number"},
 		{"null integer", zones, zone("revision", nil), ""},
 		{"date as a time", zones, zone("start", time.Date(2021, 7, 5, 0, 0, 0, 0, time.UTC)), ""},
 		{"date as text", zones, zone("start", "2021-07-05"), ""},

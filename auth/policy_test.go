@@ -90,6 +90,9 @@ func TestTokenLifetimes(t *testing.T) {
 	if err != nil || len(tok.Scopes) != 1 || tok.Scopes[0] != ScopeRead {
 		t.Errorf("NewToken(read) = %+v, %v", tok, err)
 	}
+	if want := now.AddDate(0, 0, 30); !tok.Expires.Equal(want) {
+		t.Errorf("a token without a ttl expires %v, want 30 days later, %v", tok.Expires, want)
+	}
 }
 
 // TestNewSessionTimes checks a new session's times: created and last seen

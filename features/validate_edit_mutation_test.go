@@ -38,7 +38,7 @@ func TestWiden(t *testing.T) {
 			got := features.Widen(tt.b, tt.m)
 			for i, p := range []orb.Point{got.Min, got.Max} {
 				w := []orb.Point{tt.want.Min, tt.want.Max}[i]
-				if math.Abs(p[0]-w[0]) > 1e-9 || math.Abs(p[1]-w[1]) > 1e-9 {
+				if !(math.Abs(p[0]-w[0]) <= 1e-9 && math.Abs(p[1]-w[1]) <= 1e-9) { // NaN fails too
 					t.Fatalf("Widen(%v, %g) = %v, want %v", tt.b, tt.m, got, tt.want)
 				}
 			}

@@ -181,7 +181,7 @@ func TestSegmentDistance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := segmentDistance(tt.p, tt.a, tt.b, tt.kx, tt.ky); math.Abs(got-tt.want) > 1e-9 {
+			if got := segmentDistance(tt.p, tt.a, tt.b, tt.kx, tt.ky); !(math.Abs(got-tt.want) <= 1e-9) { // NaN fails too
 				t.Errorf("segmentDistance = %g, want %g", got, tt.want)
 			}
 		})

@@ -2,6 +2,7 @@ package features_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -110,6 +111,7 @@ func TestValidateEditSelfIntersection(t *testing.T) {
 		{"straight run north-west", ring(104, 10, 104, 14, 103, 16, 102, 18, 102, 10, 104, 10), nil},
 		{"straight run south-east", ring(102, 10, 102, 18, 103, 16, 104, 14, 104, 10, 102, 10), nil},
 		{"straight run east, on the closing vertex", ring(101, 10, 102, 10, 102, 12, 100, 12, 100, 10, 101, 10), nil},
+		{"a vertex inside another edge's box, off the edge", ring(102, 11, 104, 11, 104, 14, 100, 10, 102, 11), nil},
 		// A spike at the first vertex: the last edge comes up to it, the
 		// first goes back down.
 		{"spike at the start, going back past the last edge's start", ring(100, 14, 100, 11, 102, 11, 102, 12, 100, 12, 100, 14),
@@ -176,5 +178,24 @@ func TestValidateEditShapes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			checkProblems(t, validateZone(t, tt.g, tt.rules), tt.want)
 		})
+	}
+}
+
+// TestValidateEditCaps checks the Vietnamese numbering of polygons and
+// that one record reports at most 20 problems.
+func TestValidateEditCaps(t *testing.T) {
+	square := ring(100, 10, 104, 10, 104, 14, 100, 14, 100, 10)
+	got := validateZone(t, orb.MultiPolygon{{square}, {}}, features.EditRules{})
+	if len(got) != 1 || got[0].ReasonVI != "đa giác 2 không có đường bao" {
+		t.Errorf("problems %+v, want polygon 2 named in Vietnamese", got)
+	}
+	props := map[string]any{"name": "Khu phố 3", "status": features.ZoneDraft}
+	for i := range 25 {
+		props[fmt.Sprintf("extra%02d", i)] = "x"
+	}
+	_, err := features.ValidateEdit(testkit.Collection(t, "quarantine_zones"), features.Record{ID: "z1", Geometry: orb.Polygon{square}, Properties: props}, features.EditRules{})
+	var ve *features.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 20 {
+		t.Fatalf("ValidateEdit = %v, want 20 problems", err)
 	}
 }

@@ -148,6 +148,10 @@ func (s Signer) mac(cp Checkpoint) []byte {
 	return m.Sum(nil)
 }
 
+// Usable reports whether the signer holds a key: the zero Signer (a store
+// opened without the server's secret) can sign nothing.
+func (s Signer) Usable() bool { return len(s.key) > 0 }
+
 // Sign returns the checkpoint of head, signed.
 func (s Signer) Sign(head Entry) Checkpoint {
 	cp := Checkpoint{Seq: head.Seq, Hash: head.Hash, Time: head.Time.UTC().Truncate(time.Microsecond)}

@@ -5,13 +5,14 @@ import (
 	"context"
 	"slices"
 
-	"github.com/bandomap/bando/audit"
-	"github.com/bandomap/bando/features"
-	"github.com/bandomap/bando/internal/testkit"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/internal/testkit"
 
 	"github.com/paulmach/orb"
 )

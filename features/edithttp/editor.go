@@ -9,6 +9,7 @@ import (
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/cql2"
+	"github.com/bandomap/bando/features/edit"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -114,17 +115,24 @@ func bbox(s string) (*orb.Bound, error) {
 	return &b, nil
 }
 
-// one serves GET /api/editor/collections/{col}/items/{id}.
-func (h *Handler) one(c echo.Context) error {
+// record reads what a read of one record needs: the collection, the id
+// and who asks.
+func (h *Handler) record(c echo.Context) (features.Collection, string, edit.Request, error) {
 	col, err := h.collection(c)
 	if err != nil {
-		return err
+		return col, "", edit.Request{}, err
 	}
 	id, err := param(c, "featureId")
 	if err != nil {
-		return err
+		return col, "", edit.Request{}, err
 	}
 	r, err := request(c)
+	return col, id, r, err
+}
+
+// one serves GET /api/editor/collections/{col}/items/{id}.
+func (h *Handler) one(c echo.Context) error {
+	col, id, r, err := h.record(c)
 	if err != nil {
 		return err
 	}
@@ -138,15 +146,7 @@ func (h *Handler) one(c echo.Context) error {
 // revisions serves GET …/items/{id}/revisions: the audit entries of the
 // feature, newest first.
 func (h *Handler) revisions(c echo.Context) error {
-	col, err := h.collection(c)
-	if err != nil {
-		return err
-	}
-	id, err := param(c, "featureId")
-	if err != nil {
-		return err
-	}
-	r, err := request(c)
+	col, id, r, err := h.record(c)
 	if err != nil {
 		return err
 	}

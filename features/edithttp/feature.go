@@ -202,16 +202,9 @@ func (h *Handler) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var fi featureIn
-	if err := h.body(c, &fi, mediaGeoJSON, mediaJSON); err != nil {
-		return err
-	}
-	if fi.Note != "" {
-		r.Note = fi.Note
-	}
-	rec, err := fi.record()
+	rec, err := h.wholeFeature(c, &r)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	st, err := h.cfg.Service.Create(c.Request().Context(), r, col.ID, rec)
 	if err != nil {
@@ -219,6 +212,23 @@ func (h *Handler) create(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, h.base(c)+"/ogc/collections/"+pathEscape(col.ID)+"/items/"+pathEscape(st.ID))
 	return answer(c, http.StatusCreated, st)
+}
+
+// wholeFeature reads the body of a create or replace: a GeoJSON feature,
+// whose note, if any, becomes the request's.
+func (h *Handler) wholeFeature(c echo.Context, r *edit.Request) (features.Record, error) {
+	var fi featureIn
+	if err := h.body(c, &fi, mediaGeoJSON, mediaJSON); err != nil {
+		return features.Record{}, err
+	}
+	if fi.Note != "" {
+		r.Note = fi.Note
+	}
+	rec, err := fi.record()
+	if err != nil {
+		return features.Record{}, problem(err)
+	}
+	return rec, nil
 }
 
 // target reads what a change of one record needs: the collection, the
@@ -256,16 +266,9 @@ func (h *Handler) replace(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var fi featureIn
-	if err := h.body(c, &fi, mediaGeoJSON, mediaJSON); err != nil {
-		return err
-	}
-	if fi.Note != "" {
-		r.Note = fi.Note
-	}
-	rec, err := fi.record()
+	rec, err := h.wholeFeature(c, &r)
 	if err != nil {
-		return problem(err)
+		return err
 	}
 	st, err := h.cfg.Service.Replace(c.Request().Context(), r, col.ID, id, rev, rec)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bandomap/bando/audit"
 	auditbolt "github.com/bandomap/bando/audit/embedded"
 	"github.com/bandomap/bando/features"
 	"github.com/paulmach/orb"
@@ -216,7 +215,7 @@ func (s *Store) Apply(ctx context.Context, e features.Edit) (features.Stored, er
 // tells the watchers once, as Write does; on any error nothing was
 // written and no watcher told.
 func (s *Store) ApplyAll(ctx context.Context, edits []features.Edit) ([]features.Stored, error) {
-	if !s.signer.Valid(s.signer.Sign(audit.Entry{})) {
+	if !s.signer.Usable() {
 		return nil, ErrNoSigner
 	}
 	if err := features.CheckEdits(edits, s.catalog.Get); err != nil {

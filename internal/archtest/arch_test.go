@@ -34,7 +34,8 @@ var (
 		"audit/postgis/...", "audit/embedded/..."}
 	edges = []string{"features/ogc/...", "features/api/...", "features/bulletin/...",
 		"tiles/tilehttp/...", "internal/httpx/...", "static/...", "auth/authhttp/...",
-		"features/edithttp/..."}
+		"features/edithttp/...", "tracing/tracinghttp/...", "tracing/enterprisehttp/...",
+		"tracing/movementhttp/..."}
 	publicReads = []string{"features/ogc/...", "features/api/...", "features/bulletin/...", "tiles/..."}
 )
 

@@ -60,3 +60,15 @@ func nonPrivate(t *testing.T, db *bolt.DB) []string {
 	}
 	return out
 }
+
+// TestRosterContract runs the rosters' contract on a fresh bbolt file.
+func TestRosterContract(t *testing.T) {
+	storetest.RunRosters(t, func(t *testing.T, opts tracing.Options) storetest.RosterSubject {
+		db := openDB(t)
+		s, err := embedded.New(db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return storetest.RosterSubject{Rosters: s, NonPrivate: func(t *testing.T) []string { return nonPrivate(t, db) }}
+	})
+}

@@ -34,7 +34,9 @@ var (
 
 // PrivateBuckets names the buckets (under "tracing") that hold raw
 // personal values; no other bucket does.
-func PrivateBuckets() []string { return []string{string(bucketPersons), string(bucketContacts)} }
+func PrivateBuckets() []string {
+	return []string{string(bucketPersons), string(bucketContacts), string(bucketRosterPrivate)}
+}
 
 // TopBucket is the bucket holding the tracing buckets.
 func TopBucket() string { return string(bucketTop) }

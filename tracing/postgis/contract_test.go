@@ -74,3 +74,16 @@ func nonPrivate(t *testing.T, pool *pgxpool.Pool) []string {
 	}
 	return out
 }
+
+// TestRosterContract runs the rosters' contract on fresh, migrated
+// databases.
+func TestRosterContract(t *testing.T) {
+	storetest.RunRosters(t, func(t *testing.T, opts tracing.Options) storetest.RosterSubject {
+		fs, _ := pgtest.NewStore(t)
+		pool := fs.Pool()
+		return storetest.RosterSubject{
+			Rosters:    postgis.New(pool, opts),
+			NonPrivate: func(t *testing.T) []string { return nonPrivate(t, pool) },
+		}
+	})
+}

@@ -1,0 +1,254 @@
+// Package enterprisehttp serves enterprises' worker rosters over HTTP:
+// the daily CSV upload that keeps residence and workplace history, the
+// roster as of a time, one worker's history, and the list of enterprises
+// for admins. Officials (admin, editor, tracer) reach every enterprise;
+// an enterprise account only its own id (another is 403); the store
+// enforces the same rule again (tracing.Rosters).
+package enterprisehttp
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/tracing"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+)
+
+// DefaultMaxImportBytes caps an uploaded roster: 100,000 workers take
+// about 20 MB.
+const DefaultMaxImportBytes = 64 << 20
+
+// Config is what the handler needs.
+type Config struct {
+	// Rosters keeps the rosters; required.
+	Rosters tracing.Rosters
+	// Keys hash the workers' phones and ID numbers; required.
+	Keys tracing.Keys
+	// Now is the clock (today in Vietnam is the default as_of); nil
+	// means time.Now.
+	Now func() time.Time
+	// Bounds, when set, is the box residences must lie in.
+	Bounds orb.Bound
+	// Require guards each route by role before its handler runs
+	// (auth/authhttp.Require); nil leaves the checks to the handlers and
+	// the store.
+	Require func(roles ...auth.Role) echo.MiddlewareFunc
+	// MaxImportBytes caps an upload; 0 means DefaultMaxImportBytes.
+	MaxImportBytes int64
+}
+
+// Handler serves the roster routes.
+type Handler struct {
+	cfg Config
+}
+
+// NewHandler returns a handler for cfg.
+func NewHandler(cfg Config) *Handler {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = DefaultMaxImportBytes
+	}
+	return &Handler{cfg: cfg}
+}
+
+// Route paths, under /api. The colon of "workers:import" is escaped:
+// Echo would read it as a parameter.
+const (
+	routeEnterprises   = "/enterprises"
+	routeWorkers       = "/enterprises/:id/workers"
+	routeImport        = `/enterprises/:id/workers\:import`
+	routeImportEncoded = "/enterprises/:id/workers%3Aimport"
+	routeWorker        = "/enterprises/:id/workers/:employee"
+)
+
+// Register adds the routes to g, the group mounted at /api.
+func (h *Handler) Register(g *echo.Group) {
+	get := []string{http.MethodGet, http.MethodHead}
+	roster := h.require(auth.Editor, auth.Tracer, auth.Enterprise)
+	// A client that percent-encodes the colon reaches the same handler
+	// (Echo routes on the escaped path when there is one).
+	for _, path := range []string{routeImport, routeImportEncoded, strings.ToLower(routeImportEncoded)} {
+		g.POST(path, h.importWorkers, roster...)
+	}
+	g.Match(get, routeWorkers, h.workers, roster...)
+	g.Match(get, routeWorker, h.history, roster...)
+	g.Match(get, routeEnterprises, h.enterprises, h.require(auth.Admin)...)
+}
+
+func (h *Handler) require(roles ...auth.Role) []echo.MiddlewareFunc {
+	if h.cfg.Require == nil {
+		return nil
+	}
+	return []echo.MiddlewareFunc{h.cfg.Require(roles...)}
+}
+
+// enterprise returns the route's enterprise id once the principal may
+// reach it: 401 without a principal, 403 for another enterprise's account
+// or a role without tracing rights.
+func enterprise(c echo.Context) (string, error) {
+	a, err := tracing.AccessFrom(c.Request().Context())
+	if err != nil {
+		return "", problem(err)
+	}
+	id := c.Param("id")
+	if err := tracing.ValidateEnterprise(id); err != nil {
+		return "", httpx.NotFound("no enterprise %q: %v", id, err)
+	}
+	if !a.CanReachEnterprise(id) {
+		return "", httpx.Problem(http.StatusForbidden, "an enterprise account reaches only its own workers",
+			httpx.WithMember("detail_vi", "tài khoản doanh nghiệp chỉ xem được người lao động của mình"), httpx.WithCause(auth.ErrForbidden))
+	}
+	return id, nil
+}
+
+// importWorkers serves POST /api/enterprises/{id}/workers:import
+// ?as_of=YYYY-MM-DD&partial=true with a text/csv body.
+func (h *Handler) importWorkers(c echo.Context) error {
+	id, err := enterprise(c)
+	if err != nil {
+		return err
+	}
+	imp, err := h.importOptions(c, id)
+	if err != nil {
+		return err
+	}
+	req := c.Request()
+	ct, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if ct != "text/csv" && ct != "text/plain" && ct != "application/csv" {
+		return httpx.Problem(http.StatusUnsupportedMediaType, "send the roster as text/csv (UTF-8, comma or semicolon separated)")
+	}
+	body := http.MaxBytesReader(c.Response(), req.Body, h.cfg.MaxImportBytes)
+	imp.Rows, err = tracing.ParseRoster(body, h.cfg.Keys, tracing.RosterOptions{Enterprise: id, Bounds: h.cfg.Bounds})
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return httpx.Problem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the file is larger than %d bytes; nothing was imported", h.cfg.MaxImportBytes))
+	}
+	if err != nil {
+		return problem(err)
+	}
+	res, err := h.cfg.Rosters.ImportRoster(req.Context(), imp)
+	if err != nil {
+		return importProblem(err, imp)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, res)
+}
+
+func (h *Handler) importOptions(c echo.Context, id string) (tracing.RosterImport, error) {
+	q := c.QueryParams()
+	if err := httpx.CheckQuery(q, "as_of", "partial"); err != nil {
+		return tracing.RosterImport{}, err
+	}
+	imp := tracing.RosterImport{Enterprise: id, AsOf: tracing.RosterDay(h.cfg.Now())}
+	if s := q.Get("as_of"); s != "" {
+		d, err := httpx.ParseDay("as_of", s)
+		if err != nil {
+			return imp, err
+		}
+		imp.AsOf = d
+	}
+	if s := q.Get("partial"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return imp, httpx.BadRequest("partial: want true or false")
+		}
+		imp.Partial = b
+	}
+	return imp, nil
+}
+
+// workers serves GET /api/enterprises/{id}/workers?at=RFC3339|YYYY-MM-DD.
+func (h *Handler) workers(c echo.Context) error {
+	id, err := enterprise(c)
+	if err != nil {
+		return err
+	}
+	if err := httpx.CheckQuery(c.QueryParams(), "at"); err != nil {
+		return err
+	}
+	at := h.cfg.Now()
+	if s := c.QueryParam("at"); s != "" {
+		if at, err = instant("at", s); err != nil {
+			return err
+		}
+	}
+	ws, err := h.cfg.Rosters.WorkersAt(c.Request().Context(), id, at)
+	if err != nil {
+		return problem(err)
+	}
+	out := rosterJSON{Enterprise: id, Day: day(tracing.RosterDay(at)), Workers: make([]workerJSON, len(ws))}
+	for i, w := range ws {
+		out.Workers[i] = encodeWorker(w)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, out)
+}
+
+// history serves GET /api/enterprises/{id}/workers/{employee}.
+func (h *Handler) history(c echo.Context) error {
+	id, err := enterprise(c)
+	if err != nil {
+		return err
+	}
+	employee := c.Param("employee")
+	ps, err := h.cfg.Rosters.WorkerHistory(c.Request().Context(), id, employee)
+	if err != nil {
+		return problem(err)
+	}
+	out := historyJSON{Enterprise: id, Employee: employee, Periods: make([]workerJSON, len(ps))}
+	for i, p := range ps {
+		out.Periods[i] = encodeWorker(p)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, out)
+}
+
+// enterprises serves GET /api/enterprises (admins).
+func (h *Handler) enterprises(c echo.Context) error {
+	p, ok := auth.PrincipalFrom(c.Request().Context())
+	switch {
+	case !ok:
+		return problem(auth.ErrUnauthenticated)
+	case p.Role != auth.Admin:
+		return problem(fmt.Errorf("enterprisehttp: only admins list enterprises: %w", auth.ErrForbidden))
+	}
+	es, err := h.cfg.Rosters.EnterprisesSeen(c.Request().Context())
+	if err != nil {
+		return problem(err)
+	}
+	out := enterprisesJSON{Enterprises: make([]enterpriseJSON, len(es))}
+	for i, e := range es {
+		out.Enterprises[i] = enterpriseJSON{ID: e.ID, Workers: e.Workers, LastAsOf: day(e.LastAsOf), LastImport: e.LastImport.UTC()}
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, out)
+}
+
+// instant reads an RFC 3339 time or a day (that day in Vietnam).
+func instant(name, s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, httpx.BadRequest("%s %q is neither a time (RFC 3339) nor a day (YYYY-MM-DD)", name, s)
+	}
+	return d, nil
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}

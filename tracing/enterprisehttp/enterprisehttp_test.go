@@ -1,0 +1,253 @@
+package enterprisehttp_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/auth/authhttp"
+	"github.com/bandomap/bando/features/postgis/pgtest"
+	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/embedded"
+	"github.com/bandomap/bando/tracing/enterprisehttp"
+	"github.com/bandomap/bando/tracing/postgis"
+	"github.com/bandomap/bando/tracing/storetest"
+	"github.com/labstack/echo/v4"
+	bolt "go.etcd.io/bbolt"
+)
+
+// now is the handler's and the stores' clock: 20 November 2026, 10:00 in
+// Vietnam.
+var now = time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
+
+// stores open the two real roster stores.
+var stores = []struct {
+	name string
+	open func(t *testing.T) tracing.Rosters
+}{
+	{"embedded", func(t *testing.T) tracing.Rosters {
+		db, err := bolt.Open(t.TempDir()+"/bando.db", 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		s, err := embedded.New(db, tracing.Options{Clock: tracing.ClockFunc(func() time.Time { return now })})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}},
+	{"postgis", func(t *testing.T) tracing.Rosters {
+		fs, _ := pgtest.NewStore(t)
+		return postgis.New(fs.Pool(), tracing.Options{Clock: tracing.ClockFunc(func() time.Time { return now })})
+	}},
+}
+
+// principalHeader carries the test's principal, "user,role[,enterprise]",
+// which testPrincipal puts on the context as auth/authhttp does.
+const principalHeader = "X-Test-Principal"
+
+func testPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if v := c.Request().Header.Get(principalHeader); v != "" {
+			parts := append(strings.Split(v, ","), "")
+			p := auth.Principal{User: parts[0], Role: auth.Role(parts[1]), Enterprise: parts[2], Via: "token"}
+			c.SetRequest(c.Request().WithContext(auth.WithPrincipal(c.Request().Context(), p)))
+		}
+		return next(c)
+	}
+}
+
+// Principals of the tests.
+const (
+	nobody = ""
+	admin  = "an,admin"
+	editor = "binh,editor"
+	tracer = "chi,tracer"
+	viewer = "dung,viewer"
+	entA   = "em,enterprise,ent-a"
+	entB   = "gia,enterprise,ent-b"
+)
+
+type server struct {
+	t *testing.T
+	e *echo.Echo
+}
+
+func newServer(t *testing.T, rosters tracing.Rosters) *server {
+	keys, err := tracing.NewKeys([]byte("a test secret of thirty-two bytes!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.Use(testPrincipal)
+	enterprisehttp.NewHandler(enterprisehttp.Config{Rosters: rosters, Keys: keys, Now: func() time.Time { return now },
+		Require: authhttp.Require}).Register(e.Group("/api"))
+	return &server{t: t, e: e}
+}
+
+// answer is a response with its body decoded.
+type answer struct {
+	status int
+	body   map[string]any
+	raw    string
+}
+
+func (s *server) do(method, target, who, body string) answer {
+	s.t.Helper()
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "text/csv; charset=utf-8")
+	}
+	if who != "" {
+		req.Header.Set(principalHeader, who)
+	}
+	rec := httptest.NewRecorder()
+	s.e.ServeHTTP(rec, req)
+	a := answer{status: rec.Code, raw: rec.Body.String()}
+	_ = json.Unmarshal(rec.Body.Bytes(), &a.body)
+	return a
+}
+
+func (s *server) want(what string, a answer, status int) {
+	s.t.Helper()
+	if a.status != status {
+		s.t.Errorf("%s: status %d, want %d\n%s", what, a.status, status, a.raw)
+	}
+}
+
+const roster = storetest.RosterHeader + "\n" +
+	"NV1,Nguyễn Văn An,0912000001,,1 Đường ĐT743,Nhà trọ Hoa Mai,P01,25747,106.65,10.98,Xưởng A,Chuyền 1,Ca 1,Tuyến 01\n" +
+	"NV2,Trần Thị Bình,0912000002,074123456789,1 Đường ĐT743,Nhà trọ Hoa Mai,P02,25747,106.65,10.98,Xưởng A,Chuyền 2,Ca 1,Tuyến 01\n"
+
+// TestRosterRoutes runs the routes on both stores.
+func TestRosterRoutes(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			s := newServer(t, st.open(t))
+			testImport(t, s)
+			testReads(t, s)
+			testRoles(t, s)
+		})
+	}
+}
+
+func testImport(t *testing.T, s *server) {
+	const imp = "/api/enterprises/ent-a/workers:import"
+	bad := roster + "NV3,Lê Văn Cường,12345,,,,,,,,,,,\nNV1,Nguyễn Văn An,0912000009,,,,,,,,,,,\n"
+	a := s.do(http.MethodPost, imp+"?as_of=2026-11-18", entA, bad)
+	s.want("a bad file", a, http.StatusUnprocessableEntity)
+	if errs, _ := a.body["errors"].([]any); len(errs) != 2 || errs[0].(map[string]any)["line"] != 4.0 ||
+		errs[0].(map[string]any)["field"] != "phone" || errs[1].(map[string]any)["line"] != 5.0 {
+		t.Errorf("a bad file's problems: %s", a.raw)
+	}
+	if a := s.do(http.MethodGet, "/api/enterprises/ent-a/workers", entA, ""); len(a.body["workers"].([]any)) != 0 {
+		t.Errorf("after a bad file: %s", a.raw)
+	}
+	for _, tc := range []struct {
+		name, query string
+		status      int
+		want        string
+	}{
+		{"first", "?as_of=2026-11-18", 200, `{"added":2,"changed":0,"unchanged":0,"left":0}`},
+		{"the same file again", "?as_of=2026-11-18", 200, `{"added":0,"changed":0,"unchanged":2,"left":0}`},
+		{"today by default", "", 200, `{"added":0,"changed":0,"unchanged":2,"left":0}`},
+		{"an earlier day", "?as_of=2026-11-19", 409, ""},
+		{"a bad day", "?as_of=18/11/2026", 400, ""},
+		{"a bad partial", "?partial=yes", 400, ""},
+		{"an unknown parameter", "?mode=replace", 400, ""},
+	} {
+		a := s.do(http.MethodPost, imp+tc.query, entA, roster)
+		s.want(tc.name, a, tc.status)
+		if tc.want != "" && strings.TrimSpace(a.raw) != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, a.raw, tc.want)
+		}
+	}
+	moved := strings.Replace(roster, "P02", "P07", 1)
+	partial := strings.Join(strings.Split(moved, "\n")[:1], "\n") + "\n" + strings.Split(moved, "\n")[2] + "\n"
+	if a := s.do(http.MethodPost, imp+"?partial=true", entA, partial); strings.TrimSpace(a.raw) != `{"added":0,"changed":1,"unchanged":0,"left":0}` {
+		t.Errorf("a partial file: %d %s", a.status, a.raw)
+	}
+	req := httptest.NewRequest(http.MethodPost, imp, strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(principalHeader, entA)
+	rec := httptest.NewRecorder()
+	s.e.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnsupportedMediaType {
+		t.Errorf("a JSON body: %d", rec.Code)
+	}
+}
+
+func testReads(t *testing.T, s *server) {
+	a := s.do(http.MethodGet, "/api/enterprises/ent-a/workers?at=2026-11-19", entA, "")
+	s.want("the roster on the 19th", a, 200)
+	ws, _ := a.body["workers"].([]any)
+	if len(ws) != 2 || a.body["day"] != "2026-11-19" {
+		t.Fatalf("the roster on the 19th: %s", a.raw)
+	}
+	w := ws[1].(map[string]any)
+	res := w["residence"].(map[string]any)
+	if w["employee_id"] != "NV2" || w["name"] != "Trần Thị Bình" || w["phone"] != "0912000002" || res["room"] != "P02" ||
+		res["lon"] != 106.65 || w["valid_from"] != "2026-11-18" || w["valid_to"] != "2026-11-20" || len(w["person"].(string)) != 64 {
+		t.Errorf("NV2 on the 19th: %v", w)
+	}
+	a = s.do(http.MethodGet, "/api/enterprises/ent-a/workers", tracer, "")
+	if ws, _ := a.body["workers"].([]any); len(ws) != 2 || ws[1].(map[string]any)["residence"].(map[string]any)["room"] != "P07" {
+		t.Errorf("today's roster: %s", a.raw)
+	}
+	a = s.do(http.MethodGet, "/api/enterprises/ent-a/workers/NV2", entA, "")
+	if ps, _ := a.body["periods"].([]any); a.status != 200 || len(ps) != 2 {
+		t.Errorf("NV2's history: %d %s", a.status, a.raw)
+	}
+	s.want("an unknown worker", s.do(http.MethodGet, "/api/enterprises/ent-a/workers/NV9", entA, ""), 404)
+	s.want("a bad time", s.do(http.MethodGet, "/api/enterprises/ent-a/workers?at=yesterday", entA, ""), 400)
+	a = s.do(http.MethodGet, "/api/enterprises", admin, "")
+	if es, _ := a.body["enterprises"].([]any); a.status != 200 || len(es) != 1 || es[0].(map[string]any)["workers"] != 2.0 ||
+		es[0].(map[string]any)["last_as_of"] != "2026-11-20" {
+		t.Errorf("enterprises: %d %s", a.status, a.raw)
+	}
+}
+
+func testRoles(t *testing.T, s *server) {
+	for _, tc := range []struct {
+		method, target, who string
+		status              int
+	}{
+		{"POST", "/api/enterprises/ent-a/workers:import", nobody, 401},
+		{"GET", "/api/enterprises/ent-a/workers", nobody, 401},
+		{"GET", "/api/enterprises/ent-a/workers/NV1", nobody, 401},
+		{"GET", "/api/enterprises", nobody, 401},
+		{"POST", "/api/enterprises/ent-a/workers:import", viewer, 403},
+		{"GET", "/api/enterprises/ent-a/workers", viewer, 403},
+		{"POST", "/api/enterprises/ent-a/workers:import", entB, 403},
+		{"GET", "/api/enterprises/ent-a/workers", entB, 403},
+		{"GET", "/api/enterprises/ent-a/workers/NV1", entB, 403},
+		{"GET", "/api/enterprises", entA, 403},
+		{"GET", "/api/enterprises", tracer, 403},
+		{"GET", "/api/enterprises/ent-a/workers/NV1", editor, 200},
+		{"POST", "/api/enterprises/ent-b/workers:import", entB, 200},
+		{"POST", "/api/enterprises/ent-b/workers%3Aimport", entB, 200},
+		{"POST", "/api/enterprises/ent-b/workers%3aimport", entB, 200},
+		{"POST", "/api/enterprises/ent-a/workers%3Aimport", entB, 403},
+		{"GET", "/api/enterprises/ent-b/workers", entB, 200},
+		{"POST", "/api/enterprises/ent-a/workers", entA, 405},
+		{"GET", "/api/enterprises/ent-a/workers:import", entA, 405},
+	} {
+		body := ""
+		if tc.method == http.MethodPost {
+			body = roster
+		}
+		s.want(tc.method+" "+tc.target+" as "+tc.who, s.do(tc.method, tc.target, tc.who, body), tc.status)
+	}
+	if a := s.do(http.MethodGet, "/api/enterprises/ent-a/workers", entA, ""); len(a.body["workers"].([]any)) != 2 {
+		t.Errorf("A's roster after B's attempts: %s", a.raw)
+	}
+}

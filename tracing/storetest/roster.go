@@ -224,12 +224,15 @@ func testRosterUnchanged(e *rosterEnv) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	for n, want := range map[int]tracing.RosterResult{3: {Added: 300}, 4: {Unchanged: 300}} {
-		res, err := e.Rosters.ImportRoster(entB, tracing.RosterImport{Enterprise: "ent-b", AsOf: day(n), Rows: rows})
+	for _, step := range []struct {
+		day  int
+		want tracing.RosterResult
+	}{{3, tracing.RosterResult{Added: 300}}, {4, tracing.RosterResult{Unchanged: 300}}} {
+		res, err := e.Rosters.ImportRoster(entB, tracing.RosterImport{Enterprise: "ent-b", AsOf: day(step.day), Rows: rows})
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		e.wantResult("the sample roster", res, want)
+		e.wantResult("the sample roster", res, step.want)
 	}
 	ws, err := e.Rosters.WorkersAt(entB, "ent-b", noon(4))
 	if err != nil || len(ws) != 300 {

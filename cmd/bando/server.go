@@ -92,6 +92,11 @@ func newServer(d serverDeps) *echo.Echo {
 	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
 		Version: d.store.Version}).Register(apiGroup)
 	authhttp.NewHandler(authCfg).Register(apiGroup)
+	if rosters, err := enterpriseHandler(d); err != nil {
+		d.log.Warn("enterprise rosters are off", "err", err)
+	} else {
+		rosters.Register(apiGroup)
+	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store))
@@ -125,7 +130,7 @@ func errorRules() []httpx.Rule {
 // operators' endpoints may not; a route behind sign-in added under /api must
 // be left out here.
 func crossOrigin(path string) bool {
-	for _, prefix := range []string{"/api/auth/", "/api/users", "/api/tokens", "/api/editor/", "/api/audit", "/api/cases/import"} {
+	for _, prefix := range []string{"/api/auth/", "/api/users", "/api/tokens", "/api/editor/", "/api/audit", "/api/cases/import", "/api/enterprises"} {
 		if strings.HasPrefix(path, prefix) {
 			return false
 		}

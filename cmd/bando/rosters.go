@@ -1,0 +1,37 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/bandomap/bando/auth/authhttp"
+	"github.com/bandomap/bando/features/caseimport"
+	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/enterprisehttp"
+)
+
+// rostersOf returns the roster store of the tracing parts: the PostGIS or
+// the embedded tracing store, which keep rosters beside check-ins.
+func rostersOf(tp tracingParts) (tracing.Rosters, error) {
+	switch {
+	case tp.pg != nil:
+		return tp.pg, nil
+	case tp.bolt != nil:
+		return tp.bolt, nil
+	}
+	return nil, fmt.Errorf("tracing: no roster store beside %T", tp.store)
+}
+
+// enterpriseHandler returns the roster routes (tracing/enterprisehttp)
+// over the tracing store kept beside the features in d.store.
+func enterpriseHandler(d serverDeps) (*enterprisehttp.Handler, error) {
+	tp, err := openTracing(d.cfg, d.store)
+	if err != nil {
+		return nil, err
+	}
+	rosters, err := rostersOf(tp)
+	if err != nil {
+		return nil, err
+	}
+	return enterprisehttp.NewHandler(enterprisehttp.Config{Rosters: rosters, Keys: tp.keys,
+		Bounds: caseimport.ProvinceBounds(), Require: authhttp.Require}), nil
+}

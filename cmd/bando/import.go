@@ -19,15 +19,17 @@ import (
 
 func runImport(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("import: what? bando import boundaries FILE.geojson | bando import cases FILE.csv")
+		return errors.New("import: what? bando import boundaries FILE.geojson | bando import cases FILE.csv | bando import workers --enterprise ID FILE.csv")
 	}
 	switch args[0] {
 	case "boundaries":
 		return runImportBoundaries(ctx, args[1:], out)
 	case "cases":
 		return runImportCases(ctx, args[1:], out)
+	case "workers":
+		return runImportWorkers(ctx, args[1:], out)
 	}
-	return fmt.Errorf("import: unknown kind %q: want boundaries or cases", args[0])
+	return fmt.Errorf("import: unknown kind %q: want boundaries, cases or workers", args[0])
 }
 
 // oneFile parses a subcommand's flags and its single FILE argument.

@@ -19,7 +19,12 @@ const (
 	sqlStageRoster = `CREATE TEMP TABLE roster_in (employee_id text, person_key bytea, alt_person_key bytea,
 		address text, boarding_house text, room text, ward_code text, lon float8, lat float8,
 		site text, line text, shift text, bus_route text, name text, phone text, id_number text) ON COMMIT DROP`
+	// The staged rows get an index and statistics, so that joins with
+	// them are planned well even while the roster tables' own statistics
+	// lag behind a first large import.
+	sqlIndexRoster   = `CREATE INDEX ON roster_in (employee_id)`
 	sqlAnalyzeRoster = `ANALYZE roster_in`
+	sqlAnalyzeDiff   = `ANALYZE roster_diff`
 	sqlDiffTable     = `CREATE TEMP TABLE roster_diff (employee_id text, period_id bigint, kind "char") ON COMMIT DROP`
 	// sqlDiff sorts every staged worker against its open period: a (no
 	// open period: added), u (the same: unchanged), c (changed).
@@ -38,18 +43,20 @@ const (
 		count(*) FILTER (WHERE kind = 'u') FROM roster_diff`
 	// A changed worker's period closes at the import's day, or goes when
 	// it began that day (a same-day correction).
-	sqlCloseChanged = `UPDATE tracing.worker_periods p SET valid_to = $1::date FROM roster_diff d
-		WHERE d.kind = 'c' AND p.id = d.period_id AND p.valid_from < $1::date`
-	sqlDropChanged = `DELETE FROM tracing.worker_periods p USING roster_diff d
-		WHERE d.kind = 'c' AND p.id = d.period_id AND p.valid_from >= $1::date`
-	sqlLeave = `WITH gone AS (
-			SELECT p.id, p.valid_from FROM tracing.worker_periods p
+	// Rows are reached by primary key (= ANY of an array), a plan that
+	// does not depend on statistics.
+	sqlCloseChanged = `UPDATE tracing.worker_periods p SET valid_to = $1::date
+		WHERE p.id = ANY(ARRAY(SELECT period_id FROM roster_diff WHERE kind = 'c')) AND p.valid_from < $1::date`
+	sqlDropChanged = `DELETE FROM tracing.worker_periods p
+		WHERE p.id = ANY(ARRAY(SELECT period_id FROM roster_diff WHERE kind = 'c')) AND p.valid_from >= $1::date`
+	sqlLeave = `WITH gone AS MATERIALIZED (
+			SELECT p.id FROM tracing.worker_periods p
 			WHERE p.enterprise = $1 AND p.valid_to IS NULL
 			  AND NOT EXISTS (SELECT 1 FROM roster_in i WHERE i.employee_id = p.employee_id)),
-		closed AS (UPDATE tracing.worker_periods p SET valid_to = $2::date FROM gone g
-			WHERE p.id = g.id AND g.valid_from < $2::date RETURNING 1),
-		dropped AS (DELETE FROM tracing.worker_periods p USING gone g
-			WHERE p.id = g.id AND g.valid_from >= $2::date RETURNING 1)
+		closed AS (UPDATE tracing.worker_periods p SET valid_to = $2::date
+			WHERE p.id = ANY(ARRAY(SELECT id FROM gone)) AND p.valid_from < $2::date RETURNING 1),
+		dropped AS (DELETE FROM tracing.worker_periods p
+			WHERE p.id = ANY(ARRAY(SELECT id FROM gone)) AND p.valid_from >= $2::date RETURNING 1)
 		SELECT (SELECT count(*) FROM closed) + (SELECT count(*) FROM dropped)`
 	sqlOpenPeriods = `INSERT INTO tracing.worker_periods (enterprise, employee_id, person_key, alt_person_key,
 			address, boarding_house, room, ward_code, location, site, line, shift, bus_route, valid_from)
@@ -57,12 +64,13 @@ const (
 			CASE WHEN i.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326) END,
 			i.site, i.line, i.shift, i.bus_route, $2::date
 		FROM roster_in i JOIN roster_diff d USING (employee_id) WHERE d.kind <> 'u'`
-	sqlPrivateWorkers = `INSERT INTO private.roster_workers (enterprise, employee_id, name, phone, id_number)
+	// The unique index answers the upsert's question per row; an
+	// unchanged worker is not rewritten.
+	sqlPrivateWorkers = `INSERT INTO private.roster_workers AS r (enterprise, employee_id, name, phone, id_number)
 		SELECT $1, i.employee_id, i.name, i.phone, i.id_number FROM roster_in i
-		WHERE NOT EXISTS (SELECT 1 FROM private.roster_workers r WHERE r.enterprise = $1 AND r.employee_id = i.employee_id
-			AND r.name = i.name AND r.phone = i.phone AND r.id_number = i.id_number)
 		ON CONFLICT (enterprise, employee_id) DO UPDATE
-		SET name = excluded.name, phone = excluded.phone, id_number = excluded.id_number`
+		SET name = excluded.name, phone = excluded.phone, id_number = excluded.id_number
+		WHERE (r.name, r.phone, r.id_number) IS DISTINCT FROM (excluded.name, excluded.phone, excluded.id_number)`
 	// The persons of new periods are remembered as a check-in would, so
 	// that a tracer reading a person finds the roster's name.
 	sqlRosterPersons = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
@@ -159,8 +167,10 @@ func stagedWorker(r tracing.RosterRow) []any {
 // applyRoster sorts the staged rows and applies them, in one round trip.
 func applyRoster(ctx context.Context, tx pgx.Tx, imp tracing.RosterImport, now time.Time, res *tracing.RosterResult) error {
 	b := &pgx.Batch{}
+	b.Queue(sqlIndexRoster)
 	b.Queue(sqlAnalyzeRoster)
 	b.Queue(sqlDiff, imp.Enterprise)
+	b.Queue(sqlAnalyzeDiff)
 	b.Queue(sqlDiffCounts).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&res.Added, &res.Changed, &res.Unchanged)
 	})

@@ -98,7 +98,7 @@ func (s *Store) ImportRoster(ctx context.Context, imp tracing.RosterImport) (tra
 			return fmt.Errorf("%w: %s is before %s, the day of the latest import", tracing.ErrStaleRoster,
 				imp.AsOf.Format(time.DateOnly), last.LastAsOf.Format(time.DateOnly))
 		}
-		if err := applyRows(tx, rb, imp, now, &res); err != nil {
+		if err := applyRows(rb, imp, &res); err != nil {
 			return err
 		}
 		if !imp.Partial {
@@ -128,7 +128,7 @@ func lastImport(rb rosterBuckets, enterprise string) (rosterImport, error) {
 }
 
 // applyRows sorts each row against its worker's open period and applies it.
-func applyRows(tx *bolt.Tx, rb rosterBuckets, imp tracing.RosterImport, now time.Time, res *tracing.RosterResult) error {
+func applyRows(rb rosterBuckets, imp tracing.RosterImport, res *tracing.RosterResult) error {
 	for _, row := range imp.Rows {
 		cur, found, err := openPeriod(rb, row.Worker.Enterprise, row.Worker.Employee)
 		if err != nil {
@@ -147,9 +147,6 @@ func applyRows(tx *bolt.Tx, rb rosterBuckets, imp tracing.RosterImport, now time
 		}
 		if !found || !cur.Worker.Same(row.Worker) {
 			if err := putPeriod(rb, tracing.Period{Worker: row.Worker, ValidFrom: imp.AsOf}); err != nil {
-				return err
-			}
-			if err := rememberWorker(tx, row, now); err != nil {
 				return err
 			}
 		}
@@ -217,28 +214,6 @@ func deletePeriod(rb rosterBuckets, p tracing.Period) error {
 	for _, e := range keys {
 		if err := e.b.Delete(e.key); err != nil {
 			return fmt.Errorf("embedded: delete period: %w", err)
-		}
-	}
-	return nil
-}
-
-// rememberWorker keeps the worker's persons in the private persons
-// bucket, as a check-in would, once.
-func rememberWorker(tx *bolt.Tx, row tracing.RosterRow, now time.Time) error {
-	b := bucket(tx, bucketPersons)
-	w, priv := row.Worker, row.Private
-	persons := []tracing.Person{{Key: w.Person, Name: priv.Name, Phone: priv.Phone, FirstSeen: now}}
-	if priv.Phone == "" {
-		persons[0].IDNumber = priv.IDNumber
-	}
-	if !w.AltPerson.IsZero() {
-		persons = append(persons, tracing.Person{Key: w.AltPerson, Name: priv.Name, IDNumber: priv.IDNumber, FirstSeen: now})
-	}
-	for _, p := range persons {
-		if b.Get(p.Key[:]) == nil {
-			if err := putJSON(b, p.Key[:], p); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

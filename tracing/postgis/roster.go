@@ -23,11 +23,12 @@ const (
 	// them are planned well even while the roster tables' own statistics
 	// lag behind a first large import.
 	sqlIndexRoster   = `CREATE INDEX ON roster_in (employee_id)`
-	sqlAnalyzeRoster = `ANALYZE roster_in`
+	sqlAnalyzeRoster = `ANALYZE roster_in (employee_id)`
 	sqlAnalyzeDiff   = `ANALYZE roster_diff`
-	sqlDiffTable     = `CREATE TEMP TABLE roster_diff (employee_id text, period_id bigint, kind "char") ON COMMIT DROP`
+	sqlDiffTable     = `CREATE TEMP TABLE roster_diff (employee_id text, period_id bigint, kind "char", private_changed boolean) ON COMMIT DROP`
 	// sqlDiff sorts every staged worker against its open period: a (no
-	// open period: added), u (the same: unchanged), c (changed).
+	// open period: added), u (the same: unchanged), c (changed); and
+	// notes whether the private details changed.
 	sqlDiff = `INSERT INTO roster_diff
 		SELECT i.employee_id, p.id, CASE
 			WHEN p.id IS NULL THEN 'a'
@@ -36,9 +37,11 @@ const (
 			 AND p.ward_code = i.ward_code AND p.site = i.site AND p.line = i.line AND p.shift = i.shift
 			 AND p.bus_route = i.bus_route
 			 AND ((p.location IS NULL AND i.lon IS NULL) OR (ST_X(p.location) = i.lon AND ST_Y(p.location) = i.lat))
-			THEN 'u' ELSE 'c' END
-		FROM roster_in i LEFT JOIN tracing.worker_periods p
-		  ON p.enterprise = $1 AND p.employee_id = i.employee_id AND p.valid_to IS NULL`
+			THEN 'u' ELSE 'c' END,
+			r.employee_id IS NULL OR (r.name, r.phone, r.id_number) IS DISTINCT FROM (i.name, i.phone, i.id_number)
+		FROM roster_in i
+		LEFT JOIN tracing.worker_periods p ON p.enterprise = $1 AND p.employee_id = i.employee_id AND p.valid_to IS NULL
+		LEFT JOIN private.roster_workers r ON r.enterprise = $1 AND r.employee_id = i.employee_id`
 	sqlDiffCounts = `SELECT count(*) FILTER (WHERE kind = 'a'), count(*) FILTER (WHERE kind = 'c'),
 		count(*) FILTER (WHERE kind = 'u') FROM roster_diff`
 	// A changed worker's period closes at the import's day, or goes when
@@ -64,22 +67,11 @@ const (
 			CASE WHEN i.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326) END,
 			i.site, i.line, i.shift, i.bus_route, $2::date
 		FROM roster_in i JOIN roster_diff d USING (employee_id) WHERE d.kind <> 'u'`
-	// The unique index answers the upsert's question per row; an
-	// unchanged worker is not rewritten.
-	sqlPrivateWorkers = `INSERT INTO private.roster_workers AS r (enterprise, employee_id, name, phone, id_number)
-		SELECT $1, i.employee_id, i.name, i.phone, i.id_number FROM roster_in i
+	sqlPrivateWorkers = `INSERT INTO private.roster_workers (enterprise, employee_id, name, phone, id_number)
+		SELECT $1, i.employee_id, i.name, i.phone, i.id_number
+		FROM roster_in i JOIN roster_diff d USING (employee_id) WHERE d.private_changed
 		ON CONFLICT (enterprise, employee_id) DO UPDATE
-		SET name = excluded.name, phone = excluded.phone, id_number = excluded.id_number
-		WHERE (r.name, r.phone, r.id_number) IS DISTINCT FROM (excluded.name, excluded.phone, excluded.id_number)`
-	// The persons of new periods are remembered as a check-in would, so
-	// that a tracer reading a person finds the roster's name.
-	sqlRosterPersons = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
-		SELECT i.person_key, i.name, i.phone, CASE WHEN i.phone = '' THEN i.id_number ELSE '' END, $1::timestamptz
-		FROM roster_in i JOIN roster_diff d USING (employee_id) WHERE d.kind <> 'u'
-		UNION ALL
-		SELECT i.alt_person_key, i.name, '', i.id_number, $1::timestamptz
-		FROM roster_in i JOIN roster_diff d USING (employee_id) WHERE d.kind <> 'u' AND i.alt_person_key IS NOT NULL
-		ON CONFLICT DO NOTHING`
+		SET name = excluded.name, phone = excluded.phone, id_number = excluded.id_number`
 	sqlRecordImport = `INSERT INTO tracing.roster_imports (enterprise, last_as_of, imported_at) VALUES ($1, $2, $3)
 		ON CONFLICT (enterprise) DO UPDATE SET last_as_of = excluded.last_as_of, imported_at = excluded.imported_at,
 			imports = roster_imports.imports + 1`
@@ -114,8 +106,23 @@ func (s *Store) ImportRoster(ctx context.Context, imp tracing.RosterImport) (tra
 		}
 		return applyRoster(ctx, tx, imp, now, &res)
 	})
-	return res, err
+	if err != nil {
+		return tracing.RosterResult{}, err
+	}
+	if res.Added+res.Changed+res.Left >= analyzeAfter {
+		// NOTE: best effort, as the tables' owner: fresh statistics after
+		// a large change let the next import's joins hash rather than
+		// probe; autovacuum would get there later.
+		_, _ = s.pool.Exec(ctx, sqlAnalyzeRosters)
+	}
+	return res, nil
 }
+
+// analyzeAfter is how many changed periods make ImportRoster refresh the
+// roster tables' statistics.
+const analyzeAfter = 10_000
+
+const sqlAnalyzeRosters = `ANALYZE tracing.worker_periods, private.roster_workers`
 
 // checkRosterDay serialises imports of the enterprise and refuses a day
 // before its latest import.
@@ -181,7 +188,6 @@ func applyRoster(ctx context.Context, tx pgx.Tx, imp tracing.RosterImport, now t
 	}
 	b.Queue(sqlOpenPeriods, imp.Enterprise, imp.AsOf)
 	b.Queue(sqlPrivateWorkers, imp.Enterprise)
-	b.Queue(sqlRosterPersons, now)
 	b.Queue(sqlRecordImport, imp.Enterprise, imp.AsOf, now)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("postgis: apply the roster: %w", err)

@@ -159,7 +159,7 @@ func applyRows(rb rosterBuckets, imp tracing.RosterImport, res *tracing.RosterRe
 		}
 		if !found || !cur.Worker.Same(row.Worker) {
 			p := tracing.Period{Worker: row.Worker, ValidFrom: imp.AsOf}
-			if err := putJSON(rb.periods, periodKey(p.Worker, p.ValidFrom), p); err != nil {
+			if err := putStoredPeriod(rb.periods, p); err != nil {
 				return err
 			}
 			index = append(index, personKeys(p)...)
@@ -216,11 +216,36 @@ func openPeriod(rb rosterBuckets, enterprise, employee string) (tracing.Period, 
 }
 
 func decodePeriod(b []byte) (tracing.Period, error) {
-	var p tracing.Period
-	if err := json.Unmarshal(b, &p); err != nil {
-		return p, fmt.Errorf("embedded: decode period: %w", err)
+	var sp storedPeriod
+	if err := json.Unmarshal(b, &sp); err != nil {
+		return tracing.Period{}, fmt.Errorf("embedded: decode period: %w", err)
 	}
+	p := tracing.Period{Worker: tracing.Worker{Enterprise: sp.E, Employee: sp.N, Residence: sp.R, Workplace: sp.W, BusRoute: sp.B},
+		ValidFrom: sp.From, ValidTo: sp.To}
+	copy(p.Person[:], sp.P)
+	copy(p.AltPerson[:], sp.A)
 	return p, nil
+}
+
+// storedPeriod is a period as the bucket keeps it: short names, person
+// keys as bytes (base64), which decode far faster than arrays of numbers.
+type storedPeriod struct {
+	E, N string
+	P, A []byte
+	R    tracing.Residence
+	W    tracing.Workplace
+	B    string
+	From time.Time
+	To   time.Time
+}
+
+func putStoredPeriod(b *bolt.Bucket, p tracing.Period) error {
+	sp := storedPeriod{E: p.Enterprise, N: p.Employee, P: p.Person[:], R: p.Residence, W: p.Workplace, B: p.BusRoute,
+		From: p.ValidFrom, To: p.ValidTo}
+	if !p.AltPerson.IsZero() {
+		sp.A = p.AltPerson[:]
+	}
+	return putJSON(b, periodKey(p.Worker, p.ValidFrom), sp)
 }
 
 // closePeriod ends p at day, or deletes it when it began that day (a
@@ -228,7 +253,7 @@ func decodePeriod(b []byte) (tracing.Period, error) {
 func closePeriod(rb rosterBuckets, p tracing.Period, day time.Time) error {
 	if p.ValidFrom.Before(day) {
 		p.ValidTo = day
-		return putJSON(rb.periods, periodKey(p.Worker, p.ValidFrom), p)
+		return putStoredPeriod(rb.periods, p)
 	}
 	return deletePeriod(rb, p)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/bandomap/bando/auth"
 )
@@ -113,4 +114,93 @@ func (c VenueClaim) Principal() auth.Principal {
 // IsTokenError reports whether err refuses a venue token.
 func IsTokenError(err error) bool {
 	return errors.Is(err, ErrBadToken) || errors.Is(err, ErrTokenRevoked)
+}
+
+// Purpose bytes of the other signed tokens: the first byte of a token says
+// what it is for and is under its MAC, so that one kind never passes for
+// another (a venue token is tokenVersion).
+const (
+	staffTokenPurpose = 2
+	personPassPurpose = 3
+)
+
+// StaffToken returns the token of venue v's staff scanning page: like its
+// QR token (same id and generation, so that renewing or revoking the venue
+// withdraws both) but of its own purpose, so that the printed QR code
+// does not open the staff page. URL safe, 50 characters.
+func (k Keys) StaffToken(v Venue) (string, error) {
+	raw, err := hex.DecodeString(string(v.ID))
+	if err != nil || len(raw) != 16 {
+		return "", fmt.Errorf("tracing: staff token: %w", v.ID.Validate())
+	}
+	b := make([]byte, 0, tokenSize)
+	b = append(b, staffTokenPurpose)
+	b = append(b, raw...)
+	b = binary.BigEndian.AppendUint32(b, v.TokenGeneration)
+	b = append(b, k.tokenMAC(b)...)
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// VerifyStaffToken checks a staff token's signature and returns its claim
+// (to Check against the stored venue); anything else is ErrBadToken.
+func (k Keys) VerifyStaffToken(token string) (VenueClaim, error) {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) != tokenSize || b[0] != staffTokenPurpose {
+		return VenueClaim{}, ErrBadToken
+	}
+	body, mac := b[:tokenSize-tokenMACSize], b[tokenSize-tokenMACSize:]
+	if !hmac.Equal(mac, k.tokenMAC(body)) {
+		return VenueClaim{}, ErrBadToken
+	}
+	return VenueClaim{Venue: VenueID(hex.EncodeToString(body[1:17])), Generation: binary.BigEndian.Uint32(body[17:21])}, nil
+}
+
+// PassValidity is how long a personal QR pass is accepted after the day
+// it was issued.
+const PassValidity = 30 * 24 * time.Hour
+
+// passSize: purpose, person key (32 bytes), issue day (4), MAC.
+const passSize = 1 + 32 + 4 + tokenMACSize
+
+// ErrPassExpired: a genuine personal pass issued more than PassValidity
+// ago; the person makes a new one.
+var ErrPassExpired = errors.New("tracing: personal pass expired")
+
+// PersonPass returns the personal QR pass of person key p issued at now:
+// the key and the issue day (UTC), signed; never the raw phone or ID
+// number. URL safe, 71 characters.
+func (k Keys) PersonPass(p PersonKey, now time.Time) (string, error) {
+	if p.IsZero() {
+		return "", invalid("person", "a pass names its person")
+	}
+	b := make([]byte, 0, passSize)
+	b = append(b, personPassPurpose)
+	b = append(b, p[:]...)
+	b = binary.BigEndian.AppendUint32(b, uint32(now.UTC().Unix()/86400))
+	b = append(b, k.tokenMAC(b)...)
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// VerifyPersonPass checks a pass at now and returns its person: a pass not
+// signed by these keys (or dated after now) is ErrBadToken, one issued more
+// than PassValidity before now ErrPassExpired.
+func (k Keys) VerifyPersonPass(pass string, now time.Time) (PersonKey, error) {
+	b, err := base64.RawURLEncoding.DecodeString(pass)
+	if err != nil || len(b) != passSize || b[0] != personPassPurpose {
+		return PersonKey{}, ErrBadToken
+	}
+	body, mac := b[:passSize-tokenMACSize], b[passSize-tokenMACSize:]
+	if !hmac.Equal(mac, k.tokenMAC(body)) {
+		return PersonKey{}, ErrBadToken
+	}
+	issued := time.Unix(int64(binary.BigEndian.Uint32(body[33:37]))*86400, 0).UTC()
+	switch {
+	case issued.After(now):
+		return PersonKey{}, ErrBadToken
+	case now.Sub(issued) >= PassValidity:
+		return PersonKey{}, ErrPassExpired
+	}
+	var p PersonKey
+	copy(p[:], body[1:33])
+	return p, nil
 }

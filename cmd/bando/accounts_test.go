@@ -30,6 +30,14 @@ import (
 var publicChanges = []string{
 	"POST /api/auth/signin",  // signing in is how credentials are got
 	"POST /api/auth/signout", // ends only the caller's own session (CSRF-checked)
+	// The check-in page's and the staff page's routes: the signed venue
+	// token in the path is the credential (no sign-in at a venue); a bad
+	// token is 404 and a withdrawn one 410 before anything is written
+	// (TestPublicTokenRoutesRefuseBadTokens), and they are rate-limited.
+	"POST /api/c/:token/checkin",
+	"POST /api/c/:token/checkout",
+	"POST /api/c/:token/pass",
+	"POST /api/s/:token/checkins",
 }
 
 // emptyStore opens a fresh, empty store of a kind; it ends with the test.
@@ -218,7 +226,8 @@ func TestAccountsThroughTheServer(t *testing.T) {
 
 func TestCrossOriginLeavesOutAccounts(t *testing.T) {
 	for _, path := range []string{"/api/auth/me", "/api/users", "/api/users/lan", "/api/tokens", "/api/editor/collections/x/items",
-		"/api/audit", "/api/cases/import", "/api/enterprises/x/workers"} {
+		"/api/audit", "/api/cases/import", "/api/enterprises/x/workers", "/api/venues", "/api/venues/x/checkins", "/api/checkins",
+		"/api/qr-coverage", "/api/c/TOKEN", "/api/c/TOKEN/checkin", "/api/s/TOKEN/checkins"} {
 		if crossOrigin(path) {
 			t.Errorf("crossOrigin(%q) = true; other sites' scripts must not read it", path)
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/tilehttp"
+	"github.com/bandomap/bando/tracing/tracinghttp"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -44,6 +45,10 @@ func newServer(d serverDeps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	authCfg := authConfig(d)
+	middlewareCfg := authCfg
+	middlewareCfg.Skipper = func(c echo.Context) bool { // the token in the path is the credential
+		return authCfg.Skipper(c) || tracinghttp.Public(c.Request().URL.Path)
+	}
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
 	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
 		httpx.Deadline(d.cfg.RequestTimeout),
@@ -58,7 +63,7 @@ func newServer(d serverDeps) *echo.Echo {
 			p := c.Request().URL.Path
 			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/")
 		}}),
-		authhttp.AuthenticateWithConfig(authCfg))
+		authhttp.AuthenticateWithConfig(middlewareCfg))
 	cat := features.NewCatalog()
 	root := e.Group("")
 	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
@@ -97,6 +102,9 @@ func newServer(d serverDeps) *echo.Echo {
 	} else {
 		rosters.Register(apiGroup)
 	}
+	if venues, ok := venuesHandler(d); ok {
+		venues.Register(apiGroup)
+	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store))
@@ -130,7 +138,8 @@ func errorRules() []httpx.Rule {
 // operators' endpoints may not; a route behind sign-in added under /api must
 // be left out here.
 func crossOrigin(path string) bool {
-	for _, prefix := range []string{"/api/auth/", "/api/users", "/api/tokens", "/api/editor/", "/api/audit", "/api/cases/import", "/api/enterprises"} {
+	for _, prefix := range []string{"/api/auth/", "/api/users", "/api/tokens", "/api/editor/", "/api/audit", "/api/cases/import", "/api/enterprises",
+		"/api/venues", "/api/checkins", "/api/qr-coverage", "/api/c/", "/api/s/"} {
 		if strings.HasPrefix(path, prefix) {
 			return false
 		}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"net"
+	"net/http"
+
+	"github.com/bandomap/bando/auth/authhttp"
+	"github.com/bandomap/bando/tracing/tracinghttp"
+	"github.com/labstack/echo/v4"
+)
+
+// venuesHandler serves venues, QR codes and check-ins on the tracing store
+// kept beside the features; ok is false when the store keeps no tracing
+// data (the reason is logged).
+func venuesHandler(d serverDeps) (*tracinghttp.Handler, bool) {
+	tr, err := openTracing(d.cfg, d.store)
+	if err != nil {
+		d.log.Warn("no contact-tracing routes", "err", err)
+		return nil, false
+	}
+	return tracinghttp.NewHandler(tracinghttp.Config{
+		Store: tr.store, Keys: tr.keys, PublicURL: d.cfg.PublicURL,
+		ClientIP: clientIP(d.cfg), Require: authhttp.Require,
+	}), true
+}
+
+// clientIP returns the client's address as the sign-in limits read it:
+// X-Forwarded-For only from a trusted proxy.
+func clientIP(cfg *Config) func(*http.Request) string {
+	proxies, _ := authhttp.ParseProxies(cfg.TrustedProxies) // validated
+	if len(proxies) == 0 {
+		return func(r *http.Request) string {
+			host, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				return r.RemoteAddr
+			}
+			return host
+		}
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range proxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}

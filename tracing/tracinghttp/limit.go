@@ -1,0 +1,175 @@
+package tracinghttp
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/tracing"
+	"github.com/labstack/echo/v4"
+)
+
+// LimitOptions are the settings of the public routes' rate limit: each
+// client address has a bucket of Burst requests, refilled at PerMinute.
+// Zero fields take the defaults: 120 a minute, bursts of 60 (a family
+// checking in together behind one address, or a busy venue's Wi-Fi, stays
+// well inside it; a script guessing tokens or flooding check-ins does
+// not).
+type LimitOptions struct {
+	PerMinute int
+	Burst     int
+	// MaxClients bounds the addresses remembered (default 100,000); past
+	// it, buckets that have refilled are forgotten, and if none has, the
+	// oldest are.
+	MaxClients int
+	// Off turns the limit off (a benchmark on loopback).
+	Off bool
+}
+
+// Defaults of LimitOptions.
+const (
+	DefaultPerMinute  = 120
+	DefaultBurst      = 60
+	DefaultMaxClients = 100_000
+)
+
+// Limiter is a token bucket per client address. It lives in one process:
+// several servers each count their own.
+type Limiter struct {
+	opts  LimitOptions
+	clock tracing.Clock
+
+	mu      sync.Mutex
+	buckets map[string]bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// NewLimiter returns a limiter with opts on clock.
+func NewLimiter(opts LimitOptions, clock tracing.Clock) *Limiter {
+	if opts.PerMinute <= 0 {
+		opts.PerMinute = DefaultPerMinute
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = DefaultBurst
+	}
+	if opts.MaxClients <= 0 {
+		opts.MaxClients = DefaultMaxClients
+	}
+	return &Limiter{opts: opts, clock: clock, buckets: map[string]bucket{}}
+}
+
+// Take takes one request of client from its bucket: 0 when it may go on,
+// else how long until it may.
+func (l *Limiter) Take(client string) time.Duration {
+	if l.opts.Off {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	b, ok := l.buckets[client]
+	if !ok {
+		if len(l.buckets) >= l.opts.MaxClients {
+			l.forget(now)
+		}
+		b = bucket{tokens: float64(l.opts.Burst), at: now}
+	}
+	b.tokens = l.refill(b, now)
+	b.at = now
+	if b.tokens < 1 {
+		l.buckets[client] = b
+		return time.Duration((1 - b.tokens) / l.perSecond() * float64(time.Second))
+	}
+	b.tokens--
+	l.buckets[client] = b
+	return 0
+}
+
+func (l *Limiter) perSecond() float64 { return float64(l.opts.PerMinute) / 60 }
+
+func (l *Limiter) refill(b bucket, now time.Time) float64 {
+	if d := now.Sub(b.at); d > 0 {
+		b.tokens += d.Seconds() * l.perSecond()
+	}
+	return min(b.tokens, float64(l.opts.Burst))
+}
+
+// forget drops the buckets that are full again, or, when none is, the
+// half least recently used.
+func (l *Limiter) forget(now time.Time) {
+	for k, b := range l.buckets {
+		if l.refill(b, now) >= float64(l.opts.Burst) {
+			delete(l.buckets, k)
+		}
+	}
+	if len(l.buckets) < l.opts.MaxClients {
+		return
+	}
+	var cut time.Time
+	for _, b := range l.buckets {
+		if cut.IsZero() || b.at.Before(cut) {
+			cut = b.at
+		}
+	}
+	cut = cut.Add(now.Sub(cut) / 2)
+	for k, b := range l.buckets {
+		if !b.at.After(cut) {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// limit is the middleware of the public routes: the per-client rate
+// limit, and the refusal of changes sent by another site's page (sign-in
+// is skipped on these routes, and with it authhttp's own check).
+func (h *Handler) limit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method != http.MethodGet && r.Method != http.MethodHead && h.crossSite(r) {
+			return httpx.Problem(http.StatusForbidden, "a check-in is made from this server's own page, not another site's",
+				httpx.WithMember("detail_vi", "không được phép"))
+		}
+		if wait := h.limiter.Take(h.cfg.ClientIP(c.Request())); wait > 0 {
+			return httpx.Problem(http.StatusTooManyRequests, "too many requests from this address; wait a moment and try again",
+				httpx.WithRetryAfter(wait), httpx.WithMember("detail_vi", "quá nhiều yêu cầu từ địa chỉ này; vui lòng đợi một lát rồi thử lại"))
+		}
+		return next(c)
+	}
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// crossSite reports whether r comes from another site's page: a
+// Sec-Fetch-Site of cross-site, or an Origin that is neither the
+// request's host nor the public URL's.
+func (h *Handler) crossSite(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return true
+	}
+	if u.Host == r.Host {
+		return false
+	}
+	pub, err := url.Parse(h.cfg.PublicURL)
+	return err != nil || pub.Host == "" || !strings.EqualFold(pub.Scheme+"://"+pub.Host, origin)
+}

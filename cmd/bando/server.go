@@ -102,7 +102,7 @@ func newServer(d serverDeps) *echo.Echo {
 	} else {
 		rosters.Register(apiGroup)
 	}
-	if venues, ok := venuesHandler(d); ok {
+	if venues, ok := venuesHandler(d, cat); ok {
 		venues.Register(apiGroup)
 	}
 	get := []string{http.MethodGet, http.MethodHead}

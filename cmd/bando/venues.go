@@ -4,7 +4,10 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth/authhttp"
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/tracinghttp"
 	"github.com/labstack/echo/v4"
 )
@@ -12,16 +15,25 @@ import (
 // venuesHandler serves venues, QR codes and check-ins on the tracing store
 // kept beside the features; ok is false when the store keeps no tracing
 // data (the reason is logged).
-func venuesHandler(d serverDeps) (*tracinghttp.Handler, bool) {
+func venuesHandler(d serverDeps, cat *features.Catalog) (*tracinghttp.Handler, bool) {
 	tr, err := openTracing(d.cfg, d.store)
 	if err != nil {
 		d.log.Warn("no contact-tracing routes", "err", err)
 		return nil, false
 	}
-	return tracinghttp.NewHandler(tracinghttp.Config{
+	cfg := tracinghttp.Config{
 		Store: tr.store, Keys: tr.keys, PublicURL: d.cfg.PublicURL,
 		ClientIP: clientIP(d.cfg), Require: authhttp.Require,
-	}), true
+		Wards: tracinghttp.WardSource{Reader: d.store, Catalog: cat},
+	}
+	if signer, err := auditSigner(d.cfg); err == nil {
+		if s, ok := tr.store.(interface {
+			AccessLog(audit.Signer) tracing.AccessLog
+		}); ok {
+			cfg.AccessLog = s.AccessLog(signer)
+		}
+	}
+	return tracinghttp.NewHandler(cfg), true
 }
 
 // clientIP returns the client's address as the sign-in limits read it:

@@ -1,6 +1,9 @@
 package embedded_test
 
 import (
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/audit/audittest"
+	auditbolt "github.com/bandomap/bando/audit/embedded"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -70,5 +73,19 @@ func TestRosterContract(t *testing.T) {
 			t.Fatal(err)
 		}
 		return storetest.RosterSubject{Rosters: s, NonPrivate: func(t *testing.T) []string { return nonPrivate(t, db) }}
+	})
+}
+
+// TestAccessLog runs the access log's contract on a fresh bbolt file.
+func TestAccessLog(t *testing.T) {
+	storetest.RunAccessLog(t, func(t *testing.T, opts tracing.Options) storetest.AccessLogSubject {
+		db := openDB(t)
+		s, err := embedded.New(db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer := audittest.Signer(t)
+		return storetest.AccessLogSubject{AccessLog: s.AccessLog(signer), Log: auditbolt.NewLog(db), Signer: signer,
+			Unsigned: s.AccessLog(audit.Signer{})}
 	})
 }

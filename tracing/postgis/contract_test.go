@@ -2,6 +2,9 @@ package postgis_test
 
 import (
 	"context"
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/audit/audittest"
+	auditpg "github.com/bandomap/bando/audit/postgis"
 	"testing"
 
 	"github.com/bandomap/bando/features/postgis/pgtest"
@@ -85,5 +88,16 @@ func TestRosterContract(t *testing.T) {
 			Rosters:    postgis.New(pool, opts),
 			NonPrivate: func(t *testing.T) []string { return nonPrivate(t, pool) },
 		}
+	})
+}
+
+// TestAccessLog runs the access log's contract on a fresh database.
+func TestAccessLog(t *testing.T) {
+	storetest.RunAccessLog(t, func(t *testing.T, opts tracing.Options) storetest.AccessLogSubject {
+		fs, _ := pgtest.NewStore(t)
+		s := postgis.New(fs.Pool(), opts)
+		signer := audittest.Signer(t)
+		return storetest.AccessLogSubject{AccessLog: s.AccessLog(signer), Log: auditpg.NewLog(fs.Pool()), Signer: signer,
+			Unsigned: s.AccessLog(audit.Signer{})}
 	})
 }

@@ -8,13 +8,19 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/audit/audittest"
+	auditbolt "github.com/bandomap/bando/audit/embedded"
+	auditpg "github.com/bandomap/bando/audit/postgis"
 	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/features"
+	featuresbolt "github.com/bandomap/bando/features/embedded"
 	"github.com/bandomap/bando/auth/authhttp"
 	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/bandomap/bando/internal/httpx"
@@ -24,7 +30,6 @@ import (
 	"github.com/bandomap/bando/tracing/tracinghttp"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
-	bolt "go.etcd.io/bbolt"
 )
 
 // start is the time every test begins at (a Tuesday morning in Bình Dương).
@@ -58,30 +63,41 @@ type env struct {
 	keys   tracing.Keys
 	srv    *httptest.Server
 	client *http.Client
+	log    audit.Log
+	signer audit.Signer
+}
+
+// opened is a store under test: the features store and the tracing store
+// beside it (the same bbolt file or database), and the audit log both
+// append to.
+type opened struct {
+	tracing  tracing.Store
+	features features.Store
+	log      audit.Log
 }
 
 // storeKind names a store the tests run on.
 type storeKind struct {
 	name string
-	open func(t *testing.T, opts tracing.Options) tracing.Store
+	open func(t *testing.T, opts tracing.Options) opened
 }
 
 var stores = []storeKind{
-	{"embedded", func(t *testing.T, opts tracing.Options) tracing.Store {
-		db, err := bolt.Open(filepath.Join(t.TempDir(), "bando.db"), 0o600, nil)
+	{"embedded", func(t *testing.T, opts tracing.Options) opened {
+		fs, err := featuresbolt.Open(t.Context(), featuresbolt.Options{Dir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { db.Close() })
-		s, err := tracingbolt.New(db, opts)
+		t.Cleanup(fs.Close)
+		s, err := tracingbolt.New(fs.DB(), opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s
+		return opened{tracing: s, features: fs, log: auditbolt.NewLog(fs.DB())}
 	}},
-	{"postgis", func(t *testing.T, opts tracing.Options) tracing.Store {
+	{"postgis", func(t *testing.T, opts tracing.Options) opened {
 		fs, _ := pgtest.NewStore(t)
-		return tracingpg.New(fs.Pool(), opts)
+		return opened{tracing: tracingpg.New(fs.Pool(), opts), features: fs, log: auditpg.NewLog(fs.Pool())}
 	}},
 }
 
@@ -101,16 +117,50 @@ func newEnv(t *testing.T, k storeKind, limit tracinghttp.LimitOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := k.open(t, tracing.Options{Clock: c})
+	o := k.open(t, tracing.Options{Clock: c})
+	s := o.tracing
+	writeWards(t, o.features)
+	signer := audittest.Signer(t)
 	h := tracinghttp.NewHandler(tracinghttp.Config{Store: s, Keys: keys, Clock: c, PublicURL: "https://bando.example.vn",
-		Limit: limit, Require: authhttp.Require})
+		Limit: limit, Require: authhttp.Require, AccessLog: s.(accessLogger).AccessLog(signer),
+		Wards: tracinghttp.WardSource{Reader: o.features, Catalog: features.NewCatalog()}})
 	ech := echo.New()
 	ech.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ech.Use(testSignIn)
 	h.Register(ech.Group("/api"))
 	srv := httptest.NewServer(ech)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, clock: c, keys: keys, srv: srv, client: srv.Client()}
+	return &env{t: t, store: s, clock: c, keys: keys, srv: srv, client: srv.Client(), log: o.log, signer: signer}
+}
+
+type accessLogger interface {
+	AccessLog(audit.Signer) tracing.AccessLog
+}
+
+// square is a closed square polygon.
+func square(x0, y0, x1, y1 float64) orb.MultiPolygon {
+	return orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
+}
+
+// writeWards gives the features store two districts and three wards.
+func writeWards(t *testing.T, fs features.Store) {
+	t.Helper()
+	ward := func(code, name, district string, g orb.MultiPolygon) features.Record {
+		return features.Record{ID: code, Geometry: g, Properties: map[string]any{"code": code, "name": name, "level": "Phường", "district_code": district}}
+	}
+	_, err := fs.Write(t.Context(),
+		features.Batch{Collection: "districts", Mode: features.Replace, Records: slices.Values([]features.Record{
+			{ID: "718", Geometry: square(106.60, 10.95, 106.70, 11.05), Properties: map[string]any{"code": "718", "name": "Thành phố Thủ Dầu Một", "level": "Thành phố"}},
+			{ID: "725", Geometry: square(106.70, 10.85, 106.80, 10.95), Properties: map[string]any{"code": "725", "name": "Thành phố Thuận An", "level": "Thành phố"}},
+		})},
+		features.Batch{Collection: "wards", Mode: features.Replace, Records: slices.Values([]features.Record{
+			ward("25747", "Phường Phú Cường", "718", square(106.64, 10.97, 106.67, 11.00)),
+			ward("25750", "Phường Hiệp Thành", "718", square(106.67, 10.97, 106.70, 11.00)),
+			ward("25942", "Phường Lái Thiêu", "725", square(106.70, 10.88, 106.73, 10.91)),
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // testSignIn puts the principal "Authorization: Test ROLE[/ENTERPRISE]"
@@ -238,4 +288,10 @@ func (e *env) staff(v tracing.Venue) string {
 		e.t.Fatal(err)
 	}
 	return tok
+}
+
+// jsonText is v as JSON.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

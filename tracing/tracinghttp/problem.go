@@ -124,3 +124,6 @@ func rowProblem(row *tracing.RowError, err error) error {
 		httpx.WithMember("detail_vi", fmt.Sprintf("dòng %d: trường %s không hợp lệ; chưa ghi nhận dòng nào", row.Row, f)),
 		httpx.WithCause(err))
 }
+
+// errForbidden is an auth.ErrForbidden saying why.
+func errForbidden(why string) error { return fmt.Errorf("tracing: %s: %w", why, auth.ErrForbidden) }

@@ -46,6 +46,12 @@ type Config struct {
 	// ClientIP returns the client's address for the rate limit; nil: the
 	// connection's remote address (Echo's RealIP is not trusted).
 	ClientIP func(*http.Request) string
+	// AccessLog records officials' reads of check-ins in the audit log;
+	// without it those reads are refused (503).
+	AccessLog tracing.AccessLog
+	// Wards, when set, names the wards of QR coverage and draws them
+	// (?f=geojson): the features store's "wards" and "districts".
+	Wards WardSource
 	// Require guards the officials' routes by role
 	// (auth/authhttp.Require); nil: the handlers' own checks only.
 	Require func(roles ...auth.Role) echo.MiddlewareFunc

@@ -188,10 +188,10 @@ func requestID(c echo.Context) string {
 
 // uploadRow is one check-in of POST /api/checkins.
 type uploadRow struct {
-	Venue    string     `json:"venue"`
-	Identity string     `json:"identity"`
-	Person   string     `json:"person"`
-	Name     string     `json:"name"`
+	Venue    string `json:"venue"`
+	Identity string `json:"identity"`
+	Person   string `json:"person"`
+	Name     string `json:"name"`
 	At       string `json:"at"`
 	End      string `json:"end"`
 }

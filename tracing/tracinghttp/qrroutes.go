@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/tracing"
@@ -78,8 +79,8 @@ var posterTemplate = template.Must(template.New("poster").Parse(posterHTML))
 
 // posterData fills posterTemplate.
 type posterData struct {
-	Name, Address, Category, URL string
-	QR                           template.HTML
+	Name, Address, Category, CategoryEN, URL string
+	QR                                       template.HTML
 }
 
 // categoryVI names the categories in Vietnamese for the poster.
@@ -99,7 +100,8 @@ func renderPoster(v tracing.Venue, url string) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	err = posterTemplate.Execute(&b, posterData{Name: v.Name, Address: v.Address, Category: categoryVI[v.Category],
-		URL: url, QR: template.HTML(svg)}) // qrSVG escapes its only text, the title
+		CategoryEN: strings.ReplaceAll(string(v.Category), "_", " "),
+		URL:        url, QR: template.HTML(svg)}) // qrSVG escapes its only text, the title
 	return b.Bytes(), err
 }
 

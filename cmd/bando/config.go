@@ -46,6 +46,7 @@ type Config struct {
 	WaveStart          string        // BANDO_WAVE_START, first day of the current wave
 	TrustedProxies     string        // BANDO_TRUSTED_PROXIES, reverse proxies whose X-Forwarded-* are believed
 	SeedDemo           bool          // BANDO_SEED_DEMO: seed an empty embedded store on first start
+	CheckinRate        int           // BANDO_CHECKIN_RATE, requests a minute per client on /api/c and /api/s; 0: no limit
 	// Secret (BANDO_SECRET, hex, at least 32 bytes; environment only, so
 	// that it shows in no process list) signs the audit log's checkpoints;
 	// empty: secret.key in the data directory (see secret).
@@ -95,6 +96,7 @@ var numberSettings = []number{
 	{"max-zoom", "BANDO_MAX_ZOOM", "22", "highest tile zoom served (at most 22)"},
 	{"seed-demo", "BANDO_SEED_DEMO", "true", "seed the demo province into an empty embedded store at start"},
 	{"version-check", "BANDO_VERSION_CHECK", "5s", "how often PostGIS's data version is read when no change notification came"},
+	{"checkin-rate", "BANDO_CHECKIN_RATE", "120", "requests a minute each client address may make to the public check-in routes, in bursts of half as many (0: no limit)"},
 }
 
 // bindConfig registers the config's flags on fs; call parseNumbers after
@@ -140,6 +142,7 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	atoi("memory-cache-mb", &c.MemoryCacheMB)
 	atoi("aggregate-below-zoom", &c.AggregateBelowZoom)
 	atoi("max-zoom", &c.MaxZoom)
+	atoi("checkin-rate", &c.CheckinRate)
 	if v, err := strconv.ParseFloat(*nums["geomask-metres"], 64); err != nil {
 		errs = append(errs, fmt.Errorf("--geomask-metres: %q is not a number", *nums["geomask-metres"]))
 	} else {
@@ -251,6 +254,9 @@ func (c *Config) validateNumbers() []error {
 	}
 	if c.AggregateBelowZoom < 0 || c.AggregateBelowZoom > c.MaxZoom+1 {
 		errs = append(errs, fmt.Errorf("BANDO_AGGREGATE_BELOW_ZOOM %d: want 0..%d", c.AggregateBelowZoom, c.MaxZoom+1))
+	}
+	if c.CheckinRate < 0 {
+		errs = append(errs, fmt.Errorf("BANDO_CHECKIN_RATE %d: want 0 (no limit) or more", c.CheckinRate))
 	}
 	if c.MemoryCacheMB < 0 {
 		errs = append(errs, fmt.Errorf("BANDO_MEMORY_CACHE_MB %d: want 0 or more", c.MemoryCacheMB))

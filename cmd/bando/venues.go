@@ -25,6 +25,7 @@ func venuesHandler(d serverDeps, cat *features.Catalog) (*tracinghttp.Handler, b
 		Store: tr.store, Keys: tr.keys, PublicURL: d.cfg.PublicURL,
 		ClientIP: clientIP(d.cfg), Require: authhttp.Require,
 		Wards: tracinghttp.WardSource{Reader: d.store, Catalog: cat},
+		Limit: tracinghttp.LimitOptions{PerMinute: d.cfg.CheckinRate, Burst: max(1, d.cfg.CheckinRate/2), Off: d.cfg.CheckinRate == 0},
 	}
 	if signer, err := auditSigner(d.cfg); err == nil {
 		if s, ok := tr.store.(interface {

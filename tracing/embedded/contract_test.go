@@ -89,3 +89,14 @@ func TestAccessLog(t *testing.T) {
 			Unsigned: s.AccessLog(audit.Signer{})}
 	})
 }
+
+// TestRememberPersons runs the bulk person contract on a fresh bbolt file.
+func TestRememberPersons(t *testing.T) {
+	storetest.RunRememberPersons(t, func(t *testing.T, opts tracing.Options) storetest.Subject {
+		s, err := embedded.New(openDB(t), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return storetest.Subject{Store: s}
+	})
+}

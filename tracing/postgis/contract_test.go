@@ -101,3 +101,11 @@ func TestAccessLog(t *testing.T) {
 			Unsigned: s.AccessLog(audit.Signer{})}
 	})
 }
+
+// TestRememberPersons runs the bulk person contract on a fresh database.
+func TestRememberPersons(t *testing.T) {
+	storetest.RunRememberPersons(t, func(t *testing.T, opts tracing.Options) storetest.Subject {
+		fs, _ := pgtest.NewStore(t)
+		return storetest.Subject{Store: postgis.New(fs.Pool(), opts)}
+	})
+}

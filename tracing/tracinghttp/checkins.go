@@ -2,6 +2,7 @@ package tracinghttp
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -244,13 +245,31 @@ func (h *Handler) uploadCheckIns(c echo.Context) error {
 	}
 	// Persons are kept once their visits are, so that a refused batch
 	// leaves nothing behind.
-	for _, p := range dedupePersons(persons) {
-		if err := h.cfg.Store.RememberPerson(ctx, p); err != nil {
-			return problem(err)
-		}
+	if err := h.rememberAll(ctx, persons); err != nil {
+		return problem(err)
 	}
 	noStore(c)
 	return c.JSON(http.StatusCreated, map[string]int{"recorded": n})
+}
+
+// personBatcher is a store that keeps many persons in one transaction
+// (both stores are).
+type personBatcher interface {
+	RememberPersons(ctx context.Context, ps []tracing.Person) error
+}
+
+// rememberAll keeps persons' records, at once when the store can.
+func (h *Handler) rememberAll(ctx context.Context, persons []tracing.Person) error {
+	persons = dedupePersons(persons)
+	if pb, ok := h.cfg.Store.(personBatcher); ok {
+		return pb.RememberPersons(ctx, persons)
+	}
+	for _, p := range persons {
+		if err := h.cfg.Store.RememberPerson(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dedupePersons keeps the first record of each key.

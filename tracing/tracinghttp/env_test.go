@@ -57,7 +57,7 @@ func (c *clock) add(d time.Duration) {
 // with the handler's routes under /api, the server's error handler and a
 // test sign-in: "Authorization: Test ROLE[/ENTERPRISE]".
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	store  tracing.Store
 	clock  *clock
 	keys   tracing.Keys
@@ -79,11 +79,11 @@ type opened struct {
 // storeKind names a store the tests run on.
 type storeKind struct {
 	name string
-	open func(t *testing.T, opts tracing.Options) opened
+	open func(t testing.TB, opts tracing.Options) opened
 }
 
 var stores = []storeKind{
-	{"embedded", func(t *testing.T, opts tracing.Options) opened {
+	{"embedded", func(t testing.TB, opts tracing.Options) opened {
 		fs, err := featuresbolt.Open(t.Context(), featuresbolt.Options{Dir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
@@ -95,7 +95,7 @@ var stores = []storeKind{
 		}
 		return opened{tracing: s, features: fs, log: auditbolt.NewLog(fs.DB())}
 	}},
-	{"postgis", func(t *testing.T, opts tracing.Options) opened {
+	{"postgis", func(t testing.TB, opts tracing.Options) opened {
 		fs, _ := pgtest.NewStore(t)
 		return opened{tracing: tracingpg.New(fs.Pool(), opts), features: fs, log: auditpg.NewLog(fs.Pool())}
 	}},
@@ -110,7 +110,7 @@ func onStores(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
-func newEnv(t *testing.T, k storeKind, limit tracinghttp.LimitOptions) *env {
+func newEnv(t testing.TB, k storeKind, limit tracinghttp.LimitOptions) *env {
 	t.Helper()
 	c := &clock{now: start}
 	keys, err := tracing.NewKeys([]byte("a test secret of thirty-two bytes!"))
@@ -143,7 +143,7 @@ func square(x0, y0, x1, y1 float64) orb.MultiPolygon {
 }
 
 // writeWards gives the features store two districts and three wards.
-func writeWards(t *testing.T, fs features.Store) {
+func writeWards(t testing.TB, fs features.Store) {
 	t.Helper()
 	ward := func(code, name, district string, g orb.MultiPolygon) features.Record {
 		return features.Record{ID: code, Geometry: g, Properties: map[string]any{"code": code, "name": name, "level": "Phường", "district_code": district}}

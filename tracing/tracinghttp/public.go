@@ -316,10 +316,8 @@ func (h *Handler) staffCheckIn(c echo.Context) error {
 	}
 	// The persons are kept once the visits are: a refused batch leaves
 	// nothing behind.
-	for _, p := range persons {
-		if err := h.cfg.Store.RememberPerson(ctx, p); err != nil {
-			return problem(err)
-		}
+	if err := h.rememberAll(ctx, persons); err != nil {
+		return problem(err)
 	}
 	noStore(c)
 	return c.JSON(http.StatusCreated, map[string]int{"recorded": n})

@@ -17,7 +17,8 @@ import (
 
 // TestPublicTokenRoutesRefuseBadTokens drives the public check-in routes
 // of the real server (sign-in, CSRF and all) on both stores: a genuine
-// token checks in without credentials, even beside a stale session cookie;
+// token checks in without credentials, even beside a stale session cookie
+// or a bad bearer token (the token in the path is the credential);
 // a forged token is 404 and a withdrawn one 410, and neither writes.
 func TestPublicTokenRoutesRefuseBadTokens(t *testing.T) {
 	for _, kind := range stores() {
@@ -66,6 +67,8 @@ func TestPublicTokenRoutesRefuseBadTokens(t *testing.T) {
 				{"check-in, no credentials", http.MethodPost, "/api/c/" + goodTok + "/checkin", me, nil, http.StatusCreated},
 				{"check-in beside a stale session cookie", http.MethodPost, "/api/c/" + goodTok + "/checkout", me,
 					[]string{"Cookie: bando_session=stale"}, http.StatusOK},
+				{"check-in beside a bad bearer token (sign-in is skipped)", http.MethodPost, "/api/c/" + goodTok + "/checkin", me,
+					[]string{"Authorization: Bearer not-a-token"}, http.StatusCreated},
 				{"forged token", http.MethodPost, "/api/c/" + forged + "/checkin", me, nil, http.StatusNotFound},
 				{"forged token's venue", http.MethodGet, "/api/c/" + forged, "", nil, http.StatusNotFound},
 				{"revoked venue", http.MethodPost, "/api/c/" + oldTok + "/checkin", me, nil, http.StatusGone},
@@ -85,7 +88,7 @@ func TestPublicTokenRoutesRefuseBadTokens(t *testing.T) {
 				}
 			}
 			from, to := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-			for v, want := range map[tracing.VenueID]int{good.ID: 1, withdrawn.ID: 0} {
+			for v, want := range map[tracing.VenueID]int{good.ID: 2, withdrawn.ID: 0} {
 				vs, err := tr.store.VisitsAt(ctx, v, from, to)
 				if err != nil || len(vs) != want {
 					t.Errorf("venue %s: %d visits, %v; want %d", v, len(vs), err, want)

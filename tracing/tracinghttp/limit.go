@@ -20,8 +20,10 @@ import (
 // well inside it; a script guessing tokens or flooding check-ins does
 // not).
 type LimitOptions struct {
+	// PerMinute is the refill rate of each client's bucket.
 	PerMinute int
-	Burst     int
+	// Burst is the bucket's size.
+	Burst int
 	// MaxClients bounds the addresses remembered (default 100,000); past
 	// it, buckets that have refilled are forgotten, and if none has, the
 	// oldest are.

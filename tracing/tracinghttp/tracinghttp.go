@@ -12,13 +12,26 @@
 //	                              → 201 {visit, repeat:false} | 200 {visit, repeat:true}
 //	POST /api/c/{token}/checkout  {identity} → 200 {visit}; none open → 409
 //	POST /api/c/{token}/pass      {identity} → 200 {pass, svg, expires}
-//	POST /api/s/{staffToken}/checkins {pass} | {identity} | {"checkins":[...]} → 201 {visit} | {recorded}
+//	POST /api/s/{staffToken}/checkins {pass} | {identity} | {"checkins":[{pass|identity, at?}...]}
+//	                              → 201 {visit, repeat} | 201 {recorded}
 //
 // A visit is {id, venue, venue_name, start, end?, closing?, source}. A bad
-// token is 404, a withdrawn one (revoked venue, renewed codes) 410, an
-// expired personal pass 410; every error is problem+json with a
-// Vietnamese detail_vi beside the English detail. The public routes are
-// rate-limited per client address (Config.Limit): 429 with Retry-After.
+// token is 404, a withdrawn one (revoked venue, renewed codes) 410; a
+// forged or expired personal pass is a 422 on field "pass". Every error is
+// problem+json with a Vietnamese detail_vi beside the English detail; a
+// field's error names it in "field", a batch row's in "row" and "field".
+// The public routes are rate-limited per client address (Config.Limit):
+// 429 with Retry-After.
+//
+// Officials' and enterprises' routes (admin, editor, tracer: every venue;
+// enterprise: its own; viewer: 403):
+//
+//	POST /api/venues, GET /api/venues[?ward=&enterprise=&revoked=true&f=geojson]
+//	GET|PUT /api/venues/{id}, POST /api/venues/{id}/revoke | renew
+//	GET /api/venues/{id}/qr.png[?size=128..2048] | qr.svg | poster | staff
+//	GET /api/venues/{id}/checkins[?from=&to=&reason=]  (officials: reason required, logged)
+//	POST /api/checkins  one {venue, identity|person, name?, at, end?} or {"checkins":[...]} ≤ 10,000
+//	GET /api/qr-coverage[?f=geojson]  (officials)
 package tracinghttp
 
 import (

@@ -12,7 +12,7 @@ import (
 
 // RememberPersons keeps many persons' private records as RememberPerson
 // keeps one, in one write transaction (one fsync for an upload of
-// thousands).
+// thousands, and one for many concurrent single check-ins).
 func (s *Store) RememberPersons(ctx context.Context, ps []tracing.Person) error {
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
@@ -32,7 +32,9 @@ func (s *Store) RememberPersons(ctx context.Context, ps []tracing.Person) error 
 		}
 		ps[i].FirstSeen = ps[i].FirstSeen.UTC()
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	// Batch lets concurrent check-ins share one commit (fsync); the
+	// function may run twice and does the same each time.
+	return s.db.Batch(func(tx *bolt.Tx) error {
 		b := bucket(tx, bucketPersons)
 		for _, p := range ps {
 			old := b.Get(p.Key[:])

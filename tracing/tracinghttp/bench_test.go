@@ -3,6 +3,7 @@ package tracinghttp_test
 import (
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,5 +48,35 @@ func BenchmarkUpload(b *testing.B) {
 				b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "checkins/s")
 			})
 		}
+	}
+}
+
+// BenchmarkSelfCheckIn posts single check-ins through the check-in page's
+// route, from parallel clients, each a different person, and reports
+// check-ins a second.
+//
+//	go test -run '^$' -bench SelfCheckIn -benchtime 2000x ./tracing/tracinghttp
+func BenchmarkSelfCheckIn(b *testing.B) {
+	for _, k := range stores {
+		b.Run(k.name, func(b *testing.B) {
+			e := newEnv(b, k, tracinghttp.LimitOptions{Off: true})
+			e.client.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
+			v := e.venue("Chợ Thủ Dầu Một", "25747", "")
+			path := "/api/c/" + e.token(v) + "/checkin"
+			var next atomic.Int64
+			b.SetParallelism(8)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					n := next.Add(1)
+					a := e.do(http.MethodPost, path, "", map[string]any{"identity": fmt.Sprintf("09%08d", n)})
+					if a.status != http.StatusCreated {
+						b.Errorf("%d %s", a.status, a.body)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checkins/s")
+		})
 	}
 }

@@ -145,7 +145,7 @@ func (h *Handler) selfCheckIn(c echo.Context) error {
 			return problem(err) // before anything is kept
 		}
 	}
-	if err := h.cfg.Store.RememberPerson(ctx, person); err != nil {
+	if err := h.rememberAll(ctx, []tracing.Person{person}); err != nil {
 		return problem(err)
 	}
 	in := tracing.CheckIn{Venue: v.ID, Person: person.Key, At: at, Source: tracing.SelfScan}

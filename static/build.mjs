@@ -3,6 +3,7 @@
 // reproduces dist/ from package-lock.json.
 //
 // dist/index.html, embed.html, admin.html  pages ({{lang}} is filled by the server)
+// dist/checkin.html, staff.html             the light QR check-in pages (no map)
 // dist/assets/*-HASH.*                      scripts, styles, the MapLibre worker, the icon
 // dist/embed.js                             the loader portals include (stable name)
 // dist/fonts/<stack>/<range>.pbf            SDF glyphs for map labels
@@ -38,7 +39,7 @@ const worker = hashed(path.join(root, 'node_modules/maplibre-gl/dist/maplibre-gl
 
 const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: {app: 'src/app.ts', embed: 'src/embed.ts', admin: 'src/admin.ts'},
+    entryPoints: {app: 'src/app.ts', embed: 'src/embed.ts', admin: 'src/admin.ts', checkin: 'src/checkin.ts', staff: 'src/staff.ts'},
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -54,18 +55,28 @@ const result = await esbuild.build({
     logLevel: 'warning',
 });
 
+// preloads: for each entry, <link rel=modulepreload> of the chunks it
+// imports statically, so that a slow network fetches them beside the entry
+// instead of one round trip later. Lazy (dynamic) imports are left out.
+const preloads = {};
 for (const [out, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
     const name = path.basename(meta.entryPoint, '.ts');
     urls[`${name}.js`] = `/assets/${path.basename(out)}`;
     if (meta.cssBundle) urls[`${name}.css`] = `/assets/${path.basename(meta.cssBundle)}`;
+    preloads[name] = meta.imports.filter((i) => i.kind === 'import-statement')
+        .map((i) => `<link rel="modulepreload" href="/assets/${path.basename(i.path)}">\n`).join('');
 }
 
-for (const page of ['index', 'embed', 'admin']) {
+for (const page of ['index', 'embed', 'admin', 'checkin', 'staff']) {
     const html = fs.readFileSync(path.join(root, `src/pages/${page}.html`), 'utf8')
         .replace(/\{\{asset:([\w.]+)\}\}/g, (_, k) => {
             if (!urls[k]) throw new Error(`build: ${page}.html asks for unknown asset ${k}`);
             return urls[k];
+        })
+        .replace(/\{\{preload:(\w+)\}\}/g, (_, k) => {
+            if (!(k in preloads)) throw new Error(`build: ${page}.html asks for the preloads of unknown entry ${k}`);
+            return preloads[k];
         });
     fs.writeFileSync(path.join(dist, `${page}.html`), html);
 }

@@ -1,6 +1,7 @@
 // Package static serves the web app embedded in the binary: the public map
-// at /, the embeddable banner at /embed, the officials' page at /admin,
-// their hashed assets under /assets/, the iframe loader /embed.js and the
+// at /, the embeddable banner at /embed, the officials' page at /admin, the
+// light QR check-in page at /c/{token} and the venue staff's scanner at
+// /s/{token}, their hashed assets under /assets/, the iframe loader /embed.js and the
 // map's SDF glyphs under /fonts/. The files come from dist/, which the
 // front-end build (see README.md beside this file) writes and the
 // repository keeps, so that no npm step is needed to run the server.
@@ -9,7 +10,9 @@ package static
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -84,6 +87,10 @@ const (
 type page struct {
 	body []byte
 	csp  string
+	// etag, referrer and permissions are set for the check-in pages only.
+	etag        string
+	referrer    string
+	permissions string
 }
 
 // server holds what the handlers read; it never changes after Register.
@@ -92,6 +99,9 @@ type server struct {
 	index page
 	embed page
 	admin page
+	// checkin and staff are the QR pages: the same body for every token.
+	checkin page
+	staff   page
 	// gzipped holds the text assets, compressed once on first use, by file
 	// name, so that MapLibre's megabyte of script travels as a third of it.
 	gzipped map[string]*gzipOnce
@@ -111,6 +121,8 @@ func Register(e *echo.Echo, cfg Config) {
 	e.Match(get, "/", s.page(s.index))
 	e.Match(get, "/embed", s.page(s.embed))
 	e.Match(get, "/admin", s.page(s.admin))
+	e.Match(get, "/c/:token", s.tokenPage(s.checkin))
+	e.Match(get, "/s/:token", s.tokenPage(s.staff))
 	e.Match(get, "/embed.js", s.file("embed.js", cacheStable))
 	e.Match(get, "/assets/:name", s.asset)
 	e.Match(get, "/fonts/:fontstack/:range", s.glyphs)
@@ -140,7 +152,80 @@ func newServer(cfg Config) *server {
 	s.index = render(files, "index.html", lang, policy([]string{"'self'"}))
 	s.embed = render(files, "embed.html", lang, policy(ancestors))
 	s.admin = render(files, "admin.html", lang, policy([]string{"'none'"}))
+	s.checkin = lightPage(render(files, "checkin.html", lang, lightPolicy()), "camera=(), microphone=(), geolocation=()")
+	s.staff = lightPage(render(files, "staff.html", lang, lightPolicy()), "camera=(self), microphone=(), geolocation=()")
 	return s
+}
+
+// lightPolicy is the Content-Security-Policy of the QR pages, narrower than
+// the map's: no workers, no inline style, images only from the server and
+// data: (the personal QR code), and nobody may frame them.
+func lightPolicy() string {
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"connect-src 'self'",
+		"media-src 'self' blob: mediastream:",
+		"worker-src 'none'",
+		"object-src 'none'",
+		"base-uri 'none'",
+		"form-action 'none'",
+		"frame-ancestors 'none'",
+	}, "; ")
+}
+
+// lightPage adds what the QR pages send beside their policy: an ETag, so
+// that a phone scanning a second venue's code revalidates the page in one
+// small round trip; no Referer at all, since the address holds the venue's
+// token; and which device features the page may use (the staff's scanner
+// alone, the camera).
+func lightPage(p page, permissions string) page {
+	sum := sha256.Sum256(p.body)
+	p.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
+	p.referrer = "no-referrer"
+	p.permissions = permissions
+	return p
+}
+
+// tokenShape is what a venue's QR or staff token may look like in an
+// address: URL-safe characters, of a sane length. Whether it is valid is
+// the API's to say; the page asks it and words the answer.
+var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_.~-]{8,400}$`)
+
+// tokenPage serves a QR page for any token: the page itself asks the API
+// about the token and says what it answered (not valid, withdrawn). An
+// address that cannot hold a token gets the same page with status 404.
+func (s *server) tokenPage(p page) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", p.csp)
+		h.Set("Cache-Control", cachePage)
+		h.Set("Referrer-Policy", p.referrer)
+		h.Set("Permissions-Policy", p.permissions)
+		status := http.StatusOK
+		if !tokenShape.MatchString(c.Param("token")) {
+			status = http.StatusNotFound
+		} else {
+			h.Set("ETag", p.etag)
+			if etagMatches(c.Request().Header.Get("If-None-Match"), p.etag) {
+				return c.NoContent(http.StatusNotModified)
+			}
+		}
+		return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, p.body)
+	}
+}
+
+// etagMatches reports whether an If-None-Match header names etag (or is *).
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 // policy is the Content-Security-Policy of the pages: everything from the

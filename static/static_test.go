@@ -53,6 +53,15 @@ func TestRoutes(t *testing.T) {
 		{name: "map page is not framed by portals", cfg: portal, target: "/", status: 200, csp: "frame-ancestors 'self'"},
 		{name: "admin page", target: "/admin", status: 200, ctype: "text/html",
 			contains: []string{"/assets/admin-"}, csp: "frame-ancestors 'none'"},
+		{name: "check-in page", target: "/c/v1.AbCdEf0123456789_-", status: 200, ctype: "text/html", cache: cachePage,
+			contains: []string{`id="ci-main"`, "/assets/checkin-", `data-default-lang="vi"`}, csp: "frame-ancestors 'none'"},
+		{name: "check-in page keeps the query", target: "/c/AbCdEf0123456789?lang=en", status: 200, contains: []string{"/assets/checkin-"}},
+		{name: "check-in page of an address that holds no token", target: "/c/a%20b", status: 404, ctype: "text/html",
+			contains: []string{"/assets/checkin-"}},
+		{name: "check-in page of a short token", target: "/c/abc", status: 404},
+		{name: "check-in without token", target: "/c/", status: 404},
+		{name: "staff page", target: "/s/AbCdEf0123456789", status: 200, ctype: "text/html", cache: cachePage,
+			contains: []string{`id="ci-main"`, "/assets/staff-"}, csp: "frame-ancestors 'none'"},
 		{name: "loader", target: "/embed.js", status: 200, ctype: "text/javascript", cache: cacheStable,
 			contains: []string{"/embed"}},
 		{name: "glyphs", target: "/fonts/Noto%20Sans%20Regular/0-255.pbf", status: 200,
@@ -113,12 +122,19 @@ func TestPageHeaders(t *testing.T) {
 		{"embed in portals", "/embed", portal, "https://portal.example.vn", ""},
 		{"embed anywhere", "/embed", Config{FrameAncestors: []string{"*"}}, "*", ""},
 		{"admin", "/admin", Config{}, "'none'", "DENY"},
+		{"check-in", "/c/AbCdEf0123456789", portal, "'none'", "DENY"},
+		{"staff scanner", "/s/AbCdEf0123456789", portal, "'none'", "DENY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := serve(t, tt.cfg, http.MethodGet, tt.target).Header()
+			// The QR pages' addresses hold a token: they send no Referer.
+			referrer := "strict-origin-when-cross-origin"
+			if strings.HasPrefix(tt.target, "/c/") || strings.HasPrefix(tt.target, "/s/") {
+				referrer = "no-referrer"
+			}
 			want := map[string]string{
-				"X-Frame-Options": tt.xfo, "Referrer-Policy": "strict-origin-when-cross-origin", "X-Content-Type-Options": "nosniff",
+				"X-Frame-Options": tt.xfo, "Referrer-Policy": referrer, "X-Content-Type-Options": "nosniff",
 			}
 			for name, v := range want {
 				if got := h.Get(name); got != v {
@@ -135,7 +151,7 @@ func TestPageHeaders(t *testing.T) {
 // TestHEAD checks that every route answers HEAD with GET's status and
 // content type, and no body.
 func TestHEAD(t *testing.T) {
-	for _, target := range []string{"/", "/embed", "/admin", "/embed.js", "/fonts/Noto%20Sans%20Regular/0-255.pbf", "/assets/nope-AAAAAAAA.js"} {
+	for _, target := range []string{"/", "/embed", "/admin", "/c/AbCdEf0123456789", "/s/AbCdEf0123456789", "/embed.js", "/fonts/Noto%20Sans%20Regular/0-255.pbf", "/assets/nope-AAAAAAAA.js"} {
 		t.Run(target, func(t *testing.T) {
 			get, head := serve(t, Config{}, http.MethodGet, target), serve(t, Config{}, http.MethodHead, target)
 			if head.Code != get.Code || head.Header().Get("Content-Type") != get.Header().Get("Content-Type") {
@@ -253,7 +269,7 @@ func TestAssetsAreServedForever(t *testing.T) {
 // anything from another host.
 func TestPagesReferenceOnlyEmbeddedFiles(t *testing.T) {
 	ref := regexp.MustCompile(`(?:src|href)="([^"]+)"`)
-	for _, page := range []string{"index.html", "embed.html", "admin.html"} {
+	for _, page := range []string{"index.html", "embed.html", "admin.html", "checkin.html", "staff.html"} {
 		t.Run(page, func(t *testing.T) {
 			b, err := fs.ReadFile(dist, "dist/"+page)
 			if err != nil {
@@ -291,7 +307,7 @@ func TestDefaultLang(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
-			for _, target := range []string{"/", "/embed", "/admin"} {
+			for _, target := range []string{"/", "/embed", "/admin", "/c/AbCdEf0123456789", "/s/AbCdEf0123456789"} {
 				body := serve(t, Config{DefaultLang: tt.lang}, http.MethodGet, target).Body.String()
 				if want := fmt.Sprintf(`data-default-lang="%s"`, tt.want); !strings.Contains(body, want) {
 					t.Errorf("%s lacks %s", target, want)

@@ -1,0 +1,89 @@
+// The public calls of the light pages: the venue's QR token (or its staff
+// token) is the credential, so there is no session and no CSRF token. A
+// failure comes back as a Failure: the HTTP status (0 when the network is
+// down), the server's reason in both languages and its field errors.
+
+/** FieldError is one entry of a 422 problem's errors. */
+export interface FieldError {
+    field?: string;
+    reason?: string;
+    reason_vi?: string;
+}
+
+/** PublicVenue is what GET /api/c/{token} tells about the venue. */
+export interface PublicVenue {
+    venue: {name: string; category?: string; address?: string; ward?: string};
+    default_stay_minutes?: number;
+}
+
+/** Visit is a stay at a venue as the check-in routes answer it. */
+export interface Visit {
+    id: number | string;
+    start: string;
+    end?: string;
+    venue?: unknown;
+    [k: string]: unknown;
+}
+
+/** Failure is a call that did not succeed. */
+export class Failure extends Error {
+    readonly status: number;
+    readonly detail: string;
+    readonly detailVI: string;
+    readonly errors: FieldError[];
+    readonly retryAfter?: number;
+
+    constructor(status: number, body: Record<string, unknown>, retryAfter?: string | null) {
+        const detail = String(body.detail ?? body.title ?? `HTTP ${status}`);
+        super(detail);
+        this.status = status;
+        this.detail = detail;
+        this.detailVI = typeof body.detail_vi === 'string' ? body.detail_vi : detail;
+        this.errors = Array.isArray(body.errors) ? body.errors as FieldError[] : [];
+        if (retryAfter && /^\d+$/.test(retryAfter.trim())) this.retryAfter = Number(retryAfter);
+    }
+
+    /** reason is the server's detail in the reader's language. */
+    reason(lang: string): string {
+        return lang === 'vi' ? this.detailVI : this.detail;
+    }
+
+    /** fieldReason is the reason the server gave for field f (or for any field starting with f). */
+    fieldReason(f: string, lang: string): string | undefined {
+        const e = this.errors.find((x) => x.field === f || x.field?.startsWith(`${f}.`));
+        if (!e) return undefined;
+        return (lang === 'vi' ? e.reason_vi ?? e.reason : e.reason ?? e.reason_vi) ?? '';
+    }
+}
+
+/** call sends one JSON request to the server's own origin. */
+export async function call<T>(path: string, body?: unknown): Promise<{status: number; data: T}> {
+    let res: Response;
+    try {
+        res = await fetch(path, {
+            method: body === undefined ? 'GET' : 'POST',
+            headers: body === undefined ? {Accept: 'application/json'} : {Accept: 'application/json', 'Content-Type': 'application/json'},
+            body: body === undefined ? undefined : JSON.stringify(body),
+            credentials: 'omit',
+            cache: 'no-store',
+        });
+    } catch {
+        throw new Failure(0, {detail: 'offline'});
+    }
+    let data: unknown = undefined;
+    try {
+        data = await res.json();
+    } catch {
+        // an empty or non-JSON answer
+    }
+    if (!res.ok) {
+        throw new Failure(res.status, data && typeof data === 'object' ? data as Record<string, unknown> : {}, res.headers.get('Retry-After'));
+    }
+    return {status: res.status, data: data as T};
+}
+
+/** tokenFrom reads the token of /c/{token} or /s/{token} from the address. */
+export function tokenFrom(pathname: string): string {
+    const m = /^\/[cs]\/([^/]+)\/?$/.exec(pathname);
+    return m ? decodeURIComponent(m[1]) : '';
+}

@@ -15,6 +15,7 @@ import {button, problemText, type Ctx} from './adminui.ts';
 import {Zones} from './adminzones.ts';
 import {Points} from './adminpoints.ts';
 import {Cases, Users} from './admintables.ts';
+import {mayRegister, Venues} from './adminvenues.ts';
 
 const NARROW = window.matchMedia('(max-width: 800px)');
 
@@ -182,12 +183,15 @@ class Editor {
             const zones = new Zones(ctx);
             const points = new Points(ctx);
             this.parts = {zones, points, cases: new Cases(ctx)};
+            const venues = mayRegister(this.s.user) ? new Venues(ctx) : undefined;
+            if (venues) this.parts.venues = venues;
             if (this.s.user?.role === 'admin') this.parts.users = new Users(ctx);
             byId('ed-parts').replaceChildren(...Object.values(this.parts).map((p) => p.el));
             this.renderParts();
             await new Promise<void>((resolve) => (bm.map.loaded() ? resolve() : bm.map.once('load', () => resolve())));
             zones.start();
             points.start();
+            venues?.start();
             document.body.dataset.ready = 'true';
         }
     }

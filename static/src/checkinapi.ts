@@ -3,8 +3,14 @@
 // failure comes back as a Failure: the HTTP status (0 when the network is
 // down), the server's reason in both languages and its field errors.
 
-/** FieldError is one entry of a 422 problem's errors. */
+/**
+ * FieldError is one entry of a 422 problem's errors: a JSON Pointer into
+ * the body ("#/identity") and the reason (RFC 9457), or the older field and
+ * reason members.
+ */
 export interface FieldError {
+    pointer?: string;
+    detail?: string;
     field?: string;
     reason?: string;
     reason_vi?: string;
@@ -31,6 +37,8 @@ export class Failure extends Error {
     readonly detail: string;
     readonly detailVI: string;
     readonly errors: FieldError[];
+    /** field is the problem's own "field" member: the one field it is about */
+    readonly field?: string;
     readonly retryAfter?: number;
 
     constructor(status: number, body: Record<string, unknown>, retryAfter?: string | null) {
@@ -40,6 +48,7 @@ export class Failure extends Error {
         this.detail = detail;
         this.detailVI = typeof body.detail_vi === 'string' ? body.detail_vi : detail;
         this.errors = Array.isArray(body.errors) ? body.errors as FieldError[] : [];
+        if (typeof body.field === 'string') this.field = body.field;
         if (retryAfter && /^\d+$/.test(retryAfter.trim())) this.retryAfter = Number(retryAfter);
     }
 
@@ -48,11 +57,21 @@ export class Failure extends Error {
         return lang === 'vi' ? this.detailVI : this.detail;
     }
 
-    /** fieldReason is the reason the server gave for field f (or for any field starting with f). */
+    /**
+     * fieldReason is the reason the server gave for field f (a member of
+     * the body, or of its declaration), undefined when it named another.
+     * In Vietnamese the problem's detail_vi is preferred: the errors' own
+     * reasons are English.
+     */
     fieldReason(f: string, lang: string): string | undefined {
-        const e = this.errors.find((x) => x.field === f || x.field?.startsWith(`${f}.`));
-        if (!e) return undefined;
-        return (lang === 'vi' ? e.reason_vi ?? e.reason : e.reason ?? e.reason_vi) ?? '';
+        const names = (x: string | undefined) => {
+            const n = (x ?? '').replace(/^#?\//, '').split(/[/.]/);
+            return n.includes(f);
+        };
+        const e = this.errors.find((x) => names(x.pointer) || names(x.field));
+        if (!e && !(this.field !== undefined && names(this.field))) return undefined;
+        if (lang === 'vi') return e?.reason_vi ?? this.detailVI;
+        return e?.reason ?? e?.detail ?? this.detail;
     }
 }
 

@@ -51,13 +51,14 @@ function recordViolations() {
  * browser log messages about the Content-Security-Policy into violations (the
  * pages keep their violation events in window.__bandoCSP); reset empties both
  * records. Open pages with newPage, which listens before the page loads.
+ * args are more Chromium flags (the staff scanner's test gives a fake camera).
  */
-export async function launch({viewport = {width: 1280, height: 800}} = {}) {
+export async function launch({viewport = {width: 1280, height: 800}, args = []} = {}) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bando-e2e-'));
     const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: ARGS,
+        args: [...ARGS, ...args],
         viewport,
         deviceScaleFactor: 1,
         locale: 'vi-VN',

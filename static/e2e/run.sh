@@ -50,6 +50,10 @@ if [ -z "${BANDO_URL:-}" ]; then
   add_user e2e-admin e2e-admin-password-1 admin
   add_user e2e-district e2e-district-password-1 editor 718
   add_user e2e-viewer e2e-viewer-password-1 viewer
+  # The QR check-in tests (e2e/checkin*.test.mjs, checkin-lib.mjs ENTERPRISE)
+  # also sign in as an enterprise that registers its own venues.
+  printf '%s\n' e2e-enterprise-password-1 | env -u BANDO_DATABASE_URL BANDO_DATA_DIR="$tmp/data" \
+    "$tmp/bando" user add --name e2e-enterprise --role enterprise --enterprise e2e-factory --password-stdin >/dev/null
   export BANDO_E2E_ACCOUNTS=1
   env -u BANDO_DATABASE_URL -u BANDO_REDIS_URL \
     BANDO_ADDR="127.0.0.1:$port" BANDO_DATA_DIR="$tmp/data" BANDO_FRAME_ANCESTORS='*' \

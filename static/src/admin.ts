@@ -182,16 +182,20 @@ class Editor {
             const ctx: Ctx = {tr: this.tr, s: this.s, bm, say: (m, k) => this.say(m, k)};
             const zones = new Zones(ctx);
             const points = new Points(ctx);
-            this.parts = {zones, points, cases: new Cases(ctx)};
             const venues = mayRegister(this.s.user) ? new Venues(ctx) : undefined;
+            // An enterprise account works only with its own venues.
+            this.parts = this.s.user?.role === 'enterprise' && venues ? {venues} : {zones, points, cases: new Cases(ctx)};
             if (venues) this.parts.venues = venues;
             if (this.s.user?.role === 'admin') this.parts.users = new Users(ctx);
+            if (!(this.current in this.parts)) this.current = Object.keys(this.parts)[0];
             byId('ed-parts').replaceChildren(...Object.values(this.parts).map((p) => p.el));
             this.renderParts();
             await new Promise<void>((resolve) => (bm.map.loaded() ? resolve() : bm.map.once('load', () => resolve())));
-            zones.start();
-            points.start();
+            if (this.parts.zones) zones.start();
+            if (this.parts.points) points.start();
             venues?.start();
+            // The part shown first gets its layers and data now that the map has loaded.
+            if (this.current === 'venues') venues?.shown(true);
             document.body.dataset.ready = 'true';
         }
     }

@@ -81,10 +81,9 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         });
         await page.mouse.click(box.x, box.y);
         await page.locator('.ed-venue-marker').waitFor();
-        const ward = part.getByLabel('Mã phường, xã');
-        await page.waitForFunction(() => document.querySelector('[data-part="venues"] [name="ward"]')?.value !== '', null, {timeout: 10000})
-            .catch(() => undefined);
-        if (!(await ward.inputValue())) await ward.fill('25747');
+        // The ward under the click (the demo's Phường Lạc Lộc) is filled in.
+        await page.waitForFunction(() => document.querySelector('[data-part="venues"] [name="ward"]')?.value !== '');
+        assert.equal(await part.getByLabel('Mã phường, xã').inputValue(), '71803');
         const lon = Number(await part.getByLabel('Kinh độ').inputValue());
         const lat = Number(await part.getByLabel('Vĩ độ').inputValue());
         assert.ok(Math.abs(lon - at[0]) < 1e-4 && Math.abs(lat - at[1]) < 1e-4, `picked ${lon},${lat}, clicked ${at}`);
@@ -130,6 +129,18 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         await staff.getByRole('heading', {name: 'Quét mã QR cá nhân'}).waitFor();
         await staff.close();
 
+        // The coverage layer: wards from the server, drawn on the map; the new venue's ward has it.
+        await part.getByLabel(/Lớp độ phủ QR/).check();
+        await page.waitForFunction(() => Number(document.querySelector('[data-part="venues"]')?.dataset.coverage ?? 0) > 0, null, {timeout: 30000});
+        await page.evaluate(() => window.bandoMap.jumpTo({center: [106.65, 11.05], zoom: 9}));
+        await waitIdle(page);
+        const drawn = await page.evaluate(() => window.bandoMap.queryRenderedFeatures(undefined, {layers: ['ed-qr-coverage-fill']}).map((f) => f.properties));
+        assert.ok(drawn.length > 0, 'no coverage polygon drawn');
+        const lacLoc = drawn.find((p) => p.ward === '71803');
+        assert.ok(lacLoc && lacLoc.registered >= 1, `the venue's ward is drawn with its venues: ${JSON.stringify(lacLoc)}`);
+        await part.locator('.ed-legend').waitFor();
+        await shot(page, 'admin-qr-coverage');
+
         // Renew: the printed code stops working, the new one works.
         const before = await tokenOf(page, id);
         assert.equal((await api(page, 'GET', `/api/c/${before}`)).status, 200);
@@ -144,18 +155,9 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         await part.locator('.ed-venue', {hasText: name}).getByRole('button', {name: 'Thu hồi'}).click();
         await part.locator('.ed-venue', {hasText: name}).waitFor({state: 'detached'});
         await part.getByLabel('Hiện cả địa điểm đã thu hồi').check();
-        await part.locator('.ed-venue', {hasText: name}).getByText('Đã thu hồi').waitFor();
+        await part.locator('.ed-venue', {hasText: name}).locator('.ed-badge', {hasText: 'Đã thu hồi'}).waitFor();
         assert.equal((await api(page, 'GET', `/api/c/${renewed}`)).status, 410);
 
-        // The coverage layer: wards from the server, drawn on the map.
-        await part.getByLabel(/Lớp độ phủ QR/).check();
-        await page.waitForFunction(() => Number(document.querySelector('[data-part="venues"]')?.dataset.coverage ?? 0) > 0, null, {timeout: 30000});
-        await page.evaluate(() => window.bandoMap.jumpTo({center: [106.65, 11.05], zoom: 9}));
-        await waitIdle(page);
-        const drawn = await page.evaluate(() => window.bandoMap.queryRenderedFeatures(undefined, {layers: ['ed-qr-coverage-fill']}).length);
-        assert.ok(drawn > 0, 'no coverage polygon drawn');
-        await part.locator('.ed-legend').waitFor();
-        await shot(page, 'admin-qr-coverage');
         assert.deepEqual(errors, []);
         await assertOnlyHosts(browser, [BASE]);
     });
@@ -163,7 +165,7 @@ describe('the editor’s venues and QR codes', {skip}, () => {
     test('an enterprise registers and sees only its own venues, with no coverage layer; a viewer has no venues part', async () => {
         const {page: adminPage} = await signIn(browser, ADMIN);
         const other = `Chợ của quận E2E ${Date.now()}`;
-        const r = await api(adminPage, 'POST', '/api/venues', {name: other, category: 'market', address: '', ward: '25747', lon: 106.66, lat: 10.98, default_stay_minutes: 30});
+        const r = await api(adminPage, 'POST', '/api/venues', {name: other, category: 'market', address: '', ward: '71803', lon: 106.66, lat: 10.98, default_stay_minutes: 30});
         assert.equal(r.status, 201, r.text);
         await adminPage.close();
         await browser.context.clearCookies();
@@ -177,7 +179,7 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         const name = `Nhà máy E2E ${Date.now()}`;
         await part.getByLabel('Tên địa điểm').fill(name);
         await part.getByLabel('Loại địa điểm').selectOption('factory');
-        await part.getByLabel('Mã phường, xã').fill('25747');
+        await part.getByLabel('Mã phường, xã').fill('71803');
         await part.getByLabel('Kinh độ').fill('106.70');
         await part.getByLabel('Vĩ độ').fill('11.05');
         await part.getByRole('button', {name: 'Lưu địa điểm'}).click();

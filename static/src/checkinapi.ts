@@ -106,3 +106,23 @@ export function tokenFrom(pathname: string): string {
     const m = /^\/[cs]\/([^/]+)\/?$/.exec(pathname);
     return m ? decodeURIComponent(m[1]) : '';
 }
+
+/**
+ * passOf takes the pass out of what a personal QR holds: the pass itself,
+ * or an address whose last path segment (or ?pass=) is the pass.
+ */
+export function passOf(text: string): string {
+    const s = text.trim();
+    if (/^https?:\/\//i.test(s)) {
+        try {
+            const u = new URL(s);
+            const q = u.searchParams.get('pass');
+            if (q) return q;
+            const seg = u.pathname.split('/').filter(Boolean).pop();
+            if (seg) return decodeURIComponent(seg);
+        } catch {
+            // not an address after all
+        }
+    }
+    return s;
+}

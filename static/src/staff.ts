@@ -7,7 +7,7 @@
 
 import './checkin.css';
 import {h} from './dom.ts';
-import {call, Failure, tokenFrom, type Visit} from './checkinapi.ts';
+import {call, Failure, passOf, tokenFrom, type Visit} from './checkinapi.ts';
 import {mask, Words} from './checkintext.ts';
 
 type Decode = (data: Uint8ClampedArray, width: number, height: number, opts?: {inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst'}) => {data: string} | null;
@@ -239,26 +239,6 @@ class Scanner {
         wrap?.classList.add('st-flash');
         setTimeout(() => wrap?.classList.remove('st-flash'), 600);
     }
-}
-
-/**
- * passOf takes the pass out of what a personal QR holds: the pass itself,
- * or an address whose last path segment (or ?pass=) is the pass.
- */
-export function passOf(text: string): string {
-    const s = text.trim();
-    if (/^https?:\/\//i.test(s)) {
-        try {
-            const u = new URL(s);
-            const q = u.searchParams.get('pass');
-            if (q) return q;
-            const seg = u.pathname.split('/').filter(Boolean).pop();
-            if (seg) return decodeURIComponent(seg);
-        } catch {
-            // not an address after all
-        }
-    }
-    return s;
 }
 
 void new Scanner().start();

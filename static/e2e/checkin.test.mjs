@@ -315,17 +315,29 @@ describe('QR check-in', {skip}, () => {
             await sp.getByLabel('Số điện thoại hoặc số CCCD/CMND của khách').fill('123');
             await sp.getByRole('button', {name: 'Ghi nhận'}).click();
             await sp.locator('#st-identity-err', {hasText: 'không hợp lệ'}).waitFor();
+            // Offline, a scan is kept with its time and sent in a batch once the network is back.
+            await staffBrowser.context.setOffline(true);
+            await sp.getByLabel('Số điện thoại hoặc số CCCD/CMND của khách').fill('0909 111 444');
+            await sp.getByRole('button', {name: 'Ghi nhận'}).click();
+            await sp.locator('#st-list li', {hasText: 'Mất mạng: đã lưu khách •••• 444'}).waitFor();
+            await sp.locator('#st-queue', {hasText: /\d+ lượt đang chờ gửi/}).waitFor();
+            const batch = sp.waitForRequest((r) => r.url().endsWith('/checkins') && r.method() === 'POST' && 'checkins' in (r.postDataJSON() ?? {}), {timeout: 30000});
+            await staffBrowser.context.setOffline(false);
+            const rows = (await batch).postDataJSON().checkins;
+            assert.ok(rows.some((r) => r.identity === '0909 111 444' && !Number.isNaN(Date.parse(r.at))), JSON.stringify(rows));
+            await sp.locator('#st-list li.st-ok', {hasText: /Đã gửi \d+ lượt quét lúc mất mạng/}).waitFor();
+            assert.equal(await sp.locator('#st-queue').textContent(), '');
             const text = await sp.locator('main').textContent();
-            assert.ok(!/0909\s?111\s?222|0987\s?654\s?321/.test(text), 'no raw number on the staff page');
+            assert.ok(!/0909\s?111\s?(222|444)|0987\s?654\s?321/.test(text), 'no raw number on the staff page');
             assert.deepEqual(await unlabelledControls(sp), []);
             assert.deepEqual(errors, []);
             await assertOnlyHosts(staffBrowser, [BASE]);
 
-            // The tracer's view of venue B lists the staff-scan visit.
+            // The tracer's view of venue B lists the three staff-scan visits (the pass, typed, typed offline).
             const visits = await api(adminPage, 'GET', `/api/venues/${venues.b.id}/checkins?reason=${encodeURIComponent('e2e: kiểm thử quét của nhân viên')}`);
             assert.equal(visits.status, 200, visits.text);
             const bySource = visitsOf(visits.body).map((v) => v.source).sort();
-            assert.deepEqual(bySource, ['staff-scan', 'staff-scan'], visits.text);
+            assert.deepEqual(bySource, ['staff-scan', 'staff-scan', 'staff-scan'], visits.text);
 
             // A withdrawn venue's staff link is said at its first scan, and the camera stops.
             const bad = await staffBrowser.newPage();

@@ -92,6 +92,10 @@ const vi: Table = {
     'staff.who.pass': 'khách (mã QR cá nhân)',
     'staff.who.number': 'khách {masked}',
     'staff.badpass': 'Mã QR này không phải mã cá nhân hợp lệ hoặc đã hết hạn: {reason}',
+    'staff.queued': 'Mất mạng: đã lưu {who}, sẽ gửi khi có mạng (đừng đóng trang này).',
+    'staff.waiting': '{n} lượt đang chờ gửi.',
+    'staff.sent': 'Đã gửi {n} lượt quét lúc mất mạng.',
+    'staff.dropped': 'Một lượt quét lúc mất mạng bị từ chối: {reason}',
     'staff.404': 'Đường dẫn quét của nhân viên không hợp lệ. Hỏi người quản lý địa điểm đường dẫn mới.',
     'staff.410': 'Đường dẫn quét này đã bị thu hồi. Hỏi người quản lý địa điểm đường dẫn mới.',
 };
@@ -181,6 +185,10 @@ const en: Table = {
     'staff.who.pass': 'a visitor (personal QR)',
     'staff.who.number': 'visitor {masked}',
     'staff.badpass': 'This QR code is not a valid personal code or has expired: {reason}',
+    'staff.queued': 'Offline: {who} kept, to be sent when the network is back (keep this page open).',
+    'staff.waiting': '{n} scans waiting to be sent.',
+    'staff.sent': 'Sent {n} scans made offline.',
+    'staff.dropped': 'A scan made offline was refused: {reason}',
     'staff.404': 'This staff scanning link is not valid. Ask the venue’s manager for a new link.',
     'staff.410': 'This staff scanning link was withdrawn. Ask the venue’s manager for a new link.',
 };

@@ -18,6 +18,20 @@ interface Entry {
     text: string;
 }
 
+/**
+ * Pending is a scan made while the device was offline, sent later in one
+ * batch with the time it was made. It stays in memory only: a number typed
+ * by hand is not written to the venue's device.
+ */
+interface Pending {
+    pass?: string;
+    identity?: string;
+    at: string;
+}
+
+/** RETRY is how often a device with scans waiting tries to send them, in ms. */
+const RETRY = 15000;
+
 /** SAME_PASS is how long a pass seen again is not sent again (the code stays in front of the camera). */
 const SAME_PASS = 8000;
 /** FRAME is the interval between decoded frames, in ms: enough for a queue, light on a phone. */
@@ -37,6 +51,8 @@ class Scanner {
     private entries: Entry[] = [];
     private last = {pass: '', at: 0};
     private fatal?: Failure;
+    private queue: Pending[] = [];
+    private flushing = false;
     private manualErr = '';
 
     private get t() {
@@ -44,6 +60,8 @@ class Scanner {
     }
 
     async start(): Promise<void> {
+        window.addEventListener('online', () => void this.flush());
+        window.setInterval(() => void this.flush(), RETRY);
         this.chrome();
         this.render();
         document.body.dataset.ready = 'true';
@@ -100,6 +118,7 @@ class Scanner {
                 this.cameraState === 'none' ? null : toggle),
             h('section', {className: 'st-box', 'aria-labelledby': 'st-list-title'},
                 h('h2', {id: 'st-list-title'}, t('staff.list')),
+                h('p', {className: 'ci-note', id: 'st-queue', role: 'status'}, this.queueText()),
                 h('ul', {className: 'st-list', id: 'st-list', 'aria-live': 'polite'},
                     ...(this.entries.length ? this.entries.map((e) => h('li', {className: e.ok ? 'st-ok' : 'st-bad'}, e.text)) : [h('li', {}, t('staff.empty'))]))),
             h('section', {className: 'st-box', 'aria-labelledby': 'st-manual-title'},
@@ -197,10 +216,62 @@ class Scanner {
                 const reason = f.fieldReason('identity', this.w.lang) ?? f.fieldReason('pass', this.w.lang) ?? f.reason(this.w.lang);
                 if (body.identity !== undefined) this.manualError(t('identity.bad', {reason}));
                 else this.add({ok: false, text: t('staff.badpass', {reason})});
+            } else if (f.status === 0) {
+                // Offline: kept, with its time, and sent when the network is back.
+                this.queue.push({...body, at: new Date().toISOString()});
+                this.add({ok: false, text: t('staff.queued', {who})});
+                this.showQueue();
+                return true;
             } else {
                 this.add({ok: false, text: this.failureText(f)});
             }
             return false;
+        }
+    }
+
+    private queueText(): string {
+        return this.queue.length ? this.t('staff.waiting', {n: this.queue.length}) : '';
+    }
+
+    private showQueue(): void {
+        const el = document.getElementById('st-queue');
+        if (el) el.textContent = this.queueText();
+    }
+
+    /**
+     * flush sends the scans made offline in one batch. A row the server
+     * refuses (422 naming #/checkins/{i}) is dropped with a line saying so,
+     * and the rest are sent again; nothing is recorded from a refused batch.
+     */
+    private async flush(): Promise<void> {
+        if (this.flushing || !this.queue.length || this.fatal) return;
+        this.flushing = true;
+        const t = this.t;
+        try {
+            while (this.queue.length) {
+                const rows = this.queue.slice();
+                try {
+                    await call<{recorded?: number}>(`/api/s/${encodeURIComponent(this.token)}/checkins`, {checkins: rows});
+                    this.queue.splice(0, rows.length);
+                    this.add({ok: true, text: t('staff.sent', {n: rows.length})});
+                } catch (e) {
+                    const f = e as Failure;
+                    const row = f.status === 422 ? rowOf(f) : undefined;
+                    if (row !== undefined && row < rows.length) {
+                        this.queue.splice(row, 1);
+                        this.add({ok: false, text: t('staff.dropped', {reason: f.reason(this.w.lang)})});
+                        continue;
+                    }
+                    if (f.status === 404 || f.status === 410) {
+                        this.fatal = f;
+                        this.stopCamera();
+                    }
+                    break;
+                }
+            }
+        } finally {
+            this.flushing = false;
+            this.showQueue();
         }
     }
 
@@ -239,6 +310,15 @@ class Scanner {
         wrap?.classList.add('st-flash');
         setTimeout(() => wrap?.classList.remove('st-flash'), 600);
     }
+}
+
+/** rowOf reads the row a refused batch names (#/checkins/{i}/…). */
+function rowOf(f: Failure): number | undefined {
+    for (const e of f.errors) {
+        const m = /^#?\/checkins\/(\d+)/.exec(e.pointer ?? e.field ?? '');
+        if (m) return Number(m[1]);
+    }
+    return undefined;
 }
 
 void new Scanner().start();

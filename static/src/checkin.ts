@@ -176,6 +176,8 @@ class Page {
                 h('button', {type: 'button', className: 'ci-secondary', onclick: () => void this.checkout()}, t('checkout'))));
         }
         if (this.message) children.push(h('p', {className: 'ci-note', role: 'status'}, this.message));
+        // A venue whose staff scan: the person shows their own code instead of checking in here.
+        children.push(this.passBox());
         const form = h('form', {className: 'ci-form', novalidate: true, 'aria-labelledby': 'ci-venue-name'}, ...children);
         form.addEventListener('submit', (e) => {
             e.preventDefault();
@@ -298,6 +300,8 @@ class Page {
         } else {
             out.push(h('h2', {}, '✓ ', t(this.repeat ? 'repeat.title' : 'done.title')));
             out.push(h('p', {className: 'ci-time'}, t(this.repeat ? 'repeat.at' : 'done.at', {time: this.w.time(start)})));
+            const stay = this.venue?.default_stay_minutes;
+            if (stay) out.push(h('p', {className: 'ci-hint'}, t('done.stay', {n: stay})));
             out.push(h('button', {type: 'button', className: 'ci-primary', id: 'ci-checkout', onclick: () => void this.checkout()}, t('checkout')));
         }
         if (this.message) out.push(h('p', {className: 'ci-note', role: 'status'}, this.message));
@@ -335,11 +339,18 @@ class Page {
     }
 
     private async showPass(): Promise<void> {
-        const identity = this.identity();
-        if (!identity) return;
+        const identity = this.identity() || this.typed.trim();
+        this.fieldErr = undefined;
+        if (!identity) {
+            this.fieldErr = {field: 'identity', text: this.t('identity.empty')};
+            this.render();
+            document.getElementById('ci-identity')?.focus();
+            return;
+        }
         try {
-            const kept = JSON.parse(read(PASS_KEY) ?? 'null') as {svg: string; at: number} | null;
-            if (kept && Date.now() - kept.at < 20 * 24 * 3600e3) this.passSVG = kept.svg;
+            // The pass is kept for the number it was made for, to show again offline.
+            const kept = JSON.parse(read(PASS_KEY) ?? 'null') as {svg: string; at: number; for: string} | null;
+            if (kept && kept.for === identity && Date.now() - kept.at < 20 * 24 * 3600e3) this.passSVG = kept.svg;
         } catch {
             // fetch a new one below
         }
@@ -347,13 +358,15 @@ class Page {
             try {
                 const r = await call<{pass: string; svg: string}>(`/api/c/${encodeURIComponent(this.token)}/pass`, {identity});
                 this.passSVG = r.data.svg;
-                write(PASS_KEY, JSON.stringify({svg: r.data.svg, at: Date.now()}));
+                write(IDENTITY_KEY, identity);
+                write(PASS_KEY, JSON.stringify({svg: r.data.svg, at: Date.now(), for: identity}));
+                this.typed = '';
             } catch (e) {
                 this.onFailure(e as Failure);
             }
         }
         this.render();
-        document.getElementById('ci-pass-title')?.focus();
+        document.getElementById(this.passSVG ? 'ci-pass-title' : 'ci-identity')?.focus();
     }
 
     private async checkout(): Promise<void> {

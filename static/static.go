@@ -1,8 +1,8 @@
 // Package static serves the web app embedded in the binary: the public map
 // at /, the embeddable banner at /embed, the officials' page at /admin, the
 // light QR check-in page at /c/{token} and the venue staff's scanner at
-// /s/{token}, their hashed assets under /assets/, the iframe loader /embed.js and the
-// map's SDF glyphs under /fonts/. The files come from dist/, which the
+// /s/{token}, their hashed assets under /assets/, the iframe loader
+// /embed.js and the map's SDF glyphs under /fonts/. The files come from dist/, which the
 // front-end build (see README.md beside this file) writes and the
 // repository keeps, so that no npm step is needed to run the server.
 package static

@@ -29,6 +29,8 @@ type Store struct {
 	// days remembers partitions known to exist ("visits 2026-12-02"), so
 	// that a check-in asks the database only on a new day.
 	days sync.Map
+	// group queues concurrent check-ins for group commit (group.go).
+	group committer
 }
 
 var _ tracing.Store = (*Store)(nil)

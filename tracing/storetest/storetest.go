@@ -76,6 +76,8 @@ func Run(t *testing.T, open Opener) {
 		{"repeat scan is the same visit", testRepeatScan},
 		{"check-out", testCheckOut},
 		{"default stay", testDefaultStay},
+		{"concurrent scans, repeats within a group", testConcurrentScans},
+		{"concurrent scans, refusals fail alone", testConcurrentRefusals},
 		{"batch", testBatch},
 		{"batch refused whole", testBatchRefused},
 		{"queries by venue, person and time", testQueries},

@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener) {
 		{"persons", testPersons},
 		{"coverage", testCoverage},
 		{"purge", testPurge},
+		{"retention job", testRetentionJob},
 		{"tenant isolation", testTenants},
 		{"no raw numbers outside the private side", testPrivacy},
 	}

@@ -87,31 +87,33 @@ type scanCall struct {
 	done chan struct{}
 }
 
-// committer queues scans for the group writers.
-type committer struct {
+func (c *scanCall) finish() { close(c.done) }
+
+// groupCall is a call a committer writes in groups.
+type groupCall interface{ finish() }
+
+// committer queues calls for at most groupWriters writers, which write
+// them in groups of up to maxGroup.
+type committer[C groupCall] struct {
 	mu      sync.Mutex
-	pending []*scanCall
+	pending []C
 	writers int
 }
 
-// groupCheckIn queues c and waits for its group.
-func (s *Store) groupCheckIn(ctx context.Context, a tracing.Access, c tracing.CheckIn) (tracing.Visit, error) {
-	call := &scanCall{ctx: ctx, a: a, c: c, done: make(chan struct{})}
-	g := &s.group
+// submit queues c; a writer (started when fewer than groupWriters run)
+// writes it with others by write, then finishes it.
+func (g *committer[C]) submit(c C, write func([]C)) {
 	g.mu.Lock()
-	g.pending = append(g.pending, call)
+	defer g.mu.Unlock()
+	g.pending = append(g.pending, c)
 	if g.writers < groupWriters {
 		g.writers++
-		go s.writeGroups()
+		go g.drain(write)
 	}
-	g.mu.Unlock()
-	<-call.done
-	return call.out, call.err
 }
 
-// writeGroups writes the queued scans, group after group, until none wait.
-func (s *Store) writeGroups() {
-	g := &s.group
+// drain writes the queued calls, group after group, until none wait.
+func (g *committer[C]) drain(write func([]C)) {
 	for {
 		g.mu.Lock()
 		if len(g.pending) == 0 {
@@ -123,11 +125,19 @@ func (s *Store) writeGroups() {
 		calls := g.pending[:n:n]
 		g.pending = slices.Clone(g.pending[n:])
 		g.mu.Unlock()
-		s.writeGroup(calls)
+		write(calls)
 		for _, c := range calls {
-			close(c.done)
+			c.finish()
 		}
 	}
+}
+
+// groupCheckIn queues c and waits for its group.
+func (s *Store) groupCheckIn(ctx context.Context, a tracing.Access, c tracing.CheckIn) (tracing.Visit, error) {
+	call := &scanCall{ctx: ctx, a: a, c: c, done: make(chan struct{})}
+	s.scans.submit(call, s.writeGroup)
+	<-call.done
+	return call.out, call.err
 }
 
 // writeGroup writes one group; on a failure of the whole, each call alone.

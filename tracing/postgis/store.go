@@ -29,8 +29,10 @@ type Store struct {
 	// days remembers partitions known to exist ("visits 2026-12-02"), so
 	// that a check-in asks the database only on a new day.
 	days sync.Map
-	// group queues concurrent check-ins for group commit (group.go).
-	group committer
+	// scans and persons queue concurrent check-ins and persons' records
+	// for group commit (group.go, persons.go).
+	scans   committer[*scanCall]
+	persons committer[*personCall]
 }
 
 var _ tracing.Store = (*Store)(nil)

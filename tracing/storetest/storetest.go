@@ -78,6 +78,7 @@ func Run(t *testing.T, open Opener) {
 		{"default stay", testDefaultStay},
 		{"concurrent scans, repeats within a group", testConcurrentScans},
 		{"concurrent scans, refusals fail alone", testConcurrentRefusals},
+		{"persons at once and in batches", testPersonsAtOnce},
 		{"batch", testBatch},
 		{"batch refused whole", testBatchRefused},
 		{"queries by venue, person and time", testQueries},

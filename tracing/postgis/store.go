@@ -55,6 +55,27 @@ func (s *Store) scoped(ctx context.Context, a tracing.Access, fn func(pgx.Tx) er
 	})
 }
 
+// scopedRow runs a one-row read as bando_tracing for access a in one
+// round trip: the scope and the query pipelined as one implicit
+// transaction (no BEGIN and COMMIT round trips), for the reads every
+// public request makes.
+func (s *Store) scopedRow(ctx context.Context, a tracing.Access, scan func(pgx.Row) error, query string, args ...any) error {
+	b := &pgx.Batch{}
+	b.Queue(sqlScope, a.Tenant())
+	b.Queue(query, args...)
+	res := s.pool.SendBatch(ctx, b)
+	_, err := res.Exec()
+	if err != nil {
+		err = fmt.Errorf("postgis: scope the transaction: %w", err)
+	} else {
+		err = scan(res.QueryRow())
+	}
+	if cerr := res.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("postgis: %w", cerr)
+	}
+	return err
+}
+
 const sqlEnsureDay = `SELECT tracing.ensure_day_partition($1, $2::date)`
 
 // ensureDays creates the day partitions of table (visits, declarations)

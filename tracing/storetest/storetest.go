@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"persons at once and in batches", testPersonsAtOnce},
 		{"batch", testBatch},
 		{"batch refused whole", testBatchRefused},
+		{"bulk import", testBulkImport},
 		{"queries by venue, person and time", testQueries},
 		{"overlap", testOverlap},
 		{"declarations", testDeclarations},

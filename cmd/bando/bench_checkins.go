@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -53,6 +54,7 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	concurrency := fs.Int("concurrency", 16, "requests in flight")
 	duration := fs.Duration("duration", 5*time.Second, "length of each run")
 	venues := fs.Int("venues", 200, "venues registered for the run")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (servers and load) to the file")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
@@ -87,6 +89,17 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: --cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench: --cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	fmt.Fprintf(out, "bando bench checkins: %d requests in flight, %s per run, batches of %d, %d venues, loopback HTTP\n",
 		b.concurrency, b.duration, b.batch, b.venues)

@@ -19,13 +19,15 @@ import (
 
 func runImport(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("import: what? bando import boundaries FILE.geojson | bando import cases FILE.csv")
+		return errors.New("import: what? bando import boundaries FILE.geojson | bando import cases FILE.csv | bando import checkins FILE.csv")
 	}
 	switch args[0] {
 	case "boundaries":
 		return runImportBoundaries(ctx, args[1:], out)
 	case "cases":
 		return runImportCases(ctx, args[1:], out)
+	case "checkins":
+		return runImportCheckins(ctx, args[1:], out)
 	}
 	return fmt.Errorf("import: unknown kind %q: want boundaries or cases", args[0])
 }

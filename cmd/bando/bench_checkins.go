@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -34,6 +35,7 @@ const benchDefaultDB = "postgres://postgres@127.0.0.1:5432/postgres"
 // checkinBench is one run's settings.
 type checkinBench struct {
 	modes       []string
+	importRows  int
 	batch       int
 	concurrency int
 	duration    time.Duration
@@ -49,7 +51,8 @@ type checkinBench struct {
 func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench checkins", flag.ContinueOnError)
 	stores := fs.String("store", "postgis,embedded", "stores measured: postgis, embedded or both (comma separated)")
-	modes := fs.String("mode", "single,batch", "what is measured: single, batch or both")
+	modes := fs.String("mode", "single,batch,import", "what is measured: single, batch, import (bando import checkins of a generated file), comma separated")
+	importRows := fs.Int("import-rows", 500_000, "rows of the generated file of the import mode")
 	batch := fs.Int("batch", 1000, "check-ins per batch request (1 to 10000)")
 	concurrency := fs.Int("concurrency", 16, "requests in flight")
 	duration := fs.Duration("duration", 5*time.Second, "length of each run")
@@ -62,7 +65,7 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	b := checkinBench{modes: splitList(*modes), batch: *batch, concurrency: *concurrency, duration: *duration, venues: *venues}
+	b := checkinBench{modes: splitList(*modes), importRows: *importRows, batch: *batch, concurrency: *concurrency, duration: *duration, venues: *venues}
 	var errs []error
 	if b.batch < 1 || b.batch > 10_000 {
 		errs = append(errs, errors.New("bench: --batch must be 1 to 10000"))
@@ -73,12 +76,15 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	if b.duration <= 0 || b.duration > loadMaxDuration {
 		errs = append(errs, fmt.Errorf("bench: --duration must be above 0 and at most %s", loadMaxDuration))
 	}
+	if b.importRows < 1 || b.importRows > 10_000_000 {
+		errs = append(errs, errors.New("bench: --import-rows must be 1 to 10000000"))
+	}
 	if b.venues < 1 || b.venues > 100_000 {
 		errs = append(errs, errors.New("bench: --venues must be 1 to 100000"))
 	}
 	for _, m := range b.modes {
-		if m != "single" && m != "batch" {
-			errs = append(errs, fmt.Errorf("bench: --mode %q: want single or batch", m))
+		if m != "single" && m != "batch" && m != "import" {
+			errs = append(errs, fmt.Errorf("bench: --mode %q: want single, batch or import", m))
 		}
 	}
 	storeList := splitList(*stores)
@@ -112,7 +118,11 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		for _, m := range b.modes {
-			st, err := b.run(ctx, srv, m)
+			run := b.run
+			if m == "import" {
+				run = b.importOnce
+			}
+			st, err := run(ctx, srv, m)
 			if err != nil {
 				srv.close()
 				return err
@@ -148,6 +158,8 @@ func splitList(s string) []string {
 
 // checkinServer is a server under test with what the load needs.
 type checkinServer struct {
+	cfg    *Config
+	store  backend
 	base   string
 	bearer string
 	venues []tracing.VenueID
@@ -235,7 +247,7 @@ func setupCheckinServer(ctx context.Context, c *Config, venues int, cleanups *[]
 	if err != nil {
 		return nil, err
 	}
-	s := &checkinServer{bearer: bearer}
+	s := &checkinServer{cfg: c, store: b, bearer: bearer}
 	admin := auth.WithPrincipal(ctx, auth.Principal{User: "bench-admin", Role: auth.Admin})
 	for i := range venues {
 		v, err := tr.store.RegisterVenue(admin, tracing.Venue{ID: tracing.NewVenueID(), Name: fmt.Sprintf("Quầy %d", i),
@@ -426,4 +438,35 @@ func post(ctx context.Context, client *http.Client, u, body string, header map[s
 		err = fmt.Errorf("status %d: %.200s", resp.StatusCode, answer)
 	}
 	return resp.StatusCode, err
+}
+
+// importOnce writes a file of b.importRows check-ins (a new person each,
+// by phone, at the server's venues over the last day) and times bando
+// import checkins of it into the server's store.
+func (b checkinBench) importOnce(ctx context.Context, srv *checkinServer, _ string) (benchStats, error) {
+	f, err := os.CreateTemp("", "bando-bench-*.csv")
+	if err != nil {
+		return benchStats{}, fmt.Errorf("bench: %w", err)
+	}
+	defer os.Remove(f.Name())
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintln(w, "venue,person,start,end")
+	now := time.Now().UTC()
+	first := personBase.Add(int64(b.importRows)+10_000_000) - int64(b.importRows)
+	for j := range b.importRows {
+		i := first + int64(j)
+		at := now.Add(-time.Duration(i%86_000) * time.Second)
+		fmt.Fprintf(w, "%s,%s,%s,\n", srv.venues[i%int64(len(srv.venues))], phone(i), at.Format(time.RFC3339))
+	}
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		return benchStats{}, fmt.Errorf("bench: %w", err)
+	}
+	t0 := time.Now()
+	err = importCheckins(ctx, srv.cfg, srv.store, f.Name(), io.Discard)
+	took := time.Since(t0)
+	st := benchStats{checkins: b.importRows, times: []time.Duration{took}, wall: took}
+	if err != nil {
+		st.checkins, st.errors, st.firstErr = 0, 1, err.Error()
+	}
+	return st, nil
 }

@@ -112,11 +112,9 @@ func runImportCheckins(ctx context.Context, args []string, out io.Writer) error 
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(file)
-	if err != nil {
+	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("import checkins: %w", err)
 	}
-	defer f.Close()
 	// Persons are hashed with the server's key: a key made here would
 	// match no one the server knows.
 	if _, err := existingSigner(cfg); err != nil {
@@ -127,6 +125,16 @@ func runImportCheckins(ctx context.Context, args []string, out io.Writer) error 
 		return err
 	}
 	defer b.Close()
+	return importCheckins(ctx, cfg, b, file, out)
+}
+
+// importCheckins imports file into the tracing store beside b.
+func importCheckins(ctx context.Context, cfg *Config, b backend, file string, out io.Writer) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("import checkins: %w", err)
+	}
+	defer f.Close()
 	parts, err := openTracing(cfg, b)
 	if err != nil {
 		return err

@@ -11,9 +11,10 @@ import (
 )
 
 const (
-	sqlBulkVenues   = `SELECT id, revoked_at IS NOT NULL, default_stay_minutes FROM tracing.venues WHERE id = ANY($1)`
-	sqlEnsureDayTx  = `SELECT tracing.ensure_day_partition('visits', $1::date)`
-	sqlStagePersons = `CREATE TEMP TABLE tracing_persons_in (person_key bytea, name text, phone text, id_number text,
+	sqlNoStatementTimeout = `SET LOCAL statement_timeout = 0`
+	sqlBulkVenues         = `SELECT id, revoked_at IS NOT NULL, default_stay_minutes FROM tracing.venues WHERE id = ANY($1)`
+	sqlEnsureDayTx        = `SELECT tracing.ensure_day_partition('visits', $1::date)`
+	sqlStagePersons       = `CREATE TEMP TABLE tracing_persons_in (person_key bytea, name text, phone text, id_number text,
 		first_seen timestamptz) ON COMMIT DROP`
 	sqlUnstagePersons = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
 		SELECT DISTINCT ON (person_key) person_key, name, phone, id_number, first_seen FROM tracing_persons_in
@@ -55,6 +56,10 @@ func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, person
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, sqlPurgeTenant); err != nil {
 			return fmt.Errorf("postgis: import scope: %w", err)
+		}
+		// A large file's COPY outlasts the server's statement timeout.
+		if _, err := tx.Exec(ctx, sqlNoStatementTimeout); err != nil {
+			return fmt.Errorf("postgis: import: %w", err)
 		}
 		stays, err := bulkVenues(ctx, tx, venues, cs)
 		if err != nil {

@@ -17,8 +17,7 @@ const (
 	sqlStagePersons       = `CREATE TEMP TABLE tracing_persons_in (person_key bytea, name text, phone text, id_number text,
 		first_seen timestamptz) ON COMMIT DROP`
 	sqlUnstagePersons = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
-		SELECT DISTINCT ON (person_key) person_key, name, phone, id_number, first_seen FROM tracing_persons_in
-		ORDER BY person_key ON CONFLICT DO NOTHING`
+		SELECT person_key, name, phone, id_number, first_seen FROM tracing_persons_in ON CONFLICT DO NOTHING`
 )
 
 var _ tracing.BulkImporter = (*Store)(nil)
@@ -140,8 +139,9 @@ func bulkVenues(ctx context.Context, tx pgx.Tx, venues map[tracing.VenueID]int, 
 	return stays, nil
 }
 
-// copyPersons keeps the persons' records: COPY to a staging table, then
-// one INSERT under the tables' row-level security.
+// copyPersons keeps the persons' records (one each: the caller dedupes
+// them): COPY to a staging table, then one INSERT under the tables'
+// row-level security.
 func copyPersons(ctx context.Context, tx pgx.Tx, persons []tracing.Person) error {
 	if len(persons) == 0 {
 		return nil

@@ -26,33 +26,6 @@ func (s *Store) RememberPerson(ctx context.Context, p tracing.Person) error {
 	return s.db.Batch(func(tx *bolt.Tx) error { return remember(tx, a, p) })
 }
 
-var _ tracing.PersonBatcher = (*Store)(nil)
-
-// RememberPersons implements tracing.PersonBatcher, in one transaction.
-func (s *Store) RememberPersons(ctx context.Context, ps []tracing.Person) error {
-	a, err := tracing.AccessFrom(ctx)
-	if err != nil {
-		return err
-	}
-	for i := range ps {
-		p := ps[i]
-		if err := s.checkPerson(&p); err != nil {
-			return &tracing.RowError{Row: i, Err: err}
-		}
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, p := range ps {
-			if err := s.checkPerson(&p); err != nil {
-				return err
-			}
-			if err := remember(tx, a, p); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 func (s *Store) checkPerson(p *tracing.Person) error {
 	if p.Key.IsZero() || (p.Phone == "" && p.IDNumber == "") {
 		return &tracing.FieldError{Field: "person", Reason: "a person has a key and a phone or ID number"}

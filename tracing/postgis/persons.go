@@ -10,23 +10,20 @@ import (
 )
 
 // Persons' private records go by group commit as check-ins do (group.go):
-// concurrent RememberPerson calls share one round trip and one commit, and
-// RememberPersons keeps a batch's persons in one.
+// concurrent RememberPerson calls share one round trip and one commit.
 
 const (
-	// sqlInsertPersons keeps each person once (the first record of a key
+	// sqlGroupPersons keeps each person once (the first record of a key
 	// in the list wins, as the first call does).
-	sqlInsertPersons = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
+	sqlGroupPersons = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
 		SELECT DISTINCT ON (k) k, n, p, i, f
 		FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[]) AS u(k, n, p, i, f, o)
 		ORDER BY k, o ON CONFLICT DO NOTHING`
-	// sqlNamePersons names nameless persons (officials only).
-	sqlNamePersons = `UPDATE private.tracing_persons t SET name = u.n
+	// sqlGroupNamePersons names nameless persons (officials only).
+	sqlGroupNamePersons = `UPDATE private.tracing_persons t SET name = u.n
 		FROM (SELECT DISTINCT ON (k) k, n FROM unnest($1::bytea[], $2::text[], $3::int[]) AS u(k, n, o) WHERE n <> '' ORDER BY k, o) u
 		WHERE t.person_key = u.k AND t.name = ''`
 )
-
-var _ tracing.PersonBatcher = (*Store)(nil)
 
 // personCall is one RememberPerson waiting for its group.
 type personCall struct {
@@ -63,26 +60,6 @@ func (s *Store) RememberPerson(ctx context.Context, p tracing.Person) error {
 	s.persons.submit(call, s.writePersons)
 	<-call.done
 	return call.err
-}
-
-// RememberPersons implements tracing.PersonBatcher: RememberPerson for
-// each, in one transaction and one round trip.
-func (s *Store) RememberPersons(ctx context.Context, ps []tracing.Person) error {
-	a, err := access(ctx)
-	if err != nil {
-		return err
-	}
-	calls := make([]*personCall, len(ps))
-	for i, p := range ps {
-		if err := s.checkPerson(&p); err != nil {
-			return &tracing.RowError{Row: i, Err: err}
-		}
-		calls[i] = &personCall{ctx: ctx, a: a, p: p}
-	}
-	if len(calls) == 0 {
-		return nil
-	}
-	return s.sendPersons(ctx, calls)
 }
 
 // writePersons writes one group of RememberPerson calls; on a failure of
@@ -134,9 +111,9 @@ func (s *Store) sendPersons(ctx context.Context, calls []*personCall) error {
 			keys[i], names[i], phones[i], ids[i], seen[i], order[i] = keyBytes(c.p.Key), c.p.Name, c.p.Phone, c.p.IDNumber, c.p.FirstSeen, int32(i)
 		}
 		b.Queue(sqlScope, t)
-		b.Queue(sqlInsertPersons, keys, names, phones, ids, seen, order)
+		b.Queue(sqlGroupPersons, keys, names, phones, ids, seen, order)
 		if t == (tracing.Access{All: true}).Tenant() {
-			b.Queue(sqlNamePersons, keys, names, order)
+			b.Queue(sqlGroupNamePersons, keys, names, order)
 		}
 	}
 	// NOTE: one implicit transaction up to the pipeline's end (group.go).

@@ -145,8 +145,7 @@ func testConcurrentRefusals(e *env) {
 }
 
 // testPersonsAtOnce: persons remembered by many callers at once (some
-// twice, named by an official) and by the batch call, which keeps all or
-// none.
+// twice, named by an official).
 func testPersonsAtOnce(e *env) {
 	t, s := e.t, e.Store
 	v := e.register(editor, venue("Chợ", "25747"))
@@ -175,32 +174,6 @@ func testPersonsAtOnce(e *env) {
 		got, err := s.Person(tracer, e.person(fmt.Sprintf("09150000%02d", i)))
 		if err != nil || got.Phone != fmt.Sprintf("09150000%02d", i) || (i < 20) != (got.Name == "Lê Thị Hoa") {
 			t.Errorf("person %d: %+v, %v", i, got, err)
-		}
-	}
-	pb, ok := s.(tracing.PersonBatcher)
-	if !ok {
-		return
-	}
-	batch := []tracing.Person{
-		e.keys.NewPerson(tracing.Identity{Kind: tracing.Phone, Value: "0916000001"}, "", at(0)),
-		e.keys.NewPerson(tracing.Identity{Kind: tracing.IDNumber, Value: "074201000001"}, "Trần Văn Bình", at(0)),
-		e.keys.NewPerson(tracing.Identity{Kind: tracing.Phone, Value: "0916000001"}, "", at(5)), // twice in one batch
-		{Key: e.person("0916000002")}, // no number: refused
-	}
-	var re *tracing.RowError
-	if err := pb.RememberPersons(byToken, batch); !errors.As(err, &re) || re.Row != 3 {
-		t.Errorf("a batch with a person without a number: err = %v, want row 3 refused", err)
-	}
-	if _, err := s.Person(tracer, batch[0].Key); !errors.Is(err, tracing.ErrNotFound) {
-		t.Errorf("a refused batch kept a person: err = %v", err)
-	}
-	if err := pb.RememberPersons(byToken, batch[:3]); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range batch[:2] {
-		got, err := s.Person(tracer, p.Key)
-		if err != nil || got.Phone != p.Phone || got.IDNumber != p.IDNumber || got.Name != p.Name || !got.FirstSeen.Equal(at(0)) {
-			t.Errorf("batch person %d: %+v, %v; want %+v", i, got, err, p)
 		}
 	}
 }

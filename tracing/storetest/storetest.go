@@ -78,7 +78,7 @@ func Run(t *testing.T, open Opener) {
 		{"default stay", testDefaultStay},
 		{"concurrent scans, repeats within a group", testConcurrentScans},
 		{"concurrent scans, refusals fail alone", testConcurrentRefusals},
-		{"persons at once and in batches", testPersonsAtOnce},
+		{"persons at once", testPersonsAtOnce},
 		{"batch", testBatch},
 		{"batch refused whole", testBatchRefused},
 		{"bulk import", testBulkImport},

@@ -54,6 +54,9 @@ type Config struct {
 	// VersionCheck (BANDO_VERSION_CHECK) is how often PostGIS's data
 	// version is read when no change notification came.
 	VersionCheck time.Duration
+	// RetentionDays (BANDO_RETENTION_DAYS) is how many days check-ins,
+	// health declarations and traces are kept before the scheduled purge.
+	RetentionDays int
 }
 
 // setting binds one flag to its environment variable and default.
@@ -97,6 +100,7 @@ var numberSettings = []number{
 	{"seed-demo", "BANDO_SEED_DEMO", "true", "seed the demo province into an empty embedded store at start"},
 	{"version-check", "BANDO_VERSION_CHECK", "5s", "how often PostGIS's data version is read when no change notification came"},
 	{"checkin-rate", "BANDO_CHECKIN_RATE", "120", "requests a minute each client address may make to the public check-in routes, in bursts of half as many (0: no limit)"},
+	{"retention-days", "BANDO_RETENTION_DAYS", "21", "days check-ins, health declarations and traces are kept (1 to 366)"},
 }
 
 // bindConfig registers the config's flags on fs; call parseNumbers after
@@ -143,6 +147,7 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	atoi("aggregate-below-zoom", &c.AggregateBelowZoom)
 	atoi("max-zoom", &c.MaxZoom)
 	atoi("checkin-rate", &c.CheckinRate)
+	atoi("retention-days", &c.RetentionDays)
 	if v, err := strconv.ParseFloat(*nums["geomask-metres"], 64); err != nil {
 		errs = append(errs, fmt.Errorf("--geomask-metres: %q is not a number", *nums["geomask-metres"]))
 	} else {
@@ -278,11 +283,21 @@ func (c *Config) validateNumbers() []error {
 			errs = append(errs, fmt.Errorf("%s %v: want a positive duration%s", d.env, d.v, d.whatZero))
 		}
 	}
+	if c.RetentionDays < 1 || c.RetentionDays > maxRetentionDays {
+		errs = append(errs, fmt.Errorf("BANDO_RETENTION_DAYS %d: want 1..%d days", c.RetentionDays, maxRetentionDays))
+	}
 	if c.VersionCheck < 100*time.Millisecond {
 		errs = append(errs, fmt.Errorf("BANDO_VERSION_CHECK %v: want at least 100ms", c.VersionCheck))
 	}
 	return errs
 }
+
+// maxRetentionDays is the longest retention: tracing data is personal
+// and kept only while an outbreak needs it.
+const maxRetentionDays = 366
+
+// retention is how long tracing data is kept.
+func (c *Config) retention() time.Duration { return time.Duration(c.RetentionDays) * 24 * time.Hour }
 
 // loadConfig parses a subcommand's flags (with the config's) and validates.
 func loadConfig(fs *flag.FlagSet, args []string) (*Config, error) {

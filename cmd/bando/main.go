@@ -9,10 +9,12 @@
 //	bando import cases F       load cases from a bulletin CSV
 //	bando user add|list|…      manage officials' accounts
 //	bando token create|…       manage API tokens
+//	bando purge [--dry-run]    purge tracing data past the retention
 //	bando bench tiles          measure cold tile latency
 //	bando bench http           drive servers on this machine with HTTP load
 //	bando bench hot            hot tiles and the bulletin against a static handler
 //	bando bench faults         load a server while PostGIS and Redis fail
+//	bando bench checkins       check-in ingest over HTTP, PostGIS and embedded
 //	bando version              print the version
 package main
 
@@ -55,7 +57,8 @@ func commands() []command {
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
 		{"user", "manage accounts (user add|list|disable|enable|password)", runUser},
 		{"token", "manage API tokens (token create|list|revoke)", runToken},
-		{"bench", "measure performance (bench tiles|http|hot|faults)", runBench},
+		{"bench", "measure performance (bench tiles|http|hot|faults|checkins)", runBench},
+		{"purge", "purge tracing data older than BANDO_RETENTION_DAYS (--dry-run: count only)", runPurge},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},
 		{"version", "print the version", runVersion},
 	}

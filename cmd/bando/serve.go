@@ -51,6 +51,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	if err := startJobs(jobs, cfg, store, log); err != nil {
+		return err
+	}
 	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics(), auth: authn})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -13,12 +13,20 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// RememberPerson implements tracing.Store.
+// RememberPerson implements tracing.Store. Concurrent calls share a
+// commit (bbolt's Batch; the function may run twice and does the same).
 func (s *Store) RememberPerson(ctx context.Context, p tracing.Person) error {
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
 		return err
 	}
+	if err := s.checkPerson(&p); err != nil {
+		return err
+	}
+	return s.db.Batch(func(tx *bolt.Tx) error { return remember(tx, a, p) })
+}
+
+func (s *Store) checkPerson(p *tracing.Person) error {
 	if p.Key.IsZero() || (p.Phone == "" && p.IDNumber == "") {
 		return &tracing.FieldError{Field: "person", Reason: "a person has a key and a phone or ID number"}
 	}
@@ -26,22 +34,25 @@ func (s *Store) RememberPerson(ctx context.Context, p tracing.Person) error {
 		p.FirstSeen = s.clock.Now()
 	}
 	p.FirstSeen = p.FirstSeen.UTC()
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := bucket(tx, bucketPersons)
-		old := b.Get(p.Key[:])
-		if old == nil {
-			return putJSON(b, p.Key[:], p)
-		}
-		var was tracing.Person
-		if err := json.Unmarshal(old, &was); err != nil {
-			return fmt.Errorf("embedded: decode person: %w", err)
-		}
-		if !a.All || p.Name == "" || was.Name != "" {
-			return nil // kept once; only officials name a nameless person
-		}
-		was.Name = p.Name
-		return putJSON(b, was.Key[:], was)
-	})
+	return nil
+}
+
+// remember keeps p once; only officials name a nameless person.
+func remember(tx *bolt.Tx, a tracing.Access, p tracing.Person) error {
+	b := bucket(tx, bucketPersons)
+	old := b.Get(p.Key[:])
+	if old == nil {
+		return putJSON(b, p.Key[:], p)
+	}
+	var was tracing.Person
+	if err := json.Unmarshal(old, &was); err != nil {
+		return fmt.Errorf("embedded: decode person: %w", err)
+	}
+	if !a.All || p.Name == "" || was.Name != "" {
+		return nil
+	}
+	was.Name = p.Name
+	return putJSON(b, was.Key[:], was)
 }
 
 func putJSON(b *bolt.Bucket, k []byte, v any) error {

@@ -11,36 +11,8 @@ import (
 )
 
 const (
-	sqlInsertPerson = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`
-	sqlNamePerson = `UPDATE private.tracing_persons SET name = $2 WHERE person_key = $1 AND name = ''`
-	sqlPerson     = `SELECT person_key, name, phone, id_number, first_seen FROM private.tracing_persons WHERE person_key = $1`
+	sqlPerson = `SELECT person_key, name, phone, id_number, first_seen FROM private.tracing_persons WHERE person_key = $1`
 )
-
-// RememberPerson implements tracing.Store.
-func (s *Store) RememberPerson(ctx context.Context, p tracing.Person) error {
-	a, err := access(ctx)
-	if err != nil {
-		return err
-	}
-	if p.Key.IsZero() || (p.Phone == "" && p.IDNumber == "") {
-		return &tracing.FieldError{Field: "person", Reason: "a person has a key and a phone or ID number"}
-	}
-	if p.FirstSeen.IsZero() {
-		p.FirstSeen = s.clock.Now()
-	}
-	return s.scoped(ctx, a, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, sqlInsertPerson, keyBytes(p.Key), p.Name, p.Phone, p.IDNumber, p.FirstSeen); err != nil {
-			return fmt.Errorf("postgis: remember person: %w", err)
-		}
-		if a.All && p.Name != "" {
-			if _, err := tx.Exec(ctx, sqlNamePerson, keyBytes(p.Key), p.Name); err != nil {
-				return fmt.Errorf("postgis: name person: %w", err)
-			}
-		}
-		return nil
-	})
-}
 
 // Person implements tracing.Store; for an enterprise the policy on
 // private.tracing_persons lets through only visitors of its venues.

@@ -18,7 +18,54 @@ const (
 	sqlPurgeVisits   = `DELETE FROM tracing.visits WHERE start_at < $1`
 	sqlPurgeDeclared = `DELETE FROM tracing.declarations WHERE declared_at < $1`
 	sqlLockRetention = `SELECT pg_advisory_xact_lock(hashtext('tracing.purge'))`
+	// sqlPurgeTenant lets the purge's DELETEs, run as the connecting user
+	// (bando_tracing may not delete), pass the row-level security that
+	// FORCE applies to the tables' owner too.
+	sqlPurgeTenant = `SELECT set_config('bando.tenant', '*', true)`
+	// sqlDroppable lists the day partitions drop_day_partitions would drop.
+	sqlDroppable = `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = ('tracing.' || $1)::regclass AND c.relname ~ ('^' || $1 || '_p[0-9]{8}$')
+		  AND ((to_date(right(c.relname, 8), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC') <= $2
+		ORDER BY 1`
+	sqlCountVisits   = `SELECT count(*) FROM tracing.visits WHERE start_at < $1`
+	sqlCountDeclared = `SELECT count(*) FROM tracing.declarations WHERE declared_at < $1`
 )
+
+var _ tracing.PurgePreviewer = (*Store)(nil)
+
+// PurgePreview implements tracing.PurgePreviewer: it counts what Purge
+// would delete and names the partitions it would drop (admin only).
+func (s *Store) PurgePreview(ctx context.Context, before time.Time) (tracing.PurgeResult, error) {
+	a, err := access(ctx)
+	if err != nil {
+		return tracing.PurgeResult{}, err
+	}
+	if !a.Admin {
+		return tracing.PurgeResult{}, forbidden("purge")
+	}
+	var res tracing.PurgeResult
+	err = s.scoped(ctx, a, func(tx pgx.Tx) error {
+		for _, t := range []struct {
+			table, count string
+			n            *int64
+		}{{"visits", sqlCountVisits, &res.Visits}, {"declarations", sqlCountDeclared, &res.Declarations}} {
+			rows, err := tx.Query(ctx, sqlDroppable, t.table, before)
+			if err != nil {
+				return fmt.Errorf("postgis: purge preview: %w", err)
+			}
+			names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return fmt.Errorf("postgis: purge preview: %w", err)
+			}
+			res.Partitions = append(res.Partitions, names...)
+			if err := tx.QueryRow(ctx, t.count, before).Scan(t.n); err != nil {
+				return fmt.Errorf("postgis: purge preview: %w", err)
+			}
+		}
+		return nil
+	})
+	return res, err
+}
 
 // Coverage implements tracing.Store.
 func (s *Store) Coverage(ctx context.Context) ([]tracing.WardCoverage, error) {
@@ -57,6 +104,9 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (tracing.PurgeResul
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, sqlLockRetention); err != nil {
 			return fmt.Errorf("postgis: purge lock: %w", err)
+		}
+		if _, err := tx.Exec(ctx, sqlPurgeTenant); err != nil {
+			return fmt.Errorf("postgis: purge scope: %w", err)
 		}
 		for _, t := range []struct {
 			table string

@@ -29,6 +29,10 @@ type Store struct {
 	// days remembers partitions known to exist ("visits 2026-12-02"), so
 	// that a check-in asks the database only on a new day.
 	days sync.Map
+	// scans and persons queue concurrent check-ins and persons' records
+	// for group commit (group.go, persons.go).
+	scans   committer[*scanCall]
+	persons committer[*personCall]
 }
 
 var _ tracing.Store = (*Store)(nil)
@@ -49,6 +53,27 @@ func (s *Store) scoped(ctx context.Context, a tracing.Access, fn func(pgx.Tx) er
 		}
 		return fn(tx)
 	})
+}
+
+// scopedRow runs a one-row read as bando_tracing for access a in one
+// round trip: the scope and the query pipelined as one implicit
+// transaction (no BEGIN and COMMIT round trips), for the reads every
+// public request makes.
+func (s *Store) scopedRow(ctx context.Context, a tracing.Access, scan func(pgx.Row) error, query string, args ...any) error {
+	b := &pgx.Batch{}
+	b.Queue(sqlScope, a.Tenant())
+	b.Queue(query, args...)
+	res := s.pool.SendBatch(ctx, b)
+	_, err := res.Exec()
+	if err != nil {
+		err = fmt.Errorf("postgis: scope the transaction: %w", err)
+	} else {
+		err = scan(res.QueryRow())
+	}
+	if cerr := res.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("postgis: %w", cerr)
+	}
+	return err
 }
 
 const sqlEnsureDay = `SELECT tracing.ensure_day_partition($1, $2::date)`

@@ -146,10 +146,10 @@ func (s *Store) Venue(ctx context.Context, id tracing.VenueID) (tracing.Venue, e
 		return tracing.Venue{}, err
 	}
 	var v tracing.Venue
-	err = s.scoped(ctx, a, func(tx pgx.Tx) error {
-		v, err = scanVenue(tx.QueryRow(ctx, sqlVenue, id))
+	err = s.scopedRow(ctx, a, func(r pgx.Row) error {
+		v, err = scanVenue(r)
 		return err
-	})
+	}, sqlVenue, id)
 	return v, err
 }
 

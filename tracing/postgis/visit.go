@@ -15,12 +15,7 @@ const (
 	// sqlLockPerson serialises scans of one person at one venue, so that
 	// two quick scans cannot both start a visit.
 	sqlLockPerson = `SELECT pg_advisory_xact_lock(hashtextextended($1 || encode($2, 'hex'), 0))`
-	sqlRepeated   = `SELECT ` + visitColumns + ` FROM tracing.visits
-		WHERE venue_id = $1 AND person_key = $2 AND closing <> 'checkout' AND start_at > $3::timestamptz - $4::interval AND start_at <= $3
-		ORDER BY start_at DESC, id DESC LIMIT 1`
-	sqlInsertVisit = `INSERT INTO tracing.visits (venue_id, person_key, start_at, stay_minutes, source, declaration_id)
-		VALUES ($1, $2, $3, $4, $5, nullif($6, 0)) RETURNING ` + visitColumns
-	sqlOpenVisit = `SELECT ` + visitColumns + ` FROM tracing.visits
+	sqlOpenVisit  = `SELECT ` + visitColumns + ` FROM tracing.visits
 		WHERE venue_id = $1 AND person_key = $2 AND closing <> 'checkout'
 		  AND start_at <= $3 AND start_at >= $3::timestamptz - interval '24 hours'
 		ORDER BY start_at DESC, id DESC LIMIT 1 FOR UPDATE`
@@ -72,56 +67,10 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 	if a.Venue != "" && a.Venue != c.Venue {
 		return tracing.Visit{}, forbidden("record at another venue")
 	}
-	var out tracing.Visit
-	// One round trip asks for the scope, the venue, the lock and a visit
-	// the scan repeats; a second inserts the visit when there is none.
-	err = s.inDays(ctx, "visits", []time.Time{c.At}, func() error { return s.checkIn(ctx, a, c, &out) })
+	// Scans go by group commit (group.go): one round trip and one commit
+	// for all those that arrive together.
+	out, err := s.groupCheckIn(ctx, a, c)
 	return out.Effective(now), err
-}
-
-func (s *Store) checkIn(ctx context.Context, a tracing.Access, c tracing.CheckIn, out *tracing.Visit) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(sqlScope, a.Tenant())
-		b.Queue(sqlVenue, c.Venue)
-		b.Queue(sqlLockPerson, c.Venue, keyBytes(c.Person))
-		b.Queue(sqlRepeated, c.Venue, keyBytes(c.Person), c.At, s.rules.RepeatWindow)
-		res := tx.SendBatch(ctx, b)
-		v, repeated, err := readCheckIn(res)
-		if cerr := res.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("postgis: check in: %w", cerr)
-		}
-		if err != nil || repeated.ID != 0 {
-			*out = repeated
-			return err
-		}
-		*out, err = scanVisit(tx.QueryRow(ctx, sqlInsertVisit, c.Venue, keyBytes(c.Person), c.At,
-			minutes(v.DefaultStay), c.Source, c.Declaration))
-		return err
-	})
-}
-
-// readCheckIn reads the results of CheckIn's first round trip: the venue
-// (ErrNotFound, ErrVenueRevoked) and the visit the scan repeats, if any.
-func readCheckIn(res pgx.BatchResults) (tracing.Venue, tracing.Visit, error) {
-	if _, err := res.Exec(); err != nil {
-		return tracing.Venue{}, tracing.Visit{}, fmt.Errorf("postgis: scope the transaction: %w", err)
-	}
-	v, err := scanVenue(res.QueryRow())
-	if err != nil {
-		return v, tracing.Visit{}, err
-	}
-	if !v.Active() {
-		return v, tracing.Visit{}, tracing.ErrVenueRevoked
-	}
-	if _, err := res.Exec(); err != nil {
-		return v, tracing.Visit{}, fmt.Errorf("postgis: lock: %w", err)
-	}
-	repeated, err := scanVisit(res.QueryRow())
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, tracing.Visit{}, nil
-	}
-	return v, repeated, err
 }
 
 // CheckOut implements tracing.Store.

@@ -1,0 +1,65 @@
+package storetest
+
+import (
+	"errors"
+	"time"
+
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/tracing"
+)
+
+// testBulkImport: ImportCheckIns (when the store is a BulkImporter) is for
+// admins; it dedupes as a batch, spans days, keeps persons, and a row at a
+// revoked venue refuses the whole file, leaving nothing.
+func testBulkImport(e *env) {
+	t, s := e.t, e.Store
+	bi, ok := s.(tracing.BulkImporter)
+	if !ok {
+		t.Skip("the store has no bulk import")
+	}
+	v := e.register(editor, venue("Chợ", "25747")) // default stay 60 minutes
+	gone := e.register(editor, venue("Quán", "25747"))
+	if _, err := s.RevokeVenue(editor, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(at(3 * 24 * 60))
+	pa := e.keys.NewPerson(tracing.Identity{Kind: tracing.Phone, Value: "0917000001"}, "", at(0))
+	pb := e.person("0917000002")
+	rows := []tracing.CheckIn{
+		{Venue: v.ID, Person: pa.Key, At: at(0), Source: tracing.Batch},
+		{Venue: v.ID, Person: pa.Key, At: at(4), Source: tracing.Batch}, // repeats the first
+		{Venue: v.ID, Person: pb, At: at(24*60 + 1), End: at(24*60 + 31), Source: tracing.Batch},
+		{Venue: v.ID, Person: pb, At: at(-30), Source: tracing.Batch},
+	}
+	if _, err := bi.ImportCheckIns(editor, rows, []tracing.Person{pa}); !errors.Is(err, auth.ErrForbidden) {
+		t.Errorf("an editor imported: err = %v, want ErrForbidden", err)
+	}
+	bad := append(append([]tracing.CheckIn{}, rows...), tracing.CheckIn{Venue: gone.ID, Person: pb, At: at(5), Source: tracing.Batch})
+	var re *tracing.RowError
+	if _, err := bi.ImportCheckIns(admin, bad, []tracing.Person{pa}); !errors.As(err, &re) || re.Row != 4 || !errors.Is(err, tracing.ErrVenueRevoked) {
+		t.Errorf("a file with a row at a revoked venue: err = %v, want row 4 refused", err)
+	}
+	if got, _ := s.VisitsAt(tracer, v.ID, at(-60), at(3*24*60)); len(got) != 0 {
+		t.Errorf("a refused import left %d visits", len(got))
+	}
+	if _, err := s.Person(tracer, pa.Key); !errors.Is(err, tracing.ErrNotFound) {
+		t.Errorf("a refused import kept a person: %v", err)
+	}
+	n, err := bi.ImportCheckIns(admin, rows, []tracing.Person{pa})
+	if err != nil || n != 3 {
+		t.Fatalf("ImportCheckIns = %d, %v; want 3 visits", n, err)
+	}
+	got, err := s.VisitsAt(tracer, v.ID, at(-60), at(3*24*60))
+	if err != nil || len(got) != 3 {
+		t.Fatalf("visits after the import: %d, %v", len(got), err)
+	}
+	if g := got[2]; !g.End.Equal(at(24*60+31)) || g.Closing != tracing.CheckedOut || g.Stay != time.Hour || g.Source != tracing.Batch || g.ID == 0 {
+		t.Errorf("the visit with an end reads %+v", g)
+	}
+	if g := got[1]; g.Person != pa.Key || !g.Start.Equal(at(0)) || g.Closing != tracing.DefaultStay {
+		t.Errorf("the first visit reads %+v", g)
+	}
+	if p, err := s.Person(tracer, pa.Key); err != nil || p.Phone != "0917000001" {
+		t.Errorf("the imported person reads %+v, %v", p, err)
+	}
+}

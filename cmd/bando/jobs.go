@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/bandomap/bando/tracing"
 	tracingbolt "github.com/bandomap/bando/tracing/embedded"
@@ -23,6 +24,9 @@ import (
 // purgers here (r.Register), so that serve and bando purge run them alike.
 func retentionJobs(cfg *Config, parts tracingParts, log *slog.Logger) *tracing.Retention {
 	r := tracing.NewRetention(parts.store, tracing.RetentionOptions{Keep: cfg.retention(), Logger: log})
+	if rosters, ok := parts.store.(tracing.Rosters); ok {
+		r.Register("rosters", rosterPurger(rosters))
+	}
 	return r
 }
 
@@ -106,4 +110,17 @@ func runPurge(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintln(out)
 	}
 	return err
+}
+
+// rosterPurger purges the residence and workplace history of workers who
+// left before the cutoff. A dry run does not count them: the roster store
+// has no preview, so it reports nothing for rosters.
+func rosterPurger(r tracing.Rosters) tracing.Purger {
+	return func(ctx context.Context, before time.Time, dryRun bool) (tracing.Purged, error) {
+		if dryRun {
+			return tracing.Purged{}, nil
+		}
+		n, err := r.PurgeRosters(ctx, before)
+		return tracing.Purged{Counts: map[string]int64{"roster periods": n}}, err
+	}
 }

@@ -247,7 +247,9 @@ type identityKeys struct {
 	seen map[string]PersonKey
 }
 
-func newIdentityKeys(k Keys) *identityKeys { return &identityKeys{keys: k, seen: map[string]PersonKey{}} }
+func newIdentityKeys(k Keys) *identityKeys {
+	return &identityKeys{keys: k, seen: map[string]PersonKey{}}
+}
 
 // key returns the person key of what a person typed as phone or ID number.
 func (ik *identityKeys) key(field, s string) (PersonKey, error) {

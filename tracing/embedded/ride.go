@@ -15,8 +15,8 @@ import (
 // Buckets of buses and rides, under the top bucket, made on first write
 // (a store opened before them reads them as empty).
 var (
-	bucketBuses        = []byte("buses")        // enterprise|0|bus → bus JSON
-	bucketRides        = []byte("rides")        // date|enterprise|0|bus|0|trip|person → ride JSON
+	bucketBuses         = []byte("buses")        // enterprise|0|bus → bus JSON
+	bucketRides         = []byte("rides")        // date|enterprise|0|bus|0|trip|person → ride JSON
 	bucketRidesByPerson = []byte("rides_person") // person|ride key → nil
 )
 

@@ -64,7 +64,7 @@ func ParseRidesCSV(r io.Reader, o RideUpload) ([]RideRow, error) {
 		ok = false
 	}
 	if !ok {
-		return nil, errs.result()
+		return nil, c.result()
 	}
 	c.maxRows = cmpOr(o.MaxRides, DefaultMaxRides)
 	ids := newIdentityKeys(o.Keys)
@@ -81,6 +81,9 @@ func ParseRidesCSV(r io.Reader, o RideUpload) ([]RideRow, error) {
 		if !c.rowBad {
 			out = append(out, RideRow{Line: c.line, Pointer: c.pointer(), Ride: ride})
 		}
+	}
+	if c.ioErr != nil {
+		return nil, c.ioErr
 	}
 	return rowsOrProblems(out, errs, "the file has a header but no rides")
 }
@@ -151,6 +154,9 @@ func (in rideInput) ride(o RideUpload, ids *identityKeys) (Ride, error) {
 func ParseRidesJSON(r io.Reader, o RideUpload) ([]RideRow, error) {
 	errs := newUploadProblems(o.MaxProblems)
 	items, prefix, err := rideItems(r)
+	if isReadError(errors.Unwrap(err)) {
+		return nil, err
+	}
 	if err != nil {
 		errs.add(UploadProblem{Pointer: "#", Reason: err.Error()})
 		return nil, errs.result()
@@ -190,7 +196,7 @@ func ParseRidesJSON(r io.Reader, o RideUpload) ([]RideRow, error) {
 func rideItems(r io.Reader) ([]json.RawMessage, string, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, "", fmt.Errorf("reading the body: %w", err)
+		return nil, "", fmt.Errorf("tracing: reading the upload: %w", err)
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) > 0 && body[0] == '[' {

@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -106,12 +107,15 @@ func (u *uploadProblems) full() bool { return len(u.err.Problems) >= u.max }
 
 // movementCSV reads an uploaded CSV file by column name.
 type movementCSV struct {
-	r       *csv.Reader
-	index   map[string]int
-	width   int
-	errs    *uploadProblems
-	line    int
-	fields  []string
+	r      *csv.Reader
+	index  map[string]int
+	width  int
+	errs   *uploadProblems
+	line   int
+	fields []string
+	// ioErr is a failure to read the upload (not a CSV syntax error):
+	// the parse fails with it, not with an UploadError.
+	ioErr   error
 	rowBad  bool
 	maxRows int
 	rows    int
@@ -169,10 +173,12 @@ func (c *movementCSV) has(col string) bool {
 
 func (c *movementCSV) syntax(err error) {
 	var pe *csv.ParseError
-	line := 1
-	if errors.As(err, &pe) {
-		line, err = pe.Line, pe.Err
+	if !errors.As(err, &pe) {
+		c.ioErr = fmt.Errorf("tracing: reading the upload: %w", err)
+		return
 	}
+	line := pe.Line
+	err = pe.Err
 	c.errs.add(UploadProblem{Line: line, Pointer: fmt.Sprintf("line %d", line), Reason: "not valid CSV: " + err.Error()})
 }
 
@@ -227,6 +233,22 @@ func (c *movementCSV) cell(col string) string {
 		return ""
 	}
 	return v
+}
+
+// result is the parse's error: a read failure, else the problems found.
+func (c *movementCSV) result() error {
+	if c.ioErr != nil {
+		return c.ioErr
+	}
+	return c.errs.result()
+}
+
+// isReadError reports an error of the reader under a JSON decoder, not
+// of the JSON it read.
+func isReadError(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return err != nil && !errors.As(err, &se) && !errors.As(err, &te) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // parseUploadTime reads an RFC 3339 time with its offset ("2026-11-20T08:05:00+07:00").

@@ -57,3 +57,13 @@ func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 func CompareTraces(a, b TracePoint) int {
 	return cmp.Or(a.Time.Compare(b.Time), slices.Compare(a.Person[:], b.Person[:]))
 }
+
+// SortTraces returns the points ordered by person key, then time, with
+// repeats (same person and time) dropped, the first kept.
+func SortTraces(points []TracePoint) []TracePoint {
+	out := slices.Clone(points)
+	slices.SortStableFunc(out, func(a, b TracePoint) int {
+		return cmp.Or(slices.Compare(a.Person[:], b.Person[:]), a.Time.Compare(b.Time))
+	})
+	return slices.CompactFunc(out, func(a, b TracePoint) bool { return a.Person == b.Person && a.Time.Equal(b.Time) })
+}

@@ -44,7 +44,7 @@ func ParseTracesCSV(r io.Reader, o TraceUpload) ([]TracePoint, error) {
 	errs := newUploadProblems(o.MaxProblems)
 	c, ok := openMovementCSV(r, errs, traceColumns(), traceColumns())
 	if !ok {
-		return nil, errs.result()
+		return nil, c.result()
 	}
 	c.maxRows = cmpOr(o.MaxPoints, DefaultMaxTracePoints)
 	ids := newIdentityKeys(o.Keys)
@@ -61,6 +61,9 @@ func ParseTracesCSV(r io.Reader, o TraceUpload) ([]TracePoint, error) {
 		if !c.rowBad {
 			out = append(out, p)
 		}
+	}
+	if c.ioErr != nil {
+		return nil, c.ioErr
 	}
 	return pointsOrProblems(out, errs, "the file has a header but no points")
 }
@@ -105,8 +108,8 @@ func (in traceInput) point(o TraceUpload, ids *identityKeys) (TracePoint, error)
 type geoFeature struct {
 	Type     string `json:"type"`
 	Geometry *struct {
-		Type        string    `json:"type"`
-		Coordinates []float64 `json:"coordinates"`
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
 	} `json:"geometry"`
 	Properties struct {
 		Person   *string  `json:"person"`
@@ -124,6 +127,9 @@ func ParseTracesGeoJSON(r io.Reader, o TraceUpload) ([]TracePoint, error) {
 	errs := newUploadProblems(o.MaxProblems)
 	g := geoReader{dec: json.NewDecoder(r), o: o, errs: errs, ids: newIdentityKeys(o.Keys), max: cmpOr(o.MaxPoints, DefaultMaxTracePoints)}
 	if err := g.collection(); err != nil {
+		if g.readErr != nil {
+			return nil, fmt.Errorf("tracing: reading the upload: %w", g.readErr)
+		}
 		errs.add(UploadProblem{Pointer: "#", Reason: err.Error()})
 		return nil, errs.result()
 	}
@@ -139,23 +145,45 @@ type geoReader struct {
 	max  int
 	out  []TracePoint
 	typ  string
+	// readErr is a failure of the reader, not of the JSON.
+	readErr error
+}
+
+// token reads the next token, noting a read failure.
+func (g *geoReader) token() (json.Token, error) {
+	t, err := g.dec.Token()
+	g.noteRead(err)
+	return t, err
+}
+
+// decode decodes the next value, noting a read failure.
+func (g *geoReader) decode(v any) error {
+	err := g.dec.Decode(v)
+	g.noteRead(err)
+	return err
+}
+
+func (g *geoReader) noteRead(err error) {
+	if isReadError(err) && g.readErr == nil {
+		g.readErr = err
+	}
 }
 
 var errNotCollection = errors.New(`a traces upload is a GeoJSON {"type": "FeatureCollection", "features": [...]}`)
 
 // collection reads the top-level object, streaming its features.
 func (g *geoReader) collection() error {
-	if t, err := g.dec.Token(); err != nil || t != json.Delim('{') {
+	if t, err := g.token(); err != nil || t != json.Delim('{') {
 		return fmt.Errorf("%w: %s", errNotCollection, tokenReason(err))
 	}
 	for g.dec.More() {
-		t, err := g.dec.Token()
+		t, err := g.token()
 		if err != nil {
 			return fmt.Errorf("not valid JSON: %s", jsonReason(err))
 		}
 		switch t {
 		case "type":
-			if err := g.dec.Decode(&g.typ); err != nil || g.typ != "FeatureCollection" {
+			if err := g.decode(&g.typ); err != nil || g.typ != "FeatureCollection" {
 				return errNotCollection
 			}
 		case "features":
@@ -164,12 +192,12 @@ func (g *geoReader) collection() error {
 			}
 		default:
 			var skip json.RawMessage
-			if err := g.dec.Decode(&skip); err != nil {
+			if err := g.decode(&skip); err != nil {
 				return fmt.Errorf("not valid JSON: %s", jsonReason(err))
 			}
 		}
 	}
-	if _, err := g.dec.Token(); err != nil {
+	if _, err := g.token(); err != nil {
 		return fmt.Errorf("not valid JSON: %s", jsonReason(err))
 	}
 	if g.typ != "FeatureCollection" {
@@ -186,7 +214,7 @@ func tokenReason(err error) string {
 }
 
 func (g *geoReader) features() error {
-	if t, err := g.dec.Token(); err != nil || t != json.Delim('[') {
+	if t, err := g.token(); err != nil || t != json.Delim('[') {
 		return fmt.Errorf("%w: features is not an array", errNotCollection)
 	}
 	for i := 0; g.dec.More(); i++ {
@@ -194,18 +222,18 @@ func (g *geoReader) features() error {
 			return fmt.Errorf("more than %d features: split the upload", g.max)
 		}
 		var f geoFeature
-		if err := g.dec.Decode(&f); err != nil {
+		if err := g.decode(&f); err != nil {
 			var te *json.UnmarshalTypeError
 			if !errors.As(err, &te) {
 				return fmt.Errorf("not valid JSON at feature %d: %s", i, jsonReason(err))
 			}
 			g.errs.add(UploadProblem{Line: i, Pointer: fmt.Sprintf("#/features/%d/%s", i, pointerOf(te.Field)),
-				Reason: fmt.Sprintf("expected a %s", te.Type)})
+				Reason: fmt.Sprintf("expected %s", jsonKind(te.Type.Kind().String()))})
 			continue
 		}
 		g.feature(i, f)
 	}
-	_, err := g.dec.Token()
+	_, err := g.token()
 	return err
 }
 
@@ -227,11 +255,14 @@ func (g *geoReader) feature(i int, f geoFeature) {
 		g.errs.add(UploadProblem{Line: i, Pointer: ptr + member, Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
 	pr := f.Properties
+	var coords []float64
 	switch {
 	case f.Type != "Feature":
 		fail("/type", "type", `a member of features is a "Feature"`)
-	case f.Geometry == nil || f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) < 2 || len(f.Geometry.Coordinates) > 3:
+	case f.Geometry == nil || f.Geometry.Type != "Point":
 		fail("/geometry", "geometry", "a trace feature's geometry is a Point [lon, lat]")
+	case json.Unmarshal(f.Geometry.Coordinates, &coords) != nil || len(coords) < 2 || len(coords) > 3:
+		fail("/geometry/coordinates", "geometry", "a Point's coordinates are [lon, lat] in degrees")
 	case pr.Person == nil || *pr.Person == "":
 		fail("/properties/person", ColTracePerson, "required: the person's phone or ID number")
 	case pr.Time == nil:
@@ -239,7 +270,7 @@ func (g *geoReader) feature(i int, f geoFeature) {
 	case pr.Accuracy == nil:
 		fail("/properties/accuracy", ColTraceAccuracy, "required: the accuracy in metres")
 	default:
-		p, err := g.point(f)
+		p, err := g.point(f, coords)
 		var fe *FieldError
 		switch {
 		case errors.As(err, &fe):
@@ -256,7 +287,7 @@ func (g *geoReader) feature(i int, f geoFeature) {
 	}
 }
 
-func (g *geoReader) point(f geoFeature) (TracePoint, error) {
+func (g *geoReader) point(f geoFeature, coords []float64) (TracePoint, error) {
 	var p TracePoint
 	var err error
 	if p.Person, err = g.ids.key(ColTracePerson, *f.Properties.Person); err != nil {
@@ -265,6 +296,19 @@ func (g *geoReader) point(f geoFeature) (TracePoint, error) {
 	if p.Time, err = parseUploadTime(ColTraceTime, *f.Properties.Time); err != nil {
 		return p, err
 	}
-	p.Lon, p.Lat, p.Accuracy = f.Geometry.Coordinates[0], f.Geometry.Coordinates[1], *f.Properties.Accuracy
+	p.Lon, p.Lat, p.Accuracy = coords[0], coords[1], *f.Properties.Accuracy
 	return p, p.Validate(g.o.Now)
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(kind string) string {
+	switch kind {
+	case "float64":
+		return "a number"
+	case "string":
+		return "a string"
+	case "ptr", "struct":
+		return "an object"
+	}
+	return "another type"
 }

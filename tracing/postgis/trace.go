@@ -7,6 +7,7 @@ import (
 
 	"github.com/bandomap/bando/tracing"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 const (
@@ -15,10 +16,14 @@ const (
 	// the policy checking every row.
 	sqlStageTraces = `CREATE TEMP TABLE tracing_traces_in (person_key bytea, at timestamptz,
 		lon double precision, lat double precision, accuracy_m double precision) ON COMMIT DROP`
+	// The staged points come sorted by person and time, so that the
+	// primary key's index grows in order. The plain INSERT is the fast
+	// path; an upload repeating stored points falls back to the second.
 	sqlUnstageTraces = `INSERT INTO tracing.traces (person_key, at, lon, lat, accuracy_m)
-		SELECT person_key, at, lon, lat, accuracy_m FROM tracing_traces_in ON CONFLICT DO NOTHING`
-	sqlTraceColumns = `SELECT person_key, at, lon, lat, accuracy_m FROM tracing.traces `
-	sqlTracesOf     = sqlTraceColumns + `WHERE person_key = $1 AND at >= $2 AND at < $3 ORDER BY at`
+		SELECT person_key, at, lon, lat, accuracy_m FROM tracing_traces_in`
+	sqlUnstageTracesAgain = sqlUnstageTraces + ` ON CONFLICT DO NOTHING`
+	sqlTraceColumns       = `SELECT person_key, at, lon, lat, accuracy_m FROM tracing.traces `
+	sqlTracesOf           = sqlTraceColumns + `WHERE person_key = $1 AND at >= $2 AND at < $3 ORDER BY at`
 	// sqlTracesBetween reads one day at a time, so that each sort is a
 	// day's partition, not the whole window.
 	sqlTracesBetween = sqlTraceColumns + `WHERE at >= $1 AND at < $2 ORDER BY at, person_key`
@@ -51,29 +56,61 @@ func (s *Store) RecordTraces(ctx context.Context, points []tracing.TracePoint) (
 	if err != nil || len(points) == 0 {
 		return 0, err
 	}
+	sorted := tracing.SortTraces(points)
 	var n int64
 	err = s.inDays(ctx, "traces", days, func() error {
 		return s.scoped(ctx, a, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, sqlStageTraces); err != nil {
-				return fmt.Errorf("postgis: stage traces: %w", err)
-			}
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing_traces_in"}, []string{"person_key", "at", "lon", "lat", "accuracy_m"},
-				pgx.CopyFromSlice(len(points), func(i int) ([]any, error) {
-					p := points[i]
-					return []any{p.Person[:], p.Time, p.Lon, p.Lat, p.Accuracy}, nil
-				})); err != nil {
-				return fmt.Errorf("postgis: copy traces: %w", err)
-			}
-			tag, err := tx.Exec(ctx, sqlUnstageTraces)
-			if err != nil {
-				return fmt.Errorf("postgis: record traces: %w", err)
-			}
-			n = tag.RowsAffected()
-			return nil
+			var err error
+			n, err = copyTraces(ctx, tx, sorted)
+			return err
 		})
 	})
 	return int(n), err
 }
+
+// copyTraces stages the points by COPY and moves them to tracing.traces.
+func copyTraces(ctx context.Context, tx pgx.Tx, points []tracing.TracePoint) (int64, error) {
+	if _, err := tx.Exec(ctx, sqlStageTraces); err != nil {
+		return 0, fmt.Errorf("postgis: stage traces: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing_traces_in"}, []string{"person_key", "at", "lon", "lat", "accuracy_m"},
+		&traceRows{points: points, i: -1}); err != nil {
+		return 0, fmt.Errorf("postgis: copy traces: %w", err)
+	}
+	var tag pgconn.CommandTag
+	err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+		var err error
+		tag, err = sp.Exec(ctx, sqlUnstageTraces)
+		return err
+	})
+	if isUnique(err) {
+		tag, err = tx.Exec(ctx, sqlUnstageTracesAgain)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgis: record traces: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// traceRows is a pgx.CopyFromSource over points, reusing one row.
+type traceRows struct {
+	points []tracing.TracePoint
+	i      int
+	row    [5]any
+}
+
+func (r *traceRows) Next() bool {
+	r.i++
+	return r.i < len(r.points)
+}
+
+func (r *traceRows) Values() ([]any, error) {
+	p := &r.points[r.i]
+	r.row = [5]any{p.Person[:], p.Time, p.Lon, p.Lat, p.Accuracy}
+	return r.row[:], nil
+}
+
+func (r *traceRows) Err() error { return nil }
 
 // traceDays validates every point (a RowError names the first bad one)
 // and returns one time of each UTC day they fall on.

@@ -80,11 +80,11 @@ func (e *mvEnv) bus(ctx context.Context, enterprise, id string) {
 	}
 }
 
-// day is Start's day plus d days, as a ride date.
-func day(d int) time.Time { return Start.Truncate(24*time.Hour).AddDate(0, 0, d) }
+// rideDay is Start's day plus d days, as a ride date.
+func rideDay(d int) time.Time { return Start.Truncate(24*time.Hour).AddDate(0, 0, d) }
 
 func ride(enterprise string, d int, trip tracing.Trip, bus string, p tracing.PersonKey) tracing.Ride {
-	return tracing.Ride{Enterprise: enterprise, Date: day(d), Trip: trip, Bus: bus, Person: p}
+	return tracing.Ride{Enterprise: enterprise, Date: rideDay(d), Trip: trip, Bus: bus, Person: p}
 }
 
 // record records rides as ctx, failing the test on error; it returns how
@@ -109,7 +109,7 @@ type rideSummary struct {
 func summaries(rides []tracing.Ride) []rideSummary {
 	out := make([]rideSummary, len(rides))
 	for i, r := range rides {
-		out[i] = rideSummary{r.Enterprise, int(r.Date.Sub(day(0)) / (24 * time.Hour)), r.Trip, r.Bus, r.Seat}
+		out[i] = rideSummary{r.Enterprise, int(r.Date.Sub(rideDay(0)) / (24 * time.Hour)), r.Trip, r.Bus, r.Seat}
 	}
 	return out
 }
@@ -177,7 +177,7 @@ func testRidesIdempotent(e *mvEnv) {
 	if n := e.record(entA, seated, seated); n != 0 {
 		t.Errorf("a ride given again with its seat, twice in a batch, recorded %d, want 0", n)
 	}
-	got, err := s.RidesOn(entA, "ent-a", "", day(0))
+	got, err := s.RidesOn(entA, "ent-a", "", rideDay(0))
 	if err != nil || len(got) != 3 {
 		t.Fatalf("RidesOn = %d rides (%v), want 3", len(got), err)
 	}
@@ -201,12 +201,12 @@ func testRideQueries(e *mvEnv) {
 		ride("ent-a", -1, tracing.Morning, "bus-2", p), ride("ent-a", -1, tracing.Morning, "bus-1", q),
 		ride("ent-a", 0, tracing.Morning, "bus-1", p))
 	e.record(entB, ride("ent-b", -1, tracing.Morning, "bus-1", p))
-	got, err := s.RidesOn(editor, "ent-a", "", day(-1))
+	got, err := s.RidesOn(editor, "ent-a", "", rideDay(-1))
 	want := []rideSummary{{"ent-a", -1, tracing.Morning, "bus-1", ""}, {"ent-a", -1, tracing.Morning, "bus-2", ""}, {"ent-a", -1, tracing.Evening, "bus-1", ""}}
 	if err != nil || !slices.Equal(summaries(got), want) {
 		t.Errorf("RidesOn(ent-a, day -1) = %+v (%v), want %+v", summaries(got), err, want)
 	}
-	got, err = s.RidesOn(entA, "ent-a", "bus-1", day(-1))
+	got, err = s.RidesOn(entA, "ent-a", "bus-1", rideDay(-1))
 	want = []rideSummary{{"ent-a", -1, tracing.Morning, "bus-1", ""}, {"ent-a", -1, tracing.Evening, "bus-1", ""}}
 	if err != nil || !slices.Equal(summaries(got), want) {
 		t.Errorf("RidesOn(ent-a, bus-1, day -1) = %+v (%v), want %+v", summaries(got), err, want)
@@ -215,13 +215,13 @@ func testRideQueries(e *mvEnv) {
 		t.Errorf("the riders of bus-1 are not the persons recorded")
 	}
 	// By person: days in [from, to).
-	got, err = s.RidesOf(tracer, p, day(-2), day(0))
+	got, err = s.RidesOf(tracer, p, rideDay(-2), rideDay(0))
 	want = []rideSummary{{"ent-a", -2, tracing.Morning, "bus-2", ""}, {"ent-b", -1, tracing.Morning, "bus-1", ""},
 		{"ent-a", -1, tracing.Morning, "bus-2", ""}, {"ent-a", -1, tracing.Evening, "bus-1", ""}}
 	if err != nil || !slices.Equal(summaries(got), want) {
 		t.Errorf("RidesOf(p, day -2, day 0) = %+v (%v), want %+v", summaries(got), err, want)
 	}
-	if got, err := s.RidesOf(tracer, p, day(0), day(1)); err != nil || len(got) != 1 {
+	if got, err := s.RidesOf(tracer, p, rideDay(0), rideDay(1)); err != nil || len(got) != 1 {
 		t.Errorf("RidesOf(p, today) = %d rides (%v), want 1", len(got), err)
 	}
 }
@@ -234,7 +234,7 @@ func testRidesRefused(e *mvEnv) {
 	badTrip := good
 	badTrip.Trip = "noon"
 	future := good
-	future.Date = day(3)
+	future.Date = rideDay(3)
 	noPerson := good
 	noPerson.Person = tracing.PersonKey{}
 	for _, tc := range []struct {
@@ -262,7 +262,7 @@ func testRidesRefused(e *mvEnv) {
 			t.Errorf("%s: err = %v, want field %s", tc.name, err, tc.field)
 		}
 	}
-	if got, err := s.RidesOf(tracer, p, day(-10), day(10)); err != nil || len(got) != 0 {
+	if got, err := s.RidesOf(tracer, p, rideDay(-10), rideDay(10)); err != nil || len(got) != 0 {
 		t.Errorf("refused batches wrote %d rides (%v)", len(got), err)
 	}
 	if _, err := s.RecordRides(as(auth.Viewer, ""), []tracing.Ride{good}); !errors.Is(err, auth.ErrForbidden) {
@@ -277,19 +277,19 @@ func testRideTenants(e *mvEnv) {
 	p := e.person("0912345678")
 	e.record(entA, ride("ent-a", 0, tracing.Morning, "bus-1", p))
 	e.record(entB, ride("ent-b", 0, tracing.Morning, "bus-1", p), ride("ent-b", 0, tracing.Evening, "bus-1", p))
-	if got, err := s.RidesOn(entA, "ent-b", "", day(0)); err != nil || len(got) != 0 {
+	if got, err := s.RidesOn(entA, "ent-b", "", rideDay(0)); err != nil || len(got) != 0 {
 		t.Errorf("enterprise A reads B's rides: %d (%v), want none", len(got), err)
 	}
-	if got, err := s.RidesOf(entA, p, day(-1), day(1)); err != nil || len(got) != 1 || got[0].Enterprise != "ent-a" {
+	if got, err := s.RidesOf(entA, p, rideDay(-1), rideDay(1)); err != nil || len(got) != 1 || got[0].Enterprise != "ent-a" {
 		t.Errorf("enterprise A reads the person's rides: %+v (%v), want its own one", summaries(got), err)
 	}
-	if got, err := s.RidesOf(editor, p, day(-1), day(1)); err != nil || len(got) != 3 {
+	if got, err := s.RidesOf(editor, p, rideDay(-1), rideDay(1)); err != nil || len(got) != 3 {
 		t.Errorf("an editor reads %d of the person's rides (%v), want 3", len(got), err)
 	}
 	if _, err := s.RecordRides(entA, []tracing.Ride{ride("ent-b", 0, tracing.Morning, "bus-1", e.person("0900000001"))}); !errors.Is(err, auth.ErrForbidden) {
 		t.Errorf("enterprise A writes B's ride: err = %v, want ErrForbidden", err)
 	}
-	if got, _ := s.RidesOn(editor, "ent-b", "", day(0)); len(got) != 2 {
+	if got, _ := s.RidesOn(editor, "ent-b", "", rideDay(0)); len(got) != 2 {
 		t.Errorf("B has %d rides after A's attempt, want 2", len(got))
 	}
 }

@@ -212,8 +212,8 @@ func testPurgeMovements(e *mvEnv) {
 	if err != nil || len(got) != 20 || got[0].Time.Before(cut) {
 		t.Errorf("after the purge %d points remain (%v); want 20, none before %v", len(got), err, cut)
 	}
-	rides, err := s.RidesOf(tracer, p, day(-1), day(31))
-	if err != nil || len(rides) != 21 || !rides[0].Date.Equal(day(9)) {
+	rides, err := s.RidesOf(tracer, p, rideDay(-1), rideDay(31))
+	if err != nil || len(rides) != 21 || !rides[0].Date.Equal(rideDay(9)) {
 		t.Errorf("after the purge %d rides remain (%v), want 21 from day 9", len(rides), err)
 	}
 	if e.TracePartitions != nil {

@@ -48,7 +48,11 @@ const DefaultMaxUploadProblems = 100
 // Error summarises the problems, one per line.
 func (e *UploadError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "tracing: %d problems in the upload, nothing recorded", len(e.Problems)+e.Omitted)
+	n, noun := len(e.Problems)+e.Omitted, "problems"
+	if n == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "tracing: %d %s in the upload, nothing recorded", n, noun)
 	for _, p := range e.Problems {
 		b.WriteString("\n" + p.String())
 	}

@@ -31,8 +31,7 @@ const (
 	sqlRideColumns = `SELECT enterprise, ride_date, trip, bus_id, person_key, employee, seat, departure FROM tracing.rides `
 	sqlRideOrder   = ` ORDER BY ride_date, trip, bus_id COLLATE "C", enterprise COLLATE "C", person_key`
 	sqlRidesOn     = sqlRideColumns + `WHERE enterprise = $1 AND ride_date = $2::date AND ($3 = '' OR bus_id = $3)` + sqlRideOrder
-	sqlRidesOf     = sqlRideColumns + `WHERE person_key = $1 AND ride_date >= ($2::timestamptz AT TIME ZONE 'UTC')
-		AND ride_date < ($3::timestamptz AT TIME ZONE 'UTC')` + sqlRideOrder
+	sqlRidesOf     = sqlRideColumns + `WHERE person_key = $1 AND ride_date >= $2::date AND ride_date < $3::date` + sqlRideOrder
 )
 
 // rideAccess returns the principal's access when it may reach buses and
@@ -184,7 +183,17 @@ func (s *Store) RidesOn(ctx context.Context, enterprise, bus string, day time.Ti
 
 // RidesOf implements tracing.Movements.
 func (s *Store) RidesOf(ctx context.Context, person tracing.PersonKey, from, to time.Time) ([]tracing.Ride, error) {
-	return s.rides(ctx, sqlRidesOf, keyBytes(person), from, to)
+	return s.rides(ctx, sqlRidesOf, keyBytes(person), ceilDay(from), ceilDay(to))
+}
+
+// ceilDay returns the first day (midnight UTC) at or after t: a ride
+// dated D is in [from, to) when ceilDay(from) <= D < ceilDay(to).
+func ceilDay(t time.Time) time.Time {
+	d := t.UTC().Truncate(24 * time.Hour)
+	if d.Before(t) {
+		d = d.Add(24 * time.Hour)
+	}
+	return d
 }
 
 func (s *Store) rides(ctx context.Context, query string, args ...any) ([]tracing.Ride, error) {

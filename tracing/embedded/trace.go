@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/bandomap/bando/tracing"
@@ -70,26 +71,39 @@ func (s *Store) RecordTraces(ctx context.Context, points []tracing.TracePoint) (
 	if len(points) == 0 {
 		return 0, nil
 	}
+	// bbolt splits pages only at commit: keys put in order append to a
+	// page, in random order each moves half of it. Each bucket is
+	// written in its own key order.
+	byPerson := tracing.SortTraces(points)
+	byTime := slices.Clone(byPerson)
+	slices.SortFunc(byTime, tracing.CompareTraces)
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		bs, err := makeBuckets(tx, bucketTraces, bucketTracesByPerson)
 		if err != nil {
 			return err
 		}
-		for _, p := range points {
-			tk := timeKey(p.Time)
-			k := append(tk, p.Person[:]...)
+		// A person is at one place at a time: a point at a stored
+		// person and time is skipped (the first stays).
+		fresh := make(map[tracePointKey]bool, len(byTime))
+		for _, p := range byTime {
+			k := append(timeKey(p.Time), p.Person[:]...)
 			if bs[0].Get(k) != nil {
-				continue // a person is at one place at a time: the first point stays
+				continue
 			}
-			v := traceValue(p)
-			if err := bs[0].Put(k, v); err != nil {
+			fresh[tracePointKey{p.Person, p.Time.UnixNano()}] = true
+			if err := bs[0].Put(k, traceValue(p)); err != nil {
 				return fmt.Errorf("embedded: record trace: %w", err)
 			}
-			if err := bs[1].Put(append(p.Person[:], tk...), v); err != nil {
+			n++
+		}
+		for _, p := range byPerson {
+			if !fresh[tracePointKey{p.Person, p.Time.UnixNano()}] {
+				continue
+			}
+			if err := bs[1].Put(append(p.Person[:], timeKey(p.Time)...), traceValue(p)); err != nil {
 				return fmt.Errorf("embedded: index trace: %w", err)
 			}
-			n++
 		}
 		return nil
 	})
@@ -97,6 +111,12 @@ func (s *Store) RecordTraces(ctx context.Context, points []tracing.TracePoint) (
 		return 0, err
 	}
 	return n, nil
+}
+
+// tracePointKey identifies a point: its person and time.
+type tracePointKey struct {
+	person tracing.PersonKey
+	nanos  int64
 }
 
 // TracesOf implements tracing.Movements.

@@ -48,6 +48,8 @@ type TraceRead struct {
 	From   time.Time
 	To     time.Time
 	Count  int
+	// RequestID ties the read to the HTTP request.
+	RequestID string
 }
 
 // Config is what the handler needs.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/internal/httpx"
@@ -99,7 +100,8 @@ func (h *Handler) traces(c echo.Context) error {
 		return problem(err)
 	}
 	p, _ := auth.PrincipalFrom(ctx)
-	read := TraceRead{Actor: p.User, Role: p.Role, Person: person, Reason: reason, From: from, To: to, Count: len(points)}
+	read := TraceRead{Actor: p.User, Role: p.Role, Person: person, Reason: reason, From: from, To: to, Count: len(points),
+		RequestID: requestID(c)}
 	if err := h.logRead(c, read); err != nil {
 		return fmt.Errorf("movementhttp: log the read of traces: %w", err)
 	}
@@ -109,6 +111,9 @@ func (h *Handler) traces(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"person": person.String(), "from": from, "to": to, "traces": out})
 }
+
+// MaxReasonLength bounds the reason of a read of traces, in characters.
+const MaxReasonLength = 500
 
 // readReason reads the reason of a read of traces.
 func readReason(c echo.Context) (string, error) {
@@ -123,8 +128,8 @@ func readReason(c echo.Context) (string, error) {
 	if reason == "" {
 		return "", httpx.BadRequest("reading a person's traces needs a reason: give reason= (or the %s header), e.g. the case the person is a contact of", ReasonHeader)
 	}
-	if len(reason) > 500 {
-		return "", httpx.BadRequest("the reason is at most 500 bytes")
+	if utf8.RuneCountInString(reason) > MaxReasonLength {
+		return "", httpx.BadRequest("the reason is at most %d characters", MaxReasonLength)
 	}
 	return reason, nil
 }
@@ -180,6 +185,14 @@ func (h *Handler) logRead(c echo.Context, r TraceRead) error {
 	}
 	h.cfg.Logger.InfoContext(c.Request().Context(), "tracing.read traces", "actor", r.Actor, "role", r.Role,
 		"person", r.Person.String(), "reason", r.Reason, "from", r.From, "to", r.To, "count", r.Count,
-		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		"request_id", r.RequestID)
 	return nil
+}
+
+// requestID is the request's id (echo's RequestID middleware).
+func requestID(c echo.Context) string {
+	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+		return id
+	}
+	return c.Request().Header.Get(echo.HeaderXRequestID)
 }

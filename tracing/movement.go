@@ -212,8 +212,9 @@ func RidesBefore(before time.Time) time.Time {
 	return d.Add(24 * time.Hour)
 }
 
-// MayReadRides reports whether a reaches enterprise's buses and rides.
-func (a Access) MayReadRides(enterprise string) bool {
+// ReachesEnterprise reports whether a may read and change enterprise's
+// buses and rides: officials any, an enterprise its own.
+func (a Access) ReachesEnterprise(enterprise string) bool {
 	return a.All || (a.Enterprise != "" && a.Enterprise == enterprise)
 }
 
@@ -232,7 +233,7 @@ func CheckRides(a Access, now time.Time, rides []Ride) ([]Ride, error) {
 		if err := r.Validate(now); err != nil {
 			return nil, &RowError{Row: i, Err: err}
 		}
-		if !a.MayReadRides(r.Enterprise) {
+		if !a.ReachesEnterprise(r.Enterprise) {
 			return nil, &RowError{Row: i, Err: fmt.Errorf("tracing: record another enterprise's rides: %w", auth.ErrForbidden)}
 		}
 		last[identity{r.Enterprise, r.Bus, r.Date, r.Trip, r.Person}] = i

@@ -110,8 +110,12 @@ func newFixture(t *testing.T, s tracing.Movements, cfg movementhttp.Config) *fix
 }
 
 // call sends a request as principal ("" for none) with a body of type ct.
-func (f *fixture) call(principal, method, target, ct, body string) *httptest.ResponseRecorder {
+func (f *fixture) call(principal, method, target, ct, body string, header ...string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	for _, h := range header {
+		name, value, _ := strings.Cut(h, ": ")
+		req.Header.Set(name, value)
+	}
 	if ct != "" {
 		req.Header.Set(echo.HeaderContentType, ct)
 	}
@@ -371,9 +375,12 @@ func TestTraces(t *testing.T) {
 				"person=0912345678&reason=x&from=2026-10-01T00:00:00Z&to=2026-11-20T00:00:00Z", "reason=x"} {
 				want(t, f.call(tracer, http.MethodGet, "/api/tracing/traces?"+bad, "", ""), 400, bad)
 			}
-			if len(f.reads) != 2 {
-				t.Errorf("refused reads were logged: %d reads", len(f.reads))
+			rec = f.call(tracer, http.MethodGet, "/api/tracing/traces?person=0912345678", "", "", movementhttp.ReasonHeader+": F1%20c%E1%BB%A7a%20BN-2")
+			want(t, rec, 200, "a read with its reason in the header")
+			if len(f.reads) != 3 || f.reads[2].Reason != "F1 của BN-2" {
+				t.Errorf("reads logged: %+v; want 3, the last for F1 của BN-2 (refused reads not logged)", f.reads)
 			}
+			want(t, f.call(tracer, http.MethodGet, "/api/tracing/traces?person=0912345678", "", "", movementhttp.ReasonHeader+": %zz"), 400, "a bad reason header")
 		})
 	}
 }

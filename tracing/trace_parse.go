@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -106,16 +107,26 @@ func (in traceInput) point(o TraceUpload, ids *identityKeys) (TracePoint, error)
 
 // geoFeature is one feature of a traces GeoJSON upload.
 type geoFeature struct {
-	Type     string `json:"type"`
-	Geometry *struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
-	} `json:"geometry"`
+	Type       string    `json:"type"`
+	Geometry   *geoPoint `json:"geometry"`
 	Properties struct {
 		Person   *string  `json:"person"`
 		Time     *string  `json:"time"`
 		Accuracy *float64 `json:"accuracy"`
 	} `json:"properties"`
+}
+
+// geoPoint is a feature's geometry, a Point.
+type geoPoint struct {
+	Type        string    `json:"type"`
+	Coordinates []float64 `json:"coordinates"`
+}
+
+func (g *geoPoint) coordinates() []float64 {
+	if g == nil {
+		return nil
+	}
+	return g.Coordinates
 }
 
 // ParseTracesGeoJSON reads a GeoJSON FeatureCollection of Points whose
@@ -227,8 +238,11 @@ func (g *geoReader) features() error {
 			if !errors.As(err, &te) {
 				return fmt.Errorf("not valid JSON at feature %d: %s", i, jsonReason(err))
 			}
-			g.errs.add(UploadProblem{Line: i, Pointer: fmt.Sprintf("#/features/%d/%s", i, pointerOf(te.Field)),
-				Reason: fmt.Sprintf("expected %s", jsonKind(te.Type.Kind().String()))})
+			reason := "expected " + jsonKind(te.Type.Kind().String())
+			if strings.HasPrefix(te.Field, "geometry") {
+				reason = "a trace feature's geometry is a Point [lon, lat] in degrees"
+			}
+			g.errs.add(UploadProblem{Line: i, Pointer: fmt.Sprintf("#/features/%d/%s", i, pointerOf(te.Field)), Reason: reason})
 			continue
 		}
 		g.feature(i, f)
@@ -250,18 +264,17 @@ func pointerOf(field string) string {
 
 // feature checks one feature and keeps its point.
 func (g *geoReader) feature(i int, f geoFeature) {
-	ptr := fmt.Sprintf("#/features/%d", i)
 	fail := func(member, field, format string, args ...any) {
-		g.errs.add(UploadProblem{Line: i, Pointer: ptr + member, Field: field, Reason: fmt.Sprintf(format, args...)})
+		g.errs.add(UploadProblem{Line: i, Pointer: fmt.Sprintf("#/features/%d%s", i, member), Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
 	pr := f.Properties
-	var coords []float64
+	coords := f.Geometry.coordinates()
 	switch {
 	case f.Type != "Feature":
 		fail("/type", "type", `a member of features is a "Feature"`)
 	case f.Geometry == nil || f.Geometry.Type != "Point":
 		fail("/geometry", "geometry", "a trace feature's geometry is a Point [lon, lat]")
-	case json.Unmarshal(f.Geometry.Coordinates, &coords) != nil || len(coords) < 2 || len(coords) > 3:
+	case len(coords) < 2 || len(coords) > 3:
 		fail("/geometry/coordinates", "geometry", "a Point's coordinates are [lon, lat] in degrees")
 	case pr.Person == nil || *pr.Person == "":
 		fail("/properties/person", ColTracePerson, "required: the person's phone or ID number")

@@ -86,3 +86,47 @@ func TestSortTraces(t *testing.T) {
 		t.Errorf("SortTraces = %+v (input %+v)", got, in)
 	}
 }
+
+// BenchmarkParseTraces measures reading uploads of 200,000 points, as CSV
+// and as GeoJSON, reporting points per second.
+func BenchmarkParseTraces(b *testing.B) {
+	keys, err := tracing.NewKeys([]byte("a test secret of thirty-two bytes!"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 200_000
+	var csv, geo strings.Builder
+	csv.WriteString("person,time,lon,lat,accuracy\n")
+	geo.WriteString(`{"type": "FeatureCollection", "features": [`)
+	for i := range n {
+		phone := fmt.Sprintf("09%08d", i%2000)
+		at := movementNow.Add(-time.Duration(i) * time.Second).Format(time.RFC3339)
+		fmt.Fprintf(&csv, "%s,%s,106.%04d,10.98,12\n", phone, at, i%10000)
+		if i > 0 {
+			geo.WriteString(",")
+		}
+		fmt.Fprintf(&geo, `{"type":"Feature","geometry":{"type":"Point","coordinates":[106.%04d,10.98]},"properties":{"person":%q,"time":%q,"accuracy":12}}`,
+			i%10000, phone, at)
+	}
+	geo.WriteString("]}")
+	up := tracing.TraceUpload{Keys: keys, Now: movementNow}
+	for _, tc := range []struct {
+		name  string
+		body  string
+		parse func(r *strings.Reader) ([]tracing.TracePoint, error)
+	}{
+		{"csv", csv.String(), func(r *strings.Reader) ([]tracing.TracePoint, error) { return tracing.ParseTracesCSV(r, up) }},
+		{"geojson", geo.String(), func(r *strings.Reader) ([]tracing.TracePoint, error) { return tracing.ParseTracesGeoJSON(r, up) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.body)))
+			for i := 0; i < b.N; i++ {
+				if ps, err := tc.parse(strings.NewReader(tc.body)); err != nil || len(ps) != n {
+					b.Fatalf("%d points, %v", len(ps), err)
+				}
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "points/s")
+		})
+	}
+}

@@ -412,7 +412,7 @@ func TestTracesRefused(t *testing.T) {
 			feature("[106.66, 10.99]", `{"person": "0912345678", "time": "2026-11-20T01:33:00Z", "accuracy": "good"}`) + `,` +
 			`{"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[106.66, 10.99], [106.67, 10.99]]}, "properties": {}}` + `]}`, 422,
 			[]string{"#/features/1/properties/time", "#/features/2/geometry/coordinates", "#/features/3/properties/accuracy",
-				"#/features/4/properties/accuracy", "#/features/5/geometry"}},
+				"#/features/4/properties/accuracy", "#/features/5/geometry/coordinates"}},
 		{"not a collection", "application/json", `{"type": "Feature"}`, 422, []string{"#"}},
 		{"too large", "text/csv", "person,time,lon,lat,accuracy\n" + strings.Repeat("0912345678,2026-11-20T07:00:00+07:00,106.65,10.98,10\n", 100), 413, nil},
 		{"another media type", "application/xml", "<gpx/>", 415, nil},

@@ -21,8 +21,6 @@ import (
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/tilehttp"
-	"github.com/bandomap/bando/tracing"
-	"github.com/bandomap/bando/tracing/movementhttp"
 	"github.com/bandomap/bando/tracing/tracinghttp"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -107,11 +105,8 @@ func newServer(d serverDeps) *echo.Echo {
 	if venues, ok := venuesHandler(d, cat); ok {
 		venues.Register(apiGroup)
 	}
-	if tr, err := openTracing(d.cfg, d.store); err == nil {
-		// NOTE: Resolve stays nil (every employee id unknown, riders given
-		// by phone or ID number only) until the rosters give a resolver.
-		movementhttp.NewHandler(movementhttp.Config{Store: tr.store.(tracing.Movements), Keys: tr.keys,
-			Require: authhttp.Require, Logger: d.log}).Register(apiGroup)
+	if movements, ok := movementsHandler(d); ok {
+		movements.Register(apiGroup)
 	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })

@@ -27,6 +27,9 @@ func retentionJobs(cfg *Config, parts tracingParts, log *slog.Logger) *tracing.R
 	if rosters, ok := parts.store.(tracing.Rosters); ok {
 		r.Register("rosters", rosterPurger(rosters))
 	}
+	if movements, ok := parts.store.(tracing.Movements); ok {
+		r.Register("movements", movementPurger(movements))
+	}
 	return r
 }
 
@@ -122,5 +125,19 @@ func rosterPurger(r tracing.Rosters) tracing.Purger {
 		}
 		n, err := r.PurgeRosters(ctx, before)
 		return tracing.Purged{Counts: map[string]int64{"roster periods": n}}, err
+	}
+}
+
+// movementPurger purges location traces (whole day partitions on PostGIS)
+// and shuttle rides older than the cutoff. Like rosters, a dry run does not
+// count them.
+func movementPurger(m tracing.Movements) tracing.Purger {
+	return func(ctx context.Context, before time.Time, dryRun bool) (tracing.Purged, error) {
+		if dryRun {
+			return tracing.Purged{}, nil
+		}
+		res, err := m.PurgeMovements(ctx, before)
+		return tracing.Purged{Counts: map[string]int64{"traces": res.Traces, "rides": res.Rides},
+			Partitions: res.Partitions}, err
 	}
 }

@@ -21,7 +21,7 @@ func TestPurgeCommand(t *testing.T) {
 		want []string
 	}{
 		{[]string{"purge", "--dry-run"}, []string{"embedded store, retention 14 days: would purge", "tracing    0 declarations, 0 visits"}},
-		{[]string{"purge"}, []string{"retention 14 days: purged", "tracing    0 declarations, 0 visits", "rosters    0 roster periods"}},
+		{[]string{"purge"}, []string{"retention 14 days: purged", "tracing    0 declarations, 0 visits", "rosters    0 roster periods", "movements  0 rides, 0 traces"}},
 	} {
 		var out bytes.Buffer
 		if err := run(context.Background(), tc.args, &out); err != nil {

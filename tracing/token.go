@@ -120,8 +120,9 @@ func IsTokenError(err error) bool {
 // what it is for and is under its MAC, so that one kind never passes for
 // another (a venue token is tokenVersion).
 const (
-	staffTokenPurpose = 2
-	personPassPurpose = 3
+	staffTokenPurpose   = 2
+	personPassPurpose   = 3
+	visitReceiptPurpose = 4
 )
 
 // StaffToken returns the token of venue v's staff scanning page: like its
@@ -203,4 +204,41 @@ func (k Keys) VerifyPersonPass(pass string, now time.Time) (PersonKey, error) {
 	var p PersonKey
 	copy(p[:], body[1:33])
 	return p, nil
+}
+
+// receiptSize: purpose, venue id (16 bytes), person key (32), visit start
+// in Unix milliseconds (8), MAC.
+const receiptSize = 1 + 16 + 32 + 8 + tokenMACSize
+
+// VisitReceipt is what the phone that made a check-in keeps: a signed
+// (venue, person, start) that lets that phone, and no one who merely knows
+// the person's number, see its visit again on a repeat scan and check out.
+func (k Keys) VisitReceipt(v Visit) (string, error) {
+	raw, err := hex.DecodeString(string(v.Venue))
+	if err != nil || len(raw) != 16 || v.Person.IsZero() || v.Start.IsZero() {
+		return "", invalid("visit", "a receipt names a venue, a person and a start")
+	}
+	b := make([]byte, 0, receiptSize)
+	b = append(b, visitReceiptPurpose)
+	b = append(b, raw...)
+	b = append(b, v.Person[:]...)
+	b = binary.BigEndian.AppendUint64(b, uint64(v.Start.UnixMilli()))
+	b = append(b, k.tokenMAC(b)...)
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// VerifyVisitReceipt checks a receipt against the venue and person of the
+// request and returns the start of the visit it names; ErrBadToken when it
+// is forged, altered or another's.
+func (k Keys) VerifyVisitReceipt(receipt string, venue VenueID, person PersonKey) (time.Time, error) {
+	b, err := base64.RawURLEncoding.DecodeString(receipt)
+	if err != nil || len(b) != receiptSize || b[0] != visitReceiptPurpose {
+		return time.Time{}, ErrBadToken
+	}
+	body, mac := b[:receiptSize-tokenMACSize], b[receiptSize-tokenMACSize:]
+	if !hmac.Equal(mac, k.tokenMAC(body)) || hex.EncodeToString(body[1:17]) != string(venue) ||
+		!hmac.Equal(body[17:49], person[:]) {
+		return time.Time{}, ErrBadToken
+	}
+	return time.UnixMilli(int64(binary.BigEndian.Uint64(body[49:57]))).UTC(), nil
 }

@@ -120,3 +120,44 @@ func TestPersonPass(t *testing.T) {
 		t.Errorf("a pass of no person: %v", err)
 	}
 }
+
+func TestVisitReceipt(t *testing.T) {
+	keys, err := tracing.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	venue, other := tracing.VenueID(strings.Repeat("ab", 16)), tracing.VenueID(strings.Repeat("cd", 16))
+	me, you := tracing.PersonKey{1}, tracing.PersonKey{2}
+	start := time.Date(2026, 12, 2, 8, 30, 15, 123e6, time.UTC)
+	receipt, err := keys.VisitReceipt(tracing.Visit{Venue: venue, Person: me, Start: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass, _ := keys.PersonPass(me, start)
+	flipped := []byte(receipt)
+	flipped[30] ^= 1
+	for _, tc := range []struct {
+		name, receipt string
+		venue         tracing.VenueID
+		person        tracing.PersonKey
+		ok            bool
+	}{
+		{"its own visit", receipt, venue, me, true},
+		{"another venue", receipt, other, me, false},
+		{"another person", receipt, venue, you, false},
+		{"altered", string(flipped), venue, me, false},
+		{"a personal pass", pass, venue, me, false},
+		{"empty", "", venue, me, false},
+	} {
+		got, err := keys.VerifyVisitReceipt(tc.receipt, tc.venue, tc.person)
+		if tc.ok && (err != nil || !got.Equal(start)) {
+			t.Errorf("%s: %v, %v; want %v", tc.name, got, err, start)
+		}
+		if !tc.ok && !errors.Is(err, tracing.ErrBadToken) {
+			t.Errorf("%s: %v, want ErrBadToken", tc.name, err)
+		}
+	}
+	if _, err := keys.VisitReceipt(tracing.Visit{Venue: venue, Start: start}); err == nil {
+		t.Error("a receipt without a person")
+	}
+}

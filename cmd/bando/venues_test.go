@@ -65,9 +65,9 @@ func TestPublicTokenRoutesRefuseBadTokens(t *testing.T) {
 			}{
 				{"venue of a genuine token", http.MethodGet, "/api/c/" + goodTok, "", nil, http.StatusOK},
 				{"check-in, no credentials", http.MethodPost, "/api/c/" + goodTok + "/checkin", me, nil, http.StatusCreated},
-				{"check-in beside a stale session cookie", http.MethodPost, "/api/c/" + goodTok + "/checkout", me,
+				{"check-in beside a stale session cookie", http.MethodPost, "/api/c/" + goodTok + "/checkin", me,
 					[]string{"Cookie: bando_session=stale"}, http.StatusOK},
-				{"check-in beside a bad bearer token (sign-in is skipped)", http.MethodPost, "/api/c/" + goodTok + "/checkin", me,
+				{"check-in beside a bad bearer token (sign-in is skipped)", http.MethodPost, "/api/c/" + goodTok + "/checkin", `{"identity":"0987654321"}`,
 					[]string{"Authorization: Bearer not-a-token"}, http.StatusCreated},
 				{"forged token", http.MethodPost, "/api/c/" + forged + "/checkin", me, nil, http.StatusNotFound},
 				{"forged token's venue", http.MethodGet, "/api/c/" + forged, "", nil, http.StatusNotFound},

@@ -98,12 +98,19 @@ type declarationJSON struct {
 
 type identityBody struct {
 	Identity string `json:"identity"`
+	// Receipt is the visit receipt the check-in gave this phone; a
+	// check-out needs it, so that knowing a person's number is not enough
+	// to check them out.
+	Receipt string `json:"receipt"`
 }
 
 type checkInBody struct {
 	Identity    string           `json:"identity"`
 	Name        string           `json:"name"`
 	Declaration *declarationJSON `json:"declaration"`
+	// Receipt, when this phone checked in here before, shows a repeat
+	// scan its visit (see selfCheckIn).
+	Receipt string `json:"receipt"`
 }
 
 // person reads an identity and a name into the person's private record
@@ -156,7 +163,37 @@ func (h *Handler) selfCheckIn(c echo.Context) error {
 		}
 		in.Declaration = made.ID
 	}
-	return h.checkIn(c, ctx, v, in)
+	return h.selfVisit(c, ctx, v, in, body.Receipt)
+}
+
+// selfVisit records a scan of the public QR code. The token is printed on
+// a poster, so whoever sends it may not be the person: a new visit answers
+// 201 with the visit and its receipt; a repeat shows the visit (its time,
+// its id) and the receipt again only to the phone holding that receipt —
+// anyone else who types the number gets a bare {"repeat": true}, and learns
+// no time, no id and cannot check the person out.
+func (h *Handler) selfVisit(c echo.Context, ctx context.Context, v tracing.Venue, in tracing.CheckIn, receipt string) error {
+	visit, err := h.cfg.Store.CheckIn(ctx, in)
+	if err != nil {
+		return problem(err)
+	}
+	noStore(c)
+	repeat := visit.Start.Before(in.At)
+	if repeat {
+		start, err := h.cfg.Keys.VerifyVisitReceipt(receipt, v.ID, in.Person)
+		if receipt == "" || err != nil || !start.Equal(visit.Start.UTC().Truncate(time.Millisecond)) {
+			return c.JSON(http.StatusOK, map[string]any{"repeat": true})
+		}
+	}
+	r, err := h.cfg.Keys.VisitReceipt(tracing.Visit{Venue: v.ID, Person: in.Person, Start: visit.Start.UTC().Truncate(time.Millisecond)})
+	if err != nil {
+		return problem(err)
+	}
+	status := http.StatusCreated
+	if repeat {
+		status = http.StatusOK
+	}
+	return c.JSON(status, map[string]any{"visit": visitOf(visit, v.Name), "repeat": repeat, "receipt": r})
 }
 
 // checkIn records one scan: 201 with a new visit, 200 with repeat true
@@ -188,7 +225,15 @@ func (h *Handler) selfCheckOut(c echo.Context) error {
 	if err != nil {
 		return problem(err)
 	}
-	visit, err := h.cfg.Store.CheckOut(ctx, v.ID, h.cfg.Keys.PersonKey(id), h.now())
+	key := h.cfg.Keys.PersonKey(id)
+	if _, err := h.cfg.Keys.VerifyVisitReceipt(body.Receipt, v.ID, key); err != nil {
+		return httpx.Problem(http.StatusUnprocessableEntity,
+			"receipt: check-out needs the receipt this phone got when it checked in; without it the visit closes by itself after the venue's usual stay",
+			httpx.WithFieldErrors(httpx.FieldError{Pointer: "#/receipt", Detail: "missing, altered or another visit's"}),
+			httpx.WithMember("field", "receipt"),
+			httpx.WithMember("detail_vi", "cần biên nhận mà điện thoại này nhận được khi khai báo đến; nếu không có, lượt ghé sẽ tự đóng sau thời gian lưu lại thông thường của địa điểm"))
+	}
+	visit, err := h.cfg.Store.CheckOut(ctx, v.ID, key, h.now())
 	if err != nil {
 		return problem(err)
 	}

@@ -85,6 +85,7 @@ func TestSelfCheckIn(t *testing.T) {
 			visits  int
 		}
 		var firstID float64
+		var receipt string
 		for _, s := range []step{
 			{"bad identity", 0, path, map[string]any{"identity": "12345"}, http.StatusUnprocessableEntity, "identity", 0},
 			{"unknown member", 0, path, map[string]any{"identity": "0912345678", "phone": "x"}, http.StatusBadRequest, "", 0},
@@ -94,10 +95,15 @@ func TestSelfCheckIn(t *testing.T) {
 			{"first scan", 0, path, map[string]any{"identity": "+84 912 345 678", "name": "Nguyễn Văn An",
 				"declaration": map[string]any{"symptoms": []string{"fever"}, "contact_f0": true, "travel": "TP.HCM"}}, http.StatusCreated, "", 1},
 			{"repeat 3 minutes later", 3 * time.Minute, path, map[string]any{"identity": "0912345678"}, http.StatusOK, "", 1},
+			{"repeat with its receipt", time.Minute, path, map[string]any{"identity": "0912345678"}, http.StatusOK, "", 1},
+			{"repeat with another's receipt", 0, path, map[string]any{"identity": "0912345678", "receipt": "AAAA"}, http.StatusOK, "", 1},
 			{"another person", 0, path, map[string]any{"identity": "079201001234"}, http.StatusCreated, "", 2},
 			{"again 11 minutes on", 8 * time.Minute, path, map[string]any{"identity": "0912 345 678"}, http.StatusCreated, "", 3},
 		} {
 			e.clock.add(s.advance)
+			if s.name == "repeat with its receipt" {
+				s.body.(map[string]any)["receipt"] = receipt
+			}
 			a := e.do(http.MethodPost, s.path, "", s.body)
 			if a.status != s.status {
 				t.Fatalf("%s: status %d, want %d: %s", s.name, a.status, s.status, a.body)
@@ -116,11 +122,18 @@ func TestSelfCheckIn(t *testing.T) {
 			switch s.name {
 			case "first scan":
 				firstID = visit["id"].(float64)
-				if m["repeat"] != false || visit["start"] != start.Format(time.RFC3339) || visit["source"] != "self-scan" || visit["venue_name"] != v.Name {
+				receipt, _ = m["receipt"].(string)
+				if receipt == "" || m["repeat"] != false || visit["start"] != start.Format(time.RFC3339) || visit["source"] != "self-scan" || visit["venue_name"] != v.Name {
 					t.Errorf("%s: %s", s.name, a.body)
 				}
-			case "repeat 3 minutes later":
-				if m["repeat"] != true || visit["id"] != firstID {
+			case "repeat 3 minutes later", "repeat with another's receipt":
+				// Whoever knows the number but holds no receipt learns no
+				// time and no id.
+				if m["repeat"] != true || len(m) != 1 {
+					t.Errorf("%s: %s, want a bare {\"repeat\": true}", s.name, a.body)
+				}
+			case "repeat with its receipt":
+				if m["repeat"] != true || visit["id"] != firstID || m["receipt"] != receipt {
 					t.Errorf("%s: %s, want the first visit (%v) again", s.name, a.body, firstID)
 				}
 			}
@@ -179,16 +192,34 @@ func TestWithdrawnTokenWritesNothing(t *testing.T) {
 func TestCheckOut(t *testing.T) {
 	onStores(t, func(t *testing.T, e *env) {
 		v := e.venue("Chợ Thủ Dầu Một", "25747", "")
+		other := e.venue("Chợ Lái Thiêu", "25747", "")
 		path := "/api/c/" + e.token(v)
 		me := map[string]any{"identity": "0912345678"}
-		if a := e.do(http.MethodPost, path+"/checkout", "", me); a.status != http.StatusConflict || a.json(t)["detail_vi"] == nil {
-			t.Fatalf("check-out with no visit: %d %s", a.status, a.body)
-		}
-		if a := e.do(http.MethodPost, path+"/checkin", "", me); a.status != http.StatusCreated {
+		a := e.do(http.MethodPost, path+"/checkin", "", me)
+		if a.status != http.StatusCreated {
 			t.Fatalf("check-in: %d %s", a.status, a.body)
 		}
+		receipt, _ := a.json(t)["receipt"].(string)
+		a = e.do(http.MethodPost, "/api/c/"+e.token(other)+"/checkin", "", map[string]any{"identity": "079201001234"})
+		strangers, _ := a.json(t)["receipt"].(string)
 		e.clock.add(20 * time.Minute)
-		a := e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "+84912345678"})
+		// Knowing the number is not enough: no receipt, another person's
+		// or another venue's receipt, or an altered one is refused and
+		// the visit stays open.
+		for _, tc := range []struct{ name, receipt string }{
+			{"no receipt", ""},
+			{"another person's receipt", strangers},
+			{"an altered receipt", altered(t, receipt, 20)},
+		} {
+			a := e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "0912345678", "receipt": tc.receipt})
+			if a.status != http.StatusUnprocessableEntity || a.json(t)["field"] != "receipt" || a.json(t)["detail_vi"] == nil {
+				t.Errorf("check-out with %s: %d %s", tc.name, a.status, a.body)
+			}
+		}
+		if vs := e.visits(v); len(vs) != 1 || !vs[0].End.IsZero() {
+			t.Fatalf("refused check-outs changed the visit: %+v", vs)
+		}
+		a = e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "+84912345678", "receipt": receipt})
 		if a.status != http.StatusOK {
 			t.Fatalf("check-out: %d %s", a.status, a.body)
 		}
@@ -196,7 +227,7 @@ func TestCheckOut(t *testing.T) {
 		if visit["end"] != start.Add(20*time.Minute).Format(time.RFC3339) || visit["closing"] != "checkout" {
 			t.Errorf("check-out answer %s", a.body)
 		}
-		if a := e.do(http.MethodPost, path+"/checkout", "", me); a.status != http.StatusConflict {
+		if a := e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "0912345678", "receipt": receipt}); a.status != http.StatusConflict || a.json(t)["detail_vi"] == nil {
 			t.Errorf("second check-out: %d %s", a.status, a.body)
 		}
 		if a := e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "hello"}); a.status != http.StatusUnprocessableEntity {

@@ -69,4 +69,4 @@ if [ -z "${BANDO_URL:-}" ]; then
 fi
 
 say "testing $BANDO_URL"
-node --test --test-concurrency=1 e2e/
+node --test --test-concurrency=1 ${E2E_FILES:-e2e/}

@@ -19,6 +19,8 @@ interface Kept {
     id: number | string;
     start: string;
     end?: string;
+    /** receipt proves to the server that this phone made the visit (repeat scans, check-out). */
+    receipt?: string;
 }
 
 /** Page is the state of the check-in page. */
@@ -245,10 +247,14 @@ class Page {
         this.busy = true;
         this.render();
         try {
-            const r = await call<{visit: Visit; repeat?: boolean}>(`/api/c/${encodeURIComponent(this.token)}/checkin`, body);
+            const before = this.kept();
+            if (before?.receipt) body.receipt = before.receipt;
+            const r = await call<{visit?: Visit; repeat?: boolean; receipt?: string}>(`/api/c/${encodeURIComponent(this.token)}/checkin`, body);
             write(IDENTITY_KEY, identity);
             const v = r.data.visit;
-            write(visitKey(this.token), JSON.stringify({id: v.id, start: v.start} satisfies Kept));
+            // A repeat scan from a phone without the visit's receipt is
+            // answered without the visit: nothing to keep, no check-out here.
+            write(visitKey(this.token), v ? JSON.stringify({id: v.id, start: v.start, receipt: r.data.receipt} satisfies Kept) : null);
             this.repeat = r.status === 200 || r.data.repeat === true;
             this.view = 'done';
             this.decl = {symptoms: new Set(), f0: false, travel: '', open: false};
@@ -299,10 +305,14 @@ class Page {
             out.push(h('h2', {}, '✓ ', t('checkout.done', {time: this.w.time(kept.end)})));
         } else {
             out.push(h('h2', {}, '✓ ', t(this.repeat ? 'repeat.title' : 'done.title')));
-            out.push(h('p', {className: 'ci-time'}, t(this.repeat ? 'repeat.at' : 'done.at', {time: this.w.time(start)})));
             const stay = this.venue?.default_stay_minutes;
-            if (stay) out.push(h('p', {className: 'ci-hint'}, t('done.stay', {n: stay})));
-            out.push(h('button', {type: 'button', className: 'ci-primary', id: 'ci-checkout', onclick: () => void this.checkout()}, t('checkout')));
+            if (start) {
+                out.push(h('p', {className: 'ci-time'}, t(this.repeat ? 'repeat.at' : 'done.at', {time: this.w.time(start)})));
+                if (stay) out.push(h('p', {className: 'ci-hint'}, t('done.stay', {n: stay})));
+                out.push(h('button', {type: 'button', className: 'ci-primary', id: 'ci-checkout', onclick: () => void this.checkout()}, t('checkout')));
+            } else {
+                out.push(h('p', {className: 'ci-time'}, t('repeat.elsewhere', {n: stay ?? 0})));
+            }
         }
         if (this.message) out.push(h('p', {className: 'ci-note', role: 'status'}, this.message));
         const who = this.identity();
@@ -374,13 +384,15 @@ class Page {
         if (!identity) return;
         this.message = '';
         try {
-            const r = await call<{visit: Visit}>(`/api/c/${encodeURIComponent(this.token)}/checkout`, {identity});
+            const receipt = this.kept()?.receipt ?? '';
+            const r = await call<{visit: Visit}>(`/api/c/${encodeURIComponent(this.token)}/checkout`, {identity, receipt});
             const v = r.data.visit;
-            write(visitKey(this.token), JSON.stringify({id: v.id, start: v.start, end: v.end ?? new Date().toISOString()} satisfies Kept));
+            write(visitKey(this.token), JSON.stringify({id: v.id, start: v.start, end: v.end ?? new Date().toISOString(), receipt} satisfies Kept));
             this.view = 'out';
         } catch (e) {
             const f = e as Failure;
-            if (f.status === 409) {
+            if (f.status === 409 || (f.status === 422 && f.field === 'receipt')) {
+                // No open visit, or none this phone holds the receipt of.
                 write(visitKey(this.token), null);
                 this.message = this.t('checkout.none');
             } else {

@@ -74,7 +74,7 @@ const (
 // Register adds the routes to g, the group mounted at /api.
 func (h *Handler) Register(g *echo.Group) {
 	get := []string{http.MethodGet, http.MethodHead}
-	roster := h.require(auth.Editor, auth.Tracer, auth.Enterprise)
+	roster := h.require(auth.Tracer, auth.Enterprise)
 	// A client that percent-encodes the colon reaches the same handler
 	// (Echo routes on the escaped path when there is one).
 	for _, path := range []string{routeImport, routeImportEncoded, strings.ToLower(routeImportEncoded)} {

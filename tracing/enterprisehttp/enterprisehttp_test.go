@@ -232,7 +232,7 @@ func testRoles(t *testing.T, s *server) {
 		{"GET", "/api/enterprises/ent-a/workers/NV1", entB, 403},
 		{"GET", "/api/enterprises", entA, 403},
 		{"GET", "/api/enterprises", tracer, 403},
-		{"GET", "/api/enterprises/ent-a/workers/NV1", editor, 200},
+		{"GET", "/api/enterprises/ent-a/workers/NV1", editor, 403}, // rosters are personal data: tracers, not map editors
 		{"POST", "/api/enterprises/ent-b/workers:import", entB, 200},
 		{"POST", "/api/enterprises/ent-b/workers%3Aimport", entB, 200},
 		{"POST", "/api/enterprises/ent-b/workers%3aimport", entB, 200},

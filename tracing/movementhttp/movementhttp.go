@@ -115,7 +115,7 @@ const ReasonHeader = "X-Bando-Reason"
 // Register adds the routes to g, the group mounted at /api.
 func (h *Handler) Register(g *echo.Group) {
 	get := []string{http.MethodGet, http.MethodHead}
-	enterprise := h.require(auth.Editor, auth.Tracer, auth.Enterprise)
+	enterprise := h.require(auth.Tracer, auth.Enterprise)
 	traces := h.require(auth.Tracer)
 	g.Match(get, routeBuses, h.buses, enterprise...)
 	g.POST(routeBuses, h.putBus, enterprise...)

@@ -184,7 +184,8 @@ func TestRoles(t *testing.T) {
 		{"viewer", http.MethodPost, "/api/enterprises/ent-a/buses", "application/json", busJSON, 403},
 		{"enterprise:ent-b", http.MethodPost, "/api/enterprises/ent-a/buses", "application/json", busJSON, 403},
 		{entA, http.MethodPost, "/api/enterprises/ent-a/buses", "application/json", busJSON, 200},
-		{"editor", http.MethodPost, "/api/enterprises/ent-c/buses", "application/json", busJSON, 200},
+		{"editor", http.MethodPost, "/api/enterprises/ent-c/buses", "application/json", busJSON, 403},
+		{"tracer", http.MethodPost, "/api/enterprises/ent-c/buses", "application/json", busJSON, 200},
 		{"enterprise:ent-b", http.MethodGet, "/api/enterprises/ent-a/buses", "", "", 403},
 		{"enterprise:ent-b", http.MethodGet, "/api/enterprises/ent-a/rides?date=2026-11-20", "", "", 403},
 		{"enterprise:ent-b", http.MethodPost, "/api/enterprises/ent-a/rides", "text/csv", csv, 403},
@@ -267,7 +268,7 @@ func TestBusesAndRides(t *testing.T) {
 				t.Errorf("rides of bus 61A-123.45 on 20 November: %+v, want %+v", rows, wantRows)
 			}
 			// Today in Vietnam is the default day.
-			if got := decode[ridesAnswer](t, f.call("editor", http.MethodGet, "/api/enterprises/ent-a/rides", "", "")); got.Date != "2026-11-20" || len(got.Rides) != 3 {
+			if got := decode[ridesAnswer](t, f.call("tracer", http.MethodGet, "/api/enterprises/ent-a/rides", "", "")); got.Date != "2026-11-20" || len(got.Rides) != 3 {
 				t.Errorf("rides of today: %s, %d rides; want 2026-11-20, 3", got.Date, len(got.Rides))
 			}
 			if got := decode[ridesAnswer](t, f.call(entA, http.MethodGet, "/api/enterprises/ent-a/rides?date=2026-11-19", "", "")); len(got.Rides) != 1 || got.Rides[0].Person != f.person("0987654321") {

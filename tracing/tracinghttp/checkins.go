@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/tracing"
 	"github.com/labstack/echo/v4"
@@ -87,9 +88,10 @@ func (h *Handler) window(c echo.Context) (time.Time, time.Time, error) {
 	return from.UTC(), to.UTC(), nil
 }
 
-// venueCheckIns answers a venue's visits: masked to its enterprise, full
-// to officials, who must say why; each official's read is in the audit
-// log before the answer leaves.
+// venueCheckIns answers a venue's visits: masked to its enterprise and to
+// map editors (who manage venues but trace no one), full to tracers and
+// admins, who must say why; each full read is in the audit log before the
+// answer leaves.
 func (h *Handler) venueCheckIns(c echo.Context) error {
 	if err := httpx.CheckQuery(c.QueryParams(), "from", "to", "reason"); err != nil {
 		return err
@@ -99,16 +101,17 @@ func (h *Handler) venueCheckIns(c echo.Context) error {
 	if err != nil {
 		return problem(err)
 	}
+	full := a.All && fullReader(ctx)
 	reason := strings.TrimSpace(c.QueryParam("reason"))
 	if reason == "" {
 		reason = strings.TrimSpace(c.Request().Header.Get(ReasonHeader))
 	}
-	if a.All && reason == "" {
+	if full && reason == "" {
 		return httpx.Problem(http.StatusBadRequest, "say why you read these check-ins: ?reason= or the "+ReasonHeader+" header (a case number, an outbreak); the read is logged",
 			httpx.WithFieldErrors(httpx.FieldError{Pointer: "reason", Detail: "required"}),
 			httpx.WithMember("detail_vi", "hãy nêu lý do truy cập (mã ca bệnh, ổ dịch); mọi lần truy cập đều được ghi lại"))
 	}
-	if a.All && h.cfg.AccessLog == nil {
+	if full && h.cfg.AccessLog == nil {
 		return httpx.Problem(http.StatusServiceUnavailable, "reads of check-ins cannot be logged on this server, so they are refused")
 	}
 	from, to, err := h.window(c)
@@ -129,17 +132,17 @@ func (h *Handler) venueCheckIns(c echo.Context) error {
 	for i, vis := range visits {
 		p, ok := persons[vis.Person]
 		if !ok {
-			if p, err = h.visitor(c, a, vis, from, to, decls); err != nil {
+			if p, err = h.visitor(c, full, vis, from, to, decls); err != nil {
 				return err
 			}
 			persons[vis.Person] = p
 		}
 		out[i] = readVisitJSON{visitJSON: visitOf(vis, ""), Person: p}
-		if vis.Declaration != 0 && a.All {
+		if vis.Declaration != 0 && full {
 			out[i].Declaration = decls[vis.Declaration]
 		}
 	}
-	if a.All {
+	if full {
 		_, err := h.cfg.AccessLog.LogRead(ctx, tracing.Read{Collection: "tracing.visits", Subject: string(v.ID), Reason: reason,
 			From: from, To: to, Count: len(out), RequestID: requestID(c)})
 		if err != nil {
@@ -148,12 +151,13 @@ func (h *Handler) venueCheckIns(c echo.Context) error {
 	}
 	noStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"venue": map[string]string{"id": string(v.ID), "name": v.Name},
-		"from": from, "to": to, "count": len(out), "masked": !a.All, "visits": out})
+		"from": from, "to": to, "count": len(out), "masked": !full, "visits": out})
 }
 
-// visitor returns the person of a visit as a may see them and, for
+// visitor returns the person of a visit as the reader may see them (full
+// or masked) and, for
 // officials, fills decls with the person's declarations in the window.
-func (h *Handler) visitor(c echo.Context, a tracing.Access, vis tracing.Visit, from, to time.Time, decls map[int64]*declarationOut) (personJSON, error) {
+func (h *Handler) visitor(c echo.Context, full bool, vis tracing.Visit, from, to time.Time, decls map[int64]*declarationOut) (personJSON, error) {
 	ctx := c.Request().Context()
 	p, err := h.cfg.Store.Person(ctx, vis.Person)
 	switch {
@@ -162,7 +166,7 @@ func (h *Handler) visitor(c echo.Context, a tracing.Access, vis tracing.Visit, f
 	case err != nil:
 		return personJSON{}, problem(err)
 	}
-	if !a.All {
+	if !full {
 		p = p.Masked()
 		return personJSON{Name: p.Name, Phone: p.Phone, IDNumber: p.IDNumber}, nil
 	}
@@ -350,4 +354,12 @@ func jsonFieldError(err error) error {
 		return &tracing.FieldError{Field: strings.Trim(name, `"`), Reason: "unknown member; a row has venue, identity or person, name, at, end"}
 	}
 	return &tracing.FieldError{Field: "row", Reason: "not a JSON object of a check-in: " + msg}
+}
+
+// fullReader reports whether the principal of ctx reads persons in full:
+// tracers and admins. Editors keep the map and its venues; like a venue's
+// owner they see its visitors masked.
+func fullReader(ctx context.Context) bool {
+	p, ok := auth.PrincipalFrom(ctx)
+	return ok && p.Is(auth.Tracer)
 }

@@ -25,7 +25,9 @@ type WardSource struct {
 // ward is one ward as coverage names it.
 type ward struct {
 	code, name, district string
-	feature              *features.Feature
+	// districtCode is the code of the ward's district (district_code).
+	districtCode string
+	feature      *features.Feature
 }
 
 // wards reads every ward, keyed by code, and the districts' names; with
@@ -61,7 +63,8 @@ func (s WardSource) wards(ctx context.Context) (map[string]ward, error) {
 	for i := range ws {
 		code := text(ws[i].Properties["code"])
 		out[code] = ward{code: code, name: text(ws[i].Properties["name"]),
-			district: names[text(ws[i].Properties["district_code"])], feature: &ws[i]}
+			district: names[text(ws[i].Properties["district_code"])], districtCode: text(ws[i].Properties["district_code"]),
+			feature: &ws[i]}
 	}
 	return out, nil
 }

@@ -163,7 +163,7 @@ func writeWards(t testing.TB, fs features.Store) {
 	}
 }
 
-// testSignIn puts the principal "Authorization: Test ROLE[/ENTERPRISE]"
+// testSignIn puts the principal "Authorization: Test ROLE[/ENTERPRISE][@DISTRICT]"
 // names on the request.
 func testSignIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -171,8 +171,9 @@ func testSignIn(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return next(c)
 		}
+		h, district, _ := strings.Cut(h, "@")
 		role, ent, _ := strings.Cut(h, "/")
-		p := auth.Principal{User: "test-" + role, Role: auth.Role(role), Enterprise: ent, Via: "session"}
+		p := auth.Principal{User: "test-" + role, Role: auth.Role(role), Enterprise: ent, District: district, Via: "session"}
 		c.SetRequest(c.Request().WithContext(auth.WithPrincipal(c.Request().Context(), p)))
 		return next(c)
 	}

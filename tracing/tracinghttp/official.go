@@ -162,6 +162,9 @@ func (h *Handler) registerVenue(c echo.Context) error {
 	if err != nil {
 		return problem(err)
 	}
+	if err := h.checkPlace(ctx, v); err != nil {
+		return err
+	}
 	if v, err = h.cfg.Store.RegisterVenue(ctx, v); err != nil {
 		return problem(renamed(err))
 	}
@@ -216,6 +219,12 @@ func (h *Handler) updateVenue(c echo.Context) error {
 		return problem(err)
 	}
 	v.Enterprise = old.Enterprise
+	if err := h.mayChange(ctx, old); err != nil {
+		return err
+	}
+	if err := h.checkPlace(ctx, v); err != nil {
+		return err
+	}
 	if v, err = h.cfg.Store.UpdateVenue(ctx, v); err != nil {
 		return problem(renamed(err))
 	}
@@ -236,7 +245,14 @@ func (h *Handler) changeVenue(c echo.Context, change func(context.Context, traci
 	if err != nil {
 		return err
 	}
-	v, err := change(c.Request().Context(), id)
+	ctx, stored, err := h.stored(c)
+	if err != nil {
+		return err
+	}
+	if err := h.mayChange(ctx, stored); err != nil {
+		return err
+	}
+	v, err := change(ctx, id)
 	if err != nil {
 		return problem(err)
 	}

@@ -58,6 +58,11 @@ func TestRegisterVenue(t *testing.T) {
 			{"editor", "editor", market("Chợ Thủ Dầu Một", "25747"), http.StatusCreated, "", ""},
 			{"tracer, for an enterprise", "tracer", with(market("Nhà ăn", "25750"), "enterprise", "e2"), http.StatusCreated, "", "e2"},
 			{"enterprise, its own by default", "enterprise/e1", market("Căng tin", "25747"), http.StatusCreated, "", "e1"},
+			{"a ward the province has not", "editor", market("Chợ A", "99999"), http.StatusUnprocessableEntity, "ward", ""},
+			{"a point in Paris", "editor", with(market("Chợ A", "25747"), "lon", 2.35, "lat", 48.85), http.StatusUnprocessableEntity, "location", ""},
+			{"a point in another ward", "editor", with(market("Chợ A", "25747"), "lon", 106.715, "lat", 10.895), http.StatusUnprocessableEntity, "location", ""},
+			{"an editor of another district", "editor@725", market("Chợ A", "25747"), http.StatusForbidden, "", ""},
+			{"an editor of its district", "editor@718", market("Chợ Hiệp Thành", "25747"), http.StatusCreated, "", ""},
 		} {
 			a := e.do(http.MethodPost, "/api/venues", tc.who, tc.body)
 			if a.status != tc.status {
@@ -81,8 +86,34 @@ func TestRegisterVenue(t *testing.T) {
 				t.Errorf("%s: checkin_url %v, %v", tc.name, m["checkin_url"], err)
 			}
 		}
-		if vs, _ := e.store.Venues(e.admin(), tracing.VenueQuery{}); len(vs) != 3 {
-			t.Errorf("%d venues stored, want 3", len(vs))
+		if vs, _ := e.store.Venues(e.admin(), tracing.VenueQuery{}); len(vs) != 4 {
+			t.Errorf("%d venues stored, want 4", len(vs))
+		}
+	})
+}
+
+func TestDistrictEditorChangesItsDistrictOnly(t *testing.T) {
+	onStores(t, func(t *testing.T, e *env) {
+		here := e.venue("Chợ Phú Cường", "25747", "") // district 718
+		for _, tc := range []struct {
+			name, method, path, who string
+			body                    any
+			status                  int
+		}{
+			{"update, another district", http.MethodPut, "/api/venues/" + string(here.ID), "editor@725", market("Chợ Phú Cường", "25747"), http.StatusForbidden},
+			{"renew, another district", http.MethodPost, "/api/venues/" + string(here.ID) + "/renew", "editor@725", nil, http.StatusForbidden},
+			{"revoke, another district", http.MethodPost, "/api/venues/" + string(here.ID) + "/revoke", "editor@725", nil, http.StatusForbidden},
+			{"move it out of the district", http.MethodPut, "/api/venues/" + string(here.ID), "editor@718",
+				with(market("Chợ Phú Cường", "25942"), "lon", 106.715, "lat", 10.895), http.StatusForbidden},
+			{"renew, its district", http.MethodPost, "/api/venues/" + string(here.ID) + "/renew", "editor@718", nil, http.StatusOK},
+		} {
+			if a := e.do(tc.method, tc.path, tc.who, tc.body); a.status != tc.status {
+				t.Errorf("%s: %d, want %d: %s", tc.name, a.status, tc.status, a.body)
+			}
+		}
+		v, err := e.store.Venue(e.admin(), here.ID)
+		if err != nil || v.TokenGeneration != 2 || !v.Active() || v.Ward != "25747" {
+			t.Errorf("after the refused changes and one renewal: %+v, %v", v, err)
 		}
 	})
 }

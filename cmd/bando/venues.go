@@ -22,7 +22,7 @@ func venuesHandler(d serverDeps, cat *features.Catalog) (*tracinghttp.Handler, b
 		return nil, false
 	}
 	cfg := tracinghttp.Config{
-		Store: tr.store, Keys: tr.keys, PublicURL: d.cfg.PublicURL,
+		Store: tr.store, Keys: tr.keys, PublicURL: d.cfg.PublicURL, Keep: d.cfg.retention(),
 		ClientIP: clientIP(d.cfg), Require: authhttp.Require,
 		Wards: tracinghttp.WardSource{Reader: d.store, Catalog: cat},
 		Limit: tracinghttp.LimitOptions{PerMinute: d.cfg.CheckinRate, Burst: max(1, d.cfg.CheckinRate/2), Off: d.cfg.CheckinRate == 0},

@@ -301,6 +301,9 @@ func (h *Handler) uploadCheckIn(r uploadRow, now time.Time) (tracing.CheckIn, *t
 		return in, nil, &tracing.FieldError{Field: "at", Reason: "when the person checked in, RFC 3339 (2026-11-24T08:30:00+07:00)"}
 	}
 	in.At = at.UTC()
+	if err := h.recent(in.At, now); err != nil {
+		return in, nil, err
+	}
 	if r.End != "" {
 		end, err := time.Parse(time.RFC3339, r.End)
 		if err != nil {

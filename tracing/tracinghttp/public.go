@@ -3,6 +3,7 @@ package tracinghttp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -328,6 +329,9 @@ func (h *Handler) staffCheckIn(c echo.Context) error {
 		}
 		if body.At != nil {
 			in.At = body.At.UTC().Truncate(time.Millisecond)
+			if err := h.recent(in.At, now); err != nil {
+				return problem(err)
+			}
 		}
 		if p != nil {
 			if err := h.cfg.Store.RememberPerson(ctx, *p); err != nil {
@@ -346,6 +350,9 @@ func (h *Handler) staffCheckIn(c echo.Context) error {
 		rows[i] = tracing.CheckIn{Venue: v.ID, At: now, Source: tracing.StaffScan}
 		if r.At != nil {
 			rows[i].At = r.At.UTC()
+			if err := h.recent(rows[i].At, now); err != nil {
+				return problem(&tracing.RowError{Row: i, Err: err})
+			}
 		}
 		var p *tracing.Person
 		if rows[i].Person, p, err = h.staffPerson(r, now); err != nil {
@@ -366,4 +373,13 @@ func (h *Handler) staffCheckIn(c echo.Context) error {
 	}
 	noStore(c)
 	return c.JSON(http.StatusCreated, map[string]int{"recorded": n})
+}
+
+// recent refuses a scan older than the data kept (Config.Keep): it would
+// be purged at once, and a venue's staff link should not write the past.
+func (h *Handler) recent(at, now time.Time) error {
+	if at.Before(now.Add(-h.cfg.Keep)) {
+		return &tracing.FieldError{Field: "at", Reason: fmt.Sprintf("a check-in older than %d days is not kept", int(h.cfg.Keep.Hours()/24))}
+	}
+	return nil
 }

@@ -276,6 +276,11 @@ func TestPassAndStaffScan(t *testing.T) {
 			{"batch with a row in the future", 0, map[string]any{"checkins": []any{
 				map[string]any{"identity": "0987654321"}, map[string]any{"pass": pass, "at": start.Add(5 * time.Hour)}}},
 				http.StatusUnprocessableEntity, "at", 1, 2},
+			{"a scan from before what is kept", 0, map[string]any{"identity": "0987654321", "at": start.Add(-30 * 24 * time.Hour)},
+				http.StatusUnprocessableEntity, "at", -1, 2},
+			{"batch with a row from before what is kept", 0, map[string]any{"checkins": []any{
+				map[string]any{"identity": "0987654321"}, map[string]any{"pass": pass, "at": start.Add(-30 * 24 * time.Hour)}}},
+				http.StatusUnprocessableEntity, "at", 1, 2},
 			{"batch", 0, map[string]any{"checkins": []any{
 				map[string]any{"identity": "0987654321"}, map[string]any{"pass": pass}}}, http.StatusCreated, "", -1, 4},
 			{"pass 31 days on", 31 * 24 * time.Hour, map[string]any{"pass": pass}, http.StatusUnprocessableEntity, "pass", -1, 4},

@@ -37,6 +37,7 @@ package tracinghttp
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/tracing"
@@ -51,6 +52,9 @@ type Config struct {
 	Keys tracing.Keys
 	// Clock says what time it is; nil means the wall clock.
 	Clock tracing.Clock
+	// Keep is how long check-ins are kept (BANDO_RETENTION_DAYS): older
+	// scans are refused; 0 means tracing.DefaultRetention.
+	Keep time.Duration
 	// PublicURL is the server's public root URL, which QR codes and links
 	// point at; empty: the request's scheme and host.
 	PublicURL string
@@ -80,6 +84,9 @@ type Handler struct {
 func NewHandler(cfg Config) *Handler {
 	if cfg.Store == nil {
 		panic("tracinghttp: Config.Store is required") // NOTE: a wiring error, found at start
+	}
+	if cfg.Keep <= 0 {
+		cfg.Keep = tracing.DefaultRetention
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = tracing.SystemClock()

@@ -46,6 +46,7 @@ func TestUploadCheckIns(t *testing.T) {
 			{"the enterprise, another's venue", "enterprise/e1", map[string]any{"checkins": []any{row(b, -9), row(a, -9)}}, 422, 1, "venue", 0},
 			{"a row with no time", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, -7, "at", nil)}}, 422, 1, "at", 0},
 			{"a row in the future", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, 60)}}, 422, 1, "at", 0},
+			{"a row older than what is kept", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, -22*24*60)}}, 422, 1, "at", 0},
 			{"a row of a bad type", "editor", map[string]any{"checkins": []any{row(a, -8, "venue", 5)}}, 422, 0, "venue", 0},
 			{"a row with an unknown member", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, -7), row(a, -6, "seat", 3)}}, 422, 2, "seat", 0},
 			{"a bad identity", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, -7, "identity", "abc")}}, 422, 1, "identity", 0},

@@ -53,6 +53,13 @@ func (h *Handler) now() time.Time { return h.cfg.Clock.Now().UTC().Truncate(time
 // venue: ErrBadToken (404) for a token not signed here or of no venue,
 // ErrTokenRevoked (410) for one withdrawn.
 func (h *Handler) tokenVenue(c echo.Context, staff bool) (context.Context, tracing.Venue, error) {
+	return h.tokenVenueOf(c, staff, false)
+}
+
+// tokenVenueOf is tokenVenue; with renewed, a code of an earlier generation
+// of an active venue is accepted too (a check-out from a page opened before
+// the venue printed new codes: its visit receipt is what proves it).
+func (h *Handler) tokenVenueOf(c echo.Context, staff, renewed bool) (context.Context, tracing.Venue, error) {
 	verify := h.cfg.Keys.VerifyVenueToken
 	if staff {
 		verify = h.cfg.Keys.VerifyStaffToken
@@ -69,7 +76,7 @@ func (h *Handler) tokenVenue(c echo.Context, staff bool) (context.Context, traci
 	if err != nil {
 		return nil, v, problem(err)
 	}
-	if err := claim.Check(v); err != nil {
+	if err := claim.Check(v); err != nil && !(renewed && v.Active() && claim.Generation < v.TokenGeneration) {
 		return nil, v, problem(err)
 	}
 	return ctx, v, nil
@@ -214,7 +221,7 @@ func (h *Handler) checkIn(c echo.Context, ctx context.Context, v tracing.Venue, 
 }
 
 func (h *Handler) selfCheckOut(c echo.Context) error {
-	ctx, v, err := h.tokenVenue(c, false)
+	ctx, v, err := h.tokenVenueOf(c, false, true)
 	if err != nil {
 		return err
 	}

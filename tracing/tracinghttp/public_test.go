@@ -170,7 +170,7 @@ func TestWithdrawnTokenWritesNothing(t *testing.T) {
 		}{
 			{"renewed check-in", "/api/c/" + old + "/checkin", http.StatusGone},
 			{"renewed pass", "/api/c/" + old + "/pass", http.StatusGone},
-			{"renewed check-out", "/api/c/" + old + "/checkout", http.StatusGone},
+			{"renewed check-out (with no receipt)", "/api/c/" + old + "/checkout", http.StatusUnprocessableEntity},
 			{"forged check-in", "/api/c/" + altered(t, old, 2) + "/checkin", http.StatusNotFound},
 			{"QR token as staff", "/api/s/" + e.token(v) + "/checkins", http.StatusNotFound},
 			{"forged staff", "/api/s/" + altered(t, e.staff(v), 9) + "/checkins", http.StatusNotFound},
@@ -219,6 +219,11 @@ func TestCheckOut(t *testing.T) {
 		if vs := e.visits(v); len(vs) != 1 || !vs[0].End.IsZero() {
 			t.Fatalf("refused check-outs changed the visit: %+v", vs)
 		}
+		// The venue prints new codes while the person is inside: the page
+		// opened with the old code still checks out, with its receipt.
+		if _, err := e.store.RenewVenueTokens(e.admin(), v.ID); err != nil {
+			t.Fatal(err)
+		}
 		a = e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "+84912345678", "receipt": receipt})
 		if a.status != http.StatusOK {
 			t.Fatalf("check-out: %d %s", a.status, a.body)
@@ -232,6 +237,15 @@ func TestCheckOut(t *testing.T) {
 		}
 		if a := e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "hello"}); a.status != http.StatusUnprocessableEntity {
 			t.Errorf("bad identity: %d %s", a.status, a.body)
+		}
+		if a := e.do(http.MethodPost, path+"/checkin", "", me); a.status != http.StatusGone {
+			t.Errorf("check-in with the renewed code: %d %s", a.status, a.body)
+		}
+		if _, err := e.store.RevokeVenue(e.admin(), v.ID); err != nil {
+			t.Fatal(err)
+		}
+		if a := e.do(http.MethodPost, path+"/checkout", "", map[string]any{"identity": "0912345678", "receipt": receipt}); a.status != http.StatusGone {
+			t.Errorf("check-out at a withdrawn venue: %d %s", a.status, a.body)
 		}
 	})
 }

@@ -232,8 +232,10 @@ func (imp *RosterImport) Validate(now time.Time) error {
 		imp.AsOf = now
 	}
 	imp.AsOf = RosterDay(imp.AsOf)
-	if imp.AsOf.After(RosterDay(now).AddDate(0, 0, 1)) {
-		return invalid("as_of", "%s is after tomorrow in Vietnam", imp.AsOf.Format(time.DateOnly))
+	// NOTE: a roster of a day to come would lock out today's (imports go
+	// in day order), so a file is as of today at the latest.
+	if imp.AsOf.After(RosterDay(now)) {
+		return invalid("as_of", "%s is after today in Vietnam; a roster is as of today or an earlier day", imp.AsOf.Format(time.DateOnly))
 	}
 	seen := make(map[string]bool, len(imp.Rows))
 	for i := range imp.Rows {

@@ -137,6 +137,7 @@ func TestRosterImportValidate(t *testing.T) {
 		{"no enterprise", tracing.RosterImport{}, "enterprise", -1},
 		{"enterprise *", tracing.RosterImport{Enterprise: "*"}, "enterprise", -1},
 		{"a day after tomorrow", tracing.RosterImport{Enterprise: "e1", AsOf: now.AddDate(0, 0, 2)}, "as_of", -1},
+		{"tomorrow", tracing.RosterImport{Enterprise: "e1", AsOf: now.AddDate(0, 0, 1)}, "as_of", -1},
 		{"another enterprise's row", tracing.RosterImport{Enterprise: "e1", Rows: []tracing.RosterRow{row("A", "", p), row("B", "e2", p)}}, "enterprise", 1},
 		{"no person", tracing.RosterImport{Enterprise: "e1", Rows: []tracing.RosterRow{row("A", "", tracing.PersonKey{})}}, "person", 0},
 		{"twice", tracing.RosterImport{Enterprise: "e1", Rows: []tracing.RosterRow{row("A", "", p), row("A", "", p)}}, "employee_id", 1},

@@ -222,7 +222,7 @@ func unsafeRune(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r)
 
 // Validate checks an import before a store applies it, at now: the
 // principal's right to the enterprise is the store's business. It sets
-// AsOf to its day, refuses a day after tomorrow (in Vietnam), a row of
+// AsOf to its day, refuses a day after today (in Vietnam), a row of
 // another enterprise, a row without a person, and an employee twice.
 func (imp *RosterImport) Validate(now time.Time) error {
 	if err := ValidateEnterprise(imp.Enterprise); err != nil {

@@ -262,3 +262,12 @@ func deleteAll(c *bolt.Cursor, index ...entry) error {
 	}
 	return nil
 }
+
+var _ tracing.PersonCheckIns = (*Store)(nil)
+
+// CheckInPerson implements tracing.PersonCheckIns: the person's record
+// and the scan in one bbolt transaction (shared by concurrent scans, as
+// CheckIn's are).
+func (s *Store) CheckInPerson(ctx context.Context, p tracing.Person, c tracing.CheckIn) (tracing.Visit, error) {
+	return s.checkIn(ctx, c, &p)
+}

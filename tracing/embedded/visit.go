@@ -125,6 +125,11 @@ func scanCheck(tx *bolt.Tx, a tracing.Access, id tracing.VenueID) (tracing.Venue
 
 // CheckIn implements tracing.Store.
 func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, error) {
+	return s.checkIn(ctx, c, nil)
+}
+
+// checkIn records c and, with p set, keeps p in the same transaction.
+func (s *Store) checkIn(ctx context.Context, c tracing.CheckIn, p *tracing.Person) (tracing.Visit, error) {
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
 		return tracing.Visit{}, err
@@ -132,6 +137,14 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 	now := s.clock.Now()
 	if err := c.Validate(now); err != nil {
 		return tracing.Visit{}, err
+	}
+	if p != nil {
+		if err := tracing.CheckPersonOf(*p, c); err != nil {
+			return tracing.Visit{}, err
+		}
+		if err := s.checkPerson(p); err != nil {
+			return tracing.Visit{}, err
+		}
 	}
 	if !c.End.IsZero() {
 		return tracing.Visit{}, &tracing.FieldError{Field: "end", Reason: "a single scan has no end; check out instead"}
@@ -143,6 +156,11 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 		venue, err := scanCheck(tx, a, c.Venue)
 		if err != nil {
 			return err
+		}
+		if p != nil {
+			if err := remember(tx, a, *p); err != nil {
+				return err
+			}
 		}
 		found := false
 		err = scan(tx, bucketByPerson, c.Person[:], c.At.Add(-s.rules.RepeatWindow), c.At.Add(time.Nanosecond), true,

@@ -82,6 +82,9 @@ type scanCall struct {
 	ctx  context.Context
 	a    tracing.Access
 	c    tracing.CheckIn
+	// p, when set, is the person's record to keep with the scan
+	// (CheckInPerson), in the same transaction.
+	p    *tracing.Person
 	out  tracing.Visit
 	err  error
 	done chan struct{}
@@ -133,8 +136,8 @@ func (g *committer[C]) drain(write func([]C)) {
 }
 
 // groupCheckIn queues c and waits for its group.
-func (s *Store) groupCheckIn(ctx context.Context, a tracing.Access, c tracing.CheckIn) (tracing.Visit, error) {
-	call := &scanCall{ctx: ctx, a: a, c: c, done: make(chan struct{})}
+func (s *Store) groupCheckIn(ctx context.Context, a tracing.Access, c tracing.CheckIn, p *tracing.Person) (tracing.Visit, error) {
+	call := &scanCall{ctx: ctx, a: a, c: c, p: p, done: make(chan struct{})}
 	s.scans.submit(call, s.writeGroup)
 	<-call.done
 	return call.out, call.err
@@ -172,10 +175,12 @@ func (s *Store) writeGroup(calls []*scanCall) {
 	}
 }
 
-// tenantRounds are the scans of one tenant, in rounds.
+// tenantRounds are the scans of one tenant, in rounds, and those of its
+// scans that keep a person's record.
 type tenantRounds struct {
-	tenant string
-	rounds [][]*scanCall
+	tenant  string
+	rounds  [][]*scanCall
+	persons []*scanCall
 }
 
 // plan splits a group by tenant (in order of arrival) and each tenant's
@@ -196,6 +201,9 @@ func plan(calls []*scanCall) []tenantRounds {
 			i = len(out)
 			index[t] = i
 			out = append(out, tenantRounds{tenant: t})
+		}
+		if c.p != nil {
+			out[i].persons = append(out[i].persons, c)
 		}
 		k := key{t, c.c.Venue, c.c.Person}
 		r := seen[k]
@@ -221,6 +229,7 @@ func (s *Store) sendGroup(ctx context.Context, calls []*scanCall) error {
 	b.Queue(sqlLockScans, venues, persons)
 	for _, t := range tenants {
 		b.Queue(sqlScope, t.tenant)
+		queuePersons(b, t)
 		for _, round := range t.rounds {
 			n := make([]int32, len(round))
 			vs, ps := make([]string, len(round)), make([][]byte, len(round))
@@ -253,6 +262,9 @@ func readGroup(res pgx.BatchResults, tenants []tenantRounds) error {
 	for _, t := range tenants {
 		if _, err := res.Exec(); err != nil {
 			return fmt.Errorf("scope the transaction: %w", err)
+		}
+		if err := readPersons(res, t); err != nil {
+			return err
 		}
 		for _, round := range t.rounds {
 			if err := readRound(res, round); err != nil {

@@ -53,6 +53,11 @@ func (s *Store) scanCheck(ctx context.Context, tx pgx.Tx, a tracing.Access, id t
 
 // CheckIn implements tracing.Store.
 func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, error) {
+	return s.checkIn(ctx, c, nil)
+}
+
+// checkIn records c and, with p set, keeps p in the same transaction.
+func (s *Store) checkIn(ctx context.Context, c tracing.CheckIn, p *tracing.Person) (tracing.Visit, error) {
 	a, err := access(ctx)
 	if err != nil {
 		return tracing.Visit{}, err
@@ -60,6 +65,14 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 	now := s.clock.Now()
 	if err := c.Validate(now); err != nil {
 		return tracing.Visit{}, err
+	}
+	if p != nil {
+		if err := tracing.CheckPersonOf(*p, c); err != nil {
+			return tracing.Visit{}, err
+		}
+		if p.FirstSeen.IsZero() {
+			p.FirstSeen = now
+		}
 	}
 	if !c.End.IsZero() {
 		return tracing.Visit{}, &tracing.FieldError{Field: "end", Reason: "a single scan has no end; check out instead"}
@@ -69,7 +82,7 @@ func (s *Store) CheckIn(ctx context.Context, c tracing.CheckIn) (tracing.Visit, 
 	}
 	// Scans go by group commit (group.go): one round trip and one commit
 	// for all those that arrive together.
-	out, err := s.groupCheckIn(ctx, a, c)
+	out, err := s.groupCheckIn(ctx, a, c, p)
 	return out.Effective(now), err
 }
 

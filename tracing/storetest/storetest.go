@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 		{"concurrent scans, repeats within a group", testConcurrentScans},
 		{"concurrent scans, refusals fail alone", testConcurrentRefusals},
 		{"persons at once", testPersonsAtOnce},
+		{"check-in with the person's record", testCheckInPerson},
 		{"batch", testBatch},
 		{"batch refused whole", testBatchRefused},
 		{"bulk import", testBulkImport},

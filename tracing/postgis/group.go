@@ -79,9 +79,9 @@ SELECT i.n, CASE WHEN v.n IS NULL THEN 'missing' ELSE 'revoked' END, NULL::bigin
 
 // scanCall is one CheckIn waiting for its group.
 type scanCall struct {
-	ctx  context.Context
-	a    tracing.Access
-	c    tracing.CheckIn
+	ctx context.Context
+	a   tracing.Access
+	c   tracing.CheckIn
 	// p, when set, is the person's record to keep with the scan
 	// (CheckInPerson), in the same transaction.
 	p    *tracing.Person

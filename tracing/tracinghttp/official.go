@@ -225,7 +225,9 @@ func (h *Handler) updateVenue(c echo.Context) error {
 	if err := h.checkPlace(ctx, v); err != nil {
 		return err
 	}
-	if v, err = h.cfg.Store.UpdateVenue(ctx, v); err != nil {
+	v, err = h.cfg.Store.UpdateVenue(ctx, v)
+	h.venues.forget(old.ID)
+	if err != nil {
 		return problem(renamed(err))
 	}
 	noStore(c)
@@ -253,6 +255,7 @@ func (h *Handler) changeVenue(c echo.Context, change func(context.Context, traci
 		return err
 	}
 	v, err := change(ctx, id)
+	h.venues.forget(id)
 	if err != nil {
 		return problem(err)
 	}

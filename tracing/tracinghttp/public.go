@@ -69,7 +69,7 @@ func (h *Handler) tokenVenueOf(c echo.Context, staff, renewed bool) (context.Con
 		return nil, tracing.Venue{}, problem(err)
 	}
 	ctx := auth.WithPrincipal(c.Request().Context(), claim.Principal())
-	v, err := h.cfg.Store.Venue(ctx, claim.Venue)
+	v, err := h.venues.venue(ctx, claim.Venue, h.cfg.Store.Venue)
 	if errors.Is(err, tracing.ErrNotFound) {
 		return nil, v, problem(tracing.ErrBadToken)
 	}
@@ -80,6 +80,21 @@ func (h *Handler) tokenVenueOf(c echo.Context, staff, renewed bool) (context.Con
 		return nil, v, problem(err)
 	}
 	return ctx, v, nil
+}
+
+// record keeps p (when set) and records in: in one transaction when the
+// store can (tracing.PersonCheckIns), else the person first.
+func (h *Handler) record(ctx context.Context, in tracing.CheckIn, p *tracing.Person) (tracing.Visit, error) {
+	if p == nil {
+		return h.cfg.Store.CheckIn(ctx, in)
+	}
+	if pc, ok := h.cfg.Store.(tracing.PersonCheckIns); ok {
+		return pc.CheckInPerson(ctx, *p, in)
+	}
+	if err := h.cfg.Store.RememberPerson(ctx, *p); err != nil {
+		return tracing.Visit{}, err
+	}
+	return h.cfg.Store.CheckIn(ctx, in)
 }
 
 // noStore marks an answer that holds a person's data, or a token's.
@@ -160,9 +175,6 @@ func (h *Handler) selfCheckIn(c echo.Context) error {
 			return problem(err) // before anything is kept
 		}
 	}
-	if err := h.rememberAll(ctx, []tracing.Person{person}); err != nil {
-		return problem(err)
-	}
 	in := tracing.CheckIn{Venue: v.ID, Person: person.Key, At: at, Source: tracing.SelfScan}
 	if decl != nil {
 		made, err := h.cfg.Store.Declare(ctx, *decl)
@@ -171,7 +183,7 @@ func (h *Handler) selfCheckIn(c echo.Context) error {
 		}
 		in.Declaration = made.ID
 	}
-	return h.selfVisit(c, ctx, v, in, body.Receipt)
+	return h.selfVisit(c, ctx, v, in, &person, body.Receipt)
 }
 
 // selfVisit records a scan of the public QR code. The token is printed on
@@ -179,9 +191,10 @@ func (h *Handler) selfCheckIn(c echo.Context) error {
 // 201 with the visit and its receipt; a repeat shows the visit (its time,
 // its id) and the receipt again only to the phone holding that receipt —
 // anyone else who types the number gets a bare {"repeat": true}, and learns
-// no time, no id and cannot check the person out.
-func (h *Handler) selfVisit(c echo.Context, ctx context.Context, v tracing.Venue, in tracing.CheckIn, receipt string) error {
-	visit, err := h.cfg.Store.CheckIn(ctx, in)
+// no time, no id and cannot check the person out. The person's record p is
+// kept with the scan (record).
+func (h *Handler) selfVisit(c echo.Context, ctx context.Context, v tracing.Venue, in tracing.CheckIn, p *tracing.Person, receipt string) error {
+	visit, err := h.record(ctx, in, p)
 	if err != nil {
 		return problem(err)
 	}
@@ -204,10 +217,11 @@ func (h *Handler) selfVisit(c echo.Context, ctx context.Context, v tracing.Venue
 	return c.JSON(status, map[string]any{"visit": visitOf(visit, v.Name), "repeat": repeat, "receipt": r})
 }
 
-// checkIn records one scan: 201 with a new visit, 200 with repeat true
-// when the scan repeats a visit begun before it.
-func (h *Handler) checkIn(c echo.Context, ctx context.Context, v tracing.Venue, in tracing.CheckIn) error {
-	visit, err := h.cfg.Store.CheckIn(ctx, in)
+// checkIn records one scan, keeping p (when set) with it: 201 with a new
+// visit, 200 with repeat true when the scan repeats a visit begun before
+// it.
+func (h *Handler) checkIn(c echo.Context, ctx context.Context, v tracing.Venue, in tracing.CheckIn, p *tracing.Person) error {
+	visit, err := h.record(ctx, in, p)
 	if err != nil {
 		return problem(err)
 	}
@@ -340,12 +354,7 @@ func (h *Handler) staffCheckIn(c echo.Context) error {
 				return problem(err)
 			}
 		}
-		if p != nil {
-			if err := h.cfg.Store.RememberPerson(ctx, *p); err != nil {
-				return problem(err)
-			}
-		}
-		return h.checkIn(c, ctx, v, in)
+		return h.checkIn(c, ctx, v, in, p)
 	}
 	if body.Pass != "" || body.Identity != "" || len(body.CheckIns) > MaxBatch {
 		return httpx.Problem(http.StatusUnprocessableEntity, "send one scan, or a list of at most 10,000 in \"checkins\"",

@@ -69,6 +69,13 @@ type Config struct {
 	// Wards, when set, names the wards of QR coverage and draws them
 	// (?f=geojson): the features store's "wards" and "districts".
 	Wards WardSource
+	// VenueCacheTTL is how long the public routes trust a venue read for
+	// a token (venuecache.go): 0 means DefaultVenueCacheTTL, a negative
+	// value no cache (every request reads the venue). A venue revoked,
+	// renewed or changed through another server is seen here within it.
+	VenueCacheTTL time.Duration
+	// VenueCacheSize bounds the venues kept (0: DefaultVenueCacheSize).
+	VenueCacheSize int
 	// Require guards the officials' routes by role
 	// (auth/authhttp.Require); nil: the handlers' own checks only.
 	Require func(roles ...auth.Role) echo.MiddlewareFunc
@@ -78,6 +85,7 @@ type Config struct {
 type Handler struct {
 	cfg     Config
 	limiter *Limiter
+	venues  *venueCache
 }
 
 // NewHandler returns a handler for cfg.
@@ -100,7 +108,14 @@ func NewHandler(cfg Config) *Handler {
 		}
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &Handler{cfg: cfg, limiter: NewLimiter(cfg.Limit, cfg.Clock)}
+	if cfg.VenueCacheTTL == 0 {
+		cfg.VenueCacheTTL = DefaultVenueCacheTTL
+	}
+	if cfg.VenueCacheSize <= 0 {
+		cfg.VenueCacheSize = DefaultVenueCacheSize
+	}
+	return &Handler{cfg: cfg, limiter: NewLimiter(cfg.Limit, cfg.Clock),
+		venues: newVenueCache(cfg.VenueCacheTTL, cfg.VenueCacheSize, cfg.Clock)}
 }
 
 // Public reports whether path is one of the public token routes, whose

@@ -41,8 +41,13 @@ const (
 
 // sqlLockScans takes the advisory locks of sqlLockPerson for every
 // (venue, person) of a group, in one order, so that two groups cannot
-// deadlock.
-const sqlLockScans = `SELECT count(pg_advisory_xact_lock(h)) FROM (
+// deadlock. It also makes the group's statements run on generic plans:
+// the server's pool forces custom plans (features/postgis), which would
+// plan every tenant's statements of every group again (a venue's token
+// is a tenant of its own, so a group of public scans holds as many
+// tenants as scans); their generic plans prune partitions at run time
+// all the same.
+const sqlLockScans = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true), count(pg_advisory_xact_lock(h)) FROM (
 	SELECT DISTINCT hashtextextended(v || encode(p, 'hex'), 0) AS h FROM unnest($1::text[], $2::bytea[]) AS u(v, p) ORDER BY 1) s`
 
 // sqlScanRound records one round of scans (distinct venue and person):

@@ -74,6 +74,32 @@ func BenchmarkCheckIn(b *testing.B, open BenchOpener) {
 		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checkins/s")
 	})
+	b.Run("single-person-concurrent", func(b *testing.B) {
+		s, venues := setup(b)
+		pc, ok := s.(tracing.PersonCheckIns)
+		if !ok {
+			b.Skipf("%T keeps no person with a check-in", s)
+		}
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.SetParallelism(16)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				i := int(next.Add(1))
+				c := checkIn(venues, i)
+				c.Source = tracing.SelfScan
+				p := tracing.Person{Key: c.Person, Phone: fmt.Sprintf("09%08d", i%len(persons)), FirstSeen: c.At}
+				// As the public route does: the venue's token holder.
+				ctx := authWith(tracing.VenueClaim{Venue: c.Venue, Generation: 1})
+				if _, err := pc.CheckInPerson(ctx, p, c); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checkins/s")
+	})
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("batch-%d", n), func(b *testing.B) {
 			s, venues := setup(b)

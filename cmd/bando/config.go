@@ -47,6 +47,7 @@ type Config struct {
 	TrustedProxies     string        // BANDO_TRUSTED_PROXIES, reverse proxies whose X-Forwarded-* are believed
 	SeedDemo           bool          // BANDO_SEED_DEMO: seed an empty embedded store on first start
 	CheckinRate        int           // BANDO_CHECKIN_RATE, requests a minute per client on /api/c and /api/s; 0: no limit
+	VenueCacheTTL      time.Duration // BANDO_VENUE_CACHE_TTL, how long a venue read for a QR token is trusted; 0: no cache
 	// Secret (BANDO_SECRET, hex, at least 32 bytes; environment only, so
 	// that it shows in no process list) signs the audit log's checkpoints;
 	// empty: secret.key in the data directory (see secret).
@@ -100,6 +101,7 @@ var numberSettings = []number{
 	{"seed-demo", "BANDO_SEED_DEMO", "true", "seed the demo province into an empty embedded store at start"},
 	{"version-check", "BANDO_VERSION_CHECK", "5s", "how often PostGIS's data version is read when no change notification came"},
 	{"checkin-rate", "BANDO_CHECKIN_RATE", "120", "requests a minute each client address may make to the public check-in routes, in bursts of half as many (0: no limit)"},
+	{"venue-cache-ttl", "BANDO_VENUE_CACHE_TTL", "5s", "how long a server trusts a venue it read for a QR token (at most 1m; 0: read it every time): a venue revoked or renewed through another server is seen within it"},
 	{"retention-days", "BANDO_RETENTION_DAYS", "21", "days check-ins, health declarations and traces are kept (1 to 366)"},
 }
 
@@ -178,7 +180,7 @@ func (c *Config) durations() map[string]*time.Duration {
 	return map[string]*time.Duration{
 		"redis-ttl": &c.RedisTTL, "redis-timeout": &c.RedisTimeout, "statement-timeout": &c.StatementTimeout,
 		"request-timeout": &c.RequestTimeout, "db-connect-timeout": &c.DBConnectTimeout,
-		"db-acquire-timeout": &c.DBAcquireTimeout,
+		"db-acquire-timeout": &c.DBAcquireTimeout, "venue-cache-ttl": &c.VenueCacheTTL,
 	}
 }
 
@@ -282,6 +284,9 @@ func (c *Config) validateNumbers() []error {
 		if d.v < 0 || (d.v == 0 && !d.zeroOK) {
 			errs = append(errs, fmt.Errorf("%s %v: want a positive duration%s", d.env, d.v, d.whatZero))
 		}
+	}
+	if c.VenueCacheTTL < 0 || c.VenueCacheTTL > time.Minute {
+		errs = append(errs, fmt.Errorf("BANDO_VENUE_CACHE_TTL %v: want 0 (no cache) up to 1m", c.VenueCacheTTL))
 	}
 	if c.RetentionDays < 1 || c.RetentionDays > maxRetentionDays {
 		errs = append(errs, fmt.Errorf("BANDO_RETENTION_DAYS %d: want 1..%d days", c.RetentionDays, maxRetentionDays))

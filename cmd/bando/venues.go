@@ -24,8 +24,12 @@ func venuesHandler(d serverDeps, cat *features.Catalog) (*tracinghttp.Handler, b
 	cfg := tracinghttp.Config{
 		Store: tr.store, Keys: tr.keys, PublicURL: d.cfg.PublicURL, Keep: d.cfg.retention(),
 		ClientIP: clientIP(d.cfg), Require: authhttp.Require,
-		Wards: tracinghttp.WardSource{Reader: d.store, Catalog: cat},
-		Limit: tracinghttp.LimitOptions{PerMinute: d.cfg.CheckinRate, Burst: max(1, d.cfg.CheckinRate/2), Off: d.cfg.CheckinRate == 0},
+		Wards:         tracinghttp.WardSource{Reader: d.store, Catalog: cat},
+		Limit:         tracinghttp.LimitOptions{PerMinute: d.cfg.CheckinRate, Burst: max(1, d.cfg.CheckinRate/2), Off: d.cfg.CheckinRate == 0},
+		VenueCacheTTL: d.cfg.VenueCacheTTL,
+	}
+	if cfg.VenueCacheTTL == 0 {
+		cfg.VenueCacheTTL = -1 // BANDO_VENUE_CACHE_TTL=0: no cache
 	}
 	if signer, err := auditSigner(d.cfg); err == nil {
 		if s, ok := tr.store.(interface {

@@ -50,16 +50,20 @@ const (
 const sqlLockScans = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true), count(pg_advisory_xact_lock(h)) FROM (
 	SELECT DISTINCT hashtextextended(v || encode(p, 'hex'), 0) AS h FROM unnest($1::text[], $2::bytea[]) AS u(v, p) ORDER BY 1) s`
 
-// sqlScanRound records one round of scans (distinct venue and person):
-// for each, the visit it repeats, else a new visit, or why neither
-// ('missing': no venue the principal sees; 'revoked').
-const sqlScanRound = `WITH i AS (
+const (
+	// sqlScanRound records one round of scans (distinct venue and
+	// person): for each, the visit it repeats, else a new visit, or why
+	// neither ('missing': no venue the principal sees; 'revoked').
+	sqlScanRound = scanRoundHead + scanRoundTail
+	// scanRoundHead is the scans and their venues, scanRoundTail the rest.
+	scanRoundHead = `WITH i AS (
 	SELECT * FROM unnest($1::int[], $2::text[], $3::bytea[], $4::timestamptz[], $5::text[], $6::bigint[])
 		AS i(n, venue_id, person_key, start_at, source, declaration_id)
 ), v AS (
 	SELECT i.*, v.revoked_at IS NOT NULL AS revoked, v.default_stay_minutes AS stay
 	FROM i JOIN tracing.venues v ON v.id = i.venue_id
-), r AS (
+), `
+	scanRoundTail = `r AS (
 	SELECT v.n, s.id, s.venue_id, s.person_key, s.start_at, s.end_at, s.stay_minutes, s.closing, s.source,
 		coalesce(s.declaration_id, 0) AS decl
 	FROM v CROSS JOIN LATERAL (SELECT * FROM tracing.visits s
@@ -81,6 +85,7 @@ UNION ALL
 SELECT i.n, CASE WHEN v.n IS NULL THEN 'missing' ELSE 'revoked' END, NULL::bigint, NULL::text, NULL::bytea,
 	NULL::timestamptz, NULL::timestamptz, NULL::integer, NULL::text, NULL::text, NULL::bigint
 	FROM i LEFT JOIN v ON v.n = i.n WHERE v.n IS NULL OR v.revoked`
+)
 
 // scanCall is one CheckIn waiting for its group.
 type scanCall struct {
@@ -180,12 +185,10 @@ func (s *Store) writeGroup(calls []*scanCall) {
 	}
 }
 
-// tenantRounds are the scans of one tenant, in rounds, and those of its
-// scans that keep a person's record.
+// tenantRounds are the scans of one tenant, in rounds.
 type tenantRounds struct {
-	tenant  string
-	rounds  [][]*scanCall
-	persons []*scanCall
+	tenant string
+	rounds [][]*scanCall
 }
 
 // plan splits a group by tenant (in order of arrival) and each tenant's
@@ -206,9 +209,6 @@ func plan(calls []*scanCall) []tenantRounds {
 			i = len(out)
 			index[t] = i
 			out = append(out, tenantRounds{tenant: t})
-		}
-		if c.p != nil {
-			out[i].persons = append(out[i].persons, c)
 		}
 		k := key{t, c.c.Venue, c.c.Person}
 		r := seen[k]
@@ -234,7 +234,6 @@ func (s *Store) sendGroup(ctx context.Context, calls []*scanCall) error {
 	b.Queue(sqlLockScans, venues, persons)
 	for _, t := range tenants {
 		b.Queue(sqlScope, t.tenant)
-		queuePersons(b, t)
 		for _, round := range t.rounds {
 			n := make([]int32, len(round))
 			vs, ps := make([]string, len(round)), make([][]byte, len(round))
@@ -242,7 +241,7 @@ func (s *Store) sendGroup(ctx context.Context, calls []*scanCall) error {
 			for j, c := range round {
 				n[j], vs[j], ps[j], at[j], src[j], decl[j] = int32(j), string(c.c.Venue), keyBytes(c.c.Person), c.c.At, string(c.c.Source), c.c.Declaration
 			}
-			b.Queue(sqlScanRound, n, vs, ps, at, src, decl, s.rules.RepeatWindow)
+			queueRound(b, t.tenant, round, n, vs, ps, at, src, decl, s.rules.RepeatWindow)
 		}
 	}
 	// NOTE: no BEGIN: the pipeline up to its Sync is one implicit
@@ -267,9 +266,6 @@ func readGroup(res pgx.BatchResults, tenants []tenantRounds) error {
 	for _, t := range tenants {
 		if _, err := res.Exec(); err != nil {
 			return fmt.Errorf("scope the transaction: %w", err)
-		}
-		if err := readPersons(res, t); err != nil {
-			return err
 		}
 		for _, round := range t.rounds {
 			if err := readRound(res, round); err != nil {

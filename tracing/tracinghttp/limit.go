@@ -133,12 +133,27 @@ func (l *Limiter) forget(now time.Time) {
 // limit, and the refusal of changes sent by another site's page (sign-in
 // is skipped on these routes, and with it authhttp's own check).
 func (h *Handler) limit(next echo.HandlerFunc) echo.HandlerFunc {
+	return h.limitBy(h.limiter, func(c echo.Context) string { return h.cfg.ClientIP(c.Request()) }, next)
+}
+
+// StaffFactor is how many times a client's allowance a venue's staff link
+// gets: a factory gate at shift change scans hundreds of passes a minute
+// from one phone, so the staff route is counted per staff link, not per
+// address.
+const StaffFactor = 10
+
+// limitStaff is limit for the staff route, counted per staff link.
+func (h *Handler) limitStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return h.limitBy(h.staffLimiter, func(c echo.Context) string { return "staff:" + c.Param("token") }, next)
+}
+
+func (h *Handler) limitBy(l *Limiter, key func(echo.Context) string, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if r := c.Request(); r.Method != http.MethodGet && r.Method != http.MethodHead && h.crossSite(r) {
 			return httpx.Problem(http.StatusForbidden, "a check-in is made from this server's own page, not another site's",
 				httpx.WithMember("detail_vi", "không được phép"))
 		}
-		if wait := h.limiter.Take(h.cfg.ClientIP(c.Request())); wait > 0 {
+		if wait := l.Take(key(c)); wait > 0 {
 			return httpx.Problem(http.StatusTooManyRequests, "too many requests from this address; wait a moment and try again",
 				httpx.WithRetryAfter(wait), httpx.WithMember("detail_vi", "quá nhiều yêu cầu từ địa chỉ này; vui lòng đợi một lát rồi thử lại"))
 		}

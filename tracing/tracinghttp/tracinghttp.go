@@ -35,6 +35,7 @@
 package tracinghttp
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 	"time"
@@ -85,7 +86,9 @@ type Config struct {
 type Handler struct {
 	cfg     Config
 	limiter *Limiter
-	venues  *venueCache
+	// staffLimiter counts the staff route per staff link (StaffFactor).
+	staffLimiter *Limiter
+	venues       *venueCache
 }
 
 // NewHandler returns a handler for cfg.
@@ -114,7 +117,10 @@ func NewHandler(cfg Config) *Handler {
 	if cfg.VenueCacheSize <= 0 {
 		cfg.VenueCacheSize = DefaultVenueCacheSize
 	}
-	return &Handler{cfg: cfg, limiter: NewLimiter(cfg.Limit, cfg.Clock),
+	staff := cfg.Limit
+	staff.PerMinute = cmp.Or(max(cfg.Limit.PerMinute, 0), DefaultPerMinute) * StaffFactor
+	staff.Burst = cmp.Or(max(cfg.Limit.Burst, 0), DefaultBurst) * StaffFactor
+	return &Handler{cfg: cfg, limiter: NewLimiter(cfg.Limit, cfg.Clock), staffLimiter: NewLimiter(staff, cfg.Clock),
 		venues: newVenueCache(cfg.VenueCacheTTL, cfg.VenueCacheSize, cfg.Clock)}
 }
 
@@ -133,6 +139,6 @@ func (h *Handler) Register(g *echo.Group) {
 	g.POST("/c/:token/checkin", h.selfCheckIn, h.limit)
 	g.POST("/c/:token/checkout", h.selfCheckOut, h.limit)
 	g.POST("/c/:token/pass", h.pass, h.limit)
-	g.POST("/s/:token/checkins", h.staffCheckIn, h.limit)
+	g.POST("/s/:token/checkins", h.staffCheckIn, h.limitStaff)
 	h.registerOfficial(g)
 }

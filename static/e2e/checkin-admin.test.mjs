@@ -180,8 +180,8 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         await part.getByLabel('Tên địa điểm').fill(name);
         await part.getByLabel('Loại địa điểm').selectOption('factory');
         await part.getByLabel('Mã phường, xã').fill('71803');
-        await part.getByLabel('Kinh độ').fill('106.70');
-        await part.getByLabel('Vĩ độ').fill('11.05');
+        await part.getByLabel('Kinh độ').fill('106.66');
+        await part.getByLabel('Vĩ độ').fill('10.98');
         await part.getByRole('button', {name: 'Lưu địa điểm'}).click();
         const item = part.locator('.ed-venue', {hasText: name});
         await item.waitFor();

@@ -212,12 +212,6 @@ func RidesBefore(before time.Time) time.Time {
 	return d.Add(24 * time.Hour)
 }
 
-// ReachesEnterprise reports whether a may read and change enterprise's
-// buses and rides: officials any, an enterprise its own.
-func (a Access) ReachesEnterprise(enterprise string) bool {
-	return a.All || (a.Enterprise != "" && a.Enterprise == enterprise)
-}
-
 // CheckRides validates a batch of rides for a (a RowError names the first
 // bad ride: invalid, or of an enterprise a may not reach) and returns it
 // without repeats: of rides with the same identity the last is kept.
@@ -233,7 +227,7 @@ func CheckRides(a Access, now time.Time, rides []Ride) ([]Ride, error) {
 		if err := r.Validate(now); err != nil {
 			return nil, &RowError{Row: i, Err: err}
 		}
-		if !a.ReachesEnterprise(r.Enterprise) {
+		if !a.CanReachEnterprise(r.Enterprise) {
 			return nil, &RowError{Row: i, Err: fmt.Errorf("tracing: record another enterprise's rides: %w", auth.ErrForbidden)}
 		}
 		last[identity{r.Enterprise, r.Bus, r.Date, r.Trip, r.Person}] = i

@@ -264,7 +264,7 @@ func (imp *RosterImport) checkRow(i int, seen map[string]bool) error {
 }
 
 // CanReachEnterprise reports whether a may read and change enterprise's
-// roster.
+// roster, buses and rides: officials any, an enterprise its own.
 func (a Access) CanReachEnterprise(enterprise string) bool {
 	return a.All || (a.Enterprise != "" && a.Enterprise == enterprise)
 }

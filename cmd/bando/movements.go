@@ -11,15 +11,9 @@ import (
 )
 
 // movementsHandler returns the bus, ride and trace routes
-// (tracing/movementhttp) over the tracing store kept beside the features
-// in d.store: riders named by employee id are resolved through the
+// (tracing/movementhttp) over the tracing store tr: riders named by employee id are resolved through the
 // enterprise's roster, and reads of traces go to the access log.
-func movementsHandler(d serverDeps) (*movementhttp.Handler, bool) {
-	tr, err := openTracing(d.cfg, d.store)
-	if err != nil {
-		d.log.Warn("no bus, ride and trace routes", "err", err)
-		return nil, false
-	}
+func movementsHandler(d serverDeps, tr tracingParts) (*movementhttp.Handler, bool) {
 	movements, ok := tr.store.(tracing.Movements)
 	if !ok {
 		return nil, false

@@ -22,12 +22,8 @@ func rostersOf(tp tracingParts) (tracing.Rosters, error) {
 }
 
 // enterpriseHandler returns the roster routes (tracing/enterprisehttp)
-// over the tracing store kept beside the features in d.store.
-func enterpriseHandler(d serverDeps) (*enterprisehttp.Handler, error) {
-	tp, err := openTracing(d.cfg, d.store)
-	if err != nil {
-		return nil, err
-	}
+// over the tracing store tp.
+func enterpriseHandler(tp tracingParts) (*enterprisehttp.Handler, error) {
 	rosters, err := rostersOf(tp)
 	if err != nil {
 		return nil, err

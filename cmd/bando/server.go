@@ -97,16 +97,20 @@ func newServer(d serverDeps) *echo.Echo {
 	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
 		Version: d.store.Version}).Register(apiGroup)
 	authhttp.NewHandler(authCfg).Register(apiGroup)
-	if rosters, err := enterpriseHandler(d); err != nil {
-		d.log.Warn("enterprise rosters are off", "err", err)
+	// One tracing store for every tracing route, so that they share its
+	// group commit and partition memory.
+	if tr, err := openTracing(d.cfg, d.store); err != nil {
+		d.log.Warn("no contact-tracing routes", "err", err)
 	} else {
-		rosters.Register(apiGroup)
-	}
-	if venues, ok := venuesHandler(d, cat); ok {
-		venues.Register(apiGroup)
-	}
-	if movements, ok := movementsHandler(d); ok {
-		movements.Register(apiGroup)
+		if rosters, err := enterpriseHandler(tr); err != nil {
+			d.log.Warn("enterprise rosters are off", "err", err)
+		} else {
+			rosters.Register(apiGroup)
+		}
+		venuesHandler(d, cat, tr).Register(apiGroup)
+		if movements, ok := movementsHandler(d, tr); ok {
+			movements.Register(apiGroup)
+		}
 	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })

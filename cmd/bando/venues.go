@@ -13,14 +13,8 @@ import (
 )
 
 // venuesHandler serves venues, QR codes and check-ins on the tracing store
-// kept beside the features; ok is false when the store keeps no tracing
-// data (the reason is logged).
-func venuesHandler(d serverDeps, cat *features.Catalog) (*tracinghttp.Handler, bool) {
-	tr, err := openTracing(d.cfg, d.store)
-	if err != nil {
-		d.log.Warn("no contact-tracing routes", "err", err)
-		return nil, false
-	}
+// tr, kept beside the features.
+func venuesHandler(d serverDeps, cat *features.Catalog, tr tracingParts) *tracinghttp.Handler {
 	cfg := tracinghttp.Config{
 		Store: tr.store, Keys: tr.keys, PublicURL: d.cfg.PublicURL, Keep: d.cfg.retention(),
 		ClientIP: clientIP(d.cfg), Require: authhttp.Require,
@@ -38,7 +32,7 @@ func venuesHandler(d serverDeps, cat *features.Catalog) (*tracinghttp.Handler, b
 			cfg.AccessLog = s.AccessLog(signer)
 		}
 	}
-	return tracinghttp.NewHandler(cfg), true
+	return tracinghttp.NewHandler(cfg)
 }
 
 // clientIP returns the client's address as the sign-in limits read it:

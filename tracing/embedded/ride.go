@@ -72,7 +72,7 @@ func (s *Store) PutBus(ctx context.Context, b tracing.Bus) (tracing.Bus, error) 
 	if err := b.Validate(); err != nil {
 		return b, err
 	}
-	if !a.ReachesEnterprise(b.Enterprise) {
+	if !a.CanReachEnterprise(b.Enterprise) {
 		return b, forbidden("register another enterprise's bus")
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -104,7 +104,7 @@ func (s *Store) Buses(ctx context.Context, enterprise string) ([]tracing.Bus, er
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			ent, id, _ := bytes.Cut(k, []byte{0})
-			if !a.ReachesEnterprise(string(ent)) {
+			if !a.CanReachEnterprise(string(ent)) {
 				continue
 			}
 			var d busDoc
@@ -203,7 +203,7 @@ func (s *Store) rides(ctx context.Context, name, lo, hi []byte, skip int) ([]tra
 			if err := json.Unmarshal(data.Get(k[skip:]), &r); err != nil {
 				return fmt.Errorf("embedded: decode ride: %w", err)
 			}
-			if a.ReachesEnterprise(r.Enterprise) {
+			if a.CanReachEnterprise(r.Enterprise) {
 				out = append(out, r)
 			}
 		}

@@ -144,7 +144,7 @@ func enterprise(c echo.Context) (string, error) {
 	if id == "" || id == "*" || strings.ContainsAny(id, ":") || !cleanText(id) {
 		return "", httpx.BadRequest("the enterprise id %q holds '*' or ':' or is not text", id)
 	}
-	if !a.ReachesEnterprise(id) {
+	if !a.CanReachEnterprise(id) {
 		return "", httpx.Problem(http.StatusForbidden, fmt.Sprintf("an enterprise account reaches only its own enterprise, not %q", id),
 			httpx.WithCause(auth.ErrForbidden))
 	}

@@ -56,7 +56,7 @@ func (s *Store) PutBus(ctx context.Context, b tracing.Bus) (tracing.Bus, error) 
 	if err := b.Validate(); err != nil {
 		return b, err
 	}
-	if !a.ReachesEnterprise(b.Enterprise) {
+	if !a.CanReachEnterprise(b.Enterprise) {
 		return b, forbidden("register another enterprise's bus")
 	}
 	err = s.scoped(ctx, a, func(tx pgx.Tx) error {

@@ -1,0 +1,25 @@
+package exposure
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNoF0 is returned by a run given no F0.
+var ErrNoF0 = errors.New("exposure: a run needs at least one F0")
+
+// Stats is the engine's size, for /metrics and the benchmark.
+type Stats struct {
+	Venues, Visits, Periods, Rides, Traces int
+	Persons                                int
+}
+
+// Runner is what the HTTP edge and the CLI need of an engine (the engine
+// and, for comparison, the SQL reference implement it).
+type Runner interface {
+	// Run traces the F0s under the rules (Rules.WithDefaults is applied)
+	// and returns contacts with their reasons, clusters and links. An
+	// invalid F0 (zero person, isolation not after the window's start, one
+	// person twice) is refused with an error naming it.
+	Run(ctx context.Context, rules Rules, f0s ...F0) (Result, error)
+}

@@ -25,8 +25,9 @@ type checkinsFile struct {
 // readCheckinsCSV reads venue,person,start,end rows (a header line naming
 // them is skipped): person is a phone or ID number, kept hashed with its
 // private record, or a person key (64 hex digits); start and end are RFC
-// 3339 times, end may be empty. The first bad line is named.
-func readCheckinsCSV(r io.Reader, keys tracing.Keys, now time.Time) (*checkinsFile, error) {
+// 3339 times, end may be empty. A start before keepSince (the retention)
+// is refused: the purge would drop it at once. The first bad line is named.
+func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time) (*checkinsFile, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -45,6 +46,10 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now time.Time) (*checkinsFi
 			continue
 		}
 		c, p, err := checkinRow(rec, keys, now)
+		if err == nil && c.At.Before(keepSince) {
+			err = &tracing.FieldError{Field: "start", Reason: fmt.Sprintf("%s is older than the retention (check-ins are kept since %s, BANDO_RETENTION_DAYS): it would be purged at once",
+				c.At.Format(time.RFC3339), keepSince.UTC().Format(time.RFC3339))}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
@@ -144,7 +149,7 @@ func importCheckins(ctx context.Context, cfg *Config, b backend, file string, ou
 		return fmt.Errorf("import checkins: the %s store has no bulk import", storeName(cfg))
 	}
 	start := time.Now()
-	data, err := readCheckinsCSV(f, parts.keys, start)
+	data, err := readCheckinsCSV(f, parts.keys, start, start.Add(-cfg.retention()))
 	if err != nil {
 		return fmt.Errorf("import checkins: %s: %w (nothing imported)", file, err)
 	}

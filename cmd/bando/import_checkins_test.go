@@ -56,10 +56,13 @@ func TestImportCheckins(t *testing.T) {
 		v.ID, day, v.ID, key, later, v.ID, day, later))
 	badVenue := write("bad.csv", fmt.Sprintf("%s,0912345679,%s,\n%s,0912345679,yesterday,\n", v.ID, day, v.ID))
 	unknown := write("unknown.csv", fmt.Sprintf("%s,0912345670,%s,\n%s,0912345671,%s,\n", v.ID, day, tracing.NewVenueID(), day))
+	old := time.Now().UTC().Add(-time.Duration(cfg.RetentionDays+1) * 24 * time.Hour).Format(time.RFC3339)
+	tooOld := write("old.csv", fmt.Sprintf("%s,0912345672,%s,\n%s,0912345673,%s,\n", v.ID, day, v.ID, old))
 	for _, tc := range []struct {
 		file, want, wantErr string
 	}{
 		{badVenue, "", "line 2: tracing: start: an RFC 3339 time"},
+		{tooOld, "", "line 2: tracing: start: " + old + " is older than the retention"},
 		{unknown, "", "line 2: tracing: not found"},
 		{good, "3 rows, 2 visits recorded (1 repeats merged), 2 persons", ""},
 	} {

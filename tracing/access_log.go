@@ -43,8 +43,26 @@ type AccessLog interface {
 	LogRead(ctx context.Context, r Read) (audit.Entry, error)
 }
 
-// MaxReasonLength bounds a read's reason.
-const MaxReasonLength = 500
+// MinReasonLength and MaxReasonLength bound a read's reason, in
+// characters: "x" says nothing an auditor can check.
+const (
+	MinReasonLength = 5
+	MaxReasonLength = 500
+)
+
+// CheckReason validates the reason of an official's read of personal data.
+func CheckReason(reason string) error {
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		return invalid("reason", "say why you read these records (a case number, an outbreak)")
+	case n < MinReasonLength:
+		return invalid("reason", "a reason of at least %d characters: a case number or an outbreak an auditor can check", MinReasonLength)
+	case n > MaxReasonLength:
+		return invalid("reason", "at most %d characters", MaxReasonLength)
+	}
+	return nil
+}
 
 // ReadEntry validates r and returns its audit entry, the actor and role
 // from the principal on ctx (auth.ErrUnauthenticated without one).
@@ -54,11 +72,10 @@ func ReadEntry(ctx context.Context, r Read) (audit.Entry, error) {
 		return audit.Entry{}, fmt.Errorf("tracing: log a read: %w", auth.ErrUnauthenticated)
 	}
 	reason := strings.TrimSpace(r.Reason)
+	if err := CheckReason(reason); err != nil {
+		return audit.Entry{}, err
+	}
 	switch {
-	case reason == "":
-		return audit.Entry{}, invalid("reason", "say why you read these records (a case number, an outbreak)")
-	case utf8.RuneCountInString(reason) > MaxReasonLength:
-		return audit.Entry{}, invalid("reason", "at most %d characters", MaxReasonLength)
 	case r.Collection == "" || r.Subject == "":
 		return audit.Entry{}, invalid("subject", "a read names what it read")
 	}

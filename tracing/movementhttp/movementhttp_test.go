@@ -196,8 +196,8 @@ func TestRoles(t *testing.T) {
 		{entA, http.MethodPost, "/api/tracing/traces", "text/csv", traceCSV, 403},
 		{"viewer", http.MethodPost, "/api/tracing/traces", "text/csv", traceCSV, 403},
 		{"editor", http.MethodPost, "/api/tracing/traces", "text/csv", traceCSV, 403},
-		{entA, http.MethodGet, "/api/tracing/traces?person=0912345678&reason=x", "", "", 403},
-		{"editor", http.MethodGet, "/api/tracing/traces?person=0912345678&reason=x", "", "", 403},
+		{entA, http.MethodGet, "/api/tracing/traces?person=0912345678&reason=BD-0001", "", "", 403},
+		{"editor", http.MethodGet, "/api/tracing/traces?person=0912345678&reason=BD-0001", "", "", 403},
 		{"admin", http.MethodPost, "/api/tracing/traces", "text/csv", traceCSV, 200},
 		{tracer, http.MethodGet, "/api/tracing/traces?person=0912345678&reason=F1%20of%20case%20BN-1", "", "", 200},
 	} {
@@ -368,12 +368,12 @@ func TestTraces(t *testing.T) {
 			if len(f.reads) != 1 || f.reads[0].Reason != "F1 of BN-1" || f.reads[0].Count != 3 || f.reads[0].Actor != tracer {
 				t.Errorf("reads logged: %+v, want one with its reason and count", f.reads)
 			}
-			byKey := f.call("admin", http.MethodGet, "/api/tracing/traces?person="+f.person("0912345678")+"&reason=x&from=2026-11-19T00:00:00Z&to=2026-11-21T00:00:00Z", "", "")
+			byKey := f.call("admin", http.MethodGet, "/api/tracing/traces?person="+f.person("0912345678")+"&reason=BD-0001&from=2026-11-19T00:00:00Z&to=2026-11-21T00:00:00Z", "", "")
 			if want(t, byKey, 200, "a read by key"); len(decode[tracesOnly](t, byKey).Traces) != 3 {
 				t.Errorf("a read by person key: %s", byKey.Body)
 			}
-			for _, bad := range []string{"person=0912345678&reason=x&from=2026-11-20", "person=abc&reason=x",
-				"person=0912345678&reason=x&from=2026-10-01T00:00:00Z&to=2026-11-20T00:00:00Z", "reason=x"} {
+			for _, bad := range []string{"person=0912345678&reason=BD-0001&from=2026-11-20", "person=abc&reason=BD-0001",
+				"person=0912345678&reason=BD-0001&from=2026-10-01T00:00:00Z&to=2026-11-20T00:00:00Z", "reason=BD-0001"} {
 				want(t, f.call(tracer, http.MethodGet, "/api/tracing/traces?"+bad, "", ""), 400, bad)
 			}
 			rec = f.call(tracer, http.MethodGet, "/api/tracing/traces?person=0912345678", "", "", movementhttp.ReasonHeader+": F1%20c%E1%BB%A7a%20BN-2")

@@ -131,6 +131,9 @@ func readReason(c echo.Context) (string, error) {
 	if utf8.RuneCountInString(reason) > MaxReasonLength {
 		return "", httpx.BadRequest("the reason is at most %d characters", MaxReasonLength)
 	}
+	if err := tracing.CheckReason(reason); err != nil {
+		return "", httpx.BadRequest("%v", err)
+	}
 	return reason, nil
 }
 

@@ -111,6 +111,10 @@ func (h *Handler) venueCheckIns(c echo.Context) error {
 			httpx.WithFieldErrors(httpx.FieldError{Pointer: "reason", Detail: "required"}),
 			httpx.WithMember("detail_vi", "hãy nêu lý do truy cập (mã ca bệnh, ổ dịch); mọi lần truy cập đều được ghi lại"))
 	}
+	if err := tracing.CheckReason(reason); full && err != nil {
+		return httpx.Problem(http.StatusBadRequest, err.Error(),
+			httpx.WithFieldErrors(httpx.FieldError{Pointer: "reason", Detail: err.Error()}))
+	}
 	if full && h.cfg.AccessLog == nil {
 		return httpx.Problem(http.StatusServiceUnavailable, "reads of check-ins cannot be logged on this server, so they are refused")
 	}

@@ -288,14 +288,15 @@ func TestVenueCheckInsRead(t *testing.T) {
 			{"a viewer", "", "viewer", nil, 403, 0, nil, nil},
 			{"nobody", "", "", nil, 401, 0, nil, nil},
 			{"a tracer without a reason", "", "tracer", nil, 400, 0, nil, nil},
-			{"a bad window", "?reason=x&from=yesterday", "tracer", nil, 400, 0, nil, nil},
-			{"a window too long", "?reason=x&from=2026-01-01", "tracer", nil, 400, 0, nil, nil},
+			{"a reason too short to audit", "?reason=x", "tracer", nil, 400, 0, []string{"at least 5 characters"}, nil},
+			{"a bad window", "?reason=BD-0001&from=yesterday", "tracer", nil, 400, 0, nil, nil},
+			{"a window too long", "?reason=BD-0001&from=2026-01-01", "tracer", nil, 400, 0, nil, nil},
 			{"a tracer with a reason", "?reason=ca+BN-1234", "tracer", nil, 200, 1,
 				[]string{`"Nguyễn Văn An"`, `"0912345678"`, `"079201001234"`, `"cough"`, `"masked":false`, `"count":2`}, nil},
 			{"an admin, reason in the header", "", "admin", []string{"X-Bando-Reason", "ổ dịch KCN VSIP"}, 200, 2, []string{`"count":2`, `"0912345678"`}, nil},
 			{"a map editor, masked and not logged", "", "editor", nil, 200, 2,
 				[]string{`"Ng*** V** A"`, `"09******78"`, `"masked":true`, `"count":2`}, []string{"0912345678", "Hoa", `"key"`, "cough"}},
-			{"an empty window", "?reason=x&from=2026-11-20&to=2026-11-21", "admin", nil, 200, 3, []string{`"count":0`}, nil},
+			{"an empty window", "?reason=BD-0001&from=2026-11-20&to=2026-11-21", "admin", nil, 200, 3, []string{`"count":0`}, nil},
 		} {
 			a := e.do(http.MethodGet, path+tc.query, tc.who, nil, tc.header...)
 			if a.status != tc.status {

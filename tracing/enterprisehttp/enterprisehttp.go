@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,28 +169,62 @@ func (h *Handler) importOptions(c echo.Context, id string) (tracing.RosterImport
 	return imp, nil
 }
 
-// workers serves GET /api/enterprises/{id}/workers?at=RFC3339|YYYY-MM-DD.
+// Paging of GET …/workers: DefaultWorkersPage workers a page unless
+// ?limit= says otherwise, at most MaxWorkersPage.
+const (
+	DefaultWorkersPage = 1000
+	MaxWorkersPage     = 10000
+)
+
+// workers serves GET /api/enterprises/{id}/workers?at=RFC3339|YYYY-MM-DD
+// &limit=N&after=EMPLOYEE: one page of the day's workers by employee id.
 func (h *Handler) workers(c echo.Context) error {
 	id, err := enterprise(c)
 	if err != nil {
 		return err
 	}
-	if err := httpx.CheckQuery(c.QueryParams(), "at"); err != nil {
+	q := c.QueryParams()
+	if err := httpx.CheckQuery(q, "at", "limit", "after"); err != nil {
 		return err
 	}
 	at := h.cfg.Now()
-	if s := c.QueryParam("at"); s != "" {
+	if s := q.Get("at"); s != "" {
 		if at, err = instant("at", s); err != nil {
 			return err
+		}
+	}
+	limit := DefaultWorkersPage
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxWorkersPage {
+			return httpx.BadRequest("limit: a number of workers from 1 to %d", MaxWorkersPage)
+		}
+		limit = n
+	}
+	after := q.Get("after")
+	if after != "" {
+		if err := tracing.ValidateEmployee(after); err != nil {
+			return httpx.BadRequest("after: %v", err)
 		}
 	}
 	ws, err := h.cfg.Rosters.WorkersAt(c.Request().Context(), id, at)
 	if err != nil {
 		return problem(err)
 	}
-	out := rosterJSON{Enterprise: id, Day: day(tracing.RosterDay(at)), Workers: make([]workerJSON, len(ws))}
-	for i, w := range ws {
+	// Byte order, whatever the database's collation: the cursor is exact.
+	slices.SortFunc(ws, func(a, b tracing.RosterEntry) int { return strings.Compare(a.Employee, b.Employee) })
+	first, _ := slices.BinarySearchFunc(ws, after, func(w tracing.RosterEntry, e string) int { return strings.Compare(w.Employee, e) })
+	if first < len(ws) && after != "" && ws[first].Employee == after {
+		first++
+	}
+	page := ws[first:min(len(ws), first+limit)]
+	out := rosterJSON{Enterprise: id, Day: day(tracing.RosterDay(at)), Total: len(ws), Workers: make([]workerJSON, len(page))}
+	for i, w := range page {
 		out.Workers[i] = encodeWorker(w)
+	}
+	if first+limit < len(ws) {
+		next := url.Values{"at": {out.Day}, "limit": {strconv.Itoa(limit)}, "after": {page[len(page)-1].Employee}}
+		out.Next = "?" + next.Encode()
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, out)

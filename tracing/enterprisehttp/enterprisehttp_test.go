@@ -209,6 +209,19 @@ func testReads(t *testing.T, s *server) {
 	}
 	s.want("an unknown worker", s.do(http.MethodGet, "/api/enterprises/ent-a/workers/NV9", entA, ""), 404)
 	s.want("a bad time", s.do(http.MethodGet, "/api/enterprises/ent-a/workers?at=yesterday", entA, ""), 400)
+	// Paging: one worker a page, the cursor walks NV1 then NV2.
+	a = s.do(http.MethodGet, "/api/enterprises/ent-a/workers?at=2026-11-19&limit=1", entA, "")
+	if ws, _ := a.body["workers"].([]any); a.status != 200 || len(ws) != 1 || ws[0].(map[string]any)["employee_id"] != "NV1" ||
+		a.body["total"] != 2.0 || a.body["next"] != "?after=NV1&at=2026-11-19&limit=1" {
+		t.Errorf("page 1: %d %s", a.status, a.raw)
+	}
+	a = s.do(http.MethodGet, "/api/enterprises/ent-a/workers"+a.body["next"].(string), entA, "")
+	if ws, _ := a.body["workers"].([]any); a.status != 200 || len(ws) != 1 || ws[0].(map[string]any)["employee_id"] != "NV2" || a.body["next"] != nil {
+		t.Errorf("page 2: %d %s", a.status, a.raw)
+	}
+	for _, bad := range []string{"limit=0", "limit=10001", "limit=x", "after=a%20b", "page=2"} {
+		s.want("paging "+bad, s.do(http.MethodGet, "/api/enterprises/ent-a/workers?"+bad, entA, ""), 400)
+	}
 	a = s.do(http.MethodGet, "/api/enterprises", admin, "")
 	if es, _ := a.body["enterprises"].([]any); a.status != 200 || len(es) != 1 || es[0].(map[string]any)["workers"] != 2.0 ||
 		es[0].(map[string]any)["last_as_of"] != "2026-11-20" {

@@ -14,9 +14,13 @@ import (
 
 // rosterJSON is the answer of GET …/workers.
 type rosterJSON struct {
-	Enterprise string       `json:"enterprise"`
-	Day        string       `json:"day"`
-	Workers    []workerJSON `json:"workers"`
+	Enterprise string `json:"enterprise"`
+	Day        string `json:"day"`
+	// Total counts the workers of the day; Workers is one page of them, by
+	// employee id; Next is the query of the next page, empty on the last.
+	Total   int          `json:"total"`
+	Workers []workerJSON `json:"workers"`
+	Next    string       `json:"next,omitempty"`
 }
 
 // historyJSON is the answer of GET …/workers/{employee}.

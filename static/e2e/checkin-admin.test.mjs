@@ -116,6 +116,13 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         }
         const poster = await api(page, 'GET', `/api/venues/${id}/poster`);
         assert.ok(poster.text.includes(name), 'the poster names the venue');
+        // It prints on one A4 page, and names the page's own buttons.
+        const print = await browser.newPage();
+        await print.goto(`${BASE}/api/venues/${id}/poster`, {waitUntil: 'load'});
+        const pdf = (await print.pdf({format: 'A4', preferCSSPageSize: true})).toString('latin1');
+        assert.equal((pdf.match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'the poster prints on one A4 page');
+        assert.ok(poster.text.includes('Xác nhận đến') && poster.text.includes('Xác nhận rời đi'), 'the poster names the check-in page\'s buttons');
+        await print.close();
 
         // The staff link: copied, shown, and it opens the scanner.
         await item.getByRole('button', {name: 'Sao chép link nhân viên quét'}).click();

@@ -157,4 +157,3 @@ func note(run exposure.Result, points []Weighted, z *Zone) string {
 	}
 	return b.String()
 }
-

@@ -227,7 +227,7 @@ func suggestAt(fr frame, discs []disc, wards []Ward, cell float64) (Zone, error)
 			return Zone{}, err
 		}
 	}
-	rings := g.trace()
+	rings := smooth(g.trace())
 	shape, area2 := assemble(rings, fr, cell)
 	return Zone{Shape: shape, AreaM2: area2 * cell * cell / 4, CellM: cell}, nil
 }

@@ -19,7 +19,9 @@ import (
 // 14 days of a lockdown after its last case.
 const DefaultZoneDays = 14
 
-// VenueLocator finds a venue's point (tracing.Store implements it).
+// VenueLocator finds a venue's point. tracing.Store implements it; its
+// reads need the caller's tracing access in the context, which the runs
+// API's request context carries. An unknown venue is tracing.ErrNotFound.
 type VenueLocator interface {
 	Venue(ctx context.Context, id tracing.VenueID) (tracing.Venue, error)
 }

@@ -58,15 +58,17 @@ func midpoint(i, j int64, side int) ipt {
 // lowest (then leftmost) vertex.
 func (g *grid) trace() [][]ipt {
 	next := map[uint64]ipt{}
+	var starts []ipt
 	for k, b := range g.blocks {
-		g.squares(k, b, func(from, to ipt) { next[from.key()] = to })
+		g.squares(k, b, func(from, to ipt) {
+			next[from.key()] = to
+			starts = append(starts, from)
+		})
 	}
 	var rings [][]ipt
-	for len(next) > 0 {
-		var start ipt
-		for k := range next {
-			start = ipt{int64(int32(uint32(k >> 32))), int64(int32(uint32(k)))}
-			break
+	for _, start := range starts {
+		if _, ok := next[start.key()]; !ok {
+			continue // on a ring traced already
 		}
 		ring := []ipt{start}
 		for p := next[start.key()]; p != start; {

@@ -369,3 +369,26 @@ func segmentMetres(p, a, b orb.Point) float64 {
 	}
 	return math.Hypot(ax+s*dx, ay+s*dy)
 }
+
+// TestCoarsening checks how much larger the cells are taken: the next
+// power of two of the excess, at least 2, and a start above the given cell
+// only for far too much outline.
+func TestCoarsening(t *testing.T) {
+	for _, tt := range []struct{ n, max, want int }{{5001, 5000, 2}, {10000, 5000, 2}, {10001, 5000, 4}, {100_000, 5000, 32}} {
+		if got := coarsening(tt.n, tt.max); got != float64(tt.want) {
+			t.Errorf("coarsening(%d, %d) = %g, want %d", tt.n, tt.max, got, tt.want)
+		}
+	}
+	opts := Options{}.withDefaults()
+	few := []disc{{r: 100}, {r: 100}}
+	many := make([]disc, 10_000)
+	for i := range many {
+		many[i].r = 100
+	}
+	if got := startCell(few, opts, 320); got != 5 {
+		t.Errorf("start for two buffers = %g m, want 5 m", got)
+	}
+	if got := startCell(many, opts, 320); got != 40 {
+		t.Errorf("start for 10,000 buffers = %g m, want 40 m", got)
+	}
+}

@@ -155,7 +155,7 @@ func TestDraftZone(t *testing.T) {
 				z.Start != time.Date(2021, 8, 21, 0, 0, 0, 0, time.UTC) || z.End != time.Date(2021, 9, 4, 0, 0, 0, 0, time.UTC) {
 				t.Fatalf("zone wards %v, %v – %v; want both wards, 21 August to 4 September", z.Wards, z.Start, z.End)
 			}
-			if !strings.HasPrefix(z.Note, "F0 BD-101, BD-102; 2 residences, 1 venues; ") {
+			if !strings.HasPrefix(z.Note, "F0 BD-101, BD-102; 2 residences, 1 venue; ") {
 				t.Errorf("note %q", z.Note)
 			}
 

@@ -146,7 +146,7 @@ func note(run exposure.Result, points []Weighted, z *Zone) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "F0 %s; %d residences, %d venues", strings.Join(labels, ", "), homes, venues)
+	fmt.Fprintf(&b, "F0 %s; %s, %s", strings.Join(labels, ", "), count(homes, "residence"), count(venues, "venue"))
 	switch {
 	case z == nil:
 	case len(z.Shape) == 0:
@@ -158,4 +158,12 @@ func note(run exposure.Result, points []Weighted, z *Zone) string {
 		}
 	}
 	return b.String()
+}
+
+// count writes n things, "1 venue", "2 venues".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

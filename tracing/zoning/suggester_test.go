@@ -53,7 +53,7 @@ func TestSuggester(t *testing.T) {
 	if z.Start != time.Date(2021, 8, 21, 0, 0, 0, 0, time.UTC) || z.End != time.Date(2021, 8, 31, 0, 0, 0, 0, time.UTC) {
 		t.Errorf("zone from %v to %v; want 21 to 31 August", z.Start, z.End)
 	}
-	if !strings.HasPrefix(z.Note, "F0 BD-7, BD-9; 1 residences, 1 venues; 3.") || !strings.HasSuffix(z.Note, "ha on a 5 m raster") {
+	if !strings.HasPrefix(z.Note, "F0 BD-7, BD-9; 1 residence, 1 venue; 3.") || !strings.HasSuffix(z.Note, "ha on a 5 m raster") {
 		t.Errorf("note %q", z.Note)
 	}
 

@@ -6,16 +6,20 @@ import (
 
 // The raw outline follows the lattice in half-cell steps: a circle of
 // 100 m on 5 m cells has some 70 vertices, and a run's zone soon has more
-// than an edit may (features.DefaultMaxVertices). smooth straightens it
-// with Douglas–Peucker at a tolerance of a fraction of a cell, and keeps
-// the result only when it is provably as valid as the raw outline: every
-// ring still a ring of the same orientation, no two segments (but
-// neighbours) closer than a quarter of a half cell (far above the 1e-7°
-// rounding), and every ring nested in the same ring as before. Otherwise
-// a smaller tolerance is tried, and at last the raw outline is kept.
+// than an edit may (features.DefaultMaxVertices). smooth straightens each
+// ring with Douglas–Peucker at a tolerance of half a cell, and keeps a
+// ring's straightening only when the whole stays provably as valid as the
+// raw outline: every ring still a ring of the same orientation, no two
+// segments (but neighbours on a ring) closer than a quarter of a half cell
+// (far above the 1e-7° rounding), and every ring nested in the same ring
+// as before. A ring in conflict is tried again at half the tolerance, and
+// at last kept raw (raw rings never conflict).
 
-// smoothTolerances are the tolerances tried, in half-cell units.
-var smoothTolerances = []float64{1, 0.5}
+// smoothLevels is how many tolerances are tried: 1 half cell, then ½.
+const smoothLevels = 2
+
+// tolerance is the Douglas–Peucker tolerance of a level, in half cells.
+func tolerance(level int) float64 { return 1 / float64(int(1)<<level) }
 
 // clearance is the least distance, in half-cell units, between two
 // segments of the smoothed outline that do not share a vertex.
@@ -28,13 +32,13 @@ const smoothRounds = 8
 // that keeps the whole valid, or raw.
 func smooth(rings [][]ipt) [][]ipt {
 	parents := nesting(rings)
-	level := make([]int, len(rings)) // index in smoothTolerances; len = raw
+	level := make([]int, len(rings)) // smoothLevels: raw
 	out := make([][]ipt, len(rings))
 	for range smoothRounds {
 		for k, r := range rings {
 			out[k] = r
-			for ; level[k] < len(smoothTolerances); level[k]++ {
-				s := douglasPeucker(r, smoothTolerances[level[k]])
+			for ; level[k] < smoothLevels; level[k]++ {
+				s := douglasPeucker(r, tolerance(level[k]))
 				if len(s) >= 3 && (area2(s) > 0) == (area2(r) > 0) {
 					out[k] = s
 					break
@@ -49,7 +53,7 @@ func smooth(rings [][]ipt) [][]ipt {
 			return out
 		}
 		for k := range bad {
-			level[k] = min(level[k]+1, len(smoothTolerances))
+			level[k] = min(level[k]+1, smoothLevels)
 		}
 	}
 	return rings

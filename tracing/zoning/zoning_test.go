@@ -392,3 +392,25 @@ func TestCoarsening(t *testing.T) {
 		t.Errorf("start for 10,000 buffers = %g m, want 40 m", got)
 	}
 }
+
+// TestSuggestNarrowGaps checks buffers a few metres apart, where the
+// straightened outlines of the two would meet: the zone stays valid, two
+// polygons while the gap holds a cell centre, one once they merge.
+func TestSuggestNarrowGaps(t *testing.T) {
+	a := offset(centre, -1000, 0)
+	for gap := 0.0; gap <= 15; gap += 0.5 {
+		for _, north := range []float64{0, 37} {
+			t.Run(fmt.Sprintf("gap %g m, %g m north", gap, north), func(t *testing.T) {
+				b := offset(a, 200+gap, north)
+				z, err := Suggest([]Weighted{{Point: a}, {Point: b}}, []Ward{west}, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkZone(t, z)
+				if gap >= 10 && north == 0 && len(z.Shape) != 2 {
+					t.Errorf("%d polygons, want 2 for a gap of two cells", len(z.Shape))
+				}
+			})
+		}
+	}
+}

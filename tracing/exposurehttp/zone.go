@@ -142,4 +142,3 @@ func (h *Handler) published(ctx context.Context, n *names, k exposure.Contact) (
 	}
 	return out, nil
 }
-

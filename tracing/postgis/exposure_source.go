@@ -22,10 +22,10 @@ const (
 	// sqlLoadScope reads as an official: as bando_tracing with tenant
 	// '*', like every other official read, so that row-level security
 	// still applies.
-	sqlLoadScope    = `SELECT set_config('role', 'bando_tracing', true), set_config('bando.tenant', '*', true)`
-	sqlLoadVenues   = `SELECT id, name, category, ward_code, ST_X(location), ST_Y(location) FROM tracing.venues`
-	sqlLoadPeriods  = `SELECT ` + periodColumns + ` FROM tracing.worker_periods p`
-	sqlLoadVisits   = `SELECT id, venue_id, person_key, start_at, end_at, stay_minutes, closing, source,
+	sqlLoadScope   = `SELECT set_config('role', 'bando_tracing', true), set_config('bando.tenant', '*', true)`
+	sqlLoadVenues  = `SELECT id, name, category, ward_code, ST_X(location), ST_Y(location) FROM tracing.venues`
+	sqlLoadPeriods = `SELECT ` + periodColumns + ` FROM tracing.worker_periods p`
+	sqlLoadVisits  = `SELECT id, venue_id, person_key, start_at, end_at, stay_minutes, closing, source,
 		coalesce(declaration_id, 0) FROM tracing.visits`
 	sqlLoadRides  = sqlRideColumns
 	sqlLoadTraces = `SELECT person_key, at, lon, lat, accuracy_m FROM tracing.traces`

@@ -107,3 +107,33 @@ func (s *Store) reread(ctx context.Context, venues map[tracing.VenueID]span) {
 		s.feed.sink.Visits(vs...)
 	}
 }
+
+var _ tracing.PersonCheckIns = (*Store)(nil)
+
+// CheckInPerson implements tracing.PersonCheckIns: in one transaction
+// when the store can, else RememberPerson then CheckIn.
+func (s *Store) CheckInPerson(ctx context.Context, p tracing.Person, c tracing.CheckIn) (tracing.Visit, error) {
+	if pc, ok := s.Store.(tracing.PersonCheckIns); ok {
+		return s.visit(pc.CheckInPerson(ctx, p, c))
+	}
+	if err := s.Store.RememberPerson(ctx, p); err != nil {
+		return tracing.Visit{}, err
+	}
+	return s.CheckIn(ctx, c)
+}
+
+// RememberPersons keeps many persons' records, in one call when the
+// store can (the batch upload's path), else one by one.
+func (s *Store) RememberPersons(ctx context.Context, ps []tracing.Person) error {
+	if pb, ok := s.Store.(interface {
+		RememberPersons(ctx context.Context, ps []tracing.Person) error
+	}); ok {
+		return pb.RememberPersons(ctx, ps)
+	}
+	for _, p := range ps {
+		if err := s.Store.RememberPerson(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -178,7 +178,7 @@ func TestEdges(t *testing.T) {
 			want: []want{{"B", exposure.F1, []string{"line F1 A 19T00:00-21T00:00"}}}},
 		{name: "a link between two F0s makes no contact and one cluster",
 			world: newBuilder().visit("A", 1, at(20, 10, 0), at(20, 11, 0)).visit("B", 1, at(20, 10, 0), at(20, 11, 0)),
-			f0s: []exposure.F0{fA, {Person: key("B"), Label: "BD-B", Onset: at(21, 0, 0), Isolation: at(21, 0, 0)}}},
+			f0s:   []exposure.F0{fA, {Person: key("B"), Label: "BD-B", Onset: at(21, 0, 0), Isolation: at(21, 0, 0)}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

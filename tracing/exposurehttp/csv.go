@@ -80,16 +80,23 @@ func reasonText(r ReasonJSON) string {
 		if place == "" {
 			place = r.Residence.Address
 		}
-		what = fmt.Sprintf("%s %s, ward %s, room %s (via room %s), %d days", r.Kind, place, r.Residence.Ward,
-			dash(r.Residence.Room), dash(r.Residence.ViaRoom), r.Residence.Days)
+		what = fmt.Sprintf("%s %s, ward %s, room %s (via room %s), %s", r.Kind, place, r.Residence.Ward,
+			dash(r.Residence.Room), dash(r.Residence.ViaRoom), days(r.Residence.Days))
 	case r.Line != nil:
-		what = fmt.Sprintf("line %s %s %s shift %s, %d days", r.Line.Enterprise, r.Line.Site, r.Line.Line, r.Line.Shift, r.Line.Days)
+		what = fmt.Sprintf("line %s %s %s shift %s, %s", r.Line.Enterprise, r.Line.Site, r.Line.Line, r.Line.Shift, days(r.Line.Days))
 	case r.Proximity != nil:
 		what = fmt.Sprintf("proximity %d min, closest %.0f m", r.Proximity.Minutes, r.Proximity.ClosestM)
 	default:
 		what = r.Kind
 	}
 	return fmt.Sprintf("%s %s via %s, %s – %s", r.Tier, what, r.Via, local(r.Start), local(r.End))
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return itoa(n) + " days"
 }
 
 func dash(s string) string {

@@ -353,7 +353,43 @@ func TestExposureRunEndToEnd(t *testing.T) {
 			if len(cases.Cases) != 1 || cases.Cases[0].Code != "BD-1" {
 				t.Errorf("cases of the day: %+v", cases)
 			}
+			s.checkCLI(t, w, last)
 		})
+	}
+}
+
+// checkCLI runs `bando trace` on the server's store (closed first when
+// embedded: one process holds the file) and compares its CSV with the
+// server's run.
+func (s *traceServer) checkCLI(t *testing.T, w traceWorld, want runOut) {
+	t.Helper()
+	t.Setenv("BANDO_DATA_DIR", s.cfg.DataDir)
+	t.Setenv("BANDO_DATABASE_URL", s.cfg.DatabaseURL)
+	if s.cfg.DatabaseURL == "" {
+		s.b.Close()
+	}
+	var out strings.Builder
+	err := run(context.Background(), []string{"trace", "--case", "BD-1", "--onset", at(w.d, 0, "00:00"), "--isolation", at(w.d, 1, "12:00"),
+		"--reason", "ca BD-1 (CLI)", "--csv"}, &out)
+	if err != nil {
+		t.Fatalf("bando trace: %v", err)
+	}
+	phones := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n")[1:] {
+		phones[strings.Split(line, ",")[2]] = true
+	}
+	for _, c := range want.Contacts {
+		if !phones[c.Phone] {
+			t.Errorf("bando trace --csv misses %s:\n%s", c.Phone, out.String())
+		}
+	}
+	if len(phones) != len(want.Contacts) {
+		t.Errorf("bando trace --csv: %d contacts, want %d:\n%s", len(phones), len(want.Contacts), out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"trace", "--phone", phoneF0, "--onset", at(w.d, 0, "00:00"), "--isolation", at(w.d, 1, "12:00"),
+		"--depth", "1", "--reason", "ca BD-1 (CLI)"}, &out); err != nil || !strings.Contains(out.String(), "5 F1, 0 F2 and deeper, 3 epidemiological factor, 1 clusters") {
+		t.Errorf("bando trace --depth 1: %v\n%s", err, out.String())
 	}
 }
 

@@ -35,7 +35,7 @@ func (h *Handler) createRun(c echo.Context) error {
 		return problem(h.logRead(c, &run{}, ""))
 	}
 	r := &run{ID: newRunID(), Created: h.cfg.Clock.Now(), Owner: p.User, Rules: rules, F0s: f0s}
-	if r.Result, err = h.cfg.Runner.Run(ctx, rules, engineF0s(f0s)...); err != nil {
+	if r.Result, err = h.cfg.Runner.Run(ctx, rules, EngineF0s(f0s)...); err != nil {
 		return problem(err)
 	}
 	h.suggestZone(c, r)

@@ -20,14 +20,14 @@ type run struct {
 	Created time.Time
 	Owner   string
 	Rules   exposure.Rules
-	F0s     []f0Input
+	F0s     []Input
 	Result  exposure.Result
 	// Zone is the suggested zone (nil without a Zoner or on failure).
 	Zone *Zone
 }
 
-// f0Input is an F0 as resolved from the request.
-type f0Input struct {
+// Input is an F0 as resolved from a request.
+type Input struct {
 	exposure.F0
 	// Case is the case code it came from, "" for a phone or ID number.
 	Case string

@@ -326,6 +326,14 @@ func TestExposureRunEndToEnd(t *testing.T) {
 			byPhone := fmt.Sprintf(`{"f0":[{"phone":%q,"label":"BD-1","onset":%q,"isolation":%q}],"reason":"ca BD-1, ổ dịch quán phở"}`,
 				phoneF0, at(w.d, 0, "00:00"), at(w.d, 1, "12:00"))
 			check(t, s.run(t, byPhone), map[string]string{phoneE: "F2"})
+			// The F0's phone and its ID number are one person (the roster
+			// says so): refused, naming the F0s.
+			twice := fmt.Sprintf(`{"f0":[{"case":"BD-1","onset":%q,"isolation":%q},{"id_number":"079200000000","onset":%q,"isolation":%q}],"reason":"ca BD-1"}`,
+				at(w.d, 0, "00:00"), at(w.d, 1, "12:00"), at(w.d, 0, "00:00"), at(w.d, 1, "12:00"))
+			if rec := s.as(auth.Tracer, http.MethodPost, "/api/tracing/runs", twice); rec.Code != http.StatusBadRequest ||
+				!strings.Contains(rec.Body.String(), "#/f0") {
+				t.Errorf("one person as two F0s: %d %s", rec.Code, rec.Body)
+			}
 			s.authServer = s.start(t)
 			check(t, s.run(t, body), map[string]string{phoneE: "F2"})
 			// Live: a check-in after the engine loaded is in the next run.

@@ -8,6 +8,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
+	"golang.org/x/sync/errgroup"
 )
 
 // RunJSON is a run as the routes answer it.
@@ -229,6 +230,37 @@ func (n *names) label(k tracing.PersonKey) string {
 	return viaLabel(k)
 }
 
+// lookups is how many private details are read at once: a run of
+// thousands of contacts reads them in parallel, not one after another.
+const lookups = 8
+
+// prefetch reads the private details of every contact, lookups at a time.
+func (n *names) prefetch(cs []exposure.Contact) error {
+	if n.dir == nil || len(cs) == 0 {
+		return nil
+	}
+	got := make([]Private, len(cs))
+	g, ctx := errgroup.WithContext(n.ctx)
+	g.SetLimit(lookups)
+	for i, c := range cs {
+		g.Go(func() error {
+			p, err := n.dir.Private(ctx, c.Person)
+			if err != nil {
+				return fmt.Errorf("exposurehttp: private details of %s: %w", c.Person, err)
+			}
+			got[i] = p
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, c := range cs {
+		n.persons[c.Person] = got[i]
+	}
+	return nil
+}
+
 func (n *names) private(k tracing.PersonKey) (Private, error) {
 	if n.dir == nil {
 		return Private{}, nil
@@ -284,6 +316,9 @@ type Sources struct {
 // and `bando trace` prints.
 func Report(ctx context.Context, src Sources, rules exposure.Rules, f0s []Input, res exposure.Result) (RunJSON, error) {
 	n := newNames(ctx, src.Directory, src.Venues, f0s, res)
+	if err := n.prefetch(res.Contacts); err != nil {
+		return RunJSON{}, err
+	}
 	out := RunJSON{Rules: RulesOf(rules), F0: []F0JSON{}, Clusters: []ClusterJSON{},
 		Contacts: make([]ContactJSON, 0, len(res.Contacts)), Links: []LinkJSON{}}
 	for _, f := range f0s {

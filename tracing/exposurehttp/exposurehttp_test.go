@@ -227,3 +227,89 @@ func TestParseInstant(t *testing.T) {
 		t.Error("20/08/2021 read as a day")
 	}
 }
+
+// zoner suggests one square around the homes it is given.
+type zoner struct{ homes []Home }
+
+func (z *zoner) Suggest(_ context.Context, run exposure.Result, homes []Home) (Zone, error) {
+	z.homes = homes
+	return Zone{Geometry: orb.MultiPolygon{{{{106.6, 10.9}, {106.7, 10.9}, {106.7, 11}, {106.6, 10.9}}}}, Wards: []string{"25747"},
+		Start: time.Date(2021, 8, 21, 0, 0, 0, 0, time.UTC), Note: "1 F0"}, nil
+}
+
+// publisher keeps what it was sent.
+type publisher struct {
+	zones    []string
+	contacts []PublishedContact
+}
+
+func (p *publisher) DraftZone(_ context.Context, who auth.Principal, z Zone, runID string) (string, string, error) {
+	p.zones = append(p.zones, runID+" by "+who.User)
+	return "zone-1", `"1"`, nil
+}
+
+func (p *publisher) PublishContacts(_ context.Context, _ auth.Principal, _ string, cs []PublishedContact) (int, error) {
+	p.contacts = append(p.contacts, cs...)
+	return len(cs), nil
+}
+
+// TestZoneAndPublish: with a Zoner and a Publisher the run carries its
+// zone, which goes as a draft; its F1 and F2 (not the epi) are published
+// with their private details.
+func TestZoneAndPublish(t *testing.T) {
+	keys, _ := tracing.NewKeys([]byte(strings.Repeat("k", 32)))
+	z, pub := &zoner{}, &publisher{}
+	h := NewHandler(Config{Runner: fixedRunner{}, Keys: keys, AccessLog: &accessLog{}, Zoner: z, Publisher: pub,
+		Directory: directory{key(0x11): {Name: "Trần Thị Một", Phone: "0912000011"}},
+		Cases:     cases{"BD-1": {Code: "BD-1", Phone: "0912000000", ReportDate: time.Date(2021, 8, 20, 0, 0, 0, 0, time.UTC), Location: &orb.Point{106.65, 10.98}, Ward: "25747"}}})
+	e := echo.New()
+	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.SetRequest(c.Request().WithContext(auth.WithPrincipal(c.Request().Context(), auth.Principal{User: "lan", Role: auth.Tracer})))
+			return next(c)
+		}
+	})
+	h.Register(e.Group("/api"))
+	s := &testServer{e: e}
+	rec := s.call("", http.MethodPost, "/api/tracing/runs", `{"f0":[{"case":"BD-1"}],"reason":"ca BD-1"}`)
+	var out struct {
+		ID   string
+		Zone struct {
+			Type       string
+			Properties map[string]any
+		}
+		F0 []F0JSON
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != http.StatusCreated {
+		t.Fatalf("run: %d %s", rec.Code, rec.Body)
+	}
+	if out.Zone.Type != "Feature" || out.Zone.Properties["run"] != out.ID || len(z.homes) != 1 || z.homes[0].Point != (orb.Point{106.65, 10.98}) {
+		t.Errorf("zone %+v from homes %+v", out.Zone, z.homes)
+	}
+	if w := out.F0[0].Window; !w.From.Equal(time.Date(2021, 8, 17, 17, 0, 0, 0, time.UTC)) || !w.To.Equal(time.Date(2021, 8, 20, 17, 0, 0, 0, time.UTC)) {
+		t.Errorf("a case's default window: %+v, want from 2 days before its report day to its end", w)
+	}
+	if rec := s.call("", http.MethodPost, "/api/tracing/runs/"+out.ID+"/zone", ""); rec.Code != http.StatusCreated || rec.Header().Get("ETag") != `"1"` ||
+		len(pub.zones) != 1 || pub.zones[0] != out.ID+" by lan" {
+		t.Errorf("draft zone: %d %s %v", rec.Code, rec.Body, pub.zones)
+	}
+	if rec := s.call("", http.MethodPost, "/api/tracing/runs/"+out.ID+"/contacts", ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"published":2`) {
+		t.Errorf("publish: %d %s", rec.Code, rec.Body)
+	}
+	if len(pub.contacts) != 2 || pub.contacts[0].Name != "Trần Thị Một" || pub.contacts[0].Tier != exposure.F1 || pub.contacts[1].Level != 2 {
+		t.Errorf("published %+v", pub.contacts)
+	}
+}
+
+// cases is a Cases of a few cases by code.
+type cases map[string]Case
+
+func (cs cases) CaseByCode(_ context.Context, code string) (Case, error) {
+	if c, ok := cs[code]; ok {
+		return c, nil
+	}
+	return Case{}, ErrUnknownCase
+}
+
+func (cs cases) CasesOn(context.Context, time.Time) ([]Case, error) { return nil, nil }

@@ -14,12 +14,12 @@ func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 // reasons applies the five rules from one source; f1Only drops what would
 // be of tier Epi (sources below the F0s).
-func (r *run) reasons(s runSource, f1Only bool) []hit {
+func (r *run) reasons(s runSource, f1Only bool, before map[pid]int) []hit {
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
 		return nil
 	}
-	src := source{run: r, s: s, keys: keys, f1Only: f1Only, via: r.key(s.person)}
+	src := source{run: r, s: s, keys: keys, f1Only: f1Only, via: r.key(s.person), before: before, links: !f1Only}
 	src.venues()
 	src.rides()
 	src.residences()
@@ -35,11 +35,19 @@ type source struct {
 	via    tracing.PersonKey
 	f1Only bool
 	out    []hit
+	// before holds the persons of the levels so far (read only while the
+	// sources run); reasons to them are dropped, except the F0s' reasons
+	// to F0s (links).
+	before map[pid]int
+	links  bool
 }
 
 func (c *source) emit(to pid, x Reason) {
 	if c.f1Only && x.Tier != F1 {
 		return
+	}
+	if _, earlier := c.before[to]; earlier && !c.links {
+		return // a person of an earlier level (or this one's sources): never reported
 	}
 	x.Via, x.ViaLabel = c.via, c.s.label
 	c.out = append(c.out, hit{to: to, r: x})

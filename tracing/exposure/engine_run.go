@@ -132,10 +132,11 @@ type runContact struct {
 // the result's contacts, links and clusters.
 func (r *run) trace(l0 []runSource, res *Result) error {
 	depth := r.rules.Depth
-	levelOf := make(map[pid]int, len(l0))
+	// levelOf holds each person's level + 1 (0: none yet).
+	levelOf := make([]int8, len(r.e.persons.keys)+len(r.extra))
 	iso := make(map[pid]int64, len(l0))
 	for _, s := range l0 {
-		levelOf[s.person], iso[s.person] = 0, s.to
+		levelOf[s.person], iso[s.person] = 1, s.to
 	}
 	levels := [][]runSource{l0}
 	toward := make([]map[pid]*reached, depth) // toward[j]: the reasons from L_j, by person
@@ -172,14 +173,14 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		var lk []runSource
 		prefix := string(TierOf(k)) + ":"
 		for p, a := range by {
-			if _, in := levelOf[p]; in || !a.f1 {
+			if levelOf[p] != 0 || !a.f1 {
 				continue
 			}
 			key := r.key(p)
 			lk = append(lk, runSource{person: p, from: a.from, to: a.iso, label: prefix + hex.EncodeToString(key[:4])})
 		}
 		for _, s := range lk {
-			levelOf[s.person], iso[s.person] = k, s.to
+			levelOf[s.person], iso[s.person] = int8(k+1), s.to
 		}
 		levels = append(levels, lk)
 	}
@@ -190,11 +191,10 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		}
 	}
 	for p, a := range toward[0] {
-		l, in := levelOf[p]
-		switch {
-		case !in:
+		switch levelOf[p] {
+		case 0:
 			cs = append(cs, runContact{p, 0, a})
-		case l == 0:
+		case 1:
 			for _, x := range a.reasons {
 				res.Links = append(res.Links, Link{F0: r.key(p), Reason: x})
 			}
@@ -209,7 +209,7 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 }
 
 // level traces the sources in parallel; hits[i] are source i's.
-func (r *run) level(srcs []runSource, f1Only bool, before map[pid]int) ([][]hit, error) {
+func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([][]hit, error) {
 	hits := make([][]hit, len(srcs))
 	var next atomic.Int64
 	var failed atomic.Bool

@@ -167,6 +167,9 @@ func TestUpserts(t *testing.T) {
 		}
 		for name, load := range ways {
 			e := exposure.New(exposure.Options{})
+			if seed%2 == 0 {
+				exposure.CompactAlways(e)
+			}
 			load(e)
 			got, err := e.Run(context.Background(), rules, f0s...)
 			if err != nil {

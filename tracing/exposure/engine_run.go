@@ -32,6 +32,7 @@ type runSource struct {
 type hit struct {
 	to pid
 	r  Reason
+	at *reached // set while a level's hits are gathered
 }
 
 // Run traces the F0s: see the package doc for the definition, which
@@ -119,6 +120,7 @@ type reached struct {
 	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 	f1        bool
 	from, iso int64
+	count     int
 }
 
 // runContact is a contact as the run assembles it.
@@ -145,16 +147,29 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err != nil {
 			return err
 		}
+		// Two passes: count each person's reasons, then copy them into
+		// slices of the exact size.
 		by := map[pid]*reached{}
+		for _, hs := range hits {
+			for j := range hs {
+				a := by[hs[j].to]
+				if a == nil {
+					a = &reached{}
+					by[hs[j].to] = a
+				}
+				a.count++
+				hs[j].at = a
+			}
+		}
+		for _, a := range by {
+			a.reasons = make([]Reason, 0, a.count)
+		}
 		for i, hs := range hits {
 			via := levels[k-1][i].person
 			until := iso[via] + int64(r.rules.NotifyDelay)
-			for _, h := range hs {
-				a := by[h.to]
-				if a == nil {
-					a = &reached{}
-					by[h.to] = a
-				}
+			for j := range hs {
+				h := &hs[j]
+				a := h.at
 				a.reasons = append(a.reasons, h.r)
 				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
 					a.vias = append(a.vias, via)
@@ -201,11 +216,35 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		}
 	}
 	res.Contacts = make([]Contact, len(cs))
-	for i, c := range cs {
-		res.Contacts[i] = r.contact(c)
-	}
+	r.parallel(len(cs), func(i int) {
+		res.Contacts[i] = r.contact(cs[i])
+		sortContact(&res.Contacts[i])
+	})
 	res.Clusters = r.clusters(res, l0, cs)
 	return nil
+}
+
+// parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
+func (r *run) parallel(n int, f func(i int)) {
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(r.e.opts.Workers, (n+chunk-1)/chunk) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk) - chunk)
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // level traces the sources in parallel; hits[i] are source i's.

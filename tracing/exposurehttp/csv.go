@@ -36,14 +36,25 @@ func WriteCSV(w io.Writer, run RunJSON) error {
 		if c.QuarantineEnd != nil {
 			q = local(*c.QuarantineEnd)
 		}
-		row := []string{c.Key, c.Name, c.Phone, c.IDNumber, c.Tier, itoa(c.Level), strings.Join(c.Via, " "),
-			local(c.FirstExposure), local(c.LastExposure), q, local(c.MonitorEnd), reasonsText(c.Reasons)}
+		row := []string{c.Key, cell(c.Name), cell(c.Phone), cell(c.IDNumber), c.Tier, itoa(c.Level), cell(strings.Join(c.Via, " ")),
+			local(c.FirstExposure), local(c.LastExposure), q, local(c.MonitorEnd), cell(reasonsText(c.Reasons))}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cell keeps a spreadsheet from reading text as a formula: names come
+// from public check-ins and venue names from their owners, and a cell
+// starting with =, +, -, @, a tab or a carriage return would run in
+// Excel (CSV injection). Such a cell gets a leading apostrophe.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // local writes t in Vietnam's time, to the minute.

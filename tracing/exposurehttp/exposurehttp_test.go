@@ -313,3 +313,15 @@ func (cs cases) CaseByCode(_ context.Context, code string) (Case, error) {
 }
 
 func (cs cases) CasesOn(context.Context, time.Time) ([]Case, error) { return nil, nil }
+
+// TestCSVCell: text a spreadsheet would run as a formula is defused.
+func TestCSVCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"Trần Thị A": "Trần Thị A", `=HYPERLINK("http://x")`: `'=HYPERLINK("http://x")`, "+84912": "'+84912",
+		"-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "": "",
+	} {
+		if got := cell(in); got != want {
+			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -19,7 +19,10 @@ import (
 type traceConfig struct {
 	Rules   exposure.Rules
 	Refresh time.Duration // BANDO_TRACE_REFRESH
-	raw     map[string]*string
+	// ZoneResidenceM and ZoneVenueM are the zone suggestion's buffers
+	// (BANDO_ZONE_RESIDENCE_M, BANDO_ZONE_VENUE_M).
+	ZoneResidenceM, ZoneVenueM float64
+	raw                        map[string]*string
 }
 
 // traceSetting is one BANDO_TRACE_* setting: its flag (the variable's
@@ -57,19 +60,34 @@ func traceSettings() []traceSetting {
 		{"f2-quarantine", "7d", "quarantine of an F2 and deeper (at home) from its last close exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).F2Quarantine })},
 		{"epi-monitor", "14d", "health monitoring of an epidemiological factor from its last exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).EpiMonitor })},
 		{"refresh", "10m", "how often the engine is reloaded from the store and swapped in (imports by the CLI, other instances)", durationTo(func(c *traceConfig) *time.Duration { return &c.Refresh })},
+		{"zone-residence-m", "100", "the suggested zone's buffer around an F0's home, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneResidenceM })},
+		{"zone-venue-m", "50", "the suggested zone's buffer around an exposure venue, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneVenueM })},
 	}
 }
 
-// env is the variable of a setting.
+// env is the variable of a setting: BANDO_ZONE_* for the zone's,
+// BANDO_TRACE_* for the others.
 func (s traceSetting) env() string {
-	return "BANDO_TRACE_" + strings.ToUpper(strings.ReplaceAll(s.name, "-", "_"))
+	name := strings.ToUpper(strings.ReplaceAll(s.name, "-", "_"))
+	if strings.HasPrefix(name, "ZONE_") {
+		return "BANDO_" + name
+	}
+	return "BANDO_TRACE_" + name
+}
+
+// flag is the flag of a setting: --zone-… or --trace-….
+func (s traceSetting) flag() string {
+	if strings.HasPrefix(s.name, "zone-") {
+		return s.name
+	}
+	return "trace-" + s.name
 }
 
 // bind registers the settings' flags on fs (--trace-depth …).
 func (c *traceConfig) bind(fs *flag.FlagSet, env func(string) string) {
 	c.raw = map[string]*string{}
 	for _, s := range traceSettings() {
-		c.raw[s.name] = fs.String("trace-"+s.name, envOr(env, s.env(), s.def), s.usage+" ["+s.env()+"]")
+		c.raw[s.name] = fs.String(s.flag(), envOr(env, s.env(), s.def), s.usage+" ["+s.env()+"]")
 	}
 }
 
@@ -93,6 +111,14 @@ func (c *traceConfig) validate() []error {
 	var errs []error
 	if err := c.Rules.WithDefaults().Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_TRACE_*: %w", err))
+	}
+	for _, z := range []struct {
+		env string
+		m   float64
+	}{{"BANDO_ZONE_RESIDENCE_M", c.ZoneResidenceM}, {"BANDO_ZONE_VENUE_M", c.ZoneVenueM}} {
+		if z.m < 10 || z.m > 2000 {
+			errs = append(errs, fmt.Errorf("%s %v: 10 to 2000 m", z.env, z.m))
+		}
 	}
 	if c.Refresh < time.Minute {
 		errs = append(errs, fmt.Errorf("BANDO_TRACE_REFRESH %v: at least 1m (a reload reads every tracing row)", c.Refresh))
@@ -198,6 +224,17 @@ func parseLargeVenues(c *traceConfig, v string) error {
 		c.Rules.LargeVenues = append(c.Rules.LargeVenues, cat)
 	}
 	return nil
+}
+
+func metresTo(field func(*traceConfig) *float64) func(*traceConfig, string) error {
+	return func(c *traceConfig, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return errors.New("want a number of metres")
+		}
+		*field(c) = f
+		return nil
+	}
 }
 
 func parseDistance(c *traceConfig, v string) error {

@@ -109,10 +109,11 @@ func TestTraceConfig(t *testing.T) {
 	for env, value := range map[string]string{
 		"BANDO_TRACE_DEPTH": "5", "BANDO_TRACE_RIDE_TIER": "F2", "BANDO_TRACE_DISTANCE_M": "5000", "BANDO_TRACE_MIN_OVERLAP": "soon",
 		"BANDO_TRACE_LARGE_VENUES": "stadium", "BANDO_TRACE_REFRESH": "10s", "BANDO_TRACE_EVENING_DEPARTURE": "25:00",
+		"BANDO_ZONE_RESIDENCE_M": "5",
 	} {
 		// A value that does not parse is named; one the rules refuse is
 		// named by the rules' own message.
-		if _, err := parse(map[string]string{env: value}); err == nil || !strings.Contains(err.Error(), "BANDO_TRACE_") {
+		if _, err := parse(map[string]string{env: value}); err == nil || !strings.Contains(err.Error(), "BANDO_") {
 			t.Errorf("%s=%s: %v, want an error naming it", env, value, err)
 		}
 	}

@@ -69,7 +69,8 @@ func runsHandler(d serverDeps, cat *features.Catalog, tr tracingParts, eng expos
 		Venues:    tr.store, Require: authhttp.Require, Logger: d.log}
 	if editor, ok := d.store.(features.Editor); ok {
 		cfg.Cases = exposurehttp.FeatureCases{Editor: editor, Catalog: cat}
-		cfg.Zoner = &zoning.Suggester{Reader: d.store, Catalog: cat, Venues: tr.store}
+		cfg.Zoner = &zoning.Suggester{Reader: d.store, Catalog: cat, Venues: tr.store,
+			Options: zoning.Options{ResidenceM: d.cfg.Trace.ZoneResidenceM, VenueM: d.cfg.Trace.ZoneVenueM}}
 		if pub, err := contactPublisher(d, cat, editor); err != nil {
 			d.log.Warn("runs send no draft zone and publish no contacts", "err", err)
 		} else {

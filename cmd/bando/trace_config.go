@@ -59,7 +59,7 @@ func traceSettings() []traceSetting {
 		{"f1-monitor", "7d", "health monitoring of an F1 at home after its quarantine", durationTo(func(c *traceConfig) *time.Duration { return &r(c).F1Monitor })},
 		{"f2-quarantine", "7d", "quarantine of an F2 and deeper (at home) from its last close exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).F2Quarantine })},
 		{"epi-monitor", "14d", "health monitoring of an epidemiological factor from its last exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).EpiMonitor })},
-		{"refresh", "10m", "how often the engine is reloaded from the store and swapped in (imports by the CLI, other instances)", durationTo(func(c *traceConfig) *time.Duration { return &c.Refresh })},
+		{"refresh", "10m", "how often the engine is reloaded from the store and swapped in (imports by the CLI, other instances; 0: never, the live feed only)", parseRefresh},
 		{"zone-residence-m", "100", "the suggested zone's buffer around an F0's home, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneResidenceM })},
 		{"zone-venue-m", "50", "the suggested zone's buffer around an exposure venue, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneVenueM })},
 	}
@@ -120,8 +120,8 @@ func (c *traceConfig) validate() []error {
 			errs = append(errs, fmt.Errorf("%s %v: 10 to 2000 m", z.env, z.m))
 		}
 	}
-	if c.Refresh < time.Minute {
-		errs = append(errs, fmt.Errorf("BANDO_TRACE_REFRESH %v: at least 1m (a reload reads every tracing row)", c.Refresh))
+	if c.Refresh != 0 && c.Refresh < time.Minute {
+		errs = append(errs, fmt.Errorf("BANDO_TRACE_REFRESH %v: 0 (never) or at least 1m (a reload reads every tracing row)", c.Refresh))
 	}
 	return errs
 }
@@ -190,6 +190,13 @@ func clockTo(field func(*traceConfig) *time.Duration) func(*traceConfig, string)
 		}
 		return nil
 	}
+}
+
+// parseRefresh reads the refresh period: 0 is never.
+func parseRefresh(c *traceConfig, v string) error {
+	d, err := parseTraceDuration(v)
+	c.Refresh = d
+	return err
 }
 
 // parseTail reads the aerosol tail: 0 is none (the rules' negative).

@@ -86,7 +86,9 @@ func up32(f float64) float32 {
 	return g
 }
 
-func byPersonTime(a, b traceRec) int { return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.t, b.t)) }
+func byPersonTime(a, b traceRec) int {
+	return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.t, b.t))
+}
 
 func (x *traceIndex) flush() {
 	for _, h := range x.dirty {

@@ -32,7 +32,8 @@ type runSource struct {
 type hit struct {
 	to pid
 	r  Reason
-	at *reached // set while a level's hits are gathered
+	at  *reached // set while a level's hits are gathered
+	pos int32
 }
 
 // Run traces the F0s: see the package doc for the definition, which
@@ -147,30 +148,22 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err != nil {
 			return err
 		}
-		// Two passes: count each person's reasons, then copy them into
-		// slices of the exact size.
+		// First, serially, each hit gets its person's accumulator and its
+		// place among the person's reasons; then the reasons are copied to
+		// their places on the workers.
 		by := map[pid]*reached{}
-		for _, hs := range hits {
-			for j := range hs {
-				a := by[hs[j].to]
-				if a == nil {
-					a = &reached{}
-					by[hs[j].to] = a
-				}
-				a.count++
-				hs[j].at = a
-			}
-		}
-		for _, a := range by {
-			a.reasons = make([]Reason, 0, a.count)
-		}
 		for i, hs := range hits {
 			via := levels[k-1][i].person
 			until := iso[via] + int64(r.rules.NotifyDelay)
 			for j := range hs {
 				h := &hs[j]
-				a := h.at
-				a.reasons = append(a.reasons, h.r)
+				a := by[h.to]
+				if a == nil {
+					a = &reached{}
+					by[h.to] = a
+				}
+				h.at, h.pos = a, int32(a.count)
+				a.count++
 				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
 					a.vias = append(a.vias, via)
 				}
@@ -184,6 +177,15 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 				a.from, a.iso = min(a.from, start), min(a.iso, until)
 			}
 		}
+		for _, a := range by {
+			a.reasons = make([]Reason, a.count)
+		}
+		r.parallel(len(hits), func(i int) {
+			for j := range hits[i] {
+				h := &hits[i][j]
+				h.at.reasons[h.pos] = h.r
+			}
+		})
 		toward[k-1] = by
 		var lk []runSource
 		prefix := string(TierOf(k)) + ":"

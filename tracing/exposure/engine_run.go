@@ -32,8 +32,6 @@ type runSource struct {
 type hit struct {
 	to pid
 	r  Reason
-	at  *reached // set while a level's hits are gathered
-	pos int32
 }
 
 // Run traces the F0s: see the package doc for the definition, which
@@ -121,7 +119,7 @@ type reached struct {
 	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 	f1        bool
 	from, iso int64
-	count     int
+	refs      []*Reason // while gathered
 }
 
 // runContact is a contact as the run assembles it.
@@ -148,10 +146,11 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err != nil {
 			return err
 		}
-		// First, serially, each hit gets its person's accumulator and its
-		// place among the person's reasons; then the reasons are copied to
-		// their places on the workers.
+		// First, serially, each person's reasons are gathered by
+		// reference; then, on the workers, each person's are sorted
+		// (CompareReasons) and copied into one slice.
 		by := map[pid]*reached{}
+		var all []*reached
 		for i, hs := range hits {
 			via := levels[k-1][i].person
 			until := iso[via] + int64(r.rules.NotifyDelay)
@@ -161,9 +160,9 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 				if a == nil {
 					a = &reached{}
 					by[h.to] = a
+					all = append(all, a)
 				}
-				h.at, h.pos = a, int32(a.count)
-				a.count++
+				a.refs = append(a.refs, &h.r)
 				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
 					a.vias = append(a.vias, via)
 				}
@@ -177,14 +176,14 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 				a.from, a.iso = min(a.from, start), min(a.iso, until)
 			}
 		}
-		for _, a := range by {
-			a.reasons = make([]Reason, a.count)
-		}
-		r.parallel(len(hits), func(i int) {
-			for j := range hits[i] {
-				h := &hits[i][j]
-				h.at.reasons[h.pos] = h.r
+		r.parallel(len(all), func(i int) {
+			a := all[i]
+			slices.SortFunc(a.refs, compareReasons)
+			a.reasons = make([]Reason, len(a.refs))
+			for j, x := range a.refs {
+				a.reasons[j] = *x
 			}
+			a.refs = nil
 		})
 		toward[k-1] = by
 		var lk []runSource

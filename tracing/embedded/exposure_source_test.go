@@ -37,7 +37,10 @@ func TestLoadInto(t *testing.T) {
 		Location: orb.Point{106.65, 10.98}, DefaultStay: time.Hour}
 	must(t, func() error { _, err := s.RegisterVenue(ctx, v); return err })
 	t0 := now.Add(-20 * time.Hour)
-	must(t, func() error { _, err := s.CheckIn(ctx, tracing.CheckIn{Venue: v.ID, Person: key(1), At: t0, Source: tracing.SelfScan}); return err })
+	must(t, func() error {
+		_, err := s.CheckIn(ctx, tracing.CheckIn{Venue: v.ID, Person: key(1), At: t0, Source: tracing.SelfScan})
+		return err
+	})
 	must(t, func() error { _, err := s.CheckOut(ctx, v.ID, key(1), t0.Add(20*time.Minute)); return err })
 	must(t, func() error {
 		_, err := s.CheckInBatch(ctx, []tracing.CheckIn{{Venue: v.ID, Person: key(2), At: t0, End: t0.Add(time.Hour), Source: tracing.Batch},

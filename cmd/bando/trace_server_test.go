@@ -372,6 +372,18 @@ func TestExposureRunEndToEnd(t *testing.T) {
 			if len(cases.Cases) != 1 || cases.Cases[0].Code != "BD-1" {
 				t.Errorf("cases of the day: %+v", cases)
 			}
+			// Every run and read is in the audit log: who, why, how many.
+			var entries struct {
+				Entries []struct {
+					Actor, Action, Subject, Note string
+					After                         json.RawMessage
+				}
+			}
+			_ = json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodGet, "/api/audit?collection=tracing.exposure_runs&subject="+last.ID, ""), &entries)
+			if len(entries.Entries) != 3 || entries.Entries[0].Actor != "u-tracer" || entries.Entries[0].Note != "ca BD-1, ổ dịch quán phở" ||
+				entries.Entries[1].Actor != "u-admin" || !strings.Contains(string(entries.Entries[2].After), fmt.Sprintf(`"count":%d`, len(last.Contacts))) {
+				t.Errorf("audit of the run and its reads: %+v", entries.Entries)
+			}
 			// The zone around the F0's home and the exposure venue goes to
 			// the editors as a draft; the F1 and F2 with a known home (the
 			// roster's workers W1, W3, W4) to the contacts.

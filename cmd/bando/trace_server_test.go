@@ -376,7 +376,7 @@ func TestExposureRunEndToEnd(t *testing.T) {
 			var entries struct {
 				Entries []struct {
 					Actor, Action, Subject, Note string
-					After                         json.RawMessage
+					After                        json.RawMessage
 				}
 			}
 			_ = json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodGet, "/api/audit?collection=tracing.exposure_runs&subject="+last.ID, ""), &entries)

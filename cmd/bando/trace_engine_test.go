@@ -118,3 +118,25 @@ func TestTraceConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestReadF0s reads `bando trace --from-file`: a header naming any of the
+// columns, in any order, with a BOM from Excel.
+func TestReadF0s(t *testing.T) {
+	got, err := readF0s(strings.NewReader("\ufefflabel,phone,case,onset\nca 1,0912000000,,2021-08-20\n,,BD-2,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []exposurehttp.F0Request{{Label: "ca 1", Phone: "0912000000", Onset: "2021-08-20"}, {Case: "BD-2"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	for name, in := range map[string]string{
+		"unknown column": "case,name\nBD-1,An\n",
+		"empty line":     "case,phone\n,\n",
+		"no header":      "",
+	} {
+		if _, err := readF0s(strings.NewReader(in)); err == nil {
+			t.Errorf("%s: read", name)
+		}
+	}
+}

@@ -140,3 +140,23 @@ func TestReadF0s(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceRefusesBadInput: `bando trace` says what is missing before it
+// opens any store.
+func TestTraceRefusesBadInput(t *testing.T) {
+	t.Setenv("BANDO_DATA_DIR", t.TempDir())
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"no F0":      {[]string{"trace", "--reason", "ca BD-1"}, "give an F0"},
+		"no reason":  {[]string{"trace", "--case", "BD-1"}, "--reason"},
+		"extra args": {[]string{"trace", "--case", "BD-1", "--reason", "ca BD-1", "BD-2"}, "BD-2"},
+		"no file":    {[]string{"trace", "--from-file", "/nonexistent/f0.csv", "--reason", "ca BD-1"}, "--from-file"},
+	} {
+		err := run(context.Background(), tc.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error saying %q", name, err, tc.want)
+		}
+	}
+}

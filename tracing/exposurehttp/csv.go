@@ -17,6 +17,9 @@ import (
 var CSVHeader = []string{"key", "name", "phone", "id_number", "tier", "level", "via", "first_exposure", "last_exposure",
 	"quarantine_end", "monitor_end", "reasons"}
 
+// HeaderTotal carries the run's count of contacts beside a CSV page.
+const HeaderTotal = "X-Total-Count"
+
 // bom starts the export so that spreadsheet programs read it as UTF-8
 // (Vietnamese names).
 const bom = "\ufeff"
@@ -119,18 +122,22 @@ func dash(s string) string {
 
 // contactsCSV answers GET /api/tracing/runs/{id}/contacts.csv?reason=….
 func (h *Handler) contactsCSV(c echo.Context) error {
-	if err := httpx.CheckQuery(c.QueryParams(), "reason"); err != nil {
+	if err := httpx.CheckQuery(c.QueryParams(), "reason", "offset", "limit"); err != nil {
+		return err
+	}
+	page, err := pageOf(c)
+	if err != nil {
 		return err
 	}
 	r, reason, err := h.read(c)
 	if err != nil {
 		return err
 	}
-	out, err := h.runJSON(c.Request().Context(), r)
+	out, err := h.runJSON(c.Request().Context(), r, page)
 	if err != nil {
 		return err
 	}
-	if err := h.logRead(c, r, reason); err != nil {
+	if err := h.logRead(c, r, reason, len(out.Contacts)); err != nil {
 		return problem(err)
 	}
 	var b strings.Builder
@@ -139,5 +146,6 @@ func (h *Handler) contactsCSV(c echo.Context) error {
 	}
 	noStore(c)
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="contacts-`+r.ID+`.csv"`)
+	c.Response().Header().Set(HeaderTotal, itoa(out.ContactsTotal))
 	return c.Blob(http.StatusOK, mimeCSV, []byte(b.String()))
 }

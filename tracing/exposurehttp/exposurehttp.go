@@ -226,14 +226,15 @@ func checkReason(reason string) error {
 	return nil
 }
 
-// logRead records a run or a read of one in the access log.
-func (h *Handler) logRead(c echo.Context, r *run, reason string) error {
+// logRead records a run or a read of one in the access log, with the
+// number of contacts the answer held.
+func (h *Handler) logRead(c echo.Context, r *run, reason string, count int) error {
 	if h.cfg.AccessLog == nil {
 		return httpx.Problem(http.StatusServiceUnavailable, "exposure runs cannot be logged on this server, so they are refused")
 	}
 	from, to := r.span()
 	_, err := h.cfg.AccessLog.LogRead(c.Request().Context(), tracing.Read{Collection: collectionRun, Subject: r.ID,
-		Reason: reason, From: from, To: to, Count: len(r.Result.Contacts), RequestID: requestID(c)})
+		Reason: reason, From: from, To: to, Count: count, RequestID: requestID(c)})
 	return err
 }
 

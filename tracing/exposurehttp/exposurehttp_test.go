@@ -325,3 +325,49 @@ func TestCSVCell(t *testing.T) {
 		}
 	}
 }
+
+// TestContactPages: a run's contacts are read a page at a time, each
+// read logged with the count it held.
+func TestContactPages(t *testing.T) {
+	s := newTestServer(t, fixedRunner{})
+	var out RunJSON
+	_ = json.Unmarshal(s.call("tracer", http.MethodPost, "/api/tracing/runs", runBody).Body.Bytes(), &out)
+	for _, tc := range []struct {
+		query  string
+		status int
+		keys   []string
+	}{
+		{"", http.StatusOK, []string{key(0x11).String(), key(0x22).String(), key(0x33).String()}},
+		{"&offset=1&limit=1", http.StatusOK, []string{key(0x22).String()}},
+		{"&offset=2", http.StatusOK, []string{key(0x33).String()}},
+		{"&offset=9", http.StatusOK, []string{}},
+		{"&limit=0", http.StatusBadRequest, nil},
+		{"&limit=10001", http.StatusBadRequest, nil},
+		{"&offset=-1", http.StatusBadRequest, nil},
+	} {
+		rec := s.call("tracer", http.MethodGet, "/api/tracing/runs/"+out.ID+"?reason=ca+BD-1"+tc.query, "")
+		if rec.Code != tc.status {
+			t.Errorf("%s: %d, want %d: %s", tc.query, rec.Code, tc.status, rec.Body)
+			continue
+		}
+		if tc.keys == nil {
+			continue
+		}
+		var page RunJSON
+		_ = json.Unmarshal(rec.Body.Bytes(), &page)
+		keys := []string{}
+		for _, c := range page.Contacts {
+			keys = append(keys, c.Key)
+		}
+		if strings.Join(keys, ",") != strings.Join(tc.keys, ",") || page.ContactsTotal != 3 {
+			t.Errorf("%s: contacts %v of %d, want %v of 3", tc.query, keys, page.ContactsTotal, tc.keys)
+		}
+		if last := s.log.reads[len(s.log.reads)-1]; last.Count != len(tc.keys) {
+			t.Errorf("%s: logged count %d, want %d", tc.query, last.Count, len(tc.keys))
+		}
+	}
+	csv := s.call("tracer", http.MethodGet, "/api/tracing/runs/"+out.ID+"/contacts.csv?reason=ca+BD-1&limit=2", "")
+	if csv.Header().Get(HeaderTotal) != "3" || strings.Count(csv.Body.String(), "\n") != 3 {
+		t.Errorf("CSV page: %s %q", csv.Header(), csv.Body)
+	}
+}

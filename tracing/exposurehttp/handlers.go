@@ -3,6 +3,7 @@ package exposurehttp
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -36,18 +37,18 @@ func (h *Handler) createRun(c echo.Context) error {
 		return fieldProblem(errs)
 	}
 	if h.cfg.AccessLog == nil {
-		return problem(h.logRead(c, &run{}, ""))
+		return problem(h.logRead(c, &run{}, "", 0))
 	}
 	r := &run{ID: newRunID(), Created: h.cfg.Clock.Now(), Owner: p.User, Rules: rules, F0s: f0s}
 	if r.Result, err = h.cfg.Runner.Run(ctx, rules, EngineF0s(f0s)...); err != nil {
 		return runProblem(err)
 	}
 	h.suggestZone(c, r)
-	out, err := h.runJSON(ctx, r)
+	out, err := h.runJSON(ctx, r, Page{Limit: MaxPage})
 	if err != nil {
 		return err
 	}
-	if err := h.logRead(c, r, req.Reason); err != nil {
+	if err := h.logRead(c, r, req.Reason, len(out.Contacts)); err != nil {
 		return problem(err)
 	}
 	h.runs.add(r)
@@ -91,18 +92,22 @@ func (h *Handler) stored(c echo.Context) (*run, error) {
 
 // getRun answers GET /api/tracing/runs/{id}?reason=…: the run, logged.
 func (h *Handler) getRun(c echo.Context) error {
-	if err := httpx.CheckQuery(c.QueryParams(), "reason"); err != nil {
+	if err := httpx.CheckQuery(c.QueryParams(), "reason", "offset", "limit"); err != nil {
+		return err
+	}
+	page, err := pageOf(c)
+	if err != nil {
 		return err
 	}
 	r, reason, err := h.read(c)
 	if err != nil {
 		return err
 	}
-	out, err := h.runJSON(c.Request().Context(), r)
+	out, err := h.runJSON(c.Request().Context(), r, page)
 	if err != nil {
 		return err
 	}
-	if err := h.logRead(c, r, reason); err != nil {
+	if err := h.logRead(c, r, reason, len(out.Contacts)); err != nil {
 		return problem(err)
 	}
 	noStore(c)
@@ -133,4 +138,15 @@ func runProblem(err error) error {
 	}
 	return httpx.Problem(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "exposure: "), httpx.WithCause(err),
 		httpx.WithFieldErrors(httpx.FieldError{Pointer: "#/f0", Detail: strings.TrimPrefix(err.Error(), "exposure: ")}))
+}
+
+// pageOf reads ?offset= (default 0) and ?limit= (default and at most
+// MaxPage) of a run's contacts.
+func pageOf(c echo.Context) (Page, error) {
+	offset, err := httpx.Range{Name: "offset", Min: 0, Max: math.MaxInt32}.Int(c.QueryParams(), 0)
+	if err != nil {
+		return Page{}, err
+	}
+	limit, err := httpx.Range{Name: "limit", Min: 1, Max: MaxPage}.Int(c.QueryParams(), MaxPage)
+	return Page{Offset: offset, Limit: limit}, err
 }

@@ -20,8 +20,12 @@ type RunJSON struct {
 	F0       []F0JSON      `json:"f0"`
 	Summary  SummaryJSON   `json:"summary"`
 	Clusters []ClusterJSON `json:"clusters"`
-	Contacts []ContactJSON `json:"contacts"`
-	Links    []LinkJSON    `json:"links"`
+	// Contacts are one page of the run's contacts: ContactsTotal of them
+	// from ContactsOffset (see Page).
+	Contacts       []ContactJSON `json:"contacts"`
+	ContactsTotal  int           `json:"contacts_total"`
+	ContactsOffset int           `json:"contacts_offset"`
+	Links          []LinkJSON    `json:"links"`
 	// Zone is the suggested quarantine zone as a GeoJSON Feature, when
 	// the server suggests zones.
 	Zone any `json:"zone,omitempty"`
@@ -309,9 +313,30 @@ func (n *names) venue(id tracing.VenueID) tracing.Venue {
 	return v
 }
 
+// MaxPage is the most contacts one answer holds: each is named from the
+// private side (about a millisecond a contact on PostGIS), and a peak
+// day's batch has far more contacts than an answer's deadline allows.
+const MaxPage = 10000
+
+// Page selects the contacts of a report: Limit of them from Offset; a
+// zero Limit is every contact.
+type Page struct {
+	Offset, Limit int
+}
+
+// of returns the page's contacts of cs.
+func (p Page) of(cs []exposure.Contact) []exposure.Contact {
+	from := min(max(p.Offset, 0), len(cs))
+	to := len(cs)
+	if p.Limit > 0 {
+		to = min(from+p.Limit, len(cs))
+	}
+	return cs[from:to]
+}
+
 // runJSON builds the answer of a run for the reader on ctx.
-func (h *Handler) runJSON(ctx context.Context, r *run) (RunJSON, error) {
-	out, err := Report(ctx, Sources{Directory: h.cfg.Directory, Venues: h.cfg.Venues}, r.Rules, r.F0s, r.Result)
+func (h *Handler) runJSON(ctx context.Context, r *run, page Page) (RunJSON, error) {
+	out, err := Report(ctx, Sources{Directory: h.cfg.Directory, Venues: h.cfg.Venues, Page: page}, r.Rules, r.F0s, r.Result)
 	if err != nil {
 		return RunJSON{}, err
 	}
@@ -327,18 +352,22 @@ func (h *Handler) runJSON(ctx context.Context, r *run) (RunJSON, error) {
 type Sources struct {
 	Directory Directory
 	Venues    VenueReader
+	// Page selects the contacts reported (the zero Page: all).
+	Page Page
 }
 
 // Report is the JSON of a run's result (without id, time or zone), with
 // the private details the reader on ctx may read: what the routes answer
 // and `bando trace` prints.
 func Report(ctx context.Context, src Sources, rules exposure.Rules, f0s []Input, res exposure.Result) (RunJSON, error) {
+	page := src.Page.of(res.Contacts)
 	n := newNames(ctx, src.Directory, src.Venues, f0s, res)
-	if err := n.prefetch(res.Contacts); err != nil {
+	if err := n.prefetch(page); err != nil {
 		return RunJSON{}, err
 	}
 	out := RunJSON{Rules: RulesOf(rules), F0: []F0JSON{}, Clusters: []ClusterJSON{},
-		Contacts: make([]ContactJSON, 0, len(res.Contacts)), Links: []LinkJSON{}}
+		Contacts: make([]ContactJSON, 0, len(page)), ContactsTotal: len(res.Contacts),
+		ContactsOffset: min(max(src.Page.Offset, 0), len(res.Contacts)), Links: []LinkJSON{}}
 	for _, f := range f0s {
 		from, to := rules.Window(f.F0)
 		out.F0 = append(out.F0, F0JSON{Label: f.Label, Key: f.Person.String(), Case: f.Case, Window: WindowJSON{From: from.UTC(), To: to.UTC()}})
@@ -347,7 +376,7 @@ func Report(ctx context.Context, src Sources, rules exposure.Rules, f0s []Input,
 	for _, c := range res.Clusters {
 		out.Clusters = append(out.Clusters, clusterJSON(n, c))
 	}
-	for _, c := range res.Contacts {
+	for _, c := range page {
 		cj, err := contactJSON(n, c)
 		if err != nil {
 			return RunJSON{}, err

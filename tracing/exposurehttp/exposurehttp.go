@@ -230,12 +230,17 @@ func checkReason(reason string) error {
 // number of contacts the answer held.
 func (h *Handler) logRead(c echo.Context, r *run, reason string, count int) error {
 	if h.cfg.AccessLog == nil {
-		return httpx.Problem(http.StatusServiceUnavailable, "exposure runs cannot be logged on this server, so they are refused")
+		return errNoAccessLog()
 	}
 	from, to := r.span()
 	_, err := h.cfg.AccessLog.LogRead(c.Request().Context(), tracing.Read{Collection: collectionRun, Subject: r.ID,
 		Reason: reason, From: from, To: to, Count: count, RequestID: requestID(c)})
 	return err
+}
+
+// errNoAccessLog refuses a run or a read that could not be logged.
+func errNoAccessLog() error {
+	return httpx.Problem(http.StatusServiceUnavailable, "exposure runs cannot be logged on this server, so they are refused")
 }
 
 func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }

@@ -28,7 +28,8 @@ func (h *Handler) createRun(c echo.Context) error {
 		errs = append(errs, httpx.FieldError{Pointer: "#/reason", Detail: err.Error()})
 	}
 	rules, f0s, err := Resolver{Keys: h.cfg.Keys, Cases: h.cfg.Cases, Rules: h.cfg.Rules}.Resolve(ctx, req)
-	if re, ok := err.(*ResolveError); ok {
+	var re *ResolveError
+	if errors.As(err, &re) {
 		errs = append(errs, re.Fields...)
 	} else if err != nil {
 		return problem(err)
@@ -37,7 +38,7 @@ func (h *Handler) createRun(c echo.Context) error {
 		return fieldProblem(errs)
 	}
 	if h.cfg.AccessLog == nil {
-		return problem(h.logRead(c, &run{}, "", 0))
+		return errNoAccessLog()
 	}
 	r := &run{ID: newRunID(), Created: h.cfg.Clock.Now(), Owner: p.User, Rules: rules, F0s: f0s}
 	if r.Result, err = h.cfg.Runner.Run(ctx, rules, EngineF0s(f0s)...); err != nil {

@@ -98,9 +98,11 @@
 // source point searches a box around TraceDistanceM in the buckets its
 // skew spans, then measures exactly. Venues have an R-tree for VenuesNear.
 //
-// Writes append under the lock and mark what they touch; a run first
-// tidies what was marked (sorts, dedupes, compacts), then holds the read
-// lock: each level's sources are traced on Options.Workers goroutines
+// Writes append under the lock and mark what they touch; a write that
+// finds the lock held by a run is kept (with a copy of its items) and
+// applied, in order, by the next write or run, so a writer never waits for
+// a run. A run first applies what was kept and tidies what was marked
+// (sorts, dedupes, compacts), then holds the read lock: each level's sources are traced on Options.Workers goroutines
 // (reasons to persons of earlier levels dropped at the source), gathered
 // per person serially, and each person's reasons sorted and copied on the
 // workers again.

@@ -185,7 +185,9 @@ func (e *Engine) readLock() {
 	}
 }
 
-// Stats counts what the engine holds.
+// Stats counts what the engine holds: live visits, periods, rides and
+// trace points, described venues, and distinct person keys (an ID-number
+// alias counts apart from its phone key).
 func (e *Engine) Stats() Stats {
 	e.readLock()
 	defer e.mu.RUnlock()

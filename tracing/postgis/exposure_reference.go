@@ -63,7 +63,7 @@ func (x *ExposureReference) Run(ctx context.Context, rules exposure.Rules, f0s .
 	var res exposure.Result
 	// NOTE: not READ ONLY: the run makes its temporary alias table.
 	err := pgx.BeginTxFunc(ctx, x.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		for _, q := range []string{sqlLoadScope, sqlRefNoJIT, sqlRefAliases, sqlRefAliasIndex, sqlRefAliasPersons, sqlRefAliasStats} {
+		for _, q := range []string{sqlLoadScope, sqlRefSettings, sqlRefAliases, sqlRefAliasIndex, sqlRefAliasPersons, sqlRefAliasStats} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return fmt.Errorf("postgis: reference aliases: %w", err)
 			}

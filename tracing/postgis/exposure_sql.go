@@ -29,13 +29,12 @@ package postgis
 // on time bins of TraceSkew.
 
 const (
-	// sqlRefNoJIT: the statements' plans look expensive enough to be
-	// compiled, which costs a second each and saves nothing on the
-	// index-driven scans of a run. The memory lets the groups of a level
-	// with many sources (a line of hundreds of workers each) sort in
-	// memory, not on disk.
-	sqlRefNoJIT   = `SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`
-	sqlRefAliases = `CREATE TEMP TABLE ref_alias ON COMMIT DROP AS
+	// sqlRefSettings: no JIT (the statements' plans look expensive
+	// enough to be compiled, which costs a second each and saves nothing
+	// on the index-driven scans of a run), and memory enough for the
+	// groups of a level with many sources to sort in memory.
+	sqlRefSettings = `SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`
+	sqlRefAliases  = `CREATE TEMP TABLE ref_alias ON COMMIT DROP AS
 		SELECT DISTINCT ON (alt_person_key) alt_person_key AS k, person_key AS person
 		FROM tracing.worker_periods WHERE alt_person_key IS NOT NULL
 		ORDER BY alt_person_key, person_key`

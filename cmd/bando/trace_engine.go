@@ -162,7 +162,7 @@ func (l *liveEngine) refresh(ctx context.Context, every time.Duration) {
 		if err := l.load(ctx); err != nil && ctx.Err() == nil {
 			l.log.Warn("exposure engine: load from the store failed; runs use the engine loaded before, if any", "err", err)
 		} else if err == nil {
-			l.log.Info("exposure engine: loaded", "took", l.state().Took)
+			l.logLoaded()
 		}
 		select {
 		case <-ctx.Done():
@@ -170,6 +170,21 @@ func (l *liveEngine) refresh(ctx context.Context, every time.Duration) {
 		case <-tick:
 		}
 	}
+}
+
+// logLoaded logs a load's time and, when the engine counts them, its
+// records.
+func (l *liveEngine) logLoaded() {
+	l.mu.Lock()
+	cur, took := l.cur, l.took
+	l.mu.Unlock()
+	args := []any{"took", took}
+	if s, ok := cur.(interface{ Stats() exposure.Stats }); ok {
+		st := s.Stats()
+		args = append(args, "venues", st.Venues, "visits", st.Visits, "periods", st.Periods, "rides", st.Rides,
+			"traces", st.Traces, "persons", st.Persons)
+	}
+	l.log.Info("exposure engine: loaded", args...)
 }
 
 // engineState is what /readyz tells of the engine.

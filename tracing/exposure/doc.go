@@ -98,15 +98,21 @@
 // source point searches a box around TraceDistanceM in the buckets its
 // skew spans, then measures exactly. Venues have an R-tree for VenuesNear.
 //
-// Writes append under the lock and mark what they touch; a run first
-// tidies what was marked (sorts, dedupes, compacts), then holds the read
-// lock: each level's sources are traced on Options.Workers goroutines
+// Writes append under the lock and mark what they touch; a write that
+// finds the lock held by a run is kept (with a copy of its items) and
+// applied, in order, by the next write or run, so a writer never waits for
+// a run. A run first applies what was kept and tidies what was marked
+// (sorts, dedupes, compacts), then holds the read lock: each level's sources are traced on Options.Workers goroutines
 // (reasons to persons of earlier levels dropped at the source), gathered
 // per person serially, and each person's reasons sorted and copied on the
 // workers again.
 //
-// Benchmarks (a generated world of 50,000 persons, 14 days; per-F0 time is
-// BenchmarkRunOneF0's ns/op, with p50-ms and p99-ms):
+// Benchmarks run on a generated world of 50,000 persons over 14 days
+// (exposuretest.Populate): BenchmarkRunOneF0 traces one random F0 to F1
+// and F2 per iteration (ns/op is the per-F0 time; p50-ms and p99-ms are
+// reported too), BenchmarkRunBatch 500 F0s in one run, BenchmarkLoad the
+// load with the heap it leaves:
 //
-//	go test -run '^$' -bench Run -benchtime 200x ./tracing/exposure
+//	go test -run '^$' -bench RunOneF0 -benchtime 200x ./tracing/exposure
+//	go test -run '^$' -bench 'RunBatch|Load' -benchtime 3x ./tracing/exposure
 package exposure

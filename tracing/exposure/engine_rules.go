@@ -70,7 +70,18 @@ func (c *source) venues() {
 			}
 			es, ee := ps, pe+tail
 			cat := c.e.venues.category(a.venue)
-			v.scan(a.venue, es-v.maxLen[a.venue], ee, func(b *visitRec) {
+			scanTo := ee
+			if c.f1Only {
+				// Only F1-tier reasons count: a long overlap at a venue that
+				// is not large, so a visit starting in the last MinOverlap
+				// of the exposure cannot give one.
+				minO := int64(c.rules.MinOverlap)
+				if c.rules.IsLarge(cat) || ee-es < minO {
+					continue
+				}
+				scanTo = ee - minO + 1
+			}
+			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(b *visitRec) {
 				if p := c.canon(b.person); p != c.s.person {
 					c.venueOverlap(p, &a, b, cat, max(es, b.start), min(ee, b.end))
 				}

@@ -48,7 +48,8 @@ func BenchmarkLoadInto(b *testing.B) {
 		cs := make([]tracing.CheckIn, 0, chunk)
 		for i := c; i < c+chunk; i++ {
 			var p tracing.PersonKey
-			p[0], p[1], p[2] = byte(i%100000), byte(i%100000>>8), byte(i%100000>>16)
+			n := 1 + i%100000
+			p[0], p[1], p[2] = byte(n), byte(n>>8), byte(n>>16)
 			at := now.Add(-time.Duration(i%(20*24*60)) * time.Minute)
 			cs = append(cs, tracing.CheckIn{Venue: venues[(i*7919)%len(venues)], Person: p, At: at, Source: tracing.Batch,
 				End: at.Add(30 * time.Minute)})

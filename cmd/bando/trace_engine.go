@@ -172,6 +172,23 @@ func (l *liveEngine) refresh(ctx context.Context, every time.Duration) {
 	}
 }
 
+// forget drops from the engine, every `every` until ctx ends, what the
+// retention purge drops from the store (older than keep): the store's
+// purge runs on stores that do not feed the engine, and with
+// BANDO_TRACE_REFRESH=0 no reload would bring it.
+func (l *liveEngine) forget(ctx context.Context, keep, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			l.Forget(l.clock.Now().Add(-keep))
+		}
+	}
+}
+
 // logLoaded logs a load's time and, when the engine counts them, its
 // records.
 func (l *liveEngine) logLoaded() {

@@ -70,6 +70,11 @@ func TestLiveEngineLoad(t *testing.T) {
 	if got := l.readyz(); got != "tracing engine ready" {
 		t.Errorf("readyz after the load: %q", got)
 	}
+	// The retention reaches the engine: visits before the instant go.
+	l.Forget(t0.Add(time.Hour))
+	if res, err := l.Run(context.Background(), exposure.Rules{}, f); err != nil || len(res.Contacts) != 0 {
+		t.Errorf("after Forget: %+v, %v; want no contact", res.Contacts, err)
+	}
 }
 
 // TestTraceConfig reads BANDO_TRACE_* into the rules and refuses wrong

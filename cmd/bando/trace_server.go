@@ -53,6 +53,7 @@ func withExposure(ctx context.Context, d serverDeps, cat *features.Catalog, tr t
 	rules := d.cfg.Trace.Rules
 	eng := newLiveEngine(src, func() traceEngine { return exposure.New(exposure.Options{Rules: rules}) }, d.log)
 	go eng.refresh(ctx, d.cfg.Trace.Refresh)
+	go eng.forget(ctx, d.cfg.retention(), tracing.DefaultPurgeEvery)
 	opts := exposurefeed.Options{Logger: d.log}
 	base := tr.store
 	fed := tr

@@ -1,0 +1,204 @@
+package exposure
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+	"github.com/paulmach/orb"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Rules are the engine's default rules, returned by Engine.Rules for
+	// callers that want them; each Run is given its own rules.
+	Rules Rules
+	// Workers is how many sources a run traces at once (default
+	// GOMAXPROCS).
+	Workers int
+}
+
+// Engine is the exposure engine: it keeps the tracing data in compact
+// in-memory indexes fed as a Sink, and answers runs (Runner) from them. It
+// is safe for concurrent use: writes take a lock briefly (they append and
+// mark what they touch) or, while a run holds it, are kept for later
+// (never waiting for a run); a run applies what was kept, tidies the
+// indexes, then reads them under a read lock, tracing the sources of each
+// level in parallel.
+type Engine struct {
+	opts Options
+
+	mu    sync.RWMutex
+	dirty bool // a write since the last flush
+	// pending are the writes that found the lock busy, in order (pmu).
+	pmu     sync.Mutex
+	pending []func()
+	persons personTable
+	venues  venueIndex
+	visits  visitIndex
+	periods periodIndex
+	rides   rideIndex
+	traces  traceIndex
+}
+
+var (
+	_ Sink   = (*Engine)(nil)
+	_ Runner = (*Engine)(nil)
+)
+
+// New returns an empty engine.
+func New(opts Options) *Engine {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	e := &Engine{opts: opts}
+	e.visits.compactMin = -1
+	return e
+}
+
+// Rules returns Options.Rules with their defaults.
+func (e *Engine) Rules() Rules { return e.opts.Rules.WithDefaults() }
+
+// write applies a write under the lock. When the lock is busy (a run
+// holds it for reading) the write is kept, with a copy of its items, and
+// applied, in order, by the next write or run: a writer never waits for a
+// run.
+func write[T any](e *Engine, items []T, apply func(e *Engine, items []T)) {
+	if e.mu.TryLock() {
+		e.drainPending()
+		apply(e, items)
+		e.dirty = true
+		e.mu.Unlock()
+		return
+	}
+	kept := slices.Clone(items)
+	e.pmu.Lock()
+	e.pending = append(e.pending, func() { apply(e, kept) })
+	e.pmu.Unlock()
+}
+
+// drainPending applies the writes kept while the lock was busy; the write
+// lock is held.
+func (e *Engine) drainPending() {
+	e.pmu.Lock()
+	ws := e.pending
+	e.pending = nil
+	e.pmu.Unlock()
+	for _, w := range ws {
+		w()
+		e.dirty = true
+	}
+}
+
+func (e *Engine) hasPending() bool {
+	e.pmu.Lock()
+	defer e.pmu.Unlock()
+	return len(e.pending) > 0
+}
+
+// Venues upserts venues by ID.
+func (e *Engine) Venues(vs ...VenueInfo) {
+	write(e, vs, func(e *Engine, vs []VenueInfo) {
+		for _, v := range vs {
+			e.venues.upsert(v)
+		}
+	})
+}
+
+// Visits upserts visits by ID.
+func (e *Engine) Visits(vs ...tracing.Visit) {
+	write(e, vs, func(e *Engine, vs []tracing.Visit) {
+		for _, v := range vs {
+			e.visits.add(visitRec{id: v.ID, start: v.Start.UnixNano(), end: visitEndOf(v),
+				person: e.persons.intern(v.Person), venue: e.venues.intern(v.Venue)})
+		}
+	})
+}
+
+// Periods upserts roster periods by (Enterprise, Employee, ValidFrom).
+func (e *Engine) Periods(ps ...tracing.Period) {
+	write(e, ps, func(e *Engine, ps []tracing.Period) {
+		for _, p := range ps {
+			e.periods.upsert(p, &e.persons)
+		}
+	})
+}
+
+// Rides upserts rides by (Enterprise, Date, Trip, Bus, Person).
+func (e *Engine) Rides(rs ...tracing.Ride) {
+	write(e, rs, func(e *Engine, rs []tracing.Ride) {
+		for _, r := range rs {
+			e.rides.add(r, e.persons.intern(r.Person))
+		}
+	})
+}
+
+// Traces upserts trace points by (Person, Time).
+func (e *Engine) Traces(ps ...tracing.TracePoint) {
+	write(e, ps, func(e *Engine, ps []tracing.TracePoint) {
+		for _, p := range ps {
+			e.traces.add(traceRec{t: p.Time.UnixNano(), lon: p.Lon, lat: p.Lat, person: e.persons.intern(p.Person)})
+		}
+	})
+}
+
+// Forget drops visits starting, rides dated, periods ended and trace
+// points taken before the instant, and compacts what held them. Person
+// keys and venues stay interned.
+func (e *Engine) Forget(before time.Time) {
+	b := before.UnixNano()
+	write(e, []int64{b}, func(e *Engine, b []int64) {
+		e.visits.forget(b[0])
+		e.rides.forget(b[0])
+		e.periods.forget(b[0])
+		e.traces.forget(b[0])
+	})
+}
+
+// flush tidies every index after writes; the write lock is held.
+func (e *Engine) flush() {
+	e.venues.flush()
+	e.visits.flush()
+	e.periods.flush(&e.persons)
+	e.rides.flush()
+	e.traces.flush()
+	e.dirty = false
+}
+
+// readLock takes the read lock on tidy indexes, tidying them first if a
+// write came since the last run.
+func (e *Engine) readLock() {
+	for {
+		e.mu.RLock()
+		if !e.dirty && !e.hasPending() {
+			return
+		}
+		e.mu.RUnlock()
+		e.mu.Lock()
+		e.drainPending()
+		if e.dirty {
+			e.flush()
+		}
+		e.mu.Unlock()
+	}
+}
+
+// Stats counts what the engine holds: live visits, periods, rides and
+// trace points, described venues, and distinct person keys (an ID-number
+// alias counts apart from its phone key).
+func (e *Engine) Stats() Stats {
+	e.readLock()
+	defer e.mu.RUnlock()
+	return Stats{Venues: e.venues.count(), Visits: e.visits.live, Periods: len(e.periods.list), Rides: e.rides.live,
+		Traces: e.traces.live, Persons: len(e.persons.keys)}
+}
+
+// VenuesNear returns the known venues whose point lies in the bound, in
+// no particular order.
+func (e *Engine) VenuesNear(b orb.Bound) []VenueInfo {
+	e.readLock()
+	defer e.mu.RUnlock()
+	return e.venues.near(b)
+}

@@ -1,0 +1,313 @@
+package exposure
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+)
+
+// run is one Run's state: the engine (read-locked), the rules, and the
+// keys of F0s the engine never heard of (pids from len(persons.keys) on).
+type run struct {
+	e     *Engine
+	ctx   context.Context
+	rules Rules
+	extra []tracing.PersonKey
+}
+
+// runSource is a person traced from, with its window in Unix ns.
+type runSource struct {
+	person   pid
+	from, to int64
+	label    string
+}
+
+// hit is a reason from a source to a person (a canonical pid).
+type hit struct {
+	to pid
+	r  Reason
+}
+
+// Run traces the F0s: see the package doc for the definition, which
+// Naive implements literally. It reads the indexes under the read lock,
+// tracing each level's sources in parallel, and answers a sorted result
+// (SortResult). A cancelled ctx stops it between sources.
+func (e *Engine) Run(ctx context.Context, rules Rules, f0s ...F0) (Result, error) {
+	rules = rules.WithDefaults()
+	if err := rules.Validate(); err != nil {
+		return Result{}, err
+	}
+	if len(f0s) == 0 {
+		return Result{}, ErrNoF0
+	}
+	e.readLock()
+	defer e.mu.RUnlock()
+	r := &run{e: e, ctx: ctx, rules: rules}
+	l0, res, err := r.firstLevel(f0s)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := r.trace(l0, &res); err != nil {
+		return Result{}, err
+	}
+	SortResult(&res)
+	return res, nil
+}
+
+func (r *run) key(p pid) tracing.PersonKey {
+	if n := len(r.e.persons.keys); int(p) >= n {
+		return r.extra[int(p)-n]
+	}
+	return r.e.persons.keys[p]
+}
+
+// canon is the person a raw pid belongs to.
+func (r *run) canon(p pid) pid { return r.e.periods.canonOf(p) }
+
+// keysOf lists the raw pids whose activity belongs to person p.
+func (r *run) keysOf(p pid) []pid {
+	if int(p) >= len(r.e.persons.keys) {
+		return nil
+	}
+	var out []pid
+	if r.canon(p) == p {
+		out = append(out, p)
+	}
+	return append(out, r.e.periods.aliases[p]...)
+}
+
+func (r *run) firstLevel(f0s []F0) ([]runSource, Result, error) {
+	var res Result
+	seen := map[pid]bool{}
+	var l0 []runSource
+	for _, f := range f0s {
+		if f.Person.IsZero() {
+			return nil, res, fmt.Errorf("exposure: F0 %q: no person", f.Label)
+		}
+		from, to := r.rules.Window(f)
+		if !from.Before(to) {
+			return nil, res, fmt.Errorf("exposure: F0 %q: isolation %s is not after the window's start %s", f.Label, to, from)
+		}
+		p, ok := r.e.persons.lookup(f.Person)
+		if ok {
+			p = r.canon(p)
+		} else {
+			p = pid(len(r.e.persons.keys) + len(r.extra))
+			r.extra = append(r.extra, f.Person)
+		}
+		if seen[p] {
+			return nil, res, fmt.Errorf("exposure: F0 %q: the same person is given twice", f.Label)
+		}
+		seen[p] = true
+		l0 = append(l0, runSource{person: p, from: from.UnixNano(), to: to.UnixNano(), label: f.Label})
+		res.F0s = append(res.F0s, F0{Person: r.key(p), Label: f.Label, Onset: f.Onset, Isolation: f.Isolation})
+	}
+	return l0, res, nil
+}
+
+// reached gathers the reasons to one person from one level's sources.
+type reached struct {
+	reasons []Reason
+	vias    []pid // distinct, in order of first reason
+	// For the next level: the earliest F1-tier exposure and the earliest
+	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
+	f1        bool
+	from, iso int64
+	refs      []*Reason // while gathered
+}
+
+// runContact is a contact as the run assembles it.
+type runContact struct {
+	p     pid
+	level int
+	*reached
+}
+
+// trace runs the levels (breadth first over the whole batch) and fills
+// the result's contacts, links and clusters.
+func (r *run) trace(l0 []runSource, res *Result) error {
+	depth := r.rules.Depth
+	// levelOf holds each person's level + 1 (0: none yet).
+	levelOf := make([]int8, len(r.e.persons.keys)+len(r.extra))
+	iso := make(map[pid]int64, len(l0))
+	for _, s := range l0 {
+		levelOf[s.person], iso[s.person] = 1, s.to
+	}
+	levels := [][]runSource{l0}
+	toward := make([]map[pid]*reached, depth) // toward[j]: the reasons from L_j, by person
+	for k := 1; k <= depth; k++ {
+		hits, err := r.level(levels[k-1], k-1 >= 1, levelOf)
+		if err != nil {
+			return err
+		}
+		// First, serially, each person's reasons are gathered by
+		// reference; then, on the workers, each person's are sorted
+		// (CompareReasons) and copied into one slice.
+		by := map[pid]*reached{}
+		var all []*reached
+		for i, hs := range hits {
+			via := levels[k-1][i].person
+			until := iso[via] + int64(r.rules.NotifyDelay)
+			for j := range hs {
+				h := &hs[j]
+				a := by[h.to]
+				if a == nil {
+					a = &reached{}
+					by[h.to] = a
+					all = append(all, a)
+				}
+				a.refs = append(a.refs, &h.r)
+				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
+					a.vias = append(a.vias, via)
+				}
+				if h.r.Tier != F1 {
+					continue
+				}
+				start := h.r.Start.UnixNano()
+				if !a.f1 {
+					a.f1, a.from, a.iso = true, start, until
+				}
+				a.from, a.iso = min(a.from, start), min(a.iso, until)
+			}
+		}
+		r.parallel(len(all), func(i int) {
+			a := all[i]
+			slices.SortFunc(a.refs, compareReasons)
+			a.reasons = make([]Reason, len(a.refs))
+			for j, x := range a.refs {
+				a.reasons[j] = *x
+			}
+			a.refs = nil
+		})
+		toward[k-1] = by
+		if err := r.ctx.Err(); err != nil {
+			return fmt.Errorf("exposure: run: %w", err)
+		}
+		var lk []runSource
+		prefix := string(TierOf(k)) + ":"
+		for p, a := range by {
+			if levelOf[p] != 0 || !a.f1 {
+				continue
+			}
+			key := r.key(p)
+			lk = append(lk, runSource{person: p, from: a.from, to: a.iso, label: prefix + hex.EncodeToString(key[:4])})
+		}
+		for _, s := range lk {
+			levelOf[s.person], iso[s.person] = int8(k+1), s.to
+		}
+		levels = append(levels, lk)
+	}
+	var cs []runContact
+	for k := 1; k <= depth; k++ {
+		for _, s := range levels[k] {
+			cs = append(cs, runContact{s.person, k, toward[k-1][s.person]})
+		}
+	}
+	for p, a := range toward[0] {
+		switch levelOf[p] {
+		case 0:
+			cs = append(cs, runContact{p, 0, a})
+		case 1:
+			for _, x := range a.reasons {
+				res.Links = append(res.Links, Link{F0: r.key(p), Reason: x})
+			}
+		}
+	}
+	res.Contacts = make([]Contact, len(cs))
+	r.parallel(len(cs), func(i int) {
+		res.Contacts[i] = r.contact(cs[i])
+		sortContact(&res.Contacts[i])
+	})
+	res.Clusters = r.clusters(res, l0, cs)
+	return nil
+}
+
+// parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
+func (r *run) parallel(n int, f func(i int)) {
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(r.e.opts.Workers, (n+chunk-1)/chunk) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk) - chunk)
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// level traces the sources in parallel; hits[i] are source i's.
+func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([][]hit, error) {
+	hits := make([][]hit, len(srcs))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(r.e.opts.Workers, len(srcs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(srcs) || failed.Load() {
+					return
+				}
+				if r.ctx.Err() != nil {
+					failed.Store(true)
+					return
+				}
+				hits[i] = r.reasons(srcs[i], f1Only, before)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := r.ctx.Err(); failed.Load() && err != nil {
+		return nil, fmt.Errorf("exposure: run: %w", err)
+	}
+	return hits, nil
+}
+
+func (r *run) contact(rc runContact) Contact {
+	level := rc.level
+	c := Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Reasons: rc.reasons, Via: make([]tracing.PersonKey, len(rc.vias))}
+	for i, v := range rc.vias {
+		c.Via[i] = r.key(v)
+	}
+	var lc time.Time
+	for i, x := range rc.reasons {
+		if i == 0 || x.Start.Before(c.FirstExposure) {
+			c.FirstExposure = x.Start
+		}
+		if i == 0 || x.End.After(c.LastExposure) {
+			c.LastExposure = x.End
+		}
+		if x.Tier == F1 && x.End.After(lc) {
+			lc = x.End
+		}
+	}
+	switch {
+	case level == 1:
+		c.QuarantineEnd = lc.Add(r.rules.F1Quarantine)
+		c.MonitorEnd = c.QuarantineEnd.Add(r.rules.F1Monitor)
+	case level >= 2:
+		c.QuarantineEnd = lc.Add(r.rules.F2Quarantine)
+		c.MonitorEnd = c.QuarantineEnd
+	default:
+		c.MonitorEnd = c.LastExposure.Add(r.rules.EpiMonitor)
+	}
+	return c
+}

@@ -118,10 +118,10 @@ const PREFIXES: Array<[RegExp, keyof F0Input]> = [
 ];
 
 /**
- * classify tells what a typed value is: a phone (10 digits from 0, or
- * +84/84 and 9 digits), an ID number (9 or 12 digits), a case code (has a
- * letter), or nothing it recognises. Spaces, dots and dashes between
- * digits are dropped from numbers.
+ * classify tells what a typed value is (as tracing.ParseIdentity reads
+ * numbers): a phone (0 and 9 or 10 digits, or +84/84 and 9 or 10), an ID
+ * number (9 digits, or 12 from 0), a case code (has a letter), or nothing
+ * it recognises. Spaces, dots and dashes between digits are dropped.
  */
 export function classify(raw: string): F0Input | undefined {
     let v = raw.trim();
@@ -134,8 +134,8 @@ export function classify(raw: string): F0Input | undefined {
     }
     const d = digits(v);
     if (d !== undefined) {
-        if (/^0\d{9}$/.test(d) || /^\+?84\d{9}$/.test(d)) return {phone: d};
-        if (/^\d{9}$/.test(d) || /^\d{12}$/.test(d)) return {id_number: d};
+        if (/^0[1-9]\d{8,9}$/.test(d) || /^\+?84[1-9]\d{8,9}$/.test(d)) return {phone: d};
+        if (/^\d{9}$/.test(d) || /^0\d{11}$/.test(d)) return {id_number: d};
         return undefined;
     }
     if (/\p{L}/u.test(v) && /^[\p{L}\d][\p{L}\d._/-]*$/u.test(v)) return {case: v};
@@ -258,7 +258,8 @@ export function reasonText(tr: Translator, r: Reason, opts: {via?: boolean; when
     }
     case 'ride': {
         const x = r.ride ?? {};
-        body = t('tr.reason.ride', {bus: q(x.bus), enterprise: q(x.enterprise), trip: q(x.trip), date: x.date ? vnDay(tr, x.date) : q(undefined)});
+        const trip = x.trip !== undefined && tr.has(`tr.trip.${x.trip}`) ? t(`tr.trip.${x.trip}`) : q(x.trip);
+        body = t('tr.reason.ride', {bus: q(x.bus), enterprise: q(x.enterprise), trip, date: x.date ? vnDay(tr, x.date) : q(undefined)});
         if (x.seat || x.via_seat) body += t('tr.reason.ride.seats', {seat: q(x.seat), via_seat: q(x.via_seat)});
         break;
     }

@@ -58,6 +58,9 @@ type Config struct {
 	// RetentionDays (BANDO_RETENTION_DAYS) is how many days check-ins,
 	// health declarations and traces are kept before the scheduled purge.
 	RetentionDays int
+	// Trace holds the exposure engine's settings (BANDO_TRACE_*,
+	// trace_config.go).
+	Trace traceConfig
 }
 
 // setting binds one flag to its environment variable and default.
@@ -125,6 +128,7 @@ func bindConfig(fs *flag.FlagSet, c *Config, env func(string) string) map[string
 	for _, n := range numberSettings {
 		nums[n.flag] = fs.String(n.flag, envOr(env, n.env, n.def), n.usage+" ["+n.env+"]")
 	}
+	c.Trace.bind(fs, env)
 	return nums
 }
 
@@ -172,6 +176,7 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	} else {
 		c.SeedDemo = b
 	}
+	errs = append(errs, c.Trace.parse())
 	return errors.Join(errs...)
 }
 
@@ -212,6 +217,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("BANDO_CORS_ORIGINS: %w", err))
 	}
 	errs = append(errs, c.validateNumbers()...)
+	errs = append(errs, c.Trace.validate()...)
 	if _, err := authhttp.ParseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_TRUSTED_PROXIES: %w", err))
 	}

@@ -13,6 +13,8 @@ import (
 // the embedded tracing store, which keep rosters beside check-ins.
 func rostersOf(tp tracingParts) (tracing.Rosters, error) {
 	switch {
+	case tp.rosters != nil:
+		return tp.rosters, nil
 	case tp.pg != nil:
 		return tp.pg, nil
 	case tp.bolt != nil:

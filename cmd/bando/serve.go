@@ -56,7 +56,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := startJobs(jobs, cfg, store, log); err != nil {
 		return err
 	}
-	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics(), auth: authn})
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics(), auth: authn, ctx: ctx})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)

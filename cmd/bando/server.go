@@ -34,6 +34,17 @@ type serverDeps struct {
 	log     *slog.Logger
 	metrics *metrics
 	auth    *auth.Authenticator // nil: one over the store's accounts (see authenticator)
+	// ctx ends the server's background work (the exposure engine's
+	// refresh); nil: context.Background().
+	ctx context.Context
+}
+
+// context is the context of the server's background work.
+func (d serverDeps) context() context.Context {
+	if d.ctx == nil {
+		return context.Background()
+	}
+	return d.ctx
 }
 
 // retryAfter is what a client that met a timeout or an unready store is
@@ -99,9 +110,11 @@ func newServer(d serverDeps) *echo.Echo {
 	authhttp.NewHandler(authCfg).Register(apiGroup)
 	// One tracing store for every tracing route, so that they share its
 	// group commit and partition memory.
+	var engine *liveEngine
 	if tr, err := openTracing(d.cfg, d.store); err != nil {
 		d.log.Warn("no contact-tracing routes", "err", err)
 	} else {
+		tr, engine = withExposure(d.context(), d, cat, tr, apiGroup)
 		if rosters, err := enterpriseHandler(tr); err != nil {
 			d.log.Warn("enterprise rosters are off", "err", err)
 		} else {
@@ -114,7 +127,7 @@ func newServer(d serverDeps) *echo.Echo {
 	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.Match(get, "/readyz", readyz(d.store))
+	e.Match(get, "/readyz", readyz(d.store, engine))
 	e.Match(get, "/metrics", d.metrics.handler)
 	static.Register(e, d.cfg.staticConfig())
 	return e
@@ -166,10 +179,11 @@ func rules(cfg *Config) tiles.Rules {
 	return r
 }
 
-// readyz answers 200 when the store answers, else a 503 problem saying why
+// readyz answers 200 when the store answers (with the exposure engine's
+// state, which does not hold the map back), else a 503 problem saying why
 // in general terms; the cause (which may name databases and hosts) goes to
 // the log, not to whoever asks.
-func readyz(s backend) echo.HandlerFunc {
+func readyz(s backend, engine *liveEngine) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 		defer cancel()
@@ -177,7 +191,11 @@ func readyz(s backend) echo.HandlerFunc {
 			return httpx.Problem(http.StatusServiceUnavailable, notReady(err),
 				httpx.WithRetryAfter(retryAfter), httpx.WithCause(err))
 		}
-		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+		out := map[string]string{"status": "ready"}
+		if engine != nil { // NOTE: the map is ready while the engine loads
+			out["tracing"] = engine.readyz()
+		}
+		return c.JSON(http.StatusOK, out)
 	}
 }
 

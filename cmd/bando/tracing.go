@@ -22,6 +22,9 @@ type tracingParts struct {
 	pg *tracingpg.Store
 	// bolt is the embedded tracing store, nil on PostGIS.
 	bolt *tracingbolt.Store
+	// rosters, when set, is the roster store to use in place of pg or
+	// bolt (the server's, feeding the exposure engine).
+	rosters tracing.Rosters
 }
 
 // openTracing opens the tracing store beside the features in b.

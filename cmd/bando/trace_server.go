@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/auth/authhttp"
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/exposure"
+	"github.com/bandomap/bando/tracing/exposurefeed"
+	"github.com/bandomap/bando/tracing/exposurehttp"
+	"github.com/labstack/echo/v4"
+)
+
+// accessLogger is what both tracing stores offer beside Store: the log of
+// officials' reads.
+type accessLogger interface {
+	AccessLog(audit.Signer) tracing.AccessLog
+}
+
+// fedTracing is the tracing store the HTTP handlers write through: each
+// successful write also reaches the exposure engine (tracing/exposurefeed).
+// It keeps the store's other faces (movements, the access log).
+type fedTracing struct {
+	*exposurefeed.Store
+	*exposurefeed.Movements
+	log accessLogger
+}
+
+// AccessLog returns the underlying store's access log.
+func (f fedTracing) AccessLog(s audit.Signer) tracing.AccessLog { return f.log.AccessLog(s) }
+
+// withExposure builds the server's exposure engine over the tracing store
+// of tr (loaded in the background, refreshed every BANDO_TRACE_REFRESH
+// until ctx ends), makes tr's stores feed it, and registers the runs
+// routes on api. It returns the parts the other tracing routes are to
+// use, and the engine (nil when the store cannot feed one).
+func withExposure(ctx context.Context, d serverDeps, cat *features.Catalog, tr tracingParts, api *echo.Group) (tracingParts, *liveEngine) {
+	src, ok := tr.store.(exposure.Source)
+	movements, okm := tr.store.(tracing.Movements)
+	rosters, err := rostersOf(tr)
+	logs, okl := tr.store.(accessLogger)
+	if !ok || !okm || !okl || err != nil {
+		d.log.Warn("no exposure runs: the tracing store cannot feed the engine", "store", tr.store)
+		return tr, nil
+	}
+	eng := newLiveEngine(src, newServerEngine, d.log)
+	go eng.refresh(ctx, d.cfg.Trace.Refresh)
+	opts := exposurefeed.Options{Logger: d.log}
+	base := tr.store
+	fed := tr
+	fed.store = fedTracing{Store: exposurefeed.NewStore(base, eng, opts), Movements: exposurefeed.NewMovements(movements, eng, opts), log: logs}
+	fed.rosters = exposurefeed.NewRosters(rosters, eng, opts)
+	runsHandler(d, cat, tr, eng, rosters).Register(api)
+	return fed, eng
+}
+
+// newServerEngine is a fresh, empty engine of the server's.
+func newServerEngine() traceEngine { return newNaiveEngine() }
+
+// runsHandler returns the exposure runs routes over the engine.
+func runsHandler(d serverDeps, cat *features.Catalog, tr tracingParts, eng exposure.Runner, rosters tracing.Rosters) *exposurehttp.Handler {
+	cfg := exposurehttp.Config{Runner: eng, Rules: d.cfg.Trace.Rules, Keys: tr.keys,
+		Directory: exposurehttp.StoreDirectory{Store: tr.store, Rosters: rosters},
+		Venues:    tr.store, Require: authhttp.Require, Logger: d.log}
+	if editor, ok := d.store.(features.Editor); ok {
+		cfg.Cases = exposurehttp.FeatureCases{Editor: editor, Catalog: cat}
+	}
+	if signer, err := auditSigner(d.cfg); err == nil {
+		if s, ok := tr.store.(accessLogger); ok {
+			cfg.AccessLog = s.AccessLog(signer)
+		}
+	}
+	return exposurehttp.NewHandler(cfg)
+}

@@ -1,0 +1,116 @@
+package exposurehttp
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/internal/httpx"
+	"github.com/labstack/echo/v4"
+)
+
+// createRun answers POST /api/tracing/runs: resolve the F0s, run, log,
+// keep and answer the run (201).
+func (h *Handler) createRun(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, _ := auth.PrincipalFrom(ctx)
+	req, err := decodeRun(c)
+	if err != nil {
+		return err
+	}
+	var errs []httpx.FieldError
+	if err := checkReason(req.Reason); err != nil {
+		errs = append(errs, httpx.FieldError{Pointer: "#/reason", Detail: err.Error()})
+	}
+	rules, f0s, err := Resolver{Keys: h.cfg.Keys, Cases: h.cfg.Cases, Rules: h.cfg.Rules}.Resolve(ctx, req)
+	if re, ok := err.(*ResolveError); ok {
+		errs = append(errs, re.Fields...)
+	} else if err != nil {
+		return problem(err)
+	}
+	if len(errs) > 0 {
+		return fieldProblem(errs)
+	}
+	if h.cfg.AccessLog == nil {
+		return problem(h.logRead(c, &run{}, ""))
+	}
+	r := &run{ID: newRunID(), Created: h.cfg.Clock.Now(), Owner: p.User, Rules: rules, F0s: f0s}
+	if r.Result, err = h.cfg.Runner.Run(ctx, rules, engineF0s(f0s)...); err != nil {
+		return problem(err)
+	}
+	h.suggestZone(c, r)
+	out, err := h.runJSON(ctx, r)
+	if err != nil {
+		return err
+	}
+	if err := h.logRead(c, r, req.Reason); err != nil {
+		return problem(err)
+	}
+	h.runs.add(r)
+	c.Response().Header().Set(echo.HeaderLocation, "/api"+routeRuns+"/"+r.ID)
+	noStore(c)
+	return c.JSON(http.StatusCreated, out)
+}
+
+// runListJSON is one run in the caller's list.
+type runListJSON struct {
+	ID      string      `json:"id"`
+	Created time.Time   `json:"created"`
+	F0      []string    `json:"f0"`
+	Summary SummaryJSON `json:"summary"`
+}
+
+// listRuns answers GET /api/tracing/runs: the caller's runs kept, newest
+// first, without persons.
+func (h *Handler) listRuns(c echo.Context) error {
+	if err := httpx.CheckQuery(c.QueryParams()); err != nil {
+		return err
+	}
+	p, _ := auth.PrincipalFrom(c.Request().Context())
+	out := []runListJSON{}
+	for _, r := range h.runs.of(p.User, h.cfg.Clock.Now()) {
+		out = append(out, runListJSON{ID: r.ID, Created: r.Created.UTC(), F0: r.labels(), Summary: summaryOf(r.Result)})
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{"runs": out})
+}
+
+// stored returns the path's run; an unknown or expired one is 404.
+func (h *Handler) stored(c echo.Context) (*run, error) {
+	id := c.Param("id")
+	if r, ok := h.runs.get(id, h.cfg.Clock.Now()); ok && validRunID(id) {
+		return r, nil
+	}
+	return nil, httpx.Problem(http.StatusNotFound, "no such run: runs are kept "+h.cfg.KeepRuns.String()+
+		" (the latest "+itoa(h.cfg.MaxRuns)+"), then run again", httpx.WithMember("detail_vi", "không tìm thấy kết quả truy vết; hãy chạy lại"))
+}
+
+// getRun answers GET /api/tracing/runs/{id}?reason=…: the run, logged.
+func (h *Handler) getRun(c echo.Context) error {
+	if err := httpx.CheckQuery(c.QueryParams(), "reason"); err != nil {
+		return err
+	}
+	r, reason, err := h.read(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.runJSON(c.Request().Context(), r)
+	if err != nil {
+		return err
+	}
+	if err := h.logRead(c, r, reason); err != nil {
+		return problem(err)
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, out)
+}
+
+// read returns the path's run and the reason of reading it.
+func (h *Handler) read(c echo.Context) (*run, string, error) {
+	reason, err := readReason(c)
+	if err != nil {
+		return nil, "", err
+	}
+	r, err := h.stored(c)
+	return r, reason, err
+}

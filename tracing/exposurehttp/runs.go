@@ -1,0 +1,141 @@
+package exposurehttp
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/exposure"
+)
+
+// run is one run as kept: its input, its rules and its answer. Private
+// details are not kept; each read resolves them with the reader's
+// principal.
+type run struct {
+	ID      string
+	Created time.Time
+	Owner   string
+	Rules   exposure.Rules
+	F0s     []f0Input
+	Result  exposure.Result
+	// Zone is the suggested zone (nil without a Zoner or on failure).
+	Zone *Zone
+}
+
+// f0Input is an F0 as resolved from the request.
+type f0Input struct {
+	exposure.F0
+	// Case is the case code it came from, "" for a phone or ID number.
+	Case string
+	// Home is the case's private location, when it came from a case that
+	// has one.
+	Home *Home
+}
+
+// span is the union of the run's F0 windows.
+func (r *run) span() (from, to time.Time) {
+	for i, f := range r.F0s {
+		a, b := r.Rules.Window(f.F0)
+		if i == 0 || a.Before(from) {
+			from = a
+		}
+		if i == 0 || b.After(to) {
+			to = b
+		}
+	}
+	return from, to
+}
+
+// labels are the labels of the run's F0s, in input order.
+func (r *run) labels() []string {
+	out := make([]string, len(r.F0s))
+	for i, f := range r.F0s {
+		out[i] = f.Label
+	}
+	return out
+}
+
+// runs keeps the latest runs in memory: at most max, none older than
+// keep. NOTE: a restart forgets them; a run is cheap to make again.
+type runs struct {
+	mu   sync.Mutex
+	max  int
+	keep time.Duration
+	list []*run // oldest first
+}
+
+func newRuns(max int, keep time.Duration) *runs { return &runs{max: max, keep: keep} }
+
+// add keeps r and drops the runs past the bounds.
+func (rs *runs) add(r *run) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.list = append(rs.list, r)
+	rs.prune(r.Created)
+}
+
+func (rs *runs) prune(now time.Time) {
+	drop := max(0, len(rs.list)-rs.max)
+	for drop < len(rs.list) && now.Sub(rs.list[drop].Created) > rs.keep {
+		drop++
+	}
+	clear(rs.list[:drop])
+	rs.list = rs.list[drop:]
+}
+
+// get returns the run of id, if kept.
+func (rs *runs) get(id string, now time.Time) (*run, bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.prune(now)
+	for _, r := range rs.list {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// of returns owner's runs, newest first.
+func (rs *runs) of(owner string, now time.Time) []*run {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.prune(now)
+	var out []*run
+	for _, r := range rs.list {
+		if r.Owner == owner {
+			out = append(out, r)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// newRunID is a random id of 16 bytes in hex: runs are read by id, which
+// must not be guessed.
+func newRunID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("exposurehttp: no randomness: " + err.Error()) // NOTE: crypto/rand does not fail on supported systems
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// validRunID reports whether s could be a run id.
+func validRunID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// viaLabel is how a contact is named as the Via of another: its tier and
+// the first 8 hex digits of its key (DESIGN-13 "ViaLabel").
+func viaLabel(k tracing.PersonKey) string { return "F1:" + k.String()[:8] }

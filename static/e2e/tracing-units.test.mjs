@@ -85,14 +85,18 @@ describe('Vietnam times', () => {
         assert.equal(m.vnToday(Date.parse('2021-08-19T17:00:00Z')), '2021-08-20');
         assert.ok(m.zeroTime('0001-01-01T00:00:00Z') && m.zeroTime(null) && !m.zeroTime('2021-08-20T00:00:00Z'));
     });
+    test('a span names its day once', () => {
+        assert.equal(m.vnSpan(vi, '2021-08-20T01:00:00Z', '2021-08-20T01:45:00Z'), '20/08/2021 08:00–08:45');
+        assert.equal(m.vnSpan(vi, '2021-08-20T16:00:00Z', '2021-08-20T17:30:00Z'), '20/08/2021 23:00 – 21/08/2021 00:30');
+    });
 });
 
 describe('reasons in plain words', () => {
     const at = {via: 'BD-1', start: '2021-08-20T01:00:00Z', end: '2021-08-20T01:23:00Z'};
     const cases = [
         {r: {...at, kind: 'venue', tier: 'F1', venue: {id: 'v1', name: 'Chợ Lái Thiêu', category: 'market', lon: 106.7, lat: 10.9, overlap_minutes: 23}},
-            vi: 'Qua BD-1: check-in trùng 23 phút tại Chợ Lái Thiêu (Chợ) (20/08/2021 08:00 – 20/08/2021 08:23)',
-            en: 'Via BD-1: check-ins overlapping 23 minutes at Chợ Lái Thiêu (Market) (20 Aug 2021 08:00 – 20 Aug 2021 08:23)'},
+            vi: 'Qua BD-1: check-in trùng 23 phút tại Chợ Lái Thiêu (Chợ) (20/08/2021 08:00–08:23)',
+            en: 'Via BD-1: check-ins overlapping 23 minutes at Chợ Lái Thiêu (Market) (20 Aug 2021 08:00–08:23)'},
         {r: {...at, kind: 'ride', tier: 'F1', ride: {enterprise: 'pouyuen', bus: '61B-123.45', date: '2021-08-20', trip: 'am', seat: '4', via_seat: '5'}},
             vi: /^Qua BD-1: đi chung xe đưa đón 61B-123\.45 của pouyuen, chuyến sáng ngày 20\/08\/2021, ghế 4 \(nguồn ghế 5\)/,
             en: /^Via BD-1: rode the same shuttle bus 61B-123\.45 of pouyuen, morning trip on 20 Aug 2021, seat 4 \(source in seat 5\)/},
@@ -162,6 +166,26 @@ describe('contacts and the exposure map', () => {
         assert.deepEqual(m.casesOf({cases: [{code: 'BD-1'}]}), [{code: 'BD-1'}]);
         assert.deepEqual(m.casesOf({type: 'FeatureCollection', features: [{id: 'BD-2', properties: {ward: 'Lạc Lộc'}}]}), [{ward: 'Lạc Lộc', code: 'BD-2'}]);
     });
+});
+
+describe('the server’s refusals', () => {
+    const cases = [
+        {e: {pointer: '#/f0/0/case', detail: 'no case "BD-9"'}, at: {f0: 0, name: 'case'}, vi: 'không có ca “BD-9”', en: 'no case "BD-9"'},
+        {e: {pointer: '#/f0/1', detail: 'the same person as #/f0/0'}, at: {f0: 1, name: '1'}, vi: 'cùng một người với dòng 2', en: 'the same person as #/f0/0'},
+        {e: {pointer: '#/f0/2/onset', detail: 'give the onset (or positive sample) of a phone or ID number, e.g. 2021-08-20'}, at: {f0: 2, name: 'onset'},
+            vi: 'với số điện thoại hay CCCD, nhập thời điểm khởi phát (hoặc lấy mẫu dương tính)'},
+        {e: {pointer: '#/reason', detail: 'say why, in at least 5 characters (a case number, an outbreak); it is logged'}, at: {f0: -1, name: 'reason'},
+            vi: 'ghi lý do, ít nhất 5 ký tự (mã ca, ổ dịch); lý do được ghi nhật ký'},
+        {e: {field: 'depth', reason: 'bad', reason_vi: 'sai'}, at: {f0: -1, name: 'depth'}, vi: 'sai', en: 'bad'},
+        {e: {pointer: '#/f0', detail: 'something new'}, at: {f0: -1, name: 'f0'}, vi: 'something new'},
+    ];
+    for (const c of cases) {
+        test(c.e.detail ?? c.e.reason, () => {
+            assert.deepEqual(m.fieldOf(c.e), c.at);
+            assert.equal(m.serverReason(vi, c.e, (i) => [2, 3][i] ?? i + 1), c.vi);
+            if (c.en) assert.equal(m.serverReason(en, c.e), c.en);
+        });
+    }
 });
 
 describe('the tracing screen’s words', () => {

@@ -12,13 +12,13 @@ import type {GeoJSONSource, MapLayerMouseEvent} from 'maplibre-gl';
 import {Popup} from 'maplibre-gl';
 import {h} from './dom.ts';
 import {addTexts} from './i18n.ts';
-import {fieldReason, Problem, type User} from './adminapi.ts';
+import {Problem, type User} from './adminapi.ts';
 import {button, field, problemText, uid, type Ctx, type FormField} from './adminui.ts';
 import {TRACING_TEXTS} from './admintracingtext.ts';
 import {
-    bounds, casesOf, exposureVenues, filterContacts, labelsOf, lineOfField, parseF0s, reasonText, runsOf, tierCounts, tierName,
+    bounds, casesOf, exposureVenues, fieldOf, filterContacts, labelsOf, parseF0s, reasonText, runsOf, serverReason, tierCounts, tierName,
     venueFeatures, vnDay, vnLocal, vnTime, vnToday, zeroTime, zoneFeatures, zoneWards,
-    type CaseItem, type Contact, type Run, type RunListItem, type RunRequest,
+    type CaseItem, type Contact, type Run, type RunListItem, type RunRequest, type ServerError,
 } from './admintracingmodel.ts';
 
 addTexts(TRACING_TEXTS);
@@ -234,6 +234,11 @@ export class Tracing {
         if (onset === undefined) errs.push({field: 'onset', text: t('tr.bad.time')});
         if (isolation === undefined) errs.push({field: 'isolation', text: t('tr.bad.time')});
         if (onset && isolation && Date.parse(isolation) <= Date.parse(onset)) errs.push({field: 'isolation', text: t('tr.bad.window')});
+        // A case code brings its report day; a number needs both times.
+        if (f0.some((x) => !x.case)) {
+            if (onset === '') errs.push({field: 'onset', text: t('tr.need.onset')});
+            if (isolation === '') errs.push({field: 'isolation', text: t('tr.need.isolation')});
+        }
         const reason = (this.values.reason ?? '').trim();
         if ([...reason].length < 5) errs.push({field: 'reason', text: t('tr.need.reason')});
         this.errorsAt(errs);
@@ -270,27 +275,34 @@ export class Tracing {
             this.busy = false;
             this.el.dataset.state = 'error';
             this.render();
-            this.errorsAt(this.problemErrors(e, lines));
+            const placed = this.problemErrors(e, lines);
+            this.errorsAt(placed);
             this.formMsg.textContent = e instanceof Problem && e.status === 503
                 ? t('tr.err.loading', {s: e.retryAfter ?? 30})
-                : problemText(this.ctx.tr, e);
+                : e instanceof Problem && e.status === 400 && placed.length ? t('tr.err.fields') : problemText(this.ctx.tr, e);
+            this.fields.find((f) => f.name === placed.find((x) => x.field)?.field)?.control.focus();
             this.ctx.say(this.formMsg.textContent, 'error');
         }
     }
 
-    /** problemErrors places a 400/422's field reasons: F0 entries on their lines. */
+    /**
+     * problemErrors places a 400's field reasons ({pointer: "#/f0/2/case",
+     * detail}): an F0's at the F0 list with the line it was typed on (its
+     * onset and isolation at theirs), the rest at their field or under the
+     * form; in the reader's language.
+     */
     private problemErrors(e: unknown, lines: number[]): Array<{field?: string; text: string}> {
         if (!(e instanceof Problem)) return [];
-        const lang = this.ctx.tr.lang;
-        return e.errors.map((x) => {
-            const text = fieldReason(x, lang) || e.reason(lang);
-            const i = lineOfField(x.field);
-            if (i >= 0) {
-                const field = /onset/.test(x.field ?? '') ? 'onset' : /isolation|window/.test(x.field ?? '') ? 'isolation' : 'f0';
-                return {field, text: this.t('tr.err.line', {n: lines[i] ?? i + 1, reason: text})};
+        const tr = this.ctx.tr;
+        const lineOf = (i: number) => lines[i] ?? i + 1;
+        return (e.errors as ServerError[]).map((x) => {
+            const text = serverReason(tr, x, lineOf) || e.reason(tr.lang);
+            const at = fieldOf(x);
+            if (at.f0 >= 0) {
+                const field = at.name === 'onset' || at.name === 'isolation' ? at.name : 'f0';
+                return {field, text: this.t('tr.err.line', {n: lineOf(at.f0), reason: text})};
             }
-            const name = (x.field ?? '').replace(/^#?\//, '').split(/[./[]/)[0];
-            return {field: ['f0', 'onset', 'isolation', 'depth', 'reason'].includes(name) ? name : undefined, text};
+            return {field: ['f0', 'onset', 'isolation', 'depth', 'reason'].includes(at.name) ? at.name : undefined, text};
         });
     }
 
@@ -328,9 +340,9 @@ export class Tracing {
             h('span', {}, t('tr.cluster.counts', {f1: c.f1 ?? 0, f2: c.f2 ?? 0, epi: c.epi ?? 0})),
             c.venues?.length ? h('span', {className: 'ed-meta'}, ' · ', t('tr.cluster.venues', {v: c.venues.length})) : null,
             c.enterprises?.length ? h('span', {className: 'ed-meta'}, ' · ', t('tr.cluster.enterprises', {e: c.enterprises.join(', ')})) : null));
-        const linkText = links.map((l) => [l.from ?? l.via, l.to ?? l.f0].filter(Boolean).join(' → ')).filter(Boolean);
         return h('div', {className: 'tr-clusters'}, h('h4', {}, t('tr.clusters')), h('ul', {className: 'ed-list'}, ...items),
-            linkText.length ? h('p', {className: 'ed-meta'}, t('tr.links', {l: linkText.join('; ')})) : null);
+            links.length ? h('ul', {className: 'ed-list tr-links', 'aria-label': t('tr.links', {l: links.length})},
+                ...links.map((l) => h('li', {}, t('tr.link', {to: l.f0, text: l.reason ? reasonText(this.ctx.tr, l.reason) : ''})))) : null);
     }
 
     private actions(run: Run): HTMLElement {
@@ -464,9 +476,16 @@ export class Tracing {
     private async open(id: string): Promise<void> {
         this.keep();
         const reason = (this.values.reason ?? '').trim();
+        // Reading a run is logged with its reason, as running one is.
+        if ([...reason].length < 5) {
+            this.errorsAt([{field: 'reason', text: this.t('tr.need.readreason')}]);
+            this.fields.find((f) => f.name === 'reason')?.control.focus();
+            return;
+        }
+        this.errorsAt([]);
         try {
-            const r = await this.ctx.s.call<Run>(`/api/tracing/runs/${encodeURIComponent(id)}`, {query: {reason: reason || undefined}});
-            this.run = {...r.data, reason: reason || r.data.reason};
+            const r = await this.ctx.s.call<Run>(`/api/tracing/runs/${encodeURIComponent(id)}`, {query: {reason}});
+            this.run = {...r.data, reason};
             this.tier = '';
             this.actionMsg = '';
         } catch (e) {

@@ -83,7 +83,8 @@ export interface Run {
     summary?: {f1?: number; f2?: number; epi?: number; clusters?: number};
     clusters?: Cluster[];
     contacts?: Contact[];
-    links?: Array<{from?: string; to?: string; f0?: string; via?: string; [k: string]: unknown}>;
+    /** links: an F0 (f0, its label) that is a contact of another F0 (reason.via) */
+    links?: Array<{f0: string; reason?: Reason}>;
     zone?: GeoJSON.Feature | null;
     reason?: string;
 }
@@ -212,6 +213,14 @@ export function vnTime(tr: Translator, iso: string | null | undefined): string {
     return `${tr.date(`${p.y}-${p.mo}-${p.d}`)} ${p.hh}:${p.mm}`;
 }
 
+/** vnSpan formats an interval on Vietnam's clock, the day once when both ends share it. */
+export function vnSpan(tr: Translator, from: string, to: string): string {
+    const a = vnTime(tr, from);
+    const b = vnTime(tr, to);
+    const day = (x: string) => x.slice(0, x.lastIndexOf(' '));
+    return day(a) && day(a) === day(b) ? `${a}–${b.slice(b.lastIndexOf(' ') + 1)}` : `${a} – ${b}`;
+}
+
 /** vnDay formats an instant's day in Vietnam; a bare YYYY-MM-DD is that day. */
 export function vnDay(tr: Translator, iso: string | null | undefined): string {
     if (!iso) return '';
@@ -284,7 +293,7 @@ export function reasonText(tr: Translator, r: Reason, opts: {via?: boolean; when
         body = t('tr.reason.other', {kind: r.kind});
     }
     let out = (opts.via ?? true) && r.via ? t('tr.reason.via', {via: r.via}) + body : body;
-    if ((opts.when ?? true) && r.start && r.end) out += t('tr.reason.when', {from: vnTime(tr, r.start), to: vnTime(tr, r.end)});
+    if ((opts.when ?? true) && r.start && r.end) out += t('tr.reason.when', {span: vnSpan(tr, r.start, r.end)});
     return out;
 }
 
@@ -321,7 +330,8 @@ export function exposureVenues(cs: Contact[]): ExposureVenue[] {
     for (const c of cs) {
         for (const r of c.reasons ?? []) {
             const v = r.venue;
-            if (r.kind !== 'venue' || !v || typeof v.lon !== 'number' || typeof v.lat !== 'number') continue;
+            // A venue the server could not place comes with 0, 0: not on the map.
+            if (r.kind !== 'venue' || !v || typeof v.lon !== 'number' || typeof v.lat !== 'number' || (v.lon === 0 && v.lat === 0)) continue;
             const id = v.id || `${v.lon},${v.lat}`;
             const had = byId.get(id);
             if (had) {
@@ -404,4 +414,63 @@ export function labelsOf(r: RunListItem): string[] {
 export function lineOfField(field: string | undefined): number {
     const m = /f0(?:\[|\.|\/)(\d+)/.exec(field ?? '');
     return m ? Number(m[1]) : -1;
+}
+
+/** ServerError is one field error of a problem as the runs API sends it. */
+export interface ServerError {
+    field?: string;
+    pointer?: string;
+    reason?: string;
+    reason_vi?: string;
+    detail?: string;
+}
+
+/**
+ * SERVER_REASONS put the runs API's English reasons into the table's
+ * words (the server words them in English only); the captured parts fill
+ * the placeholders in order.
+ */
+const SERVER_REASONS: Array<[RegExp, string, string[]]> = [
+    [/^no case "(.+)": this server keeps no cases/, 'tr.srv.nocases', ['code']],
+    [/^no case "(.+)"$/, 'tr.srv.nocase', ['code']],
+    [/^case "(.+)" has no phone or ID number/, 'tr.srv.caseprivate', ['code']],
+    [/^the same person as #\/f0\/(\d+)/, 'tr.srv.same', ['line']],
+    [/^not a Vietnamese phone number/, 'tr.srv.phone', []],
+    [/^an ID number is 9/, 'tr.srv.id', []],
+    [/^give the onset/, 'tr.srv.onset', []],
+    [/^give when the F0 was isolated/, 'tr.srv.isolation', []],
+    [/^the window .* is empty/, 'tr.bad.window', []],
+    [/^say why, in at least (\d+) characters/, 'tr.srv.reason', ['n']],
+    [/^give at least one F0/, 'tr.need.f0', []],
+    [/^at most (\d+) F0s in one run; got (\d+)/, 'tr.srv.toomany', ['max', 'n']],
+    [/^trace 1 \(F1 only\) to (\d+) levels/, 'tr.srv.depth', ['max']],
+    [/^give exactly one of case, phone and id_number/, 'tr.srv.one', []],
+];
+
+/**
+ * serverReason is a field error's reason in the reader's language: the
+ * server's own Vietnamese when it sent one, else a known English reason
+ * put into the table's words, else the server's words as they are. lineOf
+ * turns an F0's index into the line it was typed on.
+ */
+export function serverReason(tr: Translator, e: ServerError, lineOf: (i: number) => number = (i) => i + 1): string {
+    if (tr.lang === 'vi' && e.reason_vi) return e.reason_vi;
+    const text = (tr.lang === 'vi' ? e.reason ?? e.detail : e.reason ?? e.detail ?? e.reason_vi) ?? '';
+    if (tr.lang !== 'vi') return text;
+    for (const [re, key, names] of SERVER_REASONS) {
+        const m = re.exec(text);
+        if (!m) continue;
+        const vars: Record<string, string | number> = {};
+        names.forEach((n, i) => (vars[n] = n === 'line' ? lineOf(Number(m[i + 1])) : m[i + 1]));
+        return tr.t(key, vars);
+    }
+    return text;
+}
+
+/** fieldOf is a field error's place: "#/f0/2/onset" → {f0: 2, name: "onset"}; "#/reason" → {name: "reason"}. */
+export function fieldOf(e: ServerError): {f0: number; name: string} {
+    const at = e.field ?? e.pointer ?? '';
+    const f0 = lineOfField(at);
+    const parts = at.replace(/^#?\/?/, '').split(/[/.[\]]+/).filter(Boolean);
+    return {f0, name: parts.length ? parts[parts.length - 1] : ''};
 }

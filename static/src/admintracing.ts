@@ -269,7 +269,7 @@ export class Tracing {
             this.paint();
             const s = this.run.summary ?? {};
             this.ctx.say(t('tr.done', {f1: s.f1 ?? 0, f2: s.f2 ?? 0, epi: s.epi ?? 0}));
-            this.el.querySelector<HTMLElement>('#tr-result-title')?.focus();
+            this.focusResult();
             void this.loadRuns();
         } catch (e) {
             this.busy = false;
@@ -316,7 +316,7 @@ export class Tracing {
                 .flatMap(([k, n]) => [h('div', {className: `tr-sum tr-sum-${k}`, 'data-summary': k}, h('dt', {}, t(`tr.sum.${k}`)), h('dd', {}, tr.number(n ?? 0)))]));
         const windows = (run.f0 ?? []).map((f) => h('li', {}, f.window ? t('tr.window', {label: f.label, from: vnTime(tr, f.window.from), to: vnTime(tr, f.window.to)}) : f.label));
         const parts: Array<Node | null> = [
-            h('h3', {id: 'tr-result-title', tabindex: '-1'}, t('tr.result', {id: run.id})),
+            h('h3', {id: 'tr-result-title', tabindex: '-1', title: run.id}, t('tr.result', {id: shortID(run.id)})),
             run.created ? h('p', {className: 'ed-meta'}, t('tr.created', {t: vnTime(tr, run.created)})) : null,
             windows.length ? h('ul', {className: 'ed-list tr-windows'}, ...windows) : null,
             sum,
@@ -451,7 +451,7 @@ export class Tracing {
         const items = this.runs.map((r) => {
             const s = r.summary ?? {};
             const text = t('tr.runs.item', {t: vnTime(tr, r.created), f0: labelsOf(r).join(', ') || t('tr.unknown'), f1: s.f1 ?? 0, f2: s.f2 ?? 0, epi: s.epi ?? 0});
-            return h('li', {'data-run': r.id}, button(text, () => void this.open(r.id), {className: 'ed-item', 'aria-label': `${t('tr.runs.open', {id: r.id})}: ${text}`,
+            return h('li', {'data-run': r.id}, button(text, () => void this.open(r.id), {className: 'ed-item', 'aria-label': `${t('tr.runs.open', {id: shortID(r.id)})}: ${text}`,
                 'aria-current': this.run?.id === r.id ? 'true' : undefined}));
         });
         return h('section', {className: 'tr-runs', 'aria-labelledby': 'tr-runs-title'},
@@ -495,8 +495,15 @@ export class Tracing {
         this.el.dataset.state = 'done';
         this.render();
         this.paint();
-        this.ctx.say(this.t('tr.opened', {id}));
-        this.el.querySelector<HTMLElement>('#tr-result-title')?.focus();
+        this.ctx.say(this.t('tr.opened', {id: shortID(id)}));
+        this.focusResult();
+    }
+
+    /** focusResult moves focus to the result's heading, at the top of the panel. */
+    private focusResult(): void {
+        const title = this.el.querySelector<HTMLElement>('#tr-result-title');
+        title?.focus({preventScroll: true});
+        title?.scrollIntoView({block: 'start'});
     }
 
     /** paint draws the run's exposure venues and suggested zone, and moves the map to them. */
@@ -517,6 +524,11 @@ export class Tracing {
         const pad = Math.min(60, Math.floor(Math.min(map.getContainer().clientWidth, map.getContainer().clientHeight) / 5));
         map.fitBounds([[b[0], b[1]], [b[2], b[3]]], {padding: pad, maxZoom: 16, duration: 0});
     }
+}
+
+/** shortID is a run id as people read it: its first 8 characters (the whole id is its title). */
+function shortID(id: string): string {
+    return id.length > 10 ? id.slice(0, 8) : id;
 }
 
 function swatch(colour: string, round = false): HTMLElement {

@@ -45,7 +45,8 @@ func withExposure(ctx context.Context, d serverDeps, cat *features.Catalog, tr t
 		d.log.Warn("no exposure runs: the tracing store cannot feed the engine", "store", tr.store)
 		return tr, nil
 	}
-	eng := newLiveEngine(src, newServerEngine, d.log)
+	rules := d.cfg.Trace.Rules
+	eng := newLiveEngine(src, func() traceEngine { return exposure.New(exposure.Options{Rules: rules}) }, d.log)
 	go eng.refresh(ctx, d.cfg.Trace.Refresh)
 	opts := exposurefeed.Options{Logger: d.log}
 	base := tr.store
@@ -55,9 +56,6 @@ func withExposure(ctx context.Context, d serverDeps, cat *features.Catalog, tr t
 	runsHandler(d, cat, tr, eng, rosters).Register(api)
 	return fed, eng
 }
-
-// newServerEngine is a fresh, empty engine of the server's.
-func newServerEngine() traceEngine { return newNaiveEngine() }
 
 // runsHandler returns the exposure runs routes over the engine.
 func runsHandler(d serverDeps, cat *features.Catalog, tr tracingParts, eng exposure.Runner, rosters tracing.Rosters) *exposurehttp.Handler {

@@ -78,16 +78,21 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (tracing.PurgeResul
 // span is the time range of a batch's check-ins at one venue: [from, to).
 type span struct{ from, to time.Time }
 
+// spanMargin widens a batch's span: stores keep times to the
+// microsecond (PostgreSQL) and may round; reading a visit or two more is
+// harmless, as the engine upserts.
+const spanMargin = time.Second
+
 // spans groups check-ins by venue.
 func spans(cs []tracing.CheckIn) map[tracing.VenueID]span {
 	out := map[tracing.VenueID]span{}
 	for _, c := range cs {
 		sp, ok := out[c.Venue]
-		if !ok || c.At.Before(sp.from) {
-			sp.from = c.At
+		if from := c.At.Add(-spanMargin); !ok || from.Before(sp.from) {
+			sp.from = from
 		}
-		if end := c.At.Add(time.Nanosecond); !ok || end.After(sp.to) {
-			sp.to = end
+		if to := c.At.Add(spanMargin); !ok || to.After(sp.to) {
+			sp.to = to
 		}
 		out[c.Venue] = sp
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paulmach/orb"
 )
 
@@ -257,10 +258,10 @@ func loadTraces(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 }
 
 // checkBinary makes sure every column comes in binary format, which the
-// hand decoding reads.
+// hand decoding reads, but text (the same bytes in either format).
 func checkBinary(rows pgx.Rows, what string) error {
 	for _, f := range rows.FieldDescriptions() {
-		if f.Format != pgx.BinaryFormatCode {
+		if f.Format != pgx.BinaryFormatCode && f.DataTypeOID != pgtype.TextOID {
 			return fmt.Errorf("postgis: load %s: column %s not in binary format", what, f.Name)
 		}
 	}

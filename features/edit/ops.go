@@ -31,15 +31,16 @@ func (c *Conflict) Unwrap() error { return features.ErrConflict }
 
 // Create adds a record to an editable collection. The server makes its id
 // (a case's id is its code, as in the CSV import); a new zone is a draft.
+// Tracers may create draft zones only (MayCreate).
 func (s *Service) Create(ctx context.Context, r Request, colID string, rec features.Record) (features.Stored, error) {
 	col, err := s.collection(colID)
 	if err != nil {
 		return features.Stored{}, err
 	}
-	if err := MayChange(r.Principal); err != nil {
+	rec = prepare(col, rec)
+	if err := MayCreate(r.Principal, col.ID, rec.Properties); err != nil {
 		return features.Stored{}, err
 	}
-	rec = prepare(col, rec)
 	rec.ID = newID(col)
 	if col.ID == "cases" {
 		rec.ID, _ = rec.Properties["code"].(string)

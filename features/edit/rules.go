@@ -25,6 +25,24 @@ func MayChange(p auth.Principal) error {
 		fmt.Sprintf("vai trò %q không được thay đổi dữ liệu bản đồ; chỉ biên tập viên và quản trị viên được", roleOf(p)))
 }
 
+// MayCreate refuses principals who may not create a record of collection
+// col with these properties: editors and admins may create any; a tracer
+// may create a quarantine zone as a draft (the zone an exposure run
+// suggests, which an editor reviews and publishes), and nothing else. Every
+// other change stays with MayChange: a tracer never publishes, edits, lifts
+// or deletes a zone.
+func MayCreate(p auth.Principal, col string, props map[string]any) error {
+	if p.Role != auth.Tracer || col != "quarantine_zones" {
+		return MayChange(p)
+	}
+	if st := zoneStatus(props); st == "" || st == features.ZoneDraft {
+		return nil
+	}
+	return refuse(auth.ErrForbidden,
+		"a tracer may create quarantine zones as drafts only; an editor reviews and publishes them",
+		"người truy vết chỉ được tạo vùng cách ly ở trạng thái nháp (draft); biên tập viên sẽ xem xét và công bố")
+}
+
 // MayRead reports whether p may read the editors' view of a collection:
 // editors, admins and viewers may; tracers may read cases.
 func MayRead(p auth.Principal, col string) bool {

@@ -53,6 +53,8 @@ export class Tracing {
     private formErrors = h('ul', {className: 'ed-errors', role: 'alert', hidden: true});
     private formMsg = h('p', {className: 'ed-form-msg', role: 'status'});
     private actionMsg = '';
+    /** shownMsg says how many contacts the filter shows; it stays on the page so that the change is announced */
+    private shownMsg = h('p', {className: 'ed-meta', role: 'status', 'data-msg': 'shown'});
     private popup?: Popup;
 
     constructor(ctx: Ctx) {
@@ -325,6 +327,7 @@ export class Tracing {
             this.venueList(contacts),
             h('h3', {id: 'tr-contacts-title'}, t('tr.contacts')),
             this.filter(contacts),
+            this.shownMsg,
             this.table(contacts),
         ];
         return h('section', {className: 'tr-result', 'aria-labelledby': 'tr-result-title', 'data-run': run.id}, ...parts.filter((x): x is Node => x !== null));
@@ -423,6 +426,7 @@ export class Tracing {
         const t = this.t;
         const tr = this.ctx.tr;
         const cs = filterContacts(all, this.tier);
+        this.shownMsg.textContent = all.length ? t('tr.shown', {n: cs.length, total: all.length}) : '';
         if (!all.length) return h('div', {id: 'tr-contacts'}, h('p', {className: 'ed-meta'}, t('tr.none')));
         const head = ['tier', 'person', 'via', 'reasons', 'quarantine'].map((k) => h('th', {scope: 'col'}, t(`tr.col.${k}`)));
         const rows = cs.map((c) => {
@@ -440,7 +444,6 @@ export class Tracing {
                 h('td', {'data-label': t('tr.col.quarantine')}, qEnd, mEnd ? h('span', {className: 'tr-sub ed-meta'}, t('tr.col.monitor', {d: mEnd})) : null));
         });
         return h('div', {id: 'tr-contacts', className: 'tr-contacts'},
-            h('p', {className: 'ed-meta', role: 'status'}, t('tr.shown', {n: cs.length, total: all.length})),
             h('div', {className: 'ed-table-wrap', role: 'region', 'aria-labelledby': 'tr-contacts-title', tabindex: '0'},
                 h('table', {className: 'ed-table tr-table'}, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows))));
     }

@@ -9,6 +9,7 @@
 //	bando import cases F       load cases from a bulletin CSV
 //	bando user add|list|…      manage officials' accounts
 //	bando token create|…       manage API tokens
+//	bando trace --case BD-1    an exposure run: F1, F2 and their reasons
 //	bando purge [--dry-run]    purge tracing data past the retention
 //	bando bench tiles          measure cold tile latency
 //	bando bench http           drive servers on this machine with HTTP load
@@ -58,6 +59,7 @@ func commands() []command {
 		{"user", "manage accounts (user add|list|disable|enable|password)", runUser},
 		{"token", "manage API tokens (token create|list|revoke)", runToken},
 		{"bench", "measure performance (bench tiles|http|hot|faults|checkins)", runBench},
+		{"trace", "an exposure run: trace --case BD-1 | --phone … | --id … | --from-file F --reason … [--csv]", runTrace},
 		{"purge", "purge tracing data older than BANDO_RETENTION_DAYS (--dry-run: count only)", runPurge},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},
 		{"version", "print the version", runVersion},

@@ -326,6 +326,14 @@ func TestExposureRunEndToEnd(t *testing.T) {
 			byPhone := fmt.Sprintf(`{"f0":[{"phone":%q,"label":"BD-1","onset":%q,"isolation":%q}],"reason":"ca BD-1, ổ dịch quán phở"}`,
 				phoneF0, at(w.d, 0, "00:00"), at(w.d, 1, "12:00"))
 			check(t, s.run(t, byPhone), map[string]string{phoneE: "F2"})
+			// The F0's phone and its ID number are one person (the roster
+			// says so): refused, naming the F0s.
+			twice := fmt.Sprintf(`{"f0":[{"case":"BD-1","onset":%q,"isolation":%q},{"id_number":"079200000000","onset":%q,"isolation":%q}],"reason":"ca BD-1"}`,
+				at(w.d, 0, "00:00"), at(w.d, 1, "12:00"), at(w.d, 0, "00:00"), at(w.d, 1, "12:00"))
+			if rec := s.as(auth.Tracer, http.MethodPost, "/api/tracing/runs", twice); rec.Code != http.StatusBadRequest ||
+				!strings.Contains(rec.Body.String(), "#/f0") {
+				t.Errorf("one person as two F0s: %d %s", rec.Code, rec.Body)
+			}
 			s.authServer = s.start(t)
 			check(t, s.run(t, body), map[string]string{phoneE: "F2"})
 			// Live: a check-in after the engine loaded is in the next run.
@@ -353,8 +361,109 @@ func TestExposureRunEndToEnd(t *testing.T) {
 			if len(cases.Cases) != 1 || cases.Cases[0].Code != "BD-1" {
 				t.Errorf("cases of the day: %+v", cases)
 			}
+			s.checkCLI(t, w, last)
 		})
 	}
 }
 
+// checkCLI runs `bando trace` on the server's store (closed first when
+// embedded: one process holds the file) and compares its CSV with the
+// server's run.
+func (s *traceServer) checkCLI(t *testing.T, w traceWorld, want runOut) {
+	t.Helper()
+	t.Setenv("BANDO_DATA_DIR", s.cfg.DataDir)
+	t.Setenv("BANDO_DATABASE_URL", s.cfg.DatabaseURL)
+	if s.cfg.DatabaseURL == "" {
+		s.b.Close()
+	}
+	var out strings.Builder
+	err := run(context.Background(), []string{"trace", "--case", "BD-1", "--onset", at(w.d, 0, "00:00"), "--isolation", at(w.d, 1, "12:00"),
+		"--reason", "ca BD-1 (CLI)", "--csv"}, &out)
+	if err != nil {
+		t.Fatalf("bando trace: %v", err)
+	}
+	phones := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n")[1:] {
+		phones[strings.Split(line, ",")[2]] = true
+	}
+	for _, c := range want.Contacts {
+		if !phones[c.Phone] {
+			t.Errorf("bando trace --csv misses %s:\n%s", c.Phone, out.String())
+		}
+	}
+	if len(phones) != len(want.Contacts) {
+		t.Errorf("bando trace --csv: %d contacts, want %d:\n%s", len(phones), len(want.Contacts), out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"trace", "--phone", phoneF0, "--onset", at(w.d, 0, "00:00"), "--isolation", at(w.d, 1, "12:00"),
+		"--depth", "1", "--reason", "ca BD-1 (CLI)"}, &out); err != nil || !strings.Contains(out.String(), "5 F1, 0 F2 and deeper, 3 epidemiological factor, 1 clusters") {
+		t.Errorf("bando trace --depth 1: %v\n%s", err, out.String())
+	}
+}
+
 var _ = tracing.PersonKey{}
+
+// TestExposureRunsRefuse walks the runs routes: 401 without credentials,
+// 403 for every role but tracer and admin, 400 naming the wrong part of a
+// run's request, 404 for a run not kept.
+func TestExposureRunsRefuse(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			w := traceWorld{d: features.VietnamDay(time.Now()).AddDate(0, 0, -3).Add(-7 * time.Hour)}
+			s.addCase(t, w)
+			routes := []struct{ method, target string }{
+				{http.MethodPost, "/api/tracing/runs"},
+				{http.MethodGet, "/api/tracing/runs"},
+				{http.MethodGet, "/api/tracing/runs/0123456789abcdef0123456789abcdef?reason=ca+BD-1"},
+				{http.MethodGet, "/api/tracing/runs/0123456789abcdef0123456789abcdef/contacts.csv?reason=ca+BD-1"},
+				{http.MethodGet, "/api/tracing/cases"},
+			}
+			for _, r := range routes {
+				if rec := s.call(r.method, r.target, "{}"); rec.Code != http.StatusUnauthorized {
+					t.Errorf("%s %s without credentials: %d, want 401", r.method, r.target, rec.Code)
+				}
+				for _, role := range []auth.Role{auth.Editor, auth.Viewer, auth.Enterprise} {
+					if rec := s.as(role, r.method, r.target, "{}"); rec.Code != http.StatusForbidden {
+						t.Errorf("%s %s as %s: %d, want 403: %s", r.method, r.target, role, rec.Code, rec.Body)
+					}
+				}
+			}
+			onset, iso := at(w.d, 0, "00:00"), at(w.d, 1, "12:00")
+			many := strings.Repeat(`{"phone":"0912000000"},`, exposurehttp.MaxF0) + `{"phone":"0912000001"}`
+			for _, tc := range []struct {
+				name, body, pointer string
+			}{
+				{"unknown case", `{"f0":[{"case":"BD-404"}],"reason":"ca BD-404"}`, "#/f0/0/case"},
+				{"bad onset", `{"f0":[{"case":"BD-1","onset":"20/08/2021"}],"reason":"ca BD-1"}`, "#/f0/0/onset"},
+				{"bad isolation", `{"f0":[{"phone":"0912000000","onset":"2021-08-20","isolation":"tomorrow"}],"reason":"ca BD-1"}`, "#/f0/0/isolation"},
+				{"empty window", fmt.Sprintf(`{"f0":[{"case":"BD-1","onset":%q,"isolation":%q}],"reason":"ca BD-1"}`, iso, at(w.d, -3, "00:00")), "#/f0/0/isolation"},
+				{"phone without onset", `{"f0":[{"phone":"0912000000"}],"reason":"ca BD-1"}`, "#/f0/0/onset"},
+				{"not a phone", fmt.Sprintf(`{"f0":[{"phone":"12","onset":%q,"isolation":%q}],"reason":"ca BD-1"}`, onset, iso), "#/f0/0/phone"},
+				{"case and phone", `{"f0":[{"case":"BD-1","phone":"0912000000"}],"reason":"ca BD-1"}`, "#/f0/0/case"},
+				{"the same person twice", fmt.Sprintf(`{"f0":[{"case":"BD-1"},{"phone":"0912000000","onset":%q,"isolation":%q}],"reason":"ca BD-1"}`, onset, iso), "#/f0/1"},
+				{"no F0", `{"f0":[],"reason":"ca BD-1"}`, "#/f0"},
+				{"too many F0", `{"f0":[` + many + `],"reason":"ngày 29/8"}`, "#/f0"},
+				{"no reason", `{"f0":[{"case":"BD-1"}]}`, "#/reason"},
+				{"depth", `{"f0":[{"case":"BD-1"}],"depth":9,"reason":"ca BD-1"}`, "#/depth"},
+			} {
+				rec := s.as(auth.Tracer, http.MethodPost, "/api/tracing/runs", tc.body)
+				var p struct{ Errors []struct{ Pointer string } }
+				_ = json.Unmarshal(rec.Body.Bytes(), &p)
+				if rec.Code != http.StatusBadRequest || len(p.Errors) == 0 || p.Errors[0].Pointer != tc.pointer {
+					t.Errorf("%s: %d %s, want 400 naming %s", tc.name, rec.Code, rec.Body, tc.pointer)
+				}
+			}
+			// A number with no tracing data is no error: the F0 has no
+			// contacts.
+			var r runOut
+			_ = json.Unmarshal(s.must(t, http.StatusCreated, auth.Admin, http.MethodPost, "/api/tracing/runs",
+				fmt.Sprintf(`{"f0":[{"id_number":"079299999999","onset":%q,"isolation":%q}],"reason":"ca BD-9"}`, onset, iso)), &r)
+			if len(r.Contacts) != 0 || len(r.F0) != 1 || r.F0[0].Label != "ID 07********99" {
+				t.Errorf("unknown person: %+v", r)
+			}
+			s.must(t, http.StatusBadRequest, auth.Tracer, http.MethodGet, "/api/tracing/runs/"+r.ID, "")
+			s.must(t, http.StatusNotFound, auth.Tracer, http.MethodGet, "/api/tracing/runs/0123456789abcdef0123456789abcdef?reason=ca+BD-1", "")
+		})
+	}
+}

@@ -167,6 +167,9 @@ func TestUpserts(t *testing.T) {
 		}
 		for name, load := range ways {
 			e := exposure.New(exposure.Options{})
+			if seed%2 == 0 {
+				exposure.CompactAlways(e)
+			}
 			load(e)
 			got, err := e.Run(context.Background(), rules, f0s...)
 			if err != nil {
@@ -249,5 +252,43 @@ func TestVenuesNear(t *testing.T) {
 	}
 	if got := e.VenuesNear(orb.Bound{Min: orb.Point{106.59, 10.89}, Max: orb.Point{106.601, 10.901}}); len(got) != 0 {
 		t.Errorf("near the old point: %+v, want none", got)
+	}
+}
+
+// TestConcurrent writes while runs go on (run it with -race); once the
+// writes are done the result is the world's.
+func TestConcurrent(t *testing.T) {
+	w := exposuretest.RandomWorld(7, 40)
+	f0s := exposuretest.RandomF0s(7, w, 3)
+	want, err := exposure.Naive(w, exposure.Rules{}, f0s...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := exposure.New(exposure.Options{Workers: 3})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 3 {
+			feed(e, w, rand.New(rand.NewSource(int64(i))))
+			e.Forget(exposuretest.Day0.AddDate(0, 0, -30))
+		}
+	}()
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		if _, err := e.Run(context.Background(), exposure.Rules{}, f0s...); err != nil {
+			t.Fatal(err)
+		}
+		e.Stats()
+	}
+	got, err := e.Run(context.Background(), exposure.Rules{}, f0s...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := diffResults(want, got); msg != "" {
+		t.Fatal(msg)
 	}
 }

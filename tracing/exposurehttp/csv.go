@@ -36,14 +36,25 @@ func WriteCSV(w io.Writer, run RunJSON) error {
 		if c.QuarantineEnd != nil {
 			q = local(*c.QuarantineEnd)
 		}
-		row := []string{c.Key, c.Name, c.Phone, c.IDNumber, c.Tier, itoa(c.Level), strings.Join(c.Via, " "),
-			local(c.FirstExposure), local(c.LastExposure), q, local(c.MonitorEnd), reasonsText(c.Reasons)}
+		row := []string{c.Key, cell(c.Name), cell(c.Phone), cell(c.IDNumber), c.Tier, itoa(c.Level), cell(strings.Join(c.Via, " ")),
+			local(c.FirstExposure), local(c.LastExposure), q, local(c.MonitorEnd), cell(reasonsText(c.Reasons))}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cell keeps a spreadsheet from reading text as a formula: names come
+// from public check-ins and venue names from their owners, and a cell
+// starting with =, +, -, @, a tab or a carriage return would run in
+// Excel (CSV injection). Such a cell gets a leading apostrophe.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // local writes t in Vietnam's time, to the minute.
@@ -80,16 +91,23 @@ func reasonText(r ReasonJSON) string {
 		if place == "" {
 			place = r.Residence.Address
 		}
-		what = fmt.Sprintf("%s %s, ward %s, room %s (via room %s), %d days", r.Kind, place, r.Residence.Ward,
-			dash(r.Residence.Room), dash(r.Residence.ViaRoom), r.Residence.Days)
+		what = fmt.Sprintf("%s %s, ward %s, room %s (via room %s), %s", r.Kind, place, r.Residence.Ward,
+			dash(r.Residence.Room), dash(r.Residence.ViaRoom), days(r.Residence.Days))
 	case r.Line != nil:
-		what = fmt.Sprintf("line %s %s %s shift %s, %d days", r.Line.Enterprise, r.Line.Site, r.Line.Line, r.Line.Shift, r.Line.Days)
+		what = fmt.Sprintf("line %s %s %s shift %s, %s", r.Line.Enterprise, r.Line.Site, r.Line.Line, r.Line.Shift, days(r.Line.Days))
 	case r.Proximity != nil:
 		what = fmt.Sprintf("proximity %d min, closest %.0f m", r.Proximity.Minutes, r.Proximity.ClosestM)
 	default:
 		what = r.Kind
 	}
 	return fmt.Sprintf("%s %s via %s, %s – %s", r.Tier, what, r.Via, local(r.Start), local(r.End))
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return itoa(n) + " days"
 }
 
 func dash(s string) string {

@@ -1,11 +1,15 @@
 package exposurehttp
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/tracing/exposure"
 	"github.com/labstack/echo/v4"
 )
 
@@ -35,8 +39,8 @@ func (h *Handler) createRun(c echo.Context) error {
 		return problem(h.logRead(c, &run{}, ""))
 	}
 	r := &run{ID: newRunID(), Created: h.cfg.Clock.Now(), Owner: p.User, Rules: rules, F0s: f0s}
-	if r.Result, err = h.cfg.Runner.Run(ctx, rules, engineF0s(f0s)...); err != nil {
-		return problem(err)
+	if r.Result, err = h.cfg.Runner.Run(ctx, rules, EngineF0s(f0s)...); err != nil {
+		return runProblem(err)
 	}
 	h.suggestZone(c, r)
 	out, err := h.runJSON(ctx, r)
@@ -113,4 +117,20 @@ func (h *Handler) read(c echo.Context) (*run, string, error) {
 	}
 	r, err := h.stored(c)
 	return r, reason, err
+}
+
+// runProblem answers a run the engine refused. NOTE: the engine's
+// refusals (an F0 that is another's alias, a rule out of range) carry no
+// sentinel error; every error but a cancellation or ErrNotReady is taken
+// for one and answered 400 with the engine's message, which names the F0
+// by its label and holds nothing internal.
+func runProblem(err error) error {
+	switch {
+	case errors.Is(err, ErrNotReady), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return problem(err)
+	case errors.Is(err, exposure.ErrNoF0):
+		return problem(err)
+	}
+	return httpx.Problem(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "exposure: "), httpx.WithCause(err),
+		httpx.WithFieldErrors(httpx.FieldError{Pointer: "#/f0", Detail: strings.TrimPrefix(err.Error(), "exposure: ")}))
 }

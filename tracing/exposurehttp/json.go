@@ -8,6 +8,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
+	"golang.org/x/sync/errgroup"
 )
 
 // RunJSON is a run as the routes answer it.
@@ -202,16 +203,20 @@ type names struct {
 }
 
 func (h *Handler) names(ctx context.Context, r *run) *names {
-	n := &names{ctx: ctx, dir: h.cfg.Directory, venues: h.cfg.Venues, labels: map[tracing.PersonKey]string{},
+	return newNames(ctx, h.cfg.Directory, h.cfg.Venues, r.F0s, r.Result)
+}
+
+func newNames(ctx context.Context, dir Directory, venues VenueReader, f0s []Input, res exposure.Result) *names {
+	n := &names{ctx: ctx, dir: dir, venues: venues, labels: map[tracing.PersonKey]string{},
 		persons: map[tracing.PersonKey]Private{}, places: map[tracing.VenueID]tracing.Venue{}}
-	for _, c := range r.Result.Contacts {
+	for _, c := range res.Contacts {
 		for _, rs := range c.Reasons {
 			if rs.ViaLabel != "" {
 				n.labels[rs.Via] = rs.ViaLabel
 			}
 		}
 	}
-	for _, f := range r.F0s {
+	for _, f := range f0s {
 		n.labels[f.Person] = f.Label
 	}
 	return n
@@ -223,6 +228,37 @@ func (n *names) label(k tracing.PersonKey) string {
 		return l
 	}
 	return viaLabel(k)
+}
+
+// lookups is how many private details are read at once: a run of
+// thousands of contacts reads them in parallel, not one after another.
+const lookups = 8
+
+// prefetch reads the private details of every contact, lookups at a time.
+func (n *names) prefetch(cs []exposure.Contact) error {
+	if n.dir == nil || len(cs) == 0 {
+		return nil
+	}
+	got := make([]Private, len(cs))
+	g, ctx := errgroup.WithContext(n.ctx)
+	g.SetLimit(lookups)
+	for i, c := range cs {
+		g.Go(func() error {
+			p, err := n.dir.Private(ctx, c.Person)
+			if err != nil {
+				return fmt.Errorf("exposurehttp: private details of %s: %w", c.Person, err)
+			}
+			got[i] = p
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, c := range cs {
+		n.persons[c.Person] = got[i]
+	}
+	return nil
 }
 
 func (n *names) private(k tracing.PersonKey) (Private, error) {
@@ -257,29 +293,51 @@ func (n *names) venue(id tracing.VenueID) tracing.Venue {
 
 // runJSON builds the answer of a run for the reader on ctx.
 func (h *Handler) runJSON(ctx context.Context, r *run) (RunJSON, error) {
-	n := h.names(ctx, r)
-	out := RunJSON{ID: r.ID, Created: r.Created.UTC(), Rules: RulesOf(r.Rules), Clusters: []ClusterJSON{},
-		Contacts: make([]ContactJSON, 0, len(r.Result.Contacts)), Links: []LinkJSON{}}
-	for _, f := range r.F0s {
-		from, to := r.Rules.Window(f.F0)
+	out, err := Report(ctx, Sources{Directory: h.cfg.Directory, Venues: h.cfg.Venues}, r.Rules, r.F0s, r.Result)
+	if err != nil {
+		return RunJSON{}, err
+	}
+	out.ID, out.Created = r.ID, r.Created.UTC()
+	if r.Zone != nil {
+		out.Zone = zoneFeature(r.ID, *r.Zone)
+	}
+	return out, nil
+}
+
+// Sources are where a report reads what it shows beside keys; either may
+// be nil.
+type Sources struct {
+	Directory Directory
+	Venues    VenueReader
+}
+
+// Report is the JSON of a run's result (without id, time or zone), with
+// the private details the reader on ctx may read: what the routes answer
+// and `bando trace` prints.
+func Report(ctx context.Context, src Sources, rules exposure.Rules, f0s []Input, res exposure.Result) (RunJSON, error) {
+	n := newNames(ctx, src.Directory, src.Venues, f0s, res)
+	if err := n.prefetch(res.Contacts); err != nil {
+		return RunJSON{}, err
+	}
+	out := RunJSON{Rules: RulesOf(rules), F0: []F0JSON{}, Clusters: []ClusterJSON{},
+		Contacts: make([]ContactJSON, 0, len(res.Contacts)), Links: []LinkJSON{}}
+	for _, f := range f0s {
+		from, to := rules.Window(f.F0)
 		out.F0 = append(out.F0, F0JSON{Label: f.Label, Key: f.Person.String(), Case: f.Case, Window: WindowJSON{From: from.UTC(), To: to.UTC()}})
 	}
-	out.Summary = summaryOf(r.Result)
-	for _, c := range r.Result.Clusters {
+	out.Summary = summaryOf(res)
+	for _, c := range res.Clusters {
 		out.Clusters = append(out.Clusters, clusterJSON(n, c))
 	}
-	for _, c := range r.Result.Contacts {
+	for _, c := range res.Contacts {
 		cj, err := contactJSON(n, c)
 		if err != nil {
 			return RunJSON{}, err
 		}
 		out.Contacts = append(out.Contacts, cj)
 	}
-	for _, l := range r.Result.Links {
+	for _, l := range res.Links {
 		out.Links = append(out.Links, LinkJSON{F0: n.label(l.F0), Reason: reasonJSON(n, l.Reason)})
-	}
-	if r.Zone != nil {
-		out.Zone = zoneFeature(r.ID, *r.Zone)
 	}
 	return out, nil
 }

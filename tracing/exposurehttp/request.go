@@ -63,7 +63,7 @@ func (e *ResolveError) Error() string {
 
 // Resolve returns the rules of the request (the depth) and its F0s, or a
 // *ResolveError naming every problem.
-func (rv Resolver) Resolve(ctx context.Context, req RunRequest) (exposure.Rules, []f0Input, error) {
+func (rv Resolver) Resolve(ctx context.Context, req RunRequest) (exposure.Rules, []Input, error) {
 	rules := rv.Rules
 	var errs []httpx.FieldError
 	add := func(ptr, format string, args ...any) {
@@ -84,7 +84,7 @@ func (rv Resolver) Resolve(ctx context.Context, req RunRequest) (exposure.Rules,
 	if len(errs) > 0 {
 		return rules, nil, &ResolveError{Fields: errs}
 	}
-	out := make([]f0Input, 0, len(req.F0))
+	out := make([]Input, 0, len(req.F0))
 	seen := map[tracing.PersonKey]int{}
 	for i, r := range req.F0 {
 		ptr := fmt.Sprintf("#/f0/%d", i)
@@ -120,7 +120,7 @@ func bad(field, format string, args ...any) error {
 }
 
 // one resolves one F0.
-func (rv Resolver) one(ctx context.Context, r F0Request, rules exposure.Rules) (f0Input, error) {
+func (rv Resolver) one(ctx context.Context, r F0Request, rules exposure.Rules) (Input, error) {
 	given := 0
 	for _, s := range []string{r.Case, r.Phone, r.IDNumber} {
 		if strings.TrimSpace(s) != "" {
@@ -128,7 +128,7 @@ func (rv Resolver) one(ctx context.Context, r F0Request, rules exposure.Rules) (
 		}
 	}
 	if given != 1 {
-		return f0Input{}, bad("case", "give exactly one of case, phone and id_number")
+		return Input{}, bad("case", "give exactly one of case, phone and id_number")
 	}
 	var f resolvedCase
 	var day time.Time // the report day, the default window
@@ -136,37 +136,37 @@ func (rv Resolver) one(ctx context.Context, r F0Request, rules exposure.Rules) (
 	case strings.TrimSpace(r.Case) != "":
 		c, err := rv.resolveCase(ctx, strings.TrimSpace(r.Case))
 		if err != nil {
-			return f0Input{}, err
+			return Input{}, err
 		}
 		f, day = c, c.reportDay
 	case strings.TrimSpace(r.Phone) != "":
 		p, err := tracing.NormalisePhone(r.Phone)
 		if err != nil {
-			return f0Input{}, bad("phone", "not a Vietnamese phone number (0 and 9 or 10 digits, or +84…)")
+			return Input{}, bad("phone", "not a Vietnamese phone number (0 and 9 or 10 digits, or +84…)")
 		}
 		f.Person, f.Label = rv.Keys.PersonKey(tracing.Identity{Kind: tracing.Phone, Value: p}), "phone "+tracing.MaskDigits(p)
 	default:
 		d, err := tracing.NormaliseIDNumber(r.IDNumber)
 		if err != nil {
-			return f0Input{}, bad("id_number", "an ID number is 9 (CMND) or 12 (CCCD) digits")
+			return Input{}, bad("id_number", "an ID number is 9 (CMND) or 12 (CCCD) digits")
 		}
 		f.Person, f.Label = rv.Keys.PersonKey(tracing.Identity{Kind: tracing.IDNumber, Value: d}), "ID "+tracing.MaskDigits(d)
 	}
 	if l := strings.TrimSpace(r.Label); l != "" {
 		if len([]rune(l)) > 64 {
-			return f0Input{}, bad("label", "at most 64 characters")
+			return Input{}, bad("label", "at most 64 characters")
 		}
 		f.Label = l
 	}
 	if err := window(&f, r, day, rules); err != nil {
-		return f0Input{}, err
+		return Input{}, err
 	}
-	return f.f0Input, nil
+	return f.Input, nil
 }
 
 // resolvedCase is an F0 from a case, with its report day.
 type resolvedCase struct {
-	f0Input
+	Input
 	reportDay time.Time
 }
 
@@ -190,7 +190,7 @@ func (rv Resolver) resolveCase(ctx context.Context, code string) (resolvedCase, 
 	} else {
 		return resolvedCase{}, bad("case", "case %q has no phone or ID number on its private side: add one, or give the F0's number", code)
 	}
-	out := resolvedCase{f0Input: f0Input{F0: exposure.F0{Person: rv.Keys.PersonKey(id), Label: c.Code}, Case: c.Code}, reportDay: c.ReportDate}
+	out := resolvedCase{Input: Input{F0: exposure.F0{Person: rv.Keys.PersonKey(id), Label: c.Code}, Case: c.Code}, reportDay: c.ReportDate}
 	if c.Location != nil {
 		out.Home = &Home{Person: out.Person, Point: *c.Location, Ward: c.Ward}
 	}

@@ -20,14 +20,14 @@ type run struct {
 	Created time.Time
 	Owner   string
 	Rules   exposure.Rules
-	F0s     []f0Input
+	F0s     []Input
 	Result  exposure.Result
 	// Zone is the suggested zone (nil without a Zoner or on failure).
 	Zone *Zone
 }
 
-// f0Input is an F0 as resolved from the request.
-type f0Input struct {
+// Input is an F0 as resolved from a request.
+type Input struct {
 	exposure.F0
 	// Case is the case code it came from, "" for a phone or ID number.
 	Case string
@@ -59,6 +59,10 @@ func (r *run) labels() []string {
 	return out
 }
 
+// MaxKeptContacts bounds the contacts of all the runs kept: memory, not
+// count, is what a few batch runs of a peak day fill.
+const MaxKeptContacts = 2_000_000
+
 // runs keeps the latest runs in memory: at most max, none older than
 // keep. NOTE: a restart forgets them; a run is cheap to make again.
 type runs struct {
@@ -81,6 +85,16 @@ func (rs *runs) add(r *run) {
 func (rs *runs) prune(now time.Time) {
 	drop := max(0, len(rs.list)-rs.max)
 	for drop < len(rs.list) && now.Sub(rs.list[drop].Created) > rs.keep {
+		drop++
+	}
+	kept := 0
+	for _, r := range rs.list[drop:] {
+		kept += len(r.Result.Contacts)
+	}
+	// NOTE: a few peak-day batches hold millions of contacts; the oldest
+	// go first, the newest stays whatever its size.
+	for drop < len(rs.list)-1 && kept > MaxKeptContacts {
+		kept -= len(rs.list[drop].Result.Contacts)
 		drop++
 	}
 	clear(rs.list[:drop])

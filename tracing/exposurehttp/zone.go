@@ -11,8 +11,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 )
 
-// engineF0s are the engine's F0s of resolved inputs.
-func engineF0s(in []f0Input) []exposure.F0 {
+// EngineF0s are the engine's F0s of resolved inputs.
+func EngineF0s(in []Input) []exposure.F0 {
 	out := make([]exposure.F0, len(in))
 	for i, f := range in {
 		out[i] = f.F0

@@ -25,6 +25,8 @@ import (
 	"github.com/bandomap/bando/features/edithttp"
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposurehttp"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // MinIDKey is the shortest key Config.IDKey may be.
@@ -190,6 +192,44 @@ func (w *wards) district(ctx context.Context, ward string) (string, error) {
 	}
 	w.seen[ward] = d
 	return d, nil
+}
+
+// at returns the code and district of the ward holding p, or "" when none
+// does.
+func (w *wards) at(ctx context.Context, p orb.Point) (string, string, error) {
+	if w.err != nil {
+		return "", "", w.err
+	}
+	// NOTE: a box of no area is a degenerate envelope, which PostGIS's
+	// ST_Intersects meets nothing with; a metre around p is exact enough
+	// with the containment test below.
+	box := features.Widen(orb.Bound{Min: p, Max: p}, 1)
+	page, err := w.reader.Items(ctx, features.ItemsQuery{Collection: w.col, BBox: &box, Limit: -1})
+	if err != nil {
+		return "", "", fmt.Errorf("contactfeed: find the ward at %v: %w", p, err)
+	}
+	for _, f := range page.Features {
+		if !containsPoint(f.Geometry, p) {
+			continue
+		}
+		code, _ := f.Properties["code"].(string)
+		d, _ := f.Properties["district_code"].(string)
+		if code != "" {
+			w.seen[code] = d
+		}
+		return code, d, nil
+	}
+	return "", "", nil
+}
+
+func containsPoint(g orb.Geometry, p orb.Point) bool {
+	switch v := g.(type) {
+	case orb.MultiPolygon:
+		return planar.MultiPolygonContains(v, p)
+	case orb.Polygon:
+		return planar.PolygonContains(v, p)
+	}
+	return false
 }
 
 // ContactID is the public id of a run's contact: "c-" and 24 hex digits

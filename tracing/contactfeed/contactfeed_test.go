@@ -155,7 +155,7 @@ func TestDraftZone(t *testing.T) {
 				z.Start != time.Date(2021, 8, 21, 0, 0, 0, 0, time.UTC) || z.End != time.Date(2021, 9, 4, 0, 0, 0, 0, time.UTC) {
 				t.Fatalf("zone wards %v, %v – %v; want both wards, 21 August to 4 September", z.Wards, z.Start, z.End)
 			}
-			if !strings.HasPrefix(z.Note, "F0 BD-101, BD-102; 2 residences, 1 venues; ") {
+			if !strings.HasPrefix(z.Note, "F0 BD-101, BD-102; 2 residences, 1 venue; ") {
 				t.Errorf("note %q", z.Note)
 			}
 
@@ -235,7 +235,7 @@ func contacts() []exposurehttp.PublishedContact {
 		{Person: key(11), Tier: exposure.F1, Level: 1, FirstExposure: first, QuarantineEnd: first.AddDate(0, 0, 14),
 			Ward: "25741", Residence: homeA, Name: "Nguyễn Văn Tư", Phone: "0912345678", IDNumber: "074201001234"},
 		{Person: key(12), Tier: exposure.F2, Level: 2, FirstExposure: first.Add(24 * time.Hour), QuarantineEnd: first.AddDate(0, 0, 15),
-			Ward: "25744", Residence: homeB, Name: "Trần Thị Năm", Phone: "0987654321"},
+			Residence: homeB, Name: "Trần Thị Năm", Phone: "0987654321"}, // ward found from the residence
 		{Person: key(13), Tier: exposure.Epi, FirstExposure: first, Ward: "25741", Residence: homeA, Name: "Lê Sáu"},
 		{Person: key(14), Tier: exposure.F1, Level: 1, FirstExposure: first, QuarantineEnd: first.AddDate(0, 0, 14), Name: "Không Nhà"},
 	}
@@ -287,7 +287,7 @@ func TestPublishContacts(t *testing.T) {
 			if f1["quarantine_start"] != "2021-08-19" || f1["quarantine_end"] != "2021-09-02" || f1["ward_code"] != "25741" || f1["district_code"] != "718" {
 				t.Errorf("F1 properties %v", f1)
 			}
-			if f2["quarantine_start"] != "2021-08-20" || f2["quarantine_end"] != "2021-09-03" || f2["ward_code"] != "25744" {
+			if f2["quarantine_start"] != "2021-08-20" || f2["quarantine_end"] != "2021-09-03" || f2["ward_code"] != "25744" || f2["district_code"] != "718" {
 				t.Errorf("F2 properties %v", f2)
 			}
 

@@ -23,12 +23,13 @@ const conflictRetries = 3
 // all of them or none, each with an audit entry, and returns how many of
 // the run's contacts the collection now holds. A contact's record: tier,
 // quarantine_start (the day of its first exposure), quarantine_end,
-// ward_code and district_code (its residence's), the residence as the
-// exact position (the store geomasks it for the public), the name, phone
-// and ID number on the private side. Left out: tiers the collection does
-// not know (epi, F3 and deeper) and contacts without a known residence (a
-// contacts record needs a position). Publishing a run again replaces its
-// records (same ids) and leaves unchanged ones untouched.
+// ward_code (the one given, else the ward holding the residence) and its
+// district_code, the residence as the exact position (the store geomasks
+// it for the public), and the name, phone and ID number on the private
+// side. Left out: tiers the collection does not know (epi, F3 and deeper)
+// and contacts without a known residence (a contacts record needs a
+// position). Publishing a run again replaces its records (same ids) and
+// leaves unchanged ones untouched.
 func (pb *Publisher) PublishContacts(ctx context.Context, p auth.Principal, runID string, cs []exposurehttp.PublishedContact) (int, error) {
 	if err := mayPublish(p); err != nil {
 		return 0, err
@@ -54,6 +55,16 @@ func (pb *Publisher) PublishContacts(ctx context.Context, p auth.Principal, runI
 	return len(recs), nil
 }
 
+// place returns a contact's ward (the one given, else the one holding the
+// residence) and its district.
+func (w *wards) place(ctx context.Context, ward string, residence orb.Point) (string, string, error) {
+	if ward == "" {
+		return w.at(ctx, residence)
+	}
+	d, err := w.district(ctx, ward)
+	return ward, d, err
+}
+
 // records makes the contacts' records, one per person (the first of a
 // person listed twice).
 func (pb *Publisher) records(ctx context.Context, col features.Collection, runID string, cs []exposurehttp.PublishedContact) ([]features.Record, error) {
@@ -74,15 +85,15 @@ func (pb *Publisher) records(ctx context.Context, col features.Collection, runID
 		if !c.QuarantineEnd.IsZero() {
 			props["quarantine_end"] = day(c.QuarantineEnd)
 		}
-		if c.Ward != "" {
-			props["ward_code"] = c.Ward
-			d, err := lk.district(ctx, c.Ward)
-			if err != nil {
-				return nil, err
-			}
-			if d != "" {
-				props["district_code"] = d
-			}
+		ward, district, err := lk.place(ctx, c.Ward, c.Residence)
+		if err != nil {
+			return nil, err
+		}
+		if ward != "" {
+			props["ward_code"] = ward
+		}
+		if district != "" {
+			props["district_code"] = district
 		}
 		rec := features.Record{ID: id, Geometry: c.Residence, Properties: props}
 		if c.Name != "" || c.Phone != "" || c.IDNumber != "" {

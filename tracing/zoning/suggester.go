@@ -19,7 +19,9 @@ import (
 // 14 days of a lockdown after its last case.
 const DefaultZoneDays = 14
 
-// VenueLocator finds a venue's point (tracing.Store implements it).
+// VenueLocator finds a venue's point. tracing.Store implements it; its
+// reads need the caller's tracing access in the context, which the runs
+// API's request context carries. An unknown venue is tracing.ErrNotFound.
 type VenueLocator interface {
 	Venue(ctx context.Context, id tracing.VenueID) (tracing.Venue, error)
 }
@@ -144,7 +146,7 @@ func note(run exposure.Result, points []Weighted, z *Zone) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "F0 %s; %d residences, %d venues", strings.Join(labels, ", "), homes, venues)
+	fmt.Fprintf(&b, "F0 %s; %s, %s", strings.Join(labels, ", "), count(homes, "residence"), count(venues, "venue"))
 	switch {
 	case z == nil:
 	case len(z.Shape) == 0:
@@ -156,4 +158,12 @@ func note(run exposure.Result, points []Weighted, z *Zone) string {
 		}
 	}
 	return b.String()
+}
+
+// count writes n things, "1 venue", "2 venues".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

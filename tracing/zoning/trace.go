@@ -32,11 +32,40 @@ const (
 	sideL
 )
 
-var squareCases = [16][][2]int{
-	1: {{sideB, sideL}}, 2: {{sideR, sideB}}, 3: {{sideR, sideL}}, 4: {{sideT, sideR}},
-	5: {{sideB, sideR}, {sideT, sideL}}, 6: {{sideT, sideB}}, 7: {{sideT, sideL}},
-	8: {{sideL, sideT}}, 9: {{sideB, sideT}}, 10: {{sideL, sideB}, {sideR, sideT}},
-	11: {{sideR, sideT}}, 12: {{sideL, sideR}}, 13: {{sideB, sideR}}, 14: {{sideL, sideB}},
+// squareSegments returns the directed segments of a square's case, as (from, to)
+// sides, and how many there are.
+func squareSegments(c uint64) ([2][2]int, int) {
+	switch c {
+	case 1:
+		return [2][2]int{{sideB, sideL}}, 1
+	case 2:
+		return [2][2]int{{sideR, sideB}}, 1
+	case 3:
+		return [2][2]int{{sideR, sideL}}, 1
+	case 4:
+		return [2][2]int{{sideT, sideR}}, 1
+	case 5:
+		return [2][2]int{{sideB, sideR}, {sideT, sideL}}, 2
+	case 6:
+		return [2][2]int{{sideT, sideB}}, 1
+	case 7:
+		return [2][2]int{{sideT, sideL}}, 1
+	case 8:
+		return [2][2]int{{sideL, sideT}}, 1
+	case 9:
+		return [2][2]int{{sideB, sideT}}, 1
+	case 10:
+		return [2][2]int{{sideL, sideB}, {sideR, sideT}}, 2
+	case 11:
+		return [2][2]int{{sideR, sideT}}, 1
+	case 12:
+		return [2][2]int{{sideL, sideR}}, 1
+	case 13:
+		return [2][2]int{{sideB, sideR}}, 1
+	case 14:
+		return [2][2]int{{sideL, sideB}}, 1
+	}
+	return [2][2]int{}, 0 // 0 and 15: all out or all in
 }
 
 // midpoint returns a side's midpoint of the dual square whose lower-left
@@ -58,15 +87,17 @@ func midpoint(i, j int64, side int) ipt {
 // lowest (then leftmost) vertex.
 func (g *grid) trace() [][]ipt {
 	next := map[uint64]ipt{}
+	var starts []ipt
 	for k, b := range g.blocks {
-		g.squares(k, b, func(from, to ipt) { next[from.key()] = to })
+		g.squares(k, b, func(from, to ipt) {
+			next[from.key()] = to
+			starts = append(starts, from)
+		})
 	}
 	var rings [][]ipt
-	for len(next) > 0 {
-		var start ipt
-		for k := range next {
-			start = ipt{int64(int32(uint32(k >> 32))), int64(int32(uint32(k)))}
-			break
+	for _, start := range starts {
+		if _, ok := next[start.key()]; !ok {
+			continue // on a ring traced already
 		}
 		ring := []ipt{start}
 		for p := next[start.key()]; p != start; {
@@ -114,9 +145,9 @@ func (g *grid) squares(k blockKey, b *block, emit func(from, to ipt)) {
 			if c > 0 {
 				tl, bl = top>>(c-1)&1, bot>>(c-1)&1
 			}
-			cs := squareCases[bl|br<<1|tr<<2|tl<<3]
+			segs, n := squareSegments(bl | br<<1 | tr<<2 | tl<<3)
 			i := int64(k.bx)<<blockShift + int64(c) - 1
-			for _, s := range cs {
+			for _, s := range segs[:n] {
 				emit(midpoint(i, j, s[0]), midpoint(i, j, s[1]))
 			}
 		}

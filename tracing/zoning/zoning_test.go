@@ -119,9 +119,11 @@ func TestSuggestDisc(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkZone(t, z)
+			// The staircase and its straightening move the outline by up
+			// to a cell, mostly outwards (the corners kept are the outer ones).
 			want := math.Pi * tt.r * tt.r
-			if math.Abs(z.AreaM2-want) > 0.02*want {
-				t.Errorf("area = %.0f m², want %.0f m² ± 2%%", z.AreaM2, want)
+			if math.Abs(z.AreaM2-want) > 0.03*want {
+				t.Errorf("area = %.0f m², want %.0f m² ± 3%%", z.AreaM2, want)
 			}
 			if len(z.Shape) != 1 || len(z.Shape[0]) != 1 {
 				t.Errorf("shape has %d polygons, the first %d rings; want one polygon, no hole", len(z.Shape), len(z.Shape[0]))
@@ -214,13 +216,13 @@ func TestSuggestCoarsens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	coarse, err := Suggest(ps, []Ward{west}, Options{MaxVertices: 60})
+	coarse, err := Suggest(ps, []Ward{west}, Options{MaxVertices: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkZone(t, coarse)
-	if coarse.CellM <= fine.CellM || vertices(coarse.Shape) > 60 || vertices(fine.Shape) <= 60 {
-		t.Errorf("cells %g then %g, vertices %d then %d; want coarser cells and at most 60 vertices",
+	if coarse.CellM <= fine.CellM || vertices(coarse.Shape) > 30 || vertices(fine.Shape) <= 30 {
+		t.Errorf("cells %g then %g, vertices %d then %d; want coarser cells and at most 30 vertices",
 			fine.CellM, coarse.CellM, vertices(fine.Shape), vertices(coarse.Shape))
 	}
 }
@@ -272,7 +274,8 @@ func randomPoints(rng *rand.Rand, n int) []Weighted {
 // TestSuggestProperty checks random zones against the definition: valid,
 // and a place is in the zone when it is well inside a buffer and well
 // inside a chosen ward, out of it when it is well outside every buffer or
-// well inside another ward ("well": one cell away).
+// well inside another ward ("well": 1.25 cells away; the outline is
+// within half a cell of the cells and straightened by up to half a cell).
 func TestSuggestProperty(t *testing.T) {
 	wards := zigzag()
 	for seed := range uint64(150) {
@@ -309,7 +312,7 @@ func checkMembership(t *testing.T, rng *rand.Rand, ps []Weighted, wards []Ward, 
 		}
 	}
 	b := z.Shape.Bound().Pad(0.003)
-	margin := z.CellM
+	margin := 1.25 * z.CellM
 	for range 2000 {
 		q := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
 		near, far := false, true
@@ -365,4 +368,49 @@ func segmentMetres(p, a, b orb.Point) float64 {
 		s = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
 	}
 	return math.Hypot(ax+s*dx, ay+s*dy)
+}
+
+// TestCoarsening checks how much larger the cells are taken: the next
+// power of two of the excess, at least 2, and a start above the given cell
+// only for far too much outline.
+func TestCoarsening(t *testing.T) {
+	for _, tt := range []struct{ n, max, want int }{{5001, 5000, 2}, {10000, 5000, 2}, {10001, 5000, 4}, {100_000, 5000, 32}} {
+		if got := coarsening(tt.n, tt.max); got != float64(tt.want) {
+			t.Errorf("coarsening(%d, %d) = %g, want %d", tt.n, tt.max, got, tt.want)
+		}
+	}
+	opts := Options{}.withDefaults()
+	few := []disc{{r: 100}, {r: 100}}
+	many := make([]disc, 10_000)
+	for i := range many {
+		many[i].r = 100
+	}
+	if got := startCell(few, opts, 320); got != 5 {
+		t.Errorf("start for two buffers = %g m, want 5 m", got)
+	}
+	if got := startCell(many, opts, 320); got != 40 {
+		t.Errorf("start for 10,000 buffers = %g m, want 40 m", got)
+	}
+}
+
+// TestSuggestNarrowGaps checks buffers a few metres apart, where the
+// straightened outlines of the two would meet: the zone stays valid, two
+// polygons while the gap holds a cell centre, one once they merge.
+func TestSuggestNarrowGaps(t *testing.T) {
+	a := offset(centre, -1000, 0)
+	for gap := 0.0; gap <= 15; gap += 0.5 {
+		for _, north := range []float64{0, 37} {
+			t.Run(fmt.Sprintf("gap %g m, %g m north", gap, north), func(t *testing.T) {
+				b := offset(a, 200+gap, north)
+				z, err := Suggest([]Weighted{{Point: a}, {Point: b}}, []Ward{west}, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkZone(t, z)
+				if gap >= 10 && north == 0 && len(z.Shape) != 2 {
+					t.Errorf("%d polygons, want 2 for a gap of two cells", len(z.Shape))
+				}
+			})
+		}
+	}
 }

@@ -178,6 +178,8 @@ describe('the server’s refusals', () => {
             vi: 'ghi lý do, ít nhất 5 ký tự (mã ca, ổ dịch); lý do được ghi nhật ký'},
         {e: {field: 'depth', reason: 'bad', reason_vi: 'sai'}, at: {f0: -1, name: 'depth'}, vi: 'sai', en: 'bad'},
         {e: {pointer: '#/f0', detail: 'something new'}, at: {f0: -1, name: 'f0'}, vi: 'something new'},
+        {e: {pointer: '#/f0', detail: 'F0 "ID 07********21": the same person is given twice'}, at: {f0: -1, name: 'f0'},
+            vi: 'F0 “ID 07********21”: một người được nhập hai lần (chẳng hạn số điện thoại và số CCCD của cùng một người)'},
     ];
     for (const c of cases) {
         test(c.e.detail ?? c.e.reason, () => {

@@ -312,6 +312,7 @@ describe('the health workers’ tracing screen', {skip}, () => {
         // The suggested zone (around the F0's room and the restaurant) is drawn ...
         assert.equal(await part.getAttribute('data-zone'), 'true', 'the run suggests a zone');
         assert.ok(drawn.zone > 0, 'the suggested zone is drawn');
+        await part.locator('[data-msg="zone-wards"]', {hasText: 'Phường Lạc Lộc (71803)'}).waitFor();
         // ... and goes to the editors as a draft.
         const zone = page.waitForResponse((r) => /\/api\/tracing\/runs\/[^/]+\/zone$/.test(r.url()));
         await part.getByRole('button', {name: 'Gửi vùng cách ly đề xuất (bản nháp)'}).click();
@@ -358,7 +359,7 @@ describe('the health workers’ tracing screen', {skip}, () => {
         await assertOnlyHosts(browser, [BASE]);
     });
 
-    test('mistakes are said at the field: a line that is no number or code, a missing reason (nothing sent), the server’s refusal of an unknown case code; the day’s cases can be picked', async () => {
+    test('mistakes are said at the field: a line that is no number or code, a missing reason (nothing sent), the server’s refusals of an unknown case code and of one person given twice (phone and ID number); the day’s cases can be picked', async () => {
         const {page, errors} = await signIn(browser, TRACER);
         const part = page.locator('[data-part="tracing"]');
         let posted = 0;
@@ -385,6 +386,13 @@ describe('the health workers’ tracing screen', {skip}, () => {
         assert.match(await part.locator('.ed-field-error[data-field="f0"]').textContent(), new RegExp(`Dòng 1: .*“KHONGCO-${run}”`));
         assert.equal(await part.locator('.tr-form .ed-form-msg').textContent(), 'Máy chủ không chạy lượt này: xem lỗi ở từng ô.');
         assert.match(await page.locator('#ed-status').getAttribute('data-kind'), /error/);
+
+        // The F0's phone and ID number are one person (the roster says so): the engine refuses the pair.
+        await fillRun(part, `${P[0].phone}\ncccd: ${F0_ID}`);
+        const twice = page.waitForResponse((r) => r.url().endsWith('/api/tracing/runs') && r.request().method() === 'POST');
+        await part.getByRole('button', {name: 'Chạy truy vết'}).click();
+        assert.equal((await twice).status(), 400);
+        await part.locator('.ed-field-error[data-field="f0"]', {hasText: 'một người được nhập hai lần'}).waitFor();
 
         // The demo bulletin's day (5 July 2021) has new cases to pick from.
         await part.getByText('Chọn từ các ca mới trong ngày').click();

@@ -56,6 +56,8 @@ export class Tracing {
     /** shownMsg says how many contacts the filter shows; it stays on the page so that the change is announced */
     private shownMsg = h('p', {className: 'ed-meta', role: 'status', 'data-msg': 'shown'});
     private popup?: Popup;
+    /** wardNames are the names of wards by code, read once each */
+    private wardNames = new Map<string, string>();
 
     constructor(ctx: Ctx) {
         this.ctx = ctx;
@@ -361,12 +363,31 @@ export class Tracing {
         const wards = zoneWards(run.zone);
         return h('div', {className: 'tr-actions'}, h('h4', {}, t('tr.actions')),
             h('div', {className: 'ed-actions'}, csv, zone, publish),
-            hasZone ? (wards.length ? h('p', {className: 'ed-meta'}, t('tr.zone.wards', {w: wards.join(', ')})) : null) : h('p', {className: 'ed-meta'}, t('tr.zone.none')),
+            hasZone ? (wards.length ? this.wardLine(wards) : null) : h('p', {className: 'ed-meta'}, t('tr.zone.none')),
             h('ul', {className: 'ed-legend', 'aria-label': t('tr.venues')},
                 h('li', {}, swatch(ZONE_COLOUR), t('tr.map.legend.zone')),
                 h('li', {}, swatch(VENUE_COLOURS.F1, true), t('tr.map.legend.f1')),
                 h('li', {}, swatch(VENUE_COLOURS.epi, true), t('tr.map.legend.epi'))),
             h('p', {className: 'ed-form-msg', role: 'status', 'data-msg': 'actions'}, this.actionMsg));
+    }
+
+    /** wardLine names the wards the zone lies in; names not read yet come in when they are. */
+    private wardLine(codes: string[]): HTMLElement {
+        const el = h('p', {className: 'ed-meta', 'data-msg': 'zone-wards'});
+        const fill = () => (el.textContent = this.t('tr.zone.wards', {w: codes.map((c) => (this.wardNames.has(c) ? `${this.wardNames.get(c)} (${c})` : c)).join(', ')}));
+        fill();
+        const missing = codes.filter((c) => !this.wardNames.has(c));
+        if (missing.length) {
+            void Promise.all(missing.map(async (c) => {
+                try {
+                    const r = await this.ctx.s.call<{properties?: {name?: string}}>(`/ogc/collections/wards/items/${encodeURIComponent(c)}`);
+                    if (r.data?.properties?.name) this.wardNames.set(c, r.data.properties.name);
+                } catch {
+                    // the code alone says where
+                }
+            })).then(fill);
+        }
+        return el;
     }
 
     private actionSay(msg: string, kind: 'ok' | 'error' = 'ok'): void {

@@ -445,6 +445,7 @@ const SERVER_REASONS: Array<[RegExp, string, string[]]> = [
     [/^at most (\d+) F0s in one run; got (\d+)/, 'tr.srv.toomany', ['max', 'n']],
     [/^trace 1 \(F1 only\) to (\d+) levels/, 'tr.srv.depth', ['max']],
     [/^give exactly one of case, phone and id_number/, 'tr.srv.one', []],
+    [/^F0 "(.+)": the same person is given twice/, 'tr.srv.twice', ['label']],
 ];
 
 /**

@@ -308,6 +308,7 @@ describe('the health workers’ tracing screen', {skip}, () => {
         assert.equal((await row(part, P[5]).locator('.tr-tier').textContent()).trim(), 'Epidemiological factor');
         await page.getByLabel('Language').selectOption('vi');
         assert.deepEqual(await unlabelledControls(page), []);
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 1366, 'the page scrolls sideways at 1366×768');
 
         // The suggested zone (around the F0's room and the restaurant) is drawn ...
         assert.equal(await part.getAttribute('data-zone'), 'true', 'the run suggests a zone');

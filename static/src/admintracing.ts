@@ -128,7 +128,7 @@ export class Tracing {
             field('f0', t('tr.f0'), {textarea: true, required: true}),
             field('onset', t('tr.onset'), {type: 'datetime-local'}),
             field('isolation', t('tr.isolation'), {type: 'datetime-local'}),
-            field('depth', t('tr.depth'), {values: [['1', t('tr.depth.1')], ['2', t('tr.depth.2')], ['3', t('tr.depth.3')]]}),
+            field('depth', t('tr.depth'), {values: [['1', t('tr.depth.1')], ['2', t('tr.depth.2')], ['3', t('tr.depth.3')], ['4', t('tr.depth.4')]]}),
             field('reason', t('tr.reason'), {textarea: true, required: true}),
         ];
         const [f0, onset, , , reason] = this.fields;

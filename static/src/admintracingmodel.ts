@@ -298,7 +298,7 @@ export function reasonText(tr: Translator, r: Reason, opts: {via?: boolean; when
 }
 
 /** TIERS orders tiers for the filter and the table. */
-export const TIERS = ['F1', 'F2', 'F3', 'epi'];
+export const TIERS = ['F1', 'F2', 'F3', 'F4', 'epi'];
 
 /** tierCounts counts contacts per tier, in TIERS order, unknown tiers last. */
 export function tierCounts(cs: Contact[]): Array<[string, number]> {

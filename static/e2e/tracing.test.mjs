@@ -411,6 +411,33 @@ describe('the health workers’ tracing screen', {skip}, () => {
         assert.deepEqual(errors, []);
     });
 
+    test('a large run shows its contacts 200 at a time; “show more” adds the rest and moves focus to the first new one', async () => {
+        // Another F0 and 230 visitors of one office over the same hour.
+        const page0 = await apiPage(browser, TRACER);
+        const office = ok(await call(page0, 'POST', '/api/venues', {name: `Văn phòng E2E ${run}`, category: 'office', address: '', ward: '71803',
+            lon: 106.6570, lat: 10.9800, default_stay_minutes: 60}), 'office').id;
+        const f0 = `08${digits}999`;
+        const visitors = Array.from({length: 230}, (_, i) => ({venue: office, identity: `08${digits}${String(i).padStart(3, '0')}`, at: at('08:00'), end: at('09:00')}));
+        ok(await call(page0, 'POST', '/api/checkins', {checkins: [{venue: office, identity: f0, at: at('08:00'), end: at('09:00')}, ...visitors]}), 'office check-ins');
+        await page0.close();
+        await browser.context.clearCookies();
+
+        const {page, errors} = await signIn(browser, TRACER);
+        const part = page.locator('[data-part="tracing"]');
+        await fillRun(part, f0);
+        await part.getByLabel('Độ sâu truy vết').selectOption('1');
+        await part.getByRole('button', {name: 'Chạy truy vết'}).click();
+        await page.waitForSelector('[data-part="tracing"][data-state="done"]');
+        assert.equal(await part.locator('[data-summary="f1"] dd').textContent(), '230');
+        assert.equal(await part.locator('#tr-contacts tbody tr').count(), 200);
+        assert.equal(await part.locator('[data-msg="shown"]').textContent(), 'Đang hiện 200 trên 230 người.');
+        await part.getByRole('button', {name: 'Hiện thêm 30 người (còn 30)'}).click();
+        assert.equal(await part.locator('#tr-contacts tbody tr').count(), 230);
+        assert.equal(await page.evaluate(() => [...document.querySelectorAll('#tr-contacts tbody tr')].indexOf(document.activeElement)), 200);
+        assert.equal(await part.locator('[data-action="more"]').count(), 0);
+        assert.deepEqual(errors, []);
+    });
+
     test('an editor has no tracing tab (/admin/tracing opens the editor) and the runs API answers 403', async () => {
         const {page, errors} = await signIn(browser, EDITOR);
         assert.equal(await page.getByRole('button', {name: 'Truy vết', exact: true}).count(), 0);

@@ -27,6 +27,9 @@ const ZONE = 'tr-zone';
 const VENUES = 'tr-venues';
 const LAYERS = ['tr-zone-fill', 'tr-zone-line', 'tr-venues'];
 
+/** PAGE is how many contacts the table shows at a time (a province's batch has tens of thousands; the CSV has them all). */
+const PAGE = 200;
+
 /** ZONE_COLOUR and VENUE_COLOURS draw the exposure map (legend too). */
 const ZONE_COLOUR = '#c2410c';
 const VENUE_COLOURS: Record<string, string> = {F1: '#b3261e', epi: '#e8a33d'};
@@ -47,6 +50,7 @@ export class Tracing {
     private casesDay = '';
     private chosen = new Set<string>();
     private tier = '';
+    private limit = PAGE;
     private busy = false;
     private values: Record<string, string> = {depth: '2'};
     private fields: FormField[] = [];
@@ -266,6 +270,7 @@ export class Tracing {
             const r = await this.ctx.s.call<Run>('/api/tracing/runs', {method: 'POST', body});
             this.run = {...r.data, reason};
             this.tier = '';
+            this.limit = PAGE;
             this.actionMsg = '';
             this.busy = false;
             this.el.dataset.state = 'done';
@@ -437,8 +442,8 @@ export class Tracing {
         sel.value = this.tier;
         sel.addEventListener('change', () => {
             this.tier = sel.value;
-            const box = this.el.querySelector('#tr-contacts');
-            box?.replaceWith(this.table(cs));
+            this.limit = PAGE;
+            this.el.querySelector('#tr-contacts')?.replaceWith(this.table(cs));
         });
         return h('div', {className: 'ed-field tr-filter'}, h('label', {for: id}, t('tr.filter')), sel);
     }
@@ -447,16 +452,17 @@ export class Tracing {
         const t = this.t;
         const tr = this.ctx.tr;
         const cs = filterContacts(all, this.tier);
-        this.shownMsg.textContent = all.length ? t('tr.shown', {n: cs.length, total: all.length}) : '';
+        const shown = Math.min(cs.length, this.limit);
+        this.shownMsg.textContent = all.length ? t('tr.shown', {n: shown, total: all.length}) : '';
         if (!all.length) return h('div', {id: 'tr-contacts'}, h('p', {className: 'ed-meta'}, t('tr.none')));
         const head = ['tier', 'person', 'via', 'reasons', 'quarantine'].map((k) => h('th', {scope: 'col'}, t(`tr.col.${k}`)));
-        const rows = cs.map((c) => {
+        const rows = cs.slice(0, this.limit).map((c) => {
             const who = [c.name, c.phone ? t('tr.person.phone', {v: c.phone}) : '', c.id_number ? t('tr.person.id', {v: c.id_number}) : ''].filter(Boolean);
             const person = who.length ? who.map((x, i) => (i === 0 ? h('strong', {}, x) : h('span', {className: 'tr-sub'}, x)))
                 : [h('span', {className: 'ed-meta'}, t('tr.person.unknown', {key: c.key.slice(0, 8)}))];
             const qEnd = zeroTime(c.quarantine_end) ? '' : vnDay(tr, c.quarantine_end);
             const mEnd = zeroTime(c.monitor_end) ? '' : vnDay(tr, c.monitor_end);
-            return h('tr', {'data-contact': c.key, 'data-tier': c.tier},
+            return h('tr', {'data-contact': c.key, 'data-tier': c.tier, tabindex: '-1'},
                 h('td', {'data-label': t('tr.col.tier')}, h('span', {className: `ed-badge tr-tier tr-tier-${c.tier}`}, tierName(tr, c.tier))),
                 h('td', {'data-label': t('tr.col.person')}, ...person),
                 h('td', {'data-label': t('tr.col.via')}, (c.via ?? []).join(', ')),
@@ -464,9 +470,16 @@ export class Tracing {
                     ...(c.reasons ?? []).map((r) => h('li', {'data-kind': r.kind, 'data-reason-tier': r.tier}, reasonText(tr, r))))),
                 h('td', {'data-label': t('tr.col.quarantine')}, qEnd, mEnd ? h('span', {className: 'tr-sub ed-meta'}, t('tr.col.monitor', {d: mEnd})) : null));
         });
+        const rest = cs.length - shown;
+        const more = rest > 0 ? button(t('tr.more', {n: Math.min(PAGE, rest), rest}), () => {
+            this.limit += PAGE;
+            this.el.querySelector('#tr-contacts')?.replaceWith(this.table(all));
+            // Focus goes to the first contact just shown.
+            this.el.querySelector<HTMLElement>(`#tr-contacts tbody tr:nth-child(${shown + 1})`)?.focus();
+        }, {'data-action': 'more'}) : null;
         return h('div', {id: 'tr-contacts', className: 'tr-contacts'},
             h('div', {className: 'ed-table-wrap', role: 'region', 'aria-labelledby': 'tr-contacts-title', tabindex: '0'},
-                h('table', {className: 'ed-table tr-table'}, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows))));
+                h('table', {className: 'ed-table tr-table'}, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows))), more);
     }
 
     private runList(): HTMLElement {
@@ -511,6 +524,7 @@ export class Tracing {
             const r = await this.ctx.s.call<Run>(`/api/tracing/runs/${encodeURIComponent(id)}`, {query: {reason}});
             this.run = {...r.data, reason};
             this.tier = '';
+            this.limit = PAGE;
             this.actionMsg = '';
         } catch (e) {
             this.ctx.say(problemText(this.ctx.tr, e), 'error');

@@ -82,6 +82,9 @@ func (tf traceFlags) request() (exposurehttp.RunRequest, error) {
 	if len(req.F0) == 0 {
 		return req, errors.New("trace: give an F0: --case, --phone, --id or --from-file")
 	}
+	if n := len([]rune(strings.TrimSpace(req.Reason))); n < exposurehttp.MinReasonLength {
+		return req, fmt.Errorf("trace: --reason: say why, in at least %d characters (a case number, an outbreak); it is logged", exposurehttp.MinReasonLength)
+	}
 	return req, nil
 }
 
@@ -171,9 +174,6 @@ func traceReport(ctx context.Context, cfg *Config, b backend, tr tracingParts, r
 	rv := exposurehttp.Resolver{Keys: tr.keys, Rules: rules}
 	if editor, ok := b.(features.Editor); ok {
 		rv.Cases = exposurehttp.FeatureCases{Editor: editor, Catalog: features.NewCatalog()}
-	}
-	if n := len([]rune(strings.TrimSpace(req.Reason))); n < exposurehttp.MinReasonLength {
-		return exposurehttp.RunJSON{}, fmt.Errorf("trace: --reason: say why, in at least %d characters (a case number, an outbreak); it is logged", exposurehttp.MinReasonLength)
 	}
 	rules, f0s, err := rv.Resolve(ctx, req)
 	var re *exposurehttp.ResolveError

@@ -19,7 +19,10 @@ import (
 type traceConfig struct {
 	Rules   exposure.Rules
 	Refresh time.Duration // BANDO_TRACE_REFRESH
-	raw     map[string]*string
+	// ZoneResidenceM and ZoneVenueM are the zone suggestion's buffers
+	// (BANDO_ZONE_RESIDENCE_M, BANDO_ZONE_VENUE_M).
+	ZoneResidenceM, ZoneVenueM float64
+	raw                        map[string]*string
 }
 
 // traceSetting is one BANDO_TRACE_* setting: its flag (the variable's
@@ -56,20 +59,35 @@ func traceSettings() []traceSetting {
 		{"f1-monitor", "7d", "health monitoring of an F1 at home after its quarantine", durationTo(func(c *traceConfig) *time.Duration { return &r(c).F1Monitor })},
 		{"f2-quarantine", "7d", "quarantine of an F2 and deeper (at home) from its last close exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).F2Quarantine })},
 		{"epi-monitor", "14d", "health monitoring of an epidemiological factor from its last exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).EpiMonitor })},
-		{"refresh", "10m", "how often the engine is reloaded from the store and swapped in (imports by the CLI, other instances)", durationTo(func(c *traceConfig) *time.Duration { return &c.Refresh })},
+		{"refresh", "10m", "how often the engine is reloaded from the store and swapped in (imports by the CLI, other instances; 0: never, the live feed only)", parseRefresh},
+		{"zone-residence-m", "100", "the suggested zone's buffer around an F0's home, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneResidenceM })},
+		{"zone-venue-m", "50", "the suggested zone's buffer around an exposure venue, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneVenueM })},
 	}
 }
 
-// env is the variable of a setting.
+// env is the variable of a setting: BANDO_ZONE_* for the zone's,
+// BANDO_TRACE_* for the others.
 func (s traceSetting) env() string {
-	return "BANDO_TRACE_" + strings.ToUpper(strings.ReplaceAll(s.name, "-", "_"))
+	name := strings.ToUpper(strings.ReplaceAll(s.name, "-", "_"))
+	if strings.HasPrefix(name, "ZONE_") {
+		return "BANDO_" + name
+	}
+	return "BANDO_TRACE_" + name
+}
+
+// flag is the flag of a setting: --zone-… or --trace-….
+func (s traceSetting) flag() string {
+	if strings.HasPrefix(s.name, "zone-") {
+		return s.name
+	}
+	return "trace-" + s.name
 }
 
 // bind registers the settings' flags on fs (--trace-depth …).
 func (c *traceConfig) bind(fs *flag.FlagSet, env func(string) string) {
 	c.raw = map[string]*string{}
 	for _, s := range traceSettings() {
-		c.raw[s.name] = fs.String("trace-"+s.name, envOr(env, s.env(), s.def), s.usage+" ["+s.env()+"]")
+		c.raw[s.name] = fs.String(s.flag(), envOr(env, s.env(), s.def), s.usage+" ["+s.env()+"]")
 	}
 }
 
@@ -94,8 +112,16 @@ func (c *traceConfig) validate() []error {
 	if err := c.Rules.WithDefaults().Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_TRACE_*: %w", err))
 	}
-	if c.Refresh < time.Minute {
-		errs = append(errs, fmt.Errorf("BANDO_TRACE_REFRESH %v: at least 1m (a reload reads every tracing row)", c.Refresh))
+	for _, z := range []struct {
+		env string
+		m   float64
+	}{{"BANDO_ZONE_RESIDENCE_M", c.ZoneResidenceM}, {"BANDO_ZONE_VENUE_M", c.ZoneVenueM}} {
+		if z.m < 10 || z.m > 2000 {
+			errs = append(errs, fmt.Errorf("%s %v: 10 to 2000 m", z.env, z.m))
+		}
+	}
+	if c.Refresh != 0 && c.Refresh < time.Minute {
+		errs = append(errs, fmt.Errorf("BANDO_TRACE_REFRESH %v: 0 (never) or at least 1m (a reload reads every tracing row)", c.Refresh))
 	}
 	return errs
 }
@@ -166,6 +192,13 @@ func clockTo(field func(*traceConfig) *time.Duration) func(*traceConfig, string)
 	}
 }
 
+// parseRefresh reads the refresh period: 0 is never.
+func parseRefresh(c *traceConfig, v string) error {
+	d, err := parseTraceDuration(v)
+	c.Refresh = d
+	return err
+}
+
 // parseTail reads the aerosol tail: 0 is none (the rules' negative).
 func parseTail(c *traceConfig, v string) error {
 	d, err := parseTraceDuration(v)
@@ -198,6 +231,17 @@ func parseLargeVenues(c *traceConfig, v string) error {
 		c.Rules.LargeVenues = append(c.Rules.LargeVenues, cat)
 	}
 	return nil
+}
+
+func metresTo(field func(*traceConfig) *float64) func(*traceConfig, string) error {
+	return func(c *traceConfig, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return errors.New("want a number of metres")
+		}
+		*field(c) = f
+		return nil
+	}
 }
 
 func parseDistance(c *traceConfig, v string) error {

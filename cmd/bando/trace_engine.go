@@ -149,10 +149,15 @@ func (l *liveEngine) load(ctx context.Context) error {
 	return err
 }
 
-// refresh loads at once, then every `every` until ctx ends.
+// refresh loads at once, then every `every` (0: never again) until ctx
+// ends.
 func (l *liveEngine) refresh(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+	var tick <-chan time.Time
+	if every > 0 {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
 		if err := l.load(ctx); err != nil && ctx.Err() == nil {
 			l.log.Warn("exposure engine: load from the store failed; runs use the engine loaded before, if any", "err", err)
@@ -162,7 +167,7 @@ func (l *liveEngine) refresh(ctx context.Context, every time.Duration) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick:
 		}
 	}
 }

@@ -109,11 +109,54 @@ func TestTraceConfig(t *testing.T) {
 	for env, value := range map[string]string{
 		"BANDO_TRACE_DEPTH": "5", "BANDO_TRACE_RIDE_TIER": "F2", "BANDO_TRACE_DISTANCE_M": "5000", "BANDO_TRACE_MIN_OVERLAP": "soon",
 		"BANDO_TRACE_LARGE_VENUES": "stadium", "BANDO_TRACE_REFRESH": "10s", "BANDO_TRACE_EVENING_DEPARTURE": "25:00",
+		"BANDO_ZONE_RESIDENCE_M": "5",
 	} {
 		// A value that does not parse is named; one the rules refuse is
 		// named by the rules' own message.
-		if _, err := parse(map[string]string{env: value}); err == nil || !strings.Contains(err.Error(), "BANDO_TRACE_") {
+		if _, err := parse(map[string]string{env: value}); err == nil || !strings.Contains(err.Error(), "BANDO_") {
 			t.Errorf("%s=%s: %v, want an error naming it", env, value, err)
+		}
+	}
+}
+
+// TestReadF0s reads `bando trace --from-file`: a header naming any of the
+// columns, in any order, with a BOM from Excel.
+func TestReadF0s(t *testing.T) {
+	got, err := readF0s(strings.NewReader("\ufefflabel,phone,case,onset\nca 1,0912000000,,2021-08-20\n,,BD-2,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []exposurehttp.F0Request{{Label: "ca 1", Phone: "0912000000", Onset: "2021-08-20"}, {Case: "BD-2"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	for name, in := range map[string]string{
+		"unknown column": "case,name\nBD-1,An\n",
+		"empty line":     "case,phone\n,\n",
+		"no header":      "",
+	} {
+		if _, err := readF0s(strings.NewReader(in)); err == nil {
+			t.Errorf("%s: read", name)
+		}
+	}
+}
+
+// TestTraceRefusesBadInput: `bando trace` says what is missing before it
+// opens any store.
+func TestTraceRefusesBadInput(t *testing.T) {
+	t.Setenv("BANDO_DATA_DIR", t.TempDir())
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"no F0":      {[]string{"trace", "--reason", "ca BD-1"}, "give an F0"},
+		"no reason":  {[]string{"trace", "--case", "BD-1"}, "--reason"},
+		"extra args": {[]string{"trace", "--case", "BD-1", "--reason", "ca BD-1", "BD-2"}, "BD-2"},
+		"no file":    {[]string{"trace", "--from-file", "/nonexistent/f0.csv", "--reason", "ca BD-1"}, "--from-file"},
+	} {
+		err := run(context.Background(), tc.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error saying %q", name, err, tc.want)
 		}
 	}
 }

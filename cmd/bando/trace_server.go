@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth/authhttp"
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/edit"
 	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/contactfeed"
 	"github.com/bandomap/bando/tracing/exposure"
 	"github.com/bandomap/bando/tracing/exposurefeed"
 	"github.com/bandomap/bando/tracing/exposurehttp"
+	"github.com/bandomap/bando/tracing/zoning"
 	"github.com/labstack/echo/v4"
 )
 
@@ -64,6 +69,13 @@ func runsHandler(d serverDeps, cat *features.Catalog, tr tracingParts, eng expos
 		Venues:    tr.store, Require: authhttp.Require, Logger: d.log}
 	if editor, ok := d.store.(features.Editor); ok {
 		cfg.Cases = exposurehttp.FeatureCases{Editor: editor, Catalog: cat}
+		cfg.Zoner = &zoning.Suggester{Reader: d.store, Catalog: cat, Venues: tr.store,
+			Options: zoning.Options{ResidenceM: d.cfg.Trace.ZoneResidenceM, VenueM: d.cfg.Trace.ZoneVenueM}}
+		if pub, err := contactPublisher(d, cat, editor); err != nil {
+			d.log.Warn("runs send no draft zone and publish no contacts", "err", err)
+		} else {
+			cfg.Publisher = pub
+		}
 	}
 	if signer, err := auditSigner(d.cfg); err == nil {
 		if s, ok := tr.store.(accessLogger); ok {
@@ -71,4 +83,29 @@ func runsHandler(d serverDeps, cat *features.Catalog, tr tracingParts, eng expos
 		}
 	}
 	return exposurehttp.NewHandler(cfg)
+}
+
+// contactPublisher sends a run's zone to the editors as a draft and its
+// contacts to the contacts collection, through the edit service as the
+// tracer (tracing/contactfeed).
+func contactPublisher(d serverDeps, cat *features.Catalog, editor features.Editor) (*contactfeed.Publisher, error) {
+	log, err := auditLogOf(d.store)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := d.cfg.secret()
+	if err != nil {
+		return nil, err
+	}
+	svc := edit.New(edit.Config{Editor: editor, Reader: d.store, Log: log, Catalog: cat, GeomaskCellM: d.cfg.GeomaskMetres})
+	return contactfeed.New(contactfeed.Config{Edit: svc, Editor: editor, Reader: d.store, Catalog: cat, IDKey: contactIDKey(secret)})
+}
+
+// contactIDKey is the key of the contacts' public ids, derived from the
+// server's secret so that every instance makes the same id for a run's
+// person, and no id can be tied to a person without the secret.
+func contactIDKey(secret []byte) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("bando contactfeed id key"))
+	return m.Sum(nil)
 }

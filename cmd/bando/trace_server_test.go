@@ -47,6 +47,17 @@ func newTraceServer(t *testing.T, kind string) *traceServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Close)
+	// One district and its ward around every point of the scenario: the
+	// venues are checked against it and the zone is clipped to it.
+	square := orb.MultiPolygon{{{{106.6, 10.95}, {106.7, 10.95}, {106.7, 11.05}, {106.6, 11.05}, {106.6, 10.95}}}}
+	for col, rec := range map[string]features.Record{
+		"districts": {ID: "718", Geometry: square, Properties: map[string]any{"code": "718", "name": "Thành phố Thủ Dầu Một"}},
+		"wards":     {ID: "25747", Geometry: square, Properties: map[string]any{"code": "25747", "name": "Phường Phú Cường", "district_code": "718"}},
+	} {
+		if _, err := b.Write(context.Background(), features.Batch{Collection: col, Mode: features.Replace, Records: slices.Values([]features.Record{rec})}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s := &traceServer{cfg: cfg, b: b, tokens: map[auth.Role]string{}}
 	s.authServer = s.start(t)
 	for _, role := range []auth.Role{auth.Tracer, auth.Admin, auth.Editor, auth.Viewer, auth.Enterprise} {
@@ -360,6 +371,31 @@ func TestExposureRunEndToEnd(t *testing.T) {
 				"/api/tracing/cases?date="+features.VietnamDay(w.d.Add(8*time.Hour)).Format(time.DateOnly), ""), &cases)
 			if len(cases.Cases) != 1 || cases.Cases[0].Code != "BD-1" {
 				t.Errorf("cases of the day: %+v", cases)
+			}
+			// Every run and read is in the audit log: who, why, how many.
+			var entries struct {
+				Entries []struct {
+					Actor, Action, Subject, Note string
+					After                        json.RawMessage
+				}
+			}
+			_ = json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodGet, "/api/audit?collection=tracing.exposure_runs&subject="+last.ID, ""), &entries)
+			if len(entries.Entries) != 3 || entries.Entries[0].Actor != "u-tracer" || entries.Entries[0].Note != "ca BD-1, ổ dịch quán phở" ||
+				entries.Entries[1].Actor != "u-admin" || !strings.Contains(string(entries.Entries[2].After), fmt.Sprintf(`"count":%d`, len(last.Contacts))) {
+				t.Errorf("audit of the run and its reads: %+v", entries.Entries)
+			}
+			// The zone around the F0's home and the exposure venue goes to
+			// the editors as a draft; the F1 and F2 with a known home (the
+			// roster's workers W1, W3, W4) to the contacts.
+			var zone struct{ ID, ETag string }
+			_ = json.Unmarshal(s.must(t, http.StatusCreated, auth.Tracer, http.MethodPost, "/api/tracing/runs/"+last.ID+"/zone", ""), &zone)
+			if zone.ID == "" {
+				t.Error("no draft zone")
+			}
+			var pub struct{ Published int }
+			_ = json.Unmarshal(s.must(t, http.StatusOK, auth.Tracer, http.MethodPost, "/api/tracing/runs/"+last.ID+"/contacts", ""), &pub)
+			if pub.Published != 3 {
+				t.Errorf("published %d contacts, want W1, W3 and W4", pub.Published)
 			}
 			s.checkCLI(t, w, last)
 		})

@@ -276,9 +276,8 @@ func (c *source) proximity() {
 	per := map[pid]*proximityRun{}
 	xi := 0
 	for _, k := range c.keys {
-		for _, ref := range x.span(k, c.s.from, c.s.to) {
+		x.span(k, c.s.from, c.s.to, func(pt *traceRec) {
 			xi++
-			pt := *x.rec(ref)
 			lo, hi := searchBox(pt.lon, pt.lat, dist)
 			x.near(pt.t, skew, lo, hi, func(y *traceRec) {
 				p := c.canon(y.person)
@@ -300,7 +299,7 @@ func (c *source) proximity() {
 				}
 				g.first, g.last, g.closest = min(g.first, pt.t), max(g.last, pt.t), min(g.closest, d)
 			})
-		}
+		})
 	}
 	step := c.rules.TraceStep
 	for p, g := range per {

@@ -32,7 +32,6 @@ type runSource struct {
 type hit struct {
 	to pid
 	r  Reason
-	at *reached // set while a level's hits are gathered
 }
 
 // Run traces the F0s: see the package doc for the definition, which
@@ -120,7 +119,7 @@ type reached struct {
 	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 	f1        bool
 	from, iso int64
-	count     int
+	refs      []*Reason // while gathered
 }
 
 // runContact is a contact as the run assembles it.
@@ -147,30 +146,23 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err != nil {
 			return err
 		}
-		// Two passes: count each person's reasons, then copy them into
-		// slices of the exact size.
+		// First, serially, each person's reasons are gathered by
+		// reference; then, on the workers, each person's are sorted
+		// (CompareReasons) and copied into one slice.
 		by := map[pid]*reached{}
-		for _, hs := range hits {
-			for j := range hs {
-				a := by[hs[j].to]
-				if a == nil {
-					a = &reached{}
-					by[hs[j].to] = a
-				}
-				a.count++
-				hs[j].at = a
-			}
-		}
-		for _, a := range by {
-			a.reasons = make([]Reason, 0, a.count)
-		}
+		var all []*reached
 		for i, hs := range hits {
 			via := levels[k-1][i].person
 			until := iso[via] + int64(r.rules.NotifyDelay)
 			for j := range hs {
 				h := &hs[j]
-				a := h.at
-				a.reasons = append(a.reasons, h.r)
+				a := by[h.to]
+				if a == nil {
+					a = &reached{}
+					by[h.to] = a
+					all = append(all, a)
+				}
+				a.refs = append(a.refs, &h.r)
 				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
 					a.vias = append(a.vias, via)
 				}
@@ -184,6 +176,15 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 				a.from, a.iso = min(a.from, start), min(a.iso, until)
 			}
 		}
+		r.parallel(len(all), func(i int) {
+			a := all[i]
+			slices.SortFunc(a.refs, compareReasons)
+			a.reasons = make([]Reason, len(a.refs))
+			for j, x := range a.refs {
+				a.reasons[j] = *x
+			}
+			a.refs = nil
+		})
 		toward[k-1] = by
 		var lk []runSource
 		prefix := string(TierOf(k)) + ":"

@@ -42,13 +42,15 @@ func newFeed(sink exposure.Sink, o Options) feed {
 // Reader is the principal of the decorators' own re-reads (a batch's
 // visits, an import's periods): the server reading what it has just
 // written, on behalf of the engine, never answered to a client.
-var Reader = auth.Principal{User: "system:exposure-feed", Role: auth.Tracer, Via: "internal"}
+func Reader() auth.Principal {
+	return auth.Principal{User: "system:exposure-feed", Role: auth.Tracer, Via: "internal"}
+}
 
 // readContext is ctx with the feed's own principal and without ctx's
 // cancellation, so that a client leaving after its write was committed
 // does not stop the engine from seeing it.
 func readContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx = auth.WithPrincipal(context.WithoutCancel(ctx), Reader)
+	ctx = auth.WithPrincipal(context.WithoutCancel(ctx), Reader())
 	return context.WithTimeout(ctx, reReadTimeout)
 }
 

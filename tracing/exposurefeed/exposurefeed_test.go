@@ -64,6 +64,12 @@ func TestFeedMatchesTheStore(t *testing.T) {
 	if _, err := store.CheckOut(ctx, v.ID, person("0912000001"), t0.Add(40*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	// The public check-in page's way: the person's record and the scan
+	// in one transaction.
+	p4 := keys.NewPerson(tracing.Identity{Kind: tracing.Phone, Value: "0912000004"}, "Đỗ Văn Bốn", t0)
+	if _, err := store.CheckInPerson(ctx, p4, tracing.CheckIn{Venue: v.ID, Person: p4.Key, At: t0.Add(5 * time.Minute), Source: tracing.SelfScan}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := store.CheckIn(ctx, tracing.CheckIn{Venue: tracing.NewVenueID(), Person: person("0912000009"), At: t0}); err == nil {
 		t.Fatal("a check-in at an unknown venue was taken")
 	}
@@ -113,7 +119,7 @@ func TestFeedMatchesTheStore(t *testing.T) {
 	}
 	sortWorld(live)
 	sortWorld(loaded)
-	if len(live.VisitList) != 3 || len(live.PeriodList) < 5 || len(live.RideList) != 1 || len(live.TraceList) != 2 {
+	if len(live.VisitList) != 4 || len(live.PeriodList) < 5 || len(live.RideList) != 1 || len(live.TraceList) != 2 {
 		t.Errorf("live: %d visits, %d periods, %d rides, %d points", len(live.VisitList), len(live.PeriodList), len(live.RideList), len(live.TraceList))
 	}
 	for name, pair := range map[string][2]any{

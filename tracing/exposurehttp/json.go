@@ -3,6 +3,7 @@ package exposurehttp
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bandomap/bando/features"
@@ -26,7 +27,8 @@ type RunJSON struct {
 	Zone any `json:"zone,omitempty"`
 }
 
-// RulesJSON are the rules a run used; durations as Go durations (48h0m0s).
+// RulesJSON are the rules a run used; durations as their settings are
+// written (48h, 15m, 14d).
 type RulesJSON struct {
 	Depth            int      `json:"depth"`
 	PreOnset         string   `json:"pre_onset"`
@@ -59,15 +61,31 @@ func RulesOf(r exposure.Rules) RulesJSON {
 	for i, c := range r.LargeVenues {
 		large[i] = string(c)
 	}
-	return RulesJSON{Depth: r.Depth, PreOnset: r.PreOnset.String(), NotifyDelay: r.NotifyDelay.String(),
-		MinOverlap: r.MinOverlap.String(), AerosolTail: r.AerosolTail.String(), ShortOverlapEpi: !r.NoShortOverlap,
-		LargeVenues: large, RideTier: string(r.RideTier), RideDuration: r.RideDuration.String(),
+	return RulesJSON{Depth: r.Depth, PreOnset: dur(r.PreOnset), NotifyDelay: dur(r.NotifyDelay),
+		MinOverlap: dur(r.MinOverlap), AerosolTail: dur(r.AerosolTail), ShortOverlapEpi: !r.NoShortOverlap,
+		LargeVenues: large, RideTier: string(r.RideTier), RideDuration: dur(r.RideDuration),
 		MorningDeparture: clock(r.MorningDeparture), EveningDeparture: clock(r.EveningDeparture),
 		RoomTier: string(r.RoomTier), HouseTier: string(r.HouseTier), LineTier: string(r.LineTier),
-		TraceDistanceM: r.TraceDistanceM, TraceSkew: r.TraceSkew.String(), TraceStep: r.TraceStep.String(),
-		TraceMinDuration: r.TraceMinDuration.String(), TraceTier: string(r.TraceTier),
-		F1Quarantine: r.F1Quarantine.String(), F1Monitor: r.F1Monitor.String(), F2Quarantine: r.F2Quarantine.String(),
-		EpiMonitor: r.EpiMonitor.String()}
+		TraceDistanceM: r.TraceDistanceM, TraceSkew: dur(r.TraceSkew), TraceStep: dur(r.TraceStep),
+		TraceMinDuration: dur(r.TraceMinDuration), TraceTier: string(r.TraceTier),
+		F1Quarantine: dur(r.F1Quarantine), F1Monitor: dur(r.F1Monitor), F2Quarantine: dur(r.F2Quarantine),
+		EpiMonitor: dur(r.EpiMonitor)}
+}
+
+// dur writes a rule's duration as its setting is written: whole days as
+// 14d, else as Go does without zero units (48h, 15m, 1h30m).
+func dur(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 && d >= 72*time.Hour {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	out := d.String()
+	if strings.HasSuffix(out, "m0s") {
+		out = strings.TrimSuffix(out, "0s")
+	}
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
 }
 
 // clock writes a time of day as HH:MM.

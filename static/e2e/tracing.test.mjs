@@ -321,8 +321,6 @@ describe('the health workers’ tracing screen', {skip}, () => {
         assert.equal(zr.status(), 201, await zr.text());
         const zid = (await zr.json()).id;
         await part.locator('[data-msg="actions"]', {hasText: 'Đã gửi vùng cách ly bản nháp'}).waitFor();
-        const draft = await call(page, 'GET', `/api/editor/collections/quarantine_zones/items/${encodeURIComponent(zid)}`);
-        if (draft.status === 200) assert.equal(draft.body.properties?.status, 'draft', 'the zone is a draft');
 
         // The contacts go to the map's contacts layer (after a confirmation).
         const pub = page.waitForResponse((r) => /\/api\/tracing\/runs\/[^/]+\/contacts$/.test(r.url()) && r.request().method() === 'POST');
@@ -330,9 +328,21 @@ describe('the health workers’ tracing screen', {skip}, () => {
         const pr = await pub;
         assert.ok(pr.status() >= 200 && pr.status() < 300, `publish: ${pr.status()} ${await pr.text()}`);
         await part.locator('[data-msg="actions"]', {hasText: 'Đã công bố'}).waitFor();
-
         assert.deepEqual(errors, []);
         await assertOnlyHosts(browser, [BASE]);
+
+        // An editor finds the zone as a draft; the public contacts layer holds no name or number.
+        await page.close();
+        await browser.context.clearCookies();
+        const admin = await apiPage(browser, ADMIN);
+        const draft = await call(admin, 'GET', `/api/editor/collections/quarantine_zones/items/${encodeURIComponent(zid)}`);
+        assert.equal(draft.status, 200, draft.text);
+        assert.equal(draft.body.properties?.status, 'draft', 'the zone is a draft');
+        const open = await call(admin, 'GET', '/ogc/collections/contacts/items?limit=10000');
+        assert.equal(open.status, 200);
+        for (const p of P) {
+            assert.ok(!open.text.includes(p.name) && !open.text.includes(p.phone), `the public contacts show ${p.name}`);
+        }
     });
 
     test('on a 390×844 phone a tracer runs on the F0’s ID number (an alias of the phone) and reads the contacts as cards; nothing scrolls sideways, every control is named', async () => {

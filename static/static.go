@@ -121,6 +121,8 @@ func Register(e *echo.Echo, cfg Config) {
 	e.Match(get, "/", s.page(s.index))
 	e.Match(get, "/embed", s.page(s.embed))
 	e.Match(get, "/admin", s.page(s.admin))
+	// The health workers' tracing screen is the same page with its tab open.
+	e.Match(get, "/admin/tracing", s.page(s.admin))
 	e.Match(get, "/c/:token", s.tokenPage(s.checkin))
 	e.Match(get, "/s/:token", s.tokenPage(s.staff))
 	e.Match(get, "/embed.js", s.file("embed.js", cacheStable))

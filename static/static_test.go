@@ -53,6 +53,8 @@ func TestRoutes(t *testing.T) {
 		{name: "map page is not framed by portals", cfg: portal, target: "/", status: 200, csp: "frame-ancestors 'self'"},
 		{name: "admin page", target: "/admin", status: 200, ctype: "text/html",
 			contains: []string{"/assets/admin-"}, csp: "frame-ancestors 'none'"},
+		{name: "tracing screen is the admin page", target: "/admin/tracing", status: 200, ctype: "text/html",
+			contains: []string{"/assets/admin-"}, csp: "frame-ancestors 'none'"},
 		{name: "check-in page", target: "/c/v1.AbCdEf0123456789_-", status: 200, ctype: "text/html", cache: cachePage,
 			contains: []string{`id="ci-main"`, "/assets/checkin-", `data-default-lang="vi"`}, csp: "frame-ancestors 'none'"},
 		{name: "check-in page keeps the query", target: "/c/AbCdEf0123456789?lang=en", status: 200, contains: []string{"/assets/checkin-"}},

@@ -16,8 +16,12 @@ import {Zones} from './adminzones.ts';
 import {Points} from './adminpoints.ts';
 import {Cases, Users} from './admintables.ts';
 import {mayRegister, Venues} from './adminvenues.ts';
+import {mayTrace, Tracing} from './admintracing.ts';
 
 const NARROW = window.matchMedia('(max-width: 800px)');
+
+/** TRACING_PATH is the tracing screen's own address: /admin with its tab open. */
+const TRACING_PATH = '/admin/tracing';
 
 interface Part {
     el: HTMLElement;
@@ -31,7 +35,7 @@ class Editor {
     readonly s = new Session();
     private bm?: BandoMap;
     private parts: Record<string, Part> = {};
-    private current = 'zones';
+    private current = location.pathname.replace(/\/+$/, '') === TRACING_PATH ? 'tracing' : 'zones';
     private quiet = 0;
 
     constructor(tr: Translator) {
@@ -186,6 +190,8 @@ class Editor {
             // An enterprise account works only with its own venues.
             this.parts = this.s.user?.role === 'enterprise' && venues ? {venues} : {zones, points, cases: new Cases(ctx)};
             if (venues) this.parts.venues = venues;
+            const tracing = mayTrace(this.s.user) ? new Tracing(ctx) : undefined;
+            if (tracing) this.parts.tracing = tracing;
             if (this.s.user?.role === 'admin') this.parts.users = new Users(ctx);
             if (!(this.current in this.parts)) this.current = Object.keys(this.parts)[0];
             byId('ed-parts').replaceChildren(...Object.values(this.parts).map((p) => p.el));
@@ -194,8 +200,10 @@ class Editor {
             if (this.parts.zones) zones.start();
             if (this.parts.points) points.start();
             venues?.start();
+            tracing?.start();
             // The part shown first gets its layers and data now that the map has loaded.
             if (this.current === 'venues') venues?.shown(true);
+            if (this.current === 'tracing') tracing?.shown(true);
             document.body.dataset.ready = 'true';
         }
     }
@@ -220,6 +228,11 @@ class Editor {
         if (was !== k) {
             this.parts[was]?.shown?.(false);
             this.parts[k]?.shown?.(true);
+        }
+        // The tracing screen keeps its own address, so a reload (or a link) opens it again.
+        const path = k === 'tracing' ? TRACING_PATH : '/admin';
+        if (location.pathname !== path && (k === 'tracing' || location.pathname.startsWith(TRACING_PATH))) {
+            history.replaceState(null, '', `${path}${location.search}${location.hash}`);
         }
     }
 }

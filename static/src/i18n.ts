@@ -739,6 +739,17 @@ const en: Table = {
 
 const tables: Record<Lang, Table> = {vi, en};
 
+/**
+ * addTexts adds a part's own texts to the table (the health workers'
+ * tracing screen keeps its words beside it, out of the public map's
+ * bundle). A key already in the table keeps its text.
+ */
+export function addTexts(more: Record<Lang, Table>): void {
+    for (const lang of LANGS) {
+        for (const [k, v] of Object.entries(more[lang])) if (!(k in tables[lang])) tables[lang][k] = v;
+    }
+}
+
 /** untranslated lists the keys one language has and another lacks. */
 export function untranslated(): string[] {
     const out: string[] = [];

@@ -335,6 +335,9 @@ export class Tracing {
             h('h3', {id: 'tr-contacts-title'}, t('tr.contacts')),
             this.filter(contacts),
             this.shownMsg,
+            (run.contacts_total ?? 0) > contacts.length
+                ? h('p', {className: 'ed-meta', 'data-partial': ''}, t('tr.partial', {n: tr.number(contacts.length), total: tr.number(run.contacts_total ?? 0)}))
+                : null,
             this.table(contacts),
         ];
         return h('section', {className: 'tr-result', 'aria-labelledby': 'tr-result-title', 'data-run': run.id}, ...parts.filter((x): x is Node => x !== null));

@@ -83,6 +83,8 @@ export interface Run {
     summary?: {f1?: number; f2?: number; epi?: number; clusters?: number};
     clusters?: Cluster[];
     contacts?: Contact[];
+    /** contacts_total counts every contact of the run; contacts holds the first page of them (at most 10,000). */
+    contacts_total?: number;
     /** links: an F0 (f0, its label) that is a contact of another F0 (reason.via) */
     links?: Array<{f0: string; reason?: Reason}>;
     zone?: GeoJSON.Feature | null;

@@ -186,6 +186,9 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 			a.refs = nil
 		})
 		toward[k-1] = by
+		if err := r.ctx.Err(); err != nil {
+			return fmt.Errorf("exposure: run: %w", err)
+		}
 		var lk []runSource
 		prefix := string(TierOf(k)) + ":"
 		for p, a := range by {

@@ -196,7 +196,17 @@ func worldStats(w *exposure.World) exposure.Stats {
 func TestForget(t *testing.T) {
 	for seed := int64(1); seed <= 60; seed++ {
 		w := exposuretest.RandomWorld(seed, 30)
-		e := loaded(t, w)
+		e := exposure.New(exposure.Options{})
+		switch seed % 3 {
+		case 0: // compacted at load and by the purge
+			exposure.CompactAlways(e)
+		case 1: // compacted at load; the purge leaves its dead in the runs
+			exposure.CompactAlways(e)
+			exposure.KeepDeadOnForget(e)
+		}
+		if err := w.LoadInto(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
 		f0s := exposuretest.RandomF0s(seed, w, 3)
 		rules := randomRules(seed)
 		if _, err := e.Run(context.Background(), rules, f0s...); err != nil {
@@ -314,5 +324,34 @@ func TestWritesDuringRun(t *testing.T) {
 	}
 	if msg := diffResults(want, got); msg != "" {
 		t.Fatal(msg)
+	}
+}
+
+// TestForgetKeepsNoDead: a visit forgotten (it started before the
+// instant) but still overlapping a kept one is no exposure, whether the
+// purge compacts or leaves it dead in place.
+func TestForgetKeepsNoDead(t *testing.T) {
+	b := newBuilder().visit("A", 1, at(20, 10, 0), at(20, 11, 0)).visit("B", 1, at(20, 9, 50), at(20, 10, 30)).
+		visit("C", 1, at(20, 9, 56), at(20, 10, 30))
+	for _, keep := range []bool{false, true} {
+		e := exposure.New(exposure.Options{})
+		exposure.CompactAlways(e)
+		if keep {
+			exposure.KeepDeadOnForget(e)
+		}
+		if err := b.w.LoadInto(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := e.Run(context.Background(), exposure.Rules{}, fA); len(res.Contacts) != 2 {
+			t.Fatalf("before the purge: %d contacts, want B and C", len(res.Contacts))
+		}
+		e.Forget(at(20, 9, 55))
+		res, err := e.Run(context.Background(), exposure.Rules{}, fA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Contacts) != 1 || names[res.Contacts[0].Person] != "C" {
+			t.Errorf("keep dead %v: contacts %+v, want C alone", keep, res.Contacts)
+		}
 	}
 }

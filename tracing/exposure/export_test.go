@@ -15,3 +15,11 @@ func HoldRead(e *Engine) (release func()) {
 	e.mu.RLock()
 	return e.mu.RUnlock
 }
+
+// KeepDeadOnForget makes Forget leave the visits it drops in place, never
+// compacting, so that tests see scans skip them.
+func KeepDeadOnForget(e *Engine) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.visits.keepDead = true
+}

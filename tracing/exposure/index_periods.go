@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/bandomap/bando/tracing"
 )
@@ -115,6 +116,9 @@ func (x *periodIndex) flush(persons *personTable) {
 
 // forget drops the periods that ended before the instant.
 func (x *periodIndex) forget(before int64) {
+	if !slices.ContainsFunc(x.list, func(p tracing.Period) bool { return !p.Open() && p.ValidTo.UnixNano() < before }) {
+		return
+	}
 	list, person := x.list[:0], x.person[:0]
 	x.at = map[periodKey]int{}
 	for i, p := range x.list {
@@ -124,6 +128,8 @@ func (x *periodIndex) forget(before int64) {
 		x.at[periodKeyOf(p)] = len(list)
 		list, person = append(list, p), append(person, x.person[i])
 	}
+	dropped := len(x.list) - len(list)
 	clear(x.list[len(list):])
-	x.list, x.person, x.dirty = list, person, true
+	x.list, x.person = list, person
+	x.dirty = x.dirty || dropped > 0
 }

@@ -123,6 +123,11 @@ func (x *rideIndex) instant(r rideRec, rules Rules) int64 {
 // forget drops the rides dated before the instant and compacts.
 func (x *rideIndex) forget(before int64) {
 	x.flush()
+	if !slices.ContainsFunc(x.arena, func(r rideRec) bool {
+		return r.person != deadPID && x.groups[r.group].date.UnixNano() < before
+	}) {
+		return
+	}
 	remap := make([]uint32, len(x.arena))
 	arena := make([]rideRec, 0, x.live)
 	for i, r := range x.arena {

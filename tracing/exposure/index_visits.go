@@ -36,6 +36,7 @@ type visitIndex struct {
 	// compactMin: a flush compacts when more than max(compactMin,
 	// sorted/8) visits are past the sorted part (-1: the default, 65,536).
 	compactMin int
+	keepDead   bool // tests: forget never compacts
 
 	dirtyVenues, dirtyPersons dirtySet
 }
@@ -73,11 +74,7 @@ func (x *visitIndex) kill(i uint32) {
 
 func (x *visitIndex) flush() {
 	x.mergeIDs()
-	m := x.compactMin
-	if m < 0 {
-		m = 1 << 16
-	}
-	if unsorted := len(x.arena) - x.sorted; unsorted > max(m, x.sorted/8) {
+	if unsorted := len(x.arena) - x.sorted; unsorted > max(x.minCompact(), x.sorted/8) {
 		x.compact()
 		return
 	}
@@ -176,15 +173,29 @@ func (x *visitIndex) dedupe(l []uint32) []uint32 {
 	return out
 }
 
-// forget kills the visits starting before the instant and compacts.
+// forget kills the visits starting before the instant. It compacts when
+// they are many (more than max(compactMin, a sixteenth)): an hourly purge
+// leaves its few dead in place, skipped by scans, until a later
+// compaction.
 func (x *visitIndex) forget(before int64) {
 	x.mergeIDs()
+	killed := 0
 	for i := range x.arena {
 		if x.arena[i].person != deadPID && x.arena[i].start < before {
 			x.kill(uint32(i))
+			killed++
 		}
 	}
-	x.compact()
+	if killed > max(x.minCompact(), len(x.arena)/16) && !x.keepDead {
+		x.compact()
+	}
+}
+
+func (x *visitIndex) minCompact() int {
+	if x.compactMin < 0 {
+		return 1 << 16
+	}
+	return x.compactMin
 }
 
 // compact drops the dead visits and orders the whole arena by (venue,

@@ -30,7 +30,8 @@ var ruleVariants = []exposure.Rules{
 	{Depth: 3},
 	{Depth: 2, NoShortOverlap: true, AerosolTail: -1},
 	{Depth: 3, RideTier: exposure.Epi, TraceTier: exposure.F1, HouseTier: exposure.F1},
-	{Depth: 2, LargeVenues: []tracing.Category{}, MinOverlap: 30 * time.Minute, TraceMinDuration: 10 * time.Minute},
+	{Depth: 2, LargeVenues: []tracing.Category{}, MinOverlap: 30 * time.Minute, TraceMinDuration: 10 * time.Minute,
+		TraceDistanceM: 40, TraceSkew: 3 * time.Minute, TraceTier: exposure.F1},
 	{Depth: 4, LineTier: exposure.Epi, RoomTier: exposure.Epi, TraceTier: exposure.F1, NotifyDelay: time.Hour},
 }
 

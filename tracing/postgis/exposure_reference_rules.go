@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -51,11 +52,18 @@ func (q refQuery) reasons(ctx context.Context, sources []refSource) ([]refFound,
 	b.Queue(sqlRefResidence, keys, froms, tos).Query(func(rows pgx.Rows) error { return q.scanResidences(rows, add) })
 	b.Queue(sqlRefLine, keys, froms, tos).Query(func(rows pgx.Rows) error { return q.scanLines(rows, add) })
 	b.Queue(sqlRefProximity, keys, froms, tos, interval(r.TraceSkew), r.TraceDistanceM, interval(r.TraceStep),
-		interval(r.TraceMinDuration), minFrom, maxTo).Query(func(rows pgx.Rows) error { return q.scanProximity(rows, add) })
+		interval(r.TraceMinDuration), minFrom, maxTo, traceCell(r.TraceDistanceM)).
+		Query(func(rows pgx.Rows) error { return q.scanProximity(rows, add) })
 	if err := q.tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("postgis: reference rules: %w", err)
 	}
 	return out, nil
+}
+
+// traceCell is the proximity rule's grid cell, in degrees: twice the
+// distance as degrees of latitude on the engine's sphere.
+func traceCell(distanceM float64) float64 {
+	return 2 * distanceM / (exposure.EarthRadiusM * math.Pi / 180)
 }
 
 type addFunc func(src, to []byte, r exposure.Reason)

@@ -155,25 +155,37 @@ const (
 
 	// sqlRefProximity: $4 skew, $5 distance (m), $6 step, $7 min
 	// duration, $8 and $9 the earliest window start and latest end (the
-	// partitions read). Each source point x goes to the three bins of
-	// width skew that [x − skew, x + skew] meets; the others' points y are
-	// joined on their bin, then on the exact skew and distance. Points
-	// counts the distinct source points x with a close y.
+	// partitions read), $10 a grid cell in degrees (twice the distance,
+	// as degrees of latitude: at least the distance in longitude too up
+	// to 60° of latitude; traces are in Vietnam). Each source point x goes
+	// to the 27 cells of (time bin of width skew, lon, lat) next to its
+	// own, which hold every point within skew and distance of it; the
+	// others' points y are hash-joined on their cell, then checked for
+	// the exact skew and distance. The box of the sources' points (a cell
+	// wider) only spares the hashing of points far from all of them.
+	// Points counts the distinct source points x with a close y.
 	sqlRefProximity = sqlRefSources + `,
 	xs AS (
 		SELECT k.person, x.person_key AS k, x.at, x.lon, x.lat,
-			date_bin($4::interval, x.at, timestamptz '2000-01-01 00:00:00+00') + n * $4::interval AS bin
+			date_bin($4::interval, x.at, timestamptz '2000-01-01 00:00:00+00') + n * $4::interval AS bin,
+			floor(x.lon / $10::float8)::bigint + i AS clon, floor(x.lat / $10::float8)::bigint + j AS clat
 		FROM keys k
 		JOIN tracing.traces x ON x.person_key = k.k AND x.at >= k.wfrom AND x.at < k.wto
-		CROSS JOIN generate_series(-1, 1) AS n),
+		CROSS JOIN generate_series(-1, 1) AS n CROSS JOIN generate_series(-1, 1) AS i CROSS JOIN generate_series(-1, 1) AS j),
+	box AS (
+		SELECT min(lon) - $10::float8 AS lon0, max(lon) + $10::float8 AS lon1, min(lat) - $10::float8 AS lat0,
+			max(lat) + $10::float8 AS lat1 FROM xs),
 	close AS (
 		SELECT xs.person, cy.person AS target, xs.k, xs.at,
 			ST_DistanceSphere(ST_MakePoint(xs.lon, xs.lat), ST_MakePoint(y.lon, y.lat)) AS m
 		FROM xs
 		JOIN tracing.traces y ON date_bin($4::interval, y.at, timestamptz '2000-01-01 00:00:00+00') = xs.bin
+			AND floor(y.lon / $10::float8)::bigint = xs.clon AND floor(y.lat / $10::float8)::bigint = xs.clat
 			AND y.at >= $8::timestamptz - $4::interval AND y.at <= $9::timestamptz + $4::interval
+			AND y.lon BETWEEN (SELECT lon0 FROM box) AND (SELECT lon1 FROM box)
+			AND y.lat BETWEEN (SELECT lat0 FROM box) AND (SELECT lat1 FROM box)
 		LEFT JOIN ref_alias acy ON acy.k = y.person_key
-	CROSS JOIN LATERAL (SELECT coalesce(acy.person, y.person_key) AS person) cy
+		CROSS JOIN LATERAL (SELECT coalesce(acy.person, y.person_key) AS person) cy
 		WHERE y.at >= xs.at - $4::interval AND y.at <= xs.at + $4::interval AND cy.person <> xs.person)
 	SELECT person, target, count(DISTINCT (k, at)), min(at), max(at), min(m)
 	FROM close WHERE m <= $5::float8

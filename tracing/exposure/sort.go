@@ -122,8 +122,10 @@ func SortReasons(rs []Reason) {
 		keys[i] = reasonSortKey{via: binary.BigEndian.Uint64(r.Via[:8]), kind: r.Kind, start: r.Start.UnixNano(), end: r.End.UnixNano(), i: int32(i)}
 	}
 	slices.SortFunc(keys, func(a, b reasonSortKey) int {
-		if c := cmp.Or(cmp.Compare(a.via, b.via), strings.Compare(string(a.kind), string(b.kind)),
-			cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)); c != 0 {
+		// The whole Via before anything else: two keys may share their
+		// first 8 bytes.
+		if c := cmp.Or(cmp.Compare(a.via, b.via), bytes.Compare(rs[a.i].Via[:], rs[b.i].Via[:]),
+			strings.Compare(string(a.kind), string(b.kind)), cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)); c != 0 {
 			return c
 		}
 		return compareReasons(&rs[a.i], &rs[b.i])

@@ -5,6 +5,7 @@
 //	bando [serve]              run the server (the default)
 //	bando migrate              apply pending PostGIS migrations
 //	bando seed --scale demo    fill the store with a synthetic province
+//	bando seed tracing --scale province|small|N%  a synthetic tracing world in PostGIS
 //	bando import boundaries F  load district boundaries from GeoJSON
 //	bando import cases F       load cases from a bulletin CSV
 //	bando user add|list|…      manage officials' accounts

@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
+	"github.com/paulmach/orb/planar"
 )
 
 // tally counts and fingerprints a stream.
@@ -220,5 +223,29 @@ func TestValidRows(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestRealWards(t *testing.T) {
+	wards, err := ReadWards(filepath.Join(testkit.SharedDir(t), "data", "binhduong"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wards) != 91 {
+		t.Fatalf("%d wards, want 91", len(wards))
+	}
+	w, err := New(Options{Fraction: 0.01, Seed: 1, Wards: wards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]Ward{}
+	for _, wd := range wards {
+		codes[wd.Code] = wd
+	}
+	for _, v := range w.Venues() {
+		wd, ok := codes[v.Ward]
+		if !ok || !planar.MultiPolygonContains(wd.Shape, v.Location) {
+			t.Fatalf("venue %s at %v is not inside its ward %s's district", v.ID, v.Location, v.Ward)
+		}
 	}
 }

@@ -1,0 +1,306 @@
+package exposure
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+)
+
+const dayNS = int64(24 * time.Hour)
+
+func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
+
+// reasons applies the five rules from one source; f1Only drops what would
+// be of tier Epi (sources below the F0s).
+func (r *run) reasons(s runSource, f1Only bool) []hit {
+	keys := r.keysOf(s.person)
+	if len(keys) == 0 {
+		return nil
+	}
+	src := source{run: r, s: s, keys: keys, f1Only: f1Only, via: r.key(s.person)}
+	src.venues()
+	src.rides()
+	src.residences()
+	src.proximity()
+	return src.out
+}
+
+// source is one source's tracing in progress.
+type source struct {
+	*run
+	s      runSource
+	keys   []pid
+	via    tracing.PersonKey
+	f1Only bool
+	out    []hit
+}
+
+func (c *source) emit(to pid, x Reason) {
+	if c.f1Only && x.Tier != F1 {
+		return
+	}
+	x.Via, x.ViaLabel = c.via, c.s.label
+	c.out = append(c.out, hit{to: to, r: x})
+}
+
+func (c *source) venues() {
+	v := &c.e.visits
+	tail := int64(c.rules.AerosolTail)
+	for _, k := range c.keys {
+		if int(k) >= len(v.byPerson) {
+			continue
+		}
+		for _, ai := range v.byPerson[k] {
+			a := v.arena[ai]
+			ps, pe := max(a.start, c.s.from), min(a.end, c.s.to)
+			if ps >= pe {
+				continue
+			}
+			es, ee := ps, pe+tail
+			list := v.byVenue[a.venue]
+			lo := es - v.maxLen[a.venue]
+			i, _ := slices.BinarySearchFunc(list, lo, func(bi uint32, t int64) int { return cmp.Compare(v.arena[bi].start, t) })
+			cat := c.e.venues.category(a.venue)
+			for ; i < len(list) && v.arena[list[i]].start < ee; i++ {
+				b := v.arena[list[i]]
+				p := c.canon(b.person)
+				if p == c.s.person {
+					continue
+				}
+				c.venueOverlap(p, a, b, cat, max(es, b.start), min(ee, b.end))
+			}
+		}
+	}
+}
+
+func (c *source) venueOverlap(p pid, a, b visitRec, cat tracing.Category, os, oe int64) {
+	var l time.Duration
+	if os < oe {
+		l = time.Duration(oe - os)
+	}
+	var tier Tier
+	switch {
+	case l >= c.rules.MinOverlap && c.rules.IsLarge(cat):
+		tier = Epi
+	case l >= c.rules.MinOverlap:
+		tier = F1
+	case l > 0 && !c.rules.NoShortOverlap:
+		tier = Epi
+	default:
+		return
+	}
+	c.emit(p, Reason{Kind: VenueOverlap, Tier: tier, Start: utcNS(os), End: utcNS(oe),
+		Venue: &VenueEvidence{Venue: c.e.venues.list[a.venue], Category: cat, ViaVisit: a.id, Visit: b.id, Overlap: l}})
+}
+
+func (c *source) rides() {
+	x := &c.e.rides
+	if c.f1Only && c.rules.RideTier != F1 {
+		return
+	}
+	for _, k := range c.keys {
+		if int(k) >= len(x.byPerson) {
+			continue
+		}
+		for _, ri := range x.byPerson[k] {
+			rr := x.arena[ri]
+			t := x.instant(rr, c.rules)
+			if t < c.s.from || t >= c.s.to {
+				continue
+			}
+			g := x.groups[rr.group]
+			for _, qi := range x.riders[rr.group] {
+				q := x.arena[qi]
+				p := c.canon(q.person)
+				if p == c.s.person {
+					continue
+				}
+				c.emit(p, Reason{Kind: SameRide, Tier: c.rules.RideTier, Start: utcNS(t), End: utcNS(t + int64(c.rules.RideDuration)),
+					Ride: &RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: g.date, Trip: g.trip, Departure: utcNS(t),
+						ViaSeat: x.seats[rr.seat], Seat: x.seats[q.seat]}})
+			}
+		}
+	}
+}
+
+// dayRun counts the distinct days of one residence or line group.
+type dayRun struct {
+	to          pid
+	first, last int64
+	days        int
+}
+
+func (d *dayRun) add(day int64) {
+	if d.days == 0 {
+		d.first = day
+	}
+	if d.days == 0 || d.last != day {
+		d.days++
+		d.last = day
+	}
+}
+
+// span is the group's exposure: its days' instants within the window.
+func (d *dayRun) span(s runSource) (time.Time, time.Time) {
+	return utcNS(max(d.first-7*int64(time.Hour), s.from)), utcNS(min(d.last+17*int64(time.Hour), s.to))
+}
+
+type residenceKey struct {
+	to                                  pid
+	kind                                ReasonKind
+	ward, house, address, viaRoom, room string
+}
+
+type lineGroupKey struct {
+	to pid
+	lineKey
+}
+
+// residences applies the residence and line rules day by day: the
+// Vietnam days whose instants meet the window.
+func (c *source) residences() {
+	x := &c.e.periods
+	owned := x.byOwner[c.s.person]
+	if len(owned) == 0 {
+		return
+	}
+	res := map[residenceKey]*dayRun{}
+	lines := map[lineGroupKey]*dayRun{}
+	first := floorDiv(c.s.from+7*int64(time.Hour), dayNS) * dayNS
+	last := floorDiv(c.s.to-1+7*int64(time.Hour), dayNS) * dayNS
+	for d := first; d <= last; d += dayNS {
+		day := utcNS(d)
+		for _, i := range owned {
+			ps := &x.list[i]
+			if !ps.Covers(day) {
+				continue
+			}
+			c.residenceDay(ps, day, d, res)
+			c.lineDay(ps, day, d, lines)
+		}
+	}
+	for k, g := range res {
+		tier := c.rules.RoomTier
+		if k.kind == SameHouse {
+			tier = c.rules.HouseTier
+		}
+		start, end := g.span(c.s)
+		c.emit(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: k.ward,
+			BoardingHouse: k.house, Address: k.address, ViaRoom: k.viaRoom, Room: k.room, Days: g.days}})
+	}
+	for k, g := range lines {
+		start, end := g.span(c.s)
+		c.emit(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
+			Enterprise: k.enterprise, Site: k.site, Line: k.line, Shift: k.shift, Days: g.days}})
+	}
+}
+
+func (c *source) residenceDay(ps *tracing.Period, day time.Time, d int64, groups map[residenceKey]*dayRun) {
+	x := &c.e.periods
+	a := ps.Residence
+	var cands []int32
+	switch {
+	case a.BoardingHouse != "":
+		cands = x.byHouse[houseKey{a.Ward, a.BoardingHouse}]
+	case a.Address != "":
+		cands = x.byAddr[houseKey{a.Ward, a.Address}]
+	}
+	for _, j := range cands {
+		pp := &x.list[j]
+		p := c.canon(x.person[j])
+		if p == c.s.person || !pp.Covers(day) {
+			continue
+		}
+		b := pp.Residence
+		k := residenceKey{to: p, kind: Household, ward: a.Ward, address: a.Address, viaRoom: a.Room, room: b.Room}
+		if a.BoardingHouse != "" {
+			k = residenceKey{to: p, kind: SameHouse, ward: a.Ward, house: a.BoardingHouse, viaRoom: a.Room, room: b.Room}
+			if a.Room != "" && a.Room == b.Room {
+				k.kind = SameRoom
+			}
+		}
+		g := groups[k]
+		if g == nil {
+			g = &dayRun{to: p}
+			groups[k] = g
+		}
+		g.add(d)
+	}
+}
+
+func (c *source) lineDay(ps *tracing.Period, day time.Time, d int64, groups map[lineGroupKey]*dayRun) {
+	x := &c.e.periods
+	w := ps.Workplace
+	if w.Line == "" {
+		return
+	}
+	lk := lineKey{ps.Enterprise, w.Site, w.Line, w.Shift}
+	for _, j := range x.byLine[lk] {
+		p := c.canon(x.person[j])
+		if p == c.s.person || !x.list[j].Covers(day) {
+			continue
+		}
+		k := lineGroupKey{p, lk}
+		g := groups[k]
+		if g == nil {
+			g = &dayRun{to: p}
+			groups[k] = g
+		}
+		g.add(d)
+	}
+}
+
+// proximityRun accumulates one person's closeness to the source's points.
+type proximityRun struct {
+	points      int
+	lastX       int
+	first, last int64
+	closest     float64
+}
+
+func (c *source) proximity() {
+	if c.f1Only && c.rules.TraceTier != F1 {
+		return
+	}
+	x := &c.e.traces
+	skew, dist := int64(c.rules.TraceSkew), c.rules.TraceDistanceM
+	per := map[pid]*proximityRun{}
+	xi := 0
+	for _, k := range c.keys {
+		for _, ref := range x.span(k, c.s.from, c.s.to) {
+			xi++
+			pt := *x.rec(ref)
+			lo, hi := searchBox(pt.lon, pt.lat, dist)
+			x.near(pt.t, skew, lo, hi, func(y *traceRec) {
+				p := c.canon(y.person)
+				if p == c.s.person {
+					return
+				}
+				d := haversineM(pt.lon, pt.lat, y.lon, y.lat)
+				if d > dist {
+					return
+				}
+				g := per[p]
+				if g == nil {
+					g = &proximityRun{first: pt.t, last: pt.t, closest: d}
+					per[p] = g
+				}
+				if g.lastX != xi {
+					g.lastX = xi
+					g.points++
+				}
+				g.first, g.last, g.closest = min(g.first, pt.t), max(g.last, pt.t), min(g.closest, d)
+			})
+		}
+	}
+	step := c.rules.TraceStep
+	for p, g := range per {
+		if time.Duration(g.points)*step < c.rules.TraceMinDuration {
+			continue
+		}
+		c.emit(p, Reason{Kind: Proximity, Tier: c.rules.TraceTier, Start: utcNS(g.first), End: utcNS(g.last + int64(step)),
+			Proximity: &ProximityEvidence{Minutes: int(time.Duration(g.points) * step / time.Minute), Points: g.points, ClosestM: g.closest}})
+	}
+}

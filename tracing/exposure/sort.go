@@ -1,0 +1,171 @@
+package exposure
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+)
+
+// SortResult puts a result in its canonical order, so that two
+// implementations' results compare with reflect.DeepEqual: F0s by person
+// key; contacts by level (Epi last), then person key; each contact's Via by
+// key and its reasons by CompareReasons; clusters by ID with their lists
+// sorted; links by (F0, reason). Every time is converted to UTC and every
+// empty slice becomes nil.
+func SortResult(r *Result) {
+	for i := range r.F0s {
+		f := &r.F0s[i]
+		f.Onset, f.Isolation = utc(f.Onset), utc(f.Isolation)
+	}
+	slices.SortFunc(r.F0s, func(a, b F0) int { return bytes.Compare(a.Person[:], b.Person[:]) })
+	for i := range r.Contacts {
+		sortContact(&r.Contacts[i])
+	}
+	slices.SortFunc(r.Contacts, compareContacts)
+	for i := range r.Clusters {
+		c := &r.Clusters[i]
+		slices.SortFunc(c.F0s, compareKeys)
+		slices.Sort(c.Venues)
+		slices.Sort(c.Enterprises)
+		c.F0s, c.Venues, c.Enterprises = nilIfEmpty(c.F0s), nilIfEmpty(c.Venues), nilIfEmpty(c.Enterprises)
+	}
+	slices.SortFunc(r.Clusters, func(a, b Cluster) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range r.Links {
+		normalizeReason(&r.Links[i].Reason)
+	}
+	slices.SortFunc(r.Links, func(a, b Link) int {
+		return cmp.Or(compareKeys(a.F0, b.F0), CompareReasons(a.Reason, b.Reason))
+	})
+	r.F0s, r.Contacts, r.Clusters, r.Links = nilIfEmpty(r.F0s), nilIfEmpty(r.Contacts), nilIfEmpty(r.Clusters), nilIfEmpty(r.Links)
+}
+
+func sortContact(c *Contact) {
+	slices.SortFunc(c.Via, compareKeys)
+	c.Via = slices.Compact(c.Via)
+	for i := range c.Reasons {
+		normalizeReason(&c.Reasons[i])
+	}
+	SortReasons(c.Reasons)
+	c.Via, c.Reasons = nilIfEmpty(c.Via), nilIfEmpty(c.Reasons)
+	c.FirstExposure, c.LastExposure = utc(c.FirstExposure), utc(c.LastExposure)
+	c.QuarantineEnd, c.MonitorEnd = utc(c.QuarantineEnd), utc(c.MonitorEnd)
+}
+
+func normalizeReason(r *Reason) {
+	r.Start, r.End = utc(r.Start), utc(r.End)
+	if r.Ride != nil {
+		r.Ride.Date, r.Ride.Departure = utc(r.Ride.Date), utc(r.Ride.Departure)
+	}
+}
+
+// compareContacts orders contacts by level, Epi (level 0) last, then key.
+func compareContacts(a, b Contact) int {
+	la, lb := a.Level, b.Level
+	if la <= 0 {
+		la = MaxDepth + 1
+	}
+	if lb <= 0 {
+		lb = MaxDepth + 1
+	}
+	return cmp.Or(cmp.Compare(la, lb), compareKeys(a.Person, b.Person))
+}
+
+func compareKeys(a, b tracing.PersonKey) int { return bytes.Compare(a[:], b[:]) }
+
+// utc is t in UTC; the zero time stays zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func nilIfEmpty[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// SortReasons sorts reasons by CompareReasons.
+func SortReasons(rs []Reason) { slices.SortFunc(rs, CompareReasons) }
+
+// CompareReasons is the canonical order of reasons: Via (bytes), Kind,
+// Start, End, then the evidence ViaVisit, Visit, Enterprise, Bus, Date,
+// Trip, Ward, BoardingHouse, Address, ViaRoom, Room, Site, Line, Shift
+// (DESIGN-13), and, so that no two distinct reasons tie, Tier, Venue,
+// ViaSeat, Seat, Departure, Days, Overlap, Points, Minutes, ClosestM and
+// ViaLabel.
+func CompareReasons(a, b Reason) int {
+	ka, kb := reasonKeyOf(a), reasonKeyOf(b)
+	return cmp.Or(
+		compareKeys(a.Via, b.Via),
+		strings.Compare(string(a.Kind), string(b.Kind)),
+		a.Start.Compare(b.Start),
+		a.End.Compare(b.End),
+		cmp.Compare(ka.viaVisit, kb.viaVisit),
+		cmp.Compare(ka.visit, kb.visit),
+		strings.Compare(ka.enterprise, kb.enterprise),
+		strings.Compare(ka.bus, kb.bus),
+		ka.date.Compare(kb.date),
+		strings.Compare(string(ka.trip), string(kb.trip)),
+		strings.Compare(ka.ward, kb.ward),
+		strings.Compare(ka.house, kb.house),
+		strings.Compare(ka.address, kb.address),
+		strings.Compare(ka.viaRoom, kb.viaRoom),
+		strings.Compare(ka.room, kb.room),
+		strings.Compare(ka.site, kb.site),
+		strings.Compare(ka.line, kb.line),
+		strings.Compare(ka.shift, kb.shift),
+		strings.Compare(string(a.Tier), string(b.Tier)),
+		strings.Compare(string(ka.venue), string(kb.venue)),
+		strings.Compare(ka.viaSeat, kb.viaSeat),
+		strings.Compare(ka.seat, kb.seat),
+		ka.departure.Compare(kb.departure),
+		cmp.Compare(ka.days, kb.days),
+		cmp.Compare(ka.overlap, kb.overlap),
+		cmp.Compare(ka.points, kb.points),
+		cmp.Compare(ka.minutes, kb.minutes),
+		cmp.Compare(ka.closest, kb.closest),
+		strings.Compare(a.ViaLabel, b.ViaLabel),
+	)
+}
+
+// reasonKey flattens a reason's evidence for comparison.
+type reasonKey struct {
+	viaVisit, visit                                        int64
+	enterprise, bus                                        string
+	date, departure                                        time.Time
+	trip                                                   tracing.Trip
+	ward, house, address, viaRoom, room, site, line, shift string
+	venue                                                  tracing.VenueID
+	viaSeat, seat                                          string
+	days, points, minutes                                  int
+	overlap                                                time.Duration
+	closest                                                float64
+}
+
+func reasonKeyOf(r Reason) reasonKey {
+	var k reasonKey
+	if v := r.Venue; v != nil {
+		k.viaVisit, k.visit, k.venue, k.overlap = v.ViaVisit, v.Visit, v.Venue, v.Overlap
+	}
+	if v := r.Ride; v != nil {
+		k.enterprise, k.bus, k.date, k.trip = v.Enterprise, v.Bus, v.Date, v.Trip
+		k.departure, k.viaSeat, k.seat = v.Departure, v.ViaSeat, v.Seat
+	}
+	if v := r.Residence; v != nil {
+		k.ward, k.house, k.address, k.viaRoom, k.room, k.days = v.Ward, v.BoardingHouse, v.Address, v.ViaRoom, v.Room, v.Days
+	}
+	if v := r.Line; v != nil {
+		k.enterprise, k.site, k.line, k.shift, k.days = v.Enterprise, v.Site, v.Line, v.Shift, v.Days
+	}
+	if v := r.Proximity; v != nil {
+		k.points, k.minutes, k.closest = v.Points, v.Minutes, v.ClosestM
+	}
+	return k
+}

@@ -16,6 +16,7 @@
 //	bando bench hot            hot tiles and the bulletin against a static handler
 //	bando bench faults         load a server while PostGIS and Redis fail
 //	bando bench checkins       check-in ingest over HTTP, PostGIS and embedded
+//	bando bench trace          the exposure engine on province-scale worlds
 //	bando version              print the version
 package main
 
@@ -58,7 +59,7 @@ func commands() []command {
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
 		{"user", "manage accounts (user add|list|disable|enable|password)", runUser},
 		{"token", "manage API tokens (token create|list|revoke)", runToken},
-		{"bench", "measure performance (bench tiles|http|hot|faults|checkins)", runBench},
+		{"bench", "measure performance (bench tiles|http|hot|faults|checkins|trace)", runBench},
 		{"purge", "purge tracing data older than BANDO_RETENTION_DAYS (--dry-run: count only)", runPurge},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},
 		{"version", "print the version", runVersion},

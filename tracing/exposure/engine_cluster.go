@@ -9,16 +9,19 @@ import (
 // clusters unions the F0s linked to one another or sharing a level-1
 // contact (union-find over their indexes in key order) and counts each
 // component's contacts, level by level down the Via chains.
-func (r *run) clusters(res *Result) []Cluster {
-	keys := make([]tracing.PersonKey, len(res.F0s))
-	for i, f := range res.F0s {
-		keys[i] = f.Person
+func (r *run) clusters(res *Result, l0 []runSource, cs []runContact) []Cluster {
+	order := make([]int, len(l0))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortFunc(keys, compareKeys)
-	at := make(map[tracing.PersonKey]int, len(keys))
-	parent := make([]int, len(keys))
-	for i, k := range keys {
-		at[k], parent[i] = i, i
+	slices.SortFunc(order, func(a, b int) int { return compareKeys(r.key(l0[a].person), r.key(l0[b].person)) })
+	at := make(map[pid]int, len(l0)) // F0 → its index in key order
+	for i, o := range order {
+		at[l0[o].person] = i
+	}
+	parent := make([]int, len(l0))
+	for i := range parent {
+		parent[i] = i
 	}
 	var find func(i int) int
 	find = func(i int) int {
@@ -32,95 +35,91 @@ func (r *run) clusters(res *Result) []Cluster {
 		parent[max(ra, rb)] = min(ra, rb)
 	}
 	for _, l := range res.Links {
-		union(at[l.F0], at[l.Reason.Via])
+		a, _ := r.e.persons.lookup(l.F0)
+		b, _ := r.e.persons.lookup(l.Reason.Via)
+		union(at[r.canon(a)], at[r.canon(b)])
 	}
-	for _, c := range res.Contacts {
-		if c.Level == 1 {
-			for _, v := range c.Via[1:] {
-				union(at[c.Via[0]], at[v])
+	for _, c := range cs {
+		if c.level == 1 {
+			for _, v := range c.vias[1:] {
+				union(at[c.vias[0]], at[v])
 			}
 		}
 	}
 	// Every root is its component's smallest index (union keeps the
 	// smaller), so roots come in key order.
-	id := make([]int, len(keys))
+	id := make([]int, len(l0))
 	var out []Cluster
-	for i := range keys {
+	for i, o := range order {
 		if root := find(i); root != i {
 			id[i] = id[root]
 		} else {
 			out = append(out, Cluster{ID: len(out) + 1})
 			id[i] = len(out)
 		}
-		out[id[i]-1].F0s = append(out[id[i]-1].F0s, keys[i])
+		out[id[i]-1].F0s = append(out[id[i]-1].F0s, r.key(l0[o].person))
 	}
-	r.count(out, id, at, res.Contacts)
+	clusterOf := make(map[pid]int, len(l0))
+	for p, i := range at {
+		clusterOf[p] = id[i]
+	}
+	r.count(out, clusterOf, cs)
 	return out
 }
 
-// count fills the clusters' counts, venues and enterprises; id[i] is the
-// cluster of the F0 at index i.
-func (r *run) count(out []Cluster, id []int, at map[tracing.PersonKey]int, contacts []Contact) {
-	clusterOf := func(k tracing.PersonKey) int {
-		if i, ok := at[k]; ok {
-			return id[i]
-		}
-		return 0
+// count fills the clusters' counts, venues and enterprises; clusterOf
+// gives each F0's cluster.
+func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
+	if len(out) == 1 {
+		r.countOne(&out[0], cs)
+		return
 	}
 	// in holds, per person of the level above, the clusters it counts in.
-	in := make(map[tracing.PersonKey][]int, len(at))
-	for k, i := range at {
-		in[k] = []int{id[i]}
-	}
-	byLevel := map[int][]Contact{}
-	for _, c := range contacts {
-		byLevel[c.Level] = append(byLevel[c.Level], c)
+	in := make(map[pid][]int, len(clusterOf))
+	for p, c := range clusterOf {
+		in[p] = []int{c}
 	}
 	for level := 1; level <= r.rules.Depth; level++ {
-		now := map[tracing.PersonKey][]int{}
-		for _, c := range byLevel[level] {
-			var cs []int
-			for _, v := range c.Via {
-				cs = append(cs, in[v]...)
+		now := map[pid][]int{}
+		for _, c := range cs {
+			if c.level != level {
+				continue
 			}
-			slices.Sort(cs)
-			cs = slices.Compact(cs)
-			for _, ci := range cs {
+			var cl []int
+			for _, v := range c.vias {
+				cl = append(cl, in[v]...)
+			}
+			slices.Sort(cl)
+			cl = slices.Compact(cl)
+			for _, ci := range cl {
 				if level == 1 {
 					out[ci-1].F1++
 				} else {
 					out[ci-1].F2++
 				}
 			}
-			now[c.Person] = cs
+			now[c.p] = cl
 		}
 		in = now
 	}
 	venues := map[int]map[tracing.VenueID]bool{}
 	enterprises := map[int]map[string]bool{}
-	for _, c := range contacts {
-		if c.Level == 0 {
+	for _, c := range cs {
+		if c.level == 0 {
 			seen := map[int]bool{}
-			for _, v := range c.Via {
-				if ci := clusterOf(v); ci != 0 && !seen[ci] {
+			for _, v := range c.vias {
+				if ci := clusterOf[v]; ci != 0 && !seen[ci] {
 					seen[ci] = true
 					out[ci-1].Epi++
 				}
 			}
 		}
-		for _, x := range c.Reasons {
-			ci := clusterOf(x.Via)
-			if ci == 0 {
-				continue
-			}
-			if x.Kind == VenueOverlap && x.Tier == F1 {
-				addTo(venues, ci, x.Venue.Venue)
-			}
-			switch {
-			case x.Ride != nil:
-				addTo(enterprises, ci, x.Ride.Enterprise)
-			case x.Line != nil:
-				addTo(enterprises, ci, x.Line.Enterprise)
+		if c.level > 1 {
+			continue
+		}
+		for _, x := range c.reasons {
+			if ci := r.f0Cluster(x.Via, clusterOf); ci != 0 {
+				addEvidence(venues, enterprises, ci, x)
 			}
 		}
 	}
@@ -131,6 +130,61 @@ func (r *run) count(out []Cluster, id []int, at map[tracing.PersonKey]int, conta
 		for e := range enterprises[ci+1] {
 			out[ci].Enterprises = append(out[ci].Enterprises, e)
 		}
+	}
+}
+
+// countOne counts for a run whose F0s make one cluster: every contact.
+func (r *run) countOne(cl *Cluster, cs []runContact) {
+	venues := map[int]map[tracing.VenueID]bool{}
+	enterprises := map[int]map[string]bool{}
+	for _, c := range cs {
+		switch c.level {
+		case 0:
+			cl.Epi++
+		case 1:
+			cl.F1++
+		default:
+			cl.F2++
+			continue
+		}
+		for _, x := range c.reasons {
+			addEvidence(venues, enterprises, 1, x)
+		}
+	}
+	for v := range venues[1] {
+		cl.Venues = append(cl.Venues, v)
+	}
+	for e := range enterprises[1] {
+		cl.Enterprises = append(cl.Enterprises, e)
+	}
+}
+
+// f0Cluster is the cluster of the F0 a reason came through, 0 if none.
+func (r *run) f0Cluster(via tracing.PersonKey, clusterOf map[pid]int) int {
+	p, ok := r.e.persons.lookup(via)
+	if !ok {
+		for i, k := range r.extra {
+			if k == via {
+				p, ok = pid(len(r.e.persons.keys)+i), true
+			}
+		}
+	}
+	if !ok {
+		return 0
+	}
+	return clusterOf[r.canon(p)]
+}
+
+// addEvidence notes an F0's reason's venue (F1 tier) or enterprise.
+func addEvidence(venues map[int]map[tracing.VenueID]bool, enterprises map[int]map[string]bool, ci int, x Reason) {
+	if x.Kind == VenueOverlap && x.Tier == F1 {
+		addTo(venues, ci, x.Venue.Venue)
+	}
+	switch {
+	case x.Ride != nil:
+		addTo(enterprises, ci, x.Ride.Enterprise)
+	case x.Line != nil:
+		addTo(enterprises, ci, x.Line.Enterprise)
 	}
 }
 

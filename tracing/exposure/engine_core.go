@@ -47,7 +47,9 @@ func New(opts Options) *Engine {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	return &Engine{opts: opts}
+	e := &Engine{opts: opts}
+	e.visits.compactMin = -1
+	return e
 }
 
 // Rules returns Options.Rules with their defaults.

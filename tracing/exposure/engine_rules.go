@@ -1,8 +1,6 @@
 package exposure
 
 import (
-	"cmp"
-	"slices"
 	"time"
 
 	"github.com/bandomap/bando/tracing"
@@ -14,12 +12,12 @@ func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 // reasons applies the five rules from one source; f1Only drops what would
 // be of tier Epi (sources below the F0s).
-func (r *run) reasons(s runSource, f1Only bool) []hit {
+func (r *run) reasons(s runSource, f1Only bool, before []int8) []hit {
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
 		return nil
 	}
-	src := source{run: r, s: s, keys: keys, f1Only: f1Only, via: r.key(s.person)}
+	src := source{run: r, s: s, keys: keys, f1Only: f1Only, via: r.key(s.person), before: before, links: !f1Only}
 	src.venues()
 	src.rides()
 	src.residences()
@@ -35,10 +33,22 @@ type source struct {
 	via    tracing.PersonKey
 	f1Only bool
 	out    []hit
+	// before holds the level+1 of the persons of the levels so far (read
+	// only while the sources run); reasons to them are dropped, except the
+	// F0s' reasons to F0s (links).
+	before []int8
+	links  bool
+}
+
+// drops reports whether a reason of the tier to the person is dropped:
+// an Epi reason from below the F0s, or a reason to a person of an earlier
+// level (or of this one's sources), never reported except as a link.
+func (c *source) drops(to pid, tier Tier) bool {
+	return (c.f1Only && tier != F1) || (!c.links && c.before[to] != 0)
 }
 
 func (c *source) emit(to pid, x Reason) {
-	if c.f1Only && x.Tier != F1 {
+	if c.drops(to, x.Tier) {
 		return
 	}
 	x.Via, x.ViaLabel = c.via, c.s.label
@@ -59,23 +69,17 @@ func (c *source) venues() {
 				continue
 			}
 			es, ee := ps, pe+tail
-			list := v.byVenue[a.venue]
-			lo := es - v.maxLen[a.venue]
-			i, _ := slices.BinarySearchFunc(list, lo, func(bi uint32, t int64) int { return cmp.Compare(v.arena[bi].start, t) })
 			cat := c.e.venues.category(a.venue)
-			for ; i < len(list) && v.arena[list[i]].start < ee; i++ {
-				b := v.arena[list[i]]
-				p := c.canon(b.person)
-				if p == c.s.person {
-					continue
+			v.scan(a.venue, es-v.maxLen[a.venue], ee, func(b *visitRec) {
+				if p := c.canon(b.person); p != c.s.person {
+					c.venueOverlap(p, &a, b, cat, max(es, b.start), min(ee, b.end))
 				}
-				c.venueOverlap(p, a, b, cat, max(es, b.start), min(ee, b.end))
-			}
+			})
 		}
 	}
 }
 
-func (c *source) venueOverlap(p pid, a, b visitRec, cat tracing.Category, os, oe int64) {
+func (c *source) venueOverlap(p pid, a, b *visitRec, cat tracing.Category, os, oe int64) {
 	var l time.Duration
 	if os < oe {
 		l = time.Duration(oe - os)
@@ -89,6 +93,9 @@ func (c *source) venueOverlap(p pid, a, b visitRec, cat tracing.Category, os, oe
 	case l > 0 && !c.rules.NoShortOverlap:
 		tier = Epi
 	default:
+		return
+	}
+	if c.drops(p, tier) {
 		return
 	}
 	c.emit(p, Reason{Kind: VenueOverlap, Tier: tier, Start: utcNS(os), End: utcNS(oe),
@@ -114,7 +121,7 @@ func (c *source) rides() {
 			for _, qi := range x.riders[rr.group] {
 				q := x.arena[qi]
 				p := c.canon(q.person)
-				if p == c.s.person {
+				if p == c.s.person || c.drops(p, c.rules.RideTier) {
 					continue
 				}
 				c.emit(p, Reason{Kind: SameRide, Tier: c.rules.RideTier, Start: utcNS(t), End: utcNS(t + int64(c.rules.RideDuration)),

@@ -111,72 +111,105 @@ func (r *run) firstLevel(f0s []F0) ([]runSource, Result, error) {
 	return l0, res, nil
 }
 
+// reached gathers the reasons to one person from one level's sources.
+type reached struct {
+	reasons []Reason
+	vias    []pid // distinct, in order of first reason
+	// For the next level: the earliest F1-tier exposure and the earliest
+	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
+	f1        bool
+	from, iso int64
+}
+
+// runContact is a contact as the run assembles it.
+type runContact struct {
+	p     pid
+	level int
+	*reached
+}
+
 // trace runs the levels (breadth first over the whole batch) and fills
 // the result's contacts, links and clusters.
 func (r *run) trace(l0 []runSource, res *Result) error {
 	depth := r.rules.Depth
-	levelOf := make(map[pid]int, len(l0))
+	// levelOf holds each person's level + 1 (0: none yet).
+	levelOf := make([]int8, len(r.e.persons.keys)+len(r.extra))
 	iso := make(map[pid]int64, len(l0))
 	for _, s := range l0 {
-		levelOf[s.person], iso[s.person] = 0, s.to
+		levelOf[s.person], iso[s.person] = 1, s.to
 	}
 	levels := [][]runSource{l0}
-	toward := make([]map[pid][]Reason, depth) // toward[j]: the reasons from L_j, by person
+	toward := make([]map[pid]*reached, depth) // toward[j]: the reasons from L_j, by person
 	for k := 1; k <= depth; k++ {
-		hits, err := r.level(levels[k-1], k-1 >= 1)
+		hits, err := r.level(levels[k-1], k-1 >= 1, levelOf)
 		if err != nil {
 			return err
 		}
-		by := map[pid][]Reason{}
-		next := map[pid]*runSource{}
+		by := map[pid]*reached{}
 		for i, hs := range hits {
 			via := levels[k-1][i].person
+			until := iso[via] + int64(r.rules.NotifyDelay)
 			for _, h := range hs {
-				by[h.to] = append(by[h.to], h.r)
-				if _, in := levelOf[h.to]; in || h.r.Tier != F1 {
+				a := by[h.to]
+				if a == nil {
+					a = &reached{}
+					by[h.to] = a
+				}
+				a.reasons = append(a.reasons, h.r)
+				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
+					a.vias = append(a.vias, via)
+				}
+				if h.r.Tier != F1 {
 					continue
 				}
-				start, until := h.r.Start.UnixNano(), iso[via]+int64(r.rules.NotifyDelay)
-				if s := next[h.to]; s != nil {
-					s.from, s.to = min(s.from, start), min(s.to, until)
-					continue
+				start := h.r.Start.UnixNano()
+				if !a.f1 {
+					a.f1, a.from, a.iso = true, start, until
 				}
-				key := r.key(h.to)
-				next[h.to] = &runSource{person: h.to, from: start, to: until,
-					label: string(TierOf(k)) + ":" + hex.EncodeToString(key[:4])}
+				a.from, a.iso = min(a.from, start), min(a.iso, until)
 			}
 		}
 		toward[k-1] = by
-		lk := make([]runSource, 0, len(next))
-		for p, s := range next {
-			levelOf[p], iso[p] = k, s.to
-			lk = append(lk, *s)
+		var lk []runSource
+		prefix := string(TierOf(k)) + ":"
+		for p, a := range by {
+			if levelOf[p] != 0 || !a.f1 {
+				continue
+			}
+			key := r.key(p)
+			lk = append(lk, runSource{person: p, from: a.from, to: a.iso, label: prefix + hex.EncodeToString(key[:4])})
 		}
-		slices.SortFunc(lk, func(a, b runSource) int { return compareKeys(r.key(a.person), r.key(b.person)) })
+		for _, s := range lk {
+			levelOf[s.person], iso[s.person] = int8(k+1), s.to
+		}
 		levels = append(levels, lk)
 	}
+	var cs []runContact
 	for k := 1; k <= depth; k++ {
 		for _, s := range levels[k] {
-			res.Contacts = append(res.Contacts, r.contact(s.person, k, toward[k-1][s.person]))
+			cs = append(cs, runContact{s.person, k, toward[k-1][s.person]})
 		}
 	}
-	for p, rs := range toward[0] {
-		l, in := levelOf[p]
-		switch {
-		case !in:
-			res.Contacts = append(res.Contacts, r.contact(p, 0, rs))
-		case l == 0:
-			for _, x := range rs {
+	for p, a := range toward[0] {
+		switch levelOf[p] {
+		case 0:
+			cs = append(cs, runContact{p, 0, a})
+		case 1:
+			for _, x := range a.reasons {
 				res.Links = append(res.Links, Link{F0: r.key(p), Reason: x})
 			}
 		}
 	}
-	res.Clusters = r.clusters(res)
+	res.Contacts = make([]Contact, len(cs))
+	for i, c := range cs {
+		res.Contacts[i] = r.contact(c)
+	}
+	res.Clusters = r.clusters(res, l0, cs)
 	return nil
 }
 
 // level traces the sources in parallel; hits[i] are source i's.
-func (r *run) level(srcs []runSource, f1Only bool) ([][]hit, error) {
+func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([][]hit, error) {
 	hits := make([][]hit, len(srcs))
 	var next atomic.Int64
 	var failed atomic.Bool
@@ -194,7 +227,7 @@ func (r *run) level(srcs []runSource, f1Only bool) ([][]hit, error) {
 					failed.Store(true)
 					return
 				}
-				hits[i] = r.reasons(srcs[i], f1Only)
+				hits[i] = r.reasons(srcs[i], f1Only, before)
 			}
 		}()
 	}
@@ -205,13 +238,14 @@ func (r *run) level(srcs []runSource, f1Only bool) ([][]hit, error) {
 	return hits, nil
 }
 
-func (r *run) contact(p pid, level int, rs []Reason) Contact {
-	c := Contact{Person: r.key(p), Tier: TierOf(level), Level: level, Reasons: rs}
+func (r *run) contact(rc runContact) Contact {
+	level := rc.level
+	c := Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Reasons: rc.reasons, Via: make([]tracing.PersonKey, len(rc.vias))}
+	for i, v := range rc.vias {
+		c.Via[i] = r.key(v)
+	}
 	var lc time.Time
-	for i, x := range rs {
-		if !slices.Contains(c.Via, x.Via) {
-			c.Via = append(c.Via, x.Via)
-		}
+	for i, x := range rc.reasons {
 		if i == 0 || x.Start.Before(c.FirstExposure) {
 			c.FirstExposure = x.Start
 		}

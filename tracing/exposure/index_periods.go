@@ -17,7 +17,10 @@ type periodIndex struct {
 	dirty  bool
 
 	// canon maps an alias's pid to its person's; a pid absent is its own.
+	// dense is the same for every pid interned at the flush (a pid
+	// interned since has no alias: aliases come from periods).
 	canon map[pid]pid
+	dense []pid
 	// aliases lists, per person, the pids that are aliases of it.
 	aliases map[pid][]pid
 	// byOwner lists the periods of each person (canon of Person).
@@ -52,8 +55,8 @@ func (x *periodIndex) upsert(p tracing.Period, persons *personTable) {
 
 // canonOf is the person a raw pid belongs to.
 func (x *periodIndex) canonOf(p pid) pid {
-	if c, ok := x.canon[p]; ok {
-		return c
+	if int(p) < len(x.dense) {
+		return x.dense[p]
 	}
 	return p
 }
@@ -72,6 +75,13 @@ func (x *periodIndex) flush(persons *personTable) {
 		if c, ok := x.canon[alt]; !ok || bytes.Compare(p.Person[:], persons.keys[c][:]) < 0 {
 			x.canon[alt] = x.person[i]
 		}
+	}
+	x.dense = growTo(x.dense[:0], len(persons.keys))
+	for i := range x.dense {
+		x.dense[i] = pid(i)
+	}
+	for alt, c := range x.canon {
+		x.dense[alt] = c
 	}
 	x.aliases = map[pid][]pid{}
 	for alt, c := range x.canon {

@@ -16,18 +16,26 @@ type visitRec struct {
 	venue      uint32
 }
 
-// visitIndex holds the visits in one arena with three orders of arena
-// indices: per venue (by start, with the venue's longest visit bounding a
-// range scan), per raw person, and by ID (for upserts). Writes append and
-// mark what they touch; flush restores the orders.
+// visitIndex holds the visits in one arena. Its first part, arena[:sorted],
+// is ordered by (venue, start), so that the visits of a venue in a time
+// range are one contiguous run (venueLo gives each venue's part); visits
+// written since the last compaction follow, listed per venue in tail.
+// byPerson lists each raw person's visits and byID the live visits by ID
+// (for upserts). Writes append and mark what they touch; flush restores
+// the orders, and compacts when the unsorted part grows.
 type visitIndex struct {
 	arena    []visitRec
-	byVenue  [][]uint32
-	maxLen   []int64 // per venue: its longest visit, in ns
+	sorted   int
+	venueLo  []uint32   // venue v's sorted part is arena[venueLo[v]:venueLo[v+1]]
+	tail     [][]uint32 // per venue: arena indices past sorted, by start after a flush
+	maxLen   []int64    // per venue: its longest visit, in ns (an upper bound)
 	byPerson [][]uint32
-	byID     []uint32 // live visits by ID
-	merged   int      // arena[merged:] is not yet in byID
+	byID     []uint32
+	merged   int // arena[merged:] is not yet in byID
 	live     int
+	// compactMin: a flush compacts when more than max(compactMin,
+	// sorted/8) visits are past the sorted part (-1: the default, 65,536).
+	compactMin int
 
 	dirtyVenues, dirtyPersons dirtySet
 }
@@ -42,9 +50,9 @@ func visitEndOf(v tracing.Visit) int64 {
 func (x *visitIndex) add(r visitRec) {
 	i := uint32(len(x.arena))
 	x.arena = append(x.arena, r)
-	x.byVenue = growTo(x.byVenue, int(r.venue)+1)
+	x.tail = growTo(x.tail, int(r.venue)+1)
 	x.maxLen = growTo(x.maxLen, int(r.venue)+1)
-	x.byVenue[r.venue] = append(x.byVenue[r.venue], i)
+	x.tail[r.venue] = append(x.tail[r.venue], i)
 	x.byPerson = growTo(x.byPerson, int(r.person)+1)
 	x.byPerson[r.person] = append(x.byPerson[r.person], i)
 	x.dirtyVenues.add(r.venue)
@@ -65,20 +73,26 @@ func (x *visitIndex) kill(i uint32) {
 
 func (x *visitIndex) flush() {
 	x.mergeIDs()
+	m := x.compactMin
+	if m < 0 {
+		m = 1 << 16
+	}
+	if unsorted := len(x.arena) - x.sorted; unsorted > max(m, x.sorted/8) {
+		x.compact()
+		return
+	}
 	for _, v := range x.dirtyVenues.drain() {
-		l := x.live1(x.byVenue[v])
+		l := x.liveOnly(x.tail[v])
 		if !slices.IsSortedFunc(l, x.byStart) {
 			slices.SortFunc(l, x.byStart)
 		}
-		x.byVenue[v] = l
-		var m int64
+		x.tail[v] = l
 		for _, i := range l {
-			m = max(m, x.arena[i].end-x.arena[i].start)
+			x.maxLen[v] = max(x.maxLen[v], x.arena[i].end-x.arena[i].start)
 		}
-		x.maxLen[v] = m
 	}
 	for _, p := range x.dirtyPersons.drain() {
-		x.byPerson[p] = x.live1(x.byPerson[p])
+		x.byPerson[p] = x.liveOnly(x.byPerson[p])
 	}
 }
 
@@ -86,9 +100,31 @@ func (x *visitIndex) byStart(a, b uint32) int {
 	return cmp.Or(cmp.Compare(x.arena[a].start, x.arena[b].start), cmp.Compare(a, b))
 }
 
-// live1 filters dead visits out of l, in place.
-func (x *visitIndex) live1(l []uint32) []uint32 {
+// liveOnly filters dead visits out of l, in place.
+func (x *visitIndex) liveOnly(l []uint32) []uint32 {
 	return slices.DeleteFunc(l, func(i uint32) bool { return x.arena[i].person == deadPID })
+}
+
+// scan calls f with every live visit at venue v starting in [from, to).
+func (x *visitIndex) scan(v uint32, from, to int64, f func(b *visitRec)) {
+	if int(v)+1 < len(x.venueLo) {
+		run := x.arena[x.venueLo[v]:x.venueLo[v+1]]
+		i, _ := slices.BinarySearchFunc(run, from, func(b visitRec, t int64) int { return cmp.Compare(b.start, t) })
+		for ; i < len(run) && run[i].start < to; i++ {
+			if run[i].person != deadPID {
+				f(&run[i])
+			}
+		}
+	}
+	if int(v) < len(x.tail) {
+		l := x.tail[v]
+		i, _ := slices.BinarySearchFunc(l, from, func(bi uint32, t int64) int { return cmp.Compare(x.arena[bi].start, t) })
+		for ; i < len(l) && x.arena[l[i]].start < to; i++ {
+			if b := &x.arena[l[i]]; b.person != deadPID {
+				f(b)
+			}
+		}
+	}
 }
 
 // mergeIDs adds the visits appended since the last flush to byID; of two
@@ -140,33 +176,112 @@ func (x *visitIndex) dedupe(l []uint32) []uint32 {
 	return out
 }
 
-// forget kills the visits starting before the instant and compacts the
-// arena.
+// forget kills the visits starting before the instant and compacts.
 func (x *visitIndex) forget(before int64) {
-	x.flush()
+	x.mergeIDs()
 	for i := range x.arena {
 		if x.arena[i].person != deadPID && x.arena[i].start < before {
 			x.kill(uint32(i))
 		}
 	}
+	x.compact()
+}
+
+// compact drops the dead visits and orders the whole arena by (venue,
+// start) in place: a counting sort by venue (stable, so visits written in
+// time order need no further sort), then a sort of each venue's run when
+// it is not in order. The person and ID lists are renumbered.
+func (x *visitIndex) compact() {
+	x.mergeIDs()
 	x.dirtyVenues.drain()
 	x.dirtyPersons.drain()
-	remap := make([]uint32, len(x.arena))
-	arena := make([]visitRec, 0, x.live)
+	dest := make([]uint32, len(x.arena))
+	n := 0
 	for i, r := range x.arena {
-		remap[i] = deadPID
+		dest[i] = deadPID
 		if r.person != deadPID {
-			remap[i] = uint32(len(arena))
-			arena = append(arena, r)
+			dest[i] = uint32(n)
+			x.arena[n] = r
+			n++
 		}
 	}
-	x.arena, x.merged = arena, len(arena)
-	x.byID = remapLive(x.byID, remap)
-	for v := range x.byVenue {
-		x.byVenue[v] = remapLive(x.byVenue[v], remap)
+	x.arena = x.arena[:n]
+	x.renumber(dest)
+
+	venues := len(x.tail)
+	lo := make([]uint32, venues+1)
+	for _, r := range x.arena {
+		lo[r.venue+1]++
 	}
+	for v := range venues {
+		lo[v+1] += lo[v]
+	}
+	next := slices.Clone(lo[:venues])
+	dest = dest[:n]
+	for i, r := range x.arena {
+		dest[i] = next[r.venue]
+		next[r.venue]++
+	}
+	permute(x.arena, dest)
+	x.renumber(dest)
+	x.venueLo = lo
+	// Then each venue's run by start (stable: equal starts keep their
+	// order), as one more permutation.
+	unsorted := false
+	for k := range dest {
+		dest[k] = uint32(k)
+	}
+	byStart := func(a, b visitRec) int { return cmp.Compare(a.start, b.start) }
+	for v := range venues {
+		run := x.arena[lo[v]:lo[v+1]]
+		x.maxLen[v] = 0
+		for _, r := range run {
+			x.maxLen[v] = max(x.maxLen[v], r.end-r.start)
+		}
+		x.tail[v] = nil
+		if slices.IsSortedFunc(run, byStart) {
+			continue
+		}
+		unsorted = true
+		order := dest[lo[v]:lo[v+1]]
+		slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(x.arena[a].start, x.arena[b].start) })
+		// order[k] is the index going to place lo[v]+k: invert it.
+		inv := slices.Clone(order)
+		for k, o := range inv {
+			dest[o] = lo[v] + uint32(k)
+		}
+	}
+	if unsorted {
+		permute(x.arena, dest)
+		x.renumber(dest)
+	}
+	x.arena = slices.Clip(x.arena)
+	x.sorted, x.merged, x.live = len(x.arena), len(x.arena), len(x.arena)
+}
+
+// renumber maps the person and ID lists through dest (deadPID: gone).
+func (x *visitIndex) renumber(dest []uint32) {
+	x.byID = remapLive(x.byID, dest)
 	for p := range x.byPerson {
-		x.byPerson[p] = remapLive(x.byPerson[p], remap)
+		x.byPerson[p] = remapLive(x.byPerson[p], dest)
+	}
+}
+
+// permute moves s[i] to s[dest[i]] in place, following cycles; dest is
+// left marked (every entry deadPID's complement is not kept).
+func permute(s []visitRec, dest []uint32) {
+	done := make([]bool, len(s))
+	for i := range s {
+		if done[i] {
+			continue
+		}
+		r, j := s[i], uint32(i)
+		for !done[j] {
+			done[j] = true
+			d := dest[j]
+			s[d], r = r, s[d]
+			j = d
+		}
 	}
 }
 

@@ -74,8 +74,10 @@ type Rules struct {
 const MaxDepth = 4
 
 // EarthRadiusM is the sphere's radius the engine measures on: the one of
-// PostGIS's ST_DistanceSphere, so that the SQL reference agrees.
-const EarthRadiusM = 6370986.0
+// PostGIS's ST_DistanceSphere, so that the SQL reference agrees. Since
+// PostGIS 3.0 that is the WGS 84 mean radius (2a + b) / 3, not the
+// 6370986 m of older releases.
+const EarthRadiusM = 6371008.771415059
 
 // DefaultLargeVenues are the categories of Rules.LargeVenues by default.
 func DefaultLargeVenues() []tracing.Category {

@@ -25,7 +25,7 @@ func SortResult(r *Result) {
 	for i := range r.Contacts {
 		sortContact(&r.Contacts[i])
 	}
-	slices.SortFunc(r.Contacts, compareContacts)
+	sortContacts(r.Contacts)
 	for i := range r.Clusters {
 		c := &r.Clusters[i]
 		slices.SortFunc(c.F0s, compareKeys)
@@ -62,8 +62,23 @@ func normalizeReason(r *Reason) {
 	}
 }
 
+// sortContacts sorts by compareContacts through a permutation: contacts
+// are large to swap.
+func sortContacts(cs []Contact) {
+	order := make([]int32, len(cs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return compareContacts(&cs[a], &cs[b]) })
+	sorted := make([]Contact, len(cs))
+	for i, o := range order {
+		sorted[i] = cs[o]
+	}
+	copy(cs, sorted)
+}
+
 // compareContacts orders contacts by level, Epi (level 0) last, then key.
-func compareContacts(a, b Contact) int {
+func compareContacts(a, b *Contact) int {
 	la, lb := a.Level, b.Level
 	if la <= 0 {
 		la = MaxDepth + 1
@@ -101,12 +116,24 @@ func SortReasons(rs []Reason) { slices.SortFunc(rs, CompareReasons) }
 // ViaSeat, Seat, Departure, Days, Overlap, Points, Minutes, ClosestM and
 // ViaLabel.
 func CompareReasons(a, b Reason) int {
+	if c := compareKeys(a.Via, b.Via); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	if c := a.End.Compare(b.End); c != 0 {
+		return c
+	}
+	return compareEvidence(a, b)
+}
+
+func compareEvidence(a, b Reason) int {
 	ka, kb := reasonKeyOf(a), reasonKeyOf(b)
 	return cmp.Or(
-		compareKeys(a.Via, b.Via),
-		strings.Compare(string(a.Kind), string(b.Kind)),
-		a.Start.Compare(b.Start),
-		a.End.Compare(b.End),
 		cmp.Compare(ka.viaVisit, kb.viaVisit),
 		cmp.Compare(ka.visit, kb.visit),
 		strings.Compare(ka.enterprise, kb.enterprise),

@@ -1,18 +1,3 @@
-// Package exposure is Bando's exposure engine: given F0s (a person, the
-// symptom onset or positive sample, the isolation time), it finds who was
-// exposed, why and when — F1 and F2 (to a depth that is a setting) and the
-// weaker "epidemiological factor" tier — with every reason and its
-// evidence.
-//
-// The engine depends on no store. It consumes a stream of events (a Sink:
-// venues, visits, worker periods, rides, trace points, purges), keeps its
-// own indexes (tidwall/rtree for space, sorted arrays for time), is loaded
-// at start from a Source and updated as data arrives. Naive computes the
-// same answer by brute force over a World, the definition the engine and
-// the SQL reference (tracing/postgis) are property-tested against.
-//
-// The rules are those of ../shared/docs/DOMAIN.md; each is a field of
-// Rules with its default stated there and in the README.
 package exposure
 
 import (

@@ -1,0 +1,279 @@
+package postgis
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/bandomap/bando/tracing"
+	"github.com/bandomap/bando/tracing/exposure"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/paulmach/orb"
+)
+
+var _ exposure.Source = (*Store)(nil)
+
+// LoadBatch is how many rows LoadInto hands the sink per call.
+const LoadBatch = 10_000
+
+const (
+	// sqlLoadScope reads as an official: as bando_tracing with tenant
+	// '*', like every other official read, so that row-level security
+	// still applies.
+	sqlLoadScope   = `SELECT set_config('role', 'bando_tracing', true), set_config('bando.tenant', '*', true)`
+	sqlLoadVenues  = `SELECT id, name, category, ward_code, ST_X(location), ST_Y(location) FROM tracing.venues`
+	sqlLoadPeriods = `SELECT ` + periodColumns + ` FROM tracing.worker_periods p`
+	sqlLoadVisits  = `SELECT id, venue_id, person_key, start_at, end_at, stay_minutes, closing, source,
+		coalesce(declaration_id, 0) FROM tracing.visits`
+	sqlLoadRides  = sqlRideColumns
+	sqlLoadTraces = `SELECT person_key, at, lon, lat, accuracy_m FROM tracing.traces`
+)
+
+// LoadInto implements exposure.Source: it streams every venue, worker
+// period (with its history), visit, ride and trace point into sink, in
+// batches of LoadBatch, from one snapshot of the database. It is the
+// server's own read for its exposure engine: it reads as an official
+// whoever the principal of ctx is, and is not an HTTP handler's call.
+//
+// Visits and traces, the large tables, are decoded from PostgreSQL's
+// binary format by hand: no allocation per row but the batches'.
+func (s *Store) LoadInto(ctx context.Context, sink exposure.Sink) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, sqlLoadScope); err != nil {
+			return fmt.Errorf("postgis: load scope: %w", err)
+		}
+		venues, err := loadVenues(ctx, tx, sink)
+		if err != nil {
+			return err
+		}
+		for _, load := range []func(context.Context, pgx.Tx, exposure.Sink) error{loadPeriods, loadRides, loadTraces} {
+			if err := load(ctx, tx, sink); err != nil {
+				return err
+			}
+		}
+		return loadVisits(ctx, tx, sink, venues)
+	})
+}
+
+// loadVenues sends the venues and returns their ids, so that visits
+// share one string per venue.
+func loadVenues(ctx context.Context, tx pgx.Tx, sink exposure.Sink) (map[string]tracing.VenueID, error) {
+	rows, err := tx.Query(ctx, sqlLoadVenues)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: load venues: %w", err)
+	}
+	ids := map[string]tracing.VenueID{}
+	batch := make([]exposure.VenueInfo, 0, LoadBatch)
+	var v exposure.VenueInfo
+	var lon, lat float64
+	_, err = pgx.ForEachRow(rows, []any{&v.ID, &v.Name, &v.Category, &v.Ward, &lon, &lat}, func() error {
+		v.Point = orb.Point{lon, lat}
+		ids[string(v.ID)] = v.ID
+		batch = append(batch, v)
+		if len(batch) == LoadBatch {
+			sink.Venues(batch...)
+			batch = make([]exposure.VenueInfo, 0, LoadBatch)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgis: load venues: %w", err)
+	}
+	if len(batch) > 0 {
+		sink.Venues(batch...)
+	}
+	return ids, nil
+}
+
+func loadPeriods(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
+	rows, err := tx.Query(ctx, sqlLoadPeriods)
+	if err != nil {
+		return fmt.Errorf("postgis: load periods: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]tracing.Period, 0, LoadBatch)
+	for rows.Next() {
+		var p tracing.Period
+		if err := scanPeriod(rows, &p); err != nil {
+			return err
+		}
+		batch = append(batch, p)
+		if len(batch) == LoadBatch {
+			sink.Periods(batch...)
+			batch = make([]tracing.Period, 0, LoadBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgis: load periods: %w", err)
+	}
+	if len(batch) > 0 {
+		sink.Periods(batch...)
+	}
+	return nil
+}
+
+func loadRides(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
+	rows, err := tx.Query(ctx, sqlLoadRides)
+	if err != nil {
+		return fmt.Errorf("postgis: load rides: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]tracing.Ride, 0, LoadBatch)
+	for rows.Next() {
+		r, err := scanRide(rows)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, r)
+		if len(batch) == LoadBatch {
+			sink.Rides(batch...)
+			batch = make([]tracing.Ride, 0, LoadBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgis: load rides: %w", err)
+	}
+	if len(batch) > 0 {
+		sink.Rides(batch...)
+	}
+	return nil
+}
+
+// loadVisits streams the visits, decoding each row's binary values.
+func loadVisits(ctx context.Context, tx pgx.Tx, sink exposure.Sink, venues map[string]tracing.VenueID) error {
+	rows, err := tx.Query(ctx, sqlLoadVisits)
+	if err != nil {
+		return fmt.Errorf("postgis: load visits: %w", err)
+	}
+	defer rows.Close()
+	if err := checkBinary(rows, "visits"); err != nil {
+		return err
+	}
+	batch := make([]tracing.Visit, 0, LoadBatch)
+	for rows.Next() {
+		v, err := decodeVisit(rows.RawValues(), venues)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, v)
+		if len(batch) == LoadBatch {
+			sink.Visits(batch...)
+			batch = make([]tracing.Visit, 0, LoadBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgis: load visits: %w", err)
+	}
+	if len(batch) > 0 {
+		sink.Visits(batch...)
+	}
+	return nil
+}
+
+// decodeVisit reads sqlLoadVisits' columns in binary format.
+func decodeVisit(raw [][]byte, venues map[string]tracing.VenueID) (tracing.Visit, error) {
+	if len(raw) != 9 || len(raw[0]) != 8 || len(raw[2]) != 32 || len(raw[3]) != 8 || len(raw[5]) != 4 || len(raw[8]) != 8 {
+		return tracing.Visit{}, fmt.Errorf("postgis: load visits: a row of unexpected shape")
+	}
+	v := tracing.Visit{
+		ID:          int64(binary.BigEndian.Uint64(raw[0])),
+		Start:       pgTime(raw[3]),
+		Stay:        time.Duration(int32(binary.BigEndian.Uint32(raw[5]))) * time.Minute,
+		Closing:     closingOf(raw[6]),
+		Source:      sourceOf(raw[7]),
+		Declaration: int64(binary.BigEndian.Uint64(raw[8])),
+	}
+	id, ok := venues[string(raw[1])]
+	if !ok {
+		id = tracing.VenueID(raw[1]) // NOTE: a visit whose venue row is gone still counts.
+	}
+	v.Venue = id
+	copy(v.Person[:], raw[2])
+	if raw[4] != nil {
+		v.End = pgTime(raw[4])
+	}
+	return v, nil
+}
+
+// closingOf and sourceOf return the constants' strings (a switch on
+// string(b) allocates nothing), a copy for an unknown value.
+func closingOf(b []byte) tracing.Closing {
+	switch string(b) {
+	case string(tracing.Open):
+		return tracing.Open
+	case string(tracing.CheckedOut):
+		return tracing.CheckedOut
+	case string(tracing.DefaultStay):
+		return tracing.DefaultStay
+	}
+	return tracing.Closing(b)
+}
+
+func sourceOf(b []byte) tracing.Source {
+	switch string(b) {
+	case string(tracing.SelfScan):
+		return tracing.SelfScan
+	case string(tracing.StaffScan):
+		return tracing.StaffScan
+	case string(tracing.Batch):
+		return tracing.Batch
+	}
+	return tracing.Source(b)
+}
+
+// loadTraces streams the trace points, decoding each row's binary values.
+func loadTraces(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
+	rows, err := tx.Query(ctx, sqlLoadTraces)
+	if err != nil {
+		return fmt.Errorf("postgis: load traces: %w", err)
+	}
+	defer rows.Close()
+	if err := checkBinary(rows, "traces"); err != nil {
+		return err
+	}
+	batch := make([]tracing.TracePoint, 0, LoadBatch)
+	for rows.Next() {
+		raw := rows.RawValues()
+		if len(raw) != 5 || len(raw[0]) != 32 || len(raw[1]) != 8 || len(raw[2]) != 8 || len(raw[3]) != 8 || len(raw[4]) != 8 {
+			return fmt.Errorf("postgis: load traces: a row of unexpected shape")
+		}
+		p := tracing.TracePoint{Time: pgTime(raw[1]), Lon: pgFloat(raw[2]), Lat: pgFloat(raw[3]), Accuracy: pgFloat(raw[4])}
+		copy(p.Person[:], raw[0])
+		batch = append(batch, p)
+		if len(batch) == LoadBatch {
+			sink.Traces(batch...)
+			batch = make([]tracing.TracePoint, 0, LoadBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgis: load traces: %w", err)
+	}
+	if len(batch) > 0 {
+		sink.Traces(batch...)
+	}
+	return nil
+}
+
+// checkBinary makes sure every column comes in binary format, which the
+// hand decoding reads, but text (the same bytes in either format).
+func checkBinary(rows pgx.Rows, what string) error {
+	for _, f := range rows.FieldDescriptions() {
+		if f.Format != pgx.BinaryFormatCode && f.DataTypeOID != pgtype.TextOID {
+			return fmt.Errorf("postgis: load %s: column %s not in binary format", what, f.Name)
+		}
+	}
+	return nil
+}
+
+// pgEpoch is PostgreSQL's time zero, in Unix microseconds.
+const pgEpoch = 946_684_800_000_000
+
+// pgTime decodes a binary timestamptz: microseconds since 2000-01-01 UTC.
+func pgTime(b []byte) time.Time {
+	return time.UnixMicro(int64(binary.BigEndian.Uint64(b)) + pgEpoch).UTC()
+}
+
+func pgFloat(b []byte) float64 { return math.Float64frombits(binary.BigEndian.Uint64(b)) }

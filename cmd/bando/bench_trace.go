@@ -27,7 +27,7 @@ import (
 // PostGIS.
 func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench trace", flag.ContinueOnError)
-	fractions := fs.String("fractions", "0.1,0.25,0.5,1", "world sizes measured, as fractions of the province")
+	fractions := fs.String("fractions", "0.1,0.25,0.5,1", "world sizes measured, as fractions of the province (none: only the database's world)")
 	nF0 := fs.Int("f0", 1000, "random F0s of the wave traced one at a time per world")
 	sqlSample := fs.Int("sql-sample", 50, "F0s traced by the SQL reference on the database's world (0: none)")
 	fromDB := fs.Bool("from-db", false, "also load the engine from PostGIS (BANDO_DATABASE_URL, seeded by bando seed tracing) and time it")
@@ -35,6 +35,8 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	boundaries := fs.String("boundaries", "", "directory with districts.geojson and wards.csv, as given to seed tracing")
 	depth := fs.Int("depth", 2, "levels traced (2: F1 and F2)")
 	noBatch := fs.Bool("no-batch", false, "skip the peak day's batch")
+	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
+	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")
 	jsonOut := fs.String("json", "", "also write the figures as JSON to this file")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
@@ -58,7 +60,8 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 		Started: time.Now().UTC()}
 	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d, %d random F0s per world, GOMAXPROCS %d\n",
 		*seedValue, *depth, *nF0, rep.GOMAXPROCS)
-	b := &traceBench{out: out, rules: rules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch}
+	b := &traceBench{out: out, rules: rules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch,
+		budget: *budget, batchBudget: *batchBudget}
 	for _, f := range fracs {
 		row, err := b.generated(ctx, f)
 		if err != nil {
@@ -96,6 +99,9 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 // parseFractions reads "0.1,0.25,50%".
 func parseFractions(s string) ([]float64, error) {
 	var out []float64
+	if s == "none" {
+		return nil, nil
+	}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		f, err := parseScale(part)
@@ -156,6 +162,8 @@ type traceBatchRow struct {
 	F2       int     `json:"f2"`
 	Epi      int     `json:"epi"`
 	Clusters int     `json:"clusters"`
+	// Unfinished: the run was stopped at --batch-budget.
+	Unfinished bool `json:"unfinished,omitempty"`
 }
 
 // databaseRow is the figures measured on the database's world.
@@ -172,6 +180,8 @@ type databaseRow struct {
 	Engine latencyRow `json:"engine"`
 	Ratio  float64    `json:"sql_over_engine_p50"`
 	Agree  int        `json:"agree"`
+	// Compared is how many F0s both ran (budgets may cut a series).
+	Compared int `json:"compared"`
 }
 
 // traceBench holds the benchmark's settings.
@@ -182,6 +192,8 @@ type traceBench struct {
 	seed  uint64
 	dir   string
 	batch bool
+	// budget bounds each one-at-a-time series, batchBudget the batch.
+	budget, batchBudget time.Duration
 }
 
 // heapMB is the live heap after a full collection.
@@ -220,8 +232,18 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		row.PerF0.P50ms, row.PerF0.P99ms, row.PerF0.MeanF1, row.PerF0.MeanF2, row.PerF0.MeanEp)
 	if b.batch {
 		peak := world.F0s(worldgen.LastDay)
+		bctx, cancel := ctx, context.CancelFunc(func() {})
+		if b.batchBudget > 0 {
+			bctx, cancel = context.WithTimeout(ctx, b.batchBudget)
+		}
 		start := time.Now()
-		res, err := eng.Run(ctx, b.rules, peak...)
+		res, err := eng.Run(bctx, b.rules, peak...)
+		cancel()
+		if err != nil && ctx.Err() == nil && bctx.Err() != nil {
+			row.Peak = &traceBatchRow{F0s: len(peak), Seconds: time.Since(start).Seconds(), Unfinished: true}
+			fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: not done within --batch-budget %s\n", len(peak), b.batchBudget)
+			return row, nil
+		}
 		if err != nil {
 			return row, fmt.Errorf("bench trace: the peak day's batch: %w", err)
 		}
@@ -248,22 +270,32 @@ func sampleF0s(all []exposure.F0, n int, seed uint64) []exposure.F0 {
 // oneByOne runs each F0 alone, returning the latencies and the results'
 // sizes (for comparing runners).
 func (b *traceBench) oneByOne(ctx context.Context, r exposure.Runner, f0s []exposure.F0) (latencyRow, []exposure.Result, error) {
-	times := make([]time.Duration, len(f0s))
-	results := make([]exposure.Result, len(f0s))
+	times := make([]time.Duration, 0, len(f0s))
+	results := make([]exposure.Result, 0, len(f0s))
 	var f1s, f2s, epis int
+	began, lastNote := time.Now(), time.Now()
 	for i, f0 := range f0s {
+		if b.budget > 0 && i > 0 && time.Since(began) > b.budget {
+			fmt.Fprintf(b.out, "  --budget %s spent after %d of %d F0\n", b.budget, i, len(f0s))
+			break
+		}
+		if time.Since(lastNote) > 30*time.Second {
+			fmt.Fprintf(b.out, "    … %d/%d F0 in %s, p50 so far %.1f ms\n", i, len(f0s), time.Since(began).Round(time.Second),
+				percentileMs(times, 50))
+			lastNote = time.Now()
+		}
 		start := time.Now()
 		res, err := r.Run(ctx, b.rules, f0)
 		if err != nil {
 			return latencyRow{}, nil, fmt.Errorf("bench trace: F0 %s: %w", f0.Label, err)
 		}
-		times[i] = time.Since(start)
+		times = append(times, time.Since(start))
 		f1, f2, epi := tally(res)
 		f1s, f2s, epis = f1s+f1, f2s+f2, epis+epi
-		results[i] = res
+		results = append(results, res)
 	}
-	n := float64(len(f0s))
-	return latencyRow{N: len(f0s), P50ms: percentileMs(times, 50), P99ms: percentileMs(times, 99),
+	n := float64(len(times))
+	return latencyRow{N: len(times), P50ms: percentileMs(times, 50), P99ms: percentileMs(times, 99),
 		MaxMs: percentileMs(times, 100), MeanF1: float64(f1s) / n, MeanF2: float64(f2s) / n, MeanEp: float64(epis) / n}, results, nil
 }
 
@@ -297,11 +329,16 @@ func percentileMs(ts []time.Duration, p float64) float64 {
 // printWorlds prints the table of the generated worlds, with growth
 // against the first.
 func printWorlds(out io.Writer, rows []worldRow) {
+	if len(rows) == 0 {
+		return
+	}
 	fmt.Fprintf(out, "\n%-8s %11s %10s %8s %9s %9s %9s %9s %9s %10s %10s\n", "fraction", "visits", "persons",
 		"ready s", "heap MB", "eng MB", "p50 ms", "p99 ms", "F1+F2", "peak s", "peak F1+F2")
 	for _, r := range rows {
 		peakS, peakN := "-", "-"
-		if r.Peak != nil {
+		if r.Peak != nil && r.Peak.Unfinished {
+			peakS = fmt.Sprintf(">%.0f", r.Peak.Seconds)
+		} else if r.Peak != nil {
 			peakS, peakN = fmt.Sprintf("%.1f", r.Peak.Seconds), thousands(r.Peak.F1+r.Peak.F2)
 		}
 		fmt.Fprintf(out, "%-8g %11s %10s %8.1f %9.0f %9.0f %9.1f %9.1f %9.0f %10s %10s\n", r.Fraction,
@@ -367,29 +404,25 @@ func (b *traceBench) database(ctx context.Context, pool *pgxpool.Pool, fromDB bo
 	}
 	if sqlSample > 0 {
 		sample := sampleF0s(world.AllF0s(), sqlSample, b.seed^0x5e1)
-		row.Engine, _, err = b.oneByOne(ctx, eng, sample)
+		var engRes, sqlRes []exposure.Result
+		row.Engine, engRes, err = b.oneByOne(ctx, eng, sample)
 		if err != nil {
 			return nil, err
 		}
-		engRes := make([]exposure.Result, len(sample))
-		for i, f0 := range sample {
-			if engRes[i], err = eng.Run(ctx, b.rules, f0); err != nil {
-				return nil, fmt.Errorf("bench trace: %w", err)
-			}
-		}
-		var sqlRes []exposure.Result
 		row.SQL, sqlRes, err = b.oneByOne(ctx, ref, sample)
 		if err != nil {
 			return nil, err
 		}
-		for i := range sample {
+		compared := min(len(engRes), len(sqlRes))
+		for i := range compared {
 			if sameResult(engRes[i], sqlRes[i]) {
 				row.Agree++
 			}
 		}
+		row.Compared = compared
 		row.Ratio = ratio(row.SQL.P50ms, row.Engine.P50ms)
 		fmt.Fprintf(b.out, "  %d F0 one at a time: SQL reference p50 %.1f ms p99 %.1f ms; engine p50 %.2f ms p99 %.2f ms; SQL/engine ×%.0f; results agree on %d/%d\n",
-			len(sample), row.SQL.P50ms, row.SQL.P99ms, row.Engine.P50ms, row.Engine.P99ms, row.Ratio, row.Agree, len(sample))
+			row.SQL.N, row.SQL.P50ms, row.SQL.P99ms, row.Engine.P50ms, row.Engine.P99ms, row.Ratio, row.Agree, compared)
 	}
 	runtime.KeepAlive(eng)
 	return row, nil

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"errors"
-
+	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
+	tracingpg "github.com/bandomap/bando/tracing/postgis"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // traceReference returns the SQL reference runner and the PostGIS source
 // of the tracing world in pool's database.
 func traceReference(pool *pgxpool.Pool) (exposure.Runner, exposure.Source, error) {
-	_ = pool
-	return nil, nil, errors.New("bench trace: the SQL reference is not built in yet")
+	return tracingpg.NewExposureReference(pool), tracingpg.New(pool, tracing.Options{}), nil
 }

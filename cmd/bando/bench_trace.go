@@ -178,10 +178,21 @@ type databaseRow struct {
 	// reference and by the engine; Agree counts equal results.
 	SQL    latencyRow `json:"sql"`
 	Engine latencyRow `json:"engine"`
-	Ratio  float64    `json:"sql_over_engine_p50"`
+	Ratio  float64    `json:"sql_over_engine_p50"` // on the same F0s
 	Agree  int        `json:"agree"`
-	// Compared is how many F0s both ran (budgets may cut a series).
-	Compared int `json:"compared"`
+	// Compared is how many F0s both ran (budgets may cut a series);
+	// PairedEngineP50ms the engine's p50 on those, which Ratio divides.
+	Compared          int       `json:"compared"`
+	PairedEngineP50ms float64   `json:"paired_engine_p50_ms"`
+	PerF0             []pairRow `json:"per_f0,omitempty"`
+}
+
+// pairRow is one F0 run by both.
+type pairRow struct {
+	Label    string  `json:"label"`
+	EngineMs float64 `json:"engine_ms"`
+	SQLms    float64 `json:"sql_ms"`
+	Contacts int     `json:"contacts"`
 }
 
 // traceBench holds the benchmark's settings.
@@ -194,7 +205,11 @@ type traceBench struct {
 	batch bool
 	// budget bounds each one-at-a-time series, batchBudget the batch.
 	budget, batchBudget time.Duration
+	// lastTimes are the latencies of the last oneByOne series.
+	lastTimes []time.Duration
 }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // heapMB is the live heap after a full collection.
 func heapMB() float64 {
@@ -294,6 +309,7 @@ func (b *traceBench) oneByOne(ctx context.Context, r exposure.Runner, f0s []expo
 		f1s, f2s, epis = f1s+f1, f2s+f2, epis+epi
 		results = append(results, res)
 	}
+	b.lastTimes = times
 	n := float64(len(times))
 	return latencyRow{N: len(times), P50ms: percentileMs(times, 50), P99ms: percentileMs(times, 99),
 		MaxMs: percentileMs(times, 100), MeanF1: float64(f1s) / n, MeanF2: float64(f2s) / n, MeanEp: float64(epis) / n}, results, nil
@@ -409,6 +425,7 @@ func (b *traceBench) database(ctx context.Context, pool *pgxpool.Pool, fromDB bo
 		if err != nil {
 			return nil, err
 		}
+		engTimes := b.lastTimes
 		row.SQL, sqlRes, err = b.oneByOne(ctx, ref, sample)
 		if err != nil {
 			return nil, err
@@ -420,9 +437,15 @@ func (b *traceBench) database(ctx context.Context, pool *pgxpool.Pool, fromDB bo
 			}
 		}
 		row.Compared = compared
-		row.Ratio = ratio(row.SQL.P50ms, row.Engine.P50ms)
-		fmt.Fprintf(b.out, "  %d F0 one at a time: SQL reference p50 %.1f ms p99 %.1f ms; engine p50 %.2f ms p99 %.2f ms; SQL/engine ×%.0f; results agree on %d/%d\n",
-			row.SQL.N, row.SQL.P50ms, row.SQL.P99ms, row.Engine.P50ms, row.Engine.P99ms, row.Ratio, row.Agree, compared)
+		row.PairedEngineP50ms = percentileMs(engTimes[:compared], 50)
+		for i := range compared {
+			row.PerF0 = append(row.PerF0, pairRow{Label: sample[i].Label, EngineMs: ms(engTimes[i]), SQLms: ms(b.lastTimes[i]),
+				Contacts: len(engRes[i].Contacts)})
+		}
+		row.Ratio = ratio(row.SQL.P50ms, row.PairedEngineP50ms)
+		fmt.Fprintf(b.out, "  %d F0 one at a time: SQL reference (%d done) p50 %.1f ms p99 %.1f ms; engine (%d done) p50 %.2f ms p99 %.2f ms, on the same %d F0 p50 %.2f ms; SQL/engine ×%.0f; results agree on %d/%d\n",
+			len(sample), row.SQL.N, row.SQL.P50ms, row.SQL.P99ms, row.Engine.N, row.Engine.P50ms, row.Engine.P99ms, compared,
+			row.PairedEngineP50ms, row.Ratio, row.Agree, compared)
 	}
 	runtime.KeepAlive(eng)
 	return row, nil

@@ -81,21 +81,38 @@
 // # The engine
 //
 // Visits live in one arena of 32-byte records (Unix-ns times, interned
-// person and venue), ordered per venue by start (a range scan bounded by
-// the venue's longest visit), per raw person, and by ID for upserts.
-// Periods (few) are rebuilt into maps by owner, boarding house, address and
-// line, with the alias map, after any change. Rides are 24-byte records by
-// (enterprise, date, trip, bus) group and by person. Trace points are kept
-// in hourly buckets, each with a tidwall/rtree of float32 boxes rounded
-// outwards; a source point queries a box around TraceDistanceM in the
-// buckets its skew spans, then measures exactly. Venues have an R-tree for
-// VenuesNear. Writes append under the lock and mark what they touch; a run
-// first tidies (sorts, dedupes) what was marked, then traces each level's
-// sources in parallel under the read lock (Options.Workers), dropping
-// reasons to persons of earlier levels at the source.
+// person and venue). A compaction (after the load, then whenever the
+// visits written since exceed an eighth, and at Forget) orders the arena
+// by (venue, start) in place — a counting sort by venue, then each venue's
+// run by start — so that a venue's visits in a time range are one
+// contiguous run, scanned from (start of the source's exposure − the
+// venue's longest visit); visits written since are listed per venue until
+// the next compaction. Per raw person and by ID (for upserts) the visits
+// are lists of arena indices. Periods (few) are rebuilt into maps by
+// owner, boarding house, address and line, with the alias map, after any
+// change. Rides are 24-byte records, by (enterprise, date, trip, bus) group
+// and by person. Trace points are kept in hourly buckets ordered by
+// (person, time) (a person's points in a window: a binary search per
+// hour), each bucket with a tidwall/rtree of float32 boxes, rounded
+// outwards, over segments of up to 16 consecutive points of one person; a
+// source point searches a box around TraceDistanceM in the buckets its
+// skew spans, then measures exactly. Venues have an R-tree for VenuesNear.
 //
-// Benchmarks (a generated world of 50,000 persons, 14 days; per-F0 time is
-// BenchmarkRunOneF0's ns/op, with p50-ms and p99-ms):
+// Writes append under the lock and mark what they touch; a write that
+// finds the lock held by a run is kept (with a copy of its items) and
+// applied, in order, by the next write or run, so a writer never waits for
+// a run. A run first applies what was kept and tidies what was marked
+// (sorts, dedupes, compacts), then holds the read lock: each level's sources are traced on Options.Workers goroutines
+// (reasons to persons of earlier levels dropped at the source), gathered
+// per person serially, and each person's reasons sorted and copied on the
+// workers again.
 //
-//	go test -run '^$' -bench Run -benchtime 200x ./tracing/exposure
+// Benchmarks run on a generated world of 50,000 persons over 14 days
+// (exposuretest.Populate): BenchmarkRunOneF0 traces one random F0 to F1
+// and F2 per iteration (ns/op is the per-F0 time; p50-ms and p99-ms are
+// reported too), BenchmarkRunBatch 500 F0s in one run, BenchmarkLoad the
+// load with the heap it leaves:
+//
+//	go test -run '^$' -bench RunOneF0 -benchtime 200x ./tracing/exposure
+//	go test -run '^$' -bench 'RunBatch|Load' -benchtime 3x ./tracing/exposure
 package exposure

@@ -171,6 +171,8 @@ func TestEdges(t *testing.T) {
 			want: []want{{"B", exposure.Epi, []string{"ride epi A 19T23:30-00:15"}}}},
 		{name: "traces within 25 m for two points; beyond, or one point, nothing",
 			world: traces(), want: []want{{"B", exposure.Epi, []string{"proximity epi A 10:00-10:20"}}}},
+		{name: "traces: a dense track (many points an hour), met late in the hour",
+			world: denseTraces(), want: []want{{"B", exposure.Epi, []string{"proximity epi A 10:28-10:39"}}}},
 		{name: "a line and shift shared, not another shift",
 			world: newBuilder().period("A", "", tracing.Residence{}, at(1, 0, 0), time.Time{}).
 				period("B", "", tracing.Residence{}, at(1, 0, 0), time.Time{}).
@@ -271,6 +273,24 @@ func traces() *builder {
 		if i == 0 {
 			pt("D", 10, 0)
 		}
+	}
+	return b
+}
+
+// denseTraces: A and B have a point every minute from 10:00 to 10:39,
+// 110 m apart; B is 10 m north of A at 10:28 and 10:29, 1 km otherwise
+// (late in its second R-tree segment).
+func denseTraces() *builder {
+	b := newBuilder()
+	const perM = 1 / (exposure.EarthRadiusM * math.Pi / 180)
+	for i := range 40 {
+		t, lon := at(20, 10, i), 106.65+float64(i)*0.001
+		b.w.Traces(tracing.TracePoint{Person: key("A"), Time: t, Lon: lon, Lat: 10.98})
+		north := 1000.0
+		if i == 28 || i == 29 {
+			north = 10
+		}
+		b.w.Traces(tracing.TracePoint{Person: key("B"), Time: t, Lon: lon, Lat: 10.98 + north*perM})
 	}
 	return b
 }

@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,13 +23,18 @@ type Options struct {
 // Engine is the exposure engine: it keeps the tracing data in compact
 // in-memory indexes fed as a Sink, and answers runs (Runner) from them. It
 // is safe for concurrent use: writes take a lock briefly (they append and
-// mark what they touch), a run tidies the indexes once then reads them
-// under a read lock, tracing the sources of each level in parallel.
+// mark what they touch) or, while a run holds it, are kept for later
+// (never waiting for a run); a run applies what was kept, tidies the
+// indexes, then reads them under a read lock, tracing the sources of each
+// level in parallel.
 type Engine struct {
 	opts Options
 
-	mu      sync.RWMutex
-	dirty   bool // a write since the last flush
+	mu    sync.RWMutex
+	dirty bool // a write since the last flush
+	// pending are the writes that found the lock busy, in order (pmu).
+	pmu     sync.Mutex
+	pending []func()
 	persons personTable
 	venues  venueIndex
 	visits  visitIndex
@@ -55,69 +61,100 @@ func New(opts Options) *Engine {
 // Rules returns Options.Rules with their defaults.
 func (e *Engine) Rules() Rules { return e.opts.Rules.WithDefaults() }
 
+// write applies a write under the lock. When the lock is busy (a run
+// holds it for reading) the write is kept, with a copy of its items, and
+// applied, in order, by the next write or run: a writer never waits for a
+// run.
+func write[T any](e *Engine, items []T, apply func(e *Engine, items []T)) {
+	if e.mu.TryLock() {
+		e.drainPending()
+		apply(e, items)
+		e.dirty = true
+		e.mu.Unlock()
+		return
+	}
+	kept := slices.Clone(items)
+	e.pmu.Lock()
+	e.pending = append(e.pending, func() { apply(e, kept) })
+	e.pmu.Unlock()
+}
+
+// drainPending applies the writes kept while the lock was busy; the write
+// lock is held.
+func (e *Engine) drainPending() {
+	e.pmu.Lock()
+	ws := e.pending
+	e.pending = nil
+	e.pmu.Unlock()
+	for _, w := range ws {
+		w()
+		e.dirty = true
+	}
+}
+
+func (e *Engine) hasPending() bool {
+	e.pmu.Lock()
+	defer e.pmu.Unlock()
+	return len(e.pending) > 0
+}
+
 // Venues upserts venues by ID.
 func (e *Engine) Venues(vs ...VenueInfo) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, v := range vs {
-		e.venues.upsert(v)
-	}
-	e.dirty = true
+	write(e, vs, func(e *Engine, vs []VenueInfo) {
+		for _, v := range vs {
+			e.venues.upsert(v)
+		}
+	})
 }
 
 // Visits upserts visits by ID.
 func (e *Engine) Visits(vs ...tracing.Visit) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, v := range vs {
-		e.visits.add(visitRec{id: v.ID, start: v.Start.UnixNano(), end: visitEndOf(v),
-			person: e.persons.intern(v.Person), venue: e.venues.intern(v.Venue)})
-	}
-	e.dirty = true
+	write(e, vs, func(e *Engine, vs []tracing.Visit) {
+		for _, v := range vs {
+			e.visits.add(visitRec{id: v.ID, start: v.Start.UnixNano(), end: visitEndOf(v),
+				person: e.persons.intern(v.Person), venue: e.venues.intern(v.Venue)})
+		}
+	})
 }
 
 // Periods upserts roster periods by (Enterprise, Employee, ValidFrom).
 func (e *Engine) Periods(ps ...tracing.Period) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, p := range ps {
-		e.periods.upsert(p, &e.persons)
-	}
-	e.dirty = true
+	write(e, ps, func(e *Engine, ps []tracing.Period) {
+		for _, p := range ps {
+			e.periods.upsert(p, &e.persons)
+		}
+	})
 }
 
 // Rides upserts rides by (Enterprise, Date, Trip, Bus, Person).
 func (e *Engine) Rides(rs ...tracing.Ride) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, r := range rs {
-		e.rides.add(r, e.persons.intern(r.Person))
-	}
-	e.dirty = true
+	write(e, rs, func(e *Engine, rs []tracing.Ride) {
+		for _, r := range rs {
+			e.rides.add(r, e.persons.intern(r.Person))
+		}
+	})
 }
 
 // Traces upserts trace points by (Person, Time).
 func (e *Engine) Traces(ps ...tracing.TracePoint) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, p := range ps {
-		e.traces.add(traceRec{t: p.Time.UnixNano(), lon: p.Lon, lat: p.Lat, person: e.persons.intern(p.Person)})
-	}
-	e.dirty = true
+	write(e, ps, func(e *Engine, ps []tracing.TracePoint) {
+		for _, p := range ps {
+			e.traces.add(traceRec{t: p.Time.UnixNano(), lon: p.Lon, lat: p.Lat, person: e.persons.intern(p.Person)})
+		}
+	})
 }
 
 // Forget drops visits starting, rides dated, periods ended and trace
 // points taken before the instant, and compacts what held them. Person
 // keys and venues stay interned.
 func (e *Engine) Forget(before time.Time) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	b := before.UnixNano()
-	e.visits.forget(b)
-	e.rides.forget(b)
-	e.periods.forget(b)
-	e.traces.forget(b)
-	e.dirty = true
+	write(e, []int64{b}, func(e *Engine, b []int64) {
+		e.visits.forget(b[0])
+		e.rides.forget(b[0])
+		e.periods.forget(b[0])
+		e.traces.forget(b[0])
+	})
 }
 
 // flush tidies every index after writes; the write lock is held.
@@ -135,11 +172,12 @@ func (e *Engine) flush() {
 func (e *Engine) readLock() {
 	for {
 		e.mu.RLock()
-		if !e.dirty {
+		if !e.dirty && !e.hasPending() {
 			return
 		}
 		e.mu.RUnlock()
 		e.mu.Lock()
+		e.drainPending()
 		if e.dirty {
 			e.flush()
 		}
@@ -147,7 +185,9 @@ func (e *Engine) readLock() {
 	}
 }
 
-// Stats counts what the engine holds.
+// Stats counts what the engine holds: live visits, periods, rides and
+// trace points, described venues, and distinct person keys (an ID-number
+// alias counts apart from its phone key).
 func (e *Engine) Stats() Stats {
 	e.readLock()
 	defer e.mu.RUnlock()

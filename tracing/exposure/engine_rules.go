@@ -70,7 +70,18 @@ func (c *source) venues() {
 			}
 			es, ee := ps, pe+tail
 			cat := c.e.venues.category(a.venue)
-			v.scan(a.venue, es-v.maxLen[a.venue], ee, func(b *visitRec) {
+			scanTo := ee
+			if c.f1Only {
+				// Only F1-tier reasons count: a long overlap at a venue that
+				// is not large, so a visit starting in the last MinOverlap
+				// of the exposure cannot give one.
+				minO := int64(c.rules.MinOverlap)
+				if c.rules.IsLarge(cat) || ee-es < minO {
+					continue
+				}
+				scanTo = ee - minO + 1
+			}
+			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(b *visitRec) {
 				if p := c.canon(b.person); p != c.s.person {
 					c.venueOverlap(p, &a, b, cat, max(es, b.start), min(ee, b.end))
 				}
@@ -276,9 +287,8 @@ func (c *source) proximity() {
 	per := map[pid]*proximityRun{}
 	xi := 0
 	for _, k := range c.keys {
-		for _, ref := range x.span(k, c.s.from, c.s.to) {
+		x.span(k, c.s.from, c.s.to, func(pt *traceRec) {
 			xi++
-			pt := *x.rec(ref)
 			lo, hi := searchBox(pt.lon, pt.lat, dist)
 			x.near(pt.t, skew, lo, hi, func(y *traceRec) {
 				p := c.canon(y.person)
@@ -300,7 +310,7 @@ func (c *source) proximity() {
 				}
 				g.first, g.last, g.closest = min(g.first, pt.t), max(g.last, pt.t), min(g.closest, d)
 			})
-		}
+		})
 	}
 	step := c.rules.TraceStep
 	for p, g := range per {

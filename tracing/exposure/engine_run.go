@@ -119,6 +119,7 @@ type reached struct {
 	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 	f1        bool
 	from, iso int64
+	refs      []*Reason // while gathered
 }
 
 // runContact is a contact as the run assembles it.
@@ -145,17 +146,23 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err != nil {
 			return err
 		}
+		// First, serially, each person's reasons are gathered by
+		// reference; then, on the workers, each person's are sorted
+		// (CompareReasons) and copied into one slice.
 		by := map[pid]*reached{}
+		var all []*reached
 		for i, hs := range hits {
 			via := levels[k-1][i].person
 			until := iso[via] + int64(r.rules.NotifyDelay)
-			for _, h := range hs {
+			for j := range hs {
+				h := &hs[j]
 				a := by[h.to]
 				if a == nil {
 					a = &reached{}
 					by[h.to] = a
+					all = append(all, a)
 				}
-				a.reasons = append(a.reasons, h.r)
+				a.refs = append(a.refs, &h.r)
 				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
 					a.vias = append(a.vias, via)
 				}
@@ -169,6 +176,15 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 				a.from, a.iso = min(a.from, start), min(a.iso, until)
 			}
 		}
+		r.parallel(len(all), func(i int) {
+			a := all[i]
+			slices.SortFunc(a.refs, compareReasons)
+			a.reasons = make([]Reason, len(a.refs))
+			for j, x := range a.refs {
+				a.reasons[j] = *x
+			}
+			a.refs = nil
+		})
 		toward[k-1] = by
 		var lk []runSource
 		prefix := string(TierOf(k)) + ":"
@@ -201,11 +217,35 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		}
 	}
 	res.Contacts = make([]Contact, len(cs))
-	for i, c := range cs {
-		res.Contacts[i] = r.contact(c)
-	}
+	r.parallel(len(cs), func(i int) {
+		res.Contacts[i] = r.contact(cs[i])
+		sortContact(&res.Contacts[i])
+	})
 	res.Clusters = r.clusters(res, l0, cs)
 	return nil
+}
+
+// parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
+func (r *run) parallel(n int, f func(i int)) {
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(r.e.opts.Workers, (n+chunk-1)/chunk) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk) - chunk)
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // level traces the sources in parallel; hits[i] are source i's.

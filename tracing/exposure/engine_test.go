@@ -254,3 +254,65 @@ func TestVenuesNear(t *testing.T) {
 		t.Errorf("near the old point: %+v, want none", got)
 	}
 }
+
+// TestConcurrent writes while runs go on (run it with -race); once the
+// writes are done the result is the world's.
+func TestConcurrent(t *testing.T) {
+	w := exposuretest.RandomWorld(7, 40)
+	f0s := exposuretest.RandomF0s(7, w, 3)
+	want, err := exposure.Naive(w, exposure.Rules{}, f0s...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := exposure.New(exposure.Options{Workers: 3})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 3 {
+			feed(e, w, rand.New(rand.NewSource(int64(i))))
+			e.Forget(exposuretest.Day0.AddDate(0, 0, -30))
+		}
+	}()
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		if _, err := e.Run(context.Background(), exposure.Rules{}, f0s...); err != nil {
+			t.Fatal(err)
+		}
+		e.Stats()
+	}
+	got, err := e.Run(context.Background(), exposure.Rules{}, f0s...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := diffResults(want, got); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// TestWritesDuringRun: writes made while a run holds the engine return at
+// once and are seen by the next run, in their order.
+func TestWritesDuringRun(t *testing.T) {
+	w := exposuretest.RandomWorld(11, 30)
+	f0s := exposuretest.RandomF0s(11, w, 3)
+	want, err := exposure.Naive(w, exposure.Rules{}, f0s...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := exposure.New(exposure.Options{})
+	release := exposure.HoldRead(e)
+	feed(e, stale(w), rand.New(rand.NewSource(1))) // would deadlock if writes waited for runs
+	e.Forget(exposuretest.Day0.AddDate(0, 0, -30))
+	feed(e, w, rand.New(rand.NewSource(2)))
+	release()
+	got, err := e.Run(context.Background(), exposure.Rules{}, f0s...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := diffResults(want, got); msg != "" {
+		t.Fatal(msg)
+	}
+}

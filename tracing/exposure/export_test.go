@@ -8,3 +8,10 @@ func CompactAlways(e *Engine) {
 	defer e.mu.Unlock()
 	e.visits.compactMin = 0
 }
+
+// HoldRead takes the engine's read lock, as a run does, until release is
+// called.
+func HoldRead(e *Engine) (release func()) {
+	e.mu.RLock()
+	return e.mu.RUnlock
+}

@@ -12,6 +12,9 @@ import (
 // traceBucketNS is the time span of one trace bucket: an hour.
 const traceBucketNS = int64(time.Hour)
 
+// traceSegment is the most points one R-tree item covers.
+const traceSegment = 16
+
 // traceRec is one trace point: Unix ns, degrees, raw person.
 type traceRec struct {
 	t        int64
@@ -19,28 +22,25 @@ type traceRec struct {
 	person   pid
 }
 
-// traceBucket holds the points of one hour, with an R-tree of them in
-// float32 boxes rounded outwards (candidates only: distances are computed
-// from the float64 point).
+// traceBucket holds the points of one hour. After a flush its points are
+// ordered by (person, time), one per (person, time), and its R-tree holds
+// one float32 box (rounded outwards) per segment of up to traceSegment
+// consecutive points of one person: the item is first<<4 | (n−1). Points
+// written since are appended unordered until the next flush.
 type traceBucket struct {
-	pts  []traceRec
-	tree rtree.RTreeGN[float32, uint32]
+	pts   []traceRec
+	tree  rtree.RTreeGN[float32, uint32]
+	dirty bool
 }
 
-// traceRef names a point: its bucket (hours since the epoch) and index.
-type traceRef struct {
-	hour int32
-	idx  uint32
-}
-
-// traceIndex holds the trace points in hourly buckets, and per raw person
-// its points sorted by time (after a flush, which also keeps the last
-// written point of each (person, time)).
+// traceIndex holds the trace points in hourly buckets. A person's points
+// in a time range are found bucket by bucket (a binary search in each); the
+// points near a place and time through the R-trees of the buckets the time
+// skew spans.
 type traceIndex struct {
-	buckets  map[int32]*traceBucket
-	byPerson [][]traceRef
-	live     int
-	dirty    dirtySet
+	buckets map[int32]*traceBucket
+	dirty   []int32
+	live    int
 }
 
 func floorDiv(a, b int64) int64 {
@@ -50,8 +50,6 @@ func floorDiv(a, b int64) int64 {
 	}
 	return q
 }
-
-func (x *traceIndex) rec(r traceRef) *traceRec { return &x.buckets[r.hour].pts[r.idx] }
 
 func (x *traceIndex) add(r traceRec) {
 	if x.buckets == nil {
@@ -63,18 +61,11 @@ func (x *traceIndex) add(r traceRec) {
 		b = &traceBucket{}
 		x.buckets[h] = b
 	}
-	i := uint32(len(b.pts))
 	b.pts = append(b.pts, r)
-	lo := [2]float32{down32(r.lon), down32(r.lat)}
-	hi := [2]float32{up32(r.lon), up32(r.lat)}
-	b.tree.Insert(lo, hi, i)
-	x.byPerson = growTo(x.byPerson, int(r.person)+1)
-	l := x.byPerson[r.person]
-	ref := traceRef{h, i}
-	if n := len(l); n > 0 && x.rec(l[n-1]).t >= r.t {
-		x.dirty.add(r.person)
+	if !b.dirty {
+		b.dirty = true
+		x.dirty = append(x.dirty, h)
 	}
-	x.byPerson[r.person] = append(l, ref)
 	x.live++
 }
 
@@ -95,84 +86,111 @@ func up32(f float64) float32 {
 	return g
 }
 
+func byPersonTime(a, b traceRec) int {
+	return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.t, b.t))
+}
+
 func (x *traceIndex) flush() {
-	for _, p := range x.dirty.drain() {
-		l := x.byPerson[p]
-		slices.SortFunc(l, func(a, b traceRef) int {
-			return cmp.Or(cmp.Compare(x.rec(a).t, x.rec(b).t), cmp.Compare(a.idx, b.idx))
-		})
-		out := l[:0]
-		for k, r := range l {
-			if x.rec(r).person == deadPID {
-				continue
-			}
-			if k+1 < len(l) && x.rec(l[k+1]).t == x.rec(r).t {
-				x.rec(r).person = deadPID // replaced; the R-tree keeps it, searches skip it
-				x.live--
-				continue
-			}
-			out = append(out, r)
+	for _, h := range x.dirty {
+		if b := x.buckets[h]; b != nil {
+			x.live -= b.tidy()
 		}
-		x.byPerson[p] = out
+	}
+	x.dirty = x.dirty[:0]
+}
+
+// tidy orders the bucket, keeps the last written point of each (person,
+// time), rebuilds the R-tree and returns how many points it dropped.
+func (b *traceBucket) tidy() int {
+	b.dirty = false
+	if !slices.IsSortedFunc(b.pts, byPersonTime) {
+		slices.SortStableFunc(b.pts, byPersonTime) // stable: the last written of equals stays last
+	}
+	n, out := len(b.pts), b.pts[:0]
+	for k, r := range b.pts {
+		if k+1 < len(b.pts) && byPersonTime(b.pts[k+1], r) == 0 {
+			continue
+		}
+		out = append(out, r)
+	}
+	b.pts = out
+	b.index()
+	return n - len(out)
+}
+
+// index rebuilds the bucket's R-tree of segments.
+func (b *traceBucket) index() {
+	b.tree.Clear()
+	for first := 0; first < len(b.pts); {
+		end := first + 1
+		for end < len(b.pts) && end-first < traceSegment && b.pts[end].person == b.pts[first].person {
+			end++
+		}
+		lo := [2]float32{float32(math.Inf(1)), float32(math.Inf(1))}
+		hi := [2]float32{float32(math.Inf(-1)), float32(math.Inf(-1))}
+		for _, r := range b.pts[first:end] {
+			lo = [2]float32{min(lo[0], down32(r.lon)), min(lo[1], down32(r.lat))}
+			hi = [2]float32{max(hi[0], up32(r.lon)), max(hi[1], up32(r.lat))}
+		}
+		b.tree.Insert(lo, hi, uint32(first)<<4|uint32(end-first-1))
+		first = end
 	}
 }
 
-// span returns the person's points with a time in [from, to).
-func (x *traceIndex) span(p pid, from, to int64) []traceRef {
-	if int(p) >= len(x.byPerson) {
-		return nil
+// span calls f with each of the person's points with a time in [from,
+// to), in time order.
+func (x *traceIndex) span(p pid, from, to int64, f func(*traceRec)) {
+	if from >= to {
+		return
 	}
-	l := x.byPerson[p]
-	i, _ := slices.BinarySearchFunc(l, from, func(r traceRef, t int64) int { return cmp.Compare(x.rec(r).t, t) })
-	j, _ := slices.BinarySearchFunc(l, to, func(r traceRef, t int64) int { return cmp.Compare(x.rec(r).t, t) })
-	return l[i:j]
+	for h := floorDiv(from, traceBucketNS); h <= floorDiv(to-1, traceBucketNS); h++ {
+		b := x.buckets[int32(h)]
+		if b == nil {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(b.pts, traceRec{person: p, t: from}, byPersonTime)
+		for ; i < len(b.pts) && b.pts[i].person == p && b.pts[i].t < to; i++ {
+			f(&b.pts[i])
+		}
+	}
 }
 
-// near calls f with each live point within [t−skew, t+skew] whose float32
-// box meets the box [lo, hi].
+// near calls f with each point within [t−skew, t+skew] in a segment whose
+// box meets [lo, hi].
 func (x *traceIndex) near(t, skew int64, lo, hi [2]float32, f func(*traceRec)) {
 	for h := floorDiv(t-skew, traceBucketNS); h <= floorDiv(t+skew, traceBucketNS); h++ {
 		b := x.buckets[int32(h)]
 		if b == nil {
 			continue
 		}
-		b.tree.Search(lo, hi, func(_, _ [2]float32, i uint32) bool {
-			if r := &b.pts[i]; r.person != deadPID && r.t >= t-skew && r.t <= t+skew {
-				f(r)
+		b.tree.Search(lo, hi, func(_, _ [2]float32, item uint32) bool {
+			first := int(item >> 4)
+			for _, r := range b.pts[first : first+int(item&15)+1] {
+				if r.t >= t-skew && r.t <= t+skew {
+					f(&r)
+				}
 			}
 			return true
 		})
 	}
 }
 
-// forget drops the buckets wholly before the instant, kills the older
-// points of the bucket holding it, and drops them from the persons' lists.
+// forget drops the buckets wholly before the instant and the older points
+// of the bucket holding it.
 func (x *traceIndex) forget(before int64) {
 	x.flush()
 	hb := int32(floorDiv(before, traceBucketNS))
 	for h, b := range x.buckets {
 		switch {
 		case h < hb:
-			for _, r := range b.pts {
-				if r.person != deadPID {
-					x.live--
-				}
-			}
+			x.live -= len(b.pts)
 			delete(x.buckets, h)
 		case h == hb:
-			for i := range b.pts {
-				if r := &b.pts[i]; r.person != deadPID && r.t < before {
-					r.person = deadPID
-					x.live--
-				}
-			}
+			n := len(b.pts)
+			b.pts = slices.DeleteFunc(b.pts, func(r traceRec) bool { return r.t < before })
+			x.live -= n - len(b.pts)
+			b.index()
 		}
-	}
-	for p, l := range x.byPerson {
-		x.byPerson[p] = slices.Clip(slices.DeleteFunc(l, func(r traceRef) bool {
-			b := x.buckets[r.hour]
-			return b == nil || b.pts[r.idx].person == deadPID
-		}))
 	}
 }
 

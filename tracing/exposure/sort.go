@@ -3,6 +3,7 @@ package exposure
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func SortResult(r *Result) {
 }
 
 func sortContact(c *Contact) {
-	slices.SortFunc(c.Via, compareKeys)
+	sortKeys(c.Via)
 	c.Via = slices.Compact(c.Via)
 	for i := range c.Reasons {
 		normalizeReason(&c.Reasons[i])
@@ -56,7 +57,9 @@ func sortContact(c *Contact) {
 }
 
 func normalizeReason(r *Reason) {
-	r.Start, r.End = utc(r.Start), utc(r.End)
+	if r.Start.Location() != time.UTC || r.End.Location() != time.UTC {
+		r.Start, r.End = utc(r.Start), utc(r.End)
+	}
 	if r.Ride != nil {
 		r.Ride.Date, r.Ride.Departure = utc(r.Ride.Date), utc(r.Ride.Departure)
 	}
@@ -107,7 +110,60 @@ func nilIfEmpty[S ~[]E, E any](s S) S {
 }
 
 // SortReasons sorts reasons by CompareReasons.
-func SortReasons(rs []Reason) { slices.SortFunc(rs, CompareReasons) }
+func SortReasons(rs []Reason) {
+	if len(rs) < 2 || slices.IsSortedFunc(rs, CompareReasons) {
+		return
+	}
+	// Through a permutation of small keys (the first fields, with Via's
+	// first 8 bytes): reasons are large to swap and slow to compare.
+	keys := make([]reasonSortKey, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		keys[i] = reasonSortKey{via: binary.BigEndian.Uint64(r.Via[:8]), kind: r.Kind, start: r.Start.UnixNano(), end: r.End.UnixNano(), i: int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b reasonSortKey) int {
+		if c := cmp.Or(cmp.Compare(a.via, b.via), strings.Compare(string(a.kind), string(b.kind)),
+			cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)); c != 0 {
+			return c
+		}
+		return compareReasons(&rs[a.i], &rs[b.i])
+	})
+	sorted := make([]Reason, len(rs))
+	for i, k := range keys {
+		sorted[i] = rs[k.i]
+	}
+	copy(rs, sorted)
+}
+
+type reasonSortKey struct {
+	via        uint64
+	kind       ReasonKind
+	start, end int64
+	i          int32
+}
+
+// sortKeys sorts person keys, through their first 8 bytes first.
+func sortKeys(ks []tracing.PersonKey) {
+	if len(ks) < 2 || slices.IsSortedFunc(ks, compareKeys) {
+		return
+	}
+	type short struct {
+		prefix uint64
+		i      int32
+	}
+	order := make([]short, len(ks))
+	for i := range ks {
+		order[i] = short{binary.BigEndian.Uint64(ks[i][:8]), int32(i)}
+	}
+	slices.SortFunc(order, func(a, b short) int {
+		return cmp.Or(cmp.Compare(a.prefix, b.prefix), bytes.Compare(ks[a.i][:], ks[b.i][:]))
+	})
+	sorted := make([]tracing.PersonKey, len(ks))
+	for i, o := range order {
+		sorted[i] = ks[o.i]
+	}
+	copy(ks, sorted)
+}
 
 // CompareReasons is the canonical order of reasons: Via (bytes), Kind,
 // Start, End, then the evidence ViaVisit, Visit, Enterprise, Bus, Date,
@@ -115,8 +171,10 @@ func SortReasons(rs []Reason) { slices.SortFunc(rs, CompareReasons) }
 // (DESIGN-13), and, so that no two distinct reasons tie, Tier, Venue,
 // ViaSeat, Seat, Departure, Days, Overlap, Points, Minutes, ClosestM and
 // ViaLabel.
-func CompareReasons(a, b Reason) int {
-	if c := compareKeys(a.Via, b.Via); c != 0 {
+func CompareReasons(a, b Reason) int { return compareReasons(&a, &b) }
+
+func compareReasons(a, b *Reason) int {
+	if c := bytes.Compare(a.Via[:], b.Via[:]); c != 0 {
 		return c
 	}
 	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
@@ -131,8 +189,8 @@ func CompareReasons(a, b Reason) int {
 	return compareEvidence(a, b)
 }
 
-func compareEvidence(a, b Reason) int {
-	ka, kb := reasonKeyOf(a), reasonKeyOf(b)
+func compareEvidence(a, b *Reason) int {
+	ka, kb := reasonKeyOf(*a), reasonKeyOf(*b)
 	return cmp.Or(
 		cmp.Compare(ka.viaVisit, kb.viaVisit),
 		cmp.Compare(ka.visit, kb.visit),

@@ -61,9 +61,12 @@ func (x *ExposureReference) Run(ctx context.Context, rules exposure.Rules, f0s .
 		return exposure.Result{}, exposure.ErrNoF0
 	}
 	var res exposure.Result
-	err := pgx.BeginTxFunc(ctx, x.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, sqlLoadScope); err != nil {
-			return fmt.Errorf("postgis: reference scope: %w", err)
+	// NOTE: not READ ONLY: the run makes its temporary alias table.
+	err := pgx.BeginTxFunc(ctx, x.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		for _, q := range []string{sqlLoadScope, sqlRefSettings, sqlRefAliases, sqlRefAliasIndex, sqlRefAliasPersons, sqlRefAliasStats} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("postgis: reference aliases: %w", err)
+			}
 		}
 		q := refQuery{tx: tx, rules: rules}
 		l0, err := q.firstLevel(ctx, f0s)
@@ -86,9 +89,8 @@ type refQuery struct {
 	rules exposure.Rules
 }
 
-const sqlRefCanon = `SELECT coalesce((SELECT c.person_key FROM tracing.worker_periods c WHERE c.alt_person_key = u.k
-		ORDER BY c.person_key LIMIT 1), u.k)
-	FROM unnest($1::bytea[]) WITH ORDINALITY AS u(k, i) ORDER BY u.i`
+const sqlRefCanon = `SELECT coalesce(a.person, u.k) FROM unnest($1::bytea[]) WITH ORDINALITY AS u(k, i)
+	LEFT JOIN ref_alias a ON a.k = u.k ORDER BY u.i`
 
 // firstLevel checks the F0s and makes them level-0 sources, each under
 // its canonical key.

@@ -22,14 +22,20 @@ const LoadBatch = 10_000
 const (
 	// sqlLoadScope reads as an official: as bando_tracing with tenant
 	// '*', like every other official read, so that row-level security
-	// still applies.
-	sqlLoadScope   = `SELECT set_config('role', 'bando_tracing', true), set_config('bando.tenant', '*', true)`
+	// still applies. The SQL reference reads so.
+	sqlLoadScope = `SELECT set_config('role', 'bando_tracing', true), set_config('bando.tenant', '*', true)`
+	// sqlLoadOwner is LoadInto's scope: the connecting user (the tables'
+	// owner, which obeys their policies too: FORCE) as an official.
+	sqlLoadOwner   = `SELECT set_config('bando.tenant', '*', true)`
 	sqlLoadVenues  = `SELECT id, name, category, ward_code, ST_X(location), ST_Y(location) FROM tracing.venues`
 	sqlLoadPeriods = `SELECT ` + periodColumns + ` FROM tracing.worker_periods p`
-	sqlLoadVisits  = `SELECT id, venue_id, person_key, start_at, end_at, stay_minutes, closing, source,
-		coalesce(declaration_id, 0) FROM tracing.visits`
+	// sqlLoadParts lists the day partitions of visits or traces.
+	sqlLoadParts = `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = ('tracing.' || $1)::regclass ORDER BY c.relname`
+	sqlLoadVisits = `SELECT id, venue_id, person_key, start_at, end_at, stay_minutes, closing, source,
+		coalesce(declaration_id, 0) FROM `
 	sqlLoadRides  = sqlRideColumns
-	sqlLoadTraces = `SELECT person_key, at, lon, lat, accuracy_m FROM tracing.traces`
+	sqlLoadTraces = `SELECT person_key, at, lon, lat, accuracy_m FROM `
 )
 
 // LoadInto implements exposure.Source: it streams every venue, worker
@@ -38,11 +44,15 @@ const (
 // server's own read for its exposure engine: it reads as an official
 // whoever the principal of ctx is, and is not an HTTP handler's call.
 //
-// Visits and traces, the large tables, are decoded from PostgreSQL's
-// binary format by hand: no allocation per row but the batches'.
+// Visits and traces, the large tables, are read a day partition at a
+// time, as the connecting user (the partitions' owner), like the bulk
+// import and the purge: partitions carry no row-level security, whose
+// check per row cost six times the read on the parent table. Their rows
+// are decoded from PostgreSQL's binary format by hand: no allocation per
+// row but the batches'.
 func (s *Store) LoadInto(ctx context.Context, sink exposure.Sink) error {
 	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, sqlLoadScope); err != nil {
+		if _, err := tx.Exec(ctx, sqlLoadOwner); err != nil {
 			return fmt.Errorf("postgis: load scope: %w", err)
 		}
 		venues, err := loadVenues(ctx, tx, sink)
@@ -115,17 +125,29 @@ func loadPeriods(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 	return nil
 }
 
+// loadRides streams the rides, decoding each row's binary values; the
+// enterprise, bus and trip strings are shared.
 func loadRides(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 	rows, err := tx.Query(ctx, sqlLoadRides)
 	if err != nil {
 		return fmt.Errorf("postgis: load rides: %w", err)
 	}
 	defer rows.Close()
+	if err := checkBinary(rows, "rides"); err != nil {
+		return err
+	}
+	strs := interner{}
 	batch := make([]tracing.Ride, 0, LoadBatch)
 	for rows.Next() {
-		r, err := scanRide(rows)
-		if err != nil {
-			return err
+		raw := rows.RawValues()
+		if len(raw) != 8 || len(raw[1]) != 4 || len(raw[4]) != 32 {
+			return fmt.Errorf("postgis: load rides: a row of unexpected shape")
+		}
+		r := tracing.Ride{Enterprise: strs.get(raw[0]), Date: pgDate(raw[1]), Trip: tracing.Trip(strs.get(raw[2])),
+			Bus: strs.get(raw[3]), Employee: string(raw[5]), Seat: strs.get(raw[6])}
+		copy(r.Person[:], raw[4])
+		if raw[7] != nil {
+			r.Departure = pgTime(raw[7])
 		}
 		batch = append(batch, r)
 		if len(batch) == LoadBatch {
@@ -142,9 +164,54 @@ func loadRides(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 	return nil
 }
 
-// loadVisits streams the visits, decoding each row's binary values.
+// interner shares one string per distinct value of a column with few
+// values (enterprises, buses, seats).
+type interner map[string]string
+
+func (in interner) get(b []byte) string {
+	if s, ok := in[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	in[s] = s
+	return s
+}
+
+// partitions returns the day partitions of table (visits, traces) as
+// identifiers.
+func partitions(ctx context.Context, tx pgx.Tx, table string) ([]string, error) {
+	rows, err := tx.Query(ctx, sqlLoadParts, table)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: load %s: partitions: %w", table, err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgis: load %s: partitions: %w", table, err)
+	}
+	for i, n := range names {
+		names[i] = pgx.Identifier{"tracing", n}.Sanitize()
+	}
+	return names, nil
+}
+
+// loadVisits streams the visits, a day partition at a time.
 func loadVisits(ctx context.Context, tx pgx.Tx, sink exposure.Sink, venues map[string]tracing.VenueID) error {
-	rows, err := tx.Query(ctx, sqlLoadVisits)
+	parts, err := partitions(ctx, tx, "visits")
+	if err != nil {
+		return err
+	}
+	for _, part := range parts {
+		if err := loadVisitPart(ctx, tx, sink, venues, part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadVisitPart streams one partition's visits, decoding each row's
+// binary values.
+func loadVisitPart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, venues map[string]tracing.VenueID, part string) error {
+	rows, err := tx.Query(ctx, sqlLoadVisits+part)
 	if err != nil {
 		return fmt.Errorf("postgis: load visits: %w", err)
 	}
@@ -224,9 +291,24 @@ func sourceOf(b []byte) tracing.Source {
 	return tracing.Source(b)
 }
 
-// loadTraces streams the trace points, decoding each row's binary values.
+// loadTraces streams the trace points, a day partition at a time.
 func loadTraces(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
-	rows, err := tx.Query(ctx, sqlLoadTraces)
+	parts, err := partitions(ctx, tx, "traces")
+	if err != nil {
+		return err
+	}
+	for _, part := range parts {
+		if err := loadTracePart(ctx, tx, sink, part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadTracePart streams one partition's points, decoding each row's
+// binary values.
+func loadTracePart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, part string) error {
+	rows, err := tx.Query(ctx, sqlLoadTraces+part)
 	if err != nil {
 		return fmt.Errorf("postgis: load traces: %w", err)
 	}
@@ -274,6 +356,11 @@ const pgEpoch = 946_684_800_000_000
 // pgTime decodes a binary timestamptz: microseconds since 2000-01-01 UTC.
 func pgTime(b []byte) time.Time {
 	return time.UnixMicro(int64(binary.BigEndian.Uint64(b)) + pgEpoch).UTC()
+}
+
+// pgDate decodes a binary date: days since 2000-01-01, as midnight UTC.
+func pgDate(b []byte) time.Time {
+	return time.Unix(pgEpoch/1_000_000+int64(int32(binary.BigEndian.Uint32(b)))*86400, 0).UTC()
 }
 
 func pgFloat(b []byte) float64 { return math.Float64frombits(binary.BigEndian.Uint64(b)) }

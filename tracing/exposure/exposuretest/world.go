@@ -233,13 +233,13 @@ var (
 const metresPerDegree = exposure.EarthRadiusM * math.Pi / 180
 
 func (g *gen) makeTraces() {
-	walkers := g.rng.Perm(len(g.persons))[:min(len(g.persons), 6)]
-	for i := 0; i+1 < len(walkers); i += 2 {
+	walkers := g.rng.Perm(len(g.persons))[:min(len(g.persons), 12)]
+	for i := 0; i+1 < len(walkers); i++ {
 		a, b := g.persons[walkers[i]], g.persons[walkers[i+1]]
 		day, h := g.rng.Intn(Days), 7+g.rng.Intn(12)
 		off := offsetsM[g.rng.Intn(len(offsetsM))]
 		skew := skews[g.rng.Intn(len(skews))]
-		for j := range 1 + g.rng.Intn(4) {
+		for j := range 1 + g.rng.Intn(6) {
 			t := minute(day, h, 10*j)
 			lon := Origin.Lon() + float64(j)*0.0003
 			lat := Origin.Lat()

@@ -250,6 +250,9 @@ const (
 		tracing.roster_imports, private.roster_workers, private.venue_contacts, tracing.venues`
 )
 
+// errTracingNotEmpty refuses to seed over existing tracing data.
+var errTracingNotEmpty = errors.New("seed tracing: the database already holds tracing data: use a fresh database or --replace")
+
 // prepareSeed checks the tracing tables are empty (or empties them) and
 // makes the day partitions of the world's visits and traces as plain
 // tables with no index: COPY into them is several times faster than into
@@ -265,7 +268,7 @@ func prepareSeed(ctx context.Context, pool *pgxpool.Pool, replace bool) error {
 		return fmt.Errorf("seed tracing: %w", err)
 	}
 	if !empty {
-		return errors.New("seed tracing: the database already holds tracing data: use a fresh database or --replace")
+		return errTracingNotEmpty
 	}
 	for _, pt := range seedPartitions() {
 		for _, q := range []string{
@@ -558,6 +561,8 @@ func finishSeed(ctx context.Context, pool *pgxpool.Pool, streams int, out io.Wri
 			}
 			built := time.Since(start)
 			from, to := pt.day, pt.day.AddDate(0, 0, 1)
+			// NOTE: DDL binds no parameters: the bounds are this program's
+			// own RFC 3339 times, the names sanitized identifiers.
 			attach.Lock()
 			_, err := pool.Exec(gctx, "ALTER TABLE "+pgx.Identifier{"tracing", pt.parent}.Sanitize()+" ATTACH PARTITION "+
 				pt.ident()+" FOR VALUES FROM ('"+from.Format(time.RFC3339)+"') TO ('"+to.Format(time.RFC3339)+"')")

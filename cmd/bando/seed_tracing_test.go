@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -86,7 +87,7 @@ func TestSeedTracingSmall(t *testing.T) {
 		}
 	}
 	// A second seed into the same database is refused; --replace redoes it.
-	if _, err := runCLI(t, dbURL, "seed", "tracing", "--scale", "small", "--seed", "3"); err == nil || !strings.Contains(err.Error(), "already holds") {
+	if _, err := runCLI(t, dbURL, "seed", "tracing", "--scale", "small", "--seed", "3"); !errors.Is(err, errTracingNotEmpty) {
 		t.Errorf("second seed: %v, want refused", err)
 	}
 

@@ -417,6 +417,7 @@ func (b *traceBench) database(ctx context.Context, pool *pgxpool.Pool, fromDB bo
 		if err := world.Emit(ctx, eng); err != nil {
 			return nil, fmt.Errorf("bench trace: %w", err)
 		}
+		eng.Stats() // tidies the indexes now, not in the first F0's time
 	}
 	if sqlSample > 0 {
 		sample := sampleF0s(world.AllF0s(), sqlSample, b.seed^0x5e1)

@@ -31,10 +31,12 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 			return runBenchFaults(ctx, args[1:], out)
 		case "checkins":
 			return runBenchCheckins(ctx, args[1:], out)
+		case "trace":
+			return runBenchTrace(ctx, args[1:], out)
 		}
 	}
 	if len(args) == 0 || args[0] != "tiles" {
-		return errors.New("bench: what? bando bench tiles|http|hot|faults|checkins (bando bench tiles [--rounds N] [--layer ID])")
+		return errors.New("bench: what? bando bench tiles|http|hot|faults|checkins|trace (bando bench tiles [--rounds N] [--layer ID])")
 	}
 	fs := flag.NewFlagSet("bench tiles", flag.ContinueOnError)
 	rounds := fs.Int("rounds", 3, "passes over the tile list (short lists repeat to 30 samples at least)")

@@ -5,6 +5,7 @@
 //	bando [serve]              run the server (the default)
 //	bando migrate              apply pending PostGIS migrations
 //	bando seed --scale demo    fill the store with a synthetic province
+//	bando seed tracing --scale province|small|N%  a synthetic tracing world in PostGIS
 //	bando import boundaries F  load district boundaries from GeoJSON
 //	bando import cases F       load cases from a bulletin CSV
 //	bando user add|list|…      manage officials' accounts
@@ -16,6 +17,7 @@
 //	bando bench hot            hot tiles and the bulletin against a static handler
 //	bando bench faults         load a server while PostGIS and Redis fail
 //	bando bench checkins       check-in ingest over HTTP, PostGIS and embedded
+//	bando bench trace          the exposure engine on province-scale worlds
 //	bando version              print the version
 package main
 
@@ -54,11 +56,11 @@ func commands() []command {
 	return []command{
 		{"serve", "run the server (default)", runServe},
 		{"migrate", "apply pending PostGIS migrations", runMigrate},
-		{"seed", "fill the store with a synthetic province (--scale demo|province)", runSeed},
+		{"seed", "fill the store with a synthetic province (--scale demo|province); seed tracing --scale province|small|N%: a tracing world", runSeed},
 		{"import", "import boundaries FILE.geojson | cases FILE.csv", runImport},
 		{"user", "manage accounts (user add|list|disable|enable|password)", runUser},
 		{"token", "manage API tokens (token create|list|revoke)", runToken},
-		{"bench", "measure performance (bench tiles|http|hot|faults|checkins)", runBench},
+		{"bench", "measure performance (bench tiles|http|hot|faults|checkins|trace)", runBench},
 		{"trace", "an exposure run: trace --case BD-1 | --phone … | --id … | --from-file F --reason … [--csv]", runTrace},
 		{"purge", "purge tracing data older than BANDO_RETENTION_DAYS (--dry-run: count only)", runPurge},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},

@@ -36,6 +36,9 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runSeed(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "tracing" {
+		return runSeedTracing(ctx, args[1:], out)
+	}
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	scale := fs.String("scale", "demo", "demo (a few hundred cases, the bulletin of 5 July 2021) or province (≥ 1,000,000 places)")
 	seedValue := fs.Int64("seed", 1, "random seed; the same seed gives the same data")

@@ -56,7 +56,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	if err := rules.Validate(); err != nil {
 		return fmt.Errorf("bench trace: %w", err)
 	}
-	rep := traceReport{Seed: *seedValue, Depth: *depth, F0Sample: *nF0, GOMAXPROCS: runtime.GOMAXPROCS(0),
+	rep := traceBenchReport{Seed: *seedValue, Depth: *depth, F0Sample: *nF0, GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Started: time.Now().UTC()}
 	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d, %d random F0s per world, GOMAXPROCS %d\n",
 		*seedValue, *depth, *nF0, rep.GOMAXPROCS)
@@ -116,8 +116,8 @@ func parseFractions(s string) ([]float64, error) {
 	return out, nil
 }
 
-// traceReport is the JSON of a run of the benchmark.
-type traceReport struct {
+// traceBenchReport is the JSON of a run of the benchmark.
+type traceBenchReport struct {
 	Seed       uint64       `json:"seed"`
 	Depth      int          `json:"depth"`
 	F0Sample   int          `json:"f0_sample"`

@@ -186,7 +186,7 @@ func traceReport(ctx context.Context, cfg *Config, b backend, tr tracingParts, r
 	if !ok {
 		return exposurehttp.RunJSON{}, fmt.Errorf("trace: the store %T cannot load the engine", tr.store)
 	}
-	eng := exposure.New(exposure.Options{Rules: rules})
+	eng := exposure.New(exposure.Options{Rules: rules, MaxReasons: cfg.Trace.MaxReasons})
 	if err := src.LoadInto(ctx, eng); err != nil {
 		return exposurehttp.RunJSON{}, fmt.Errorf("trace: load the engine: %w", err)
 	}

@@ -19,6 +19,9 @@ import (
 type traceConfig struct {
 	Rules   exposure.Rules
 	Refresh time.Duration // BANDO_TRACE_REFRESH
+	// MaxReasons bounds one run's reasons (BANDO_TRACE_MAX_REASONS;
+	// exposure.Options.MaxReasons).
+	MaxReasons int
 	// ZoneResidenceM and ZoneVenueM are the zone suggestion's buffers
 	// (BANDO_ZONE_RESIDENCE_M, BANDO_ZONE_VENUE_M).
 	ZoneResidenceM, ZoneVenueM float64
@@ -59,6 +62,7 @@ func traceSettings() []traceSetting {
 		{"f1-monitor", "7d", "health monitoring of an F1 at home after its quarantine", durationTo(func(c *traceConfig) *time.Duration { return &r(c).F1Monitor })},
 		{"f2-quarantine", "7d", "quarantine of an F2 and deeper (at home) from its last close exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).F2Quarantine })},
 		{"epi-monitor", "14d", "health monitoring of an epidemiological factor from its last exposure", durationTo(func(c *traceConfig) *time.Duration { return &r(c).EpiMonitor })},
+		{"max-reasons", "5000000", "the most reasons one run may gather (about 300 bytes each) before it stops with 400: a peak day's batch at depth 2 reaches most of a province (0: no bound)", parseMaxReasons},
 		{"refresh", "10m", "how often the engine is reloaded from the store and swapped in (imports by the CLI, other instances; 0: never, the live feed only)", parseRefresh},
 		{"zone-residence-m", "100", "the suggested zone's buffer around an F0's home, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneResidenceM })},
 		{"zone-venue-m", "50", "the suggested zone's buffer around an exposure venue, in metres", metresTo(func(c *traceConfig) *float64 { return &c.ZoneVenueM })},
@@ -250,5 +254,15 @@ func parseDistance(c *traceConfig, v string) error {
 		return errors.New("want a number of metres")
 	}
 	c.Rules.TraceDistanceM = f
+	return nil
+}
+
+// parseMaxReasons reads BANDO_TRACE_MAX_REASONS.
+func parseMaxReasons(c *traceConfig, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return errors.New("a number of reasons, 0 for no bound")
+	}
+	c.MaxReasons = n
 	return nil
 }

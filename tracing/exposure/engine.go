@@ -8,6 +8,11 @@ import (
 // ErrNoF0 is returned by a run given no F0.
 var ErrNoF0 = errors.New("exposure: a run needs at least one F0")
 
+// ErrTooLarge is returned by a run that gathers more reasons than the
+// engine's Options.MaxReasons allow: run fewer F0s at once, or a smaller
+// depth.
+var ErrTooLarge = errors.New("exposure: the run reaches too many contacts")
+
 // Stats is the engine's size, for /metrics and the benchmark.
 type Stats struct {
 	Venues, Visits, Periods, Rides, Traces int

@@ -18,6 +18,11 @@ type Options struct {
 	// Workers is how many sources a run traces at once (default
 	// GOMAXPROCS).
 	Workers int
+	// MaxReasons bounds the reasons one run may gather (0: no bound). A
+	// reason costs about 300 bytes; a run past the bound stops with
+	// ErrTooLarge instead of exhausting the server's memory: a peak day's
+	// batch at depth 2 can reach most of a province.
+	MaxReasons int
 }
 
 // Engine is the exposure engine: it keeps the tracing data in compact

@@ -19,6 +19,10 @@ type run struct {
 	ctx   context.Context
 	rules Rules
 	extra []tracing.PersonKey
+	// gathered counts the reasons gathered so far (Options.MaxReasons);
+	// levelNo is the level being gathered.
+	gathered atomic.Int64
+	levelNo  int
 }
 
 // runSource is a person traced from, with its window in Unix ns.
@@ -142,6 +146,7 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	levels := [][]runSource{l0}
 	toward := make([]map[pid]*reached, depth) // toward[j]: the reasons from L_j, by person
 	for k := 1; k <= depth; k++ {
+		r.levelNo = k
 		hits, err := r.level(levels[k-1], k-1 >= 1, levelOf)
 		if err != nil {
 			return err
@@ -271,12 +276,19 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([][]hit, erro
 					return
 				}
 				hits[i] = r.reasons(srcs[i], f1Only, before)
+				if max := r.e.opts.MaxReasons; max > 0 && r.gathered.Add(int64(len(hits[i]))) > int64(max) {
+					failed.Store(true)
+					return
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	if err := r.ctx.Err(); failed.Load() && err != nil {
 		return nil, fmt.Errorf("exposure: run: %w", err)
+	}
+	if max := r.e.opts.MaxReasons; failed.Load() && max > 0 && r.gathered.Load() > int64(max) {
+		return nil, fmt.Errorf("%w: more than %d reasons by level %d (run fewer F0s at once, or a smaller depth)", ErrTooLarge, max, r.levelNo)
 	}
 	return hits, nil
 }

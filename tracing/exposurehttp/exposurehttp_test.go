@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -182,6 +183,16 @@ func TestRunWhileLoading(t *testing.T) {
 	}
 	if len(s.log.reads) != 0 {
 		t.Errorf("logged: %+v", s.log.reads)
+	}
+}
+
+// TestRunTooLarge: a run past the engine's reason budget is a 422 that
+// says what to do, in both languages.
+func TestRunTooLarge(t *testing.T) {
+	s := newTestServer(t, fixedRunner{err: fmt.Errorf("%w: more than 5 reasons by level 2", exposure.ErrTooLarge)})
+	rec := s.call("tracer", http.MethodPost, "/api/tracing/runs", runBody)
+	if body := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "more than 5 reasons") || !strings.Contains(body, "detail_vi") {
+		t.Errorf("a run too large: %d %s", rec.Code, body)
 	}
 }
 

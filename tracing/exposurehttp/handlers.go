@@ -136,6 +136,11 @@ func runProblem(err error) error {
 		return problem(err)
 	case errors.Is(err, exposure.ErrNoF0):
 		return problem(err)
+	case errors.Is(err, exposure.ErrTooLarge):
+		// Well formed, but more than the server holds at once
+		// (BANDO_TRACE_MAX_REASONS).
+		return httpx.Problem(http.StatusUnprocessableEntity, strings.TrimPrefix(err.Error(), "exposure: "), httpx.WithCause(err),
+			httpx.WithMember("detail_vi", "lần truy vết này chạm tới quá nhiều người tiếp xúc: hãy chạy ít F0 hơn mỗi lần, hoặc với độ sâu nhỏ hơn (depth 1)"))
 	}
 	return httpx.Problem(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "exposure: "), httpx.WithCause(err),
 		httpx.WithFieldErrors(httpx.FieldError{Pointer: "#/f0", Detail: strings.TrimPrefix(err.Error(), "exposure: ")}))

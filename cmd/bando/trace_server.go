@@ -51,7 +51,9 @@ func withExposure(ctx context.Context, d serverDeps, cat *features.Catalog, tr t
 		return tr, nil
 	}
 	rules := d.cfg.Trace.Rules
-	eng := newLiveEngine(src, func() traceEngine { return exposure.New(exposure.Options{Rules: rules, MaxReasons: d.cfg.Trace.MaxReasons}) }, d.log)
+	eng := newLiveEngine(src, func() traceEngine {
+		return exposure.New(exposure.Options{Rules: rules, MaxReasons: d.cfg.Trace.MaxReasons})
+	}, d.log)
 	go eng.refresh(ctx, d.cfg.Trace.Refresh)
 	go eng.forget(ctx, d.cfg.retention(), tracing.DefaultPurgeEvery)
 	opts := exposurefeed.Options{Logger: d.log}

@@ -36,7 +36,7 @@ func TestMaxReasons(t *testing.T) {
 	if _, err := load(1).Run(context.Background(), exposure.Rules{}, f0s...); !errors.Is(err, exposure.ErrTooLarge) {
 		t.Errorf("a budget of 1 reason: %v, want ErrTooLarge", err)
 	}
-	got, err := load(1 << 30).Run(context.Background(), exposure.Rules{}, f0s...)
+	got, err := load(1<<30).Run(context.Background(), exposure.Rules{}, f0s...)
 	if err != nil || len(got.Contacts) != len(want.Contacts) {
 		t.Errorf("a budget it fits: %d contacts, %v; want %d", len(got.Contacts), err, len(want.Contacts))
 	}

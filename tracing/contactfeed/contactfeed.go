@@ -6,9 +6,11 @@
 // and a geomasked position, while names and phone numbers go to the
 // store's private side as a case's do.
 //
-// Both are idempotent per run: a contact's id is an HMAC of the run id and
-// the person key (never the key itself, which the public id would
-// expose), and a run's draft zone is found again by its name.
+// Contacts are one record per person: its id is an HMAC of the person key
+// (never the key itself, which the public id would expose), so that runs
+// of the same case, published one after another, update the person's
+// record instead of adding it again; a run's draft zone is found again by
+// its name.
 package contactfeed
 
 import (
@@ -232,15 +234,13 @@ func containsPoint(g orb.Geometry, p orb.Point) bool {
 	return false
 }
 
-// ContactID is the public id of a run's contact: "c-" and 24 hex digits
-// of HMAC-SHA256(key, run id, person key). The same run and person give
-// the same id (publishing again replaces the record); the id reveals
-// neither the person key nor whether two runs found the same person.
-func ContactID(key []byte, runID string, person tracing.PersonKey) string {
+// ContactID is the public id of a contact: "c-" and 24 hex digits of
+// HMAC-SHA256(key, person key). A person has one record whatever run
+// published it (publishing again updates it); without the key, the id
+// reveals nothing of the person key.
+func ContactID(key []byte, person tracing.PersonKey) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte("bando contactfeed v1\x00"))
-	m.Write([]byte(runID))
-	m.Write([]byte{0})
+	m.Write([]byte("bando contactfeed v2\x00"))
 	m.Write(person[:])
 	return "c-" + hex.EncodeToString(m.Sum(nil)[:12])
 }

@@ -292,7 +292,7 @@ func TestPublishContacts(t *testing.T) {
 			}
 
 			col, _ := w.cat.Get("contacts")
-			id := contactfeed.ContactID([]byte(strings.Repeat("k", 32)), "run-1", key(11))
+			id := contactfeed.ContactID([]byte(strings.Repeat("k", 32)), key(11))
 			st, err := w.s.Current(ctx, col, id)
 			if err != nil || st.Person == nil || st.Person.Name != "Nguyễn Văn Tư" || st.Person.Phone != "0912345678" || st.Revision != 1 {
 				t.Fatalf("private side of %s: %+v, %v", id, st, err)
@@ -315,11 +315,35 @@ func TestPublishContacts(t *testing.T) {
 			if st, _ := w.s.Current(ctx, col, id); st.Revision != 2 || day(st.Properties["quarantine_end"]) != "2021-09-04" {
 				t.Errorf("the changed contact: revision %d, end %v; want 2, 2021-09-04", st.Revision, st.Properties["quarantine_end"])
 			}
-			if n, err := w.pub.PublishContacts(ctx, tracer, "run-2", contacts()[:1]); err != nil || n != 1 {
+			// Another run finds the same person again, as an F2, a day
+			// later: one record, the same episode, still F1, the later end.
+			again := contacts()[:1]
+			again[0].Tier = exposure.F2
+			again[0].FirstExposure = again[0].FirstExposure.AddDate(0, 0, 1)
+			again[0].QuarantineEnd = again[0].QuarantineEnd.AddDate(0, 0, 5)
+			if n, err := w.pub.PublishContacts(ctx, tracer, "run-2", again); err != nil || n != 1 {
 				t.Fatalf("another run = %d, %v", n, err)
 			}
-			if c := publicCount(t, w, "contacts"); c != 3 {
-				t.Errorf("after another run the public sees %d contacts, want 3", c)
+			if c := publicCount(t, w, "contacts"); c != 2 {
+				t.Errorf("after another run the public sees %d contacts, want 2 (one per person)", c)
+			}
+			if st, _ := w.s.Current(ctx, col, id); st.Properties["tier"] != "F1" || day(st.Properties["quarantine_start"]) != "2021-08-19" ||
+				day(st.Properties["quarantine_end"]) != "2021-09-07" {
+				t.Errorf("one episode merged: %v; want F1 from 2021-08-19 to 2021-09-07", st.Properties)
+			}
+			// Weeks after that quarantine ended: a new episode replaces it.
+			later := contacts()[:1]
+			later[0].Tier = exposure.F2
+			later[0].FirstExposure = later[0].FirstExposure.AddDate(0, 1, 0)
+			later[0].QuarantineEnd = later[0].QuarantineEnd.AddDate(0, 1, 0)
+			if n, err := w.pub.PublishContacts(ctx, tracer, "run-3", later); err != nil || n != 1 {
+				t.Fatalf("a later run = %d, %v", n, err)
+			}
+			if st, _ := w.s.Current(ctx, col, id); st.Properties["tier"] != "F2" || day(st.Properties["quarantine_start"]) != "2021-09-19" {
+				t.Errorf("a new episode: %v; want F2 from 2021-09-19", st.Properties)
+			}
+			if c := publicCount(t, w, "contacts"); c != 2 {
+				t.Errorf("after a later run the public sees %d contacts, want 2", c)
 			}
 		})
 	}

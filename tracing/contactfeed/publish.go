@@ -28,8 +28,12 @@ const conflictRetries = 3
 // it for the public), and the name, phone and ID number on the private
 // side. Left out: tiers the collection does not know (epi, F3 and deeper)
 // and contacts without a known residence (a contacts record needs a
-// position). Publishing a run again replaces its records (same ids) and
-// leaves unchanged ones untouched.
+// position). A person has one record (ContactID): publishing a run again,
+// or another run that found the same person, updates it. While the stored
+// quarantine is still running on the new one's first day, the two are one
+// episode: the closer tier, the earlier start and the later end are kept;
+// after it ended, the new record replaces the old. Unchanged records are
+// left untouched.
 func (pb *Publisher) PublishContacts(ctx context.Context, p auth.Principal, runID string, cs []exposurehttp.PublishedContact) (int, error) {
 	if err := mayPublish(p); err != nil {
 		return 0, err
@@ -76,7 +80,7 @@ func (pb *Publisher) records(ctx context.Context, col features.Collection, runID
 		if !ok || c.Residence == (orb.Point{}) {
 			continue
 		}
-		id := ContactID(pb.cfg.IDKey, runID, c.Person)
+		id := ContactID(pb.cfg.IDKey, c.Person)
 		if seen[id] {
 			continue
 		}
@@ -127,6 +131,9 @@ func (pb *Publisher) upsert(ctx context.Context, col features.Collection, recs [
 	var edits []features.Edit
 	for _, rec := range recs {
 		cur, err := pb.cfg.Editor.Current(ctx, col, rec.ID)
+		if err == nil {
+			rec = sameEpisode(cur, rec)
+		}
 		switch {
 		case errors.Is(err, features.ErrNotFound):
 			e := entry
@@ -146,6 +153,35 @@ func (pb *Publisher) upsert(ctx context.Context, col features.Collection, recs [
 	}
 	_, err := pb.cfg.Editor.ApplyAll(ctx, edits)
 	return err
+}
+
+// sameEpisode merges rec into the stored record of the same person when
+// the stored quarantine still runs on rec's quarantine_start: the closer
+// tier (F1 before F2), the earlier start, the later end. Otherwise rec
+// stands as it is (a new episode).
+func sameEpisode(cur features.Stored, rec features.Record) features.Record {
+	date := func(v any) string {
+		if t, ok := v.(time.Time); ok {
+			return t.Format(features.DateLayout)
+		}
+		s, _ := v.(string)
+		return s
+	}
+	oldStart, oldEnd := date(cur.Properties["quarantine_start"]), date(cur.Properties["quarantine_end"])
+	newStart, _ := rec.Properties["quarantine_start"].(string)
+	if oldStart == "" || newStart == "" || (oldEnd != "" && oldEnd < newStart) {
+		return rec
+	}
+	props := maps.Clone(rec.Properties)
+	if cur.Properties["tier"] == features.TierF1 {
+		props["tier"] = features.TierF1
+	}
+	props["quarantine_start"] = min(oldStart, newStart)
+	if newEnd, _ := props["quarantine_end"].(string); oldEnd != "" && oldEnd > newEnd {
+		props["quarantine_end"] = oldEnd
+	}
+	rec.Properties = props
+	return rec
 }
 
 // same reports whether the stored record already says what rec says.

@@ -27,7 +27,7 @@ func (h *Handler) createRun(c echo.Context) error {
 	if err := checkReason(req.Reason); err != nil {
 		errs = append(errs, httpx.FieldError{Pointer: "#/reason", Detail: err.Error()})
 	}
-	rules, f0s, err := Resolver{Keys: h.cfg.Keys, Cases: h.cfg.Cases, Rules: h.cfg.Rules}.Resolve(ctx, req)
+	rules, f0s, err := Resolver{Keys: h.cfg.Keys, Cases: h.cfg.Cases, Rules: h.cfg.Rules, Now: h.cfg.Clock.Now}.Resolve(ctx, req)
 	var re *ResolveError
 	if errors.As(err, &re) {
 		errs = append(errs, re.Fields...)

@@ -48,6 +48,10 @@ type Resolver struct {
 	Keys  tracing.Keys
 	Cases Cases
 	Rules exposure.Rules // with defaults
+	// Now is the clock the dates are checked against (an isolation at most
+	// a day ahead: a day given as today ends at the next midnight); nil
+	// means time.Now.
+	Now func() time.Time
 }
 
 // ResolveError lists every wrong part of a request, each a JSON pointer
@@ -161,6 +165,9 @@ func (rv Resolver) one(ctx context.Context, r F0Request, rules exposure.Rules) (
 	if err := window(&f, r, day, rules); err != nil {
 		return Input{}, err
 	}
+	if err := rv.inTime(f.F0); err != nil {
+		return Input{}, err
+	}
 	return f.Input, nil
 }
 
@@ -228,16 +235,40 @@ func window(f *resolvedCase, r F0Request, reportDay time.Time, rules exposure.Ru
 	return nil
 }
 
+// inTime refuses dates tracing data cannot hold: an onset before
+// tracing.EarliestMovement, an isolation more than a day ahead (a window
+// in the future would make exposures out of rosters and open visits that
+// have not happened).
+func (rv Resolver) inTime(f exposure.F0) error {
+	now := time.Now
+	if rv.Now != nil {
+		now = rv.Now
+	}
+	switch limit := now().Add(24 * time.Hour); {
+	case f.Onset.Before(tracing.EarliestMovement):
+		return bad("onset", "%s is before %s: no tracing data is that old", f.Onset.Format(time.DateOnly), tracing.EarliestMovement.Format(time.DateOnly))
+	case f.Isolation.After(limit):
+		return bad("isolation", "%s is in the future: give when the F0 was (or is today) isolated", f.Isolation.Format(time.RFC3339))
+	}
+	return nil
+}
+
 // ParseInstant reads an RFC 3339 instant or a YYYY-MM-DD day in Vietnam:
 // the day's first instant, or with end its last (the next midnight).
 func ParseInstant(s string, end bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		if t.Year() < 1900 || t.Year() > 9000 {
+			return time.Time{}, fmt.Errorf("%q: a year from 1900 to 9000", s)
+		}
 		return t.UTC(), nil
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is neither a day (2021-08-20) nor an instant (2021-08-20T08:00:00+07:00)", s)
+	}
+	if d.Year() < 1900 || d.Year() > 9000 {
+		return time.Time{}, fmt.Errorf("%q: a year from 1900 to 9000", s)
 	}
 	if end {
 		d = d.AddDate(0, 0, 1)

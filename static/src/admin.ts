@@ -187,13 +187,15 @@ class Editor {
             const zones = new Zones(ctx);
             const points = new Points(ctx);
             const venues = mayRegister(this.s.user) ? new Venues(ctx) : undefined;
-            // An enterprise account works only with its own venues.
-            this.parts = this.s.user?.role === 'enterprise' && venues ? {venues} : {zones, points, cases: new Cases(ctx)};
+            // An enterprise account works only with its own venues; a tracer with venues and tracing
+            // (the map's editing data is the editors': reading it would only be refused).
+            const role = this.s.user?.role;
+            this.parts = role === 'enterprise' && venues ? {venues} : role === 'tracer' ? {} : {zones, points, cases: new Cases(ctx)};
             if (venues) this.parts.venues = venues;
             const tracing = mayTrace(this.s.user) ? new Tracing(ctx) : undefined;
             if (tracing) this.parts.tracing = tracing;
             if (this.s.user?.role === 'admin') this.parts.users = new Users(ctx);
-            if (!(this.current in this.parts)) this.current = Object.keys(this.parts)[0];
+            if (!(this.current in this.parts)) this.current = tracing && role === 'tracer' ? 'tracing' : Object.keys(this.parts)[0];
             byId('ed-parts').replaceChildren(...Object.values(this.parts).map((p) => p.el));
             this.renderParts();
             await new Promise<void>((resolve) => (bm.map.loaded() ? resolve() : bm.map.once('load', () => resolve())));

@@ -490,7 +490,7 @@ export class Tracing {
         const tr = this.ctx.tr;
         const items = this.runs.map((r) => {
             const s = r.summary ?? {};
-            const text = t('tr.runs.item', {t: vnTime(tr, r.created), f0: labelsOf(r).join(', ') || t('tr.unknown'), f1: s.f1 ?? 0, f2: s.f2 ?? 0, epi: s.epi ?? 0});
+            const text = t('tr.runs.item', {t: vnTime(tr, r.created), f0: shortList(labelsOf(r), t) || t('tr.unknown'), f1: s.f1 ?? 0, f2: s.f2 ?? 0, epi: s.epi ?? 0});
             return h('li', {'data-run': r.id}, button(text, () => void this.open(r.id), {className: 'ed-item', 'aria-label': `${t('tr.runs.open', {id: shortID(r.id)})}: ${text}`,
                 'aria-current': this.run?.id === r.id ? 'true' : undefined}));
         });
@@ -544,7 +544,9 @@ export class Tracing {
     private focusResult(): void {
         const title = this.el.querySelector<HTMLElement>('#tr-result-title');
         title?.focus({preventScroll: true});
-        title?.scrollIntoView({block: 'start'});
+        // Only the panel scrolls: scrollIntoView would scroll the page too and push the map off a phone's screen.
+        const body = title?.closest<HTMLElement>('.ed-panel-body');
+        if (title && body) body.scrollTop += title.getBoundingClientRect().top - body.getBoundingClientRect().top;
     }
 
     /** paint draws the run's exposure venues and suggested zone, and moves the map to them. */
@@ -576,4 +578,11 @@ function swatch(colour: string, round = false): HTMLElement {
     const el = h('span', {className: `ed-swatch${round ? ' tr-dot' : ''}`, 'aria-hidden': 'true'});
     el.style.background = colour;
     return el;
+}
+
+/** shortList names the first few F0 of a run and counts the rest: a batch of thousands stays one line. */
+function shortList(labels: string[], t: (key: string, vars?: Record<string, string | number>) => string): string {
+    const FEW = 3;
+    if (labels.length <= FEW) return labels.join(', ');
+    return t('tr.runs.more', {first: labels.slice(0, FEW).join(', '), n: labels.length - FEW});
 }

@@ -545,7 +545,10 @@ export class Tracing {
         const title = this.el.querySelector<HTMLElement>('#tr-result-title');
         title?.focus({preventScroll: true});
         // Only the panel scrolls: scrollIntoView would scroll the page too and push the map off a phone's screen.
+        // The page itself goes back to its top (a phone scrolled it to reach the button), so the map and the result
+        // share the screen.
         const body = title?.closest<HTMLElement>('.ed-panel-body');
+        title?.closest('main')?.scrollTo({top: 0});
         if (title && body) body.scrollTop += title.getBoundingClientRect().top - body.getBoundingClientRect().top;
     }
 

@@ -356,8 +356,9 @@ describe('the health workers’ tracing screen', {skip}, () => {
         assert.equal(await part.locator('#tr-contacts tbody tr').count(), 6);
         assert.equal((await row(part, P[2]).locator('.tr-tier').textContent()).trim(), 'F1');
         // The result scrolls into the panel, not the page: the map stays on screen.
-        const placed = await page.evaluate(() => ({page: document.scrollingElement.scrollTop, map: document.getElementById('map').getBoundingClientRect().bottom}));
-        assert.ok(placed.page === 0 && placed.map > 200, `the page scrolled the map away: ${JSON.stringify(placed)}`);
+        const onScreen = () => document.scrollingElement.scrollTop === 0 && document.getElementById('map').getBoundingClientRect().bottom > 200;
+        await page.waitForFunction(onScreen, null, {timeout: 5000}).catch(() => {});
+        assert.ok(await page.evaluate(onScreen), 'the page scrolled the map away');
         // A tracer has no editing tabs (they would only be refused).
         assert.deepEqual(await page.locator('#ed-tabs button').evaluateAll((bs) => bs.map((b) => b.dataset.tab).filter((k) => !['tracing', 'venues'].includes(k))), []);
         const wide = await page.evaluate(() => ({doc: document.documentElement.scrollWidth, body: document.body.scrollWidth,

@@ -194,6 +194,7 @@ func traceReport(ctx context.Context, cfg *Config, b backend, tr tracingParts, r
 	if err != nil {
 		return exposurehttp.RunJSON{}, fmt.Errorf("trace: %w", err)
 	}
+	exposurehttp.MarkKnown(eng, f0s)
 	if err := logTrace(ctx, cfg, tr, req.Reason, rules, f0s, len(res.Contacts)); err != nil {
 		return exposurehttp.RunJSON{}, err
 	}

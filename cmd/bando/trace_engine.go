@@ -68,6 +68,16 @@ func (l *liveEngine) Run(ctx context.Context, rules exposure.Rules, f0s ...expos
 	return cur.Run(ctx, rules, f0s...)
 }
 
+// Knows reports whether the current engine has met the key (false while
+// none is loaded).
+func (l *liveEngine) Knows(k tracing.PersonKey) bool {
+	l.mu.Lock()
+	cur := l.cur
+	l.mu.Unlock()
+	kn, ok := cur.(exposurehttp.Knower)
+	return ok && kn.Knows(k)
+}
+
 // send applies an event to the current engine and keeps it for the one
 // being loaded.
 func (l *liveEngine) send(ev func(exposure.Sink)) {

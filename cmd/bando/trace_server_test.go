@@ -301,6 +301,11 @@ func TestExposureRunEndToEnd(t *testing.T) {
 			}
 			check := func(t *testing.T, r runOut, extra map[string]string) {
 				t.Helper()
+				for _, f := range r.F0 {
+					if f.Known == nil || !*f.Known {
+						t.Errorf("F0 %s: known %v, want true (the engine holds its data)", f.Label, f.Known)
+					}
+				}
 				got := r.byPhone()
 				if len(got) != len(want)+len(extra) {
 					t.Errorf("%d contacts, want %d: %+v", len(got), len(want)+len(extra), r.Contacts)
@@ -499,9 +504,10 @@ func TestExposureRunsRefuse(t *testing.T) {
 			var r runOut
 			_ = json.Unmarshal(s.must(t, http.StatusCreated, auth.Admin, http.MethodPost, "/api/tracing/runs",
 				fmt.Sprintf(`{"f0":[{"id_number":"079299999999","onset":%q,"isolation":%q}],"reason":"ca BD-9"}`, onset, iso)), &r)
-			if len(r.Contacts) != 0 || len(r.F0) != 1 || r.F0[0].Label != "ID 07********99" {
-				t.Errorf("unknown person: %+v", r)
+			if len(r.Contacts) != 0 || len(r.F0) != 1 || r.F0[0].Label != "ID 07********99" || r.F0[0].Known == nil || *r.F0[0].Known {
+				t.Errorf("unknown person: %+v (want known: false)", r)
 			}
+
 			s.must(t, http.StatusBadRequest, auth.Tracer, http.MethodGet, "/api/tracing/runs/"+r.ID, "")
 			s.must(t, http.StatusNotFound, auth.Tracer, http.MethodGet, "/api/tracing/runs/0123456789abcdef0123456789abcdef?reason=ca+BD-1", "")
 		})

@@ -411,6 +411,12 @@ describe('the health workers’ tracing screen', {skip}, () => {
         assert.equal((await twice).status(), 400);
         await part.locator('.ed-field-error[data-field="f0"]', {hasText: 'một người được nhập hai lần'}).waitFor();
 
+        // A number the engine has never met runs, with no contacts, and says so.
+        await fillRun(part, '0987 654 321');
+        await part.getByRole('button', {name: 'Chạy truy vết'}).click();
+        await page.waitForSelector('[data-part="tracing"][data-state="done"]');
+        await part.locator('li[data-known="false"]', {hasText: 'không có dữ liệu truy vết của người này'}).waitFor();
+
         // The demo bulletin's day (5 July 2021) has new cases to pick from.
         await part.getByText('Chọn từ các ca mới trong ngày').click();
         await part.getByLabel('Ngày công bố').fill('2021-07-05');

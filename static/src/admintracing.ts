@@ -323,7 +323,9 @@ export class Tracing {
         const sum = h('dl', {className: 'tr-summary', 'aria-label': t('tr.summary')},
             ...([['f1', s.f1], ['f2', s.f2], ['epi', s.epi], ['clusters', s.clusters ?? run.clusters?.length]] as Array<[string, number | undefined]>)
                 .flatMap(([k, n]) => [h('div', {className: `tr-sum tr-sum-${k}`, 'data-summary': k}, h('dt', {}, t(`tr.sum.${k}`)), h('dd', {}, tr.number(n ?? 0)))]));
-        const windows = (run.f0 ?? []).map((f) => h('li', {}, f.window ? t('tr.window', {label: f.label, from: vnTime(tr, f.window.from), to: vnTime(tr, f.window.to)}) : f.label));
+        const windows = (run.f0 ?? []).map((f) => h('li', {'data-known': String(f.known !== false)},
+            f.window ? t('tr.window', {label: f.label, from: vnTime(tr, f.window.from), to: vnTime(tr, f.window.to)}) : f.label,
+            f.known === false ? h('strong', {className: 'tr-unknown'}, ' ' + t('tr.f0.unknown')) : null));
         const parts: Array<Node | null> = [
             h('h3', {id: 'tr-result-title', tabindex: '-1', title: run.id}, t('tr.result', {id: shortID(run.id)})),
             run.created ? h('p', {className: 'ed-meta'}, t('tr.created', {t: vnTime(tr, run.created)})) : null,

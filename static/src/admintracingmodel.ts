@@ -79,7 +79,8 @@ export interface Run {
     id: string;
     created?: string;
     rules?: Record<string, unknown>;
-    f0?: Array<{label: string; window?: {from: string; to: string}}>;
+    /** known is false when the engine held no tracing data of the F0 (a mistyped number, or data past the retention). */
+    f0?: Array<{label: string; window?: {from: string; to: string}; known?: boolean}>;
     summary?: {f1?: number; f2?: number; epi?: number; clusters?: number};
     clusters?: Cluster[];
     contacts?: Contact[];

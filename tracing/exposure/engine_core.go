@@ -207,3 +207,13 @@ func (e *Engine) VenuesNear(b orb.Bound) []VenueInfo {
 	defer e.mu.RUnlock()
 	return e.venues.near(b)
 }
+
+// Knows reports whether the engine has met the key: a visit, ride, trace
+// point or roster period under it. (A key stays known after Forget drops
+// its data.)
+func (e *Engine) Knows(k tracing.PersonKey) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	_, ok := e.persons.lookup(k)
+	return ok
+}

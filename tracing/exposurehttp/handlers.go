@@ -44,6 +44,7 @@ func (h *Handler) createRun(c echo.Context) error {
 	if r.Result, err = h.cfg.Runner.Run(ctx, rules, EngineF0s(f0s)...); err != nil {
 		return runProblem(err)
 	}
+	MarkKnown(h.cfg.Runner, r.F0s)
 	h.suggestZone(c, r)
 	out, err := h.runJSON(ctx, r, Page{Limit: MaxPage})
 	if err != nil {

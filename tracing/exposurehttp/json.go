@@ -103,6 +103,9 @@ type F0JSON struct {
 	Key    string     `json:"key"`
 	Case   string     `json:"case,omitempty"`
 	Window WindowJSON `json:"window"`
+	// Known is false when the engine held no tracing data of the person
+	// (a mistyped number, or data past the retention); absent when unknown.
+	Known *bool `json:"known,omitempty"`
 }
 
 // WindowJSON is a transmission window [from, to).
@@ -370,7 +373,7 @@ func Report(ctx context.Context, src Sources, rules exposure.Rules, f0s []Input,
 		ContactsOffset: min(max(src.Page.Offset, 0), len(res.Contacts)), Links: []LinkJSON{}}
 	for _, f := range f0s {
 		from, to := rules.Window(f.F0)
-		out.F0 = append(out.F0, F0JSON{Label: f.Label, Key: f.Person.String(), Case: f.Case, Window: WindowJSON{From: from.UTC(), To: to.UTC()}})
+		out.F0 = append(out.F0, F0JSON{Label: f.Label, Key: f.Person.String(), Case: f.Case, Window: WindowJSON{From: from.UTC(), To: to.UTC()}, Known: f.Known})
 	}
 	out.Summary = summaryOf(res)
 	for _, c := range res.Clusters {

@@ -34,6 +34,27 @@ type Input struct {
 	// Home is the case's private location, when it came from a case that
 	// has one.
 	Home *Home
+	// Known says whether the engine held any tracing data of the person
+	// when it ran (nil: the runner cannot say): a mistyped number, or a
+	// case older than the retention, runs with no contacts, and says so.
+	Known *bool
+}
+
+// Knower is a Runner that can say whether it holds any data of a person.
+type Knower interface {
+	Knows(person tracing.PersonKey) bool
+}
+
+// MarkKnown sets each input's Known from the runner, when it can say.
+func MarkKnown(r exposure.Runner, in []Input) {
+	k, ok := r.(Knower)
+	if !ok {
+		return
+	}
+	for i := range in {
+		known := k.Knows(in[i].Person)
+		in[i].Known = &known
+	}
 }
 
 // span is the union of the run's F0 windows.

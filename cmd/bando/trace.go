@@ -234,7 +234,7 @@ func printReport(out io.Writer, rep exposurehttp.RunJSON) {
 		fmt.Fprintf(out, "F0 %s: window %s – %s\n", f.Label, localTime(f.Window.From), localTime(f.Window.To))
 	}
 	s := rep.Summary
-	fmt.Fprintf(out, "%d F1, %d F2 and deeper, %d epidemiological factor, %d clusters\n", s.F1, s.F2, s.Epi, s.Clusters)
+	fmt.Fprintf(out, "%d F1, %d F2 and deeper, %d epidemiological factor, %d %s\n", s.F1, s.F2, s.Epi, s.Clusters, plural(s.Clusters, "cluster", "clusters"))
 	for _, c := range rep.Clusters {
 		fmt.Fprintf(out, "cluster %d: F0 %s; %d F1, %d F2, %d epi; venues %s; enterprises %s\n", c.ID, strings.Join(c.F0, " "),
 			c.F1, c.F2, c.Epi, strings.Join(c.Venues, " "), strings.Join(c.Enterprises, " "))
@@ -262,4 +262,12 @@ func printReport(out io.Writer, rep exposurehttp.RunJSON) {
 // localTime writes t in Vietnam, to the minute.
 func localTime(t time.Time) string {
 	return t.In(features.VietnamTime()).Format("2006-01-02 15:04")
+}
+
+// plural is one or many, by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

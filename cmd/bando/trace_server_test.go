@@ -437,7 +437,7 @@ func (s *traceServer) checkCLI(t *testing.T, w traceWorld, want runOut) {
 	}
 	out.Reset()
 	if err := run(context.Background(), []string{"trace", "--phone", phoneF0, "--onset", at(w.d, 0, "00:00"), "--isolation", at(w.d, 1, "12:00"),
-		"--depth", "1", "--reason", "ca BD-1 (CLI)"}, &out); err != nil || !strings.Contains(out.String(), "5 F1, 0 F2 and deeper, 3 epidemiological factor, 1 clusters") {
+		"--depth", "1", "--reason", "ca BD-1 (CLI)"}, &out); err != nil || !strings.Contains(out.String(), "5 F1, 0 F2 and deeper, 3 epidemiological factor, 1 cluster\n") {
 		t.Errorf("bando trace --depth 1: %v\n%s", err, out.String())
 	}
 }

@@ -82,8 +82,8 @@ func (tf traceFlags) request() (exposurehttp.RunRequest, error) {
 	if len(req.F0) == 0 {
 		return req, errors.New("trace: give an F0: --case, --phone, --id or --from-file")
 	}
-	if n := len([]rune(strings.TrimSpace(req.Reason))); n < exposurehttp.MinReasonLength {
-		return req, fmt.Errorf("trace: --reason: say why, in at least %d characters (a case number, an outbreak); it is logged", exposurehttp.MinReasonLength)
+	if err := tracing.CheckReason(req.Reason); err != nil {
+		return req, fmt.Errorf("trace: --reason: %w (it is logged)", err)
 	}
 	return req, nil
 }

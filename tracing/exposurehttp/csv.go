@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/features"
-	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -122,23 +121,9 @@ func dash(s string) string {
 
 // contactsCSV answers GET /api/tracing/runs/{id}/contacts.csv?reason=….
 func (h *Handler) contactsCSV(c echo.Context) error {
-	if err := httpx.CheckQuery(c.QueryParams(), "reason", "offset", "limit"); err != nil {
-		return err
-	}
-	page, err := pageOf(c)
+	r, out, err := h.readPage(c)
 	if err != nil {
 		return err
-	}
-	r, reason, err := h.read(c)
-	if err != nil {
-		return err
-	}
-	out, err := h.runJSON(c.Request().Context(), r, page)
-	if err != nil {
-		return err
-	}
-	if err := h.logRead(c, r, reason, len(out.Contacts)); err != nil {
-		return problem(err)
 	}
 	var b strings.Builder
 	if err := WriteCSV(&b, out); err != nil {

@@ -37,8 +37,6 @@ const (
 	// MaxF0 is the most F0s one run takes: a peak day (5,414 in 2021)
 	// fits, with room.
 	MaxF0 = 10000
-	// MinReasonLength is the shortest reason a run or a read takes.
-	MinReasonLength = 5
 	// RetryAfter is what a client is told to wait while the engine loads.
 	RetryAfter = 10 * time.Second
 )
@@ -214,14 +212,14 @@ func readReason(c echo.Context) (string, error) {
 	return reason, nil
 }
 
-// checkReason refuses a reason too short to say anything, or too long.
+// checkReason refuses a reason too short to say anything, or too long
+// (tracing.CheckReason, the rule of every audited read), as its reason.
 func checkReason(reason string) error {
-	n := len([]rune(reason))
-	switch {
-	case n < MinReasonLength:
-		return errors.New("say why, in at least " + itoa(MinReasonLength) + " characters (a case number, an outbreak); it is logged")
-	case n > tracing.MaxReasonLength:
-		return errors.New("at most " + itoa(tracing.MaxReasonLength) + " characters")
+	var fe *tracing.FieldError
+	if err := tracing.CheckReason(reason); errors.As(err, &fe) {
+		return errors.New(fe.Reason)
+	} else if err != nil {
+		return err
 	}
 	return nil
 }

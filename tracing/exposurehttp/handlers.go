@@ -94,26 +94,37 @@ func (h *Handler) stored(c echo.Context) (*run, error) {
 
 // getRun answers GET /api/tracing/runs/{id}?reason=…: the run, logged.
 func (h *Handler) getRun(c echo.Context) error {
-	if err := httpx.CheckQuery(c.QueryParams(), "reason", "offset", "limit"); err != nil {
-		return err
-	}
-	page, err := pageOf(c)
+	_, out, err := h.readPage(c)
 	if err != nil {
 		return err
-	}
-	r, reason, err := h.read(c)
-	if err != nil {
-		return err
-	}
-	out, err := h.runJSON(c.Request().Context(), r, page)
-	if err != nil {
-		return err
-	}
-	if err := h.logRead(c, r, reason, len(out.Contacts)); err != nil {
-		return problem(err)
 	}
 	noStore(c)
 	return c.JSON(http.StatusOK, out)
+}
+
+// readPage is a read of a stored run (getRun, contactsCSV): its query
+// checked, the page of contacts named from the private side, the read
+// logged with its reason before anything is answered.
+func (h *Handler) readPage(c echo.Context) (*run, RunJSON, error) {
+	if err := httpx.CheckQuery(c.QueryParams(), "reason", "offset", "limit"); err != nil {
+		return nil, RunJSON{}, err
+	}
+	page, err := pageOf(c)
+	if err != nil {
+		return nil, RunJSON{}, err
+	}
+	r, reason, err := h.read(c)
+	if err != nil {
+		return nil, RunJSON{}, err
+	}
+	out, err := h.runJSON(c.Request().Context(), r, page)
+	if err != nil {
+		return nil, RunJSON{}, err
+	}
+	if err := h.logRead(c, r, reason, len(out.Contacts)); err != nil {
+		return nil, RunJSON{}, problem(err)
+	}
+	return r, out, nil
 }
 
 // read returns the path's run and the reason of reading it.

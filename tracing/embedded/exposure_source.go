@@ -77,102 +77,76 @@ type load = struct {
 	flush  func()
 }
 
-func venueLoad(sink exposure.Sink) load {
-	var batch []exposure.VenueInfo
-	return load{bucketVenues, func(_, b []byte) error {
-		var v tracing.Venue
-		if err := json.Unmarshal(b, &v); err != nil {
-			return fmt.Errorf("embedded: load venues: %w", err)
+// batchLoad is the load of a bucket whose records decode one by one into
+// T, handed to send a batch at a time.
+func batchLoad[T any](bucket []byte, decode func(k, v []byte) (T, error), send func(...T)) load {
+	var batch []T
+	return load{bucket, func(k, v []byte) error {
+		x, err := decode(k, v)
+		if err != nil {
+			return err
 		}
-		batch = append(batch, exposure.VenueInfo{ID: v.ID, Name: v.Name, Category: v.Category, Ward: v.Ward, Point: v.Location})
+		batch = append(batch, x)
 		return nil
 	}, func() {
 		if len(batch) > 0 {
-			sink.Venues(batch...)
+			send(batch...)
 			batch = nil
 		}
 	}}
 }
 
+func venueLoad(sink exposure.Sink) load {
+	return batchLoad(bucketVenues, func(_, b []byte) (exposure.VenueInfo, error) {
+		var v tracing.Venue
+		if err := json.Unmarshal(b, &v); err != nil {
+			return exposure.VenueInfo{}, fmt.Errorf("embedded: load venues: %w", err)
+		}
+		return exposure.VenueInfo{ID: v.ID, Name: v.Name, Category: v.Category, Ward: v.Ward, Point: v.Location}, nil
+	}, sink.Venues)
+}
+
 func periodLoad(sink exposure.Sink) load {
-	var batch []tracing.Period
-	return load{bucketRosterPeriods, func(_, b []byte) error {
-		p, err := decodePeriod(b)
-		if err != nil {
-			return err
-		}
-		batch = append(batch, p)
-		return nil
-	}, func() {
-		if len(batch) > 0 {
-			sink.Periods(batch...)
-			batch = nil
-		}
-	}}
+	return batchLoad(bucketRosterPeriods, func(_, b []byte) (tracing.Period, error) { return decodePeriod(b) }, sink.Periods)
 }
 
 // visitLoad reads the visits bucket (start|id → visit), sharing one
 // string per venue id.
 func visitLoad(sink exposure.Sink) load {
-	var batch []tracing.Visit
 	venues := map[string]tracing.VenueID{}
-	return load{bucketVisits, func(k, b []byte) error {
+	return batchLoad(bucketVisits, func(k, b []byte) (tracing.Visit, error) {
 		if len(k) != 16 {
-			return fmt.Errorf("embedded: load visits: a key of %d bytes", len(k))
+			return tracing.Visit{}, fmt.Errorf("embedded: load visits: a key of %d bytes", len(k))
 		}
 		v, err := decodeVisit(binary.BigEndian.Uint64(k[8:]), b)
 		if err != nil {
-			return err
+			return v, err
 		}
 		if id, ok := venues[string(v.Venue)]; ok {
 			v.Venue = id
 		} else {
 			venues[string(v.Venue)] = v.Venue
 		}
-		batch = append(batch, v)
-		return nil
-	}, func() {
-		if len(batch) > 0 {
-			sink.Visits(batch...)
-			batch = nil
-		}
-	}}
+		return v, nil
+	}, sink.Visits)
 }
 
 func rideLoad(sink exposure.Sink) load {
-	var batch []tracing.Ride
-	return load{bucketRides, func(_, b []byte) error {
+	return batchLoad(bucketRides, func(_, b []byte) (tracing.Ride, error) {
 		var r tracing.Ride
 		if err := json.Unmarshal(b, &r); err != nil {
-			return fmt.Errorf("embedded: load rides: %w", err)
+			return r, fmt.Errorf("embedded: load rides: %w", err)
 		}
-		batch = append(batch, r)
-		return nil
-	}, func() {
-		if len(batch) > 0 {
-			sink.Rides(batch...)
-			batch = nil
-		}
-	}}
+		return r, nil
+	}, sink.Rides)
 }
 
 // traceLoad reads the time-keyed traces bucket (time|person → value).
 func traceLoad(sink exposure.Sink) load {
-	var batch []tracing.TracePoint
-	return load{bucketTraces, func(k, v []byte) error {
+	return batchLoad(bucketTraces, func(k, v []byte) (tracing.TracePoint, error) {
 		if len(k) != 8+32 {
-			return fmt.Errorf("embedded: load traces: a key of %d bytes", len(k))
+			return tracing.TracePoint{}, fmt.Errorf("embedded: load traces: a key of %d bytes", len(k))
 		}
-		p, err := decodeTrace(k[8:], keyTime(k[:8]), v)
-		if err != nil {
-			return err
-		}
-		batch = append(batch, p)
-		return nil
-	}, func() {
-		if len(batch) > 0 {
-			sink.Traces(batch...)
-			batch = nil
-		}
-	}}
+		return decodeTrace(k[8:], keyTime(k[:8]), v)
+	}, sink.Traces)
 }

@@ -175,14 +175,18 @@ func (s *Service) change(ctx context.Context, r Request, colID, id string, ifRev
 		if action, err = zoneMove(from, to, action); err != nil {
 			return features.Stored{}, err
 		}
-		if to == features.ZoneLifted && from != features.ZoneLifted {
-			s.lift(next.Properties)
-		}
 	}
 	if err := d.check(next.Geometry, s.cfg.DistrictBufferM, "after"); err != nil {
 		return features.Stored{}, err
 	}
 	var extra []features.FieldProblem
+	if col.ID == "quarantine_zones" && zoneStatus(next.Properties) == features.ZoneLifted {
+		if zoneStatus(cur.Properties) != features.ZoneLifted {
+			s.lift(next.Properties)
+		} else {
+			extra = append(extra, s.liftedEnd(next.Properties)...)
+		}
+	}
 	if code, _ := next.Properties["code"].(string); col.ID == "cases" && code != id {
 		extra = append(extra, features.FieldProblem{Field: "code",
 			Reason:   fmt.Sprintf("a case's code is its id and cannot change from %q; delete the case and add it again", id),

@@ -223,6 +223,24 @@ func zoneMove(from, to, fallback string) (string, error) {
 		fmt.Sprintf("vùng đang ở trạng thái %s không thể chuyển sang %s: vùng chỉ đi từ nháp (draft) → công bố (published) → dỡ bỏ (lifted), và vùng đã dỡ bỏ giữ nguyên", from, to))
 }
 
+// liftedEnd checks the end of a zone that stays lifted: it must have one,
+// no later than today in Vietnam, or the zone would be back on the public
+// map of later days. An earlier end is a correction and is kept.
+func (s *Service) liftedEnd(props map[string]any) []features.FieldProblem {
+	today := s.today()
+	switch end := features.DayValue(props["end"]); {
+	case props["end"] == nil:
+		return []features.FieldProblem{{Field: "end",
+			Reason:   "a lifted zone keeps the day it was lifted as its end; give an end no later than " + today,
+			ReasonVI: "vùng đã dỡ bỏ phải giữ ngày dỡ bỏ (end); hãy nhập ngày không sau " + today}}
+	case end != features.NoDay && end > features.DayValue(today):
+		return []features.FieldProblem{{Field: "end",
+			Reason:   fmt.Sprintf("a lifted zone cannot end after today (%s): %s would put it back on the map", today, end),
+			ReasonVI: fmt.Sprintf("vùng đã dỡ bỏ không thể kết thúc sau hôm nay (%s): ngày %s sẽ đưa vùng trở lại bản đồ", today, end)}}
+	}
+	return nil
+}
+
 // lift sets a lifted zone's end to today (in Vietnam) when it has none or
 // a later one.
 func (s *Service) lift(props map[string]any) {

@@ -242,3 +242,34 @@ func TestLift(t *testing.T) {
 		})
 	}
 }
+
+// TestLiftedEnd checks the end a zone that stays lifted may have: one, no
+// later than today in Vietnam; a bad date is left to validation.
+func TestLiftedEnd(t *testing.T) {
+	now := time.Date(2021, 7, 5, 20, 0, 0, 0, time.UTC) // 03:00 on 6 July in Vietnam
+	s := &Service{cfg: Config{Now: func() time.Time { return now }}}
+	tests := []struct {
+		name string
+		end  any
+		ok   bool
+	}{
+		{"no end", nil, false},
+		{"today", "2021-07-06", true},
+		{"an earlier end", "2021-07-01", true},
+		{"tomorrow", "2021-07-07", false},
+		{"a stored end", time.Date(2021, 7, 6, 0, 0, 0, 0, time.UTC), true},
+		{"not a date", "6/7/2021", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			props := map[string]any{"status": features.ZoneLifted}
+			if tt.end != nil {
+				props["end"] = tt.end
+			}
+			got := s.liftedEnd(props)
+			if tt.ok != (len(got) == 0) || (len(got) > 0 && (got[0].Field != "end" || got[0].ReasonVI == "")) {
+				t.Errorf("liftedEnd(%v) = %+v, want ok %v", tt.end, got, tt.ok)
+			}
+		})
+	}
+}

@@ -51,13 +51,30 @@ func TestZoneLifecycle(t *testing.T) {
 		}
 		v.must(http.StatusConflict, http.MethodPatch, item, editor, map[string]any{"properties": map[string]any{"status": "published"}}, "If-Match", a.header.Get("ETag"))
 		v.must(http.StatusConflict, http.MethodDelete, item, admin, nil, "If-Match", a.header.Get("ETag"))
+		// A lifted zone keeps an end no later than today: without one, or
+		// with a later one, it would be back on the public map of later days.
+		for _, end := range []any{nil, "2021-08-01"} {
+			a := v.must(http.StatusUnprocessableEntity, http.MethodPatch, item, editor, map[string]any{"properties": map[string]any{"end": end}}, "If-Match", `"r3"`)
+			if errs, _ := a.json(t)["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "end" || errs[0].(map[string]any)["reason_vi"] == "" {
+				t.Errorf("lifted zone's end set to %v: %s", end, a.body)
+			}
+		}
+		v.must(http.StatusUnprocessableEntity, http.MethodPut, item, editor, feature(shape, map[string]any{"name": "Khu phố 3", "start": "2021-07-01"}), "If-Match", `"r3"`)
+		if on("2021-07-25") || on("2022-01-01") {
+			t.Error("a lifted zone is back on the public map after its end")
+		}
+		// An earlier end is a correction, and a lifted zone stays lifted.
+		a = v.must(http.StatusOK, http.MethodPatch, item, editor, map[string]any{"properties": map[string]any{"end": "2021-07-18"}}, "If-Match", `"r3"`)
+		if props := a.json(t)["properties"].(map[string]any); props["end"] != "2021-07-18" || props["status"] != "lifted" || on("2021-07-19") {
+			t.Errorf("lifted zone corrected to end 2021-07-18: %v", props)
+		}
 		revs := v.must(http.StatusOK, http.MethodGet, "/api/editor/collections/quarantine_zones/items/"+id+"/revisions", viewer, nil).json(t)["revisions"].([]any)
 		var actions []string
 		for _, r := range revs {
 			actions = append(actions, r.(map[string]any)["action"].(string))
 		}
-		if strings.Join(actions, " ") != "lift publish create" || revs[0].(map[string]any)["note"] != "hết ca mới" {
-			t.Errorf("revisions %v (newest first), want lift publish create with the note", actions)
+		if strings.Join(actions, " ") != "update lift publish create" || revs[1].(map[string]any)["note"] != "hết ca mới" {
+			t.Errorf("revisions %v (newest first), want update lift publish create, the lift with the note", actions)
 		}
 		// A draft is deleted.
 		id2, tag2 := v.create(editor, "quarantine_zones", feature(shape, map[string]any{"name": "Khu nháp"}))

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
@@ -136,7 +137,29 @@ func request(c echo.Context) (edit.Request, error) {
 	if err != nil || !features.CleanText(note) {
 		return edit.Request{}, httpx.BadRequest("%s: not percent-encoded UTF-8 text", NoteHeader)
 	}
-	return edit.Request{Principal: p, RequestID: id, Note: note}, nil
+	r := edit.Request{Principal: p, RequestID: id}
+	return r, setNote(&r, note)
+}
+
+// MaxNoteLength caps an official's note, in characters: the audit log keeps
+// it for good.
+const MaxNoteLength = 2000
+
+// setNote makes note, when given, the request's: clean text (no NUL, which
+// PostgreSQL cannot store) of at most MaxNoteLength characters, else 400.
+func setNote(r *edit.Request, note string) error {
+	switch {
+	case note == "":
+		return nil
+	case !features.CleanText(note):
+		return httpx.Problem(http.StatusBadRequest, "note: not clean UTF-8 text (invalid bytes or NUL)",
+			httpx.WithMember("detail_vi", "ghi chú chứa ký tự không hợp lệ"))
+	case utf8.RuneCountInString(note) > MaxNoteLength:
+		return httpx.Problem(http.StatusBadRequest, fmt.Sprintf("note: longer than %d characters", MaxNoteLength),
+			httpx.WithMember("detail_vi", fmt.Sprintf("ghi chú dài quá %d ký tự", MaxNoteLength)))
+	}
+	r.Note = note
+	return nil
 }
 
 // changer reads who asks for a change and refuses, before any body is

@@ -153,3 +153,78 @@ func TestConcurrentPatches(t *testing.T) {
 		}
 	})
 }
+
+// TestNumbersThatAreNot sends coordinates and properties that are not
+// finite numbers as clients write them: NaN and Infinity (Python's json
+// module writes them, though JSON has none), a number too large for a
+// float, null (JavaScript writes NaN so) and a position without its
+// latitude. Each is a 422 naming the field, in both languages, never a 400
+// for the whole body nor a coordinate read as 0.
+func TestNumbersThatAreNot(t *testing.T) {
+	point := func(coords string) string {
+		return `{"type":"Feature","geometry":{"type":"Point","coordinates":` + coords + `},"properties":{"name":"Chợ"}}`
+	}
+	tests := []struct {
+		name, target, body string
+		field, vi          string
+	}{
+		{"NaN", markets, point(`[NaN, 10.98]`), "geometry", "hữu hạn"},
+		{"Infinity", markets, point(`[106.65,Infinity]`), "geometry", "hữu hạn"},
+		{"-Infinity", markets, point(`[-Infinity ,10.98]`), "geometry", "hữu hạn"},
+		{"too large for a float", markets, point(`[1e400,10.98]`), "geometry", "hữu hạn"},
+		{"null", markets, point(`[null,10.98]`), "geometry", "không phải là số"},
+		{"text", markets, point(`["106.65",10.98]`), "geometry", "không phải là số"},
+		{"no latitude", markets, point(`[106.65]`), "geometry", "kinh độ và vĩ độ"},
+		{"NaN in a ring", zones, `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.65,10.98],[106.66,10.98],[106.66,NaN],[106.65,10.98]]]},"properties":{"name":"Khu 1"}}`, "geometry", "hữu hạn"},
+		{"NaN in a property", "/ogc/collections/medical_facilities/items", `{"type":"Feature","geometry":{"type":"Point","coordinates":[106.65,10.98]},"properties":{"name":"Trạm","beds":NaN}}`, "beds", "hữu hạn"},
+	}
+	forEachStore(t, func(t *testing.T, v *env) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				a := v.do(http.MethodPost, tt.target, editor, tt.body)
+				if a.status != http.StatusUnprocessableEntity {
+					t.Fatalf("status %d, want 422: %s", a.status, a.body)
+				}
+				errs, _ := a.json(t)["errors"].([]any)
+				if len(errs) == 0 {
+					t.Fatalf("no errors: %s", a.body)
+				}
+				e := errs[0].(map[string]any)
+				if e["field"] != tt.field || !strings.Contains(e["reason_vi"].(string), tt.vi) || e["reason"] == "" {
+					t.Errorf("first error %v, want field %s saying %q", e, tt.field, tt.vi)
+				}
+			})
+		}
+		// The words NaN and Infinity inside text are text.
+		a := v.must(http.StatusCreated, http.MethodPost, markets, editor, `{"type":"Feature","geometry":{"type":"Point","coordinates":[106.65,10.98]},"properties":{"name":"Chợ \"NaN\", Infinity"}}`)
+		if name := a.json(t)["properties"].(map[string]any)["name"]; name != `Chợ "NaN", Infinity` {
+			t.Errorf("name %q", name)
+		}
+		id, tag := a.json(t)["id"].(string), a.header.Get("ETag")
+		v.must(http.StatusUnprocessableEntity, http.MethodPatch, markets+"/"+id, editor, `{"geometry":{"type":"Point","coordinates":[NaN,NaN]}}`, "If-Match", tag)
+	})
+}
+
+// TestTextWithNUL sends notes, a property and a personal field holding
+// NUL, which PostgreSQL cannot store in text, and a note over the limit: a
+// clear 4xx on both stores, never a 500 nor a NUL kept in the audit log.
+func TestTextWithNUL(t *testing.T) {
+	forEachStore(t, func(t *testing.T, v *env) {
+		for name, body := range map[string]string{
+			"note":     `{"type":"Feature","geometry":{"type":"Point","coordinates":[106.65,10.98]},"properties":{"name":"Chợ"},"note":"a\u0000b"}`,
+			"property": `{"type":"Feature","geometry":{"type":"Point","coordinates":[106.65,10.98]},"properties":{"name":"Chợ\u0000"}}`,
+		} {
+			if a := v.do(http.MethodPost, markets, editor, body); a.status != http.StatusBadRequest && a.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s with NUL: %d, want 400 or 422: %s", name, a.status, a.body)
+			}
+		}
+		id, tag := v.create(editor, "markets", market("Chợ", orb.Point{106.65, 10.98}))
+		v.must(http.StatusBadRequest, http.MethodDelete, markets+"/"+id+"?note=a%00b", editor, nil, "If-Match", tag)
+		v.must(http.StatusBadRequest, http.MethodPatch, markets+"/"+id, editor, map[string]any{"note": strings.Repeat("ý", 2001)}, "If-Match", tag)
+		v.must(http.StatusOK, http.MethodPatch, markets+"/"+id, editor, map[string]any{"note": strings.Repeat("ý", 2000)}, "If-Match", tag)
+		c := `{"type":"Feature","geometry":{"type":"Point","coordinates":[106.65,10.98]},"properties":{"code":"BD-NUL","report_date":"2021-07-05","origin":"community","status":"under_treatment"},"person":{"name":"A\u0000"}}`
+		if a := v.do(http.MethodPost, "/ogc/collections/cases/items", editor, c); a.status != http.StatusUnprocessableEntity {
+			t.Errorf("personal field with NUL: %d, want 422: %s", a.status, a.body)
+		}
+	})
+}

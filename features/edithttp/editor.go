@@ -179,8 +179,8 @@ func (h *Handler) revert(c echo.Context) error {
 		return unprocessable(&features.ValidationError{Problems: []features.FieldProblem{{Field: "revision",
 			Reason: "give the revision to go back to, a whole number from 1", ReasonVI: "hãy cho biết phiên bản cần khôi phục (số nguyên từ 1)"}}})
 	}
-	if body.Note != "" {
-		r.Note = body.Note
+	if err := setNote(&r, body.Note); err != nil {
+		return err
 	}
 	st, err := h.cfg.Service.Revert(c.Request().Context(), r, col.ID, id, rev, body.Revision)
 	if err != nil {

@@ -100,6 +100,9 @@ func (h *Handler) body(c echo.Context, v any, media ...string) error {
 	if int64(len(raw)) > h.cfg.MaxFeatureBytes {
 		return httpx.Problem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", h.cfg.MaxFeatureBytes))
 	}
+	if marked, ok := markNonFinite(raw); ok && json.Valid(marked) {
+		raw = marked // NaN and Infinity are refused at their fields
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
@@ -126,6 +129,9 @@ func geometry(raw json.RawMessage) (orb.Geometry, error) {
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return nil, nil
 	}
+	if p := positionProblem(raw); p != nil {
+		return nil, invalid(*p)
+	}
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil {
 		return nil, invalid(features.FieldProblem{Field: "geometry",
@@ -148,6 +154,9 @@ func (fi featureIn) record() (features.Record, error) {
 	g, err := geometry(fi.Geometry)
 	if err != nil {
 		return features.Record{}, err
+	}
+	if ps := markedProblems(fi.Properties, fi.Person); len(ps) > 0 {
+		return features.Record{}, invalid(ps...)
 	}
 	rec := features.Record{Geometry: g, Properties: fi.Properties}
 	if fi.Person != nil {
@@ -221,8 +230,8 @@ func (h *Handler) wholeFeature(c echo.Context, r *edit.Request) (features.Record
 	if err := h.body(c, &fi, mediaGeoJSON, mediaJSON); err != nil {
 		return features.Record{}, err
 	}
-	if fi.Note != "" {
-		r.Note = fi.Note
+	if err := setNote(r, fi.Note); err != nil {
+		return features.Record{}, err
 	}
 	rec, err := fi.record()
 	if err != nil {
@@ -287,12 +296,15 @@ func (h *Handler) patch(c echo.Context) error {
 	if err := h.body(c, &fi, mediaMergePatch, mediaJSON, mediaGeoJSON); err != nil {
 		return err
 	}
-	if fi.Note != "" {
-		r.Note = fi.Note
+	if err := setNote(&r, fi.Note); err != nil {
+		return err
 	}
 	g, err := geometry(fi.Geometry)
 	if err != nil {
 		return problem(err)
+	}
+	if ps := markedProblems(fi.Properties, fi.Person); len(ps) > 0 {
+		return problem(invalid(ps...))
 	}
 	st, err := h.cfg.Service.Patch(c.Request().Context(), r, col.ID, id, rev, edit.Patch{Properties: fi.Properties, Geometry: g, Person: fi.Person})
 	if err != nil {
@@ -307,8 +319,8 @@ func (h *Handler) delete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if n := c.QueryParam("note"); n != "" {
-		r.Note = n
+	if err := setNote(&r, c.QueryParam("note")); err != nil {
+		return err
 	}
 	if _, err := h.cfg.Service.Delete(c.Request().Context(), r, col.ID, id, rev); err != nil {
 		return problem(err)

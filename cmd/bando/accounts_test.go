@@ -63,19 +63,35 @@ func emptyStore(t *testing.T, kind string) backend {
 type authServer struct {
 	e     *echo.Echo
 	store auth.Store
+	data  backend
+	// admin is an admin's token, once otherDistrict made one.
+	admin string
 }
 
+// newAuthServer is the real server on a fresh, empty store of a kind,
+// opened as bando serve opens it (with the audit signer of the secret, so
+// that it takes edits).
 func newAuthServer(t *testing.T, kind string) *authServer {
 	t.Helper()
 	cfg := testConfig(t)
-	b := emptyStore(t, kind)
+	if kind == "postgis" {
+		cfg.DatabaseURL = pgtest.NewDatabase(t)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if _, err := cfg.secret(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := openBackend(context.Background(), cfg, true, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
 	authn, err := newAuthenticator(cfg, b, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics(), auth: authn})
-	return &authServer{e: e, store: authn.Store()}
+	return &authServer{e: e, store: authn.Store(), data: b}
 }
 
 // tokenOf adds a user of a role and returns a bearer token of theirs.

@@ -22,11 +22,18 @@ import (
 
 // editingServer is the real server, its middleware included, on a fresh
 // store opened as bando serve opens it (with the audit signer of the
-// configured secret), with bearer tokens of an editor and a viewer.
+// configured secret), with bearer tokens of an editor and a viewer, and a
+// second instance of the server on the same data (for PostGIS, its own
+// pool; for the embedded store, the same store) with its own memory, both
+// caching tiles in one Redis.
 type editingServer struct {
 	url            string
 	editor, viewer string
 	admin          string
+	// reader is the other instance's URL; store and readerStore their
+	// stores, to wait until the reader has heard of a change.
+	reader             string
+	store, readerStore backend
 }
 
 func newEditingServer(t *testing.T, kind string) *editingServer {
@@ -54,8 +61,18 @@ func newEditingServer(t *testing.T, kind string) *editingServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics(), auth: authn}))
+	shared := sharedRedis(t)
+	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, cache: shared, log: log, metrics: newMetrics(), auth: authn}))
 	t.Cleanup(srv.Close)
+	rb := b
+	if kind == "postgis" {
+		if rb, err = openBackend(ctx, cfg, false, log); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(rb.Close)
+	}
+	reader := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: rb, cache: shared, log: log, metrics: newMetrics(), auth: authn}))
+	t.Cleanup(reader.Close)
 	token := func(name string, role auth.Role) string {
 		if _, err := auth.AddUser(ctx, authn.Store(), auth.NewUser{Name: name, Role: role}, auth.Actor{Name: "cli:test"}); err != nil {
 			t.Fatal(err)
@@ -66,7 +83,8 @@ func newEditingServer(t *testing.T, kind string) *editingServer {
 		}
 		return "Authorization: Bearer " + secret
 	}
-	return &editingServer{url: srv.URL, editor: token("binh", auth.Editor), viewer: token("dung", auth.Viewer), admin: token("anh", auth.Admin)}
+	return &editingServer{url: srv.URL, editor: token("binh", auth.Editor), viewer: token("dung", auth.Viewer), admin: token("anh", auth.Admin),
+		reader: reader.URL, store: b, readerStore: rb}
 }
 
 // send makes one request with a JSON body and headers ("Name: value").
@@ -95,8 +113,10 @@ func send(t *testing.T, method, u, body string, header ...string) (*http.Respons
 
 // TestEditsThroughTheServer drives officials' editing through the real
 // server on both stores: tokens, If-Match, a zone published reaching the
-// public tiles and items for its dates at once (through the tile caches),
-// lifting it, and the audit log verifying.
+// public tiles, items, search and nearby for its dates at once, through the
+// tile caches of this instance (memory, Redis) and of another instance
+// whose memory and the shared Redis held the tile before; lifting it, and
+// the audit log verifying.
 func TestEditsThroughTheServer(t *testing.T) {
 	for _, kind := range stores() {
 		t.Run(kind, func(t *testing.T) {
@@ -119,20 +139,32 @@ func TestEditsThroughTheServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			tile := maptile.At(orb.Point{106.655, 10.985}, 13)
-			tileURL := fmt.Sprintf("%s/tiles/quarantine_zones/%d/%d/%d.mvt?date=", s.url, tile.Z, tile.X, tile.Y)
-			inTile := func(day string) bool {
-				res, body := do(t, http.MethodGet, tileURL+day)
+			tilePath := fmt.Sprintf("/tiles/quarantine_zones/%d/%d/%d.mvt?date=", tile.Z, tile.X, tile.Y)
+			tileOf := func(server, day string) bool {
+				res, body := do(t, http.MethodGet, server+tilePath+day)
 				if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
 					t.Fatalf("tile: %d %s", res.StatusCode, body)
 				}
 				return strings.Contains(body, "Khu phố Tân Mỹ")
 			}
+			inTile := func(day string) bool { return tileOf(s.url, day) }
 			inItems := func(day string) bool {
 				_, body := do(t, http.MethodGet, zones+"?datetime="+day)
 				return strings.Contains(body, created.ID)
 			}
-			if inTile("2021-07-10") || inItems("2021-07-10") {
+			found := func(server string) (search, nearby bool) {
+				_, body := do(t, http.MethodGet, server+"/api/search?q=T%C3%A2n+M%E1%BB%B9")
+				search = strings.Contains(body, created.ID)
+				_, body = do(t, http.MethodGet, server+"/api/nearby?lon=106.655&lat=10.985&radius=200&layers=quarantine_zones")
+				return search, strings.Contains(body, created.ID)
+			}
+			if inTile("2021-07-10") || inItems("2021-07-10") || tileOf(s.reader, "2021-07-10") {
 				t.Fatal("a draft zone is public")
+			}
+			for _, server := range []string{s.url, s.reader} {
+				if search, nearby := found(server); search || nearby {
+					t.Fatalf("a draft zone is found by search (%v) or nearby (%v)", search, nearby)
+				}
 			}
 			item := zones + "/" + created.ID
 			if res, _ := send(t, http.MethodPatch, item, `{"properties":{"status":"published"}}`, s.editor); res.StatusCode != http.StatusPreconditionRequired {
@@ -144,6 +176,16 @@ func TestEditsThroughTheServer(t *testing.T) {
 			}
 			if !inTile("2021-07-10") || !inItems("2021-07-10") {
 				t.Error("a published zone is not in the public tile and items at once")
+			}
+			if search, nearby := found(s.url); !search || !nearby {
+				t.Errorf("a published zone is not found at once by search (%v) or nearby (%v)", search, nearby)
+			}
+			waitForVersion(t, s.readerStore, s.store.Version())
+			if !tileOf(s.reader, "2021-07-10") {
+				t.Error("the other instance serves the tile it cached before the zone was published")
+			}
+			if search, nearby := found(s.reader); !search || !nearby {
+				t.Errorf("the other instance does not find the published zone by search (%v) or nearby (%v)", search, nearby)
 			}
 			if res, _ := do(t, http.MethodGet, item); strings.TrimPrefix(res.Header.Get("ETag"), "W/") != `"r2"` {
 				t.Errorf("public item ETag %q, want \"r2\"", res.Header.Get("ETag"))

@@ -81,8 +81,11 @@ var districtTargets = map[string]func(o otherDistrict) []districtCall{
 	},
 	"PATCH /ogc/collections/:collectionId/items/:featureId": func(o otherDistrict) (calls []districtCall) {
 		for _, col := range edit.Editable() {
-			calls = append(calls, districtCall{method: http.MethodPatch, target: "/ogc/collections/" + col + "/items/" + o.features[col],
-				contentType: "application/merge-patch+json", body: `{"properties":{"district_code":"718"}}`, header: []string{`If-Match: "r1"`}})
+			// A stale revision too: the change is refused for its place, not sent back to be redone.
+			for _, tag := range []string{`"r1"`, `"r9"`} {
+				calls = append(calls, districtCall{method: http.MethodPatch, target: "/ogc/collections/" + col + "/items/" + o.features[col],
+					contentType: "application/merge-patch+json", body: `{"properties":{"district_code":"718"}}`, header: []string{"If-Match: " + tag}})
+			}
 		}
 		return calls
 	},

@@ -128,7 +128,8 @@ func (s *Service) Delete(ctx context.Context, r Request, colID, id string, ifRev
 
 // current reads the record a change is made to, after the checks every
 // change of a stored record needs: the collection, the principal's role,
-// the revision and, for a district editor, the record's place before.
+// for a district editor the record's place before (a record they may not
+// change is refused as such, not sent back as stale), and the revision.
 func (s *Service) current(ctx context.Context, r Request, colID, id string, ifRevision int64) (features.Collection, features.Stored, *district, error) {
 	col, err := s.collection(colID)
 	if err != nil {
@@ -141,15 +142,15 @@ func (s *Service) current(ctx context.Context, r Request, colID, id string, ifRe
 	if err != nil {
 		return col, cur, nil, fmt.Errorf("edit: read %s %q: %w", col.ID, id, err)
 	}
-	if cur.Revision != ifRevision {
-		return col, cur, nil, &Conflict{Current: cur}
-	}
 	d, err := s.districtOf(ctx, r.Principal)
 	if err != nil {
 		return col, cur, nil, err
 	}
 	if err := d.check(cur.Geometry, s.cfg.DistrictBufferM, "before"); err != nil {
 		return col, cur, nil, err
+	}
+	if cur.Revision != ifRevision {
+		return col, cur, nil, &Conflict{Current: cur}
 	}
 	return col, cur, d, nil
 }

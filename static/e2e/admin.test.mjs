@@ -308,6 +308,35 @@ describe('the officials’ editor', {skip}, () => {
         await page.close();
     });
 
+    test('a zone the server refuses (outside the province) shows the server’s Vietnamese reason at the shape', async () => {
+        const {page, errors} = await signIn(browser, ACCOUNTS.admin);
+        // Well beyond the province (Long An), which the browser does not check.
+        const away = [105.9, 10.75];
+        await goTo(page, away, 15);
+        const c = await pixel(page, away);
+        const answers = [];
+        page.on('response', (r) => {
+            if (r.request().method() === 'POST' && /\/ogc\/collections\/quarantine_zones\/items$/.test(r.url())) answers.push(r.status());
+        });
+        await page.getByRole('button', {name: 'Vẽ vùng mới'}).click();
+        const corners = [{x: c.x - 40, y: c.y - 40}, {x: c.x + 40, y: c.y - 40}, {x: c.x + 40, y: c.y + 40}, {x: c.x - 40, y: c.y + 40}];
+        await drawPolygon(page, corners);
+        assert.equal(await page.locator('.ed-shape-error').count(), 0, 'the browser refused a shape it cannot judge');
+        await page.getByLabel('Tên', {exact: true}).fill('E2E ngoài tỉnh');
+        await page.locator('.ed-actions [data-action="save"]').click();
+        const mark = page.locator('.ed-shape-error', {hasText: 'ngoài địa bàn tỉnh'});
+        await mark.first().waitFor();
+        assert.deepEqual(answers, [422]);
+        // The message sits at a corner of the shape, where the server says.
+        const dot = await mark.first().locator('.ed-shape-dot').boundingBox();
+        const at = {x: dot.x + dot.width / 2, y: dot.y + dot.height / 2};
+        assert.ok(corners.some((p) => Math.abs(p.x - at.x) < 6 && Math.abs(p.y - at.y) < 6), `marker at ${JSON.stringify(at)}, corners ${JSON.stringify(corners)}`);
+        assert.match(await page.locator('.ed-form-msg').first().textContent(), /\S/);
+        await shot(page, 'admin-outside-province');
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
     test('a district editor cannot touch another district: the UI disables it and the server’s 403 is shown', async () => {
         const {page} = await signIn(browser, ACCOUNTS.district);
         assert.match(await page.locator('#ed-who').textContent(), /huyện 718/);

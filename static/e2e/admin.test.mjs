@@ -308,6 +308,34 @@ describe('the officials’ editor', {skip}, () => {
         await page.close();
     });
 
+    test('a bulletin CSV uploaded in the browser is checked (dry run), then imported', async () => {
+        const {page, errors} = await signIn(browser, ACCOUNTS.admin);
+        // A stored case written back as a file row: the same case, so that
+        // the figures other tests read stay as they are.
+        const list = await page.evaluate(() => fetch('/api/editor/collections/cases/items?limit=1').then((r) => r.json()));
+        const c = list.features[0];
+        const p = c.properties;
+        const cols = ['code', 'report_date', 'report_session', 'origin', 'detected_in', 'cluster', 'status', 'status_date', 'district_code', 'ward_code'];
+        const quote = (v) => `"${String(v ?? '').replaceAll('"', '""')}"`;
+        const row = [...cols.map((k) => quote(p[k])), c.geometry.coordinates[0], c.geometry.coordinates[1],
+            ...['name', 'phone', 'id_number', 'address'].map((k) => quote(c.person?.[k]))];
+        const csv = `${cols.join(',')},lon,lat,name,phone,id_number,address\n${row.join(',')}\n`;
+        await page.getByRole('button', {name: 'Ca bệnh', exact: true}).click();
+        await page.locator('.ed-table tbody tr').first().waitFor();
+        await page.getByLabel('Tệp CSV').setInputFiles({name: 'bulletin.csv', mimeType: 'text/csv', buffer: Buffer.from(csv)});
+        assert.ok(await page.locator('[data-action="csv-import"]').isDisabled(), 'a file not yet checked may be imported');
+        await page.locator('[data-action="csv-dryrun"]').click();
+        await page.locator('.ed-ok', {hasText: 'Tệp hợp lệ. 1 dòng: 0 ca mới'}).waitFor();
+        await page.locator('[data-action="csv-import"]').click();
+        await page.locator('.ed-ok', {hasText: 'Đã nhập. 1 dòng: 0 ca mới'}).waitFor();
+        assert.match(await page.locator('.ed-ok').textContent(), /0 bị xóa/);
+        const after = await page.evaluate((id) => fetch(`/api/editor/collections/cases/items/${encodeURIComponent(id)}`).then((r) => r.json()), c.id);
+        for (const k of ['report_date', 'origin', 'status', 'district_code']) assert.equal(after.properties[k], p[k], k);
+        await shot(page, 'admin-csv-imported');
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
     test('a zone the server refuses (outside the province) shows the server’s Vietnamese reason at the shape', async () => {
         const {page, errors} = await signIn(browser, ACCOUNTS.admin);
         // Well beyond the province (Long An), which the browser does not check.

@@ -46,6 +46,8 @@ type Engine struct {
 	periods periodIndex
 	rides   rideIndex
 	traces  traceIndex
+	// scratch holds free *runScratch: per-person space runs reuse.
+	scratch sync.Pool
 }
 
 var (

@@ -12,12 +12,12 @@ func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 // reasons applies the five rules from one source; f1Only drops what would
 // be of tier Epi (sources below the F0s).
-func (r *run) reasons(s runSource, f1Only bool, before []int8) []hit {
+func (r *run) reasons(s runSource, f1Only bool, before []int8) sourceOut {
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
-		return nil
+		return sourceOut{}
 	}
-	src := source{run: r, s: s, keys: keys, f1Only: f1Only, via: r.key(s.person), before: before, links: !f1Only}
+	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only}
 	src.venues()
 	src.rides()
 	src.residences()
@@ -25,14 +25,21 @@ func (r *run) reasons(s runSource, f1Only bool, before []int8) []hit {
 	return src.out
 }
 
+// sourceOut is what one source reaches: compact hits and, for the few
+// residence, line and proximity reasons, the reasons themselves (without
+// their Via), which those hits index.
+type sourceOut struct {
+	hits []hit
+	rare []Reason
+}
+
 // source is one source's tracing in progress.
 type source struct {
 	*run
 	s      runSource
 	keys   []pid
-	via    tracing.PersonKey
 	f1Only bool
-	out    []hit
+	out    sourceOut
 	// before holds the level+1 of the persons of the levels so far (read
 	// only while the sources run); reasons to them are dropped, except the
 	// F0s' reasons to F0s (links).
@@ -47,12 +54,22 @@ func (c *source) drops(to pid, tier Tier) bool {
 	return (c.f1Only && tier != F1) || (!c.links && c.before[to] != 0)
 }
 
-func (c *source) emit(to pid, x Reason) {
+// emit keeps a hit whose tier is not dropped.
+func (c *source) emit(h hit) {
+	if c.drops(h.to, h.tier()) {
+		return
+	}
+	c.out.hits = append(c.out.hits, h)
+}
+
+// emitRare keeps a residence, line or proximity reason.
+func (c *source) emitRare(to pid, x Reason) {
 	if c.drops(to, x.Tier) {
 		return
 	}
-	x.Via, x.ViaLabel = c.via, c.s.label
-	c.out = append(c.out, hit{to: to, r: x})
+	c.out.hits = append(c.out.hits, hit{start: x.Start.UnixNano(), end: x.End.UnixNano(), a: uint32(len(c.out.rare)),
+		to: to, kind: kindRank(x.Kind), epi: x.Tier == Epi})
+	c.out.rare = append(c.out.rare, x)
 }
 
 func (c *source) venues() {
@@ -81,16 +98,18 @@ func (c *source) venues() {
 				}
 				scanTo = ee - minO + 1
 			}
-			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(b *visitRec) {
+			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(bi uint32, b *visitRec) {
 				if p := c.canon(b.person); p != c.s.person {
-					c.venueOverlap(p, &a, b, cat, max(es, b.start), min(ee, b.end))
+					c.venueOverlap(p, ai, bi, cat, max(es, b.start), min(ee, b.end))
 				}
 			})
 		}
 	}
 }
 
-func (c *source) venueOverlap(p pid, a, b *visitRec, cat tracing.Category, os, oe int64) {
+// venueOverlap keeps the overlap [os, oe) of the source's visit a with
+// the person's visit b (arena indices) when a rule makes it a reason.
+func (c *source) venueOverlap(p pid, a, b uint32, cat tracing.Category, os, oe int64) {
 	var l time.Duration
 	if os < oe {
 		l = time.Duration(oe - os)
@@ -106,11 +125,9 @@ func (c *source) venueOverlap(p pid, a, b *visitRec, cat tracing.Category, os, o
 	default:
 		return
 	}
-	if c.drops(p, tier) {
-		return
-	}
-	c.emit(p, Reason{Kind: VenueOverlap, Tier: tier, Start: utcNS(os), End: utcNS(oe),
-		Venue: &VenueEvidence{Venue: c.e.venues.list[a.venue], Category: cat, ViaVisit: a.id, Visit: b.id, Overlap: l}})
+	// The evidence's Overlap is l = oe − os: it is read back from the
+	// hit's interval.
+	c.emit(hit{start: os, end: oe, a: a, b: b, to: p, kind: kindVenue, epi: tier == Epi})
 }
 
 func (c *source) rides() {
@@ -128,16 +145,14 @@ func (c *source) rides() {
 			if t < c.s.from || t >= c.s.to {
 				continue
 			}
-			g := x.groups[rr.group]
 			for _, qi := range x.riders[rr.group] {
 				q := x.arena[qi]
 				p := c.canon(q.person)
 				if p == c.s.person || c.drops(p, c.rules.RideTier) {
 					continue
 				}
-				c.emit(p, Reason{Kind: SameRide, Tier: c.rules.RideTier, Start: utcNS(t), End: utcNS(t + int64(c.rules.RideDuration)),
-					Ride: &RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: g.date, Trip: g.trip, Departure: utcNS(t),
-						ViaSeat: x.seats[rr.seat], Seat: x.seats[q.seat]}})
+				c.emit(hit{start: t, end: t + int64(c.rules.RideDuration), a: ri, b: qi, to: p, kind: kindRide,
+					epi: c.rules.RideTier == Epi})
 			}
 		}
 	}
@@ -205,12 +220,12 @@ func (c *source) residences() {
 			tier = c.rules.HouseTier
 		}
 		start, end := g.span(c.s)
-		c.emit(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: k.ward,
+		c.emitRare(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: k.ward,
 			BoardingHouse: k.house, Address: k.address, ViaRoom: k.viaRoom, Room: k.room, Days: g.days}})
 	}
 	for k, g := range lines {
 		start, end := g.span(c.s)
-		c.emit(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
+		c.emitRare(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
 			Enterprise: k.enterprise, Site: k.site, Line: k.line, Shift: k.shift, Days: g.days}})
 	}
 }
@@ -317,7 +332,7 @@ func (c *source) proximity() {
 		if time.Duration(g.points)*step < c.rules.TraceMinDuration {
 			continue
 		}
-		c.emit(p, Reason{Kind: Proximity, Tier: c.rules.TraceTier, Start: utcNS(g.first), End: utcNS(g.last + int64(step)),
+		c.emitRare(p, Reason{Kind: Proximity, Tier: c.rules.TraceTier, Start: utcNS(g.first), End: utcNS(g.last + int64(step)),
 			Proximity: &ProximityEvidence{Minutes: int(time.Duration(g.points) * step / time.Minute), Points: g.points, ClosestM: g.closest}})
 	}
 }

@@ -50,12 +50,6 @@ func kindRank(k ReasonKind) uint8 {
 	return uint8(i)
 }
 
-// levelHit is a hit with the index of its source in the level.
-type levelHit struct {
-	hit
-	src uint32
-}
-
 // gathered is one level's reasons gathered per person: persons[j]'s are
 // at[j].
 type gathered struct {
@@ -136,12 +130,15 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		total += n
 	}
 	off = append(off, total)
-	flat := make([]levelHit, total)
+	// In flat, a hit's to is the index of its source (its person is the
+	// segment's).
+	flat := make([]hit, total)
 	fill := slices.Clone(off[:len(off)-1])
 	for i := range outs {
 		for _, h := range outs[i].hits {
 			j := sc.slot[h.to]
-			flat[fill[j]] = levelHit{h, uint32(i)}
+			h.to = uint32(i)
+			flat[fill[j]] = h
 			fill[j]++
 		}
 		outs[i].hits = nil
@@ -156,8 +153,8 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	r.parallelWorkers(len(g.persons), func(ev *evidenceSlab, j int) {
 		lo, hi := off[j], off[j+1]
 		seg := flat[lo:hi]
-		slices.SortFunc(seg, func(x, y levelHit) int {
-			return cmp.Or(cmp.Compare(rank[x.src], rank[y.src]), cmp.Compare(x.kind, y.kind),
+		slices.SortFunc(seg, func(x, y hit) int {
+			return cmp.Or(cmp.Compare(rank[x.to], rank[y.to]), cmp.Compare(x.kind, y.kind),
 				cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
 		})
 		rs := reasons[lo:hi:hi]
@@ -165,22 +162,22 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		nv := 0
 		for k := range seg {
 			h := &seg[k]
-			rs[k] = r.materialize(h, &srcs[h.src], &outs[h.src], ev)
-			if nv == 0 || vias[lo+nv-1] != srcs[h.src].person {
-				vias[lo+nv] = srcs[h.src].person
+			rs[k] = r.materialize(h, &srcs[h.to], &outs[h.to], ev)
+			if nv == 0 || vias[lo+nv-1] != srcs[h.to].person {
+				vias[lo+nv] = srcs[h.to].person
 				nv++
 			}
 			if h.epi {
 				continue
 			}
 			if !a.f1 {
-				a.f1, a.from, a.iso = true, h.start, until[h.src]
+				a.f1, a.from, a.iso = true, h.start, until[h.to]
 			}
-			a.from, a.iso = min(a.from, h.start), min(a.iso, until[h.src])
+			a.from, a.iso = min(a.from, h.start), min(a.iso, until[h.to])
 		}
 		for k := 0; k < len(seg); {
 			e := k + 1
-			for e < len(seg) && seg[e].src == seg[k].src && seg[e].kind == seg[k].kind && seg[e].start == seg[k].start &&
+			for e < len(seg) && seg[e].to == seg[k].to && seg[e].kind == seg[k].kind && seg[e].start == seg[k].start &&
 				seg[e].end == seg[k].end {
 				e++
 			}
@@ -196,7 +193,7 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 }
 
 // materialize turns a hit from the source into its Reason.
-func (r *run) materialize(h *levelHit, s *runSource, o *sourceOut, ev *evidenceSlab) Reason {
+func (r *run) materialize(h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) Reason {
 	via := r.key(s.person)
 	switch h.kind {
 	case kindVenue:

@@ -180,38 +180,67 @@ func (d *dayRun) span(s runSource) (time.Time, time.Time) {
 	return utcNS(max(d.first-7*int64(time.Hour), s.from)), utcNS(min(d.last+17*int64(time.Hour), s.to))
 }
 
+// residenceKey is the source's side of a residence group: (kind family,
+// Ward, BoardingHouse, Address, ViaRoom) as the evidence carries them.
 type residenceKey struct {
-	to                                  pid
-	kind                                ReasonKind
-	ward, house, address, viaRoom, room string
+	house                            bool
+	ward, boarding, address, viaRoom string
 }
 
-type lineGroupKey struct {
-	to pid
-	lineKey
+// residenceGroup is a residence group of one run of residences: the
+// contact, the reason's kind, the source's side (an index into the
+// source's distinct residenceKeys) and the contact's room (interned).
+type residenceGroup struct {
+	to   pid
+	kind ReasonKind
+	side int32
+	room uint32
+}
+
+// lineGroup is a line group: the contact and the line (an index into the
+// source's distinct lines).
+type lineGroup struct {
+	to   pid
+	line int32
 }
 
 // residences applies the residence and line rules day by day: the
-// Vietnam days whose instants meet the window.
+// Vietnam days whose instants meet the window. Groups are keyed by small
+// numbers: the source's few distinct residences and lines are listed
+// first.
 func (c *source) residences() {
 	x := &c.e.periods
 	owned := x.byOwner[c.s.person]
 	if len(owned) == 0 {
 		return
 	}
-	res := map[residenceKey]*dayRun{}
-	lines := map[lineGroupKey]*dayRun{}
+	var sides []residenceKey
+	var lines []lineKey
+	sideOf := make([]int32, len(owned))
+	lineOf := make([]int32, len(owned))
+	for n, i := range owned {
+		ps := &x.list[i]
+		a := ps.Residence
+		k := residenceKey{ward: a.Ward, address: a.Address, viaRoom: a.Room}
+		if a.BoardingHouse != "" {
+			k = residenceKey{house: true, ward: a.Ward, boarding: a.BoardingHouse, viaRoom: a.Room}
+		}
+		sideOf[n] = indexOrAppend(&sides, k)
+		lineOf[n] = indexOrAppend(&lines, lineKey{ps.Enterprise, ps.Workplace.Site, ps.Workplace.Line, ps.Workplace.Shift})
+	}
+	res := map[residenceGroup]*dayRun{}
+	lg := map[lineGroup]*dayRun{}
 	first := floorDiv(c.s.from+7*int64(time.Hour), dayNS) * dayNS
 	last := floorDiv(c.s.to-1+7*int64(time.Hour), dayNS) * dayNS
 	for d := first; d <= last; d += dayNS {
 		day := utcNS(d)
-		for _, i := range owned {
+		for n, i := range owned {
 			ps := &x.list[i]
 			if !ps.Covers(day) {
 				continue
 			}
-			c.residenceDay(ps, day, d, res)
-			c.lineDay(ps, day, d, lines)
+			c.residenceDay(ps, sideOf[n], day, d, res)
+			c.lineDay(ps, lines[lineOf[n]], lineOf[n], day, d, lg)
 		}
 	}
 	for k, g := range res {
@@ -219,18 +248,31 @@ func (c *source) residences() {
 		if k.kind == SameHouse {
 			tier = c.rules.HouseTier
 		}
+		s := sides[k.side]
 		start, end := g.span(c.s)
-		c.emitRare(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: k.ward,
-			BoardingHouse: k.house, Address: k.address, ViaRoom: k.viaRoom, Room: k.room, Days: g.days}})
+		c.emitRare(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: s.ward,
+			BoardingHouse: s.boarding, Address: s.address, ViaRoom: s.viaRoom, Room: x.rooms[k.room], Days: g.days}})
 	}
-	for k, g := range lines {
+	for k, g := range lg {
+		l := lines[k.line]
 		start, end := g.span(c.s)
 		c.emitRare(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
-			Enterprise: k.enterprise, Site: k.site, Line: k.line, Shift: k.shift, Days: g.days}})
+			Enterprise: l.enterprise, Site: l.site, Line: l.line, Shift: l.shift, Days: g.days}})
 	}
 }
 
-func (c *source) residenceDay(ps *tracing.Period, day time.Time, d int64, groups map[residenceKey]*dayRun) {
+// indexOrAppend is the index of k in *l, appended when absent (l is short).
+func indexOrAppend[K comparable](l *[]K, k K) int32 {
+	for i, x := range *l {
+		if x == k {
+			return int32(i)
+		}
+	}
+	*l = append(*l, k)
+	return int32(len(*l) - 1)
+}
+
+func (c *source) residenceDay(ps *tracing.Period, side int32, day time.Time, d int64, groups map[residenceGroup]*dayRun) {
 	x := &c.e.periods
 	a := ps.Residence
 	var cands []int32
@@ -246,11 +288,10 @@ func (c *source) residenceDay(ps *tracing.Period, day time.Time, d int64, groups
 		if p == c.s.person || !pp.Covers(day) {
 			continue
 		}
-		b := pp.Residence
-		k := residenceKey{to: p, kind: Household, ward: a.Ward, address: a.Address, viaRoom: a.Room, room: b.Room}
+		k := residenceGroup{to: p, kind: Household, side: side, room: x.room[j]}
 		if a.BoardingHouse != "" {
-			k = residenceKey{to: p, kind: SameHouse, ward: a.Ward, house: a.BoardingHouse, viaRoom: a.Room, room: b.Room}
-			if a.Room != "" && a.Room == b.Room {
+			k.kind = SameHouse
+			if a.Room != "" && a.Room == pp.Residence.Room {
 				k.kind = SameRoom
 			}
 		}
@@ -263,19 +304,17 @@ func (c *source) residenceDay(ps *tracing.Period, day time.Time, d int64, groups
 	}
 }
 
-func (c *source) lineDay(ps *tracing.Period, day time.Time, d int64, groups map[lineGroupKey]*dayRun) {
+func (c *source) lineDay(ps *tracing.Period, lk lineKey, line int32, day time.Time, d int64, groups map[lineGroup]*dayRun) {
 	x := &c.e.periods
-	w := ps.Workplace
-	if w.Line == "" {
+	if lk.line == "" {
 		return
 	}
-	lk := lineKey{ps.Enterprise, w.Site, w.Line, w.Shift}
 	for _, j := range x.byLine[lk] {
 		p := c.canon(x.person[j])
 		if p == c.s.person || !x.list[j].Covers(day) {
 			continue
 		}
-		k := lineGroupKey{p, lk}
+		k := lineGroup{p, line}
 		g := groups[k]
 		if g == nil {
 			g = &dayRun{to: p}

@@ -3,6 +3,7 @@ package exposure
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -186,22 +187,42 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	}
 	// Contacts in their canonical order (level, Epi last, then key): their
 	// reasons and vias are already.
-	slices.SortFunc(cs, func(a, b runContact) int {
-		la, lb := a.level, b.level
-		if la <= 0 {
-			la = MaxDepth + 1
-		}
-		if lb <= 0 {
-			lb = MaxDepth + 1
-		}
-		return cmp.Or(cmp.Compare(la, lb), compareKeys(r.key(a.p), r.key(b.p)))
-	})
+	r.sortContacts(cs)
 	res.Contacts = make([]Contact, len(cs))
 	r.parallel(len(cs), func(i int) {
 		res.Contacts[i] = r.contact(cs[i])
 	})
 	res.Clusters = r.clusters(res, l0, cs)
 	return nil
+}
+
+// sortContacts puts contacts in compareContacts' order, through short
+// keys: the level (Epi last) and the key's first 8 bytes.
+func (r *run) sortContacts(cs []runContact) {
+	type short struct {
+		level  int
+		prefix uint64
+		i      int32
+	}
+	order := make([]short, len(cs))
+	for i, c := range cs {
+		l, k := c.level, r.key(c.p)
+		if l <= 0 {
+			l = MaxDepth + 1
+		}
+		order[i] = short{l, binary.BigEndian.Uint64(k[:8]), int32(i)}
+	}
+	slices.SortFunc(order, func(a, b short) int {
+		if c := cmp.Or(cmp.Compare(a.level, b.level), cmp.Compare(a.prefix, b.prefix)); c != 0 {
+			return c
+		}
+		return compareKeys(r.key(cs[a.i].p), r.key(cs[b.i].p))
+	})
+	sorted := make([]runContact, len(cs))
+	for i, o := range order {
+		sorted[i] = cs[o.i]
+	}
+	copy(cs, sorted)
 }
 
 // parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
@@ -272,7 +293,8 @@ func (r *run) contact(rc runContact) Contact {
 		c.Via[i] = r.key(v)
 	}
 	var lc time.Time
-	for i, x := range rc.reasons {
+	for i := range rc.reasons {
+		x := &rc.reasons[i]
 		if i == 0 || x.Start.Before(c.FirstExposure) {
 			c.FirstExposure = x.Start
 		}

@@ -40,7 +40,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
 	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")
 	jsonOut := fs.String("json", "", "also write the figures as JSON to this file")
-	profile := fs.String("profile", "", "write CPU and allocation profiles of the runs (not the load) into this directory: per-f0.cpu, batch.cpu, runs.allocs (diff against load.allocs)")
+	profile := fs.String("profile", "", "write CPU and allocation profiles into this directory: load.cpu, per-f0.cpu, batch.cpu, runs.allocs (diff against load.allocs)")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
@@ -165,8 +165,12 @@ type traceBatchRow struct {
 	F2       int     `json:"f2"`
 	Epi      int     `json:"epi"`
 	Clusters int     `json:"clusters"`
-	// Reasons counts the contacts' reasons.
-	Reasons int `json:"reasons"`
+	// Reasons counts the contacts' reasons; HeapMB is the live heap with
+	// the result held (engine and result), PeakRSSMB the process's peak
+	// resident set so far (Linux; 0 elsewhere).
+	Reasons   int     `json:"reasons"`
+	HeapMB    float64 `json:"heap_mb"`
+	PeakRSSMB float64 `json:"peak_rss_mb"`
 	// Unfinished: the run was stopped at --batch-budget.
 	Unfinished bool `json:"unfinished,omitempty"`
 }
@@ -235,13 +239,19 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 	row := worldRow{Fraction: f, Counts: world.Counts()}
 	fmt.Fprintf(b.out, "world %g: %s\n", f, describeCounts(row.Counts))
 	before := heapMB()
+	stopLoad, err := b.startCPU("load.cpu")
+	if err != nil {
+		return row, err
+	}
 	start := time.Now()
 	eng := exposure.New(exposure.Options{})
 	if err := world.Emit(ctx, eng); err != nil {
+		stopLoad()
 		return row, fmt.Errorf("bench trace: %w", err)
 	}
 	row.Stats = eng.Stats() // tidies the indexes: the engine is ready
 	row.ReadyS = time.Since(start).Seconds()
+	stopLoad()
 	row.HeapMB = heapMB()
 	row.EngineMB = row.HeapMB - before
 	fmt.Fprintf(b.out, "  ready in %.1f s, heap %.0f MB (engine %.0f MB)\n", row.ReadyS, row.HeapMB, row.EngineMB)
@@ -291,8 +301,10 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		for _, c := range res.Contacts {
 			row.Peak.Reasons += len(c.Reasons)
 		}
-		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons\n", len(peak),
-			row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons)
+		row.Peak.HeapMB, row.Peak.PeakRSSMB = heapMB(), peakRSSMB()
+		runtime.KeepAlive(res)
+		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB\n",
+			len(peak), row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB)
 	}
 	runtime.KeepAlive(eng)
 	return row, nil
@@ -330,6 +342,23 @@ func (b *traceBench) writeProfile(name string) error {
 		return fmt.Errorf("bench trace: --profile: %w", err)
 	}
 	return nil
+}
+
+// peakRSSMB is the process's peak resident set (VmHWM), 0 when unknown.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			if err == nil {
+				return kb / 1024
+			}
+		}
+	}
+	return 0
 }
 
 // sampleF0s draws n of the F0s (all when fewer), the same for the seed.

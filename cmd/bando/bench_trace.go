@@ -36,6 +36,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	seedValue := fs.Uint64("seed", 1, "the worlds' seed (the database's world must have been seeded with it)")
 	boundaries := fs.String("boundaries", "", "directory with districts.geojson and wards.csv, as given to seed tracing")
 	depth := fs.Int("depth", 2, "levels traced (2: F1 and F2)")
+	batchDepth := fs.Int("batch-depth", 0, "levels traced by the peak day's batch (0: --depth); at depth 2 a whole province's batch holds about 9 GB")
 	noBatch := fs.Bool("no-batch", false, "skip the peak day's batch")
 	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
 	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")
@@ -59,11 +60,18 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	if err := rules.Validate(); err != nil {
 		return fmt.Errorf("bench trace: %w", err)
 	}
-	rep := traceBenchReport{Seed: *seedValue, Depth: *depth, F0Sample: *nF0, GOMAXPROCS: runtime.GOMAXPROCS(0),
+	batchRules := rules
+	if *batchDepth != 0 {
+		batchRules.Depth = *batchDepth
+		if err := batchRules.Validate(); err != nil {
+			return fmt.Errorf("bench trace: --batch-depth: %w", err)
+		}
+	}
+	rep := traceBenchReport{Seed: *seedValue, Depth: *depth, BatchDepth: batchRules.Depth, F0Sample: *nF0, GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Started: time.Now().UTC()}
-	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d, %d random F0s per world, GOMAXPROCS %d\n",
-		*seedValue, *depth, *nF0, rep.GOMAXPROCS)
-	b := &traceBench{out: out, rules: rules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch,
+	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d (batch %d), %d random F0s per world, GOMAXPROCS %d\n",
+		*seedValue, *depth, batchRules.Depth, *nF0, rep.GOMAXPROCS)
+	b := &traceBench{out: out, rules: rules, batchRules: batchRules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch,
 		budget: *budget, batchBudget: *batchBudget, profile: *profile}
 	for _, f := range fracs {
 		row, err := b.generated(ctx, f)
@@ -123,6 +131,7 @@ func parseFractions(s string) ([]float64, error) {
 type traceBenchReport struct {
 	Seed       uint64       `json:"seed"`
 	Depth      int          `json:"depth"`
+	BatchDepth int          `json:"batch_depth"`
 	F0Sample   int          `json:"f0_sample"`
 	GOMAXPROCS int          `json:"gomaxprocs"`
 	Started    time.Time    `json:"started"`
@@ -208,10 +217,12 @@ type pairRow struct {
 type traceBench struct {
 	out   io.Writer
 	rules exposure.Rules
-	nF0   int
-	seed  uint64
-	dir   string
-	batch bool
+	// batchRules are the peak day's batch's (its own depth).
+	batchRules exposure.Rules
+	nF0        int
+	seed       uint64
+	dir        string
+	batch      bool
 	// budget bounds each one-at-a-time series, batchBudget the batch.
 	budget, batchBudget time.Duration
 	// profile is the directory the runs' profiles go to ("" for none).
@@ -282,7 +293,7 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 			return row, perr
 		}
 		start := time.Now()
-		res, err := eng.Run(bctx, b.rules, peak...)
+		res, err := eng.Run(bctx, b.batchRules, peak...)
 		cancel()
 		stop()
 		if perr := b.writeProfile("runs.allocs"); perr != nil {
@@ -303,8 +314,8 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		}
 		row.Peak.HeapMB, row.Peak.PeakRSSMB = heapMB(), peakRSSMB()
 		runtime.KeepAlive(res)
-		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB\n",
-			len(peak), row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB)
+		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB\n",
+			len(peak), b.batchRules.Depth, row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB)
 	}
 	runtime.KeepAlive(eng)
 	return row, nil

@@ -153,10 +153,12 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	r.parallelWorkers(len(g.persons), func(ev *evidenceSlab, j int) {
 		lo, hi := off[j], off[j+1]
 		seg := flat[lo:hi]
-		slices.SortFunc(seg, func(x, y hit) int {
-			return cmp.Or(cmp.Compare(rank[x.to], rank[y.to]), cmp.Compare(x.kind, y.kind),
-				cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
-		})
+		if len(seg) > 1 {
+			slices.SortFunc(seg, func(x, y hit) int {
+				return cmp.Or(cmp.Compare(rank[x.to], rank[y.to]), cmp.Compare(x.kind, y.kind),
+					cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
+			})
+		}
 		rs := reasons[lo:hi:hi]
 		a := &g.at[j]
 		nv := 0

@@ -218,6 +218,10 @@ func (c *source) residences() {
 	var lines []lineKey
 	sideOf := make([]int32, len(owned))
 	lineOf := make([]int32, len(owned))
+	// Each owned period's candidates: its house's or address's periods,
+	// its line's.
+	resCands := make([][]int32, len(owned))
+	lineCands := make([][]int32, len(owned))
 	for n, i := range owned {
 		ps := &x.list[i]
 		a := ps.Residence
@@ -226,7 +230,17 @@ func (c *source) residences() {
 			k = residenceKey{house: true, ward: a.Ward, boarding: a.BoardingHouse, viaRoom: a.Room}
 		}
 		sideOf[n] = indexOrAppend(&sides, k)
-		lineOf[n] = indexOrAppend(&lines, lineKey{ps.Enterprise, ps.Workplace.Site, ps.Workplace.Line, ps.Workplace.Shift})
+		lk := lineKey{ps.Enterprise, ps.Workplace.Site, ps.Workplace.Line, ps.Workplace.Shift}
+		lineOf[n] = indexOrAppend(&lines, lk)
+		switch {
+		case a.BoardingHouse != "":
+			resCands[n] = x.byHouse[houseKey{a.Ward, a.BoardingHouse}]
+		case a.Address != "":
+			resCands[n] = x.byAddr[houseKey{a.Ward, a.Address}]
+		}
+		if lk.line != "" {
+			lineCands[n] = x.byLine[lk]
+		}
 	}
 	res := map[residenceGroup]*dayRun{}
 	lg := map[lineGroup]*dayRun{}
@@ -239,8 +253,8 @@ func (c *source) residences() {
 			if !ps.Covers(day) {
 				continue
 			}
-			c.residenceDay(ps, sideOf[n], day, d, res)
-			c.lineDay(ps, lines[lineOf[n]], lineOf[n], day, d, lg)
+			c.residenceDay(ps, resCands[n], sideOf[n], day, d, res)
+			c.lineDay(lineCands[n], lineOf[n], day, d, lg)
 		}
 	}
 	for k, g := range res {
@@ -272,16 +286,11 @@ func indexOrAppend[K comparable](l *[]K, k K) int32 {
 	return int32(len(*l) - 1)
 }
 
-func (c *source) residenceDay(ps *tracing.Period, side int32, day time.Time, d int64, groups map[residenceGroup]*dayRun) {
+// residenceDay groups, on one day, the residence's candidates (the
+// periods of its house or address).
+func (c *source) residenceDay(ps *tracing.Period, cands []int32, side int32, day time.Time, d int64, groups map[residenceGroup]*dayRun) {
 	x := &c.e.periods
 	a := ps.Residence
-	var cands []int32
-	switch {
-	case a.BoardingHouse != "":
-		cands = x.byHouse[houseKey{a.Ward, a.BoardingHouse}]
-	case a.Address != "":
-		cands = x.byAddr[houseKey{a.Ward, a.Address}]
-	}
 	for _, j := range cands {
 		pp := &x.list[j]
 		p := c.canon(x.person[j])
@@ -304,12 +313,11 @@ func (c *source) residenceDay(ps *tracing.Period, side int32, day time.Time, d i
 	}
 }
 
-func (c *source) lineDay(ps *tracing.Period, lk lineKey, line int32, day time.Time, d int64, groups map[lineGroup]*dayRun) {
+// lineDay groups, on one day, the line's candidates (its periods; none
+// without a line).
+func (c *source) lineDay(cands []int32, line int32, day time.Time, d int64, groups map[lineGroup]*dayRun) {
 	x := &c.e.periods
-	if lk.line == "" {
-		return
-	}
-	for _, j := range x.byLine[lk] {
+	for _, j := range cands {
 		p := c.canon(x.person[j])
 		if p == c.s.person || !x.list[j].Covers(day) {
 			continue

@@ -10,7 +10,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,10 +36,12 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	seedValue := fs.Uint64("seed", 1, "the worlds' seed (the database's world must have been seeded with it)")
 	boundaries := fs.String("boundaries", "", "directory with districts.geojson and wards.csv, as given to seed tracing")
 	depth := fs.Int("depth", 2, "levels traced (2: F1 and F2)")
+	batchDepth := fs.Int("batch-depth", 0, "levels traced by the peak day's batch (0: --depth); at depth 2 a whole province's batch holds about 9 GB")
 	noBatch := fs.Bool("no-batch", false, "skip the peak day's batch")
 	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
 	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")
 	jsonOut := fs.String("json", "", "also write the figures as JSON to this file")
+	profile := fs.String("profile", "", "write CPU and allocation profiles into this directory: load.cpu, per-f0.cpu, batch.cpu, runs.allocs (diff against load.allocs)")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
@@ -56,12 +60,19 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	if err := rules.Validate(); err != nil {
 		return fmt.Errorf("bench trace: %w", err)
 	}
-	rep := traceBenchReport{Seed: *seedValue, Depth: *depth, F0Sample: *nF0, GOMAXPROCS: runtime.GOMAXPROCS(0),
+	batchRules := rules
+	if *batchDepth != 0 {
+		batchRules.Depth = *batchDepth
+		if err := batchRules.Validate(); err != nil {
+			return fmt.Errorf("bench trace: --batch-depth: %w", err)
+		}
+	}
+	rep := traceBenchReport{Seed: *seedValue, Depth: *depth, BatchDepth: batchRules.Depth, F0Sample: *nF0, GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Started: time.Now().UTC()}
-	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d, %d random F0s per world, GOMAXPROCS %d\n",
-		*seedValue, *depth, *nF0, rep.GOMAXPROCS)
-	b := &traceBench{out: out, rules: rules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch,
-		budget: *budget, batchBudget: *batchBudget}
+	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d (batch %d), %d random F0s per world, GOMAXPROCS %d\n",
+		*seedValue, *depth, batchRules.Depth, *nF0, rep.GOMAXPROCS)
+	b := &traceBench{out: out, rules: rules, batchRules: batchRules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch,
+		budget: *budget, batchBudget: *batchBudget, profile: *profile}
 	for _, f := range fracs {
 		row, err := b.generated(ctx, f)
 		if err != nil {
@@ -120,6 +131,7 @@ func parseFractions(s string) ([]float64, error) {
 type traceBenchReport struct {
 	Seed       uint64       `json:"seed"`
 	Depth      int          `json:"depth"`
+	BatchDepth int          `json:"batch_depth"`
 	F0Sample   int          `json:"f0_sample"`
 	GOMAXPROCS int          `json:"gomaxprocs"`
 	Started    time.Time    `json:"started"`
@@ -162,6 +174,12 @@ type traceBatchRow struct {
 	F2       int     `json:"f2"`
 	Epi      int     `json:"epi"`
 	Clusters int     `json:"clusters"`
+	// Reasons counts the contacts' reasons; HeapMB is the live heap with
+	// the result held (engine and result), PeakRSSMB the process's peak
+	// resident set so far (Linux; 0 elsewhere).
+	Reasons   int     `json:"reasons"`
+	HeapMB    float64 `json:"heap_mb"`
+	PeakRSSMB float64 `json:"peak_rss_mb"`
 	// Unfinished: the run was stopped at --batch-budget.
 	Unfinished bool `json:"unfinished,omitempty"`
 }
@@ -199,12 +217,16 @@ type pairRow struct {
 type traceBench struct {
 	out   io.Writer
 	rules exposure.Rules
-	nF0   int
-	seed  uint64
-	dir   string
-	batch bool
+	// batchRules are the peak day's batch's (its own depth).
+	batchRules exposure.Rules
+	nF0        int
+	seed       uint64
+	dir        string
+	batch      bool
 	// budget bounds each one-at-a-time series, batchBudget the batch.
 	budget, batchBudget time.Duration
+	// profile is the directory the runs' profiles go to ("" for none).
+	profile string
 	// lastTimes are the latencies of the last oneByOne series.
 	lastTimes []time.Duration
 }
@@ -228,18 +250,32 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 	row := worldRow{Fraction: f, Counts: world.Counts()}
 	fmt.Fprintf(b.out, "world %g: %s\n", f, describeCounts(row.Counts))
 	before := heapMB()
+	stopLoad, err := b.startCPU("load.cpu")
+	if err != nil {
+		return row, err
+	}
 	start := time.Now()
 	eng := exposure.New(exposure.Options{})
 	if err := world.Emit(ctx, eng); err != nil {
+		stopLoad()
 		return row, fmt.Errorf("bench trace: %w", err)
 	}
 	row.Stats = eng.Stats() // tidies the indexes: the engine is ready
 	row.ReadyS = time.Since(start).Seconds()
+	stopLoad()
 	row.HeapMB = heapMB()
 	row.EngineMB = row.HeapMB - before
 	fmt.Fprintf(b.out, "  ready in %.1f s, heap %.0f MB (engine %.0f MB)\n", row.ReadyS, row.HeapMB, row.EngineMB)
 	sample := sampleF0s(world.AllF0s(), b.nF0, b.seed)
-	row.PerF0, _, err = b.oneByOne(ctx, eng, sample)
+	if err := b.writeProfile("load.allocs"); err != nil {
+		return row, err
+	}
+	stop, err := b.startCPU("per-f0.cpu")
+	if err != nil {
+		return row, err
+	}
+	row.PerF0, _, err = b.oneByOne(ctx, eng, sample, false)
+	stop()
 	if err != nil {
 		return row, err
 	}
@@ -251,9 +287,18 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		if b.batchBudget > 0 {
 			bctx, cancel = context.WithTimeout(ctx, b.batchBudget)
 		}
+		stop, perr := b.startCPU("batch.cpu")
+		if perr != nil {
+			cancel()
+			return row, perr
+		}
 		start := time.Now()
-		res, err := eng.Run(bctx, b.rules, peak...)
+		res, err := eng.Run(bctx, b.batchRules, peak...)
 		cancel()
+		stop()
+		if perr := b.writeProfile("runs.allocs"); perr != nil {
+			return row, perr
+		}
 		if err != nil && ctx.Err() == nil && bctx.Err() != nil {
 			row.Peak = &traceBatchRow{F0s: len(peak), Seconds: time.Since(start).Seconds(), Unfinished: true}
 			fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: not done within --batch-budget %s\n", len(peak), b.batchBudget)
@@ -264,11 +309,67 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		}
 		f1, f2, epi := tally(res)
 		row.Peak = &traceBatchRow{F0s: len(peak), Seconds: time.Since(start).Seconds(), F1: f1, F2: f2, Epi: epi, Clusters: len(res.Clusters)}
-		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: %.1f s, %d F1, %d F2, %d epi, %d clusters\n", len(peak),
-			row.Peak.Seconds, f1, f2, epi, len(res.Clusters))
+		for _, c := range res.Contacts {
+			row.Peak.Reasons += len(c.Reasons)
+		}
+		row.Peak.HeapMB, row.Peak.PeakRSSMB = heapMB(), peakRSSMB()
+		runtime.KeepAlive(res)
+		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB\n",
+			len(peak), b.batchRules.Depth, row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB)
 	}
 	runtime.KeepAlive(eng)
 	return row, nil
+}
+
+// startCPU starts a CPU profile into the profile directory's file name
+// (nothing without --profile) and returns its stop.
+func (b *traceBench) startCPU(name string) (func(), error) {
+	if b.profile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(filepath.Join(b.profile, name))
+	if err != nil {
+		return nil, fmt.Errorf("bench trace: --profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("bench trace: --profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeProfile writes the allocation profile so far into the profile
+// directory's file name (nothing without --profile).
+func (b *traceBench) writeProfile(name string) error {
+	if b.profile == "" {
+		return nil
+	}
+	f, err := os.Create(filepath.Join(b.profile, name))
+	if err != nil {
+		return fmt.Errorf("bench trace: --profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		return fmt.Errorf("bench trace: --profile: %w", err)
+	}
+	return nil
+}
+
+// peakRSSMB is the process's peak resident set (VmHWM), 0 when unknown.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			if err == nil {
+				return kb / 1024
+			}
+		}
+	}
+	return 0
 }
 
 // sampleF0s draws n of the F0s (all when fewer), the same for the seed.
@@ -282,9 +383,10 @@ func sampleF0s(all []exposure.F0, n int, seed uint64) []exposure.F0 {
 	return out
 }
 
-// oneByOne runs each F0 alone, returning the latencies and the results'
-// sizes (for comparing runners).
-func (b *traceBench) oneByOne(ctx context.Context, r exposure.Runner, f0s []exposure.F0) (latencyRow, []exposure.Result, error) {
+// oneByOne runs each F0 alone, returning the latencies and, when keep is
+// set, the results (for comparing runners: kept results grow the heap the
+// collector marks, which would otherwise weigh on the later runs' times).
+func (b *traceBench) oneByOne(ctx context.Context, r exposure.Runner, f0s []exposure.F0, keep bool) (latencyRow, []exposure.Result, error) {
 	times := make([]time.Duration, 0, len(f0s))
 	results := make([]exposure.Result, 0, len(f0s))
 	var f1s, f2s, epis int
@@ -307,7 +409,9 @@ func (b *traceBench) oneByOne(ctx context.Context, r exposure.Runner, f0s []expo
 		times = append(times, time.Since(start))
 		f1, f2, epi := tally(res)
 		f1s, f2s, epis = f1s+f1, f2s+f2, epis+epi
-		results = append(results, res)
+		if keep {
+			results = append(results, res)
+		}
 	}
 	b.lastTimes = times
 	n := float64(len(times))
@@ -422,12 +526,12 @@ func (b *traceBench) database(ctx context.Context, pool *pgxpool.Pool, fromDB bo
 	if sqlSample > 0 {
 		sample := sampleF0s(world.AllF0s(), sqlSample, b.seed^0x5e1)
 		var engRes, sqlRes []exposure.Result
-		row.Engine, engRes, err = b.oneByOne(ctx, eng, sample)
+		row.Engine, engRes, err = b.oneByOne(ctx, eng, sample, true)
 		if err != nil {
 			return nil, err
 		}
 		engTimes := b.lastTimes
-		row.SQL, sqlRes, err = b.oneByOne(ctx, ref, sample)
+		row.SQL, sqlRes, err = b.oneByOne(ctx, ref, sample, true)
 		if err != nil {
 			return nil, err
 		}

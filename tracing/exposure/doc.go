@@ -102,10 +102,20 @@
 // finds the lock held by a run is kept (with a copy of its items) and
 // applied, in order, by the next write or run, so a writer never waits for
 // a run. A run first applies what was kept and tidies what was marked
-// (sorts, dedupes, compacts), then holds the read lock: each level's sources are traced on Options.Workers goroutines
-// (reasons to persons of earlier levels dropped at the source), gathered
-// per person serially, and each person's reasons sorted and copied on the
-// workers again.
+// (sorts, dedupes, compacts), then holds the read lock. Each level's
+// sources are traced on Options.Workers goroutines (reasons to persons of
+// earlier levels dropped at the source) into compact hits of 32 bytes
+// without pointers (the reason's kind, tier, interval, and its evidence as
+// arena indices; the few residence, line and proximity reasons are built
+// whole). A counting sort by person (a generation-stamped slot per
+// person, reused across runs) places every hit in its person's segment of
+// one array; then, on the workers again, each segment is sorted by (the
+// via's rank in key order, kind, start, end) — runs equal on those,
+// rare, are sorted again as reasons by CompareReasons — and materialized
+// once into one slab of Reasons per level, the evidence allocated in
+// blocks. The contacts come out in their canonical order, so a run sorts
+// only its F0s, clusters and links. A source is traced once per run: a
+// person reached from many F0s is one source of the next level.
 //
 // Benchmarks run on a generated world of 50,000 persons over 14 days
 // (exposuretest.Populate): BenchmarkRunOneF0 traces one random F0 to F1

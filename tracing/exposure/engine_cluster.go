@@ -80,17 +80,21 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 		in[p] = []int{c}
 	}
 	for level := 1; level <= r.rules.Depth; level++ {
-		now := map[pid][]int{}
+		now := make(map[pid][]int, len(in))
 		for _, c := range cs {
 			if c.level != level {
 				continue
 			}
-			var cl []int
-			for _, v := range c.vias {
-				cl = append(cl, in[v]...)
+			// One via (the usual case) shares its list.
+			cl := in[c.vias[0]]
+			if len(c.vias) > 1 {
+				cl = nil
+				for _, v := range c.vias {
+					cl = append(cl, in[v]...)
+				}
+				slices.Sort(cl)
+				cl = slices.Compact(cl)
 			}
-			slices.Sort(cl)
-			cl = slices.Compact(cl)
 			for _, ci := range cl {
 				if level == 1 {
 					out[ci-1].F1++
@@ -104,12 +108,13 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 	}
 	venues := map[int]map[tracing.VenueID]bool{}
 	enterprises := map[int]map[string]bool{}
+	var seen []int
 	for _, c := range cs {
 		if c.level == 0 {
-			seen := map[int]bool{}
+			seen = seen[:0]
 			for _, v := range c.vias {
-				if ci := clusterOf[v]; ci != 0 && !seen[ci] {
-					seen[ci] = true
+				if ci := clusterOf[v]; ci != 0 && !slices.Contains(seen, ci) {
+					seen = append(seen, ci)
 					out[ci-1].Epi++
 				}
 			}
@@ -117,8 +122,15 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 		if c.level > 1 {
 			continue
 		}
-		for _, x := range c.reasons {
-			if ci := r.f0Cluster(x.Via, clusterOf); ci != 0 {
+		// The reasons are sorted by Via, the vias by key: they go in step.
+		vi, ci := -1, 0
+		for i := range c.reasons {
+			x := &c.reasons[i]
+			if vi < 0 || x.Via != c.reasons[i-1].Via {
+				vi++
+				ci = clusterOf[c.vias[vi]]
+			}
+			if ci != 0 {
 				addEvidence(venues, enterprises, ci, x)
 			}
 		}
@@ -147,8 +159,8 @@ func (r *run) countOne(cl *Cluster, cs []runContact) {
 			cl.F2++
 			continue
 		}
-		for _, x := range c.reasons {
-			addEvidence(venues, enterprises, 1, x)
+		for i := range c.reasons {
+			addEvidence(venues, enterprises, 1, &c.reasons[i])
 		}
 	}
 	for v := range venues[1] {
@@ -159,24 +171,8 @@ func (r *run) countOne(cl *Cluster, cs []runContact) {
 	}
 }
 
-// f0Cluster is the cluster of the F0 a reason came through, 0 if none.
-func (r *run) f0Cluster(via tracing.PersonKey, clusterOf map[pid]int) int {
-	p, ok := r.e.persons.lookup(via)
-	if !ok {
-		for i, k := range r.extra {
-			if k == via {
-				p, ok = pid(len(r.e.persons.keys)+i), true
-			}
-		}
-	}
-	if !ok {
-		return 0
-	}
-	return clusterOf[r.canon(p)]
-}
-
 // addEvidence notes an F0's reason's venue (F1 tier) or enterprise.
-func addEvidence(venues map[int]map[tracing.VenueID]bool, enterprises map[int]map[string]bool, ci int, x Reason) {
+func addEvidence(venues map[int]map[tracing.VenueID]bool, enterprises map[int]map[string]bool, ci int, x *Reason) {
 	if x.Kind == VenueOverlap && x.Tier == F1 {
 		addTo(venues, ci, x.Venue.Venue)
 	}

@@ -46,6 +46,8 @@ type Engine struct {
 	periods periodIndex
 	rides   rideIndex
 	traces  traceIndex
+	// scratch holds free *runScratch: per-person space runs reuse.
+	scratch sync.Pool
 }
 
 var (
@@ -115,9 +117,16 @@ func (e *Engine) Venues(vs ...VenueInfo) {
 // Visits upserts visits by ID.
 func (e *Engine) Visits(vs ...tracing.Visit) {
 	write(e, vs, func(e *Engine, vs []tracing.Visit) {
-		for _, v := range vs {
+		// A batch lists a person's visits together, often: the last
+		// person interned is kept.
+		var last tracing.PersonKey
+		var lastID pid
+		for i, v := range vs {
+			if i == 0 || v.Person != last {
+				last, lastID = v.Person, e.persons.intern(v.Person)
+			}
 			e.visits.add(visitRec{id: v.ID, start: v.Start.UnixNano(), end: visitEndOf(v),
-				person: e.persons.intern(v.Person), venue: e.venues.intern(v.Venue)})
+				person: lastID, venue: e.venues.intern(v.Venue)})
 		}
 	})
 }

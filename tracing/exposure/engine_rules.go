@@ -12,12 +12,12 @@ func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 // reasons applies the five rules from one source; f1Only drops what would
 // be of tier Epi (sources below the F0s).
-func (r *run) reasons(s runSource, f1Only bool, before []int8) []hit {
+func (r *run) reasons(s runSource, f1Only bool, before []int8) sourceOut {
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
-		return nil
+		return sourceOut{}
 	}
-	src := source{run: r, s: s, keys: keys, f1Only: f1Only, via: r.key(s.person), before: before, links: !f1Only}
+	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only}
 	src.venues()
 	src.rides()
 	src.residences()
@@ -25,14 +25,21 @@ func (r *run) reasons(s runSource, f1Only bool, before []int8) []hit {
 	return src.out
 }
 
+// sourceOut is what one source reaches: compact hits and, for the few
+// residence, line and proximity reasons, the reasons themselves (without
+// their Via), which those hits index.
+type sourceOut struct {
+	hits []hit
+	rare []Reason
+}
+
 // source is one source's tracing in progress.
 type source struct {
 	*run
 	s      runSource
 	keys   []pid
-	via    tracing.PersonKey
 	f1Only bool
-	out    []hit
+	out    sourceOut
 	// before holds the level+1 of the persons of the levels so far (read
 	// only while the sources run); reasons to them are dropped, except the
 	// F0s' reasons to F0s (links).
@@ -47,12 +54,22 @@ func (c *source) drops(to pid, tier Tier) bool {
 	return (c.f1Only && tier != F1) || (!c.links && c.before[to] != 0)
 }
 
-func (c *source) emit(to pid, x Reason) {
+// emit keeps a hit whose tier is not dropped.
+func (c *source) emit(h hit) {
+	if c.drops(h.to, h.tier()) {
+		return
+	}
+	c.out.hits = append(c.out.hits, h)
+}
+
+// emitRare keeps a residence, line or proximity reason.
+func (c *source) emitRare(to pid, x Reason) {
 	if c.drops(to, x.Tier) {
 		return
 	}
-	x.Via, x.ViaLabel = c.via, c.s.label
-	c.out = append(c.out, hit{to: to, r: x})
+	c.out.hits = append(c.out.hits, hit{start: x.Start.UnixNano(), end: x.End.UnixNano(), a: uint32(len(c.out.rare)),
+		to: to, kind: kindRank(x.Kind), epi: x.Tier == Epi})
+	c.out.rare = append(c.out.rare, x)
 }
 
 func (c *source) venues() {
@@ -81,16 +98,18 @@ func (c *source) venues() {
 				}
 				scanTo = ee - minO + 1
 			}
-			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(b *visitRec) {
+			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(bi uint32, b *visitRec) {
 				if p := c.canon(b.person); p != c.s.person {
-					c.venueOverlap(p, &a, b, cat, max(es, b.start), min(ee, b.end))
+					c.venueOverlap(p, ai, bi, cat, max(es, b.start), min(ee, b.end))
 				}
 			})
 		}
 	}
 }
 
-func (c *source) venueOverlap(p pid, a, b *visitRec, cat tracing.Category, os, oe int64) {
+// venueOverlap keeps the overlap [os, oe) of the source's visit a with
+// the person's visit b (arena indices) when a rule makes it a reason.
+func (c *source) venueOverlap(p pid, a, b uint32, cat tracing.Category, os, oe int64) {
 	var l time.Duration
 	if os < oe {
 		l = time.Duration(oe - os)
@@ -106,11 +125,9 @@ func (c *source) venueOverlap(p pid, a, b *visitRec, cat tracing.Category, os, o
 	default:
 		return
 	}
-	if c.drops(p, tier) {
-		return
-	}
-	c.emit(p, Reason{Kind: VenueOverlap, Tier: tier, Start: utcNS(os), End: utcNS(oe),
-		Venue: &VenueEvidence{Venue: c.e.venues.list[a.venue], Category: cat, ViaVisit: a.id, Visit: b.id, Overlap: l}})
+	// The evidence's Overlap is l = oe − os: it is read back from the
+	// hit's interval.
+	c.emit(hit{start: os, end: oe, a: a, b: b, to: p, kind: kindVenue, epi: tier == Epi})
 }
 
 func (c *source) rides() {
@@ -128,16 +145,14 @@ func (c *source) rides() {
 			if t < c.s.from || t >= c.s.to {
 				continue
 			}
-			g := x.groups[rr.group]
 			for _, qi := range x.riders[rr.group] {
 				q := x.arena[qi]
 				p := c.canon(q.person)
 				if p == c.s.person || c.drops(p, c.rules.RideTier) {
 					continue
 				}
-				c.emit(p, Reason{Kind: SameRide, Tier: c.rules.RideTier, Start: utcNS(t), End: utcNS(t + int64(c.rules.RideDuration)),
-					Ride: &RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: g.date, Trip: g.trip, Departure: utcNS(t),
-						ViaSeat: x.seats[rr.seat], Seat: x.seats[q.seat]}})
+				c.emit(hit{start: t, end: t + int64(c.rules.RideDuration), a: ri, b: qi, to: p, kind: kindRide,
+					epi: c.rules.RideTier == Epi})
 			}
 		}
 	}
@@ -165,38 +180,81 @@ func (d *dayRun) span(s runSource) (time.Time, time.Time) {
 	return utcNS(max(d.first-7*int64(time.Hour), s.from)), utcNS(min(d.last+17*int64(time.Hour), s.to))
 }
 
+// residenceKey is the source's side of a residence group: (kind family,
+// Ward, BoardingHouse, Address, ViaRoom) as the evidence carries them.
 type residenceKey struct {
-	to                                  pid
-	kind                                ReasonKind
-	ward, house, address, viaRoom, room string
+	house                            bool
+	ward, boarding, address, viaRoom string
 }
 
-type lineGroupKey struct {
-	to pid
-	lineKey
+// residenceGroup is a residence group of one run of residences: the
+// contact, the reason's kind, the source's side (an index into the
+// source's distinct residenceKeys) and the contact's room (interned).
+type residenceGroup struct {
+	to   pid
+	kind ReasonKind
+	side int32
+	room uint32
+}
+
+// lineGroup is a line group: the contact and the line (an index into the
+// source's distinct lines).
+type lineGroup struct {
+	to   pid
+	line int32
 }
 
 // residences applies the residence and line rules day by day: the
-// Vietnam days whose instants meet the window.
+// Vietnam days whose instants meet the window. Groups are keyed by small
+// numbers: the source's few distinct residences and lines are listed
+// first.
 func (c *source) residences() {
 	x := &c.e.periods
 	owned := x.byOwner[c.s.person]
 	if len(owned) == 0 {
 		return
 	}
-	res := map[residenceKey]*dayRun{}
-	lines := map[lineGroupKey]*dayRun{}
+	var sides []residenceKey
+	var lines []lineKey
+	sideOf := make([]int32, len(owned))
+	lineOf := make([]int32, len(owned))
+	// Each owned period's candidates: its house's or address's periods,
+	// its line's.
+	resCands := make([][]int32, len(owned))
+	lineCands := make([][]int32, len(owned))
+	for n, i := range owned {
+		ps := &x.list[i]
+		a := ps.Residence
+		k := residenceKey{ward: a.Ward, address: a.Address, viaRoom: a.Room}
+		if a.BoardingHouse != "" {
+			k = residenceKey{house: true, ward: a.Ward, boarding: a.BoardingHouse, viaRoom: a.Room}
+		}
+		sideOf[n] = indexOrAppend(&sides, k)
+		lk := lineKey{ps.Enterprise, ps.Workplace.Site, ps.Workplace.Line, ps.Workplace.Shift}
+		lineOf[n] = indexOrAppend(&lines, lk)
+		switch {
+		case a.BoardingHouse != "":
+			resCands[n] = x.byHouse[houseKey{a.Ward, a.BoardingHouse}]
+		case a.Address != "":
+			resCands[n] = x.byAddr[houseKey{a.Ward, a.Address}]
+		}
+		if lk.line != "" {
+			lineCands[n] = x.byLine[lk]
+		}
+	}
+	res := map[residenceGroup]*dayRun{}
+	lg := map[lineGroup]*dayRun{}
 	first := floorDiv(c.s.from+7*int64(time.Hour), dayNS) * dayNS
 	last := floorDiv(c.s.to-1+7*int64(time.Hour), dayNS) * dayNS
 	for d := first; d <= last; d += dayNS {
 		day := utcNS(d)
-		for _, i := range owned {
+		for n, i := range owned {
 			ps := &x.list[i]
 			if !ps.Covers(day) {
 				continue
 			}
-			c.residenceDay(ps, day, d, res)
-			c.lineDay(ps, day, d, lines)
+			c.residenceDay(ps, resCands[n], sideOf[n], day, d, res)
+			c.lineDay(lineCands[n], lineOf[n], day, d, lg)
 		}
 	}
 	for k, g := range res {
@@ -204,38 +262,45 @@ func (c *source) residences() {
 		if k.kind == SameHouse {
 			tier = c.rules.HouseTier
 		}
+		s := sides[k.side]
 		start, end := g.span(c.s)
-		c.emit(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: k.ward,
-			BoardingHouse: k.house, Address: k.address, ViaRoom: k.viaRoom, Room: k.room, Days: g.days}})
+		c.emitRare(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: s.ward,
+			BoardingHouse: s.boarding, Address: s.address, ViaRoom: s.viaRoom, Room: x.rooms[k.room], Days: g.days}})
 	}
-	for k, g := range lines {
+	for k, g := range lg {
+		l := lines[k.line]
 		start, end := g.span(c.s)
-		c.emit(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
-			Enterprise: k.enterprise, Site: k.site, Line: k.line, Shift: k.shift, Days: g.days}})
+		c.emitRare(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
+			Enterprise: l.enterprise, Site: l.site, Line: l.line, Shift: l.shift, Days: g.days}})
 	}
 }
 
-func (c *source) residenceDay(ps *tracing.Period, day time.Time, d int64, groups map[residenceKey]*dayRun) {
+// indexOrAppend is the index of k in *l, appended when absent (l is short).
+func indexOrAppend[K comparable](l *[]K, k K) int32 {
+	for i, x := range *l {
+		if x == k {
+			return int32(i)
+		}
+	}
+	*l = append(*l, k)
+	return int32(len(*l) - 1)
+}
+
+// residenceDay groups, on one day, the residence's candidates (the
+// periods of its house or address).
+func (c *source) residenceDay(ps *tracing.Period, cands []int32, side int32, day time.Time, d int64, groups map[residenceGroup]*dayRun) {
 	x := &c.e.periods
 	a := ps.Residence
-	var cands []int32
-	switch {
-	case a.BoardingHouse != "":
-		cands = x.byHouse[houseKey{a.Ward, a.BoardingHouse}]
-	case a.Address != "":
-		cands = x.byAddr[houseKey{a.Ward, a.Address}]
-	}
 	for _, j := range cands {
 		pp := &x.list[j]
 		p := c.canon(x.person[j])
 		if p == c.s.person || !pp.Covers(day) {
 			continue
 		}
-		b := pp.Residence
-		k := residenceKey{to: p, kind: Household, ward: a.Ward, address: a.Address, viaRoom: a.Room, room: b.Room}
+		k := residenceGroup{to: p, kind: Household, side: side, room: x.room[j]}
 		if a.BoardingHouse != "" {
-			k = residenceKey{to: p, kind: SameHouse, ward: a.Ward, house: a.BoardingHouse, viaRoom: a.Room, room: b.Room}
-			if a.Room != "" && a.Room == b.Room {
+			k.kind = SameHouse
+			if a.Room != "" && a.Room == pp.Residence.Room {
 				k.kind = SameRoom
 			}
 		}
@@ -248,19 +313,16 @@ func (c *source) residenceDay(ps *tracing.Period, day time.Time, d int64, groups
 	}
 }
 
-func (c *source) lineDay(ps *tracing.Period, day time.Time, d int64, groups map[lineGroupKey]*dayRun) {
+// lineDay groups, on one day, the line's candidates (its periods; none
+// without a line).
+func (c *source) lineDay(cands []int32, line int32, day time.Time, d int64, groups map[lineGroup]*dayRun) {
 	x := &c.e.periods
-	w := ps.Workplace
-	if w.Line == "" {
-		return
-	}
-	lk := lineKey{ps.Enterprise, w.Site, w.Line, w.Shift}
-	for _, j := range x.byLine[lk] {
+	for _, j := range cands {
 		p := c.canon(x.person[j])
 		if p == c.s.person || !x.list[j].Covers(day) {
 			continue
 		}
-		k := lineGroupKey{p, lk}
+		k := lineGroup{p, line}
 		g := groups[k]
 		if g == nil {
 			g = &dayRun{to: p}
@@ -317,7 +379,7 @@ func (c *source) proximity() {
 		if time.Duration(g.points)*step < c.rules.TraceMinDuration {
 			continue
 		}
-		c.emit(p, Reason{Kind: Proximity, Tier: c.rules.TraceTier, Start: utcNS(g.first), End: utcNS(g.last + int64(step)),
+		c.emitRare(p, Reason{Kind: Proximity, Tier: c.rules.TraceTier, Start: utcNS(g.first), End: utcNS(g.last + int64(step)),
 			Proximity: &ProximityEvidence{Minutes: int(time.Duration(g.points) * step / time.Minute), Points: g.points, ClosestM: g.closest}})
 	}
 }

@@ -1,7 +1,9 @@
 package exposure
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -25,17 +27,13 @@ type run struct {
 	levelNo  int
 }
 
-// runSource is a person traced from, with its window in Unix ns.
+// runSource is a person traced from, with its window in Unix ns; at is
+// its index among the persons the level above reached (level ≥ 2).
 type runSource struct {
 	person   pid
 	from, to int64
 	label    string
-}
-
-// hit is a reason from a source to a person (a canonical pid).
-type hit struct {
-	to pid
-	r  Reason
+	at       int32
 }
 
 // Run traces the F0s: see the package doc for the definition, which
@@ -60,7 +58,7 @@ func (e *Engine) Run(ctx context.Context, rules Rules, f0s ...F0) (Result, error
 	if err := r.trace(l0, &res); err != nil {
 		return Result{}, err
 	}
-	SortResult(&res)
+	sortResult(&res, true)
 	return res, nil
 }
 
@@ -115,15 +113,14 @@ func (r *run) firstLevel(f0s []F0) ([]runSource, Result, error) {
 	return l0, res, nil
 }
 
-// reached gathers the reasons to one person from one level's sources.
+// reached is the reasons to one person from one level's sources.
 type reached struct {
-	reasons []Reason
-	vias    []pid // distinct, in order of first reason
+	reasons []Reason // sorted by CompareReasons
+	vias    []pid    // distinct, in key order
 	// For the next level: the earliest F1-tier exposure and the earliest
 	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 	f1        bool
 	from, iso int64
-	refs      []*Reason // while gathered
 }
 
 // runContact is a contact as the run assembles it.
@@ -144,64 +141,27 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		levelOf[s.person], iso[s.person] = 1, s.to
 	}
 	levels := [][]runSource{l0}
-	toward := make([]map[pid]*reached, depth) // toward[j]: the reasons from L_j, by person
+	toward := make([]gathered, depth) // toward[j]: the reasons from L_j, by person
 	for k := 1; k <= depth; k++ {
 		r.levelNo = k
-		hits, err := r.level(levels[k-1], k-1 >= 1, levelOf)
+		outs, err := r.level(levels[k-1], k-1 >= 1, levelOf)
 		if err != nil {
 			return err
 		}
-		// First, serially, each person's reasons are gathered by
-		// reference; then, on the workers, each person's are sorted
-		// (CompareReasons) and copied into one slice.
-		by := map[pid]*reached{}
-		var all []*reached
-		for i, hs := range hits {
-			via := levels[k-1][i].person
-			until := iso[via] + int64(r.rules.NotifyDelay)
-			for j := range hs {
-				h := &hs[j]
-				a := by[h.to]
-				if a == nil {
-					a = &reached{}
-					by[h.to] = a
-					all = append(all, a)
-				}
-				a.refs = append(a.refs, &h.r)
-				if n := len(a.vias); n == 0 || (a.vias[n-1] != via && !slices.Contains(a.vias, via)) {
-					a.vias = append(a.vias, via)
-				}
-				if h.r.Tier != F1 {
-					continue
-				}
-				start := h.r.Start.UnixNano()
-				if !a.f1 {
-					a.f1, a.from, a.iso = true, start, until
-				}
-				a.from, a.iso = min(a.from, start), min(a.iso, until)
-			}
-		}
-		r.parallel(len(all), func(i int) {
-			a := all[i]
-			slices.SortFunc(a.refs, compareReasons)
-			a.reasons = make([]Reason, len(a.refs))
-			for j, x := range a.refs {
-				a.reasons[j] = *x
-			}
-			a.refs = nil
-		})
+		by := r.gather(levels[k-1], outs, iso)
 		toward[k-1] = by
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("exposure: run: %w", err)
 		}
 		var lk []runSource
 		prefix := string(TierOf(k)) + ":"
-		for p, a := range by {
+		for j, p := range by.persons {
+			a := &by.at[j]
 			if levelOf[p] != 0 || !a.f1 {
 				continue
 			}
 			key := r.key(p)
-			lk = append(lk, runSource{person: p, from: a.from, to: a.iso, label: prefix + hex.EncodeToString(key[:4])})
+			lk = append(lk, runSource{person: p, from: a.from, to: a.iso, label: prefix + hex.EncodeToString(key[:4]), at: int32(j)})
 		}
 		for _, s := range lk {
 			levelOf[s.person], iso[s.person] = int8(k+1), s.to
@@ -211,10 +171,11 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	var cs []runContact
 	for k := 1; k <= depth; k++ {
 		for _, s := range levels[k] {
-			cs = append(cs, runContact{s.person, k, toward[k-1][s.person]})
+			cs = append(cs, runContact{s.person, k, &toward[k-1].at[s.at]})
 		}
 	}
-	for p, a := range toward[0] {
+	for j, p := range toward[0].persons {
+		a := &toward[0].at[j]
 		switch levelOf[p] {
 		case 0:
 			cs = append(cs, runContact{p, 0, a})
@@ -224,13 +185,44 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 			}
 		}
 	}
+	// Contacts in their canonical order (level, Epi last, then key): their
+	// reasons and vias are already.
+	r.sortContacts(cs)
 	res.Contacts = make([]Contact, len(cs))
 	r.parallel(len(cs), func(i int) {
 		res.Contacts[i] = r.contact(cs[i])
-		sortContact(&res.Contacts[i])
 	})
 	res.Clusters = r.clusters(res, l0, cs)
 	return nil
+}
+
+// sortContacts puts contacts in compareContacts' order, through short
+// keys: the level (Epi last) and the key's first 8 bytes.
+func (r *run) sortContacts(cs []runContact) {
+	type short struct {
+		level  int
+		prefix uint64
+		i      int32
+	}
+	order := make([]short, len(cs))
+	for i, c := range cs {
+		l, k := c.level, r.key(c.p)
+		if l <= 0 {
+			l = MaxDepth + 1
+		}
+		order[i] = short{l, binary.BigEndian.Uint64(k[:8]), int32(i)}
+	}
+	slices.SortFunc(order, func(a, b short) int {
+		if c := cmp.Or(cmp.Compare(a.level, b.level), cmp.Compare(a.prefix, b.prefix)); c != 0 {
+			return c
+		}
+		return compareKeys(r.key(cs[a.i].p), r.key(cs[b.i].p))
+	})
+	sorted := make([]runContact, len(cs))
+	for i, o := range order {
+		sorted[i] = cs[o.i]
+	}
+	copy(cs, sorted)
 }
 
 // parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
@@ -257,8 +249,8 @@ func (r *run) parallel(n int, f func(i int)) {
 }
 
 // level traces the sources in parallel; hits[i] are source i's.
-func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([][]hit, error) {
-	hits := make([][]hit, len(srcs))
+func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, error) {
+	hits := make([]sourceOut, len(srcs))
 	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup
@@ -276,7 +268,7 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([][]hit, erro
 					return
 				}
 				hits[i] = r.reasons(srcs[i], f1Only, before)
-				if max := r.e.opts.MaxReasons; max > 0 && r.gathered.Add(int64(len(hits[i]))) > int64(max) {
+				if max := r.e.opts.MaxReasons; max > 0 && r.gathered.Add(int64(len(hits[i].hits))) > int64(max) {
 					failed.Store(true)
 					return
 				}
@@ -295,12 +287,14 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([][]hit, erro
 
 func (r *run) contact(rc runContact) Contact {
 	level := rc.level
-	c := Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Reasons: rc.reasons, Via: make([]tracing.PersonKey, len(rc.vias))}
+	c := Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Reasons: nilIfEmpty(rc.reasons),
+		Via: make([]tracing.PersonKey, len(rc.vias))}
 	for i, v := range rc.vias {
 		c.Via[i] = r.key(v)
 	}
 	var lc time.Time
-	for i, x := range rc.reasons {
+	for i := range rc.reasons {
+		x := &rc.reasons[i]
 		if i == 0 || x.Start.Before(c.FirstExposure) {
 			c.FirstExposure = x.Start
 		}

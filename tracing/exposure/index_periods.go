@@ -29,6 +29,10 @@ type periodIndex struct {
 	byHouse map[houseKey][]int32
 	byAddr  map[houseKey][]int32 // periods without a boarding house
 	byLine  map[lineKey][]int32  // periods with a line
+	// room is each period's residence room, interned (rooms), so that a
+	// run groups by room without hashing strings.
+	room  []uint32
+	rooms []string
 }
 
 type houseKey struct{ ward, place string }
@@ -94,8 +98,17 @@ func (x *periodIndex) flush(persons *personTable) {
 	x.byHouse = map[houseKey][]int32{}
 	x.byAddr = map[houseKey][]int32{}
 	x.byLine = map[lineKey][]int32{}
+	x.room, x.rooms = make([]uint32, len(x.list)), nil
+	roomAt := map[string]uint32{}
 	for i, p := range x.list {
 		n := int32(i)
+		id, ok := roomAt[p.Residence.Room]
+		if !ok {
+			id = uint32(len(x.rooms))
+			roomAt[p.Residence.Room] = id
+			x.rooms = append(x.rooms, p.Residence.Room)
+		}
+		x.room[i] = id
 		o := x.canonOf(x.person[i])
 		x.byOwner[o] = append(x.byOwner[o], n)
 		r := p.Residence

@@ -102,14 +102,16 @@ func (x *visitIndex) liveOnly(l []uint32) []uint32 {
 	return slices.DeleteFunc(l, func(i uint32) bool { return x.arena[i].person == deadPID })
 }
 
-// scan calls f with every live visit at venue v starting in [from, to).
-func (x *visitIndex) scan(v uint32, from, to int64, f func(b *visitRec)) {
+// scan calls f with every live visit at venue v starting in [from, to),
+// and its arena index.
+func (x *visitIndex) scan(v uint32, from, to int64, f func(i uint32, b *visitRec)) {
 	if int(v)+1 < len(x.venueLo) {
-		run := x.arena[x.venueLo[v]:x.venueLo[v+1]]
+		lo := x.venueLo[v]
+		run := x.arena[lo:x.venueLo[v+1]]
 		i, _ := slices.BinarySearchFunc(run, from, func(b visitRec, t int64) int { return cmp.Compare(b.start, t) })
 		for ; i < len(run) && run[i].start < to; i++ {
 			if run[i].person != deadPID {
-				f(&run[i])
+				f(lo+uint32(i), &run[i])
 			}
 		}
 	}
@@ -118,7 +120,7 @@ func (x *visitIndex) scan(v uint32, from, to int64, f func(b *visitRec)) {
 		i, _ := slices.BinarySearchFunc(l, from, func(bi uint32, t int64) int { return cmp.Compare(x.arena[bi].start, t) })
 		for ; i < len(l) && x.arena[l[i]].start < to; i++ {
 			if b := &x.arena[l[i]]; b.person != deadPID {
-				f(b)
+				f(l[i], b)
 			}
 		}
 	}

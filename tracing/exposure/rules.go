@@ -192,8 +192,15 @@ func DayInterval(day time.Time) (from, to time.Time) {
 
 // TierOf is the tier of a close-contact level (1 → F1, 2 → F2, …).
 func TierOf(level int) Tier {
-	if level <= 0 {
+	switch {
+	case level <= 0:
 		return Epi
+	case level < len(levelTiers):
+		return levelTiers[level]
 	}
 	return Tier(fmt.Sprintf("F%d", level))
 }
+
+// levelTiers are the tiers of levels 1 to 4, named once (TierOf is
+// called for every contact).
+var levelTiers = [...]Tier{1: F1, 2: F2, 3: F3, 4: "F4"}

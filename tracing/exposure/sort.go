@@ -17,16 +17,23 @@ import (
 // key and its reasons by CompareReasons; clusters by ID with their lists
 // sorted; links by (F0, reason). Every time is converted to UTC and every
 // empty slice becomes nil.
-func SortResult(r *Result) {
+func SortResult(r *Result) { sortResult(r, false) }
+
+// sortResult is SortResult; with contactsDone the contacts are already in
+// their canonical order and form (an engine run builds them so) and are
+// left as they are.
+func sortResult(r *Result, contactsDone bool) {
 	for i := range r.F0s {
 		f := &r.F0s[i]
 		f.Onset, f.Isolation = utc(f.Onset), utc(f.Isolation)
 	}
 	slices.SortFunc(r.F0s, func(a, b F0) int { return bytes.Compare(a.Person[:], b.Person[:]) })
-	for i := range r.Contacts {
-		sortContact(&r.Contacts[i])
+	if !contactsDone {
+		for i := range r.Contacts {
+			sortContact(&r.Contacts[i])
+		}
+		sortContacts(r.Contacts)
 	}
-	sortContacts(r.Contacts)
 	for i := range r.Clusters {
 		c := &r.Clusters[i]
 		slices.SortFunc(c.F0s, compareKeys)

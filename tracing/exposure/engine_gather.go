@@ -1,0 +1,271 @@
+package exposure
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// hit is a reason from a source to a person (a canonical pid), compact
+// and without pointers, so that a level's millions of them cost the
+// collector nothing: its evidence is indices, turned into a Reason only
+// once the hits of each person are gathered and sorted (materialize). a
+// and b are, for a venue overlap, the source's and the contact's visits
+// (arena indices; the Overlap is end − start); for a ride, the source's
+// and the contact's rides; for the other kinds, a indexes the source's
+// rare reasons.
+type hit struct {
+	start, end int64
+	a, b       uint32
+	to         pid
+	kind       uint8 // kindRank of the reason's Kind
+	epi        bool  // the tier is Epi, else F1
+}
+
+func (h *hit) tier() Tier {
+	if h.epi {
+		return Epi
+	}
+	return F1
+}
+
+// kinds are the reason kinds in their canonical (byte) order: a hit's kind
+// is its index, so that kinds compare as CompareReasons compares them.
+var kinds = func() []ReasonKind {
+	ks := []ReasonKind{VenueOverlap, SameRide, SameRoom, SameHouse, Household, SameLine, Proximity}
+	slices.Sort(ks)
+	return ks
+}()
+
+var (
+	kindVenue = kindRank(VenueOverlap)
+	kindRide  = kindRank(SameRide)
+)
+
+func kindRank(k ReasonKind) uint8 {
+	i, _ := slices.BinarySearch(kinds, k)
+	return uint8(i)
+}
+
+// gathered is one level's reasons gathered per person: persons[j]'s are
+// at[j].
+type gathered struct {
+	persons []pid
+	at      []reached
+}
+
+// runScratch is per-person working space reused across runs (Engine.scratch):
+// slot[p] is valid when stamp[p] is the current generation, so that a run
+// clears nothing.
+type runScratch struct {
+	stamp []uint32
+	slot  []int32
+	gen   uint32
+}
+
+// next starts a generation over n persons.
+func (s *runScratch) next(n int) {
+	if len(s.stamp) < n {
+		s.stamp = append(s.stamp, make([]uint32, n-len(s.stamp))...)
+		s.slot = append(s.slot, make([]int32, n-len(s.slot))...)
+	}
+	s.gen++
+	if s.gen == 0 {
+		clear(s.stamp)
+		s.gen = 1
+	}
+}
+
+// gather gathers a level's hits (outs[i] are source i's) per person: each
+// person's reasons sorted (CompareReasons) and materialized into one slab,
+// with its distinct vias in key order and, for the next level, its
+// earliest F1-tier exposure and isolation (+ NotifyDelay) among the
+// F1-tier reasons' vias.
+func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gathered {
+	// The vias' ranks in key order: CompareReasons compares Via first.
+	order := make([]int32, len(srcs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ka, kb := r.key(srcs[a].person), r.key(srcs[b].person)
+		return bytes.Compare(ka[:], kb[:])
+	})
+	rank := make([]uint32, len(srcs))
+	for j, i := range order {
+		rank[i] = uint32(j)
+	}
+	until := make([]int64, len(srcs))
+	for i, s := range srcs {
+		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
+	}
+
+	// Count per person (a generation-stamped slot per pid), then place
+	// every hit in its person's segment of one flat array.
+	sc, _ := r.e.scratch.Get().(*runScratch)
+	if sc == nil {
+		sc = &runScratch{}
+	}
+	defer r.e.scratch.Put(sc)
+	sc.next(len(r.e.persons.keys) + len(r.extra))
+	var g gathered
+	var off []int
+	for _, o := range outs {
+		for k := range o.hits {
+			p := o.hits[k].to
+			if sc.stamp[p] != sc.gen {
+				sc.stamp[p], sc.slot[p] = sc.gen, int32(len(g.persons))
+				g.persons = append(g.persons, p)
+				off = append(off, 0)
+			}
+			off[sc.slot[p]]++
+		}
+	}
+	total := 0
+	for j, n := range off {
+		off[j] = total
+		total += n
+	}
+	off = append(off, total)
+	// In flat, a hit's to is the index of its source (its person is the
+	// segment's).
+	flat := make([]hit, total)
+	fill := slices.Clone(off[:len(off)-1])
+	for i := range outs {
+		for _, h := range outs[i].hits {
+			j := sc.slot[h.to]
+			h.to = uint32(i)
+			flat[fill[j]] = h
+			fill[j]++
+		}
+		outs[i].hits = nil
+	}
+
+	// Then, on the workers, each person's segment is sorted by (via rank,
+	// kind, start, end) and materialized; runs equal on those (rare) are
+	// sorted again, materialized, by CompareReasons.
+	reasons := make([]Reason, total)
+	vias := make([]pid, total)
+	g.at = make([]reached, len(g.persons))
+	r.parallelWorkers(len(g.persons), func(ev *evidenceSlab, j int) {
+		lo, hi := off[j], off[j+1]
+		seg := flat[lo:hi]
+		if len(seg) > 1 {
+			slices.SortFunc(seg, func(x, y hit) int {
+				return cmp.Or(cmp.Compare(rank[x.to], rank[y.to]), cmp.Compare(x.kind, y.kind),
+					cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
+			})
+		}
+		rs := reasons[lo:hi:hi]
+		a := &g.at[j]
+		nv := 0
+		for k := range seg {
+			h := &seg[k]
+			rs[k] = r.materialize(h, &srcs[h.to], &outs[h.to], ev)
+			if nv == 0 || vias[lo+nv-1] != srcs[h.to].person {
+				vias[lo+nv] = srcs[h.to].person
+				nv++
+			}
+			if h.epi {
+				continue
+			}
+			if !a.f1 {
+				a.f1, a.from, a.iso = true, h.start, until[h.to]
+			}
+			a.from, a.iso = min(a.from, h.start), min(a.iso, until[h.to])
+		}
+		for k := 0; k < len(seg); {
+			e := k + 1
+			for e < len(seg) && seg[e].to == seg[k].to && seg[e].kind == seg[k].kind && seg[e].start == seg[k].start &&
+				seg[e].end == seg[k].end {
+				e++
+			}
+			if e-k > 1 {
+				slices.SortFunc(rs[k:e], func(x, y Reason) int { return compareReasons(&x, &y) })
+			}
+			k = e
+		}
+		a.reasons = rs
+		a.vias = vias[lo : lo+nv : lo+nv]
+	})
+	return g
+}
+
+// materialize turns a hit from the source into its Reason.
+func (r *run) materialize(h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) Reason {
+	via := r.key(s.person)
+	switch h.kind {
+	case kindVenue:
+		x := &r.e.visits
+		a, b := &x.arena[h.a], &x.arena[h.b]
+		v := ev.venue()
+		*v = VenueEvidence{Venue: r.e.venues.list[a.venue], Category: r.e.venues.category(a.venue), ViaVisit: a.id,
+			Visit: b.id, Overlap: time.Duration(h.end - h.start)}
+		return Reason{Kind: VenueOverlap, Tier: h.tier(), Via: via, ViaLabel: s.label, Start: utcNS(h.start), End: utcNS(h.end),
+			Venue: v}
+	case kindRide:
+		x := &r.e.rides
+		rr, q := x.arena[h.a], x.arena[h.b]
+		g := &x.groups[rr.group]
+		v := ev.ride()
+		*v = RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: utc(g.date), Trip: g.trip, Departure: utcNS(h.start),
+			ViaSeat: x.seats[rr.seat], Seat: x.seats[q.seat]}
+		return Reason{Kind: SameRide, Tier: h.tier(), Via: via, ViaLabel: s.label, Start: utcNS(h.start), End: utcNS(h.end),
+			Ride: v}
+	}
+	x := o.rare[h.a]
+	x.Via, x.ViaLabel = via, s.label
+	return x
+}
+
+// evidenceSlab hands out evidence records from blocks, one allocation per
+// block instead of one per reason.
+type evidenceSlab struct {
+	venues []VenueEvidence
+	rides  []RideEvidence
+}
+
+const slabBlock = 1024
+
+func (e *evidenceSlab) venue() *VenueEvidence {
+	if len(e.venues) == cap(e.venues) {
+		e.venues = make([]VenueEvidence, 0, slabBlock)
+	}
+	e.venues = e.venues[:len(e.venues)+1]
+	return &e.venues[len(e.venues)-1]
+}
+
+func (e *evidenceSlab) ride() *RideEvidence {
+	if len(e.rides) == cap(e.rides) {
+		e.rides = make([]RideEvidence, 0, slabBlock/4)
+	}
+	e.rides = e.rides[:len(e.rides)+1]
+	return &e.rides[len(e.rides)-1]
+}
+
+// parallelWorkers is parallel with a slab of evidence per worker.
+func (r *run) parallelWorkers(n int, f func(ev *evidenceSlab, i int)) {
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(r.e.opts.Workers, (n+chunk-1)/chunk) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ev evidenceSlab
+			for {
+				lo := int(next.Add(chunk) - chunk)
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(&ev, i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

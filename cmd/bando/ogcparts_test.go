@@ -171,7 +171,10 @@ func testFilters(t *testing.T, s *seededServer) {
 		{"LIKE", lp, "name LIKE '%" + suffix + "'", "", points,
 			func(f *geojson.Feature) bool { v, _ := prop(f, "name"); return strings.HasSuffix(v, suffix) }},
 		{"IN", lp, "level IN ('hamlet', 'residential_group')", "", points,
-			func(f *geojson.Feature) bool { v, _ := prop(f, "level"); return v == "hamlet" || v == "residential_group" }},
+			func(f *geojson.Feature) bool {
+				v, _ := prop(f, "level")
+				return v == "hamlet" || v == "residential_group"
+			}},
 		{"BETWEEN", lp, "start BETWEEN DATE('" + d1 + "') AND DATE('" + d2 + "')", "", points,
 			func(f *geojson.Feature) bool { d, _ := prop(f, "start"); return d >= d1 && d <= d2 }},
 		{"IS NULL", lp, "end IS NULL", "", points,

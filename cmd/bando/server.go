@@ -107,8 +107,10 @@ func newServer(d serverDeps) *echo.Echo {
 	ogc.NewHandler(ogcCfg).Register(ogcGroup)
 	api.NewHandler(api.Config{Reader: public, Catalog: pubCat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
+	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
+		MinCount: d.cfg.MinPublicCount, ClusterLabels: clusterLabels(d)},
 		Version: d.store.Version}).Register(apiGroup)
+	registerClusterLabels(d, apiGroup)
 	authhttp.NewHandler(authCfg).Register(apiGroup)
 	// One tracing store for every tracing route, so that they share its
 	// group commit and partition memory.

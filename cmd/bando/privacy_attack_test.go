@@ -11,7 +11,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bandomap/bando/features/demo"
 	"github.com/paulmach/orb"
@@ -299,6 +301,55 @@ func (a *attacker) nearbyAndSearch(p private, homes []orb.Point) {
 	}
 }
 
+// bulletin attacks /api/stats: by_cluster of each day (a cluster is a
+// small place) and its difference from the day before, and the cluster's
+// own name, which may name a person. Province and district figures are
+// the authorities' announcement and stay exact (see bulletin.Config).
+func (a *attacker) bulletin(p private, days []string) {
+	prev := map[string]int{}
+	for _, d := range days {
+		code, body := a.get("/api/stats?date=" + d)
+		if code != http.StatusOK {
+			a.t.Fatalf("stats of %s: %d", d, code)
+		}
+		for _, name := range p.props["cases.cluster"] {
+			if strings.Contains(string(body), name) {
+				a.reveal(1, "the bulletin names the cluster "+name)
+			}
+		}
+		var st struct {
+			ByCluster []struct {
+				Cluster    string
+				Total, New int
+			} `json:"by_cluster"`
+			NewCases struct {
+				BySession map[string]struct {
+					ByCluster []struct {
+						Cluster string
+						Total   int
+					} `json:"by_cluster"`
+				} `json:"by_session"`
+			} `json:"new_cases"`
+		}
+		if err := json.Unmarshal(body, &st); err != nil {
+			a.t.Fatal(err)
+		}
+		now := map[string]int{}
+		for _, c := range st.ByCluster {
+			a.reveal(c.Total, "by_cluster "+c.Cluster+" on "+d)
+			a.reveal(c.New, "by_cluster new "+c.Cluster+" on "+d)
+			a.reveal(int(math.Abs(float64(c.Total-prev[c.Cluster]))), "by_cluster "+c.Cluster+" on "+d+" less the day before")
+			now[c.Cluster] = c.Total
+		}
+		for _, s := range st.NewCases.BySession {
+			for _, c := range s.ByCluster {
+				a.reveal(c.Total, "session by_cluster "+c.Cluster+" on "+d)
+			}
+		}
+		prev = now
+	}
+}
+
 // sample picks n homes spread over the list.
 func sample(homes []orb.Point, n int) []orb.Point {
 	var out []orb.Point
@@ -351,6 +402,11 @@ func TestPublicAttack(t *testing.T) {
 			a.tiles(homes[:6], "2021-07-04", "2021-07-05")
 			a.ogc(p, homes, "2021-07-04", "2021-07-05")
 			a.nearbyAndSearch(p, homes)
+			var days []string
+			for d := time.Date(2021, 7, 1, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2021, 9, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 3) {
+				days = append(days, d.Format(time.DateOnly))
+			}
+			a.bulletin(p, days)
 			if a.groups < 1000 {
 				t.Fatalf("only %d groups seen: the attack proves nothing", a.groups)
 			}

@@ -389,8 +389,8 @@ func testGDALReadsTheOGCService(t *testing.T, s *seededServer) {
 // the edge now refuses it with a reason, whatever the store.
 func testUncleanTextIsRefused(t *testing.T, s *seededServer) {
 	for _, path := range []string{
-		"/ogc/collections/cases/items?code=BN%00",
-		"/ogc/collections/cases/items?code=%ff%fe",
+		"/ogc/collections/cases/items?ward_code=BN%00",
+		"/ogc/collections/cases/items?ward_code=%ff%fe",
 		"/ogc/collections/markets/items?district_code=718%00",
 		"/api/search?q=ch%00o",
 		"/api/search?q=ch%c3o",

@@ -93,50 +93,69 @@ func (g Grouping) GroupPeople(ms []Member) []Feature {
 	var out []Feature
 	pending := ms
 	for z := GroupFineZoom; z >= GroupCoarseZoom; z-- {
-		pending = g.groupBy(pending, k, &out, func(m Member) (string, orb.Point, bool) {
+		pending = g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
 			t := maptile.At(m.Point, maptile.Zoom(z))
-			return "c" + strconv.Itoa(z) + "-" + strconv.Itoa(int(t.X)) + "-" + strconv.Itoa(int(t.Y)) + "-" + m.Ward, t.Center(), true
+			return groupKey2{level: 'c', tile: t, area: m.Ward}, true
 		}, true)
 	}
-	pending = g.groupBy(pending, k, &out, func(m Member) (string, orb.Point, bool) {
-		p, ok := g.Wards[m.Ward]
-		return "w-" + m.Ward, p, ok && m.Ward != ""
+	pending = g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+		_, ok := g.Wards[m.Ward]
+		return groupKey2{level: 'w', area: m.Ward}, ok && m.Ward != ""
 	}, true)
-	g.groupBy(pending, k, &out, func(m Member) (string, orb.Point, bool) {
-		p, ok := g.Districts[m.District]
-		return "d-" + m.District, p, ok && m.District != ""
+	g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+		_, ok := g.Districts[m.District]
+		return groupKey2{level: 'd', area: m.District}, ok && m.District != ""
 	}, false)
 	slices.SortFunc(out, func(a, b Feature) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
+// groupKey2 names a group: a cell of the tile grid in a ward ('c'), a
+// ward ('w') or a district ('d').
+type groupKey2 struct {
+	level byte
+	tile  maptile.Tile
+	area  string
+}
+
+// id and at are the group's public id and position.
+func (g Grouping) place(key groupKey2) (string, orb.Point) {
+	switch key.level {
+	case 'c':
+		t := key.tile
+		return "c" + strconv.Itoa(int(t.Z)) + "-" + strconv.Itoa(int(t.X)) + "-" + strconv.Itoa(int(t.Y)) + "-" + key.area, t.Center()
+	case 'w':
+		return "w-" + key.area, g.Wards[key.area]
+	}
+	return "d-" + key.area, g.Districts[key.area]
+}
+
 // groupBy buckets people by key; buckets of at least k become groups in
 // out, and the people of the others are returned. withWard writes the
 // members' ward on the group.
-func (g Grouping) groupBy(ms []Member, k int, out *[]Feature, key func(Member) (string, orb.Point, bool), withWard bool) []Member {
+func (g Grouping) groupBy(ms []Member, k int, out *[]Feature, key func(Member) (groupKey2, bool), withWard bool) []Member {
 	type bucket struct {
-		at      orb.Point
 		members []Member
 	}
-	buckets := map[string]*bucket{}
-	var order []string
+	buckets := map[groupKey2]*bucket{}
+	var order []groupKey2
 	var rest []Member
 	for _, m := range ms {
-		id, at, ok := key(m)
+		gk, ok := key(m)
 		if !ok {
 			rest = append(rest, m)
 			continue
 		}
-		b := buckets[id]
+		b := buckets[gk]
 		if b == nil {
-			b = &bucket{at: at}
-			buckets[id] = b
-			order = append(order, id)
+			b = &bucket{}
+			buckets[gk] = b
+			order = append(order, gk)
 		}
 		b.members = append(b.members, m)
 	}
-	for _, id := range order {
-		b := buckets[id]
+	for _, gk := range order {
+		b := buckets[gk]
 		n := len(b.members) / k * k
 		if n == 0 {
 			rest = append(rest, b.members...)
@@ -152,7 +171,8 @@ func (g Grouping) groupBy(ms []Member, k int, out *[]Feature, key func(Member) (
 		if d := common(b.members); d != "" {
 			props["district_code"] = d
 		}
-		*out = append(*out, Feature{Collection: g.Collection, ID: id, Geometry: roundPoint(b.at), Properties: props})
+		id, at := g.place(gk)
+		*out = append(*out, Feature{Collection: g.Collection, ID: id, Geometry: roundPoint(at), Properties: props})
 	}
 	return rest
 }

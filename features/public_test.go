@@ -78,3 +78,21 @@ func TestGroupPeopleCountsMultiplesOfK(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGroupPeople groups the province's contacts (34,000, the
+// --scale province seed) spread over 90 wards.
+func BenchmarkGroupPeople(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ms := make([]Member, 34000)
+	wards := map[string]orb.Point{}
+	for i := range ms {
+		w := string(rune('A' + r.IntN(90)))
+		wards[w] = orb.Point{106.7, 11}
+		ms[i] = Member{Point: orb.Point{106.5 + r.Float64()*0.5, 10.85 + r.Float64()*0.6}, Ward: w, District: "d"}
+	}
+	g := Grouping{MinCount: 5, Wards: wards, Districts: map[string]orb.Point{"d": {106.7, 11}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		g.GroupPeople(ms)
+	}
+}

@@ -134,47 +134,57 @@ func (g Grouping) place(key groupKey2) (string, orb.Point) {
 // out, and the people of the others are returned. withWard writes the
 // members' ward on the group.
 func (g Grouping) groupBy(ms []Member, k int, out *[]Feature, key func(Member) (groupKey2, bool), withWard bool) []Member {
-	type bucket struct {
-		members []Member
+	type entry struct {
+		key groupKey2
+		m   Member
 	}
-	buckets := map[groupKey2]*bucket{}
-	var order []groupKey2
+	es := make([]entry, 0, len(ms))
 	var rest []Member
 	for _, m := range ms {
-		gk, ok := key(m)
-		if !ok {
+		if gk, ok := key(m); ok {
+			es = append(es, entry{gk, m})
+		} else {
 			rest = append(rest, m)
-			continue
 		}
-		b := buckets[gk]
-		if b == nil {
-			b = &bucket{}
-			buckets[gk] = b
-			order = append(order, gk)
-		}
-		b.members = append(b.members, m)
 	}
-	for _, gk := range order {
-		b := buckets[gk]
-		n := len(b.members) / k * k
-		if n == 0 {
-			rest = append(rest, b.members...)
-			continue
+	// NOTE: stable, so that who moves up past a multiple of k (the last
+	// of a bucket) follows the input's order, ids for the caller.
+	slices.SortStableFunc(es, func(a, b entry) int { return compareKeys(a.key, b.key) })
+	members := make([]Member, 0, k)
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].key == es[i].key {
+			j++
 		}
+		run := es[i:j]
+		n := len(run) / k * k
 		// NOTE: those over the multiple of k move up with the others left.
-		rest = append(rest, b.members[n:]...)
-		b.members = b.members[:n]
-		props := map[string]any{CountProperty: int64(n)}
-		if w := b.members[0].Ward; withWard && w != "" {
-			props["ward_code"] = w
+		for _, e := range run[n:] {
+			rest = append(rest, e.m)
 		}
-		if d := common(b.members); d != "" {
-			props["district_code"] = d
+		if n > 0 {
+			members = members[:0]
+			for _, e := range run[:n] {
+				members = append(members, e.m)
+			}
+			props := map[string]any{CountProperty: int64(n)}
+			if w := members[0].Ward; withWard && w != "" {
+				props["ward_code"] = w
+			}
+			if d := common(members); d != "" {
+				props["district_code"] = d
+			}
+			id, at := g.place(run[0].key)
+			*out = append(*out, Feature{Collection: g.Collection, ID: id, Geometry: roundPoint(at), Properties: props})
 		}
-		id, at := g.place(gk)
-		*out = append(*out, Feature{Collection: g.Collection, ID: id, Geometry: roundPoint(at), Properties: props})
+		i = j
 	}
 	return rest
+}
+
+func compareKeys(a, b groupKey2) int {
+	return cmp.Or(cmp.Compare(a.level, b.level), cmp.Compare(a.tile.Z, b.tile.Z), cmp.Compare(a.tile.X, b.tile.X),
+		cmp.Compare(a.tile.Y, b.tile.Y), cmp.Compare(a.area, b.area))
 }
 
 // common is the members' district when they all share one.

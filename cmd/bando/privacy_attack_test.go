@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/demo"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -442,7 +443,8 @@ func TestContactsCannotBePairedWithCases(t *testing.T) {
 						pairs += n
 					}
 				}
-				t.Logf("%s %s: %d contacts paired with a case of their cell and day", name, kind, pairs)
+				t.Logf("%s %s: %d contacts paired with a case of their cell and day; the public map counts %d of %d cases and %d of %d contacts",
+					name, kind, pairs, publicCount(t, s, "cases"), storedCount(t, s, "cases"), publicCount(t, s, "contacts"), storedCount(t, s, "contacts"))
 				if pairs > 0 {
 					t.Errorf("%d contacts can be paired with their source case", pairs)
 				}
@@ -495,4 +497,14 @@ func publicCount(t *testing.T, s *seededServer, col string) int {
 		total += n
 	}
 	return total
+}
+
+// storedCount is how many people of a collection the store holds.
+func storedCount(t *testing.T, s *seededServer, id string) int {
+	col, _ := features.NewCatalog().Get(id)
+	page, err := s.store.Items(context.Background(), features.ItemsQuery{Collection: col})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.NumberMatched
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/bandomap/bando/features"
 )
 
-// SQL of the cluster labels (migration 9).
+// SQL of the cluster labels (migration 10).
 const (
 	sqlClusterLabels       = `SELECT cluster, label, approved_by, approved FROM cluster_labels`
 	sqlApproveClusterLabel = `INSERT INTO cluster_labels (cluster, label, approved_by, approved) VALUES ($1, $2, $3, now())

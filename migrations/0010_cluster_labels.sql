@@ -1,4 +1,4 @@
--- Version 9: public labels of clusters.
+-- Version 10: public labels of clusters (9 is the tracing branch's bulk day partitions).
 --
 -- A cluster's name is what cases carry in "cluster", written by whoever
 -- records them, and may name a person ("Khu nhà trọ bà Xuân"). The public

@@ -77,15 +77,16 @@
 //     int64 (sint) values, float64 as double, bool as bool. Any other
 //     property (a private one) is never written.
 //
-// Aggregated layers (LayerRequest.Aggregated: people layers below
-// Rules.AggregateBelowZoom):
+// Aggregated layers (LayerRequest.Aggregated: people layers, at every zoom;
+// the public map draws them from groups of at least k people, PublicSource):
 //
 //  1. Project each Point as above, without rounding or clipping, to
 //     (tx, ty); C is Rules.CellSize (even, so centres are integers).
 //  2. Its cell centre is (floor(tx / C) × C + C / 2, floor(ty / C) × C + C / 2).
 //     Keep cells whose centre lies in [−B, E + B] on both axes.
 //  3. Each cell becomes one Point at its centre with a single integer
-//     property "count" (CountProperty): the number of features in the cell.
+//     property "count" (CountProperty): the sum of its features' counts
+//     (a feature's own CountProperty, 1 for a feature without one).
 //  4. Over req.Limit cells, keep the cells with the largest counts, ties
 //     broken by centre x, then centre y, ascending; cells are written in that
 //     order ("ORDER BY count DESC, cx, cy LIMIT n").

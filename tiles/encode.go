@@ -16,8 +16,8 @@ import (
 )
 
 // CountProperty is the only property of an aggregated cell: how many
-// features of a people layer fall in it.
-const CountProperty = "count"
+// people of a people layer fall in it (features.CountProperty).
+const CountProperty = features.CountProperty
 
 // ErrBadRules is returned for rules the encoder cannot draw with.
 var ErrBadRules = errors.New("tiles: bad rendering rules")
@@ -26,10 +26,11 @@ var ErrBadRules = errors.New("tiles: bad rendering rules")
 const maxLatitude = 85.05112877980659
 
 // Aggregated reports whether the layer is drawn as counted cells: a people
-// layer (features.Collection.People) at a zoom below
-// Rules.AggregateBelowZoom.
+// layer (features.Collection.People), at every zoom. Rules.AggregateBelowZoom
+// no longer shows single people at deep zooms: a person is never public
+// alone (see PublicSource).
 func (r LayerRequest) Aggregated() bool {
-	return r.Collection.People && int(r.Tile.Z) < r.rules().AggregateBelowZoom
+	return r.Collection.People
 }
 
 // Margin is how far around the tile, in tile units, a source must select
@@ -296,6 +297,15 @@ func (d drawer) clipBox() orb.Bound {
 	return orb.Bound{Min: orb.Point{-b, -b}, Max: orb.Point{e + b, e + b}}
 }
 
+// weight is how many people a point of an aggregated layer stands for: its
+// CountProperty when it is a public group (PublicSource), else one.
+func weight(f features.Feature) int64 {
+	if n, ok := f.Properties[CountProperty].(int64); ok && n > 0 {
+		return n
+	}
+	return 1
+}
+
 // cell is one aggregation cell, by its centre in tile units.
 type cell struct {
 	x, y  int64
@@ -311,7 +321,7 @@ func (e *encoder) aggregate(feats []features.Feature, limit int) {
 			continue
 		}
 		t := e.proj.point(p)
-		e.counts[[2]float64{math.Floor(t[0]/c)*c + c/2, math.Floor(t[1]/c)*c + c/2}]++
+		e.counts[[2]float64{math.Floor(t[0]/c)*c + c/2, math.Floor(t[1]/c)*c + c/2}] += weight(feats[i])
 	}
 	lo, hi := float64(-e.rules.Buffer), float64(e.rules.Extent+e.rules.Buffer)
 	cells := e.cells[:0]

@@ -117,15 +117,18 @@ func limitFixture() (LayerRequest, []features.Feature) {
 	return LayerRequest{Tile: tl, Collection: collection("markets"), Limit: 3}, feats
 }
 
-// peopleFixture: cases at z14, drawn one by one with their public fields.
+// peopleFixture: cases at z14 are counted cells too, never single people:
+// two public groups (5 and 10) in one cell count 15, a raw point (a store's
+// own layer) in the next counts 1, and no other property is written.
 func peopleFixture() (LayerRequest, []features.Feature) {
 	tl := testTile(14)
 	return LayerRequest{Tile: tl, Collection: collection("cases"), Limit: 100},
 		[]features.Feature{
-			pointFeature("cases", "BN1001", atTile(tl, 512.4, 512.4), map[string]any{
-				"code": "BN1001", "report_date": "2021-07-10", "status": nil, "district_code": "718",
+			pointFeature("cases", "c17-1-2-25741", atTile(tl, 512.4, 512.4), map[string]any{
+				"count": int64(5), "ward_code": "25741", "district_code": "718",
 			}),
-			pointFeature("cases", "BN1002", atTile(tl, 512.4, 512.4), map[string]any{"code": "BN1002", "report_date": "2021-07-11"}),
+			pointFeature("cases", "c17-1-3-25741", atTile(tl, 520, 530), map[string]any{"count": int64(10), "code": "BN1002"}),
+			pointFeature("cases", "BN1003", atTile(tl, 500, 500), map[string]any{"code": "BN1003", "report_date": "2021-07-11"}),
 		}
 }
 
@@ -374,7 +377,8 @@ func TestLayerRequestBound(t *testing.T) {
 	}{
 		{"places", "markets", 14, 64},
 		{"cases below the aggregation zoom", "cases", 12, 64 + 128},
-		{"cases at the aggregation zoom", "cases", 13, 64},
+		{"cases at every zoom", "cases", 13, 64 + 128},
+		{"cases at zoom 22", "cases", 22, 64 + 128},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -564,7 +568,8 @@ func randomFeatures(r *rand.Rand, tile maptile.Tile, col features.Collection) []
 // drawing, so tiles (and their ETags) did not change with the encoder,
 // except that the version comes first (orb writes it last).
 func TestEncodeLayerMatchesOrb(t *testing.T) {
-	cols := []string{"markets", "quarantine_zones", "cases", "medical_facilities"}
+	// NOTE: no people layer: they are counted cells at every zoom.
+	cols := []string{"markets", "quarantine_zones", "epidemic_points", "medical_facilities"}
 	for seed := range uint64(200) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 0x656e63))

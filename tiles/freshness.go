@@ -42,8 +42,11 @@ type FreshnessOptions struct {
 // builds the same keys and shares tiles in Redis. It is safe for
 // concurrent use; stamping takes a read lock and no I/O.
 type Freshness struct {
-	margin   float64 // fraction of a tile
-	maxZoom  int
+	margin  float64 // fraction of a tile
+	maxZoom int
+	// people are the people collections: their public groups may move with
+	// any change of a ward (PublicSource), so a change stamps every tile.
+	people   map[string]bool
 	zoomWide int
 
 	mu       sync.RWMutex
@@ -72,10 +75,15 @@ func NewFreshness(opts FreshnessOptions) *Freshness {
 		opts.ZoomWideTiles = DefaultZoomWideTiles
 	}
 	r := opts.Rules
+	people := map[string]bool{}
+	for _, c := range features.NewCatalog().All() {
+		people[c.ID] = c.People
+	}
 	return &Freshness{
 		margin:  float64(r.Buffer+r.CellSize) / float64(r.Extent),
 		maxZoom: opts.MaxZoom, zoomWide: opts.ZoomWideTiles,
-		cols: map[string]*colFreshness{},
+		people: people,
+		cols:   map[string]*colFreshness{},
 	}
 }
 
@@ -99,6 +107,12 @@ func (f *Freshness) Apply(cs features.ChangeSet) {
 			f.cols[ch.Collection] = col
 		}
 		for _, b := range ch.Bounds {
+			if f.people[ch.Collection] {
+				for z := range col.zoom {
+					col.zoom[z] = max(col.zoom[z], ch.Seq)
+				}
+				continue
+			}
 			f.mark(col, b, ch.Seq)
 		}
 	}

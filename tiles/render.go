@@ -30,6 +30,9 @@ type Options struct {
 	TileLimit int
 	// Rules are handed to the source with every layer (DefaultRules).
 	Rules Rules
+	// MinPublicCount is the k of a PublicSource, written into cache keys so
+	// that servers sharing a cache with another k never mix their tiles.
+	MinPublicCount int
 	// MemoryBytes bounds the in-process level of the tile cache, which keeps
 	// tiles ready to send (Served: bytes, gzip, ETags); 0 means none.
 	MemoryBytes int64
@@ -120,7 +123,7 @@ func NewRenderer(src Source, opts Options) *Renderer {
 		r.hot = newLRU(r.opts.MemoryBytes, func(key string, s *Served) int64 { return s.cost(key) })
 	}
 	ru := r.opts.Rules
-	r.keyTail = fmt.Sprintf("%d,%d,%d,%d,%d,%d", r.opts.LayerLimit, r.opts.TileLimit, ru.Extent, ru.Buffer, ru.AggregateBelowZoom, ru.CellSize)
+	r.keyTail = fmt.Sprintf("%d,%d,%d,%d,%d,%d,k%d", r.opts.LayerLimit, r.opts.TileLimit, ru.Extent, ru.Buffer, ru.AggregateBelowZoom, ru.CellSize, r.opts.MinPublicCount)
 	r.shared = "hit-shared"
 	if n, ok := r.opts.Cache.(Named); ok {
 		r.shared = Level("hit-" + n.Name())

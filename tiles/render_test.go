@@ -332,7 +332,7 @@ func TestCacheKey(t *testing.T) {
 		{Collection: "markets", Seq: 41, Bounds: []orb.Bound{maptile.New(1, 2, 3).Center().Bound()}},
 	}})
 	r := NewRenderer(&memSource{}, Options{Freshness: fresh})
-	want := "mvt4:db:cases@40.0:markets@7.41:3/1/2:-:10000,50000,4096,64,13,128"
+	want := "mvt4:db:cases@40.0:markets@7.41:3/1/2:-:10000,50000,4096,64,13,128,k0"
 	if got, ok := r.cacheKey(base); got != want || !ok {
 		t.Errorf("key %q, want %q", got, want)
 	}

@@ -38,6 +38,7 @@ type Config struct {
 	DBConnectTimeout   time.Duration // BANDO_DB_CONNECT_TIMEOUT, opening one database connection
 	DBAcquireTimeout   time.Duration // BANDO_DB_ACQUIRE_TIMEOUT, waiting for a pooled connection
 	AggregateBelowZoom int           // BANDO_AGGREGATE_BELOW_ZOOM
+	MinPublicCount     int           // BANDO_MIN_PUBLIC_COUNT
 	GeomaskMetres      float64       // BANDO_GEOMASK_METRES
 	MaxZoom            int           // BANDO_MAX_ZOOM
 	BaseMapURL         string        // BANDO_BASEMAP_URL, optional raster base map template
@@ -99,6 +100,7 @@ var numberSettings = []number{
 	{"db-connect-timeout", "BANDO_DB_CONNECT_TIMEOUT", "500ms", "limit of opening one database connection, unless the URL sets connect_timeout"},
 	{"db-acquire-timeout", "BANDO_DB_ACQUIRE_TIMEOUT", "500ms", "longest wait of a request for a pooled database connection before a 503"},
 	{"aggregate-below-zoom", "BANDO_AGGREGATE_BELOW_ZOOM", "13", "people layers are aggregated into counted cells below this zoom"},
+	{"min-public-count", "BANDO_MIN_PUBLIC_COUNT", "5", "k: no public answer shows a group of fewer people; counts of people are shown in multiples of k"},
 	{"geomask-metres", "BANDO_GEOMASK_METRES", "150", "grid cell, in metres, that public positions of people snap to (at least 100)"},
 	{"max-zoom", "BANDO_MAX_ZOOM", "22", "highest tile zoom served (at most 22)"},
 	{"seed-demo", "BANDO_SEED_DEMO", "true", "seed the demo province into an empty embedded store at start"},
@@ -151,6 +153,7 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	}
 	atoi("memory-cache-mb", &c.MemoryCacheMB)
 	atoi("aggregate-below-zoom", &c.AggregateBelowZoom)
+	atoi("min-public-count", &c.MinPublicCount)
 	atoi("max-zoom", &c.MaxZoom)
 	atoi("checkin-rate", &c.CheckinRate)
 	atoi("retention-days", &c.RetentionDays)
@@ -264,6 +267,9 @@ func (c *Config) validateNumbers() []error {
 	}
 	if c.MaxZoom < 1 || c.MaxZoom > tiles.MaxZoom {
 		errs = append(errs, fmt.Errorf("BANDO_MAX_ZOOM %d: want 1..%d", c.MaxZoom, tiles.MaxZoom))
+	}
+	if c.MinPublicCount < 2 || c.MinPublicCount > 1000 {
+		errs = append(errs, fmt.Errorf("BANDO_MIN_PUBLIC_COUNT %d: want 2..1000", c.MinPublicCount))
 	}
 	if c.AggregateBelowZoom < 0 || c.AggregateBelowZoom > c.MaxZoom+1 {
 		errs = append(errs, fmt.Errorf("BANDO_AGGREGATE_BELOW_ZOOM %d: want 0..%d", c.AggregateBelowZoom, c.MaxZoom+1))

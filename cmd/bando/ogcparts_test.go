@@ -128,19 +128,22 @@ func TestOGCParts(t *testing.T) {
 }
 
 func testFilters(t *testing.T, s *seededServer) {
-	cases := allItems(t, s, "cases")
+	// NOTE: on lockdown points, whose properties are all public: cases and
+	// contacts are public only as counted groups (features.PublicView).
+	points := allItems(t, s, "lockdown_points")
 	zones := allItems(t, s, "quarantine_zones")
 	// Values drawn from the data, so that each filter keeps some and not all.
-	days := want(cases, func(*geojson.Feature) bool { return true })
-	for i, f := range cases {
-		days[i], _ = prop(f, "report_date")
+	days := want(points, func(*geojson.Feature) bool { return true })
+	for i, f := range points {
+		days[i], _ = prop(f, "start")
 	}
 	slices.Sort(days)
 	d1, d2 := days[len(days)/3], days[2*len(days)/3]
-	code, _ := prop(cases[0], "code")
-	suffix := code[len(code)-1:]
+	name, _ := prop(points[0], "name")
+	suffix := string([]rune(name)[len([]rune(name))-1:])
+	level, _ := prop(points[0], "level")
 	ext := orb.Collection{}
-	for _, f := range cases {
+	for _, f := range points {
 		ext = append(ext, f.Geometry)
 	}
 	b := ext.Bound()
@@ -154,30 +157,34 @@ func testFilters(t *testing.T, s *seededServer) {
 	zbox := zb.Bound()
 	zmid := zbox.Center()
 	zpoly := orb.Polygon{{zbox.Min, {zmid[0], zbox.Min[1]}, zmid, {zbox.Min[0], zmid[1]}, zbox.Min}}
+	const lp = "lockdown_points"
 
 	tests := []struct {
 		name, col, filter, lang string
 		feats                   []*geojson.Feature
 		keep                    func(*geojson.Feature) bool
 	}{
-		{"comparison on a date", "cases", "report_date >= DATE('" + d2 + "')", "", cases,
-			func(f *geojson.Feature) bool { d, _ := prop(f, "report_date"); return d >= d2 }},
-		{"comparison on a string", "cases", "status <> 'recovered'", "", cases,
-			func(f *geojson.Feature) bool { v, _ := prop(f, "status"); return v != "recovered" }},
-		{"LIKE", "cases", "code LIKE '%" + suffix + "'", "", cases,
-			func(f *geojson.Feature) bool { v, _ := prop(f, "code"); return strings.HasSuffix(v, suffix) }},
-		{"IN", "cases", "status IN ('recovered', 'died')", "", cases,
-			func(f *geojson.Feature) bool { v, _ := prop(f, "status"); return v == "recovered" || v == "died" }},
-		{"BETWEEN", "cases", "report_date BETWEEN DATE('" + d1 + "') AND DATE('" + d2 + "')", "", cases,
-			func(f *geojson.Feature) bool { d, _ := prop(f, "report_date"); return d >= d1 && d <= d2 }},
-		{"IS NULL", "cases", "cluster IS NULL", "", cases,
-			func(f *geojson.Feature) bool { _, ok := prop(f, "cluster"); return !ok }},
-		{"IS NOT NULL", "cases", "cluster IS NOT NULL", "", cases,
-			func(f *geojson.Feature) bool { _, ok := prop(f, "cluster"); return ok }},
-		{"S_INTERSECTS with a bbox", "cases",
-			fmt.Sprintf("S_INTERSECTS(geometry, BBOX(%v, %v, %v, %v))", box.Min[0], box.Min[1], box.Max[0], box.Max[1]), "", cases,
+		{"comparison on a date", lp, "start >= DATE('" + d2 + "')", "", points,
+			func(f *geojson.Feature) bool { d, _ := prop(f, "start"); return d >= d2 }},
+		{"comparison on a string", lp, "level <> '" + level + "'", "", points,
+			func(f *geojson.Feature) bool { v, _ := prop(f, "level"); return v != level }},
+		{"LIKE", lp, "name LIKE '%" + suffix + "'", "", points,
+			func(f *geojson.Feature) bool { v, _ := prop(f, "name"); return strings.HasSuffix(v, suffix) }},
+		{"IN", lp, "level IN ('hamlet', 'residential_group')", "", points,
+			func(f *geojson.Feature) bool {
+				v, _ := prop(f, "level")
+				return v == "hamlet" || v == "residential_group"
+			}},
+		{"BETWEEN", lp, "start BETWEEN DATE('" + d1 + "') AND DATE('" + d2 + "')", "", points,
+			func(f *geojson.Feature) bool { d, _ := prop(f, "start"); return d >= d1 && d <= d2 }},
+		{"IS NULL", lp, "end IS NULL", "", points,
+			func(f *geojson.Feature) bool { _, ok := prop(f, "end"); return !ok }},
+		{"IS NOT NULL", lp, "end IS NOT NULL", "", points,
+			func(f *geojson.Feature) bool { _, ok := prop(f, "end"); return ok }},
+		{"S_INTERSECTS with a bbox", lp,
+			fmt.Sprintf("S_INTERSECTS(geometry, BBOX(%v, %v, %v, %v))", box.Min[0], box.Min[1], box.Max[0], box.Max[1]), "", points,
 			func(f *geojson.Feature) bool { return box.Contains(f.Geometry.(orb.Point)) }},
-		{"S_INTERSECTS with a polygon", "cases", "S_INTERSECTS(geometry, " + wktPolygon(tri) + ")", "", cases,
+		{"S_INTERSECTS with a polygon", lp, "S_INTERSECTS(geometry, " + wktPolygon(tri) + ")", "", points,
 			func(f *geojson.Feature) bool { return cql2.Intersects(f.Geometry, tri) }},
 		{"S_INTERSECTS of areas with a polygon", "quarantine_zones", "S_INTERSECTS(geometry, " + wktPolygon(zpoly) + ")", "", zones,
 			func(f *geojson.Feature) bool { return cql2.Intersects(f.Geometry, zpoly) }},
@@ -187,23 +194,23 @@ func testFilters(t *testing.T, s *seededServer) {
 				e, eok := prop(f, "end")
 				return (!sok || s <= d1) && (!eok || e >= d1)
 			}},
-		{"T_INTERSECTS of instants", "cases", "T_INTERSECTS(report_date, INTERVAL('" + d1 + "', '..'))", "", cases,
-			func(f *geojson.Feature) bool { d, _ := prop(f, "report_date"); return d >= d1 }},
-		{"AND, OR, NOT", "cases", "status = 'under_treatment' AND NOT (cluster IS NULL OR report_date < DATE('" + d1 + "'))", "", cases,
+		{"T_INTERSECTS of instants", lp, "T_INTERSECTS(start, INTERVAL('" + d1 + "', '..'))", "", points,
+			func(f *geojson.Feature) bool { d, _ := prop(f, "start"); return d >= d1 }},
+		{"AND, OR, NOT", lp, "(level = '" + level + "' OR end IS NOT NULL) AND NOT (start < DATE('" + d1 + "'))", "", points,
 			func(f *geojson.Feature) bool {
-				v, _ := prop(f, "status")
-				d, _ := prop(f, "report_date")
-				_, hasCluster := prop(f, "cluster")
-				return v == "under_treatment" && !(!hasCluster || d < d1)
+				v, _ := prop(f, "level")
+				d, _ := prop(f, "start")
+				_, lifted := prop(f, "end")
+				return (v == level || lifted) && !(d < d1)
 			}},
-		{"CQL2 JSON", "cases", `{"op":"and","args":[{"op":"=","args":[{"property":"status"},"recovered"]},{"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[` +
-			fmt.Sprintf("%v,%v,%v,%v", b.Min[0], b.Min[1], mid[0], b.Max[1]) + `]}]}]}`, "cql2-json", cases,
+		{"CQL2 JSON", lp, `{"op":"and","args":[{"op":"=","args":[{"property":"level"},"` + level + `"]},{"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[` +
+			fmt.Sprintf("%v,%v,%v,%v", b.Min[0], b.Min[1], mid[0], b.Max[1]) + `]}]}]}`, "cql2-json", points,
 			func(f *geojson.Feature) bool {
-				v, _ := prop(f, "status")
-				return v == "recovered" && orb.Bound{Min: b.Min, Max: orb.Point{mid[0], b.Max[1]}}.Contains(f.Geometry.(orb.Point))
+				v, _ := prop(f, "level")
+				return v == level && orb.Bound{Min: b.Min, Max: orb.Point{mid[0], b.Max[1]}}.Contains(f.Geometry.(orb.Point))
 			}},
-		{"CQL2 JSON without filter-lang", "cases", `{"op":"like","args":[{"property":"code"},"%` + suffix + `"]}`, "", cases,
-			func(f *geojson.Feature) bool { v, _ := prop(f, "code"); return strings.HasSuffix(v, suffix) }},
+		{"CQL2 JSON without filter-lang", lp, `{"op":"like","args":[{"property":"name"},"%` + suffix + `"]}`, "", points,
+			func(f *geojson.Feature) bool { v, _ := prop(f, "name"); return strings.HasSuffix(v, suffix) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,10 +256,11 @@ func testFilterErrors(t *testing.T, s *seededServer) {
 		detail    string
 	}{
 		{"syntax error", "cases", url.Values{"filter": {"status = 'died' AND AND"}}, "cql2: syntax error: at 20"},
-		{"unknown property", "cases", url.Values{"filter": {"colour = 'red'"}}, `cases has no property "colour"; queryables: code, report_date,`},
+		{"unknown property", "cases", url.Values{"filter": {"colour = 'red'"}}, `cases has no property "colour"; queryables: count, ward_code, district_code, geometry`},
 		{"property not queryable", "markets", url.Values{"filter": {"phone = '0274'"}}, `property "phone" of markets is not queryable; queryables: name, district_code, ward_code, geometry`},
-		{"type mismatch", "cases", url.Values{"filter": {"report_date = 'x'"}}, "cql2: invalid filter"},
-		{"LIKE on a date", "cases", url.Values{"filter": {"report_date LIKE '2021%'"}}, "LIKE needs a string"},
+		{"a person's property", "cases", url.Values{"filter": {"code = 'BN1001'"}}, `cases has no property "code"; queryables: count,`},
+		{"type mismatch", "lockdown_points", url.Values{"filter": {"start = 'x'"}}, "cql2: invalid filter"},
+		{"LIKE on a date", "lockdown_points", url.Values{"filter": {"start LIKE '2021%'"}}, "LIKE needs a string"},
 		{"bad JSON", "cases", url.Values{"filter": {`{"op":"="`}, "filter-lang": {"cql2-json"}}, "cql2: syntax error"},
 		{"unsupported filter-lang", "cases", url.Values{"filter": {"TRUE"}, "filter-lang": {"ecql"}}, `filter-lang: "ecql" is not supported`},
 		{"unsupported filter-crs", "cases", url.Values{"filter": {"TRUE"}, "filter-crs": {"EPSG:2154"}}, "filter-crs: crs: \"EPSG:2154\": crs: unsupported CRS; supported: "},
@@ -415,10 +423,10 @@ func testBBoxCRS(t *testing.T, s *seededServer) {
 	}
 }
 
-// randomFilter writes a random CQL2 text filter on cases from values found
-// in the data.
-func randomFilter(r *rand.Rand, cases []*geojson.Feature, depth int) string {
-	pick := func() *geojson.Feature { return cases[r.IntN(len(cases))] }
+// randomFilter writes a random CQL2 text filter on lockdown points (whose
+// properties are all public) from values found in the data.
+func randomFilter(r *rand.Rand, points []*geojson.Feature, depth int) string {
+	pick := func() *geojson.Feature { return points[r.IntN(len(points))] }
 	str := func(name string) string {
 		v, ok := prop(pick(), name)
 		if !ok {
@@ -427,7 +435,7 @@ func randomFilter(r *rand.Rand, cases []*geojson.Feature, depth int) string {
 		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 	}
 	if depth > 0 && r.IntN(3) == 0 {
-		a, b := randomFilter(r, cases, depth-1), randomFilter(r, cases, depth-1)
+		a, b := randomFilter(r, points, depth-1), randomFilter(r, points, depth-1)
 		switch r.IntN(3) {
 		case 0:
 			return "(" + a + " AND " + b + ")"
@@ -437,20 +445,20 @@ func randomFilter(r *rand.Rand, cases []*geojson.Feature, depth int) string {
 		return "NOT (" + a + ")"
 	}
 	ops := []string{"=", "<>", "<", "<=", ">", ">="}
-	strProps := []string{"code", "origin", "detected_in", "cluster", "status", "district_code", "ward_code"}
+	strProps := []string{"name", "level", "district_code", "ward_code"}
 	sp := strProps[r.IntN(len(strProps))]
 	switch r.IntN(8) {
 	case 0:
 		return sp + " " + ops[r.IntN(len(ops))] + " " + str(sp)
 	case 1:
-		return "report_date " + ops[r.IntN(len(ops))] + " DATE(" + str("report_date") + ")"
+		return "start " + ops[r.IntN(len(ops))] + " DATE(" + str("start") + ")"
 	case 2:
 		v := []rune(strings.Trim(str(sp), "'"))
 		return sp + " LIKE '" + string(v[:r.IntN(len(v)+1)]) + "%'"
 	case 3:
 		return sp + " IN (" + str(sp) + ", " + str(sp) + ")"
 	case 4:
-		return "report_date BETWEEN DATE(" + str("report_date") + ") AND DATE(" + str("report_date") + ")"
+		return "start BETWEEN DATE(" + str("start") + ") AND DATE(" + str("start") + ")"
 	case 5:
 		return sp + " IS NULL"
 	case 6:
@@ -458,22 +466,22 @@ func randomFilter(r *rand.Rand, cases []*geojson.Feature, depth int) string {
 		b := orb.Bound{Min: p, Max: p}.Extend(q)
 		return fmt.Sprintf("S_INTERSECTS(geometry, BBOX(%v, %v, %v, %v))", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	}
-	return "T_INTERSECTS(report_date, INTERVAL(" + str("report_date") + ", '..'))"
+	return "T_INTERSECTS(start, INTERVAL(" + str("start") + ", '..'))"
 }
 
 // testStoresAgreeOnFilters sends the same random filters to both stores:
 // the same features, in the same order, and the same NumberMatched.
 func testStoresAgreeOnFilters(t *testing.T, pg, emb *seededServer) {
-	cases := allItems(t, pg, "cases")
+	points := allItems(t, pg, "lockdown_points")
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 3))
 	some, notAll := 0, 0
 	for range 200 {
-		f := randomFilter(r, cases, 3)
+		f := randomFilter(r, points, 3)
 		q := url.Values{"filter": {f}, "limit": {"10000"}}
-		a := getItems(t, pg.url, "/ogc/collections/cases/items", q)
-		b := getItems(t, emb.url, "/ogc/collections/cases/items", q)
+		a := getItems(t, pg.url, "/ogc/collections/lockdown_points/items", q)
+		b := getItems(t, emb.url, "/ogc/collections/lockdown_points/items", q)
 		if a.status != 200 || b.status != 200 {
 			t.Fatalf("seed %d: %s: %d %s / %d %s", seed, f, a.status, a.body, b.status, b.body)
 		}
@@ -483,7 +491,7 @@ func testStoresAgreeOnFilters(t *testing.T, pg, emb *seededServer) {
 		if a.matched > 0 {
 			some++
 		}
-		if a.matched < len(cases) {
+		if a.matched < len(points) {
 			notAll++
 		}
 	}

@@ -75,24 +75,26 @@ func newServer(d serverDeps) *echo.Echo {
 			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/")
 		}}),
 		authhttp.AuthenticateWithConfig(middlewareCfg))
-	cat := features.NewCatalog()
+	cat, pubCat := features.NewCatalog(), features.NewPublicCatalog()
+	public := features.NewPublicReader(d.store, features.PublicOptions{MinCount: d.cfg.MinPublicCount, Version: d.store.Version})
 	root := e.Group("")
 	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
 	d.store.Watch(fresh.Apply) // NOTE: lives as long as the store
-	renderer := tiles.NewRenderer(d.store, tiles.Options{
-		Rules:       rules(d.cfg),
-		MemoryBytes: int64(d.cfg.MemoryCacheMB) << 20,
-		Cache:       d.cache,
-		Freshness:   fresh,
-		Logger:      d.log,
+	renderer := tiles.NewRenderer(tiles.PublicSource(d.store, public), tiles.Options{
+		Rules:          rules(d.cfg),
+		MinPublicCount: public.MinCount(),
+		MemoryBytes:    int64(d.cfg.MemoryCacheMB) << 20,
+		Cache:          d.cache,
+		Freshness:      fresh,
+		Logger:         d.log,
 	})
 	tilehttp.NewHandler(tilehttp.Config{
-		Renderer: renderer, Catalog: cat, Extents: d.store, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
+		Renderer: renderer, Catalog: pubCat, Extents: public, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
 		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL,
 		Attribution: "Bando — Bình Dương epidemic map", Observe: d.metrics.observeTile,
 	}).Register(root)
 	ogcGroup, apiGroup := e.Group("/ogc"), e.Group("/api")
-	ogcCfg := ogc.Config{Reader: d.store, Catalog: cat, BaseURL: d.cfg.PublicURL, Title: "Bando — Bình Dương COVID-19 map"}
+	ogcCfg := ogc.Config{Reader: public, Catalog: pubCat, BaseURL: d.cfg.PublicURL, Title: "Bando — Bình Dương COVID-19 map"}
 	if editor, ok := d.store.(features.Editor); ok {
 		edits, err := editHandler(d, cat, editor)
 		if err != nil {
@@ -103,10 +105,12 @@ func newServer(d serverDeps) *echo.Echo {
 		edits.RegisterAPI(apiGroup)
 	}
 	ogc.NewHandler(ogcCfg).Register(ogcGroup)
-	api.NewHandler(api.Config{Reader: d.store, Catalog: cat, Version: d.store.Version}).Register(apiGroup)
+	api.NewHandler(api.Config{Reader: public, Catalog: pubCat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart},
+	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
+		MinCount: d.cfg.MinPublicCount, ClusterLabels: clusterLabels(d)},
 		Version: d.store.Version}).Register(apiGroup)
+	registerClusterLabels(d, apiGroup)
 	authhttp.NewHandler(authCfg).Register(apiGroup)
 	// One tracing store for every tracing route, so that they share its
 	// group commit and partition memory.

@@ -69,6 +69,56 @@ func (s source) stats(ctx context.Context, cs []caseRow, date time.Time, cfg Con
 	if st.Contacts, err = s.contacts(ctx, date); err != nil {
 		return Stats{}, err
 	}
+	return publicClusters(ctx, st, cfg)
+}
+
+// publicClusters relabels the clusters of st with their public labels and
+// shows their counts in multiples of cfg.MinCount (see Config).
+func publicClusters(ctx context.Context, st Stats, cfg Config) (Stats, error) {
+	labels := map[string]string{}
+	if cfg.ClusterLabels != nil {
+		var err error
+		if labels, err = cfg.ClusterLabels(ctx); err != nil {
+			return Stats{}, fmt.Errorf("bulletin: cluster labels: %w", err)
+		}
+	}
+	label := func(name string) string {
+		if l, ok := labels[name]; ok || cfg.ClusterLabels != nil {
+			return cmp.Or(l, "Ổ dịch")
+		}
+		return name
+	}
+	k := max(cfg.MinCount, 1)
+	round := func(n int) int { return n / k * k }
+	merged := map[string]*ClusterCount{}
+	for _, c := range st.ByCluster {
+		m := ensure(merged, label(c.Cluster), func() *ClusterCount { return &ClusterCount{Cluster: label(c.Cluster)} })
+		m.Total += c.Total
+		m.New += c.New
+	}
+	st.ByCluster = st.ByCluster[:0]
+	for _, c := range merged {
+		// NOTE: new is the difference of the shown totals, so that two days'
+		// bulletins cannot be subtracted to find fewer than k.
+		if shown := round(c.Total); shown > 0 {
+			st.ByCluster = append(st.ByCluster, ClusterCount{Cluster: c.Cluster, Total: shown, New: shown - round(c.Total-c.New)})
+		}
+	}
+	slices.SortFunc(st.ByCluster, func(a, b ClusterCount) int {
+		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Cluster, b.Cluster))
+	})
+	for _, ns := range st.NewCases.BySession.sessions() {
+		counts := map[string]int{}
+		for _, c := range ns.count.ByCluster {
+			counts[label(c.Cluster)] += c.Total
+		}
+		for name, n := range counts {
+			if counts[name] = round(n); counts[name] == 0 {
+				delete(counts, name)
+			}
+		}
+		ns.count.ByCluster = clusterTotals(counts)
+	}
 	return st, nil
 }
 

@@ -12,6 +12,7 @@
 package bulletin
 
 import (
+	"context"
 	"time"
 
 	"github.com/bandomap/bando/features"
@@ -25,6 +26,18 @@ type Config struct {
 	// MaxSeriesDays caps the length of a daily series; 0 means
 	// DefaultMaxSeriesDays.
 	MaxSeriesDays int
+	// MinCount, when above 1, is k (BANDO_MIN_PUBLIC_COUNT): a cluster is a
+	// small place (a company's line, a boarding house), so its counts are
+	// shown in multiples of k (rounded down) and a cluster of fewer than k
+	// is left out of by_cluster, as the public map does with cells.
+	// Province and district figures are those the authorities announce and
+	// stay exact. 0 or 1: every count exact.
+	MinCount int
+	// ClusterLabels, when set, gives each cluster's public label
+	// (features.PublicClusterLabels): the bulletin then never shows a
+	// cluster's own name, which may name a person, and clusters sharing a
+	// label are counted together. Nil shows the names as cases carry them.
+	ClusterLabels func(ctx context.Context) (map[string]string, error)
 }
 
 // DefaultMaxSeriesDays is the longest daily series served by default.

@@ -66,7 +66,7 @@ func layerSQL(req tiles.LayerRequest) (string, []any) {
 	col, r := req.Collection, req.Rules
 	z := int(req.Tile.Z)
 	w := &where{args: []any{z, int(req.Tile.X), int(req.Tile.Y), r.Extent, r.Buffer, req.Limit}}
-	cells := col.People && z < r.AggregateBelowZoom
+	cells := req.Aggregated()
 	switch {
 	case cells:
 		w.args = append(w.args, r.CellSize)

@@ -190,8 +190,8 @@ func boundaryLabel(col features.Collection, colour string) StyleLayer {
 	return l
 }
 
-// peopleCircle draws cases and contacts: cells sized by their count at low
-// zoom, single geomasked points (no count) from the aggregation zoom on.
+// peopleCircle draws cases and contacts: counted cells sized by their
+// count, at every zoom (groups of at least k people, tiles.PublicSource).
 func peopleCircle(col features.Collection, colour string) StyleLayer {
 	l := styleLayer(col, "", "circle")
 	count := []any{"coalesce", []any{"get", tiles.CountProperty}, 1}

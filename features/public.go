@@ -1,0 +1,217 @@
+package features
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// DefaultMinPublicCount is k, the fewest people a public answer may show
+// as a group (BANDO_MIN_PUBLIC_COUNT): no cell, ward or filter of the public
+// map, OGC API or bulletin singles out fewer.
+const DefaultMinPublicCount = 5
+
+// CountProperty is the property of a public people group holding how many
+// people it counts.
+const CountProperty = "count"
+
+// The levels people are grouped at: cells of the Web Mercator tile grid from
+// GroupFineZoom (about 300 m in Bình Dương) to GroupCoarseZoom (about 20 km),
+// always within one ward, then the ward, then the district.
+const (
+	GroupFineZoom   = 17
+	GroupCoarseZoom = 11
+)
+
+// PublicView returns the collection as the public sees it. A people
+// collection (cases, contacts) is published only as counted groups: each
+// feature is a group of at least k people at the centre of its cell (or at
+// the label point of its ward or district), with the properties count,
+// ward_code and district_code; no person's code, dates, cluster or status.
+// Other collections are returned unchanged.
+func (c Collection) PublicView() Collection {
+	if !c.People {
+		return c
+	}
+	c.Description = "Counted groups of at least k people (BANDO_MIN_PUBLIC_COUNT, default 5), each a multiple of k, in cells of 300 m to 20 km within one ward, or per ward or district; never a person's record."
+	c.Properties = []Property{
+		{Name: CountProperty, Type: TypeInteger, Filterable: true, Title: "People counted (a multiple of k)"},
+		{Name: "ward_code", Type: TypeString, Filterable: true, Title: "Ward (GSO code)"},
+		{Name: "district_code", Type: TypeString, Filterable: true, Title: "District (GSO code)"},
+	}
+	return c
+}
+
+// NewPublicCatalog returns the catalog as the public routes (tiles, OGC,
+// /api) describe it: people collections in their PublicView.
+func NewPublicCatalog() *Catalog {
+	c := NewCatalog()
+	for i := range c.list {
+		c.list[i] = c.list[i].PublicView()
+	}
+	return c
+}
+
+// Member is one person of a people collection as the grouping reads it:
+// the public (geomasked) position and the ward and district codes.
+type Member struct {
+	Point    orb.Point
+	Ward     string
+	District string
+}
+
+// Grouping groups people for the public (GroupPeople).
+type Grouping struct {
+	// Collection is the people collection's id, written on each group.
+	Collection string
+	// MinCount is k; below 1, DefaultMinPublicCount.
+	MinCount int
+	// Wards and Districts give the point a group of a whole ward or district
+	// is shown at (their label points), by code. A ward without one folds
+	// into its district, a district without one is not shown.
+	Wards, Districts map[string]orb.Point
+}
+
+// GroupPeople partitions people into public groups of at least k, each
+// counted in a multiple of k. It walks up the tile grid from
+// GroupFineZoom to GroupCoarseZoom: people sharing a ward and a cell form a
+// group of the largest multiple of k they hold, and the rest move up to the
+// parent cell; those left then form a group of their ward, then of their
+// district, and fewer than k left in a district are not shown. Every group
+// counts a multiple of k, so that every count the public sees, and every
+// sum or difference of them (two days, two zooms, a cell and its ward), is
+// 0 or at least k. Groups come ordered by id.
+func (g Grouping) GroupPeople(ms []Member) []Feature {
+	k := g.MinCount
+	if k < 1 {
+		k = DefaultMinPublicCount
+	}
+	var out []Feature
+	pending := ms
+	for z := GroupFineZoom; z >= GroupCoarseZoom; z-- {
+		pending = g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+			t := maptile.At(m.Point, maptile.Zoom(z))
+			return groupKey2{level: 'c', tile: t, area: m.Ward}, true
+		}, true)
+	}
+	pending = g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+		_, ok := g.Wards[m.Ward]
+		return groupKey2{level: 'w', area: m.Ward}, ok && m.Ward != ""
+	}, true)
+	g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+		_, ok := g.Districts[m.District]
+		return groupKey2{level: 'd', area: m.District}, ok && m.District != ""
+	}, false)
+	slices.SortFunc(out, func(a, b Feature) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// groupKey2 names a group: a cell of the tile grid in a ward ('c'), a
+// ward ('w') or a district ('d').
+type groupKey2 struct {
+	level byte
+	tile  maptile.Tile
+	area  string
+}
+
+// id and at are the group's public id and position.
+func (g Grouping) place(key groupKey2) (string, orb.Point) {
+	switch key.level {
+	case 'c':
+		t := key.tile
+		return "c" + strconv.Itoa(int(t.Z)) + "-" + strconv.Itoa(int(t.X)) + "-" + strconv.Itoa(int(t.Y)) + "-" + key.area, t.Center()
+	case 'w':
+		return "w-" + key.area, g.Wards[key.area]
+	}
+	return "d-" + key.area, g.Districts[key.area]
+}
+
+// groupBy buckets people by key; buckets of at least k become groups in
+// out, and the people of the others are returned. withWard writes the
+// members' ward on the group.
+func (g Grouping) groupBy(ms []Member, k int, out *[]Feature, key func(Member) (groupKey2, bool), withWard bool) []Member {
+	type entry struct {
+		key groupKey2
+		m   Member
+	}
+	es := make([]entry, 0, len(ms))
+	var rest []Member
+	for _, m := range ms {
+		if gk, ok := key(m); ok {
+			es = append(es, entry{gk, m})
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	// NOTE: stable, so that who moves up past a multiple of k (the last
+	// of a bucket) follows the input's order, ids for the caller.
+	slices.SortStableFunc(es, func(a, b entry) int { return compareKeys(a.key, b.key) })
+	members := make([]Member, 0, k)
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].key == es[i].key {
+			j++
+		}
+		run := es[i:j]
+		n := len(run) / k * k
+		// NOTE: those over the multiple of k move up with the others left.
+		for _, e := range run[n:] {
+			rest = append(rest, e.m)
+		}
+		if n > 0 {
+			members = members[:0]
+			for _, e := range run[:n] {
+				members = append(members, e.m)
+			}
+			props := map[string]any{CountProperty: int64(n)}
+			if w := members[0].Ward; withWard && w != "" {
+				props["ward_code"] = w
+			}
+			if d := common(members); d != "" {
+				props["district_code"] = d
+			}
+			id, at := g.place(run[0].key)
+			*out = append(*out, Feature{Collection: g.Collection, ID: id, Geometry: roundPoint(at), Properties: props})
+		}
+		i = j
+	}
+	return rest
+}
+
+func compareKeys(a, b groupKey2) int {
+	return cmp.Or(cmp.Compare(a.level, b.level), cmp.Compare(a.tile.Z, b.tile.Z), cmp.Compare(a.tile.X, b.tile.X),
+		cmp.Compare(a.tile.Y, b.tile.Y), cmp.Compare(a.area, b.area))
+}
+
+// common is the members' district when they all share one.
+func common(ms []Member) string {
+	d := ms[0].District
+	for _, m := range ms[1:] {
+		if m.District != d {
+			return ""
+		}
+	}
+	return d
+}
+
+func roundPoint(p orb.Point) orb.Point { return orb.Point{round7(p[0]), round7(p[1])} }
+
+// MemberOf reads a people feature as the grouping does, or false when it
+// has no point.
+func MemberOf(f Feature) (Member, bool) {
+	p, ok := f.Geometry.(orb.Point)
+	if !ok {
+		return Member{}, false
+	}
+	ward, _ := f.Properties["ward_code"].(string)
+	district, _ := f.Properties["district_code"].(string)
+	return Member{Point: p, Ward: ward, District: district}, true
+}
+
+// ErrNotPublic marks a public query about people that would name a person's
+// property: only counted groups are public.
+var ErrNotPublic = fmt.Errorf("%w: only counted groups of people are public", ErrInvalid)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -104,7 +105,10 @@ func (s *Store) ImportRoster(ctx context.Context, imp tracing.RosterImport) (tra
 		if err := stageRoster(ctx, tx, imp.Rows); err != nil {
 			return err
 		}
-		return applyRoster(ctx, tx, imp, now, &res)
+		if err := applyRoster(ctx, tx, imp, now, &res); err != nil {
+			return err
+		}
+		return s.logChange(ctx, tx, func() (audit.Entry, error) { return tracing.RosterImportEntry(ctx, imp, res) })
 	})
 	if err != nil {
 		return tracing.RosterResult{}, err

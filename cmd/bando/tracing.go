@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	tracingbolt "github.com/bandomap/bando/tracing/embedded"
 	tracingpg "github.com/bandomap/bando/tracing/postgis"
@@ -37,7 +38,11 @@ func openTracing(cfg *Config, b backend) (tracingParts, error) {
 	if err != nil {
 		return tracingParts{}, err
 	}
-	opts := tracing.Options{}
+	signer, err := audit.NewSigner(secret) // as auditSigner: venue changes and roster imports are audited
+	if err != nil {
+		return tracingParts{}, err
+	}
+	opts := tracing.Options{AuditSigner: signer}
 	switch s := b.(type) {
 	case interface{ Pool() *pgxpool.Pool }:
 		pg := tracingpg.New(s.Pool(), opts)

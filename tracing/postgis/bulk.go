@@ -13,8 +13,12 @@ import (
 const (
 	sqlNoStatementTimeout = `SET LOCAL statement_timeout = 0`
 	sqlBulkVenues         = `SELECT id, revoked_at IS NOT NULL, default_stay_minutes FROM tracing.venues WHERE id = ANY($1)`
-	sqlEnsureDayTx        = `SELECT tracing.ensure_day_partition('visits', $1::date)`
-	sqlStagePersons       = `CREATE TEMP TABLE tracing_persons_in (person_key bytea, name text, phone text, id_number text,
+	sqlNewDayTable        = `SELECT tracing.new_day_table('visits', $1::date)`
+	sqlAttachDayTable     = `SELECT tracing.attach_day_table('visits', $1::date)`
+	sqlStageVisits        = `CREATE TEMP TABLE IF NOT EXISTS tracing_visits_in (venue_id text, person_key bytea,
+		start_at timestamptz, end_at timestamptz, stay_minutes integer, closing text, source text) ON COMMIT DROP`
+	sqlClearVisits  = `TRUNCATE tracing_visits_in`
+	sqlStagePersons = `CREATE TEMP TABLE tracing_persons_in (person_key bytea, name text, phone text, id_number text,
 		first_seen timestamptz) ON COMMIT DROP`
 	sqlUnstagePersons = `INSERT INTO private.tracing_persons (person_key, name, phone, id_number, first_seen)
 		SELECT person_key, name, phone, id_number, first_seen FROM tracing_persons_in ON CONFLICT DO NOTHING`
@@ -73,22 +77,9 @@ func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, person
 			for end < len(kept) && kept[end].At.UTC().Truncate(24*time.Hour).Equal(day) {
 				end++
 			}
-			if _, err := tx.Exec(ctx, sqlEnsureDayTx, day.Format(time.DateOnly)); err != nil {
-				return fmt.Errorf("postgis: import: the partition of %s: %w", day.Format(time.DateOnly), err)
-			}
-			rows := kept[start:end]
-			part := pgx.Identifier{"tracing", "visits_p" + day.Format("20060102")}
-			copied, err := tx.CopyFrom(ctx, part, visitCopyColumns, pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-				c := rows[i]
-				var endAt any
-				closing := ""
-				if !c.End.IsZero() {
-					endAt, closing = c.End, string(tracing.CheckedOut)
-				}
-				return []any{string(c.Venue), keyBytes(c.Person), c.At, endAt, stays[c.Venue], closing, string(c.Source)}, nil
-			}))
+			copied, err := loadDay(ctx, tx, day, visitRows(kept[start:end], stays))
 			if err != nil {
-				return fmt.Errorf("postgis: import: copy %s: %w", day.Format(time.DateOnly), err)
+				return fmt.Errorf("postgis: import %s: %w", day.Format(time.DateOnly), err)
 			}
 			n += copied
 			start = end
@@ -161,3 +152,62 @@ func copyPersons(ctx context.Context, tx pgx.Tx, persons []tracing.Person) error
 	}
 	return nil
 }
+
+// visitRows returns the COPY source of check-ins cs.
+func visitRows(cs []tracing.CheckIn, stays map[tracing.VenueID]int32) pgx.CopyFromSource {
+	return pgx.CopyFromSlice(len(cs), func(i int) ([]any, error) {
+		c := cs[i]
+		var endAt any
+		closing := ""
+		if !c.End.IsZero() {
+			endAt, closing = c.End, string(tracing.CheckedOut)
+		}
+		return []any{string(c.Venue), keyBytes(c.Person), c.At, endAt, stays[c.Venue], closing, string(c.Source)}, nil
+	})
+}
+
+// loadDay writes one day's visits in tx. A day with no partition yet is
+// loaded into a new plain table, then attached as the partition, which
+// builds its indexes in one pass each (migration 0009); a day that has
+// its partition gets the rows through a staging table and one INSERT.
+func loadDay(ctx context.Context, tx pgx.Tx, day time.Time, rows pgx.CopyFromSource) (int64, error) {
+	var fresh bool
+	if err := tx.QueryRow(ctx, sqlNewDayTable, day.Format(time.DateOnly)).Scan(&fresh); err != nil {
+		return 0, fmt.Errorf("the day's table: %w", err)
+	}
+	if !fresh {
+		return mergeDay(ctx, tx, day, rows)
+	}
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing", dayPartition(day)}, visitCopyColumns, rows)
+	if err != nil {
+		return 0, fmt.Errorf("copy: %w", err)
+	}
+	if _, err := tx.Exec(ctx, sqlAttachDayTable, day.Format(time.DateOnly)); err != nil {
+		return 0, fmt.Errorf("attach the day: %w", err)
+	}
+	return n, nil
+}
+
+// mergeDay adds rows to the day's existing partition: COPY into a
+// temporary table (no WAL, no index), then one set-based INSERT.
+func mergeDay(ctx context.Context, tx pgx.Tx, day time.Time, rows pgx.CopyFromSource) (int64, error) {
+	for _, q := range []string{sqlStageVisits, sqlClearVisits} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return 0, fmt.Errorf("stage: %w", err)
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing_visits_in"}, visitCopyColumns, rows); err != nil {
+		return 0, fmt.Errorf("copy: %w", err)
+	}
+	part := pgx.Identifier{"tracing", dayPartition(day)}.Sanitize()
+	// The identifier is the day's partition name, made from a date.
+	tag, err := tx.Exec(ctx, `INSERT INTO `+part+` (venue_id, person_key, start_at, end_at, stay_minutes, closing, source)
+		SELECT venue_id, person_key, start_at, end_at, stay_minutes, closing, source FROM tracing_visits_in ORDER BY venue_id, start_at`)
+	if err != nil {
+		return 0, fmt.Errorf("merge: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// dayPartition names the visits partition of day (UTC).
+func dayPartition(day time.Time) string { return "visits_p" + day.UTC().Format("20060102") }

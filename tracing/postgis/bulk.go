@@ -12,6 +12,7 @@ import (
 
 const (
 	sqlNoStatementTimeout = `SET LOCAL statement_timeout = 0`
+	sqlBulkWorkMem        = `SET LOCAL work_mem = '64MB'`
 	sqlBulkVenues         = `SELECT id, revoked_at IS NOT NULL, default_stay_minutes FROM tracing.venues WHERE id = ANY($1)`
 	sqlNewDayTable        = `SELECT tracing.new_day_table('visits', $1::date)`
 	sqlAttachDayTable     = `SELECT tracing.attach_day_table('visits', $1::date)`
@@ -32,10 +33,11 @@ var _ tracing.BulkImporter = (*Store)(nil)
 // visitCopyColumns are the columns bulk import copies.
 var visitCopyColumns = []string{"venue_id", "person_key", "start_at", "end_at", "stay_minutes", "closing", "source"}
 
-// ImportCheckIns implements tracing.BulkImporter. The rows go by COPY
-// straight into their day partitions (which, unlike the parent table,
-// carry no row-level security: the caller is an admin and every venue is
-// checked first), in one transaction as the connecting user.
+// ImportCheckIns implements tracing.BulkImporter, in one transaction as
+// the connecting user: persons through a staging table in key order,
+// then each day's visits by COPY (loadDay) into the day's table, which,
+// unlike the parent table, carries no row-level security: the caller is
+// an admin and every venue is checked first.
 func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, persons []tracing.Person) (int, error) {
 	a, err := access(ctx)
 	if err != nil {
@@ -53,15 +55,21 @@ func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, person
 			return 0, &tracing.RowError{Row: i, Err: err}
 		}
 	}
-	days := byDay(s.rules.DedupeBatch(cs))
+	// The rows are deduped and split by day while the database takes the
+	// persons: the two cores work at once.
+	split := make(chan []dayRows, 1)
+	go func() { split <- byDay(s.rules.DedupeBatch(cs)) }()
 	var n int64
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, sqlPurgeTenant); err != nil {
 			return fmt.Errorf("postgis: import scope: %w", err)
 		}
-		// A large file's COPY outlasts the server's statement timeout.
-		if _, err := tx.Exec(ctx, sqlNoStatementTimeout); err != nil {
-			return fmt.Errorf("postgis: import: %w", err)
+		// A large file's COPY outlasts the server's statement timeout;
+		// its sorts (persons by key) fit in memory.
+		for _, q := range []string{sqlNoStatementTimeout, sqlBulkWorkMem} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("postgis: import: %w", err)
+			}
 		}
 		stays, err := bulkVenues(ctx, tx, venues, cs)
 		if err != nil {
@@ -70,6 +78,7 @@ func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, person
 		if err := copyPersons(ctx, tx, persons); err != nil {
 			return err
 		}
+		days := <-split
 		for _, d := range days {
 			copied, err := loadDay(ctx, tx, d.day, visitRows(d.rows, stays))
 			if err != nil {

@@ -116,6 +116,21 @@ type RosterOptions struct {
 // id and a phone or an ID number (or both); lon and lat come together;
 // an employee id, phone or ID number given twice is refused.
 func ParseRoster(r io.Reader, keys Keys, opts RosterOptions) ([]RosterRow, error) {
+	f, err := ParseRosterFile(r, keys, opts)
+	return f.Rows, err
+}
+
+// RosterFile is a parsed roster: its rows, and what was accepted with a
+// warning (a column no one reads, which is ignored).
+type RosterFile struct {
+	Rows     []RosterRow
+	Warnings []RosterLineError
+}
+
+// ParseRosterFile is ParseRoster that also returns the file's warnings:
+// a column of an unknown name is ignored, not refused (payroll exports
+// carry columns of their own), and named in Warnings.
+func ParseRosterFile(r io.Reader, keys Keys, opts RosterOptions) (RosterFile, error) {
 	if opts.MaxErrors <= 0 {
 		opts.MaxErrors = DefaultMaxRosterErrors
 	}
@@ -128,19 +143,19 @@ func ParseRoster(r io.Reader, keys Keys, opts RosterOptions) ([]RosterRow, error
 	cr.Comma, cr.FieldsPerRecord, cr.ReuseRecord = separator(first), -1, true
 	p := &rosterParser{opts: opts, keys: keys, seen: map[string]int{}}
 	if !p.header(cr) {
-		return nil, p.result()
+		return RosterFile{}, p.result()
 	}
 	rows, err := p.rows(cr)
 	if err != nil {
-		return nil, err
+		return RosterFile{}, err
 	}
 	if len(rows) == 0 && !p.failed() {
 		p.add(1, "", "the file has a header but no worker rows")
 	}
 	if err := p.result(); err != nil {
-		return nil, err
+		return RosterFile{}, err
 	}
-	return rows, nil
+	return RosterFile{Rows: rows, Warnings: p.warnings}, nil
 }
 
 // separator picks ";" when the first line has more of them than commas
@@ -162,6 +177,8 @@ type rosterParser struct {
 	width int
 	seen  map[string]int // "employee_id:X", "phone:X", "id_number:X" → line
 	errs  RosterFileError
+	// warnings are the header's ignored columns.
+	warnings []RosterLineError
 }
 
 func (p *rosterParser) add(line int, field, format string, args ...any) {
@@ -203,7 +220,8 @@ func (p *rosterParser) header(cr *csv.Reader) bool {
 		col, ok := alias[strings.ReplaceAll(features.Fold(h), " ", "_")]
 		switch {
 		case !ok:
-			p.add(1, h, "unknown column; the columns are %s (or their Vietnamese names)", rosterColumnList())
+			p.warnings = append(p.warnings, RosterLineError{Line: 1, Field: h,
+				Reason: fmt.Sprintf("unknown column, ignored; the columns read are %s (or their Vietnamese names)", rosterColumnList())})
 		case p.has(col):
 			p.add(1, col, "column named twice")
 		default:

@@ -46,9 +46,12 @@ func runImportWorkers(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer b.Close()
-	res, err := importWorkers(ctx, cfg, b, file, &imp)
+	res, warnings, err := importWorkers(ctx, cfg, b, file, &imp)
 	if err != nil {
 		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(out, "import workers %s: warning: %s\n", file, w)
 	}
 	fmt.Fprintf(out, "import: workers of %s as of %s from %s: %d added, %d changed, %d unchanged, %d left\n",
 		imp.Enterprise, imp.AsOf.Format(time.DateOnly), file, res.Added, res.Changed, res.Unchanged, res.Left)
@@ -69,24 +72,25 @@ func hasSecret(cfg *Config) error {
 
 // importWorkers parses file and applies it, with its audit entry, to the
 // roster store of b.
-func importWorkers(ctx context.Context, cfg *Config, b backend, file string, imp *tracing.RosterImport) (tracing.RosterResult, error) {
+func importWorkers(ctx context.Context, cfg *Config, b backend, file string, imp *tracing.RosterImport) (tracing.RosterResult, []tracing.RosterLineError, error) {
 	tp, err := openTracing(cfg, b)
 	if err != nil {
-		return tracing.RosterResult{}, err
+		return tracing.RosterResult{}, nil, err
 	}
 	rosters, err := rostersOf(tp)
 	if err != nil {
-		return tracing.RosterResult{}, err
+		return tracing.RosterResult{}, nil, err
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return tracing.RosterResult{}, fmt.Errorf("import workers: %w", err)
+		return tracing.RosterResult{}, nil, fmt.Errorf("import workers: %w", err)
 	}
 	defer f.Close()
-	imp.Rows, err = tracing.ParseRoster(f, tp.keys, tracing.RosterOptions{Enterprise: imp.Enterprise, Bounds: caseimport.ProvinceBounds()})
+	parsed, err := tracing.ParseRosterFile(f, tp.keys, tracing.RosterOptions{Enterprise: imp.Enterprise, Bounds: caseimport.ProvinceBounds()})
 	if err != nil {
-		return tracing.RosterResult{}, fmt.Errorf("import workers %s: nothing imported:\n%w", file, err)
+		return tracing.RosterResult{}, nil, fmt.Errorf("import workers %s: nothing imported:\n%w", file, err)
 	}
+	imp.Rows = parsed.Rows
 	actor := cliActor("import workers")
 	ctx = auth.WithPrincipal(ctx, auth.Principal{User: actor.Name, Role: auth.Admin, Via: "cli"})
 	ctx = tracing.WithRequestID(ctx, actor.RequestID)
@@ -96,10 +100,10 @@ func importWorkers(ctx context.Context, cfg *Config, b backend, file string, imp
 	res, err := rosters.ImportRoster(ctx, *imp)
 	var row *tracing.RowError
 	if errors.As(err, &row) && row.Row >= 0 && row.Row < len(imp.Rows) {
-		return res, fmt.Errorf("import workers %s: line %d: nothing imported: %w", file, imp.Rows[row.Row].Line, row.Err)
+		return res, nil, fmt.Errorf("import workers %s: line %d: nothing imported: %w", file, imp.Rows[row.Row].Line, row.Err)
 	}
 	if err != nil {
-		return res, fmt.Errorf("import workers %s: nothing imported: %w", file, err)
+		return res, nil, fmt.Errorf("import workers %s: nothing imported: %w", file, err)
 	}
-	return res, nil
+	return res, parsed.Warnings, nil
 }

@@ -123,6 +123,13 @@ func enterprise(c echo.Context) (string, error) {
 	return id, nil
 }
 
+// importJSON is an import's answer: its counts, and the columns it
+// ignored.
+type importJSON struct {
+	tracing.RosterResult
+	Warnings []tracing.RosterLineError `json:"warnings,omitempty"`
+}
+
 // importWorkers serves POST /api/enterprises/{id}/workers:import
 // ?as_of=YYYY-MM-DD&partial=true with a text/csv body.
 func (h *Handler) importWorkers(c echo.Context) error {
@@ -140,7 +147,8 @@ func (h *Handler) importWorkers(c echo.Context) error {
 		return httpx.Problem(http.StatusUnsupportedMediaType, "send the roster as text/csv (UTF-8, comma or semicolon separated)")
 	}
 	body := http.MaxBytesReader(c.Response(), req.Body, h.cfg.MaxImportBytes)
-	imp.Rows, err = tracing.ParseRoster(body, h.cfg.Keys, tracing.RosterOptions{Enterprise: id, Bounds: h.cfg.Bounds})
+	file, err := tracing.ParseRosterFile(body, h.cfg.Keys, tracing.RosterOptions{Enterprise: id, Bounds: h.cfg.Bounds})
+	imp.Rows = file.Rows
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return httpx.Problem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the file is larger than %d bytes; nothing was imported", h.cfg.MaxImportBytes))
@@ -154,7 +162,7 @@ func (h *Handler) importWorkers(c echo.Context) error {
 		return importProblem(err, imp)
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, res)
+	return c.JSON(http.StatusOK, importJSON{RosterResult: res, Warnings: file.Warnings})
 }
 
 func (h *Handler) importOptions(c echo.Context, id string) (tracing.RosterImport, error) {

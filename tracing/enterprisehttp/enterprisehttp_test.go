@@ -325,3 +325,17 @@ func testAudit(t *testing.T, s *server) {
 		t.Errorf("read entries: %+v", after)
 	}
 }
+
+// TestImportIgnoresUnknownColumn: a roster with a column no one reads is
+// imported, the column named in the answer's warnings.
+func TestImportIgnoresUnknownColumn(t *testing.T) {
+	s := newServer(t, stores[0].open(t))
+	extra := strings.Replace(roster, "\n", ",lương\n", 1)
+	extra = strings.ReplaceAll(extra, "Tuyến 01\n", "Tuyến 01,9000000\n")
+	a := s.do(http.MethodPost, "/api/enterprises/ent-a/workers:import?as_of=2026-11-18", entA, extra)
+	s.want("a file with an extra column", a, 200)
+	ws, _ := a.body["warnings"].([]any)
+	if a.body["added"] != 2.0 || len(ws) != 1 || ws[0].(map[string]any)["field"] != "lương" || ws[0].(map[string]any)["line"] != 1.0 {
+		t.Errorf("the answer: %s", a.raw)
+	}
+}

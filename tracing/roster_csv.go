@@ -66,6 +66,8 @@ type RosterLineError struct {
 	Line   int    `json:"line"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason"`
+	// ReasonVI is Reason in Vietnamese.
+	ReasonVI string `json:"reason_vi,omitempty"`
 }
 
 // String returns "line N, column C: reason".
@@ -182,11 +184,15 @@ type rosterParser struct {
 }
 
 func (p *rosterParser) add(line int, field, format string, args ...any) {
+	p.addLine(RosterLineError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...), ReasonVI: reasonVI(format, args...)})
+}
+
+func (p *rosterParser) addLine(e RosterLineError) {
 	if len(p.errs.Lines) >= p.opts.MaxErrors {
 		p.errs.Omitted++
 		return
 	}
-	p.errs.Lines = append(p.errs.Lines, RosterLineError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...)})
+	p.errs.Lines = append(p.errs.Lines, e)
 }
 
 func (p *rosterParser) failed() bool { return len(p.errs.Lines)+p.errs.Omitted > 0 }
@@ -221,7 +227,7 @@ func (p *rosterParser) header(cr *csv.Reader) bool {
 		switch {
 		case !ok:
 			p.warnings = append(p.warnings, RosterLineError{Line: 1, Field: h,
-				Reason: fmt.Sprintf("unknown column, ignored; the columns read are %s (or their Vietnamese names)", rosterColumnList())})
+				Reason: fmt.Sprintf(formatUnknownColumn, rosterColumnList()), ReasonVI: reasonVI(formatUnknownColumn, rosterColumnList())})
 		case p.has(col):
 			p.add(1, col, "column named twice")
 		default:
@@ -366,7 +372,7 @@ func (c rosterCells) employee() string {
 	if err := ValidateEmployee(v); err != nil {
 		var fe *FieldError
 		errors.As(err, &fe)
-		c.fail(ColEmployeeID, "%s", fe.Reason)
+		c.p.addLine(RosterLineError{Line: c.line, Field: ColEmployeeID, Reason: fe.Reason, ReasonVI: employeeReasonVI(fe.Reason)})
 		return ""
 	}
 	c.once(ColEmployeeID, v)

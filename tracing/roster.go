@@ -132,6 +132,8 @@ type RosterImport struct {
 	// Partial: the rows are changes only; absent workers stay.
 	Partial bool
 	Rows    []RosterRow
+	// Source names the file, for the audit entry (optional).
+	Source string
 }
 
 // RosterResult counts what an import did.

@@ -66,6 +66,8 @@ type RosterLineError struct {
 	Line   int    `json:"line"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason"`
+	// ReasonVI is Reason in Vietnamese.
+	ReasonVI string `json:"reason_vi,omitempty"`
 }
 
 // String returns "line N, column C: reason".
@@ -116,6 +118,21 @@ type RosterOptions struct {
 // id and a phone or an ID number (or both); lon and lat come together;
 // an employee id, phone or ID number given twice is refused.
 func ParseRoster(r io.Reader, keys Keys, opts RosterOptions) ([]RosterRow, error) {
+	f, err := ParseRosterFile(r, keys, opts)
+	return f.Rows, err
+}
+
+// RosterFile is a parsed roster: its rows, and what was accepted with a
+// warning (a column no one reads, which is ignored).
+type RosterFile struct {
+	Rows     []RosterRow
+	Warnings []RosterLineError
+}
+
+// ParseRosterFile is ParseRoster that also returns the file's warnings:
+// a column of an unknown name is ignored, not refused (payroll exports
+// carry columns of their own), and named in Warnings.
+func ParseRosterFile(r io.Reader, keys Keys, opts RosterOptions) (RosterFile, error) {
 	if opts.MaxErrors <= 0 {
 		opts.MaxErrors = DefaultMaxRosterErrors
 	}
@@ -128,19 +145,19 @@ func ParseRoster(r io.Reader, keys Keys, opts RosterOptions) ([]RosterRow, error
 	cr.Comma, cr.FieldsPerRecord, cr.ReuseRecord = separator(first), -1, true
 	p := &rosterParser{opts: opts, keys: keys, seen: map[string]int{}}
 	if !p.header(cr) {
-		return nil, p.result()
+		return RosterFile{}, p.result()
 	}
 	rows, err := p.rows(cr)
 	if err != nil {
-		return nil, err
+		return RosterFile{}, err
 	}
 	if len(rows) == 0 && !p.failed() {
 		p.add(1, "", "the file has a header but no worker rows")
 	}
 	if err := p.result(); err != nil {
-		return nil, err
+		return RosterFile{}, err
 	}
-	return rows, nil
+	return RosterFile{Rows: rows, Warnings: p.warnings}, nil
 }
 
 // separator picks ";" when the first line has more of them than commas
@@ -162,14 +179,20 @@ type rosterParser struct {
 	width int
 	seen  map[string]int // "employee_id:X", "phone:X", "id_number:X" → line
 	errs  RosterFileError
+	// warnings are the header's ignored columns.
+	warnings []RosterLineError
 }
 
 func (p *rosterParser) add(line int, field, format string, args ...any) {
+	p.addLine(RosterLineError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...), ReasonVI: reasonVI(format, args...)})
+}
+
+func (p *rosterParser) addLine(e RosterLineError) {
 	if len(p.errs.Lines) >= p.opts.MaxErrors {
 		p.errs.Omitted++
 		return
 	}
-	p.errs.Lines = append(p.errs.Lines, RosterLineError{Line: line, Field: field, Reason: fmt.Sprintf(format, args...)})
+	p.errs.Lines = append(p.errs.Lines, e)
 }
 
 func (p *rosterParser) failed() bool { return len(p.errs.Lines)+p.errs.Omitted > 0 }
@@ -203,7 +226,8 @@ func (p *rosterParser) header(cr *csv.Reader) bool {
 		col, ok := alias[strings.ReplaceAll(features.Fold(h), " ", "_")]
 		switch {
 		case !ok:
-			p.add(1, h, "unknown column; the columns are %s (or their Vietnamese names)", rosterColumnList())
+			p.warnings = append(p.warnings, RosterLineError{Line: 1, Field: h,
+				Reason: fmt.Sprintf(formatUnknownColumn, rosterColumnList()), ReasonVI: reasonVI(formatUnknownColumn, rosterColumnList())})
 		case p.has(col):
 			p.add(1, col, "column named twice")
 		default:
@@ -348,7 +372,7 @@ func (c rosterCells) employee() string {
 	if err := ValidateEmployee(v); err != nil {
 		var fe *FieldError
 		errors.As(err, &fe)
-		c.fail(ColEmployeeID, "%s", fe.Reason)
+		c.p.addLine(RosterLineError{Line: c.line, Field: ColEmployeeID, Reason: fe.Reason, ReasonVI: employeeReasonVI(fe.Reason)})
 		return ""
 	}
 	c.once(ColEmployeeID, v)

@@ -3,6 +3,8 @@ package tracing
 import (
 	"context"
 	"time"
+
+	"github.com/bandomap/bando/audit"
 )
 
 // Store keeps tracing data. Every method reads the principal from ctx and
@@ -86,6 +88,11 @@ type PurgeResult struct {
 type Options struct {
 	Clock Clock
 	Rules Rules
+	// AuditSigner, when usable, makes the store append an audit entry in
+	// the transaction of every venue change and roster import
+	// (VenueEntry, RosterImportEntry). The server always sets it; without it
+	// (tests, tools) changes go unaudited.
+	AuditSigner audit.Signer
 }
 
 // WithDefaults fills unset options.

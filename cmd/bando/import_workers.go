@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,20 +10,14 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/bandomap/bando/audit"
-	auditbolt "github.com/bandomap/bando/audit/embedded"
-	auditpg "github.com/bandomap/bando/audit/postgis"
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/features/caseimport"
 	"github.com/bandomap/bando/tracing"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-	bolt "go.etcd.io/bbolt"
 )
 
 // runImportWorkers is `bando import workers --enterprise ID [--as-of D]
 // [--partial] FILE`: an enterprise's roster CSV, applied as of a day (today
-// in Vietnam by default) in one transaction, then recorded in the audit
+// in Vietnam by default) in one transaction with its entry in the audit
 // log. A bad line is reported with its line and column and nothing is
 // written.
 func runImportWorkers(ctx context.Context, args []string, out io.Writer) error {
@@ -53,9 +46,12 @@ func runImportWorkers(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer b.Close()
-	res, err := importWorkers(ctx, cfg, b, file, &imp)
+	res, warnings, err := importWorkers(ctx, cfg, b, file, &imp)
 	if err != nil {
 		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(out, "import workers %s: warning: %s\n", file, w)
 	}
 	fmt.Fprintf(out, "import: workers of %s as of %s from %s: %d added, %d changed, %d unchanged, %d left\n",
 		imp.Enterprise, imp.AsOf.Format(time.DateOnly), file, res.Added, res.Changed, res.Unchanged, res.Left)
@@ -74,73 +70,40 @@ func hasSecret(cfg *Config) error {
 	return nil
 }
 
-// importWorkers parses file and applies it to the roster store of b,
-// then appends the audit entry.
-func importWorkers(ctx context.Context, cfg *Config, b backend, file string, imp *tracing.RosterImport) (tracing.RosterResult, error) {
+// importWorkers parses file and applies it, with its audit entry, to the
+// roster store of b.
+func importWorkers(ctx context.Context, cfg *Config, b backend, file string, imp *tracing.RosterImport) (tracing.RosterResult, []tracing.RosterLineError, error) {
 	tp, err := openTracing(cfg, b)
 	if err != nil {
-		return tracing.RosterResult{}, err
+		return tracing.RosterResult{}, nil, err
 	}
 	rosters, err := rostersOf(tp)
 	if err != nil {
-		return tracing.RosterResult{}, err
+		return tracing.RosterResult{}, nil, err
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return tracing.RosterResult{}, fmt.Errorf("import workers: %w", err)
+		return tracing.RosterResult{}, nil, fmt.Errorf("import workers: %w", err)
 	}
 	defer f.Close()
-	imp.Rows, err = tracing.ParseRoster(f, tp.keys, tracing.RosterOptions{Enterprise: imp.Enterprise, Bounds: caseimport.ProvinceBounds()})
+	parsed, err := tracing.ParseRosterFile(f, tp.keys, tracing.RosterOptions{Enterprise: imp.Enterprise, Bounds: caseimport.ProvinceBounds()})
 	if err != nil {
-		return tracing.RosterResult{}, fmt.Errorf("import workers %s: nothing imported:\n%w", file, err)
+		return tracing.RosterResult{}, nil, fmt.Errorf("import workers %s: nothing imported:\n%w", file, err)
 	}
+	imp.Rows = parsed.Rows
 	actor := cliActor("import workers")
 	ctx = auth.WithPrincipal(ctx, auth.Principal{User: actor.Name, Role: auth.Admin, Via: "cli"})
+	ctx = tracing.WithRequestID(ctx, actor.RequestID)
+	imp.Source = filepath.Base(file)
+	// The store appends the import's audit entry in the import's own
+	// transaction (openTracing gives it the signer).
 	res, err := rosters.ImportRoster(ctx, *imp)
 	var row *tracing.RowError
 	if errors.As(err, &row) && row.Row >= 0 && row.Row < len(imp.Rows) {
-		return res, fmt.Errorf("import workers %s: line %d: nothing imported: %w", file, imp.Rows[row.Row].Line, row.Err)
+		return res, nil, fmt.Errorf("import workers %s: line %d: nothing imported: %w", file, imp.Rows[row.Row].Line, row.Err)
 	}
 	if err != nil {
-		return res, fmt.Errorf("import workers %s: nothing imported: %w", file, err)
+		return res, nil, fmt.Errorf("import workers %s: nothing imported: %w", file, err)
 	}
-	return res, auditImport(ctx, cfg, b, actor, *imp, file, res)
-}
-
-// auditImport appends the import's entry to the audit log kept beside
-// the store. NOTE: after the import's own commit: the tracing stores do
-// not hold the audit signer.
-func auditImport(ctx context.Context, cfg *Config, b backend, actor auth.Actor, imp tracing.RosterImport, file string, res tracing.RosterResult) error {
-	signer, err := auditSigner(cfg)
-	if err != nil {
-		return err
-	}
-	after, err := json.Marshal(struct {
-		AsOf    string `json:"as_of"`
-		Partial bool   `json:"partial"`
-		File    string `json:"file"`
-		Rows    int    `json:"rows"`
-		tracing.RosterResult
-	}{imp.AsOf.Format(time.DateOnly), imp.Partial, filepath.Base(file), len(imp.Rows), res})
-	if err != nil {
-		return err
-	}
-	e := audit.Entry{Actor: actor.Name, Role: string(auth.Admin), Action: "import", Collection: "workers",
-		Subject: imp.Enterprise, After: after, RequestID: actor.RequestID}
-	switch s := b.(type) {
-	case interface{ Pool() *pgxpool.Pool }:
-		err = pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
-			_, err := auditpg.Append(ctx, tx, signer, e)
-			return err
-		})
-	case interface{ DB() *bolt.DB }:
-		err = s.DB().Update(func(tx *bolt.Tx) error {
-			_, err := auditbolt.Append(tx, signer, e, time.Now())
-			return err
-		})
-	}
-	if err != nil {
-		return fmt.Errorf("import workers: the roster was imported but its audit entry failed: %w", err)
-	}
-	return nil
+	return res, parsed.Warnings, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth/authhttp"
 	"github.com/bandomap/bando/features/caseimport"
 	"github.com/bandomap/bando/tracing"
@@ -30,6 +31,11 @@ func enterpriseHandler(tp tracingParts) (*enterprisehttp.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return enterprisehttp.NewHandler(enterprisehttp.Config{Rosters: rosters, Keys: tp.keys,
-		Bounds: caseimport.ProvinceBounds(), Require: authhttp.Require}), nil
+	cfg := enterprisehttp.Config{Rosters: rosters, Keys: tp.keys, Bounds: caseimport.ProvinceBounds(), Require: authhttp.Require}
+	if s, ok := tp.store.(interface {
+		AccessLog(audit.Signer) tracing.AccessLog
+	}); ok && tp.signer.Usable() {
+		cfg.AccessLog = s.AccessLog(tp.signer) // officials' reads of rosters
+	}
+	return enterprisehttp.NewHandler(cfg), nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	tracingbolt "github.com/bandomap/bando/tracing/embedded"
 	tracingpg "github.com/bandomap/bando/tracing/postgis"
@@ -25,6 +26,8 @@ type tracingParts struct {
 	// rosters, when set, is the roster store to use in place of pg or
 	// bolt (the server's, feeding the exposure engine).
 	rosters tracing.Rosters
+	// signer signs the audit log's entries (the stores' changes, reads).
+	signer audit.Signer
 }
 
 // openTracing opens the tracing store beside the features in b.
@@ -37,17 +40,21 @@ func openTracing(cfg *Config, b backend) (tracingParts, error) {
 	if err != nil {
 		return tracingParts{}, err
 	}
-	opts := tracing.Options{}
+	signer, err := audit.NewSigner(secret) // as auditSigner: venue changes and roster imports are audited
+	if err != nil {
+		return tracingParts{}, err
+	}
+	opts := tracing.Options{AuditSigner: signer}
 	switch s := b.(type) {
 	case interface{ Pool() *pgxpool.Pool }:
 		pg := tracingpg.New(s.Pool(), opts)
-		return tracingParts{store: pg, keys: keys, pg: pg}, nil
+		return tracingParts{store: pg, keys: keys, pg: pg, signer: signer}, nil
 	case interface{ DB() *bolt.DB }:
 		bs, err := tracingbolt.New(s.DB(), opts)
 		if err != nil {
 			return tracingParts{}, fmt.Errorf("tracing: open the embedded store: %w", err)
 		}
-		return tracingParts{store: bs, keys: keys, bolt: bs}, nil
+		return tracingParts{store: bs, keys: keys, bolt: bs, signer: signer}, nil
 	}
 	return tracingParts{}, fmt.Errorf("tracing: the store %T keeps no tracing data", b)
 }

@@ -17,3 +17,13 @@ func BenchmarkCheckIn(b *testing.B) {
 		return s
 	})
 }
+
+func BenchmarkBulkImport(b *testing.B) {
+	storetest.BenchmarkBulkImport(b, func(b *testing.B, opts tracing.Options) tracing.Store {
+		s, err := embedded.New(openDB(b), opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}

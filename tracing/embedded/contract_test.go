@@ -29,6 +29,7 @@ func openDB(t testing.TB) *bolt.DB {
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, opts tracing.Options) storetest.Subject {
 		db := openDB(t)
+		opts.AuditSigner = audittest.Signer(t) // the audit log too holds no raw number
 		s, err := embedded.New(db, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -68,6 +69,7 @@ func nonPrivate(t *testing.T, db *bolt.DB) []string {
 func TestRosterContract(t *testing.T) {
 	storetest.RunRosters(t, func(t *testing.T, opts tracing.Options) storetest.RosterSubject {
 		db := openDB(t)
+		opts.AuditSigner = audittest.Signer(t)
 		s, err := embedded.New(db, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -98,5 +100,30 @@ func TestRememberPersons(t *testing.T) {
 			t.Fatal(err)
 		}
 		return storetest.Subject{Store: s}
+	})
+}
+
+// TestChangeLog runs the contract of audited changes on a fresh bbolt
+// file; BreakLog puts an undecodable entry at the log's head.
+func TestChangeLog(t *testing.T) {
+	storetest.RunChangeLog(t, func(t *testing.T, opts tracing.Options) (storetest.ChangeLogSubject, audit.Signer) {
+		db := openDB(t)
+		opts.AuditSigner = audittest.Signer(t)
+		s, err := embedded.New(db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return storetest.ChangeLogSubject{Store: s, Rosters: s, Log: auditbolt.NewLog(db), BreakLog: func(t *testing.T) {
+			err := db.Update(func(tx *bolt.Tx) error {
+				b, err := tx.CreateBucketIfNotExists([]byte("audit/log"))
+				if err != nil {
+					return err
+				}
+				return b.Put([]byte{0x7f, 0, 0, 0, 0, 0, 0, 0}, []byte("not an entry"))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}}, opts.AuditSigner
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	bolt "go.etcd.io/bbolt"
 )
@@ -109,7 +110,10 @@ func (s *Store) ImportRoster(ctx context.Context, imp tracing.RosterImport) (tra
 				return err
 			}
 		}
-		return putJSON(rb.imports, []byte(imp.Enterprise), rosterImport{imp.AsOf, now, last.Imports + 1})
+		if err := putJSON(rb.imports, []byte(imp.Enterprise), rosterImport{imp.AsOf, now, last.Imports + 1}); err != nil {
+			return err
+		}
+		return s.logChange(tx, func() (audit.Entry, error) { return tracing.RosterImportEntry(ctx, imp, res) })
 	})
 	if err != nil {
 		return tracing.RosterResult{}, err

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bandomap/bando/audit"
+	auditbolt "github.com/bandomap/bando/audit/embedded"
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/tracing"
 	bolt "go.etcd.io/bbolt"
@@ -46,6 +48,9 @@ type Store struct {
 	db    *bolt.DB
 	clock tracing.Clock
 	rules tracing.Rules
+	// signer, when usable, signs the audit entries of venue changes and
+	// roster imports, appended in their write transactions (logChange).
+	signer audit.Signer
 }
 
 var _ tracing.Store = (*Store)(nil)
@@ -69,7 +74,23 @@ func New(db *bolt.DB, opts tracing.Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded: tracing buckets: %w", err)
 	}
-	return &Store{db: db, clock: opts.Clock, rules: opts.Rules}, nil
+	return &Store{db: db, clock: opts.Clock, rules: opts.Rules, signer: opts.AuditSigner}, nil
+}
+
+// logChange appends the entry to the audit log in tx, the write
+// transaction of the change it records, when the store holds a signer.
+func (s *Store) logChange(tx *bolt.Tx, entry func() (audit.Entry, error)) error {
+	if !s.signer.Usable() {
+		return nil
+	}
+	e, err := entry()
+	if err != nil {
+		return err
+	}
+	if _, err := auditbolt.Append(tx, s.signer, e, s.clock.Now()); err != nil {
+		return fmt.Errorf("embedded: audit the change: %w", err)
+	}
+	return nil
 }
 
 func bucket(tx *bolt.Tx, name []byte) *bolt.Bucket { return tx.Bucket(bucketTop).Bucket(name) }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	bolt "go.etcd.io/bbolt"
 )
@@ -31,7 +32,12 @@ func (s *Store) RegisterVenue(ctx context.Context, v tracing.Venue) (tracing.Ven
 		if bucket(tx, bucketVenues).Get([]byte(v.ID)) != nil {
 			return &tracing.FieldError{Field: "id", Reason: "a venue with this id exists"}
 		}
-		return putVenue(tx, v)
+		if err := putVenue(tx, v); err != nil {
+			return err
+		}
+		return s.logChange(tx, func() (audit.Entry, error) {
+			return tracing.VenueEntry(ctx, tracing.ActionVenueRegister, nil, v, s.signer)
+		})
 	})
 	return v, err
 }
@@ -85,7 +91,7 @@ func seenVenue(tx *bolt.Tx, a tracing.Access, id tracing.VenueID) (tracing.Venue
 	return v, nil
 }
 
-func (s *Store) change(ctx context.Context, id tracing.VenueID, fn func(v tracing.Venue) (tracing.Venue, error)) (tracing.Venue, error) {
+func (s *Store) change(ctx context.Context, action string, id tracing.VenueID, fn func(v tracing.Venue) (tracing.Venue, error)) (tracing.Venue, error) {
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
 		return tracing.Venue{}, err
@@ -105,14 +111,19 @@ func (s *Store) change(ctx context.Context, id tracing.VenueID, fn func(v tracin
 		if out, err = fn(v); err != nil {
 			return err
 		}
-		return putVenue(tx, out)
+		if err := putVenue(tx, out); err != nil {
+			return err
+		}
+		return s.logChange(tx, func() (audit.Entry, error) {
+			return tracing.VenueEntry(ctx, action, &v, out, s.signer)
+		})
 	})
 	return out, err
 }
 
 // UpdateVenue implements tracing.Store.
 func (s *Store) UpdateVenue(ctx context.Context, v tracing.Venue) (tracing.Venue, error) {
-	return s.change(ctx, v.ID, func(old tracing.Venue) (tracing.Venue, error) {
+	return s.change(ctx, tracing.ActionVenueUpdate, v.ID, func(old tracing.Venue) (tracing.Venue, error) {
 		v.Enterprise, v.RegisteredBy, v.TokenGeneration, v.Created, v.Revoked = old.Enterprise, old.RegisteredBy, old.TokenGeneration, old.Created, old.Revoked
 		return v, v.Validate()
 	})
@@ -120,7 +131,7 @@ func (s *Store) UpdateVenue(ctx context.Context, v tracing.Venue) (tracing.Venue
 
 // RevokeVenue implements tracing.Store.
 func (s *Store) RevokeVenue(ctx context.Context, id tracing.VenueID) (tracing.Venue, error) {
-	return s.change(ctx, id, func(v tracing.Venue) (tracing.Venue, error) {
+	return s.change(ctx, tracing.ActionVenueRevoke, id, func(v tracing.Venue) (tracing.Venue, error) {
 		v.Revoked = s.clock.Now().UTC()
 		return v, nil
 	})
@@ -128,7 +139,7 @@ func (s *Store) RevokeVenue(ctx context.Context, id tracing.VenueID) (tracing.Ve
 
 // RenewVenueTokens implements tracing.Store.
 func (s *Store) RenewVenueTokens(ctx context.Context, id tracing.VenueID) (tracing.Venue, error) {
-	return s.change(ctx, id, func(v tracing.Venue) (tracing.Venue, error) {
+	return s.change(ctx, tracing.ActionVenueRenew, id, func(v tracing.Venue) (tracing.Venue, error) {
 		v.TokenGeneration++
 		return v, nil
 	})

@@ -45,7 +45,17 @@ type Config struct {
 	Require func(roles ...auth.Role) echo.MiddlewareFunc
 	// MaxImportBytes caps an upload; 0 means DefaultMaxImportBytes.
 	MaxImportBytes int64
+	// AccessLog records officials' reads of rosters in the audit log,
+	// before the answer leaves; without it those reads are refused (503).
+	// An enterprise reading its own roster is not logged.
+	AccessLog tracing.AccessLog
 }
+
+// ReasonHeader carries the reason of an official's read, as ?reason= does.
+const ReasonHeader = "X-Bando-Reason"
+
+// collectionWorkers names roster reads in the audit log.
+const collectionWorkers = "tracing.workers"
 
 // Handler serves the roster routes.
 type Handler struct {
@@ -113,6 +123,13 @@ func enterprise(c echo.Context) (string, error) {
 	return id, nil
 }
 
+// importJSON is an import's answer: its counts, and the columns it
+// ignored.
+type importJSON struct {
+	tracing.RosterResult
+	Warnings []tracing.RosterLineError `json:"warnings,omitempty"`
+}
+
 // importWorkers serves POST /api/enterprises/{id}/workers:import
 // ?as_of=YYYY-MM-DD&partial=true with a text/csv body.
 func (h *Handler) importWorkers(c echo.Context) error {
@@ -130,7 +147,8 @@ func (h *Handler) importWorkers(c echo.Context) error {
 		return httpx.Problem(http.StatusUnsupportedMediaType, "send the roster as text/csv (UTF-8, comma or semicolon separated)")
 	}
 	body := http.MaxBytesReader(c.Response(), req.Body, h.cfg.MaxImportBytes)
-	imp.Rows, err = tracing.ParseRoster(body, h.cfg.Keys, tracing.RosterOptions{Enterprise: id, Bounds: h.cfg.Bounds})
+	file, err := tracing.ParseRosterFile(body, h.cfg.Keys, tracing.RosterOptions{Enterprise: id, Bounds: h.cfg.Bounds})
+	imp.Rows = file.Rows
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return httpx.Problem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the file is larger than %d bytes; nothing was imported", h.cfg.MaxImportBytes))
@@ -138,12 +156,13 @@ func (h *Handler) importWorkers(c echo.Context) error {
 	if err != nil {
 		return problem(err)
 	}
-	res, err := h.cfg.Rosters.ImportRoster(req.Context(), imp)
+	// The store appends the import's audit entry in its transaction.
+	res, err := h.cfg.Rosters.ImportRoster(tracing.WithRequestID(req.Context(), requestID(c)), imp)
 	if err != nil {
 		return importProblem(err, imp)
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, res)
+	return c.JSON(http.StatusOK, importJSON{RosterResult: res, Warnings: file.Warnings})
 }
 
 func (h *Handler) importOptions(c echo.Context, id string) (tracing.RosterImport, error) {
@@ -184,7 +203,11 @@ func (h *Handler) workers(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParams()
-	if err := httpx.CheckQuery(q, "at", "limit", "after"); err != nil {
+	if err := httpx.CheckQuery(q, "at", "limit", "after", "reason"); err != nil {
+		return err
+	}
+	reason, err := h.reason(c)
+	if err != nil {
 		return err
 	}
 	at := h.cfg.Now()
@@ -224,7 +247,14 @@ func (h *Handler) workers(c echo.Context) error {
 	}
 	if first+limit < len(ws) {
 		next := url.Values{"at": {out.Day}, "limit": {strconv.Itoa(limit)}, "after": {page[len(page)-1].Employee}}
+		if r := q.Get("reason"); r != "" {
+			next.Set("reason", r)
+		}
 		out.Next = "?" + next.Encode()
+	}
+	d := tracing.RosterDay(at)
+	if err := h.logRead(c, reason, tracing.Read{Subject: id, From: d, To: d.AddDate(0, 0, 1), Count: len(page)}); err != nil {
+		return err
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, out)
@@ -236,10 +266,20 @@ func (h *Handler) history(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := httpx.CheckQuery(c.QueryParams(), "reason"); err != nil {
+		return err
+	}
+	reason, err := h.reason(c)
+	if err != nil {
+		return err
+	}
 	employee := c.Param("employee")
 	ps, err := h.cfg.Rosters.WorkerHistory(c.Request().Context(), id, employee)
 	if err != nil {
 		return problem(err)
+	}
+	if err := h.logRead(c, reason, tracing.Read{Subject: id + "/" + employee, Count: len(ps)}); err != nil {
+		return err
 	}
 	out := historyJSON{Enterprise: id, Employee: employee, Periods: make([]workerJSON, len(ps))}
 	for i, p := range ps {
@@ -247,6 +287,58 @@ func (h *Handler) history(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, out)
+}
+
+// reason returns why an official reads a roster (?reason= or
+// ReasonHeader, tracing.CheckReason), "" for an enterprise reading its
+// own, which needs none; 400 without one, 503 when the read cannot be
+// logged.
+func (h *Handler) reason(c echo.Context) (string, error) {
+	a, err := tracing.AccessFrom(c.Request().Context())
+	if err != nil {
+		return "", problem(err)
+	}
+	if !a.All {
+		return "", nil
+	}
+	reason := strings.TrimSpace(c.QueryParam("reason"))
+	if reason == "" {
+		reason = strings.TrimSpace(c.Request().Header.Get(ReasonHeader))
+	}
+	if reason == "" {
+		return "", httpx.Problem(http.StatusBadRequest, "say why you read this roster: ?reason= or the "+ReasonHeader+" header (a case number, an outbreak); the read is logged",
+			httpx.WithFieldErrors(httpx.FieldError{Pointer: "reason", Detail: "required"}),
+			httpx.WithMember("detail_vi", "hãy nêu lý do truy cập (mã ca bệnh, ổ dịch); mọi lần truy cập đều được ghi lại"))
+	}
+	if err := tracing.CheckReason(reason); err != nil {
+		return "", httpx.Problem(http.StatusBadRequest, err.Error(), httpx.WithFieldErrors(httpx.FieldError{Pointer: "reason", Detail: err.Error()}))
+	}
+	if h.cfg.AccessLog == nil {
+		return "", httpx.Problem(http.StatusServiceUnavailable, "reads of rosters cannot be logged on this server, so they are refused")
+	}
+	return reason, nil
+}
+
+// logRead appends an official's read to the audit log before the answer
+// leaves; an enterprise's read of its own roster (no reason) is not
+// logged.
+func (h *Handler) logRead(c echo.Context, reason string, r tracing.Read) error {
+	if reason == "" {
+		return nil
+	}
+	r.Collection, r.Reason, r.RequestID = collectionWorkers, reason, requestID(c)
+	if _, err := h.cfg.AccessLog.LogRead(c.Request().Context(), r); err != nil {
+		return problem(err)
+	}
+	return nil
+}
+
+// requestID is the request's id (X-Request-Id), for the audit log.
+func requestID(c echo.Context) string {
+	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+		return id
+	}
+	return c.Request().Header.Get(echo.HeaderXRequestID)
 }
 
 // enterprises serves GET /api/enterprises (admins).

@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/audit/audittest"
+	auditbolt "github.com/bandomap/bando/audit/embedded"
+	auditpg "github.com/bandomap/bando/audit/postgis"
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/auth/authhttp"
 	"github.com/bandomap/bando/features/postgis/pgtest"
@@ -27,26 +31,37 @@ import (
 // Vietnam.
 var now = time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
 
-// stores open the two real roster stores.
+// opened is a roster store under test, its access log and the audit
+// log both write to.
+type opened struct {
+	rosters   tracing.Rosters
+	accessLog tracing.AccessLog
+	log       audit.Log
+}
+
+// stores open the two real roster stores, audited.
 var stores = []struct {
 	name string
-	open func(t *testing.T) tracing.Rosters
+	open func(t *testing.T) opened
 }{
-	{"embedded", func(t *testing.T) tracing.Rosters {
+	{"embedded", func(t *testing.T) opened {
 		db, err := bolt.Open(t.TempDir()+"/bando.db", 0o600, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		s, err := embedded.New(db, tracing.Options{Clock: tracing.ClockFunc(func() time.Time { return now })})
+		signer := audittest.Signer(t)
+		s, err := embedded.New(db, tracing.Options{Clock: tracing.ClockFunc(func() time.Time { return now }), AuditSigner: signer})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s
+		return opened{s, s.AccessLog(signer), auditbolt.NewLog(db)}
 	}},
-	{"postgis", func(t *testing.T) tracing.Rosters {
+	{"postgis", func(t *testing.T) opened {
 		fs, _ := pgtest.NewStore(t)
-		return postgis.New(fs.Pool(), tracing.Options{Clock: tracing.ClockFunc(func() time.Time { return now })})
+		signer := audittest.Signer(t)
+		s := postgis.New(fs.Pool(), tracing.Options{Clock: tracing.ClockFunc(func() time.Time { return now }), AuditSigner: signer})
+		return opened{s, s.AccessLog(signer), auditpg.NewLog(fs.Pool())}
 	}},
 }
 
@@ -77,11 +92,12 @@ const (
 )
 
 type server struct {
-	t *testing.T
-	e *echo.Echo
+	t   *testing.T
+	e   *echo.Echo
+	log audit.Log
 }
 
-func newServer(t *testing.T, rosters tracing.Rosters) *server {
+func newServer(t *testing.T, o opened) *server {
 	keys, err := tracing.NewKeys([]byte("a test secret of thirty-two bytes!"))
 	if err != nil {
 		t.Fatal(err)
@@ -89,9 +105,9 @@ func newServer(t *testing.T, rosters tracing.Rosters) *server {
 	e := echo.New()
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	e.Use(testPrincipal)
-	enterprisehttp.NewHandler(enterprisehttp.Config{Rosters: rosters, Keys: keys, Now: func() time.Time { return now },
-		Require: authhttp.Require}).Register(e.Group("/api"))
-	return &server{t: t, e: e}
+	enterprisehttp.NewHandler(enterprisehttp.Config{Rosters: o.rosters, Keys: keys, Now: func() time.Time { return now },
+		Require: authhttp.Require, AccessLog: o.accessLog}).Register(e.Group("/api"))
+	return &server{t: t, e: e, log: o.log}
 }
 
 // answer is a response with its body decoded.
@@ -136,6 +152,7 @@ func TestRosterRoutes(t *testing.T) {
 			testImport(t, s)
 			testReads(t, s)
 			testRoles(t, s)
+			testAudit(t, s)
 		})
 	}
 }
@@ -199,7 +216,7 @@ func testReads(t *testing.T, s *server) {
 		res["lon"] != 106.65 || w["valid_from"] != "2026-11-18" || w["valid_to"] != "2026-11-20" || len(w["person"].(string)) != 64 {
 		t.Errorf("NV2 on the 19th: %v", w)
 	}
-	a = s.do(http.MethodGet, "/api/enterprises/ent-a/workers", tracer, "")
+	a = s.do(http.MethodGet, "/api/enterprises/ent-a/workers?reason=ca+BN-1234", tracer, "")
 	if ws, _ := a.body["workers"].([]any); len(ws) != 2 || ws[1].(map[string]any)["residence"].(map[string]any)["room"] != "P07" {
 		t.Errorf("today's roster: %s", a.raw)
 	}
@@ -246,6 +263,9 @@ func testRoles(t *testing.T, s *server) {
 		{"GET", "/api/enterprises", entA, 403},
 		{"GET", "/api/enterprises", tracer, 403},
 		{"GET", "/api/enterprises/ent-a/workers/NV1", editor, 403}, // rosters are personal data: tracers, not map editors
+		{"GET", "/api/enterprises/ent-a/workers", tracer, 400},     // no reason
+		{"GET", "/api/enterprises/ent-a/workers?reason=x", admin, 400},
+		{"GET", "/api/enterprises/ent-a/workers/NV1", tracer, 400},
 		{"POST", "/api/enterprises/ent-b/workers:import", entB, 200},
 		{"POST", "/api/enterprises/ent-b/workers%3Aimport", entB, 200},
 		{"POST", "/api/enterprises/ent-b/workers%3aimport", entB, 200},
@@ -262,5 +282,60 @@ func testRoles(t *testing.T, s *server) {
 	}
 	if a := s.do(http.MethodGet, "/api/enterprises/ent-a/workers", entA, ""); len(a.body["workers"].([]any)) != 2 {
 		t.Errorf("A's roster after B's attempts: %s", a.raw)
+	}
+}
+
+// testAudit: the imports are in the audit log, one entry each (written by
+// the store in the import's transaction); an official's read of a roster
+// is an entry naming its reason, an enterprise's read of its own none.
+func testAudit(t *testing.T, s *server) {
+	imports, err := s.log.Entries(t.Context(), audit.Query{Collection: tracing.CollectionWorkers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ent-a: the first file, the same again, today, the partial; ent-b:
+	// three uploads; refused uploads none.
+	if len(imports) != 7 || imports[0].Subject != "ent-a" || imports[0].Actor != "em" ||
+		!strings.Contains(string(imports[0].After), `"as_of":"2026-11-18","partial":false,"rows":2,"added":2`) {
+		t.Errorf("%d import entries: %+v", len(imports), imports)
+	}
+	reads := func() []audit.Entry {
+		es, err := s.log.Entries(t.Context(), audit.Query{Collection: "tracing.workers"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	before := reads()
+	if len(before) != 1 || before[0].Actor != "chi" || before[0].Note != "ca BN-1234" || before[0].Action != tracing.ActionRead ||
+		!strings.Contains(string(before[0].After), `"count":2`) {
+		t.Fatalf("read entries after testReads: %+v", before)
+	}
+	s.want("a read by its enterprise", s.do(http.MethodGet, "/api/enterprises/ent-a/workers/NV1", entA, ""), 200)
+	req := httptest.NewRequest(http.MethodGet, "/api/enterprises/ent-a/workers/NV1", nil)
+	req.Header.Set(principalHeader, admin)
+	req.Header.Set(enterprisehttp.ReasonHeader, "ổ dịch KCN Sóng Thần")
+	rec := httptest.NewRecorder()
+	s.e.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("an admin's read with a reason: %d %s", rec.Code, rec.Body)
+	}
+	after := reads()
+	if len(after) != 2 || after[1].Actor != "an" || after[1].Subject != "ent-a/NV1" || after[1].Note != "ổ dịch KCN Sóng Thần" {
+		t.Errorf("read entries: %+v", after)
+	}
+}
+
+// TestImportIgnoresUnknownColumn: a roster with a column no one reads is
+// imported, the column named in the answer's warnings.
+func TestImportIgnoresUnknownColumn(t *testing.T) {
+	s := newServer(t, stores[0].open(t))
+	extra := strings.Replace(roster, "\n", ",lương\n", 1)
+	extra = strings.ReplaceAll(extra, "Tuyến 01\n", "Tuyến 01,9000000\n")
+	a := s.do(http.MethodPost, "/api/enterprises/ent-a/workers:import?as_of=2026-11-18", entA, extra)
+	s.want("a file with an extra column", a, 200)
+	ws, _ := a.body["warnings"].([]any)
+	if a.body["added"] != 2.0 || len(ws) != 1 || ws[0].(map[string]any)["field"] != "lương" || ws[0].(map[string]any)["line"] != 1.0 {
+		t.Errorf("the answer: %s", a.raw)
 	}
 }

@@ -15,3 +15,10 @@ func BenchmarkCheckIn(b *testing.B) {
 		return postgis.New(fs.Pool(), opts)
 	})
 }
+
+func BenchmarkBulkImport(b *testing.B) {
+	storetest.BenchmarkBulkImport(b, func(b *testing.B, opts tracing.Options) tracing.Store {
+		fs, _ := pgtest.NewStore(b)
+		return postgis.New(fs.Pool(), opts)
+	})
+}

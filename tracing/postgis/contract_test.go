@@ -20,6 +20,7 @@ import (
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, opts tracing.Options) storetest.Subject {
 		fs, _ := pgtest.NewStore(t)
+		opts.AuditSigner = audittest.Signer(t) // the audit log too holds no raw number
 		pool := fs.Pool()
 		return storetest.Subject{
 			Store:      postgis.New(pool, opts),
@@ -83,6 +84,7 @@ func nonPrivate(t *testing.T, pool *pgxpool.Pool) []string {
 func TestRosterContract(t *testing.T) {
 	storetest.RunRosters(t, func(t *testing.T, opts tracing.Options) storetest.RosterSubject {
 		fs, _ := pgtest.NewStore(t)
+		opts.AuditSigner = audittest.Signer(t)
 		pool := fs.Pool()
 		return storetest.RosterSubject{
 			Rosters:    postgis.New(pool, opts),
@@ -107,5 +109,20 @@ func TestRememberPersons(t *testing.T) {
 	storetest.RunRememberPersons(t, func(t *testing.T, opts tracing.Options) storetest.Subject {
 		fs, _ := pgtest.NewStore(t)
 		return storetest.Subject{Store: postgis.New(fs.Pool(), opts)}
+	})
+}
+
+// TestChangeLog runs the contract of audited changes on a fresh database;
+// BreakLog adds a constraint no new audit entry meets.
+func TestChangeLog(t *testing.T) {
+	storetest.RunChangeLog(t, func(t *testing.T, opts tracing.Options) (storetest.ChangeLogSubject, audit.Signer) {
+		fs, _ := pgtest.NewStore(t)
+		opts.AuditSigner = audittest.Signer(t)
+		s := postgis.New(fs.Pool(), opts)
+		return storetest.ChangeLogSubject{Store: s, Rosters: s, Log: auditpg.NewLog(fs.Pool()), BreakLog: func(t *testing.T) {
+			if _, err := fs.Pool().Exec(t.Context(), `ALTER TABLE audit_log ADD CONSTRAINT no_more_entries CHECK (false) NOT VALID`); err != nil {
+				t.Fatal(err)
+			}
+		}}, opts.AuditSigner
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bandomap/bando/audit"
+	auditpg "github.com/bandomap/bando/audit/postgis"
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/tracing"
 	"github.com/jackc/pgx/v5"
@@ -33,6 +35,9 @@ type Store struct {
 	// for group commit (group.go, persons.go).
 	scans   committer[*scanCall]
 	persons committer[*personCall]
+	// signer, when usable, signs the audit entries of venue changes and
+	// roster imports, appended in their transactions (changeLogged).
+	signer audit.Signer
 }
 
 var _ tracing.Store = (*Store)(nil)
@@ -40,7 +45,7 @@ var _ tracing.Store = (*Store)(nil)
 // New returns a store on pool; the database must be migrated (0006).
 func New(pool *pgxpool.Pool, opts tracing.Options) *Store {
 	opts = opts.WithDefaults()
-	return &Store{pool: pool, clock: opts.Clock, rules: opts.Rules}
+	return &Store{pool: pool, clock: opts.Clock, rules: opts.Rules, signer: opts.AuditSigner}
 }
 
 const sqlScope = `SELECT set_config('role', 'bando_tracing', true), set_config('bando.tenant', $1, true)`
@@ -54,6 +59,29 @@ func (s *Store) scoped(ctx context.Context, a tracing.Access, fn func(pgx.Tx) er
 		return fn(tx)
 	})
 }
+
+// logChange appends the entry to the audit log in tx, the transaction of the
+// change it records, when the store holds a signer. The audit tables are
+// the server's, not bando_tracing's: the role goes back to the
+// connecting user for the rest of tx.
+func (s *Store) logChange(ctx context.Context, tx pgx.Tx, entry func() (audit.Entry, error)) error {
+	if !s.signer.Usable() {
+		return nil
+	}
+	e, err := entry()
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, sqlResetRole); err != nil {
+		return fmt.Errorf("postgis: audit the change: %w", err)
+	}
+	if _, err := auditpg.Append(ctx, tx, s.signer, e); err != nil {
+		return fmt.Errorf("postgis: audit the change: %w", err)
+	}
+	return nil
+}
+
+const sqlResetRole = `SELECT set_config('role', 'none', true)`
 
 // scopedRow runs a one-row read as bando_tracing for access a in one
 // round trip: the scope and the query pipelined as one implicit

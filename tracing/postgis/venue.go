@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -59,7 +60,12 @@ func (s *Store) RegisterVenue(ctx context.Context, v tracing.Venue) (tracing.Ven
 			}
 			return fmt.Errorf("postgis: register venue: %w", err)
 		}
-		return s.putContact(ctx, tx, v)
+		if err := s.putContact(ctx, tx, v); err != nil {
+			return err
+		}
+		return s.logChange(ctx, tx, func() (audit.Entry, error) {
+			return tracing.VenueEntry(ctx, tracing.ActionVenueRegister, nil, v, s.signer)
+		})
 	})
 	if err != nil {
 		return tracing.Venue{}, err
@@ -75,7 +81,7 @@ func (s *Store) putContact(ctx context.Context, tx pgx.Tx, v tracing.Venue) erro
 }
 
 // change runs fn on the venue, locked, when the principal may change it.
-func (s *Store) change(ctx context.Context, id tracing.VenueID, fn func(tx pgx.Tx, v tracing.Venue) error) (tracing.Venue, error) {
+func (s *Store) change(ctx context.Context, action string, id tracing.VenueID, fn func(tx pgx.Tx, v tracing.Venue) error) (tracing.Venue, error) {
 	a, err := access(ctx)
 	if err != nil {
 		return tracing.Venue{}, err
@@ -98,15 +104,19 @@ func (s *Store) change(ctx context.Context, id tracing.VenueID, fn func(tx pgx.T
 		if err := fn(tx, v); err != nil {
 			return err
 		}
-		out, err = scanVenue(tx.QueryRow(ctx, sqlVenue, id))
-		return err
+		if out, err = scanVenue(tx.QueryRow(ctx, sqlVenue, id)); err != nil {
+			return err
+		}
+		return s.logChange(ctx, tx, func() (audit.Entry, error) {
+			return tracing.VenueEntry(ctx, action, &v, out, s.signer)
+		})
 	})
 	return out, err
 }
 
 // UpdateVenue implements tracing.Store.
 func (s *Store) UpdateVenue(ctx context.Context, v tracing.Venue) (tracing.Venue, error) {
-	return s.change(ctx, v.ID, func(tx pgx.Tx, old tracing.Venue) error {
+	return s.change(ctx, tracing.ActionVenueUpdate, v.ID, func(tx pgx.Tx, old tracing.Venue) error {
 		v.Enterprise, v.RegisteredBy, v.TokenGeneration, v.Created, v.Revoked = old.Enterprise, old.RegisteredBy, old.TokenGeneration, old.Created, old.Revoked
 		if err := v.Validate(); err != nil {
 			return err
@@ -121,7 +131,7 @@ func (s *Store) UpdateVenue(ctx context.Context, v tracing.Venue) (tracing.Venue
 
 // RevokeVenue implements tracing.Store.
 func (s *Store) RevokeVenue(ctx context.Context, id tracing.VenueID) (tracing.Venue, error) {
-	return s.change(ctx, id, func(tx pgx.Tx, _ tracing.Venue) error {
+	return s.change(ctx, tracing.ActionVenueRevoke, id, func(tx pgx.Tx, _ tracing.Venue) error {
 		if _, err := tx.Exec(ctx, sqlRevokeVenue, id, s.clock.Now().UTC()); err != nil {
 			return fmt.Errorf("postgis: revoke venue: %w", err)
 		}
@@ -131,7 +141,7 @@ func (s *Store) RevokeVenue(ctx context.Context, id tracing.VenueID) (tracing.Ve
 
 // RenewVenueTokens implements tracing.Store.
 func (s *Store) RenewVenueTokens(ctx context.Context, id tracing.VenueID) (tracing.Venue, error) {
-	return s.change(ctx, id, func(tx pgx.Tx, _ tracing.Venue) error {
+	return s.change(ctx, tracing.ActionVenueRenew, id, func(tx pgx.Tx, _ tracing.Venue) error {
 		if _, err := tx.Exec(ctx, sqlRenewTokens, id); err != nil {
 			return fmt.Errorf("postgis: renew venue tokens: %w", err)
 		}

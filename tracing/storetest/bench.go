@@ -118,3 +118,73 @@ func BenchmarkCheckIn(b *testing.B, open BenchOpener) {
 		})
 	}
 }
+
+// BenchmarkBulkImport measures BulkImporter.ImportCheckIns with files of
+// 200,000 check-ins over two days, each by a new person: into days the
+// store has not seen (each iteration two earlier days), and into days
+// that already hold visits. It reports rows per second.
+func BenchmarkBulkImport(b *testing.B, open BenchOpener) {
+	const rows = 200_000
+	keys, err := tracing.NewKeys([]byte("a test secret of thirty-two bytes!"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	file := func(venues []tracing.VenueID, first time.Time, n int) ([]tracing.CheckIn, []tracing.Person) {
+		cs, ps := make([]tracing.CheckIn, rows), make([]tracing.Person, rows)
+		for j := range cs {
+			phone := fmt.Sprintf("08%08d", n*rows+j)
+			ps[j] = keys.NewPerson(tracing.Identity{Kind: tracing.Phone, Value: phone}, "", first)
+			at := first.Add(time.Duration(j%(2*86_400)) * time.Second)
+			cs[j] = tracing.CheckIn{Venue: venues[j%len(venues)], Person: ps[j].Key, At: at, Source: tracing.Batch}
+		}
+		return cs, ps
+	}
+	setup := func(b *testing.B) (tracing.BulkImporter, []tracing.VenueID) {
+		s := open(b, tracing.Options{Clock: &Clock{now: Start}})
+		bi, ok := s.(tracing.BulkImporter)
+		if !ok {
+			b.Skip("no bulk import")
+		}
+		venues := make([]tracing.VenueID, 200)
+		for i := range venues {
+			v, err := s.RegisterVenue(editor, venue(fmt.Sprintf("venue %d", i), fmt.Sprintf("ward-%d", i%20)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			venues[i] = v.ID
+		}
+		return bi, venues
+	}
+	for _, into := range []string{"new-days", "existing-day"} {
+		b.Run(into, func(b *testing.B) {
+			bi, venues := setup(b)
+			day := tracing.RosterDay(Start).AddDate(0, 0, -2)
+			if into == "existing-day" {
+				// a visit on each day the files cover
+				cs, ps := file(venues, day, b.N+1)
+				pick := []int{0, 86_400, 2*86_400 - 1}
+				for k, j := range pick {
+					cs[k], ps[k] = cs[j], ps[j]
+				}
+				if _, err := bi.ImportCheckIns(admin, cs[:3], ps[:3]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				first := day.AddDate(0, 0, -2*i)
+				if into == "existing-day" {
+					first = day
+				}
+				cs, ps := file(venues, first, i)
+				b.StartTimer()
+				if _, err := bi.ImportCheckIns(admin, cs, ps); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

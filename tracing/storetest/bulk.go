@@ -62,4 +62,19 @@ func testBulkImport(e *env) {
 	if p, err := s.Person(tracer, pa.Key); err != nil || p.Phone != "0917000001" {
 		t.Errorf("the imported person reads %+v, %v", p, err)
 	}
+	// A second file: into a day that holds visits now, and a new day.
+	more := []tracing.CheckIn{
+		{Venue: v.ID, Person: pb, At: at(120), Source: tracing.Batch},
+		{Venue: v.ID, Person: pb, At: at(2*24*60 + 5), Source: tracing.Batch},
+	}
+	if n, err := bi.ImportCheckIns(admin, more, nil); err != nil || n != 2 {
+		t.Fatalf("a second import = %d, %v; want 2 visits", n, err)
+	}
+	got, err = s.VisitsOf(tracer, pb, at(-60), at(3*24*60))
+	if err != nil || len(got) != 4 || !got[1].Start.Equal(at(120)) || !got[3].Start.Equal(at(2*24*60+5)) {
+		t.Fatalf("pb's visits after a second import: %+v, %v", got, err)
+	}
+	if _, err := s.CheckIn(admin, tracing.CheckIn{Venue: v.ID, Person: pa.Key, At: at(2*24*60 + 300), Source: tracing.SelfScan}); err != nil {
+		t.Errorf("a check-in into an imported day: %v", err)
+	}
 }

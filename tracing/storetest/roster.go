@@ -273,8 +273,8 @@ func testRosterBadRows(e *rosterEnv) {
 	bad := rosterHead + strings.Join(base, "\n") + "\nNV4,Phạm Thị Dung,12345,,,,,,,,,,\nNV1,Nguyễn Văn An,0912000009,,,,,,,,,,\n"
 	_, err := tracing.ParseRoster(strings.NewReader(bad), e.keys, tracing.RosterOptions{})
 	var fe *tracing.RosterFileError
-	if !errors.As(err, &fe) || len(fe.Lines) != 2 || fe.Lines[0] != (tracing.RosterLineError{Line: 5, Field: "phone",
-		Reason: `"12345" is not a Vietnamese phone number (0 and 9 or 10 digits, or +84…)`}) ||
+	if !errors.As(err, &fe) || len(fe.Lines) != 2 || fe.Lines[0].Line != 5 || fe.Lines[0].Field != "phone" ||
+		fe.Lines[0].Reason != `"12345" is not a Vietnamese phone number (0 and 9 or 10 digits, or +84…)` ||
 		fe.Lines[1].Line != 6 || fe.Lines[1].Field != "employee_id" {
 		t.Errorf("a file with bad lines: %v", err)
 	}

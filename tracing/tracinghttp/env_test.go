@@ -117,10 +117,10 @@ func newEnv(t testing.TB, k storeKind, limit tracinghttp.LimitOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := k.open(t, tracing.Options{Clock: c})
+	signer := audittest.Signer(t)
+	o := k.open(t, tracing.Options{Clock: c, AuditSigner: signer})
 	s := o.tracing
 	writeWards(t, o.features)
-	signer := audittest.Signer(t)
 	h := tracinghttp.NewHandler(tracinghttp.Config{Store: s, Keys: keys, Clock: c, PublicURL: "https://bando.example.vn",
 		Limit: limit, Require: authhttp.Require, AccessLog: s.(accessLogger).AccessLog(signer),
 		Wards: tracinghttp.WardSource{Reader: o.features, Catalog: features.NewCatalog()}})

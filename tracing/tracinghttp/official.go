@@ -145,7 +145,7 @@ func renamed(err error) error {
 }
 
 func (h *Handler) registerVenue(c echo.Context) error {
-	ctx := c.Request().Context()
+	ctx := tracing.WithRequestID(c.Request().Context(), requestID(c)) // for the audit entry
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
 		return problem(err)
@@ -182,9 +182,10 @@ func venueID(c echo.Context) (tracing.VenueID, error) {
 	return id, nil
 }
 
-// stored returns the path's venue as the principal sees it.
+// stored returns the path's venue as the principal sees it, and the
+// request's context carrying its id for the audit entry of a change.
 func (h *Handler) stored(c echo.Context) (context.Context, tracing.Venue, error) {
-	ctx := c.Request().Context()
+	ctx := tracing.WithRequestID(c.Request().Context(), requestID(c))
 	id, err := venueID(c)
 	if err != nil {
 		return ctx, tracing.Venue{}, err

@@ -269,7 +269,7 @@ func TestVenueCheckInsRead(t *testing.T) {
 		}
 		path := "/api/venues/" + string(v.ID) + "/checkins"
 		entries := func() []audit.Entry {
-			es, err := e.log.Entries(t.Context(), audit.Query{Subject: string(v.ID)})
+			es, err := e.log.Entries(t.Context(), audit.Query{Collection: "tracing.visits", Subject: string(v.ID)})
 			if err != nil {
 				t.Fatal(err)
 			}

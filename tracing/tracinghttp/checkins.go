@@ -247,6 +247,9 @@ func (h *Handler) uploadCheckIns(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
+	if err := h.mayRecordAt(ctx, rows); err != nil {
+		return err
+	}
 	n, err := h.cfg.Store.CheckInBatch(ctx, rows)
 	if err != nil {
 		return problem(err)
@@ -369,4 +372,29 @@ func jsonFieldError(err error) error {
 func fullReader(ctx context.Context) bool {
 	p, ok := auth.PrincipalFrom(ctx)
 	return ok && p.Is(auth.Tracer)
+}
+
+// mayRecordAt refuses an upload naming a venue its sender may not record
+// visits at: an enterprise only at its own venues (another's is unknown to
+// it, as on every venue route), a district editor only in its district.
+// Tracers and admins record anywhere. The first refused row is named.
+func (h *Handler) mayRecordAt(ctx context.Context, rows []tracing.CheckIn) error {
+	checked := make(map[tracing.VenueID]bool)
+	for i, in := range rows {
+		if checked[in.Venue] {
+			continue
+		}
+		checked[in.Venue] = true
+		v, err := h.cfg.Store.Venue(ctx, in.Venue)
+		if errors.Is(err, tracing.ErrNotFound) {
+			return problem(&tracing.RowError{Row: i, Err: &tracing.FieldError{Field: "venue", Reason: "no venue " + string(in.Venue) + " that this account may record check-ins at"}})
+		}
+		if err != nil {
+			return problem(err)
+		}
+		if err := h.mayChange(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -13,7 +13,9 @@
 # sample of N mutants (tools/mutate/sample; MUTATE_SEED picks it) instead
 # of all of them. MUTATE_EXCLUDE_<pkg with / as _> is a gremlins --exclude-files regexp for
 # the files of a package left out of its score, relative to the package's
-# directory (see the Makefile). MUTATE_REUSE=1 re-scores existing full
+# directory (see the Makefile). MUTATE_TIMEOUT (default 60s) bounds one
+# sampled test run; a run cut short counts as killed, so give slow packages
+# room (tracing/exposure: 300s). MUTATE_REUSE=1 re-scores existing full
 # reports instead of running gremlins again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,10 +58,10 @@ for pkg in "$@"; do
 			(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --workers 1 --timeout-coefficient 3 \
 				"${excl[@]}" -o "$report" "./$pkg" >"$out/$name.log" 2>&1) || true
 		fi
-		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n 0 "$report" "$report" >>"$out/$name.log" 2>&1 || true
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n 0 -timeout "${MUTATE_TIMEOUT:-60s}" "$report" "$report" >>"$out/$name.log" 2>&1 || true
 	else
 		(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --dry-run "${excl[@]}" -o "$out/$name.dry.json" "./$pkg" >"$out/$name.log" 2>&1) || true
-		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n "$sample" -seed "${MUTATE_SEED:-17}" \
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n "$sample" -seed "${MUTATE_SEED:-17}" -timeout "${MUTATE_TIMEOUT:-60s}" \
 			"$out/$name.dry.json" "$report" >>"$out/$name.log" 2>&1 || true
 	fi
 	go run ./tools/mutate/score -equivalents docs/mutation-equivalents.txt -pkg "$pkg" "$report" || status=1

@@ -1,0 +1,97 @@
+package cql2
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// TestIntersectsLinesAtVertices: a point meets a line on any of its
+// segments, at any vertex, and a one-point line at that point only.
+func TestIntersectsLinesAtVertices(t *testing.T) {
+	bend := orb.LineString{{0, 0}, {2, 0}, {2, 2}}
+	tests := []struct {
+		name string
+		a, b orb.Geometry
+		want bool
+	}{
+		{"on the first vertex", orb.Point{0, 0}, bend, true},
+		{"on the first segment", orb.Point{1, 0}, bend, true},
+		{"on the bend", orb.Point{2, 0}, bend, true},
+		{"on the second segment", orb.Point{2, 1}, bend, true},
+		{"on the last vertex", orb.Point{2, 2}, bend, true},
+		{"inside the bend", orb.Point{1, 1}, bend, false},
+		{"a one-point line, at it", orb.Point{1, 1}, orb.LineString{{1, 1}}, true},
+		{"a one-point line, apart", orb.Point{1, 1}, orb.LineString{{1, 1.5}}, false},
+		{"two one-point lines at one point", orb.LineString{{1, 1}}, orb.LineString{{1, 1}}, true},
+		{"a one-point line inside the bend", orb.LineString{{1, 1}}, bend, false},
+		{"a multipoint on the second segment", orb.MultiPoint{{5, 5}, {2, 1.5}}, bend, true},
+	}
+	for _, tt := range tests {
+		for _, order := range []struct {
+			a, b orb.Geometry
+		}{{tt.a, tt.b}, {tt.b, tt.a}} {
+			if got := Intersects(order.a, order.b); got != tt.want {
+				t.Errorf("%s: Intersects(%v, %v) = %v, want %v", tt.name, order.a, order.b, got, tt.want)
+			}
+		}
+	}
+}
+
+// TestSpatialBoundTouching: two boxes that share only an edge or a corner
+// leave that edge or corner as the bound, not an empty one.
+func TestSpatialBoundTouching(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       orb.Bound
+	}{
+		{"an edge at x = 1", `S_INTERSECTS(g, BBOX(0, 0, 1, 1)) AND S_INTERSECTS(g, BBOX(1, 0, 2, 1))`, box(1, 0, 1, 1)},
+		{"an edge at y = 1", `S_INTERSECTS(g, BBOX(0, 0, 1, 1)) AND S_INTERSECTS(g, BBOX(0, 1, 1, 2))`, box(0, 1, 1, 1)},
+		{"a corner", `S_INTERSECTS(g, BBOX(0, 0, 1, 1)) AND S_INTERSECTS(g, BBOX(1, 1, 2, 2))`, box(1, 1, 1, 1)},
+		{"a point on a box's edge", `S_INTERSECTS(g, BBOX(0, 0, 1, 1)) AND S_INTERSECTS(g, POINT(1 0.5))`, box(1, 0.5, 1, 0.5)},
+	}
+	for _, tt := range tests {
+		e, err := ParseText(tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := SpatialBound(e, "g"); !ok || got != tt.want {
+			t.Errorf("%s: SpatialBound = %v, %v; want %v", tt.name, got, ok, tt.want)
+		}
+	}
+}
+
+// TestJSONPositions: a position has 2 or 3 numbers (the third, a height,
+// is dropped), never 1 or 4.
+func TestJSONPositions(t *testing.T) {
+	point := func(coords string) string {
+		return `{"op":"s_intersects","args":[{"property":"g"},{"type":"Point","coordinates":` + coords + `}]}`
+	}
+	for _, tt := range []struct {
+		coords string
+		want   orb.Point
+		ok     bool
+	}{
+		{`[1.5,2]`, orb.Point{1.5, 2}, true},
+		{`[1.5,2,30]`, orb.Point{1.5, 2}, true},
+		{`[1.5]`, orb.Point{}, false},
+		{`[1.5,2,30,4]`, orb.Point{}, false},
+	} {
+		e, err := ParseJSON([]byte(point(tt.coords)))
+		if !tt.ok {
+			if !errors.Is(err, ErrSyntax) {
+				t.Errorf("%s: err = %v, want a syntax error", tt.coords, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.coords, err)
+			continue
+		}
+		si, ok := e.(SIntersects)
+		if g, isGeom := si.Right.(Geometry); !ok || !isGeom || g.Geom != tt.want {
+			t.Errorf("%s: parsed %#v, want the point %v", tt.coords, e, tt.want)
+		}
+	}
+}

@@ -95,3 +95,26 @@ func TestJSONPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestParseTextErrorNamesTokens: the message names the token before the
+// missing operator and the one found in its place.
+func TestParseTextErrorNamesTokens(t *testing.T) {
+	for text, want := range map[string]string{
+		`pop 1 2`:        "cql2: syntax error: at 4: expected a comparison operator, LIKE, IN, BETWEEN or IS after 'pop', found '1'",
+		`name 'x' AND b`: "cql2: syntax error: at 5: expected a comparison operator, LIKE, IN, BETWEEN or IS after 'name', found 'x'",
+	} {
+		if _, err := ParseText(text); err == nil || err.Error() != want {
+			t.Errorf("ParseText(%q): %v\nwant %s", text, err, want)
+		}
+	}
+}
+
+// TestIntersectsNothing: an absent geometry (nil) meets nothing, not even
+// the origin its empty bound sits on.
+func TestIntersectsNothing(t *testing.T) {
+	for _, g := range []orb.Geometry{orb.Point{0, 0}, orb.Bound{}, box(-1, -1, 1, 1)} {
+		if Intersects(nil, g) || Intersects(g, nil) {
+			t.Errorf("nil meets %v", g)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package cql2
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -116,5 +117,19 @@ func TestIntersectsNothing(t *testing.T) {
 		if Intersects(nil, g) || Intersects(g, nil) {
 			t.Errorf("nil meets %v", g)
 		}
+	}
+}
+
+// TestNumbersEndingInAnExponent: a number whose exponent is cut off by the
+// end of the text is malformed, not read past the end.
+func TestNumbersEndingInAnExponent(t *testing.T) {
+	for _, text := range []string{`pop = 1e`, `pop = 2.5E`, `pop = 1e+`, `pop = 1e-`} {
+		_, err := ParseText(text)
+		if !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), "malformed number") {
+			t.Errorf("ParseText(%q): %v, want a malformed number", text, err)
+		}
+	}
+	if e, err := ParseText(`pop = 1e2`); err != nil || String(e) != "pop = 100" {
+		t.Errorf("ParseText(pop = 1e2) = %v, %v", e, err)
 	}
 }

@@ -16,7 +16,10 @@
 # directory (see the Makefile). MUTATE_TIMEOUT (default 60s) bounds one
 # sampled test run; a run cut short counts as killed, so give slow packages
 # room (tracing/exposure: 300s). MUTATE_REUSE=1 re-scores existing full
-# reports instead of running gremlins again.
+# reports instead of running gremlins again. MUTATE_RECHECK=1 runs only the
+# LIVED and NOT COVERED mutants of the existing report (full or sampled)
+# again, keeping the rest: after adding tests, the survivors are all that
+# can change.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -51,7 +54,11 @@ for pkg in "$@"; do
 	sample=${!sample:-${MUTATE_SAMPLE:-}}
 	echo "== $pkg (report: ${report#$root/}${sample:+, a sample of $sample mutants})"
 	go build -o "$tmp/sample.bin" ./tools/mutate/sample
-	if [ -z "$sample" ]; then
+	if [ -n "${MUTATE_RECHECK:-}" ]; then
+		if [ ! -f "$report" ]; then echo "MUTATE_RECHECK: no report $report" >&2; exit 1; fi
+		echo "   (re-checking the survivors of the existing report)"
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n 0 -lived -timeout "${MUTATE_TIMEOUT:-60s}" "$report" "$report" >"$out/$name.recheck.log" 2>&1 || true
+	elif [ -z "$sample" ]; then
 		# Every mutant with gremlins, then the NOT COVERED ones again (see
 		# tools/mutate/sample for why).
 		if [ -z "${MUTATE_REUSE:-}" ] || [ ! -f "$report" ]; then

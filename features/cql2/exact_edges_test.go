@@ -2,6 +2,7 @@ package cql2
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,5 +132,52 @@ func TestNumbersEndingInAnExponent(t *testing.T) {
 	}
 	if e, err := ParseText(`pop = 1e2`); err != nil || String(e) != "pop = 100" {
 		t.Errorf("ParseText(pop = 1e2) = %v, %v", e, err)
+	}
+}
+
+// TestFormatNumbers: whole numbers below 1e15 print in full, others in the
+// shortest form that reads back.
+func TestFormatNumbers(t *testing.T) {
+	for text, want := range map[string]string{
+		`x = 1000000`:         `x = 1000000`,
+		`x = -250`:            `x = -250`,
+		`x = 0.0000001`:       `x = 1e-07`,
+		`x = 2.5`:             `x = 2.5`,
+		`x = 1e15`:            `x = 1e+15`,
+		`x = 999999999999999`: `x = 999999999999999`,
+	} {
+		e, err := ParseText(text)
+		if err != nil || String(e) != want {
+			t.Errorf("String(ParseText(%q)) = %q, %v; want %q", text, String(e), err, want)
+		}
+	}
+}
+
+// TestJSONDepthEdge: JSON nested exactly 2×MaxDepth+8 deep is decoded (and
+// then refused by the tree's own depth, with its path); one level more is
+// refused before decoding.
+func TestJSONDepthEdge(t *testing.T) {
+	nots := func(n int) string {
+		return strings.Repeat(`{"op":"not","args":[`, n) +
+			`{"op":"t_intersects","args":[{"property":"d"},{"interval":["2021-01-01",".."]}]}` + strings.Repeat(`]}`, n)
+	}
+	for n, want := range map[int]string{
+		3: "cql2: filter too large: at args[0]: nesting deeper than 1 (cql2: syntax error)",
+		4: "cql2: filter too large: JSON nested 12 deep (cql2: syntax error)",
+	} {
+		if _, err := (Limits{MaxDepth: 1}).ParseJSON([]byte(nots(n))); err == nil || err.Error() != want {
+			t.Errorf("%d NOTs: %v\nwant %s", n, err, want)
+		}
+	}
+}
+
+// TestIdentifiersWithZ: Z and _ are letters of identifiers like any other.
+func TestIdentifiersWithZ(t *testing.T) {
+	e, err := ParseText(`Zone = 'Z' AND max_Z = 2 AND _a = 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Properties(e); !slices.Equal(got, []string{"Zone", "max_Z", "_a"}) {
+		t.Errorf("Properties = %v", got)
 	}
 }

@@ -181,3 +181,31 @@ func TestIdentifiersWithZ(t *testing.T) {
 		t.Errorf("Properties = %v", got)
 	}
 }
+
+// TestIntersectsAtAVertexRow: points level with a polygon's top or bottom
+// vertex, beside it, are outside; level with a side vertex, inside when
+// between the sides.
+func TestIntersectsAtAVertexRow(t *testing.T) {
+	apexUp := orb.Polygon{{{0, 0}, {4, 0}, {2, 2}, {0, 0}}}
+	apexDown := orb.Polygon{{{0, 2}, {2, 0}, {4, 2}, {0, 2}}}
+	diamond := orb.Polygon{{{2, 0}, {4, 2}, {2, 4}, {0, 2}, {2, 0}}}
+	for _, tt := range []struct {
+		name string
+		pt   orb.Point
+		pg   orb.Polygon
+		want bool
+	}{
+		{"left of the top vertex", orb.Point{1, 2}, apexUp, false},
+		{"right of the top vertex", orb.Point{3, 2}, apexUp, false},
+		{"far left of the top vertex", orb.Point{-5, 2}, apexUp, false},
+		{"left of the bottom vertex", orb.Point{1, 0}, apexDown, false},
+		{"right of the bottom vertex", orb.Point{3, 0}, apexDown, false},
+		{"between the side vertices", orb.Point{1, 2}, diamond, true},
+		{"left of the side vertices", orb.Point{-1, 2}, diamond, false},
+		{"right of the side vertices", orb.Point{5, 2}, diamond, false},
+	} {
+		if got := Intersects(tt.pt, tt.pg); got != tt.want {
+			t.Errorf("%s: Intersects(%v, %v) = %v, want %v", tt.name, tt.pt, tt.pg, got, tt.want)
+		}
+	}
+}

@@ -34,7 +34,8 @@ bench-tiles:
 # and prints each package's score with the mutants in
 # docs/mutation-equivalents.txt left out. Slow and CPU-heavy: not part of
 # `make test` or .ci/run. See "Mutation testing" in the README.
-PACKAGES ?= features tiles features/caseimport features/bulletin
+PACKAGES ?= features tiles features/caseimport features/bulletin features/edit auth \
+	features/cql2 tracing/exposure tracing
 # features is scored on its geometry and validation logic; the rest of the
 # package root is store contracts and catalog plumbing tested elsewhere.
 export MUTATE_EXCLUDE_features ?= ^(auditdoc|bbox|catalog|collections|earth|edit|model|queryables|search|store|temporal|version|vocab)\.go$$
@@ -44,6 +45,14 @@ export MUTATE_EXCLUDE_features ?= ^(auditdoc|bbox|catalog|collections|earth|edit
 # or is tested through sub-packages (authhttp tests the Authenticator).
 export MUTATE_EXCLUDE_features_edit ?= ^(cases|edit|import|ops|revert)\.go$$
 export MUTATE_EXCLUDE_auth ?= ^(accounts|authenticator|errors|password|store)\.go$$
+# The exposure engine is scored on its rules: rules.go (defaults, windows,
+# tiers) and engine_rules.go (which overlap, ride, residence or proximity is
+# a close contact). Its indexes, scheduling and the naive reference are
+# tested through the same rules but left out of this score.
+export MUTATE_EXCLUDE_tracing_exposure ?= ^(doc|engine|engine_cluster|engine_core|engine_run|index_[a-z]+|naive|sort|types|world)\.go$$
+# tracing (the package root) is scored on the QR tokens and person passes
+# (token.go) and the tenant and role checks (access.go).
+export MUTATE_EXCLUDE_tracing ?= ^(access_log|batch|checkin_person|clock|declaration|doc|errors|movement|movement_parse|movement_upload|person|retention|roster|roster_csv|store|trace|trace_parse|venue|visit)\.go$$
 
 mutate:
 	bash tools/mutate/run.sh $(PACKAGES)

@@ -13,8 +13,13 @@
 # sample of N mutants (tools/mutate/sample; MUTATE_SEED picks it) instead
 # of all of them. MUTATE_EXCLUDE_<pkg with / as _> is a gremlins --exclude-files regexp for
 # the files of a package left out of its score, relative to the package's
-# directory (see the Makefile). MUTATE_REUSE=1 re-scores existing full
-# reports instead of running gremlins again.
+# directory (see the Makefile). MUTATE_TIMEOUT (default 60s) bounds one
+# sampled test run; a run cut short counts as killed, so give slow packages
+# room (tracing/exposure: 300s). MUTATE_REUSE=1 re-scores existing full
+# reports instead of running gremlins again. MUTATE_RECHECK=1 runs only the
+# LIVED and NOT COVERED mutants of the existing report (full or sampled)
+# again, keeping the rest: after adding tests, the survivors are all that
+# can change.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -49,17 +54,21 @@ for pkg in "$@"; do
 	sample=${!sample:-${MUTATE_SAMPLE:-}}
 	echo "== $pkg (report: ${report#$root/}${sample:+, a sample of $sample mutants})"
 	go build -o "$tmp/sample.bin" ./tools/mutate/sample
-	if [ -z "$sample" ]; then
+	if [ -n "${MUTATE_RECHECK:-}" ]; then
+		if [ ! -f "$report" ]; then echo "MUTATE_RECHECK: no report $report" >&2; exit 1; fi
+		echo "   (re-checking the survivors of the existing report)"
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n 0 -lived -timeout "${MUTATE_TIMEOUT:-60s}" "$report" "$report" >"$out/$name.recheck.log" 2>&1 || true
+	elif [ -z "$sample" ]; then
 		# Every mutant with gremlins, then the NOT COVERED ones again (see
 		# tools/mutate/sample for why).
 		if [ -z "${MUTATE_REUSE:-}" ] || [ ! -f "$report" ]; then
 			(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --workers 1 --timeout-coefficient 3 \
 				"${excl[@]}" -o "$report" "./$pkg" >"$out/$name.log" 2>&1) || true
 		fi
-		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n 0 "$report" "$report" >>"$out/$name.log" 2>&1 || true
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n 0 -timeout "${MUTATE_TIMEOUT:-60s}" "$report" "$report" >>"$out/$name.log" 2>&1 || true
 	else
 		(cd "$tmp" && GOFLAGS=-p=1 "$gremlins" unleash --dry-run "${excl[@]}" -o "$out/$name.dry.json" "./$pkg" >"$out/$name.log" 2>&1) || true
-		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n "$sample" -seed "${MUTATE_SEED:-17}" \
+		GOFLAGS=-p=1 "$tmp/sample.bin" -dir "$tmp" -pkg "$pkg" -n "$sample" -seed "${MUTATE_SEED:-17}" -timeout "${MUTATE_TIMEOUT:-60s}" \
 			"$out/$name.dry.json" "$report" >>"$out/$name.log" 2>&1 || true
 	fi
 	go run ./tools/mutate/score -equivalents docs/mutation-equivalents.txt -pkg "$pkg" "$report" || status=1

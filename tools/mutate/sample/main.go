@@ -10,6 +10,9 @@
 // them. The same -seed picks the same mutants, so before and after runs
 // compare. With -n 0 nothing is sampled: every mutant of the report is kept
 // and the NOT COVERED ones are run, which corrects a full gremlins report.
+// -n 0 -lived runs the LIVED ones again too: after new tests, only the
+// survivors of an earlier report need a second look (tests added to
+// unchanged code cannot revive a killed mutant).
 //
 //	go run ./tools/mutate/sample -dir /tmp/copy -pkg tiles -n 80 -seed 17 dry.json out.json
 package main
@@ -63,12 +66,13 @@ func main() {
 	n := flag.Int("n", 60, "mutants to sample; 0: all, running only the NOT COVERED ones")
 	seed := flag.Uint64("seed", 17, "sampling seed")
 	timeout := flag.Duration("timeout", 60*time.Second, "timeout of one test run")
+	lived := flag.Bool("lived", false, "with -n 0, run the LIVED mutants of the report again too")
 	flag.Parse()
 	if flag.NArg() != 2 || *dir == "" || *pkg == "" {
 		fmt.Fprintln(os.Stderr, "usage: sample -dir COPY -pkg DIR [-n N] [-seed S] DRYRUN.json OUT.json")
 		os.Exit(2)
 	}
-	if err := run(*dir, *pkg, *n, *seed, *timeout, flag.Arg(0), flag.Arg(1)); err != nil {
+	if err := run(*dir, *pkg, *n, *seed, *timeout, *lived, flag.Arg(0), flag.Arg(1)); err != nil {
 		fmt.Fprintln(os.Stderr, "sample:", err)
 		os.Exit(1)
 	}
@@ -79,7 +83,7 @@ type pick struct {
 	m    mutation
 }
 
-func run(dir, pkg string, n int, seed uint64, timeout time.Duration, dryPath, outPath string) error {
+func run(dir, pkg string, n int, seed uint64, timeout time.Duration, lived bool, dryPath, outPath string) error {
 	data, err := os.ReadFile(dryPath)
 	out := report{Files: []file{}}
 	if err != nil {
@@ -111,13 +115,16 @@ func run(dir, pkg string, n int, seed uint64, timeout time.Duration, dryPath, ou
 	byFile := map[string]*file{}
 	for i, p := range all {
 		was := p.m.Status
+		if lived && n <= 0 && was == "LIVED" {
+			p.m.Status = "RUNNABLE"
+		}
 		if p.m.Status == "RUNNABLE" || p.m.Status == "NOT COVERED" {
 			p.m.Status, err = test(dir, pkg, p.file, p.m, timeout)
 			if err != nil {
 				return err
 			}
 		}
-		if n > 0 || was == "NOT COVERED" {
+		if n > 0 || was == "NOT COVERED" || was == "LIVED" && lived {
 			fmt.Printf("%3d/%d %-11s %s %s:%d:%d\n", i+1, len(all), p.m.Status, p.m.Type, p.file, p.m.Line, p.m.Column)
 		}
 		f := byFile[p.file]

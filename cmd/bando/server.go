@@ -130,6 +130,7 @@ func newServer(d serverDeps) *echo.Echo {
 	e.Match(get, "/readyz", readyz(d.store, engine))
 	e.Match(get, "/metrics", d.metrics.handler)
 	static.Register(e, d.cfg.staticConfig())
+	d.metrics.knowRoutes(e)
 	return e
 }
 

@@ -1,10 +1,19 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/bandomap/bando/features/embedded"
 )
 
 // randomToken is n letters, a valid HTTP method or path segment.
@@ -49,5 +58,139 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 	}
 	if len(body) > 16<<10 {
 		t.Errorf("/metrics is %d bytes after 1,000 random requests, want under 16 KiB", len(body))
+	}
+}
+
+// newListeningServer serves a server over an empty embedded store on a
+// real listener with httpServer's settings (configure changes them), so
+// that connection timeouts apply; it returns the address.
+func newListeningServer(t *testing.T, configure func(*Config)) string {
+	t.Helper()
+	cfg := testConfig(t)
+	if configure != nil {
+		configure(cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir(), GeomaskCellM: cfg.GeomaskMetres})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httpServer(cfg, newServer(serverDeps{cfg: cfg, store: s, log: log, metrics: newMetrics()}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// closedByServer reads from conn until the server closes it; it fails the
+// test if that has not happened by the guard (far longer than the
+// timeouts under test, so that a slow machine does not fail it).
+func closedByServer(t *testing.T, conn net.Conn, r *bufio.Reader) {
+	t.Helper()
+	const guard = 20 * time.Second
+	if err := conn.SetReadDeadline(time.Now().Add(guard)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := io.Copy(io.Discard, r)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server kept the connection open for %v", guard)
+	}
+}
+
+// TestConnectionTimeouts: an idle keep-alive connection is closed after
+// the idle timeout, and a client that sends its headers a byte at a time
+// is cut by the header timeout. The other timeouts are a minute, longer
+// than the test's guard, so that the test fails without these two.
+func TestConnectionTimeouts(t *testing.T) {
+	addr := newListeningServer(t, func(c *Config) {
+		c.IdleTimeout, c.ReadHeaderTimeout = 200*time.Millisecond, 200*time.Millisecond
+		c.ReadTimeout, c.WriteTimeout, c.TransferTimeout = time.Minute, time.Minute, time.Minute
+	})
+	t.Run("idle keep-alive", func(t *testing.T) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		r := bufio.NewReader(conn)
+		res, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Close {
+			t.Fatalf("status %d, close %v: want a kept-alive 200", res.StatusCode, res.Close)
+		}
+		closedByServer(t, conn, r)
+	})
+	t.Run("slow headers", func(t *testing.T) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { // a header byte every 50 ms, until the server cuts
+			defer close(done)
+			for range 400 {
+				if _, err := io.WriteString(conn, "X"); err != nil {
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}()
+		closedByServer(t, conn, bufio.NewReader(conn))
+		conn.Close()
+		<-done
+	})
+}
+
+// TestBodyLimits: a body over its route family's limit is a 413 that says
+// the limit, whether Content-Length announces it or the body just runs on.
+func TestBodyLimits(t *testing.T) {
+	addr := newListeningServer(t, nil)
+	big := strings.Repeat("x", 2<<20)
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"sign-in, announced", "/api/auth/signin", "1 MiB"},
+		{"check-in, announced", "/api/c/abc/checkin", "1 MiB"},
+		{"check-ins batch, 9 MiB announced", "/api/checkins", "8 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := big
+			if strings.Contains(tc.want, "8") {
+				body = strings.Repeat("x", 9<<20)
+			}
+			req, err := http.NewRequest(http.MethodPost, "http://"+addr+tc.path, strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			got, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(got), tc.want) {
+				t.Errorf("POST %s with %d bytes: %d %s; want 413 naming %s", tc.path, len(body), res.StatusCode, got, tc.want)
+			}
+		})
 	}
 }

@@ -62,6 +62,7 @@ func newServer(d serverDeps) *echo.Echo {
 	}
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
 	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
+		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.Deadline(d.cfg.RequestTimeout),
 		httpx.SecureHeaders(),
 		httpx.CORSWithConfig(httpx.CORSConfig{
@@ -151,6 +152,43 @@ func errorRules() []httpx.Rule {
 		{Err: features.ErrUnavailable, Status: http.StatusServiceUnavailable, Detail: "the database is unavailable; try again shortly", RetryAfter: retryAfter, Quiet: true},
 		{Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable, Detail: "the request took too long; try again", RetryAfter: retryAfter},
 	}
+}
+
+// dataBodyBytes caps the body of the routes that take data in JSON: a
+// feature's geometry (4 MiB in the editing handler), a batch of check-ins
+// (8 MiB), a tracing request.
+const dataBodyBytes = 8 << 20
+
+// routeLimit is the Limit of a request by its route family: imports take
+// large bodies and long transfers, exports long writes, data edits
+// medium bodies, and every other route a small one.
+func routeLimit(cfg *Config) func(c echo.Context) httpx.Limit {
+	small := httpx.Limit{BodyBytes: int64(cfg.MaxBodyKB) << 10}
+	data := httpx.Limit{BodyBytes: max(dataBodyBytes, small.BodyBytes)}
+	imports := httpx.Limit{BodyBytes: int64(cfg.MaxImportMB) << 20, ReadTimeout: cfg.TransferTimeout, WriteTimeout: cfg.TransferTimeout}
+	exports := httpx.Limit{BodyBytes: small.BodyBytes, WriteTimeout: cfg.TransferTimeout}
+	return func(c echo.Context) httpx.Limit {
+		route, method := c.Path(), c.Request().Method
+		switch {
+		case method == http.MethodGet || method == http.MethodHead:
+			if isExport(route) {
+				return exports
+			}
+			return small
+		case route == "/api/cases/import" || strings.HasPrefix(route, "/api/enterprises/:id/"):
+			return imports
+		case strings.HasPrefix(route, "/ogc/") || strings.HasPrefix(route, "/api/tracing/") ||
+			route == "/api/checkins" || route == "/api/s/:token/checkins":
+			return data
+		}
+		return small
+	}
+}
+
+// isExport tells whether a GET route may send a long answer.
+func isExport(route string) bool {
+	return strings.HasSuffix(route, ".csv") || strings.HasPrefix(route, "/api/audit") ||
+		strings.HasSuffix(route, "/items") || route == "/api/venues/:id/poster" || route == "/api/venues/:id/checkins"
 }
 
 // crossOrigin tells whether scripts of other sites may read path: the public

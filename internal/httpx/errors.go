@@ -108,7 +108,14 @@ func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 // ProblemError returned is a copy: the caller's is never changed.
 func (cfg ErrorConfig) classify(err error) (ProblemError, bool) {
 	var pe *ProblemError
-	if errors.As(err, &pe) {
+	isProblem := errors.As(err, &pe)
+	// A body cut by a limit is a 413 however the handler wrapped the read
+	// error (a JSON decoder's 400, an import's line error).
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) && (!isProblem || pe.Status != http.StatusRequestEntityTooLarge) {
+		return *TooLarge(tooLarge.Limit), false
+	}
+	if isProblem {
 		return *pe, false
 	}
 	var he *echo.HTTPError

@@ -341,7 +341,7 @@ func (c *Config) validateLimits() []error {
 		errs = append(errs, fmt.Errorf("BANDO_TRANSFER_TIMEOUT %v: want at least BANDO_READ_TIMEOUT and BANDO_WRITE_TIMEOUT", c.TransferTimeout))
 	}
 	for _, n := range []struct {
-		env      string
+		env       string
 		v, lo, hi int
 	}{
 		{"BANDO_MAX_HEADER_KB", c.MaxHeaderKB, 8, 1 << 14},

@@ -28,6 +28,10 @@ type Config struct {
 	RedisURL    string // BANDO_REDIS_URL; empty disables the shared tile cache
 	DataDir     string // BANDO_DATA_DIR, the embedded store's directory
 	PublicURL   string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
+	// AllowedHosts (BANDO_ALLOWED_HOSTS) are the Host headers absolute
+	// links may be built from when PublicURL is empty, besides localhost
+	// and loopback addresses.
+	AllowedHosts string
 
 	TileCacheControl   string        // BANDO_TILE_CACHE_CONTROL
 	MemoryCacheMB      int           // BANDO_MEMORY_CACHE_MB, the in-process tile cache
@@ -84,6 +88,7 @@ func (c *Config) settings() []setting {
 		{"redis-url", "BANDO_REDIS_URL", "", "Redis URL for the shared tile cache (empty: in-process cache only)", &c.RedisURL},
 		{"data-dir", "BANDO_DATA_DIR", "./bando-data", "directory of the embedded store", &c.DataDir},
 		{"public-url", "BANDO_PUBLIC_URL", "", "public base URL for absolute links (empty: from each request)", &c.PublicURL},
+		{"allowed-hosts", "BANDO_ALLOWED_HOSTS", "", "host names (space or comma separated, *.example.org for every name under it) whose Host header links may be built from when --public-url is empty; localhost and loopback are always accepted, and an answer for any other host is sent with Cache-Control: no-store", &c.AllowedHosts},
 		{"tile-cache-control", "BANDO_TILE_CACHE_CONTROL", "public, max-age=60", "Cache-Control header of tiles", &c.TileCacheControl},
 		{"basemap-url", "BANDO_BASEMAP_URL", "", "optional raster base map URL template for the style ({z}/{x}/{y})", &c.BaseMapURL},
 		{"frame-ancestors", "BANDO_FRAME_ANCESTORS", "*", "origins allowed to frame /embed (CSP frame-ancestors, space separated)", &c.FrameAncestors},
@@ -234,6 +239,9 @@ func (c *Config) Validate() error {
 	if err := c.staticConfig().Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_FRAME_ANCESTORS: %w", err))
 	}
+	if _, err := httpx.ParseHosts(c.AllowedHosts); err != nil {
+		errs = append(errs, fmt.Errorf("BANDO_ALLOWED_HOSTS: %w", err))
+	}
 	if _, err := httpx.ParseOrigins(c.CORSOrigins); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_CORS_ORIGINS: %w", err))
 	}
@@ -270,6 +278,12 @@ func validateRedisURL(s string) []error {
 // staticConfig is what the web app's routes are built with.
 func (c *Config) staticConfig() static.Config {
 	return static.Config{FrameAncestors: strings.Fields(c.FrameAncestors)}
+}
+
+// allowedHosts are the accepted Host headers; validated.
+func (c *Config) allowedHosts() httpx.Hosts {
+	hosts, _ := httpx.ParseHosts(c.AllowedHosts)
+	return hosts
 }
 
 // corsOrigins are the origins that may read the public data; validated.

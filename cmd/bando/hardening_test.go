@@ -194,3 +194,55 @@ func TestBodyLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestHostHeaderTrust: without a public URL, an answer built from a Host
+// header the server does not accept (or from a scheme header that is not
+// http or https) is never stored by shared caches; one built from
+// localhost or a configured host keeps its public caching.
+func TestHostHeaderTrust(t *testing.T) {
+	base := newEdgeServer(t, func(c *Config) { c.AllowedHosts = "map.example.org *.bando.test" }, nil)
+	for _, tc := range []struct {
+		name, host, proto string
+		public            bool
+	}{
+		{"localhost", "localhost:8080", "", true},
+		{"loopback", "127.0.0.1", "", true},
+		{"configured", "map.example.org", "https", true},
+		{"configured wildcard", "tiles.bando.test:443", "", true},
+		{"unknown host", "evil.example", "", false},
+		{"unknown host like a configured one", "map.example.org.evil.example", "", false},
+		{"odd scheme", "localhost", "javascript", false},
+	} {
+		for _, path := range []string{"/tiles/cases.json", "/ogc/collections", "/ogc"} {
+			t.Run(tc.name+path, func(t *testing.T) {
+				req, err := http.NewRequest(http.MethodGet, base+path, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Host = tc.host
+				if tc.proto != "" {
+					req.Header.Set("X-Forwarded-Proto", tc.proto)
+				}
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				cc := res.Header.Get("Cache-Control")
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("status %d: %.300s", res.StatusCode, body)
+				}
+				host, _, _ := strings.Cut(tc.host, ":")
+				linked := strings.Contains(string(body), host)
+				stored := !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private")
+				switch {
+				case tc.public && (strings.Contains(cc, "no-store") || path == "/tiles/cases.json" && !strings.Contains(cc, "public")):
+					t.Errorf("Cache-Control %q for an accepted host, want the handler's (TileJSON: public)", cc)
+				case !tc.public && stored:
+					t.Errorf("Cache-Control %q for a host not accepted (linked in the body: %v), want no-store", cc, linked)
+				}
+			})
+		}
+	}
+}

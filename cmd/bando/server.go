@@ -65,6 +65,11 @@ func newServer(d serverDeps) *echo.Echo {
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.Deadline(d.cfg.RequestTimeout),
 		httpx.SecureHeaders(),
+		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Skipper: func(c echo.Context) bool {
+			// With a public URL no link comes from the Host header; tiles,
+			// assets and glyphs never carry one.
+			return d.cfg.PublicURL != "" || hostFree(c.Path())
+		}}),
 		httpx.CORSWithConfig(httpx.CORSConfig{
 			Origins: d.cfg.corsOrigins(),
 			Skipper: func(c echo.Context) bool { return !crossOrigin(c.Request().URL.Path) },
@@ -189,6 +194,12 @@ func routeLimit(cfg *Config) func(c echo.Context) httpx.Limit {
 func isExport(route string) bool {
 	return strings.HasSuffix(route, ".csv") || strings.HasPrefix(route, "/api/audit") ||
 		strings.HasSuffix(route, "/items") || route == "/api/venues/:id/poster" || route == "/api/venues/:id/checkins"
+}
+
+// hostFree tells whether a route's answers are the same whatever the
+// request's Host header.
+func hostFree(route string) bool {
+	return route == "/tiles/:layers/:z/:x/:y" || route == "/assets/:name" || route == "/fonts/:fontstack/:range"
 }
 
 // crossOrigin tells whether scripts of other sites may read path: the public

@@ -9,7 +9,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -244,5 +246,88 @@ func TestHostHeaderTrust(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// hangingPing is a store whose ping waits for the request's context and
+// then fails with an error that does not say why, as a driver might.
+type hangingPing struct {
+	backend
+	entered chan struct{}
+}
+
+func (p hangingPing) Ping(ctx context.Context) error {
+	p.entered <- struct{}{}
+	<-ctx.Done()
+	return errors.New("store: connection closed")
+}
+
+// syncBuffer is a log destination safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestClientThatGoesAway: a request whose client leaves is logged at debug
+// level, not as an error, and counted as client_closed, not as a 5xx.
+func TestClientThatGoesAway(t *testing.T) {
+	cfg := testConfig(t)
+	s, err := embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	entered := make(chan struct{}, 1)
+	var logs syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: hangingPing{s, entered}, log: log, metrics: newMetrics()}))
+	t.Cleanup(srv.Close)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/readyz", nil)
+	done := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	<-entered
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the client's request ended with %v, want canceled", err)
+	}
+	var metrics string
+	for range 200 { // the server notices the closed connection shortly
+		_, metrics = do(t, http.MethodGet, srv.URL+"/metrics")
+		if strings.Contains(metrics, `route="/readyz"`) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(metrics, `bando_http_requests_total{route="/readyz",method="GET",status="client_closed"} 1`) {
+		t.Errorf("the request is not counted as client_closed:\n%s", metrics)
+	}
+	out := logs.String()
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "path=/readyz") && !strings.Contains(line, "level=DEBUG") {
+			t.Errorf("a client that went away is logged above debug: %s", line)
+		}
+	}
+	if !strings.Contains(out, "level=DEBUG msg=\"client closed the request\"") {
+		t.Errorf("no debug record of the client that went away:\n%s", out)
 	}
 }

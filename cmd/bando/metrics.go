@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -36,16 +37,22 @@ func newMetrics() *metrics {
 }
 
 // middleware counts every request by route pattern, method and status. It
-// has errors answered here (c.Error) so that it counts the status sent.
+// has errors answered here (c.Error) so that it counts the status sent; a
+// request whose client went away is counted as "client_closed", neither a
+// success nor a server failure.
 func (m *metrics) middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			start := time.Now()
+			start, req := time.Now(), c.Request()
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
+			status := statusLabel(c.Response().Status)
+			if httpx.ClientClosed(req) || c.Response().Status == httpx.StatusClientClosedRequest {
+				status = "client_closed"
+			}
 			m.mu.Lock()
-			key := m.routeLabel(c.Path()) + "|" + methodLabel(c.Request().Method) + "|" + statusLabel(c.Response().Status)
+			key := m.routeLabel(c.Path()) + "|" + methodLabel(req.Method) + "|" + status
 			m.requests[key]++
 			m.durations[key] += time.Since(start).Seconds()
 			m.mu.Unlock()

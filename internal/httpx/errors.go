@@ -68,8 +68,8 @@ type problemBody struct {
 // an *echo.HTTPError or cfg.Rules, in that order; anything else is a 500.
 // The cause of a 5xx is logged with the request id and never sent. HEAD
 // gets the status and headers without a body. A client that went away
-// (context.Canceled with the request's context done) is not logged and gets
-// nothing.
+// (the request's context canceled) gets nothing; the error is logged at
+// debug level and the status recorded is StatusClientClosedRequest.
 func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -79,13 +79,16 @@ func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 	}
 	return func(err error, c echo.Context) {
 		req := c.Request()
-		if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
+		id := requestID(c)
+		if ClientClosed(req) {
+			// NOTE: whatever the error, it followed from the client leaving
+			// (a store call cut by the canceled context may not say so).
+			cfg.Logger.Debug("client closed the request", "request_id", id, "method", req.Method, "path", req.URL.Path, "err", err)
 			if !c.Response().Committed {
 				_ = c.NoContent(StatusClientClosedRequest)
 			}
 			return
 		}
-		id := requestID(c)
 		if c.Response().Committed {
 			cfg.Logger.Warn("error after the answer started", "request_id", id, "method", req.Method, "path", req.URL.Path, "err", err)
 			return
@@ -102,6 +105,12 @@ func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 			cfg.Logger.Warn("write error answer", "request_id", id, "err", werr)
 		}
 	}
+}
+
+// ClientClosed tells whether the client of req went away before the answer:
+// its context was canceled, not timed out by a deadline.
+func ClientClosed(req *http.Request) bool {
+	return errors.Is(req.Context().Err(), context.Canceled)
 }
 
 // classify finds the answer to err, and whether its rule is quiet. The

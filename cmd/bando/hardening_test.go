@@ -3,17 +3,21 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bandomap/bando/features/embedded"
 )
@@ -329,5 +333,54 @@ func TestClientThatGoesAway(t *testing.T) {
 	}
 	if !strings.Contains(out, "level=DEBUG msg=\"client closed the request\"") {
 		t.Errorf("no debug record of the client that went away:\n%s", out)
+	}
+}
+
+// TestErrorBodiesEchoShortExcerpts: an error answer repeats at most a
+// short, escaped excerpt of what the client sent, however long it was or
+// whatever bytes it held.
+func TestErrorBodiesEchoShortExcerpts(t *testing.T) {
+	base := newEdgeServer(t, nil, nil)
+	long := strings.Repeat("a\x01", 50000)
+	for _, value := range []string{long, strings.Repeat("é", 40000) + "\x00\xff\xfe", "x\x00y\xffz\u2028"} {
+		q := url.QueryEscape(value)
+		for _, p := range []string{
+			"/ogc/collections/cases/items?bbox=" + q,
+			"/ogc/collections/cases/items?filter=" + q,
+			"/ogc/collections/cases/items?filter=" + url.QueryEscape(`{"op":"`+value+`"}`),
+			"/ogc/collections/cases/items?datetime=" + q,
+			"/ogc/collections/cases/items?" + q + "=1",
+			"/ogc/collections/cases/items?limit=" + q,
+			"/ogc/collections/cases/items?crs=" + q,
+			"/ogc/collections/cases/items?status=" + q,
+			"/ogc/collections/" + q + "/items",
+			"/ogc/collections/cases/items/" + q,
+			"/tiles/" + q + "/1/2/3.mvt",
+			"/tiles/cases/1/2/" + q,
+			"/api/nearby?lon=" + q,
+			"/api/search?q=" + q,
+			"/api/c/" + q,
+		} {
+			res, body := do(t, http.MethodGet, base+p)
+			name := fmt.Sprintf("%.50s (%d bytes)", p, len(p))
+			if res.StatusCode < 400 || res.StatusCode >= 500 {
+				t.Errorf("%s: status %d, want a 4xx", name, res.StatusCode)
+			}
+			if len(body) > 2000 {
+				t.Errorf("%s: a %d-byte error body: %.300s", name, len(body), body)
+			}
+			if !utf8.ValidString(body) {
+				t.Errorf("%s: the body is not UTF-8", name)
+			}
+			var pb problem
+			if err := json.Unmarshal([]byte(body), &pb); err != nil {
+				t.Fatalf("%s: %v in %.300s", name, err, body)
+			}
+			for _, text := range []string{pb.Detail, pb.Instance} {
+				if strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError || r == '\u2028' }) {
+					t.Errorf("%s: raw control or invalid bytes echoed: %q", name, text)
+				}
+			}
+		}
 	}
 }

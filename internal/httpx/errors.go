@@ -172,9 +172,11 @@ func (cfg ErrorConfig) write(c echo.Context, p ProblemError, id string) error {
 		h.Set(echo.HeaderCacheControl, "no-store")
 	}
 	title := http.StatusText(p.Status)
+	// NOTE: the detail and the path may repeat the client's input (a
+	// 100 KB parameter, NUL bytes): only short, escaped excerpts are sent.
 	body := problemBody{
-		Type: p.Type, Title: title, Status: p.Status, Detail: detailOf(p, title, id),
-		Instance: c.Request().URL.Path, RequestID: id, Errors: p.Errors,
+		Type: p.Type, Title: title, Status: p.Status, Detail: shortenDetail(detailOf(p, title, id)),
+		Instance: Excerpt(c.Request().URL.Path), RequestID: id, Errors: shortenFields(p.Errors),
 	}
 	if body.Type == "" {
 		body.Type = "about:blank"
@@ -191,6 +193,18 @@ func (cfg ErrorConfig) write(c echo.Context, p ProblemError, id string) error {
 		return err
 	}
 	return c.Blob(p.Status, MIMEProblem, b)
+}
+
+// shortenFields is errs with each pointer and detail fit for an answer.
+func shortenFields(errs []FieldError) []FieldError {
+	if errs == nil {
+		return nil
+	}
+	out := make([]FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = FieldError{Pointer: Excerpt(e.Pointer), Detail: shortenDetail(e.Detail)}
+	}
+	return out
 }
 
 // withMembers appends the problem's extension members, sorted by name, to

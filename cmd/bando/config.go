@@ -60,6 +60,10 @@ type Config struct {
 	MaxHeaderKB        int           // BANDO_MAX_HEADER_KB, request line and headers
 	MaxBodyKB          int           // BANDO_MAX_BODY_KB, the body of an ordinary request
 	MaxImportMB        int           // BANDO_MAX_IMPORT_MB, the body of an import
+	RateTiles          int           // BANDO_RATE_TILES, requests a minute per client to tiles, TileJSON, style, glyphs; 0: no limit
+	RateOGC            int           // BANDO_RATE_OGC, requests a minute per client to /ogc; 0: no limit
+	RateAPI            int           // BANDO_RATE_API, requests a minute per client to /api; 0: no limit
+	RatePages          int           // BANDO_RATE_PAGES, requests a minute per client to pages, assets and the rest; 0: no limit
 	// Secret (BANDO_SECRET, hex, at least 32 bytes; environment only, so
 	// that it shows in no process list) signs the audit log's checkpoints;
 	// empty: secret.key in the data directory (see secret).
@@ -126,6 +130,10 @@ var numberSettings = []number{
 	{"idle-timeout", "BANDO_IDLE_TIMEOUT", "2m", "how long an idle keep-alive connection is kept open"},
 	{"max-header-kb", "BANDO_MAX_HEADER_KB", "256", "largest request line and headers, in KiB (past it 431)"},
 	{"max-body-kb", "BANDO_MAX_BODY_KB", "1024", "largest body of an ordinary request, in KiB (past it 413); edits of features, check-in batches and tracing requests take up to 8 MiB"},
+	{"rate-tiles", "BANDO_RATE_TILES", "6000", "requests a minute each client address may make for tiles, TileJSON, the style and glyphs, in bursts of half as many (0: no limit)"},
+	{"rate-ogc", "BANDO_RATE_OGC", "3000", "requests a minute each client address may make to /ogc, in bursts of half as many (0: no limit)"},
+	{"rate-api", "BANDO_RATE_API", "3000", "requests a minute each client address may make to /api, in bursts of half as many (0: no limit)"},
+	{"rate-pages", "BANDO_RATE_PAGES", "3000", "requests a minute each client address may make for pages, assets and every other route, in bursts of half as many (0: no limit)"},
 	{"max-import-mb", "BANDO_MAX_IMPORT_MB", "80", "largest body of an import (cases, workers, rides, buses), in MiB (past it 413)"},
 }
 
@@ -178,6 +186,10 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	atoi("max-header-kb", &c.MaxHeaderKB)
 	atoi("max-body-kb", &c.MaxBodyKB)
 	atoi("max-import-mb", &c.MaxImportMB)
+	atoi("rate-tiles", &c.RateTiles)
+	atoi("rate-ogc", &c.RateOGC)
+	atoi("rate-api", &c.RateAPI)
+	atoi("rate-pages", &c.RatePages)
 	if v, err := strconv.ParseFloat(*nums["geomask-metres"], 64); err != nil {
 		errs = append(errs, fmt.Errorf("--geomask-metres: %q is not a number", *nums["geomask-metres"]))
 	} else {
@@ -361,12 +373,22 @@ func (c *Config) validateLimits() []error {
 		{"BANDO_MAX_HEADER_KB", c.MaxHeaderKB, 8, 1 << 14},
 		{"BANDO_MAX_BODY_KB", c.MaxBodyKB, 64, 1 << 20},
 		{"BANDO_MAX_IMPORT_MB", c.MaxImportMB, 1, 1 << 12},
+		{"BANDO_RATE_TILES", c.RateTiles, 0, 1e7},
+		{"BANDO_RATE_OGC", c.RateOGC, 0, 1e7},
+		{"BANDO_RATE_API", c.RateAPI, 0, 1e7},
+		{"BANDO_RATE_PAGES", c.RatePages, 0, 1e7},
 	} {
 		if n.v < n.lo || n.v > n.hi {
 			errs = append(errs, fmt.Errorf("%s %d: want %d..%d", n.env, n.v, n.lo, n.hi))
 		}
 	}
 	return errs
+}
+
+// noRateLimits turns the per-client limits of every route family off, for
+// benchmarks that send thousands of requests a second from one address.
+func (c *Config) noRateLimits() {
+	c.RateTiles, c.RateOGC, c.RateAPI, c.RatePages = 0, 0, 0, 0
 }
 
 // maxRetentionDays is the longest retention: tracing data is personal

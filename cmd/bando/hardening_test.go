@@ -384,3 +384,51 @@ func TestErrorBodiesEchoShortExcerpts(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitsPerRouteFamily: past its allowance a client gets 429 with
+// Retry-After, per route family; X-Forwarded-For names the client only
+// when it comes from a configured proxy.
+func TestRateLimitsPerRouteFamily(t *testing.T) {
+	strict := func(proxies string) func(*Config) {
+		return func(c *Config) {
+			c.RateOGC, c.RateTiles, c.RateAPI = 2, 2, 2 // bursts of 1
+			c.TrustedProxies = proxies
+		}
+	}
+	t.Run("no proxy: the connection's address counts", func(t *testing.T) {
+		base := newEdgeServer(t, strict(""), nil)
+		if res, body := do(t, http.MethodGet, base+"/ogc/collections", "X-Forwarded-For: 10.0.0.1"); res.StatusCode != http.StatusOK {
+			t.Fatalf("first request: %d %s", res.StatusCode, body)
+		}
+		res, body := do(t, http.MethodGet, base+"/ogc/collections", "X-Forwarded-For: 10.0.0.2")
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || !strings.Contains(body, "too many requests to the ogc routes") {
+			t.Errorf("second request from loopback with another X-Forwarded-For: %d, Retry-After %q, %s", res.StatusCode, res.Header.Get("Retry-After"), body)
+		}
+		if res, body := do(t, http.MethodGet, base+"/api/labels"); res.StatusCode != http.StatusOK {
+			t.Errorf("another family is counted apart: /api/labels %d %s", res.StatusCode, body)
+		}
+		if res, _ := do(t, http.MethodGet, base+"/"); res.StatusCode != http.StatusOK {
+			t.Errorf("pages: %d", res.StatusCode)
+		}
+	})
+	t.Run("trusted proxy: X-Forwarded-For counts", func(t *testing.T) {
+		base := newEdgeServer(t, strict("127.0.0.1/32"), nil)
+		for i := range 5 {
+			res, body := do(t, http.MethodGet, base+"/ogc/collections", fmt.Sprintf("X-Forwarded-For: 10.0.0.%d", i+1))
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("client %d's first request: %d %s", i+1, res.StatusCode, body)
+			}
+		}
+		if res, _ := do(t, http.MethodGet, base+"/ogc/collections", "X-Forwarded-For: 10.0.0.1"); res.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("client 1's second request: %d, want 429", res.StatusCode)
+		}
+	})
+	t.Run("defaults stay out of the way", func(t *testing.T) {
+		base := newEdgeServer(t, nil, nil)
+		for i := range 300 {
+			if res, _ := do(t, http.MethodGet, base+"/tiles/cases/10/800/400.mvt"); res.StatusCode == http.StatusTooManyRequests {
+				t.Fatalf("tile %d of a map's load refused", i+1)
+			}
+		}
+	})
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/bandomap/bando/features/ogc"
 	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/ratelimit"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/tilehttp"
@@ -62,6 +63,7 @@ func newServer(d serverDeps) *echo.Echo {
 	}
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
 	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
+		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.Deadline(d.cfg.RequestTimeout),
 		httpx.SecureHeaders(),
@@ -156,6 +158,32 @@ func errorRules() []httpx.Rule {
 		{Err: auth.ErrForbidden, Status: http.StatusForbidden},
 		{Err: features.ErrUnavailable, Status: http.StatusServiceUnavailable, Detail: "the database is unavailable; try again shortly", RetryAfter: retryAfter, Quiet: true},
 		{Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable, Detail: "the request took too long; try again", RetryAfter: retryAfter},
+	}
+}
+
+// routeFamilies returns the rate-limit family of a request, each family
+// with its own limiter (one per server): tiles (with TileJSON, the style
+// and glyphs, which a map asks for by the hundred), ogc, api and pages
+// (everything else).
+func routeFamilies(cfg *Config) func(c echo.Context) (string, httpx.Taker) {
+	limiter := func(perMinute int) httpx.Taker {
+		if perMinute <= 0 {
+			return nil
+		}
+		return ratelimit.New(ratelimit.Options{PerMinute: perMinute, Burst: max(1, perMinute/2)})
+	}
+	tiles, ogcs, apis, pages := limiter(cfg.RateTiles), limiter(cfg.RateOGC), limiter(cfg.RateAPI), limiter(cfg.RatePages)
+	return func(c echo.Context) (string, httpx.Taker) {
+		p := c.Request().URL.Path
+		switch {
+		case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
+			return "tiles", tiles
+		case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
+			return "ogc", ogcs
+		case strings.HasPrefix(p, "/api/"):
+			return "api", apis
+		}
+		return "pages", pages
 	}
 }
 

@@ -65,6 +65,7 @@ func newServer(d serverDeps) *echo.Echo {
 	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
 		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
+		httpx.CleanPathParams(),
 		httpx.Deadline(d.cfg.RequestTimeout),
 		httpx.SecureHeaders(),
 		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Skipper: func(c echo.Context) bool {

@@ -120,7 +120,9 @@ func TestCompactRefusesAFileInUse(t *testing.T) {
 func TestDigestSeesEveryChange(t *testing.T) {
 	for _, change := range []func(tx *bolt.Tx) error{
 		func(tx *bolt.Tx) error { return tx.Bucket([]byte("cases")).SetSequence(43) },
-		func(tx *bolt.Tx) error { return tx.Bucket([]byte("cases")).Bucket([]byte("inner")).Put([]byte("a"), []byte("c")) },
+		func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("cases")).Bucket([]byte("inner")).Put([]byte("a"), []byte("c"))
+		},
 		func(tx *bolt.Tx) error { return tx.Bucket([]byte("cases")).Delete([]byte("k01999")) },
 		func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("more")); return err },
 	} {

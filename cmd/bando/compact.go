@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"github.com/bandomap/bando/features/embedded"
-	"github.com/bandomap/bando/internal/boltcompact"
 )
 
 // runCompact reclaims the free space of the embedded store's file (bando
@@ -32,11 +31,11 @@ func runCompact(_ context.Context, args []string, out io.Writer) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("compact: no embedded data in %s: %w", cfg.DataDir, err)
 	}
-	opts := boltcompact.Options{}
+	opts := compactOptions{}
 	if *keep {
 		opts.Backup = path + ".old"
 	}
-	r, err := boltcompact.Compact(path, opts)
+	r, err := compactFile(path, opts)
 	if err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}

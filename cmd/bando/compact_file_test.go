@@ -1,4 +1,4 @@
-package boltcompact
+package main
 
 import (
 	"errors"
@@ -68,7 +68,7 @@ func digestOf(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	d, err := Digest(db)
+	d, err := boltDigest(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func digestOf(t *testing.T, path string) string {
 func TestCompact(t *testing.T) {
 	path := bloated(t)
 	want := digestOf(t, path)
-	r, err := Compact(path, Options{Backup: path + ".old"})
+	r, err := compactFile(path, compactOptions{Backup: path + ".old"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,9 +105,9 @@ func TestCompactRefusesAFileInUse(t *testing.T) {
 	}
 	defer db.Close()
 	before, _ := os.Stat(path)
-	_, err = Compact(path, Options{LockTimeout: 100 * time.Millisecond})
-	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("Compact of a file in use: %v, want ErrLocked", err)
+	_, err = compactFile(path, compactOptions{LockTimeout: 100 * time.Millisecond})
+	if !errors.Is(err, errFileInUse) {
+		t.Fatalf("Compact of a file in use: %v, want errFileInUse", err)
 	}
 	after, _ := os.Stat(path)
 	if after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {

@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/features/embedded"
 )
 
@@ -431,4 +432,31 @@ func TestRateLimitsPerRouteFamily(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestImportErrorsEchoShortExcerpts: the line problems of an import quote
+// at most an excerpt of each bad value.
+func TestImportErrorsEchoShortExcerpts(t *testing.T) {
+	s := newAuthServer(t, "embedded")
+	token := s.tokenOf(t, "importer", auth.Admin)
+	long := strings.Repeat("a\x01", 50000)
+	for _, tc := range []struct{ name, target, body string }{
+		{"cases", "/api/cases/import", "code,report_date,report_session,origin,detected_in,cluster,status,status_date,district_code,ward_code,address,lon,lat,name,phone,id_number\n" +
+			long + ",2021-07-05,afternoon," + long + ",quarantine_area,x,under_treatment,,719,25813,Số 1,106.6,11.25,An,0900000001,074000000001\n"},
+		{"workers", "/api/enterprises/e1/workers:import", "employee_id,phone\nNV1," + long + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, tc.target, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "text/csv")
+			req.Header.Set("Authorization", "Bearer "+token)
+			rec := httptest.NewRecorder()
+			s.e.ServeHTTP(rec, req)
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+			}
+			if rec.Body.Len() > 4000 || strings.Contains(rec.Body.String(), `\u0001`) {
+				t.Errorf("a %d-byte answer: %.600s", rec.Body.Len(), rec.Body)
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -84,14 +85,14 @@ func hostileBodies() []string {
 
 // hostileRequest is one request of the suite.
 type hostileRequest struct {
-	method, target, body string
-	admin                bool
+	method, target, body, contentType string
+	admin                             bool
 }
 
 // hostileRequests walks the route table: every parameter of every route
 // gets each hostile value (the others a good one), every route a hostile
 // value in a query parameter, and every route that takes a body each
-// hostile body, as an admin and anonymously.
+// hostile body (as JSON and as CSV), as an admin and anonymously.
 func hostileRequests(routes []*echo.Route) []hostileRequest {
 	var out []hostileRequest
 	values, bodies := hostileValues(), hostileBodies()
@@ -131,7 +132,9 @@ func hostileRequests(routes []*echo.Route) []hostileRequest {
 		}
 		if r.Method != http.MethodGet {
 			for i, b := range bodies {
-				out = append(out, hostileRequest{method: r.Method, target: path(-1, ""), body: b, admin: i%3 != 0})
+				for _, ct := range []string{"application/json", "text/csv"} {
+					out = append(out, hostileRequest{method: r.Method, target: path(-1, ""), body: b, contentType: ct, admin: i%3 != 0})
+				}
 			}
 		}
 	}
@@ -165,7 +168,7 @@ func TestHostileRequests(t *testing.T) {
 			statuses := map[int]int{}
 			for _, hr := range reqs {
 				req := httptest.NewRequest(hr.method, "http://localhost"+hr.target, strings.NewReader(hr.body))
-				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Content-Type", cmp.Or(hr.contentType, "application/json"))
 				if hr.admin {
 					req.Header.Set("Authorization", "Bearer "+token)
 				}

@@ -227,13 +227,48 @@ func withMembers(body []byte, p ProblemError) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := json.Marshal(p.Members[name])
+		v, err := shortenMember(p.Members[name])
 		if err != nil {
 			return nil, err
 		}
 		out = append(append(append(append(out, ','), k...), ':'), v...)
 	}
 	return append(out, '}'), nil
+}
+
+// shortenMember is the JSON of an extension member with every string in
+// it fit for an answer as a detail is (an import's list of line problems
+// may quote each bad value).
+func shortenMember(v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return nil, err
+	}
+	return json.Marshal(shortenStrings(generic))
+}
+
+// shortenStrings applies shortenDetail to every string of a decoded JSON
+// value.
+func shortenStrings(v any) any {
+	switch v := v.(type) {
+	case string:
+		return shortenDetail(v)
+	case []any:
+		for i := range v {
+			v[i] = shortenStrings(v[i])
+		}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = shortenStrings(x)
+		}
+	}
+	return v
 }
 
 // detailOf is the detail sent: the problem's own, a generic reason for a

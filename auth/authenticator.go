@@ -66,13 +66,26 @@ type SignedIn struct {
 
 var errBadCredentials = fmt.Errorf("%w: wrong name or password", ErrUnauthenticated)
 
+// loggedName is the account a failed sign-in names in the log: its name
+// when it exists, else a placeholder, since an unknown name as typed may be
+// a password or a person's phone number.
+func loggedName(name string, lookup error) string {
+	if lookup != nil || name == "" {
+		return "(no such account)"
+	}
+	return name
+}
+
 // SignIn checks name and password, from client (its address), and starts
 // a session. A wrong name and a wrong password take about the same time
 // and get the same error (ErrUnauthenticated); too many failures for the
 // account or the client get a *RateLimitError.
 func (a *Authenticator) SignIn(ctx context.Context, name, password, client string) (SignedIn, error) {
 	if wait := a.limiter.Try(name, client); wait > 0 {
-		a.log.WarnContext(ctx, "sign-in refused: too many failures", "user", name, "client", client)
+		// NOTE: the name typed is not logged: it may be a password or a
+		// phone number typed in the wrong field (the failures before named
+		// the accounts that exist).
+		a.log.WarnContext(ctx, "sign-in refused: too many failures", "client", client)
 		return SignedIn{}, &RateLimitError{Wait: wait}
 	}
 	u, err := a.store.User(ctx, name)
@@ -88,7 +101,7 @@ func (a *Authenticator) SignIn(ctx context.Context, name, password, client strin
 		a.log.ErrorContext(ctx, "unreadable password hash", "user", name, "err", verr)
 	}
 	if err != nil || !ok || u.PasswordHash == "" || u.Disabled {
-		a.log.InfoContext(ctx, "sign-in failed", "user", name, "client", client)
+		a.log.InfoContext(ctx, "sign-in failed", "user", loggedName(u.Name, err), "client", client)
 		return SignedIn{}, errBadCredentials
 	}
 	a.limiter.Succeed(name, client)

@@ -20,7 +20,7 @@ var ErrBadTile = errors.New("tiles: bad tile coordinates")
 // suffix: the handler strips it) for zooms 0 to maxZoom, which is clamped
 // to MaxZoom: a deployment may serve fewer levels.
 func ParseTile(z, x, y string, maxZoom int) (maptile.Tile, error) {
-	maxZoom = min(maxZoom, MaxZoom)
+	maxZoom = max(0, min(maxZoom, MaxZoom)) // NOTE: a negative one would read as a huge uint64
 	zv, err := parseIndex("zoom", z, uint64(maxZoom))
 	if err != nil {
 		return maptile.Tile{}, err

@@ -61,6 +61,7 @@ func runBenchFaults(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("bench faults: --phase wants 1ms..30s and --clients 1..64")
 	}
 	cfg.MemoryCacheMB = 0 // so that every tile asks Redis, or PostGIS behind it
+	cfg.noRateLimits()    // NOTE: up to 64 clients from loopback, as fast as they can
 	b := &faultBench{clients: *clients, phase: *phase, deadline: cfg.RequestTimeout}
 	stop, err := b.start(ctx, cfg)
 	if err != nil {

@@ -308,6 +308,7 @@ func runBenchHot(ctx context.Context, args []string, out io.Writer) error {
 	start := func(name string, memoryMB int, cache tiles.Cache) error {
 		c := *cfg
 		c.MemoryCacheMB = memoryMB
+		c.noRateLimits() // NOTE: thousands of requests a second from loopback
 		e := newServer(serverDeps{cfg: &c, store: b, cache: cache, log: newLogger(io.Discard), metrics: newMetrics()})
 		base, err := serveLocal(ctx, e)
 		if err != nil {

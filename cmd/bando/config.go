@@ -28,6 +28,10 @@ type Config struct {
 	RedisURL    string // BANDO_REDIS_URL; empty disables the shared tile cache
 	DataDir     string // BANDO_DATA_DIR, the embedded store's directory
 	PublicURL   string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
+	// AllowedHosts (BANDO_ALLOWED_HOSTS) are the Host headers absolute
+	// links may be built from when PublicURL is empty, besides localhost
+	// and loopback addresses.
+	AllowedHosts string
 
 	TileCacheControl   string        // BANDO_TILE_CACHE_CONTROL
 	MemoryCacheMB      int           // BANDO_MEMORY_CACHE_MB, the in-process tile cache
@@ -49,6 +53,18 @@ type Config struct {
 	SeedDemo           bool          // BANDO_SEED_DEMO: seed an empty embedded store on first start
 	CheckinRate        int           // BANDO_CHECKIN_RATE, requests a minute per client on /api/c and /api/s; 0: no limit
 	VenueCacheTTL      time.Duration // BANDO_VENUE_CACHE_TTL, how long a venue read for a QR token is trusted; 0: no cache
+	ReadHeaderTimeout  time.Duration // BANDO_READ_HEADER_TIMEOUT, reading a request's headers
+	ReadTimeout        time.Duration // BANDO_READ_TIMEOUT, reading a whole request
+	WriteTimeout       time.Duration // BANDO_WRITE_TIMEOUT, from the end of the headers to the end of the answer
+	TransferTimeout    time.Duration // BANDO_TRANSFER_TIMEOUT, ReadTimeout and WriteTimeout of imports and exports
+	IdleTimeout        time.Duration // BANDO_IDLE_TIMEOUT, how long an idle keep-alive connection is kept
+	MaxHeaderKB        int           // BANDO_MAX_HEADER_KB, request line and headers
+	MaxBodyKB          int           // BANDO_MAX_BODY_KB, the body of an ordinary request
+	MaxImportMB        int           // BANDO_MAX_IMPORT_MB, the body of an import
+	RateTiles          int           // BANDO_RATE_TILES, requests a minute per client to tiles, TileJSON, style, glyphs; 0: no limit
+	RateOGC            int           // BANDO_RATE_OGC, requests a minute per client to /ogc; 0: no limit
+	RateAPI            int           // BANDO_RATE_API, requests a minute per client to /api; 0: no limit
+	RatePages          int           // BANDO_RATE_PAGES, requests a minute per client to pages, assets and the rest; 0: no limit
 	// Secret (BANDO_SECRET, hex, at least 32 bytes; environment only, so
 	// that it shows in no process list) signs the audit log's checkpoints;
 	// empty: secret.key in the data directory (see secret).
@@ -77,6 +93,7 @@ func (c *Config) settings() []setting {
 		{"redis-url", "BANDO_REDIS_URL", "", "Redis URL for the shared tile cache (empty: in-process cache only)", &c.RedisURL},
 		{"data-dir", "BANDO_DATA_DIR", "./bando-data", "directory of the embedded store", &c.DataDir},
 		{"public-url", "BANDO_PUBLIC_URL", "", "public base URL for absolute links (empty: from each request)", &c.PublicURL},
+		{"allowed-hosts", "BANDO_ALLOWED_HOSTS", "", "host names (space or comma separated, *.example.org for every name under it) whose Host header links may be built from when --public-url is empty; localhost and loopback are always accepted, and an answer for any other host is sent with Cache-Control: no-store", &c.AllowedHosts},
 		{"tile-cache-control", "BANDO_TILE_CACHE_CONTROL", "public, max-age=60", "Cache-Control header of tiles", &c.TileCacheControl},
 		{"basemap-url", "BANDO_BASEMAP_URL", "", "optional raster base map URL template for the style ({z}/{x}/{y})", &c.BaseMapURL},
 		{"frame-ancestors", "BANDO_FRAME_ANCESTORS", "*", "origins allowed to frame /embed (CSP frame-ancestors, space separated)", &c.FrameAncestors},
@@ -108,6 +125,18 @@ var numberSettings = []number{
 	{"checkin-rate", "BANDO_CHECKIN_RATE", "120", "requests a minute each client address may make to the public check-in routes, in bursts of half as many (0: no limit)"},
 	{"venue-cache-ttl", "BANDO_VENUE_CACHE_TTL", "5s", "how long a server trusts a venue it read for a QR token (at most 1m; 0: read it every time): a venue revoked or renewed through another server is seen within it"},
 	{"retention-days", "BANDO_RETENTION_DAYS", "21", "days check-ins, health declarations and traces are kept (1 to 366)"},
+	{"read-header-timeout", "BANDO_READ_HEADER_TIMEOUT", "10s", "longest time to read a request's line and headers (a slow client is cut)"},
+	{"read-timeout", "BANDO_READ_TIMEOUT", "1m", "longest time to read a whole request, body included (imports: --transfer-timeout)"},
+	{"write-timeout", "BANDO_WRITE_TIMEOUT", "1m", "longest time from a request's headers to the end of its answer (imports and exports: --transfer-timeout)"},
+	{"transfer-timeout", "BANDO_TRANSFER_TIMEOUT", "10m", "read and write timeout of imports and exports (CSV, audit log, OGC items)"},
+	{"idle-timeout", "BANDO_IDLE_TIMEOUT", "2m", "how long an idle keep-alive connection is kept open"},
+	{"max-header-kb", "BANDO_MAX_HEADER_KB", "256", "largest request line and headers, in KiB (past it 431)"},
+	{"max-body-kb", "BANDO_MAX_BODY_KB", "1024", "largest body of an ordinary request, in KiB (past it 413); edits of features, check-in batches and tracing requests take up to 8 MiB"},
+	{"rate-tiles", "BANDO_RATE_TILES", "6000", "requests a minute each client address may make for tiles, TileJSON, the style and glyphs, in bursts of half as many (0: no limit)"},
+	{"rate-ogc", "BANDO_RATE_OGC", "3000", "requests a minute each client address may make to /ogc, in bursts of half as many (0: no limit)"},
+	{"rate-api", "BANDO_RATE_API", "3000", "requests a minute each client address may make to /api, in bursts of half as many (0: no limit)"},
+	{"rate-pages", "BANDO_RATE_PAGES", "3000", "requests a minute each client address may make for pages, assets and every other route, in bursts of half as many (0: no limit)"},
+	{"max-import-mb", "BANDO_MAX_IMPORT_MB", "80", "largest body of an import (cases, workers, rides, buses), in MiB (past it 413)"},
 }
 
 // bindConfig registers the config's flags on fs; call parseNumbers after
@@ -157,6 +186,13 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	atoi("max-zoom", &c.MaxZoom)
 	atoi("checkin-rate", &c.CheckinRate)
 	atoi("retention-days", &c.RetentionDays)
+	atoi("max-header-kb", &c.MaxHeaderKB)
+	atoi("max-body-kb", &c.MaxBodyKB)
+	atoi("max-import-mb", &c.MaxImportMB)
+	atoi("rate-tiles", &c.RateTiles)
+	atoi("rate-ogc", &c.RateOGC)
+	atoi("rate-api", &c.RateAPI)
+	atoi("rate-pages", &c.RatePages)
 	if v, err := strconv.ParseFloat(*nums["geomask-metres"], 64); err != nil {
 		errs = append(errs, fmt.Errorf("--geomask-metres: %q is not a number", *nums["geomask-metres"]))
 	} else {
@@ -189,6 +225,8 @@ func (c *Config) durations() map[string]*time.Duration {
 		"redis-ttl": &c.RedisTTL, "redis-timeout": &c.RedisTimeout, "statement-timeout": &c.StatementTimeout,
 		"request-timeout": &c.RequestTimeout, "db-connect-timeout": &c.DBConnectTimeout,
 		"db-acquire-timeout": &c.DBAcquireTimeout, "venue-cache-ttl": &c.VenueCacheTTL,
+		"read-header-timeout": &c.ReadHeaderTimeout, "read-timeout": &c.ReadTimeout,
+		"write-timeout": &c.WriteTimeout, "transfer-timeout": &c.TransferTimeout, "idle-timeout": &c.IdleTimeout,
 	}
 }
 
@@ -215,6 +253,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.staticConfig().Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_FRAME_ANCESTORS: %w", err))
+	}
+	if _, err := httpx.ParseHosts(c.AllowedHosts); err != nil {
+		errs = append(errs, fmt.Errorf("BANDO_ALLOWED_HOSTS: %w", err))
 	}
 	if _, err := httpx.ParseOrigins(c.CORSOrigins); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_CORS_ORIGINS: %w", err))
@@ -252,6 +293,12 @@ func validateRedisURL(s string) []error {
 // staticConfig is what the web app's routes are built with.
 func (c *Config) staticConfig() static.Config {
 	return static.Config{FrameAncestors: strings.Fields(c.FrameAncestors)}
+}
+
+// allowedHosts are the accepted Host headers; validated.
+func (c *Config) allowedHosts() httpx.Hosts {
+	hosts, _ := httpx.ParseHosts(c.AllowedHosts)
+	return hosts
 }
 
 // corsOrigins are the origins that may read the public data; validated.
@@ -292,11 +339,17 @@ func (c *Config) validateNumbers() []error {
 		{"BANDO_REQUEST_TIMEOUT", c.RequestTimeout, true, ", or 0 for none"},
 		{"BANDO_DB_CONNECT_TIMEOUT", c.DBConnectTimeout, false, ""},
 		{"BANDO_DB_ACQUIRE_TIMEOUT", c.DBAcquireTimeout, false, ""},
+		{"BANDO_READ_HEADER_TIMEOUT", c.ReadHeaderTimeout, false, ""},
+		{"BANDO_READ_TIMEOUT", c.ReadTimeout, false, ""},
+		{"BANDO_WRITE_TIMEOUT", c.WriteTimeout, false, ""},
+		{"BANDO_TRANSFER_TIMEOUT", c.TransferTimeout, false, ""},
+		{"BANDO_IDLE_TIMEOUT", c.IdleTimeout, false, ""},
 	} {
 		if d.v < 0 || (d.v == 0 && !d.zeroOK) {
 			errs = append(errs, fmt.Errorf("%s %v: want a positive duration%s", d.env, d.v, d.whatZero))
 		}
 	}
+	errs = append(errs, c.validateLimits()...)
 	if c.VenueCacheTTL < 0 || c.VenueCacheTTL > time.Minute {
 		errs = append(errs, fmt.Errorf("BANDO_VENUE_CACHE_TTL %v: want 0 (no cache) up to 1m", c.VenueCacheTTL))
 	}
@@ -307,6 +360,41 @@ func (c *Config) validateNumbers() []error {
 		errs = append(errs, fmt.Errorf("BANDO_VERSION_CHECK %v: want at least 100ms", c.VersionCheck))
 	}
 	return errs
+}
+
+// validateLimits checks the sizes and timeouts of requests against each
+// other: an answer's write deadline outlives the request's own deadline.
+func (c *Config) validateLimits() []error {
+	var errs []error
+	if c.RequestTimeout > 0 && c.WriteTimeout > 0 && c.WriteTimeout <= c.RequestTimeout {
+		errs = append(errs, fmt.Errorf("BANDO_WRITE_TIMEOUT %v: want more than BANDO_REQUEST_TIMEOUT (%v), so that a timed-out request still gets its 503", c.WriteTimeout, c.RequestTimeout))
+	}
+	if c.TransferTimeout < c.WriteTimeout || c.TransferTimeout < c.ReadTimeout {
+		errs = append(errs, fmt.Errorf("BANDO_TRANSFER_TIMEOUT %v: want at least BANDO_READ_TIMEOUT and BANDO_WRITE_TIMEOUT", c.TransferTimeout))
+	}
+	for _, n := range []struct {
+		env       string
+		v, lo, hi int
+	}{
+		{"BANDO_MAX_HEADER_KB", c.MaxHeaderKB, 8, 1 << 14},
+		{"BANDO_MAX_BODY_KB", c.MaxBodyKB, 64, 1 << 20},
+		{"BANDO_MAX_IMPORT_MB", c.MaxImportMB, 1, 1 << 12},
+		{"BANDO_RATE_TILES", c.RateTiles, 0, 1e7},
+		{"BANDO_RATE_OGC", c.RateOGC, 0, 1e7},
+		{"BANDO_RATE_API", c.RateAPI, 0, 1e7},
+		{"BANDO_RATE_PAGES", c.RatePages, 0, 1e7},
+	} {
+		if n.v < n.lo || n.v > n.hi {
+			errs = append(errs, fmt.Errorf("%s %d: want %d..%d", n.env, n.v, n.lo, n.hi))
+		}
+	}
+	return errs
+}
+
+// noRateLimits turns the per-client limits of every route family off, for
+// benchmarks that send thousands of requests a second from one address.
+func (c *Config) noRateLimits() {
+	c.RateTiles, c.RateOGC, c.RateAPI, c.RatePages = 0, 0, 0, 0
 }
 
 // maxRetentionDays is the longest retention: tracing data is personal

@@ -63,6 +63,7 @@ func commands() []command {
 		{"bench", "measure performance (bench tiles|http|hot|faults|checkins|trace)", runBench},
 		{"trace", "an exposure run: trace --case BD-1 | --phone … | --id … | --from-file F --reason … [--csv]", runTrace},
 		{"purge", "purge tracing data older than BANDO_RETENTION_DAYS (--dry-run: count only)", runPurge},
+		{"compact", "reclaim the free space of the embedded store's file (stop the server first; --keep-old)", runCompact},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},
 		{"version", "print the version", runVersion},
 	}

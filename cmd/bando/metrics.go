@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
@@ -20,6 +22,11 @@ type metrics struct {
 	tiles     map[string]int64 // zoom|cache
 	tileSecs  map[string]float64
 	started   time.Time
+	// routes are the route patterns a request's label may name; set by
+	// knowRoutes once the server's routes are registered. Anything else
+	// (and everything before) counts as "unmatched", so that no client
+	// can add a series.
+	routes map[string]bool
 }
 
 func newMetrics() *metrics {
@@ -30,27 +37,69 @@ func newMetrics() *metrics {
 }
 
 // middleware counts every request by route pattern, method and status. It
-// has errors answered here (c.Error) so that it counts the status sent.
+// has errors answered here (c.Error) so that it counts the status sent; a
+// request whose client went away is counted as "client_closed", neither a
+// success nor a server failure.
 func (m *metrics) middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			start := time.Now()
+			start, req := time.Now(), c.Request()
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
-			status := c.Response().Status
-			route := c.Path()
-			if route == "" {
-				route = "unmatched"
+			status := statusLabel(c.Response().Status)
+			if httpx.ClientClosed(req) || c.Response().Status == httpx.StatusClientClosedRequest {
+				status = "client_closed"
 			}
-			key := fmt.Sprintf("%s|%s|%d", route, c.Request().Method, status)
 			m.mu.Lock()
+			key := m.routeLabel(c.Path()) + "|" + methodLabel(req.Method) + "|" + status
 			m.requests[key]++
 			m.durations[key] += time.Since(start).Seconds()
 			m.mu.Unlock()
 			return nil
 		}
 	}
+}
+
+// knowRoutes sets the route patterns that may be labels: those of e.
+func (m *metrics) knowRoutes(e *echo.Echo) {
+	routes := map[string]bool{}
+	for _, r := range e.Routes() {
+		routes[r.Path] = true
+	}
+	m.mu.Lock()
+	m.routes = routes
+	m.mu.Unlock()
+}
+
+// routeLabel is the label of a matched route pattern, or "unmatched";
+// m.mu is held.
+func (m *metrics) routeLabel(pattern string) string {
+	if m.routes[pattern] {
+		return pattern
+	}
+	return "unmatched"
+}
+
+// methodLabel is the label of a request's method: its name for the
+// methods of RFC 9110 and PATCH, else "OTHER", since the method is the
+// client's to choose.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return method
+	}
+	return "OTHER"
+}
+
+// statusLabel is the label of a status sent: its number, or "other" for
+// anything outside 100..599.
+func statusLabel(status int) string {
+	if status < 100 || status > 599 {
+		return "other"
+	}
+	return strconv.Itoa(status)
 }
 
 // observeTile is the tile handler's hook.

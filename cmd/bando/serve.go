@@ -62,7 +62,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)
 	}
 	fmt.Fprintf(out, "bando %s listening on http://%s\n", versionString(), displayAddr(ln.Addr()))
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	srv := httpServer(cfg, e)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -76,6 +76,22 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// httpServer is the server of h with the configured timeouts: a slow
+// client is cut while it sends its headers (ReadHeaderTimeout) or its
+// body (ReadTimeout), a slow reader of an answer (WriteTimeout), and an
+// idle keep-alive connection is closed (IdleTimeout). Imports and exports
+// get longer ones per route (routeLimit).
+func httpServer(cfg *Config, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderKB << 10,
+	}
 }
 
 func displayAddr(a net.Addr) string {

@@ -18,6 +18,7 @@ import (
 	"github.com/bandomap/bando/features/ogc"
 	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/ratelimit"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/tilehttp"
@@ -62,8 +63,16 @@ func newServer(d serverDeps) *echo.Echo {
 	}
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
 	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
+		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
+		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
+		httpx.CleanPathParams(),
 		httpx.Deadline(d.cfg.RequestTimeout),
 		httpx.SecureHeaders(),
+		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Skipper: func(c echo.Context) bool {
+			// With a public URL no link comes from the Host header; tiles,
+			// assets and glyphs never carry one.
+			return d.cfg.PublicURL != "" || hostFree(c.Path())
+		}}),
 		httpx.CORSWithConfig(httpx.CORSConfig{
 			Origins: d.cfg.corsOrigins(),
 			Skipper: func(c echo.Context) bool { return !crossOrigin(c.Request().URL.Path) },
@@ -134,6 +143,7 @@ func newServer(d serverDeps) *echo.Echo {
 	e.Match(get, "/readyz", readyz(d.store, engine))
 	e.Match(get, "/metrics", d.metrics.handler)
 	static.Register(e, d.cfg.staticConfig())
+	d.metrics.knowRoutes(e)
 	return e
 }
 
@@ -154,6 +164,75 @@ func errorRules() []httpx.Rule {
 		{Err: features.ErrUnavailable, Status: http.StatusServiceUnavailable, Detail: "the database is unavailable; try again shortly", RetryAfter: retryAfter, Quiet: true},
 		{Err: context.DeadlineExceeded, Status: http.StatusServiceUnavailable, Detail: "the request took too long; try again", RetryAfter: retryAfter},
 	}
+}
+
+// routeFamilies returns the rate-limit family of a request, each family
+// with its own limiter (one per server): tiles (with TileJSON, the style
+// and glyphs, which a map asks for by the hundred), ogc, api and pages
+// (everything else).
+func routeFamilies(cfg *Config) func(c echo.Context) (string, httpx.Taker) {
+	limiter := func(perMinute int) httpx.Taker {
+		if perMinute <= 0 {
+			return nil
+		}
+		return ratelimit.New(ratelimit.Options{PerMinute: perMinute, Burst: max(1, perMinute/2)})
+	}
+	tiles, ogcs, apis, pages := limiter(cfg.RateTiles), limiter(cfg.RateOGC), limiter(cfg.RateAPI), limiter(cfg.RatePages)
+	return func(c echo.Context) (string, httpx.Taker) {
+		p := c.Request().URL.Path
+		switch {
+		case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
+			return "tiles", tiles
+		case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
+			return "ogc", ogcs
+		case strings.HasPrefix(p, "/api/"):
+			return "api", apis
+		}
+		return "pages", pages
+	}
+}
+
+// dataBodyBytes caps the body of the routes that take data in JSON: a
+// feature's geometry (4 MiB in the editing handler), a batch of check-ins
+// (8 MiB), a tracing request.
+const dataBodyBytes = 8 << 20
+
+// routeLimit is the Limit of a request by its route family: imports take
+// large bodies and long transfers, exports long writes, data edits
+// medium bodies, and every other route a small one.
+func routeLimit(cfg *Config) func(c echo.Context) httpx.Limit {
+	small := httpx.Limit{BodyBytes: int64(cfg.MaxBodyKB) << 10}
+	data := httpx.Limit{BodyBytes: max(dataBodyBytes, small.BodyBytes)}
+	imports := httpx.Limit{BodyBytes: int64(cfg.MaxImportMB) << 20, ReadTimeout: cfg.TransferTimeout, WriteTimeout: cfg.TransferTimeout}
+	exports := httpx.Limit{BodyBytes: small.BodyBytes, WriteTimeout: cfg.TransferTimeout}
+	return func(c echo.Context) httpx.Limit {
+		route, method := c.Path(), c.Request().Method
+		switch {
+		case method == http.MethodGet || method == http.MethodHead:
+			if isExport(route) {
+				return exports
+			}
+			return small
+		case route == "/api/cases/import" || strings.HasPrefix(route, "/api/enterprises/:id/"):
+			return imports
+		case strings.HasPrefix(route, "/ogc/") || strings.HasPrefix(route, "/api/tracing/") ||
+			route == "/api/checkins" || route == "/api/s/:token/checkins":
+			return data
+		}
+		return small
+	}
+}
+
+// isExport tells whether a GET route may send a long answer.
+func isExport(route string) bool {
+	return strings.HasSuffix(route, ".csv") || strings.HasPrefix(route, "/api/audit") ||
+		strings.HasSuffix(route, "/items") || route == "/api/venues/:id/poster" || route == "/api/venues/:id/checkins"
+}
+
+// hostFree tells whether a route's answers are the same whatever the
+// request's Host header.
+func hostFree(route string) bool {
+	return route == "/tiles/:layers/:z/:x/:y" || route == "/assets/:name" || route == "/fonts/:fontstack/:range"
 }
 
 // crossOrigin tells whether scripts of other sites may read path: the public

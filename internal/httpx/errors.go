@@ -68,8 +68,8 @@ type problemBody struct {
 // an *echo.HTTPError or cfg.Rules, in that order; anything else is a 500.
 // The cause of a 5xx is logged with the request id and never sent. HEAD
 // gets the status and headers without a body. A client that went away
-// (context.Canceled with the request's context done) is not logged and gets
-// nothing.
+// (the request's context canceled) gets nothing; the error is logged at
+// debug level and the status recorded is StatusClientClosedRequest.
 func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -79,13 +79,16 @@ func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 	}
 	return func(err error, c echo.Context) {
 		req := c.Request()
-		if errors.Is(err, context.Canceled) && req.Context().Err() != nil {
+		id := requestID(c)
+		if ClientClosed(req) {
+			// NOTE: whatever the error, it followed from the client leaving
+			// (a store call cut by the canceled context may not say so).
+			cfg.Logger.Debug("client closed the request", "request_id", id, "method", req.Method, "path", req.URL.Path, "err", err)
 			if !c.Response().Committed {
 				_ = c.NoContent(StatusClientClosedRequest)
 			}
 			return
 		}
-		id := requestID(c)
 		if c.Response().Committed {
 			cfg.Logger.Warn("error after the answer started", "request_id", id, "method", req.Method, "path", req.URL.Path, "err", err)
 			return
@@ -104,11 +107,24 @@ func ErrorHandler(cfg ErrorConfig) echo.HTTPErrorHandler {
 	}
 }
 
+// ClientClosed tells whether the client of req went away before the answer:
+// its context was canceled, not timed out by a deadline.
+func ClientClosed(req *http.Request) bool {
+	return errors.Is(req.Context().Err(), context.Canceled)
+}
+
 // classify finds the answer to err, and whether its rule is quiet. The
 // ProblemError returned is a copy: the caller's is never changed.
 func (cfg ErrorConfig) classify(err error) (ProblemError, bool) {
 	var pe *ProblemError
-	if errors.As(err, &pe) {
+	isProblem := errors.As(err, &pe)
+	// A body cut by a limit is a 413 however the handler wrapped the read
+	// error (a JSON decoder's 400, an import's line error).
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) && (!isProblem || pe.Status != http.StatusRequestEntityTooLarge) {
+		return *TooLarge(tooLarge.Limit), false
+	}
+	if isProblem {
 		return *pe, false
 	}
 	var he *echo.HTTPError
@@ -156,9 +172,11 @@ func (cfg ErrorConfig) write(c echo.Context, p ProblemError, id string) error {
 		h.Set(echo.HeaderCacheControl, "no-store")
 	}
 	title := http.StatusText(p.Status)
+	// NOTE: the detail and the path may repeat the client's input (a
+	// 100 KB parameter, NUL bytes): only short, escaped excerpts are sent.
 	body := problemBody{
-		Type: p.Type, Title: title, Status: p.Status, Detail: detailOf(p, title, id),
-		Instance: c.Request().URL.Path, RequestID: id, Errors: p.Errors,
+		Type: p.Type, Title: title, Status: p.Status, Detail: shortenDetail(detailOf(p, title, id)),
+		Instance: Excerpt(c.Request().URL.Path), RequestID: id, Errors: shortenFields(p.Errors),
 	}
 	if body.Type == "" {
 		body.Type = "about:blank"
@@ -175,6 +193,18 @@ func (cfg ErrorConfig) write(c echo.Context, p ProblemError, id string) error {
 		return err
 	}
 	return c.Blob(p.Status, MIMEProblem, b)
+}
+
+// shortenFields is errs with each pointer and detail fit for an answer.
+func shortenFields(errs []FieldError) []FieldError {
+	if errs == nil {
+		return nil
+	}
+	out := make([]FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = FieldError{Pointer: Excerpt(e.Pointer), Detail: shortenDetail(e.Detail)}
+	}
+	return out
 }
 
 // withMembers appends the problem's extension members, sorted by name, to
@@ -197,13 +227,48 @@ func withMembers(body []byte, p ProblemError) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := json.Marshal(p.Members[name])
+		v, err := shortenMember(p.Members[name])
 		if err != nil {
 			return nil, err
 		}
 		out = append(append(append(append(out, ','), k...), ':'), v...)
 	}
 	return append(out, '}'), nil
+}
+
+// shortenMember is the JSON of an extension member with every string in
+// it fit for an answer as a detail is (an import's list of line problems
+// may quote each bad value).
+func shortenMember(v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return nil, err
+	}
+	return json.Marshal(shortenStrings(generic))
+}
+
+// shortenStrings applies shortenDetail to every string of a decoded JSON
+// value.
+func shortenStrings(v any) any {
+	switch v := v.(type) {
+	case string:
+		return shortenDetail(v)
+	case []any:
+		for i := range v {
+			v[i] = shortenStrings(v[i])
+		}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = shortenStrings(x)
+		}
+	}
+	return v
 }
 
 // detailOf is the detail sent: the problem's own, a generic reason for a

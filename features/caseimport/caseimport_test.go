@@ -333,6 +333,9 @@ func TestParseBad(t *testing.T) {
 				if g.Line != w.Line || g.Column != w.Column || !strings.Contains(g.Reason, w.Reason) {
 					t.Errorf("problem %d = %v, want line %d, column %q, reason with %q", i, g, w.Line, w.Column, w.Reason)
 				}
+				if g.ReasonVI == "" || g.ReasonVI == g.Reason {
+					t.Errorf("problem %d = %v has no Vietnamese reason (%q)", i, g, g.ReasonVI)
+				}
 			}
 		})
 	}

@@ -14,6 +14,8 @@ type RowError struct {
 	Line   int
 	Column string
 	Reason string
+	// ReasonVI is Reason in Vietnamese.
+	ReasonVI string
 }
 
 // String formats the problem as one line a person can act on, such as
@@ -67,8 +69,11 @@ func (c *collector) add(line int, column, format string, args ...any) {
 		c.err.Omitted++
 		return
 	}
-	c.err.Rows = append(c.err.Rows, RowError{Line: line, Column: column, Reason: fmt.Sprintf(format, args...)})
+	c.err.Rows = append(c.err.Rows, RowError{Line: line, Column: column,
+		Reason: sprintf(format, args), ReasonVI: inVietnamese(format, args)})
 }
+
+func sprintf(format string, args []any) string { return fmt.Sprintf(format, args...) }
 
 func (c *collector) failed() bool { return len(c.err.Rows) > 0 || c.err.Omitted > 0 }
 

@@ -26,6 +26,8 @@ type lineError struct {
 	Line   int    `json:"line"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason"`
+	// ReasonVI is Reason in Vietnamese, when the file's parser gives it.
+	ReasonVI string `json:"reason_vi,omitempty"`
 }
 
 // problem turns the service's errors into their HTTP answers: 412 for a
@@ -102,7 +104,7 @@ func unprocessable(v *features.ValidationError) error {
 func badFile(f *caseimport.Error) error {
 	errs := make([]lineError, len(f.Rows))
 	for i, r := range f.Rows {
-		errs[i] = lineError{Line: r.Line, Field: r.Column, Reason: r.Reason}
+		errs[i] = lineError{Line: r.Line, Field: r.Column, Reason: r.Reason, ReasonVI: r.ReasonVI}
 	}
 	total := len(f.Rows) + f.Omitted
 	return httpx.Problem(http.StatusUnprocessableEntity,

@@ -171,7 +171,7 @@ func (g *generator) drawZones(rng *rand.Rand) []zone {
 		if len(out) == g.cfg.zones || cl.cases == 0 {
 			break
 		}
-		z := zone{name: "Vùng cách ly " + cl.name, ward: cl.ward,
+		z := zone{name: zoneName(cl, g.pr.wards[cl.ward].name), ward: cl.ward,
 			start: minTime(addDays(cl.first, rng.IntN(2)), g.ob.asOf)}
 		rot := rng.Float64() * math.Pi
 		if cl.kind == boardingHouse {
@@ -200,4 +200,14 @@ func (g *generator) drawZones(rng *rand.Rand) []zone {
 	}
 	slices.SortStableFunc(out, func(a, b zone) int { return a.start.Compare(b.start) })
 	return out
+}
+
+// zoneName names the quarantine zone drawn around a cluster. A boarding
+// house's cluster carries its landlord's name ("Khu nhà trọ bà Xuân…"),
+// which a public zone must not: its zone is named by kind and ward.
+func zoneName(cl *cluster, ward string) string {
+	if cl.kind == boardingHouse {
+		return "Vùng cách ly khu nhà trọ, " + ward
+	}
+	return "Vùng cách ly " + cl.name
 }

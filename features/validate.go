@@ -341,6 +341,8 @@ func (c *checker) ring(poly, ring int, r orb.Ring) {
 	if a, b, at, ok := selfIntersection(r); ok {
 		c.add("geometry", &at, fmt.Sprintf("polygon %d ring %d crosses itself at %g %g (edges %d and %d)", poly, ring, at[0], at[1], a, b),
 			fmt.Sprintf("đa giác %d, đường bao %d tự cắt nhau tại %g %g (cạnh %d và %d)", poly, ring, at[0], at[1], a, b))
+	} else if planar.Area(r) == 0 {
+		c.noArea(poly, ring, r[0])
 	}
 }
 
@@ -544,4 +546,11 @@ func dot(a, b, c orb.Point) float64 {
 func onSegment(a, b, p orb.Point) bool {
 	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
 		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
+}
+
+// noArea reports a closed ring that encloses nothing: all its points the
+// same, or on one line, so that the zone it draws covers no ground.
+func (c *checker) noArea(poly, ring int, at orb.Point) {
+	c.add("geometry", &at, fmt.Sprintf("polygon %d ring %d encloses no area: its points are all the same or on one line", poly, ring),
+		fmt.Sprintf("đa giác %d, đường bao %d không bao diện tích nào: các điểm trùng nhau hoặc thẳng hàng", poly, ring))
 }

@@ -40,6 +40,8 @@ func TestValidate(t *testing.T) {
 		{"bow tie", zones, Record{ID: "z2", Geometry: bowtie}, "crosses itself"},
 		{"hole outside the shell", zones, Record{ID: "z8", Geometry: orb.Polygon{square[0], {{106.7, 11}, {106.71, 11}, {106.71, 11.01}, {106.7, 11}}}}, "hole outside"},
 		{"open ring", zones, Record{ID: "z3", Geometry: open}, "not closed"},
+		{"four times one point", zones, Record{ID: "z10", Geometry: orb.Polygon{{{106.65, 11}, {106.65, 11}, {106.65, 11}, {106.65, 11}}}}, "encloses no area"},
+		{"a hole of one point", zones, Record{ID: "z11", Geometry: orb.Polygon{square[0], {{106.605, 11.005}, {106.605, 11.005}, {106.605, 11.005}, {106.605, 11.005}}}}, "ring 2 encloses no area"},
 		{"point in polygon layer", zones, Record{ID: "z4", Geometry: orb.Point{106.6, 11}}, "collection holds MultiPolygon"},
 		{"lat lon swapped", markets, Record{ID: "m1", Geometry: orb.Point{11, 106.6}}, "outside longitude/latitude"},
 		{"no id", markets, Record{Geometry: orb.Point{106.6, 11}}, "no id"},

@@ -88,13 +88,23 @@ func (p *PublicReader) Groups(ctx context.Context, col Collection, r DayRange) (
 		return nil, err
 	}
 	var ms []Member
-	f := DayFilter{start: dayBounds{NoDay, lastDay, true}, end: dayBounds{NoDay, lastDay, true}}
-	if col.Temporal != nil {
-		f = col.Temporal.Filter(r)
-	}
-	for _, d := range people {
-		if f.Match(d.start, d.end) {
+	if col.Temporal == nil {
+		for _, d := range people {
 			ms = append(ms, d.Member)
+		}
+	} else {
+		// Each district is shown as of its latest release (Releases).
+		rel := releasesOf(people, p.opts.MinCount)
+		filters := map[string]DayFilter{}
+		for _, d := range people {
+			f, ok := filters[d.District]
+			if !ok {
+				f = col.Temporal.Filter(rel.Range(d.District, r))
+				filters[d.District] = f
+			}
+			if f.Match(d.start, d.end) {
+				ms = append(ms, d.Member)
+			}
 		}
 	}
 	g := Grouping{Collection: col.ID, MinCount: p.opts.MinCount, Wards: areas[0], Districts: areas[1]}.GroupPeople(ms)

@@ -2,13 +2,13 @@
 # `make test` (every test, against real PostGIS, Redis and Chromium).
 GO ?= go
 
-.PHONY: run test services vet fmt-check unit e2e bench-tiles mutate
+.PHONY: run test services vet fmt-check unit fuzz e2e bench-tiles mutate
 
 run:
 	$(GO) run ./cmd/bando
 
 # test installs and starts what the tests need, then runs every check.
-test: services vet fmt-check unit e2e
+test: services vet fmt-check unit fuzz e2e
 
 services:
 	bash .ci/services
@@ -22,6 +22,11 @@ fmt-check:
 
 unit:
 	$(GO) test -count=1 -timeout 15m ./...
+
+# fuzz runs every fuzz target of a parser of outside input for a few
+# seconds (tools/fuzz/run.sh, about a minute).
+fuzz:
+	bash tools/fuzz/run.sh
 
 # e2e runs the browser tests in headless Chromium against a seeded server.
 e2e:

@@ -5,10 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/internal/ratelimit"
 	"github.com/bandomap/bando/tracing"
 	"github.com/labstack/echo/v4"
 )
@@ -39,19 +38,11 @@ const (
 	DefaultMaxClients = 100_000
 )
 
-// Limiter is a token bucket per client address. It lives in one process:
+// Limiter is a token bucket per client address (ratelimit.Limiter with
+// these routes' defaults and the tracing clock). It lives in one process:
 // several servers each count their own.
 type Limiter struct {
-	opts  LimitOptions
-	clock tracing.Clock
-
-	mu      sync.Mutex
-	buckets map[string]bucket
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
+	*ratelimit.Limiter
 }
 
 // NewLimiter returns a limiter with opts on clock.
@@ -65,68 +56,10 @@ func NewLimiter(opts LimitOptions, clock tracing.Clock) *Limiter {
 	if opts.MaxClients <= 0 {
 		opts.MaxClients = DefaultMaxClients
 	}
-	return &Limiter{opts: opts, clock: clock, buckets: map[string]bucket{}}
-}
-
-// Take takes one request of client from its bucket: 0 when it may go on,
-// else how long until it may.
-func (l *Limiter) Take(client string) time.Duration {
-	if l.opts.Off {
-		return 0
+	if opts.Off {
+		opts.PerMinute = 0 // ratelimit's "no limit"
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	b, ok := l.buckets[client]
-	if !ok {
-		if len(l.buckets) >= l.opts.MaxClients {
-			l.forget(now)
-		}
-		b = bucket{tokens: float64(l.opts.Burst), at: now}
-	}
-	b.tokens = l.refill(b, now)
-	b.at = now
-	if b.tokens < 1 {
-		l.buckets[client] = b
-		return time.Duration((1 - b.tokens) / l.perSecond() * float64(time.Second))
-	}
-	b.tokens--
-	l.buckets[client] = b
-	return 0
-}
-
-func (l *Limiter) perSecond() float64 { return float64(l.opts.PerMinute) / 60 }
-
-func (l *Limiter) refill(b bucket, now time.Time) float64 {
-	if d := now.Sub(b.at); d > 0 {
-		b.tokens += d.Seconds() * l.perSecond()
-	}
-	return min(b.tokens, float64(l.opts.Burst))
-}
-
-// forget drops the buckets that are full again, or, when none is, the
-// half least recently used.
-func (l *Limiter) forget(now time.Time) {
-	for k, b := range l.buckets {
-		if l.refill(b, now) >= float64(l.opts.Burst) {
-			delete(l.buckets, k)
-		}
-	}
-	if len(l.buckets) < l.opts.MaxClients {
-		return
-	}
-	var cut time.Time
-	for _, b := range l.buckets {
-		if cut.IsZero() || b.at.Before(cut) {
-			cut = b.at
-		}
-	}
-	cut = cut.Add(now.Sub(cut) / 2)
-	for k, b := range l.buckets {
-		if !b.at.After(cut) {
-			delete(l.buckets, k)
-		}
-	}
+	return &Limiter{ratelimit.New(ratelimit.Options{PerMinute: opts.PerMinute, Burst: opts.Burst, MaxKeys: opts.MaxClients, Now: clock.Now})}
 }
 
 // limit is the middleware of the public routes: the per-client rate

@@ -21,6 +21,16 @@ import (
 // every route shares; configure changes the defaults, wrap the store.
 func newEdgeServer(t *testing.T, configure func(*Config), wrap func(backend) backend) string {
 	t.Helper()
+	_, h := newEdgeHandler(t, configure, wrap)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// newEdgeHandler is the server's handler over an empty embedded store,
+// with its settings: configure changes the defaults, wrap the store.
+func newEdgeHandler(t *testing.T, configure func(*Config), wrap func(backend) backend) (*Config, http.Handler) {
+	t.Helper()
 	cfg := testConfig(t)
 	if configure != nil {
 		configure(cfg)
@@ -38,9 +48,7 @@ func newEdgeServer(t *testing.T, configure func(*Config), wrap func(backend) bac
 		b = wrap(b)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return cfg, newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()})
 }
 
 // do sends one request with the given headers ("Name: value") and returns

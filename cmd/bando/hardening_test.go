@@ -73,20 +73,8 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 // that connection timeouts apply; it returns the address.
 func newListeningServer(t *testing.T, configure func(*Config)) string {
 	t.Helper()
-	cfg := testConfig(t)
-	if configure != nil {
-		configure(cfg)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	s, err := embedded.Open(context.Background(), embedded.Options{Dir: t.TempDir(), GeomaskCellM: cfg.GeomaskMetres})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httpServer(cfg, newServer(serverDeps{cfg: cfg, store: s, log: log, metrics: newMetrics()}))
+	cfg, h := newEdgeHandler(t, configure, nil)
+	srv := httpServer(cfg, h)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

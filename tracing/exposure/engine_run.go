@@ -227,25 +227,7 @@ func (r *run) sortContacts(cs []runContact) {
 
 // parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
 func (r *run) parallel(n int, f func(i int)) {
-	const chunk = 256
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(r.e.opts.Workers, (n+chunk-1)/chunk) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				lo := int(next.Add(chunk) - chunk)
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+chunk, n); i++ {
-					f(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	r.parallelWorkers(n, func(_ *evidenceSlab, i int) { f(i) })
 }
 
 // level traces the sources in parallel; hits[i] are source i's.

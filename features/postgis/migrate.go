@@ -58,6 +58,10 @@ const (
 	// migrationLock is an arbitrary advisory lock key ("bando" in ASCII) so
 	// that two servers starting at once do not migrate twice.
 	sqlLockMigrations     = `SELECT pg_advisory_xact_lock(1650551396)`
+	// sqlMigrationNoTimeout lifts the pool's statement_timeout (meant for
+	// requests) inside a migration's transaction: a schema change on a
+	// loaded machine may take longer than a request should.
+	sqlMigrationNoTimeout = `SET LOCAL statement_timeout = 0`
 	sqlAppliedVersions    = `SELECT version FROM schema_migrations ORDER BY version`
 	sqlRecordMigration    = `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`
 	sqlMaxAppliedVersion  = `SELECT coalesce(max(version), 0) FROM schema_migrations`
@@ -102,6 +106,9 @@ func applyOne(ctx context.Context, pool *pgxpool.Pool, m Migration, newest int) 
 		return false, fmt.Errorf("postgis: begin migration %d: %w", m.Version, err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if _, err := tx.Exec(ctx, sqlMigrationNoTimeout); err != nil {
+		return false, fmt.Errorf("postgis: migration %d: lift statement timeout: %w", m.Version, err)
+	}
 	if _, err := tx.Exec(ctx, sqlLockMigrations); err != nil {
 		return false, fmt.Errorf("postgis: lock migrations: %w", err)
 	}

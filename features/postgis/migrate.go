@@ -57,7 +57,7 @@ const (
 		applied_at timestamptz NOT NULL DEFAULT now())`
 	// migrationLock is an arbitrary advisory lock key ("bando" in ASCII) so
 	// that two servers starting at once do not migrate twice.
-	sqlLockMigrations     = `SELECT pg_advisory_xact_lock(1650551396)`
+	sqlLockMigrations = `SELECT pg_advisory_xact_lock(1650551396)`
 	// sqlMigrationNoTimeout lifts the pool's statement_timeout (meant for
 	// requests) inside a migration's transaction: a schema change on a
 	// loaded machine may take longer than a request should.

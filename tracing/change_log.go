@@ -129,3 +129,28 @@ func changeEntry(ctx context.Context, action, collection, subject string) (audit
 	return audit.Entry{Actor: p.User, Role: string(p.Role), Action: action, Collection: collection,
 		Subject: subject, RequestID: RequestIDFrom(ctx)}, nil
 }
+
+// ActionCheckInImport is a file of check-ins imported (collection
+// "checkins", subject the file's name).
+const ActionCheckInImport = "import"
+
+// CollectionCheckIns is the audit collection of check-in imports.
+const CollectionCheckIns = "checkins"
+
+// CheckInImportEntry is the audit entry of a check-in import by the
+// principal on ctx: the file, how many rows and what they did, the span of
+// days; no person's details.
+func CheckInImportEntry(ctx context.Context, imp CheckInImport, res CheckInImportResult) (audit.Entry, error) {
+	subject := imp.Source
+	if subject == "" {
+		subject = "-"
+	}
+	e, err := changeEntry(ctx, ActionCheckInImport, CollectionCheckIns, subject)
+	if err != nil {
+		return e, err
+	}
+	if e.After, err = json.Marshal(res); err != nil {
+		return e, fmt.Errorf("tracing: encode the import's audit document: %w", err)
+	}
+	return e, nil
+}

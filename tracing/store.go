@@ -41,8 +41,10 @@ type Store interface {
 	// it repeats, unchanged; else a new open visit.
 	CheckIn(ctx context.Context, c CheckIn) (Visit, error)
 	// CheckInBatch records a batch as visits (Rules.DedupeBatch), in one
-	// transaction, and returns how many were recorded. A bad row refuses
-	// the whole batch with a RowError.
+	// transaction, and returns how many were recorded: rows a stored visit
+	// records already (Rules.StoredRepeats) are left out, so a batch sent
+	// again records nothing twice. A bad row refuses the whole batch with
+	// a RowError.
 	CheckInBatch(ctx context.Context, cs []CheckIn) (int, error)
 	// CheckOut closes the person's latest open visit at the venue that
 	// began at most MaxStay before `at` (Closes); ErrNoOpenVisit if none.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -155,7 +156,7 @@ func importCheckins(ctx context.Context, cfg *Config, b backend, file string, ou
 	}
 	read := time.Since(start)
 	admin := auth.WithPrincipal(ctx, auth.Principal{User: cliActor("import checkins").Name, Role: auth.Admin, Via: "cli"})
-	n, err := bi.ImportCheckIns(admin, data.rows, data.persons)
+	res, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: data.rows, Persons: data.persons, Source: filepath.Base(file)})
 	var re *tracing.RowError
 	if errors.As(err, &re) && re.Row >= 0 && re.Row < len(data.lines) {
 		return fmt.Errorf("import checkins: %s: line %d: %w (nothing imported)", file, data.lines[re.Row], re.Err)
@@ -164,7 +165,7 @@ func importCheckins(ctx context.Context, cfg *Config, b backend, file string, ou
 		return fmt.Errorf("import checkins: %w (nothing imported)", err)
 	}
 	took := time.Since(start)
-	fmt.Fprintf(out, "import checkins: %d rows, %d visits recorded (%d repeats merged), %d persons, in %.2fs (read %.2fs): %.0f rows/s\n",
-		len(data.rows), n, len(data.rows)-n, len(data.persons), took.Seconds(), read.Seconds(), float64(len(data.rows))/took.Seconds())
+	fmt.Fprintf(out, "import checkins: %d rows, %d visits recorded (%d repeats merged, %d recorded already), %d persons, in %.2fs (read %.2fs): %.0f rows/s\n",
+		res.Rows, res.Recorded, res.Merged, res.AlreadyRecorded, res.Persons, took.Seconds(), read.Seconds(), float64(res.Rows)/took.Seconds())
 	return nil
 }

@@ -64,7 +64,9 @@ func TestImportCheckins(t *testing.T) {
 		{badVenue, "", "line 2: tracing: start: an RFC 3339 time"},
 		{tooOld, "", "line 2: tracing: start: " + old + " is older than the retention"},
 		{unknown, "", "line 2: tracing: not found"},
-		{good, "3 rows, 2 visits recorded (1 repeats merged), 2 persons", ""},
+		{good, "3 rows, 2 visits recorded (1 repeats merged, 0 recorded already), 2 persons", ""},
+		// The same file again changes nothing.
+		{good, "3 rows, 0 visits recorded (1 repeats merged, 2 recorded already), 2 persons", ""},
 	} {
 		var out bytes.Buffer
 		err := run(ctx, []string{"import", "checkins", tc.file}, &out)

@@ -5,35 +5,43 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	bolt "go.etcd.io/bbolt"
 )
 
 var _ tracing.BulkImporter = (*Store)(nil)
 
-// ImportCheckIns implements tracing.BulkImporter in one bbolt transaction.
-func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, persons []tracing.Person) (int, error) {
+// ImportCheckIns implements tracing.BulkImporter in one bbolt
+// transaction, with the import's audit entry.
+func (s *Store) ImportCheckIns(ctx context.Context, imp tracing.CheckInImport) (tracing.CheckInImportResult, error) {
+	cs, persons := imp.Rows, imp.Persons
+	res := tracing.CheckInImportResult{Rows: len(cs), Persons: len(persons)}
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	if !a.Admin {
-		return 0, forbidden("import check-ins")
+		return res, forbidden("import check-ins")
 	}
 	now := s.clock.Now()
 	for i, c := range cs {
 		if err := c.Validate(now); err != nil {
-			return 0, &tracing.RowError{Row: i, Err: err}
+			return res, &tracing.RowError{Row: i, Err: err}
 		}
 	}
 	for i := range persons {
 		if err := s.checkPerson(&persons[i]); err != nil {
-			return 0, &tracing.RowError{Row: i, Err: err}
+			return res, &tracing.RowError{Row: i, Err: err}
 		}
 	}
+	res.Span(cs)
 	kept := s.rules.DedupeBatch(cs)
+	done := res
 	err = s.db.Update(func(tx *bolt.Tx) error {
+		done = res
 		venues := map[tracing.VenueID]tracing.Venue{}
 		for i, c := range cs {
 			if _, ok := venues[c.Venue]; ok {
@@ -54,12 +62,42 @@ func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, person
 				return err
 			}
 		}
-		return putVisits(tx, kept, venues)
+		fresh, err := s.leaveOutStored(tx, kept)
+		if err != nil {
+			return err
+		}
+		done.Merged, done.AlreadyRecorded, done.Recorded = len(cs)-len(kept), len(kept)-len(fresh), len(fresh)
+		if err := putVisits(tx, fresh, venues); err != nil {
+			return err
+		}
+		return s.logChange(tx, func() (audit.Entry, error) { return tracing.CheckInImportEntry(ctx, imp, done) })
 	})
 	if err != nil {
-		return 0, err
+		return res, err
 	}
-	return len(kept), nil
+	return done, nil
+}
+
+// leaveOutStored returns the rows of cs that no stored visit records
+// already (tracing.Rules.StoredRepeats): each row looks back through its
+// person's visits within the repeat window.
+func (s *Store) leaveOutStored(tx *bolt.Tx, cs []tracing.CheckIn) ([]tracing.CheckIn, error) {
+	out := make([]tracing.CheckIn, 0, len(cs))
+	for _, c := range cs {
+		known := false
+		err := scan(tx, bucketByPerson, c.Person[:], c.At.Add(-s.rules.RepeatWindow), c.At.Add(time.Nanosecond), true,
+			func(v tracing.Visit) (bool, error) {
+				known = s.rules.StoredRepeats(v, c)
+				return !known, nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("embedded: import check-ins: %w", err)
+		}
+		if !known {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // putVisits writes new visits, each bucket's keys in order.
@@ -86,6 +124,9 @@ func putVisits(tx *bolt.Tx, cs []tracing.CheckIn, venues map[tracing.VenueID]tra
 				return fmt.Errorf("embedded: import check-ins: %w", err)
 			}
 		}
+	}
+	if len(cs) == 0 {
+		return nil
 	}
 	if err := visits.SetSequence(first + uint64(len(cs)) - 1); err != nil {
 		return fmt.Errorf("embedded: import check-ins: %w", err)

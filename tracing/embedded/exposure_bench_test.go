@@ -54,7 +54,7 @@ func BenchmarkLoadInto(b *testing.B) {
 			cs = append(cs, tracing.CheckIn{Venue: venues[(i*7919)%len(venues)], Person: p, At: at, Source: tracing.Batch,
 				End: at.Add(30 * time.Minute)})
 		}
-		if _, err := s.ImportCheckIns(ctx, cs, nil); err != nil {
+		if _, err := s.ImportCheckIns(ctx, tracing.CheckInImport{Rows: cs}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -187,7 +187,8 @@ func newVisit(c tracing.CheckIn, venue tracing.Venue) tracing.Visit {
 	return v
 }
 
-// CheckInBatch implements tracing.Store.
+// CheckInBatch implements tracing.Store; rows a stored visit records
+// already are left out.
 func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, error) {
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
@@ -203,6 +204,7 @@ func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, er
 		}
 	}
 	kept := s.rules.DedupeBatch(cs)
+	n := 0
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		venues := map[tracing.VenueID]tracing.Venue{}
 		for i, c := range cs {
@@ -215,17 +217,22 @@ func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, er
 			}
 			venues[c.Venue] = v
 		}
-		for _, c := range kept {
+		fresh, err := s.leaveOutStored(tx, kept)
+		if err != nil {
+			return err
+		}
+		for _, c := range fresh {
 			if _, err := putVisit(tx, newVisit(c, venues[c.Venue])); err != nil {
 				return fmt.Errorf("embedded: record check-ins: %w", err)
 			}
 		}
+		n = len(fresh)
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	return len(kept), nil
+	return n, nil
 }
 
 // CheckOut implements tracing.Store.

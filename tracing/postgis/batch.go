@@ -13,17 +13,24 @@ const (
 	sqlBatchVenues = `SELECT v.id, v.revoked_at IS NOT NULL FROM tracing.venues v WHERE v.id = ANY($1)`
 	// The staging table takes the batch by COPY (COPY cannot write a table
 	// under row-level security); one INSERT … SELECT then moves it, the
-	// policies checking every row.
+	// policies checking every row, and leaves out the rows a stored
+	// visit records already (tracing.Rules.StoredRepeats: a batch sent
+	// again after a lost answer records nothing twice); $1 is the repeat
+	// window in microseconds.
 	sqlStage = `CREATE TEMP TABLE tracing_visits_in (venue_id text, person_key bytea, start_at timestamptz,
 		end_at timestamptz, source text, declaration_id bigint) ON COMMIT DROP`
 	sqlUnstage = `INSERT INTO tracing.visits (venue_id, person_key, start_at, end_at, stay_minutes, closing, source, declaration_id)
 		SELECT i.venue_id, i.person_key, i.start_at, i.end_at, v.default_stay_minutes,
 		       CASE WHEN i.end_at IS NULL THEN '' ELSE 'checkout' END, i.source, i.declaration_id
-		FROM tracing_visits_in i JOIN tracing.venues v ON v.id = i.venue_id`
+		FROM tracing_visits_in i JOIN tracing.venues v ON v.id = i.venue_id
+		WHERE NOT EXISTS (SELECT 1 FROM tracing.visits o WHERE o.person_key = i.person_key AND o.venue_id = i.venue_id
+			AND o.start_at <= i.start_at AND (o.start_at = i.start_at
+				OR (o.start_at > i.start_at - make_interval(secs => $1::bigint / 1e6) AND o.closing IS DISTINCT FROM 'checkout')))`
 )
 
 // CheckInBatch implements tracing.Store: the batch goes to the server by
-// COPY in one transaction.
+// COPY in one transaction; rows a stored visit records already are left
+// out.
 func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, error) {
 	a, err := access(ctx)
 	if err != nil {
@@ -53,7 +60,7 @@ func (s *Store) copyBatch(ctx context.Context, a tracing.Access, venues map[trac
 			pgx.CopyFromSlice(len(kept), func(i int) ([]any, error) { return stagedRow(kept[i]), nil })); err != nil {
 			return fmt.Errorf("postgis: copy check-ins: %w", err)
 		}
-		tag, err := tx.Exec(ctx, sqlUnstage)
+		tag, err := tx.Exec(ctx, sqlUnstage, s.rules.RepeatWindow.Microseconds())
 		if err != nil {
 			return fmt.Errorf("postgis: record check-ins: %w", err)
 		}

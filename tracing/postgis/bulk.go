@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/tracing"
 	"github.com/jackc/pgx/v5"
 )
@@ -16,7 +17,14 @@ const (
 	sqlBulkVenues         = `SELECT id, revoked_at IS NOT NULL, default_stay_minutes FROM tracing.venues WHERE id = ANY($1)`
 	sqlNewDayTable        = `SELECT tracing.new_day_table('visits', $1::date)`
 	sqlAttachDayTable     = `SELECT tracing.attach_day_table('visits', $1::date)`
-	sqlStagePersons       = `CREATE TEMP TABLE tracing_persons_in (person_key bytea, name text, phone text, id_number text,
+	// sqlStoredRepeats returns the ordinal of each row (venue, person,
+	// start) that a stored visit records already: the same start, or an
+	// open visit the row repeats within the window (in microseconds).
+	sqlStoredRepeats = `SELECT r.i::int4 FROM unnest($1::text[], $2::bytea[], $3::timestamptz[]) WITH ORDINALITY AS r(venue_id, person_key, start_at, i)
+		WHERE EXISTS (SELECT 1 FROM tracing.visits v WHERE v.person_key = r.person_key AND v.venue_id = r.venue_id
+			AND v.start_at <= r.start_at AND (v.start_at = r.start_at
+				OR (v.start_at > r.start_at - make_interval(secs => $4::bigint / 1e6) AND v.closing IS DISTINCT FROM $5)))`
+	sqlStagePersons = `CREATE TEMP TABLE tracing_persons_in (person_key bytea, name text, phone text, id_number text,
 		first_seen timestamptz) ON COMMIT DROP`
 	// In key order, the primary key's pages fill one after another
 	// instead of at random: about 3 times faster for a large file.
@@ -34,29 +42,33 @@ var visitCopyColumns = []string{"venue_id", "person_key", "start_at", "end_at", 
 // the connecting user: persons through a staging table in key order,
 // then each day's visits by COPY (loadDay) into the day's table, which,
 // unlike the parent table, carries no row-level security: the caller is
-// an admin and every venue is checked first.
-func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, persons []tracing.Person) (int, error) {
+// an admin and every venue is checked first. Rows a stored visit already
+// records are left out first (storedRepeats), and the import's audit
+// entry is appended in the same transaction.
+func (s *Store) ImportCheckIns(ctx context.Context, imp tracing.CheckInImport) (tracing.CheckInImportResult, error) {
+	cs, persons := imp.Rows, imp.Persons
+	res := tracing.CheckInImportResult{Rows: len(cs), Persons: len(persons)}
 	a, err := access(ctx)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	if !a.Admin {
-		return 0, forbidden("import check-ins")
+		return res, forbidden("import check-ins")
 	}
 	venues, _, err := s.checkBatch(a, cs)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	for i := range persons {
 		if err := s.checkPerson(&persons[i]); err != nil {
-			return 0, &tracing.RowError{Row: i, Err: err}
+			return res, &tracing.RowError{Row: i, Err: err}
 		}
 	}
+	res.Span(cs)
 	// The rows are deduped and split by day while the database takes the
 	// persons: the two cores work at once.
 	split := make(chan []dayRows, 1)
 	go func() { split <- byDay(s.rules.DedupeBatch(cs)) }()
-	var n int64
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, sqlPurgeTenant); err != nil {
 			return fmt.Errorf("postgis: import scope: %w", err)
@@ -76,19 +88,23 @@ func (s *Store) ImportCheckIns(ctx context.Context, cs []tracing.CheckIn, person
 			return err
 		}
 		days := <-split
+		kept := 0
 		for _, d := range days {
-			copied, err := loadDay(ctx, tx, d.day, visitRows(d.rows, stays))
+			kept += len(d.rows)
+			copied, known, err := s.loadDay(ctx, tx, d.day, d.rows, stays)
 			if err != nil {
 				return fmt.Errorf("postgis: import %s: %w", d.day.Format(time.DateOnly), err)
 			}
-			n += copied
+			res.Recorded += int(copied)
+			res.AlreadyRecorded += known
 		}
-		return nil
+		res.Merged = len(cs) - kept
+		return s.logChange(ctx, tx, func() (audit.Entry, error) { return tracing.CheckInImportEntry(ctx, imp, res) })
 	})
 	if err != nil {
-		return 0, err
+		return tracing.CheckInImportResult{Rows: len(cs), Persons: len(persons)}, err
 	}
-	return int(n), nil
+	return res, nil
 }
 
 // bulkVenues returns the default stay of each venue of the import, or a
@@ -165,38 +181,90 @@ func visitRows(cs []tracing.CheckIn, stays map[tracing.VenueID]int32) pgx.CopyFr
 	})
 }
 
-// loadDay writes one day's visits in tx. A day with no partition yet is
-// loaded into a new plain table, then attached as the partition, which
-// builds its indexes in one pass each (migration 0009); a day that has
-// its partition gets them by COPY (mergeDay).
-func loadDay(ctx context.Context, tx pgx.Tx, day time.Time, rows pgx.CopyFromSource) (int64, error) {
+// loadDay writes one day's visits in tx, leaving out the rows a stored
+// visit records already, and returns how many it wrote and left out. A
+// day with no partition yet is loaded into a new plain table, then
+// attached as the partition, which builds its indexes in one pass each
+// (migration 0009); only its first minutes (within the repeat window of
+// the day before) can repeat a stored visit. A day that has its partition
+// is checked whole, then gets its rows by COPY, which inserts in
+// multi-row batches. NOTE: staging the rows in a temporary table and
+// merging them with one INSERT … SELECT was measured slower
+// (BenchmarkBulkImport/existing-day: 0.7 of this).
+func (s *Store) loadDay(ctx context.Context, tx pgx.Tx, day time.Time, rows []tracing.CheckIn, stays map[tracing.VenueID]int32) (int64, int, error) {
 	var fresh bool
 	if err := tx.QueryRow(ctx, sqlNewDayTable, day.Format(time.DateOnly)).Scan(&fresh); err != nil {
-		return 0, fmt.Errorf("the day's table: %w", err)
+		return 0, 0, fmt.Errorf("the day's table: %w", err)
 	}
-	if !fresh {
-		return mergeDay(ctx, tx, day, rows)
+	check := rows
+	if fresh {
+		edge := day.Add(s.rules.RepeatWindow)
+		check = nil
+		for _, c := range rows {
+			if c.At.Before(edge) {
+				check = append(check, c)
+			}
+		}
 	}
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing", dayPartition(day)}, visitCopyColumns, rows)
+	known, err := s.storedRepeats(ctx, tx, check)
 	if err != nil {
-		return 0, fmt.Errorf("copy: %w", err)
+		return 0, 0, err
 	}
-	if _, err := tx.Exec(ctx, sqlAttachDayTable, day.Format(time.DateOnly)); err != nil {
-		return 0, fmt.Errorf("attach the day: %w", err)
+	if len(known) > 0 {
+		rows = slices.DeleteFunc(slices.Clone(rows), func(c tracing.CheckIn) bool { return known[rowKey(c)] })
 	}
-	return n, nil
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing", dayPartition(day)}, visitCopyColumns, visitRows(rows, stays))
+	if err != nil {
+		return 0, 0, fmt.Errorf("copy: %w", err)
+	}
+	if fresh {
+		if _, err := tx.Exec(ctx, sqlAttachDayTable, day.Format(time.DateOnly)); err != nil {
+			return 0, 0, fmt.Errorf("attach the day: %w", err)
+		}
+	}
+	return n, len(known), nil
 }
 
-// mergeDay adds rows to the day's existing partition by COPY, which
-// inserts in multi-row batches. NOTE: staging the rows in a temporary
-// table and merging them with one INSERT … SELECT was measured slower
-// (BenchmarkBulkImport/existing-day: 0.7 of this).
-func mergeDay(ctx context.Context, tx pgx.Tx, day time.Time, rows pgx.CopyFromSource) (int64, error) {
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing", dayPartition(day)}, visitCopyColumns, rows)
-	if err != nil {
-		return 0, fmt.Errorf("copy: %w", err)
+// importRow identifies an import row: its venue, person and start.
+type importRow struct {
+	venue  tracing.VenueID
+	person tracing.PersonKey
+	at     int64
+}
+
+func rowKey(c tracing.CheckIn) importRow {
+	return importRow{venue: c.Venue, person: c.Person, at: c.At.UnixMicro()}
+}
+
+// storedRepeatsChunk bounds the rows of one storedRepeats query.
+const storedRepeatsChunk = 20_000
+
+// storedRepeats returns the rows of cs that a stored visit records
+// already (tracing.Rules.StoredRepeats), by index probes on the visits'
+// (person, start) index, in chunks.
+func (s *Store) storedRepeats(ctx context.Context, tx pgx.Tx, cs []tracing.CheckIn) (map[importRow]bool, error) {
+	known := map[importRow]bool{}
+	window := s.rules.RepeatWindow.Microseconds()
+	for len(cs) > 0 {
+		chunk := cs[:min(len(cs), storedRepeatsChunk)]
+		cs = cs[len(chunk):]
+		venues, persons, starts := make([]string, len(chunk)), make([][]byte, len(chunk)), make([]time.Time, len(chunk))
+		for i, c := range chunk {
+			venues[i], persons[i], starts[i] = string(c.Venue), keyBytes(c.Person), c.At
+		}
+		rows, err := tx.Query(ctx, sqlStoredRepeats, venues, persons, starts, window, string(tracing.CheckedOut))
+		if err != nil {
+			return nil, fmt.Errorf("rows recorded already: %w", err)
+		}
+		var i int32
+		if _, err := pgx.ForEachRow(rows, []any{&i}, func() error {
+			known[rowKey(chunk[i-1])] = true
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("rows recorded already: %w", err)
+		}
 	}
-	return n, nil
+	return known, nil
 }
 
 // dayPartition names the visits partition of day (UTC).

@@ -80,8 +80,8 @@ func TestBulkImportAttachesIndexedDays(t *testing.T) {
 		rows = append(rows, tracing.CheckIn{Venue: v.ID, Person: tracing.PersonKey{byte(i), byte(i >> 8), 2},
 			At: now.Add(-time.Duration(i) * time.Minute), Source: tracing.Batch})
 	}
-	if n, err := s.ImportCheckIns(ctx, rows, nil); err != nil || n != 2000 {
-		t.Fatalf("import: %d, %v", n, err)
+	if res, err := s.ImportCheckIns(ctx, tracing.CheckInImport{Rows: rows}); err != nil || res.Recorded != 2000 {
+		t.Fatalf("import: %+v, %v", res, err)
 	}
 	got, err := fs.Pool().Query(ctx, sqlPartitionIndexes)
 	if err != nil {

@@ -166,7 +166,7 @@ func BenchmarkBulkImport(b *testing.B, open BenchOpener) {
 				for k, j := range pick {
 					cs[k], ps[k] = cs[j], ps[j]
 				}
-				if _, err := bi.ImportCheckIns(admin, cs[:3], ps[:3]); err != nil {
+				if _, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: cs[:3], Persons: ps[:3]}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -180,7 +180,7 @@ func BenchmarkBulkImport(b *testing.B, open BenchOpener) {
 				}
 				cs, ps := file(venues, first, i)
 				b.StartTimer()
-				if _, err := bi.ImportCheckIns(admin, cs, ps); err != nil {
+				if _, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: cs, Persons: ps}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -31,12 +31,12 @@ func testBulkImport(e *env) {
 		{Venue: v.ID, Person: pb, At: at(24*60 + 1), End: at(24*60 + 31), Source: tracing.Batch},
 		{Venue: v.ID, Person: pb, At: at(-30), Source: tracing.Batch},
 	}
-	if _, err := bi.ImportCheckIns(editor, rows, []tracing.Person{pa}); !errors.Is(err, auth.ErrForbidden) {
+	if _, err := bi.ImportCheckIns(editor, tracing.CheckInImport{Rows: rows, Persons: []tracing.Person{pa}}); !errors.Is(err, auth.ErrForbidden) {
 		t.Errorf("an editor imported: err = %v, want ErrForbidden", err)
 	}
 	bad := append(append([]tracing.CheckIn{}, rows...), tracing.CheckIn{Venue: gone.ID, Person: pb, At: at(5), Source: tracing.Batch})
 	var re *tracing.RowError
-	if _, err := bi.ImportCheckIns(admin, bad, []tracing.Person{pa}); !errors.As(err, &re) || re.Row != 4 || !errors.Is(err, tracing.ErrVenueRevoked) {
+	if _, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: bad, Persons: []tracing.Person{pa}}); !errors.As(err, &re) || re.Row != 4 || !errors.Is(err, tracing.ErrVenueRevoked) {
 		t.Errorf("a file with a row at a revoked venue: err = %v, want row 4 refused", err)
 	}
 	if got, _ := s.VisitsAt(tracer, v.ID, at(-60), at(3*24*60)); len(got) != 0 {
@@ -45,9 +45,10 @@ func testBulkImport(e *env) {
 	if _, err := s.Person(tracer, pa.Key); !errors.Is(err, tracing.ErrNotFound) {
 		t.Errorf("a refused import kept a person: %v", err)
 	}
-	n, err := bi.ImportCheckIns(admin, rows, []tracing.Person{pa})
-	if err != nil || n != 3 {
-		t.Fatalf("ImportCheckIns = %d, %v; want 3 visits", n, err)
+	res, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: rows, Persons: []tracing.Person{pa}})
+	want := tracing.CheckInImportResult{Rows: 4, Recorded: 3, Merged: 1, Persons: 1, First: at(-30).UTC(), Last: at(24*60 + 1).UTC()}
+	if err != nil || res != want {
+		t.Fatalf("ImportCheckIns = %+v, %v; want %+v", res, err, want)
 	}
 	got, err := s.VisitsAt(tracer, v.ID, at(-60), at(3*24*60))
 	if err != nil || len(got) != 3 {
@@ -67,8 +68,8 @@ func testBulkImport(e *env) {
 		{Venue: v.ID, Person: pb, At: at(120), Source: tracing.Batch},
 		{Venue: v.ID, Person: pb, At: at(2*24*60 + 5), Source: tracing.Batch},
 	}
-	if n, err := bi.ImportCheckIns(admin, more, nil); err != nil || n != 2 {
-		t.Fatalf("a second import = %d, %v; want 2 visits", n, err)
+	if res, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: more}); err != nil || res.Recorded != 2 {
+		t.Fatalf("a second import = %+v, %v; want 2 visits", res, err)
 	}
 	got, err = s.VisitsOf(tracer, pb, at(-60), at(3*24*60))
 	if err != nil || len(got) != 4 || !got[1].Start.Equal(at(120)) || !got[3].Start.Equal(at(2*24*60+5)) {
@@ -76,5 +77,26 @@ func testBulkImport(e *env) {
 	}
 	if _, err := s.CheckIn(admin, tracing.CheckIn{Venue: v.ID, Person: pa.Key, At: at(2*24*60 + 300), Source: tracing.SelfScan}); err != nil {
 		t.Errorf("a check-in into an imported day: %v", err)
+	}
+	// The same files again change nothing: every row is recorded already.
+	for _, again := range [][]tracing.CheckIn{rows, more} {
+		res, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: again, Persons: []tracing.Person{pa}})
+		if err != nil || res.Recorded != 0 || res.AlreadyRecorded+res.Merged != len(again) {
+			t.Errorf("a file imported again = %+v, %v; want nothing recorded", res, err)
+		}
+	}
+	// A row within the repeat window of a stored open visit is that visit;
+	// one after a checked-out visit's start, or past the window, is new.
+	near := []tracing.CheckIn{
+		{Venue: v.ID, Person: pa.Key, At: at(0).Add(3 * time.Minute), Source: tracing.Batch},           // repeats the open visit at 0
+		{Venue: v.ID, Person: pb, At: at(24*60 + 4), Source: tracing.Batch},                            // after a checked-out visit: new
+		{Venue: v.ID, Person: pb, At: at(120).Add(tracing.DefaultRepeatWindow), Source: tracing.Batch}, // just past the window: new
+	}
+	res, err = bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: near})
+	if err != nil || res.Recorded != 2 || res.AlreadyRecorded != 1 {
+		t.Errorf("rows near stored visits = %+v, %v; want 2 recorded, 1 recorded already", res, err)
+	}
+	if got, err := s.VisitsAt(tracer, v.ID, at(-60), at(3*24*60)); err != nil || len(got) != 8 {
+		t.Errorf("%d visits after imports again, want 8 (%v)", len(got), err)
 	}
 }

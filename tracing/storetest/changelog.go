@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
@@ -41,6 +42,7 @@ func RunChangeLog(t *testing.T, open ChangeLogOpener) {
 	}{
 		{"venue changes", testVenueChangeLog},
 		{"roster imports", testRosterChangeLog},
+		{"check-in imports", testCheckInImportChangeLog},
 		{"no change without its entry", testChangeLogAtomic},
 	}
 	for _, tc := range tests {
@@ -174,6 +176,55 @@ func testChangeLogAtomic(t *testing.T, s ChangeLogSubject, _ audit.Signer) {
 	}
 	if ws, err := s.Rosters.WorkersAt(entA, "ent-a", noon(1)); err != nil || len(ws) != 0 {
 		t.Errorf("workers after a refused import: %d, %v", len(ws), err)
+	}
+}
+
+func testCheckInImportChangeLog(t *testing.T, s ChangeLogSubject, signer audit.Signer) {
+	bi, ok := s.Store.(tracing.BulkImporter)
+	if !ok {
+		t.Skip("the store has no bulk import")
+	}
+	v, err := s.Store.RegisterVenue(editor, venue("Chợ", "25747"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := testKeys(t)
+	p := keys.NewPerson(tracing.Identity{Kind: tracing.Phone, Value: "0917000009"}, "", Start)
+	imp := tracing.CheckInImport{Source: "cho.csv", Persons: []tracing.Person{p}, Rows: []tracing.CheckIn{
+		{Venue: v.ID, Person: p.Key, At: Start.Add(time.Hour), Source: tracing.Batch},
+		{Venue: v.ID, Person: p.Key, At: Start.Add(time.Hour + time.Minute), Source: tracing.Batch},
+	}}
+	ctx := tracing.WithRequestID(admin, "req-11")
+	for range 2 {
+		if _, err := bi.ImportCheckIns(ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es := entries(t, s.Log, tracing.CollectionCheckIns)
+	first, last := Start.Add(time.Hour).UTC().Format(time.RFC3339), Start.Add(time.Hour+time.Minute).UTC().Format(time.RFC3339)
+	want := []string{
+		`{"rows":2,"recorded":1,"merged":1,"already_recorded":0,"persons":1,"first":"` + first + `","last":"` + last + `"}`,
+		`{"rows":2,"recorded":0,"merged":1,"already_recorded":1,"persons":1,"first":"` + first + `","last":"` + last + `"}`,
+	}
+	if len(es) != len(want) {
+		t.Fatalf("%d entries of check-in imports, want %d: %+v", len(es), len(want), es)
+	}
+	for i, w := range want {
+		if e := es[i]; e.Action != tracing.ActionCheckInImport || e.Subject != "cho.csv" || string(e.After) != w || e.RequestID != "req-11" {
+			t.Errorf("entry %d: %s of %s (%s): %s; want %s", i, e.Action, e.Subject, e.RequestID, e.After, w)
+		}
+		if strings.Contains(string(es[i].After), "0917000009") {
+			t.Errorf("entry %d holds the phone number", i)
+		}
+	}
+	verify(t, s.Log, signer, 3)
+	s.BreakLog(t)
+	imp.Rows[0].At = Start.Add(5 * time.Hour)
+	if _, err := bi.ImportCheckIns(admin, imp); err == nil {
+		t.Error("check-ins were imported with no audit entry")
+	}
+	if got, err := s.Store.VisitsAt(tracer, v.ID, Start, Start.Add(24*time.Hour)); err != nil || len(got) != 1 {
+		t.Errorf("visits after a refused import: %d, %v; want 1", len(got), err)
 	}
 }
 

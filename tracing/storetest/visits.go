@@ -141,6 +141,13 @@ func testBatch(e *env) {
 	if err != nil || len(got) != 1 || !got[0].End.Equal(batch[1].End) || got[0].Closing != tracing.CheckedOut || got[0].Source != tracing.Batch {
 		t.Errorf("the batch's visit with a check-out: %+v, %v", got, err)
 	}
+	// The batch sent again (its answer lost) records nothing twice.
+	if n, err := s.CheckInBatch(editor, batch); err != nil || n != 0 {
+		t.Errorf("the batch sent again = %d, %v; want 0", n, err)
+	}
+	if again, err := s.VisitsAt(tracer, v.ID, at(-2*24*60), at(10)); err != nil || len(again) != 5_000 {
+		t.Errorf("visits at the first venue after the batch again: %d, %v; want 5000", len(again), err)
+	}
 	if n, err := s.CheckInBatch(editor, nil); err != nil || n != 0 {
 		t.Errorf("an empty batch: %d, %v", n, err)
 	}

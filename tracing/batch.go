@@ -19,6 +19,13 @@ type BulkImporter interface {
 	ImportCheckIns(ctx context.Context, imp CheckInImport) (CheckInImportResult, error)
 }
 
+// BatchRecorder is a Store whose batch upload returns the visits it
+// recorded (as CheckInBatch, which returns their number), so that the
+// exposure engine is fed them without reading them back.
+type BatchRecorder interface {
+	RecordBatch(ctx context.Context, cs []CheckIn) ([]Visit, error)
+}
+
 // CheckInImport is a file of check-ins to import.
 type CheckInImport struct {
 	// Rows are the file's check-ins, in the file's order.

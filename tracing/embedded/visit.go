@@ -190,21 +190,30 @@ func newVisit(c tracing.CheckIn, venue tracing.Venue) tracing.Visit {
 // CheckInBatch implements tracing.Store; rows a stored visit records
 // already are left out.
 func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, error) {
+	vs, err := s.RecordBatch(ctx, cs)
+	return len(vs), err
+}
+
+var _ tracing.BatchRecorder = (*Store)(nil)
+
+// RecordBatch implements tracing.BatchRecorder: CheckInBatch, returning
+// the visits recorded.
+func (s *Store) RecordBatch(ctx context.Context, cs []tracing.CheckIn) ([]tracing.Visit, error) {
 	a, err := tracing.AccessFrom(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	now := s.clock.Now()
 	for i, c := range cs {
 		if err := c.Validate(now); err != nil {
-			return 0, &tracing.RowError{Row: i, Err: err}
+			return nil, &tracing.RowError{Row: i, Err: err}
 		}
 		if a.Venue != "" && a.Venue != c.Venue {
-			return 0, &tracing.RowError{Row: i, Err: forbidden("record at another venue")}
+			return nil, &tracing.RowError{Row: i, Err: forbidden("record at another venue")}
 		}
 	}
 	kept := s.rules.DedupeBatch(cs)
-	n := 0
+	var out []tracing.Visit
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		venues := map[tracing.VenueID]tracing.Venue{}
 		for i, c := range cs {
@@ -221,18 +230,20 @@ func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, er
 		if err != nil {
 			return err
 		}
+		out = make([]tracing.Visit, 0, len(fresh))
 		for _, c := range fresh {
-			if _, err := putVisit(tx, newVisit(c, venues[c.Venue])); err != nil {
+			v, err := putVisit(tx, newVisit(c, venues[c.Venue]))
+			if err != nil {
 				return fmt.Errorf("embedded: record check-ins: %w", err)
 			}
+			out = append(out, v)
 		}
-		n = len(fresh)
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return n, nil
+	return out, nil
 }
 
 // CheckOut implements tracing.Store.

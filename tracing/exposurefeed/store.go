@@ -56,9 +56,19 @@ func (s *Store) visit(v tracing.Visit, err error) (tracing.Visit, error) {
 	return v, err
 }
 
-// CheckInBatch implements tracing.Store: the batch's visits (their ids
-// are the store's) are re-read per venue over the batch's time range.
+// CheckInBatch implements tracing.Store: the engine is fed the visits
+// recorded, as the store returns them (tracing.BatchRecorder), or else
+// re-read per venue over the batch's time range (their ids are the
+// store's). Re-reading cost a batch of 1,000 rows at 200 venues 200
+// queries: most of its time.
 func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, error) {
+	if br, ok := s.Store.(tracing.BatchRecorder); ok {
+		vs, err := br.RecordBatch(ctx, cs)
+		if err == nil {
+			s.feed.sink.Visits(vs...)
+		}
+		return len(vs), err
+	}
 	n, err := s.Store.CheckInBatch(ctx, cs)
 	if err == nil && n > 0 {
 		s.reread(ctx, spans(cs))

@@ -25,30 +25,45 @@ const (
 		FROM tracing_visits_in i JOIN tracing.venues v ON v.id = i.venue_id
 		WHERE NOT EXISTS (SELECT 1 FROM tracing.visits o WHERE o.person_key = i.person_key AND o.venue_id = i.venue_id
 			AND o.start_at <= i.start_at AND (o.start_at = i.start_at
-				OR (o.start_at > i.start_at - make_interval(secs => $1::bigint / 1e6) AND o.closing IS DISTINCT FROM 'checkout')))`
+				OR (o.start_at > i.start_at - make_interval(secs => $1::bigint / 1e6) AND o.closing IS DISTINCT FROM 'checkout')))
+		RETURNING ` + visitColumns
 )
 
 // CheckInBatch implements tracing.Store: the batch goes to the server by
 // COPY in one transaction; rows a stored visit records already are left
 // out.
 func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, error) {
+	vs, err := s.RecordBatch(ctx, cs)
+	return len(vs), err
+}
+
+var _ tracing.BatchRecorder = (*Store)(nil)
+
+// RecordBatch implements tracing.BatchRecorder: CheckInBatch, returning
+// the visits recorded.
+func (s *Store) RecordBatch(ctx context.Context, cs []tracing.CheckIn) ([]tracing.Visit, error) {
 	a, err := access(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	venues, days, err := s.checkBatch(a, cs)
 	if err != nil || len(cs) == 0 {
-		return 0, err
+		return nil, err
 	}
 	kept := s.rules.DedupeBatch(cs)
-	var n int64
-	err = s.inDays(ctx, "visits", days, func() error { return s.copyBatch(ctx, a, venues, cs, kept, &n) })
-	return int(n), err
+	var out []tracing.Visit
+	err = s.inDays(ctx, "visits", days, func() (err error) {
+		out, err = s.copyBatch(ctx, a, venues, cs, kept)
+		return err
+	})
+	return out, err
 }
 
-// copyBatch records the kept rows of cs in one transaction.
-func (s *Store) copyBatch(ctx context.Context, a tracing.Access, venues map[tracing.VenueID]int, cs, kept []tracing.CheckIn, n *int64) error {
-	return s.scoped(ctx, a, func(tx pgx.Tx) error {
+// copyBatch records the kept rows of cs in one transaction and returns
+// the visits recorded.
+func (s *Store) copyBatch(ctx context.Context, a tracing.Access, venues map[tracing.VenueID]int, cs, kept []tracing.CheckIn) ([]tracing.Visit, error) {
+	var out []tracing.Visit
+	err := s.scoped(ctx, a, func(tx pgx.Tx) error {
 		if err := checkBatchVenues(ctx, tx, venues, cs); err != nil {
 			return err
 		}
@@ -60,13 +75,20 @@ func (s *Store) copyBatch(ctx context.Context, a tracing.Access, venues map[trac
 			pgx.CopyFromSlice(len(kept), func(i int) ([]any, error) { return stagedRow(kept[i]), nil })); err != nil {
 			return fmt.Errorf("postgis: copy check-ins: %w", err)
 		}
-		tag, err := tx.Exec(ctx, sqlUnstage, s.rules.RepeatWindow.Microseconds())
+		rows, err := tx.Query(ctx, sqlUnstage, s.rules.RepeatWindow.Microseconds())
 		if err != nil {
 			return fmt.Errorf("postgis: record check-ins: %w", err)
 		}
-		*n = tag.RowsAffected()
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (tracing.Visit, error) { return scanVisit(r) })
+		if err != nil {
+			return fmt.Errorf("postgis: record check-ins: %w", err)
+		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func stagedRow(c tracing.CheckIn) []any {

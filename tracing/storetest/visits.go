@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -147,6 +148,31 @@ func testBatch(e *env) {
 	}
 	if again, err := s.VisitsAt(tracer, v.ID, at(-2*24*60), at(10)); err != nil || len(again) != 5_000 {
 		t.Errorf("visits at the first venue after the batch again: %d, %v; want 5000", len(again), err)
+	}
+	// A store that returns the visits it recorded returns them as it
+	// reads them back (the exposure engine is fed these).
+	if br, ok := s.(tracing.BatchRecorder); ok {
+		more := []tracing.CheckIn{
+			{Venue: w.ID, Person: e.person("0988000001"), At: at(-7), End: at(-6), Source: tracing.Batch},
+			{Venue: w.ID, Person: e.person("0988000002"), At: at(-5), Source: tracing.Batch},
+			{Venue: batch[1].Venue, Person: batch[1].Person, At: batch[1].At, Source: tracing.Batch}, // recorded already
+		}
+		got, err := br.RecordBatch(editor, more)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("RecordBatch = %+v, %v; want the 2 new visits", got, err)
+		}
+		stored, err := s.VisitsAt(tracer, w.ID, at(-8), at(-4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sortVisits := func(vs []tracing.Visit) {
+			slices.SortFunc(vs, func(a, b tracing.Visit) int { return int(a.ID - b.ID) })
+		}
+		sortVisits(got)
+		sortVisits(stored)
+		if !reflect.DeepEqual(got, stored) {
+			t.Errorf("RecordBatch returned %+v, the store reads %+v", got, stored)
+		}
 	}
 	if n, err := s.CheckInBatch(editor, nil); err != nil || n != 0 {
 		t.Errorf("an empty batch: %d, %v", n, err)

@@ -251,6 +251,10 @@ func (h *Handler) uploadCheckIns(c echo.Context) error {
 		return err
 	}
 	n, err := h.cfg.Store.CheckInBatch(ctx, rows)
+	var re *tracing.RowError
+	if errors.As(err, &re) && errors.Is(re.Err, tracing.ErrNotFound) && re.Row >= 0 && re.Row < len(rows) {
+		return problem(unknownVenueRow(re.Row, rows[re.Row].Venue))
+	}
 	if err != nil {
 		return problem(err)
 	}
@@ -379,6 +383,13 @@ func fullReader(ctx context.Context) bool {
 // it, as on every venue route), a district editor only in its district.
 // Tracers and admins record anywhere. The first refused row is named.
 func (h *Handler) mayRecordAt(ctx context.Context, rows []tracing.CheckIn) error {
+	// Only an editor of one district is bounded by the venues' wards; for
+	// everyone else the store checks each venue in the batch's own
+	// transaction. (One lookup per venue here cost a batch of 1,000 rows
+	// at 200 venues ~0.8 s.)
+	if p, ok := auth.PrincipalFrom(ctx); !ok || p.Role != auth.Editor || p.District == "" {
+		return nil
+	}
 	checked := make(map[tracing.VenueID]bool)
 	for i, in := range rows {
 		if checked[in.Venue] {
@@ -387,7 +398,7 @@ func (h *Handler) mayRecordAt(ctx context.Context, rows []tracing.CheckIn) error
 		checked[in.Venue] = true
 		v, err := h.cfg.Store.Venue(ctx, in.Venue)
 		if errors.Is(err, tracing.ErrNotFound) {
-			return problem(&tracing.RowError{Row: i, Err: &tracing.FieldError{Field: "venue", Reason: "no venue " + string(in.Venue) + " that this account may record check-ins at"}})
+			return problem(unknownVenueRow(i, in.Venue))
 		}
 		if err != nil {
 			return problem(err)
@@ -397,4 +408,10 @@ func (h *Handler) mayRecordAt(ctx context.Context, rows []tracing.CheckIn) error
 		}
 	}
 	return nil
+}
+
+// unknownVenueRow is the problem of a batch's row at a venue the account
+// may not record check-ins at (unknown, or another tenant's).
+func unknownVenueRow(row int, venue tracing.VenueID) error {
+	return &tracing.RowError{Row: row, Err: &tracing.FieldError{Field: "venue", Reason: "no venue " + string(venue) + " that this account may record check-ins at"}}
 }

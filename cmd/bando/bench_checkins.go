@@ -109,7 +109,8 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "bando bench checkins: %d requests in flight, %s per run, batches of %d, %d venues, loopback HTTP\n",
 		b.concurrency, b.duration, b.batch, b.venues)
-	fmt.Fprintf(out, "%-9s %-7s %9s %12s %8s %8s %7s\n", "store", "mode", "requests", "check-ins/s", "p50 ms", "p99 ms", "errors")
+	fmt.Fprintf(out, "%-9s %-7s %9s %12s %8s %8s %7s %13s %11s\n", "store", "mode", "requests", "check-ins/s", "p50 ms", "p99 ms", "errors",
+		"bando ms/1k", "pg ms/1k")
 	rates := map[string]map[string]float64{}
 	for _, s := range storeList {
 		rates[s] = map[string]float64{}
@@ -122,14 +123,18 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 			if m == "import" {
 				run = b.importOnce
 			}
+			meter := cpuMeter{dbURL: srv.cfg.DatabaseURL}
+			before := meter.sample(ctx)
 			st, err := run(ctx, srv, m)
 			if err != nil {
 				srv.close()
 				return err
 			}
+			cost := meter.since(ctx, before)
 			rates[s][m] = st.rate()
-			fmt.Fprintf(out, "%-9s %-7s %9d %12.0f %8.2f %8.2f %7d\n", s, m, len(st.times), st.rate(),
-				percentileMS(st.times, 50), percentileMS(st.times, 99), st.errors)
+			fmt.Fprintf(out, "%-9s %-7s %9d %12.0f %8.2f %8.2f %7d %13s %11s\n", s, m, len(st.times), st.rate(),
+				percentileMS(st.times, 50), percentileMS(st.times, 99), st.errors,
+				perThousand(cost.self, st.checkins), perThousand(cost.db, st.checkins))
 			if st.firstErr != "" {
 				fmt.Fprintf(out, "  first error: %s\n", st.firstErr)
 			}
@@ -143,6 +148,7 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 			}
 		}
 	}
+	fmt.Fprintln(out, "bando ms/1k: CPU of this process (server and load generator) per 1,000 check-ins; pg ms/1k: CPU of the PostgreSQL backends serving the run (same host). Unlike rates, CPU per check-in holds on a loaded machine: a quiet one with C cores serves about C×1000/(bando+pg) check-ins per second.")
 	return nil
 }
 

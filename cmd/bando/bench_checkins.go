@@ -34,12 +34,13 @@ const benchDefaultDB = "postgres://postgres@127.0.0.1:5432/postgres"
 
 // checkinBench is one run's settings.
 type checkinBench struct {
-	modes       []string
-	importRows  int
-	batch       int
-	concurrency int
-	duration    time.Duration
-	venues      int
+	modes         []string
+	importRows    int
+	importPersons int
+	batch         int
+	concurrency   int
+	duration      time.Duration
+	venues        int
 }
 
 // runBenchCheckins is bando bench checkins: for each store, the real
@@ -53,6 +54,7 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	stores := fs.String("store", "postgis,embedded", "stores measured: postgis, embedded or both (comma separated)")
 	modes := fs.String("mode", "single,batch,import", "what is measured: single, batch, import (bando import checkins of a generated file), comma separated")
 	importRows := fs.Int("import-rows", 500_000, "rows of the generated file of the import mode")
+	importPersons := fs.Int("import-persons", 0, "distinct persons in the import's file (0: one per row, the worst case: every row a new private record)")
 	batch := fs.Int("batch", 1000, "check-ins per batch request (1 to 10000)")
 	concurrency := fs.Int("concurrency", 16, "requests in flight")
 	duration := fs.Duration("duration", 5*time.Second, "length of each run")
@@ -65,7 +67,7 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	b := checkinBench{modes: splitList(*modes), importRows: *importRows, batch: *batch, concurrency: *concurrency, duration: *duration, venues: *venues}
+	b := checkinBench{modes: splitList(*modes), importRows: *importRows, importPersons: *importPersons, batch: *batch, concurrency: *concurrency, duration: *duration, venues: *venues}
 	var errs []error
 	if b.batch < 1 || b.batch > 10_000 {
 		errs = append(errs, errors.New("bench: --batch must be 1 to 10000"))
@@ -78,6 +80,9 @@ func runBenchCheckins(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if b.importRows < 1 || b.importRows > 10_000_000 {
 		errs = append(errs, errors.New("bench: --import-rows must be 1 to 10000000"))
+	}
+	if b.importPersons < 0 || b.importPersons > b.importRows {
+		errs = append(errs, errors.New("bench: --import-persons must be 0 to --import-rows"))
 	}
 	if b.venues < 1 || b.venues > 100_000 {
 		errs = append(errs, errors.New("bench: --venues must be 1 to 100000"))
@@ -459,10 +464,15 @@ func (b checkinBench) importOnce(ctx context.Context, srv *checkinServer, _ stri
 	fmt.Fprintln(w, "venue,person,start,end")
 	now := time.Now().UTC()
 	first := personBase.Add(int64(b.importRows)+10_000_000) - int64(b.importRows)
+	persons := int64(b.importPersons)
+	if persons == 0 {
+		persons = int64(b.importRows)
+	}
 	for j := range b.importRows {
 		i := first + int64(j)
 		at := now.Add(-time.Duration(i%86_000) * time.Second)
-		fmt.Fprintf(w, "%s,%s,%s,\n", srv.venues[i%int64(len(srv.venues))], phone(i), at.Format(time.RFC3339))
+		who := first + int64(j)%persons
+		fmt.Fprintf(w, "%s,%s,%s,\n", srv.venues[i%int64(len(srv.venues))], phone(who), at.Format(time.RFC3339))
 	}
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		return benchStats{}, fmt.Errorf("bench: %w", err)

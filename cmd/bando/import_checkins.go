@@ -34,6 +34,7 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time) (
 	cr.ReuseRecord = true
 	out := &checkinsFile{}
 	seen := map[tracing.PersonKey]bool{}
+	hasher := keys.PersonHasher()
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -46,7 +47,7 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time) (
 		if len(out.rows) == 0 && len(rec) > 0 && strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff")), "venue") {
 			continue
 		}
-		c, p, err := checkinRow(rec, keys, now)
+		c, p, err := checkinRow(rec, hasher, now)
 		if err == nil && c.At.Before(keepSince) {
 			err = &tracing.FieldError{Field: "start", Reason: fmt.Sprintf("%s is older than the retention (check-ins are kept since %s, BANDO_RETENTION_DAYS): it would be purged at once",
 				c.At.Format(time.RFC3339), keepSince.UTC().Format(time.RFC3339))}
@@ -68,7 +69,7 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time) (
 }
 
 // checkinRow reads one record.
-func checkinRow(rec []string, keys tracing.Keys, now time.Time) (tracing.CheckIn, *tracing.Person, error) {
+func checkinRow(rec []string, hasher *tracing.PersonHasher, now time.Time) (tracing.CheckIn, *tracing.Person, error) {
 	c := tracing.CheckIn{Source: tracing.Batch}
 	if len(rec) < 3 || len(rec) > 4 {
 		return c, nil, fmt.Errorf("want 3 or 4 fields (venue,person,start,end), got %d", len(rec))
@@ -82,12 +83,14 @@ func checkinRow(rec []string, keys tracing.Keys, now time.Time) (tracing.CheckIn
 	if k, err := tracing.ParsePersonKey(who); err == nil {
 		c.Person = k
 	} else {
-		id, err := tracing.ParseIdentity(who)
+		np, seen, err := hasher.Read(who, now)
 		if err != nil {
 			return c, nil, &tracing.FieldError{Field: "person", Reason: "a phone number, an ID number or a person key (64 hex digits)"}
 		}
-		np := keys.NewPerson(id, "", now)
-		c.Person, p = np.Key, &np
+		c.Person = np.Key
+		if !seen {
+			p = &np
+		}
 	}
 	var err error
 	if c.At, err = time.Parse(time.RFC3339, strings.TrimSpace(rec[2])); err != nil {

@@ -66,7 +66,7 @@ func newServer(d serverDeps) *echo.Echo {
 		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.CleanPathParams(),
-		httpx.Deadline(d.cfg.RequestTimeout),
+		httpx.DeadlineWithConfig(httpx.DeadlineConfig{TimeoutOf: requestDeadline(d.cfg)}),
 		httpx.SecureHeaders(),
 		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Skipper: func(c echo.Context) bool {
 			// With a public URL no link comes from the Host header; tiles,

@@ -68,7 +68,7 @@ func newServer(d serverDeps) *echo.Echo {
 		httpx.CleanPathParams(),
 		httpx.DeadlineWithConfig(httpx.DeadlineConfig{TimeoutOf: requestDeadline(d.cfg)}),
 		httpx.SecureHeaders(),
-		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Skipper: func(c echo.Context) bool {
+		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Fallback: d.cfg.linkHost(), Skipper: func(c echo.Context) bool {
 			// With a public URL no link comes from the Host header; tiles,
 			// assets and glyphs never carry one.
 			return d.cfg.PublicURL != "" || hostFree(c.Path())

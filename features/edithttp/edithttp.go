@@ -251,5 +251,5 @@ func (h *Handler) base(c echo.Context) string {
 	if h.cfg.BaseURL != "" {
 		return h.cfg.BaseURL
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	return httpx.RequestBase(c)
 }

@@ -246,4 +246,3 @@ func eraseWorkers(tx *bolt.Tx, k tracing.PersonKey) (periods, workers int64, err
 	}
 	return periods, workers, nil
 }
-

@@ -37,7 +37,9 @@ type ErasureOpener func(t *testing.T, opts tracing.Options) (ErasureSubject, aud
 func RunErase(t *testing.T, open ErasureOpener) {
 	s, signer := open(t, tracing.Options{Clock: &Clock{now: Start.Add(2 * time.Hour)}})
 	keys := testKeys(t)
-	phone := func(n string) tracing.PersonKey { return keys.PersonKey(tracing.Identity{Kind: tracing.Phone, Value: n}) }
+	phone := func(n string) tracing.PersonKey {
+		return keys.PersonKey(tracing.Identity{Kind: tracing.Phone, Value: n})
+	}
 	p, q := phone("0912000001"), phone("0912000002") // NV1 and NV2 of the roster
 	seedPerson(t, s, keys, p, "0912000001")
 	seedPerson(t, s, keys, q, "0912000002")

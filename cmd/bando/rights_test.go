@@ -243,3 +243,43 @@ func TestPersonCommand(t *testing.T) {
 		t.Error("an erasure without a reason ran")
 	}
 }
+
+// TestPersonalReadsAreLogged: an official's read of a case's personal
+// fields through the editors' routes needs a reason and is an entry of
+// the audit log (who, why, what, how many); without a reason the personal
+// fields and the exact position are withheld, and the answer says so.
+func TestPersonalReadsAreLogged(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			w := s.populate(t)
+			s.addCase(t, w)
+			for _, target := range []string{"/api/editor/collections/cases/items/bd-1", "/api/editor/collections/cases/items"} {
+				rec := s.as(auth.Tracer, http.MethodGet, target, "")
+				if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), phoneF0) || strings.Contains(rec.Body.String(), "Nguyễn Văn Không") ||
+					strings.Contains(rec.Body.String(), "[106.651,10.981]") || rec.Header().Get("X-Bando-Personal-Fields") == "" {
+					t.Errorf("%s without a reason: %d, header %q: %s", target, rec.Code, rec.Header().Get("X-Bando-Personal-Fields"), rec.Body)
+				}
+				rec = s.as(auth.Tracer, http.MethodGet, target, "", "X-Bando-Reason: case%20BD-1%2C%20contact%20tracing")
+				if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), phoneF0) || rec.Header().Get("X-Bando-Personal-Fields") != "" {
+					t.Errorf("%s with a reason: %d: %s", target, rec.Code, rec.Body)
+				}
+				if rec := s.as(auth.Tracer, http.MethodGet, target, "", "X-Bando-Reason: x"); rec.Code != http.StatusBadRequest {
+					t.Errorf("%s with a reason of one letter: %d, want 400", target, rec.Code)
+				}
+			}
+			log, err := auditLogOf(s.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			es, err := log.Entries(context.Background(), audit.Query{Collection: "features.cases", Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) != 2 || es[0].Actor != "u-tracer" || es[0].Action != tracing.ActionRead || es[0].Subject != "bd-1" ||
+				es[0].Note != "case BD-1, contact tracing" || es[1].Subject != "list" {
+				t.Errorf("entries of personal reads: %+v", es)
+			}
+		})
+	}
+}

@@ -54,7 +54,7 @@ func TestEngineForgetsAnErasedPerson(t *testing.T) {
 	}
 	src := &erasingSource{before: world(f0, a), after: world(f0), started: make(chan struct{}), gate: make(chan struct{})}
 	l := newLiveEngine(src, func() traceEngine { return exposure.New(exposure.Options{}) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	done := make(chan error, 2)
+	done := make(chan error, 1)
 	go func() { done <- l.load(context.Background()) }()
 	<-src.started
 	fresh := make(chan error, 1)
@@ -70,10 +70,8 @@ func TestEngineForgetsAnErasedPerson(t *testing.T) {
 	if err := <-fresh; err != nil {
 		t.Fatal(err)
 	}
-	for range 1 {
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 	f := exposure.F0{Person: f0, Label: "BD-1", Onset: t0, Isolation: t0.Add(24 * time.Hour)}
 	res, err := l.Run(context.Background(), exposure.Rules{}, f)

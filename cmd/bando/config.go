@@ -39,6 +39,7 @@ type Config struct {
 	RedisTimeout       time.Duration // BANDO_REDIS_TIMEOUT, each Redis call of a tile
 	StatementTimeout   time.Duration // BANDO_STATEMENT_TIMEOUT, PostgreSQL's statement_timeout; 0: none
 	RequestTimeout     time.Duration // BANDO_REQUEST_TIMEOUT, deadline of every request; 0: none
+	ImportTimeout      time.Duration // BANDO_IMPORT_TIMEOUT, deadline of an import (importRoutes) in place of RequestTimeout; 0: none
 	DBConnectTimeout   time.Duration // BANDO_DB_CONNECT_TIMEOUT, opening one database connection
 	DBAcquireTimeout   time.Duration // BANDO_DB_ACQUIRE_TIMEOUT, waiting for a pooled connection
 	AggregateBelowZoom int           // BANDO_AGGREGATE_BELOW_ZOOM
@@ -114,6 +115,7 @@ var numberSettings = []number{
 	{"redis-timeout", "BANDO_REDIS_TIMEOUT", "50ms", "limit of each Redis call (dial, pool wait, read, write); a slower Redis is skipped"},
 	{"statement-timeout", "BANDO_STATEMENT_TIMEOUT", "5s", "PostgreSQL statement_timeout of the server's connections, unless the URL sets one (0: none)"},
 	{"request-timeout", "BANDO_REQUEST_TIMEOUT", "10s", "deadline of every request; past it the answer is 503 with Retry-After (0: none)"},
+	{"import-timeout", "BANDO_IMPORT_TIMEOUT", "5m", "deadline of an import (cases, workers, rides, check-ins, traces) in place of --request-timeout (0: none)"},
 	{"db-connect-timeout", "BANDO_DB_CONNECT_TIMEOUT", "500ms", "limit of opening one database connection, unless the URL sets connect_timeout"},
 	{"db-acquire-timeout", "BANDO_DB_ACQUIRE_TIMEOUT", "500ms", "longest wait of a request for a pooled database connection before a 503"},
 	{"aggregate-below-zoom", "BANDO_AGGREGATE_BELOW_ZOOM", "13", "people layers are aggregated into counted cells below this zoom"},
@@ -223,7 +225,7 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 func (c *Config) durations() map[string]*time.Duration {
 	return map[string]*time.Duration{
 		"redis-ttl": &c.RedisTTL, "redis-timeout": &c.RedisTimeout, "statement-timeout": &c.StatementTimeout,
-		"request-timeout": &c.RequestTimeout, "db-connect-timeout": &c.DBConnectTimeout,
+		"request-timeout": &c.RequestTimeout, "import-timeout": &c.ImportTimeout, "db-connect-timeout": &c.DBConnectTimeout,
 		"db-acquire-timeout": &c.DBAcquireTimeout, "venue-cache-ttl": &c.VenueCacheTTL,
 		"read-header-timeout": &c.ReadHeaderTimeout, "read-timeout": &c.ReadTimeout,
 		"write-timeout": &c.WriteTimeout, "transfer-timeout": &c.TransferTimeout, "idle-timeout": &c.IdleTimeout,
@@ -337,6 +339,7 @@ func (c *Config) validateNumbers() []error {
 		{"BANDO_REDIS_TIMEOUT", c.RedisTimeout, false, ""},
 		{"BANDO_STATEMENT_TIMEOUT", c.StatementTimeout, true, ", or 0 for none"},
 		{"BANDO_REQUEST_TIMEOUT", c.RequestTimeout, true, ", or 0 for none"},
+		{"BANDO_IMPORT_TIMEOUT", c.ImportTimeout, true, ", or 0 for none"},
 		{"BANDO_DB_CONNECT_TIMEOUT", c.DBConnectTimeout, false, ""},
 		{"BANDO_DB_ACQUIRE_TIMEOUT", c.DBAcquireTimeout, false, ""},
 		{"BANDO_READ_HEADER_TIMEOUT", c.ReadHeaderTimeout, false, ""},
@@ -368,6 +371,9 @@ func (c *Config) validateLimits() []error {
 	var errs []error
 	if c.RequestTimeout > 0 && c.WriteTimeout > 0 && c.WriteTimeout <= c.RequestTimeout {
 		errs = append(errs, fmt.Errorf("BANDO_WRITE_TIMEOUT %v: want more than BANDO_REQUEST_TIMEOUT (%v), so that a timed-out request still gets its 503", c.WriteTimeout, c.RequestTimeout))
+	}
+	if c.ImportTimeout > 0 && c.TransferTimeout > 0 && c.TransferTimeout <= c.ImportTimeout {
+		errs = append(errs, fmt.Errorf("BANDO_TRANSFER_TIMEOUT %v: want more than BANDO_IMPORT_TIMEOUT (%v), so that a timed-out import still gets its 503", c.TransferTimeout, c.ImportTimeout))
 	}
 	if c.TransferTimeout < c.WriteTimeout || c.TransferTimeout < c.ReadTimeout {
 		errs = append(errs, fmt.Errorf("BANDO_TRANSFER_TIMEOUT %v: want at least BANDO_READ_TIMEOUT and BANDO_WRITE_TIMEOUT", c.TransferTimeout))

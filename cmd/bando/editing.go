@@ -61,7 +61,8 @@ func editHandler(d serverDeps, cat *features.Catalog, editor features.Editor) (*
 	if err != nil {
 		return nil, err
 	}
-	svc := edit.New(edit.Config{Editor: editor, Reader: d.store, Log: log, Catalog: cat, GeomaskCellM: d.cfg.GeomaskMetres})
+	svc := edit.New(edit.Config{Editor: editor, Reader: d.store, Log: log, Catalog: cat, GeomaskCellM: d.cfg.GeomaskMetres,
+		LogPersonalRead: personalReadLogger(d)})
 	return edithttp.NewHandler(edithttp.Config{Service: svc, Catalog: cat, Log: log, Signer: signer,
 		BaseURL: d.cfg.PublicURL, Require: authhttp.Require}), nil
 }

@@ -107,7 +107,7 @@ func closedByServer(t *testing.T, conn net.Conn, r *bufio.Reader) {
 func TestConnectionTimeouts(t *testing.T) {
 	addr := newListeningServer(t, func(c *Config) {
 		c.IdleTimeout, c.ReadHeaderTimeout = 200*time.Millisecond, 200*time.Millisecond
-		c.ReadTimeout, c.WriteTimeout, c.TransferTimeout = time.Minute, time.Minute, time.Minute
+		c.ReadTimeout, c.WriteTimeout, c.TransferTimeout, c.ImportTimeout = time.Minute, time.Minute, time.Minute, 30*time.Second
 	})
 	t.Run("idle keep-alive", func(t *testing.T) {
 		conn, err := net.Dial("tcp", addr)

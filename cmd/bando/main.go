@@ -62,6 +62,7 @@ func commands() []command {
 		{"token", "manage API tokens (token create|list|revoke)", runToken},
 		{"bench", "measure performance (bench tiles|http|hot|faults|checkins|trace)", runBench},
 		{"trace", "an exposure run: trace --case BD-1 | --phone … | --id … | --from-file F --reason … [--csv]", runTrace},
+		{"person", "a person's rights: person export|erase --phone P | --id N | --case C --reason R [--yes] [--json]", runPerson},
 		{"purge", "purge tracing data older than BANDO_RETENTION_DAYS (--dry-run: count only)", runPurge},
 		{"compact", "reclaim the free space of the embedded store's file (stop the server first; --keep-old)", runCompact},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},

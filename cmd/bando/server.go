@@ -66,9 +66,9 @@ func newServer(d serverDeps) *echo.Echo {
 		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.CleanPathParams(),
-		httpx.Deadline(d.cfg.RequestTimeout),
+		httpx.DeadlineWithConfig(httpx.DeadlineConfig{TimeoutOf: requestDeadline(d.cfg)}),
 		httpx.SecureHeaders(),
-		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Skipper: func(c echo.Context) bool {
+		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Fallback: d.cfg.linkHost(), Skipper: func(c echo.Context) bool {
 			// With a public URL no link comes from the Host header; tiles,
 			// assets and glyphs never carry one.
 			return d.cfg.PublicURL != "" || hostFree(c.Path())
@@ -137,6 +137,7 @@ func newServer(d serverDeps) *echo.Echo {
 		if movements, ok := movementsHandler(d, tr); ok {
 			movements.Register(apiGroup)
 		}
+		rightsRoutes(d, tr, engine, apiGroup)
 	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
@@ -243,7 +244,7 @@ func hostFree(route string) bool {
 func crossOrigin(path string) bool {
 	for _, prefix := range []string{"/api/auth/", "/api/users", "/api/tokens", "/api/editor/", "/api/audit", "/api/cases/import", "/api/enterprises",
 		"/api/venues", "/api/checkins", "/api/qr-coverage", "/api/c/", "/api/s/",
-		"/api/tracing/"} {
+		"/api/tracing/", "/api/persons"} {
 		if strings.HasPrefix(path, prefix) {
 			return false
 		}

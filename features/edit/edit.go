@@ -57,6 +57,11 @@ type Config struct {
 	// DistrictBufferM is how far beyond a district editor's district a zone
 	// may reach; 0 means DefaultDistrictBufferM.
 	DistrictBufferM float64
+	// LogPersonalRead, when set, records every read of people records
+	// with their personal fields (who, why, what) before they are
+	// returned; reads without a Request.Reason then get them withheld.
+	// Nil (tests, tools): personal fields come to whoever may see them.
+	LogPersonalRead func(ctx context.Context, r PersonalRead) error
 }
 
 // Service applies officials' changes to the map's data.
@@ -103,6 +108,12 @@ type Request struct {
 	RequestID string
 	// Note is the official's reason, kept in the audit entry.
 	Note string
+	// Reason is why an official reads personal fields (X-Bando-Reason);
+	// see Config.LogPersonalRead.
+	Reason string
+	// Withheld is set by Get and List when they withheld personal fields
+	// for want of a Reason.
+	Withheld *bool
 }
 
 // Patch is a partial change: an RFC 7396 merge patch of the properties

@@ -341,7 +341,13 @@ func (s *Service) Get(ctx context.Context, p Request, colID, id string) (feature
 	if err != nil {
 		return st, fmt.Errorf("edit: read %s %q: %w", col.ID, id, err)
 	}
-	return s.hidePerson(p, col, st), nil
+	st = s.hidePerson(p, col, st)
+	sts := []features.Stored{st}
+	withheld, err := s.personalView(ctx, p, col, id, sts)
+	if p.Withheld != nil {
+		*p.Withheld = withheld
+	}
+	return sts[0], err
 }
 
 // List returns one page of records as editors see them, and how many match.
@@ -355,6 +361,13 @@ func (s *Service) List(ctx context.Context, p Request, q features.EditorQuery) (
 	}
 	for i := range sts {
 		sts[i] = s.hidePerson(p, q.Collection, sts[i])
+	}
+	withheld, err := s.personalView(ctx, p, q.Collection, "list", sts)
+	if p.Withheld != nil {
+		*p.Withheld = withheld
+	}
+	if err != nil {
+		return nil, 0, err
 	}
 	return sts, n, nil
 }

@@ -138,7 +138,34 @@ func request(c echo.Context) (edit.Request, error) {
 		return edit.Request{}, httpx.BadRequest("%s: not percent-encoded UTF-8 text", NoteHeader)
 	}
 	r := edit.Request{Principal: p, RequestID: id}
+	reason, err := url.PathUnescape(c.Request().Header.Get(ReasonHeader))
+	if err != nil || !features.CleanText(reason) {
+		return edit.Request{}, httpx.BadRequest("%s: not percent-encoded UTF-8 text", ReasonHeader)
+	}
+	switch n := utf8.RuneCountInString(strings.TrimSpace(reason)); {
+	case n == 0:
+	case n < 5 || n > 500:
+		return edit.Request{}, httpx.BadRequest("%s: a reason of 5 to 500 characters (a case number, a request an auditor can check)", ReasonHeader)
+	default:
+		r.Reason = strings.TrimSpace(reason)
+	}
 	return r, setNote(&r, note)
+}
+
+// ReasonHeader carries why an official reads people's personal fields
+// (percent-encoded UTF-8): the read is logged with it; without one the
+// personal fields are withheld (WithheldHeader says so).
+const ReasonHeader = "X-Bando-Reason"
+
+// WithheldHeader is set on an editors' answer whose personal fields were
+// withheld for want of a reason.
+const WithheldHeader = "X-Bando-Personal-Fields"
+
+// markWithheld says on the answer that personal fields were withheld.
+func markWithheld(c echo.Context, withheld bool) {
+	if withheld {
+		c.Response().Header().Set(WithheldHeader, "withheld; send "+ReasonHeader+" to read them (the read is logged)")
+	}
 }
 
 // MaxNoteLength caps an official's note, in characters: the audit log keeps
@@ -251,5 +278,5 @@ func (h *Handler) base(c echo.Context) string {
 	if h.cfg.BaseURL != "" {
 		return h.cfg.BaseURL
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	return httpx.RequestBase(c)
 }

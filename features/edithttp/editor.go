@@ -43,10 +43,13 @@ func (h *Handler) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var withheld bool
+	r.Withheld = &withheld
 	sts, n, err := h.cfg.Service.List(c.Request().Context(), r, q)
 	if err != nil {
 		return problem(err)
 	}
+	markWithheld(c, withheld)
 	out := featureList{Type: "FeatureCollection", Features: make([]featureOut, len(sts)), NumberMatched: n, NumberReturned: len(sts)}
 	for i, st := range sts {
 		out.Features[i] = encode(st)
@@ -136,10 +139,13 @@ func (h *Handler) one(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var withheld bool
+	r.Withheld = &withheld
 	st, err := h.cfg.Service.Get(c.Request().Context(), r, col.ID, id)
 	if err != nil {
 		return problem(err)
 	}
+	markWithheld(c, withheld)
 	return answer(c, http.StatusOK, st)
 }
 

@@ -32,3 +32,8 @@ func (r reopenable) Reopen() (storetest.Store, error) {
 	r.t.Cleanup(s.Close)
 	return reopenable{s, r.dir, r.t}, nil
 }
+
+// TestPeople runs the contract of finding a person's records.
+func TestPeople(t *testing.T) {
+	storetest.RunPeople(t, func(t *testing.T) storetest.Store { return openDir(t, t.TempDir()) })
+}

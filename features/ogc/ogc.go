@@ -141,7 +141,7 @@ func (h *Handler) base(c echo.Context, route string) string {
 	if h.baseURL != "" {
 		return h.baseURL + prefix
 	}
-	return c.Scheme() + "://" + c.Request().Host + prefix
+	return httpx.RequestBase(c) + prefix
 }
 
 // collectionOf resolves the collectionId path parameter.

@@ -34,3 +34,11 @@ func (r reopenable) Reopen() (storetest.Store, error) {
 	r.t.Cleanup(s.Close)
 	return reopenable{s, r.url, r.t}, nil
 }
+
+// TestPeople runs the contract of finding a person's records.
+func TestPeople(t *testing.T) {
+	storetest.RunPeople(t, func(t *testing.T) storetest.Store {
+		s, _ := pgtest.NewStore(t)
+		return s
+	})
+}

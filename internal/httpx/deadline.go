@@ -16,6 +16,10 @@ type DeadlineConfig struct {
 	// Timeout is how long a request may take; zero or less sets no
 	// deadline.
 	Timeout time.Duration
+	// TimeoutOf, when set, gives each request its own timeout in place of
+	// Timeout (an import's minutes against a read's seconds); zero or less
+	// sets no deadline.
+	TimeoutOf func(c echo.Context) time.Duration
 }
 
 // Deadline puts a deadline of timeout on every request's context, so that
@@ -34,10 +38,14 @@ func DeadlineWithConfig(cfg DeadlineConfig) echo.MiddlewareFunc {
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if cfg.Timeout <= 0 || cfg.Skipper(c) {
+			timeout := cfg.Timeout
+			if cfg.TimeoutOf != nil {
+				timeout = cfg.TimeoutOf(c)
+			}
+			if timeout <= 0 || cfg.Skipper(c) {
 				return next(c)
 			}
-			ctx, cancel := context.WithTimeout(c.Request().Context(), cfg.Timeout)
+			ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
 			defer cancel()
 			c.SetRequest(c.Request().WithContext(ctx))
 			// NOTE: the error is answered here, before cancel: the error

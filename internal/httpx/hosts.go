@@ -18,7 +18,13 @@ import (
 type Hosts struct {
 	exact    map[string]bool
 	suffixes []string // ".example.org"
+	first    string   // the first exact name configured, "" for none
 }
+
+// First returns the first name configured that is not a wildcard, if any:
+// the host absolute links are built with when a request's Host is not
+// accepted.
+func (h Hosts) First() (string, bool) { return h.first, h.first != "" }
 
 // ParseHosts reads a list of host names separated by spaces or commas.
 func ParseHosts(s string) (Hosts, error) {
@@ -33,6 +39,9 @@ func ParseHosts(s string) (Hosts, error) {
 			h.suffixes = append(h.suffixes, "."+rest)
 		} else {
 			h.exact[rest] = true
+			if h.first == "" {
+				h.first = rest
+			}
 		}
 	}
 	return h, nil
@@ -101,13 +110,40 @@ type HostCheckConfig struct {
 	Skipper middleware.Skipper
 	// Hosts are the accepted hosts.
 	Hosts Hosts
+	// Fallback is the host (and port) absolute links are built with when
+	// the request's Host is not accepted; "" is "localhost".
+	Fallback string
 }
 
-// HostCheck keeps an answer built from a Host header the server does not
-// accept (or from a scheme header other than http or https) out of shared
-// caches: such an answer may carry links to that
-// host, so it is sent with Cache-Control: no-store, whatever the handler
-// set, and a cache never hands it to another client.
+// linkHostKey is the context key under which HostCheck leaves the host
+// links are built with, when it is not the request's.
+const linkHostKey = "httpx.link_host"
+
+// RequestBase returns the scheme and host ("https://map.example.org") that
+// absolute links of c's answer are built from: the request's own when
+// HostCheck accepted them (or did not run), else HostCheck's fallback
+// host, so that a client's Host header never reaches a link.
+func RequestBase(c echo.Context) string {
+	host, ok := c.Get(linkHostKey).(string)
+	if !ok {
+		return c.Scheme() + "://" + c.Request().Host
+	}
+	scheme := "http"
+	if c.IsTLS() {
+		scheme = "https"
+	}
+	if plainScheme(c.Request().Header) {
+		scheme = c.Scheme()
+	}
+	return scheme + "://" + host
+}
+
+// HostCheck keeps a Host header the server does not accept (or a scheme
+// header other than http or https) out of its answers' links: handlers
+// build links with RequestBase, which then gives the configured fallback
+// host. Such an answer is also sent with Cache-Control: no-store, whatever
+// the handler set, so that a shared cache keyed by that Host never holds
+// it.
 func HostCheck(cfg HostCheckConfig) echo.MiddlewareFunc {
 	if cfg.Skipper == nil {
 		cfg.Skipper = middleware.DefaultSkipper
@@ -117,6 +153,11 @@ func HostCheck(cfg HostCheckConfig) echo.MiddlewareFunc {
 			if cfg.Skipper(c) || (cfg.Hosts.Accepts(c.Request().Host) && plainScheme(c.Request().Header)) {
 				return next(c)
 			}
+			fallback := cfg.Fallback
+			if fallback == "" {
+				fallback = "localhost"
+			}
+			c.Set(linkHostKey, fallback)
 			res := c.Response()
 			res.Before(func() { res.Header().Set(echo.HeaderCacheControl, "no-store") })
 			return next(c)

@@ -357,5 +357,5 @@ func (h *Handler) baseURL(c echo.Context) string {
 	if h.cfg.PublicURL != "" {
 		return h.cfg.PublicURL
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	return httpx.RequestBase(c)
 }

@@ -127,3 +127,16 @@ func TestChangeLog(t *testing.T) {
 		}}, opts.AuditSigner
 	})
 }
+
+// TestErase runs the contract of a person's erasure on a fresh bbolt file.
+func TestErase(t *testing.T) {
+	storetest.RunErase(t, func(t *testing.T, opts tracing.Options) (storetest.ErasureSubject, audit.Signer) {
+		db := openDB(t)
+		opts.AuditSigner = audittest.Signer(t)
+		s, err := embedded.New(db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return storetest.ErasureSubject{Store: s, Rosters: s, Movements: s, Eraser: s, Log: auditbolt.NewLog(db)}, opts.AuditSigner
+	})
+}

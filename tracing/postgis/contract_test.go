@@ -126,3 +126,13 @@ func TestChangeLog(t *testing.T) {
 		}}, opts.AuditSigner
 	})
 }
+
+// TestErase runs the contract of a person's erasure on a fresh database.
+func TestErase(t *testing.T) {
+	storetest.RunErase(t, func(t *testing.T, opts tracing.Options) (storetest.ErasureSubject, audit.Signer) {
+		fs, _ := pgtest.NewStore(t)
+		opts.AuditSigner = audittest.Signer(t)
+		s := postgis.New(fs.Pool(), opts)
+		return storetest.ErasureSubject{Store: s, Rosters: s, Movements: s, Eraser: s, Log: auditpg.NewLog(fs.Pool())}, opts.AuditSigner
+	})
+}

@@ -75,7 +75,7 @@ func (h *Handler) baseURL(c echo.Context) string {
 	if h.cfg.PublicURL != "" {
 		return h.cfg.PublicURL
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	return httpx.RequestBase(c)
 }
 
 // checkinURL is what v's QR code holds: the check-in page of its token.

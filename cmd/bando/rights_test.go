@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/bandomap/bando/audit"
+	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/tracing"
+)
+
+// startLogged builds a server over s's store and config whose log the
+// test reads.
+func (s *traceServer) startLogged(t *testing.T) (*authServer, *strings.Builder) {
+	t.Helper()
+	logs := &strings.Builder{}
+	log := slog.New(slog.NewTextHandler(&syncWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	authn, err := newAuthenticator(s.cfg, s.b, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	e := newServer(serverDeps{cfg: s.cfg, store: s.b, log: log, metrics: newMetrics(), auth: authn, ctx: ctx})
+	if !waitEngine(t, e) {
+		t.Fatalf("the engine did not load; the log:\n%s", logs.String())
+	}
+	return &authServer{e: e, store: authn.Store()}, logs
+}
+
+// publicView is what the public sees of the cases: the OGC count and the
+// bulletin's figures.
+func publicView(t *testing.T, s *traceServer) string {
+	t.Helper()
+	var items struct {
+		NumberMatched int `json:"numberMatched"`
+	}
+	body := s.must(t, http.StatusOK, auth.Viewer, http.MethodGet, "/ogc/collections/cases/items?limit=1", "")
+	if err := json.Unmarshal(body, &items); err != nil {
+		t.Fatal(err)
+	}
+	stats := s.must(t, http.StatusOK, auth.Viewer, http.MethodGet, "/api/stats", "")
+	return fmt.Sprintf("%d cases; %s", items.NumberMatched, stats)
+}
+
+// TestPersonRights seeds a person with check-ins, a roster history, a
+// ride, location traces and a case, then: others than admins are
+// refused, a request without a reason is 422, the export holds every
+// kind, an erasure by the case's code removes all of it in one audited
+// step while the public figures stay the same, a second erasure and a
+// later export find nothing, the audit chain verifies and neither the
+// audit log nor the server's log ever holds the raw number.
+func TestPersonRights(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			var logs *strings.Builder
+			s.authServer, logs = s.startLogged(t)
+			w := s.populate(t)
+			s.addCase(t, w)
+			traces := "person,time,lon,lat,accuracy\n"
+			for i := range 3 {
+				traces += fmt.Sprintf("%s,%s,106.65%d,10.98,8\n", phoneF0, at(w.d, 0, fmt.Sprintf("08:%02d", 10+i)), i)
+			}
+			s.must(t, http.StatusOK, auth.Tracer, http.MethodPost, "/api/tracing/traces", traces, "Content-Type: text/csv")
+			s.must(t, http.StatusOK, auth.Tracer, http.MethodGet, "/api/tracing/traces?person="+phoneF0+"&reason=case+BD-1+outbreak", "")
+			public := publicView(t, s)
+			byPhone := `{"phone":"` + phoneF0 + `","reason":"request of the person, ticket 7"}`
+
+			t.Run("refused", func(t *testing.T) {
+				for _, role := range []auth.Role{auth.Tracer, auth.Editor, auth.Viewer, auth.Enterprise} {
+					for _, route := range []string{"/api/persons/export", "/api/persons/erase"} {
+						if rec := s.as(role, http.MethodPost, route, byPhone); rec.Code != http.StatusForbidden {
+							t.Errorf("%s as %s: %d, want 403", route, role, rec.Code)
+						}
+					}
+				}
+				rec := httptest.NewRecorder()
+				s.e.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/persons/erase", strings.NewReader(byPhone)))
+				if rec.Code != http.StatusUnauthorized {
+					t.Errorf("erase without credentials: %d, want 401", rec.Code)
+				}
+				for name, body := range map[string]string{
+					"no reason":    `{"phone":"` + phoneF0 + `"}`,
+					"short reason": `{"phone":"` + phoneF0 + `","reason":"x"}`,
+					"two ways":     `{"phone":"` + phoneF0 + `","case_code":"BD-1","reason":"request of the person"}`,
+					"no person":    `{"reason":"request of the person"}`,
+					"not a phone":  `{"phone":"12","reason":"request of the person"}`,
+					"not an ID":    `{"id_number":"1234","reason":"request of the person"}`,
+				} {
+					for _, route := range []string{"/api/persons/export", "/api/persons/erase"} {
+						if rec := s.as(auth.Admin, http.MethodPost, route, body); rec.Code != http.StatusUnprocessableEntity {
+							t.Errorf("%s, %s: %d %s, want 422", name, route, rec.Code, rec.Body)
+						}
+					}
+				}
+				if rec := s.as(auth.Admin, http.MethodPost, "/api/persons/erase", `{"phone":1}`); rec.Code != http.StatusBadRequest {
+					t.Errorf("a body of the wrong shape: %d, want 400", rec.Code)
+				}
+			})
+
+			var before heldAbout
+			t.Run("export", func(t *testing.T) {
+				for _, body := range []string{byPhone, `{"case_code":"BD-1","reason":"request of the person, ticket 7"}`} {
+					if err := json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export", body), &before); err != nil {
+						t.Fatal(err)
+					}
+					if len(before.Persons) == 0 || len(before.Visits) != 2 || len(before.Roster) != 1 || len(before.Rides) != 1 ||
+						len(before.Traces) != 3 || len(before.People) != 1 || before.People[0].Name != "Nguyễn Văn Không" ||
+						before.Roster[0].Name != "Nguyễn Văn Không" || len(before.People[0].Location) != 2 {
+						t.Errorf("export by %s: %d persons, %d visits, %d roster, %d rides, %d traces, %d cases: %+v", body,
+							len(before.Persons), len(before.Visits), len(before.Roster), len(before.Rides), len(before.Traces), len(before.People), before)
+					}
+					reads := 0
+					for _, e := range before.AccessLog {
+						if e.Action == tracing.ActionRead && e.Collection == "tracing.traces" && e.Reason == "case BD-1 outbreak" {
+							reads++
+						}
+					}
+					if reads != 1 {
+						t.Errorf("the export shows %d reads of the traces, want 1: %+v", reads, before.AccessLog)
+					}
+				}
+				text := string(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export?format=text", byPhone))
+				for _, want := range []string{"Lượt quét mã QR / Check-ins: 2", "Vị trí di chuyển / Location traces: 3", "Nguyễn Văn Không", "Nhà trọ Hạnh Phúc"} {
+					if !strings.Contains(text, want) {
+						t.Errorf("the text export lacks %q:\n%s", want, text)
+					}
+				}
+			})
+
+			t.Run("erase", func(t *testing.T) {
+				var out erasedJSON
+				body := s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/erase", `{"case_code":"BD-1","reason":"request of the person, ticket 7"}`)
+				if err := json.Unmarshal(body, &out); err != nil {
+					t.Fatal(err)
+				}
+				for kind, n := range map[string]int64{tracing.KindVisits: 2, tracing.KindRosterPeriods: 1, tracing.KindRosterWorkers: 1,
+					tracing.KindRides: 1, tracing.KindTraces: 3, tracing.KindPeople: 1} {
+					if out.Erased[kind] != n {
+						t.Errorf("%s: erased %d, want %d (%s)", kind, out.Erased[kind], n, body)
+					}
+				}
+				if out.Erased[tracing.KindPersons] < 1 {
+					t.Errorf("no person record erased: %s", body)
+				}
+				for _, route := range []string{"/api/persons/export", "/api/persons/erase"} {
+					for _, req := range []string{byPhone, `{"case_code":"BD-1","reason":"request of the person, ticket 7"}`,
+						`{"id_number":"079200000000","reason":"request of the person, ticket 7"}`} {
+						if rec := s.as(auth.Admin, http.MethodPost, route, req); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "nothing is held") {
+							t.Errorf("%s %s after the erasure: %d %s, want 404 nothing held", route, req, rec.Code, rec.Body)
+						}
+					}
+				}
+				if got := publicView(t, s); got != public {
+					t.Errorf("the public view changed:\n%s\nwas\n%s", got, public)
+				}
+				// Others' data stays: A's check-in at the venue.
+				var other heldAbout
+				if err := json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export",
+					`{"phone":"`+phoneA+`","reason":"request of the person, ticket 8"}`), &other); err != nil || len(other.Visits) != 1 {
+					t.Errorf("another person's export: %d visits (%v)", len(other.Visits), err)
+				}
+			})
+
+			t.Run("audit", func(t *testing.T) {
+				log, err := auditLogOf(s.b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				signer, err := existingSigner(s.cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all, err := log.Entries(context.Background(), audit.Query{Limit: 100000})
+				if err != nil {
+					t.Fatal(err)
+				}
+				erasures := 0
+				for _, e := range all {
+					whole, _ := json.Marshal(e)
+					for _, raw := range []string{phoneF0, "84" + phoneF0[1:], "079200000000"} {
+						if strings.Contains(string(whole), raw) {
+							t.Errorf("audit entry %d holds a raw number: %s", e.Seq, whole)
+						}
+					}
+					if e.Action == tracing.ActionErase {
+						erasures++
+						if e.Actor != "u-admin" || e.Note != "request of the person, ticket 7" || e.Subject == "" || e.Collection != tracing.CollectionPersons {
+							t.Errorf("the erasure's entry: %+v", e)
+						}
+					}
+				}
+				if erasures != 1 {
+					t.Errorf("%d erasure entries, want 1", erasures)
+				}
+				cp, err := log.Checkpoint(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := audit.Verify(log.All(context.Background()), cp, signer); err != nil {
+					t.Errorf("the audit log does not verify: %v", err)
+				}
+				if strings.Contains(logs.String(), phoneF0) || strings.Contains(logs.String(), "079200000000") {
+					t.Errorf("the server's log holds a raw number:\n%s", logs)
+				}
+			})
+		})
+	}
+}
+
+// TestPersonCommand runs bando person export and erase on the embedded
+// store: the export prints the person, the erasure needs --yes (or an
+// answer), and the second export finds nothing.
+func TestPersonCommand(t *testing.T) {
+	s := newTraceServer(t, "embedded")
+	w := s.populate(t)
+	s.addCase(t, w)
+	s.b.Close() // the command opens the data directory itself
+	args := func(verb string, more ...string) []string {
+		return append([]string{"person", verb, "--data-dir", s.cfg.DataDir, "--seed-demo=false", "--phone", phoneF0,
+			"--reason", "request of the person, ticket 9"}, more...)
+	}
+	var out strings.Builder
+	if err := run(context.Background(), args("export"), &out); err != nil || !strings.Contains(out.String(), "Nguyễn Văn Không") {
+		t.Fatalf("export: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), args("erase", "--yes"), &out); err != nil || !strings.Contains(out.String(), "2 visits") {
+		t.Fatalf("erase: %v\n%s", err, out.String())
+	}
+	if err := run(context.Background(), args("export"), io.Discard); err == nil || !strings.Contains(err.Error(), "nothing is held") {
+		t.Errorf("export after the erasure: %v, want nothing held", err)
+	}
+	if err := run(context.Background(), []string{"person", "erase", "--data-dir", s.cfg.DataDir, "--phone", phoneF0}, io.Discard); err == nil {
+		t.Error("an erasure without a reason ran")
+	}
+}
+
+// TestPersonalReadsAreLogged: an official's read of a case's personal
+// fields through the editors' routes needs a reason and is an entry of
+// the audit log (who, why, what, how many); without a reason the personal
+// fields and the exact position are withheld, and the answer says so.
+func TestPersonalReadsAreLogged(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			w := s.populate(t)
+			s.addCase(t, w)
+			for _, target := range []string{"/api/editor/collections/cases/items/bd-1", "/api/editor/collections/cases/items"} {
+				rec := s.as(auth.Tracer, http.MethodGet, target, "")
+				if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), phoneF0) || strings.Contains(rec.Body.String(), "Nguyễn Văn Không") ||
+					strings.Contains(rec.Body.String(), "[106.651,10.981]") || rec.Header().Get("X-Bando-Personal-Fields") == "" {
+					t.Errorf("%s without a reason: %d, header %q: %s", target, rec.Code, rec.Header().Get("X-Bando-Personal-Fields"), rec.Body)
+				}
+				rec = s.as(auth.Tracer, http.MethodGet, target, "", "X-Bando-Reason: case%20BD-1%2C%20contact%20tracing")
+				if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), phoneF0) || rec.Header().Get("X-Bando-Personal-Fields") != "" {
+					t.Errorf("%s with a reason: %d: %s", target, rec.Code, rec.Body)
+				}
+				if rec := s.as(auth.Tracer, http.MethodGet, target, "", "X-Bando-Reason: x"); rec.Code != http.StatusBadRequest {
+					t.Errorf("%s with a reason of one letter: %d, want 400", target, rec.Code)
+				}
+			}
+			log, err := auditLogOf(s.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			es, err := log.Entries(context.Background(), audit.Query{Collection: "features.cases", Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) != 2 || es[0].Actor != "u-tracer" || es[0].Action != tracing.ActionRead || es[0].Subject != "bd-1" ||
+				es[0].Note != "case BD-1, contact tracing" || es[1].Subject != "list" {
+				t.Errorf("entries of personal reads: %+v", es)
+			}
+		})
+	}
+}

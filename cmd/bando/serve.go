@@ -123,7 +123,7 @@ func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache,
 		cancel()
 		// NOTE: the breaker keeps a slow or dead Redis from costing every
 		// tile its timeout, and logs its state changes, not each failure.
-		redisLevel := rediscache.NewBreaker(rediscache.New(client, "bando:tile:", cfg.RedisTTL),
+		redisLevel := rediscache.NewBreaker(rediscache.New(client, cfg.Ops.RedisPrefix+"tile:", cfg.RedisTTL),
 			rediscache.BreakerConfig{Logger: log})
 		caches = append(caches, tiles.WithName("redis", redisLevel))
 		closeFn = func() { client.Close() }

@@ -23,6 +23,7 @@ import (
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/tilehttp"
 	"github.com/bandomap/bando/tracing/tracinghttp"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -66,7 +67,9 @@ func newServer(d serverDeps) *echo.Echo {
 		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.CleanPathParams(),
-		httpx.Deadline(d.cfg.RequestTimeout),
+		httpx.DeadlineWithConfig(httpx.DeadlineConfig{Timeout: d.cfg.RequestTimeout, Expired: func(c echo.Context) {
+			d.metrics.observeDeadline(routeFamily(c.Request().URL.Path))
+		}}),
 		httpx.SecureHeaders(),
 		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Skipper: func(c echo.Context) bool {
 			// With a public URL no link comes from the Host header; tiles,
@@ -141,9 +144,11 @@ func newServer(d serverDeps) *echo.Echo {
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store, engine))
-	e.Match(get, "/metrics", d.metrics.handler)
 	static.Register(e, d.cfg.staticConfig())
 	d.metrics.knowRoutes(e)
+	if p, ok := d.store.(interface{ Pool() *pgxpool.Pool }); ok {
+		d.metrics.watchPool("primary", p.Pool().Stat)
+	}
 	return e
 }
 
@@ -177,19 +182,26 @@ func routeFamilies(cfg *Config) func(c echo.Context) (string, httpx.Taker) {
 		}
 		return ratelimit.New(ratelimit.Options{PerMinute: perMinute, Burst: max(1, perMinute/2)})
 	}
-	tiles, ogcs, apis, pages := limiter(cfg.RateTiles), limiter(cfg.RateOGC), limiter(cfg.RateAPI), limiter(cfg.RatePages)
+	takers := map[string]httpx.Taker{"tiles": limiter(cfg.RateTiles), "ogc": limiter(cfg.RateOGC),
+		"api": limiter(cfg.RateAPI), "pages": limiter(cfg.RatePages)}
 	return func(c echo.Context) (string, httpx.Taker) {
-		p := c.Request().URL.Path
-		switch {
-		case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
-			return "tiles", tiles
-		case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
-			return "ogc", ogcs
-		case strings.HasPrefix(p, "/api/"):
-			return "api", apis
-		}
-		return "pages", pages
+		f := routeFamily(c.Request().URL.Path)
+		return f, takers[f]
 	}
+}
+
+// routeFamily is the family of a request path: tiles (with TileJSON, the
+// style and glyphs), ogc, api or pages (everything else).
+func routeFamily(p string) string {
+	switch {
+	case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
+		return "tiles"
+	case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
+		return "ogc"
+	case strings.HasPrefix(p, "/api/"):
+		return "api"
+	}
+	return "pages"
 }
 
 // dataBodyBytes caps the body of the routes that take data in JSON: a

@@ -54,6 +54,8 @@ func withExposure(ctx context.Context, d serverDeps, cat *features.Catalog, tr t
 	eng := newLiveEngine(src, func() traceEngine {
 		return exposure.New(exposure.Options{Rules: rules, MaxReasons: d.cfg.Trace.MaxReasons})
 	}, d.log)
+	eng.ran = d.metrics.observeRun
+	d.metrics.watchEngine(eng.stats)
 	go eng.refresh(ctx, d.cfg.Trace.Refresh)
 	go eng.forget(ctx, d.cfg.retention(), tracing.DefaultPurgeEvery)
 	opts := exposurefeed.Options{Logger: d.log}

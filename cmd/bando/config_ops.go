@@ -16,7 +16,7 @@ import (
 // replica.
 type opsConfig struct {
 	// MetricsAddr (BANDO_METRICS_ADDR) is where /metrics and the runtime
-	// profiles are served; empty: nowhere.
+	// profiles are served; "off" (or an empty flag): nowhere.
 	MetricsAddr string
 	// MetricsToken (BANDO_METRICS_TOKEN; environment only, so that it
 	// shows in no process list), when set, is the bearer token the
@@ -49,7 +49,7 @@ type opsSetting struct {
 
 func opsSettings() []opsSetting {
 	return []opsSetting{
-		{"metrics-addr", "BANDO_METRICS_ADDR", "127.0.0.1:9464", "listen address of /metrics and /debug/pprof for operators (empty: not served); the public port answers 404 there"},
+		{"metrics-addr", "BANDO_METRICS_ADDR", "127.0.0.1:9464", "listen address of /metrics and /debug/pprof for operators (off: not served); the public port answers 404 there"},
 		{"shutdown-timeout", "BANDO_SHUTDOWN_TIMEOUT", "30s", "on SIGTERM or SIGINT, how long requests in flight may take to finish before they are cut"},
 		{"log-format", "BANDO_LOG_FORMAT", "text", "log format: text or json"},
 		{"access-log", "BANDO_ACCESS_LOG", "false", "log one line per request (method, route, status, time, request id)"},
@@ -79,6 +79,9 @@ func (c *opsConfig) parse() error {
 	}
 	var errs []error
 	c.MetricsAddr = strings.TrimSpace(*c.raw["metrics-addr"])
+	if c.MetricsAddr == "off" {
+		c.MetricsAddr = ""
+	}
 	c.LogFormat = strings.TrimSpace(*c.raw["log-format"])
 	c.RedisPrefix = *c.raw["redis-prefix"]
 	for flagName, dst := range map[string]*time.Duration{"shutdown-timeout": &c.ShutdownTimeout, "replica-max-lag": &c.ReplicaMaxLag} {
@@ -101,7 +104,7 @@ func (c *opsConfig) validate(mainAddr string) []error {
 	var errs []error
 	if c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
-			errs = append(errs, fmt.Errorf("BANDO_METRICS_ADDR %q: want host:port, e.g. 127.0.0.1:9464, or empty for none", c.MetricsAddr))
+			errs = append(errs, fmt.Errorf("BANDO_METRICS_ADDR %q: want host:port, e.g. 127.0.0.1:9464, or off", c.MetricsAddr))
 		} else if c.MetricsAddr == mainAddr {
 			errs = append(errs, fmt.Errorf("BANDO_METRICS_ADDR %q: want an address other than BANDO_ADDR, so that /metrics stays off the public port", c.MetricsAddr))
 		}

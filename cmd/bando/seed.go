@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/bandomap/bando/internal/requestid"
 	"io"
 	"log/slog"
 	"os"
@@ -120,4 +121,15 @@ func newLogger(w io.Writer) *slog.Logger {
 		w = os.Stderr
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// newServerLogger is the server's logger: text or JSON (BANDO_LOG_FORMAT),
+// each record written with a request's context carrying its id.
+func newServerLogger(w io.Writer, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if format == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(requestid.NewHandler(h))
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/internal/ratelimit"
+	"github.com/bandomap/bando/internal/requestid"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/tilehttp"
@@ -63,7 +64,11 @@ func newServer(d serverDeps) *echo.Echo {
 		return authCfg.Skipper(c) || tracinghttp.Public(c.Request().URL.Path)
 	}
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
-	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
+	var accessLog *slog.Logger
+	if d.cfg.Ops.AccessLog {
+		accessLog = d.log
+	}
+	e.Use(requestid.MiddlewareWithConfig(requestid.Config{AccessLog: accessLog}), middleware.Recover(), d.metrics.middleware(),
 		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.CleanPathParams(),

@@ -105,7 +105,7 @@ func (c *opsConfig) validate(mainAddr string) []error {
 	if c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
 			errs = append(errs, fmt.Errorf("BANDO_METRICS_ADDR %q: want host:port, e.g. 127.0.0.1:9464, or off", c.MetricsAddr))
-		} else if c.MetricsAddr == mainAddr {
+		} else if c.MetricsAddr == mainAddr && port != "0" {
 			errs = append(errs, fmt.Errorf("BANDO_METRICS_ADDR %q: want an address other than BANDO_ADDR, so that /metrics stays off the public port", c.MetricsAddr))
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/bandomap/bando/internal/requestid"
 	"io"
 	"log/slog"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/demo"
+	"github.com/bandomap/bando/internal/requestid"
 )
 
 func runMigrate(ctx context.Context, args []string, out io.Writer) error {

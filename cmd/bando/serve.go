@@ -55,8 +55,15 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := startJobs(jobs, cfg, store, log); err != nil {
 		return err
 	}
+	bus, err := busClient(cfg)
+	if err != nil {
+		return err
+	}
+	if bus != nil {
+		defer bus.Close()
+	}
 	m := newMetrics()
-	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: m, auth: authn, ctx: ctx})
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: m, auth: authn, ctx: ctx, bus: bus})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)

@@ -27,6 +27,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/redis/go-redis/v9"
 )
 
 // serverDeps are the parts a server is built from.
@@ -40,6 +41,9 @@ type serverDeps struct {
 	// ctx ends the server's background work (the exposure engine's
 	// refresh); nil: context.Background().
 	ctx context.Context
+	// bus, when set, carries the exposure engine's live events to and
+	// from the other instances (trace_bus.go).
+	bus redis.UniversalClient
 }
 
 // context is the context of the server's background work.

@@ -266,7 +266,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validateNumbers()...)
 	errs = append(errs, c.Trace.validate()...)
-	errs = append(errs, c.Ops.validate(c.Addr)...)
+	errs = append(errs, c.Ops.validate(c.Addr, c.DatabaseURL != "")...)
 	if _, err := authhttp.ParseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_TRUSTED_PROXIES: %w", err))
 	}

@@ -100,7 +100,7 @@ func (c *opsConfig) parse() error {
 }
 
 // validate checks the settings and says what to change.
-func (c *opsConfig) validate(mainAddr string) []error {
+func (c *opsConfig) validate(mainAddr string, hasPrimary bool) []error {
 	var errs []error
 	if c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
@@ -125,6 +125,9 @@ func (c *opsConfig) validate(mainAddr string) []error {
 		if u, err := url.Parse(c.ReplicaURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			errs = append(errs, errors.New("BANDO_DATABASE_REPLICA_URL: want postgres://user@host:5432/dbname"))
 		}
+	}
+	if c.ReplicaURL != "" && !hasPrimary {
+		errs = append(errs, errors.New("BANDO_DATABASE_REPLICA_URL: a replica needs its primary in BANDO_DATABASE_URL"))
 	}
 	if c.ReplicaMaxLag <= 0 {
 		errs = append(errs, fmt.Errorf("BANDO_REPLICA_MAX_LAG %v: want a positive duration", c.ReplicaMaxLag))

@@ -62,8 +62,15 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if bus != nil {
 		defer bus.Close()
 	}
+	replica, err := openReplica(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if replica != nil {
+		defer replica.Close()
+	}
 	m := newMetrics()
-	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: m, auth: authn, ctx: ctx, bus: bus})
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: m, auth: authn, ctx: ctx, bus: bus, replica: replica})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)

@@ -44,6 +44,20 @@ type serverDeps struct {
 	// bus, when set, carries the exposure engine's live events to and
 	// from the other instances (trace_bus.go).
 	bus redis.UniversalClient
+	// replica, when set, is a streaming replica public reads go to
+	// (replica.go).
+	replica *postgis.Store
+}
+
+// publicReads is the store the public routes read: the replica router
+// when there is a replica, else the store.
+func (d serverDeps) publicReads() (publicReads, *replicaRouter) {
+	if d.replica == nil {
+		return d.store, nil
+	}
+	r := newReplicaRouter(d.context(), d.store, d.replica, d.cfg.Ops.ReplicaMaxLag, replicaCheckEvery, d.log)
+	d.metrics.watchPool("replica", d.replica.Pool().Stat)
+	return r, r
 }
 
 // context is the context of the server's background work.
@@ -97,11 +111,12 @@ func newServer(d serverDeps) *echo.Echo {
 		}}),
 		authhttp.AuthenticateWithConfig(middlewareCfg))
 	cat, pubCat := features.NewCatalog(), features.NewPublicCatalog()
-	public := features.NewPublicReader(d.store, features.PublicOptions{MinCount: d.cfg.MinPublicCount, Version: d.store.Version})
+	reads, replica := d.publicReads()
+	public := features.NewPublicReader(reads, features.PublicOptions{MinCount: d.cfg.MinPublicCount, Version: d.store.Version})
 	root := e.Group("")
 	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
 	d.store.Watch(fresh.Apply) // NOTE: lives as long as the store
-	renderer := tiles.NewRenderer(tiles.PublicSource(d.store, public), tiles.Options{
+	renderer := tiles.NewRenderer(tiles.PublicSource(reads, public), tiles.Options{
 		Rules:          rules(d.cfg),
 		MinPublicCount: public.MinCount(),
 		MemoryBytes:    int64(d.cfg.MemoryCacheMB) << 20,
@@ -128,7 +143,7 @@ func newServer(d serverDeps) *echo.Echo {
 	ogc.NewHandler(ogcCfg).Register(ogcGroup)
 	api.NewHandler(api.Config{Reader: public, Catalog: pubCat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
+	bulletin.NewHandler(bulletin.HandlerConfig{Reader: reads, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
 		MinCount: d.cfg.MinPublicCount, ClusterLabels: clusterLabels(d)},
 		Version: d.store.Version}).Register(apiGroup)
 	registerClusterLabels(d, apiGroup)
@@ -152,7 +167,7 @@ func newServer(d serverDeps) *echo.Echo {
 	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.Match(get, "/readyz", readyz(d.store, engine))
+	e.Match(get, "/readyz", readyz(d.store, engine, replica))
 	static.Register(e, d.cfg.staticConfig())
 	d.metrics.knowRoutes(e)
 	if p, ok := d.store.(interface{ Pool() *pgxpool.Pool }); ok {
@@ -287,7 +302,7 @@ func rules(cfg *Config) tiles.Rules {
 // state, which does not hold the map back), else a 503 problem saying why
 // in general terms; the cause (which may name databases and hosts) goes to
 // the log, not to whoever asks.
-func readyz(s backend, engine *liveEngine) echo.HandlerFunc {
+func readyz(s backend, engine *liveEngine, replica *replicaRouter) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 		defer cancel()
@@ -295,9 +310,12 @@ func readyz(s backend, engine *liveEngine) echo.HandlerFunc {
 			return httpx.Problem(http.StatusServiceUnavailable, notReady(err),
 				httpx.WithRetryAfter(retryAfter), httpx.WithCause(err))
 		}
-		out := map[string]string{"status": "ready"}
+		out := map[string]any{"status": "ready"}
 		if engine != nil { // NOTE: the map is ready while the engine loads
 			out["tracing"] = engine.readyz()
+		}
+		if replica != nil { // NOTE: ready on the primary alone
+			out["replica"] = replica.readyz()
 		}
 		return c.JSON(http.StatusOK, out)
 	}

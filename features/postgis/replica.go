@@ -1,0 +1,41 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ReplicaStatus is what a streaming replica says of itself.
+type ReplicaStatus struct {
+	// InRecovery is false when the server is not a replica (a primary, or
+	// a replica promoted).
+	InRecovery bool
+	// Lag is how far behind the primary the replica's replay is: zero when
+	// it has replayed all it received, else the time since the last
+	// transaction it replayed committed on the primary.
+	Lag time.Duration
+	// Version is the data version the replica has replayed (as Version
+	// reports it on the primary).
+	Version string
+}
+
+// sqlReplicaStatus reads the replay state; a replica that has replayed
+// all it received is counted as current (a quiet primary sends nothing,
+// and the replay timestamp then ages without any lag).
+const sqlReplicaStatus = `SELECT pg_is_in_recovery(),
+	CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+		ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END,
+	(SELECT identity || '.' || version FROM data_version)`
+
+// ReplicaStatus reads whether the database is a replica, its replay lag
+// and the data version it has replayed.
+func (s *Store) ReplicaStatus(ctx context.Context) (ReplicaStatus, error) {
+	var st ReplicaStatus
+	var lag float64
+	if err := s.db.QueryRow(ctx, sqlReplicaStatus).Scan(&st.InRecovery, &lag, &st.Version); err != nil {
+		return ReplicaStatus{}, fmt.Errorf("postgis: replica status: %w", classify(err))
+	}
+	st.Lag = time.Duration(lag * float64(time.Second))
+	return st, nil
+}

@@ -22,10 +22,12 @@ type ReplicaStatus struct {
 
 // sqlReplicaStatus reads the replay state; a replica that has replayed
 // all it received is counted as current (a quiet primary sends nothing,
-// and the replay timestamp then ages without any lag).
+// and the replay timestamp then ages without any lag). One that has
+// replayed no transaction since it started is behind by at least its
+// uptime.
 const sqlReplicaStatus = `SELECT pg_is_in_recovery(),
 	CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-		ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END,
+		ELSE extract(epoch FROM clock_timestamp() - coalesce(pg_last_xact_replay_timestamp(), pg_postmaster_start_time())) END,
 	(SELECT identity || '.' || version FROM data_version)`
 
 // ReplicaStatus reads whether the database is a replica, its replay lag

@@ -243,7 +243,6 @@ func (n *node) engineVisits() (int, bool) {
 	return s.Visits, ok
 }
 
-
 // TestRedisPrefixKeepsDeploymentsApart: two deployments on one Redis with
 // their own BANDO_REDIS_PREFIX see none of each other's tiles.
 func TestRedisPrefixKeepsDeploymentsApart(t *testing.T) {

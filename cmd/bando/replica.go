@@ -44,6 +44,12 @@ type replicaState struct {
 	checked time.Time
 	status  postgis.ReplicaStatus
 	err     error
+	// primary is the primary's data version at the check, and since when
+	// the checks have seen it: a replica that has not replayed it is at
+	// least that far behind, whatever it says of itself (its link to the
+	// primary may be down or stalled).
+	primary      string
+	primarySince time.Time
 }
 
 // newReplicaRouter routes between primary and replica, checking the
@@ -79,12 +85,21 @@ func (r *replicaRouter) watch(ctx context.Context, every time.Duration) {
 }
 
 func (r *replicaRouter) check(ctx context.Context) {
+	pv := r.version()
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	st, err := r.replica.ReplicaStatus(cctx)
 	cancel()
+	now := time.Now()
 	r.mu.Lock()
-	r.state = replicaState{checked: time.Now(), status: st, err: err}
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	since := r.state.primarySince
+	if pv != r.state.primary {
+		since = now
+	}
+	if err == nil && st.Version != pv {
+		st.Lag = max(st.Lag, now.Sub(since))
+	}
+	r.state = replicaState{checked: now, status: st, err: err, primary: pv, primarySince: since}
 }
 
 // usable tells whether public reads may go to the replica; with

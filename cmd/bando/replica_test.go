@@ -257,7 +257,10 @@ func TestReadReplica(t *testing.T) {
 	var last replicaLine
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("last replica line: %+v", last)
+			var state, recv, replay, ts string
+			_ = stats.QueryRow(ctx, `SELECT pg_get_wal_replay_pause_state(), coalesce(pg_last_wal_receive_lsn()::text, 'null'),
+				coalesce(pg_last_wal_replay_lsn()::text, 'null'), coalesce(pg_last_xact_replay_timestamp()::text, 'null')`).Scan(&state, &recv, &replay, &ts)
+			t.Logf("last replica line: %+v; replica: %s, received %s, replayed %s, last replayed commit %s", last, state, recv, replay, ts)
 		}
 	})
 	waitFor(t, "the replica's lag in /readyz", func() bool {

@@ -75,7 +75,20 @@ func streamingReplica(t *testing.T) string {
 			t.Errorf("stop the replica: %v\n%s", err, out)
 		}
 	})
+	t.Cleanup(func() {
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			t.Logf("the replica's log:\n%s", tail(string(log), 3000))
+		}
+	})
 	return fmt.Sprintf("127.0.0.1:%d", port)
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }
 
 func runCmd(t *testing.T, args ...string) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -56,8 +57,20 @@ func streamingReplica(t *testing.T) string {
 	}
 	as := func(args ...string) []string { return append(append([]string(nil), owner...), args...) }
 	data := filepath.Join(dir, "data")
+	// NOTE: a replication slot keeps the primary's WAL until the replica
+	// has it: a busy shared cluster recycles segments before a replica
+	// made in half a minute starts streaming. The slot is dropped when
+	// the test ends (after the replica stops: cleanups run last first),
+	// or the primary would keep WAL for it for ever.
+	slot := "bando_test_" + strings.ToLower(randomToken(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(os.Getpid()))), 12))
+	t.Cleanup(func() {
+		conn := pgtest.NewConn(context.Background(), t)
+		if _, err := conn.Exec(context.Background(), "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", slot); err != nil {
+			t.Errorf("drop the replication slot %s: %v", slot, err)
+		}
+	})
 	runCmd(t, as(filepath.Join(pgBin, "pg_basebackup"), "-h", "127.0.0.1", "-p", "5432", "-U", "postgres",
-		"-D", data, "-R", "-X", "stream", "-c", "fast")...)
+		"-D", data, "-R", "-X", "stream", "-c", "fast", "-C", "-S", slot)...)
 	port := freePort(t)
 	// NOTE: a hot standby needs these at least as high as its primary's.
 	conf := fmt.Sprintf("listen_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = '%s'\nhot_standby = on\nfsync = off\n", port, dir)

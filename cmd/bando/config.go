@@ -79,6 +79,9 @@ type Config struct {
 	// Trace holds the exposure engine's settings (BANDO_TRACE_*,
 	// trace_config.go).
 	Trace traceConfig
+	// Ops holds the operators' settings: metrics listener, shutdown, logs,
+	// Redis prefix, read replica (config_ops.go).
+	Ops opsConfig
 }
 
 // setting binds one flag to its environment variable and default.
@@ -162,6 +165,7 @@ func bindConfig(fs *flag.FlagSet, c *Config, env func(string) string) map[string
 		nums[n.flag] = fs.String(n.flag, envOr(env, n.env, n.def), n.usage+" ["+n.env+"]")
 	}
 	c.Trace.bind(fs, env)
+	c.Ops.bind(fs, env)
 	return nums
 }
 
@@ -217,7 +221,7 @@ func (c *Config) parseNumbers(nums map[string]*string) error {
 	} else {
 		c.SeedDemo = b
 	}
-	errs = append(errs, c.Trace.parse())
+	errs = append(errs, c.Trace.parse(), c.Ops.parse())
 	return errors.Join(errs...)
 }
 
@@ -264,6 +268,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validateNumbers()...)
 	errs = append(errs, c.Trace.validate()...)
+	errs = append(errs, c.Ops.validate(c.Addr, c.DatabaseURL != "")...)
 	if _, err := authhttp.ParseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_TRUSTED_PROXIES: %w", err))
 	}

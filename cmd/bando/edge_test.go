@@ -31,6 +31,13 @@ func newEdgeServer(t *testing.T, configure func(*Config), wrap func(backend) bac
 // with its settings: configure changes the defaults, wrap the store.
 func newEdgeHandler(t *testing.T, configure func(*Config), wrap func(backend) backend) (*Config, http.Handler) {
 	t.Helper()
+	cfg, h, _ := newEdgeParts(t, configure, wrap)
+	return cfg, h
+}
+
+// newEdgeParts is newEdgeHandler with the server's metrics.
+func newEdgeParts(t *testing.T, configure func(*Config), wrap func(backend) backend) (*Config, http.Handler, *metrics) {
+	t.Helper()
 	cfg := testConfig(t)
 	if configure != nil {
 		configure(cfg)
@@ -48,7 +55,8 @@ func newEdgeHandler(t *testing.T, configure func(*Config), wrap func(backend) ba
 		b = wrap(b)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return cfg, newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()})
+	m := newMetrics()
+	return cfg, newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: m}), m
 }
 
 // do sends one request with the given headers ("Name: value") and returns
@@ -112,7 +120,7 @@ func TestHEADOnPages(t *testing.T) {
 	if asset == "" {
 		t.Fatal("the map page names no script asset")
 	}
-	for _, p := range []string{"/", "/embed", "/admin", "/embed.js", "/healthz", "/readyz", "/metrics", asset, "/fonts/Noto%20Sans%20Regular/0-255.pbf"} {
+	for _, p := range []string{"/", "/embed", "/admin", "/embed.js", "/healthz", "/readyz", asset, "/fonts/Noto%20Sans%20Regular/0-255.pbf"} {
 		t.Run(p, func(t *testing.T) {
 			res, body := do(t, http.MethodHead, base+p)
 			if res.StatusCode != http.StatusOK || body != "" {

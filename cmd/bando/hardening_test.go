@@ -36,7 +36,7 @@ func randomToken(r *rand.Rand, n int) string {
 // methods and paths: /metrics keeps a handful of series, since no label
 // takes a value the client chose.
 func TestMetricsLabelsAreBounded(t *testing.T) {
-	base := newEdgeServer(t, nil, nil)
+	base, ops := newEdgeServerWithOps(t, nil, nil)
 	r := rand.New(rand.NewPCG(1, 2))
 	prefixes := []string{"/", "/tiles/", "/ogc/collections/", "/api/", "/assets/", "/c/"}
 	for i := range 1000 {
@@ -50,7 +50,7 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 			t.Fatalf("%s %s: %d", method[:10], path[:20], res.StatusCode)
 		}
 	}
-	_, body := do(t, http.MethodGet, base+"/metrics")
+	_, body := do(t, http.MethodGet, ops+"/metrics")
 	series := 0
 	for _, line := range strings.Split(body, "\n") {
 		if strings.HasPrefix(line, "bando_http_requests_total{") {
@@ -285,8 +285,11 @@ func TestClientThatGoesAway(t *testing.T) {
 	entered := make(chan struct{}, 1)
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: hangingPing{s, entered}, log: log, metrics: newMetrics()}))
+	m := newMetrics()
+	srv := httptest.NewServer(newServer(serverDeps{cfg: cfg, store: hangingPing{s, entered}, log: log, metrics: m}))
 	t.Cleanup(srv.Close)
+	ops := httptest.NewServer(newOpsHandler(opsHandlerConfig{metrics: m}))
+	t.Cleanup(ops.Close)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/readyz", nil)
@@ -305,7 +308,7 @@ func TestClientThatGoesAway(t *testing.T) {
 	}
 	var metrics string
 	for range 200 { // the server notices the closed connection shortly
-		_, metrics = do(t, http.MethodGet, srv.URL+"/metrics")
+		_, metrics = do(t, http.MethodGet, ops.URL+"/metrics")
 		if strings.Contains(metrics, `route="/readyz"`) {
 			break
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/caseimport"
+	"github.com/bandomap/bando/internal/progress"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -75,10 +76,12 @@ func runImportBoundaries(ctx context.Context, args []string, out io.Writer) erro
 		return err
 	}
 	defer b.Close()
-	n, err := b.Write(ctx, features.Batch{Collection: *level, Mode: features.Upsert, Records: slices.Values(recs)})
+	bar := progress.New(progress.Options{Out: out, Label: "import boundaries", Unit: *level, Total: int64(len(recs))})
+	n, err := b.Write(ctx, features.Batch{Collection: *level, Mode: features.Upsert, Records: counted(slices.Values(recs), bar)})
 	if err != nil {
 		return fmt.Errorf("import boundaries %s: nothing imported: %w", file, err)
 	}
+	bar.Done("from " + file)
 	fmt.Fprintf(out, "import: %d %s from %s\n", n[0], *level, file)
 	return nil
 }
@@ -201,9 +204,11 @@ func runImportCases(ctx context.Context, args []string, out io.Writer) error {
 	// Every row is written (upsert), so that a later file's status, dates
 	// or corrected personal fields replace the stored ones; a file already
 	// imported changes nothing.
-	if _, err := b.Write(ctx, features.Batch{Collection: "cases", Mode: features.Upsert, Records: slices.Values(recs)}); err != nil {
+	bar := progress.New(progress.Options{Out: out, Label: "import cases", Unit: "cases", Total: int64(len(recs))})
+	if _, err := b.Write(ctx, features.Batch{Collection: "cases", Mode: features.Upsert, Records: counted(slices.Values(recs), bar)}); err != nil {
 		return fmt.Errorf("import cases %s: nothing imported: %w", file, err)
 	}
+	bar.Done(fmt.Sprintf("%d new, %d updated", fresh, changed))
 	fmt.Fprintf(out, "import: %d new cases, %d updated, %d unchanged, from %s\n", fresh, changed, len(recs)-fresh-changed, file)
 	return nil
 }

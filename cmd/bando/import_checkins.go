@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/internal/progress"
 	"github.com/bandomap/bando/tracing"
 )
 
@@ -137,6 +138,15 @@ func runImportCheckins(ctx context.Context, args []string, out io.Writer) error 
 	return importCheckins(ctx, cfg, b, file, out)
 }
 
+// fileSize is f's size, or 0 when unknown.
+func fileSize(f *os.File) int64 {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return 0
+	}
+	return st.Size()
+}
+
 // importCheckins imports file into the tracing store beside b.
 func importCheckins(ctx context.Context, cfg *Config, b backend, file string, out io.Writer) error {
 	f, err := os.Open(file)
@@ -153,10 +163,12 @@ func importCheckins(ctx context.Context, cfg *Config, b backend, file string, ou
 		return fmt.Errorf("import checkins: the %s store has no bulk import", storeName(cfg))
 	}
 	start := time.Now()
-	data, err := readCheckinsCSV(f, parts.keys, start, start.Add(-cfg.retention()))
+	reading := progress.New(progress.Options{Out: out, Label: "import checkins: read", Unit: "bytes", Total: fileSize(f)})
+	data, err := readCheckinsCSV(progress.Reader(f, reading), parts.keys, start, start.Add(-cfg.retention()))
 	if err != nil {
 		return fmt.Errorf("import checkins: %s: %w (nothing imported)", file, err)
 	}
+	reading.Done(fmt.Sprintf("%d rows; recording them in one transaction", len(data.rows)))
 	read := time.Since(start)
 	admin := auth.WithPrincipal(ctx, auth.Principal{User: cliActor("import checkins").Name, Role: auth.Admin, Via: "cli"})
 	res, err := bi.ImportCheckIns(admin, tracing.CheckInImport{Rows: data.rows, Persons: data.persons, Source: filepath.Base(file)})

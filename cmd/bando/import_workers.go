@@ -12,6 +12,7 @@ import (
 
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/features/caseimport"
+	"github.com/bandomap/bando/internal/progress"
 	"github.com/bandomap/bando/tracing"
 )
 
@@ -46,10 +47,13 @@ func runImportWorkers(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer b.Close()
+	bar := progress.New(progress.Options{Out: out, Label: "import workers", Unit: "rows"})
 	res, warnings, err := importWorkers(ctx, cfg, b, file, &imp)
 	if err != nil {
 		return err
 	}
+	bar.Set(int64(len(imp.Rows)))
+	bar.Done(fmt.Sprintf("%d added, %d changed", res.Added, res.Changed))
 	for _, w := range warnings {
 		fmt.Fprintf(out, "import workers %s: warning: %s\n", file, w)
 	}

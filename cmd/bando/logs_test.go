@@ -39,7 +39,8 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLogsCarryNoSecrets$")
-	cmd.Env = append(os.Environ(), "BANDO_LOGTEST_CHILD=1", "BANDO_ADDR=127.0.0.1:0",
+	cmd.Env = append(os.Environ(), "BANDO_LOGTEST_CHILD=1", "BANDO_ADDR=127.0.0.1:0", "BANDO_METRICS_ADDR=127.0.0.1:0",
+		"BANDO_LOG_FORMAT=json", "BANDO_ACCESS_LOG=1", // the most the log can say
 		"BANDO_DATA_DIR="+t.TempDir(), "BANDO_SECRET="+logMarkers["secret"],
 		"BANDO_REDIS_URL=redis://:"+logMarkers["redis password"]+"@127.0.0.1:1/0", "BANDO_DATABASE_URL=")
 	stdout, err := cmd.StdoutPipe()

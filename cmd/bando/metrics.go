@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/tiles"
 	"github.com/labstack/echo/v4"
 )
 
@@ -21,6 +22,11 @@ type metrics struct {
 	durations map[string]float64
 	tiles     map[string]int64 // zoom|cache
 	tileSecs  map[string]float64
+	render    *histogram       // layer|zoom, tiles rendered (cache misses)
+	levels    map[string]int64 // cache level that answered a tile
+	deadlines map[string]int64 // route family
+	runs      *histogram       // outcome, exposure runs
+	sources   opsSources
 	started   time.Time
 	// routes are the route patterns a request's label may name; set by
 	// knowRoutes once the server's routes are registered. Anything else
@@ -33,6 +39,8 @@ func newMetrics() *metrics {
 	return &metrics{
 		requests: map[string]int64{}, durations: map[string]float64{},
 		tiles: map[string]int64{}, tileSecs: map[string]float64{}, started: time.Now(),
+		render: newHistogram(renderBuckets), levels: map[string]int64{}, deadlines: map[string]int64{},
+		runs: newHistogram(runBuckets),
 	}
 }
 
@@ -102,25 +110,44 @@ func statusLabel(status int) string {
 	return strconv.Itoa(status)
 }
 
-// observeTile is the tile handler's hook.
-func (m *metrics) observeTile(_ string, z int, d time.Duration, cache bool) {
+// observeTile is the tile handler's hook: every tile counts by zoom and
+// cache level, and a rendered one (a miss) adds its time to the render
+// histogram by layer and zoom.
+func (m *metrics) observeTile(layers string, z int, d time.Duration, level tiles.Level) {
+	cache := level != tiles.Miss
 	key := fmt.Sprintf("%d|%t", z, cache)
 	m.mu.Lock()
 	m.tiles[key]++
 	m.tileSecs[key] += d.Seconds()
+	m.levels[cacheLevelLabel(level)]++
+	if !cache {
+		m.render.observe(tileLayerLabel(layers)+"|"+strconv.Itoa(z), d.Seconds())
+	}
 	m.mu.Unlock()
 }
 
-func (m *metrics) handler(c echo.Context) error {
+// serveHTTP answers /metrics on the operators' listener.
+func (m *metrics) serveHTTP(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Write([]byte(m.text()))
+}
+
+// text is every metric in the Prometheus text format.
+func (m *metrics) text() string {
 	var b strings.Builder
 	m.mu.Lock()
 	writeFamily(&b, "bando_http_requests_total", "counter", "HTTP requests by route, method and status.", m.requests, []string{"route", "method", "status"}, "%d")
 	writeFamily(&b, "bando_http_request_seconds_sum", "counter", "Time spent answering, by route, method and status.", m.durations, []string{"route", "method", "status"}, "%g")
 	writeFamily(&b, "bando_tiles_total", "counter", "Tiles served by zoom and whether they came from the cache.", m.tiles, []string{"zoom", "cached"}, "%d")
 	writeFamily(&b, "bando_tile_seconds_sum", "counter", "Time spent serving tiles by zoom and cache.", m.tileSecs, []string{"zoom", "cached"}, "%g")
+	writeFamily(&b, "bando_tile_cache_total", "counter", "Tiles by the cache level that answered: memory, redis or miss.", m.levels, []string{"level"}, "%d")
+	m.render.write(&b, "bando_tile_render_seconds", "Time to render a tile the cache did not hold, by layer (composite: several) and zoom.", []string{"layer", "zoom"})
+	writeFamily(&b, "bando_request_deadlines_total", "counter", "Requests that ran into BANDO_REQUEST_TIMEOUT, by route family.", m.deadlines, []string{"family"}, "%d")
+	m.runs.write(&b, "bando_tracing_run_seconds", "Time of exposure runs, by outcome.", []string{"outcome"})
 	m.mu.Unlock()
+	m.writeSources(&b)
 	fmt.Fprintf(&b, "# HELP bando_uptime_seconds Seconds since the server started.\n# TYPE bando_uptime_seconds gauge\nbando_uptime_seconds %g\n", time.Since(m.started).Seconds())
-	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
+	return b.String()
 }
 
 func writeFamily[V int64 | float64](b *strings.Builder, name, kind, help string, values map[string]V, labels []string, format string) {

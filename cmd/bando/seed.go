@@ -5,12 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"os"
 	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/features/demo"
+	"github.com/bandomap/bando/internal/progress"
+	"github.com/bandomap/bando/internal/requestid"
 )
 
 func runMigrate(ctx context.Context, args []string, out io.Writer) error {
@@ -68,10 +71,12 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer b.Close()
 	start := time.Now()
-	counts, err := seed(ctx, b, opts)
+	bar := progress.New(progress.Options{Out: out, Label: "seed", Unit: "records"})
+	counts, err := seedWith(ctx, b, opts, bar)
 	if err != nil {
 		return err
 	}
+	bar.Done(fmt.Sprintf("%s scale, seed %d", *scale, *seedValue))
 	fmt.Fprintf(out, "seed: %s scale (seed %d) written in %s\n", *scale, *seedValue, time.Since(start).Round(time.Millisecond))
 	for _, id := range features.NewCatalog().IDs() {
 		fmt.Fprintf(out, "  %-20s %9d\n", id, counts[id])
@@ -81,9 +86,20 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 
 // seed generates a province and writes it in one all-or-nothing unit.
 func seed(ctx context.Context, b backend, opts demo.Options) (map[string]int, error) {
+	return seedWith(ctx, b, opts, nil)
+}
+
+// seedWith is seed counting the records on bar as the store takes them
+// (nil: no count).
+func seedWith(ctx context.Context, b backend, opts demo.Options, bar *progress.Bar) (map[string]int, error) {
 	batches, err := demo.Generate(opts)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
+	}
+	if bar != nil {
+		for i := range batches {
+			batches[i].Records = counted(batches[i].Records, bar)
+		}
 	}
 	n, err := b.Write(ctx, batches...)
 	if err != nil {
@@ -94,6 +110,18 @@ func seed(ctx context.Context, b backend, opts demo.Options) (map[string]int, er
 		counts[batch.Collection] = n[i]
 	}
 	return counts, nil
+}
+
+// counted yields the records of seq, counting each on bar.
+func counted(seq iter.Seq[features.Record], bar *progress.Bar) iter.Seq[features.Record] {
+	return func(yield func(features.Record) bool) {
+		for r := range seq {
+			bar.Add(1)
+			if !yield(r) {
+				return
+			}
+		}
+	}
 }
 
 func demoDistricts(bs []features.Record) []demo.Boundary {
@@ -120,4 +148,15 @@ func newLogger(w io.Writer) *slog.Logger {
 		w = os.Stderr
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// newServerLogger is the server's logger: text or JSON (BANDO_LOG_FORMAT),
+// each record written with a request's context carrying its id.
+func newServerLogger(w io.Writer, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if format == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(requestid.NewHandler(h))
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bandomap/bando/internal/progress"
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure/worldgen"
 	"github.com/jackc/pgx/v5"
@@ -68,7 +69,8 @@ func runSeedTracing(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	return writeWorld(ctx, pool, world, seedOptions{Replace: *replace, Streams: *streams, Progress: out, Every: 3 * time.Second})
+	return writeWorld(ctx, pool, world, seedOptions{Replace: *replace, Streams: *streams, Progress: out, Every: 3 * time.Second,
+		Rows: worldRows(world.Counts())})
 }
 
 // parseScale reads --scale: province, small or a percentage.
@@ -142,52 +144,57 @@ func openCopyPool(ctx context.Context, url string, conns int32) (*pgxpool.Pool, 
 	return pool, nil
 }
 
+// worldRows is about the rows a world writes (the roster imports apart).
+func worldRows(c worldgen.Counts) int64 {
+	return int64(c.Venues + c.Buses + c.Periods + c.Visits + c.Rides + c.Traces)
+}
+
 // seedOptions tune writeWorld.
 type seedOptions struct {
 	Replace  bool
 	Streams  int
 	Progress io.Writer
 	Every    time.Duration // progress lines; 0: none
+	Rows     int64         // rows the world will write, for the percentage; 0: unknown
 }
 
 // seedTables are the tables written, in the order of the summary.
 var seedTables = []string{"venues", "buses", "roster_imports", "worker_periods", "visits", "rides", "traces"}
 
-// progress counts rows per table as the writers go.
-type progress struct {
+// rowCounts counts rows per table as the writers go.
+type rowCounts struct {
 	start time.Time
 	rows  map[string]*atomic.Int64
 }
 
-func newProgress() *progress {
-	p := &progress{start: time.Now(), rows: map[string]*atomic.Int64{}}
+func newRowCounts() *rowCounts {
+	p := &rowCounts{start: time.Now(), rows: map[string]*atomic.Int64{}}
 	for _, t := range seedTables {
 		p.rows[t] = &atomic.Int64{}
 	}
 	return p
 }
 
-// report writes a line per table that grew every `every` until done.
-func (p *progress) report(out io.Writer, every time.Duration, done <-chan struct{}) {
-	last := map[string]int64{}
-	lastAt := time.Now()
-	tick := time.NewTicker(every)
+// total is the rows written so far, over every table.
+func (p *rowCounts) total() int64 {
+	var sum int64
+	for _, t := range seedTables {
+		sum += p.rows[t].Load()
+	}
+	return sum
+}
+
+// report shows the rows written on bar until done.
+func (p *rowCounts) report(bar *progress.Bar, done <-chan struct{}) {
+	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
 		case <-done:
+			bar.Set(p.total())
 			return
-		case now := <-tick.C:
-			dt := now.Sub(lastAt).Seconds()
-			for _, t := range seedTables {
-				n := p.rows[t].Load()
-				if n != last[t] {
-					fmt.Fprintf(out, "  %6.1fs  %-15s %12s rows  %10s rows/s\n", now.Sub(p.start).Seconds(), t,
-						thousands(int(n)), thousands(int(float64(n-last[t])/dt)))
-					last[t] = n
-				}
-			}
-			lastAt = now
+		case <-tick.C:
+			bar.Set(p.total())
 		}
 	}
 }
@@ -208,11 +215,13 @@ func writeWorld(ctx context.Context, pool *pgxpool.Pool, w *worldgen.World, opts
 	if err := prepareSeed(ctx, pool, opts.Replace); err != nil {
 		return err
 	}
-	p := newProgress()
+	p := newRowCounts()
 	done := make(chan struct{})
 	var reporter sync.WaitGroup
+	var bar *progress.Bar
 	if opts.Every > 0 {
-		reporter.Go(func() { p.report(opts.Progress, opts.Every, done) })
+		bar = progress.New(progress.Options{Out: opts.Progress, Label: "seed tracing", Unit: "rows", Total: opts.Rows, Every: opts.Every})
+		reporter.Go(func() { p.report(bar, done) })
 	}
 	err := writeStatic(ctx, pool, w, p)
 	if err == nil {
@@ -222,6 +231,9 @@ func writeWorld(ctx context.Context, pool *pgxpool.Pool, w *worldgen.World, opts
 	reporter.Wait()
 	if err != nil {
 		return err
+	}
+	if bar != nil {
+		bar.Done("copied; indexes, ANALYZE and sequences next")
 	}
 	copied := time.Since(p.start)
 	if err := finishSeed(ctx, pool, opts.Streams, opts.Progress); err != nil {
@@ -320,7 +332,7 @@ const (
 
 // writeStatic writes the venues, the buses and one roster import per
 // enterprise.
-func writeStatic(ctx context.Context, pool *pgxpool.Pool, w *worldgen.World, p *progress) error {
+func writeStatic(ctx context.Context, pool *pgxpool.Pool, w *worldgen.World, p *rowCounts) error {
 	vs := w.Venues()
 	cols := make([][]string, 5)
 	lons, lats := make([]float64, len(vs)), make([]float64, len(vs))
@@ -383,7 +395,7 @@ const (
 
 // writeStream streams the world to `streams` writers, each on its own
 // connection.
-func writeStream(ctx context.Context, pool *pgxpool.Pool, w *worldgen.World, streams int, p *progress) error {
+func writeStream(ctx context.Context, pool *pgxpool.Pool, w *worldgen.World, streams int, p *rowCounts) error {
 	g, ctx := errgroup.WithContext(ctx)
 	batches := make(chan worldgen.Batch, 2*streams)
 	g.Go(func() error {
@@ -419,7 +431,7 @@ func writeStream(ctx context.Context, pool *pgxpool.Pool, w *worldgen.World, str
 }
 
 // copyBatch writes one batch.
-func copyBatch(ctx context.Context, conn *pgx.Conn, b worldgen.Batch, p *progress) error {
+func copyBatch(ctx context.Context, conn *pgx.Conn, b worldgen.Batch, p *rowCounts) error {
 	switch {
 	case len(b.Periods) > 0:
 		rows := b.Periods
@@ -481,7 +493,7 @@ func copyBatch(ctx context.Context, conn *pgx.Conn, b worldgen.Batch, p *progres
 
 // copyByDay copies rows into the UTC-day partitions of table.
 func copyByDay[T any](ctx context.Context, conn *pgx.Conn, table string, rows []T, at func(T) time.Time, cols []string,
-	values func(T) []any, p *progress) error {
+	values func(T) []any, p *rowCounts) error {
 	byDay := map[string][]T{}
 	var days []string
 	for _, r := range rows {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,7 +25,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	log := newLogger(os.Stderr)
+	log := newServerLogger(os.Stderr, cfg.Ops.LogFormat)
 	// The secret first (made on first start), so that the store opens with
 	// the audit signer and takes officials' edits.
 	if _, err := cfg.secret(); err != nil {
@@ -56,26 +55,55 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := startJobs(jobs, cfg, store, log); err != nil {
 		return err
 	}
-	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics(), auth: authn, ctx: ctx})
+	bus, err := busClient(cfg)
+	if err != nil {
+		return err
+	}
+	if bus != nil {
+		defer bus.Close()
+	}
+	replica, err := openReplica(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if replica != nil {
+		defer replica.Close()
+	}
+	m := newMetrics()
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: m, auth: authn, ctx: ctx, bus: bus, replica: replica})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)
 	}
 	fmt.Fprintf(out, "bando %s listening on http://%s\n", versionString(), displayAddr(ln.Addr()))
 	srv := httpServer(cfg, e)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	stopOps, err := serveOps(cfg, m, log)
+	if err != nil {
+		ln.Close()
 		return err
 	}
-	return nil
+	defer stopOps()
+	// NOTE: the deferred closes run after graceful returns: the jobs stop,
+	// then the cache and the store's pools close once no request holds
+	// a connection.
+	return graceful(ctx, srv, ln, cfg.Ops.ShutdownTimeout, log)
+}
+
+// serveOps serves the operators' listener (BANDO_METRICS_ADDR) until the
+// returned stop is called; with no address it does nothing.
+func serveOps(cfg *Config, m *metrics, log *slog.Logger) (stop func(), err error) {
+	if cfg.Ops.MetricsAddr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", cfg.Ops.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("serve: listen on BANDO_METRICS_ADDR %s: %w", cfg.Ops.MetricsAddr, err)
+	}
+	srv := &http.Server{Handler: newOpsHandler(opsHandlerConfig{metrics: m, token: cfg.Ops.MetricsToken}),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout, IdleTimeout: cfg.IdleTimeout}
+	go srv.Serve(ln)
+	log.Info("metrics and profiles for operators", "addr", "http://"+displayAddr(ln.Addr())+"/metrics", "token", cfg.Ops.MetricsToken != "")
+	return func() { srv.Close() }, nil
 }
 
 // httpServer is the server of h with the configured timeouts: a slow
@@ -123,7 +151,7 @@ func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache,
 		cancel()
 		// NOTE: the breaker keeps a slow or dead Redis from costing every
 		// tile its timeout, and logs its state changes, not each failure.
-		redisLevel := rediscache.NewBreaker(rediscache.New(client, "bando:tile:", cfg.RedisTTL),
+		redisLevel := rediscache.NewBreaker(rediscache.New(client, cfg.Ops.RedisPrefix+"tile:", cfg.RedisTTL),
 			rediscache.BreakerConfig{Logger: log})
 		caches = append(caches, tiles.WithName("redis", redisLevel))
 		closeFn = func() { client.Close() }

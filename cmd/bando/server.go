@@ -19,12 +19,15 @@ import (
 	"github.com/bandomap/bando/features/postgis"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/internal/ratelimit"
+	"github.com/bandomap/bando/internal/requestid"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/tilehttp"
 	"github.com/bandomap/bando/tracing/tracinghttp"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/redis/go-redis/v9"
 )
 
 // serverDeps are the parts a server is built from.
@@ -38,6 +41,23 @@ type serverDeps struct {
 	// ctx ends the server's background work (the exposure engine's
 	// refresh); nil: context.Background().
 	ctx context.Context
+	// bus, when set, carries the exposure engine's live events to and
+	// from the other instances (trace_bus.go).
+	bus redis.UniversalClient
+	// replica, when set, is a streaming replica public reads go to
+	// (replica.go).
+	replica *postgis.Store
+}
+
+// publicReads is the store the public routes read: the replica router
+// when there is a replica, else the store.
+func (d serverDeps) publicReads() (publicReads, *replicaRouter) {
+	if d.replica == nil {
+		return d.store, nil
+	}
+	r := newReplicaRouter(d.context(), d.store, d.replica, d.cfg.Ops.ReplicaMaxLag, replicaCheckEvery, d.log)
+	d.metrics.watchPool("replica", d.replica.Pool().Stat)
+	return r, r
 }
 
 // context is the context of the server's background work.
@@ -62,11 +82,17 @@ func newServer(d serverDeps) *echo.Echo {
 		return authCfg.Skipper(c) || tracinghttp.Public(c.Request().URL.Path)
 	}
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: d.log, Rules: errorRules()})
-	e.Use(middleware.RequestID(), middleware.Recover(), d.metrics.middleware(),
+	var accessLog *slog.Logger
+	if d.cfg.Ops.AccessLog {
+		accessLog = d.log
+	}
+	e.Use(requestid.MiddlewareWithConfig(requestid.Config{AccessLog: accessLog}), middleware.Recover(), d.metrics.middleware(),
 		httpx.RateLimit(httpx.RateLimitConfig{Family: routeFamilies(d.cfg), ClientIP: clientIP(d.cfg)}),
 		httpx.Limits(httpx.LimitsConfig{Of: routeLimit(d.cfg)}),
 		httpx.CleanPathParams(),
-		httpx.DeadlineWithConfig(httpx.DeadlineConfig{TimeoutOf: requestDeadline(d.cfg)}),
+		httpx.DeadlineWithConfig(httpx.DeadlineConfig{TimeoutOf: requestDeadline(d.cfg), Expired: func(c echo.Context) {
+			d.metrics.observeDeadline(routeFamily(c.Request().URL.Path))
+		}}),
 		httpx.SecureHeaders(),
 		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Fallback: d.cfg.linkHost(), Skipper: func(c echo.Context) bool {
 			// With a public URL no link comes from the Host header; tiles,
@@ -85,11 +111,12 @@ func newServer(d serverDeps) *echo.Echo {
 		}}),
 		authhttp.AuthenticateWithConfig(middlewareCfg))
 	cat, pubCat := features.NewCatalog(), features.NewPublicCatalog()
-	public := features.NewPublicReader(d.store, features.PublicOptions{MinCount: d.cfg.MinPublicCount, Version: d.store.Version})
+	reads, replica := d.publicReads()
+	public := features.NewPublicReader(reads, features.PublicOptions{MinCount: d.cfg.MinPublicCount, Version: d.store.Version})
 	root := e.Group("")
 	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
 	d.store.Watch(fresh.Apply) // NOTE: lives as long as the store
-	renderer := tiles.NewRenderer(tiles.PublicSource(d.store, public), tiles.Options{
+	renderer := tiles.NewRenderer(tiles.PublicSource(reads, public), tiles.Options{
 		Rules:          rules(d.cfg),
 		MinPublicCount: public.MinCount(),
 		MemoryBytes:    int64(d.cfg.MemoryCacheMB) << 20,
@@ -116,7 +143,7 @@ func newServer(d serverDeps) *echo.Echo {
 	ogc.NewHandler(ogcCfg).Register(ogcGroup)
 	api.NewHandler(api.Config{Reader: public, Catalog: pubCat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
+	bulletin.NewHandler(bulletin.HandlerConfig{Reader: reads, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
 		MinCount: d.cfg.MinPublicCount, ClusterLabels: clusterLabels(d)},
 		Version: d.store.Version}).Register(apiGroup)
 	registerClusterLabels(d, apiGroup)
@@ -141,10 +168,12 @@ func newServer(d serverDeps) *echo.Echo {
 	}
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	e.Match(get, "/readyz", readyz(d.store, engine))
-	e.Match(get, "/metrics", d.metrics.handler)
+	e.Match(get, "/readyz", readyz(d.store, engine, replica))
 	static.Register(e, d.cfg.staticConfig())
 	d.metrics.knowRoutes(e)
+	if p, ok := d.store.(interface{ Pool() *pgxpool.Pool }); ok {
+		d.metrics.watchPool("primary", p.Pool().Stat)
+	}
 	return e
 }
 
@@ -178,19 +207,26 @@ func routeFamilies(cfg *Config) func(c echo.Context) (string, httpx.Taker) {
 		}
 		return ratelimit.New(ratelimit.Options{PerMinute: perMinute, Burst: max(1, perMinute/2)})
 	}
-	tiles, ogcs, apis, pages := limiter(cfg.RateTiles), limiter(cfg.RateOGC), limiter(cfg.RateAPI), limiter(cfg.RatePages)
+	takers := map[string]httpx.Taker{"tiles": limiter(cfg.RateTiles), "ogc": limiter(cfg.RateOGC),
+		"api": limiter(cfg.RateAPI), "pages": limiter(cfg.RatePages)}
 	return func(c echo.Context) (string, httpx.Taker) {
-		p := c.Request().URL.Path
-		switch {
-		case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
-			return "tiles", tiles
-		case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
-			return "ogc", ogcs
-		case strings.HasPrefix(p, "/api/"):
-			return "api", apis
-		}
-		return "pages", pages
+		f := routeFamily(c.Request().URL.Path)
+		return f, takers[f]
 	}
+}
+
+// routeFamily is the family of a request path: tiles (with TileJSON, the
+// style and glyphs), ogc, api or pages (everything else).
+func routeFamily(p string) string {
+	switch {
+	case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
+		return "tiles"
+	case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
+		return "ogc"
+	case strings.HasPrefix(p, "/api/"):
+		return "api"
+	}
+	return "pages"
 }
 
 // dataBodyBytes caps the body of the routes that take data in JSON: a
@@ -267,7 +303,7 @@ func rules(cfg *Config) tiles.Rules {
 // state, which does not hold the map back), else a 503 problem saying why
 // in general terms; the cause (which may name databases and hosts) goes to
 // the log, not to whoever asks.
-func readyz(s backend, engine *liveEngine) echo.HandlerFunc {
+func readyz(s backend, engine *liveEngine, replica *replicaRouter) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 		defer cancel()
@@ -275,9 +311,12 @@ func readyz(s backend, engine *liveEngine) echo.HandlerFunc {
 			return httpx.Problem(http.StatusServiceUnavailable, notReady(err),
 				httpx.WithRetryAfter(retryAfter), httpx.WithCause(err))
 		}
-		out := map[string]string{"status": "ready"}
+		out := map[string]any{"status": "ready"}
 		if engine != nil { // NOTE: the map is ready while the engine loads
 			out["tracing"] = engine.readyz()
+		}
+		if replica != nil { // NOTE: ready on the primary alone
+			out["replica"] = replica.readyz()
 		}
 		return c.JSON(http.StatusOK, out)
 	}

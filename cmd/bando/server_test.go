@@ -130,7 +130,7 @@ func testContract(t *testing.T, s *seededServer) {
 	}{
 		{"health", "/healthz", 200},
 		{"ready", "/readyz", 200},
-		{"metrics", "/metrics", 200},
+		{"metrics only on the operators' listener", "/metrics", 404},
 		{"composite tile", fmt.Sprintf("/tiles/cases,markets,quarantine_zones/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y), 200},
 		{"empty tile", "/tiles/markets/14/0/0.mvt", 204},
 		{"tile json", "/tiles/cases,markets.json", 200},

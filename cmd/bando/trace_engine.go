@@ -37,6 +37,8 @@ type liveEngine struct {
 	build func() traceEngine
 	log   *slog.Logger
 	clock tracing.Clock
+	// ran, when set, is told the time and outcome of every run (metrics).
+	ran func(time.Duration, error)
 
 	mu       sync.Mutex
 	cur      traceEngine
@@ -65,7 +67,25 @@ func (l *liveEngine) Run(ctx context.Context, rules exposure.Rules, f0s ...expos
 	if cur == nil {
 		return exposure.Result{}, exposurehttp.ErrNotReady
 	}
-	return cur.Run(ctx, rules, f0s...)
+	start := time.Now()
+	res, err := cur.Run(ctx, rules, f0s...)
+	if l.ran != nil {
+		l.ran(time.Since(start), err)
+	}
+	return res, err
+}
+
+// stats is the current engine's size; false while none is loaded or when
+// the engine does not count.
+func (l *liveEngine) stats() (exposure.Stats, bool) {
+	l.mu.Lock()
+	cur := l.cur
+	l.mu.Unlock()
+	s, ok := cur.(interface{ Stats() exposure.Stats })
+	if !ok {
+		return exposure.Stats{}, false
+	}
+	return s.Stats(), true
 }
 
 // Knows reports whether the current engine has met the key (false while

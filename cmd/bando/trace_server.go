@@ -54,13 +54,19 @@ func withExposure(ctx context.Context, d serverDeps, cat *features.Catalog, tr t
 	eng := newLiveEngine(src, func() traceEngine {
 		return exposure.New(exposure.Options{Rules: rules, MaxReasons: d.cfg.Trace.MaxReasons})
 	}, d.log)
+	eng.ran = d.metrics.observeRun
+	d.metrics.watchEngine(eng.stats)
 	go eng.refresh(ctx, d.cfg.Trace.Refresh)
 	go eng.forget(ctx, d.cfg.retention(), tracing.DefaultPurgeEvery)
+	var sink exposure.Sink = eng
+	if d.bus != nil {
+		sink = newEngineBus(ctx, eng, d.bus, busChannel(d.cfg), d.log)
+	}
 	opts := exposurefeed.Options{Logger: d.log}
 	base := tr.store
 	fed := tr
-	fed.store = fedTracing{Store: exposurefeed.NewStore(base, eng, opts), Movements: exposurefeed.NewMovements(movements, eng, opts), log: logs}
-	fed.rosters = exposurefeed.NewRosters(rosters, eng, opts)
+	fed.store = fedTracing{Store: exposurefeed.NewStore(base, sink, opts), Movements: exposurefeed.NewMovements(movements, sink, opts), log: logs}
+	fed.rosters = exposurefeed.NewRosters(rosters, sink, opts)
 	runsHandler(d, cat, tr, eng, rosters).Register(api)
 	return fed, eng
 }

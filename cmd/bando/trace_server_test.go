@@ -27,9 +27,10 @@ import (
 // traceServer is the real server on a store with the tokens of each role.
 type traceServer struct {
 	*authServer
-	cfg    *Config
-	b      backend
-	tokens map[auth.Role]string
+	metrics *metrics // of the last start
+	cfg     *Config
+	b       backend
+	tokens  map[auth.Role]string
 }
 
 // newTraceServer starts the server on a fresh store of kind.
@@ -78,7 +79,8 @@ func (s *traceServer) start(t *testing.T) *authServer {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	e := newServer(serverDeps{cfg: s.cfg, store: s.b, log: log, metrics: newMetrics(), auth: authn, ctx: ctx})
+	s.metrics = newMetrics()
+	e := newServer(serverDeps{cfg: s.cfg, store: s.b, log: log, metrics: s.metrics, auth: authn, ctx: ctx})
 	as := &authServer{e: e, store: authn.Store()}
 	t.Cleanup(func() {
 		if t.Failed() {

@@ -50,6 +50,10 @@ type Options struct {
 	// back, and is told when change notifications are lost and come back
 	// (slog.Default when nil).
 	Logger *slog.Logger
+	// Replica opens a read-only store on a streaming replica: it follows
+	// no changes (a server in recovery cannot LISTEN); its version is
+	// read by ReplicaStatus.
+	Replica bool
 }
 
 func (o Options) withDefaults() Options {
@@ -142,7 +146,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	h.onDown = d.abort
 	s := &Store{pool: pool, db: d, catalog: features.NewCatalog(), cellM: cell, watch: newWatcher(cfg, opts), stop: cancel,
 		signer: opts.AuditSigner}
-	if v, err := SchemaVersion(ctx, pool); err != nil || v < changeLogSchema {
+	if v, err := SchemaVersion(ctx, pool); opts.Replica || err != nil || v < changeLogSchema {
 		// NOTE: before migration 3 there is no change log: the version is
 		// read as it stands, and Migrate starts following changes.
 		return s, s.readVersionOnly(ctx)

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,6 +21,9 @@ type DeadlineConfig struct {
 	// Timeout (an import's minutes against a read's seconds); zero or less
 	// sets no deadline.
 	TimeoutOf func(c echo.Context) time.Duration
+	// Expired, when set, is told of every request whose deadline passed
+	// before its handler returned (for metrics).
+	Expired func(c echo.Context)
 }
 
 // Deadline puts a deadline of timeout on every request's context, so that
@@ -53,6 +57,9 @@ func DeadlineWithConfig(cfg DeadlineConfig) echo.MiddlewareFunc {
 			// being done, which the deferred cancel would fake.
 			if err := next(c); err != nil {
 				c.Error(err)
+			}
+			if cfg.Expired != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				cfg.Expired(c)
 			}
 			return nil
 		}

@@ -56,7 +56,7 @@ if [ -z "${BANDO_URL:-}" ]; then
     "$tmp/bando" user add --name e2e-enterprise --role enterprise --enterprise e2e-factory --password-stdin >/dev/null
   export BANDO_E2E_ACCOUNTS=1
   env -u BANDO_DATABASE_URL -u BANDO_REDIS_URL \
-    BANDO_ADDR="127.0.0.1:$port" BANDO_DATA_DIR="$tmp/data" BANDO_FRAME_ANCESTORS='*' \
+    BANDO_ADDR="127.0.0.1:$port" BANDO_METRICS_ADDR=off BANDO_DATA_DIR="$tmp/data" BANDO_FRAME_ANCESTORS='*' \
     "$tmp/bando" >"$tmp/server.log" 2>&1 &
   server_pid=$!
   export BANDO_URL="http://127.0.0.1:$port"

@@ -66,8 +66,9 @@ type Config struct {
 	Bounds     orb.Bound
 	CenterZoom int
 	// Observe, when set, is told of every tile served: its layer list, zoom,
-	// time taken and whether it came from the cache (for /metrics).
-	Observe func(layers string, z int, d time.Duration, cache bool)
+	// time taken and the cache level that answered (tiles.Miss: rendered),
+	// for /metrics.
+	Observe func(layers string, z int, d time.Duration, level tiles.Level)
 }
 
 func (c Config) withDefaults() Config {
@@ -144,7 +145,7 @@ func (h *Handler) tile(c echo.Context) error {
 		return err
 	}
 	if h.cfg.Observe != nil {
-		h.cfg.Observe(q.layers, int(q.req.Tile.Z), time.Since(start), level != tiles.Miss)
+		h.cfg.Observe(q.layers, int(q.req.Tile.Z), time.Since(start), level)
 	}
 	return h.writeTile(c, served, level)
 }

@@ -46,8 +46,8 @@ func newTestServer(t *testing.T, mutate func(*Config)) *testServer {
 		Renderer: tiles.NewRenderer(src, tiles.Options{MemoryBytes: 1 << 20}),
 		Catalog:  features.NewCatalog(),
 		Extents:  src,
-		Observe: func(layers string, z int, _ time.Duration, cache bool) {
-			ts.observed = append(ts.observed, fmt.Sprintf("%s %d %v", layers, z, cache))
+		Observe: func(layers string, z int, _ time.Duration, level tiles.Level) {
+			ts.observed = append(ts.observed, fmt.Sprintf("%s %d %s", layers, z, level))
 		},
 	}
 	if mutate != nil {
@@ -217,7 +217,7 @@ func TestHandlerTile(t *testing.T) {
 	if n := len(ts.src.requests()); n != 2 {
 		t.Errorf("the store was asked %d times, want 2 (two layers, once)", n)
 	}
-	if ts.observed[0] != "medical_facilities,quarantine_zones 14 false" || ts.observed[1] != "medical_facilities,quarantine_zones 14 true" {
+	if ts.observed[0] != "medical_facilities,quarantine_zones 14 miss" || ts.observed[1] != "medical_facilities,quarantine_zones 14 hit-memory" {
 		t.Errorf("observed %v", ts.observed[:2])
 	}
 }

@@ -30,8 +30,8 @@ type Config struct {
 	// Cluster (host:port, comma separated) that holds the shared tile
 	// cache instead of one Redis; not with RedisURL.
 	RedisCluster string
-	DataDir     string // BANDO_DATA_DIR, the embedded store's directory
-	PublicURL   string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
+	DataDir      string // BANDO_DATA_DIR, the embedded store's directory
+	PublicURL    string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
 	// AllowedHosts (BANDO_ALLOWED_HOSTS) are the Host headers absolute
 	// links may be built from when PublicURL is empty, besides localhost
 	// and loopback addresses.

@@ -177,4 +177,3 @@ func free(port int) bool {
 	_ = ln.Close()
 	return true
 }
-

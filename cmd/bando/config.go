@@ -26,16 +26,16 @@ type Config struct {
 	Addr        string // BANDO_ADDR
 	DatabaseURL string // BANDO_DATABASE_URL; empty selects the embedded store
 	RedisURL    string // BANDO_REDIS_URL; empty disables the shared tile cache
-	// RedisCluster (BANDO_REDIS_CLUSTER) lists seed nodes of a Redis
-	// Cluster (host:port, comma separated) that holds the shared tile
-	// cache instead of one Redis; not with RedisURL.
-	RedisCluster string
-	DataDir      string // BANDO_DATA_DIR, the embedded store's directory
-	PublicURL    string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
+	DataDir     string // BANDO_DATA_DIR, the embedded store's directory
+	PublicURL   string // BANDO_PUBLIC_URL, base of absolute links; empty: from the request
 	// AllowedHosts (BANDO_ALLOWED_HOSTS) are the Host headers absolute
 	// links may be built from when PublicURL is empty, besides localhost
 	// and loopback addresses.
 	AllowedHosts string
+	// RedisCluster (BANDO_REDIS_CLUSTER) lists seed nodes of a Redis
+	// Cluster (host:port, comma separated) that holds the shared tile
+	// cache instead of one Redis; not with RedisURL.
+	RedisCluster string
 
 	TileCacheControl   string        // BANDO_TILE_CACHE_CONTROL
 	MemoryCacheMB      int           // BANDO_MEMORY_CACHE_MB, the in-process tile cache

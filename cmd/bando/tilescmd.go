@@ -1,0 +1,490 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/pmtiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+	"golang.org/x/sync/errgroup"
+)
+
+// publicRenderer is the renderer of the public map, as the server draws
+// it: people layers from public groups (tiles.PublicSource), cache keys
+// kept fresh by the store's writes, memory of cfg's size in front of cache
+// (nil: none). `bando tiles` draws with the same, so that an archive or a
+// warmed cache holds the server's very bytes.
+func publicRenderer(cfg *Config, store backend, public *features.PublicReader, cache tiles.Cache, log *slog.Logger) *tiles.Renderer {
+	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(cfg), MaxZoom: cfg.MaxZoom})
+	store.Watch(fresh.Apply) // NOTE: lives as long as the store
+	return tiles.NewRenderer(tiles.PublicSource(store, public), tiles.Options{
+		Rules:          rules(cfg),
+		MinPublicCount: public.MinCount(),
+		MemoryBytes:    int64(cfg.MemoryCacheMB) << 20,
+		Cache:          cache,
+		Freshness:      fresh,
+		Logger:         log,
+	})
+}
+
+// maxJobTiles bounds the tiles one `bando tiles` run may draw: the
+// province to zoom 15 is about 20 000.
+const maxJobTiles = 1_000_000
+
+// tileJob is what `bando tiles export|seed` draws: the public layers, the
+// zooms and area, and the day.
+type tileJob struct {
+	layers     []features.Collection
+	layerList  string
+	minZ, maxZ int
+	bbox       *orb.Bound // nil: the province (the extent of the districts)
+	date       string
+	asOf       time.Time
+	parallel   int
+}
+
+// bindTileJob declares the flags of a tile job on fs; parse them with
+// tileJobFlags.parse after fs.Parse.
+type tileJobFlags struct{ layers, zoom, bbox, date *string }
+
+func bindTileJob(fs *flag.FlagSet) tileJobFlags {
+	return tileJobFlags{
+		layers: fs.String("layers", "", "public layers, comma separated (e.g. cases,quarantine_zones,districts)"),
+		zoom:   fs.String("zoom", "", "zooms: MIN-MAX or one zoom (e.g. 8-14)"),
+		bbox:   fs.String("bbox", "", "area: minlon,minlat,maxlon,maxlat (default: the province's districts)"),
+		date:   fs.String("date", "", "the map as of this day, YYYY-MM-DD (default: today's map)"),
+	}
+}
+
+// parse validates the flags into a job; every wrong one is named.
+func (f tileJobFlags) parse(cfg *Config) (tileJob, error) {
+	job := tileJob{layerList: *f.layers, date: *f.date, parallel: 4}
+	var errs []error
+	cat := features.NewPublicCatalog()
+	if *f.layers == "" {
+		errs = append(errs, fmt.Errorf("--layers: name at least one of %s", strings.Join(cat.IDs(), ", ")))
+	}
+	for id := range strings.SplitSeq(*f.layers, ",") {
+		if *f.layers == "" {
+			break
+		}
+		col, err := cat.Get(id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--layers: unknown public layer %q; layers are %s", id, strings.Join(cat.IDs(), ", ")))
+			continue
+		}
+		if slices.ContainsFunc(job.layers, func(c features.Collection) bool { return c.ID == id }) {
+			errs = append(errs, fmt.Errorf("--layers: %q is listed twice", id))
+		}
+		job.layers = append(job.layers, col)
+	}
+	var err error
+	if job.minZ, job.maxZ, err = parseZooms(*f.zoom, cfg.MaxZoom); err != nil {
+		errs = append(errs, err)
+	}
+	if *f.bbox != "" {
+		b, err := parseBBox(*f.bbox)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		job.bbox = &b
+	}
+	if *f.date != "" {
+		if job.asOf, err = time.Parse(features.DateLayout, *f.date); err != nil {
+			errs = append(errs, fmt.Errorf("--date %q: want a day YYYY-MM-DD, e.g. 2021-07-05", *f.date))
+		}
+	}
+	return job, errors.Join(errs...)
+}
+
+// parseZooms reads "MIN-MAX" or "Z".
+func parseZooms(s string, maxZoom int) (lo, hi int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		b = a
+	}
+	lo, errA := strconv.Atoi(a)
+	hi, errB := strconv.Atoi(b)
+	if errA != nil || errB != nil || lo < 0 || hi < lo || hi > maxZoom {
+		return 0, 0, fmt.Errorf("--zoom %q: want MIN-MAX with 0 <= MIN <= MAX <= %d (BANDO_MAX_ZOOM), e.g. 8-14", s, maxZoom)
+	}
+	return lo, hi, nil
+}
+
+// parseBBox reads minlon,minlat,maxlon,maxlat in degrees.
+func parseBBox(s string) (orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	var v [4]float64
+	bad := fmt.Errorf("--bbox %q: want minlon,minlat,maxlon,maxlat in degrees, e.g. 106.3,10.8,107.0,11.5", s)
+	if len(parts) != 4 {
+		return orb.Bound{}, bad
+	}
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return orb.Bound{}, bad
+		}
+		v[i] = f
+	}
+	if v[0] < -180 || v[2] > 180 || v[1] < -85.05 || v[3] > 85.05 || v[0] > v[2] || v[1] > v[3] {
+		return orb.Bound{}, bad
+	}
+	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// area is the job's bbox, else the extent of the public districts.
+func (job *tileJob) area(ctx context.Context, public *features.PublicReader) (orb.Bound, error) {
+	if job.bbox != nil {
+		return *job.bbox, nil
+	}
+	col, err := features.NewPublicCatalog().Get("districts")
+	if err != nil {
+		return orb.Bound{}, err
+	}
+	ext, err := public.Extent(ctx, col)
+	if err != nil {
+		return orb.Bound{}, fmt.Errorf("the province's extent: %w", err)
+	}
+	if ext.Bounds == nil {
+		return orb.Bound{}, errors.New("the store holds no districts: give --bbox, or import boundaries first")
+	}
+	return *ext.Bounds, nil
+}
+
+// tilesOf lists the tiles of zooms lo..hi that meet b, in PMTiles order
+// (ascending tile id), or fails past maxJobTiles.
+func tilesOf(b orb.Bound, lo, hi int) ([]maptile.Tile, error) {
+	var out []maptile.Tile
+	for z := lo; z <= hi; z++ {
+		nw := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
+		se := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
+		if n := (int(se.X-nw.X) + 1) * (int(se.Y-nw.Y) + 1); len(out)+n > maxJobTiles {
+			return nil, fmt.Errorf("more than %d tiles to zoom %d: narrow --zoom or --bbox", maxJobTiles, z)
+		}
+		for x := nw.X; x <= se.X; x++ {
+			for y := nw.Y; y <= se.Y; y++ {
+				out = append(out, maptile.New(x, y, maptile.Zoom(z)))
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b maptile.Tile) int {
+		ia, _ := pmtiles.TileID(uint8(a.Z), a.X, a.Y)
+		ib, _ := pmtiles.TileID(uint8(b.Z), b.X, b.Y)
+		return cmp.Compare(ia, ib)
+	})
+	return out, nil
+}
+
+// tileProgress prints a line every tenth of the work or every few seconds,
+// whichever comes first, and a summary at the end.
+type tileProgress struct {
+	out   io.Writer
+	what  string
+	total int
+	done  int
+	start time.Time
+	last  time.Time
+	next  int
+}
+
+func newTileProgress(out io.Writer, what string, total int) *tileProgress {
+	now := time.Now()
+	return &tileProgress{out: out, what: what, total: total, start: now, last: now, next: max(1, total/10)}
+}
+
+// add counts n more tiles done.
+func (p *tileProgress) add(n int) {
+	p.done += n
+	if p.done < p.next && time.Since(p.last) < 3*time.Second {
+		return
+	}
+	for p.next <= p.done {
+		p.next += max(1, p.total/10)
+	}
+	p.last = time.Now()
+	fmt.Fprintf(p.out, "%s: %d/%d tiles (%d%%), %s\n", p.what, p.done, p.total, 100*p.done/max(1, p.total), time.Since(p.start).Round(100*time.Millisecond))
+}
+
+// drawEach draws every tile of ts with r, job.parallel at a time, and
+// hands them to use in the order of ts.
+func (job *tileJob) drawEach(ctx context.Context, r *tiles.Renderer, ts []maptile.Tile, prog *tileProgress,
+	use func(t maptile.Tile, s *tiles.Served, level tiles.Level) error) error {
+	const window = 64
+	for start := 0; start < len(ts); start += window {
+		chunk := ts[start:min(start+window, len(ts))]
+		served := make([]*tiles.Served, len(chunk))
+		levels := make([]tiles.Level, len(chunk))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(job.parallel)
+		for i, t := range chunk {
+			g.Go(func() error {
+				s, level, err := r.Tile(gctx, tiles.TileRequest{Tile: t, Layers: job.layers, AsOf: job.asOf})
+				if err != nil {
+					return fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, err)
+				}
+				served[i], levels[i] = s, level
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		for i, t := range chunk {
+			if err := use(t, served[i], levels[i]); err != nil {
+				return err
+			}
+		}
+		prog.add(len(chunk))
+	}
+	return nil
+}
+
+func runTiles(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return runTilesExport(ctx, args[1:], out)
+		case "seed":
+			return runTilesSeed(ctx, args[1:], out)
+		}
+	}
+	return errors.New("tiles: want tiles export --pmtiles FILE … | tiles seed … (see --help of each)")
+}
+
+// openTileJob loads the config and job flags, opens the store and lists
+// the tiles.
+func openTileJob(ctx context.Context, fs *flag.FlagSet, args []string) (*Config, backend, *features.PublicReader, tileJob, []maptile.Tile, error) {
+	flags := bindTileJob(fs)
+	fail := func(err error) (*Config, backend, *features.PublicReader, tileJob, []maptile.Tile, error) {
+		return nil, nil, nil, tileJob{}, nil, err
+	}
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return fail(err)
+	}
+	if err := noArgs(fs); err != nil {
+		return fail(err)
+	}
+	job, err := flags.parse(cfg)
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", fs.Name(), err))
+	}
+	store, err := openBackend(ctx, cfg, false, newLogger(io.Discard))
+	if err != nil {
+		return fail(err)
+	}
+	public := features.NewPublicReader(store, features.PublicOptions{MinCount: cfg.MinPublicCount, Version: store.Version})
+	area, err := job.area(ctx, public)
+	if err == nil {
+		var ts []maptile.Tile
+		if ts, err = tilesOf(area, job.minZ, job.maxZ); err == nil {
+			return cfg, store, public, job, ts, nil
+		}
+	}
+	store.Close()
+	return fail(fmt.Errorf("%s: %w", fs.Name(), err))
+}
+
+// runTilesExport writes a PMTiles archive of public layers as of a day.
+func runTilesExport(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("tiles export", flag.ContinueOnError)
+	file := fs.String("pmtiles", "", "the archive to write (PMTiles v3)")
+	cfg, store, public, job, ts, err := openTileJob(ctx, fs, args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *file == "" {
+		return errors.New("tiles export: --pmtiles FILE is needed")
+	}
+	start := time.Now()
+	// NOTE: no cache: an archive is drawn from the data, never from a
+	// cache another version may have filled.
+	noCache := *cfg
+	noCache.MemoryCacheMB = 0
+	r := publicRenderer(&noCache, store, public, nil, newLogger(io.Discard))
+	w, err := pmtiles.NewWriter(filepath.Dir(*file))
+	if err != nil {
+		return fmt.Errorf("tiles export: %w", err)
+	}
+	defer w.Close()
+	prog := newTileProgress(out, "bando tiles export", len(ts))
+	written := 0
+	err = job.drawEach(ctx, r, ts, prog, func(t maptile.Tile, s *tiles.Served, _ tiles.Level) error {
+		if s.Empty() {
+			return nil
+		}
+		written++
+		return w.Add(uint8(t.Z), t.X, t.Y, s.Gzip)
+	})
+	if err != nil {
+		return fmt.Errorf("tiles export: %w", err)
+	}
+	h, size, err := job.finish(ctx, w, *file, public)
+	if err != nil {
+		return fmt.Errorf("tiles export: %w", err)
+	}
+	fmt.Fprintf(out, "bando tiles export: wrote %s: %d tiles with content of %d drawn (%d distinct), zoom %d-%d, %s as of %s, %d bytes in %s\n",
+		*file, written, len(ts), h.TileContents, job.minZ, job.maxZ, job.layerList, job.day(), size, time.Since(start).Round(100*time.Millisecond))
+	return nil
+}
+
+// day names the job's day for people.
+func (job *tileJob) day() string {
+	if job.date == "" {
+		return "today"
+	}
+	return job.date
+}
+
+// finish writes the archive next to file and renames it into place, so
+// that a CDN never serves half an archive.
+func (job *tileJob) finish(ctx context.Context, w *pmtiles.Writer, file string, public *features.PublicReader) (pmtiles.Header, int64, error) {
+	area, err := job.area(ctx, public)
+	if err != nil {
+		return pmtiles.Header{}, 0, err
+	}
+	meta, err := job.metadata()
+	if err != nil {
+		return pmtiles.Header{}, 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*.tmp")
+	if err != nil {
+		return pmtiles.Header{}, 0, err
+	}
+	defer os.Remove(tmp.Name())
+	c := area.Center()
+	h, err := w.Finish(tmp, pmtiles.Info{
+		TileCompression: pmtiles.Gzip, MinZoom: uint8(job.minZ), MaxZoom: uint8(job.maxZ), CenterZoom: uint8(job.minZ),
+		MinLon: area.Min[0], MinLat: area.Min[1], MaxLon: area.Max[0], MaxLat: area.Max[1], CenterLon: c[0], CenterLat: c[1],
+		Metadata: meta,
+	})
+	size, _ := tmp.Seek(0, io.SeekCurrent)
+	if err = errors.Join(err, tmp.Close()); err != nil {
+		return pmtiles.Header{}, 0, err
+	}
+	return h, size, os.Rename(tmp.Name(), file)
+}
+
+// metadata is the archive's TileJSON-like description.
+func (job *tileJob) metadata() ([]byte, error) {
+	type vectorLayer struct {
+		ID          string         `json:"id"`
+		Description string         `json:"description,omitempty"`
+		MinZoom     int            `json:"minzoom"`
+		MaxZoom     int            `json:"maxzoom"`
+		Fields      map[string]any `json:"fields"`
+	}
+	var layers []vectorLayer
+	for _, c := range job.layers {
+		layers = append(layers, vectorLayer{ID: c.ID, Description: c.Title, MinZoom: max(job.minZ, c.MinZoom), MaxZoom: job.maxZ, Fields: map[string]any{}})
+	}
+	return json.Marshal(map[string]any{
+		"name":          "Bando — Bình Dương epidemic map",
+		"description":   "public layers " + job.layerList + " as of " + job.day(),
+		"attribution":   "Bando — Bình Dương epidemic map",
+		"format":        "pbf",
+		"date":          job.date,
+		"generator":     "bando " + versionString(),
+		"vector_layers": layers,
+	})
+}
+
+// runTilesSeed draws tiles into the shared cache (Redis or a Redis
+// Cluster), or asks a running server for them (--url), which keeps them in
+// its memory and shared cache alike.
+func runTilesSeed(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("tiles seed", flag.ContinueOnError)
+	serverURL := fs.String("url", "", "a running server to ask for the tiles (warms its memory too); default: draw into BANDO_REDIS_URL or BANDO_REDIS_CLUSTER")
+	cfg, store, public, job, ts, err := openTileJob(ctx, fs, args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	prog := newTileProgress(out, "bando tiles seed", len(ts))
+	levels := map[string]int{}
+	if *serverURL != "" {
+		err = job.seedThrough(ctx, *serverURL, ts, prog, levels)
+	} else {
+		err = job.seedCache(ctx, cfg, store, public, ts, prog, levels)
+	}
+	if err != nil {
+		return fmt.Errorf("tiles seed: %w", err)
+	}
+	fmt.Fprintf(out, "bando tiles seed: %d tiles of %s, zoom %d-%d, as of %s: %d drawn, %d were cached already, in %s\n",
+		len(ts), job.layerList, job.minZ, job.maxZ, job.day(), levels[string(tiles.Miss)], len(ts)-levels[string(tiles.Miss)],
+		time.Since(start).Round(100*time.Millisecond))
+	return nil
+}
+
+// seedCache draws the tiles with the server's renderer over the shared
+// cache alone: a miss is drawn and stored there.
+func (job *tileJob) seedCache(ctx context.Context, cfg *Config, store backend, public *features.PublicReader,
+	ts []maptile.Tile, prog *tileProgress, levels map[string]int) error {
+	if cfg.RedisURL == "" && cfg.RedisCluster == "" {
+		return errors.New("no shared cache to warm: set BANDO_REDIS_URL or BANDO_REDIS_CLUSTER, or give --url of a running server")
+	}
+	log := newLogger(os.Stderr)
+	cache, closeCache, err := tileCache(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeCache()
+	shared := *cfg
+	shared.MemoryCacheMB = 0
+	r := publicRenderer(&shared, store, public, cache, log)
+	return job.drawEach(ctx, r, ts, prog, func(_ maptile.Tile, _ *tiles.Served, level tiles.Level) error {
+		levels[string(level)]++
+		return nil
+	})
+}
+
+// seedThrough asks the server at base for each tile.
+func (job *tileJob) seedThrough(ctx context.Context, base string, ts []maptile.Tile, prog *tileProgress, levels map[string]int) error {
+	client := &http.Client{Timeout: time.Minute}
+	query := ""
+	if job.date != "" {
+		query = "?date=" + job.date
+	}
+	base = strings.TrimSuffix(base, "/")
+	for i, t := range ts {
+		u := fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt%s", base, job.layerList, t.Z, t.X, t.Y, query)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
+			return fmt.Errorf("GET %s: %s", u, res.Status)
+		}
+		levels[res.Header.Get("X-Cache")]++
+		if (i+1)%16 == 0 || i == len(ts)-1 {
+			prog.add(min(16, i+1-prog.done))
+		}
+	}
+	return nil
+}

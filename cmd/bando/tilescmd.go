@@ -286,6 +286,10 @@ func openTileJob(ctx context.Context, fs *flag.FlagSet, args []string) (*Config,
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", fs.Name(), err))
 	}
+	// NOTE: a tile job keeps every pooled connection busy on purpose
+	// (job.parallel tiles of several layers each): waiting for one is its
+	// pace, not a request to refuse quickly.
+	cfg.DBAcquireTimeout = max(cfg.DBAcquireTimeout, time.Minute)
 	store, err := openBackend(ctx, cfg, false, newLogger(io.Discard))
 	if err != nil {
 		return fail(err)

@@ -288,8 +288,10 @@ func openTileJob(ctx context.Context, fs *flag.FlagSet, args []string) (*Config,
 	}
 	// NOTE: a tile job keeps every pooled connection busy on purpose
 	// (job.parallel tiles of several layers each): waiting for one is its
-	// pace, not a request to refuse quickly.
+	// pace, not a request to refuse quickly; and a slow connection on a
+	// busy database is waited for, not taken for a database that is down.
 	cfg.DBAcquireTimeout = max(cfg.DBAcquireTimeout, time.Minute)
+	cfg.DBConnectTimeout = max(cfg.DBConnectTimeout, 10*time.Second)
 	store, err := openBackend(ctx, cfg, false, newLogger(io.Discard))
 	if err != nil {
 		return fail(err)

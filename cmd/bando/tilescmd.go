@@ -383,7 +383,9 @@ func (job *tileJob) finish(ctx context.Context, w *pmtiles.Writer, file string, 
 		Metadata: meta,
 	})
 	size, _ := tmp.Seek(0, io.SeekCurrent)
-	if err = errors.Join(err, tmp.Close()); err != nil {
+	// NOTE: CreateTemp makes the file private; an archive is public, read
+	// by whatever serves or uploads it.
+	if err = errors.Join(err, tmp.Chmod(0o644), tmp.Close()); err != nil {
 		return pmtiles.Header{}, 0, err
 	}
 	return h, size, os.Rename(tmp.Name(), file)

@@ -110,6 +110,9 @@ func TestTilesExportMatchesTheServer(t *testing.T) {
 	if !strings.Contains(out, "(100%)") || !strings.Contains(out, "bando tiles export: wrote "+file) {
 		t.Errorf("export printed no progress or summary:\n%s", out)
 	}
+	if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("the archive's mode: %v (%v), want 0644: it is public", st.Mode(), err)
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)

@@ -268,24 +268,25 @@ func runTiles(ctx context.Context, args []string, out io.Writer) error {
 	return errors.New("tiles: want tiles export --pmtiles FILE … | tiles seed … (see --help of each)")
 }
 
-// openTileJob loads the config and job flags, opens the store and lists
-// the tiles.
-func openTileJob(ctx context.Context, fs *flag.FlagSet, args []string) (*Config, backend, *features.PublicReader, tileJob, []maptile.Tile, error) {
-	flags := bindTileJob(fs)
-	fail := func(err error) (*Config, backend, *features.PublicReader, tileJob, []maptile.Tile, error) {
-		return nil, nil, nil, tileJob{}, nil, err
-	}
+// loadTileJob loads the config and the job's flags (declared on fs by
+// bindTileJob before).
+func loadTileJob(fs *flag.FlagSet, flags tileJobFlags, args []string) (*Config, tileJob, error) {
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
-		return fail(err)
+		return nil, tileJob{}, err
 	}
 	if err := noArgs(fs); err != nil {
-		return fail(err)
+		return nil, tileJob{}, err
 	}
 	job, err := flags.parse(cfg)
 	if err != nil {
-		return fail(fmt.Errorf("%s: %w", fs.Name(), err))
+		return nil, tileJob{}, fmt.Errorf("%s: %w", fs.Name(), err)
 	}
+	return cfg, job, nil
+}
+
+// openTileStore opens the store for a tile job and lists its tiles.
+func openTileStore(ctx context.Context, name string, cfg *Config, job tileJob) (backend, *features.PublicReader, []maptile.Tile, error) {
 	// NOTE: a tile job keeps every pooled connection busy on purpose
 	// (job.parallel tiles of several layers each): waiting for one is its
 	// pace, not a request to refuse quickly; and a slow connection on a
@@ -294,32 +295,37 @@ func openTileJob(ctx context.Context, fs *flag.FlagSet, args []string) (*Config,
 	cfg.DBConnectTimeout = max(cfg.DBConnectTimeout, 10*time.Second)
 	store, err := openBackend(ctx, cfg, false, newLogger(io.Discard))
 	if err != nil {
-		return fail(err)
+		return nil, nil, nil, err
 	}
 	public := features.NewPublicReader(store, features.PublicOptions{MinCount: cfg.MinPublicCount, Version: store.Version})
 	area, err := job.area(ctx, public)
 	if err == nil {
 		var ts []maptile.Tile
 		if ts, err = tilesOf(area, job.minZ, job.maxZ); err == nil {
-			return cfg, store, public, job, ts, nil
+			return store, public, ts, nil
 		}
 	}
 	store.Close()
-	return fail(fmt.Errorf("%s: %w", fs.Name(), err))
+	return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
 }
 
 // runTilesExport writes a PMTiles archive of public layers as of a day.
 func runTilesExport(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("tiles export", flag.ContinueOnError)
+	flags := bindTileJob(fs)
 	file := fs.String("pmtiles", "", "the archive to write (PMTiles v3)")
-	cfg, store, public, job, ts, err := openTileJob(ctx, fs, args)
+	cfg, job, err := loadTileJob(fs, flags, args)
+	if err != nil {
+		return err
+	}
+	if *file == "" {
+		return errors.New("tiles export: --pmtiles FILE is needed")
+	}
+	store, public, ts, err := openTileStore(ctx, fs.Name(), cfg, job)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if *file == "" {
-		return errors.New("tiles export: --pmtiles FILE is needed")
-	}
 	start := time.Now()
 	// NOTE: no cache: an archive is drawn from the data, never from a
 	// cache another version may have filled.
@@ -417,11 +423,20 @@ func (job *tileJob) metadata() ([]byte, error) {
 
 // runTilesSeed draws tiles into the shared cache (Redis or a Redis
 // Cluster), or asks a running server for them (--url), which keeps them in
-// its memory and shared cache alike.
+// its memory and shared cache alike and needs no store here (the server
+// may hold the embedded store, which admits one process).
 func runTilesSeed(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("tiles seed", flag.ContinueOnError)
-	serverURL := fs.String("url", "", "a running server to ask for the tiles (warms its memory too); default: draw into BANDO_REDIS_URL or BANDO_REDIS_CLUSTER")
-	cfg, store, public, job, ts, err := openTileJob(ctx, fs, args)
+	flags := bindTileJob(fs)
+	serverURL := fs.String("url", "", "a running server to ask for the tiles (warms its memory too; the area defaults to its TileJSON bounds); default: draw into BANDO_REDIS_URL or BANDO_REDIS_CLUSTER")
+	cfg, job, err := loadTileJob(fs, flags, args)
+	if err != nil {
+		return err
+	}
+	if *serverURL != "" {
+		return job.seedThroughServer(ctx, *serverURL, out)
+	}
+	store, public, ts, err := openTileStore(ctx, fs.Name(), cfg, job)
 	if err != nil {
 		return err
 	}
@@ -429,18 +444,65 @@ func runTilesSeed(ctx context.Context, args []string, out io.Writer) error {
 	start := time.Now()
 	prog := newTileProgress(out, "bando tiles seed", len(ts))
 	levels := map[string]int{}
-	if *serverURL != "" {
-		err = job.seedThrough(ctx, *serverURL, ts, prog, levels)
-	} else {
-		err = job.seedCache(ctx, cfg, store, public, ts, prog, levels)
+	if err := job.seedCache(ctx, cfg, store, public, ts, prog, levels); err != nil {
+		return fmt.Errorf("tiles seed: %w", err)
 	}
+	job.seedSummary(out, len(ts), levels, start)
+	return nil
+}
+
+func (job *tileJob) seedSummary(out io.Writer, n int, levels map[string]int, start time.Time) {
+	fmt.Fprintf(out, "bando tiles seed: %d tiles of %s, zoom %d-%d, as of %s: %d drawn, %d were cached already, in %s\n",
+		n, job.layerList, job.minZ, job.maxZ, job.day(), levels[string(tiles.Miss)], n-levels[string(tiles.Miss)],
+		time.Since(start).Round(100*time.Millisecond))
+}
+
+// seedThroughServer is tiles seed --url: the tiles of the job asked of the
+// server, the area from --bbox or the server's TileJSON.
+func (job *tileJob) seedThroughServer(ctx context.Context, serverURL string, out io.Writer) error {
+	base := strings.TrimSuffix(serverURL, "/")
+	area := job.bbox
+	var err error
+	if area == nil {
+		if area, err = serverBounds(ctx, base, job.layerList); err != nil {
+			return fmt.Errorf("tiles seed: %w", err)
+		}
+	}
+	ts, err := tilesOf(*area, job.minZ, job.maxZ)
 	if err != nil {
 		return fmt.Errorf("tiles seed: %w", err)
 	}
-	fmt.Fprintf(out, "bando tiles seed: %d tiles of %s, zoom %d-%d, as of %s: %d drawn, %d were cached already, in %s\n",
-		len(ts), job.layerList, job.minZ, job.maxZ, job.day(), levels[string(tiles.Miss)], len(ts)-levels[string(tiles.Miss)],
-		time.Since(start).Round(100*time.Millisecond))
+	start := time.Now()
+	levels := map[string]int{}
+	if err := job.seedThrough(ctx, base, ts, newTileProgress(out, "bando tiles seed", len(ts)), levels); err != nil {
+		return fmt.Errorf("tiles seed: %w", err)
+	}
+	job.seedSummary(out, len(ts), levels, start)
 	return nil
+}
+
+// serverBounds reads the bounds of the server's TileJSON of layers.
+func serverBounds(ctx context.Context, base, layers string) (*orb.Bound, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/tiles/"+layers+".json", nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	var tj struct {
+		Bounds [4]float64 `json:"bounds"`
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", req.URL, res.Status)
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&tj); err != nil {
+		return nil, fmt.Errorf("TileJSON of %s: %w", req.URL, err)
+	}
+	b := orb.Bound{Min: orb.Point{tj.Bounds[0], tj.Bounds[1]}, Max: orb.Point{tj.Bounds[2], tj.Bounds[3]}}
+	return &b, nil
 }
 
 // seedCache draws the tiles with the server's renderer over the shared
@@ -472,7 +534,6 @@ func (job *tileJob) seedThrough(ctx context.Context, base string, ts []maptile.T
 	if job.date != "" {
 		query = "?date=" + job.date
 	}
-	base = strings.TrimSuffix(base, "/")
 	for i, t := range ts {
 		u := fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt%s", base, job.layerList, t.Z, t.X, t.Y, query)
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -491,7 +552,7 @@ func (job *tileJob) seedThrough(ctx context.Context, base string, ts []maptile.T
 		}
 		levels[res.Header.Get("X-Cache")]++
 		if (i+1)%16 == 0 || i == len(ts)-1 {
-			prog.add(min(16, i+1-prog.done))
+			prog.add(i + 1 - prog.done)
 		}
 	}
 	return nil

@@ -262,3 +262,29 @@ func TestTilesOfIsInTileIDOrder(t *testing.T) {
 		t.Error("the world to zoom 12 (22 million tiles) was accepted")
 	}
 }
+
+// TestTilesSeedThroughAServer warms a running server over HTTP (--url, the
+// area from its TileJSON): its first answer of each seeded tile afterwards
+// comes from its memory. The server holds the embedded store; the seed
+// never opens it.
+func TestTilesSeedThroughAServer(t *testing.T) {
+	demoDataDir(t)
+	t.Setenv("BANDO_REDIS_URL", "")
+	t.Setenv("BANDO_REDIS_CLUSTER", "")
+	base := serveDataDir(t)
+	const layers = "cases,districts"
+	out, err := runCLI(t, "", "tiles", "seed", "--url", base, "--layers", layers, "--zoom", "9-10")
+	if err != nil || !strings.Contains(out, "(100%)") || !strings.Contains(out, "drawn") {
+		t.Fatalf("seed --url: %v\n%s", err, out)
+	}
+	for _, tl := range covering(10, orb.Point{106.65, 10.98}, orb.Point{106.75, 11.2}) {
+		if tl.Z < 9 {
+			continue
+		}
+		res, _ := do(t, http.MethodGet, base+fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt", layers, tl.Z, tl.X, tl.Y))
+		if res.StatusCode >= 300 || res.Header.Get("X-Cache") != "hit-memory" {
+			t.Errorf("%d/%d/%d after the seed: %d, X-Cache %q, want a hit of memory", tl.Z, tl.X, tl.Y, res.StatusCode, res.Header.Get("X-Cache"))
+		}
+	}
+	t.Logf("%s", out)
+}

@@ -87,7 +87,7 @@ func newServer(d serverDeps) *echo.Echo {
 	cat, pubCat := features.NewCatalog(), features.NewPublicCatalog()
 	public := features.NewPublicReader(d.store, features.PublicOptions{MinCount: d.cfg.MinPublicCount, Version: d.store.Version})
 	root := e.Group("")
-	renderer := publicRenderer(d.cfg, d.store, public, d.cache, d.log)
+	renderer := publicRenderer(d.cfg, publicData{store: d.store, public: public}, d.cache, d.log)
 	tilehttp.NewHandler(tilehttp.Config{
 		Renderer: renderer, Catalog: pubCat, Extents: public, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
 		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL,

@@ -26,12 +26,20 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
+// publicData is a store and its public reader: what public tiles are
+// drawn from.
+type publicData struct {
+	store  backend
+	public *features.PublicReader
+}
+
 // publicRenderer is the renderer of the public map, as the server draws
 // it: people layers from public groups (tiles.PublicSource), cache keys
 // kept fresh by the store's writes, memory of cfg's size in front of cache
 // (nil: none). `bando tiles` draws with the same, so that an archive or a
 // warmed cache holds the server's very bytes.
-func publicRenderer(cfg *Config, store backend, public *features.PublicReader, cache tiles.Cache, log *slog.Logger) *tiles.Renderer {
+func publicRenderer(cfg *Config, data publicData, cache tiles.Cache, log *slog.Logger) *tiles.Renderer {
+	store, public := data.store, data.public
 	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(cfg), MaxZoom: cfg.MaxZoom})
 	store.Watch(fresh.Apply) // NOTE: lives as long as the store
 	return tiles.NewRenderer(tiles.PublicSource(store, public), tiles.Options{
@@ -44,8 +52,8 @@ func publicRenderer(cfg *Config, store backend, public *features.PublicReader, c
 	})
 }
 
-// maxJobTiles bounds the tiles one `bando tiles` run may draw: the
-// province to zoom 15 is about 20 000.
+// maxJobTiles bounds the tiles one `bando tiles` run may draw (the
+// province's districts to zoom 14 are about 1,300).
 const maxJobTiles = 1_000_000
 
 // tileJob is what `bando tiles export|seed` draws: the public layers, the
@@ -58,12 +66,14 @@ type tileJob struct {
 	date       string
 	asOf       time.Time
 	parallel   int
+	// tiles are the tiles of the zooms over the area, in PMTiles order.
+	tiles []maptile.Tile
 }
 
-// bindTileJob declares the flags of a tile job on fs; parse them with
-// tileJobFlags.parse after fs.Parse.
+// tileJobFlags are the flags of a tile job, read by parse after fs.Parse.
 type tileJobFlags struct{ layers, zoom, bbox, date *string }
 
+// bindTileJob declares the flags of a tile job on fs.
 func bindTileJob(fs *flag.FlagSet) tileJobFlags {
 	return tileJobFlags{
 		layers: fs.String("layers", "", "public layers, comma separated (e.g. cases,quarantine_zones,districts)"),
@@ -78,13 +88,12 @@ func (f tileJobFlags) parse(cfg *Config) (tileJob, error) {
 	job := tileJob{layerList: *f.layers, date: *f.date, parallel: 4}
 	var errs []error
 	cat := features.NewPublicCatalog()
+	ids := strings.Split(*f.layers, ",")
 	if *f.layers == "" {
+		ids = nil
 		errs = append(errs, fmt.Errorf("--layers: name at least one of %s", strings.Join(cat.IDs(), ", ")))
 	}
-	for id := range strings.SplitSeq(*f.layers, ",") {
-		if *f.layers == "" {
-			break
-		}
+	for _, id := range ids {
 		col, err := cat.Get(id)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("--layers: unknown public layer %q; layers are %s", id, strings.Join(cat.IDs(), ", ")))
@@ -202,11 +211,13 @@ type tileProgress struct {
 	start time.Time
 	last  time.Time
 	next  int
+	// levels counts the tiles by the cache level that answered (X-Cache).
+	levels map[string]int
 }
 
 func newTileProgress(out io.Writer, what string, total int) *tileProgress {
 	now := time.Now()
-	return &tileProgress{out: out, what: what, total: total, start: now, last: now, next: max(1, total/10)}
+	return &tileProgress{out: out, what: what, total: total, start: now, last: now, next: max(1, total/10), levels: map[string]int{}}
 }
 
 // add counts n more tiles done.
@@ -222,10 +233,11 @@ func (p *tileProgress) add(n int) {
 	fmt.Fprintf(p.out, "%s: %d/%d tiles (%d%%), %s\n", p.what, p.done, p.total, 100*p.done/max(1, p.total), time.Since(p.start).Round(100*time.Millisecond))
 }
 
-// drawEach draws every tile of ts with r, job.parallel at a time, and
+// drawEach draws every tile of the job with r, job.parallel at a time, and
 // hands them to use in the order of ts.
-func (job *tileJob) drawEach(ctx context.Context, r *tiles.Renderer, ts []maptile.Tile, prog *tileProgress,
+func (job *tileJob) drawEach(ctx context.Context, r *tiles.Renderer, prog *tileProgress,
 	use func(t maptile.Tile, s *tiles.Served, level tiles.Level) error) error {
+	ts := job.tiles
 	const window = 64
 	for start := 0; start < len(ts); start += window {
 		chunk := ts[start:min(start+window, len(ts))]
@@ -285,8 +297,8 @@ func loadTileJob(fs *flag.FlagSet, flags tileJobFlags, args []string) (*Config, 
 	return cfg, job, nil
 }
 
-// openTileStore opens the store for a tile job and lists its tiles.
-func openTileStore(ctx context.Context, name string, cfg *Config, job tileJob) (backend, *features.PublicReader, []maptile.Tile, error) {
+// openTileStore opens the store for a tile job and lists the job's tiles.
+func openTileStore(ctx context.Context, name string, cfg *Config, job *tileJob) (publicData, error) {
 	// NOTE: a tile job keeps every pooled connection busy on purpose
 	// (job.parallel tiles of several layers each): waiting for one is its
 	// pace, not a request to refuse quickly; and a slow connection on a
@@ -295,18 +307,17 @@ func openTileStore(ctx context.Context, name string, cfg *Config, job tileJob) (
 	cfg.DBConnectTimeout = max(cfg.DBConnectTimeout, 10*time.Second)
 	store, err := openBackend(ctx, cfg, false, newLogger(io.Discard))
 	if err != nil {
-		return nil, nil, nil, err
+		return publicData{}, err
 	}
 	public := features.NewPublicReader(store, features.PublicOptions{MinCount: cfg.MinPublicCount, Version: store.Version})
 	area, err := job.area(ctx, public)
 	if err == nil {
-		var ts []maptile.Tile
-		if ts, err = tilesOf(area, job.minZ, job.maxZ); err == nil {
-			return store, public, ts, nil
+		if job.tiles, err = tilesOf(area, job.minZ, job.maxZ); err == nil {
+			return publicData{store: store, public: public}, nil
 		}
 	}
 	store.Close()
-	return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
+	return publicData{}, fmt.Errorf("%s: %w", name, err)
 }
 
 // runTilesExport writes a PMTiles archive of public layers as of a day.
@@ -321,25 +332,25 @@ func runTilesExport(ctx context.Context, args []string, out io.Writer) error {
 	if *file == "" {
 		return errors.New("tiles export: --pmtiles FILE is needed")
 	}
-	store, public, ts, err := openTileStore(ctx, fs.Name(), cfg, job)
+	data, err := openTileStore(ctx, fs.Name(), cfg, &job)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer data.store.Close()
 	start := time.Now()
 	// NOTE: no cache: an archive is drawn from the data, never from a
 	// cache another version may have filled.
 	noCache := *cfg
 	noCache.MemoryCacheMB = 0
-	r := publicRenderer(&noCache, store, public, nil, newLogger(io.Discard))
+	r := publicRenderer(&noCache, data, nil, newLogger(io.Discard))
 	w, err := pmtiles.NewWriter(filepath.Dir(*file))
 	if err != nil {
 		return fmt.Errorf("tiles export: %w", err)
 	}
 	defer w.Close()
-	prog := newTileProgress(out, "bando tiles export", len(ts))
+	prog := newTileProgress(out, "bando tiles export", len(job.tiles))
 	written := 0
-	err = job.drawEach(ctx, r, ts, prog, func(t maptile.Tile, s *tiles.Served, _ tiles.Level) error {
+	err = job.drawEach(ctx, r, prog, func(t maptile.Tile, s *tiles.Served, _ tiles.Level) error {
 		if s.Empty() {
 			return nil
 		}
@@ -349,12 +360,12 @@ func runTilesExport(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("tiles export: %w", err)
 	}
-	h, size, err := job.finish(ctx, w, *file, public)
+	h, size, err := job.finish(ctx, w, *file, data.public)
 	if err != nil {
 		return fmt.Errorf("tiles export: %w", err)
 	}
 	fmt.Fprintf(out, "bando tiles export: wrote %s: %d tiles with content of %d drawn (%d distinct), zoom %d-%d, %s as of %s, %d bytes in %s\n",
-		*file, written, len(ts), h.TileContents, job.minZ, job.maxZ, job.layerList, job.day(), size, time.Since(start).Round(100*time.Millisecond))
+		*file, written, len(job.tiles), h.TileContents, job.minZ, job.maxZ, job.layerList, job.day(), size, time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
 
@@ -436,25 +447,24 @@ func runTilesSeed(ctx context.Context, args []string, out io.Writer) error {
 	if *serverURL != "" {
 		return job.seedThroughServer(ctx, *serverURL, out)
 	}
-	store, public, ts, err := openTileStore(ctx, fs.Name(), cfg, job)
+	data, err := openTileStore(ctx, fs.Name(), cfg, &job)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	start := time.Now()
-	prog := newTileProgress(out, "bando tiles seed", len(ts))
-	levels := map[string]int{}
-	if err := job.seedCache(ctx, cfg, store, public, ts, prog, levels); err != nil {
+	defer data.store.Close()
+	prog := newTileProgress(out, "bando tiles seed", len(job.tiles))
+	if err := job.seedCache(ctx, cfg, data, prog); err != nil {
 		return fmt.Errorf("tiles seed: %w", err)
 	}
-	job.seedSummary(out, len(ts), levels, start)
+	job.seedSummary(prog)
 	return nil
 }
 
-func (job *tileJob) seedSummary(out io.Writer, n int, levels map[string]int, start time.Time) {
-	fmt.Fprintf(out, "bando tiles seed: %d tiles of %s, zoom %d-%d, as of %s: %d drawn, %d were cached already, in %s\n",
-		n, job.layerList, job.minZ, job.maxZ, job.day(), levels[string(tiles.Miss)], n-levels[string(tiles.Miss)],
-		time.Since(start).Round(100*time.Millisecond))
+// seedSummary prints what a seed did.
+func (job *tileJob) seedSummary(prog *tileProgress) {
+	n, drawn := len(job.tiles), prog.levels[string(tiles.Miss)]
+	fmt.Fprintf(prog.out, "bando tiles seed: %d tiles of %s, zoom %d-%d, as of %s: %d drawn, %d were cached already, in %s\n",
+		n, job.layerList, job.minZ, job.maxZ, job.day(), drawn, n-drawn, time.Since(prog.start).Round(100*time.Millisecond))
 }
 
 // seedThroughServer is tiles seed --url: the tiles of the job asked of the
@@ -468,16 +478,14 @@ func (job *tileJob) seedThroughServer(ctx context.Context, serverURL string, out
 			return fmt.Errorf("tiles seed: %w", err)
 		}
 	}
-	ts, err := tilesOf(*area, job.minZ, job.maxZ)
-	if err != nil {
+	if job.tiles, err = tilesOf(*area, job.minZ, job.maxZ); err != nil {
 		return fmt.Errorf("tiles seed: %w", err)
 	}
-	start := time.Now()
-	levels := map[string]int{}
-	if err := job.seedThrough(ctx, base, ts, newTileProgress(out, "bando tiles seed", len(ts)), levels); err != nil {
+	prog := newTileProgress(out, "bando tiles seed", len(job.tiles))
+	if err := job.seedThrough(ctx, base, prog); err != nil {
 		return fmt.Errorf("tiles seed: %w", err)
 	}
-	job.seedSummary(out, len(ts), levels, start)
+	job.seedSummary(prog)
 	return nil
 }
 
@@ -507,8 +515,7 @@ func serverBounds(ctx context.Context, base, layers string) (*orb.Bound, error) 
 
 // seedCache draws the tiles with the server's renderer over the shared
 // cache alone: a miss is drawn and stored there.
-func (job *tileJob) seedCache(ctx context.Context, cfg *Config, store backend, public *features.PublicReader,
-	ts []maptile.Tile, prog *tileProgress, levels map[string]int) error {
+func (job *tileJob) seedCache(ctx context.Context, cfg *Config, data publicData, prog *tileProgress) error {
 	if cfg.RedisURL == "" && cfg.RedisCluster == "" {
 		return errors.New("no shared cache to warm: set BANDO_REDIS_URL or BANDO_REDIS_CLUSTER, or give --url of a running server")
 	}
@@ -520,15 +527,16 @@ func (job *tileJob) seedCache(ctx context.Context, cfg *Config, store backend, p
 	defer closeCache()
 	shared := *cfg
 	shared.MemoryCacheMB = 0
-	r := publicRenderer(&shared, store, public, cache, log)
-	return job.drawEach(ctx, r, ts, prog, func(_ maptile.Tile, _ *tiles.Served, level tiles.Level) error {
-		levels[string(level)]++
+	r := publicRenderer(&shared, data, cache, log)
+	return job.drawEach(ctx, r, prog, func(_ maptile.Tile, _ *tiles.Served, level tiles.Level) error {
+		prog.levels[string(level)]++
 		return nil
 	})
 }
 
 // seedThrough asks the server at base for each tile.
-func (job *tileJob) seedThrough(ctx context.Context, base string, ts []maptile.Tile, prog *tileProgress, levels map[string]int) error {
+func (job *tileJob) seedThrough(ctx context.Context, base string, prog *tileProgress) error {
+	ts := job.tiles
 	client := &http.Client{Timeout: time.Minute}
 	query := ""
 	if job.date != "" {
@@ -550,7 +558,7 @@ func (job *tileJob) seedThrough(ctx context.Context, base string, ts []maptile.T
 		if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
 			return fmt.Errorf("GET %s: %s", u, res.Status)
 		}
-		levels[res.Header.Get("X-Cache")]++
+		prog.levels[res.Header.Get("X-Cache")]++
 		if (i+1)%16 == 0 || i == len(ts)-1 {
 			prog.add(i + 1 - prog.done)
 		}

@@ -32,6 +32,10 @@ type Config struct {
 	// links may be built from when PublicURL is empty, besides localhost
 	// and loopback addresses.
 	AllowedHosts string
+	// RedisCluster (BANDO_REDIS_CLUSTER) lists seed nodes of a Redis
+	// Cluster (host:port, comma separated) that holds the shared tile
+	// cache instead of one Redis; not with RedisURL.
+	RedisCluster string
 
 	TileCacheControl   string        // BANDO_TILE_CACHE_CONTROL
 	MemoryCacheMB      int           // BANDO_MEMORY_CACHE_MB, the in-process tile cache
@@ -95,6 +99,7 @@ func (c *Config) settings() []setting {
 		{"addr", "BANDO_ADDR", ":8080", "listen address", &c.Addr},
 		{"database-url", "BANDO_DATABASE_URL", "", "PostgreSQL/PostGIS connection string (empty: embedded store)", &c.DatabaseURL},
 		{"redis-url", "BANDO_REDIS_URL", "", "Redis URL for the shared tile cache (empty: in-process cache only)", &c.RedisURL},
+		{"redis-cluster", "BANDO_REDIS_CLUSTER", "", "seed nodes of a Redis Cluster for the shared tile cache (host:port,host:port,...; instead of --redis-url)", &c.RedisCluster},
 		{"data-dir", "BANDO_DATA_DIR", "./bando-data", "directory of the embedded store", &c.DataDir},
 		{"public-url", "BANDO_PUBLIC_URL", "", "public base URL for absolute links (empty: from each request)", &c.PublicURL},
 		{"allowed-hosts", "BANDO_ALLOWED_HOSTS", "", "host names (space or comma separated, *.example.org for every name under it) whose Host header links may be built from when --public-url is empty; localhost and loopback are always accepted, and an answer for any other host is sent with Cache-Control: no-store", &c.AllowedHosts},
@@ -251,6 +256,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RedisURL != "" {
 		errs = append(errs, validateRedisURL(c.RedisURL)...)
+	}
+	if c.RedisCluster != "" {
+		errs = append(errs, validateRedisCluster(c.RedisCluster, c.RedisURL)...)
 	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {

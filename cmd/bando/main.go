@@ -11,6 +11,8 @@
 //	bando user add|list|…      manage officials' accounts
 //	bando token create|…       manage API tokens
 //	bando trace --case BD-1    an exposure run: F1, F2 and their reasons
+//	bando tiles export --pmtiles F --layers … --zoom 8-14  a PMTiles archive for a CDN
+//	bando tiles seed --layers … --zoom 8-14   warm the shared tile cache
 //	bando purge [--dry-run]    purge tracing data past the retention
 //	bando bench tiles          measure cold tile latency
 //	bando bench http           drive servers on this machine with HTTP load
@@ -63,6 +65,7 @@ func commands() []command {
 		{"bench", "measure performance (bench tiles|http|hot|faults|checkins|trace)", runBench},
 		{"trace", "an exposure run: trace --case BD-1 | --phone … | --id … | --from-file F --reason … [--csv]", runTrace},
 		{"person", "a person's rights: person export|erase --phone P | --id N | --case C --reason R [--yes] [--json]", runPerson},
+		{"tiles", "tiles export --pmtiles FILE --layers L1,L2 --zoom MIN-MAX [--bbox …] [--date D] | tiles seed --layers … --zoom … [--url U]", runTiles},
 		{"purge", "purge tracing data older than BANDO_RETENTION_DAYS (--dry-run: count only)", runPurge},
 		{"compact", "reclaim the free space of the embedded store's file (stop the server first; --keep-old)", runCompact},
 		{"audit", "audit verify [--anchor FILE]: check the audit log's chain and signed head", runAudit},

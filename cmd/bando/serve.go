@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -130,36 +131,46 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
-// tileCache builds the shared level of the tile cache, Redis, when
-// configured (the renderer keeps the in-process level). An unreachable
+// tileCache builds the shared level of the tile cache, Redis or a Redis
+// Cluster, when configured (the renderer keeps the in-process level). An unreachable
 // Redis is logged, not fatal: the cache never fails a request. A URL the
 // Redis client cannot read is an error (Config.Validate refuses it first).
 func tileCache(ctx context.Context, cfg *Config, log *slog.Logger) (tiles.Cache, func(), error) {
-	var caches []tiles.Cache
-	closeFn := func() {}
-	if cfg.RedisURL != "" {
-		opts, err := rediscache.ClientOptions(cfg.RedisURL, cfg.RedisTimeout)
-		if err != nil {
-			return nil, closeFn, fmt.Errorf("serve: BANDO_REDIS_URL: %w", err)
-		}
-		quietRedisLog(log)
-		client := redis.NewClient(opts)
-		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		if err := client.Ping(pingCtx).Err(); err != nil {
-			log.Warn("redis unreachable; tiles are cached in process only until it answers", "err", err)
-		}
-		cancel()
-		// NOTE: the breaker keeps a slow or dead Redis from costing every
-		// tile its timeout, and logs its state changes, not each failure.
-		redisLevel := rediscache.NewBreaker(rediscache.New(client, cfg.Ops.RedisPrefix+"tile:", cfg.RedisTTL),
-			rediscache.BreakerConfig{Logger: log})
-		caches = append(caches, tiles.WithName("redis", redisLevel))
-		closeFn = func() { client.Close() }
+	client, err := redisClient(cfg)
+	if err != nil || client == nil {
+		return nil, func() {}, err
 	}
-	if len(caches) == 0 {
-		return nil, closeFn, nil
+	quietRedisLog(log)
+	pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		log.Warn("redis unreachable; tiles are cached in process only until it answers", "err", err)
 	}
-	return caches[0], closeFn, nil
+	cancel()
+	// NOTE: the breaker keeps a slow or dead Redis from costing every
+	// tile its timeout, and logs its state changes, not each failure.
+	redisLevel := rediscache.NewBreaker(rediscache.New(client, cfg.Ops.RedisPrefix+"tile:", cfg.RedisTTL),
+		rediscache.BreakerConfig{Logger: log})
+	return tiles.WithName("redis", redisLevel), func() { client.Close() }, nil
+}
+
+// redisClient is the client of the shared tile cache: a Redis Cluster
+// (BANDO_REDIS_CLUSTER), one Redis (BANDO_REDIS_URL), or nil for none.
+func redisClient(cfg *Config) (redis.UniversalClient, error) {
+	if cfg.RedisCluster != "" {
+		nodes := redisClusterNodes(cfg.RedisCluster)
+		if errs := validateRedisCluster(cfg.RedisCluster, cfg.RedisURL); len(errs) > 0 {
+			return nil, fmt.Errorf("serve: %w", errors.Join(errs...))
+		}
+		return redis.NewClusterClient(rediscache.ClusterOptions(nodes, cfg.RedisTimeout)), nil
+	}
+	if cfg.RedisURL == "" {
+		return nil, nil
+	}
+	opts, err := rediscache.ClientOptions(cfg.RedisURL, cfg.RedisTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("serve: BANDO_REDIS_URL: %w", err)
+	}
+	return redis.NewClient(opts), nil
 }
 
 // quietRedisLog sends go-redis's own messages (one per failed dial) to the

@@ -114,16 +114,7 @@ func newServer(d serverDeps) *echo.Echo {
 	reads, replica := d.publicReads()
 	public := features.NewPublicReader(reads, features.PublicOptions{MinCount: d.cfg.MinPublicCount, Version: d.store.Version})
 	root := e.Group("")
-	fresh := tiles.NewFreshness(tiles.FreshnessOptions{Rules: rules(d.cfg), MaxZoom: d.cfg.MaxZoom})
-	d.store.Watch(fresh.Apply) // NOTE: lives as long as the store
-	renderer := tiles.NewRenderer(tiles.PublicSource(reads, public), tiles.Options{
-		Rules:          rules(d.cfg),
-		MinPublicCount: public.MinCount(),
-		MemoryBytes:    int64(d.cfg.MemoryCacheMB) << 20,
-		Cache:          d.cache,
-		Freshness:      fresh,
-		Logger:         d.log,
-	})
+	renderer := publicRenderer(d.cfg, publicData{store: d.store, public: public, reads: reads}, d.cache, d.log)
 	tilehttp.NewHandler(tilehttp.Config{
 		Renderer: renderer, Catalog: pubCat, Extents: public, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
 		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL,

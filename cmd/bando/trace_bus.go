@@ -198,9 +198,13 @@ func (b *engineBus) apply(payload []byte) error {
 	return nil
 }
 
-// busClient is the Redis client of the engine bus, or nil without
-// BANDO_REDIS_URL.
+// busClient is the Redis client of the engine bus (a cluster client on
+// BANDO_REDIS_CLUSTER: the cluster carries PUBLISH to every node), or nil
+// without Redis.
 func busClient(cfg *Config) (redis.UniversalClient, error) {
+	if cfg.RedisCluster != "" {
+		return redis.NewClusterClient(&redis.ClusterOptions{Addrs: redisClusterNodes(cfg.RedisCluster)}), nil
+	}
 	if cfg.RedisURL == "" {
 		return nil, nil
 	}

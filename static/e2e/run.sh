@@ -55,6 +55,13 @@ if [ -z "${BANDO_URL:-}" ]; then
   printf '%s\n' e2e-enterprise-password-1 | env -u BANDO_DATABASE_URL BANDO_DATA_DIR="$tmp/data" \
     "$tmp/bando" user add --name e2e-enterprise --role enterprise --enterprise e2e-factory --password-stdin >/dev/null
   export BANDO_E2E_ACCOUNTS=1
+  # e2e/pmtiles.test.mjs reads a PMTiles archive of the demo province: seed
+  # it as the server's first start would (demo, seed 1), export, then serve.
+  say "seeding the demo province and exporting a PMTiles archive of it"
+  env -u BANDO_DATABASE_URL BANDO_DATA_DIR="$tmp/data" "$tmp/bando" seed --scale demo >/dev/null
+  export BANDO_E2E_PMTILES="$tmp/bd.pmtiles" BANDO_E2E_PMTILES_LAYERS=cases,districts BANDO_E2E_PMTILES_DATE=2021-07-05
+  env -u BANDO_DATABASE_URL BANDO_DATA_DIR="$tmp/data" "$tmp/bando" tiles export --pmtiles "$BANDO_E2E_PMTILES" \
+    --layers "$BANDO_E2E_PMTILES_LAYERS" --zoom 8-12 --date "$BANDO_E2E_PMTILES_DATE" >/dev/null
   env -u BANDO_DATABASE_URL -u BANDO_REDIS_URL \
     BANDO_ADDR="127.0.0.1:$port" BANDO_METRICS_ADDR=off BANDO_DATA_DIR="$tmp/data" BANDO_FRAME_ANCESTORS='*' \
     "$tmp/bando" >"$tmp/server.log" 2>&1 &

@@ -36,10 +36,33 @@ func ClientOptions(url string, timeout time.Duration) (*redis.Options, error) {
 	return opts, nil
 }
 
-// Redis is a tiles.Cache in Redis. Keys are the tile keys under a prefix,
-// so that several deployments (or tests) can share one Redis.
+// ClusterOptions are the options of a Redis Cluster client over the seed
+// nodes addrs (host:port; the client learns the rest of the cluster from
+// them), with the same rule as ClientOptions: every call bounded by
+// timeout (DefaultTimeout when zero), no retries and the caller's deadline
+// honoured. A MOVED or ASK answer (a slot that moved) is not followed
+// either: it is a miss, and makes the client reload the cluster's slot map
+// for the next request.
+func ClusterOptions(addrs []string, timeout time.Duration) *redis.ClusterOptions {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &redis.ClusterOptions{
+		Addrs:       addrs,
+		DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, PoolTimeout: timeout,
+		MaxRetries:            -1,
+		MaxRedirects:          -1,
+		DialerRetries:         1,
+		ContextTimeoutEnabled: true,
+	}
+}
+
+// Redis is a tiles.Cache in Redis, a single server or a Redis Cluster (any
+// redis.UniversalClient). Keys are the tile keys under a prefix, so that
+// several deployments (or tests) can share one Redis. The keys carry no
+// hash tag: in a cluster, tiles spread over every master's slots.
 type Redis struct {
-	client *redis.Client
+	client redis.UniversalClient
 	prefix string
 	ttl    time.Duration
 }
@@ -48,8 +71,9 @@ var _ tiles.Cache = (*Redis)(nil)
 
 // New returns a cache storing values under prefix+key for ttl (0 keeps them
 // until Redis evicts them). Its errors are returned as they are; put a
-// Breaker in front of it to serve tiles (client from ClientOptions).
-func New(client *redis.Client, prefix string, ttl time.Duration) *Redis {
+// Breaker in front of it to serve tiles (client from ClientOptions, or
+// a cluster client from ClusterOptions).
+func New(client redis.UniversalClient, prefix string, ttl time.Duration) *Redis {
 	return &Redis{client: client, prefix: prefix, ttl: ttl}
 }
 

@@ -2,6 +2,7 @@ package rediscache
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -86,5 +87,49 @@ func TestRedisBehindMemory(t *testing.T) {
 	}
 	if _, hit, _ := secondMem.Get(ctx, "tile"); !hit {
 		t.Error("the Redis hit was not kept in memory")
+	}
+}
+
+func TestClusterOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		want    time.Duration
+	}{
+		{"default", 0, DefaultTimeout},
+		{"configured", 80 * time.Millisecond, 80 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := ClusterOptions([]string{"a:7000", "b:7000"}, tt.timeout)
+			if len(o.Addrs) != 2 || o.DialTimeout != tt.want || o.ReadTimeout != tt.want || o.WriteTimeout != tt.want || o.PoolTimeout != tt.want {
+				t.Errorf("options %+v, want every timeout %v", o, tt.want)
+			}
+			if o.MaxRetries != -1 || o.MaxRedirects != -1 || !o.ContextTimeoutEnabled {
+				t.Errorf("retries %d, redirects %d, context deadline %v: want none, none, honoured", o.MaxRetries, o.MaxRedirects, o.ContextTimeoutEnabled)
+			}
+		})
+	}
+}
+
+// TestRedisOnACluster runs the cache on a real three-master cluster: keys
+// of many tiles land on every master, and each comes back.
+func TestRedisOnACluster(t *testing.T) {
+	cluster := redistest.StartCluster(t)
+	ctx := context.Background()
+	c := New(cluster.Client(t), "t:", time.Minute)
+	for i := range 30 {
+		key := fmt.Sprintf("mvt4:cases:14/%d/7680:-", 13000+i)
+		if err := c.Set(ctx, key, []byte(key)); err != nil {
+			t.Fatal(err)
+		}
+		if got, hit, err := c.Get(ctx, key); err != nil || !hit || string(got) != key {
+			t.Fatalf("%s: %q %v %v", key, got, hit, err)
+		}
+	}
+	for addr, n := range cluster.KeysPerNode(t, "t:") {
+		if n == 0 {
+			t.Errorf("master %s holds none of 30 tiles", addr)
+		}
 	}
 }

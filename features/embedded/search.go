@@ -179,10 +179,21 @@ func (h *rankHeap) matches() []features.Match {
 	slices.SortFunc(h.hits, compareRanked)
 	out := make([]features.Match, len(h.hits))
 	for i, r := range h.hits {
+		l := r.st.lay
 		out[i] = features.Match{
-			Collection: r.st.lay.col.ID, ID: r.it.id, Name: r.name,
+			Collection: l.col.ID, ID: r.it.id, Name: r.name,
+			Address: r.it.text(l, "address"), WardCode: r.it.text(l, "ward_code"), DistrictCode: r.it.text(l, "district_code"),
 			Point: features.PointOnSurface(r.it.geom), Bounds: r.it.bound(),
 		}
 	}
 	return out
+}
+
+// text is the item's value of a text property, "" when the collection has
+// no such property or the item no value.
+func (it *item) text(l *layout, property string) string {
+	if i := l.at(property); i >= 0 {
+		return it.vals[i]
+	}
+	return ""
 }

@@ -377,9 +377,12 @@ func (m *MemReader) Search(_ context.Context, q features.SearchQuery) ([]feature
 		}
 		for _, f := range m.byCol[id] {
 			name, _ := f.Properties["name"].(string)
-			if name != "" && holdsWords(features.Fold(name), folded) {
-				out = append(out, features.Match{Collection: id, ID: f.ID, Name: name,
-					Point: representative(f.Geometry), Bounds: f.Geometry.Bound()})
+			address, _ := f.Properties["address"].(string)
+			if name != "" && holdsWords(features.Fold(name+" "+address), folded) {
+				ward, _ := f.Properties["ward_code"].(string)
+				district, _ := f.Properties["district_code"].(string)
+				out = append(out, features.Match{Collection: id, ID: f.ID, Name: name, Address: address,
+					WardCode: ward, DistrictCode: district, Point: representative(f.Geometry), Bounds: f.Geometry.Bound()})
 			}
 		}
 	}

@@ -19,7 +19,7 @@ func RankMatches(ms []Match, folded string) {
 		return 2
 	}
 	prefix := func(m Match) int {
-		if strings.HasPrefix(Fold(m.Name), folded) {
+		if strings.HasPrefix(SearchFold(m.Name), folded) {
 			return 0
 		}
 		return 1

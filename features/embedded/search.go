@@ -23,7 +23,7 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embedded: search: %w", err)
 	}
-	folded := features.Fold(q.Text)
+	folded := features.SearchFold(q.Text)
 	words := strings.Fields(folded)
 	if !features.CleanText(q.Text) {
 		return nil, fmt.Errorf("embedded: %w: search: %q is not clean UTF-8 text", features.ErrInvalid, q.Text)

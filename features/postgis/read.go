@@ -400,7 +400,7 @@ const sqlSearchFmt = `SELECT id, name, %s, ST_X(ST_PointOnSurface(geom)), ST_Y(S
 // the folded query. Each token is its own LIKE condition so that the
 // trigram index answers it (LIKE ALL over an array cannot use the index).
 func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.Match, error) {
-	folded := features.Fold(q.Text)
+	folded := features.SearchFold(q.Text)
 	if !features.CleanText(q.Text) {
 		return nil, fmt.Errorf("%w: search text is not clean UTF-8 text", features.ErrInvalid)
 	}
@@ -446,7 +446,7 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 }
 
 // tellApart selects what tells a search match apart, in Match's order: the
-// address, ward and district codes, or '' where the collection has none.
+// address, ward and district codes, or ” where the collection has none.
 func tellApart(col features.Collection) string {
 	list := make([]string, 0, 3)
 	for _, name := range []string{"address", "ward_code", "district_code"} {

@@ -282,11 +282,11 @@ func (s *Store) privateRowOf(rec features.Record) []any {
 	return []any{rec.ID, nullable(p.Name), nullable(p.Phone), nullable(p.IDNumber), nullable(p.Address), body}
 }
 
-// folded is features.Fold of a record's text property (name, address), the
+// folded is features.SearchFold of a record's text property (name, address), the
 // value search looks in; nil when it has none.
 func folded(rec features.Record, property string) any {
 	if text, ok := rec.Properties[property].(string); ok && text != "" {
-		return features.Fold(text)
+		return features.SearchFold(text)
 	}
 	return nil
 }

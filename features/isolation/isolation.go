@@ -90,11 +90,13 @@ func (f *Finder) Each(ctx context.Context, points []orb.Point, day time.Time) ([
 		return out, nil
 	}
 	box := orb.MultiPoint(points).Bound()
-	zones, err := f.inForce(ctx, f.zones, box, day)
+	// NOTE: a box of one point has no area, and PostGIS finds no polygon
+	// meeting it; a metre around it gives it one. The exact test is below.
+	zones, err := f.inForce(ctx, f.zones, widen(box, 1), day)
 	if err != nil {
 		return nil, err
 	}
-	wide := features.RadiusBound(box.Min, f.radiusM).Union(features.RadiusBound(box.Max, f.radiusM))
+	wide := widen(box, f.radiusM)
 	locks, err := f.inForce(ctx, f.locks, wide, day)
 	if err != nil {
 		return nil, err
@@ -142,6 +144,11 @@ func (f *Finder) areasOf(p orb.Point, zones, locks []features.Feature) []Area {
 	}
 	sort.SliceStable(near, func(i, j int) bool { return near[i].DistanceM < near[j].DistanceM })
 	return append(out, near...)
+}
+
+// widen grows b by m metres on every side.
+func widen(b orb.Bound, m float64) orb.Bound {
+	return features.RadiusBound(b.Min, m).Union(features.RadiusBound(b.Max, m))
 }
 
 func contains(g orb.Geometry, p orb.Point) bool {

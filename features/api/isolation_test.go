@@ -74,6 +74,8 @@ func TestNearbyFlagsAndFilters(t *testing.T) {
 	}{
 		{"open now at 20:30: hours, or a serving status without hours", "layers=markets&radius=300&open_now=true",
 			[]string{"mk-delivery", "mk-1"}, []string{"mk-delivery", "mk-1"}},
+		{"a closed market is not open now, whatever its hours", "layers=markets&radius=300&open_now=true&limit=1",
+			[]string{"mk-delivery"}, []string{"mk-delivery"}},
 		{"every market", "layers=markets&radius=300",
 			[]string{"mk-closed", "mk-delivery", "mk-morning", "mk-1"}, []string{"mk-closed", "mk-delivery", "mk-morning", "mk-1"}},
 		{"free beds", "layers=medical_facilities&radius=5000&free_beds=true", []string{"mf-free"}, []string{"mf-free"}},

@@ -25,7 +25,8 @@ type openingHours struct {
 }
 
 // readHours reads a place's opening_hours at now; nil when it has none or
-// they cannot be read (the editors' validation refuses those).
+// they cannot be read (the editors' validation refuses those). A place
+// whose status is closed is not open now, whatever its usual hours.
 func readHours(props map[string]any, now time.Time) *openingHours {
 	text, _ := props["opening_hours"].(string)
 	if text == "" {
@@ -36,6 +37,7 @@ func readHours(props map[string]any, now time.Time) *openingHours {
 		return nil
 	}
 	open, until := h.OpenAt(now)
+	open = open && props["status"] != features.PlaceClosed
 	out := &openingHours{OpenNow: open, Always: h.Always(), VI: h.Words(hours.Vietnamese), EN: h.Words(hours.English)}
 	if open && !out.Always {
 		out.Until = until.Format("15:04")

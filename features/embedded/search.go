@@ -49,6 +49,7 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 			name := it.vals[st.lay.name]
 			best.offer(ranked{
 				group: group, prefix: strings.HasPrefix(it.folded, folded),
+				named:  st.lay.at("address") < 0 || it.text(st.lay, "address") == "" || features.NameHolds(features.SearchFold(name), words),
 				length: utf8.RuneCountInString(name), name: name, st: st, it: it,
 			})
 		}
@@ -122,6 +123,7 @@ func containsAll(s string, words []string) bool {
 type ranked struct {
 	group  int
 	prefix bool
+	named  bool // the name alone holds every word (not only with the address)
 	length int
 	name   string
 	st     *colState
@@ -131,7 +133,7 @@ type ranked struct {
 // compareRanked orders hits best first.
 func compareRanked(a, b ranked) int {
 	return cmp.Or(
-		cmp.Compare(a.group, b.group), cmpFirst(a.prefix, b.prefix), cmp.Compare(a.length, b.length),
+		cmp.Compare(a.group, b.group), cmpFirst(a.prefix, b.prefix), cmpFirst(a.named, b.named), cmp.Compare(a.length, b.length),
 		cmp.Compare(a.st.lay.col.ID, b.st.lay.col.ID), cmp.Compare(a.it.id, b.it.id),
 	)
 }

@@ -393,7 +393,7 @@ func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q feature
 const sqlSearchFmt = `SELECT id, name, %s, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)),
 		ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
 	FROM %s%s
-	ORDER BY name_folded LIKE $1 DESC, length(name), id
+	ORDER BY name_folded LIKE $1 DESC, %s DESC, length(name), id
 	LIMIT $2`
 
 // Search finds named public features whose folded name holds every token of
@@ -417,13 +417,15 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 			continue
 		}
 		w := &where{args: []any{folded + "%", limitArg(q.Limit)}}
+		var named []string // the name alone holds every word
 		for _, tok := range strings.Fields(folded) {
 			// NOTE: twice the same value, so that each side can use its
 			// trigram index (a BitmapOr).
 			w.add("(name_folded LIKE ? OR address_folded LIKE ?)", "%"+tok+"%", "%"+tok+"%")
+			named = append(named, fmt.Sprintf("name_folded LIKE $%d", len(w.args)-1))
 		}
 		publicOnly(col, w)
-		rows, err := s.db.Query(ctx, fmt.Sprintf(sqlSearchFmt, tellApart(col), pgx.Identifier{col.ID}.Sanitize(), w.String()), w.args...)
+		rows, err := s.db.Query(ctx, fmt.Sprintf(sqlSearchFmt, tellApart(col), pgx.Identifier{col.ID}.Sanitize(), w.String(), "coalesce("+strings.Join(named, " AND ")+", false)"), w.args...)
 		if err != nil {
 			return nil, fmt.Errorf("postgis: search %s: %w", col.ID, err)
 		}

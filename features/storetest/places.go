@@ -38,6 +38,8 @@ func PlacesFixture() []features.Batch {
 			features.Record{ID: "m2", Geometry: orb.Point{106.6800, 10.9850}, Properties: map[string]any{
 				"name": "Chợ Thủ Dầu Một", "address": "Đại lộ Bình Dương, Phường Hiệp Thành",
 				"district_code": "718", "ward_code": "25747", "status": features.PlaceClosed}},
+			features.Record{ID: "m3", Geometry: orb.Point{106.6850, 10.9900}, Properties: map[string]any{
+				"name": "Chợ tạm khu phố Hiệp Thành", "district_code": "718", "ward_code": "25747", "status": features.PlaceOpen}},
 		)},
 		{Collection: "convenience_stores", Mode: features.Replace, Records: Records(
 			features.Record{ID: "cs-in", Geometry: orb.Point{106.7105, 10.9105}, Properties: map[string]any{
@@ -197,6 +199,8 @@ func testSearchPlaces(t *testing.T, s features.Reader) {
 		{"a word in full in the address matches the abbreviation", "cho p hiep thanh", []string{
 			"m2 25747 718 Đại lộ Bình Dương, Phường Hiệp Thành"}},
 		{"bv finds Bệnh viện, and Bệnh viện finds BV", "bv", []string{"f2   ", "f1   5 Phạm Ngọc Thạch, P. Hiệp Thành"}}, // the shorter name first
+		{"names holding the words before places found by their address", "hiep thanh", []string{
+			"m3 25747 718 ", "m2 25747 718 Đại lộ Bình Dương, Phường Hiệp Thành", "f1   5 Phạm Ngọc Thạch, P. Hiệp Thành"}},
 		{"name and address words together", "benh vien pham ngoc thach", []string{"f1   5 Phạm Ngọc Thạch, P. Hiệp Thành"}},
 	}
 	cols := []features.Collection{testkit.Collection(t, "markets"), testkit.Collection(t, "medical_facilities")}

@@ -23,6 +23,10 @@ const (
 	MaxRadiusM         = 50000
 	DefaultNearbyLimit = 20
 	MaxNearbyLimit     = 200
+	// MaxFilteredCandidates is how many of the nearest places open_now and
+	// free_beds look among: a filter must not make one request read a
+	// province's million shops.
+	MaxFilteredCandidates = 2000
 )
 
 // nearbyResponse is the body of /api/nearby.
@@ -69,7 +73,7 @@ func (h *Handler) nearby(c echo.Context) error {
 	}
 	limit := q.Limit
 	if want.any() {
-		q.Limit = 0 // every place in the radius, filtered here
+		q.Limit = MaxFilteredCandidates // filtered here
 	}
 	ctx := c.Request().Context()
 	found, err := h.reader.Nearby(ctx, q)

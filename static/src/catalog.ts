@@ -4,6 +4,9 @@
 // a contact or an epidemiological point belongs to is not public (a list of
 // one person's places is a path), so neither is shown nor asked for.
 
+// The words of the operating properties the layers below show come with them.
+import './placestext.ts';
+
 export type Group = 'situation' | 'lookup' | 'boundary';
 
 /** Layer is one collection the map can show. */

@@ -6,7 +6,6 @@ import {h} from './dom.ts';
 import type {Translator} from './i18n.ts';
 import type {BandoMap} from './map.ts';
 import {SOURCE} from './map.ts';
-import './placestext.ts';
 
 /** Shown is the little popups need from a rendered feature. */
 export interface Shown {

@@ -10,6 +10,13 @@ var (
 		{Name: "district_code", Type: TypeString, Filterable: true, Title: "District (GSO code)"},
 		{Name: "ward_code", Type: TypeString, Filterable: true, Title: "Ward (GSO code)"},
 	}
+	// operatingProps say whether a lookup place serves under the
+	// restrictions of the day; opening_hours (placeProps) is read by
+	// features/hours.
+	operatingProps = []Property{
+		{Name: "status", Type: TypeString, Filterable: true, Title: "Operating status", Vocabulary: placeStatuses()},
+		{Name: "delivery_phone", Type: TypeString, Title: "Phone for deliveries"},
+	}
 	areaProps = []Property{
 		{Name: "district_code", Type: TypeString, Filterable: true, Title: "District (GSO code)"},
 		{Name: "ward_code", Type: TypeString, Filterable: true, Title: "Ward (GSO code)"},
@@ -28,7 +35,7 @@ func lookup(id, title, titleVI string, priority int) Collection {
 	return Collection{
 		ID: id, Title: title, TitleVI: titleVI, Group: GroupLookup, Geometry: "Point",
 		Description: title + " open to the public, for the lookup control.",
-		Properties:  props(placeProps), Priority: priority, MinZoom: 10,
+		Properties:  props(placeProps, operatingProps), Priority: priority, MinZoom: 10,
 	}
 }
 
@@ -64,11 +71,12 @@ func collections() []Collection {
 		},
 		{
 			ID: "medical_facilities", Title: "Medical facilities", TitleVI: "Cơ sở y tế",
-			Description: "Hospitals, field hospitals, health stations and testing sites.",
+			Description: "Hospitals, field hospitals by tier, health stations, testing and vaccination sites and mobile medical stations, with their beds and free beds.",
 			Group:       GroupSituation, Geometry: "Point", Priority: 1, MinZoom: 8,
 			Properties: props([]Property{
 				{Name: "kind", Type: TypeString, Filterable: true, Title: "Kind", Vocabulary: facilityKinds()},
 				{Name: "beds", Type: TypeInteger, Title: "Beds"},
+				{Name: "free_beds", Type: TypeInteger, Title: "Free beds"},
 			}, placeProps),
 		},
 		{

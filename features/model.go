@@ -129,13 +129,18 @@ type SearchQuery struct {
 	Limit       int
 }
 
-// Match is one search result: a named object and where to show it.
+// Match is one search result: a named object, where to show it, and what
+// tells it apart from others of the same name (its address, ward and
+// district; empty when it has none).
 type Match struct {
-	Collection string
-	ID         string
-	Name       string
-	Point      orb.Point
-	Bounds     orb.Bound
+	Collection   string
+	ID           string
+	Name         string
+	Address      string
+	WardCode     string
+	DistrictCode string
+	Point        orb.Point
+	Bounds       orb.Bound
 }
 
 // ErrNotFound is returned when a feature does not exist or is not public.

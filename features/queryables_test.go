@@ -16,7 +16,7 @@ func TestQueryables(t *testing.T) {
 	}{
 		{"cases", []string{"code", "report_date", "origin", "detected_in", "cluster", "status", "district_code", "ward_code", "geometry"}},
 		{"quarantine_zones", []string{"name", "status", "level", "start", "end", "district_code", "ward_code", "geometry"}},
-		{"markets", []string{"name", "district_code", "ward_code", "geometry"}},
+		{"markets", []string{"name", "district_code", "ward_code", "status", "geometry"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.col, func(t *testing.T) {

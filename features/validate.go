@@ -2,6 +2,7 @@ package features
 
 import (
 	"fmt"
+	"github.com/bandomap/bando/features/hours"
 	"math"
 	"slices"
 	"strings"
@@ -129,8 +130,10 @@ func check(col Collection, rec Record, rules *EditRules) (orb.Geometry, error) {
 				fmt.Sprintf("thuộc tính %q là bắt buộc", p.Name))
 		}
 	}
+	c.beds(rec.Properties)
 	if rules != nil {
 		c.periods(rec.Properties)
+		c.openingHours(rec.Properties)
 	}
 	if len(c.problems) > 0 {
 		return nil, &ValidationError{Collection: col.ID, ID: rec.ID, Problems: c.problems}
@@ -553,4 +556,49 @@ func onSegment(a, b, p orb.Point) bool {
 func (c *checker) noArea(poly, ring int, at orb.Point) {
 	c.add("geometry", &at, fmt.Sprintf("polygon %d ring %d encloses no area: its points are all the same or on one line", poly, ring),
 		fmt.Sprintf("đa giác %d, đường bao %d không bao diện tích nào: các điểm trùng nhau hoặc thẳng hàng", poly, ring))
+}
+
+// beds reports a facility with more free beds than beds, or fewer than
+// none. The PostGIS schema states the same rule.
+func (c *checker) beds(props map[string]any) {
+	free, ok := wholeNumber(props["free_beds"])
+	if !ok {
+		return
+	}
+	if free < 0 {
+		c.add("free_beds", nil, fmt.Sprintf("free_beds %d is fewer than none", free),
+			fmt.Sprintf("số giường trống %d không được âm", free))
+	}
+	if beds, ok := wholeNumber(props["beds"]); ok && free > beds {
+		c.add("free_beds", nil, fmt.Sprintf("free_beds %d is more than the %d beds", free, beds),
+			fmt.Sprintf("số giường trống %d nhiều hơn tổng số giường %d", free, beds))
+	}
+}
+
+// wholeNumber reads an integer property value.
+func wholeNumber(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int32:
+		return int64(n), true
+	case int64:
+		return n, true
+	}
+	return 0, false
+}
+
+// openingHours reports opening hours that features/hours cannot read, so
+// that the map can say whether a place is open: editors write them in its
+// subset of OpenStreetMap's syntax. Imports keep what they are given.
+func (c *checker) openingHours(props map[string]any) {
+	text, ok := props["opening_hours"].(string)
+	if !ok || text == "" {
+		return
+	}
+	if _, err := hours.Parse(text); err != nil {
+		c.add("opening_hours", nil,
+			fmt.Sprintf("opening_hours %q cannot be read; write it as \"Mo-Su 05:00-19:00\", \"Mo-Fr 08:00-17:00; Sa 08:00-12:00\", \"24/7\" or \"off\"", text),
+			fmt.Sprintf("giờ mở cửa %q không đọc được; hãy viết như \"Mo-Su 05:00-19:00\", \"Mo-Fr 08:00-17:00; Sa 08:00-12:00\", \"24/7\" hoặc \"off\"", text))
+	}
 }

@@ -54,12 +54,28 @@ const (
 	LevelResidentialGroup = "residential_group"
 )
 
-// Medical facility kinds.
+// Medical facility kinds. Field hospitals were tiered in 2021 by the care
+// they gave (tier 1: cases without symptoms, tier 2: moderate, tier 3:
+// severe); FacilityFieldHospital is one whose tier is not known.
 const (
-	FacilityHospital      = "hospital"
-	FacilityFieldHospital = "field_hospital"
-	FacilityHealthStation = "health_station"
-	FacilityTestingSite   = "testing_site"
+	FacilityHospital       = "hospital"
+	FacilityFieldHospital  = "field_hospital"
+	FacilityFieldHospital1 = "field_hospital_tier1"
+	FacilityFieldHospital2 = "field_hospital_tier2"
+	FacilityFieldHospital3 = "field_hospital_tier3"
+	FacilityHealthStation  = "health_station"
+	FacilityTestingSite    = "testing_site"
+	FacilityVaccination    = "vaccination_site"
+	FacilityMobileStation  = "mobile_medical_station"
+)
+
+// Operating statuses of the lookup places (markets, supermarkets, shops,
+// petrol stations) under the 2021 restrictions.
+const (
+	PlaceOpen         = "open"
+	PlaceClosed       = "closed"
+	PlaceRestricted   = "open_restricted"
+	PlaceDeliveryOnly = "delivery_only"
 )
 
 // MaxCodeLength is the most characters of a public case code: codes are
@@ -102,5 +118,10 @@ func zoneStatuses() []string { return []string{ZoneDraft, ZonePublished, ZoneLif
 func levels() []string { return []string{LevelHamlet, LevelNeighbourhood, LevelResidentialGroup} }
 
 func facilityKinds() []string {
-	return []string{FacilityHospital, FacilityFieldHospital, FacilityHealthStation, FacilityTestingSite}
+	return []string{FacilityHospital, FacilityFieldHospital, FacilityHealthStation, FacilityTestingSite,
+		FacilityFieldHospital1, FacilityFieldHospital2, FacilityFieldHospital3, FacilityVaccination, FacilityMobileStation}
+}
+
+func placeStatuses() []string {
+	return []string{PlaceOpen, PlaceClosed, PlaceRestricted, PlaceDeliveryOnly}
 }

@@ -1,6 +1,8 @@
 // Package api serves the map's own JSON lookups under /api: the places
-// nearest to a point (/api/nearby) and places, wards and districts by name
-// (/api/search, accent-insensitive for Vietnamese).
+// nearest to a point (/api/nearby, each flagged when it lies in an isolation
+// area), whether a point lies in one (/api/zones/at) and places, wards and
+// districts by name or address (/api/search, accent-insensitive for
+// Vietnamese, abbreviations written out).
 //
 // Both read through features.Reader and never touch people layers: nearby
 // refuses them and search does not ask for them. A place carries only its
@@ -10,8 +12,10 @@ package api
 import (
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/isolation"
 	"github.com/labstack/echo/v4"
 )
 
@@ -24,6 +28,12 @@ type Config struct {
 	// Version, when set, returns the data version held in memory
 	// (features.Versioned): /api/labels is then computed once per version.
 	Version func() string
+	// LockdownRadiusM is how near a lockdown point counts as inside it
+	// (isolation.DefaultLockdownRadiusM when zero).
+	LockdownRadiusM float64
+	// Now is the clock of "open now" and of today's zones (time.Now when
+	// nil).
+	Now func() time.Time
 }
 
 // Handler serves /api/nearby and /api/search.
@@ -31,13 +41,21 @@ type Handler struct {
 	reader   features.Reader
 	catalog  *features.Catalog
 	version  func() string
+	finder   *isolation.Finder
+	now      func() time.Time
 	labelsMu sync.Mutex
 	labelsAt *labelsAnswer // the last labels computed
+	namesAt  *areaNames    // the last ward and district names read
 }
 
 // NewHandler returns a handler for cfg. Reader and Catalog are required.
 func NewHandler(cfg Config) *Handler {
-	return &Handler{reader: cfg.Reader, catalog: cfg.Catalog, version: cfg.Version}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Handler{reader: cfg.Reader, catalog: cfg.Catalog, version: cfg.Version, now: now,
+		finder: isolation.NewFinder(cfg.Reader, cfg.Catalog, cfg.LockdownRadiusM)}
 }
 
 // Register adds the routes to g, the group mounted at /api; each answers
@@ -50,6 +68,7 @@ func (h *Handler) Register(g *echo.Group) {
 	g.Match(methods, "/nearby", h.nearby)
 	g.Match(methods, "/search", h.search)
 	g.Match(methods, "/labels", h.labels)
+	g.Match(methods, "/zones/at", h.zonesAt)
 }
 
 // publicProperties keeps the properties col declares public.

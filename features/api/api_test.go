@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
@@ -30,9 +31,12 @@ func newServer(r features.Reader) *echo.Echo {
 			{Err: features.ErrInvalid, Status: http.StatusBadRequest},
 		},
 	})
-	NewHandler(Config{Reader: r, Catalog: features.NewCatalog()}).Register(e.Group("/api"))
+	NewHandler(Config{Reader: r, Catalog: features.NewCatalog(), Now: testNow}).Register(e.Group("/api"))
 	return e
 }
+
+// testNow is the tests' clock: Monday 16 August 2021, 20:30 in Vietnam.
+func testNow() time.Time { return time.Date(2021, 8, 16, 13, 30, 0, 0, time.UTC) }
 
 func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 	t.Helper()

@@ -12,8 +12,12 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// oneMarket is a store holding a single market.
+// oneMarket is a store holding a single market, and no zones.
 type oneMarket struct{ features.Reader }
+
+func (oneMarket) Items(context.Context, features.ItemsQuery) (features.Page, error) {
+	return features.Page{}, nil
+}
 
 func (oneMarket) Nearby(_ context.Context, q features.NearbyQuery) ([]features.Near, error) {
 	f := features.Feature{Collection: "markets", ID: "mk-1", Geometry: orb.Point{106.654, 10.98},
@@ -29,5 +33,5 @@ func ExampleHandler_Register() {
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/nearby?lon=106.6528&lat=10.9804&layers=markets", nil))
 	fmt.Print(rec.Body.String())
 	// Output:
-	// {"center":[106.6528,10.9804],"radius":2000,"places":[{"collection":"markets","id":"mk-1","name":"Chợ Thủ Dầu Một","distance_m":138,"lon":106.654,"lat":10.98,"properties":{"name":"Chợ Thủ Dầu Một"}}]}
+	// {"center":[106.6528,10.9804],"radius":2000,"places":[{"collection":"markets","id":"mk-1","name":"Chợ Thủ Dầu Một","distance_m":138,"lon":106.654,"lat":10.98,"properties":{"name":"Chợ Thủ Dầu Một"},"in_zone":null}]}
 }

@@ -28,7 +28,7 @@ func fixtureReader() *testkit.MemReader {
 		r.Add(features.Feature{Collection: col, ID: id, Geometry: g, Properties: props})
 	}
 	place := func(col, id, name string, lon, lat float64) {
-		add(col, id, orb.Point{lon, lat}, map[string]any{"name": name, "address": "Thủ Dầu Một, Bình Dương",
+		add(col, id, orb.Point{lon, lat}, map[string]any{"name": name, "address": "Tỉnh Bình Dương",
 			"phone": "0274 3800 100", "opening_hours": "07:00-21:00", "district_code": "718", "ward_code": "25747"})
 	}
 	add("districts", "718", square(106.60, 10.95, 0.10), map[string]any{"code": "718", "name": "Thành phố Thủ Dầu Một", "level": "city"})

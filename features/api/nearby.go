@@ -1,13 +1,16 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bandomap/bando/features"
+	"github.com/bandomap/bando/features/isolation"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -20,6 +23,10 @@ const (
 	MaxRadiusM         = 50000
 	DefaultNearbyLimit = 20
 	MaxNearbyLimit     = 200
+	// MaxFilteredCandidates is how many of the nearest places open_now and
+	// free_beds look among: a filter must not make one request read a
+	// province's million shops.
+	MaxFilteredCandidates = 2000
 )
 
 // nearbyResponse is the body of /api/nearby.
@@ -38,16 +45,38 @@ type place struct {
 	Lon        float64        `json:"lon"`
 	Lat        float64        `json:"lat"`
 	Properties map[string]any `json:"properties"`
+	// Hours are the opening hours read, when the place has readable ones.
+	Hours *openingHours `json:"hours,omitempty"`
+	// InZone is the isolation area the place lies in on the day asked
+	// about (a zone, or near a lockdown point), null when none.
+	InZone *isolation.Area `json:"in_zone"`
 }
 
-// nearby answers GET /api/nearby?lon=&lat=&radius=&layers=&limit= with the
-// places of the chosen layers within radius metres, nearest first.
+// nearby answers GET
+// /api/nearby?lon=&lat=&radius=&layers=&limit=&open_now=&free_beds=&date=
+// with the places of the chosen layers within radius metres, nearest first,
+// each flagged with the isolation area it lies in on date (today in Vietnam
+// by default). open_now=true keeps the places open now, free_beds=true
+// those with a free bed.
 func (h *Handler) nearby(c echo.Context) error {
 	q, err := h.nearbyQuery(c)
 	if err != nil {
 		return err
 	}
-	found, err := h.reader.Nearby(c.Request().Context(), q)
+	want, err := h.placeFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	day, err := h.dayOf(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	limit := q.Limit
+	if want.any() {
+		q.Limit = MaxFilteredCandidates // filtered here
+	}
+	ctx := c.Request().Context()
+	found, err := h.reader.Nearby(ctx, q)
 	if err != nil {
 		return fmt.Errorf("api: nearby: %w", err)
 	}
@@ -57,21 +86,51 @@ func (h *Handler) nearby(c echo.Context) error {
 		if err != nil || col.People {
 			continue // never write what the catalog does not declare public
 		}
-		at := position(n.Feature.Geometry)
-		resp.Places = append(resp.Places, place{
-			Collection: col.ID, ID: n.Feature.ID, Name: nameOf(n.Feature),
-			DistanceM: math.Round(n.DistanceM), Lon: round7(at.Lon()), Lat: round7(at.Lat()),
-			Properties: publicProperties(col, n.Feature.Properties),
-		})
+		pl := h.placeOf(col, n)
+		if want.keeps(pl) && len(resp.Places) < limit {
+			resp.Places = append(resp.Places, pl)
+		}
+	}
+	if err := h.flagAreas(ctx, resp.Places, day); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// placeOf is what nearby writes of a place.
+func (h *Handler) placeOf(col features.Collection, n features.Near) place {
+	at := position(n.Feature.Geometry)
+	props := publicProperties(col, n.Feature.Properties)
+	return place{
+		Collection: col.ID, ID: n.Feature.ID, Name: nameOf(n.Feature),
+		DistanceM: math.Round(n.DistanceM), Lon: round7(at.Lon()), Lat: round7(at.Lat()),
+		Properties: props, Hours: readHours(props, h.now()),
+	}
+}
+
+// flagAreas sets each place's InZone: the first isolation area holding it.
+func (h *Handler) flagAreas(ctx context.Context, places []place, day time.Time) error {
+	points := make([]orb.Point, len(places))
+	for i, p := range places {
+		points[i] = orb.Point{p.Lon, p.Lat}
+	}
+	areas, err := h.finder.Each(ctx, points, day)
+	if err != nil {
+		return fmt.Errorf("api: nearby: %w", err)
+	}
+	for i := range places {
+		if len(areas[i]) > 0 {
+			places[i].InZone = &areas[i][0]
+		}
+	}
+	return nil
 }
 
 // nearbyQuery reads and checks the parameters of /api/nearby.
 func (h *Handler) nearbyQuery(c echo.Context) (features.NearbyQuery, error) {
 	q := c.QueryParams()
 	var nq features.NearbyQuery
-	if err := httpx.CheckQuery(q, "lon", "lat", "radius", "layers", "limit"); err != nil {
+	if err := httpx.CheckQuery(q, "lon", "lat", "radius", "layers", "limit", "open_now", "free_beds", "date"); err != nil {
 		return nq, err
 	}
 	lon, err := httpx.Range{Name: "lon", Min: -180, Max: 180}.Required(q)

@@ -30,11 +30,16 @@ type searchResponse struct {
 	Results []result `json:"results"`
 }
 
-// result is one named place, ward or district.
+// result is one named place, ward or district, with what tells it apart
+// from others of the same name: its address, ward and district (omitted
+// when it has none).
 type result struct {
 	Collection string     `json:"collection"`
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`
+	Address    string     `json:"address,omitempty"`
+	Ward       string     `json:"ward,omitempty"`
+	District   string     `json:"district,omitempty"`
 	Lon        float64    `json:"lon"`
 	Lat        float64    `json:"lat"`
 	BBox       [4]float64 `json:"bbox"`
@@ -69,13 +74,19 @@ func (h *Handler) search(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("api: search: %w", err)
 	}
+	names, err := h.areaNames(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	resp := searchResponse{Query: text, Results: make([]result, 0, len(matches))}
 	for _, m := range matches {
 		if col, err := h.catalog.Get(m.Collection); err != nil || col.People {
 			continue
 		}
 		resp.Results = append(resp.Results, result{
-			Collection: m.Collection, ID: m.ID, Name: m.Name, Lon: round7(m.Point.Lon()), Lat: round7(m.Point.Lat()),
+			Collection: m.Collection, ID: m.ID, Name: m.Name, Address: m.Address,
+			Ward: names.wards[m.WardCode], District: names.districts[m.DistrictCode],
+			Lon: round7(m.Point.Lon()), Lat: round7(m.Point.Lat()),
 			BBox: [4]float64{round7(m.Bounds.Min.Lon()), round7(m.Bounds.Min.Lat()), round7(m.Bounds.Max.Lon()), round7(m.Bounds.Max.Lat())},
 		})
 	}

@@ -16,6 +16,9 @@ type layer struct {
 	prefix string   // of ids
 	hours  []string // opening hours, OpenStreetMap syntax
 	name   func(rng *rand.Rand, g *generator, w, i int) string
+	// statuses are the operating statuses of August 2021 under the
+	// lockdown, each as often as it is listed.
+	statuses []string
 }
 
 func layers() map[string]layer {
@@ -23,9 +26,12 @@ func layers() map[string]layer {
 		"markets": {
 			prefix: "mk", hours: []string{"Mo-Su 04:00-18:00", "Mo-Su 05:00-19:00", "Mo-Su 03:00-11:00"},
 			name: marketName,
+			// Most traditional markets closed; a few sold by appointment.
+			statuses: []string{features.PlaceClosed, features.PlaceClosed, features.PlaceClosed, features.PlaceRestricted, features.PlaceDeliveryOnly},
 		},
 		"shopping_centres": {
 			prefix: "sc", hours: []string{"Mo-Su 09:00-22:00", "Mo-Su 08:30-22:00", "Mo-Fr 10:00-22:00; Sa,Su 09:00-22:30"},
+			statuses: []string{features.PlaceClosed, features.PlaceClosed, features.PlaceDeliveryOnly},
 			name: func(rng *rand.Rand, g *generator, w, _ int) string {
 				ward := g.pr.wards[w].bare
 				switch rng.IntN(3) {
@@ -39,6 +45,7 @@ func layers() map[string]layer {
 		},
 		"convenience_stores": {
 			prefix: "cs", hours: []string{"24/7", "Mo-Su 06:00-23:00", "Mo-Su 06:30-22:30"},
+			statuses: []string{features.PlaceOpen, features.PlaceRestricted, features.PlaceRestricted, features.PlaceDeliveryOnly, features.PlaceClosed},
 			name: func(rng *rand.Rand, g *generator, _, _ int) string {
 				if rng.IntN(4) == 0 {
 					return "Tạp hóa " + oneOf(rng, g.v.femaleGiven)
@@ -49,6 +56,7 @@ func layers() map[string]layer {
 		},
 		"mask_sale_points": {
 			prefix: "mp", hours: []string{"Mo-Su 07:00-22:00", "Mo-Sa 07:00-21:00; Su 08:00-12:00", "Mo-Su 06:30-21:30"},
+			statuses: []string{features.PlaceOpen, features.PlaceOpen, features.PlaceRestricted},
 			name: func(rng *rand.Rand, g *generator, _, _ int) string {
 				switch rng.IntN(3) {
 				case 0:
@@ -62,6 +70,7 @@ func layers() map[string]layer {
 		},
 		"supermarkets": {
 			prefix: "sm", hours: []string{"Mo-Su 07:30-22:00", "Mo-Su 08:00-21:30", "Mo-Su 06:00-22:00"},
+			statuses: []string{features.PlaceRestricted, features.PlaceRestricted, features.PlaceDeliveryOnly, features.PlaceOpen},
 			name: func(rng *rand.Rand, g *generator, w, _ int) string {
 				if rng.IntN(4) == 0 {
 					return "Siêu thị mini " + oneOf(rng, g.v.femaleGiven)
@@ -72,6 +81,7 @@ func layers() map[string]layer {
 		},
 		"petrol_stations": {
 			prefix: "ps", hours: []string{"24/7", "Mo-Su 05:00-22:00", "Mo-Su 05:30-21:30"},
+			statuses: []string{features.PlaceOpen, features.PlaceOpen, features.PlaceRestricted, features.PlaceClosed},
 			name: func(rng *rand.Rand, g *generator, w, i int) string {
 				switch rng.IntN(4) {
 				case 0:
@@ -122,6 +132,9 @@ func (g *generator) lookup(id string, n int) (iter.Seq[features.Record], error) 
 	}
 	return func(yield func(features.Record) bool) {
 		rng := stream(g.seed, id)
+		// NOTE: the operating values have a stream of their own, so that
+		// the places stand where they stood before they had them.
+		op := stream(g.seed, id+"/operating")
 		for i := range n {
 			var p orb.Point
 			var w int
@@ -139,11 +152,32 @@ func (g *generator) lookup(id string, n int) (iter.Seq[features.Record], error) 
 				"phone":         landline(rng),
 				"opening_hours": oneOf(rng, l.hours),
 			})
+			operating(op, l, props)
 			if !yield(features.Record{ID: fmt.Sprintf("%s%06d", l.prefix, i+1), Geometry: p, Properties: props}) {
 				return
 			}
 		}
 	}, nil
+}
+
+// operating draws a place's status and, for those that deliver, a phone
+// for orders; closed places have no hours of the day.
+func operating(rng *rand.Rand, l layer, props map[string]any) {
+	status := oneOf(rng, l.statuses)
+	props["status"], props["delivery_phone"] = status, nil
+	switch status {
+	case features.PlaceDeliveryOnly:
+		props["delivery_phone"] = mobile(rng)
+	case features.PlaceRestricted:
+		if rng.IntN(2) == 0 {
+			props["delivery_phone"] = mobile(rng)
+		}
+	}
+}
+
+// mobile is a made-up Vietnamese mobile number, as shops gave for orders.
+func mobile(rng *rand.Rand) string {
+	return fmt.Sprintf("0%d %03d %04d", oneOf(rng, []int{90, 91, 93, 97, 98, 86, 88}), rng.IntN(1000), rng.IntN(10000))
 }
 
 // facility is one medical facility before it becomes a record.
@@ -158,17 +192,45 @@ type facility struct {
 func (g *generator) medical() iter.Seq[features.Record] {
 	return func(yield func(features.Record) bool) {
 		rng := stream(g.seed, "medical_facilities")
+		beds := stream(g.seed, "medical_facilities/beds")
 		for i, f := range g.facilities(rng) {
 			p := g.pr.wards[f.ward].sample(rng, true)
 			props := g.pr.areaProps(f.ward, map[string]any{
-				"kind": f.kind, "beds": f.beds, "name": f.name,
+				"kind": tiered(beds, f.kind), "beds": f.beds, "name": f.name,
 				"address": g.pr.address(rng, g.v, f.ward), "phone": landline(rng), "opening_hours": f.hours,
 			})
+			props["free_beds"] = nil
+			if f.beds > 0 {
+				props["free_beds"] = freeBeds(beds, f)
+			}
 			if !yield(features.Record{ID: fmt.Sprintf("mf%06d", i+1), Geometry: p, Properties: props}) {
 				return
 			}
 		}
 	}
+}
+
+// tiered gives a field hospital its tier (most were tier 1, for cases
+// without symptoms).
+func tiered(rng *rand.Rand, kind string) string {
+	if kind != features.FacilityFieldHospital {
+		return kind
+	}
+	return oneOf(rng, []string{features.FacilityFieldHospital1, features.FacilityFieldHospital1,
+		features.FacilityFieldHospital2, features.FacilityFieldHospital3})
+}
+
+// freeBeds draws how many beds are free: in August 2021 hospitals and field
+// hospitals were nearly full, and one in four had none.
+func freeBeds(rng *rand.Rand, f facility) int64 {
+	if f.kind != features.FacilityHealthStation && rng.IntN(4) == 0 {
+		return 0
+	}
+	share := 0.02 + 0.15*rng.Float64()
+	if f.kind == features.FacilityHealthStation || f.kind == features.FacilityTestingSite {
+		share = 0.5 * rng.Float64()
+	}
+	return int64(share * float64(f.beds))
 }
 
 func (g *generator) facilities(rng *rand.Rand) []facility {
@@ -209,6 +271,26 @@ func (g *generator) facilities(rng *rand.Rand) []facility {
 		}
 		out = append(out, facility{kind: features.FacilityTestingSite, hours: "Mo-Su 07:00-19:00",
 			ward: w, name: name, beds: int64(rng.IntN(11))})
+	}
+	return append(out, g.vaccinationAndMobile()...)
+}
+
+// vaccinationAndMobile adds a vaccination site per district and a mobile
+// medical station in one ward of three (Bình Dương had 162 by December
+// 2021), from a stream of their own so that the other facilities stand
+// where they stood.
+func (g *generator) vaccinationAndMobile() []facility {
+	rng := stream(g.seed, "medical_facilities/added")
+	pr := g.pr
+	var out []facility
+	for _, d := range pr.districts {
+		w := d.wards[rng.IntN(len(d.wards))]
+		out = append(out, facility{kind: features.FacilityVaccination, hours: "Mo-Su 07:30-17:00", ward: w,
+			name: "Điểm tiêm chủng vắc xin COVID-19 " + pr.wards[w].name})
+	}
+	for i, w := range rng.Perm(len(pr.wards))[:len(pr.wards)/3] {
+		out = append(out, facility{kind: features.FacilityMobileStation, hours: "24/7", ward: w,
+			name: fmt.Sprintf("Trạm y tế lưu động số %d %s", i+1, pr.wards[w].name), beds: int64(2 + rng.IntN(7))})
 	}
 	return out
 }

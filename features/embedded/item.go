@@ -25,7 +25,7 @@ type item struct {
 	id     string
 	geom   orb.Geometry // public: geomasked for people layers
 	vals   []string
-	folded string       // features.Fold of the name, for search
+	folded string       // features.SearchFold of the name and address, for search
 	grams  gramSet      // the byte pairs of folded, for search
 	start  features.Day // temporal start, or features.NoDay
 	end    features.Day // temporal end, or features.NoDay
@@ -58,7 +58,7 @@ func newInterner(n int) *interner {
 	return in
 }
 
-// fold is features.Fold(name), computed word by word with each word's fold
+// fold is features.SearchFold(name), computed word by word with each word's fold
 // remembered: a province's names reuse a few thousand words, and folding
 // (Unicode decomposition) is the costliest step of a large write. Folding
 // works within runs of non-space characters, so the result is the same.
@@ -67,7 +67,7 @@ func (in *interner) fold(name string) string {
 	for _, w := range strings.Fields(name) {
 		fw, ok := in.words[w]
 		if !ok {
-			fw = features.Fold(w)
+			fw = features.SearchFold(w)
 			if len(in.words) < foldCacheCap {
 				in.words[w] = fw
 			}

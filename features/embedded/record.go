@@ -53,6 +53,13 @@ func (s *Store) prepare(l *layout, in *interner, r features.Record) (prepared, e
 	f := fields{geom: pubGeom, vals: vals}
 	if l.name >= 0 && vals[l.name].kind == kindString {
 		f.folded = in.fold(vals[l.name].s)
+		// The address follows the name, so that search finds a place by
+		// its street; a word has no space, so none matches across the two.
+		if a := l.at("address"); a >= 0 && vals[a].kind == kindString {
+			if fa := in.fold(vals[a].s); fa != "" {
+				f.folded += " " + fa
+			}
+		}
 	}
 	if p.pub, err = encodePublic(l, f); err != nil {
 		return prepared{}, err

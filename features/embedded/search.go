@@ -23,7 +23,7 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embedded: search: %w", err)
 	}
-	folded := features.Fold(q.Text)
+	folded := features.SearchFold(q.Text)
 	words := strings.Fields(folded)
 	if !features.CleanText(q.Text) {
 		return nil, fmt.Errorf("embedded: %w: search: %q is not clean UTF-8 text", features.ErrInvalid, q.Text)
@@ -49,6 +49,7 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 			name := it.vals[st.lay.name]
 			best.offer(ranked{
 				group: group, prefix: strings.HasPrefix(it.folded, folded),
+				named:  st.lay.at("address") < 0 || it.text(st.lay, "address") == "" || features.NameHolds(features.SearchFold(name), words),
 				length: utf8.RuneCountInString(name), name: name, st: st, it: it,
 			})
 		}
@@ -122,6 +123,7 @@ func containsAll(s string, words []string) bool {
 type ranked struct {
 	group  int
 	prefix bool
+	named  bool // the name alone holds every word (not only with the address)
 	length int
 	name   string
 	st     *colState
@@ -131,7 +133,7 @@ type ranked struct {
 // compareRanked orders hits best first.
 func compareRanked(a, b ranked) int {
 	return cmp.Or(
-		cmp.Compare(a.group, b.group), cmpFirst(a.prefix, b.prefix), cmp.Compare(a.length, b.length),
+		cmp.Compare(a.group, b.group), cmpFirst(a.prefix, b.prefix), cmpFirst(a.named, b.named), cmp.Compare(a.length, b.length),
 		cmp.Compare(a.st.lay.col.ID, b.st.lay.col.ID), cmp.Compare(a.it.id, b.it.id),
 	)
 }
@@ -179,10 +181,21 @@ func (h *rankHeap) matches() []features.Match {
 	slices.SortFunc(h.hits, compareRanked)
 	out := make([]features.Match, len(h.hits))
 	for i, r := range h.hits {
+		l := r.st.lay
 		out[i] = features.Match{
-			Collection: r.st.lay.col.ID, ID: r.it.id, Name: r.name,
+			Collection: l.col.ID, ID: r.it.id, Name: r.name,
+			Address: r.it.text(l, "address"), WardCode: r.it.text(l, "ward_code"), DistrictCode: r.it.text(l, "district_code"),
 			Point: features.PointOnSurface(r.it.geom), Bounds: r.it.bound(),
 		}
 	}
 	return out
+}
+
+// text is the item's value of a text property, "" when the collection has
+// no such property or the item no value.
+func (it *item) text(l *layout, property string) string {
+	if i := l.at(property); i >= 0 {
+		return it.vals[i]
+	}
+	return ""
 }

@@ -390,17 +390,17 @@ func (s *Store) nearbyIn(ctx context.Context, col features.Collection, q feature
 	return out, rows.Err()
 }
 
-const sqlSearchFmt = `SELECT id, name, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)),
+const sqlSearchFmt = `SELECT id, name, %s, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)),
 		ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
 	FROM %s%s
-	ORDER BY name_folded LIKE $1 DESC, length(name), id
+	ORDER BY name_folded LIKE $1 DESC, %s DESC, length(name), id
 	LIMIT $2`
 
 // Search finds named public features whose folded name holds every token of
 // the folded query. Each token is its own LIKE condition so that the
 // trigram index answers it (LIKE ALL over an array cannot use the index).
 func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.Match, error) {
-	folded := features.Fold(q.Text)
+	folded := features.SearchFold(q.Text)
 	if !features.CleanText(q.Text) {
 		return nil, fmt.Errorf("%w: search text is not clean UTF-8 text", features.ErrInvalid)
 	}
@@ -417,17 +417,22 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 			continue
 		}
 		w := &where{args: []any{folded + "%", limitArg(q.Limit)}}
+		var named []string // the name alone holds every word
 		for _, tok := range strings.Fields(folded) {
-			w.add("name_folded LIKE ?", "%"+tok+"%")
+			// NOTE: twice the same value, so that each side can use its
+			// trigram index (a BitmapOr).
+			w.add("(name_folded LIKE ? OR address_folded LIKE ?)", "%"+tok+"%", "%"+tok+"%")
+			named = append(named, fmt.Sprintf("name_folded LIKE $%d", len(w.args)-1))
 		}
 		publicOnly(col, w)
-		rows, err := s.db.Query(ctx, fmt.Sprintf(sqlSearchFmt, pgx.Identifier{col.ID}.Sanitize(), w.String()), w.args...)
+		rows, err := s.db.Query(ctx, fmt.Sprintf(sqlSearchFmt, tellApart(col), pgx.Identifier{col.ID}.Sanitize(), w.String(), "coalesce("+strings.Join(named, " AND ")+", false)"), w.args...)
 		if err != nil {
 			return nil, fmt.Errorf("postgis: search %s: %w", col.ID, err)
 		}
 		matches, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (features.Match, error) {
 			m := features.Match{Collection: col.ID}
-			err := r.Scan(&m.ID, &m.Name, &m.Point[0], &m.Point[1], &m.Bounds.Min[0], &m.Bounds.Min[1], &m.Bounds.Max[0], &m.Bounds.Max[1])
+			err := r.Scan(&m.ID, &m.Name, &m.Address, &m.WardCode, &m.DistrictCode,
+				&m.Point[0], &m.Point[1], &m.Bounds.Min[0], &m.Bounds.Min[1], &m.Bounds.Max[0], &m.Bounds.Max[1])
 			return m, err
 		})
 		if err != nil {
@@ -440,6 +445,20 @@ func (s *Store) Search(ctx context.Context, q features.SearchQuery) ([]features.
 		all = all[:q.Limit]
 	}
 	return all, nil
+}
+
+// tellApart selects what tells a search match apart, in Match's order: the
+// address, ward and district codes, or ” where the collection has none.
+func tellApart(col features.Collection) string {
+	list := make([]string, 0, 3)
+	for _, name := range []string{"address", "ward_code", "district_code"} {
+		if _, ok := col.Property(name); ok {
+			list = append(list, "coalesce("+pgx.Identifier{name}.Sanitize()+", '')")
+		} else {
+			list = append(list, "''")
+		}
+	}
+	return strings.Join(list, ", ")
 }
 
 // limitArg is a LIMIT's bound argument: none (NULL) for zero or less.

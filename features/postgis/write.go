@@ -20,7 +20,7 @@ const (
 )
 
 // frameColumns come before the catalog's properties in every table.
-var frameColumns = []string{"id", "rank", "zmin", "name_folded"}
+var frameColumns = []string{"id", "rank", "zmin", "name_folded", "address_folded"}
 
 // privateTables names, for people layers, the table holding personal fields
 // and the column referencing the public row.
@@ -260,7 +260,7 @@ func (s *Store) rowOf(col features.Collection, rec features.Record) ([]any, erro
 	if col.Thinned() {
 		zmin = features.ThinZoom(rec.ID)
 	}
-	row := []any{rec.ID, int64(features.Rank(rec.ID)), zmin, foldedName(rec)}
+	row := []any{rec.ID, int64(features.Rank(rec.ID)), zmin, folded(rec, "name"), folded(rec, "address")}
 	for _, p := range col.Properties {
 		// NOTE: COPY writes every column, so the column DEFAULT never
 		// applies; the catalog's default is written instead.
@@ -282,9 +282,11 @@ func (s *Store) privateRowOf(rec features.Record) []any {
 	return []any{rec.ID, nullable(p.Name), nullable(p.Phone), nullable(p.IDNumber), nullable(p.Address), body}
 }
 
-func foldedName(rec features.Record) any {
-	if name, ok := rec.Properties["name"].(string); ok && name != "" {
-		return features.Fold(name)
+// folded is features.SearchFold of a record's text property (name, address), the
+// value search looks in; nil when it has none.
+func folded(rec features.Record, property string) any {
+	if text, ok := rec.Properties[property].(string); ok && text != "" {
+		return features.SearchFold(text)
 	}
 	return nil
 }

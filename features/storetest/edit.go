@@ -413,8 +413,8 @@ func testEditDrafts(t *testing.T, s Editing) {
 			}
 		})
 	}
-	if _, _, err := s.List(context.Background(), features.EditorQuery{ItemsQuery: features.ItemsQuery{Collection: col(t, "markets")}, Status: "open"}); !errors.Is(err, features.ErrInvalid) {
-		t.Errorf("a status filter on markets: %v, want ErrInvalid", err)
+	if _, _, err := s.List(context.Background(), features.EditorQuery{ItemsQuery: features.ItemsQuery{Collection: col(t, "medical_facilities")}, Status: "open"}); !errors.Is(err, features.ErrInvalid) {
+		t.Errorf("a status filter on medical facilities, which have none: %v, want ErrInvalid", err)
 	}
 	if ids := publicIDs(t, s, zones); fmt.Sprint(ids) != "[z1 z3]" {
 		t.Errorf("public zones %v, want [z1 z3]", ids)

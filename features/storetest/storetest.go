@@ -32,6 +32,8 @@ type Opener func(t *testing.T) Store
 func Run(t *testing.T, open Opener) {
 	t.Run("write", func(t *testing.T) { testWrite(t, open) })
 	t.Run("read", func(t *testing.T) { RunReads(t, Seeded(t, open)) })
+	t.Run("places", func(t *testing.T) { runPlaces(t, open) })
+	t.Run("near me into a zone (demo)", func(t *testing.T) { runNearMe(t, open) })
 }
 
 // RunReads runs the read side of the contract on a reader holding the

@@ -364,7 +364,7 @@ func (m *MemReader) Search(_ context.Context, q features.SearchQuery) ([]feature
 	if err := record(m, &m.search, q); err != nil {
 		return nil, err
 	}
-	folded := features.Fold(q.Text)
+	folded := features.SearchFold(q.Text)
 	if !features.CleanText(q.Text) || folded == "" {
 		return nil, fmt.Errorf("testkit: %w: nothing to search for in %q", features.ErrInvalid, q.Text)
 	}
@@ -377,9 +377,12 @@ func (m *MemReader) Search(_ context.Context, q features.SearchQuery) ([]feature
 		}
 		for _, f := range m.byCol[id] {
 			name, _ := f.Properties["name"].(string)
-			if name != "" && holdsWords(features.Fold(name), folded) {
-				out = append(out, features.Match{Collection: id, ID: f.ID, Name: name,
-					Point: representative(f.Geometry), Bounds: f.Geometry.Bound()})
+			address, _ := f.Properties["address"].(string)
+			if name != "" && holdsWords(features.SearchFold(name+" "+address), folded) {
+				ward, _ := f.Properties["ward_code"].(string)
+				district, _ := f.Properties["district_code"].(string)
+				out = append(out, features.Match{Collection: id, ID: f.ID, Name: name, Address: address,
+					WardCode: ward, DistrictCode: district, Point: representative(f.Geometry), Bounds: f.Geometry.Bound()})
 			}
 		}
 	}

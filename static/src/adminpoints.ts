@@ -3,6 +3,7 @@
 // form comes from the collection's fields and the server's queryables) and
 // delete it.
 
+import './placestext.ts';
 import {Marker, type GeoJSONSource, type MapMouseEvent} from 'maplibre-gl';
 import {h} from './dom.ts';
 import {canEdit, inDistrict, Problem, type EditedFeature} from './adminapi.ts';

@@ -21,6 +21,16 @@ const PLACE: Field[] = [
     ...AREA,
 ];
 
+/** PLACE_STATUSES are how a lookup place serves under the restrictions of the day. */
+export const PLACE_STATUSES = ['open', 'closed', 'open_restricted', 'delivery_only'];
+
+/** SHOP is a lookup place: a place with its operating status (hours as "Mo-Su 05:00-19:00"). */
+const SHOP: Field[] = [
+    ...PLACE,
+    {name: 'status', type: 'string', values: PLACE_STATUSES},
+    {name: 'delivery_phone', type: 'string'},
+];
+
 /** ZONE_STATUSES are the life of a zone: draft → published → lifted. */
 export const ZONE_STATUSES = ['draft', 'published', 'lifted'];
 
@@ -56,17 +66,19 @@ const FIELDS: Record<string, Field[]> = {
         ...AREA,
     ],
     medical_facilities: [
-        {name: 'kind', type: 'string', values: ['hospital', 'field_hospital', 'health_station', 'testing_site']},
+        {name: 'kind', type: 'string', values: ['hospital', 'field_hospital', 'field_hospital_tier1', 'field_hospital_tier2',
+            'field_hospital_tier3', 'health_station', 'testing_site', 'vaccination_site', 'mobile_medical_station']},
         {name: 'beds', type: 'integer'},
+        {name: 'free_beds', type: 'integer'},
         ...PLACE,
     ],
     emergency_stations: PLACE,
-    markets: PLACE,
-    shopping_centres: PLACE,
-    convenience_stores: PLACE,
-    mask_sale_points: PLACE,
-    supermarkets: PLACE,
-    petrol_stations: PLACE,
+    markets: SHOP,
+    shopping_centres: SHOP,
+    convenience_stores: SHOP,
+    mask_sale_points: SHOP,
+    supermarkets: SHOP,
+    petrol_stations: SHOP,
 };
 
 /** fieldsOf lists the editable properties of a point collection. */

@@ -1,6 +1,26 @@
 // Typed calls to the server's JSON API. Every request goes to the page's
 // own origin.
 
+/** Area is an isolation area in force at a point: a zone, or near a lockdown point. */
+export interface Area {
+    collection: 'quarantine_zones' | 'lockdown_points';
+    id: string;
+    name: string;
+    kind?: string;
+    start?: string;
+    until?: string;
+    distance_m: number;
+}
+
+/** Hours are a place's opening hours as the server read them. */
+export interface Hours {
+    open_now: boolean;
+    until?: string;
+    always?: boolean;
+    vi: string;
+    en: string;
+}
+
 /** Place is one entry of /api/nearby. */
 export interface Place {
     collection: string;
@@ -10,6 +30,17 @@ export interface Place {
     lon: number;
     lat: number;
     properties: Record<string, unknown>;
+    hours?: Hours;
+    in_zone: Area | null;
+}
+
+/** ZonesAt is the answer of /api/zones/at. */
+export interface ZonesAt {
+    point: [number, number];
+    date: string;
+    inside: boolean;
+    lockdown_radius_m: number;
+    areas: Area[];
 }
 
 /** Nearby is the answer of /api/nearby. */
@@ -24,6 +55,9 @@ export interface SearchResult {
     collection: string;
     id: string;
     name: string;
+    address?: string;
+    ward?: string;
+    district?: string;
     lon: number;
     lat: number;
     bbox?: [number, number, number, number];
@@ -92,8 +126,16 @@ async function get<T>(path: string, params: Record<string, string | number | und
 }
 
 /** nearby lists the places of layers closest to lon, lat. */
-export function nearby(q: {lon: number; lat: number; radius: number; layers: string[]; limit: number}, signal?: AbortSignal): Promise<Nearby> {
-    return get<Nearby>('/api/nearby', {lon: q.lon.toFixed(6), lat: q.lat.toFixed(6), radius: q.radius, layers: q.layers.join(','), limit: q.limit}, signal);
+export function nearby(q: {lon: number; lat: number; radius: number; layers: string[]; limit: number; openNow?: boolean; freeBeds?: boolean; date?: string}, signal?: AbortSignal): Promise<Nearby> {
+    return get<Nearby>('/api/nearby', {
+        lon: q.lon.toFixed(6), lat: q.lat.toFixed(6), radius: q.radius, layers: q.layers.join(','), limit: q.limit,
+        open_now: q.openNow ? 'true' : undefined, free_beds: q.freeBeds ? 'true' : undefined, date: q.date,
+    }, signal);
+}
+
+/** zonesAt says which isolation areas in force on date hold lon, lat. */
+export function zonesAt(q: {lon: number; lat: number; date?: string}, signal?: AbortSignal): Promise<ZonesAt> {
+    return get<ZonesAt>('/api/zones/at', {lon: q.lon.toFixed(6), lat: q.lat.toFixed(6), date: q.date}, signal);
 }
 
 /** search finds places, wards and districts by name, accents optional. */

@@ -4,6 +4,9 @@
 // a contact or an epidemiological point belongs to is not public (a list of
 // one person's places is a path), so neither is shown nor asked for.
 
+// The words of the operating properties the layers below show come with them.
+import './placestext.ts';
+
 export type Group = 'situation' | 'lookup' | 'boundary';
 
 /** Layer is one collection the map can show. */
@@ -21,6 +24,8 @@ export interface Layer {
 }
 
 const place = ['address', 'phone', 'opening_hours', 'district_code', 'ward_code'];
+/** shop is what a lookup place says: its operating status first. */
+const shop = ['status', 'opening_hours', 'delivery_phone', 'address', 'phone', 'district_code', 'ward_code'];
 
 /** LAYERS lists every collection in display order. */
 export const LAYERS: Layer[] = [
@@ -29,7 +34,7 @@ export const LAYERS: Layer[] = [
     {id: 'contacts', group: 'situation', people: true, colour: '#fdae61', visible: true,
         props: ['tier', 'quarantine_start', 'quarantine_end', 'district_code', 'ward_code']},
     {id: 'medical_facilities', group: 'situation', colour: '#2b83ba', visible: true,
-        props: ['kind', 'beds', ...place]},
+        props: ['kind', 'beds', 'free_beds', ...place]},
     {id: 'epidemic_points', group: 'situation', colour: '#9e0142', visible: true,
         props: ['address', 'visited_from', 'visited_to', 'district_code', 'ward_code']},
     {id: 'lockdown_points', group: 'situation', colour: '#5e3c99', visible: true,
@@ -37,12 +42,12 @@ export const LAYERS: Layer[] = [
     {id: 'emergency_stations', group: 'situation', colour: '#1a9641', visible: true, props: place},
     {id: 'quarantine_zones', group: 'situation', colour: '#f46d43', visible: true,
         props: ['status', 'level', 'start', 'end', 'revision', 'district_code', 'ward_code']},
-    {id: 'markets', group: 'lookup', colour: '#8c510a', visible: false, props: place},
-    {id: 'shopping_centres', group: 'lookup', colour: '#c51b7d', visible: false, props: place},
-    {id: 'convenience_stores', group: 'lookup', colour: '#01665e', visible: false, props: place},
-    {id: 'mask_sale_points', group: 'lookup', colour: '#35978f', visible: false, props: place},
-    {id: 'supermarkets', group: 'lookup', colour: '#762a83', visible: false, props: place},
-    {id: 'petrol_stations', group: 'lookup', colour: '#4d4d4d', visible: false, props: place},
+    {id: 'markets', group: 'lookup', colour: '#8c510a', visible: false, props: shop},
+    {id: 'shopping_centres', group: 'lookup', colour: '#c51b7d', visible: false, props: shop},
+    {id: 'convenience_stores', group: 'lookup', colour: '#01665e', visible: false, props: shop},
+    {id: 'mask_sale_points', group: 'lookup', colour: '#35978f', visible: false, props: shop},
+    {id: 'supermarkets', group: 'lookup', colour: '#762a83', visible: false, props: shop},
+    {id: 'petrol_stations', group: 'lookup', colour: '#4d4d4d', visible: false, props: shop},
     {id: 'districts', group: 'boundary', colour: '#555555', visible: true, props: ['code', 'level']},
     {id: 'wards', group: 'boundary', colour: '#999999', visible: true, props: ['code', 'level', 'district_code']},
 ];

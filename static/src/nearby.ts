@@ -1,9 +1,10 @@
 // "Near me": the browser's location, or a point the user clicks, lists the
 // nearest services with distances and shows them on the map.
 
-import {nearby, type Place} from './api.ts';
+import {nearby, zonesAt, type Area, type Place, type ZonesAt} from './api.ts';
 import {NEARBY_LAYERS} from './catalog.ts';
 import {h} from './dom.ts';
+import {areaLine, operatingLines} from './placeinfo.ts';
 import type {Translator} from './i18n.ts';
 import type {BandoMap} from './map.ts';
 import type {GeoJSONSource, LngLat} from 'maplibre-gl';
@@ -32,6 +33,8 @@ export class NearMe {
     private radius = 5000;
     private places: Place[] = [];
     private center?: [number, number];
+    /** here says which isolation areas hold the chosen point. */
+    private here?: ZonesAt;
     private status?: Status;
     private abort?: AbortController;
     /** picking is true while the next map click chooses the point. */
@@ -44,7 +47,15 @@ export class NearMe {
     private readonly radiusSelect = h('select', {id: 'near-radius', onchange: () => this.setRadius(Number(this.radiusSelect.value))},
         ...RADII.map((r) => h('option', {value: r, selected: r === this.radius})));
     private readonly clearButton = h('button', {type: 'button', id: 'near-clear', className: 'link', onclick: () => this.clear()});
+    private readonly openNow = h('input', {type: 'checkbox', id: 'near-open-now', onchange: () => this.refresh()});
+    private readonly freeBeds = h('input', {type: 'checkbox', id: 'near-free-beds', onchange: () => this.refresh()});
+    private readonly openNowLabel = h('label', {for: 'near-open-now'});
+    private readonly freeBedsLabel = h('label', {for: 'near-free-beds'});
+    private readonly filtersLegend = h('legend', {});
     private readonly statusLine = h('p', {className: 'near-status', role: 'status', 'aria-live': 'polite'});
+    /** hereLine says whether the chosen point lies in an isolation area; warning, whether listed places do. */
+    private readonly hereLine = h('p', {className: 'near-here', role: 'status'});
+    private readonly warning = h('p', {className: 'near-warning', role: 'alert'});
     private readonly results = h('div', {className: 'near-results'});
 
     constructor(el: HTMLElement, bm: BandoMap, tr: Translator) {
@@ -56,7 +67,12 @@ export class NearMe {
             this.title,
             h('div', {className: 'near-actions'}, this.meButton, this.pickButton),
             h('div', {className: 'near-radius'}, this.radiusLabel, this.radiusSelect, this.clearButton),
+            h('fieldset', {className: 'near-filters'}, this.filtersLegend,
+                h('span', {className: 'near-filter'}, this.openNow, this.openNowLabel),
+                h('span', {className: 'near-filter'}, this.freeBeds, this.freeBedsLabel)),
             this.statusLine,
+            this.hereLine,
+            this.warning,
             this.results);
         this.text();
         this.show();
@@ -75,7 +91,11 @@ export class NearMe {
         });
         map.addLayer({
             id: 'nearby-places', type: 'circle', source: SOURCE, filter: ['==', ['get', 'kind'], 'place'],
-            paint: {'circle-radius': 11, 'circle-color': '#ffffff', 'circle-stroke-width': 2.5, 'circle-stroke-color': '#0b57d0'},
+            paint: {
+                'circle-radius': 11, 'circle-color': ['case', ['get', 'flagged'], '#fde7e9', '#ffffff'],
+                'circle-stroke-width': ['case', ['get', 'flagged'], 3.5, 2.5],
+                'circle-stroke-color': ['case', ['get', 'flagged'], '#b3261e', '#0b57d0'],
+            },
         });
         map.addLayer({
             id: 'nearby-rank', type: 'symbol', source: SOURCE, filter: ['==', ['get', 'kind'], 'place'],
@@ -90,7 +110,7 @@ export class NearMe {
     private draw(): void {
         const features: Feature[] = this.places.map((p, i) => ({
             type: 'Feature', geometry: {type: 'Point', coordinates: [p.lon, p.lat]},
-            properties: {kind: 'place', rank: i + 1, name: p.name},
+            properties: {kind: 'place', rank: i + 1, name: p.name, flagged: p.in_zone !== null && p.in_zone !== undefined},
         }));
         if (this.center) {
             features.push({type: 'Feature', geometry: {type: 'Point', coordinates: this.center}, properties: {kind: 'center'}});
@@ -128,7 +148,18 @@ export class NearMe {
 
     private setRadius(r: number): void {
         this.radius = r;
+        this.refresh();
+    }
+
+    /** refresh asks again for the chosen point, after a change of radius or filter. */
+    private refresh(): void {
         if (this.center) void this.query(this.center[0], this.center[1]);
+    }
+
+    /** date is the day the map shows: isolation areas are those in force that day. */
+    private date(): string | undefined {
+        const v = (document.getElementById('date') as HTMLInputElement | null)?.value;
+        return v || undefined;
     }
 
     private async query(lon: number, lat: number): Promise<void> {
@@ -136,12 +167,19 @@ export class NearMe {
         const abort = (this.abort = new AbortController());
         this.center = [lon, lat];
         this.places = [];
+        this.here = undefined;
         this.draw();
         this.say({key: 'near.loading'});
         try {
-            const r = await nearby({lon, lat, radius: this.radius, layers: NEARBY_LAYERS, limit: LIMIT}, abort.signal);
+            const date = this.date();
+            const [r, here] = await Promise.all([
+                nearby({lon, lat, radius: this.radius, layers: NEARBY_LAYERS, limit: LIMIT,
+                    openNow: this.openNow.checked, freeBeds: this.freeBeds.checked, date}, abort.signal),
+                zonesAt({lon, lat, date}, abort.signal),
+            ]);
             if (abort.signal.aborted) return;
             this.places = r.places ?? [];
+            this.here = here;
             this.draw();
             this.fit();
             this.say(this.places.length
@@ -179,6 +217,7 @@ export class NearMe {
         this.abort?.abort();
         this.places = [];
         this.center = undefined;
+        this.here = undefined;
         this.draw();
         this.say(undefined);
         if (refocus) this.pickButton.focus();
@@ -196,6 +235,9 @@ export class NearMe {
         this.meButton.textContent = t('near.me');
         this.radiusLabel.textContent = t('near.radius');
         this.clearButton.textContent = t('near.clear');
+        this.filtersLegend.textContent = t('near.filters');
+        this.openNowLabel.textContent = t('near.open_now');
+        this.freeBedsLabel.textContent = t('near.free_beds');
         for (const o of this.radiusSelect.options) o.textContent = this.tr.distance(Number(o.value));
     }
 
@@ -208,7 +250,25 @@ export class NearMe {
         // The radius is written when shown, in the language of the moment.
         const vars = {...this.status?.vars, r: this.tr.distance(this.radius)};
         this.statusLine.textContent = this.status ? t(this.status.key, vars) : '';
+        this.showHere();
+        const flagged = this.places.filter((p) => p.in_zone).length;
+        this.warning.hidden = flagged === 0;
+        this.warning.textContent = flagged ? t('near.zone_warning', {n: flagged}) : '';
         this.results.replaceChildren(...(this.places.length ? [this.list()] : []));
+    }
+
+    /** showHere says whether the chosen point itself lies in an isolation area. */
+    private showHere(): void {
+        const here = this.here;
+        this.hereLine.hidden = !here;
+        this.hereLine.classList.toggle('near-here-inside', !!here?.inside);
+        if (!here) {
+            this.hereLine.textContent = '';
+            return;
+        }
+        this.hereLine.textContent = here.inside
+            ? this.tr.t('near.here_in', {list: here.areas.map((a: Area) => areaLine(this.tr, a)).join('; ')})
+            : this.tr.t('near.here_free');
     }
 
     private list(): HTMLElement {
@@ -218,6 +278,8 @@ export class NearMe {
                 h('button', {type: 'button', className: 'near-place', onclick: () => this.bm.map.flyTo({center: [p.lon, p.lat], zoom: Math.max(this.bm.map.getZoom(), 16)})},
                     h('span', {className: 'near-name'}, p.name),
                     h('span', {className: 'near-meta'}, `${t(`layer.${p.collection}`)} · ${this.tr.distance(p.distance_m)}`),
+                    p.in_zone ? h('span', {className: 'near-zone'}, `⚠ ${areaLine(this.tr, p.in_zone)}`) : null,
+                    ...operatingLines(this.tr, p).map((l) => h('span', {className: `near-operating ${l.className}`}, l.text)),
                     typeof p.properties?.address === 'string' ? h('span', {className: 'near-address'}, p.properties.address) : null))));
     }
 }

@@ -6,6 +6,7 @@ import {h} from './dom.ts';
 import type {Translator} from './i18n.ts';
 import type {BandoMap} from './map.ts';
 import {Marker} from 'maplibre-gl';
+import './places.css';
 
 const LIMIT = 8;
 const DELAY_MS = 250;
@@ -100,7 +101,8 @@ export class SearchBox {
         this.list.replaceChildren(...this.results.map((r) => h('li', {},
             h('button', {type: 'button', className: 'search-result', onclick: () => this.pick(r)},
                 h('span', {className: 'search-name'}, r.name),
-                h('span', {className: 'search-kind'}, this.tr.t(`layer.${r.collection}`))))));
+                h('span', {className: 'search-kind'}, this.tr.t(`layer.${r.collection}`)),
+                where(r) ? h('span', {className: 'search-where'}, where(r)) : null))));
     }
 
     private pick(r: SearchResult): void {
@@ -114,8 +116,12 @@ export class SearchBox {
         this.marker?.remove();
         this.marker = new Marker({color: '#0b57d0'}).setLngLat([r.lon, r.lat]).addTo(map);
         this.marker.getElement().setAttribute('aria-label', r.name);
+        // The chosen button goes away with the list: the keyboard goes
+        // back to the box rather than to the page's start.
+        const refocus = this.list.contains(document.activeElement);
         this.list.replaceChildren();
         this.input.value = r.name;
+        if (refocus) this.input.focus();
     }
 
     /** clear empties the results and removes the marker. */
@@ -125,4 +131,16 @@ export class SearchBox {
         this.marker?.remove();
         this.marker = undefined;
     }
+}
+
+/**
+ * where tells a result apart from others of the same name: its address, then
+ * its ward and district unless the address already names them.
+ */
+function where(r: SearchResult): string {
+    const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
+    const bare = (s: string) => s.replace(/^(Phường|Xã|Thị trấn|Thành phố|Thị xã|Huyện) /, '');
+    const address = r.address ?? '';
+    const areas = [r.ward, r.district].filter((s): s is string => !!s && !fold(address).includes(fold(bare(s))));
+    return [address, ...areas].filter(Boolean).join(', ');
 }

@@ -34,7 +34,6 @@ function staticText(tr: Translator): void {
     byId('lookup-hint').textContent = t('lookup.hint');
     byId('tab-layers').textContent = t('layers.toggle');
     byId('tab-stats').textContent = t('stats.toggle');
-    byId('map').setAttribute('aria-label', t('app.map'));
     const canvas = document.querySelector('#map canvas');
     canvas?.setAttribute('aria-label', t('app.map'));
     byId('side').setAttribute('aria-label', `${t('group.situation')}, ${t('stats.title')}`);

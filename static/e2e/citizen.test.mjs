@@ -43,7 +43,7 @@ async function popupState(page) {
         return {
             popup: rect('.maplibregl-popup'), close: rect('.maplibregl-popup-close-button'),
             map: rect('#map'), lookup: rect('#lookup'), vw: innerWidth, vh: innerHeight,
-            first: document.querySelector('.maplibregl-popup h3')?.textContent ?? '',
+            first: document.querySelector('.maplibregl-popup h2')?.textContent ?? '',
         };
     }, rectOf.toString());
 }
@@ -260,7 +260,7 @@ describe('citizen on a desktop', () => {
         assert.ok(spot, 'no zone with a case cell beside it at province zoom');
         await page.mouse.click(spot.x, spot.y);
         const st = await popupState(page);
-        const sections = await page.locator('.maplibregl-popup h3').allTextContents();
+        const sections = await page.locator('.maplibregl-popup h2').allTextContents();
         assert.equal(st.first, 'Vùng cách ly', `the popup lists ${sections.join(', ')}`);
         assert.ok(sections.length > 1, `the case cells beside the zone are not listed: ${sections.join(', ')}`);
         assert.deepEqual(errors, []);

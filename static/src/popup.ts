@@ -67,7 +67,7 @@ function section(tr: Translator, names: Names, f: Shown): HTMLElement {
     const t = tr.t.bind(tr);
     const cat = layer(f.collection);
     const p = f.properties;
-    const title = h('h3', {}, t(`layer.${f.collection}`));
+    const title = h('h2', {}, t(`layer.${f.collection}`));
     if (cat?.people && typeof p.count === 'number' && p.code === undefined && p.tier === undefined) {
         return h('section', {className: 'popup-cell'}, title,
             h('p', {className: 'popup-count'}, tr.tn(`popup.cell.${f.collection}`, p.count)),
@@ -113,7 +113,7 @@ function crowd(tr: Translator, names: Names, group: Shown[]): HTMLElement {
     const area = [value(tr, names, 'ward_code', group[0].properties.ward_code), value(tr, names, 'district_code', group[0].properties.district_code)]
         .filter(Boolean).join(', ');
     return h('section', {className: 'popup-crowd'},
-        h('h3', {}, t(`layer.${c}`)),
+        h('h2', {}, t(`layer.${c}`)),
         h('p', {className: 'popup-count'}, tr.tn(`popup.here.${c}`, group.length)),
         h('ul', {}, ...shown.map((f) => h('li', {}, line(tr, names, f)))),
         group.length > shown.length ? h('p', {className: 'popup-more'}, tr.tn(`popup.more.${c}`, group.length - shown.length)) : null,

@@ -20,23 +20,24 @@ const MAX_WIDTH = 320;
 const TIP = 14;
 
 /**
- * coveredBy gives the insets of the map box that the panels cover: a panel
- * on the left half takes a strip on the left, otherwise a strip on top. A
- * hidden or folded-away panel (no size) covers nothing.
+ * coveredBy gives the insets of the map box that the panels cover: each
+ * panel takes the strip along the side of the map that loses the least of
+ * it (a panel on the left a strip on the left, a folded legend in a corner
+ * a narrow strip). A hidden panel (no size) covers nothing.
  */
 export function coveredBy(map: DOMRect, panels: DOMRect[]): Insets {
     const out = {top: MARGIN, right: MARGIN, bottom: MARGIN, left: MARGIN};
     for (const p of panels) {
         if (p.width === 0 || p.height === 0) continue;
         if (p.right <= map.left || p.left >= map.right || p.bottom <= map.top || p.top >= map.bottom) continue;
-        const leftStrip = p.right - map.left;
-        const topStrip = p.bottom - map.top;
-        // Which strip loses less of the map.
-        if (leftStrip * map.height <= topStrip * map.width && leftStrip < map.width / 2) {
-            out.left = Math.max(out.left, leftStrip + MARGIN);
-        } else {
-            out.top = Math.max(out.top, topStrip + MARGIN);
-        }
+        const strips: Array<[keyof Insets, number, number]> = [
+            ['left', p.right - map.left, (p.right - map.left) * map.height],
+            ['right', map.right - p.left, (map.right - p.left) * map.height],
+            ['top', p.bottom - map.top, (p.bottom - map.top) * map.width],
+            ['bottom', map.bottom - p.top, (map.bottom - p.top) * map.width],
+        ];
+        const [side, depth] = strips.reduce((a, b) => (b[2] < a[2] ? b : a));
+        out[side] = Math.max(out[side], depth + MARGIN);
     }
     return out;
 }

@@ -1,7 +1,9 @@
 package hours_test
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -64,10 +66,8 @@ func TestOpenAt(t *testing.T) {
 }
 
 func TestParseRefuses(t *testing.T) {
-	for _, text := range []string{
-		"", " ", "Mo-Su", "Mo-Su 5:00-19:00", "Mo-Su 05:00-25:00", "Mo-Su 05:60-19:00", "Xx 05:00-19:00",
-		"Mo-Su 05:00", "Mo-Su 05:00-05:00", "Mo-Su 24:00-02:00", "Mo-Su 05:00-19:00;", "sunrise-sunset", "Mo-Su 24:30-01:00",
-	} {
+	_, refused := wordsCases(t)
+	for _, text := range refused {
 		t.Run(text, func(t *testing.T) {
 			if _, err := hours.Parse(text); !errors.Is(err, hours.ErrSyntax) {
 				t.Errorf("Parse(%q) = %v, want ErrSyntax", text, err)
@@ -76,30 +76,38 @@ func TestParseRefuses(t *testing.T) {
 	}
 }
 
-func TestWords(t *testing.T) {
-	cases := []struct{ hours, vi, en string }{
-		{"Mo-Su 05:00-19:00", "Thứ 2–CN 05:00–19:00", "Mon–Sun 05:00–19:00"},
-		{"Mo-Fr 08:00-17:00; Sa 08:00-12:00", "Thứ 2–Thứ 6 08:00–17:00; Thứ 7 08:00–12:00; CN nghỉ", "Mon–Fri 08:00–17:00; Sat 08:00–12:00; Sun closed"},
-		{"24/7", "Mở cửa 24/7", "Open 24/7"},
-		{"off", "Đóng cửa", "Closed"},
-		{"06:00-21:00", "Thứ 2–CN 06:00–21:00", "Mon–Sun 06:00–21:00"},
-		{"Mo-Su 07:00-11:30,13:30-17:00", "Thứ 2–CN 07:00–11:30, 13:30–17:00", "Mon–Sun 07:00–11:30, 13:30–17:00"},
-		{"Mo-Su 18:00-02:00", "Thứ 2–CN 18:00–02:00", "Mon–Sun 18:00–02:00"},
-		{"Mo-Su 06:00-24:00", "Thứ 2–CN 06:00–24:00", "Mon–Sun 06:00–24:00"},
-		{"Mo,We,Fr 08:00-11:00", "Thứ 2 08:00–11:00; Thứ 4 08:00–11:00; Thứ 6 08:00–11:00; Thứ 3, Thứ 5, Thứ 7–CN nghỉ",
-			"Mon 08:00–11:00; Wed 08:00–11:00; Fri 08:00–11:00; Tue, Thu, Sat–Sun closed"},
+// wordsCases reads testdata/words.json, the table the web map's own
+// reader (static/src/hours.ts, static/e2e/hours-units.test.mjs) is held
+// to as well, so that popups and /api/nearby write hours alike.
+func wordsCases(t *testing.T) (cases []struct{ Hours, Vi, En string }, refused []string) {
+	t.Helper()
+	b, err := os.ReadFile("testdata/words.json")
+	if err != nil {
+		t.Fatal(err)
 	}
+	var table struct {
+		Words   []struct{ Hours, Vi, En string }
+		Refused []string
+	}
+	if err := json.Unmarshal(b, &table); err != nil {
+		t.Fatal(err)
+	}
+	return table.Words, table.Refused
+}
+
+func TestWords(t *testing.T) {
+	cases, _ := wordsCases(t)
 	for _, c := range cases {
-		t.Run(c.hours, func(t *testing.T) {
-			h, err := hours.Parse(c.hours)
+		t.Run(c.Hours, func(t *testing.T) {
+			h, err := hours.Parse(c.Hours)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := h.Words(hours.Vietnamese); got != c.vi {
-				t.Errorf("vi: %q, want %q", got, c.vi)
+			if got := h.Words(hours.Vietnamese); got != c.Vi {
+				t.Errorf("vi: %q, want %q", got, c.Vi)
 			}
-			if got := h.Words(hours.English); got != c.en {
-				t.Errorf("en: %q, want %q", got, c.en)
+			if got := h.Words(hours.English); got != c.En {
+				t.Errorf("en: %q, want %q", got, c.En)
 			}
 		})
 	}

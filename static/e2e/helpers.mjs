@@ -51,9 +51,10 @@ function recordViolations() {
  * browser log messages about the Content-Security-Policy into violations (the
  * pages keep their violation events in window.__bandoCSP); reset empties both
  * records. Open pages with newPage, which listens before the page loads.
- * args are more Chromium flags (the staff scanner's test gives a fake camera).
+ * args are more Chromium flags (the staff scanner's test gives a fake camera);
+ * locale is the browser's locale (navigator.language, Intl's default).
  */
-export async function launch({viewport = {width: 1280, height: 800}, args = []} = {}) {
+export async function launch({viewport = {width: 1280, height: 800}, args = [], locale = 'vi-VN'} = {}) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bando-e2e-'));
     const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
@@ -61,7 +62,7 @@ export async function launch({viewport = {width: 1280, height: 800}, args = []} 
         args: [...ARGS, ...args],
         viewport,
         deviceScaleFactor: 1,
-        locale: 'vi-VN',
+        locale,
         timezoneId: 'Asia/Ho_Chi_Minh',
         serviceWorkers: 'block',
     });

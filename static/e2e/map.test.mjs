@@ -49,7 +49,7 @@ describe('public map', () => {
         const {page, errors} = await openMap(browser, '/#11/10.9900/106.6700&layers=cases%2&date=2021-02-30');
         assert.ok(Math.abs(await page.evaluate(() => window.bandoMap.getZoom()) - 11) < 0.01, 'the position of the address was lost');
         assert.equal(await page.evaluate(() => window.bandoMap.getLayoutProperty('cases', 'visibility')), 'visible');
-        assert.equal(await page.inputValue('#date'), '2021-07-05');
+        assert.equal(await page.inputValue('#date'), '05/07/2021');
         assert.equal(await page.locator('#stat-cumulative .figure-value').textContent(), '812');
         // The same on a hashchange after the page is up.
         await page.evaluate(() => {
@@ -57,7 +57,7 @@ describe('public map', () => {
         });
         await page.waitForFunction(() => Math.abs(window.bandoMap.getZoom() - 12) < 0.01, null, {timeout: 10000});
         await waitIdle(page);
-        assert.equal(await page.inputValue('#date'), '2021-07-05');
+        assert.equal(await page.inputValue('#date'), '05/07/2021');
         assert.deepEqual(errors, []);
         await assertOnlyHosts(browser);
         await page.close();

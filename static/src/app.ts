@@ -2,17 +2,24 @@
 // date control and statistics, in Vietnamese or English.
 
 import './app.css';
-import {NavigationControl, Popup, ScaleControl} from 'maplibre-gl';
-import {LAYERS} from './catalog.ts';
+import {NavigationControl, Popup, ScaleControl, type LngLatLike} from 'maplibre-gl';
+import {collectionOf, LAYERS} from './catalog.ts';
 import {byId, h} from './dom.ts';
+import {Downloads} from './download.ts';
+import {Headline} from './headline.ts';
+import {InView} from './inview.ts';
 import {formatHash, parseHash, type View} from './hash.ts';
 import {initialLang, isLang, Translator} from './i18n.ts';
 import {Legend} from './legend.ts';
 import {createMap, type BandoMap} from './map.ts';
 import {NearMe} from './nearby.ts';
-import {Names, popupContent} from './popup.ts';
+import {Names, popupContent, type Shown} from './popup.ts';
+import {coveredBy, openPopup, type Insets} from './popupview.ts';
+import {Share} from './share.ts';
+import {sizeLegend} from './sizelegend.ts';
 import {SearchBox} from './search.ts';
-import {latestOf, StatsPanel} from './stats.ts';
+import {addDays, latestOf, StatsPanel} from './stats.ts';
+import {Timeline} from './timeline.ts';
 import {stats} from './api.ts';
 
 const PHONE = window.matchMedia('(max-width: 760px)');
@@ -27,10 +34,14 @@ function staticText(tr: Translator): void {
     byId('lookup-hint').textContent = t('lookup.hint');
     byId('tab-layers').textContent = t('layers.toggle');
     byId('tab-stats').textContent = t('stats.toggle');
-    byId('map').setAttribute('aria-label', t('app.map'));
     const canvas = document.querySelector('#map canvas');
     canvas?.setAttribute('aria-label', t('app.map'));
     byId('side').setAttribute('aria-label', `${t('group.situation')}, ${t('stats.title')}`);
+}
+
+/** freeArea is the part of the map no panel covers, for popups. */
+function freeArea(): Insets {
+    return coveredBy(byId('map').getBoundingClientRect(), [byId('lookup').getBoundingClientRect()]);
 }
 
 /** lookupPadding keeps the first view of the province clear of the lookup control. */
@@ -51,6 +62,9 @@ function visibleFrom(view: Partial<View>): Set<string> {
 class App {
     readonly tr: Translator;
     readonly stats: StatsPanel;
+    readonly headline: Headline;
+    readonly downloads: Downloads;
+    readonly timeline: Timeline;
     bm!: BandoMap;
     names!: Names;
     near!: NearMe;
@@ -62,17 +76,25 @@ class App {
     constructor(tr: Translator) {
         this.tr = tr;
         this.stats = new StatsPanel(byId('stats'), tr);
+        this.headline = new Headline(byId('headline'), tr);
+        this.downloads = new Downloads(byId('download'), tr);
+        this.timeline = new Timeline(tr);
+        new Share(byId<HTMLButtonElement>('share'), tr);
     }
 
     async start(): Promise<void> {
         const view = parseHash(location.hash);
         this.chosenDate = view.date;
-        const dateInput = byId<HTMLInputElement>('date');
-        this.latest = await stats(undefined).then(latestOf, () => undefined);
+        const latestStats = await stats(undefined).catch(() => undefined);
+        this.latest = latestStats && latestOf(latestStats);
         const date = view.date ?? this.latest;
         const first = await this.stats.load(date);
-        if (date) dateInput.value = date;
-        if (this.latest) dateInput.max = this.latest;
+        if (this.latest) {
+            const since = latestStats?.community_since_wave_start?.since;
+            this.timeline.setRange(since && since < this.latest ? since : addDays(this.latest, -90), this.latest);
+        }
+        if (date) this.timeline.show(date);
+        this.downloads.setDate(date);
         try {
             this.bm = await createMap({
                 container: byId('map'),
@@ -83,6 +105,7 @@ class App {
                 visible: visibleFrom(view),
                 label: this.tr.t('app.map'),
                 locale: this.tr.maplibreLocale(),
+                attribution: this.tr.t('attribution'),
             });
         } catch {
             byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));
@@ -91,18 +114,38 @@ class App {
         this.names = new Names(this.bm);
         this.stats.onLoad = (s) => {
             for (const d of s.by_district ?? []) this.names.add(d.district_code, d.district_name);
+            this.headline.show(s);
         };
         if (first) this.stats.onLoad(first);
         const map = this.bm.map;
         map.addControl(new NavigationControl({showCompass: false}), 'top-right');
         map.addControl(new ScaleControl({unit: 'metric'}), 'bottom-left');
         map.on('load', () => this.ready());
-        dateInput.addEventListener('change', () => this.setDate(dateInput.value || undefined));
+        this.timeline.onDate = (d) => this.setDate(d);
+        this.tr.onChange(() => this.bm.setAttribution(this.tr.t('attribution')));
+    }
+
+    /** showAt opens the popup of what the map draws around a screen point. */
+    private showAt(point: {x: number; y: number}, lngLat: LngLatLike): void {
+        const found = this.bm.featuresAt(point);
+        this.popup?.remove();
+        if (found.length === 0) return;
+        // What lies right under the pointer, topmost first, comes first.
+        const first = [...new Set(this.bm.featuresAt(point, 0).map((f) => collectionOf(f.layer.id) ?? ''))];
+        this.show(lngLat, found.map((f) => ({collection: f.sourceLayer ?? f.layer.id, properties: f.properties})), first, false);
+    }
+
+    private show(lngLat: LngLatLike, shown: Shown[], first: string[], focus: boolean): void {
+        this.popup?.remove();
+        this.popup = openPopup(this.bm.map, lngLat, popupContent(this.tr, this.names, shown, first), {free: freeArea(), focus});
     }
 
     private ready(): void {
         const map = this.bm.map;
         new Legend(byId('situation'), ['situation', 'boundary'], this.bm, this.tr, () => this.saveHash());
+        const sizes = () => byId('situation').querySelector('#size-legend')?.replaceWith(sizeLegend(this.bm, this.tr));
+        byId('situation').querySelector('.legend-situation')?.after(sizeLegend(this.bm, this.tr));
+        this.tr.onChange(sizes);
         new Legend(byId('lookup-legend'), ['lookup'], this.bm, this.tr, () => this.saveHash());
         this.near = new NearMe(byId('near'), this.bm, this.tr);
         new SearchBox(byId<HTMLFormElement>('search'), this.bm, this.tr);
@@ -111,13 +154,10 @@ class App {
                 this.near.picked(e.lngLat);
                 return;
             }
-            const found = this.bm.featuresAt(e.point);
-            this.popup?.remove();
-            if (found.length === 0) return;
-            this.popup = new Popup({maxWidth: '320px', focusAfterOpen: false})
-                .setLngLat(e.lngLat)
-                .setDOMContent(popupContent(this.tr, this.names, found.map((f) => ({collection: f.sourceLayer ?? f.layer.id, properties: f.properties}))))
-                .addTo(map);
+            this.showAt(e.point, e.lngLat);
+        });
+        new InView(byId('inview-box'), this.bm, this.tr, this.names, (entry) => {
+            this.show(entry.at, [entry.shown], [entry.shown.collection], true);
         });
         map.on('mousemove', (e) => {
             if (this.near.picking) return;
@@ -133,6 +173,9 @@ class App {
         this.chosenDate = date && date !== this.latest ? date : undefined;
         const d = date ?? this.latest;
         this.bm.setDate(d);
+        this.popup?.remove();
+        if (d) this.timeline.show(d);
+        this.downloads.setDate(d);
         void this.stats.load(d);
         this.saveHash();
     }
@@ -153,10 +196,7 @@ class App {
             for (const l of LAYERS) this.bm.setVisible(l.id, on.has(l.id));
             for (const box of document.querySelectorAll<HTMLInputElement>('input[name=layer]')) box.checked = on.has(box.value);
         }
-        if (v.date !== this.chosenDate) {
-            byId<HTMLInputElement>('date').value = v.date ?? this.latest ?? '';
-            this.setDate(v.date);
-        }
+        if (v.date !== this.chosenDate) this.setDate(v.date);
     }
 }
 

@@ -4,12 +4,14 @@
 import './embed.css';
 import {NavigationControl, Popup} from 'maplibre-gl';
 import {stats, type Stats} from './api.ts';
-import {LAYERS} from './catalog.ts';
+import {collectionOf, LAYERS, layer} from './catalog.ts';
 import {byId, h} from './dom.ts';
 import {formatHash, parseLayers} from './hash.ts';
 import {initialLang, Translator} from './i18n.ts';
-import {createMap, DEFAULT_VIEW} from './map.ts';
+import {createMap, DEFAULT_VIEW, type BandoMap} from './map.ts';
 import {Names, popupContent} from './popup.ts';
+import {coveredBy, openPopup} from './popupview.ts';
+import {sizeLegend} from './sizelegend.ts';
 import {latestOf} from './stats.ts';
 
 interface EmbedParams {
@@ -64,6 +66,22 @@ function banner(tr: Translator, s: Stats | undefined, p: EmbedParams): HTMLEleme
         h('a', {className: 'full', href: full.href, target: '_blank', rel: 'noopener'}, `${t('embed.full')} →`));
 }
 
+/**
+ * embedLegend is the banner map's legend: a swatch per shown layer and the
+ * size of counted cells, folded away by default so the map stays in view.
+ */
+function embedLegend(tr: Translator, bm: BandoMap, shown: string[]): HTMLElement {
+    const items = shown.filter((id) => layer(id)?.group !== 'boundary' && bm.hasLayer(id)).map((id) => {
+        const sw = h('span', {className: `swatch swatch-${layer(id)?.group ?? ''}${id === 'quarantine_zones' ? ' swatch-area' : ''}${id === 'contacts' ? ' swatch-ring' : ''}`, 'aria-hidden': 'true'});
+        sw.style.setProperty('--c', id === 'contacts' ? String(bm.map.getPaintProperty('contacts', 'circle-stroke-color') ?? bm.colour(id)) : bm.colour(id));
+        return h('li', {}, sw, tr.t(`layer.${id}`));
+    });
+    return h('details', {className: 'embed-legend', id: 'embed-legend'},
+        h('summary', {}, tr.t('embed.legend')),
+        h('ul', {}, ...items),
+        sizeLegend(bm, tr));
+}
+
 async function main(): Promise<void> {
     const tr = new Translator(initialLang());
     document.documentElement.lang = tr.lang;
@@ -81,6 +99,7 @@ async function main(): Promise<void> {
     const bm = await createMap({
         container: byId('map'), center: p.center, zoom: p.zoom, date: s?.date,
         visible: new Set([...p.layers, 'districts']), label: tr.t('app.map'), locale: tr.maplibreLocale(),
+        attribution: tr.t('attribution'),
     });
     const names = new Names(bm);
     for (const d of s?.by_district ?? []) names.add(d.district_code, d.district_name);
@@ -90,11 +109,14 @@ async function main(): Promise<void> {
         popup?.remove();
         const found = bm.featuresAt(e.point);
         if (!found.length) return;
-        popup = new Popup({maxWidth: '260px', focusAfterOpen: false}).setLngLat(e.lngLat)
-            .setDOMContent(popupContent(tr, names, found.map((f) => ({collection: f.sourceLayer ?? '', properties: f.properties}))))
-            .addTo(bm.map);
+        const first = [...new Set(bm.featuresAt(e.point, 0).map((f) => collectionOf(f.layer.id) ?? ''))];
+        const legend = document.getElementById('embed-legend');
+        const free = coveredBy(bm.map.getContainer().getBoundingClientRect(), legend ? [legend.getBoundingClientRect()] : []);
+        popup = openPopup(bm.map, e.lngLat,
+            popupContent(tr, names, found.map((f) => ({collection: f.sourceLayer ?? '', properties: f.properties})), first), {free});
     });
     bm.map.on('load', () => {
+        byId('map').append(embedLegend(tr, bm, p.layers));
         document.body.dataset.ready = 'true';
     });
 }

@@ -104,6 +104,36 @@ const vi: Table = {
     'value.ward': 'Phường',
     'value.commune': 'Xã',
     'value.township': 'Thị trấn',
+    'date.format': 'dd/mm/yyyy',
+    'date.invalid': 'Ngày không hợp lệ: hãy viết ngày/tháng/năm, ví dụ 05/07/2021.',
+    'slider.label': 'Thanh thời gian',
+    'slider.play': 'Phát diễn biến theo ngày',
+    'slider.pause': 'Tạm dừng',
+    'share.button': 'Chia sẻ',
+    'share.title': 'Chia sẻ khung nhìn này',
+    'share.link': 'Đường dẫn đến khung nhìn',
+    'share.copy': 'Sao chép đường dẫn',
+    'share.copied': 'Đã sao chép đường dẫn.',
+    'share.copyFailed': 'Không sao chép được; hãy chọn đường dẫn và sao chép.',
+    'share.qr': 'Mã QR của đường dẫn',
+    'share.close': 'Đóng',
+    'download.title': 'Tải dữ liệu ngày {d}',
+    'download.stats': 'Số liệu thống kê (CSV)',
+    'download.layer': '{layer} (GeoJSON)',
+    'download.note': 'Chỉ dữ liệu công khai: ca bệnh và người tiếp xúc được gộp theo ô lưới, không có tên, số điện thoại hay địa chỉ nhà.',
+    'inview.title': 'Đang hiển thị trên bản đồ ({n})',
+    'inview.none': 'Không có đối tượng nào trong khung nhìn.',
+    'inview.more': 'và {n} đối tượng khác: phóng to để xem.',
+    'inview.hint': 'Chọn một mục để mở thông tin của nó trên bản đồ.',
+    'chart.table': 'Xem số liệu dạng bảng',
+    'chart.day': 'Ngày',
+    'chart.new': 'Ca mới',
+    'legend.size.cases': 'Cỡ hình tròn: số ca trong ô',
+    'legend.size.contacts': 'Vòng tròn F1: số người trong ô',
+    'headline.label': 'Số liệu chính',
+    'attribution': 'Bando — bản đồ dịch bệnh Bình Dương',
+    'popup.call': 'Gọi {phone}',
+    'embed.legend': 'Chú giải',
     'popup.close': 'Đóng',
     'popup.cell.cases': '{n} ca dương tính trong khu vực này',
     'popup.cell.contacts': '{n} người tiếp xúc gần trong khu vực này',
@@ -469,15 +499,51 @@ const en: Table = {
     'value.ward': 'Ward',
     'value.commune': 'Commune',
     'value.township': 'Township',
+    'date.format': 'dd/mm/yyyy',
+    'date.invalid': 'Not a date: write day/month/year, for example 05/07/2021.',
+    'slider.label': 'Timeline',
+    'slider.play': 'Play the wave day by day',
+    'slider.pause': 'Pause',
+    'share.button': 'Share',
+    'share.title': 'Share this view',
+    'share.link': 'Link to this view',
+    'share.copy': 'Copy link',
+    'share.copied': 'Link copied.',
+    'share.copyFailed': 'Could not copy; select the link and copy it.',
+    'share.qr': 'QR code of the link',
+    'share.close': 'Close',
+    'download.title': 'Download the data of {d}',
+    'download.stats': 'Statistics (CSV)',
+    'download.layer': '{layer} (GeoJSON)',
+    'download.note': 'Public data only: cases and contacts are grouped into grid cells, with no names, phone numbers or home addresses.',
+    'inview.title': 'In view now ({n})',
+    'inview.none': 'Nothing in view.',
+    'inview.more': 'and {n} more: zoom in to list them.',
+    'inview.hint': 'Choose an entry to open its details on the map.',
+    'chart.table': 'Show the figures as a table',
+    'chart.day': 'Day',
+    'chart.new': 'New cases',
+    'legend.size.cases': 'Circle size: cases in a cell',
+    'legend.size.contacts': 'F1 rings: people in a cell',
+    'headline.label': 'Headline figures',
+    'attribution': 'Bando — Bình Dương epidemic map',
+    'popup.call': 'Call {phone}',
+    'embed.legend': 'Legend',
     'popup.close': 'Close',
     'popup.cell.cases': '{n} positive cases in this area',
+    'popup.cell.cases.one': '{n} positive case in this area',
     'popup.cell.contacts': '{n} close contacts in this area',
+    'popup.cell.contacts.one': '{n} close contact in this area',
     'popup.cell.note': 'Positions are grouped into grid cells, never home addresses.',
     'popup.more': 'and {n} more here',
     'popup.here.cases': '{n} positive cases at this point',
+    'popup.here.cases.one': '{n} positive case at this point',
     'popup.more.cases': 'and {n} more cases',
+    'popup.more.cases.one': 'and {n} more case',
     'popup.more.contacts': 'and {n} more people',
+    'popup.more.contacts.one': 'and {n} more person',
     'popup.here.contacts': '{n} close contacts at this point',
+    'popup.here.contacts.one': '{n} close contact at this point',
     'popup.point.note': 'Positions are snapped to a grid, never a home address.',
     'near.title': 'Services near me',
     'near.me': 'Use my location',
@@ -488,6 +554,7 @@ const en: Table = {
     'near.radius': 'Radius',
     'near.none': 'No services within {r}.',
     'near.results': '{n} nearest services',
+    'near.results.one': 'The nearest service',
     'near.denied': 'Your location is not available. Pick a point on the map instead.',
     'near.failed': 'Could not load the list, please try again.',
     'near.loading': 'Searching…',
@@ -755,7 +822,8 @@ export function untranslated(): string[] {
     const out: string[] = [];
     for (const a of LANGS) {
         for (const b of LANGS) {
-            for (const k of Object.keys(tables[a])) if (!(k in tables[b])) out.push(`${b} lacks ${k}`);
+            // A singular (key.one) is a language's own: Vietnamese has none.
+            for (const k of Object.keys(tables[a])) if (!(k in tables[b]) && !k.endsWith('.one')) out.push(`${b} lacks ${k}`);
         }
     }
     return out;
@@ -817,7 +885,20 @@ export class Translator {
     date(iso: string): string {
         const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
         if (!m) return iso;
-        return this.lang === 'vi' ? `${m[3]}/${m[2]}/${m[1]}` : `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+        // dd/mm/yyyy in every language, whatever the browser's locale:
+        // the bulletins are dated so, and a day-month swap misleads.
+        return `${m[3]}/${m[2]}/${m[1]}`;
+    }
+
+    /**
+     * tn looks up a text that counts n things: English says "1 positive
+     * case" (key.one) and "2 positive cases" (key); Vietnamese nouns do not
+     * change. n is filled in as {n}, formatted.
+     */
+    tn(key: string, n: number, vars: Record<string, string | number> = {}): string {
+        const one = `${key}.one`;
+        const k = n === 1 && key in tables[this.lang] && one in tables[this.lang] ? one : key;
+        return this.t(k, {n: this.number(n), ...vars});
     }
 
     /** distance formats metres. */
@@ -826,8 +907,6 @@ export class Translator {
         return this.t('unit.km', {n: (m / 1000).toLocaleString(this.lang === 'vi' ? 'vi-VN' : 'en-GB', {maximumFractionDigits: 1})});
     }
 }
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
  * initialLang picks the language: ?lang= in the address, then the page's

@@ -1,7 +1,7 @@
 // The map both pages share: the server's style and vector tiles, the date
 // the tiles show, and which collections are visible.
 
-import {Map as MapLibre, setWorkerUrl, type StyleSpecification, type LayerSpecification, type VectorTileSource, type MapGeoJSONFeature, type PointLike} from 'maplibre-gl';
+import {AttributionControl, Map as MapLibre, setWorkerUrl, type StyleSpecification, type LayerSpecification, type VectorTileSource, type MapGeoJSONFeature, type PointLike} from 'maplibre-gl';
 import {collectionOf, layer} from './catalog.ts';
 import {absolute, withDate} from './urls.ts';
 
@@ -26,6 +26,8 @@ export interface MapOptions {
     label: string;
     /** MapLibre's control texts, keyed as MapLibre names them */
     locale?: Record<string, string>;
+    /** Bando's credit in the page's language (the tiles' own is English) */
+    attribution?: string;
 }
 
 interface TileJSON {
@@ -43,7 +45,7 @@ async function getJSON<T>(url: string): Promise<T> {
 }
 
 /** loadStyle fetches the style and inlines its TileJSON, so tile URLs can carry a date. */
-async function loadStyle(date: string | undefined, visible: Set<string>): Promise<{style: StyleSpecification; tiles: string[]; bounds?: [number, number, number, number]}> {
+async function loadStyle(date: string | undefined, visible: Set<string>, attribution?: string): Promise<{style: StyleSpecification; tiles: string[]; bounds?: [number, number, number, number]}> {
     const style = await getJSON<StyleSpecification>('/style.json');
     const src = style.sources[SOURCE];
     if (!src || src.type !== 'vector') throw new Error(`bando: style has no vector source ${SOURCE}`);
@@ -56,7 +58,7 @@ async function loadStyle(date: string | undefined, visible: Set<string>): Promis
         style.sources[SOURCE] = {
             type: 'vector', tiles: tiles.map((t) => withDate(t, date)),
             minzoom: tj.minzoom ?? src.minzoom, maxzoom: tj.maxzoom ?? src.maxzoom,
-            bounds: tj.bounds ?? src.bounds, attribution: tj.attribution ?? src.attribution,
+            bounds: tj.bounds ?? src.bounds, attribution: attribution ? undefined : tj.attribution ?? src.attribution,
         };
     } else {
         src.tiles = tiles.map((t) => withDate(t, date));
@@ -82,6 +84,15 @@ export class BandoMap {
         this.tiles = tiles;
         this.date = date;
         this.visible = visible;
+    }
+
+    private credit?: AttributionControl;
+
+    /** setAttribution shows the map's credits with Bando's own in the page's language. */
+    setAttribution(text?: string): void {
+        if (this.credit) this.map.removeControl(this.credit);
+        this.credit = new AttributionControl({compact: true, customAttribution: text});
+        this.map.addControl(this.credit, 'bottom-right');
     }
 
     /** setDate shows the map as of date (the server's latest when empty). */
@@ -162,7 +173,7 @@ function firstColour(v: unknown): string | undefined {
 /** createMap loads the style and builds the map. */
 export async function createMap(opts: MapOptions): Promise<BandoMap> {
     setWorkerUrl(absolute(BANDO_WORKER_URL));
-    const {style, tiles, bounds} = await loadStyle(opts.date, opts.visible);
+    const {style, tiles, bounds} = await loadStyle(opts.date, opts.visible, opts.attribution);
     const view = opts.center && opts.zoom !== undefined
         ? {center: opts.center, zoom: opts.zoom}
         : bounds
@@ -172,7 +183,7 @@ export async function createMap(opts: MapOptions): Promise<BandoMap> {
         container: opts.container,
         style,
         ...view,
-        attributionControl: {compact: true},
+        attributionControl: false,
         dragRotate: false,
         pitchWithRotate: false,
         touchPitch: false,
@@ -183,6 +194,7 @@ export async function createMap(opts: MapOptions): Promise<BandoMap> {
     map.touchZoomRotate.disableRotation();
     map.getCanvas().setAttribute('aria-label', opts.label);
     const bm = new BandoMap(map, tiles, opts.date, opts.visible);
+    bm.setAttribution(opts.attribution);
     // The browser tests (and curious readers) reach the map from the console.
     Object.assign(window, {bandoMap: map, bando: bm});
     return bm;

@@ -249,7 +249,9 @@ export class NearMe {
         this.clearButton.hidden = !this.center;
         // The radius is written when shown, in the language of the moment.
         const vars = {...this.status?.vars, r: this.tr.distance(this.radius)};
-        this.statusLine.textContent = this.status ? t(this.status.key, vars) : '';
+        const n = this.status?.vars?.n;
+        this.statusLine.textContent = !this.status ? ''
+            : typeof n === 'number' ? this.tr.tn(this.status.key, n, vars) : t(this.status.key, vars);
         this.showHere();
         const flagged = this.places.filter((p) => p.in_zone).length;
         this.warning.hidden = flagged === 0;
@@ -273,7 +275,7 @@ export class NearMe {
 
     private list(): HTMLElement {
         const t = this.tr.t.bind(this.tr);
-        return h('ol', {className: 'near-list', 'aria-label': t('near.results', {n: this.places.length})},
+        return h('ol', {className: 'near-list', 'aria-label': this.tr.tn('near.results', this.places.length)},
             ...this.places.map((p) => h('li', {},
                 h('button', {type: 'button', className: 'near-place', onclick: () => this.bm.map.flyTo({center: [p.lon, p.lat], zoom: Math.max(this.bm.map.getZoom(), 16)})},
                     h('span', {className: 'near-name'}, p.name),

@@ -3,6 +3,7 @@
 
 import {DATES, ENUMERATED, LAYERS, layer} from './catalog.ts';
 import {h} from './dom.ts';
+import {formatOpeningHours} from './hours.ts';
 import type {Translator} from './i18n.ts';
 import type {BandoMap} from './map.ts';
 import {SOURCE} from './map.ts';
@@ -50,6 +51,7 @@ function value(tr: Translator, names: Names, prop: string, v: unknown): string |
     if (prop === 'district_code') return names.name('districts', s) ?? s;
     if (prop === 'ward_code') return names.name('wards', s);
     if (DATES.has(prop)) return tr.date(s);
+    if (prop === 'opening_hours') return formatOpeningHours(tr, s);
     if (ENUMERATED.has(prop) && tr.has(`value.${s}`)) return tr.t(`value.${s}`);
     if (typeof v === 'number') return tr.number(v);
     return s;
@@ -65,22 +67,32 @@ function section(tr: Translator, names: Names, f: Shown): HTMLElement {
     const t = tr.t.bind(tr);
     const cat = layer(f.collection);
     const p = f.properties;
-    const title = h('h3', {}, t(`layer.${f.collection}`));
+    const title = h('h2', {}, t(`layer.${f.collection}`));
     if (cat?.people && typeof p.count === 'number' && p.code === undefined && p.tier === undefined) {
         return h('section', {className: 'popup-cell'}, title,
-            h('p', {className: 'popup-count'}, t(`popup.cell.${f.collection}`, {n: tr.number(p.count)})),
+            h('p', {className: 'popup-count'}, tr.tn(`popup.cell.${f.collection}`, p.count)),
             h('p', {className: 'popup-note'}, t('popup.cell.note')));
     }
     const heading = p.name ?? p.code;
     const rows = (cat?.props ?? [])
         .filter((k) => !(k === 'code' && heading === p.code))
         .map((k) => [k, value(tr, names, k, p[k])] as const)
-        .filter((r): r is readonly [string, string] => r[1] !== undefined);
+        .filter((r): r is readonly [string, string] => r[1] !== undefined)
+        .map(([k, v]) => [k, k === 'phone' ? phoneLink(tr, v) : v] as const);
     return h('section', {},
         title,
         heading !== undefined ? h('p', {className: 'popup-name'}, String(heading)) : null,
         rows.length ? h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, label(tr, f.collection, k)), h('dd', {}, v)])) : null,
         cat?.people ? h('p', {className: 'popup-note'}, t('popup.point.note')) : null);
+}
+
+/**
+ * phoneLink makes a phone number tap-to-call: the tel: address keeps only
+ * the digits and a leading +.
+ */
+export function phoneLink(tr: Translator, phone: string): HTMLAnchorElement {
+    const dial = phone.replace(/(?!^\+)[^\d]/g, '');
+    return h('a', {href: `tel:${dial}`, className: 'popup-tel', 'aria-label': tr.t('popup.call', {phone})}, phone);
 }
 
 /** line sums up one person of a people layer in a line. */
@@ -101,17 +113,24 @@ function crowd(tr: Translator, names: Names, group: Shown[]): HTMLElement {
     const area = [value(tr, names, 'ward_code', group[0].properties.ward_code), value(tr, names, 'district_code', group[0].properties.district_code)]
         .filter(Boolean).join(', ');
     return h('section', {className: 'popup-crowd'},
-        h('h3', {}, t(`layer.${c}`)),
-        h('p', {className: 'popup-count'}, t(`popup.here.${c}`, {n: tr.number(group.length)})),
+        h('h2', {}, t(`layer.${c}`)),
+        h('p', {className: 'popup-count'}, tr.tn(`popup.here.${c}`, group.length)),
         h('ul', {}, ...shown.map((f) => h('li', {}, line(tr, names, f)))),
-        group.length > shown.length ? h('p', {className: 'popup-more'}, t(`popup.more.${c}`, {n: group.length - shown.length})) : null,
+        group.length > shown.length ? h('p', {className: 'popup-more'}, tr.tn(`popup.more.${c}`, group.length - shown.length)) : null,
         area ? h('p', {className: 'popup-where'}, area) : null,
         h('p', {className: 'popup-note'}, t('popup.point.note')));
 }
 
-/** popupContent builds the popup for the features found at a click. */
-export function popupContent(tr: Translator, names: Names, found: Shown[]): HTMLElement {
+/**
+ * popupContent builds the popup for the features found at a click. first
+ * lists the collections drawn right under the pointer, topmost first: what
+ * was clicked comes before what was merely near (a zone clicked at
+ * province zoom before the case cells beside it).
+ */
+export function popupContent(tr: Translator, names: Names, found: Shown[], first: string[] = []): HTMLElement {
     const rank = (c: string) => {
+        const hit = first.indexOf(c);
+        if (hit >= 0) return hit - first.length;
         const i = LAYERS.findIndex((l) => l.id === c);
         return i < 0 ? LAYERS.length : i;
     };
@@ -137,6 +156,6 @@ export function popupContent(tr: Translator, names: Names, found: Shown[]): HTML
     const where = things.length ? areas.map((a) => a.properties.name).filter((n) => typeof n === 'string').join(', ') : '';
     return h('div', {className: 'popup', role: 'dialog', 'aria-label': tr.t(`layer.${(things[0] ?? areas[0])?.collection ?? 'cases'}`)},
         ...parts,
-        left > 0 ? h('p', {className: 'popup-more'}, tr.t('popup.more', {n: left})) : null,
+        left > 0 ? h('p', {className: 'popup-more'}, tr.tn('popup.more', left)) : null,
         where ? h('p', {className: 'popup-where'}, where) : null);
 }

@@ -35,6 +35,7 @@ export class StatsPanel {
     private stats?: Stats;
     private series?: Series;
     private failed = false;
+    private tableOpen = false;
     private abort?: AbortController;
     /** onLoad hears each loaded set of figures (district names, the latest date). */
     onLoad: (s: Stats) => void = () => {};
@@ -80,6 +81,25 @@ export class StatsPanel {
             h('span', {className: 'figure-label'}, this.tr.t(key, vars)));
     }
 
+    /** chartTable is the chart's figures as a table, for screen readers and anyone who wants the numbers. */
+    private chartTable(days: Series['days'], chosen: string): HTMLElement {
+        const t = this.tr.t.bind(this.tr);
+        const box: HTMLDetailsElement = h('details', {className: 'chart-table', id: 'chart-table', open: this.tableOpen,
+            ontoggle: () => {
+                this.tableOpen = box.open;
+            }},
+            h('summary', {}, t('chart.table')),
+            h('table', {className: 'districts'},
+                h('caption', {className: 'visually-hidden'}, t('stats.chart')),
+                h('thead', {}, h('tr', {},
+                    h('th', {scope: 'col'}, t('chart.day')),
+                    h('th', {scope: 'col', className: 'num'}, t('chart.new')))),
+                h('tbody', {}, ...days.map((d) => h('tr', d.date === chosen ? {className: 'chosen', 'aria-current': 'date'} : {},
+                    h('th', {scope: 'row'}, this.tr.date(d.date)),
+                    h('td', {className: 'num'}, this.tr.number(d.new_cases)))))));
+        return box;
+    }
+
     private render(): void {
         const t = this.tr.t.bind(this.tr);
         const s = this.stats;
@@ -109,6 +129,7 @@ export class StatsPanel {
                 ? h('figure', {className: 'stats-chart'},
                     h('figcaption', {}, t('stats.chart')), barChart(this.tr, this.series.days, s.date))
                 : null,
+            this.series?.days?.length ? this.chartTable(this.series.days, s.date) : null,
             h('h3', {}, t('stats.origin')),
             h('ul', {className: 'origins'}, ...ORIGINS.map((o) => {
                 const n = s.cumulative?.by_origin?.[o] ?? 0;

@@ -69,10 +69,10 @@ type styleInput struct {
 func styleColours() map[string]string {
 	return map[string]string{
 		"cases":              "#d7191c", // red
-		"contacts":           "#f28e2b", // orange
+		"contacts":           "#b35806", // dark orange ring
 		"medical_facilities": "#2166ac", // blue
-		"epidemic_points":    "#7b3294", // purple
-		"lockdown_points":    "#67000d", // dark red
+		"epidemic_points":    "#b2428f", // magenta: lighter than lockdown points, 3:1 apart
+		"lockdown_points":    "#1f1147", // near-black indigo
 		"emergency_stations": "#1a9641", // green
 		"quarantine_zones":   "#e31a1c", // red
 		"markets":            "#8c510a", // brown
@@ -82,7 +82,7 @@ func styleColours() map[string]string {
 		"supermarkets":       "#b8860b", // gold
 		"petrol_stations":    "#525252", // grey
 		"districts":          "#303030",
-		"wards":              "#7a7a7a",
+		"wards":              "#6b6b6b",
 	}
 }
 
@@ -105,8 +105,9 @@ func newStyle(in styleInput) Style {
 		}
 		st.Layers = append(st.Layers, StyleLayer{ID: StyleSourceBaseMap, Type: "raster", Source: StyleSourceBaseMap})
 	}
-	// Areas below lines below points below labels, so nothing hides a point.
-	var areas, lines, points, labels []StyleLayer
+	// Areas below lines below points below labels, so nothing hides a point;
+	// contacts below the other points, so no ring covers a case.
+	var areas, lines, under, points, labels []StyleLayer
 	colours := styleColours()
 	for _, col := range in.cols {
 		colour, ok := colours[col.ID]
@@ -119,6 +120,10 @@ func newStyle(in styleInput) Style {
 		case col.IsPolygon():
 			lines = append(lines, boundaryLine(col, colour))
 			labels = append(labels, boundaryLabel(col, colour))
+		case col.People && col.ID == "contacts":
+			// Contacts (rings on a smaller scale) are drawn below cases.
+			under = append(under, peopleCircle(col, colour))
+			labels = append(labels, peopleCount(col))
 		case col.People:
 			points = append(points, peopleCircle(col, colour))
 			labels = append(labels, peopleCount(col))
@@ -126,7 +131,7 @@ func newStyle(in styleInput) Style {
 			points = append(points, placeCircle(col, colour))
 		}
 	}
-	for _, part := range [][]StyleLayer{areas, lines, points, labels} {
+	for _, part := range [][]StyleLayer{areas, lines, under, points, labels} {
 		st.Layers = append(st.Layers, part...)
 	}
 	return st
@@ -146,13 +151,15 @@ func zoneLayers(col features.Collection, colour string) []StyleLayer {
 	fill.Paint = map[string]any{
 		"fill-color": colour,
 		// Lifted zones stay on the map, fainter.
-		"fill-opacity": []any{"match", []any{"get", "status"}, "lifted", 0.08, 0.25},
+		"fill-opacity": []any{"match", []any{"get", "status"}, "lifted", 0.08, 0.3},
 	}
 	line := styleLayer(col, "outline", "line")
 	line.Paint = map[string]any{
-		"line-color":   colour,
-		"line-width":   1.5,
-		"line-opacity": []any{"match", []any{"get", "status"}, "lifted", 0.4, 0.9},
+		"line-color": colour,
+		// A zone is a few hundred metres across: at province zoom its
+		// outline is what keeps it visible, so it is widest there.
+		"line-width":   []any{"interpolate", []any{"linear"}, []any{"zoom"}, 7, 3, 11, 2.5, 14, 1.5},
+		"line-opacity": []any{"match", []any{"get", "status"}, "lifted", 0.4, 1},
 	}
 	return []StyleLayer{fill, line}
 }
@@ -190,17 +197,46 @@ func boundaryLabel(col features.Collection, colour string) StyleLayer {
 	return l
 }
 
+// PeopleRadii gives, per people collection, the circle radius in pixels
+// of a counted cell at some counts: pairs of count and radius, the stops of
+// the style's interpolation. The web map's size legend draws the same
+// stops. Contacts are on a smaller scale than cases, so an F1 ring never
+// reads as a case.
+func PeopleRadii(collection string) []float64 {
+	if collection == "contacts" {
+		return []float64{1, 3, 10, 5, 100, 9, 1000, 14}
+	}
+	return []float64{1, 5, 10, 9, 100, 15, 1000, 23}
+}
+
+// countLabel is the colour of the count written on a cell, and its halo:
+// 4.5:1 apart at least whatever the circle beneath them.
+const (
+	countLabel     = "#1d1b1a"
+	countLabelHalo = "#ffffff"
+)
+
 // peopleCircle draws cases and contacts: counted cells sized by their
 // count, at every zoom (groups of at least k people, tiles.PublicSource).
+// Cases are filled discs; contacts are rings.
 func peopleCircle(col features.Collection, colour string) StyleLayer {
 	l := styleLayer(col, "", "circle")
 	count := []any{"coalesce", []any{"get", tiles.CountProperty}, 1}
+	radius := []any{"interpolate", []any{"linear"}, count}
+	for _, v := range PeopleRadii(col.ID) {
+		radius = append(radius, v)
+	}
 	l.Paint = map[string]any{
 		"circle-color":        colour,
-		"circle-opacity":      0.8,
-		"circle-radius":       []any{"interpolate", []any{"linear"}, count, 1, 4, 10, 8, 100, 14, 1000, 22},
+		"circle-opacity":      0.85,
+		"circle-radius":       radius,
 		"circle-stroke-color": "#ffffff",
-		"circle-stroke-width": 1,
+		"circle-stroke-width": 1.5,
+	}
+	if col.ID == "contacts" {
+		l.Paint["circle-opacity"] = 0.15
+		l.Paint["circle-stroke-color"] = colour
+		l.Paint["circle-stroke-width"] = 2.5
 	}
 	return l
 }
@@ -210,9 +246,9 @@ func peopleCount(col features.Collection) StyleLayer {
 	l.Filter = []any{"has", tiles.CountProperty}
 	l.Layout = map[string]any{
 		"text-field": []any{"to-string", []any{"get", tiles.CountProperty}}, "text-font": []any{StyleFont},
-		"text-size": 11, "text-allow-overlap": true,
+		"text-size": 12, "text-allow-overlap": true,
 	}
-	l.Paint = map[string]any{"text-color": "#ffffff"}
+	l.Paint = map[string]any{"text-color": countLabel, "text-halo-color": countLabelHalo, "text-halo-width": 1.5}
 	return l
 }
 

@@ -1,0 +1,81 @@
+// Sharing the current view: its address (the view lives in the hash) to
+// copy, and the same address as a QR code drawn here, in the browser.
+
+import {encode} from 'uqr';
+import {h} from './dom.ts';
+import type {Translator} from './i18n.ts';
+
+/** MODULE_PX is the size of one QR module on screen. */
+const MODULE_PX = 5;
+
+/** drawQR draws text as a QR code into a canvas, dark on white with a quiet zone. */
+export function drawQR(canvas: HTMLCanvasElement, text: string): void {
+    const qr = encode(text, {ecc: 'M', border: 4});
+    const n = qr.size;
+    canvas.width = n * MODULE_PX;
+    canvas.height = n * MODULE_PX;
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    g.fillStyle = '#ffffff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.fillStyle = '#000000';
+    qr.data.forEach((row, y) => row.forEach((dark, x) => {
+        if (dark) g.fillRect(x * MODULE_PX, y * MODULE_PX, MODULE_PX, MODULE_PX);
+    }));
+}
+
+/** Share wires the share button to its dialog. */
+export class Share {
+    private readonly tr: Translator;
+    private readonly button: HTMLButtonElement;
+    private readonly dialog = h('dialog', {id: 'share-dialog', className: 'share-dialog', 'aria-labelledby': 'share-title'});
+    private readonly title = h('h2', {id: 'share-title'});
+    private readonly linkLabel = h('label', {for: 'share-link'});
+    private readonly link = h('input', {id: 'share-link', type: 'url', readonly: true});
+    private readonly copy = h('button', {type: 'button', id: 'share-copy', onclick: () => void this.copyLink()});
+    private readonly status = h('p', {id: 'share-status', role: 'status', className: 'hint'});
+    private readonly qr = h('canvas', {id: 'share-qr', role: 'img'});
+    private readonly close = h('button', {type: 'button', id: 'share-close', onclick: () => this.dialog.close()});
+
+    constructor(button: HTMLButtonElement, tr: Translator) {
+        this.tr = tr;
+        this.button = button;
+        this.dialog.append(this.title, this.linkLabel, h('div', {className: 'share-row'}, this.link, this.copy), this.status, this.qr, h('div', {className: 'share-actions'}, this.close));
+        document.body.append(this.dialog);
+        button.addEventListener('click', () => this.show());
+        this.dialog.addEventListener('close', () => this.button.focus());
+        tr.onChange(() => this.text());
+        this.text();
+    }
+
+    private text(): void {
+        const t = this.tr.t.bind(this.tr);
+        this.button.textContent = t('share.button');
+        this.title.textContent = t('share.title');
+        this.linkLabel.textContent = t('share.link');
+        this.copy.textContent = t('share.copy');
+        this.close.textContent = t('share.close');
+        this.qr.setAttribute('aria-label', t('share.qr'));
+    }
+
+    /** show opens the dialog with the address of the view as it is now. */
+    show(): void {
+        const url = location.href;
+        this.link.value = url;
+        this.status.textContent = '';
+        drawQR(this.qr, url);
+        this.qr.dataset.url = url;
+        this.dialog.showModal();
+        this.link.select();
+    }
+
+    private async copyLink(): Promise<void> {
+        try {
+            await navigator.clipboard.writeText(this.link.value);
+            this.status.textContent = this.tr.t('share.copied');
+        } catch {
+            this.link.select();
+            this.status.textContent = this.tr.t('share.copyFailed');
+        }
+    }
+}

@@ -14,6 +14,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import {FONTS, renderFont} from './tools/glyphs.mjs';
+import {basemapLayers, OUT as BASEMAP_LAYERS} from './tools/basemap-layers.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(root, 'dist');
@@ -96,4 +97,6 @@ for (const font of FONTS) {
     const n = renderFont(font, path.join(dist, 'fonts'));
     console.log(`build: ${font.stack}: ${n} glyphs`);
 }
+// The street base map's layers go to the Go style (tiles/tilehttp), not dist/.
+fs.writeFileSync(BASEMAP_LAYERS, JSON.stringify(basemapLayers(), null, 1) + '\n');
 console.log(`build: ${Object.keys(result.metafile.outputs).length} bundle files, worker ${worker}`);

@@ -40,8 +40,7 @@ func Fixture(maxZoom maptile.Zoom) (Archive, error) {
 	return Archive{
 		Tiles: ts, GzipDirectories: true, Bounds: FixtureBounds, Center: [2]float64{c.X(), c.Y()}, CenterZoom: 10,
 		Metadata: []byte(`{"name":"Bando test base map","attribution":"<a href=\"https://www.openstreetmap.org/copyright\">© OpenStreetMap</a>",` +
-			`"vector_layers":[{"id":"earth","fields":{}},{"id":"water","fields":{"kind":"String"}},` +
-			`{"id":"roads","fields":{"kind":"String","name":"String"}},{"id":"places","fields":{"kind":"String","name":"String"}}]}`),
+			`"vector_layers":[` + fixtureLayers + `]}`),
 	}, nil
 }
 
@@ -101,3 +100,10 @@ func layer(name string, fs ...*geojson.Feature) *mvt.Layer {
 	fc.Features = fs
 	return mvt.NewLayer(name, fc)
 }
+
+// fixtureLayers lists the layers of the Protomaps basemap schema, as a
+// Protomaps build's metadata does; the fixture fills four of them.
+const fixtureLayers = `{"id":"earth","fields":{}},{"id":"landcover","fields":{}},{"id":"landuse","fields":{}},` +
+	`{"id":"water","fields":{"kind":"String"}},{"id":"roads","fields":{"kind":"String","name":"String"}},` +
+	`{"id":"buildings","fields":{}},{"id":"boundaries","fields":{}},{"id":"pois","fields":{}},` +
+	`{"id":"places","fields":{"kind":"String","name":"String"}}`

@@ -48,7 +48,14 @@ func newEdgeHandler(t *testing.T, configure func(*Config), wrap func(backend) ba
 		b = wrap(b)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return cfg, newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics()})
+	baseMap, err := openBaseMap(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if baseMap != nil {
+		t.Cleanup(func() { baseMap.Close() })
+	}
+	return cfg, newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: newMetrics(), baseMap: baseMap})
 }
 
 // do sends one request with the given headers ("Name: value") and returns

@@ -56,7 +56,14 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := startJobs(jobs, cfg, store, log); err != nil {
 		return err
 	}
-	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics(), auth: authn, ctx: ctx})
+	baseMap, err := openBaseMap(cfg)
+	if err != nil {
+		return err
+	}
+	if baseMap != nil {
+		defer baseMap.Close()
+	}
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: newMetrics(), auth: authn, ctx: ctx, baseMap: baseMap})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)

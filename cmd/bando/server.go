@@ -21,6 +21,7 @@ import (
 	"github.com/bandomap/bando/internal/ratelimit"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/basemap"
 	"github.com/bandomap/bando/tiles/tilehttp"
 	"github.com/bandomap/bando/tracing/tracinghttp"
 	"github.com/labstack/echo/v4"
@@ -35,6 +36,7 @@ type serverDeps struct {
 	log     *slog.Logger
 	metrics *metrics
 	auth    *auth.Authenticator // nil: one over the store's accounts (see authenticator)
+	baseMap *basemap.Archive    // the street base map (BANDO_BASEMAP_PMTILES); nil: none
 	// ctx ends the server's background work (the exposure engine's
 	// refresh); nil: context.Background().
 	ctx context.Context
@@ -81,7 +83,7 @@ func newServer(d serverDeps) *echo.Echo {
 			// Tiles and assets compress themselves, so that ETags match
 			// what is sent and a large asset is compressed once.
 			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/")
+			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/") || strings.HasPrefix(p, "/basemap/")
 		}}),
 		authhttp.AuthenticateWithConfig(middlewareCfg))
 	cat, pubCat := features.NewCatalog(), features.NewPublicCatalog()
@@ -99,7 +101,7 @@ func newServer(d serverDeps) *echo.Echo {
 	})
 	tilehttp.NewHandler(tilehttp.Config{
 		Renderer: renderer, Catalog: pubCat, Extents: public, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
-		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL,
+		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL, BaseMap: d.baseMap,
 		Attribution: "Bando — Bình Dương epidemic map", Observe: d.metrics.observeTile,
 	}).Register(root)
 	ogcGroup, apiGroup := e.Group("/ogc"), e.Group("/api")
@@ -181,7 +183,7 @@ func routeFamilies(cfg *Config) func(c echo.Context) (string, httpx.Taker) {
 	return func(c echo.Context) (string, httpx.Taker) {
 		p := c.Request().URL.Path
 		switch {
-		case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
+		case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json" || isBaseMap(p):
 			return "tiles", tiles
 		case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
 			return "ogc", ogcs
@@ -232,7 +234,8 @@ func isExport(route string) bool {
 // hostFree tells whether a route's answers are the same whatever the
 // request's Host header.
 func hostFree(route string) bool {
-	return route == "/tiles/:layers/:z/:x/:y" || route == "/assets/:name" || route == "/fonts/:fontstack/:range"
+	return route == "/tiles/:layers/:z/:x/:y" || route == "/assets/:name" || route == "/fonts/:fontstack/:range" ||
+		route == "/basemap/:z/:x/:y"
 }
 
 // crossOrigin tells whether scripts of other sites may read path: the public
@@ -253,7 +256,7 @@ func crossOrigin(path string) bool {
 			return true
 		}
 	}
-	return path == "/style.json" || path == "/ogc"
+	return path == "/style.json" || path == "/ogc" || isBaseMap(path)
 }
 
 func rules(cfg *Config) tiles.Rules {

@@ -2,7 +2,8 @@
 // at /, the embeddable banner at /embed, the officials' page at /admin, the
 // light QR check-in page at /c/{token} and the venue staff's scanner at
 // /s/{token}, their hashed assets under /assets/, the iframe loader
-// /embed.js and the map's SDF glyphs under /fonts/. The files come from dist/, which the
+// /embed.js, the offline service worker /sw.js and the map's SDF glyphs
+// under /fonts/. The files come from dist/, which the
 // front-end build (see README.md beside this file) writes and the
 // repository keeps, so that no npm step is needed to run the server.
 package static
@@ -126,6 +127,9 @@ func Register(e *echo.Echo, cfg Config) {
 	e.Match(get, "/c/:token", s.tokenPage(s.checkin))
 	e.Match(get, "/s/:token", s.tokenPage(s.staff))
 	e.Match(get, "/embed.js", s.file("embed.js", cacheStable))
+	// The service worker keeps its name; browsers check it for updates on
+	// every visit, and no-cache makes that check reach the server.
+	e.Match(get, "/sw.js", s.file("sw.js", cachePage))
 	e.Match(get, "/assets/:name", s.asset)
 	e.Match(get, "/fonts/:fontstack/:range", s.glyphs)
 }

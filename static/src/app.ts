@@ -14,6 +14,8 @@ import {Names, popupContent} from './popup.ts';
 import {SearchBox} from './search.ts';
 import {latestOf, StatsPanel} from './stats.ts';
 import {stats} from './api.ts';
+import {baseMapNotice, FailureBanner, watchTiles} from './notices.ts';
+import {registerServiceWorker} from './offline.ts';
 
 const PHONE = window.matchMedia('(max-width: 760px)');
 
@@ -51,6 +53,7 @@ function visibleFrom(view: Partial<View>): Set<string> {
 class App {
     readonly tr: Translator;
     readonly stats: StatsPanel;
+    readonly banner: FailureBanner;
     bm!: BandoMap;
     names!: Names;
     near!: NearMe;
@@ -62,6 +65,10 @@ class App {
     constructor(tr: Translator) {
         this.tr = tr;
         this.stats = new StatsPanel(byId('stats'), tr);
+        this.banner = new FailureBanner(document.querySelector<HTMLElement>('.map-wrap') ?? document.body, tr);
+        this.stats.onFailure = (date, retry) => this.banner.show('bulletin',
+            () => (date ? tr.t('failure.bulletin.date', {d: tr.date(date)}) : tr.t('failure.bulletin')), retry);
+        this.stats.onRecover = () => this.banner.clear('bulletin');
     }
 
     async start(): Promise<void> {
@@ -88,6 +95,8 @@ class App {
             byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));
             return;
         }
+        baseMapNotice(byId('map'), this.bm, this.tr);
+        watchTiles(this.bm, this.banner, this.tr);
         this.names = new Names(this.bm);
         this.stats.onLoad = (s) => {
             for (const d of s.by_district ?? []) this.names.add(d.district_code, d.district_name);
@@ -196,3 +205,4 @@ document.documentElement.lang = tr.lang;
 staticText(tr);
 wireChrome(tr);
 void new App(tr).start();
+registerServiceWorker();

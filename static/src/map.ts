@@ -10,6 +10,9 @@ declare const BANDO_WORKER_URL: string;
 /** SOURCE is the id of the style's vector source. */
 export const SOURCE = 'bando';
 
+/** BASEMAP is the id of the style's street base map source, when it has one. */
+export const BASEMAP = 'basemap';
+
 /** DEFAULT_VIEW frames Bình Dương province. */
 export const DEFAULT_VIEW = {center: [106.67, 11.17] as [number, number], zoom: 9};
 
@@ -76,12 +79,22 @@ export class BandoMap {
     private tiles: string[];
     date?: string;
     readonly visible: Set<string>;
+    /** hasBaseMap tells whether the style draws a street base map */
+    hasBaseMap = false;
 
     constructor(map: MapLibre, tiles: string[], date: string | undefined, visible: Set<string>) {
         this.map = map;
         this.tiles = tiles;
         this.date = date;
         this.visible = visible;
+    }
+
+    /** reloadTiles asks the server again for every tile of a source (after a failure). */
+    reloadTiles(source = SOURCE): void {
+        const src = this.map.getSource<VectorTileSource>(source);
+        if (!src) return;
+        if (source === SOURCE) src.setTiles(this.tiles.map((t) => withDate(t, this.date)));
+        else if (src.tiles) src.setTiles([...src.tiles]);
     }
 
     /** setDate shows the map as of date (the server's latest when empty). */
@@ -183,6 +196,7 @@ export async function createMap(opts: MapOptions): Promise<BandoMap> {
     map.touchZoomRotate.disableRotation();
     map.getCanvas().setAttribute('aria-label', opts.label);
     const bm = new BandoMap(map, tiles, opts.date, opts.visible);
+    bm.hasBaseMap = BASEMAP in style.sources;
     // The browser tests (and curious readers) reach the map from the console.
     Object.assign(window, {bandoMap: map, bando: bm});
     return bm;

@@ -52,8 +52,9 @@ function recordViolations() {
  * pages keep their violation events in window.__bandoCSP); reset empties both
  * records. Open pages with newPage, which listens before the page loads.
  * args are more Chromium flags (the staff scanner's test gives a fake camera).
+ * serviceWorkers is 'block' (the default) or 'allow' (the offline tests).
  */
-export async function launch({viewport = {width: 1280, height: 800}, args = []} = {}) {
+export async function launch({viewport = {width: 1280, height: 800}, args = [], serviceWorkers = 'block'} = {}) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bando-e2e-'));
     const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
@@ -63,7 +64,7 @@ export async function launch({viewport = {width: 1280, height: 800}, args = []} 
         deviceScaleFactor: 1,
         locale: 'vi-VN',
         timezoneId: 'Asia/Ho_Chi_Minh',
-        serviceWorkers: 'block',
+        serviceWorkers,
     });
     await context.addInitScript(recordViolations);
     const requests = [];

@@ -89,12 +89,21 @@ export class BandoMap {
         this.visible = visible;
     }
 
-    /** reloadTiles asks the server again for every tile of a source (after a failure). */
+    /**
+     * reloadTiles asks the server again for the tiles of a source (after a
+     * failure). NOTE: MapLibre never asks again for a tile that failed (the
+     * tile waits for ever, even through setTiles or a new style), so the
+     * source's tiles are dropped and the map updates as after a move.
+     */
     reloadTiles(source = SOURCE): void {
-        const src = this.map.getSource<VectorTileSource>(source);
-        if (!src) return;
-        if (source === SOURCE) src.setTiles(this.tiles.map((t) => withDate(t, this.date)));
-        else if (src.tiles) src.setTiles([...src.tiles]);
+        const internal = this.map as unknown as {
+            style?: {tileManagers?: Record<string, {clearTiles(): void} | undefined>};
+            _update?: (sourcesDirty: boolean) => void;
+        };
+        const tiles = internal.style?.tileManagers?.[source];
+        if (!tiles || typeof internal._update !== 'function') return;
+        tiles.clearTiles();
+        internal._update(true);
     }
 
     /** setDate shows the map as of date (the server's latest when empty). */

@@ -45,6 +45,9 @@ type Config struct {
 	// DefaultLang is the language of a page asked for without ?lang=: "vi"
 	// (the default when empty) or "en".
 	DefaultLang string
+	// Figures, when set, gives the headline numbers /embed renders into
+	// its HTML (see Figures); without it the script draws them alone.
+	Figures FiguresFunc
 }
 
 // ErrInvalid marks a Config that cannot be served.
@@ -103,6 +106,10 @@ type server struct {
 	// checkin and staff are the QR pages: the same body for every token.
 	checkin page
 	staff   page
+	// figures gives /embed its headline numbers; lang is the default
+	// language.
+	figures FiguresFunc
+	lang    string
 	// gzipped holds the text assets, compressed once on first use, by file
 	// name, so that MapLibre's megabyte of script travels as a third of it.
 	gzipped map[string]*gzipOnce
@@ -120,7 +127,7 @@ func Register(e *echo.Echo, cfg Config) {
 	s := newServer(cfg)
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/", s.page(s.index))
-	e.Match(get, "/embed", s.page(s.embed))
+	e.Match(get, "/embed", s.embedPage)
 	e.Match(get, "/admin", s.page(s.admin))
 	// The health workers' tracing screen is the same page with its tab open.
 	e.Match(get, "/admin/tracing", s.page(s.admin))
@@ -154,7 +161,7 @@ func newServer(cfg Config) *server {
 	if len(ancestors) == 0 {
 		ancestors = []string{"'self'"}
 	}
-	s := &server{files: files, gzipped: compressible(files)}
+	s := &server{files: files, gzipped: compressible(files), figures: cfg.Figures, lang: lang}
 	s.index = render(files, "index.html", lang, policy([]string{"'self'"}))
 	s.embed = render(files, "embed.html", lang, policy(ancestors))
 	s.admin = render(files, "admin.html", lang, policy([]string{"'none'"}))

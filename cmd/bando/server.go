@@ -118,9 +118,10 @@ func newServer(d serverDeps) *echo.Echo {
 	ogc.NewHandler(ogcCfg).Register(ogcGroup)
 	api.NewHandler(api.Config{Reader: public, Catalog: pubCat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
+	bull := bulletin.NewHandler(bulletin.HandlerConfig{Reader: d.store, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
 		MinCount: d.cfg.MinPublicCount, ClusterLabels: clusterLabels(d)},
-		Version: d.store.Version}).Register(apiGroup)
+		Version: d.store.Version})
+	bull.Register(apiGroup)
 	registerClusterLabels(d, apiGroup)
 	authhttp.NewHandler(authCfg).Register(apiGroup)
 	// One tracing store for every tracing route, so that they share its
@@ -144,7 +145,9 @@ func newServer(d serverDeps) *echo.Echo {
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store, engine))
 	e.Match(get, "/metrics", d.metrics.handler)
-	static.Register(e, d.cfg.staticConfig())
+	staticCfg := d.cfg.staticConfig()
+	staticCfg.Figures = embedFigures(bull)
+	static.Register(e, staticCfg)
 	d.metrics.knowRoutes(e)
 	return e
 }

@@ -77,7 +77,9 @@ class App {
         const dateInput = byId<HTMLInputElement>('date');
         this.latest = await stats(undefined).then(latestOf, () => undefined);
         const date = view.date ?? this.latest;
-        const first = await this.stats.load(date);
+        // NOTE: the figures load beside the map, not before it: on a slow
+        // network each request in a row costs a round trip (seconds on 3G).
+        const first = this.stats.load(date);
         if (date) dateInput.value = date;
         if (this.latest) dateInput.max = this.latest;
         try {
@@ -101,7 +103,9 @@ class App {
         this.stats.onLoad = (s) => {
             for (const d of s.by_district ?? []) this.names.add(d.district_code, d.district_name);
         };
-        if (first) this.stats.onLoad(first);
+        void first.then((s) => {
+            if (s) this.stats.onLoad(s);
+        });
         const map = this.bm.map;
         map.addControl(new NavigationControl({showCompass: false}), 'top-right');
         map.addControl(new ScaleControl({unit: 'metric'}), 'bottom-left');

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
+import {validateStyleMin} from '@maplibre/maplibre-gl-style-spec';
 import {assertOnlyHosts, BASE, decodePNG, distinctColours, launch, openMap, shot, waitIdle} from './helpers.mjs';
 
 describe('street base map', () => {
@@ -35,6 +36,10 @@ describe('street base map', () => {
 
     test('with an archive the browser draws the street map from our origin', {skip: !process.env.BANDO_E2E_BASEMAP && 'run through run.sh (BANDO_E2E_BASEMAP)'}, async (t) => {
         const base = await startBaseMapServer(t);
+        const style = await (await fetch(`${base}/style.json`)).json();
+        const invalid = validateStyleMin(style).map((e) => e.message);
+        assert.deepEqual(invalid, [], `the style with the street map breaks the style specification:\n${invalid.join('\n')}`);
+        assert.equal(style.sprite, undefined, 'a sprite the server does not serve');
         browser.reset();
         const page = await browser.newPage();
         const errors = [];

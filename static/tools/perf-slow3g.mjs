@@ -1,7 +1,8 @@
 // perf-slow3g.mjs measures what a phone on slow 3G waits for: the time until
 // /embed shows the banner's numbers, and the time until / shows its first
 // map (style loaded, every visible tile drawn), with the bytes each page
-// loads (scripts gzip as sent, glyphs, tiles, all). Network throttling is
+// loads until then (bytes on the wire with headers: scripts, glyphs, tiles,
+// all). Network throttling is
 // Chrome DevTools' "Slow 3G" profile through CDP
 // Network.emulateNetworkConditions: 2,000 ms round trip, 50 kB/s down and
 // up (400 kbit/s); the CPU is not throttled. Each run starts with an empty
@@ -42,22 +43,22 @@ async function measure(browser, url, done) {
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', {cacheDisabled: true});
     await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
-    const kinds = new Map();
+    // Playwright hears the requests of MapLibre's worker too (tiles, glyphs,
+    // the style's TileJSON), which the page's CDP session does not.
     const bytes = {script: 0, glyphs: 0, tiles: 0, total: 0};
-    cdp.on('Network.responseReceived', (e) => {
-        const u = e.response.url;
-        kinds.set(e.requestId, u.includes('/fonts/') ? 'glyphs' : /\.mvt(\?|$)/.test(u) ? 'tiles' : e.type === 'Script' ? 'script' : 'other');
-    });
-    cdp.on('Network.loadingFinished', (e) => {
-        const k = kinds.get(e.requestId);
-        if (k && k !== 'other') bytes[k] += e.encodedDataLength;
-        bytes.total += e.encodedDataLength;
-    });
+    const pending = [];
+    context.on('requestfinished', (req) => pending.push(req.sizes().then((sz) => {
+        const u = req.url();
+        const n = sz.responseBodySize + sz.responseHeadersSize;
+        const k = u.includes('/fonts/') ? 'glyphs' : /\.mvt(\?|$)/.test(u) ? 'tiles' : /\.m?js(\?|$)/.test(u) ? 'script' : undefined;
+        if (k) bytes[k] += n;
+        bytes.total += n;
+    }, () => undefined)));
     const start = Date.now();
     await page.goto(url, {waitUntil: 'commit', timeout: 180_000});
     await page.waitForFunction(done, null, {timeout: 180_000, polling: 100});
     const ms = Date.now() - start;
-    // The worker's own requests (tiles, glyphs) finish on the page's CDP session too.
+    await Promise.all(pending);
     await context.close();
     return {ms, bytes};
 }

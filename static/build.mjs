@@ -14,6 +14,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import {FONTS, renderFont} from './tools/glyphs.mjs';
+import {basemapLayers, OUT as BASEMAP_LAYERS} from './tools/basemap-layers.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(root, 'dist');
@@ -59,10 +60,19 @@ const result = await esbuild.build({
 // imports statically, so that a slow network fetches them beside the entry
 // instead of one round trip later. Lazy (dynamic) imports are left out.
 const preloads = {};
+// shell lists what the map page needs to open offline: its script with the
+// chunks it imports statically, its style sheet, the map worker and the icon
+// (the service worker caches them on install).
+const shell = new Set([worker, urls['icon.svg']]);
 for (const [out, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
     const name = path.basename(meta.entryPoint, '.ts');
     urls[`${name}.js`] = `/assets/${path.basename(out)}`;
+    if (name === 'app') {
+        shell.add(urls['app.js']);
+        if (meta.cssBundle) shell.add(`/assets/${path.basename(meta.cssBundle)}`);
+        for (const i of meta.imports) if (i.kind === 'import-statement') shell.add(`/assets/${path.basename(i.path)}`);
+    }
     if (meta.cssBundle) urls[`${name}.css`] = `/assets/${path.basename(meta.cssBundle)}`;
     preloads[name] = meta.imports.filter((i) => i.kind === 'import-statement')
         .map((i) => `<link rel="modulepreload" href="/assets/${path.basename(i.path)}">\n`).join('');
@@ -92,8 +102,28 @@ await esbuild.build({
     logLevel: 'warning',
 });
 
+// The service worker keeps a stable name at the root (its scope is the
+// site); its version changes with the shell, so a deploy replaces it.
+const shellList = [...shell].sort();
+await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/sw.ts'],
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    target: TARGET,
+    outfile: path.join(dist, 'sw.js'),
+    define: {
+        BANDO_SHELL: JSON.stringify(shellList),
+        BANDO_SW_VERSION: JSON.stringify(crypto.createHash('sha256').update(shellList.join('\n')).digest('hex').slice(0, 10)),
+    },
+    logLevel: 'warning',
+});
+
 for (const font of FONTS) {
     const n = renderFont(font, path.join(dist, 'fonts'));
     console.log(`build: ${font.stack}: ${n} glyphs`);
 }
+// The street base map's layers go to the Go style (tiles/tilehttp), not dist/.
+fs.writeFileSync(BASEMAP_LAYERS, JSON.stringify(basemapLayers(), null, 1) + '\n');
 console.log(`build: ${Object.keys(result.metafile.outputs).length} bundle files, worker ${worker}`);

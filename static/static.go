@@ -2,7 +2,8 @@
 // at /, the embeddable banner at /embed, the officials' page at /admin, the
 // light QR check-in page at /c/{token} and the venue staff's scanner at
 // /s/{token}, their hashed assets under /assets/, the iframe loader
-// /embed.js and the map's SDF glyphs under /fonts/. The files come from dist/, which the
+// /embed.js, the offline service worker /sw.js and the map's SDF glyphs
+// under /fonts/. The files come from dist/, which the
 // front-end build (see README.md beside this file) writes and the
 // repository keeps, so that no npm step is needed to run the server.
 package static
@@ -44,6 +45,9 @@ type Config struct {
 	// DefaultLang is the language of a page asked for without ?lang=: "vi"
 	// (the default when empty) or "en".
 	DefaultLang string
+	// Figures, when set, gives the headline numbers /embed renders into
+	// its HTML (see Figures); without it the script draws them alone.
+	Figures FiguresFunc
 }
 
 // ErrInvalid marks a Config that cannot be served.
@@ -102,6 +106,10 @@ type server struct {
 	// checkin and staff are the QR pages: the same body for every token.
 	checkin page
 	staff   page
+	// figures gives /embed its headline numbers; lang is the default
+	// language.
+	figures FiguresFunc
+	lang    string
 	// gzipped holds the text assets, compressed once on first use, by file
 	// name, so that MapLibre's megabyte of script travels as a third of it.
 	gzipped map[string]*gzipOnce
@@ -119,13 +127,16 @@ func Register(e *echo.Echo, cfg Config) {
 	s := newServer(cfg)
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/", s.page(s.index))
-	e.Match(get, "/embed", s.page(s.embed))
+	e.Match(get, "/embed", s.embedPage)
 	e.Match(get, "/admin", s.page(s.admin))
 	// The health workers' tracing screen is the same page with its tab open.
 	e.Match(get, "/admin/tracing", s.page(s.admin))
 	e.Match(get, "/c/:token", s.tokenPage(s.checkin))
 	e.Match(get, "/s/:token", s.tokenPage(s.staff))
 	e.Match(get, "/embed.js", s.file("embed.js", cacheStable))
+	// The service worker keeps its name; browsers check it for updates on
+	// every visit, and no-cache makes that check reach the server.
+	e.Match(get, "/sw.js", s.file("sw.js", cachePage))
 	e.Match(get, "/assets/:name", s.asset)
 	e.Match(get, "/fonts/:fontstack/:range", s.glyphs)
 }
@@ -150,7 +161,7 @@ func newServer(cfg Config) *server {
 	if len(ancestors) == 0 {
 		ancestors = []string{"'self'"}
 	}
-	s := &server{files: files, gzipped: compressible(files)}
+	s := &server{files: files, gzipped: compressible(files), figures: cfg.Figures, lang: lang}
 	s.index = render(files, "index.html", lang, policy([]string{"'self'"}))
 	s.embed = render(files, "embed.html", lang, policy(ancestors))
 	s.admin = render(files, "admin.html", lang, policy([]string{"'none'"}))

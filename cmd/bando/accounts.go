@@ -104,5 +104,5 @@ func sameForEveryone(c echo.Context) bool {
 			return true
 		}
 	}
-	return p == "/style.json" || p == "/healthz" || p == "/readyz" || p == "/metrics"
+	return p == "/style.json" || p == "/healthz" || p == "/readyz" || p == "/metrics" || isBaseMap(p)
 }

@@ -51,6 +51,7 @@ type Config struct {
 	GeomaskMetres      float64       // BANDO_GEOMASK_METRES
 	MaxZoom            int           // BANDO_MAX_ZOOM
 	BaseMapURL         string        // BANDO_BASEMAP_URL, optional raster base map template
+	BaseMapPMTiles     string        // BANDO_BASEMAP_PMTILES, optional street base map archive (PMTiles v3, vector)
 	FrameAncestors     string        // BANDO_FRAME_ANCESTORS, who may frame /embed
 	CORSOrigins        string        // BANDO_CORS_ORIGINS, which sites' scripts may read the public data
 	WaveStart          string        // BANDO_WAVE_START, first day of the current wave
@@ -105,6 +106,7 @@ func (c *Config) settings() []setting {
 		{"allowed-hosts", "BANDO_ALLOWED_HOSTS", "", "host names (space or comma separated, *.example.org for every name under it) whose Host header links may be built from when --public-url is empty; localhost and loopback are always accepted, and an answer for any other host is sent with Cache-Control: no-store", &c.AllowedHosts},
 		{"tile-cache-control", "BANDO_TILE_CACHE_CONTROL", "public, max-age=60", "Cache-Control header of tiles", &c.TileCacheControl},
 		{"basemap-url", "BANDO_BASEMAP_URL", "", "optional raster base map URL template for the style ({z}/{x}/{y})", &c.BaseMapURL},
+		{"basemap-pmtiles", "BANDO_BASEMAP_PMTILES", "", "optional street base map: a PMTiles v3 archive of Protomaps vector tiles, served at /basemap/{z}/{x}/{y}.mvt and drawn under the layers (replaces --basemap-url)", &c.BaseMapPMTiles},
 		{"frame-ancestors", "BANDO_FRAME_ANCESTORS", "*", "origins allowed to frame /embed (CSP frame-ancestors, space separated)", &c.FrameAncestors},
 		{"cors-origins", "BANDO_CORS_ORIGINS", "*", "origins whose scripts may read tiles, style, glyphs, /ogc and /api (* or scheme://host[:port], space or comma separated)", &c.CORSOrigins},
 		{"wave-start", "BANDO_WAVE_START", "2021-04-27", "first day of the current epidemic wave (YYYY-MM-DD)", &c.WaveStart},
@@ -273,6 +275,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := httpx.ParseOrigins(c.CORSOrigins); err != nil {
 		errs = append(errs, fmt.Errorf("BANDO_CORS_ORIGINS: %w", err))
+	}
+	if err := c.validateBaseMap(); err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateNumbers()...)
 	errs = append(errs, c.Trace.validate()...)

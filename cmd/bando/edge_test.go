@@ -55,8 +55,15 @@ func newEdgeParts(t *testing.T, configure func(*Config), wrap func(backend) back
 		b = wrap(b)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	baseMap, err := openBaseMap(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if baseMap != nil {
+		t.Cleanup(func() { baseMap.Close() })
+	}
 	m := newMetrics()
-	return cfg, newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: m}), m
+	return cfg, newServer(serverDeps{cfg: cfg, store: b, log: log, metrics: m, baseMap: baseMap}), m
 }
 
 // do sends one request with the given headers ("Name: value") and returns

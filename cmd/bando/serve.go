@@ -70,8 +70,15 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if replica != nil {
 		defer replica.Close()
 	}
+	baseMap, err := openBaseMap(cfg)
+	if err != nil {
+		return err
+	}
+	if baseMap != nil {
+		defer baseMap.Close()
+	}
 	m := newMetrics()
-	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: m, auth: authn, ctx: ctx, bus: bus, replica: replica})
+	e := newServer(serverDeps{cfg: cfg, store: store, cache: cache, log: log, metrics: m, auth: authn, ctx: ctx, bus: bus, replica: replica, baseMap: baseMap})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.Addr, err)

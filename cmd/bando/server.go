@@ -22,6 +22,7 @@ import (
 	"github.com/bandomap/bando/internal/requestid"
 	"github.com/bandomap/bando/static"
 	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/basemap"
 	"github.com/bandomap/bando/tiles/tilehttp"
 	"github.com/bandomap/bando/tracing/tracinghttp"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -38,6 +39,7 @@ type serverDeps struct {
 	log     *slog.Logger
 	metrics *metrics
 	auth    *auth.Authenticator // nil: one over the store's accounts (see authenticator)
+	baseMap *basemap.Archive    // the street base map (BANDO_BASEMAP_PMTILES); nil: none
 	// ctx ends the server's background work (the exposure engine's
 	// refresh); nil: context.Background().
 	ctx context.Context
@@ -107,7 +109,7 @@ func newServer(d serverDeps) *echo.Echo {
 			// Tiles and assets compress themselves, so that ETags match
 			// what is sent and a large asset is compressed once.
 			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/")
+			return strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/assets/") || strings.HasPrefix(p, "/basemap/")
 		}}),
 		authhttp.AuthenticateWithConfig(middlewareCfg))
 	cat, pubCat := features.NewCatalog(), features.NewPublicCatalog()
@@ -117,7 +119,7 @@ func newServer(d serverDeps) *echo.Echo {
 	renderer := publicRenderer(d.cfg, publicData{store: d.store, public: public, reads: reads}, d.cache, d.log)
 	tilehttp.NewHandler(tilehttp.Config{
 		Renderer: renderer, Catalog: pubCat, Extents: public, MaxZoom: d.cfg.MaxZoom, PublicURL: d.cfg.PublicURL,
-		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL,
+		CacheControl: d.cfg.TileCacheControl, BaseMapURL: d.cfg.BaseMapURL, BaseMap: d.baseMap,
 		Attribution: "Bando — Bình Dương epidemic map", Observe: d.metrics.observeTile,
 	}).Register(root)
 	ogcGroup, apiGroup := e.Group("/ogc"), e.Group("/api")
@@ -134,9 +136,10 @@ func newServer(d serverDeps) *echo.Echo {
 	ogc.NewHandler(ogcCfg).Register(ogcGroup)
 	api.NewHandler(api.Config{Reader: public, Catalog: pubCat, Version: d.store.Version}).Register(apiGroup)
 	waveStart, _ := time.Parse(features.DateLayout, d.cfg.WaveStart) // validated
-	bulletin.NewHandler(bulletin.HandlerConfig{Reader: reads, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
+	bull := bulletin.NewHandler(bulletin.HandlerConfig{Reader: reads, Catalog: cat, Config: bulletin.Config{WaveStart: waveStart,
 		MinCount: d.cfg.MinPublicCount, ClusterLabels: clusterLabels(d)},
-		Version: d.store.Version}).Register(apiGroup)
+		Version: d.store.Version})
+	bull.Register(apiGroup)
 	registerClusterLabels(d, apiGroup)
 	authhttp.NewHandler(authCfg).Register(apiGroup)
 	// One tracing store for every tracing route, so that they share its
@@ -160,7 +163,9 @@ func newServer(d serverDeps) *echo.Echo {
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.Match(get, "/readyz", readyz(d.store, engine, replica))
-	static.Register(e, d.cfg.staticConfig())
+	staticCfg := d.cfg.staticConfig()
+	staticCfg.Figures = embedFigures(bull)
+	static.Register(e, staticCfg)
 	d.metrics.knowRoutes(e)
 	if p, ok := d.store.(interface{ Pool() *pgxpool.Pool }); ok {
 		d.metrics.watchPool("primary", p.Pool().Stat)
@@ -210,7 +215,7 @@ func routeFamilies(cfg *Config) func(c echo.Context) (string, httpx.Taker) {
 // style and glyphs), ogc, api or pages (everything else).
 func routeFamily(p string) string {
 	switch {
-	case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json":
+	case strings.HasPrefix(p, "/tiles/") || strings.HasPrefix(p, "/fonts/") || p == "/style.json" || isBaseMap(p):
 		return "tiles"
 	case p == "/ogc" || strings.HasPrefix(p, "/ogc/"):
 		return "ogc"
@@ -260,7 +265,8 @@ func isExport(route string) bool {
 // hostFree tells whether a route's answers are the same whatever the
 // request's Host header.
 func hostFree(route string) bool {
-	return route == "/tiles/:layers/:z/:x/:y" || route == "/assets/:name" || route == "/fonts/:fontstack/:range"
+	return route == "/tiles/:layers/:z/:x/:y" || route == "/assets/:name" || route == "/fonts/:fontstack/:range" ||
+		route == "/basemap/:z/:x/:y"
 }
 
 // crossOrigin tells whether scripts of other sites may read path: the public
@@ -281,7 +287,7 @@ func crossOrigin(path string) bool {
 			return true
 		}
 	}
-	return path == "/style.json" || path == "/ogc"
+	return path == "/style.json" || path == "/ogc" || isBaseMap(path)
 }
 
 func rules(cfg *Config) tiles.Rules {

@@ -52,9 +52,10 @@ function recordViolations() {
  * pages keep their violation events in window.__bandoCSP); reset empties both
  * records. Open pages with newPage, which listens before the page loads.
  * args are more Chromium flags (the staff scanner's test gives a fake camera);
- * locale is the browser's locale (navigator.language, Intl's default).
+ * locale is the browser's locale (navigator.language, Intl's default);
+ * serviceWorkers is 'block' (the default) or 'allow' (the offline tests).
  */
-export async function launch({viewport = {width: 1280, height: 800}, args = [], locale = 'vi-VN'} = {}) {
+export async function launch({viewport = {width: 1280, height: 800}, args = [], locale = 'vi-VN', serviceWorkers = 'block'} = {}) {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bando-e2e-'));
     const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
@@ -64,7 +65,7 @@ export async function launch({viewport = {width: 1280, height: 800}, args = [], 
         deviceScaleFactor: 1,
         locale,
         timezoneId: 'Asia/Ho_Chi_Minh',
-        serviceWorkers: 'block',
+        serviceWorkers,
     });
     await context.addInitScript(recordViolations);
     const requests = [];

@@ -39,6 +39,10 @@ if [ -z "${BANDO_URL:-}" ]; then
   port="${BANDO_E2E_PORT:-18480}"
   say "building and starting a demo server on 127.0.0.1:$port"
   (cd "$root" && go build -o "$tmp/bando" ./cmd/bando)
+  # The street base map's tests (e2e/basemap.test.mjs) start a second server
+  # of this binary over a small archive of Bình Dương the fixture tool writes.
+  (cd "$root" && go run ./tiles/basemap/basemaptest/mkfixture "$tmp/basemap.pmtiles")
+  export BANDO_E2E_BIN="$tmp/bando" BANDO_E2E_BASEMAP="$tmp/basemap.pmtiles"
   # The editor's tests sign in as these (e2e/admin.test.mjs ACCOUNTS). The
   # embedded store admits one process at a time: the accounts are written
   # before the server opens the data directory.

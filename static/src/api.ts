@@ -77,6 +77,8 @@ export interface Stats {
     contacts: {f1: number; f2: number};
     /** the latest day (YYYY-MM-DD, up to date) a case was reported or changed; null before the first case */
     last_update: string | null;
+    /** set by the client: the figures came from the service worker's offline copy */
+    offline?: boolean;
 }
 
 /** Day is one day of /api/stats/series. */
@@ -122,8 +124,14 @@ async function get<T>(path: string, params: Record<string, string | number | und
         }
         throw new ApiError(res.status, reason);
     }
-    return res.json() as Promise<T>;
+    const body = await res.json();
+    // The service worker (sw.ts) marks answers it gave from its copy.
+    if (res.headers.has(OFFLINE_HEADER) && body && typeof body === 'object') body.offline = true;
+    return body as T;
 }
+
+/** OFFLINE_HEADER marks an answer the service worker gave from its offline copy. */
+export const OFFLINE_HEADER = 'X-Bando-Offline';
 
 /** nearby lists the places of layers closest to lon, lat. */
 export function nearby(q: {lon: number; lat: number; radius: number; layers: string[]; limit: number; openNow?: boolean; freeBeds?: boolean; date?: string}, signal?: AbortSignal): Promise<Nearby> {

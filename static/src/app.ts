@@ -21,6 +21,8 @@ import {SearchBox} from './search.ts';
 import {addDays, latestOf, StatsPanel} from './stats.ts';
 import {Timeline} from './timeline.ts';
 import {stats} from './api.ts';
+import {baseMapNotice, FailureBanner, watchTiles} from './notices.ts';
+import {registerServiceWorker} from './offline.ts';
 
 const PHONE = window.matchMedia('(max-width: 760px)');
 
@@ -65,6 +67,7 @@ class App {
     readonly headline: Headline;
     readonly downloads: Downloads;
     readonly timeline: Timeline;
+    readonly banner: FailureBanner;
     bm!: BandoMap;
     names!: Names;
     near!: NearMe;
@@ -80,6 +83,10 @@ class App {
         this.downloads = new Downloads(byId('download'), tr);
         this.timeline = new Timeline(tr);
         new Share(byId<HTMLButtonElement>('share'), tr);
+        this.banner = new FailureBanner(document.querySelector<HTMLElement>('.map-wrap') ?? document.body, tr);
+        this.stats.onFailure = (date, retry) => this.banner.show('bulletin',
+            () => (date ? tr.t('failure.bulletin.date', {d: tr.date(date)}) : tr.t('failure.bulletin')), retry);
+        this.stats.onRecover = () => this.banner.clear('bulletin');
     }
 
     async start(): Promise<void> {
@@ -88,7 +95,9 @@ class App {
         const latestStats = await stats(undefined).catch(() => undefined);
         this.latest = latestStats && latestOf(latestStats);
         const date = view.date ?? this.latest;
-        const first = await this.stats.load(date);
+        // NOTE: the figures load beside the map, not before it: on a slow
+        // network each request in a row costs a round trip (seconds on 3G).
+        const first = this.stats.load(date);
         if (this.latest) {
             const since = latestStats?.community_since_wave_start?.since;
             this.timeline.setRange(since && since < this.latest ? since : addDays(this.latest, -90), this.latest);
@@ -111,12 +120,16 @@ class App {
             byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));
             return;
         }
+        baseMapNotice(byId('map'), this.bm, this.tr);
+        watchTiles(this.bm, this.banner, this.tr);
         this.names = new Names(this.bm);
         this.stats.onLoad = (s) => {
             for (const d of s.by_district ?? []) this.names.add(d.district_code, d.district_name);
             this.headline.show(s);
         };
-        if (first) this.stats.onLoad(first);
+        void first.then((s) => {
+            if (s) this.stats.onLoad(s);
+        });
         const map = this.bm.map;
         map.addControl(new NavigationControl({showCompass: false}), 'top-right');
         map.addControl(new ScaleControl({unit: 'metric'}), 'bottom-left');
@@ -236,3 +249,4 @@ document.documentElement.lang = tr.lang;
 staticText(tr);
 wireChrome(tr);
 void new App(tr).start();
+registerServiceWorker();

@@ -10,6 +10,9 @@ declare const BANDO_WORKER_URL: string;
 /** SOURCE is the id of the style's vector source. */
 export const SOURCE = 'bando';
 
+/** BASEMAP is the id of the style's street base map source, when it has one. */
+export const BASEMAP = 'basemap';
+
 /** DEFAULT_VIEW frames Bình Dương province. */
 export const DEFAULT_VIEW = {center: [106.67, 11.17] as [number, number], zoom: 9};
 
@@ -78,6 +81,8 @@ export class BandoMap {
     private tiles: string[];
     date?: string;
     readonly visible: Set<string>;
+    /** hasBaseMap tells whether the style draws a street base map */
+    hasBaseMap = false;
 
     constructor(map: MapLibre, tiles: string[], date: string | undefined, visible: Set<string>) {
         this.map = map;
@@ -93,6 +98,23 @@ export class BandoMap {
         if (this.credit) this.map.removeControl(this.credit);
         this.credit = new AttributionControl({compact: true, customAttribution: text});
         this.map.addControl(this.credit, 'bottom-right');
+    }
+
+    /**
+     * reloadTiles asks the server again for the tiles of a source (after a
+     * failure). NOTE: MapLibre never asks again for a tile that failed (the
+     * tile waits for ever, even through setTiles or a new style), so the
+     * source's tiles are dropped and the map updates as after a move.
+     */
+    reloadTiles(source = SOURCE): void {
+        const internal = this.map as unknown as {
+            style?: {tileManagers?: Record<string, {clearTiles(): void} | undefined>};
+            _update?: (sourcesDirty: boolean) => void;
+        };
+        const tiles = internal.style?.tileManagers?.[source];
+        if (!tiles || typeof internal._update !== 'function') return;
+        tiles.clearTiles();
+        internal._update(true);
     }
 
     /** setDate shows the map as of date (the server's latest when empty). */
@@ -195,6 +217,7 @@ export async function createMap(opts: MapOptions): Promise<BandoMap> {
     map.getCanvas().setAttribute('aria-label', opts.label);
     const bm = new BandoMap(map, tiles, opts.date, opts.visible);
     bm.setAttribution(opts.attribution);
+    bm.hasBaseMap = BASEMAP in style.sources;
     // The browser tests (and curious readers) reach the map from the console.
     Object.assign(window, {bandoMap: map, bando: bm});
     return bm;

@@ -39,6 +39,10 @@ export class StatsPanel {
     private abort?: AbortController;
     /** onLoad hears each loaded set of figures (district names, the latest date). */
     onLoad: (s: Stats) => void = () => {};
+    /** onFailure hears that the figures as of date failed, and how to try again. */
+    onFailure: (date: string | undefined, retry: () => void) => void = () => {};
+    /** onRecover hears that figures loaded after a failure. */
+    onRecover: () => void = () => {};
 
     constructor(el: HTMLElement, tr: Translator) {
         this.el = el;
@@ -52,6 +56,11 @@ export class StatsPanel {
         this.abort?.abort();
         const abort = (this.abort = new AbortController());
         this.el.setAttribute('aria-busy', 'true');
+        // The figures of another date must not stand under the new one
+        // while it loads.
+        this.stats = undefined;
+        this.series = undefined;
+        this.render();
         try {
             const s = await stats(date, abort.signal);
             const since = s.community_since_wave_start?.since;
@@ -60,12 +69,14 @@ export class StatsPanel {
             if (abort.signal.aborted) return undefined;
             this.stats = s;
             this.series = sr;
+            if (this.failed) this.onRecover();
             this.failed = false;
             this.onLoad(s);
             return s;
         } catch (err) {
             if ((err as Error).name === 'AbortError') return undefined;
             this.failed = true;
+            this.onFailure(date, () => void this.load(date));
             return undefined;
         } finally {
             if (!abort.signal.aborted) {
@@ -115,6 +126,7 @@ export class StatsPanel {
         this.el.replaceChildren(...[
             head,
             h('p', {className: 'stats-asof', id: 'stats-asof', role: 'status'}, t('stats.asof', {d: this.tr.date(s.date)})),
+            s.offline ? h('p', {className: 'offline-note', id: 'stats-offline'}, t('offline.bulletin', {d: this.tr.date(s.date)})) : null,
             this.failed ? h('p', {className: 'error', role: 'alert'}, t('stats.failed')) : null,
             h('div', {className: 'figures'},
                 this.figure('stats.new', s.new_cases?.total, 'new'),

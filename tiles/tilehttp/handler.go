@@ -13,6 +13,7 @@ import (
 	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/tiles"
+	"github.com/bandomap/bando/tiles/basemap"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 )
@@ -22,6 +23,8 @@ const (
 	ContentTypeMVT      = "application/vnd.mapbox-vector-tile"
 	DefaultCacheControl = "public, max-age=60"
 	DefaultCenterZoom   = 10
+	// DefaultBaseMapCacheControl lets clients keep street tiles a day.
+	DefaultBaseMapCacheControl = "public, max-age=86400"
 )
 
 // ExtentReader reads the extent of a collection's public features, for the
@@ -56,6 +59,14 @@ type Config struct {
 	BaseMapURL string
 	// BaseMapAttribution credits the base map.
 	BaseMapAttribution string
+	// BaseMap, when set, is a street base map (a PMTiles archive of
+	// vector tiles, see CheckBaseMap) served at /basemap/{z}/{x}/{y}.mvt
+	// and /basemap.json, and drawn by the style with the Protomaps basemap
+	// layers beneath the epidemic layers (instead of BaseMapURL).
+	BaseMap *basemap.Archive
+	// BaseMapCacheControl is sent with base map tiles
+	// (DefaultBaseMapCacheControl): they change only with the archive.
+	BaseMapCacheControl string
 	// Name and Attribution label TileJSON and style (Name defaults to
 	// "Bando").
 	Name        string
@@ -77,6 +88,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheControl == "" {
 		c.CacheControl = DefaultCacheControl
+	}
+	if c.BaseMapCacheControl == "" {
+		c.BaseMapCacheControl = DefaultBaseMapCacheControl
 	}
 	if c.Name == "" {
 		c.Name = "Bando"
@@ -100,6 +114,8 @@ type Handler struct {
 	// changes, and resolving copies every collection.
 	lists  sync.Map
 	nLists atomic.Int32
+	// baseMapLayers draw the street base map (Config.BaseMap).
+	baseMapLayers []StyleLayer
 }
 
 // maxLists bounds the layer lists a Handler remembers.
@@ -109,6 +125,15 @@ const maxLists = 4096
 func NewHandler(cfg Config) *Handler {
 	h := &Handler{cfg: cfg.withDefaults()}
 	h.cacheControl = []string{h.cfg.CacheControl}
+	if h.cfg.BaseMap != nil {
+		// NOTE: the layers are embedded and checked by the package's
+		// tests; a failure here is a broken build, not bad input.
+		ls, err := BaseMapLayers()
+		if err != nil {
+			panic(err)
+		}
+		h.baseMapLayers = ls
+	}
 	return h
 }
 
@@ -117,6 +142,8 @@ func NewHandler(cfg Config) *Handler {
 //	GET /tiles/{layers}/{z}/{x}/{y}.mvt  a vector tile (?date=YYYY-MM-DD)
 //	GET /tiles/{layers}.json             TileJSON 3.0.0 (?date= passes on)
 //	GET /style.json                      the MapLibre style
+//	GET /basemap/{z}/{x}/{y}.mvt         a street base map tile (Config.BaseMap)
+//	GET /basemap.json                    its TileJSON
 //
 // {layers} is one collection id or a comma-separated list of them. Tiles are
 // gzipped here when the client accepts it: the server's gzip middleware must
@@ -126,6 +153,10 @@ func (h *Handler) Register(g *echo.Group) {
 	g.Match(methods, "/tiles/:layers/:z/:x/:y", h.tile)
 	g.Match(methods, "/tiles/:layers", h.tileJSON)
 	g.Match(methods, "/style.json", h.style)
+	if h.cfg.BaseMap != nil {
+		g.Match(methods, "/basemap/:z/:x/:y", h.baseMapTile)
+		g.Match(methods, "/basemap.json", h.baseMapTileJSON)
+	}
 }
 
 // tileQuery is a validated tile request.
@@ -349,7 +380,8 @@ func (h *Handler) style(c echo.Context) error {
 		glyphsURL:   base + "/fonts/{fontstack}/{range}.pbf",
 		labelsURL:   base + "/api/labels",
 		baseMapURL:  h.cfg.BaseMapURL, baseMapAttr: h.cfg.BaseMapAttribution,
-		name: h.cfg.Name, bounds: h.cfg.Bounds, zoom: h.cfg.CenterZoom,
+		vectorBaseMap: h.vectorBaseMap(base),
+		name:          h.cfg.Name, bounds: h.cfg.Bounds, zoom: h.cfg.CenterZoom,
 	}))
 }
 
@@ -359,4 +391,12 @@ func (h *Handler) baseURL(c echo.Context) string {
 		return h.cfg.PublicURL
 	}
 	return httpx.RequestBase(c)
+}
+
+// vectorBaseMap is the street base map's part of the style, if any.
+func (h *Handler) vectorBaseMap(base string) *vectorBaseMap {
+	if h.cfg.BaseMap == nil {
+		return nil
+	}
+	return &vectorBaseMap{tileJSONURL: base + "/basemap.json", layers: h.baseMapLayers}
 }

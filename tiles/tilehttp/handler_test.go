@@ -493,9 +493,10 @@ func checkStyle(t *testing.T, st Style, host string) {
 				t.Errorf("layer %s: paint %s does not belong to a %s layer", l.ID, k, l.Type)
 			}
 		}
-		if fonts, ok := l.Layout["text-font"]; ok && fmt.Sprint(fonts) != "["+StyleFont+"]" {
+		if fonts, ok := l.Layout["text-font"]; ok && l.Source != StyleSourceBaseMap && fmt.Sprint(fonts) != "["+StyleFont+"]" {
 			t.Errorf("layer %s: fonts %v", l.ID, fonts)
 		}
+		checkBaseMapFonts(t, l)
 	}
 	for _, id := range cat.IDs() {
 		if !drawn[id] {

@@ -38,6 +38,7 @@ type StyleLayer struct {
 	Source      string         `json:"source,omitempty"`
 	SourceLayer string         `json:"source-layer,omitempty"`
 	MinZoom     int            `json:"minzoom,omitempty"`
+	MaxZoom     int            `json:"maxzoom,omitempty"`
 	Filter      any            `json:"filter,omitempty"`
 	Layout      map[string]any `json:"layout,omitempty"`
 	Paint       map[string]any `json:"paint,omitempty"`
@@ -60,9 +61,19 @@ type styleInput struct {
 	labelsURL   string // absolute URL of the area label points (GeoJSON)
 	baseMapURL  string // raster tile template, empty for none
 	baseMapAttr string
-	name        string
-	bounds      orb.Bound
-	zoom        int
+	// vectorBaseMap, when set, draws the street base map (and replaces
+	// the raster one).
+	vectorBaseMap *vectorBaseMap
+	name          string
+	bounds        orb.Bound
+	zoom          int
+}
+
+// vectorBaseMap is the street base map of a style: its TileJSON and the
+// layers drawing it (BaseMapLayers).
+type vectorBaseMap struct {
+	tileJSONURL string
+	layers      []StyleLayer
 }
 
 // styleColours gives each point layer its colour.
@@ -99,7 +110,11 @@ func newStyle(in styleInput) Style {
 			ID: "background", Type: "background", Paint: map[string]any{"background-color": "#f3f1ec"},
 		}},
 	}
-	if in.baseMapURL != "" {
+	switch {
+	case in.vectorBaseMap != nil:
+		st.Sources[StyleSourceBaseMap] = StyleSource{Type: "vector", URL: in.vectorBaseMap.tileJSONURL}
+		st.Layers = append(st.Layers, in.vectorBaseMap.layers...)
+	case in.baseMapURL != "":
 		st.Sources[StyleSourceBaseMap] = StyleSource{
 			Type: "raster", Tiles: []string{in.baseMapURL}, TileSize: 256, Attribution: in.baseMapAttr,
 		}

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -166,4 +169,41 @@ func (s *authServer) callRaw(method, target, body string, header ...string) *htt
 	rec := httptest.NewRecorder()
 	s.e.ServeHTTP(rec, req)
 	return rec
+}
+
+// TestImportReportCLI: bando import report records a file once, refuses a
+// bad one whole naming its line and column, and says so.
+func TestImportReportCLI(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("BANDO_DATABASE_URL", "")
+	t.Setenv("BANDO_DATA_DIR", dir)
+	t.Setenv("BANDO_SECRET", strings.Repeat("ab", 32))
+	good := filepath.Join(dir, "good.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	body := "date,level,code,deaths,treating_home\n2021-12-21,province,,10,8800\n"
+	if err := os.WriteFile(good, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(body+"2021-12-22,province,,ten,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		file, want string
+		fails      bool
+	}{
+		{bad, "line 3, column deaths", true},
+		{good, "1 new rows, 0 updated, 0 unchanged", false},
+		{good, "0 new rows, 0 updated, 1 unchanged", false},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"import", "report", tt.file}, &out)
+		got := out.String()
+		if err != nil {
+			got = err.Error()
+		}
+		if (err != nil) != tt.fails || !strings.Contains(got, tt.want) {
+			t.Errorf("import report %s: %q, %v; want %q", filepath.Base(tt.file), got, err, tt.want)
+		}
+	}
 }

@@ -14,6 +14,8 @@ import {Names, popupContent} from './popup.ts';
 import {SearchBox} from './search.ts';
 import {latestOf, StatsPanel} from './stats.ts';
 import {stats} from './api.ts';
+import {ReportPanel} from './report.ts';
+import {WardRiskLayer} from './wardrisk.ts';
 
 const PHONE = window.matchMedia('(max-width: 760px)');
 
@@ -51,6 +53,8 @@ function visibleFrom(view: Partial<View>): Set<string> {
 class App {
     readonly tr: Translator;
     readonly stats: StatsPanel;
+    readonly report: ReportPanel;
+    risk?: WardRiskLayer;
     bm!: BandoMap;
     names!: Names;
     near!: NearMe;
@@ -62,6 +66,7 @@ class App {
     constructor(tr: Translator) {
         this.tr = tr;
         this.stats = new StatsPanel(byId('stats'), tr);
+        this.report = new ReportPanel(byId('report'), tr);
     }
 
     async start(): Promise<void> {
@@ -71,6 +76,7 @@ class App {
         this.latest = await stats(undefined).then(latestOf, () => undefined);
         const date = view.date ?? this.latest;
         const first = await this.stats.load(date);
+        void this.report.load(date);
         if (date) dateInput.value = date;
         if (this.latest) dateInput.max = this.latest;
         try {
@@ -104,6 +110,7 @@ class App {
         const map = this.bm.map;
         new Legend(byId('situation'), ['situation', 'boundary'], this.bm, this.tr, () => this.saveHash());
         new Legend(byId('lookup-legend'), ['lookup'], this.bm, this.tr, () => this.saveHash());
+        this.risk = new WardRiskLayer(byId('situation'), this.bm, this.tr, this.bm.date);
         this.near = new NearMe(byId('near'), this.bm, this.tr);
         new SearchBox(byId<HTMLFormElement>('search'), this.bm, this.tr);
         map.on('click', (e) => {
@@ -112,11 +119,16 @@ class App {
                 return;
             }
             const found = this.bm.featuresAt(e.point);
+            const risk = this.risk?.contentAt(e.point);
             this.popup?.remove();
-            if (found.length === 0) return;
+            if (found.length === 0 && !risk) return;
+            const content = found.length
+                ? popupContent(this.tr, this.names, found.map((f) => ({collection: f.sourceLayer ?? f.layer.id, properties: f.properties})))
+                : h('div', {});
+            if (risk) content.append(risk);
             this.popup = new Popup({maxWidth: '320px', focusAfterOpen: false})
                 .setLngLat(e.lngLat)
-                .setDOMContent(popupContent(this.tr, this.names, found.map((f) => ({collection: f.sourceLayer ?? f.layer.id, properties: f.properties}))))
+                .setDOMContent(content)
                 .addTo(map);
         });
         map.on('mousemove', (e) => {
@@ -134,6 +146,8 @@ class App {
         const d = date ?? this.latest;
         this.bm.setDate(d);
         void this.stats.load(d);
+        void this.report.load(d);
+        this.risk?.setDate(d);
         this.saveHash();
     }
 

@@ -90,7 +90,6 @@ for (const vp of VIEWPORTS) {
                 assert.equal(await page.locator('#risk-legend li').count(), 5);
                 await shot(page, `bulletin-risk-${vp.name}-${lang}`);
                 await page.keyboard.press('Escape');
-                if (vp.name === 'phone') await page.locator('#tab-layers').click().catch(() => undefined);
                 await page.locator('label[for="toggle-ward-risk"]').click();
                 assert.equal(await page.evaluate(() => window.bandoMap.getLayoutProperty('ward-risk-fill', 'visibility')), 'none');
                 assert.deepEqual(errors, []);

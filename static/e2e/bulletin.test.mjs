@@ -66,6 +66,12 @@ for (const vp of VIEWPORTS) {
                 const label = lang === 'vi' ? 'Trong khu phong tỏa' : 'In a lockdown area';
                 assert.equal(await page.locator('#report-places tr[data-figure="cases_lockdown_area"] th').textContent(), label);
                 await page.locator('#report-trend polyline.avg7').waitFor();
+                // Wards counted by risk level, the levels the API gives.
+                const risk = await page.evaluate((d) => fetch(`/api/bulletin/ward-risk?date=${d}`).then((r) => r.json()), DAY);
+                for (const level of [0, 1, 2, 3, 4]) {
+                    const want = risk.wards.filter((w) => w.level === level).length;
+                    assert.equal(digits(await page.locator(`#report-risk tr[data-level="${level}"] td`).textContent()), String(want), `wards at level ${level}`);
+                }
                 // A district's trend replaces the province's.
                 const district = api.districts[0];
                 await page.locator('#report-district').selectOption(district.code);

@@ -9,7 +9,7 @@ import './report.css';
 import {barChart} from './chart.ts';
 import {h} from './dom.ts';
 import type {Translator} from './i18n.ts';
-import {daily, reportSeries, type AreaDay, type Daily, type ReportSeries} from './reportapi.ts';
+import {daily, reportSeries, wardRisk, type AreaDay, type Daily, type ReportSeries, type WardRisk} from './reportapi.ts';
 import {addDays} from './stats.ts';
 
 const TREND_DAYS = 60;
@@ -26,6 +26,7 @@ export class ReportPanel {
     private readonly tr: Translator;
     private report?: Daily;
     private trend?: ReportSeries;
+    private wards?: WardRisk[];
     private district = '';
     private failed = false;
     private abort?: AbortController;
@@ -48,9 +49,11 @@ export class ReportPanel {
         try {
             const d = await daily(date, abort.signal);
             const tr = await reportSeries(addDays(d.date, 1 - TREND_DAYS), d.date, this.district || undefined, abort.signal).catch(() => undefined);
+            const wards = await wardRisk(d.date, abort.signal).catch(() => undefined);
             if (abort.signal.aborted) return;
             this.report = d;
             this.trend = tr;
+            this.wards = wards;
             this.failed = false;
         } catch (err) {
             if ((err as Error).name === 'AbortError') return;
@@ -88,6 +91,19 @@ export class ReportPanel {
                 h('td', {className: 'num'}, this.change(a, k))))));
     }
 
+    /** levels counts the wards at each risk level (no ward's own figures). */
+    private levels(wards: WardRisk[]): HTMLTableElement {
+        const t = this.tr.t.bind(this.tr);
+        return h('table', {className: 'districts report-table', id: 'report-risk'},
+            h('caption', {}, t('report.risk')),
+            h('thead', {}, h('tr', {},
+                h('th', {scope: 'col'}, t('report.risk.level')),
+                h('th', {scope: 'col', className: 'num'}, t('report.risk.wards')))),
+            h('tbody', {}, ...[4, 3, 2, 1, 0].map((level) => h('tr', {'data-level': String(level)},
+                h('th', {scope: 'row'}, t(`risk.level.${level}`)),
+                h('td', {className: 'num'}, this.tr.number(wards.filter((w) => w.level === level).length))))));
+    }
+
     private render(): void {
         const t = this.tr.t.bind(this.tr);
         const head = h('h3', {id: 'report-title'}, t('report.title'));
@@ -122,6 +138,7 @@ export class ReportPanel {
             days.length ? h('figure', {className: 'stats-chart', id: 'report-trend'},
                 h('figcaption', {}, `${t('report.trend.caption', {area: this.trend?.name || t('report.province')})} — ${t('report.avg7')}`),
                 barChart(this.tr, days, r.date, this.trend?.days.map((d) => d.avg7), 'report-chart')) : null,
+            this.wards?.length ? this.levels(this.wards) : null,
             h('h4', {}, t('report.by_district')),
             h('table', {className: 'districts', id: 'report-districts'},
                 h('thead', {}, h('tr', {},

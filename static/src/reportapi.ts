@@ -75,3 +75,21 @@ export function wardRiskURL(date: string | undefined): string {
     if (date) u.searchParams.set('date', date);
     return u.toString();
 }
+
+/** WardRisk is one ward's level of /api/bulletin/ward-risk. */
+export interface WardRisk {
+    ward: string;
+    name?: string;
+    district?: string;
+    date: string;
+    level: number;
+    computed: number;
+    overridden: boolean;
+    reason?: string;
+}
+
+/** wardRisk gives every ward's risk level on date (the latest when empty). */
+export async function wardRisk(date: string | undefined, signal?: AbortSignal): Promise<WardRisk[]> {
+    const r = await getJSON<{date: string; wards: WardRisk[] | null}>('/api/bulletin/ward-risk', {date}, signal);
+    return r.wards ?? [];
+}

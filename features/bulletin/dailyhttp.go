@@ -111,7 +111,7 @@ func (h *ReportHandler) dateOr(ctx context.Context, q map[string]string) (time.T
 	if err != nil {
 		return time.Time{}, err
 	}
-	rows, err := h.reports(ctx, today.AddDate(-1, 0, 0), today)
+	rows, err := h.reports(ctx, reportHistoryStart(), today)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -14,6 +14,8 @@ import (
 
 // SQL of the daily report and the ward risk overrides (migration 12). The
 // figures' columns are features.ReportFigureNames, a fixed list, in order.
+// NOTE: variables only because the text is built from that list once;
+// nothing assigns them after package initialisation.
 var (
 	reportColumns    = strings.Join(features.ReportFigureNames(), ", ")
 	sqlDailyReports  = `SELECT day, level, code, ` + reportColumns + ` FROM daily_reports WHERE day BETWEEN $1 AND $2 ORDER BY day, level, code`

@@ -15,6 +15,7 @@ import {SearchBox} from './search.ts';
 import {latestOf, StatsPanel} from './stats.ts';
 import {stats} from './api.ts';
 import {ReportPanel} from './report.ts';
+import {daily} from './reportapi.ts';
 import {WardRiskLayer} from './wardrisk.ts';
 
 const PHONE = window.matchMedia('(max-width: 760px)');
@@ -79,6 +80,10 @@ class App {
         void this.report.load(date);
         if (date) dateInput.value = date;
         if (this.latest) dateInput.max = this.latest;
+        // The daily report may run later than the case registry (late 2021).
+        void daily(undefined).then((d) => {
+            if (!dateInput.max || d.date > dateInput.max) dateInput.max = d.date;
+        }, () => undefined);
         try {
             this.bm = await createMap({
                 container: byId('map'),

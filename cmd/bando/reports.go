@@ -27,7 +27,7 @@ const routeReportImport = "/api/editor/reports/import"
 // store keeps reports, its editors' routes.
 func registerReports(d serverDeps, cat *features.Catalog, api *echo.Group) {
 	reports, _ := d.store.(features.Reports)
-	bulletin.NewReportHandler(bulletin.ReportConfig{Reader: d.store, Reports: reports, Catalog: cat}).Register(api)
+	bulletin.NewReportHandler(bulletin.ReportConfig{Reader: d.store, Reports: reports, Catalog: cat, Version: d.store.Version}).Register(api)
 	if reports != nil {
 		edithttp.NewReports(edithttp.ReportsConfig{Reports: reports, Reader: d.store, Require: authhttp.Require,
 			MaxImportBytes: int64(d.cfg.MaxImportMB) << 20}).Register(api)

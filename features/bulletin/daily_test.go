@@ -100,7 +100,7 @@ func reportServer(s *embedded.Store, now time.Time) *echo.Echo {
 	e := echo.New()
 	e.HTTPErrorHandler = httpx.ErrorHandler(httpx.ErrorConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	g := e.Group("/api")
-	bulletin.NewReportHandler(bulletin.ReportConfig{Reader: s, Reports: s, Now: func() time.Time { return now }}).Register(g)
+	bulletin.NewReportHandler(bulletin.ReportConfig{Reader: s, Reports: s, Now: func() time.Time { return now }, Version: s.Version}).Register(g)
 	bulletin.NewHandler(bulletin.HandlerConfig{Reader: s, Now: func() time.Time { return now }}).Register(g)
 	return e
 }

@@ -33,12 +33,16 @@ type ReportConfig struct {
 	MaxSeriesDays int
 	// Now gives the current time; nil means time.Now.
 	Now func() time.Time
+	// Version, when set, returns the data version (features.Versioned):
+	// answers are then computed once per version, as HandlerConfig's.
+	Version func() string
 }
 
 // ReportHandler serves the daily report and the ward risk levels.
 type ReportHandler struct {
-	cfg ReportConfig
-	src source
+	cfg  ReportConfig
+	src  source
+	memo *memo
 }
 
 // NewReportHandler returns the handler of cfg.
@@ -55,7 +59,7 @@ func NewReportHandler(cfg ReportConfig) *ReportHandler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &ReportHandler{cfg: cfg, src: source{r: cfg.Reader, cat: cfg.Catalog}}
+	return &ReportHandler{cfg: cfg, src: source{r: cfg.Reader, cat: cfg.Catalog}, memo: &memo{version: cfg.Version}}
 }
 
 // Register adds the public routes to the /api group:
@@ -73,7 +77,7 @@ func (h *ReportHandler) Register(g *echo.Group) {
 // load reads the cases, the report rows of from..to and the district
 // names.
 func (h *ReportHandler) load(ctx context.Context, from, to time.Time) (*dailyInput, []caseRow, error) {
-	cs, err := h.src.cases(ctx)
+	cs, err := h.memo.casesOf(ctx, h.src)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,7 +111,7 @@ func (h *ReportHandler) dateOr(ctx context.Context, q map[string]string) (time.T
 		return d, err
 	}
 	today := features.VietnamDay(h.cfg.Now())
-	cs, err := h.src.cases(ctx)
+	cs, err := h.memo.casesOf(ctx, h.src)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -118,21 +122,41 @@ func (h *ReportHandler) dateOr(ctx context.Context, q map[string]string) (time.T
 	return latestReportDay(cs, rows, today), nil
 }
 
+// answer serves what compute returns as JSON (contentType: its media
+// type), from memory while the data version stays.
+func (h *ReportHandler) answer(c echo.Context, contentType string, compute func(ctx context.Context) (any, error)) error {
+	var buf [256]byte
+	kb := requestKey(buf[:0], c, features.VietnamDay(h.cfg.Now()))
+	if a := h.memo.lookup(kb); a != nil {
+		return a.write(c, time.Time{})
+	}
+	return h.memo.serve(c, string(kb), func(ctx context.Context) (answer, error) {
+		v, err := compute(ctx)
+		if err != nil {
+			return answer{}, err
+		}
+		a, err := output{}.encode("", v, nil, nil)
+		a.contentType = contentType
+		return a, err
+	})
+}
+
 func (h *ReportHandler) daily(c echo.Context) error {
 	q, err := params(c, "date")
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	d, err := h.dateOr(ctx, q)
-	if err != nil {
-		return err
-	}
-	in, _, err := h.load(ctx, d.AddDate(0, 0, -1), d)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, in.daily(d))
+	return h.answer(c, echo.MIMEApplicationJSON, func(ctx context.Context) (any, error) {
+		d, err := h.dateOr(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		in, _, err := h.load(ctx, d.AddDate(0, 0, -1), d)
+		if err != nil {
+			return nil, err
+		}
+		return in.daily(d), nil
+	})
 }
 
 func (h *ReportHandler) series(c echo.Context) error {
@@ -140,7 +164,6 @@ func (h *ReportHandler) series(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
 	to, hasTo, err := optDate(q, "to")
 	if err != nil {
 		return err
@@ -149,31 +172,34 @@ func (h *ReportHandler) series(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !hasTo {
-		if to, err = h.dateOr(ctx, map[string]string{}); err != nil {
-			return err
+	return h.answer(c, echo.MIMEApplicationJSON, func(ctx context.Context) (any, error) {
+		to, from := to, from
+		if !hasTo {
+			if to, err = h.dateOr(ctx, map[string]string{}); err != nil {
+				return nil, err
+			}
+			if hasFrom && from.After(to) {
+				to = from
+			}
 		}
-		if hasFrom && from.After(to) {
-			to = from
+		if !hasFrom {
+			from = to.AddDate(0, 0, 1-min(defaultSeriesDays, h.cfg.MaxSeriesDays))
 		}
-	}
-	if !hasFrom {
-		from = to.AddDate(0, 0, 1-min(defaultSeriesDays, h.cfg.MaxSeriesDays))
-	}
-	if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
-		return httpx.BadRequest("%s", reason)
-	}
-	in, _, err := h.load(ctx, from.AddDate(0, 0, -6), to)
-	if err != nil {
-		return err
-	}
-	district := q["district"]
-	if district != "" && in.names[district] == "" {
-		if _, known := in.cases[district]; !known {
-			return httpx.Problem(http.StatusNotFound, fmt.Sprintf("district: no district has the code %q", district))
+		if reason := checkRange(from, to, h.cfg.MaxSeriesDays); reason != "" {
+			return nil, httpx.BadRequest("%s", reason)
 		}
-	}
-	return c.JSON(http.StatusOK, in.series(from, to, district))
+		in, _, err := h.load(ctx, from.AddDate(0, 0, -6), to)
+		if err != nil {
+			return nil, err
+		}
+		district := q["district"]
+		if district != "" && in.names[district] == "" {
+			if _, known := in.cases[district]; !known {
+				return nil, httpx.Problem(http.StatusNotFound, fmt.Sprintf("district: no district has the code %q", district))
+			}
+		}
+		return in.series(from, to, district), nil
+	})
 }
 
 func (h *ReportHandler) wardRisk(c echo.Context) error {
@@ -184,30 +210,35 @@ func (h *ReportHandler) wardRisk(c echo.Context) error {
 	if f := q["f"]; f != "" && f != "json" && f != "geojson" {
 		return httpx.BadRequest("f %q is not known; use json or geojson", f)
 	}
-	ctx := c.Request().Context()
-	d, err := h.dateOr(ctx, q)
-	if err != nil {
-		return err
+	geo := q["f"] == "geojson"
+	contentType := echo.MIMEApplicationJSON
+	if geo {
+		contentType = "application/geo+json"
 	}
-	levels, wards, err := h.WardRisk(ctx, d)
-	if err != nil {
-		return err
-	}
-	if q["f"] != "geojson" {
-		return c.JSON(http.StatusOK, map[string]any{"date": d.Format(features.DateLayout), "wards": levels})
-	}
-	fc := geojson.NewFeatureCollection()
-	for i, w := range wards {
-		if w.Geometry == nil {
-			continue
+	return h.answer(c, contentType, func(ctx context.Context) (any, error) {
+		d, err := h.dateOr(ctx, q)
+		if err != nil {
+			return nil, err
 		}
-		f := geojson.NewFeature(w.Geometry)
-		f.ID = levels[i].Ward
-		f.Properties = wardRiskProperties(levels[i])
-		fc.Append(f)
-	}
-	c.Response().Header().Set(echo.HeaderContentType, "application/geo+json")
-	return c.JSON(http.StatusOK, fc)
+		levels, wards, err := h.WardRisk(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		if !geo {
+			return map[string]any{"date": d.Format(features.DateLayout), "wards": levels}, nil
+		}
+		fc := geojson.NewFeatureCollection()
+		for i, w := range wards {
+			if w.Geometry == nil {
+				continue
+			}
+			f := geojson.NewFeature(w.Geometry)
+			f.ID = levels[i].Ward
+			f.Properties = wardRiskProperties(levels[i])
+			fc.Append(f)
+		}
+		return fc, nil
+	})
 }
 
 func wardRiskProperties(w WardRisk) geojson.Properties {
@@ -243,7 +274,7 @@ func (h *ReportHandler) WardRisk(ctx context.Context, d time.Time) ([]WardRisk, 
 		byCode[code] = f
 	}
 	in := wardRiskInput{wards: sortedWards(infos), t: h.cfg.Thresholds}
-	if in.cases, err = h.src.cases(ctx); err != nil {
+	if in.cases, err = h.memo.casesOf(ctx, h.src); err != nil {
 		return nil, nil, err
 	}
 	if in.reports, err = h.reports(ctx, reportHistoryStart(), d); err != nil {

@@ -101,5 +101,10 @@ func seedIfEmpty(ctx context.Context, b backend, log *slog.Logger) error {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
 	log.Info("demo province seeded", "records", counts)
+	if n, err := seedReport(ctx, b, demo.Options{Scale: demo.ScaleDemo, Seed: 1}); err != nil {
+		log.Warn("no demo daily report", "err", err)
+	} else {
+		log.Info("demo daily report of late 2021 seeded", "rows", n)
+	}
 	return nil
 }

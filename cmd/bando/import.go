@@ -20,7 +20,7 @@ import (
 
 func runImport(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("import: what? bando import boundaries FILE.geojson | bando import cases FILE.csv | bando import workers --enterprise ID FILE.csv | bando import checkins FILE.csv")
+		return errors.New("import: what? bando import boundaries FILE.geojson | bando import cases FILE.csv | bando import workers --enterprise ID FILE.csv | bando import checkins FILE.csv | bando import report FILE.csv")
 	}
 	switch args[0] {
 	case "boundaries":
@@ -31,8 +31,10 @@ func runImport(ctx context.Context, args []string, out io.Writer) error {
 		return runImportWorkers(ctx, args[1:], out)
 	case "checkins":
 		return runImportCheckins(ctx, args[1:], out)
+	case "report":
+		return runImportReport(ctx, args[1:], out)
 	}
-	return fmt.Errorf("import: unknown kind %q: want boundaries, cases, workers or checkins", args[0])
+	return fmt.Errorf("import: unknown kind %q: want boundaries, cases, workers, checkins or report", args[0])
 }
 
 // oneFile parses a subcommand's flags and its single FILE argument.

@@ -76,6 +76,11 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if n, err := seedReport(ctx, b, opts); err != nil {
+		fmt.Fprintf(out, "seed: no demo daily report: %v\n", err)
+	} else {
+		fmt.Fprintf(out, "seed: %d rows of a demo daily report of late 2021\n", n)
+	}
 	bar.Done(fmt.Sprintf("%s scale, seed %d", *scale, *seedValue))
 	fmt.Fprintf(out, "seed: %s scale (seed %d) written in %s\n", *scale, *seedValue, time.Since(start).Round(time.Millisecond))
 	for _, id := range features.NewCatalog().IDs() {

@@ -141,6 +141,7 @@ func newServer(d serverDeps) *echo.Echo {
 		Version: d.store.Version})
 	bull.Register(apiGroup)
 	registerClusterLabels(d, apiGroup)
+	registerReports(d, cat, apiGroup)
 	authhttp.NewHandler(authCfg).Register(apiGroup)
 	// One tracing store for every tracing route, so that they share its
 	// group commit and partition memory.
@@ -246,7 +247,7 @@ func routeLimit(cfg *Config) func(c echo.Context) httpx.Limit {
 				return exports
 			}
 			return small
-		case route == "/api/cases/import" || strings.HasPrefix(route, "/api/enterprises/:id/"):
+		case route == "/api/cases/import" || route == routeReportImport || strings.HasPrefix(route, "/api/enterprises/:id/"):
 			return imports
 		case strings.HasPrefix(route, "/ogc/") || strings.HasPrefix(route, "/api/tracing/") ||
 			route == "/api/checkins" || route == "/api/s/:token/checkins":

@@ -19,8 +19,8 @@ type caseRow struct {
 	report time.Time
 	// changed is the day the status takes effect: the status date, or the
 	// report date when there is none or it is earlier.
-	changed                                              time.Time
-	status, origin, detected, session, cluster, district string
+	changed                                                    time.Time
+	status, origin, detected, session, cluster, district, ward string
 }
 
 // statusOn returns the case's status at the end of day d, for a case
@@ -89,7 +89,7 @@ func rowOf(f features.Feature) (caseRow, error) {
 	return caseRow{
 		report: report, changed: latest(report, changed),
 		status: text(p, "status"), origin: text(p, "origin"), detected: text(p, "detected_in"),
-		session: text(p, "report_session"), cluster: text(p, "cluster"), district: text(p, "district_code"),
+		session: text(p, "report_session"), cluster: text(p, "cluster"), district: text(p, "district_code"), ward: text(p, "ward_code"),
 	}, nil
 }
 

@@ -161,3 +161,8 @@ export function stats(date: string | undefined, signal?: AbortSignal): Promise<S
 export function series(from: string, to: string, signal?: AbortSignal): Promise<Series> {
     return get<Series>('/api/stats/series', {from, to}, signal);
 }
+
+/** getJSON fetches a JSON answer of the server's API, for modules with their own types. */
+export function getJSON<T>(path: string, params: Record<string, string | number | undefined>, signal?: AbortSignal): Promise<T> {
+    return get<T>(path, params, signal);
+}

@@ -23,6 +23,9 @@ import {Timeline} from './timeline.ts';
 import {stats} from './api.ts';
 import {baseMapNotice, FailureBanner, watchTiles} from './notices.ts';
 import {registerServiceWorker} from './offline.ts';
+import {ReportPanel} from './report.ts';
+import {daily} from './reportapi.ts';
+import {WardRiskLayer} from './wardrisk.ts';
 
 const PHONE = window.matchMedia('(max-width: 760px)');
 
@@ -68,6 +71,8 @@ class App {
     readonly downloads: Downloads;
     readonly timeline: Timeline;
     readonly banner: FailureBanner;
+    readonly report: ReportPanel;
+    risk?: WardRiskLayer;
     bm!: BandoMap;
     names!: Names;
     near!: NearMe;
@@ -87,6 +92,7 @@ class App {
         this.stats.onFailure = (date, retry) => this.banner.show('bulletin',
             () => (date ? tr.t('failure.bulletin.date', {d: tr.date(date)}) : tr.t('failure.bulletin')), retry);
         this.stats.onRecover = () => this.banner.clear('bulletin');
+        this.report = new ReportPanel(byId('report'), tr);
     }
 
     async start(): Promise<void> {
@@ -98,9 +104,15 @@ class App {
         // NOTE: the figures load beside the map, not before it: on a slow
         // network each request in a row costs a round trip (seconds on 3G).
         const first = this.stats.load(date);
+        void this.report.load(date);
         if (this.latest) {
             const since = latestStats?.community_since_wave_start?.since;
-            this.timeline.setRange(since && since < this.latest ? since : addDays(this.latest, -90), this.latest);
+            const from = since && since < this.latest ? since : addDays(this.latest, -90);
+            this.timeline.setRange(from, this.latest);
+            // The daily report may run later than the case registry (late 2021).
+            void daily(undefined).then((d) => {
+                if (this.latest && d.date > this.latest) this.timeline.setRange(from, d.date);
+            }, () => undefined);
         }
         if (date) this.timeline.show(date);
         this.downloads.setDate(date);
@@ -141,16 +153,20 @@ class App {
     /** showAt opens the popup of what the map draws around a screen point. */
     private showAt(point: {x: number; y: number}, lngLat: LngLatLike): void {
         const found = this.bm.featuresAt(point);
+        const risk = this.risk?.contentAt(point);
         this.popup?.remove();
-        if (found.length === 0) return;
+        if (found.length === 0 && !risk) return;
         // What lies right under the pointer, topmost first, comes first.
         const first = [...new Set(this.bm.featuresAt(point, 0).map((f) => collectionOf(f.layer.id) ?? ''))];
-        this.show(lngLat, found.map((f) => ({collection: f.sourceLayer ?? f.layer.id, properties: f.properties})), first, false);
+        this.show(lngLat, found.map((f) => ({collection: f.sourceLayer ?? f.layer.id, properties: f.properties})), first, false, risk);
     }
 
-    private show(lngLat: LngLatLike, shown: Shown[], first: string[], focus: boolean): void {
+    /** show opens the popup of what is shown (and the ward's risk level, when its layer is on). */
+    private show(lngLat: LngLatLike, shown: Shown[], first: string[], focus: boolean, risk?: HTMLElement): void {
         this.popup?.remove();
-        this.popup = openPopup(this.bm.map, lngLat, popupContent(this.tr, this.names, shown, first), {free: freeArea(), focus});
+        const content = shown.length ? popupContent(this.tr, this.names, shown, first) : h('div', {});
+        if (risk) content.append(risk);
+        this.popup = openPopup(this.bm.map, lngLat, content, {free: freeArea(), focus});
     }
 
     private ready(): void {
@@ -160,6 +176,7 @@ class App {
         byId('situation').querySelector('.legend-situation')?.after(sizeLegend(this.bm, this.tr));
         this.tr.onChange(sizes);
         new Legend(byId('lookup-legend'), ['lookup'], this.bm, this.tr, () => this.saveHash());
+        this.risk = new WardRiskLayer(byId('situation'), this.bm, this.tr, this.bm.date);
         this.near = new NearMe(byId('near'), this.bm, this.tr);
         new SearchBox(byId<HTMLFormElement>('search'), this.bm, this.tr);
         map.on('click', (e) => {
@@ -190,6 +207,8 @@ class App {
         if (d) this.timeline.show(d);
         this.downloads.setDate(d);
         void this.stats.load(d);
+        void this.report.load(d);
+        this.risk?.setDate(d);
         this.saveHash();
     }
 

@@ -17,9 +17,9 @@ export function niceMax(v: number): number {
     return 10 * p;
 }
 
-/** barChart draws days as bars, marking the chosen date. */
-export function barChart(tr: Translator, days: Day[], chosen: string): SVGElement {
-    const max = niceMax(Math.max(0, ...days.map((d) => d.new_cases)));
+/** barChart draws days as bars, marking the chosen date; avg7, when given (one value a day), is drawn over them as the 7-day average line. */
+export function barChart(tr: Translator, days: Day[], chosen: string, avg7?: number[], idPrefix = 'chart'): SVGElement {
+    const max = niceMax(Math.max(0, ...days.map((d) => d.new_cases), ...(avg7 ?? [])));
     const peak = days.reduce((a, d) => (d.new_cases > a.new_cases ? d : a), days[0] ?? {date: '', new_cases: 0} as Day);
     const iw = W - PAD.left - PAD.right;
     const ih = H - PAD.top - PAD.bottom;
@@ -29,9 +29,9 @@ export function barChart(tr: Translator, days: Day[], chosen: string): SVGElemen
         from: tr.date(days[0]?.date ?? ''), to: tr.date(days[days.length - 1]?.date ?? ''),
         max: tr.number(peak.new_cases), maxd: tr.date(peak.date),
     }));
-    const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart', 'aria-labelledby': 'chart-title chart-desc'}, title, desc);
-    title.setAttribute('id', 'chart-title');
-    desc.setAttribute('id', 'chart-desc');
+    const root = svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart', 'aria-labelledby': `${idPrefix}-title ${idPrefix}-desc`}, title, desc);
+    title.setAttribute('id', `${idPrefix}-title`);
+    desc.setAttribute('id', `${idPrefix}-desc`);
     for (const f of [0, 0.5, 1]) {
         const y = PAD.top + ih * (1 - f);
         root.append(
@@ -46,6 +46,11 @@ export function barChart(tr: Translator, days: Day[], chosen: string): SVGElemen
         }, svg('title', {}, `${tr.date(d.date)}: ${tr.number(d.new_cases)}`));
         root.append(rect);
     });
+    if (avg7 && avg7.length === days.length && days.length > 1) {
+        const points = avg7.map((v, i) => `${(PAD.left + (i + 0.5) * bw).toFixed(1)},${(PAD.top + ih - (v / max) * ih).toFixed(1)}`);
+        root.append(svg('polyline', {points: points.join(' '), class: 'avg7', fill: 'none'},
+            svg('title', {}, tr.t('report.avg7'))));
+    }
     if (days.length) {
         root.append(
             svg('text', {x: PAD.left, y: H - 6, class: 'axis'}, tr.date(days[0].date)),

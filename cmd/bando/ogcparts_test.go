@@ -257,7 +257,7 @@ func testFilterErrors(t *testing.T, s *seededServer) {
 	}{
 		{"syntax error", "cases", url.Values{"filter": {"status = 'died' AND AND"}}, "cql2: syntax error: at 20"},
 		{"unknown property", "cases", url.Values{"filter": {"colour = 'red'"}}, `cases has no property "colour"; queryables: count, ward_code, district_code, geometry`},
-		{"property not queryable", "markets", url.Values{"filter": {"phone = '0274'"}}, `property "phone" of markets is not queryable; queryables: name, district_code, ward_code, geometry`},
+		{"property not queryable", "markets", url.Values{"filter": {"phone = '0274'"}}, `property "phone" of markets is not queryable; queryables: name, district_code, ward_code, status, geometry`},
 		{"a person's property", "cases", url.Values{"filter": {"code = 'BN1001'"}}, `cases has no property "code"; queryables: count,`},
 		{"type mismatch", "lockdown_points", url.Values{"filter": {"start = 'x'"}}, "cql2: invalid filter"},
 		{"LIKE on a date", "lockdown_points", url.Values{"filter": {"start LIKE '2021%'"}}, "LIKE needs a string"},

@@ -122,6 +122,10 @@ var districtTargets = map[string]func(o otherDistrict) []districtCall{
 		body := `{"checkins":[{"venue":"` + o.venue + `","identity":"0912000724","at":"` + at + `"}]}`
 		return []districtCall{{method: http.MethodPost, target: "/api/checkins", body: body}}
 	},
+	"PUT /api/editor/ward-risk/:ward": func(otherDistrict) []districtCall {
+		return []districtCall{{method: http.MethodPut, target: "/api/editor/ward-risk/72401",
+			body: `{"level":3,"reason":"Ổ dịch mới trong khu trọ, chờ xét nghiệm diện rộng"}`}}
+	},
 	"POST /api/venues/:id/revoke": func(o otherDistrict) []districtCall {
 		return []districtCall{{method: http.MethodPost, target: "/api/venues/" + o.venue + "/revoke"}}
 	},

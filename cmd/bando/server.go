@@ -95,6 +95,8 @@ func newServer(d serverDeps) *echo.Echo {
 		httpx.DeadlineWithConfig(httpx.DeadlineConfig{TimeoutOf: requestDeadline(d.cfg), Expired: func(c echo.Context) {
 			d.metrics.observeDeadline(routeFamily(c.Request().URL.Path))
 		}}),
+		// NOTE: inside the deadline, which answers errors itself.
+		httpx.RefuseNUL(),
 		httpx.SecureHeaders(),
 		httpx.HostCheck(httpx.HostCheckConfig{Hosts: d.cfg.allowedHosts(), Fallback: d.cfg.linkHost(), Skipper: func(c echo.Context) bool {
 			// With a public URL no link comes from the Host header; tiles,

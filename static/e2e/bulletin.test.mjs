@@ -64,7 +64,8 @@ for (const vp of VIEWPORTS) {
                 }
                 assert.equal(await page.locator('#report-places tbody tr').count(), 4, 'four places of detection');
                 const latest = await page.evaluate(() => fetch('/api/bulletin/daily').then((r) => r.json()).then((d) => d.date));
-                await page.waitForFunction((d) => document.querySelector('#date').max === d, latest, {timeout: 10000});
+                // The time slider reaches the report's last day, later than the case registry's.
+                await page.waitForFunction((d) => document.querySelector('#date-slider').dataset.last === d, latest, {timeout: 10000});
                 const label = lang === 'vi' ? 'Trong khu phong tỏa' : 'In a lockdown area';
                 assert.equal(await page.locator('#report-places tr[data-figure="cases_lockdown_area"] th').textContent(), label);
                 await page.locator('#report-trend polyline.avg7').waitFor();

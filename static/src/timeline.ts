@@ -61,6 +61,9 @@ export class Timeline {
         this.last = last;
         this.slider.min = '0';
         this.slider.max = String(daysBetween(this.first, this.last));
+        // The range's days, for readers of the page (and its tests).
+        this.slider.dataset.first = this.first;
+        this.slider.dataset.last = this.last;
         if (this.day) this.show(this.day);
     }
 

@@ -187,10 +187,18 @@ $(for ((r = 1; r <= rounds; r++)); do
 	echo ";"
 done)
 \\timing off
-\\echo EXPLAIN ANALYZE, flat:
-\\o | grep -E 'Planning Time|Execution Time'
-EXPLAIN (ANALYZE, VERBOSE) $(exposure flat);
-\\o
+$(for ((r = 1; r <= rounds; r++)); do
+	echo "\\echo planning and execution, round $r, flat, then sharded:"
+	echo "\\o | grep -E 'Planning Time|Execution Time' | tr '\\n' ' '"
+	echo "EXPLAIN (ANALYZE, TIMING OFF)"
+	exposure flat
+	echo ";"
+	echo "EXPLAIN (ANALYZE, TIMING OFF)"
+	exposure visits
+	echo ";"
+	echo "\\o"
+	echo "\\echo"
+done)
 \\echo EXPLAIN ANALYZE, sharded: the pushed-down join of each shard: rows it returned, time
 \\o | grep -E 'Foreign Scan|Relations|Planning Time|Execution Time' | sed -E 's/ *\\(cost=[^)]*\\)//'
 EXPLAIN (ANALYZE, VERBOSE) $(exposure visits);

@@ -2,8 +2,9 @@
 # A simulation of the sharded design of docs/SCALING.md ("A national
 # deployment"): check-ins distributed by venue, the way Citus would hold
 # tracing.visits, made with plain PostgreSQL on one cluster. Usage:
-#   bash docs/scripts/scaling-shards.sh [CHECKINS] [SHARDS...]
-# (default 2000000 check-ins, shard counts 2 and 4).
+#   [ROUNDS=3] [KEEP=1] bash docs/scripts/scaling-shards.sh [CHECKINS] [SHARDS...]
+# (default 2000000 check-ins, shard counts 2 and 4, 3 rounds; KEEP=1 leaves
+# the databases, bando_shards_*, for a look: drop them after).
 #
 # For each shard count N it makes throwaway databases on the cluster: a
 # coordinator and N workers. Each worker holds one shard, a plain table
@@ -199,6 +200,17 @@ $(for ((r = 1; r <= rounds; r++)); do
 	echo "\\o"
 	echo "\\echo"
 done)
+\\echo planning of the sharded query with 50 F0 (every 20000th person) instead of 5000, $rounds times:
+SELECT '{' || string_agg('\\\\x' || md5('person-' || p), ',') || '}' AS f0 FROM generate_series(0, 999999, 20000) p \\gset
+\\o | grep -E 'Planning Time' | tr '\\n' ' '
+$(for ((r = 1; r <= rounds; r++)); do
+	echo "EXPLAIN (SUMMARY)"
+	exposure visits
+	echo ";"
+done)
+\\o
+\\echo
+SELECT '{' || string_agg('\\\\x' || md5('person-' || p), ',') || '}' AS f0 FROM generate_series(0, 999999, 200) p \\gset
 \\echo EXPLAIN ANALYZE, sharded: the pushed-down join of each shard: rows it returned, time
 \\o | grep -E 'Foreign Scan|Relations|Planning Time|Execution Time' | sed -E 's/ *\\(cost=[^)]*\\)//'
 EXPLAIN (ANALYZE, VERBOSE) $(exposure visits);

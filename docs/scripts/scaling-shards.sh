@@ -39,7 +39,7 @@
 # It runs on flat and on the sharded table in one session, alternating,
 # and compares the rows' count and a checksum.
 #
-# Needs psql, postgres_fdw and a PostgreSQL that trusts postgres@127.0.0.1.
+# Needs psql, bc, postgres_fdw and a PostgreSQL that trusts postgres@127.0.0.1.
 set -euo pipefail
 checkins="${1:-2000000}"
 shift || true

@@ -12,20 +12,6 @@ import (
 	"github.com/bandomap/bando/tiles/pmtiles"
 )
 
-// open writes a into memory and opens it.
-func open(t *testing.T, a basemaptest.Archive) *basemap.Archive {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := basemaptest.Write(&buf, a); err != nil {
-		t.Fatal(err)
-	}
-	ar, err := basemap.New(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ar
-}
-
 func TestArchiveTiles(t *testing.T) {
 	fixture, err := basemaptest.Fixture(9)
 	if err != nil {
@@ -44,7 +30,10 @@ func TestArchiveTiles(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := fixture
 			c.change(&a)
-			ar := open(t, a)
+			ar, err := basemaptest.Open(a)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if got := string(ar.Metadata()); got != string(a.Metadata) {
 				t.Errorf("metadata = %s", got)
 			}

@@ -4,11 +4,13 @@
 package basemaptest
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
 	"slices"
 
+	"github.com/bandomap/bando/tiles/basemap"
 	"github.com/bandomap/bando/tiles/pmtiles"
 )
 
@@ -60,4 +62,13 @@ func Write(w io.Writer, a Archive) error {
 		return fmt.Errorf("basemaptest: %w", err)
 	}
 	return nil
+}
+
+// Open writes a into memory and opens it as a base map.
+func Open(a Archive) (*basemap.Archive, error) {
+	var buf bytes.Buffer
+	if err := Write(&buf, a); err != nil {
+		return nil, err
+	}
+	return basemap.New(bytes.NewReader(buf.Bytes()))
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bandomap/bando/tiles/basemap"
 	"github.com/bandomap/bando/tiles/basemap/basemaptest"
+	"github.com/bandomap/bando/tiles/pmtiles"
 )
 
 // writeBaseMap writes the test street map of Bình Dương (zooms 0 to 7)
@@ -69,7 +69,7 @@ func TestConfigBaseMap(t *testing.T) {
 		{"none", "", nil},
 		{"an archive", good, nil},
 		{"a missing file", filepath.Join(t.TempDir(), "nowhere.pmtiles"), os.ErrNotExist},
-		{"not PMTiles", notPMTiles, basemap.ErrNotPMTiles},
+		{"not PMTiles", notPMTiles, pmtiles.ErrNotPMTiles},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,10 +1,9 @@
-// Package basemap reads a street base map from a PMTiles version 3 archive
-// (https://github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md): the
-// header, the varint-coded directories (root and leaves, gzip or plain),
-// the metadata and the tiles themselves, straight from a file with ReadAt.
+// Package basemap opens the street base map Bando serves
+// (BANDO_BASEMAP_PMTILES): a PMTiles v3 archive, read with package
+// tiles/pmtiles straight from the file with ReadAt.
 //
-// It is a reader only, kept small so the binary carries no archive writer:
 // Archive.Tile answers a z/x/y with the tile's bytes as stored (usually
 // gzip), and Archive.Header and Archive.Metadata describe the archive for
-// TileJSON. The HTTP edge lives in tiles/tilehttp.
+// TileJSON. The HTTP edge lives in tiles/tilehttp; basemaptest writes the
+// test archives.
 package basemap

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 )
 
 // entry is one directory entry: a run of RunLength tiles from TileID on,
@@ -120,24 +121,42 @@ func gunzipped(b []byte, limit int64) ([]byte, error) {
 	return out, nil
 }
 
+// find returns the entry of dir that holds id: the last one whose TileID
+// is not above it, if its run reaches id or it points at a leaf directory.
+func find(dir []entry, id uint64) (entry, bool) {
+	i := sort.Search(len(dir), func(i int) bool { return dir[i].TileID > id }) - 1
+	if i < 0 {
+		return entry{}, false
+	}
+	e := dir[i]
+	if e.RunLength == 0 || id-e.TileID < uint64(e.RunLength) {
+		return e, true
+	}
+	return entry{}, false
+}
+
 // directories lays entries out as a root directory that fits RootLimit with
-// the header, and leaf directories when all of them do not: the entries are
-// cut into leaves of leafSize, grown until the root of the leaves fits.
-// Both are returned gzipped; leaves concatenated.
-func directories(entries []entry) (root, leaves []byte) {
-	root = gzipped(appendDirectory(nil, entries))
-	if len(root) <= RootLimit-HeaderLen {
+// the header, and leaf directories when all of them do not or when there
+// are more than leafSize (above 0) of them: the entries are cut into leaves
+// of leafSize (4096 when 0), grown until the root of the leaves fits. Both
+// are returned as compress leaves them; leaves concatenated.
+func directories(entries []entry, leafSize int, compress func([]byte) []byte) (root, leaves []byte) {
+	root = compress(appendDirectory(nil, entries))
+	if len(root) <= RootLimit-HeaderLen && (leafSize <= 0 || len(entries) <= leafSize) {
 		return root, nil
 	}
-	for leafSize := 4096; ; leafSize += leafSize / 5 {
+	if leafSize <= 0 {
+		leafSize = 4096
+	}
+	for ; ; leafSize += max(1, leafSize/5) {
 		var rootEntries []entry
 		leaves = leaves[:0]
 		for start := 0; start < len(entries); start += leafSize {
-			leaf := gzipped(appendDirectory(nil, entries[start:min(start+leafSize, len(entries))]))
+			leaf := compress(appendDirectory(nil, entries[start:min(start+leafSize, len(entries))]))
 			rootEntries = append(rootEntries, entry{TileID: entries[start].TileID, Offset: uint64(len(leaves)), Length: uint32(len(leaf))})
 			leaves = append(leaves, leaf...)
 		}
-		root = gzipped(appendDirectory(nil, rootEntries))
+		root = compress(appendDirectory(nil, rootEntries))
 		if len(root) <= RootLimit-HeaderLen {
 			return root, leaves
 		}

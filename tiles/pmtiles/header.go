@@ -3,6 +3,7 @@ package pmtiles
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 )
 
@@ -16,18 +17,29 @@ const (
 // Compression of tiles or directories, as the header numbers it.
 type Compression uint8
 
-// Compressions a header may name.
+// Compressions a header may name. Bando writes and reads directories
+// plain or gzipped; tiles are stored as they are given, in any of them.
 const (
 	UnknownCompression Compression = 0
 	NoCompression      Compression = 1
 	Gzip               Compression = 2
+	Brotli             Compression = 3
+	Zstd               Compression = 4
 )
 
 // TileType is the kind of tiles an archive holds.
 type TileType uint8
 
-// MVT is Mapbox Vector Tiles, the only kind Bando writes.
-const MVT TileType = 1
+// Tile types a header may name. MVT (Mapbox Vector Tiles) is the only kind
+// Bando writes or serves.
+const (
+	UnknownTileType TileType = 0
+	MVT             TileType = 1
+	PNG             TileType = 2
+	JPEG            TileType = 3
+	WebP            TileType = 4
+	AVIF            TileType = 5
+)
 
 // Header is a PMTiles v3 header: where each part of the file lies, how
 // many tiles it holds, and what the map covers.
@@ -47,14 +59,23 @@ type Header struct {
 	MinLon, MinLat, MaxLon, MaxLat, CenterLon, CenterLat float64
 }
 
-var errHeader = errors.New("pmtiles: not a PMTiles v3 header")
+// Errors of Open, tested with errors.Is.
+var (
+	ErrNotPMTiles  = errors.New("pmtiles: not a PMTiles archive")
+	ErrVersion     = errors.New("pmtiles: PMTiles version other than 3")
+	ErrCompression = errors.New("pmtiles: unsupported compression")
+)
 
-// magic opens every archive: "PMTiles" and the version.
-const magic = "PMTiles\x03"
+// magic opens every archive, followed by the version byte.
+const (
+	magic   = "PMTiles"
+	version = 3
+)
 
 // appendHeader appends h encoded (little-endian) to buf.
 func appendHeader(buf []byte, h Header) []byte {
 	buf = append(buf, magic...)
+	buf = append(buf, version)
 	for _, v := range []uint64{h.RootOffset, h.RootLength, h.MetadataOffset, h.MetadataLength,
 		h.LeafOffset, h.LeafLength, h.DataOffset, h.DataLength,
 		h.AddressedTiles, h.TileEntries, h.TileContents} {
@@ -76,7 +97,10 @@ func appendHeader(buf []byte, h Header) []byte {
 // parseHeader reads a header written by appendHeader.
 func parseHeader(b []byte) (Header, error) {
 	if len(b) < HeaderLen || string(b[:len(magic)]) != magic {
-		return Header{}, errHeader
+		return Header{}, ErrNotPMTiles
+	}
+	if b[7] != version {
+		return Header{}, fmt.Errorf("%w: version %d", ErrVersion, b[7])
 	}
 	u64 := func(i int) uint64 { return binary.LittleEndian.Uint64(b[8+8*i:]) }
 	deg := func(at int) float64 { return float64(int32(binary.LittleEndian.Uint32(b[at:]))) / 1e7 }

@@ -125,6 +125,108 @@ func TestArchiveWithLeaves(t *testing.T) {
 	t.Logf("%d tiles: root %d bytes, leaves %d bytes", len(tiles), h.RootLength, h.LeafLength)
 }
 
+// TestArchiveLayouts reads back every tile of archives laid out as a
+// writer may ask: plain or gzipped directories, leaves of a given size.
+func TestArchiveLayouts(t *testing.T) {
+	var tiles []tile
+	for z := range uint8(5) {
+		for x := range uint32(1) << z {
+			for y := range uint32(1) << z {
+				if (x+y)%3 != 0 { // gaps between the entries
+					tiles = append(tiles, tile{z, x, y, fmt.Appendf(nil, "%d/%d/%d", z, x, y)})
+				}
+			}
+		}
+	}
+	slices.SortFunc(tiles, func(a, b tile) int {
+		ia, _ := TileID(a.z, a.x, a.y)
+		ib, _ := TileID(b.z, b.x, b.y)
+		return cmp.Compare(ia, ib)
+	})
+	cases := []struct {
+		name   string
+		info   Info
+		leaves bool
+	}{
+		{"gzip directories", Info{}, false},
+		{"plain directories", Info{InternalCompression: NoCompression}, false},
+		{"leaf directories of 3 entries", Info{LeafSize: 3}, true},
+		{"one entry per plain leaf", Info{LeafSize: 1, InternalCompression: NoCompression}, true},
+		{"leaves larger than the entries", Info{LeafSize: 1000}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.info.Metadata = []byte(`{"name":"layouts"}`)
+			r, _ := archive(t, tiles, c.info)
+			h := r.Header()
+			wantCompression := cmp.Or(c.info.InternalCompression, Gzip)
+			if h.InternalCompression != wantCompression || (h.LeafLength > 0) != c.leaves {
+				t.Errorf("directories in compression %d, %d bytes of leaves; want %d, leaves %v", h.InternalCompression, h.LeafLength, wantCompression, c.leaves)
+			}
+			if meta, err := r.Metadata(); err != nil || string(meta) != `{"name":"layouts"}` {
+				t.Errorf("metadata %q %v", meta, err)
+			}
+			for _, tl := range tiles {
+				got, ok, err := r.Tile(tl.z, tl.x, tl.y)
+				if err != nil || !ok || !bytes.Equal(got, tl.data) {
+					t.Fatalf("%d/%d/%d: %q %v %v, want %q", tl.z, tl.x, tl.y, got, ok, err, tl.data)
+				}
+			}
+			for _, miss := range [][3]uint32{{0, 0, 0}, {1, 0, 0}, {2, 1, 2}, {4, 15, 15}, {5, 0, 0}} {
+				if _, ok, err := r.Tile(uint8(miss[0]), miss[1], miss[2]); ok || err != nil {
+					t.Errorf("%v: found (%v)", miss, err)
+				}
+			}
+		})
+	}
+}
+
+func TestArchiveRuns(t *testing.T) {
+	same := []byte("same tile")
+	r, _ := archive(t, []tile{{1, 0, 0, same}, {1, 0, 1, same}, {1, 1, 1, same}, {2, 0, 0, []byte("other")}}, Info{})
+	if got := r.Header().TileEntries; got != 2 {
+		t.Errorf("entries = %d, want a run of 3 and one more", got)
+	}
+	for _, c := range []struct {
+		z    uint8
+		x, y uint32
+		want string
+	}{{1, 0, 0, "same tile"}, {1, 1, 1, "same tile"}, {1, 1, 0, ""}, {2, 0, 0, "other"}, {0, 0, 0, ""}} {
+		got, ok, err := r.Tile(c.z, c.x, c.y)
+		if err != nil || string(got) != c.want || ok != (c.want != "") {
+			t.Errorf("tile %d/%d/%d = %q, %v, %v; want %q", c.z, c.x, c.y, got, ok, err, c.want)
+		}
+	}
+}
+
+// TestLeafCacheIsBounded reads more leaf directories than a Reader keeps:
+// the cache stays within its bound and every tile is still found.
+func TestLeafCacheIsBounded(t *testing.T) {
+	var tiles []tile
+	for x := range uint32(32) {
+		for y := range uint32(32) {
+			tiles = append(tiles, tile{5, x, y, fmt.Appendf(nil, "%d/%d", x, y)})
+		}
+	}
+	slices.SortFunc(tiles, func(a, b tile) int {
+		ia, _ := TileID(a.z, a.x, a.y)
+		ib, _ := TileID(b.z, b.x, b.y)
+		return cmp.Compare(ia, ib)
+	})
+	r, _ := archive(t, tiles, Info{LeafSize: 2})
+	for range 2 {
+		for _, tl := range tiles {
+			got, ok, err := r.Tile(tl.z, tl.x, tl.y)
+			if err != nil || !ok || !bytes.Equal(got, tl.data) {
+				t.Fatalf("%d/%d/%d: %q %v %v", tl.z, tl.x, tl.y, got, ok, err)
+			}
+			if n := len(r.leaves); n > maxLeaves {
+				t.Fatalf("%d leaves kept, more than %d", n, maxLeaves)
+			}
+		}
+	}
+}
+
 func TestAddOutOfOrder(t *testing.T) {
 	w, err := NewWriter(t.TempDir())
 	if err != nil {
@@ -160,9 +262,29 @@ func TestDirectoryRoundTrip(t *testing.T) {
 }
 
 func TestOpenRefusesOtherFiles(t *testing.T) {
-	for _, b := range [][]byte{nil, []byte("PMTiles\x02" + string(make([]byte, 200))), make([]byte, 200)} {
-		if _, err := Open(bytes.NewReader(b)); err == nil {
-			t.Errorf("%q...: opened", b[:min(len(b), 8)])
-		}
+	_, good := archive(t, []tile{{0, 0, 0, []byte("x")}}, Info{})
+	withByte := func(at int, v byte) []byte {
+		b := bytes.Clone(good)
+		b[at] = v
+		return b
+	}
+	cases := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, ErrNotPMTiles},
+		{"zeros", make([]byte, 200), ErrNotPMTiles},
+		{"MBTiles", []byte("SQLite format 3\x00" + string(make([]byte, 200))), ErrNotPMTiles},
+		{"version 2", withByte(7, 2), ErrVersion},
+		{"version 2, nothing more", []byte("PMTiles\x02" + string(make([]byte, 200))), ErrVersion},
+		{"brotli directories", withByte(97, byte(Brotli)), ErrCompression},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := Open(bytes.NewReader(c.data)); !errors.Is(err, c.want) {
+				t.Fatalf("Open = %v, want %v", err, c.want)
+			}
+		})
 	}
 }

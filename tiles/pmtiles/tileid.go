@@ -2,24 +2,32 @@
 // a tile pyramid in one file, found through directories of Hilbert-ordered
 // tile ids, so that a CDN or any static host that answers HTTP range
 // requests serves a map without a tile server (MapLibre reads it through
-// the pmtiles protocol).
+// the pmtiles protocol). It is Bando's one implementation of the format:
+// `bando tiles export` writes archives with it, and the street base map
+// (package tiles/basemap) is read with it.
 //
 // A Writer takes tiles in ascending tile id order (TileID), keeps identical
 // tiles once and consecutive identical tiles as one run, and writes the
 // header, a root directory that fits the first 16 KiB, leaf directories
-// when needed, the metadata and the tile data, clustered. Directories and
-// metadata are gzipped; tiles are stored as they are given (the Writer
-// records their compression). A Reader finds one tile in such a file.
+// when needed (or of a size the caller asks for), the metadata and the tile
+// data, clustered. Directories and metadata are gzipped unless the caller
+// asks for them plain; tiles are stored as they are given (the Writer
+// records their compression). A Reader finds one tile in such a file, or in
+// any PMTiles v3 archive with plain or gzipped directories, keeping a
+// bounded number of leaf directories decoded; it is safe for concurrent
+// use.
 //
-// The format is the PMTiles v3 specification of Protomaps; this package
-// is written from the specification and knows only what Bando needs (vector
-// tiles, gzip).
+// The format is the PMTiles v3 specification of Protomaps
+// (https://github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md); this
+// package is written from the specification.
 package pmtiles
 
 import "fmt"
 
-// MaxZoom is the deepest zoom a tile id can hold here.
-const MaxZoom = 31
+// MaxZoom is the deepest zoom a tile id can hold here: the deepest the
+// specification's reference JavaScript reader, which MapLibre uses,
+// addresses (its ids are JavaScript numbers, exact to 2^53).
+const MaxZoom = 26
 
 // TileID is the position of tile z/x/y in PMTiles order: the tiles of every
 // zoom before z, then the tile's index along the Hilbert curve of zoom z.

@@ -3,6 +3,7 @@ package pmtiles
 import "testing"
 
 func TestTileID(t *testing.T) {
+	// Values of the PMTiles specification's reference implementations.
 	tests := []struct {
 		z    uint8
 		x, y uint32
@@ -14,7 +15,12 @@ func TestTileID(t *testing.T) {
 		{1, 1, 1, 3},
 		{1, 1, 0, 4},
 		{2, 0, 0, 5},
+		{2, 1, 3, 11},
+		{3, 3, 0, 26},
 		{12, 3423, 1763, 19078479},
+		{20, 1234, 5678, 366563052717},
+		{25, 1234, 5678, 375299988763469},
+		{26, 67108863, 0, 6004799503160660},
 	}
 	for _, tt := range tests {
 		got, err := TileID(tt.z, tt.x, tt.y)
@@ -47,7 +53,7 @@ func TestTileIDOutOfRange(t *testing.T) {
 	for _, tt := range []struct {
 		z    uint8
 		x, y uint32
-	}{{32, 0, 0}, {1, 2, 0}, {1, 0, 2}, {0, 1, 1}} {
+	}{{27, 0, 0}, {32, 0, 0}, {1, 2, 0}, {1, 0, 2}, {0, 1, 1}, {2, 4, 0}, {2, 0, 4}} {
 		if _, err := TileID(tt.z, tt.x, tt.y); err == nil {
 			t.Errorf("TileID(%d, %d, %d): no error", tt.z, tt.x, tt.y)
 		}

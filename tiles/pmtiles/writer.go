@@ -8,7 +8,8 @@ import (
 	"os"
 )
 
-// Info is what an archive says of itself besides its tiles.
+// Info is what an archive says of itself besides its tiles, and how its
+// directories are laid out.
 type Info struct {
 	// TileCompression is how the tiles given to Add are compressed.
 	TileCompression Compression
@@ -18,8 +19,16 @@ type Info struct {
 	// Bounds of the map in degrees, and its centre.
 	MinLon, MinLat, MaxLon, MaxLat, CenterLon, CenterLat float64
 	// Metadata is a JSON object (TileJSON-like: name, vector_layers, ...),
-	// stored gzipped; empty means {}.
+	// compressed as the directories are; empty means {}.
 	Metadata []byte
+	// InternalCompression compresses the directories and the metadata:
+	// Gzip (also when 0, the usual) or NoCompression.
+	InternalCompression Compression
+	// LeafSize, when above 0, cuts the entries into leaf directories of
+	// LeafSize entries (or more, should their root not fit the first
+	// 16 KiB) whenever there are more than LeafSize; when 0, leaf
+	// directories are written only when the root would not fit.
+	LeafSize int
 }
 
 // Writer builds one archive. Tiles go to a temporary file as they come;
@@ -109,12 +118,21 @@ func (w *Writer) Finish(out io.Writer, info Info) (Header, error) {
 		return Header{}, errors.New("pmtiles: Finish called twice")
 	}
 	w.finished = true
-	root, leaves := directories(w.entries)
+	compress := gzipped
+	switch info.InternalCompression {
+	case UnknownCompression, Gzip:
+		info.InternalCompression = Gzip
+	case NoCompression:
+		compress = func(b []byte) []byte { return b }
+	default:
+		return Header{}, fmt.Errorf("%w: directories in compression %d (only none and gzip are written)", ErrCompression, info.InternalCompression)
+	}
+	root, leaves := directories(w.entries, info.LeafSize, compress)
 	meta := info.Metadata
 	if len(meta) == 0 {
 		meta = []byte("{}")
 	}
-	meta = gzipped(meta)
+	meta = compress(meta)
 	h := w.header(info)
 	h.RootOffset, h.RootLength = HeaderLen, uint64(len(root))
 	h.MetadataOffset, h.MetadataLength = h.RootOffset+h.RootLength, uint64(len(meta))
@@ -138,7 +156,7 @@ func (w *Writer) Finish(out io.Writer, info Info) (Header, error) {
 func (w *Writer) header(info Info) Header {
 	h := Header{
 		AddressedTiles: w.tiles, TileEntries: uint64(len(w.entries)), TileContents: uint64(len(w.seen)),
-		Clustered: true, InternalCompression: Gzip, TileCompression: info.TileCompression, TileType: MVT,
+		Clustered: true, InternalCompression: info.InternalCompression, TileCompression: info.TileCompression, TileType: MVT,
 		MinZoom: info.MinZoom, MaxZoom: info.MaxZoom, CenterZoom: info.CenterZoom,
 		MinLon: info.MinLon, MinLat: info.MinLat, MaxLon: info.MaxLon, MaxLat: info.MaxLat,
 		CenterLon: info.CenterLon, CenterLat: info.CenterLat,

@@ -15,6 +15,7 @@ import (
 	"github.com/bandomap/bando/internal/httpx"
 	"github.com/bandomap/bando/tiles"
 	"github.com/bandomap/bando/tiles/basemap"
+	"github.com/bandomap/bando/tiles/pmtiles"
 	"github.com/labstack/echo/v4"
 )
 
@@ -54,10 +55,10 @@ type BaseMapTileJSON struct {
 // vector tiles, stored plain or in gzip.
 func CheckBaseMap(a *basemap.Archive) error {
 	h := a.Header()
-	if h.TileType != basemap.TileTypeMVT {
+	if h.TileType != pmtiles.MVT {
 		return fmt.Errorf("tilehttp: the base map archive holds tiles of type %d, not vector tiles (MVT)", h.TileType)
 	}
-	if h.TileCompression != basemap.CompressionGzip && h.TileCompression != basemap.CompressionNone {
+	if h.TileCompression != pmtiles.Gzip && h.TileCompression != pmtiles.NoCompression {
 		return fmt.Errorf("tilehttp: the base map archive's tiles are in compression %d; cut it again with gzip tiles", h.TileCompression)
 	}
 	return nil
@@ -86,8 +87,8 @@ func (h *Handler) baseMapTileJSON(c echo.Context) error {
 	return c.JSON(http.StatusOK, BaseMapTileJSON{
 		TileJSON: TileJSONVersion, Name: meta.Name, Attribution: meta.Attribution, Scheme: "xyz",
 		Tiles:   []string{h.baseURL(c) + "/basemap/{z}/{x}/{y}.mvt"},
-		MinZoom: int(hd.MinZoom), MaxZoom: int(hd.MaxZoom), Bounds: hd.Bounds,
-		Center:       [3]float64{hd.Center[0], hd.Center[1], float64(hd.CenterZoom)},
+		MinZoom: int(hd.MinZoom), MaxZoom: int(hd.MaxZoom), Bounds: [4]float64{hd.MinLon, hd.MinLat, hd.MaxLon, hd.MaxLat},
+		Center:       [3]float64{hd.CenterLon, hd.CenterLat, float64(hd.CenterZoom)},
 		VectorLayers: meta.VectorLayers,
 	})
 }
@@ -101,7 +102,7 @@ func (h *Handler) baseMapTile(c echo.Context) error {
 	if !ok {
 		return httpx.NotFound("base map tiles are served as /basemap/{z}/{x}/{y}.mvt")
 	}
-	t, err := tiles.ParseTile(c.Param("z"), c.Param("x"), y, basemap.MaxZoom)
+	t, err := tiles.ParseTile(c.Param("z"), c.Param("x"), y, pmtiles.MaxZoom)
 	if err != nil {
 		return httpx.Problem(http.StatusBadRequest, strings.TrimPrefix(err.Error(), "tiles: "), httpx.WithCause(err))
 	}
@@ -125,7 +126,7 @@ func (h *Handler) baseMapTile(c echo.Context) error {
 // writeBaseMapTile sends the stored bytes as they are when they are gzip
 // and the client takes gzip; otherwise it inflates them.
 func (h *Handler) writeBaseMapTile(c echo.Context, data []byte) error {
-	gz := h.cfg.BaseMap.Header().TileCompression == basemap.CompressionGzip
+	gz := h.cfg.BaseMap.Header().TileCompression == pmtiles.Gzip
 	sum := sha256.Sum256(data)
 	etag := `"bm-` + hex.EncodeToString(sum[:12])
 	if gz && httpx.AcceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {

@@ -25,11 +25,7 @@ func baseMapFixture(t *testing.T) (*basemap.Archive, basemaptest.Archive) {
 		t.Fatal(err)
 	}
 	a.LeafSize = 4 // the fixture's tiles spread over leaf directories
-	var buf bytes.Buffer
-	if err := basemaptest.Write(&buf, a); err != nil {
-		t.Fatal(err)
-	}
-	ar, err := basemap.New(bytes.NewReader(buf.Bytes()))
+	ar, err := basemaptest.Open(a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 
+	"github.com/bandomap/bando/tiles/pmtiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
@@ -37,11 +38,13 @@ func Fixture(maxZoom maptile.Zoom) (Archive, error) {
 		}
 	}
 	c := b.Center()
-	return Archive{
-		Tiles: ts, GzipDirectories: true, Bounds: FixtureBounds, Center: [2]float64{c.X(), c.Y()}, CenterZoom: 10,
+	return Archive{Tiles: ts, Info: pmtiles.Info{
+		TileCompression: pmtiles.Gzip, InternalCompression: pmtiles.Gzip,
+		MinLon: b.Min.X(), MinLat: b.Min.Y(), MaxLon: b.Max.X(), MaxLat: b.Max.Y(),
+		CenterLon: c.X(), CenterLat: c.Y(), CenterZoom: 10,
 		Metadata: []byte(`{"name":"Bando test base map","attribution":"<a href=\"https://www.openstreetmap.org/copyright\">© OpenStreetMap</a>",` +
 			`"vector_layers":[` + fixtureLayers + `]}`),
-	}, nil
+	}}, nil
 }
 
 // sortedTiles lists the tiles of z that cover b, row by row.

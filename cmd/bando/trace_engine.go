@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"sync"
@@ -151,6 +152,10 @@ func (l *liveEngine) Forget(before time.Time) {
 	l.send(func(s exposure.Sink) { s.Forget(before) })
 }
 
+// loadAttempts bounds the loads of one load call when the store's tables
+// change under it (exposure.ErrSourceChanged).
+const loadAttempts = 3
+
 // load reads the store into a fresh engine and swaps it in; a load
 // already under way makes it return at once.
 func (l *liveEngine) load(ctx context.Context) error {
@@ -164,6 +169,13 @@ func (l *liveEngine) load(ctx context.Context) error {
 	start := l.clock.Now()
 	fresh := l.build()
 	err := l.src.LoadInto(ctx, fresh)
+	// A day dropped by the retention purge under the load (at start they
+	// run together): load again, into a fresh engine, a few times.
+	for attempt := 1; attempt < loadAttempts && errors.Is(err, exposure.ErrSourceChanged) && ctx.Err() == nil; attempt++ {
+		l.log.Info("exposure engine: the store's days changed during the load; loading again", "attempt", attempt+1)
+		fresh = l.build()
+		err = l.src.LoadInto(ctx, fresh)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err == nil {

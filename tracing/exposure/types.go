@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/bandomap/bando/tracing"
@@ -47,6 +48,11 @@ type Sink interface {
 type Source interface {
 	LoadInto(ctx context.Context, sink Sink) error
 }
+
+// ErrSourceChanged is a load that met the store's tables changing under
+// it (a day's partition dropped by the retention purge after the load
+// listed it): loading again, into a fresh sink, reads the new set.
+var ErrSourceChanged = errors.New("exposure: the store's tables changed during the load")
 
 // F0 is a confirmed case the run starts from.
 type F0 struct {

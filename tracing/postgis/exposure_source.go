@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -10,11 +11,15 @@ import (
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paulmach/orb"
 )
 
 var _ exposure.Source = (*Store)(nil)
+
+// sqlstateUndefinedTable is PostgreSQL's "relation does not exist".
+const sqlstateUndefinedTable = "42P01"
 
 // LoadBatch is how many rows LoadInto hands the sink per call.
 const LoadBatch = 10_000
@@ -50,7 +55,20 @@ const (
 // check per row cost six times the read on the parent table. Their rows
 // are decoded from PostgreSQL's binary format by hand: no allocation per
 // row but the batches'.
+//
+// A day partition dropped after the load listed it (the retention purge
+// of this or another server) is exposure.ErrSourceChanged: the caller
+// loads again.
 func (s *Store) LoadInto(ctx context.Context, sink exposure.Sink) error {
+	err := s.loadInto(ctx, sink)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == sqlstateUndefinedTable {
+		return fmt.Errorf("%w: %w", exposure.ErrSourceChanged, err)
+	}
+	return err
+}
+
+func (s *Store) loadInto(ctx context.Context, sink exposure.Sink) error {
 	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, sqlLoadOwner); err != nil {
 			return fmt.Errorf("postgis: load scope: %w", err)

@@ -58,7 +58,7 @@ describe('failures', () => {
         await page.goto(`${BASE}/?lang=en#11/10.9900/106.6700`, {waitUntil: 'domcontentloaded'});
         const failure = page.locator('#failures .failure[data-kind="bulletin"]');
         await failure.waitFor({timeout: 60000});
-        assert.equal((await failure.locator('span').textContent()).trim(), 'The bulletin of 5 Jul 2021 failed to load.');
+        assert.equal((await failure.locator('span').textContent()).trim(), 'The bulletin of 05/07/2021 failed to load.');
         assert.equal(await page.locator('#stat-cumulative').count(), 0, 'figures shown although the bulletin failed');
         await page.unroute(/\/api\/stats\?date=/);
         await failure.locator('button.retry').click();

@@ -158,8 +158,9 @@ export class NearMe {
 
     /** date is the day the map shows: isolation areas are those in force that day. */
     private date(): string | undefined {
-        const v = (document.getElementById('date') as HTMLInputElement | null)?.value;
-        return v || undefined;
+        // NOTE: the map's own date (YYYY-MM-DD), not the date field, which
+        // shows the day as people write it (dd/mm/yyyy).
+        return this.bm.date || undefined;
     }
 
     private async query(lon: number, lat: number): Promise<void> {

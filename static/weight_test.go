@@ -127,20 +127,30 @@ func TestMapFirstViewWeight(t *testing.T) {
 // TestMapPagePreloadsWhatTheFirstMapWaitsFor checks that / asks for the
 // style, the figures, the worker and the first view's glyphs beside its
 // scripts, so that a slow network does not pay a round trip for each in
-// turn; and that every glyph range a preload names exists.
+// turn; the embedded map (/embed) does the same but for the glyphs.
 func TestMapPagePreloadsWhatTheFirstMapWaitsFor(t *testing.T) {
-	html := serve(t, Config{}, http.MethodGet, "/").Body.String()
-	want := append([]string{"/style.json", "/api/stats"}, firstViewGlyphs...)
-	for _, href := range want {
-		if !strings.Contains(html, fmt.Sprintf(`<link rel="preload" href="%s" as="fetch" crossorigin="anonymous">`, href)) {
-			t.Errorf("/ does not preload %s", href)
-		}
+	tests := []struct {
+		target string
+		fetch  []string
+	}{
+		{"/", append([]string{"/style.json", "/api/stats"}, firstViewGlyphs...)},
+		{"/embed", []string{"/style.json", "/api/stats"}},
 	}
-	if !regexp.MustCompile(`<link rel="preload" href="/assets/maplibre-gl-worker-[\w-]+\.mjs" as="script"`).MatchString(html) {
-		t.Error("/ does not preload MapLibre's worker")
-	}
-	if !strings.Contains(html, `<link rel="modulepreload"`) {
-		t.Error("/ does not preload the chunks its script imports")
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			html := serve(t, Config{}, http.MethodGet, tt.target).Body.String()
+			for _, href := range tt.fetch {
+				if !strings.Contains(html, fmt.Sprintf(`<link rel="preload" href="%s" as="fetch" crossorigin="anonymous">`, href)) {
+					t.Errorf("%s does not preload %s", tt.target, href)
+				}
+			}
+			if !regexp.MustCompile(`<link rel="preload" href="/assets/maplibre-gl-worker-[\w-]+\.mjs" as="script"`).MatchString(html) {
+				t.Errorf("%s does not preload MapLibre's worker", tt.target)
+			}
+			if !strings.Contains(html, `<link rel="modulepreload"`) {
+				t.Errorf("%s does not preload the chunks its script imports", tt.target)
+			}
+		})
 	}
 }
 

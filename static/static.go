@@ -339,6 +339,15 @@ func (s *server) send(c echo.Context, name, cache string) error {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", cache)
+	// The build writes a Brotli copy (name.br) of what it shrinks: a fifth
+	// less than gzip for MapLibre's scripts and the glyphs.
+	if br, err := fs.ReadFile(s.files, name+".br"); err == nil {
+		httpx.AddVary(h, "Accept-Encoding")
+		if httpx.AcceptsBrotli(c.Request().Header.Get("Accept-Encoding")) {
+			h.Set("Content-Encoding", "br")
+			return c.Blob(http.StatusOK, ctype, br)
+		}
+	}
 	if lazy, ok := s.gzipped[name]; ok {
 		httpx.AddVary(h, "Accept-Encoding")
 		if httpx.AcceptsGzip(c.Request().Header.Get("Accept-Encoding")) {

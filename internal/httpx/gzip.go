@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,6 +25,18 @@ var qvalue = regexp.MustCompile(`^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$`)
 // allows any coding then, but a client that names none is safest served
 // as is.
 func AcceptsGzip(header string) bool {
+	return Accepts(header, "gzip", "x-gzip")
+}
+
+// AcceptsBrotli tells whether an Accept-Encoding header takes br, by the
+// same rules as AcceptsGzip.
+func AcceptsBrotli(header string) bool {
+	return Accepts(header, "br")
+}
+
+// Accepts tells whether an Accept-Encoding header takes a content coding
+// known by any of names (lower case), by the rules AcceptsGzip describes.
+func Accepts(header string, names ...string) bool {
 	gz, star := -1.0, -1.0 // -1: not listed
 	for _, entry := range strings.Split(header, ",") {
 		coding, params, _ := strings.Cut(entry, ";")
@@ -31,10 +44,10 @@ func AcceptsGzip(header string) bool {
 		if !ok {
 			continue
 		}
-		switch strings.ToLower(strings.TrimSpace(coding)) {
-		case "gzip", "x-gzip":
+		switch c := strings.ToLower(strings.TrimSpace(coding)); {
+		case slices.Contains(names, c):
 			gz = max(gz, q)
-		case "*":
+		case c == "*":
 			star = max(star, q)
 		}
 	}

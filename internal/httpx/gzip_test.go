@@ -165,3 +165,29 @@ func TestGzipAgreesWithEchoWhereEchoIsRight(t *testing.T) {
 		})
 	}
 }
+
+// TestAcceptsBrotli holds br to the rules gzip follows.
+func TestAcceptsBrotli(t *testing.T) {
+	tests := []struct {
+		header string
+		want   bool
+	}{
+		{"gzip, deflate, br, zstd", true},
+		{"BR", true},
+		{"br;q=0.5", true},
+		{"*", true},
+		{"", false},
+		{"gzip", false},
+		{"br;q=0", false},
+		{"br;q=0, *", false},
+		{"brotli", false},
+		{"gzip, *;q=0", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			if got := AcceptsBrotli(tt.header); got != tt.want {
+				t.Errorf("AcceptsBrotli(%q) = %v, want %v", tt.header, got, tt.want)
+			}
+		})
+	}
+}

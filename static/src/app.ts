@@ -11,7 +11,7 @@ import {InView} from './inview.ts';
 import {formatHash, parseHash, type View} from './hash.ts';
 import {initialLang, isLang, Translator} from './i18n.ts';
 import {Legend} from './legend.ts';
-import {createMap, type BandoMap} from './map.ts';
+import {createMap, fetchStyle, type BandoMap} from './map.ts';
 import {NearMe} from './nearby.ts';
 import {Names, popupContent, type Shown} from './popup.ts';
 import {coveredBy, openPopup, type Insets} from './popupview.ts';
@@ -98,6 +98,10 @@ class App {
     async start(): Promise<void> {
         const view = parseHash(location.hash);
         this.chosenDate = view.date;
+        // The style's round trips run beside the figures' (a slow network
+        // pays seconds for each one in a row).
+        const style = fetchStyle();
+        style.catch(() => undefined);
         const latestStats = await stats(undefined).catch(() => undefined);
         this.latest = latestStats && latestOf(latestStats);
         const date = view.date ?? this.latest;
@@ -127,6 +131,7 @@ class App {
                 label: this.tr.t('app.map'),
                 locale: this.tr.maplibreLocale(),
                 attribution: this.tr.t('attribution'),
+                style,
             });
         } catch {
             byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));

@@ -8,7 +8,7 @@ import {collectionOf, LAYERS, layer} from './catalog.ts';
 import {byId, h} from './dom.ts';
 import {formatHash, parseLayers} from './hash.ts';
 import {initialLang, Translator} from './i18n.ts';
-import {createMap, DEFAULT_VIEW, type BandoMap} from './map.ts';
+import {createMap, DEFAULT_VIEW, fetchStyle, type BandoMap} from './map.ts';
 import {Names, popupContent} from './popup.ts';
 import {coveredBy, openPopup} from './popupview.ts';
 import {sizeLegend} from './sizelegend.ts';
@@ -88,6 +88,9 @@ async function main(): Promise<void> {
     document.title = tr.t('app.short');
     const p = readParams(new URLSearchParams(location.search));
     const root = byId('banner');
+    // The style's round trips run beside the figures' (seconds each on 3G).
+    const style = fetchStyle();
+    style.catch(() => undefined);
     let s: Stats | undefined;
     try {
         const latest = latestOf(await stats(undefined));
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
     }
     root.replaceWith(banner(tr, s, p));
     const bm = await createMap({
-        container: byId('map'), center: p.center, zoom: p.zoom, date: s?.date,
+        container: byId('map'), center: p.center, zoom: p.zoom, date: s?.date, style,
         visible: new Set([...p.layers, 'districts']), label: tr.t('app.map'), locale: tr.maplibreLocale(),
         attribution: tr.t('attribution'),
     });

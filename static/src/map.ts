@@ -31,6 +31,8 @@ export interface MapOptions {
     locale?: Record<string, string>;
     /** Bando's credit in the page's language (the tiles' own is English) */
     attribution?: string;
+    /** the style, if the page started fetching it (fetchStyle) */
+    style?: Promise<FetchedStyle>;
 }
 
 interface TileJSON {
@@ -47,15 +49,32 @@ async function getJSON<T>(url: string): Promise<T> {
     return res.json() as Promise<T>;
 }
 
-/** loadStyle fetches the style and inlines its TileJSON, so tile URLs can carry a date. */
-async function loadStyle(date: string | undefined, visible: Set<string>, attribution?: string): Promise<{style: StyleSpecification; tiles: string[]; bounds?: [number, number, number, number]}> {
+/** FetchedStyle is the style and the TileJSON of its data source, as the server sent them. */
+export interface FetchedStyle {
+    style: StyleSpecification;
+    tj?: TileJSON;
+}
+
+/**
+ * fetchStyle fetches the style and its TileJSON. A page may start it before
+ * it knows the date to show, so that on a slow network these round trips
+ * overlap the figures' (createMap takes the promise).
+ */
+export async function fetchStyle(): Promise<FetchedStyle> {
     const style = await getJSON<StyleSpecification>('/style.json');
+    const src = style.sources[SOURCE];
+    const tj = src?.type === 'vector' && src.url ? await getJSON<TileJSON>(absolute(src.url)) : undefined;
+    return {style, tj};
+}
+
+/** loadStyle inlines the style's TileJSON, so tile URLs can carry a date. */
+async function loadStyle(fetched: Promise<FetchedStyle>, date: string | undefined, visible: Set<string>, attribution?: string): Promise<{style: StyleSpecification; tiles: string[]; bounds?: [number, number, number, number]}> {
+    const {style, tj} = await fetched;
     const src = style.sources[SOURCE];
     if (!src || src.type !== 'vector') throw new Error(`bando: style has no vector source ${SOURCE}`);
     let tiles = (src.tiles ?? []).map(absolute);
     let bounds = src.bounds;
-    if (src.url) {
-        const tj = await getJSON<TileJSON>(absolute(src.url));
+    if (src.url && tj) {
         tiles = tj.tiles.map(absolute);
         bounds = tj.bounds ?? bounds;
         style.sources[SOURCE] = {
@@ -195,7 +214,7 @@ function firstColour(v: unknown): string | undefined {
 /** createMap loads the style and builds the map. */
 export async function createMap(opts: MapOptions): Promise<BandoMap> {
     setWorkerUrl(absolute(BANDO_WORKER_URL));
-    const {style, tiles, bounds} = await loadStyle(opts.date, opts.visible, opts.attribution);
+    const {style, tiles, bounds} = await loadStyle(opts.style ?? fetchStyle(), opts.date, opts.visible, opts.attribution);
     const view = opts.center && opts.zoom !== undefined
         ? {center: opts.center, zoom: opts.zoom}
         : bounds

@@ -1,28 +1,9 @@
 // Sharing the current view: its address (the view lives in the hash) to
-// copy, and the same address as a QR code drawn here, in the browser.
+// copy, and the same address as a QR code drawn here, in the browser. The
+// QR encoder loads on the first click (qr.ts), not with the first view.
 
-import {encode} from 'uqr';
 import {h} from './dom.ts';
 import type {Translator} from './i18n.ts';
-
-/** MODULE_PX is the size of one QR module on screen. */
-const MODULE_PX = 5;
-
-/** drawQR draws text as a QR code into a canvas, dark on white with a quiet zone. */
-export function drawQR(canvas: HTMLCanvasElement, text: string): void {
-    const qr = encode(text, {ecc: 'M', border: 4});
-    const n = qr.size;
-    canvas.width = n * MODULE_PX;
-    canvas.height = n * MODULE_PX;
-    const g = canvas.getContext('2d');
-    if (!g) return;
-    g.fillStyle = '#ffffff';
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    g.fillStyle = '#000000';
-    qr.data.forEach((row, y) => row.forEach((dark, x) => {
-        if (dark) g.fillRect(x * MODULE_PX, y * MODULE_PX, MODULE_PX, MODULE_PX);
-    }));
-}
 
 /** Share wires the share button to its dialog. */
 export class Share {
@@ -42,7 +23,7 @@ export class Share {
         this.button = button;
         this.dialog.append(this.title, this.linkLabel, h('div', {className: 'share-row'}, this.link, this.copy), this.status, this.qr, h('div', {className: 'share-actions'}, this.close));
         document.body.append(this.dialog);
-        button.addEventListener('click', () => this.show());
+        button.addEventListener('click', () => void this.show());
         this.dialog.addEventListener('close', () => this.button.focus());
         tr.onChange(() => this.text());
         this.text();
@@ -59,7 +40,8 @@ export class Share {
     }
 
     /** show opens the dialog with the address of the view as it is now. */
-    show(): void {
+    async show(): Promise<void> {
+        const {drawQR} = await import('./qr.ts');
         const url = location.href;
         this.link.value = url;
         this.status.textContent = '';

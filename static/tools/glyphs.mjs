@@ -40,6 +40,30 @@ export const FONTS = [
  */
 export const RANGES = [0, 256, 512, 768, 7680, 8192, 8448];
 
+/** span lists the code points from a to b inclusive. */
+const span = (a, b) => Array.from({length: b - a + 1}, (_, i) => a + i);
+const chars = (s) => [...s].map((c) => c.codePointAt(0));
+
+/**
+ * CODE_POINTS are the glyphs the ranges hold: what Vietnamese and the map's
+ * labels (place names, counts, the street map's names) are written with, not
+ * every glyph the font has. A range file keeps MapLibre's 256-code-point
+ * name but holds only these, so that the three ranges the first view asks
+ * for (0, 256 and 7680) weigh about half of the full font's. A character
+ * outside the list is drawn as nothing (as one outside RANGES always was).
+ */
+export const CODE_POINTS = new Set([
+    ...span(0x20, 0x7e), // Basic Latin
+    ...chars('\u00a0«»°±²³·×÷©®'), // Latin-1 signs
+    ...chars('ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý'), // Latin-1 letters of Vietnamese
+    ...chars('ĂăĐđĨĩŨũƠơƯư'), // Latin Extended-A and -B letters of Vietnamese
+    ...chars('ʼˆ˜'), // modifier letters sometimes typed for ' ^ ~
+    ...[0x300, 0x301, 0x302, 0x303, 0x306, 0x309, 0x31b, 0x323], // combining marks of decomposed Vietnamese
+    ...span(0x1ea0, 0x1ef9), // Latin Extended Additional: ạ ả ấ … ỹ
+    ...span(0x2010, 0x2027), ...chars('‰′″‹›₫€'), // dashes, quotes, ellipsis, bullet, currencies
+    ...chars('℃№™←↑→↓'), // letter-like symbols and arrows
+]);
+
 const SIZE = 24; // em size in pixels
 const BORDER = 3; // pixels around each glyph bitmap
 const RADIUS = 8; // pixels covered by the 0..255 distance scale
@@ -233,7 +257,7 @@ export function renderFont(font, outDir) {
     for (const start of RANGES) {
         const glyphs = [];
         for (let id = start; id < start + 256; id++) {
-            if (id < 32 || (id >= 127 && id < 160)) continue; // control characters
+            if (!CODE_POINTS.has(id)) continue;
             const index = face.tables.cmap.glyphIndexMap[id];
             if (!index) continue;
             glyphs.push({id, ...renderGlyph(face.glyphs.get(index), face.unitsPerEm)});

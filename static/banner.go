@@ -61,7 +61,7 @@ func renderBanner(f Figures, lang string) ([]byte, error) {
 	w := bannerText[lang]
 	today := w["today"]
 	if f.Date != f.Today {
-		today = fmt.Sprintf(w["dayNew"], formatDay(f.Date, lang))
+		today = fmt.Sprintf(w["dayNew"], formatDay(f.Date))
 	}
 	full := "/"
 	if lang != "vi" {
@@ -69,12 +69,12 @@ func renderBanner(f Figures, lang string) ([]byte, error) {
 	}
 	updated := "–"
 	if f.LastUpdate != "" {
-		updated = formatDay(f.LastUpdate, lang)
+		updated = formatDay(f.LastUpdate)
 	}
 	var buf bytes.Buffer
 	err := bannerTemplate.Execute(&buf, map[string]string{
 		"Title": w["title"], "Community": formatNumber(f.Community, lang), "CommunityLabel": w["community"],
-		"Since": fmt.Sprintf(w["since"], formatDay(f.CommunitySince, lang)), "NewCases": formatNumber(f.NewCases, lang),
+		"Since": fmt.Sprintf(w["since"], formatDay(f.CommunitySince)), "NewCases": formatNumber(f.NewCases, lang),
 		"TodayLabel": today, "Deaths": formatNumber(f.Deaths, lang), "DeathsLabel": w["deaths"],
 		"UpdatedLabel": w["updated"], "Updated": updated, "Full": full, "FullLabel": w["full"],
 	})
@@ -104,17 +104,14 @@ func formatNumber(n int, lang string) string {
 	return b.String()
 }
 
-// formatDay writes YYYY-MM-DD as the page's script does (vi "05/07/2021",
-// en "5 Jul 2021").
-func formatDay(iso, lang string) string {
+// formatDay writes YYYY-MM-DD as the page's script does: dd/mm/yyyy in
+// every language, as the bulletins are dated ("05/07/2021").
+func formatDay(iso string) string {
 	d, err := time.Parse("2006-01-02", iso)
 	if err != nil {
 		return iso
 	}
-	if lang == "vi" {
-		return d.Format("02/01/2006")
-	}
-	return d.Format("2 Jan 2006")
+	return d.Format("02/01/2006")
 }
 
 // embedPage serves /embed with the headline figures in its HTML when the

@@ -17,7 +17,7 @@ func TestFormatNumberAndDay(t *testing.T) {
 		{"vi", 0, "0", "2021-07-05", "05/07/2021"},
 		{"vi", 812, "812", "2021-12-21", "21/12/2021"},
 		{"vi", 1234567, "1.234.567", "2021-07-05", "05/07/2021"},
-		{"en", 1234, "1,234", "2021-07-05", "5 Jul 2021"},
+		{"en", 1234, "1,234", "2021-07-05", "05/07/2021"},
 		{"en", -12000, "-12,000", "not a day", "not a day"},
 	}
 	for _, c := range cases {
@@ -25,7 +25,7 @@ func TestFormatNumberAndDay(t *testing.T) {
 			if got := formatNumber(c.n, c.lang); got != c.num {
 				t.Errorf("formatNumber(%d) = %q, want %q", c.n, got, c.num)
 			}
-			if got := formatDay(c.day, c.lang); got != c.out {
+			if got := formatDay(c.day); got != c.out {
 				t.Errorf("formatDay(%s) = %q, want %q", c.day, got, c.out)
 			}
 		})
@@ -46,7 +46,7 @@ func TestEmbedFigures(t *testing.T) {
 			[]string{`id="banner-community"><span class="fig-value">5.678</span>`, `Ca mới ngày 05/07/2021`,
 				`<span class="fig-value">1.234</span>`, `<span class="fig-date">05/07/2021</span>`, ` từ 27/04/2021`}, []string{"{{banner}}"}},
 		{"English", func(context.Context) (Figures, error) { return figures, nil }, "/embed?lang=en",
-			[]string{`<span class="fig-value">5,678</span>`, `New on 5 Jul 2021`, `href="/?lang=en"`}, nil},
+			[]string{`<span class="fig-value">5,678</span>`, `New on 05/07/2021`, `href="/?lang=en"`}, nil},
 		{"today's bulletin", func(context.Context) (Figures, error) {
 			f := figures
 			f.Today = f.Date

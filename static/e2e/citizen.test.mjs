@@ -446,7 +446,7 @@ describe('citizen on a desktop', () => {
 
     test('the chart has a table; the map\'s focus ring is inside it; legends show sizes', async () => {
         const {page, errors} = await openMap(browser, '/');
-        const bars = await page.locator('.chart rect.bar').count();
+        const bars = await page.locator('#stats .chart rect.bar').count();
         await page.click('#chart-table summary');
         assert.equal(await page.locator('#chart-table tbody tr').count(), bars);
         assert.match(await page.textContent('#chart-table tbody tr:last-child'), /^05\/07\/2021131$/);

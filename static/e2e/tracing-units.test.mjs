@@ -78,7 +78,7 @@ describe('Vietnam times', () => {
     });
     test('instants read on Vietnam’s clock, days too', () => {
         assert.equal(m.vnTime(vi, '2021-08-20T01:30:00Z'), '20/08/2021 08:30');
-        assert.equal(m.vnTime(en, '2021-08-19T17:05:00Z'), '20 Aug 2021 00:05');
+        assert.equal(m.vnTime(en, '2021-08-19T17:05:00Z'), '20/08/2021 00:05');
         assert.equal(m.vnDay(vi, '2021-08-19T17:00:00Z'), '20/08/2021');
         assert.equal(m.vnDay(vi, '2021-08-20'), '20/08/2021');
         assert.equal(m.vnDay(vi, '0001-01-01T00:00:00Z'), '');
@@ -96,10 +96,10 @@ describe('reasons in plain words', () => {
     const cases = [
         {r: {...at, kind: 'venue', tier: 'F1', venue: {id: 'v1', name: 'Chợ Lái Thiêu', category: 'market', lon: 106.7, lat: 10.9, overlap_minutes: 23}},
             vi: 'Qua BD-1: check-in trùng 23 phút tại Chợ Lái Thiêu (Chợ) (20/08/2021 08:00–08:23)',
-            en: 'Via BD-1: check-ins overlapping 23 minutes at Chợ Lái Thiêu (Market) (20 Aug 2021 08:00–08:23)'},
+            en: 'Via BD-1: check-ins overlapping 23 minutes at Chợ Lái Thiêu (Market) (20/08/2021 08:00–08:23)'},
         {r: {...at, kind: 'ride', tier: 'F1', ride: {enterprise: 'pouyuen', bus: '61B-123.45', date: '2021-08-20', trip: 'am', seat: '4', via_seat: '5'}},
             vi: /^Qua BD-1: đi chung xe đưa đón 61B-123\.45 của pouyuen, chuyến sáng ngày 20\/08\/2021, ghế 4 \(nguồn ghế 5\)/,
-            en: /^Via BD-1: rode the same shuttle bus 61B-123\.45 of pouyuen, morning trip on 20 Aug 2021, seat 4 \(source in seat 5\)/},
+            en: /^Via BD-1: rode the same shuttle bus 61B-123\.45 of pouyuen, morning trip on 20\/08\/2021, seat 4 \(source in seat 5\)/},
         {r: {...at, kind: 'room', tier: 'F1', residence: {ward: '71803', boarding_house: 'Bình An', room: '12', via_room: '12', days: 3}},
             vi: /^Qua BD-1: cùng phòng trọ 12, nhà trọ Bình An, 3 ngày/, en: /^Via BD-1: same boarding-house room 12 at Bình An, 3 days/},
         {r: {...at, kind: 'house', tier: 'epi', residence: {boarding_house: 'Bình An', room: '3', via_room: '12', days: 1}},

@@ -79,7 +79,9 @@ describe('street base map', () => {
 async function startBaseMapServer(t) {
     const port = Number(new URL(BASE).port || 80) + 1;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bando-basemap-'));
-    const env = {...process.env, BANDO_ADDR: `127.0.0.1:${port}`, BANDO_DATA_DIR: dir, BANDO_BASEMAP_PMTILES: process.env.BANDO_E2E_BASEMAP};
+    const env = {...process.env, BANDO_ADDR: `127.0.0.1:${port}`, BANDO_DATA_DIR: dir, BANDO_BASEMAP_PMTILES: process.env.BANDO_E2E_BASEMAP,
+        // The operators' listener is not under test here, and its default port may be taken on a shared machine.
+        BANDO_METRICS_ADDR: 'off'};
     delete env.BANDO_DATABASE_URL;
     delete env.BANDO_REDIS_URL;
     const log = [];

@@ -6,14 +6,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/tracing"
+	"github.com/paulmach/orb"
 )
 
 // startLogged builds a server over s's store and config whose log the
@@ -281,5 +286,47 @@ func TestPersonalReadsAreLogged(t *testing.T) {
 				t.Errorf("entries of personal reads: %+v", es)
 			}
 		})
+	}
+}
+
+// TestPersonEraseCountsAlike: the answer of an erasure names the same
+// kinds on both stores, every kind with its zero, also for a case known by
+// its code alone (no number: the tracing store holds no key of it).
+func TestPersonEraseCountsAlike(t *testing.T) {
+	answers := map[string]map[string]int64{}
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			editor, ok := s.b.(features.Editor)
+			if !ok {
+				t.Fatalf("%T keeps no cases", s.b)
+			}
+			cases, _ := features.NewCatalog().Get("cases")
+			rec := features.Record{ID: "bd-9", Geometry: orb.Point{106.651, 10.981}, Properties: map[string]any{
+				"code": "BD-9", "report_date": features.VietnamDay(time.Now()).AddDate(0, 0, -2).Format(features.DateLayout),
+				"origin": features.OriginCommunity, "status": features.StatusUnderTreatment, "ward_code": "25747", "district_code": "718"},
+				Person: &features.Person{Name: "Người Không Số", Address: "3 Hẻm 9"}}
+			if _, err := editor.Apply(context.Background(), features.Edit{Action: features.EditCreate, Collection: cases, ID: "bd-9",
+				Record: rec, Audit: audit.Entry{Actor: "an", Role: "editor", Action: "create"}}); err != nil {
+				t.Fatal(err)
+			}
+			var out erasedJSON
+			body := s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/erase", `{"case_code":"BD-9","reason":"request of the person, ticket 11"}`)
+			if err := json.Unmarshal(body, &out); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := slices.Sorted(maps.Keys(out.Erased)), slices.Sorted(slices.Values(tracing.ErasureKinds())); !slices.Equal(got, want) {
+				t.Errorf("the answer counts %v, want %v: %s", got, want, body)
+			}
+			for k, n := range out.Erased {
+				if want := map[bool]int64{true: 1}[k == tracing.KindPeople]; n != want {
+					t.Errorf("%s: %d, want %d (%s)", k, n, want, body)
+				}
+			}
+			answers[kind] = out.Erased
+		})
+	}
+	if a, b := answers["postgis"], answers["embedded"]; a != nil && b != nil && !maps.Equal(a, b) {
+		t.Errorf("the stores answer differently: postgis %v, embedded %v", a, b)
 	}
 }

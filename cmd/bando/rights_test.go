@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -398,6 +399,64 @@ func TestPersonExportTextHostile(t *testing.T) {
 				if !strings.Contains(text, want) {
 					t.Errorf("the text lacks %s:\n%s", want, text)
 				}
+			}
+		})
+	}
+}
+
+// TestPersonCommandJSON: bando person export --json and erase --json print
+// the JSON the HTTP routes answer, on both stores: the export the same
+// records as the route's (its time and the access log, which grows with
+// each export, aside), the erasure {erased, audit_seq} with every kind.
+func TestPersonCommandJSON(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			w := s.populate(t)
+			s.addCase(t, w)
+			body := `{"phone":"` + phoneF0 + `","reason":"request of the person, ticket 9"}`
+			var route map[string]json.RawMessage
+			if err := json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export", body), &route); err != nil {
+				t.Fatal(err)
+			}
+			s.b.Close() // the command opens the store itself
+			args := func(verb string, more ...string) []string {
+				return append([]string{"person", verb, "--data-dir", s.cfg.DataDir, "--database-url", s.cfg.DatabaseURL, "--seed-demo=false",
+					"--phone", phoneF0, "--reason", "request of the person, ticket 9", "--json"}, more...)
+			}
+			var out strings.Builder
+			if err := run(context.Background(), args("export"), &out); err != nil {
+				t.Fatalf("export: %v\n%s", err, out.String())
+			}
+			var cli map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(out.String()), &cli); err != nil {
+				t.Fatalf("export --json is not JSON: %v\n%s", err, out.String())
+			}
+			if got, want := slices.Sorted(maps.Keys(cli)), slices.Sorted(maps.Keys(route)); !slices.Equal(got, want) {
+				t.Errorf("export --json has the members %v, the route %v", got, want)
+			}
+			for k, v := range route {
+				var c bytes.Buffer
+				if err := json.Compact(&c, cli[k]); err != nil {
+					t.Fatal(err)
+				}
+				if k != "generated" && k != "access_log" && string(v) != c.String() {
+					t.Errorf("export --json %s: %s\nthe route: %s", k, cli[k], v)
+				}
+			}
+			out.Reset()
+			if err := run(context.Background(), args("erase", "--yes"), &out); err != nil {
+				t.Fatalf("erase: %v\n%s", err, out.String())
+			}
+			var erased erasedJSON
+			dec := json.NewDecoder(strings.NewReader(out.String()))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&erased); err != nil {
+				t.Fatalf("erase --json is not the route's answer: %v\n%s", err, out.String())
+			}
+			if got, want := slices.Sorted(maps.Keys(erased.Erased)), slices.Sorted(slices.Values(tracing.ErasureKinds())); !slices.Equal(got, want) ||
+				erased.Erased[tracing.KindVisits] != 2 || erased.Erased[tracing.KindPeople] != 1 || erased.AuditSeq <= 0 {
+				t.Errorf("erase --json: %s", out.String())
 			}
 		})
 	}

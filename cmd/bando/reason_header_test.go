@@ -11,6 +11,7 @@ import (
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
 	"github.com/bandomap/bando/internal/httpx"
+	"github.com/bandomap/bando/tracing"
 )
 
 // TestReasonHeaderDecodedAlike: every route that reads personal data with
@@ -81,4 +82,11 @@ func allAudit(t *testing.T, log audit.Log) []audit.Entry {
 		t.Fatal(err)
 	}
 	return es
+}
+
+// TestReasonLengthsAgree: the header's bound is the audited read's.
+func TestReasonLengthsAgree(t *testing.T) {
+	if httpx.MaxReasonLength != tracing.MaxReasonLength {
+		t.Errorf("httpx.MaxReasonLength %d, tracing.MaxReasonLength %d", httpx.MaxReasonLength, tracing.MaxReasonLength)
+	}
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
@@ -31,6 +29,27 @@ const (
 	KindTraces        = "traces" // location trace points
 	KindPeople        = "people" // private sides of cases and contacts
 )
+
+// ErasureKinds are the kinds an erasure counts, in a stable order: every
+// store answers every one of them, zero included (FullCounts), so that an
+// answer reads the same whichever store made it and says what was looked
+// for too.
+func ErasureKinds() []string {
+	return []string{KindPersons, KindVisits, KindDeclarations, KindRosterPeriods, KindRosterWorkers, KindRides, KindTraces, KindPeople}
+}
+
+// FullCounts returns counts with every kind of ErasureKinds, a zero for a
+// kind counts lacks; the stores' erasures answer it.
+func FullCounts(counts map[string]int64) map[string]int64 {
+	full := make(map[string]int64, len(counts)+len(ErasureKinds()))
+	for _, k := range ErasureKinds() {
+		full[k] = counts[k]
+	}
+	for k, n := range counts {
+		full[k] = n
+	}
+	return full
+}
 
 // ErrNothingHeld is an erasure of a person of whom the stores hold
 // nothing (already erased, or never known); nothing is written, not even
@@ -57,6 +76,7 @@ type Erasure struct {
 
 // Erased says what an erasure deleted, by kind, and its audit entry.
 type Erased struct {
+	// Counts has every kind of ErasureKinds (FullCounts).
 	Counts map[string]int64
 	Entry  audit.Entry
 }
@@ -77,7 +97,9 @@ type Eraser interface {
 	// entry, every record of e.Keys (person records, visits,
 	// declarations, roster periods with the worker's private details,
 	// rides, traces) and the private side of e.Refs: all or nothing. Admin
-	// only (auth.ErrForbidden). ErrNothingHeld when nothing matched.
+	// only (auth.ErrForbidden). ErrNothingHeld when nothing matched. The
+	// answer's Counts name every kind of ErasureKinds, zero included,
+	// whichever store answers (FullCounts).
 	ErasePerson(ctx context.Context, e Erasure) (Erased, error)
 }
 
@@ -91,14 +113,7 @@ func ErasureEntry(e Erasure, counts map[string]int64) (audit.Entry, error) {
 	if err := CheckReason(e.Audit.Note); err != nil {
 		return audit.Entry{}, err
 	}
-	full := map[string]int64{}
-	for _, k := range []string{KindPersons, KindVisits, KindDeclarations, KindRosterPeriods, KindRosterWorkers, KindRides, KindTraces, KindPeople} {
-		full[k] = counts[k]
-	}
-	for _, k := range slices.Sorted(maps.Keys(counts)) {
-		full[k] = counts[k]
-	}
-	after, err := json.Marshal(full) // NOTE: encoding/json sorts map keys
+	after, err := json.Marshal(FullCounts(counts)) // NOTE: encoding/json sorts map keys
 	if err != nil {
 		return audit.Entry{}, fmt.Errorf("tracing: encode an erasure: %w", err)
 	}

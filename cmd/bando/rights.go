@@ -214,42 +214,55 @@ type personOut struct {
 }
 
 type visitOut struct {
-	Venue  string    `json:"venue"`
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end,omitzero"`
-	Source string    `json:"source"`
+	Venue string `json:"venue"`
+	// VenueName and VenueCategory say where the venue id is ("" for a
+	// venue the store no longer knows).
+	VenueName     string    `json:"venue_name,omitempty"`
+	VenueCategory string    `json:"venue_category,omitempty"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end,omitzero"`
+	// Closing is how the visit ended: checkout or default-stay; "" while
+	// open.
+	Closing string `json:"closing,omitempty"`
+	Source  string `json:"source"`
 }
 
 type declOut struct {
-	Venue     string    `json:"venue,omitempty"`
-	Time      time.Time `json:"time"`
-	Symptoms  []string  `json:"symptoms"`
-	ContactF0 bool      `json:"contact_f0"`
-	Travel    string    `json:"travel,omitempty"`
+	Venue         string    `json:"venue,omitempty"`
+	VenueName     string    `json:"venue_name,omitempty"`
+	VenueCategory string    `json:"venue_category,omitempty"`
+	Time          time.Time `json:"time"`
+	Symptoms      []string  `json:"symptoms"`
+	ContactF0     bool      `json:"contact_f0"`
+	Travel        string    `json:"travel,omitempty"`
 }
 
 type rosterOut struct {
-	Enterprise    string    `json:"enterprise"`
-	Employee      string    `json:"employee_id"`
-	Name          string    `json:"name,omitempty"`
-	Phone         string    `json:"phone,omitempty"`
-	IDNumber      string    `json:"id_number,omitempty"`
-	Address       string    `json:"address,omitempty"`
-	BoardingHouse string    `json:"boarding_house,omitempty"`
-	Room          string    `json:"room,omitempty"`
-	Ward          string    `json:"ward,omitempty"`
-	Site          string    `json:"site,omitempty"`
-	Line          string    `json:"line,omitempty"`
-	Shift         string    `json:"shift,omitempty"`
-	BusRoute      string    `json:"bus_route,omitempty"`
-	ValidFrom     time.Time `json:"valid_from"`
-	ValidTo       time.Time `json:"valid_to,omitzero"`
+	Enterprise    string `json:"enterprise"`
+	Employee      string `json:"employee_id"`
+	Name          string `json:"name,omitempty"`
+	Phone         string `json:"phone,omitempty"`
+	IDNumber      string `json:"id_number,omitempty"`
+	Address       string `json:"address,omitempty"`
+	BoardingHouse string `json:"boarding_house,omitempty"`
+	Room          string `json:"room,omitempty"`
+	Ward          string `json:"ward,omitempty"`
+	// ResidenceLocation is the residence's point (lon, lat) the roster
+	// gave: the worker's home.
+	ResidenceLocation []float64 `json:"residence_location,omitempty"`
+	Site              string    `json:"site,omitempty"`
+	Line              string    `json:"line,omitempty"`
+	Shift             string    `json:"shift,omitempty"`
+	BusRoute          string    `json:"bus_route,omitempty"`
+	ValidFrom         time.Time `json:"valid_from"`
+	ValidTo           time.Time `json:"valid_to,omitzero"`
 }
 
 type rideOut struct {
 	Enterprise string    `json:"enterprise"`
 	Date       time.Time `json:"date"`
 	Trip       string    `json:"trip"`
+	Departure  time.Time `json:"departure,omitzero"`
 	Bus        string    `json:"bus"`
 	Seat       string    `json:"seat,omitempty"`
 	Employee   string    `json:"employee_id,omitempty"`
@@ -319,6 +332,7 @@ func (r *personRights) export(ctx context.Context, req personRequest, requestID 
 func (r *personRights) gather(ctx context.Context, s subject, h *heldAbout) error {
 	from, to := time.Unix(0, 0), farFuture()
 	workers := map[[2]string]bool{}
+	venues := venueNames{}
 	for _, k := range s.keys {
 		if p, err := r.store.Person(ctx, k); err == nil {
 			h.Persons = append(h.Persons, personOut{Key: k.String(), Name: p.Name, Phone: p.Phone, IDNumber: p.IDNumber, FirstSeen: p.FirstSeen.UTC()})
@@ -330,7 +344,12 @@ func (r *personRights) gather(ctx context.Context, s subject, h *heldAbout) erro
 			return err
 		}
 		for _, v := range vs {
-			h.Visits = append(h.Visits, visitOut{Venue: string(v.Venue), Start: v.Start.UTC(), End: v.End.UTC(), Source: string(v.Source)})
+			name, category, err := venues.of(ctx, r.store, v.Venue)
+			if err != nil {
+				return err
+			}
+			h.Visits = append(h.Visits, visitOut{Venue: string(v.Venue), VenueName: name, VenueCategory: category,
+				Start: v.Start.UTC(), End: v.End.UTC(), Closing: string(v.Closing), Source: string(v.Source)})
 		}
 		ds, err := r.store.DeclarationsOf(ctx, k, from, to)
 		if err != nil {
@@ -338,6 +357,11 @@ func (r *personRights) gather(ctx context.Context, s subject, h *heldAbout) erro
 		}
 		for _, d := range ds {
 			o := declOut{Venue: string(d.Venue), Time: d.Time.UTC(), ContactF0: d.ContactF0, Travel: d.Travel, Symptoms: []string{}}
+			if d.Venue != "" {
+				if o.VenueName, o.VenueCategory, err = venues.of(ctx, r.store, d.Venue); err != nil {
+					return err
+				}
+			}
 			for _, sy := range d.Symptoms {
 				o.Symptoms = append(o.Symptoms, string(sy))
 			}
@@ -365,6 +389,24 @@ func (r *personRights) gather(ctx context.Context, s subject, h *heldAbout) erro
 	return r.gatherAccessLog(ctx, s, h)
 }
 
+// venueNames are the names and categories of the venues an export names,
+// each read once.
+type venueNames map[tracing.VenueID][2]string
+
+// of returns the name and category of venue id; blank for a venue the
+// store no longer knows.
+func (n venueNames) of(ctx context.Context, store tracing.Store, id tracing.VenueID) (name, category string, err error) {
+	if v, ok := n[id]; ok {
+		return v[0], v[1], nil
+	}
+	v, err := store.Venue(ctx, id)
+	if err != nil && !errors.Is(err, tracing.ErrNotFound) {
+		return "", "", fmt.Errorf("rights: read venue %s: %w", id, err)
+	}
+	n[id] = [2]string{v.Name, string(v.Category)}
+	return v.Name, string(v.Category), nil
+}
+
 // gatherMovements reads the person's rides and trace points.
 func (r *personRights) gatherMovements(ctx context.Context, k tracing.PersonKey, h *heldAbout) error {
 	if r.movements == nil {
@@ -376,7 +418,8 @@ func (r *personRights) gatherMovements(ctx context.Context, k tracing.PersonKey,
 		return err
 	}
 	for _, rd := range rides {
-		h.Rides = append(h.Rides, rideOut{Enterprise: rd.Enterprise, Date: rd.Date.UTC(), Trip: string(rd.Trip), Bus: rd.Bus, Seat: rd.Seat, Employee: rd.Employee})
+		h.Rides = append(h.Rides, rideOut{Enterprise: rd.Enterprise, Date: rd.Date.UTC(), Trip: string(rd.Trip), Departure: rd.Departure.UTC(),
+			Bus: rd.Bus, Seat: rd.Seat, Employee: rd.Employee})
 	}
 	pts, err := r.movements.TracesOf(ctx, k, from, to)
 	if err != nil {
@@ -403,11 +446,15 @@ func (r *personRights) gatherRoster(ctx context.Context, workers map[[2]string]b
 			return err
 		}
 		for _, e := range history {
-			h.Roster = append(h.Roster, rosterOut{Enterprise: e.Enterprise, Employee: e.Employee, Name: e.Private.Name,
+			o := rosterOut{Enterprise: e.Enterprise, Employee: e.Employee, Name: e.Private.Name,
 				Phone: e.Private.Phone, IDNumber: e.Private.IDNumber, Address: e.Residence.Address,
 				BoardingHouse: e.Residence.BoardingHouse, Room: e.Residence.Room, Ward: e.Residence.Ward,
 				Site: e.Workplace.Site, Line: e.Workplace.Line, Shift: e.Workplace.Shift, BusRoute: e.BusRoute,
-				ValidFrom: e.ValidFrom.UTC(), ValidTo: e.ValidTo.UTC()})
+				ValidFrom: e.ValidFrom.UTC(), ValidTo: e.ValidTo.UTC()}
+			if pt := e.Residence.Location; pt != (orb.Point{}) {
+				o.ResidenceLocation = []float64{pt.Lon(), pt.Lat()}
+			}
+			h.Roster = append(h.Roster, o)
 		}
 	}
 	return nil

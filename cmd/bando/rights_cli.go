@@ -19,7 +19,8 @@ import (
 // runPerson runs `bando person export|erase --phone P | --id N | --case C
 // --reason R [--yes] [--json]`: a person's rights from the server's
 // machine, as the admin cli:OSUSER. An erasure asks for confirmation on
-// standard input unless --yes.
+// standard input unless --yes. --json prints what the HTTP route answers
+// (heldAbout, erasedJSON), indented.
 func runPerson(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 || (args[0] != "export" && args[0] != "erase") {
 		return errors.New("person: usage: bando person export|erase --phone P | --id N | --case C --reason R [--yes] [--json]")
@@ -32,7 +33,7 @@ func runPerson(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&req.CaseCode, "case", "", "the code of the person's case")
 	fs.StringVar(&req.Reason, "reason", "", "why (the person's request and its reference): it is logged")
 	yes := fs.Bool("yes", false, "erase without asking for confirmation")
-	asJSON := fs.Bool("json", false, "export as JSON (default: a readable text)")
+	asJSON := fs.Bool("json", false, "print JSON, as POST /api/persons/export or /erase answers (default: a readable text)")
 	cfg, err := loadConfig(fs, args[1:])
 	if err != nil {
 		return err
@@ -64,9 +65,7 @@ func runPerson(ctx context.Context, args []string, out io.Writer) error {
 			return cliRightsError(err)
 		}
 		if *asJSON {
-			enc := json.NewEncoder(out)
-			enc.SetIndent("", "  ")
-			return enc.Encode(h)
+			return printJSON(out, h)
 		}
 		writeHeld(out, h)
 		return nil
@@ -74,12 +73,19 @@ func runPerson(ctx context.Context, args []string, out io.Writer) error {
 	if _, err := r.resolve(ctx, req); err != nil { // a bad request fails before the question
 		return cliRightsError(err)
 	}
-	if !*yes && !confirmed(out, os.Stdin) {
+	prompt := out
+	if *asJSON { // the question stays out of the JSON
+		prompt = os.Stderr
+	}
+	if !*yes && !confirmed(prompt, os.Stdin) {
 		return errors.New("person erase: not confirmed; nothing was erased")
 	}
 	erased, err := r.erase(ctx, req, actor.RequestID)
 	if err != nil {
 		return cliRightsError(err)
+	}
+	if *asJSON {
+		return printJSON(out, erasedJSON{Erased: erased.Counts, AuditSeq: erased.Entry.Seq})
 	}
 	var parts []string
 	for _, k := range slices.Sorted(func(yield func(string) bool) {
@@ -92,6 +98,16 @@ func runPerson(ctx context.Context, args []string, out io.Writer) error {
 		parts = append(parts, fmt.Sprintf("%d %s", erased.Counts[k], k))
 	}
 	fmt.Fprintf(out, "erased: %s; audit entry %d (%s)\n", strings.Join(parts, ", "), erased.Entry.Seq, tracing.ActionErase)
+	return nil
+}
+
+// printJSON writes v to out as indented JSON.
+func printJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("person: write JSON: %w", err)
+	}
 	return nil
 }
 

@@ -1,19 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bandomap/bando/audit"
 	"github.com/bandomap/bando/auth"
+	"github.com/bandomap/bando/features"
 	"github.com/bandomap/bando/tracing"
+	"github.com/paulmach/orb"
 )
 
 // startLogged builds a server over s's store and config whose log the
@@ -118,6 +125,17 @@ func TestPersonRights(t *testing.T) {
 						t.Errorf("export by %s: %d persons, %d visits, %d roster, %d rides, %d traces, %d cases: %+v", body,
 							len(before.Persons), len(before.Visits), len(before.Roster), len(before.Rides), len(before.Traces), len(before.People), before)
 					}
+					if r := before.Roster[0]; !slices.Equal(r.ResidenceLocation, []float64{106.651, 10.981}) || r.BoardingHouse != "Nhà trọ Hạnh Phúc" ||
+						r.Room != "P1" || r.Address != "12 Hẻm 3" || r.Ward != "25747" {
+						t.Errorf("the export's residence: %+v, want the roster's home point, boarding house and room", r)
+					}
+					venues := map[string]string{}
+					for _, v := range before.Visits {
+						venues[v.VenueName] = v.VenueCategory
+					}
+					if !maps.Equal(venues, map[string]string{"Quán Phở Số 1": "restaurant", "Chợ Thủ Dầu Một": "market"}) {
+						t.Errorf("the export's check-ins name the venues %v, want their names and categories", venues)
+					}
 					reads := 0
 					for _, e := range before.AccessLog {
 						if e.Action == tracing.ActionRead && e.Collection == "tracing.traces" && e.Reason == "case BD-1 outbreak" {
@@ -129,7 +147,8 @@ func TestPersonRights(t *testing.T) {
 					}
 				}
 				text := string(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export?format=text", byPhone))
-				for _, want := range []string{"Lượt quét mã QR / Check-ins: 2", "Vị trí di chuyển / Location traces: 3", "Nguyễn Văn Không", "Nhà trọ Hạnh Phúc"} {
+				for _, want := range []string{"Lượt quét mã QR / Check-ins: 2", "Vị trí di chuyển / Location traces: 3", "Nguyễn Văn Không", "Nhà trọ Hạnh Phúc",
+					`phòng/room "P1"`, "vị trí/point (lon, lat) 106.651000, 10.981000", `"Quán Phở Số 1" ("restaurant"`, `"Chợ Thủ Dầu Một" ("market"`} {
 					if !strings.Contains(text, want) {
 						t.Errorf("the text export lacks %q:\n%s", want, text)
 					}
@@ -279,6 +298,165 @@ func TestPersonalReadsAreLogged(t *testing.T) {
 			if len(es) != 2 || es[0].Actor != "u-tracer" || es[0].Action != tracing.ActionRead || es[0].Subject != "bd-1" ||
 				es[0].Note != "case BD-1, contact tracing" || es[1].Subject != "list" {
 				t.Errorf("entries of personal reads: %+v", es)
+			}
+		})
+	}
+}
+
+// TestPersonEraseCountsAlike: the answer of an erasure names the same
+// kinds on both stores, every kind with its zero, also for a case known by
+// its code alone (no number: the tracing store holds no key of it).
+func TestPersonEraseCountsAlike(t *testing.T) {
+	answers := map[string]map[string]int64{}
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			editor, ok := s.b.(features.Editor)
+			if !ok {
+				t.Fatalf("%T keeps no cases", s.b)
+			}
+			cases, _ := features.NewCatalog().Get("cases")
+			rec := features.Record{ID: "bd-9", Geometry: orb.Point{106.651, 10.981}, Properties: map[string]any{
+				"code": "BD-9", "report_date": features.VietnamDay(time.Now()).AddDate(0, 0, -2).Format(features.DateLayout),
+				"origin": features.OriginCommunity, "status": features.StatusUnderTreatment, "ward_code": "25747", "district_code": "718"},
+				Person: &features.Person{Name: "Người Không Số", Address: "3 Hẻm 9"}}
+			if _, err := editor.Apply(context.Background(), features.Edit{Action: features.EditCreate, Collection: cases, ID: "bd-9",
+				Record: rec, Audit: audit.Entry{Actor: "an", Role: "editor", Action: "create"}}); err != nil {
+				t.Fatal(err)
+			}
+			var out erasedJSON
+			body := s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/erase", `{"case_code":"BD-9","reason":"request of the person, ticket 11"}`)
+			if err := json.Unmarshal(body, &out); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := slices.Sorted(maps.Keys(out.Erased)), slices.Sorted(slices.Values(tracing.ErasureKinds())); !slices.Equal(got, want) {
+				t.Errorf("the answer counts %v, want %v: %s", got, want, body)
+			}
+			for k, n := range out.Erased {
+				if want := map[bool]int64{true: 1}[k == tracing.KindPeople]; n != want {
+					t.Errorf("%s: %d, want %d (%s)", k, n, want, body)
+				}
+			}
+			answers[kind] = out.Erased
+		})
+	}
+	if a, b := answers["postgis"], answers["embedded"]; a != nil && b != nil && !maps.Equal(a, b) {
+		t.Errorf("the stores answer differently: postgis %v, embedded %v", a, b)
+	}
+}
+
+// TestPersonExportTextHostile: a name given at a check-in and a case's
+// name and address that hold line breaks and forged lines stay, in the
+// readable export, one quoted value on their record's line.
+func TestPersonExportTextHostile(t *testing.T) {
+	const phone = "0912000077"
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			w := s.populate(t)
+			name, _ := json.Marshal("Lê Văn D\n- họ tên/name: Người Giả; điện thoại/phone: 0900000000")
+			s.must(t, http.StatusCreated, auth.Tracer, http.MethodPost, "/api/checkins",
+				fmt.Sprintf(`{"venue":%q,"identity":%q,"name":%s,"at":%q,"end":%q}`, w.venue, phone, name, at(w.d, 0, "08:00"), at(w.d, 0, "08:30")))
+			editor := s.b.(features.Editor)
+			cases, _ := features.NewCatalog().Get("cases")
+			rec := features.Record{ID: "bd-7", Geometry: orb.Point{106.651, 10.981}, Properties: map[string]any{
+				"code": "BD-7", "report_date": features.VietnamDay(w.d.Add(8 * time.Hour)).Format(features.DateLayout),
+				"origin": features.OriginCommunity, "status": features.StatusUnderTreatment, "ward_code": "25747", "district_code": "718"},
+				Person: &features.Person{Name: "Lê Văn D\r\n## Giả / Forged: 9", Phone: phone, Address: "1 Hẻm 2\n- cases bd-8: \"Người Giả\""}}
+			if _, err := editor.Apply(context.Background(), features.Edit{Action: features.EditCreate, Collection: cases, ID: "bd-7",
+				Record: rec, Audit: audit.Entry{Actor: "an", Role: "editor", Action: "create"}}); err != nil {
+				t.Fatal(err)
+			}
+			body := `{"phone":"` + phone + `","reason":"request of the person, ticket 12"}`
+			var h heldAbout
+			if err := json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export", body), &h); err != nil {
+				t.Fatal(err)
+			}
+			text := string(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export?format=text", body))
+			records, announced := 0, 0
+			for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+				switch {
+				case strings.HasPrefix(line, "- họ tên/name: Người Giả"), strings.HasPrefix(line, "- họ tên/name: \"Người Giả"), strings.HasPrefix(line, "## Giả"), strings.HasPrefix(line, "- cases bd-8"):
+					t.Errorf("a value forged line %d: %q\n%s", i+1, line, text)
+				case strings.HasPrefix(line, "- "):
+					records++
+				case strings.HasPrefix(line, "## "):
+					n, err := strconv.Atoi(line[strings.LastIndex(line, ": ")+2:])
+					if err != nil {
+						t.Errorf("heading %q: %v", line, err)
+					}
+					announced += n
+				case line == "" || i < 3:
+				default:
+					t.Errorf("line %d is neither a record nor a heading: %q\n%s", i+1, line, text)
+				}
+			}
+			if records != announced || len(h.Persons) != 1 || len(h.People) != 1 || !strings.Contains(text, "## Hồ sơ cá nhân / Person records: 1\n- ") {
+				t.Errorf("%d record lines, the headings say %d (%d persons, %d cases):\n%s", records, announced, len(h.Persons), len(h.People), text)
+			}
+			for _, want := range []string{`"Lê Văn D\n- họ tên/name: Người Giả; điện thoại/phone: 0900000000"`, `"Lê Văn D\r\n## Giả / Forged: 9"`,
+				`"1 Hẻm 2\n- cases bd-8: \"Người Giả\""`} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the text lacks %s:\n%s", want, text)
+				}
+			}
+		})
+	}
+}
+
+// TestPersonCommandJSON: bando person export --json and erase --json print
+// the JSON the HTTP routes answer, on both stores: the export the same
+// records as the route's (its time and the access log, which grows with
+// each export, aside), the erasure {erased, audit_seq} with every kind.
+func TestPersonCommandJSON(t *testing.T) {
+	for _, kind := range stores() {
+		t.Run(kind, func(t *testing.T) {
+			s := newTraceServer(t, kind)
+			w := s.populate(t)
+			s.addCase(t, w)
+			body := `{"phone":"` + phoneF0 + `","reason":"request of the person, ticket 9"}`
+			var route map[string]json.RawMessage
+			if err := json.Unmarshal(s.must(t, http.StatusOK, auth.Admin, http.MethodPost, "/api/persons/export", body), &route); err != nil {
+				t.Fatal(err)
+			}
+			s.b.Close() // the command opens the store itself
+			args := func(verb string, more ...string) []string {
+				return append([]string{"person", verb, "--data-dir", s.cfg.DataDir, "--database-url", s.cfg.DatabaseURL, "--seed-demo=false",
+					"--phone", phoneF0, "--reason", "request of the person, ticket 9", "--json"}, more...)
+			}
+			var out strings.Builder
+			if err := run(context.Background(), args("export"), &out); err != nil {
+				t.Fatalf("export: %v\n%s", err, out.String())
+			}
+			var cli map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(out.String()), &cli); err != nil {
+				t.Fatalf("export --json is not JSON: %v\n%s", err, out.String())
+			}
+			if got, want := slices.Sorted(maps.Keys(cli)), slices.Sorted(maps.Keys(route)); !slices.Equal(got, want) {
+				t.Errorf("export --json has the members %v, the route %v", got, want)
+			}
+			for k, v := range route {
+				var c bytes.Buffer
+				if err := json.Compact(&c, cli[k]); err != nil {
+					t.Fatal(err)
+				}
+				if k != "generated" && k != "access_log" && string(v) != c.String() {
+					t.Errorf("export --json %s: %s\nthe route: %s", k, cli[k], v)
+				}
+			}
+			out.Reset()
+			if err := run(context.Background(), args("erase", "--yes"), &out); err != nil {
+				t.Fatalf("erase: %v\n%s", err, out.String())
+			}
+			var erased erasedJSON
+			dec := json.NewDecoder(strings.NewReader(out.String()))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&erased); err != nil {
+				t.Fatalf("erase --json is not the route's answer: %v\n%s", err, out.String())
+			}
+			if got, want := slices.Sorted(maps.Keys(erased.Erased)), slices.Sorted(slices.Values(tracing.ErasureKinds())); !slices.Equal(got, want) ||
+				erased.Erased[tracing.KindVisits] != 2 || erased.Erased[tracing.KindPeople] != 1 || erased.AuditSeq <= 0 {
+				t.Errorf("erase --json: %s", out.String())
 			}
 		})
 	}

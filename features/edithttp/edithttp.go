@@ -138,24 +138,22 @@ func request(c echo.Context) (edit.Request, error) {
 		return edit.Request{}, httpx.BadRequest("%s: not percent-encoded UTF-8 text", NoteHeader)
 	}
 	r := edit.Request{Principal: p, RequestID: id}
-	reason, err := url.PathUnescape(c.Request().Header.Get(ReasonHeader))
-	if err != nil || !features.CleanText(reason) {
-		return edit.Request{}, httpx.BadRequest("%s: not percent-encoded UTF-8 text", ReasonHeader)
+	reason, err := httpx.Reason(c, false)
+	if err != nil {
+		return edit.Request{}, err
 	}
-	switch n := utf8.RuneCountInString(strings.TrimSpace(reason)); {
-	case n == 0:
-	case n < 5 || n > 500:
+	if n := utf8.RuneCountInString(reason); n > 0 && n < 5 {
 		return edit.Request{}, httpx.BadRequest("%s: a reason of 5 to 500 characters (a case number, a request an auditor can check)", ReasonHeader)
-	default:
-		r.Reason = strings.TrimSpace(reason)
 	}
+	r.Reason = reason
 	return r, setNote(&r, note)
 }
 
 // ReasonHeader carries why an official reads people's personal fields
-// (percent-encoded UTF-8): the read is logged with it; without one the
-// personal fields are withheld (WithheldHeader says so).
-const ReasonHeader = "X-Bando-Reason"
+// (percent-encoded UTF-8, httpx.Reason decodes it): the read is logged
+// with it; without one the personal fields are withheld (WithheldHeader
+// says so).
+const ReasonHeader = httpx.ReasonHeader
 
 // WithheldHeader is set on an editors' answer whose personal fields were
 // withheld for want of a reason.

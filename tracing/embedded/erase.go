@@ -56,7 +56,7 @@ func (s *Store) ErasePerson(ctx context.Context, e tracing.Erasure) (tracing.Era
 			}
 			counts[tracing.KindPeople] = n
 		}
-		out.Counts = counts
+		out.Counts = tracing.FullCounts(counts)
 		if out.Total() == 0 {
 			return tracing.ErrNothingHeld
 		}

@@ -51,8 +51,9 @@ type Config struct {
 	AccessLog tracing.AccessLog
 }
 
-// ReasonHeader carries the reason of an official's read, as ?reason= does.
-const ReasonHeader = "X-Bando-Reason"
+// ReasonHeader carries the reason of an official's read, as ?reason= does,
+// percent-encoded (httpx.Reason decodes it).
+const ReasonHeader = httpx.ReasonHeader
 
 // collectionWorkers names roster reads in the audit log.
 const collectionWorkers = "tracing.workers"
@@ -301,9 +302,9 @@ func (h *Handler) reason(c echo.Context) (string, error) {
 	if !a.All {
 		return "", nil
 	}
-	reason := strings.TrimSpace(c.QueryParam("reason"))
-	if reason == "" {
-		reason = strings.TrimSpace(c.Request().Header.Get(ReasonHeader))
+	reason, err := httpx.Reason(c, true)
+	if err != nil {
+		return "", err
 	}
 	if reason == "" {
 		return "", httpx.Problem(http.StatusBadRequest, "say why you read this roster: ?reason= or the "+ReasonHeader+" header (a case number, an outbreak); the read is logged",

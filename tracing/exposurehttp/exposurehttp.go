@@ -14,7 +14,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/bandomap/bando/auth"
@@ -41,8 +40,9 @@ const (
 	RetryAfter = 10 * time.Second
 )
 
-// ReasonHeader carries the reason of a read, as ?reason= does.
-const ReasonHeader = "X-Bando-Reason"
+// ReasonHeader carries the reason of a read, as ?reason= does,
+// percent-encoded (httpx.Reason decodes it).
+const ReasonHeader = httpx.ReasonHeader
 
 // Config is what the handler needs.
 type Config struct {
@@ -200,9 +200,9 @@ func fieldProblem(errs []httpx.FieldError) error {
 
 // readReason returns the reason of a read: ?reason= or the header.
 func readReason(c echo.Context) (string, error) {
-	reason := strings.TrimSpace(c.QueryParam("reason"))
-	if reason == "" {
-		reason = strings.TrimSpace(c.Request().Header.Get(ReasonHeader))
+	reason, err := httpx.Reason(c, true)
+	if err != nil {
+		return "", err
 	}
 	if err := checkReason(reason); err != nil {
 		return "", httpx.Problem(http.StatusBadRequest, "say why you read this run: ?reason= or the "+ReasonHeader+

@@ -109,8 +109,9 @@ const (
 )
 
 // ReasonHeader carries an official's reason for reading traces,
-// percent-encoded, in place of the reason= parameter.
-const ReasonHeader = "X-Bando-Reason"
+// percent-encoded, in place of the reason= parameter (httpx.Reason decodes
+// it).
+const ReasonHeader = httpx.ReasonHeader
 
 // Register adds the routes to g, the group mounted at /api.
 func (h *Handler) Register(g *echo.Group) {

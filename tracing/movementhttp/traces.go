@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -117,13 +116,9 @@ const MaxReasonLength = 500
 
 // readReason reads the reason of a read of traces.
 func readReason(c echo.Context) (string, error) {
-	reason := strings.TrimSpace(c.QueryParam("reason"))
-	if reason == "" {
-		h, err := url.PathUnescape(c.Request().Header.Get(ReasonHeader))
-		if err != nil || !cleanText(h) {
-			return "", httpx.BadRequest("%s: not percent-encoded UTF-8 text", ReasonHeader)
-		}
-		reason = strings.TrimSpace(h)
+	reason, err := httpx.Reason(c, true)
+	if err != nil {
+		return "", err
 	}
 	if reason == "" {
 		return "", httpx.BadRequest("reading a person's traces needs a reason: give reason= (or the %s header), e.g. the case the person is a contact of", ReasonHeader)

@@ -71,7 +71,7 @@ func (s *Store) ErasePerson(ctx context.Context, e tracing.Erasure) (tracing.Era
 				return err
 			}
 		}
-		out.Counts = counts
+		out.Counts = tracing.FullCounts(counts)
 		if out.Total() == 0 {
 			return tracing.ErrNothingHeld
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +89,7 @@ func RunErase(t *testing.T, open ErasureOpener) {
 				t.Errorf("%s: erased %d, want %d (%v)", k, out.Counts[k], n, out.Counts)
 			}
 		}
+		sameKinds(t, out.Counts)
 		if got := held(t, s, p); got != (heldCounts{}) {
 			t.Errorf("after the erasure the person still has %+v", got)
 		}
@@ -107,6 +110,27 @@ func RunErase(t *testing.T, open ErasureOpener) {
 			t.Errorf("the entry holds the raw number: %s", whole)
 		}
 		verify(t, s.Log, signer, int64(len(allEntries(t, s.Log))))
+	})
+	t.Run("every kind counted", func(t *testing.T) {
+		// A person the stores hold a record of and nothing else: the
+		// answer still names every kind, the others at zero, as the
+		// other store's answer does.
+		r := phone("0912000009")
+		if err := s.Store.RememberPerson(tracer, keys.NewPerson(tracing.Identity{Kind: tracing.Phone, Value: "0912000009"}, "Tên Khác", Start)); err != nil {
+			t.Fatal(err)
+		}
+		e := erasure
+		e.Keys, e.Audit.Subject = []tracing.PersonKey{r}, signer.Digest([]byte("phone:0912000009"))
+		out, err := s.Eraser.ErasePerson(admin, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameKinds(t, out.Counts)
+		for k, n := range out.Counts {
+			if want := map[bool]int64{true: 1}[k == tracing.KindPersons]; n != want {
+				t.Errorf("%s: erased %d, want %d (%v)", k, n, want, out.Counts)
+			}
+		}
 	})
 	t.Run("nothing held the second time", func(t *testing.T) {
 		before := len(allEntries(t, s.Log))
@@ -186,4 +210,14 @@ func allEntries(t *testing.T, log audit.Log) []audit.Entry {
 		t.Fatal(err)
 	}
 	return es
+}
+
+// sameKinds fails unless counts names exactly the kinds of
+// tracing.ErasureKinds: the answer both stores give has the same keys.
+func sameKinds(t *testing.T, counts map[string]int64) {
+	t.Helper()
+	got := slices.Sorted(maps.Keys(counts))
+	if want := slices.Sorted(slices.Values(tracing.ErasureKinds())); !slices.Equal(got, want) {
+		t.Errorf("an erasure counts the kinds %v, want %v", got, want)
+	}
 }

@@ -25,8 +25,9 @@ const (
 	MaxReadWindow = 31 * 24 * time.Hour
 )
 
-// ReasonHeader carries the reason of an official's read, as ?reason= does.
-const ReasonHeader = "X-Bando-Reason"
+// ReasonHeader carries the reason of an official's read, as ?reason= does,
+// percent-encoded (httpx.Reason decodes it).
+const ReasonHeader = httpx.ReasonHeader
 
 // personJSON is a visitor as the reader may see them: raw for officials,
 // masked for the venue's enterprise (which gets no key either).
@@ -102,9 +103,9 @@ func (h *Handler) venueCheckIns(c echo.Context) error {
 		return problem(err)
 	}
 	full := a.All && fullReader(ctx)
-	reason := strings.TrimSpace(c.QueryParam("reason"))
-	if reason == "" {
-		reason = strings.TrimSpace(c.Request().Header.Get(ReasonHeader))
+	reason, err := httpx.Reason(c, true)
+	if err != nil {
+		return err
 	}
 	if full && reason == "" {
 		return httpx.Problem(http.StatusBadRequest, "say why you read these check-ins: ?reason= or the "+ReasonHeader+" header (a case number, an outbreak); the read is logged",

@@ -84,8 +84,8 @@ const outlineStep = 400
 // provinceOutline returns the synthetic province's border: a closed
 // counter-clockwise ring of several hundred vertices inside provinceBox.
 // It is the base shape of outlineKnots smoothed into a curve, then moved
-// along its normal by sums of sines, strongly where a river draws the
-// border and gently overland. It has no randomness: every call returns the
+// across and along itself by sums of sines, strongly where a river draws
+// the border and gently overland. It has no randomness: every call returns the
 // same ring.
 func provinceOutline() orb.Ring {
 	knots := outlineKnots()

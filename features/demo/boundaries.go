@@ -35,7 +35,7 @@ const (
 	levelTownship = "township" // thị trấn
 )
 
-// provinceBox is the box the synthetic districts tile.
+// provinceBox is the box the synthetic province's outline is drawn in.
 func provinceBox() orb.Bound {
 	return orb.Bound{Min: orb.Point{106.33, 10.86}, Max: orb.Point{106.97, 11.50}}
 }
@@ -66,23 +66,25 @@ func districtSpecs() []districtSpec {
 
 // SyntheticDistricts returns the nine districts of Bình Dương with their
 // real GSO codes, names and levels, and synthetic shapes: the Voronoi cells
-// of their approximate real centroids inside the province's bounding box, so
-// they sit where the real ones are and tile the box without gaps or overlaps.
+// of their approximate real centroids clipped to a synthetic outline of the
+// province (provinceOutline: rivers on the west and east, narrow in the
+// south), so they sit where the real ones are and tile the outline without
+// gaps or overlaps.
 func SyntheticDistricts() []Boundary {
 	specs := districtSpecs()
 	sites := make([]orb.Point, len(specs))
 	for i, s := range specs {
 		sites[i] = s.centre
 	}
-	cells, err := voronoi(provinceBox(), sites)
+	cells, err := voronoi(orb.MultiPolygon{{provinceOutline()}}, sites)
 	if err != nil {
-		// NOTE: the sites and box are constants; a failure here is a bug
+		// NOTE: the sites and outline are constants; a failure here is a bug
 		// caught by the package tests, not something callers can act on.
 		panic(err)
 	}
 	out := make([]Boundary, len(specs))
 	for i, s := range specs {
-		out[i] = Boundary{Code: s.code, Name: s.name, Level: s.level, Shape: orb.MultiPolygon{cells[i]}}
+		out[i] = Boundary{Code: s.code, Name: s.name, Level: s.level, Shape: cells[i]}
 	}
 	return out
 }

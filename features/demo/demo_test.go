@@ -431,13 +431,15 @@ func checkInWard(t *testing.T, col string, r features.Record, areas map[string]o
 	}
 }
 
-// TestBoundariesTile checks that districts tile the province box without
-// overlaps and that each district's wards tile it.
+// TestBoundariesTile checks that the synthetic districts tile the province
+// outline without overlaps, that real districts do not overlap, and that
+// each district's wards tile it.
 func TestBoundariesTile(t *testing.T) {
+	outline := orb.Polygon{provinceOutline()}
 	tests := []struct {
-		name     string
-		opts     Options
-		coverBox bool
+		name  string
+		opts  Options
+		cover bool // the districts cover the outline, and nothing outside it
 	}{
 		{"synthetic districts", Options{Scale: ScaleDemo, Seed: 1}, true},
 		{"real districts", Options{Scale: ScaleDemo, Seed: 1, Districts: realDistricts(t)}, false},
@@ -450,8 +452,9 @@ func TestBoundariesTile(t *testing.T) {
 			for range 3000 {
 				p := orb.Point{box.Min[0] + rng.Float64()*(box.Max[0]-box.Min[0]), box.Min[1] + rng.Float64()*(box.Max[1]-box.Min[1])}
 				ds := containing(recs["districts"], p)
-				if len(ds) > 1 || (tt.coverBox && len(ds) == 0) {
-					t.Fatalf("%v lies in districts %v", p, ds)
+				inside := planar.PolygonContains(outline, p)
+				if len(ds) > 1 || (tt.cover && len(ds) == 0 && inside) || (tt.cover && len(ds) > 0 && !inside) {
+					t.Fatalf("%v (inside the outline: %t) lies in districts %v", p, inside, ds)
 				}
 				ws := containing(recs["wards"], p)
 				if len(ws) != len(ds) {
@@ -473,8 +476,8 @@ func TestBoundariesTile(t *testing.T) {
 					t.Errorf("district %s: area %g, its wards %g", d.ID, a, sum[d.ID])
 				}
 			}
-			if boxArea := planar.Area(box.ToPolygon()); tt.coverBox && math.Abs(total-boxArea) > 1e-9*boxArea {
-				t.Errorf("districts cover %g of the box's %g", total, boxArea)
+			if want := planar.Area(outline); tt.cover && math.Abs(total-want) > 1e-9*want {
+				t.Errorf("districts cover %g of the outline's %g", total, want)
 			}
 		})
 	}

@@ -23,15 +23,20 @@ func offset(p orb.Point, dx, dy float64) orb.Point {
 	}
 }
 
-// voronoi returns the cell of each site inside the box: the points closer to
-// it than to any other site, distances measured in metres. Each cell is the
-// box cut by the perpendicular bisectors, so the cells tile the box without
-// gaps or overlaps.
-func voronoi(box orb.Bound, sites []orb.Point) ([]orb.Polygon, error) {
-	k2 := math.Pow(lonScale(box.Center()[1]), 2)
-	cells := make([]orb.Polygon, len(sites))
+// voronoi returns the cell of each site inside the region: the points of
+// the region closer to it than to any other site, distances measured in
+// metres. Each cell is the region cut by the perpendicular bisectors
+// between its site and the others, that is the region clipped by the site's
+// convex Voronoi cell; cutting keeps the pieces of a non-convex region
+// apart, so a cell can have several. Neighbouring cells are cut by the same
+// line from either side and share its crossings of the region's border, so
+// the cells tile the region without gaps or overlaps.
+func voronoi(region orb.MultiPolygon, sites []orb.Point) ([]orb.MultiPolygon, error) {
+	region = orient(region)
+	k2 := math.Pow(lonScale(region.Bound().Center()[1]), 2)
+	cells := make([]orb.MultiPolygon, len(sites))
 	for i, si := range sites {
-		cell := orient(orb.MultiPolygon{box.ToPolygon()})[0]
+		cell := region
 		for j, sj := range sites {
 			if i == j {
 				continue
@@ -41,14 +46,14 @@ func voronoi(box orb.Bound, sites []orb.Point) ([]orb.Polygon, error) {
 			// (direction w turned a quarter to the left) holds si.
 			w := orb.Point{k2 * (sj[0] - si[0]), sj[1] - si[1]}
 			l := cutLine{O: orb.Point{(si[0] + sj[0]) / 2, (si[1] + sj[1]) / 2}, D: orb.Point{-w[1], w[0]}}
-			left, _, err := cut(cell, l)
+			left, _, err := cutMulti(cell, l)
 			if err != nil {
 				return nil, err
 			}
-			if len(left) != 1 {
+			if len(left) == 0 {
 				return nil, fmt.Errorf("demo: voronoi cell of site %d is empty", i)
 			}
-			cell = left[0]
+			cell = left
 		}
 		cells[i] = cell
 	}

@@ -98,12 +98,13 @@ func layers() map[string]layer {
 }
 
 // marketName names a market after its ward, its district, a neighbourhood
-// or a made-up place. The first market is the district town's own.
+// or a made-up place. The first two markets are the district town's own,
+// so that the demo always has two places of one name to tell apart.
 func marketName(rng *rand.Rand, g *generator, w, i int) string {
 	wd := &g.pr.wards[w]
 	d := &g.pr.districts[wd.district]
 	switch x := rng.IntN(20); {
-	case i == 0 || x < 2:
+	case i < 2 || x < 2:
 		return "Chợ " + d.bare
 	case x < 9:
 		return "Chợ " + wd.bare
@@ -138,10 +139,11 @@ func (g *generator) lookup(id string, n int) (iter.Seq[features.Record], error) 
 		for i := range n {
 			var p orb.Point
 			var w int
-			if i == 0 && id == "markets" {
-				// The first market stands in the first district's town.
+			if i < 2 && id == "markets" {
+				// The first two markets stand in the first district's
+				// town, in its first two wards.
 				d := &g.pr.districts[0]
-				w = d.wards[0]
+				w = d.wards[i%len(d.wards)]
 				p = g.pr.wards[w].sample(rng, true)
 			} else {
 				p, w = g.pr.place(rng)

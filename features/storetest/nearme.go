@@ -13,9 +13,9 @@ import (
 
 // ThuanAnPoint is the point of issue 14's first finding in the demo
 // province (seed 1): someone in Thuận An, outside any zone, whose nearest
-// shop, convenience store cs000047 294 m away, lies inside the published
-// zone qz000007, in force from 11 June 2021 with no end announced.
-func ThuanAnPoint() orb.Point { return orb.Point{106.69908, 10.93200} }
+// shop, convenience store cs000191 237 m away, lies inside the published
+// zone qz000005, in force from 10 June 2021 with no end announced.
+func ThuanAnPoint() orb.Point { return orb.Point{106.69755, 10.95564} }
 
 // runNearMe checks, on the demo province, that "near me" at ThuanAnPoint
 // lists the store first and flags it with its zone, as /api/nearby does.
@@ -36,8 +36,8 @@ func runNearMe(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(near) == 0 || near[0].Feature.ID != "cs000047" || int(near[0].DistanceM+0.5) != 294 {
-		t.Fatalf("nearest shop %+v, want cs000047 at 294 m", near)
+	if len(near) == 0 || near[0].Feature.ID != "cs000191" || int(near[0].DistanceM+0.5) != 237 {
+		t.Fatalf("nearest shop %+v, want cs000191 at 237 m", near)
 	}
 	finder := isolation.NewFinder(s, features.NewCatalog(), isolation.DefaultLockdownRadiusM)
 	if here, err := finder.At(context.Background(), ThuanAnPoint(), testkit.Day("2021-07-05")); err != nil || len(here) != 0 {
@@ -52,11 +52,11 @@ func runNearMe(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(areas[0]) == 0 || areas[0][0].ID != "qz000007" || areas[0][0].Until != "" {
-			t.Errorf("%s: the nearest shop's areas %+v, want qz000007 with no end", day, areas[0])
+		if len(areas[0]) == 0 || areas[0][0].ID != "qz000005" || areas[0][0].Until != "" {
+			t.Errorf("%s: the nearest shop's areas %+v, want qz000005 with no end", day, areas[0])
 		}
 	}
-	areas, err := finder.Each(context.Background(), points[:1], testkit.Day("2021-06-10"))
+	areas, err := finder.Each(context.Background(), points[:1], testkit.Day("2021-06-09"))
 	if err != nil || len(areas[0]) != 0 {
 		t.Errorf("the day before the zone: %+v %v, want none", areas[0], err)
 	}

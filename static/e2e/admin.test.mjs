@@ -395,7 +395,11 @@ describe('the officials’ editor', {skip}, () => {
         await page.locator('form.ed-ward-search button[type="submit"]').click();
         await page.locator('[data-ward="71801"]').click();
         await page.locator('.ed-form h3, [data-part="zones"] h3', {hasText: 'Vùng cách ly mới'}).first().waitFor();
-        assert.match(await page.getByLabel('Tên', {exact: true}).inputValue(), /Bảo Định/);
+        // The refused zone's form is also a new zone's: wait for the ward's
+        // name to replace its name rather than reading it at once.
+        const wardName = page.getByLabel('Tên', {exact: true});
+        await page.waitForFunction((el) => /Bảo Định/.test(el.value), await wardName.elementHandle(), {timeout: 10000});
+        assert.match(await wardName.inputValue(), /Bảo Định/);
         await page.locator('.ed-actions [data-action="save"]').click();
         await page.locator('.ed-form-msg', {hasText: 'Đã lưu (lần sửa 1)'}).waitFor();
         await page.close();

@@ -81,9 +81,9 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         });
         await page.mouse.click(box.x, box.y);
         await page.locator('.ed-venue-marker').waitFor();
-        // The ward under the click (the demo's Phường Lạc Lộc) is filled in.
+        // The ward under the click (the demo's Phường Nghĩa Phong) is filled in.
         await page.waitForFunction(() => document.querySelector('[data-part="venues"] [name="ward"]')?.value !== '');
-        assert.equal(await part.getByLabel('Mã phường, xã').inputValue(), '71803');
+        assert.equal(await part.getByLabel('Mã phường, xã').inputValue(), '71805');
         const lon = Number(await part.getByLabel('Kinh độ').inputValue());
         const lat = Number(await part.getByLabel('Vĩ độ').inputValue());
         assert.ok(Math.abs(lon - at[0]) < 1e-4 && Math.abs(lat - at[1]) < 1e-4, `picked ${lon},${lat}, clicked ${at}`);
@@ -143,8 +143,8 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         await waitIdle(page);
         const drawn = await page.evaluate(() => window.bandoMap.queryRenderedFeatures(undefined, {layers: ['ed-qr-coverage-fill']}).map((f) => f.properties));
         assert.ok(drawn.length > 0, 'no coverage polygon drawn');
-        const lacLoc = drawn.find((p) => p.ward === '71803');
-        assert.ok(lacLoc && lacLoc.registered >= 1, `the venue's ward is drawn with its venues: ${JSON.stringify(lacLoc)}`);
+        const nghiaPhong = drawn.find((p) => p.ward === '71805');
+        assert.ok(nghiaPhong && nghiaPhong.registered >= 1, `the venue's ward is drawn with its venues: ${JSON.stringify(nghiaPhong)}`);
         await part.locator('.ed-legend').waitFor();
         await shot(page, 'admin-qr-coverage');
 
@@ -172,7 +172,7 @@ describe('the editor’s venues and QR codes', {skip}, () => {
     test('an enterprise registers and sees only its own venues, with no coverage layer; a viewer has no venues part', async () => {
         const {page: adminPage} = await signIn(browser, ADMIN);
         const other = `Chợ của quận E2E ${Date.now()}`;
-        const r = await api(adminPage, 'POST', '/api/venues', {name: other, category: 'market', address: '', ward: '71803', lon: 106.66, lat: 10.98, default_stay_minutes: 30});
+        const r = await api(adminPage, 'POST', '/api/venues', {name: other, category: 'market', address: '', ward: '71805', lon: 106.66, lat: 10.98, default_stay_minutes: 30});
         assert.equal(r.status, 201, r.text);
         await adminPage.close();
         await browser.context.clearCookies();
@@ -186,7 +186,7 @@ describe('the editor’s venues and QR codes', {skip}, () => {
         const name = `Nhà máy E2E ${Date.now()}`;
         await part.getByLabel('Tên địa điểm').fill(name);
         await part.getByLabel('Loại địa điểm').selectOption('factory');
-        await part.getByLabel('Mã phường, xã').fill('71803');
+        await part.getByLabel('Mã phường, xã').fill('71805');
         await part.getByLabel('Kinh độ').fill('106.66');
         await part.getByLabel('Vĩ độ').fill('10.98');
         await part.getByRole('button', {name: 'Lưu địa điểm'}).click();

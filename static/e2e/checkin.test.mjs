@@ -68,7 +68,7 @@ describe('QR check-in', {skip}, () => {
     /** register adds a venue through the API and reads its QR token from its QR code. */
     async function register(name, extra = {}) {
         const r = await api(adminPage, 'POST', '/api/venues', {
-            name, category: 'market', address: '1 Đường Thử, Thủ Dầu Một', ward: '71803', lon: 106.6583, lat: 10.9812,
+            name, category: 'market', address: '1 Đường Thử, Thủ Dầu Một', ward: '71805', lon: 106.6583, lat: 10.9812,
             contact: 'Chị Lan', contact_phone: '0912 000 111', default_stay_minutes: 45, ...extra,
         });
         assert.equal(r.status, 201, `POST /api/venues: ${r.text}`);

@@ -9,11 +9,11 @@ import {after, before, describe, test} from 'node:test';
 import {assertOnlyHosts, BASE, launch, openMap, shot, unlabelledControls, waitIdle} from './helpers.mjs';
 
 // THUAN_AN is someone in Thuận An, outside any zone, whose nearest shop
-// (Circle K, 294 m) lies inside the published zone of the Fortune Footwear
+// (Satrafoods, 237 m) lies inside the published zone of the Apex Footwear
 // company (features/storetest ThuanAnPoint); STORE is that shop.
-const THUAN_AN = {longitude: 106.69908, latitude: 10.932};
-const STORE = {longitude: 106.7017734, latitude: 10.9320023};
-const ZONE = 'Vùng cách ly Công ty TNHH Fortune Footwear Việt Nam';
+const THUAN_AN = {longitude: 106.69755, latitude: 10.95564};
+const STORE = {longitude: 106.6991328, latitude: 10.9571029};
+const ZONE = 'Vùng cách ly Công ty TNHH Apex Footwear Việt Nam';
 
 const WORDS = {
     vi: {
@@ -58,7 +58,7 @@ for (const screen of SCREENS) {
 
             /** openNear opens the map in the language and unfolds the lookup panel (folded on a phone). */
             const openNear = async () => {
-                const {page, errors} = await openMap(browser, `/?lang=${lang}#14/10.9320/106.7000`);
+                const {page, errors} = await openMap(browser, `/?lang=${lang}#14/10.9560/106.6985`);
                 const toggle = page.locator('#lookup-toggle');
                 if (await toggle.isVisible() && await toggle.getAttribute('aria-expanded') === 'false') await toggle.click();
                 await page.locator('#near-me').waitFor({state: 'visible'});
@@ -79,8 +79,8 @@ for (const screen of SCREENS) {
                 const {page, errors} = await openNear();
                 await nearMe(page, THUAN_AN);
                 const first = page.locator('.near-list li').first();
-                assert.match(await first.locator('.near-name').textContent(), /^Circle K 302 Trần Hưng Đạo$/);
-                assert.match(await first.locator('.near-meta').textContent(), /294 m/);
+                assert.match(await first.locator('.near-name').textContent(), /^Satrafoods 228 Lý Thường Kiệt$/);
+                assert.match(await first.locator('.near-meta').textContent(), /237 m/);
                 assert.equal(await first.locator('.near-zone').textContent(), `⚠ ${w.inZone}`);
                 const warning = page.locator('.near-warning');
                 assert.ok(await warning.isVisible(), 'no warning over the list');
@@ -93,7 +93,7 @@ for (const screen of SCREENS) {
                 await waitIdle(page);
                 const flagged = await page.evaluate(() => window.bandoMap.querySourceFeatures('nearby')
                     .filter((f) => f.properties.flagged).map((f) => f.properties.name));
-                assert.ok(flagged.includes('Circle K 302 Trần Hưng Đạo'), `flagged on the map: ${flagged}`);
+                assert.ok(flagged.includes('Satrafoods 228 Lý Thường Kiệt'), `flagged on the map: ${flagged}`);
                 await shot(page, `places-warning-${screen.name}-${lang}`);
                 assert.deepEqual(errors, []);
                 await assertOnlyHosts(browser);

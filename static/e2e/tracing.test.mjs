@@ -102,7 +102,7 @@ async function seed(browser) {
 
     const page = await apiPage(browser, TRACER);
     const venue = async (name, category, lon, lat) => ok(await call(page, 'POST', '/api/venues',
-        {name, category, address: `1 Đường Thử ${run}, Thủ Dầu Một`, ward: '71803', lon, lat, default_stay_minutes: 60}), `venue ${name}`).id;
+        {name, category, address: `1 Đường Thử ${run}, Thủ Dầu Một`, ward: '71805', lon, lat, default_stay_minutes: 60}), `venue ${name}`).id;
     const restaurant = await venue(RESTAURANT, 'restaurant', 106.6583, 10.9812);
     const gym = await venue(GYM, 'gym', 106.6601, 10.9826);
     const visit = (v, p, from, to) => ({venue: v, identity: p.phone, name: p.name, at: at(from), end: at(to)});
@@ -116,9 +116,9 @@ async function seed(browser) {
 
     const roster = [
         'employee_id,name,phone,id_number,boarding_house,room,ward,lon,lat,site,line,shift',
-        `e0,${P[0].name},${P[0].phone},${F0_ID},${HOUSE},12,71803,106.6590,10.9805,X1,L3,ca1`,
-        `e2,${P[2].name},${P[2].phone},,${HOUSE},12,71803,106.6590,10.9805,,,`,
-        `e3,${P[3].name},${P[3].phone},,Hòa Lợi ${run},5,71803,106.6620,10.9840,X1,L3,ca1`,
+        `e0,${P[0].name},${P[0].phone},${F0_ID},${HOUSE},12,71805,106.6590,10.9805,X1,L3,ca1`,
+        `e2,${P[2].name},${P[2].phone},,${HOUSE},12,71805,106.6590,10.9805,,,`,
+        `e3,${P[3].name},${P[3].phone},,Hòa Lợi ${run},5,71805,106.6620,10.9840,X1,L3,ca1`,
         `e4,${P[4].name},${P[4].phone},,,,,,,X2,L9,ca2`,
     ].join('\n');
     ok(await call(page, 'POST', `/api/enterprises/${ENTERPRISE}/workers:import?as_of=${D2}`, roster, 'text/csv'), 'roster');
@@ -313,7 +313,7 @@ describe('the health workers’ tracing screen', {skip}, () => {
         // The suggested zone (around the F0's room and the restaurant) is drawn ...
         assert.equal(await part.getAttribute('data-zone'), 'true', 'the run suggests a zone');
         assert.ok(drawn.zone > 0, 'the suggested zone is drawn');
-        await part.locator('[data-msg="zone-wards"]', {hasText: 'Phường Lạc Lộc (71803)'}).waitFor();
+        await part.locator('[data-msg="zone-wards"]', {hasText: 'Phường Nghĩa Phong (71805)'}).waitFor();
         // ... and goes to the editors as a draft.
         const zone = page.waitForResponse((r) => /\/api\/tracing\/runs\/[^/]+\/zone$/.test(r.url()));
         await part.getByRole('button', {name: 'Gửi vùng cách ly đề xuất (bản nháp)'}).click();
@@ -436,7 +436,7 @@ describe('the health workers’ tracing screen', {skip}, () => {
     test('a large run shows its contacts 200 at a time; “show more” adds the rest and moves focus to the first new one', async () => {
         // Another F0 and 230 visitors of one office over the same hour.
         const page0 = await apiPage(browser, TRACER);
-        const office = ok(await call(page0, 'POST', '/api/venues', {name: `Văn phòng E2E ${run}`, category: 'office', address: '', ward: '71803',
+        const office = ok(await call(page0, 'POST', '/api/venues', {name: `Văn phòng E2E ${run}`, category: 'office', address: '', ward: '71805',
             lon: 106.6570, lat: 10.9800, default_stay_minutes: 60}), 'office').id;
         const f0 = `08${digits}999`;
         const visitors = Array.from({length: 230}, (_, i) => ({venue: office, identity: `08${digits}${String(i).padStart(3, '0')}`, at: at('08:00'), end: at('09:00')}));

@@ -211,18 +211,53 @@ func keyOrder(persons []tracing.Person) []int32 {
 	return out
 }
 
-// visitRows returns the COPY source of check-ins cs.
+// visitRows returns the COPY source of check-ins cs. Each row's values
+// go in one reused slice (pgx encodes a row before it asks for the
+// next), a venue's id, stay and a source are boxed once each, and the
+// person key is sliced out of cs, not copied: about half the
+// allocations a row.
 func visitRows(cs []tracing.CheckIn, stays map[tracing.VenueID]int32) pgx.CopyFromSource {
-	return pgx.CopyFromSlice(len(cs), func(i int) ([]any, error) {
-		c := cs[i]
-		var endAt any
-		closing := ""
-		if !c.End.IsZero() {
-			endAt, closing = c.End, string(tracing.CheckedOut)
-		}
-		return []any{string(c.Venue), keyBytes(c.Person), c.At, endAt, stays[c.Venue], closing, string(c.Source)}, nil
-	})
+	return &visitSource{cs: cs, stays: stays, i: -1, venues: map[tracing.VenueID][2]any{}, sources: map[tracing.Source]any{},
+		row: make([]any, len(visitCopyColumns))}
 }
+
+// visitSource is visitRows's pgx.CopyFromSource.
+type visitSource struct {
+	cs      []tracing.CheckIn
+	stays   map[tracing.VenueID]int32
+	i       int
+	venues  map[tracing.VenueID][2]any // id, stay
+	sources map[tracing.Source]any
+	row     []any
+}
+
+func (v *visitSource) Next() bool {
+	v.i++
+	return v.i < len(v.cs)
+}
+
+func (v *visitSource) Values() ([]any, error) {
+	c := &v.cs[v.i]
+	venue, ok := v.venues[c.Venue]
+	if !ok {
+		venue = [2]any{string(c.Venue), v.stays[c.Venue]}
+		v.venues[c.Venue] = venue
+	}
+	source, ok := v.sources[c.Source]
+	if !ok {
+		source = string(c.Source)
+		v.sources[c.Source] = source
+	}
+	var endAt any
+	closing := ""
+	if !c.End.IsZero() {
+		endAt, closing = c.End, string(tracing.CheckedOut)
+	}
+	v.row[0], v.row[1], v.row[2], v.row[3], v.row[4], v.row[5], v.row[6] = venue[0], c.Person[:], c.At, endAt, venue[1], closing, source
+	return v.row, nil
+}
+
+func (v *visitSource) Err() error { return nil }
 
 // loadDay writes one day's visits in tx, leaving out the rows a stored
 // visit records already, and returns how many it wrote and left out. A

@@ -81,9 +81,15 @@ func checkinRow(rec []string, hasher *tracing.PersonHasher, now time.Time) (trac
 	}
 	var p *tracing.Person
 	who := strings.TrimSpace(rec[1])
-	if k, err := tracing.ParsePersonKey(who); err == nil {
-		c.Person = k
-	} else {
+	// A person key is 64 hex digits: anything else (a phone or ID number,
+	// most rows) skips its parse, whose error costs allocations a row.
+	isKey := false
+	if len(who) == 2*len(c.Person) {
+		if k, err := tracing.ParsePersonKey(who); err == nil {
+			c.Person, isKey = k, true
+		}
+	}
+	if !isKey {
 		np, seen, err := hasher.Read(who, now)
 		if err != nil {
 			return c, nil, &tracing.FieldError{Field: "person", Reason: "a phone number, an ID number or a person key (64 hex digits)"}

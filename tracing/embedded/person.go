@@ -39,9 +39,19 @@ func (s *Store) checkPerson(p *tracing.Person) error {
 
 // remember keeps p once; only officials name a nameless person.
 func remember(tx *bolt.Tx, a tracing.Access, p tracing.Person) error {
+	return rememberEncoded(tx, a, p, nil)
+}
+
+// rememberEncoded is remember with p's encoding made beforehand (nil:
+// encoded here when needed), for an import that encodes its persons in
+// parallel before its transaction.
+func rememberEncoded(tx *bolt.Tx, a tracing.Access, p tracing.Person, data []byte) error {
 	b := bucket(tx, bucketPersons)
 	old := b.Get(p.Key[:])
 	if old == nil {
+		if data != nil {
+			return b.Put(p.Key[:], data)
+		}
 		return putJSON(b, p.Key[:], p)
 	}
 	var was tracing.Person

@@ -62,3 +62,47 @@ func TestPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredRepeatsPlan: the import's check of rows against stored
+// visits probes an index for each row and reads only the partitions the
+// rows' span (and the repeat window before it) covers, never a hash of
+// every stored visit.
+func TestStoredRepeatsPlan(t *testing.T) {
+	ctx := context.Background()
+	fs, _ := pgtest.NewStore(t)
+	s := New(fs.Pool(), tracing.Options{})
+	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	for d := range 6 {
+		if err := s.ensureDays(ctx, "visits", day.AddDate(0, 0, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// rows in the first minutes of the 23rd: the 22nd's last minutes can
+	// hold a visit they repeat.
+	first := day.AddDate(0, 0, 3)
+	venues, persons, starts := []string{strings.Repeat("a", 32), strings.Repeat("b", 32)}, [][]byte{make([]byte, 32), make([]byte, 32)},
+		[]time.Time{first.Add(time.Minute), first.Add(2 * time.Minute)}
+	window := s.rules.RepeatWindow
+	var plan []string
+	err := pgx.BeginFunc(ctx, fs.Pool(), func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, "EXPLAIN "+sqlStoredRepeats, venues, persons, starts, window.Microseconds(), string(tracing.CheckedOut),
+			starts[0].Add(-window), starts[1])
+		if err != nil {
+			return err
+		}
+		plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(plan, "\n")
+	for _, p := range []string{"visits_p20261120", "visits_p20261121", "visits_p20261124", "visits_p20261125"} {
+		if strings.Contains(text, p+" ") {
+			t.Errorf("stored repeats read partition %s outside the rows' span:\n%s", p, text)
+		}
+	}
+	if !strings.Contains(text, "Index") || strings.Contains(text, "Hash") || strings.Contains(text, "Seq Scan on visits") {
+		t.Errorf("stored repeats do not probe an index row by row:\n%s", text)
+	}
+}

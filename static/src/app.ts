@@ -2,7 +2,7 @@
 // date control and statistics, in Vietnamese or English.
 
 import './app.css';
-import {NavigationControl, Popup, ScaleControl, type LngLatLike} from 'maplibre-gl';
+import {NavigationControl, Popup, ScaleControl, type LngLatLike, type Map as MapLibreMap} from 'maplibre-gl';
 import {collectionOf, LAYERS} from './catalog.ts';
 import {byId, h} from './dom.ts';
 import {Downloads} from './download.ts';
@@ -19,6 +19,7 @@ import {Share} from './share.ts';
 import {sizeLegend} from './sizelegend.ts';
 import {SearchBox} from './search.ts';
 import {addDays, latestOf, StatsPanel} from './stats.ts';
+import type {Stats} from './api.ts';
 import {Timeline} from './timeline.ts';
 import {stats} from './api.ts';
 import {baseMapNotice, FailureBanner, watchTiles} from './notices.ts';
@@ -57,6 +58,20 @@ function lookupPadding(): {top: number; bottom: number; left: number; right: num
     return left < map.width / 2
         ? {top: 20, bottom: 20, left: left + 10, right: 50}
         : {top: panel.bottom - map.top + 10, bottom: 10, left: 10, right: 10};
+}
+
+/**
+ * firstDrawn resolves once the map has drawn its first view (or after ten
+ * seconds, should it not).
+ */
+function firstDrawn(map: MapLibreMap): Promise<void> {
+    return new Promise((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        map.once('load', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
 }
 
 function visibleFrom(view: Partial<View>): Set<string> {
@@ -105,21 +120,30 @@ class App {
         const latestStats = await stats(undefined).catch(() => undefined);
         this.latest = latestStats && latestOf(latestStats);
         const date = view.date ?? this.latest;
-        // NOTE: the figures load beside the map, not before it: on a slow
-        // network each request in a row costs a round trip (seconds on 3G).
-        const first = this.stats.load(date);
-        void this.report.load(date);
-        if (this.latest) {
-            const since = latestStats?.community_since_wave_start?.since;
-            const from = since && since < this.latest ? since : addDays(this.latest, -90);
-            this.timeline.setRange(from, this.latest);
-            // The daily report may run later than the case registry (late 2021).
-            void daily(undefined).then((d) => {
-                if (this.latest && d.date > this.latest) this.timeline.setRange(from, d.date);
-            }, () => undefined);
-        }
         if (date) this.timeline.show(date);
         this.downloads.setDate(date);
+        // The headline shows the latest figures at once when they are the
+        // day shown (the page has them already).
+        if (latestStats && latestStats.date === date) this.headline.show(latestStats);
+        // NOTE: the panels' figures load after the map's first view, not
+        // before it: a browser sends at most six requests at a time to a
+        // site, and on a slow network each that waits for a free one costs
+        // the map another round trip (seconds on 3G).
+        const panels = (): Promise<Stats | undefined> => {
+            const first = this.stats.load(date);
+            void this.report.load(date);
+            if (this.latest) {
+                const since = latestStats?.community_since_wave_start?.since;
+                const from = since && since < this.latest ? since : addDays(this.latest, -90);
+                this.timeline.setRange(from, this.latest);
+                if (date) this.timeline.show(date);
+                // The daily report may run later than the case registry (late 2021).
+                void daily(undefined).then((d) => {
+                    if (this.latest && d.date > this.latest) this.timeline.setRange(from, d.date);
+                }, () => undefined);
+            }
+            return first;
+        };
         try {
             this.bm = await createMap({
                 container: byId('map'),
@@ -135,8 +159,10 @@ class App {
             });
         } catch {
             byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));
+            void panels();
             return;
         }
+        const first = firstDrawn(this.bm.map).then(panels);
         baseMapNotice(byId('map'), this.bm, this.tr);
         watchTiles(this.bm, this.banner, this.tr);
         this.names = new Names(this.bm);

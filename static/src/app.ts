@@ -11,6 +11,7 @@ import {InView} from './inview.ts';
 import {formatHash, parseHash, type View} from './hash.ts';
 import {initialLang, isLang, Translator} from './i18n.ts';
 import {Legend} from './legend.ts';
+import {lookupPadding, PHONE_QUERY, setLookupOpen} from './firstview.ts';
 import {createMap, fetchStyle, type BandoMap} from './map.ts';
 import {NearMe} from './nearby.ts';
 import {Names, popupContent, type Shown} from './popup.ts';
@@ -28,7 +29,7 @@ import {ReportPanel} from './report.ts';
 import {daily} from './reportapi.ts';
 import {WardRiskLayer} from './wardrisk.ts';
 
-const PHONE = window.matchMedia('(max-width: 760px)');
+const PHONE = window.matchMedia(PHONE_QUERY);
 
 function staticText(tr: Translator): void {
     const t = tr.t.bind(tr);
@@ -48,16 +49,6 @@ function staticText(tr: Translator): void {
 /** freeArea is the part of the map no panel covers, for popups. */
 function freeArea(): Insets {
     return coveredBy(byId('map').getBoundingClientRect(), [byId('lookup').getBoundingClientRect()]);
-}
-
-/** lookupPadding keeps the first view of the province clear of the lookup control. */
-function lookupPadding(): {top: number; bottom: number; left: number; right: number} {
-    const panel = byId('lookup').getBoundingClientRect();
-    const map = byId('map').getBoundingClientRect();
-    const left = panel.right - map.left;
-    return left < map.width / 2
-        ? {top: 20, bottom: 20, left: left + 10, right: 50}
-        : {top: panel.bottom - map.top + 10, bottom: 10, left: 10, right: 10};
 }
 
 /**
@@ -117,7 +108,8 @@ class App {
         // pays seconds for each one in a row).
         const style = fetchStyle();
         style.catch(() => undefined);
-        const latestStats = await stats(undefined).catch(() => undefined);
+        // prefetch.ts asked for the latest figures already (with the first view's tiles).
+        const latestStats = await (window.bandoEarly?.stats ?? stats(undefined).catch(() => undefined));
         this.latest = latestStats && latestOf(latestStats);
         const date = view.date ?? this.latest;
         if (date) this.timeline.show(date);
@@ -273,14 +265,9 @@ function wireChrome(tr: Translator): void {
         q.set('lang', lang.value);
         history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
     });
-    const lookup = byId('lookup');
     const toggle = byId<HTMLButtonElement>('lookup-toggle');
-    const setOpen = (open: boolean) => {
-        toggle.setAttribute('aria-expanded', String(open));
-        lookup.classList.toggle('collapsed', !open);
-    };
-    setOpen(!PHONE.matches);
-    toggle.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
+    setLookupOpen(!PHONE.matches);
+    toggle.addEventListener('click', () => setLookupOpen(toggle.getAttribute('aria-expanded') !== 'true'));
     const side = byId('side');
     for (const tab of ['layers', 'stats']) {
         byId(`tab-${tab}`).addEventListener('click', () => {

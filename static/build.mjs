@@ -77,8 +77,34 @@ for (const [out, meta] of Object.entries(result.metafile.outputs)) {
         for (const i of meta.imports) if (i.kind === 'import-statement') shell.add(`/assets/${path.basename(i.path)}`);
     }
     if (meta.cssBundle) urls[`${name}.css`] = `/assets/${path.basename(meta.cssBundle)}`;
+    // The largest chunk (MapLibre) first: over HTTP/1.1 a browser sends six
+    // requests at a time to a site, and the one that takes longest should
+    // not wait for a connection behind small ones.
     preloads[name] = meta.imports.filter((i) => i.kind === 'import-statement')
-        .map((i) => `<link rel="modulepreload" href="/assets/${path.basename(i.path)}">\n`).join('');
+        .sort((a, b) => result.metafile.outputs[b.path].bytes - result.metafile.outputs[a.path].bytes)
+        .map((i) => `<link rel="modulepreload" href="/assets/${path.basename(i.path)}">\n`);
+}
+
+// prefetch.js, the map page's first script, stands alone (no shared
+// chunks): each chunk it waited for would cost it a round trip on a slow
+// network. It holds the few functions it shares with app.js twice.
+{
+    const pre = await esbuild.build({
+        absWorkingDir: root,
+        entryPoints: {prefetch: 'src/prefetch.ts'},
+        bundle: true,
+        format: 'esm',
+        outdir: assets,
+        entryNames: '[name]-[hash]',
+        minify: true,
+        target: TARGET,
+        legalComments: 'eof',
+        metafile: true,
+        logLevel: 'warning',
+    });
+    const out = Object.keys(pre.metafile.outputs).find((o) => o.endsWith('.js'));
+    urls['prefetch.js'] = `/assets/${path.basename(out)}`;
+    shell.add(urls['prefetch.js']);
 }
 
 for (const page of ['index', 'embed', 'admin', 'checkin', 'staff']) {
@@ -87,9 +113,14 @@ for (const page of ['index', 'embed', 'admin', 'checkin', 'staff']) {
             if (!urls[k]) throw new Error(`build: ${page}.html asks for unknown asset ${k}`);
             return urls[k];
         })
-        .replace(/\{\{preload:(\w+)\}\}/g, (_, k) => {
+        // {{data:icon.svg}}: the icon inline, a data: URL, so that the
+        // browser's late request for it takes none of the six connections
+        // the first map's tiles need on a slow network.
+        .replace(/\{\{data:icon\.svg\}\}/g, () => `data:image/svg+xml,${encodeURIComponent(fs.readFileSync(path.join(root, 'src/pages/icon.svg'), 'utf8').trim())}`)
+        // {{preload:ENTRY:N}}: only the N largest of them.
+        .replace(/\{\{preload:(\w+)(?::(\d+))?\}\}/g, (_, k, n) => {
             if (!(k in preloads)) throw new Error(`build: ${page}.html asks for the preloads of unknown entry ${k}`);
-            return preloads[k];
+            return n === undefined ? preloads[k].join('') : preloads[k].slice(0, Number(n)).join('');
         });
     fs.writeFileSync(path.join(dist, `${page}.html`), html);
 }

@@ -51,7 +51,7 @@ func TestServeBaseMap(t *testing.T) {
 		t.Fatalf("TileJSON: status %d: %s", res.StatusCode, body)
 	}
 	res, body = do(t, "GET", base+"/style.json")
-	if res.StatusCode != 200 || !strings.Contains(body, `"basemap-earth"`) || !strings.Contains(body, base+"/basemap.json") {
+	if res.StatusCode != 200 || !strings.Contains(body, `"basemap-earth"`) || !strings.Contains(body, base+"/basemap/{z}/{x}/{y}.mvt") {
 		t.Fatalf("style: status %d, no base map layers", res.StatusCode)
 	}
 }

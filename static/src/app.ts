@@ -2,7 +2,7 @@
 // date control and statistics, in Vietnamese or English.
 
 import './app.css';
-import {NavigationControl, Popup, ScaleControl, type LngLatLike} from 'maplibre-gl';
+import {NavigationControl, Popup, ScaleControl, type LngLatLike, type Map as MapLibreMap} from 'maplibre-gl';
 import {collectionOf, LAYERS} from './catalog.ts';
 import {byId, h} from './dom.ts';
 import {Downloads} from './download.ts';
@@ -11,6 +11,7 @@ import {InView} from './inview.ts';
 import {formatHash, parseHash, type View} from './hash.ts';
 import {initialLang, isLang, Translator} from './i18n.ts';
 import {Legend} from './legend.ts';
+import {lookupPadding, PHONE_QUERY, setLookupOpen} from './firstview.ts';
 import {createMap, fetchStyle, type BandoMap} from './map.ts';
 import {NearMe} from './nearby.ts';
 import {Names, popupContent, type Shown} from './popup.ts';
@@ -19,6 +20,7 @@ import {Share} from './share.ts';
 import {sizeLegend} from './sizelegend.ts';
 import {SearchBox} from './search.ts';
 import {addDays, latestOf, StatsPanel} from './stats.ts';
+import type {Stats} from './api.ts';
 import {Timeline} from './timeline.ts';
 import {stats} from './api.ts';
 import {baseMapNotice, FailureBanner, watchTiles} from './notices.ts';
@@ -27,7 +29,7 @@ import {ReportPanel} from './report.ts';
 import {daily} from './reportapi.ts';
 import {WardRiskLayer} from './wardrisk.ts';
 
-const PHONE = window.matchMedia('(max-width: 760px)');
+const PHONE = window.matchMedia(PHONE_QUERY);
 
 function staticText(tr: Translator): void {
     const t = tr.t.bind(tr);
@@ -49,14 +51,18 @@ function freeArea(): Insets {
     return coveredBy(byId('map').getBoundingClientRect(), [byId('lookup').getBoundingClientRect()]);
 }
 
-/** lookupPadding keeps the first view of the province clear of the lookup control. */
-function lookupPadding(): {top: number; bottom: number; left: number; right: number} {
-    const panel = byId('lookup').getBoundingClientRect();
-    const map = byId('map').getBoundingClientRect();
-    const left = panel.right - map.left;
-    return left < map.width / 2
-        ? {top: 20, bottom: 20, left: left + 10, right: 50}
-        : {top: panel.bottom - map.top + 10, bottom: 10, left: 10, right: 10};
+/**
+ * firstDrawn resolves once the map has drawn its first view (or after ten
+ * seconds, should it not).
+ */
+function firstDrawn(map: MapLibreMap): Promise<void> {
+    return new Promise((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        map.once('load', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
 }
 
 function visibleFrom(view: Partial<View>): Set<string> {
@@ -102,24 +108,34 @@ class App {
         // pays seconds for each one in a row).
         const style = fetchStyle();
         style.catch(() => undefined);
-        const latestStats = await stats(undefined).catch(() => undefined);
+        // prefetch.ts asked for the latest figures already (with the first view's tiles).
+        const latestStats = await (window.bandoEarly?.stats ?? stats(undefined).catch(() => undefined));
         this.latest = latestStats && latestOf(latestStats);
         const date = view.date ?? this.latest;
-        // NOTE: the figures load beside the map, not before it: on a slow
-        // network each request in a row costs a round trip (seconds on 3G).
-        const first = this.stats.load(date);
-        void this.report.load(date);
-        if (this.latest) {
-            const since = latestStats?.community_since_wave_start?.since;
-            const from = since && since < this.latest ? since : addDays(this.latest, -90);
-            this.timeline.setRange(from, this.latest);
-            // The daily report may run later than the case registry (late 2021).
-            void daily(undefined).then((d) => {
-                if (this.latest && d.date > this.latest) this.timeline.setRange(from, d.date);
-            }, () => undefined);
-        }
         if (date) this.timeline.show(date);
         this.downloads.setDate(date);
+        // The headline shows the latest figures at once when they are the
+        // day shown (the page has them already).
+        if (latestStats && latestStats.date === date) this.headline.show(latestStats);
+        // NOTE: the panels' figures load after the map's first view, not
+        // before it: a browser sends at most six requests at a time to a
+        // site, and on a slow network each that waits for a free one costs
+        // the map another round trip (seconds on 3G).
+        const panels = (): Promise<Stats | undefined> => {
+            const first = this.stats.load(date);
+            void this.report.load(date);
+            if (this.latest) {
+                const since = latestStats?.community_since_wave_start?.since;
+                const from = since && since < this.latest ? since : addDays(this.latest, -90);
+                this.timeline.setRange(from, this.latest);
+                if (date) this.timeline.show(date);
+                // The daily report may run later than the case registry (late 2021).
+                void daily(undefined).then((d) => {
+                    if (this.latest && d.date > this.latest) this.timeline.setRange(from, d.date);
+                }, () => undefined);
+            }
+            return first;
+        };
         try {
             this.bm = await createMap({
                 container: byId('map'),
@@ -135,8 +151,10 @@ class App {
             });
         } catch {
             byId('map').replaceChildren(h('p', {className: 'error', role: 'alert'}, this.tr.t('error.style')));
+            void panels();
             return;
         }
+        const first = firstDrawn(this.bm.map).then(panels);
         baseMapNotice(byId('map'), this.bm, this.tr);
         watchTiles(this.bm, this.banner, this.tr);
         this.names = new Names(this.bm);
@@ -247,14 +265,9 @@ function wireChrome(tr: Translator): void {
         q.set('lang', lang.value);
         history.replaceState(null, '', `${location.pathname}?${q}${location.hash}`);
     });
-    const lookup = byId('lookup');
     const toggle = byId<HTMLButtonElement>('lookup-toggle');
-    const setOpen = (open: boolean) => {
-        toggle.setAttribute('aria-expanded', String(open));
-        lookup.classList.toggle('collapsed', !open);
-    };
-    setOpen(!PHONE.matches);
-    toggle.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
+    setLookupOpen(!PHONE.matches);
+    toggle.addEventListener('click', () => setLookupOpen(toggle.getAttribute('aria-expanded') !== 'true'));
     const side = byId('side');
     for (const tab of ['layers', 'stats']) {
         byId(`tab-${tab}`).addEventListener('click', () => {

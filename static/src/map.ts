@@ -56,7 +56,8 @@ export interface FetchedStyle {
 }
 
 /**
- * fetchStyle fetches the style and its TileJSON. A page may start it before
+ * fetchStyle fetches the style, and the TileJSON of its data source when the
+ * style names one by url (Bando's describes it inline). A page may start it before
  * it knows the date to show, so that on a slow network these round trips
  * overlap the figures' (createMap takes the promise).
  */
@@ -83,7 +84,9 @@ async function loadStyle(fetched: Promise<FetchedStyle>, date: string | undefine
             bounds: tj.bounds ?? src.bounds, attribution: attribution ? undefined : tj.attribution ?? src.attribution,
         };
     } else {
+        // The server's style describes the source inline (no TileJSON round trip).
         src.tiles = tiles.map((t) => withDate(t, date));
+        if (attribution) delete src.attribution;
     }
     if (style.glyphs) style.glyphs = absolute(style.glyphs);
     for (const l of style.layers) {

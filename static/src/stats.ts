@@ -4,7 +4,7 @@
 import {series, stats, type Series, type Stats} from './api.ts';
 import {barChart} from './chart.ts';
 import {h} from './dom.ts';
-import {isDay} from './hash.ts';
+import {isDay} from './hashview.ts';
 import type {Translator} from './i18n.ts';
 
 const ORIGINS = ['community', 'returning_citizen', 'foreign_expert', 'illegal_entry'];

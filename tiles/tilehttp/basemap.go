@@ -72,6 +72,12 @@ type archiveMeta struct {
 }
 
 func (h *Handler) baseMapTileJSON(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
+	return c.JSON(http.StatusOK, h.baseMapDoc(h.baseURL(c)))
+}
+
+// baseMapDoc is the street base map's TileJSON, its tiles under base.
+func (h *Handler) baseMapDoc(base string) BaseMapTileJSON {
 	a := h.cfg.BaseMap
 	var meta archiveMeta
 	// NOTE: metadata that is not JSON still leaves a usable document.
@@ -83,14 +89,13 @@ func (h *Handler) baseMapTileJSON(c echo.Context) error {
 		meta.Name = "Base map"
 	}
 	hd := a.Header()
-	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
-	return c.JSON(http.StatusOK, BaseMapTileJSON{
+	return BaseMapTileJSON{
 		TileJSON: TileJSONVersion, Name: meta.Name, Attribution: meta.Attribution, Scheme: "xyz",
-		Tiles:   []string{h.baseURL(c) + "/basemap/{z}/{x}/{y}.mvt"},
+		Tiles:   []string{base + "/basemap/{z}/{x}/{y}.mvt"},
 		MinZoom: int(hd.MinZoom), MaxZoom: int(hd.MaxZoom), Bounds: [4]float64{hd.MinLon, hd.MinLat, hd.MaxLon, hd.MaxLat},
 		Center:       [3]float64{hd.CenterLon, hd.CenterLat, float64(hd.CenterZoom)},
 		VectorLayers: meta.VectorLayers,
-	})
+	}
 }
 
 // baseMapTile answers a tile of the archive: 400 for a malformed request,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,8 +130,12 @@ func TestHandlerStyleVectorBaseMap(t *testing.T) {
 	st := decodeJSON[Style](t, ts.get("/style.json"))
 	testkit.GoldenJSON(t, filepath.Join("testdata", "style_basemap.json"), st)
 	checkStyle(t, st, "example.com")
-	if src := st.Sources[StyleSourceBaseMap]; src.Type != "vector" || src.URL != "http://example.com/basemap.json" {
-		t.Fatalf("base map source %+v", src)
+	// The base map's source is what /basemap.json says, inline.
+	tj := decodeJSON[BaseMapTileJSON](t, ts.get("/basemap.json"))
+	if src := st.Sources[StyleSourceBaseMap]; src.Type != "vector" || src.URL != "" || !slices.Equal(src.Tiles, tj.Tiles) ||
+		src.Tiles[0] != "http://example.com/basemap/{z}/{x}/{y}.mvt" || src.MinZoom != tj.MinZoom || src.MaxZoom != tj.MaxZoom ||
+		src.Bounds == nil || *src.Bounds != tj.Bounds || src.Attribution != tj.Attribution {
+		t.Fatalf("base map source %+v, want %+v", src, tj)
 	}
 	// The base map lies beneath every epidemic layer.
 	last, first := -1, len(st.Layers)
@@ -146,7 +151,6 @@ func TestHandlerStyleVectorBaseMap(t *testing.T) {
 		t.Errorf("base map layers end at %d, epidemic layers start at %d", last, first)
 	}
 	// Every source-layer the base map draws is one the archive lists.
-	tj := decodeJSON[BaseMapTileJSON](t, ts.get("/basemap.json"))
 	var listed []struct{ ID string }
 	if err := json.Unmarshal(tj.VectorLayers, &listed); err != nil {
 		t.Fatal(err)

@@ -354,32 +354,51 @@ func (h *Handler) tileJSON(c echo.Context) error {
 	if _, err := parseDate(date); err != nil {
 		return err
 	}
+	tj, err := h.tileJSONOf(c, cols, date)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
+	return c.JSON(http.StatusOK, tj)
+}
+
+// tileJSONOf is the TileJSON document of cols as of date ("" for the latest).
+func (h *Handler) tileJSONOf(c echo.Context, cols []features.Collection, date string) (TileJSON, error) {
 	template := h.baseURL(c) + "/tiles/" + layerList(cols) + "/{z}/{x}/{y}.mvt"
 	if date != "" {
 		template += "?date=" + date
 	}
 	bounds, err := h.bounds(c.Request().Context(), cols)
 	if err != nil {
-		return err
+		return TileJSON{}, err
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
-	return c.JSON(http.StatusOK, newTileJSON(tileJSONInput{
+	return newTileJSON(tileJSONInput{
 		cols: cols, template: template, name: h.cfg.Name, attribution: h.cfg.Attribution,
 		bounds: bounds, centerZoom: h.cfg.CenterZoom, maxZoom: h.cfg.MaxZoom,
 		rules: h.cfg.Renderer.Options().Rules,
-	}))
+	}), nil
 }
 
+// style answers the MapLibre style. Its vector sources carry their TileJSON
+// inline (tiles, zoom range, bounds, attribution): a map reads the style
+// and asks for tiles next, with no TileJSON round trip between.
 func (h *Handler) style(c echo.Context) error {
 	base := h.baseURL(c)
 	cols := h.cfg.Catalog.All()
+	tj, err := h.tileJSONOf(c, cols, "")
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderCacheControl, h.cfg.CacheControl)
 	return c.JSON(http.StatusOK, newStyle(styleInput{
-		cols:        cols,
-		tileJSONURL: base + "/tiles/" + layerList(cols) + ".json",
-		glyphsURL:   base + "/fonts/{fontstack}/{range}.pbf",
-		labelsURL:   base + "/api/labels",
-		baseMapURL:  h.cfg.BaseMapURL, baseMapAttr: h.cfg.BaseMapAttribution,
+		cols: cols,
+		tiles: StyleSource{
+			Type: "vector", Tiles: tj.Tiles, MinZoom: tj.MinZoom, MaxZoom: tj.MaxZoom,
+			Bounds: &tj.Bounds, Attribution: tj.Attribution,
+		},
+		glyphsURL:  base + "/fonts/{fontstack}/{range}.pbf",
+		labelsURL:  base + "/api/labels",
+		baseMapURL: h.cfg.BaseMapURL, baseMapAttr: h.cfg.BaseMapAttribution,
 		vectorBaseMap: h.vectorBaseMap(base),
 		name:          h.cfg.Name, bounds: h.cfg.Bounds, zoom: h.cfg.CenterZoom,
 	}))
@@ -398,5 +417,12 @@ func (h *Handler) vectorBaseMap(base string) *vectorBaseMap {
 	if h.cfg.BaseMap == nil {
 		return nil
 	}
-	return &vectorBaseMap{tileJSONURL: base + "/basemap.json", layers: h.baseMapLayers}
+	tj := h.baseMapDoc(base)
+	return &vectorBaseMap{
+		source: StyleSource{
+			Type: "vector", Tiles: tj.Tiles, MinZoom: tj.MinZoom, MaxZoom: tj.MaxZoom,
+			Bounds: &tj.Bounds, Attribution: tj.Attribution,
+		},
+		layers: h.baseMapLayers,
+	}
 }

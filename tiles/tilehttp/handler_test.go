@@ -422,14 +422,16 @@ func TestHandlerStyle(t *testing.T) {
 		t.Error("a base map source without a configured base map")
 	}
 
-	// The composite TileJSON the style points at must be served.
-	u, err := url.Parse(st.Sources[StyleSourceBando].URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tj := decodeJSON[TileJSON](t, ts.get(u.Path))
+	// The style describes the Bando source inline, as the composite
+	// TileJSON of every layer does, so a map asks for no TileJSON.
+	src := st.Sources[StyleSourceBando]
+	tj := decodeJSON[TileJSON](t, ts.get("/tiles/"+strings.Join(features.NewCatalog().IDs(), ",")+".json"))
 	if len(tj.VectorLayers) != len(features.NewCatalog().All()) {
 		t.Errorf("composite TileJSON has %d layers", len(tj.VectorLayers))
+	}
+	if src.URL != "" || src.Type != "vector" || !slices.Equal(src.Tiles, tj.Tiles) || src.MinZoom != tj.MinZoom ||
+		src.MaxZoom != tj.MaxZoom || src.Bounds == nil || *src.Bounds != tj.Bounds || src.Attribution != tj.Attribution {
+		t.Errorf("the style's Bando source %+v is not the composite TileJSON %v %d-%d %v %q", src, tj.Tiles, tj.MinZoom, tj.MaxZoom, tj.Bounds, tj.Attribution)
 	}
 }
 

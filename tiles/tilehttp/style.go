@@ -20,15 +20,23 @@ type Style struct {
 	Layers  []StyleLayer           `json:"layers"`
 }
 
-// StyleSource is one source of a style: Bando's vector tiles through their
-// TileJSON, or a configured raster base map.
+// StyleSource is one source of a style: Bando's vector tiles, the street
+// base map, the area labels or a configured raster base map. Vector sources
+// carry what their TileJSON says (tiles, zoom range, bounds, attribution)
+// inline, so that a map needs no round trip for the TileJSON before its
+// tiles (seconds on a slow network); their TileJSON documents stay served
+// for other clients. URL is for a source described elsewhere (MapLibre
+// would fetch it even beside an inline description).
 type StyleSource struct {
-	Type        string   `json:"type"`
-	URL         string   `json:"url,omitempty"`
-	Tiles       []string `json:"tiles,omitempty"`
-	TileSize    int      `json:"tileSize,omitempty"`
-	Data        string   `json:"data,omitempty"` // GeoJSON sources: the data URL
-	Attribution string   `json:"attribution,omitempty"`
+	Type        string      `json:"type"`
+	URL         string      `json:"url,omitempty"`
+	Tiles       []string    `json:"tiles,omitempty"`
+	MinZoom     int         `json:"minzoom,omitempty"`
+	MaxZoom     int         `json:"maxzoom,omitempty"`
+	Bounds      *[4]float64 `json:"bounds,omitempty"`
+	TileSize    int         `json:"tileSize,omitempty"`
+	Data        string      `json:"data,omitempty"` // GeoJSON sources: the data URL
+	Attribution string      `json:"attribution,omitempty"`
 }
 
 // StyleLayer is one drawing layer of a style.
@@ -55,8 +63,10 @@ const (
 
 // styleInput is what the style is made of.
 type styleInput struct {
-	cols        []features.Collection
-	tileJSONURL string // absolute URL of the composite TileJSON
+	cols []features.Collection
+	// tiles describes the Bando source: its tile URL template, zoom
+	// range, bounds and attribution, as its TileJSON does.
+	tiles       StyleSource
 	glyphsURL   string // absolute glyphs template
 	labelsURL   string // absolute URL of the area label points (GeoJSON)
 	baseMapURL  string // raster tile template, empty for none
@@ -69,11 +79,11 @@ type styleInput struct {
 	zoom          int
 }
 
-// vectorBaseMap is the street base map of a style: its TileJSON and the
-// layers drawing it (BaseMapLayers).
+// vectorBaseMap is the street base map of a style: its source, as its
+// TileJSON describes it, and the layers drawing it (BaseMapLayers).
 type vectorBaseMap struct {
-	tileJSONURL string
-	layers      []StyleLayer
+	source StyleSource
+	layers []StyleLayer
 }
 
 // styleColours gives each point layer its colour.
@@ -103,7 +113,7 @@ func newStyle(in styleInput) Style {
 		Version: 8, Name: in.name, Center: [2]float64{c.X(), c.Y()}, Zoom: float64(in.zoom),
 		Glyphs: in.glyphsURL,
 		Sources: map[string]StyleSource{
-			StyleSourceBando:  {Type: "vector", URL: in.tileJSONURL},
+			StyleSourceBando:  in.tiles,
 			StyleSourceLabels: {Type: "geojson", Data: in.labelsURL},
 		},
 		Layers: []StyleLayer{{
@@ -112,7 +122,7 @@ func newStyle(in styleInput) Style {
 	}
 	switch {
 	case in.vectorBaseMap != nil:
-		st.Sources[StyleSourceBaseMap] = StyleSource{Type: "vector", URL: in.vectorBaseMap.tileJSONURL}
+		st.Sources[StyleSourceBaseMap] = in.vectorBaseMap.source
 		st.Layers = append(st.Layers, in.vectorBaseMap.layers...)
 	case in.baseMapURL != "":
 		st.Sources[StyleSourceBaseMap] = StyleSource{

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidwall/rtree"
@@ -90,12 +92,30 @@ func byPersonTime(a, b traceRec) int {
 	return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.t, b.t))
 }
 
-func (x *traceIndex) flush() {
-	for _, h := range x.dirty {
-		if b := x.buckets[h]; b != nil {
-			x.live -= b.tidy()
+func (x *traceIndex) flush() { x.flushWith(1) }
+
+// flushWith tidies the dirty buckets on up to workers goroutines: each
+// bucket is its own points and R-tree, so they tidy apart.
+func (x *traceIndex) flushWith(workers int) {
+	var next, dropped atomic.Int64
+	work := func() {
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(x.dirty) {
+				return
+			}
+			if b := x.buckets[x.dirty[k]]; b != nil {
+				dropped.Add(int64(b.tidy()))
+			}
 		}
 	}
+	var wg sync.WaitGroup
+	for range min(workers, len(x.dirty)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	x.live -= int(dropped.Load())
 	x.dirty = x.dirty[:0]
 }
 

@@ -143,6 +143,29 @@ describe('citizen on a phone', () => {
         await page.close();
     });
 
+    test('popups opened from the in-view list stay inside the map, close button included', async () => {
+        const {page, errors} = await openMap(browser, '/?lang=en#12/10.98/106.66');
+        await page.click('#tab-layers');
+        await page.click('#inview-title');
+        await page.waitForSelector('.inview-item');
+        const n = Math.min(5, await page.locator('.inview-item').count());
+        assert.ok(n >= 3, `only ${n} entries in view`);
+        for (let i = 0; i < n; i++) {
+            await page.locator('.inview-item').nth(i).click();
+            await popupState(page);
+            // Two frames: the popup is kept inside once more after its layout.
+            await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+            const st = await page.evaluate(() => {
+                const r = (sel) => document.querySelector(sel)?.getBoundingClientRect().toJSON();
+                return {popup: r('.maplibregl-popup'), close: r('.maplibregl-popup-close-button'), map: r('#map')};
+            });
+            assert.ok(inside(st.popup, st.map), `entry ${i}: popup ${JSON.stringify(st.popup)} runs off the map ${JSON.stringify(st.map)}`);
+            assert.ok(inside(st.close, st.map), `entry ${i}: close button ${JSON.stringify(st.close)} is off the map`);
+        }
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
     test('the headline figures are on the first screen', async () => {
         const {page} = await openMap(browser, '/');
         const box = await page.evaluate(rectOf, '#headline-new');

@@ -73,6 +73,13 @@ export function openPopup(map: MapLibre, lngLat: LngLatLike, content: HTMLElemen
         .setDOMContent(content)
         .addTo(map);
     keepInside(map, popup, f);
+    // Once more after the browser has laid the content out (its fonts and
+    // wrapped lines) and moved focus into it: the first measure can be of a
+    // narrower box, and a popup opened from the in-view list on a phone ran
+    // off the map's right edge.
+    requestAnimationFrame(() => {
+        if (popup.isOpen()) keepInside(map, popup, f);
+    });
     return popup;
 }
 

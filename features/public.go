@@ -123,30 +123,11 @@ func (g Grouping) place(key groupKey2) (string, orb.Point) {
 	switch key.level {
 	case 'c':
 		t := key.tile
-		return "c" + strconv.Itoa(int(t.Z)) + "-" + strconv.Itoa(int(t.X)) + "-" + strconv.Itoa(int(t.Y)) + "-" + key.area, g.cellPoint(t, key.area)
+		return "c" + strconv.Itoa(int(t.Z)) + "-" + strconv.Itoa(int(t.X)) + "-" + strconv.Itoa(int(t.Y)) + "-" + key.area, t.Center()
 	case 'w':
 		return "w-" + key.area, g.Wards[key.area]
 	}
 	return "d-" + key.area, g.Districts[key.area]
-}
-
-// cellPoint is where a cell's group of a ward is shown: the point of the
-// cell nearest the ward's label point (the label point itself when the
-// cell holds it), kept a tenth of the cell from its edges. A coarse cell's
-// centre can lie far outside the ward, even outside the province (a 20 km
-// cell on a river bend); the label point lies inside the ward. Both are
-// public, so the position tells no more than the cell and the ward.
-func (g Grouping) cellPoint(t maptile.Tile, ward string) orb.Point {
-	w, ok := g.Wards[ward]
-	if !ok {
-		return t.Center()
-	}
-	b := t.Bound()
-	mx, my := (b.Max[0]-b.Min[0])/10, (b.Max[1]-b.Min[1])/10
-	return orb.Point{
-		min(max(w[0], b.Min[0]+mx), b.Max[0]-mx),
-		min(max(w[1], b.Min[1]+my), b.Max[1]-my),
-	}
 }
 
 // groupBy buckets people by key; buckets of at least k become groups in

@@ -1,13 +1,10 @@
 package features
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/maptile"
 )
 
 func TestGroupPeople(t *testing.T) {
@@ -98,59 +95,4 @@ func BenchmarkGroupPeople(b *testing.B) {
 	for b.Loop() {
 		g.GroupPeople(ms)
 	}
-}
-
-func TestGroupOfACellIsShownTowardsItsWard(t *testing.T) {
-	// Five people of ward "w" in the four quarters of one 20 km cell
-	// (2, 1, 1, 1: no quarter holds k), so they are counted at the cell,
-	// whose centre may lie outside the ward, even outside the province.
-	cell := maptile.At(orb.Point{106.55, 11.02}, GroupCoarseZoom)
-	b := cell.Bound()
-	var ms []Member
-	for i, q := range cell.Children() {
-		for range 1 + max(0, 1-i) {
-			ms = append(ms, Member{Point: q.Center(), Ward: "w", District: "d"})
-		}
-	}
-	inside := orb.Point{b.Min[0] + (b.Max[0]-b.Min[0])*0.3, b.Min[1] + (b.Max[1]-b.Min[1])*0.2}
-	outside := orb.Point{b.Max[0] + 1, b.Min[1] + (b.Max[1]-b.Min[1])*0.5}
-	for _, tt := range []struct {
-		name  string
-		label orb.Point
-		want  orb.Point
-	}{
-		{"the cell holds the ward's label point", inside, inside},
-		{"the label point is east of the cell", outside, orb.Point{b.Max[0] - (b.Max[0]-b.Min[0])/10, outside[1]}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			g := Grouping{MinCount: 5, Wards: map[string]orb.Point{"w": tt.label}, Districts: map[string]orb.Point{"d": tt.label}}
-			groups := g.GroupPeople(ms)
-			if len(groups) != 1 {
-				t.Fatalf("groups %+v, want one", groups)
-			}
-			if got, err := tileOfGroup(groups[0].ID); err != nil || got != cell {
-				t.Fatalf("group %s is not of the cell %v (%v)", groups[0].ID, cell, err)
-			}
-			at := groups[0].Geometry.(orb.Point)
-			if at != roundPoint(tt.want) {
-				t.Errorf("the group is at %v, want %v (the cell's centre is %v)", at, roundPoint(tt.want), cell.Center())
-			}
-			if !b.Contains(at) {
-				t.Errorf("the group at %v is outside its cell %v", at, b)
-			}
-		})
-	}
-}
-
-// tileOfGroup reads the cell of a group id "cZ-X-Y-ward".
-func tileOfGroup(id string) (maptile.Tile, error) {
-	var z, x, y uint32
-	parts := strings.SplitN(strings.TrimPrefix(id, "c"), "-", 4)
-	if len(parts) < 3 {
-		return maptile.Tile{}, fmt.Errorf("group id %q is not a cell's", id)
-	}
-	if _, err := fmt.Sscanf(strings.Join(parts[:3], " "), "%d %d %d", &z, &x, &y); err != nil {
-		return maptile.Tile{}, fmt.Errorf("group id %q: %w", id, err)
-	}
-	return maptile.New(x, y, maptile.Zoom(z)), nil
 }

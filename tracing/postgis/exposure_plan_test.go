@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bandomap/bando/features/postgis/pgtest"
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
 	"github.com/jackc/pgx/v5"
@@ -18,14 +17,8 @@ import (
 // others' by venue or ride.
 func TestReferencePlans(t *testing.T) {
 	ctx := context.Background()
-	fs, _ := pgtest.NewStore(t)
-	s := New(fs.Pool(), tracing.Options{})
 	day := time.Date(2021, 8, 20, 0, 0, 0, 0, time.UTC)
-	for d := range 4 {
-		if err := s.ensureDays(ctx, "visits", day.AddDate(0, 0, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := storeWithVisitDays(t, day, 4)
 	r := exposure.Rules{}.WithDefaults()
 	sources := []any{[][]byte{make([]byte, 32)}, []time.Time{day.Add(12 * time.Hour)}, []time.Time{day.Add(36 * time.Hour)}}
 	for _, tc := range []struct {
@@ -39,7 +32,7 @@ func TestReferencePlans(t *testing.T) {
 			[]string{"rides_person_date", "rides_pkey"}},
 	} {
 		var plan []string
-		err := pgx.BeginFunc(ctx, fs.Pool(), func(tx pgx.Tx) error {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			for _, q := range []string{sqlLoadScope, sqlRefSettings, sqlRefAliases, sqlRefAliasIndex, sqlRefAliasPersons,
 				`SET LOCAL enable_seqscan = off`} {
 				if _, err := tx.Exec(ctx, q); err != nil {

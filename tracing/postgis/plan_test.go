@@ -16,14 +16,8 @@ import (
 // indexes (sequential scans off: the test's tables are tiny).
 func TestPlans(t *testing.T) {
 	ctx := context.Background()
-	fs, _ := pgtest.NewStore(t)
-	s := New(fs.Pool(), tracing.Options{})
 	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	for d := range 6 {
-		if err := s.ensureDays(ctx, "visits", day.AddDate(0, 0, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := storeWithVisitDays(t, day, 6)
 	from, to := day.AddDate(0, 0, 3).Add(8*time.Hour), day.AddDate(0, 0, 3).Add(10*time.Hour)
 	for _, tc := range []struct {
 		name, query, index string
@@ -35,7 +29,7 @@ func TestPlans(t *testing.T) {
 		{"overlapping", sqlOverlapping, "venue_id_start_at", strings.Repeat("a", 32), []string{"visits_p20261122", "visits_p20261123"}},
 	} {
 		var plan []string
-		err := pgx.BeginFunc(ctx, fs.Pool(), func(tx pgx.Tx) error {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 				return err
 			}
@@ -69,14 +63,8 @@ func TestPlans(t *testing.T) {
 // every stored visit.
 func TestStoredRepeatsPlan(t *testing.T) {
 	ctx := context.Background()
-	fs, _ := pgtest.NewStore(t)
-	s := New(fs.Pool(), tracing.Options{})
 	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	for d := range 6 {
-		if err := s.ensureDays(ctx, "visits", day.AddDate(0, 0, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := storeWithVisitDays(t, day, 6)
 	// rows in the first minutes of the 23rd: the 22nd's last minutes can
 	// hold a visit they repeat.
 	first := day.AddDate(0, 0, 3)
@@ -84,7 +72,7 @@ func TestStoredRepeatsPlan(t *testing.T) {
 		[]time.Time{first.Add(time.Minute), first.Add(2 * time.Minute)}
 	window := s.rules.RepeatWindow
 	var plan []string
-	err := pgx.BeginFunc(ctx, fs.Pool(), func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, "EXPLAIN "+sqlStoredRepeats, venues, persons, starts, window.Microseconds(), string(tracing.CheckedOut),
 			starts[0].Add(-window), starts[1])
 		if err != nil {
@@ -105,4 +93,18 @@ func TestStoredRepeatsPlan(t *testing.T) {
 	if !strings.Contains(text, "Index") || strings.Contains(text, "Hash") || strings.Contains(text, "Seq Scan on visits") {
 		t.Errorf("stored repeats do not probe an index row by row:\n%s", text)
 	}
+}
+
+// storeWithVisitDays opens a store on a fresh database with the visits'
+// day partitions of n days from day made.
+func storeWithVisitDays(t *testing.T, day time.Time, n int) *Store {
+	t.Helper()
+	fs, _ := pgtest.NewStore(t)
+	s := New(fs.Pool(), tracing.Options{})
+	for d := range n {
+		if err := s.ensureDays(context.Background(), "visits", day.AddDate(0, 0, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
 }

@@ -139,18 +139,19 @@ type grouper struct {
 
 // place returns the group's public id and position, and takes the
 // position. A cell's group of a ward is shown inside the part of the cell
-// in the ward: at the cell's centre when the cell lies wholly inside the
-// ward, else at that part's label point (its centroid when inside, else a
-// point on its surface); a ward's or district's group at its label point.
-// A position another group took already passes to the next point inside
-// the same part (pointsIn), so that no two groups stack; this is rare, as
-// groups run from the finest cells up and the part of a ward in a cell
-// that also holds a finer group of the ward is larger than the finer
-// cell's part unless that part is the whole of the ward in the coarser
-// cell (then the coarser bucket holds only the finer one's leftovers,
-// fewer than k, and forms no group) or some people's masked positions lie
-// outside their ward. Every position comes from the cell, the ward's or
-// district's shape and the positions of other groups, all public.
+// in the ward (cellPoint): at the cell's centre when the cell lies wholly
+// inside the ward, else at that part's label point (its centroid when
+// inside, else a point on its surface); a ward's or district's group at
+// its label point. A position another group of this run took passes to
+// the next point inside the same part (pointsIn), so that no two groups
+// stack. That is rare: groups of two wards lie in parts that do not
+// overlap, and a coarser cell meets a ward in the same part as a finer
+// cell only when the ward's part of the coarser cell lies wholly in the
+// finer one, whose leftovers (fewer than k) are then all the coarser
+// bucket holds, unless some people's masked positions lie outside their
+// ward. A position tells nothing of the people: it comes from the cell,
+// the ward's or district's shape and the positions of the other groups,
+// all public.
 func (gr *grouper) place(key groupKey2) (string, orb.Point) {
 	var id string
 	var at orb.Point
@@ -172,15 +173,18 @@ func (gr *grouper) place(key groupKey2) (string, orb.Point) {
 // cellPoint is where a cell's group of a ward is shown: the first free
 // point inside the part of the cell in the ward; when the cell does not
 // meet the ward (its people's masked positions lie just outside it), the
-// first free point of the ward; the cell's centre when the ward's shape is
-// unknown or every such point is taken.
+// first free point inside the part of the nearest coarser cell that meets
+// it, then of the ward; the cell's centre when the ward's shape is unknown
+// or every such point is taken.
 func (gr *grouper) cellPoint(t maptile.Tile, ward string) orb.Point {
 	shape, ok := gr.WardShapes[ward]
 	if !ok || len(shape) == 0 {
 		return t.Center()
 	}
-	if p, ok := gr.free(pointsIn(t.Bound(), shape)); ok {
-		return p
+	for c := t; c.Z >= GroupCoarseZoom; c = c.Parent() {
+		if p, ok := gr.free(pointsIn(c.Bound(), shape)); ok {
+			return p
+		}
 	}
 	if p, ok := gr.free(pointsOfArea(gr.Wards[ward], shape)); ok {
 		return p

@@ -345,3 +345,39 @@ func ids(fs []Feature) []string {
 	}
 	return out
 }
+
+// TestCellOutsideItsWard: people whose masked positions fall in a cell
+// just outside their ward are shown inside the ward, in the nearest
+// coarser cell that meets it, not at the ward's label point far away.
+func TestCellOutsideItsWard(t *testing.T) {
+	cell, ward, g := wardInCell()
+	// A finest cell next to the ward's part of the cell, outside the ward.
+	inner := ward.Bound()
+	out := maptile.At(orb.Point{inner.Min[0] - 0.003, (inner.Min[1] + inner.Max[1]) / 2}, GroupFineZoom)
+	if planar.Area(clipShape(out.Bound(), ward)) > 0 || !cell.Contains(out) {
+		t.Fatalf("the test's cell %v is not outside the ward in the cell %v", out, cell)
+	}
+	ms := make([]Member, 5)
+	for i := range ms {
+		ms[i] = Member{Point: out.Center(), Ward: "w", District: "d"}
+	}
+	g.Wards["w"] = orb.Point{inner.Max[0] - 1e-4, inner.Max[1] - 1e-4} // far from the cell
+	groups := g.GroupPeople(ms)
+	if len(groups) != 1 || groups[0].ID != cellID(out, "w") {
+		t.Fatalf("groups %v, want the cell's", ids(groups))
+	}
+	p := groups[0].Geometry.(orb.Point)
+	if !planar.MultiPolygonContains(ward, p) {
+		t.Errorf("the group at %v is outside its ward", p)
+	}
+	var near maptile.Tile
+	for c := out; c.Z >= cell.Z; c = c.Parent() {
+		if planar.Area(clipShape(c.Bound(), ward)) > 0 {
+			near = c
+			break
+		}
+	}
+	if near.Z == 0 || !near.Bound().Contains(p) {
+		t.Errorf("the group at %v is not in the nearest coarser cell %v meeting the ward", p, near)
+	}
+}

@@ -37,9 +37,15 @@ func PointOnSurface(g orb.Geometry) orb.Point {
 }
 
 // interiorPoint is the middle of the widest stretch of the polygon's scan
-// line (scanLineY) inside it, and that width.
+// line (scanLineY through the middle of its bounds) inside it, and that
+// width.
 func interiorPoint(poly orb.Polygon) (orb.Point, float64, bool) {
-	y := scanLineY(poly)
+	return widestStretch(poly, scanLineY(poly, poly.Bound().Center()[1]))
+}
+
+// widestStretch is the middle of the widest stretch of the line at
+// latitude y inside the polygon, and that width.
+func widestStretch(poly orb.Polygon, y float64) (orb.Point, float64, bool) {
 	var xs []float64
 	for _, ring := range poly {
 		for i := 1; i < len(ring); i++ {
@@ -60,23 +66,22 @@ func interiorPoint(poly orb.Polygon) (orb.Point, float64, bool) {
 	return orb.Point{bestX, y}, width, width >= 0
 }
 
-// scanLineY is a latitude halfway between the vertices nearest above and
-// below the centre of the polygon's bounds, so the line crosses no vertex.
-func scanLineY(poly orb.Polygon) float64 {
-	centre := poly.Bound().Center()[1]
+// scanLineY is a latitude halfway between the polygon's vertices nearest
+// above and below near, so the line crosses no vertex.
+func scanLineY(poly orb.Polygon, near float64) float64 {
 	lo, hi := math.Inf(-1), math.Inf(1)
 	for _, ring := range poly {
 		for _, p := range ring {
 			switch {
-			case p[1] <= centre && p[1] > lo:
+			case p[1] <= near && p[1] > lo:
 				lo = p[1]
-			case p[1] > centre && p[1] < hi:
+			case p[1] > near && p[1] < hi:
 				hi = p[1]
 			}
 		}
 	}
 	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		return centre
+		return near
 	}
 	return (lo + hi) / 2
 }

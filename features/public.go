@@ -3,6 +3,7 @@ package features
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 
@@ -74,6 +75,13 @@ type Grouping struct {
 	// is shown at (their label points), by code. A ward without one folds
 	// into its district, a district without one is not shown.
 	Wards, Districts map[string]orb.Point
+	// WardShapes and DistrictShapes are the areas themselves, by code, so
+	// that every group is shown inside its own area: a cell's group of a
+	// ward inside the part of the cell in the ward (a 20 km cell's centre
+	// can lie kilometres outside the ward, even outside the province), a
+	// ward's or district's at its label point when that lies inside. A
+	// cell's group of a ward without a shape is shown at the cell's centre.
+	WardShapes, DistrictShapes map[string]orb.MultiPolygon
 }
 
 // GroupPeople partitions people into public groups of at least k, each
@@ -84,28 +92,30 @@ type Grouping struct {
 // district, and fewer than k left in a district are not shown. Every group
 // counts a multiple of k, so that every count the public sees, and every
 // sum or difference of them (two days, two zooms, a cell and its ward), is
-// 0 or at least k. Groups come ordered by id.
+// 0 or at least k. No two groups share a position (place). Groups come
+// ordered by id.
 func (g Grouping) GroupPeople(ms []Member) []Feature {
 	k := g.MinCount
 	if k < 1 {
 		k = DefaultMinPublicCount
 	}
-	var out []Feature
+	gr := &grouper{Grouping: g, k: k, taken: map[orb.Point]bool{}}
 	pending := ms
 	for z := GroupFineZoom; z >= GroupCoarseZoom; z-- {
-		pending = g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+		pending = gr.groupBy(pending, func(m Member) (groupKey2, bool) {
 			t := maptile.At(m.Point, maptile.Zoom(z))
 			return groupKey2{level: 'c', tile: t, area: m.Ward}, true
 		}, true)
 	}
-	pending = g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+	pending = gr.groupBy(pending, func(m Member) (groupKey2, bool) {
 		_, ok := g.Wards[m.Ward]
 		return groupKey2{level: 'w', area: m.Ward}, ok && m.Ward != ""
 	}, true)
-	g.groupBy(pending, k, &out, func(m Member) (groupKey2, bool) {
+	gr.groupBy(pending, func(m Member) (groupKey2, bool) {
 		_, ok := g.Districts[m.District]
 		return groupKey2{level: 'd', area: m.District}, ok && m.District != ""
 	}, false)
+	out := gr.out
 	slices.SortFunc(out, func(a, b Feature) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
@@ -118,22 +128,98 @@ type groupKey2 struct {
 	area  string
 }
 
-// id and at are the group's public id and position.
-func (g Grouping) place(key groupKey2) (string, orb.Point) {
+// grouper is one run of GroupPeople: the groups so far and the positions
+// they took.
+type grouper struct {
+	Grouping
+	k     int
+	out   []Feature
+	taken map[orb.Point]bool
+}
+
+// place returns the group's public id and position, and takes the
+// position. A cell's group of a ward is shown inside the part of the cell
+// in the ward (cellPoint): at the cell's centre when the cell lies wholly
+// inside the ward, else at that part's label point (its centroid when
+// inside, else a point on its surface); a ward's or district's group at
+// its label point. A position another group of this run took passes to
+// the next point inside the same part (pointsIn), so that no two groups
+// stack. That is rare: groups of two wards lie in parts that do not
+// overlap, and a coarser cell meets a ward in the same part as a finer
+// cell only when the ward's part of the coarser cell lies wholly in the
+// finer one, whose leftovers (fewer than k) are then all the coarser
+// bucket holds, unless some people's masked positions lie outside their
+// ward. A position tells nothing of the people: it comes from the cell,
+// the ward's or district's shape and the positions of the other groups,
+// all public.
+func (gr *grouper) place(key groupKey2) (string, orb.Point) {
+	var id string
+	var at orb.Point
 	switch key.level {
 	case 'c':
 		t := key.tile
-		return "c" + strconv.Itoa(int(t.Z)) + "-" + strconv.Itoa(int(t.X)) + "-" + strconv.Itoa(int(t.Y)) + "-" + key.area, t.Center()
+		id = "c" + strconv.Itoa(int(t.Z)) + "-" + strconv.Itoa(int(t.X)) + "-" + strconv.Itoa(int(t.Y)) + "-" + key.area
+		at = gr.cellPoint(t, key.area)
 	case 'w':
-		return "w-" + key.area, g.Wards[key.area]
+		id, at = "w-"+key.area, gr.areaPoint(gr.Wards[key.area], gr.WardShapes[key.area])
+	default:
+		id, at = "d-"+key.area, gr.areaPoint(gr.Districts[key.area], gr.DistrictShapes[key.area])
 	}
-	return "d-" + key.area, g.Districts[key.area]
+	at = roundPoint(at)
+	gr.taken[at] = true
+	return id, at
+}
+
+// cellPoint is where a cell's group of a ward is shown: the first free
+// point inside the part of the cell in the ward; when the cell does not
+// meet the ward (its people's masked positions lie just outside it), the
+// first free point inside the part of the nearest coarser cell that meets
+// it, then of the ward; the cell's centre when the ward's shape is unknown
+// or every such point is taken.
+func (gr *grouper) cellPoint(t maptile.Tile, ward string) orb.Point {
+	shape, ok := gr.WardShapes[ward]
+	if !ok || len(shape) == 0 {
+		return t.Center()
+	}
+	for c := t; c.Z >= GroupCoarseZoom; c = c.Parent() {
+		if p, ok := gr.free(pointsIn(c.Bound(), shape)); ok {
+			return p
+		}
+	}
+	if p, ok := gr.free(pointsOfArea(gr.Wards[ward], shape)); ok {
+		return p
+	}
+	return t.Center()
+}
+
+// areaPoint is where a ward's or district's group is shown: its label
+// point, or when that is taken or outside the shape (if known), the next
+// free point inside the shape.
+func (gr *grouper) areaPoint(label orb.Point, shape orb.MultiPolygon) orb.Point {
+	if len(shape) == 0 {
+		return label
+	}
+	if p, ok := gr.free(pointsOfArea(label, shape)); ok {
+		return p
+	}
+	return label
+}
+
+// free returns the first of ps no group has taken.
+func (gr *grouper) free(ps iter.Seq[orb.Point]) (orb.Point, bool) {
+	for p := range ps {
+		if !gr.taken[p] {
+			return p, true
+		}
+	}
+	return orb.Point{}, false
 }
 
 // groupBy buckets people by key; buckets of at least k become groups in
 // out, and the people of the others are returned. withWard writes the
 // members' ward on the group.
-func (g Grouping) groupBy(ms []Member, k int, out *[]Feature, key func(Member) (groupKey2, bool), withWard bool) []Member {
+func (gr *grouper) groupBy(ms []Member, key func(Member) (groupKey2, bool), withWard bool) []Member {
+	k := gr.k
 	type entry struct {
 		key groupKey2
 		m   Member
@@ -174,8 +260,8 @@ func (g Grouping) groupBy(ms []Member, k int, out *[]Feature, key func(Member) (
 			if d := common(members); d != "" {
 				props["district_code"] = d
 			}
-			id, at := g.place(run[0].key)
-			*out = append(*out, Feature{Collection: g.Collection, ID: id, Geometry: roundPoint(at), Properties: props})
+			id, at := gr.place(run[0].key)
+			gr.out = append(gr.out, Feature{Collection: gr.Collection, ID: id, Geometry: at, Properties: props})
 		}
 		i = j
 	}

@@ -33,9 +33,16 @@ type PublicReader struct {
 
 	mu      sync.Mutex
 	version string
-	people  map[string][]dated      // collection → its people, per version
-	areas   [2]map[string]orb.Point // ward and district label points
-	groups  map[groupKey][]Feature  // per collection and range of days
+	people  map[string][]dated     // collection → its people, per version
+	areas   *areas                 // wards and districts, per version
+	groups  map[groupKey][]Feature // per collection and range of days
+}
+
+// areas are the wards' and districts' label points and shapes by code, as
+// the grouping places groups with them.
+type areas struct {
+	wards, districts           map[string]orb.Point
+	wardShapes, districtShapes map[string]orb.MultiPolygon
 }
 
 // dated is a member with its days.
@@ -107,7 +114,8 @@ func (p *PublicReader) Groups(ctx context.Context, col Collection, r DayRange) (
 			}
 		}
 	}
-	g := Grouping{Collection: col.ID, MinCount: p.opts.MinCount, Wards: areas[0], Districts: areas[1]}.GroupPeople(ms)
+	g := Grouping{Collection: col.ID, MinCount: p.opts.MinCount, Wards: areas.wards, Districts: areas.districts,
+		WardShapes: areas.wardShapes, DistrictShapes: areas.districtShapes}.GroupPeople(ms)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if version != "" && version == p.version {
@@ -119,26 +127,26 @@ func (p *PublicReader) Groups(ctx context.Context, col Collection, r DayRange) (
 	return g, nil
 }
 
-// load returns the people of a collection and the label points of wards
-// and districts, read once per data version.
-func (p *PublicReader) load(ctx context.Context, col Collection, version string) ([]dated, [2]map[string]orb.Point, error) {
+// load returns the people of a collection and the wards and districts,
+// read once per data version.
+func (p *PublicReader) load(ctx context.Context, col Collection, version string) ([]dated, *areas, error) {
 	p.mu.Lock()
 	if version == "" || version != p.version {
-		p.version, p.people, p.groups, p.areas = version, map[string][]dated{}, map[groupKey][]Feature{}, [2]map[string]orb.Point{}
+		p.version, p.people, p.groups, p.areas = version, map[string][]dated{}, map[groupKey][]Feature{}, nil
 	}
 	people, ok := p.people[col.ID]
-	areas := p.areas
+	as := p.areas
 	p.mu.Unlock()
-	if ok && areas[0] != nil {
-		return people, areas, nil
+	if ok && as != nil {
+		return people, as, nil
 	}
 	real, err := p.cat.Get(col.ID)
 	if err != nil {
-		return nil, areas, err
+		return nil, nil, err
 	}
 	page, err := p.raw.Items(ctx, ItemsQuery{Collection: real, Limit: -1})
 	if err != nil {
-		return nil, areas, fmt.Errorf("features: public groups of %s: %w", col.ID, err)
+		return nil, nil, fmt.Errorf("features: public groups of %s: %w", col.ID, err)
 	}
 	people = make([]dated, 0, len(page.Features))
 	for _, f := range page.Features {
@@ -152,37 +160,43 @@ func (p *PublicReader) load(ctx context.Context, col Collection, version string)
 		}
 		people = append(people, d)
 	}
-	for i, id := range []string{"wards", "districts"} {
-		if areas[i], err = p.labelPoints(ctx, id); err != nil {
-			return nil, areas, err
+	if as == nil {
+		as = &areas{}
+		if as.wards, as.wardShapes, err = p.readAreas(ctx, "wards"); err != nil {
+			return nil, nil, err
+		}
+		if as.districts, as.districtShapes, err = p.readAreas(ctx, "districts"); err != nil {
+			return nil, nil, err
 		}
 	}
 	p.mu.Lock()
 	if version != "" && version == p.version {
-		p.people[col.ID], p.areas = people, areas
+		p.people[col.ID], p.areas = people, as
 	}
 	p.mu.Unlock()
-	return people, areas, nil
+	return people, as, nil
 }
 
-// labelPoints reads the label point of every area of a boundary collection.
-func (p *PublicReader) labelPoints(ctx context.Context, id string) (map[string]orb.Point, error) {
+// readAreas reads the label point and shape of every area of a boundary
+// collection, by code.
+func (p *PublicReader) readAreas(ctx context.Context, id string) (map[string]orb.Point, map[string]orb.MultiPolygon, error) {
 	col, err := p.cat.Get(id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	page, err := p.raw.Items(ctx, ItemsQuery{Collection: col, Limit: -1})
 	if err != nil {
-		return nil, fmt.Errorf("features: label points of %s: %w", id, err)
+		return nil, nil, fmt.Errorf("features: areas of %s: %w", id, err)
 	}
-	out := make(map[string]orb.Point, len(page.Features))
+	labels := make(map[string]orb.Point, len(page.Features))
+	shapes := make(map[string]orb.MultiPolygon, len(page.Features))
 	for _, f := range page.Features {
 		code, _ := f.Properties["code"].(string)
 		if mp, ok := f.Geometry.(orb.MultiPolygon); ok && code != "" {
-			out[code] = LabelPoint(mp)
+			labels[code], shapes[code] = LabelPoint(mp), mp
 		}
 	}
-	return out, nil
+	return labels, shapes, nil
 }
 
 // Items answers as the store, or for a people collection with the groups

@@ -340,8 +340,13 @@ describe('citizen on a desktop', () => {
         await page.click('#share');
         await page.waitForSelector('#share-dialog[open]');
         const link = await page.inputValue('#share-link');
-        assert.equal(link, page.url());
-        assert.match(link, /#12\.00\/10\.98\d*\/106\.65\d*&layers=cases,quarantine_zones$/);
+        // The page follows the latest bulletin (no date in its address); the
+        // link names the day shown, so that its recipient sees that day.
+        const shown = await page.inputValue('#date');
+        const [dd, mm, yyyy] = shown.split('/');
+        assert.ok(!page.url().includes('date='), `the page's address ${page.url()} should follow the latest bulletin`);
+        assert.equal(link, `${page.url()}&date=${yyyy}-${mm}-${dd}`);
+        assert.match(link, /#12\.00\/10\.98\d*\/106\.65\d*&layers=cases,quarantine_zones&date=\d{4}-\d{2}-\d{2}$/);
         const img = await page.evaluate(() => {
             const c = document.getElementById('share-qr');
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height);

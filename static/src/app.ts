@@ -93,7 +93,7 @@ class App {
         this.headline = new Headline(byId('headline'), tr);
         this.downloads = new Downloads(byId('download'), tr);
         this.timeline = new Timeline(tr);
-        new Share(byId<HTMLButtonElement>('share'), tr);
+        new Share(byId<HTMLButtonElement>('share'), tr, () => this.chosenDate ?? this.latest);
         this.banner = new FailureBanner(document.querySelector<HTMLElement>('.map-wrap') ?? document.body, tr);
         this.stats.onFailure = (date, retry) => this.banner.show('bulletin',
             () => (date ? tr.t('failure.bulletin.date', {d: tr.date(date)}) : tr.t('failure.bulletin')), retry);

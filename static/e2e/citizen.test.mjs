@@ -446,6 +446,37 @@ describe('citizen on a desktop', () => {
         await page.close();
     });
 
+    test('a step of the slider asks for the day\'s figures once, not for the history again', async () => {
+        const {page, errors} = await openMap(browser, '/');
+        const settled = (d) => page.waitForFunction((dd) => ['stats', 'report'].every((id) => {
+            const el = document.getElementById(id);
+            return el && !el.hasAttribute('aria-busy') && (document.getElementById(`${id}-asof`)?.textContent ?? '').includes(dd);
+        }), d, {timeout: 15000});
+        await settled('05/07/2021');
+        await page.focus('#date-slider');
+        for (const [key, day] of [['ArrowLeft', '04/07/2021'], ['ArrowLeft', '03/07/2021'], ['ArrowRight', '04/07/2021']]) {
+            browser.reset();
+            await page.keyboard.press(key);
+            await settled(day);
+            await waitIdle(page);
+            const api = browser.requests.map((r) => new URL(r.url)).filter((u) => u.pathname.startsWith('/api/'))
+                .map((u) => u.pathname + u.search);
+            const count = (path) => api.filter((u) => u.split('?')[0] === path).length;
+            const iso = day.split('/').reverse().join('-');
+            assert.deepEqual(api.filter((u) => api.indexOf(u) !== api.lastIndexOf(u)), [], `asked twice on ${day}: ${api.join(', ')}`);
+            assert.deepEqual(api.filter((u) => u.startsWith('/api/stats')), [`/api/stats?date=${iso}`], `the statistics of ${day}`);
+            assert.deepEqual(api.filter((u) => u.startsWith('/api/bulletin/daily')), [`/api/bulletin/daily?date=${iso}`], `the report of ${day}`);
+            assert.equal(count('/api/bulletin/series'), 0, `the report's trend was asked again on ${day}: ${api.join(', ')}`);
+            // The charts still end on the day chosen.
+            assert.equal(await page.locator('#chart-table tbody tr.chosen th').textContent(), day);
+            const tiles = browser.requests.filter((r) => r.url.includes('.mvt'));
+            assert.ok(tiles.length > 0 && tiles.every((r) => r.url.endsWith(`?date=${iso}`)), 'the tiles were not asked as of the day');
+            assert.equal(new Set(tiles.map((r) => r.url)).size, tiles.length, 'a tile was asked twice');
+        }
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
     test('what is in view is a keyboard list; Enter opens the popup', async () => {
         const {page, errors} = await openMap(browser, '/#12/10.98/106.66');
         await page.waitForFunction(() => /\((\d+)\)/.test(document.getElementById('inview-title')?.textContent ?? ''));

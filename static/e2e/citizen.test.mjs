@@ -446,6 +446,36 @@ describe('citizen on a desktop', () => {
         await page.close();
     });
 
+    for (const lang of ['vi', 'en']) {
+        test(`a day typed after the data shows their last day and says so (${lang})`, async () => {
+            const {page, errors} = await openMap(browser, `/?lang=${lang}`);
+            await page.waitForFunction(() => document.getElementById('date-slider').dataset.last, null, {timeout: 15000});
+            // The slider's range may still grow (the daily report runs later than the registry).
+            await page.waitForTimeout(1000);
+            const last = await page.evaluate(() => document.getElementById('date-slider').dataset.last);
+            const shown = last.split('-').reverse().join('/');
+            assert.equal(await page.locator('#date-note').isVisible(), false, 'a note before anything was typed');
+            await page.fill('#date', '01/01/2030');
+            await page.press('#date', 'Enter');
+            await page.waitForFunction(() => document.getElementById('date-note').textContent !== '', null, {timeout: 5000});
+            assert.equal(await page.inputValue('#date'), shown, 'the day is still clamped to the last day with data');
+            const note = page.locator('#date-note');
+            assert.ok(await note.isVisible(), 'the note is not visible');
+            assert.equal(await note.getAttribute('role'), 'status');
+            assert.ok((await page.getAttribute('#date', 'aria-describedby')).split(' ').includes('date-note'), 'the field is not described by the note');
+            const text = await note.textContent();
+            assert.ok(text.includes(shown), `the note "${text}" does not name ${shown}`);
+            assert.match(text, lang === 'vi' ? /Dữ liệu chỉ có đến ngày/ : /The data run to/);
+            assert.equal(await page.getAttribute('#date', 'aria-invalid'), null, 'a day after the data is not an invalid day');
+            // A day within the data clears it.
+            await page.fill('#date', '01/07/2021');
+            await page.press('#date', 'Enter');
+            await page.waitForFunction(() => document.getElementById('date-note').textContent === '', null, {timeout: 5000});
+            assert.deepEqual(errors, []);
+            await page.close();
+        });
+    }
+
     test('a step of the slider asks for the day\'s figures once, not for the history again', async () => {
         const {page, errors} = await openMap(browser, '/');
         const settled = (d) => page.waitForFunction((dd) => ['stats', 'report'].every((id) => {

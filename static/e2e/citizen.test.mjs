@@ -476,6 +476,20 @@ describe('citizen on a desktop', () => {
         });
     }
 
+    test('the daily report and the statistics agree on the patients of 5 July 2021', async () => {
+        const {page, errors} = await openMap(browser, '/#11/11.0000/106.6700&date=2021-07-05');
+        await page.waitForFunction(() => ['stats', 'report'].every((id) => (document.getElementById(`${id}-asof`)?.textContent ?? '').includes('05/07/2021')),
+            null, {timeout: 15000});
+        const digits = (s) => s.replace(/[^\d]/g, '');
+        const stats = digits(await page.locator('#stat-treatment .figure-value').textContent());
+        const report = digits(await page.locator('#report-treating .figure-value').textContent());
+        assert.equal(stats, '763', 'the bulletin of 5 July 2021 counts 763 under treatment');
+        assert.equal(report, stats, 'the daily report and the statistics differ');
+        assert.match(await page.locator('#report-treating .figure-label').textContent(), /registry|danh sách ca bệnh/);
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
     test('a step of the slider asks for the day\'s figures once, not for the history again', async () => {
         const {page, errors} = await openMap(browser, '/');
         const settled = (d) => page.waitForFunction((dd) => ['stats', 'report'].every((id) => {

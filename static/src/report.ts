@@ -139,7 +139,7 @@ export class ReportPanel {
                     h('span', {className: 'figure-label'}, `${t('report.new')} (${this.change(p, 'new_cases') || '0'})`)),
                 h('div', {className: 'figure', id: 'report-treating'},
                     h('span', {className: 'figure-value'}, this.value(p.treating)),
-                    h('span', {className: 'figure-label'}, t('report.treating')))),
+                    h('span', {className: 'figure-label'}, t(p.treating_from === 'registry' ? 'report.treating.registry' : 'report.treating')))),
             this.table('report-places', t('report.places'), PLACES, p),
             this.table('report-treatment', t('report.treatment'), TREATMENT, p),
             this.table('report-outcomes', t('report.outcomes'), OUTCOMES, p),

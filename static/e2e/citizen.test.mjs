@@ -373,7 +373,8 @@ describe('citizen on a desktop', () => {
         assert.ok(links.length >= 5, `only ${links.length} download links`);
         for (const l of links) {
             assert.ok(l.href.startsWith(BASE), l.href);
-            assert.match(l.href, /date(time)?=2021-07-05/);
+            // Cases are instants: the day's map shows those reported by then.
+            assert.match(l.href, l.layer === 'cases' ? /datetime=\.\.\/2021-07-05(&|$)/ : /date(time)?=2021-07-05(&|$)/);
             const res = await fetch(l.href);
             assert.equal(res.status, 200, l.href);
             const body = await res.text();
@@ -402,6 +403,23 @@ describe('citizen on a desktop', () => {
             }
         }
         assert.ok(links.some((l) => l.layer === 'cases'), 'no GeoJSON of the case cells');
+        // The cases' download is what the map shows and what its link says:
+        // the counted cells of the tiles of the day (cases reported by then),
+        // not some other count (it gave 140 people in 26 cells, neither the
+        // day's 131 new cases nor the map's cells).
+        const cases = links.find((l) => l.layer === 'cases');
+        const label = await page.locator('.download-link[data-layer="cases"]').textContent();
+        assert.match(label, /05\/07\/2021/, `the link "${label}" does not say up to which day`);
+        const cells = (await (await fetch(cases.href)).json()).features.map((f) => f.properties.count);
+        // The tiles of a low zoom gather the cells: the people they count are
+        // the same. A feature near a tile's edge comes in both tiles: one per place.
+        await page.evaluate(() => window.bandoMap.jumpTo({zoom: 8, center: [106.65, 11.2]}));
+        await waitIdle(page);
+        const drawn = Object.values(await page.evaluate(() => Object.fromEntries(window.bandoMap.querySourceFeatures('bando', {sourceLayer: 'cases'})
+            .map((f) => [JSON.stringify(f.geometry.coordinates), f.properties.count]))));
+        const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+        assert.ok(drawn.length > 0, 'the map draws no case cell');
+        assert.equal(sum(cells), sum(drawn), `the download counts ${sum(cells)} people in ${cells.length} cells, the map ${sum(drawn)}`);
         // Another day, other links.
         await page.fill('#date', '01/06/2021');
         await page.press('#date', 'Enter');

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -116,15 +117,19 @@ func formatDay(iso string) string {
 
 // embedPage serves /embed with the headline figures in its HTML when the
 // server has them within figuresTimeout; otherwise the empty banner the
-// script fills.
+// script fills. An address it cannot show as asked gets a 400 page with the
+// reason (embedQuery).
 func (s *server) embedPage(c echo.Context) error {
+	lang, err := s.embedQuery(c.QueryParams())
+	if err != nil {
+		return s.refuseEmbed(c, err)
+	}
+	if lang == "" {
+		lang = s.lang
+	}
 	body := s.embed.body
 	banner := []byte(emptyBanner)
 	if s.figures != nil {
-		lang := c.QueryParam("lang")
-		if !supported(lang) {
-			lang = s.lang
-		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), figuresTimeout)
 		defer cancel()
 		if f, err := s.figures(ctx); err == nil {
@@ -138,5 +143,18 @@ func (s *server) embedPage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", s.embed.csp)
 	h.Set("Cache-Control", cachePage)
-	return c.Blob(200, echo.MIMETextHTMLCharsetUTF8, bytes.Replace(body, []byte(bannerSlot), banner, 1))
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, bytes.Replace(body, []byte(bannerSlot), banner, 1))
+}
+
+// refuseEmbed answers 400 with a page that gives the reason err carries. It
+// may be framed where /embed may, so that the portal's frame shows it.
+func (s *server) refuseEmbed(c echo.Context, err error) error {
+	var buf bytes.Buffer
+	if terr := embedRefusal.Execute(&buf, map[string]string{"Reason": detail(err), "Layers": strings.Join(s.layers, ", ")}); terr != nil {
+		return fmt.Errorf("static: refusal page: %w", terr)
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", s.embed.csp)
+	h.Set("Cache-Control", cachePage)
+	return c.Blob(http.StatusBadRequest, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }

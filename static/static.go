@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,6 +49,9 @@ type Config struct {
 	// Figures, when set, gives the headline numbers /embed renders into
 	// its HTML (see Figures); without it the script draws them alone.
 	Figures FiguresFunc
+	// Layers are the collection ids /embed?layers= may name (the
+	// catalog's); another is refused with the list.
+	Layers []string
 }
 
 // ErrInvalid marks a Config that cannot be served.
@@ -110,6 +114,8 @@ type server struct {
 	// language.
 	figures FiguresFunc
 	lang    string
+	// layers are the ids /embed?layers= may name (Config.Layers).
+	layers []string
 	// gzipped holds the text assets, compressed once on first use, by file
 	// name, so that MapLibre's megabyte of script travels as a third of it.
 	gzipped map[string]*gzipOnce
@@ -161,7 +167,7 @@ func newServer(cfg Config) *server {
 	if len(ancestors) == 0 {
 		ancestors = []string{"'self'"}
 	}
-	s := &server{files: files, gzipped: compressible(files), figures: cfg.Figures, lang: lang}
+	s := &server{files: files, gzipped: compressible(files), figures: cfg.Figures, lang: lang, layers: slices.Clone(cfg.Layers)}
 	s.index = render(files, "index.html", lang, policy([]string{"'self'"}))
 	s.embed = render(files, "embed.html", lang, policy(ancestors))
 	s.admin = render(files, "admin.html", lang, policy([]string{"'none'"}))

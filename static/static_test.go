@@ -31,7 +31,7 @@ func serve(t *testing.T, cfg Config, method, target string) *httptest.ResponseRe
 }
 
 func TestRoutes(t *testing.T) {
-	portal := Config{FrameAncestors: []string{"https://portal.example.vn", "https://*.gov.vn"}}
+	portal := Config{FrameAncestors: []string{"https://portal.example.vn", "https://*.gov.vn"}, Layers: testLayers}
 	tests := []struct {
 		name     string
 		cfg      Config

@@ -168,6 +168,7 @@ func newServer(d serverDeps) *echo.Echo {
 	e.Match(get, "/readyz", readyz(d.store, engine, replica))
 	staticCfg := d.cfg.staticConfig()
 	staticCfg.Figures = embedFigures(bull)
+	staticCfg.Layers = cat.IDs()
 	static.Register(e, staticCfg)
 	d.metrics.knowRoutes(e)
 	if p, ok := d.store.(interface{ Pool() *pgxpool.Pool }); ok {

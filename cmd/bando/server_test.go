@@ -135,6 +135,8 @@ func testContract(t *testing.T, s *seededServer) {
 		{"empty tile", "/tiles/markets/14/0/0.mvt", 204},
 		{"tile json", "/tiles/cases,markets.json", 200},
 		{"style", "/style.json", 200},
+		{"style of a day", "/style.json?date=2021-07-05", 200},
+		{"style of a bad date", "/style.json?date=bad", 400},
 		{"zoom out of range", "/tiles/cases/31/0/0.mvt", 400},
 		{"x out of range", "/tiles/cases/2/4/0.mvt", 400},
 		{"unknown layer", "/tiles/people/2/1/1.mvt", 404},
@@ -149,6 +151,9 @@ func testContract(t *testing.T, s *seededServer) {
 		{"search", "/api/search?q=thu+dau+mot", 200},
 		{"web map", "/", 200},
 		{"embed", "/embed", 200},
+		{"embed of every layer", "/embed?layers=" + strings.Join(features.NewCatalog().IDs(), ",") + "&z=10&c=106.65,11.1&lang=en", 200},
+		{"embed of an unknown layer", "/embed?layers=cases,people", 400},
+		{"embed of an endless zoom", "/embed?z=1e999", 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

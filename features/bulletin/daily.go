@@ -31,10 +31,13 @@ type AreaDay struct {
 	// CasesFrom says whether they were reported or computed.
 	NewCases  int64  `json:"new_cases"`
 	CasesFrom string `json:"cases_from"`
-	// Treating is the sum of the patients by place of treatment, nil
-	// when none was reported.
-	Treating *int64           `json:"treating"`
-	Figures  features.Figures `json:"figures"`
+	// Treating is the sum of the patients by place of treatment when the
+	// report gives any, else the registry's cases under treatment at the
+	// end of the day (as the bulletin's statistics count them);
+	// TreatingFrom says which.
+	Treating     *int64           `json:"treating"`
+	TreatingFrom string           `json:"treating_from"`
+	Figures      features.Figures `json:"figures"`
 	// Change is each figure's change from the day before, for the figures
 	// known on both days (and new_cases and treating).
 	Change map[string]int64 `json:"change"`
@@ -58,12 +61,79 @@ type dailyInput struct {
 	// of no district too.
 	cases    map[string]map[time.Time]*registryCounts
 	province map[time.Time]*registryCounts
-	names    map[string]string
+	// treating[district] and treatingAll: the registry's cases under
+	// treatment, day by day.
+	treating    map[string]*running
+	treatingAll *running
+	names       map[string]string
+}
+
+// running is a count that changes on some days: the sum of its changes up
+// to a day is its value that day. add every change, then sum once.
+type running struct {
+	changes map[time.Time]int64
+	days    []time.Time // sorted by sum
+	sums    []int64
+}
+
+func (r *running) add(d time.Time, n int64) {
+	if r.changes == nil {
+		r.changes = map[time.Time]int64{}
+	}
+	r.changes[d] += n
+}
+
+// sum orders the days and their running totals; on reads them only, so
+// that a computed input may be read by several requests at once.
+func (r *running) sum() {
+	r.days = r.days[:0]
+	for day := range r.changes {
+		r.days = append(r.days, day)
+	}
+	slices.SortFunc(r.days, time.Time.Compare)
+	r.sums = make([]int64, len(r.days))
+	var total int64
+	for i, day := range r.days {
+		total += r.changes[day]
+		r.sums[i] = total
+	}
+}
+
+// on is the value at the end of day d.
+func (r *running) on(d time.Time) int64 {
+	if r == nil {
+		return 0
+	}
+	i, found := slices.BinarySearchFunc(r.days, d, time.Time.Compare)
+	if found {
+		return r.sums[i]
+	}
+	if i == 0 {
+		return 0
+	}
+	return r.sums[i-1]
+}
+
+// addTreating counts c under treatment from its report until its status
+// changes to died or recovered (caseRow.statusOn).
+func (in *dailyInput) addTreating(c caseRow) {
+	if in.treating[c.district] == nil {
+		in.treating[c.district] = &running{}
+	}
+	for _, r := range []*running{in.treating[c.district], in.treatingAll} {
+		if (c.status == features.StatusDied || c.status == features.StatusRecovered) && !c.changed.After(c.report) {
+			continue // never under treatment at the end of a day
+		}
+		r.add(c.report, 1)
+		if c.status == features.StatusDied || c.status == features.StatusRecovered {
+			r.add(c.changed, -1)
+		}
+	}
 }
 
 func newDailyInput(cs []caseRow, reports []features.DailyReport, names map[string]string) *dailyInput {
 	in := &dailyInput{reports: map[string]features.DailyReport{}, cases: map[string]map[time.Time]*registryCounts{},
-		province: map[time.Time]*registryCounts{}, names: names}
+		province: map[time.Time]*registryCounts{}, names: names, treating: map[string]*running{}, treatingAll: &running{}}
 	for _, r := range reports {
 		in.reports[r.Key()] = r
 	}
@@ -74,6 +144,11 @@ func newDailyInput(cs []caseRow, reports []features.DailyReport, names map[strin
 		for _, n := range []*registryCounts{countsOn(in.cases[c.district], c.report), countsOn(in.province, c.report)} {
 			n.add(c.detected)
 		}
+		in.addTreating(c)
+	}
+	in.treatingAll.sum()
+	for _, r := range in.treating {
+		r.sum()
 	}
 	return in
 }
@@ -127,7 +202,17 @@ func (in *dailyInput) districtCodes() []string {
 func (in *dailyInput) area(level, code string, d time.Time) AreaDay {
 	r := in.reports[features.DailyReport{Day: d, Level: level, Code: code}.Key()]
 	a := AreaDay{Code: code, Name: in.names[code], Figures: r.Figures}
-	a.Treating = sum(r.TreatingTier1, r.TreatingTier2, r.TreatingTier3, r.TreatingHome)
+	a.Treating, a.TreatingFrom = sum(r.TreatingTier1, r.TreatingTier2, r.TreatingTier3, r.TreatingHome), CasesFromReport
+	if a.Treating == nil {
+		// NOTE: the registry knows who is under treatment, not where: the
+		// places of treatment stay unreported.
+		reg := in.treatingAll
+		if level != features.ReportProvince {
+			reg = in.treating[code]
+		}
+		n := reg.on(d)
+		a.Treating, a.TreatingFrom = &n, CasesFromRegistry
+	}
 	if n := sum(r.CasesHealthFacility, r.CasesQuarantineArea, r.CasesLockdownArea, r.CasesCommunity); n != nil {
 		a.NewCases, a.CasesFrom = *n, CasesFromReport
 		return a

@@ -123,8 +123,23 @@ func TestDailyKeepsJuly5(t *testing.T) {
 	if p.Change["new_cases"] != 131-115 {
 		t.Errorf("change from 4 July: %d, want 16", p.Change["new_cases"])
 	}
-	var sum int64
+	// Patients: the report has none, so the registry's, as the bulletin
+	// counts them (the panel showed "–" beside the statistics' 763).
+	if p.Treating == nil || *p.Treating != 763 || *p.Treating != int64(st.UnderTreatment) || p.TreatingFrom != bulletin.CasesFromRegistry {
+		t.Errorf("under treatment on 5 July: %v from %q, want the bulletin's %d from the registry", p.Treating, p.TreatingFrom, st.UnderTreatment)
+	}
+	var st4 bulletin.Stats
+	decode(t, get(e, "/api/stats?date=2021-07-04"), &st4)
+	if p.Change["treating"] != int64(st.UnderTreatment-st4.UnderTreatment) {
+		t.Errorf("change of patients from 4 July: %d, want %d", p.Change["treating"], st.UnderTreatment-st4.UnderTreatment)
+	}
+	var sum, treating int64
 	for _, a := range d.Districts {
+		if a.Treating == nil || a.TreatingFrom != bulletin.CasesFromRegistry {
+			t.Errorf("district %s: patients %v from %q", a.Code, a.Treating, a.TreatingFrom)
+		} else {
+			treating += *a.Treating
+		}
 		sum += a.NewCases
 		for _, sd := range st.ByDistrict {
 			if sd.DistrictCode == a.Code && int64(sd.New) != a.NewCases {
@@ -134,6 +149,9 @@ func TestDailyKeepsJuly5(t *testing.T) {
 	}
 	if sum != p.NewCases {
 		t.Errorf("districts sum to %d, province %d", sum, p.NewCases)
+	}
+	if treating > *p.Treating || treating == 0 {
+		t.Errorf("districts' patients sum to %d, province %d", treating, *p.Treating)
 	}
 }
 

@@ -340,8 +340,13 @@ describe('citizen on a desktop', () => {
         await page.click('#share');
         await page.waitForSelector('#share-dialog[open]');
         const link = await page.inputValue('#share-link');
-        assert.equal(link, page.url());
-        assert.match(link, /#12\.00\/10\.98\d*\/106\.65\d*&layers=cases,quarantine_zones$/);
+        // The page follows the latest bulletin (no date in its address); the
+        // link names the day shown, so that its recipient sees that day.
+        const shown = await page.inputValue('#date');
+        const [dd, mm, yyyy] = shown.split('/');
+        assert.ok(!page.url().includes('date='), `the page's address ${page.url()} should follow the latest bulletin`);
+        assert.equal(link, `${page.url()}&date=${yyyy}-${mm}-${dd}`);
+        assert.match(link, /#12\.00\/10\.98\d*\/106\.65\d*&layers=cases,quarantine_zones&date=\d{4}-\d{2}-\d{2}$/);
         const img = await page.evaluate(() => {
             const c = document.getElementById('share-qr');
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height);
@@ -368,7 +373,8 @@ describe('citizen on a desktop', () => {
         assert.ok(links.length >= 5, `only ${links.length} download links`);
         for (const l of links) {
             assert.ok(l.href.startsWith(BASE), l.href);
-            assert.match(l.href, /date(time)?=2021-07-05/);
+            // Cases are instants: the day's map shows those reported by then.
+            assert.match(l.href, l.layer === 'cases' ? /datetime=\.\.\/2021-07-05(&|$)/ : /date(time)?=2021-07-05(&|$)/);
             const res = await fetch(l.href);
             assert.equal(res.status, 200, l.href);
             const body = await res.text();
@@ -397,6 +403,23 @@ describe('citizen on a desktop', () => {
             }
         }
         assert.ok(links.some((l) => l.layer === 'cases'), 'no GeoJSON of the case cells');
+        // The cases' download is what the map shows and what its link says:
+        // the counted cells of the tiles of the day (cases reported by then),
+        // not some other count (it gave 140 people in 26 cells, neither the
+        // day's 131 new cases nor the map's cells).
+        const cases = links.find((l) => l.layer === 'cases');
+        const label = await page.locator('.download-link[data-layer="cases"]').textContent();
+        assert.match(label, /05\/07\/2021/, `the link "${label}" does not say up to which day`);
+        const cells = (await (await fetch(cases.href)).json()).features.map((f) => f.properties.count);
+        // The tiles of a low zoom gather the cells: the people they count are
+        // the same. A feature near a tile's edge comes in both tiles: one per place.
+        await page.evaluate(() => window.bandoMap.jumpTo({zoom: 8, center: [106.65, 11.2]}));
+        await waitIdle(page);
+        const drawn = Object.values(await page.evaluate(() => Object.fromEntries(window.bandoMap.querySourceFeatures('bando', {sourceLayer: 'cases'})
+            .map((f) => [JSON.stringify(f.geometry.coordinates), f.properties.count]))));
+        const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+        assert.ok(drawn.length > 0, 'the map draws no case cell');
+        assert.equal(sum(cells), sum(drawn), `the download counts ${sum(cells)} people in ${cells.length} cells, the map ${sum(drawn)}`);
         // Another day, other links.
         await page.fill('#date', '01/06/2021');
         await page.press('#date', 'Enter');
@@ -437,6 +460,81 @@ describe('citizen on a desktop', () => {
         assert.ok(iso >= '2021-04-28' && iso < '2021-07-05', `the player stopped at ${stopped}, not on its way`);
         await page.waitForTimeout(2000);
         assert.equal(await page.inputValue('#date'), stopped, 'the player went on after the press');
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
+    for (const lang of ['vi', 'en']) {
+        test(`a day typed after the data shows their last day and says so (${lang})`, async () => {
+            const {page, errors} = await openMap(browser, `/?lang=${lang}`);
+            await page.waitForFunction(() => document.getElementById('date-slider').dataset.last, null, {timeout: 15000});
+            // The slider's range may still grow (the daily report runs later than the registry).
+            await page.waitForTimeout(1000);
+            const last = await page.evaluate(() => document.getElementById('date-slider').dataset.last);
+            const shown = last.split('-').reverse().join('/');
+            assert.equal(await page.locator('#date-note').isVisible(), false, 'a note before anything was typed');
+            await page.fill('#date', '01/01/2030');
+            await page.press('#date', 'Enter');
+            await page.waitForFunction(() => document.getElementById('date-note').textContent !== '', null, {timeout: 5000});
+            assert.equal(await page.inputValue('#date'), shown, 'the day is still clamped to the last day with data');
+            const note = page.locator('#date-note');
+            assert.ok(await note.isVisible(), 'the note is not visible');
+            assert.equal(await note.getAttribute('role'), 'status');
+            assert.ok((await page.getAttribute('#date', 'aria-describedby')).split(' ').includes('date-note'), 'the field is not described by the note');
+            const text = await note.textContent();
+            assert.ok(text.includes(shown), `the note "${text}" does not name ${shown}`);
+            assert.match(text, lang === 'vi' ? /Dữ liệu chỉ có đến ngày/ : /The data run to/);
+            assert.equal(await page.getAttribute('#date', 'aria-invalid'), null, 'a day after the data is not an invalid day');
+            // A day within the data clears it.
+            await page.fill('#date', '01/07/2021');
+            await page.press('#date', 'Enter');
+            await page.waitForFunction(() => document.getElementById('date-note').textContent === '', null, {timeout: 5000});
+            assert.deepEqual(errors, []);
+            await page.close();
+        });
+    }
+
+    test('the daily report and the statistics agree on the patients of 5 July 2021', async () => {
+        const {page, errors} = await openMap(browser, '/#11/11.0000/106.6700&date=2021-07-05');
+        await page.waitForFunction(() => ['stats', 'report'].every((id) => (document.getElementById(`${id}-asof`)?.textContent ?? '').includes('05/07/2021')),
+            null, {timeout: 15000});
+        const digits = (s) => s.replace(/[^\d]/g, '');
+        const stats = digits(await page.locator('#stat-treatment .figure-value').textContent());
+        const report = digits(await page.locator('#report-treating .figure-value').textContent());
+        assert.equal(stats, '763', 'the bulletin of 5 July 2021 counts 763 under treatment');
+        assert.equal(report, stats, 'the daily report and the statistics differ');
+        assert.match(await page.locator('#report-treating .figure-label').textContent(), /registry|danh sách ca bệnh/);
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
+    test('a step of the slider asks for the day\'s figures once, not for the history again', async () => {
+        const {page, errors} = await openMap(browser, '/');
+        const settled = (d) => page.waitForFunction((dd) => ['stats', 'report'].every((id) => {
+            const el = document.getElementById(id);
+            return el && !el.hasAttribute('aria-busy') && (document.getElementById(`${id}-asof`)?.textContent ?? '').includes(dd);
+        }), d, {timeout: 15000});
+        await settled('05/07/2021');
+        await page.focus('#date-slider');
+        for (const [key, day] of [['ArrowLeft', '04/07/2021'], ['ArrowLeft', '03/07/2021'], ['ArrowRight', '04/07/2021']]) {
+            browser.reset();
+            await page.keyboard.press(key);
+            await settled(day);
+            await waitIdle(page);
+            const api = browser.requests.map((r) => new URL(r.url)).filter((u) => u.pathname.startsWith('/api/'))
+                .map((u) => u.pathname + u.search);
+            const count = (path) => api.filter((u) => u.split('?')[0] === path).length;
+            const iso = day.split('/').reverse().join('-');
+            assert.deepEqual(api.filter((u) => api.indexOf(u) !== api.lastIndexOf(u)), [], `asked twice on ${day}: ${api.join(', ')}`);
+            assert.deepEqual(api.filter((u) => u.startsWith('/api/stats')), [`/api/stats?date=${iso}`], `the statistics of ${day}`);
+            assert.deepEqual(api.filter((u) => u.startsWith('/api/bulletin/daily')), [`/api/bulletin/daily?date=${iso}`], `the report of ${day}`);
+            assert.equal(count('/api/bulletin/series'), 0, `the report's trend was asked again on ${day}: ${api.join(', ')}`);
+            // The charts still end on the day chosen.
+            assert.equal(await page.locator('#chart-table tbody tr.chosen th').textContent(), day);
+            const tiles = browser.requests.filter((r) => r.url.includes('.mvt'));
+            assert.ok(tiles.length > 0 && tiles.every((r) => r.url.endsWith(`?date=${iso}`)), 'the tiles were not asked as of the day');
+            assert.equal(new Set(tiles.map((r) => r.url)).size, tiles.length, 'a tile was asked twice');
+        }
         assert.deepEqual(errors, []);
         await page.close();
     });

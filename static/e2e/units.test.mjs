@@ -17,7 +17,7 @@ before(async () => {
     const out = await esbuild.build({
         stdin: {
             contents: `
-                export {parseHash, formatHash, parseLayers, isDay} from './src/hash.ts';
+                export {parseHash, formatHash, parseLayers, isDay, datedHash} from './src/hash.ts';
                 export {absolute, withDate} from './src/urls.ts';
                 export {latestOf, addDays} from './src/stats.ts';
                 export {niceMax} from './src/chart.ts';
@@ -86,6 +86,22 @@ describe('address state', () => {
         assert.equal(h, '#12.00/10.98765/106.65432&layers=cases,wards&date=2021-07-01');
         assert.deepEqual(m.parseHash(h), {zoom: 12, lat: 10.98765, lon: 106.65432, layers: ['cases', 'wards'], date: '2021-07-01'});
     });
+    const dated = [
+        {name: 'the latest day is named', hash: '#12.00/10.98/106.65&layers=cases', day: '2021-07-05',
+            want: '#12.00/10.98/106.65&layers=cases&date=2021-07-05'},
+        {name: 'a chosen day is kept', hash: '#12.00/10.98/106.65&date=2021-06-01', day: '2021-07-05',
+            want: '#12.00/10.98/106.65&date=2021-06-01'},
+        {name: 'an empty hash', hash: '', day: '2021-07-05', want: '#&date=2021-07-05'},
+        {name: 'no day known', hash: '#9/11/106', day: undefined, want: '#9/11/106'},
+        {name: 'not a day', hash: '#9/11/106', day: '2021-02-30', want: '#9/11/106'},
+    ];
+    for (const c of dated) {
+        test(`datedHash: ${c.name}`, () => {
+            const got = m.datedHash(c.hash, c.day);
+            assert.equal(got, c.want);
+            if (c.day && m.isDay(c.day)) assert.equal(m.parseHash(got).date, m.parseHash(c.hash).date ?? c.day);
+        });
+    }
     test('formatHash without layers or date', () => {
         assert.equal(m.formatHash({zoom: 3, lat: 10, lon: 106}), '#3.00/10.000/106.000');
     });

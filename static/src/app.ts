@@ -93,7 +93,7 @@ class App {
         this.headline = new Headline(byId('headline'), tr);
         this.downloads = new Downloads(byId('download'), tr);
         this.timeline = new Timeline(tr);
-        new Share(byId<HTMLButtonElement>('share'), tr);
+        new Share(byId<HTMLButtonElement>('share'), tr, () => this.chosenDate ?? this.latest);
         this.banner = new FailureBanner(document.querySelector<HTMLElement>('.map-wrap') ?? document.body, tr);
         this.stats.onFailure = (date, retry) => this.banner.show('bulletin',
             () => (date ? tr.t('failure.bulletin.date', {d: tr.date(date)}) : tr.t('failure.bulletin')), retry);
@@ -122,18 +122,18 @@ class App {
         // site, and on a slow network each that waits for a free one costs
         // the map another round trip (seconds on 3G).
         const panels = (): Promise<Stats | undefined> => {
-            const first = this.stats.load(date);
-            void this.report.load(date);
             if (this.latest) {
                 const since = latestStats?.community_since_wave_start?.since;
                 const from = since && since < this.latest ? since : addDays(this.latest, -90);
-                this.timeline.setRange(from, this.latest);
+                this.setSpan(from, this.latest);
                 if (date) this.timeline.show(date);
                 // The daily report may run later than the case registry (late 2021).
                 void daily(undefined).then((d) => {
-                    if (this.latest && d.date > this.latest) this.timeline.setRange(from, d.date);
+                    if (this.latest && d.date > this.latest) this.setSpan(from, d.date);
                 }, () => undefined);
             }
+            const first = this.stats.load(date);
+            void this.report.load(date);
             return first;
         };
         try {
@@ -220,6 +220,17 @@ class App {
         window.addEventListener('hashchange', () => this.applyHash());
         staticText(this.tr);
         document.body.dataset.ready = 'true';
+    }
+
+    /**
+     * setSpan sets the days the page shows: the slider's range, and the
+     * span the panels fetch their charts' series over once (a step of the
+     * slider then asks for that day's figures alone).
+     */
+    private setSpan(first: string, last: string): void {
+        this.timeline.setRange(first, last);
+        this.stats.setSpan(first, last);
+        this.report.setSpan(first, last);
     }
 
     private setDate(date?: string): void {

@@ -12,14 +12,24 @@ export const GEOJSON_LAYERS = ['cases', 'contacts', 'quarantine_zones', 'lockdow
 /** ITEMS_LIMIT is the most features one download asks for. */
 const ITEMS_LIMIT = 10000;
 
+/**
+ * CUMULATIVE are the layers of instants (a case is dated by its report):
+ * the map of a day shows those reported by then, so their download asks for
+ * the days up to it (datetime=../DAY). datetime=DAY alone would select, per
+ * district, the cases of one release day, which is neither the day's new
+ * cases nor what the map shows. Periods (contacts in quarantine, zones) are
+ * those in force on the day, as the map shows them.
+ */
+const CUMULATIVE = new Set(['cases']);
+
 /** downloadLinks lists the downloads of one day. */
 export function downloadLinks(date: string): Array<{key: string; layer?: string; href: string; file: string}> {
     const d = encodeURIComponent(date);
     return [
         {key: 'download.stats', href: `/api/stats.csv?date=${d}`, file: `binhduong-covid19-${date}.csv`},
         ...GEOJSON_LAYERS.map((id) => ({
-            key: 'download.layer', layer: id,
-            href: `/ogc/collections/${id}/items?f=json&datetime=${d}&limit=${ITEMS_LIMIT}`,
+            key: CUMULATIVE.has(id) ? `download.${id}` : 'download.layer', layer: id,
+            href: `/ogc/collections/${id}/items?f=json&datetime=${CUMULATIVE.has(id) ? `../${d}` : d}&limit=${ITEMS_LIMIT}`,
             file: `binhduong-${id}-${date}.geojson`,
         })),
     ];
@@ -54,7 +64,7 @@ export class Downloads {
             h('ul', {className: 'download-list', 'aria-labelledby': 'download-title'},
                 ...downloadLinks(this.date).map((l) => h('li', {},
                     h('a', {href: l.href, download: l.file, className: 'download-link', 'data-layer': l.layer ?? 'stats'},
-                        t(l.key, {layer: l.layer ? t(`layer.${l.layer}`) : ''}))))),
+                        t(l.key, {layer: l.layer ? t(`layer.${l.layer}`) : '', d: this.tr.date(this.date ?? '')}))))),
             h('p', {className: 'hint'}, t('download.note')));
     }
 }

@@ -5,7 +5,7 @@
 // the page: a part that does not parse is dropped and the rest is kept.
 
 import {LAYERS} from './catalog.ts';
-import {decode, parseView} from './hashview.ts';
+import {decode, isDay, parseView} from './hashview.ts';
 
 export {isDay} from './hashview.ts';
 
@@ -45,4 +45,16 @@ export function formatHash(v: View): string {
     }
     if (v.date) s += `&date=${v.date}`;
     return s;
+}
+
+/**
+ * datedHash is the hash of a link to the day shown: the address names no day
+ * while the map follows the latest bulletin (so that a bookmark keeps
+ * following it), but a link sent to someone must show them the same day the
+ * sender saw. A hash that names a day already is kept as it is.
+ */
+export function datedHash(hash: string, day: string | undefined): string {
+    if (!day || !isDay(day) || parseHash(hash).date) return hash;
+    // NOTE: the view comes first; a hash without one starts with "&".
+    return `#${hash.replace(/^#/, '')}&date=${day}`;
 }

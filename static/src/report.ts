@@ -9,7 +9,8 @@ import './report.css';
 import {barChart} from './chart.ts';
 import {h} from './dom.ts';
 import type {Translator} from './i18n.ts';
-import {daily, reportSeries, wardRisk, type AreaDay, type Daily, type ReportSeries, type WardRisk} from './reportapi.ts';
+import {daily, reportSeries, wardRisk, type AreaDay, type Daily, type ReportDay, type ReportSeries, type WardRisk} from './reportapi.ts';
+import {SeriesCache} from './seriescache.ts';
 import {addDays} from './stats.ts';
 
 const TREND_DAYS = 60;
@@ -38,6 +39,15 @@ export class ReportPanel {
         this.render();
     }
 
+    /** history is the trend of each area, fetched once over the slider's days. */
+    private readonly history = new SeriesCache<ReportDay, ReportSeries>((from, to, district, signal) =>
+        reportSeries(from, to, district || undefined, signal));
+
+    /** setSpan names the first and last day the page may show (the time slider's). */
+    setSpan(first: string, last: string): void {
+        this.history.setSpan(addDays(first, 1 - TREND_DAYS), last);
+    }
+
     /** load fetches the report of date (the latest when empty) and its trend. */
     async load(date?: string): Promise<void> {
         this.abort?.abort();
@@ -48,7 +58,7 @@ export class ReportPanel {
         this.render();
         try {
             const d = await daily(date, abort.signal);
-            const tr = await reportSeries(addDays(d.date, 1 - TREND_DAYS), d.date, this.district || undefined, abort.signal).catch(() => undefined);
+            const tr = await this.history.get(addDays(d.date, 1 - TREND_DAYS), d.date, this.district, abort.signal).catch(() => undefined);
             const wards = await wardRisk(d.date, abort.signal).catch(() => undefined);
             if (abort.signal.aborted) return;
             this.report = d;
@@ -129,7 +139,7 @@ export class ReportPanel {
                     h('span', {className: 'figure-label'}, `${t('report.new')} (${this.change(p, 'new_cases') || '0'})`)),
                 h('div', {className: 'figure', id: 'report-treating'},
                     h('span', {className: 'figure-value'}, this.value(p.treating)),
-                    h('span', {className: 'figure-label'}, t('report.treating')))),
+                    h('span', {className: 'figure-label'}, t(p.treating_from === 'registry' ? 'report.treating.registry' : 'report.treating')))),
             this.table('report-places', t('report.places'), PLACES, p),
             this.table('report-treatment', t('report.treatment'), TREATMENT, p),
             this.table('report-outcomes', t('report.outcomes'), OUTCOMES, p),

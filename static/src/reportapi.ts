@@ -31,6 +31,8 @@ export interface AreaDay {
     new_cases: number;
     cases_from: 'report' | 'registry';
     treating: number | null;
+    /** treating_from says whether patients were reported or counted from the case registry. */
+    treating_from?: 'report' | 'registry';
     figures: Figures;
     change: Record<string, number>;
 }

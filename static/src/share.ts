@@ -3,6 +3,7 @@
 // QR encoder loads on the first click (qr.ts), not with the first view.
 
 import {h} from './dom.ts';
+import {datedHash} from './hash.ts';
 import type {Translator} from './i18n.ts';
 
 /** Share wires the share button to its dialog. */
@@ -18,9 +19,13 @@ export class Share {
     private readonly qr = h('canvas', {id: 'share-qr', role: 'img'});
     private readonly close = h('button', {type: 'button', id: 'share-close', onclick: () => this.dialog.close()});
 
-    constructor(button: HTMLButtonElement, tr: Translator) {
+    /** day is the day the map shows (YYYY-MM-DD), which the link names. */
+    private readonly day: () => string | undefined;
+
+    constructor(button: HTMLButtonElement, tr: Translator, day: () => string | undefined) {
         this.tr = tr;
         this.button = button;
+        this.day = day;
         this.dialog.append(this.title, this.linkLabel, h('div', {className: 'share-row'}, this.link, this.copy), this.status, this.qr, h('div', {className: 'share-actions'}, this.close));
         document.body.append(this.dialog);
         button.addEventListener('click', () => void this.show());
@@ -39,10 +44,16 @@ export class Share {
         this.qr.setAttribute('aria-label', t('share.qr'));
     }
 
-    /** show opens the dialog with the address of the view as it is now. */
+    /**
+     * show opens the dialog with the address of the view as it is now,
+     * naming the day shown even when the page follows the latest bulletin:
+     * the recipient opens it later, when the latest may be another day.
+     */
     async show(): Promise<void> {
         const {drawQR} = await import('./qr.ts');
-        const url = location.href;
+        const link = new URL(location.href);
+        link.hash = datedHash(link.hash, this.day());
+        const url = link.href;
         this.link.value = url;
         this.status.textContent = '';
         drawQR(this.qr, url);

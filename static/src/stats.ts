@@ -1,11 +1,12 @@
 // The statistics panel: the bulletin's figures as of the chosen date, new
 // cases per day as a chart, and the counts by district and by origin.
 
-import {series, stats, type Series, type Stats} from './api.ts';
+import {series, stats, type Day, type Series, type Stats} from './api.ts';
 import {barChart} from './chart.ts';
 import {h} from './dom.ts';
 import {isDay} from './hashview.ts';
 import type {Translator} from './i18n.ts';
+import {SeriesCache} from './seriescache.ts';
 
 const ORIGINS = ['community', 'returning_citizen', 'foreign_expert', 'illegal_entry'];
 const CHART_DAYS = 70;
@@ -51,6 +52,14 @@ export class StatsPanel {
         this.render();
     }
 
+    /** history is the chart's series, fetched once over the slider's days. */
+    private readonly history = new SeriesCache<Day, Series>((from, to, _key, signal) => series(from, to, signal));
+
+    /** setSpan names the first and last day the page may show (the time slider's). */
+    setSpan(first: string, last: string): void {
+        this.history.setSpan(addDays(first, -CHART_DAYS), last);
+    }
+
     /** load fetches the figures as of date (the server's latest when empty). */
     async load(date?: string): Promise<Stats | undefined> {
         this.abort?.abort();
@@ -65,7 +74,7 @@ export class StatsPanel {
             const s = await stats(date, abort.signal);
             const since = s.community_since_wave_start?.since;
             const from = since && since < s.date && since >= addDays(s.date, -CHART_DAYS * 2) ? since : addDays(s.date, -CHART_DAYS);
-            const sr = await series(from, s.date, abort.signal).catch(() => undefined);
+            const sr = await this.history.get(from, s.date, '', abort.signal).catch(() => undefined);
             if (abort.signal.aborted) return undefined;
             this.stats = s;
             this.series = sr;

@@ -37,6 +37,10 @@ export class Timeline {
     private readonly slider = byId<HTMLInputElement>('date-slider');
     private readonly play = byId<HTMLButtonElement>('date-play');
     private readonly error = byId('date-error');
+    /** note says that a day typed after the data was shown as their last day. */
+    private readonly note = byId('date-note');
+    /** clamped is the day typed after the data, while the note stands. */
+    private clamped?: string;
     private first = '2021-04-27';
     private last = '2021-07-05';
     private day?: string;
@@ -64,6 +68,7 @@ export class Timeline {
         // The range's days, for readers of the page (and its tests).
         this.slider.dataset.first = this.first;
         this.slider.dataset.last = this.last;
+        this.noteText();
         if (this.day) this.show(this.day);
     }
 
@@ -80,21 +85,32 @@ export class Timeline {
     private typed(): void {
         const iso = parseDay(this.field.value);
         if (!iso) {
+            this.clamped = undefined;
+            this.noteText();
             this.field.setAttribute('aria-invalid', 'true');
             this.error.textContent = this.tr.t('date.invalid');
             return;
         }
+        // A day after the data shows their last day, and says so: the map
+        // must not pass the last day's figures off as the day typed.
         const day = iso > this.last ? this.last : iso;
-        if (day === this.day) {
-            this.show(day);
-            return;
+        if (day !== this.day) this.choose(day);
+        else this.show(day);
+        if (day !== iso) {
+            this.clamped = iso;
+            this.noteText();
         }
-        this.choose(day);
     }
 
     private choose(iso: string): void {
+        this.clamped = undefined;
+        this.noteText();
         this.show(iso);
         this.onDate(iso);
+    }
+
+    private noteText(): void {
+        this.note.textContent = this.clamped ? this.tr.t('date.clamped', {d: this.tr.date(this.last)}) : '';
     }
 
     private start(): void {
@@ -126,6 +142,7 @@ export class Timeline {
         this.play.setAttribute('aria-pressed', String(playing));
         this.slider.setAttribute('aria-label', t('slider.label'));
         this.field.placeholder = t('date.format');
+        this.noteText();
         if (this.day) this.show(this.day);
     }
 }

@@ -141,7 +141,7 @@ func NewHandler(cfg Config) *Handler {
 //
 //	GET /tiles/{layers}/{z}/{x}/{y}.mvt  a vector tile (?date=YYYY-MM-DD)
 //	GET /tiles/{layers}.json             TileJSON 3.0.0 (?date= passes on)
-//	GET /style.json                      the MapLibre style
+//	GET /style.json                      the MapLibre style (?date= passes on)
 //	GET /basemap/{z}/{x}/{y}.mvt         a street base map tile (Config.BaseMap)
 //	GET /basemap.json                    its TileJSON
 //
@@ -379,13 +379,27 @@ func (h *Handler) tileJSONOf(c echo.Context, cols []features.Collection, date st
 	}), nil
 }
 
+// styleQuery is what /style.json accepts: ?date=YYYY-MM-DD, which passes on
+// to its tile URLs as TileJSON's does, and Echo's ?pretty.
+var styleQuery = httpx.Query{Names: []string{"date"}, Flags: []string{"pretty"}}
+
 // style answers the MapLibre style. Its vector sources carry their TileJSON
 // inline (tiles, zoom range, bounds, attribution): a map reads the style
-// and asks for tiles next, with no TileJSON round trip between.
+// and asks for tiles next, with no TileJSON round trip between. A parameter
+// it does not take, or a date that is not a day, is a 400 that says so:
+// ignoring it would serve a style that is not the one asked for.
 func (h *Handler) style(c echo.Context) error {
+	q := c.QueryParams()
+	if err := styleQuery.Check(q); err != nil {
+		return err
+	}
+	date := q.Get("date")
+	if _, err := parseDate(date); err != nil {
+		return err
+	}
 	base := h.baseURL(c)
 	cols := h.cfg.Catalog.All()
-	tj, err := h.tileJSONOf(c, cols, "")
+	tj, err := h.tileJSONOf(c, cols, date)
 	if err != nil {
 		return err
 	}

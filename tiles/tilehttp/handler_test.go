@@ -435,6 +435,52 @@ func TestHandlerStyle(t *testing.T) {
 	}
 }
 
+// TestHandlerStyleQuery: /style.json takes ?date= (passed on to its tiles,
+// as TileJSON does) and ?pretty; anything else, or a date that is not a
+// day, is a 400 with a reason, not a style that ignored what was asked.
+func TestHandlerStyleQuery(t *testing.T) {
+	tests := []struct {
+		name   string
+		query  string
+		status int
+		detail string // in the problem's detail
+		tiles  string // suffix of the Bando source's tile template
+	}{
+		{"none", "", http.StatusOK, "", ".mvt"},
+		{"a day", "?date=2021-07-05", http.StatusOK, "", ".mvt?date=2021-07-05"},
+		{"pretty", "?pretty", http.StatusOK, "", ".mvt"},
+		{"not a date", "?date=bad", http.StatusBadRequest, `date "bad" is not a date`, ""},
+		{"no such day", "?date=2021-02-30", http.StatusBadRequest, "is not a date", ""},
+		{"date with time", "?date=2021-07-05T00:00:00Z", http.StatusBadRequest, "is not a date", ""},
+		{"empty date", "?date=", http.StatusBadRequest, `"date" has no value`, ""},
+		{"date twice", "?date=2021-07-05&date=2021-07-06", http.StatusBadRequest, "given 2 times", ""},
+		{"unknown parameter", "?z=1e999", http.StatusBadRequest, `unknown query parameter "z"; allowed: date, pretty`, ""},
+		{"layers are not a style parameter", "?layers=cases", http.StatusBadRequest, `unknown query parameter "layers"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := newTestServer(t, nil).get("/style.json" + tt.query)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if tt.status != http.StatusOK {
+				var p struct {
+					Status int    `json:"status"`
+					Detail string `json:"detail"`
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Status != tt.status || !strings.Contains(p.Detail, tt.detail) {
+					t.Errorf("problem %s, want a detail with %q", rec.Body, tt.detail)
+				}
+				return
+			}
+			st := decodeJSON[Style](t, rec)
+			if src := st.Sources[StyleSourceBando]; len(src.Tiles) != 1 || !strings.HasSuffix(src.Tiles[0], "/{z}/{x}/{y}"+tt.tiles) {
+				t.Errorf("tiles %v, want a template ending in %q", src.Tiles, tt.tiles)
+			}
+		})
+	}
+}
+
 func TestHandlerStyleBaseMap(t *testing.T) {
 	const base = "https://map.example.org/basemap/{z}/{x}/{y}.png"
 	ts := newTestServer(t, func(c *Config) {

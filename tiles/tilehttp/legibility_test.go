@@ -142,3 +142,48 @@ func TestStyleLegibility(t *testing.T) {
 		}
 	})
 }
+
+// TestStyleLabelsDoNotOverlap: MapLibre places symbols from the top layer
+// down, and a layer that may overlap (text-allow-overlap) is drawn wherever
+// it falls, over anything placed before it. Such a layer (the counts of
+// groups, which must always show) must therefore lie above every area name
+// so that it is placed first and the names, placed after it, keep clear of
+// it; and no layer may stay out of the collision index (text-ignore-
+// placement), or the names could not see it. Counts below the names drew
+// over them ("Huyện 1Phú Giáo", the tester's finding).
+func TestStyleLabelsDoNotOverlap(t *testing.T) {
+	for _, base := range []struct {
+		name   string
+		mutate func(*Config)
+	}{{"plain", nil}, {"street base map", func(c *Config) { c.BaseMap, _ = baseMapFixture(t) }}} {
+		t.Run(base.name, func(t *testing.T) {
+			st := decodeJSON[Style](t, newTestServer(t, base.mutate).get("/style.json"))
+			lowestOverlap, highestName := len(st.Layers), -1
+			for i, l := range st.Layers {
+				if l.Type != "symbol" || l.Source == StyleSourceBaseMap {
+					continue
+				}
+				if l.Layout["text-ignore-placement"] == true || l.Layout["icon-ignore-placement"] == true {
+					t.Errorf("layer %s is kept out of the collision index: labels placed after it cannot avoid it", l.ID)
+				}
+				if l.Layout["text-allow-overlap"] == true {
+					lowestOverlap = min(lowestOverlap, i)
+					continue
+				}
+				if l.Source == StyleSourceLabels {
+					highestName = i
+					if l.Layout["text-variable-anchor"] == nil {
+						t.Errorf("name layer %s has one anchor: it vanishes rather than move off a count", l.ID)
+					}
+				}
+			}
+			if highestName < 0 || lowestOverlap == len(st.Layers) {
+				t.Fatalf("no name layer (%d) or no count layer (%d)", highestName, lowestOverlap)
+			}
+			if lowestOverlap < highestName {
+				t.Errorf("%s (drawn over anything) lies below the name layer %s: counts are drawn over names",
+					st.Layers[lowestOverlap].ID, st.Layers[highestName].ID)
+			}
+		})
+	}
+}

@@ -131,8 +131,13 @@ func newStyle(in styleInput) Style {
 		st.Layers = append(st.Layers, StyleLayer{ID: StyleSourceBaseMap, Type: "raster", Source: StyleSourceBaseMap})
 	}
 	// Areas below lines below points below labels, so nothing hides a point;
-	// contacts below the other points, so no ring covers a case.
-	var areas, lines, under, points, labels []StyleLayer
+	// contacts below the other points, so no ring covers a case. Counts are
+	// above the areas' names: MapLibre places symbols from the top layer
+	// down, and a count (drawn even where it collides, text-allow-overlap)
+	// placed first keeps its place in the collision index, so a name placed
+	// after it moves to another anchor or gives way. Names above counts
+	// were placed first and the counts drawn over them ("Huyện 1Phú Giáo").
+	var areas, lines, under, points, names, counts []StyleLayer
 	colours := styleColours()
 	for _, col := range in.cols {
 		colour, ok := colours[col.ID]
@@ -144,19 +149,19 @@ func newStyle(in styleInput) Style {
 			areas = append(areas, zoneLayers(col, colour)...)
 		case col.IsPolygon():
 			lines = append(lines, boundaryLine(col, colour))
-			labels = append(labels, boundaryLabel(col, colour))
+			names = append(names, boundaryLabel(col, colour))
 		case col.People && col.ID == "contacts":
 			// Contacts (rings on a smaller scale) are drawn below cases.
 			under = append(under, peopleCircle(col, colour))
-			labels = append(labels, peopleCount(col))
+			counts = append(counts, peopleCount(col))
 		case col.People:
 			points = append(points, peopleCircle(col, colour))
-			labels = append(labels, peopleCount(col))
+			counts = append(counts, peopleCount(col))
 		default:
 			points = append(points, placeCircle(col, colour))
 		}
 	}
-	for _, part := range [][]StyleLayer{areas, lines, under, points, labels} {
+	for _, part := range [][]StyleLayer{areas, lines, under, points, names, counts} {
 		st.Layers = append(st.Layers, part...)
 	}
 	return st
@@ -214,9 +219,12 @@ func boundaryLabel(col features.Collection, colour string) StyleLayer {
 		size = 11
 		l.MinZoom = max(l.MinZoom, 11)
 	}
+	// A name that meets a count (or another name) tries the other sides of
+	// its point before it gives way.
 	l.Layout = map[string]any{
 		"text-field": []any{"get", "name"}, "text-font": []any{StyleFont}, "text-size": size,
 		"symbol-placement": "point", "text-max-width": 8,
+		"text-variable-anchor": []any{"center", "top", "bottom", "left", "right"}, "text-radial-offset": 0.8,
 	}
 	l.Paint = map[string]any{"text-color": colour, "text-halo-color": "#ffffff", "text-halo-width": 1.5}
 	return l

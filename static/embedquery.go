@@ -30,10 +30,15 @@ var (
 // does not speak, a misspelt name) is refused with the reason, an
 // *httpx.ProblemError of status 400, so that the frame says what to fix
 // instead of showing another map. A parameter given empty is as if it were
-// left out: the page takes its default.
+// left out: the page takes its default. Parameters meant for others that a
+// portal's address often carries (campaign tags utm_*, click ids, a
+// cache-buster v or _) are let through unread (forOthers).
 func (s *server) embedQuery(q url.Values) (string, error) {
 	given := url.Values{}
 	for name, vs := range q {
+		if forOthers(name) {
+			continue
+		}
 		if len(vs) != 1 || vs[0] != "" {
 			given[name] = vs
 		}
@@ -55,6 +60,16 @@ func (s *server) embedQuery(q url.Values) (string, error) {
 		return "", httpx.BadRequest("lang %q is not a language of the map; use vi or en", lang)
 	}
 	return lang, nil
+}
+
+// forOthers reports whether a query parameter is one /embed leaves to
+// others: analytics tags and cache-busters a portal may add to any address.
+func forOthers(name string) bool {
+	switch name {
+	case "v", "_", "fbclid", "gclid":
+		return true
+	}
+	return strings.HasPrefix(name, "utm_")
 }
 
 // checkEmbedLayers refuses a layer the map does not have; empty items (a

@@ -28,6 +28,7 @@ func TestEmbedQuery(t *testing.T) {
 		{"centre alone", "/embed?c=106.6,11.1", ""},
 		{"fractional zoom and negative coordinates", "/embed?z=0.5&c=-73.9,-40.7", ""},
 		{"empty values take the defaults", "/embed?layers=&z=&c=&lang=", ""},
+		{"a portal's tags and cache-buster are left alone", "/embed?z=10&utm_source=portal&utm_campaign=covid&v=3&_=1630000000&fbclid=x&gclid=y", ""},
 		{"spaces and a trailing comma in layers", "/embed?layers=cases,%20wards,", ""},
 		{"zoom beyond float64", "/embed?z=1e999", `z: "1e999" is not a number`},
 		{"zoom out of range", "/embed?z=25", "z: 25 is out of range [0, 20]"},

@@ -85,7 +85,7 @@ func (s *runScratch) next(n int) {
 // earliest F1-tier exposure and isolation (+ NotifyDelay) among the
 // F1-tier reasons' vias.
 func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gathered {
-	// The vias' ranks in key order: CompareReasons compares Via first.
+	// The sources in key order: CompareReasons compares Via first.
 	order := make([]int32, len(srcs))
 	for i := range order {
 		order[i] = int32(i)
@@ -94,10 +94,6 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		ka, kb := r.key(srcs[a].person), r.key(srcs[b].person)
 		return bytes.Compare(ka[:], kb[:])
 	})
-	rank := make([]uint32, len(srcs))
-	for j, i := range order {
-		rank[i] = uint32(j)
-	}
 	until := make([]int64, len(srcs))
 	for i, s := range srcs {
 		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
@@ -131,10 +127,12 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	}
 	off = append(off, total)
 	// In flat, a hit's to is the index of its source (its person is the
-	// segment's).
+	// segment's). The sources are placed in key order, so that each
+	// segment comes out ordered by via: only each via's run of hits (a
+	// few, usually) is left to sort.
 	flat := make([]hit, total)
 	fill := slices.Clone(off[:len(off)-1])
-	for i := range outs {
+	for _, i := range order {
 		for _, h := range outs[i].hits {
 			j := sc.slot[h.to]
 			h.to = uint32(i)
@@ -144,20 +142,22 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		outs[i].hits = nil
 	}
 
-	// Then, on the workers, each person's segment is sorted by (via rank,
-	// kind, start, end) and materialized; runs equal on those (rare) are
-	// sorted again, materialized, by CompareReasons.
+	// Then, on the workers, each via's run of each person's segment is
+	// sorted by (kind, start, end) and materialized; runs equal on those
+	// (rare) are sorted again, materialized, by CompareReasons.
 	reasons := make([]Reason, total)
 	vias := make([]pid, total)
 	g.at = make([]reached, len(g.persons))
 	r.parallelWorkers(len(g.persons), func(ev *evidenceSlab, j int) {
 		lo, hi := off[j], off[j+1]
 		seg := flat[lo:hi]
-		if len(seg) > 1 {
-			slices.SortFunc(seg, func(x, y hit) int {
-				return cmp.Or(cmp.Compare(rank[x.to], rank[y.to]), cmp.Compare(x.kind, y.kind),
-					cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
-			})
+		for k := 0; k < len(seg); {
+			e := k + 1
+			for e < len(seg) && seg[e].to == seg[k].to {
+				e++
+			}
+			sortHits(seg[k:e])
+			k = e
 		}
 		rs := reasons[lo:hi:hi]
 		a := &g.at[j]
@@ -192,6 +192,25 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		a.vias = vias[lo : lo+nv : lo+nv]
 	})
 	return g
+}
+
+// compareHits orders one via's hits to one person by (kind, start, end).
+func compareHits(x, y *hit) int {
+	return cmp.Or(cmp.Compare(x.kind, y.kind), cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
+}
+
+// sortHits sorts one via's hits to one person by compareHits: by
+// insertion when few (they usually are, and come nearly sorted).
+func sortHits(hs []hit) {
+	if len(hs) > 16 {
+		slices.SortFunc(hs, func(x, y hit) int { return compareHits(&x, &y) })
+		return
+	}
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && compareHits(&hs[j], &hs[j-1]) < 0; j-- {
+			hs[j], hs[j-1] = hs[j-1], hs[j]
+		}
+	}
 }
 
 // materialize turns a hit from the source into its Reason.

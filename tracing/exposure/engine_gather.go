@@ -162,20 +162,22 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		rs := reasons[lo:hi:hi]
 		a := &g.at[j]
 		nv := 0
+		a.first, a.last = seg[0].start, seg[0].end
 		for k := range seg {
 			h := &seg[k]
-			rs[k] = r.materialize(h, &srcs[h.to], &outs[h.to], ev)
+			r.materialize(&rs[k], h, &srcs[h.to], &outs[h.to], ev)
 			if nv == 0 || vias[lo+nv-1] != srcs[h.to].person {
 				vias[lo+nv] = srcs[h.to].person
 				nv++
 			}
+			a.first, a.last = min(a.first, h.start), max(a.last, h.end)
 			if h.epi {
 				continue
 			}
 			if !a.f1 {
-				a.f1, a.from, a.iso = true, h.start, until[h.to]
+				a.f1, a.from, a.iso, a.lastF1 = true, h.start, until[h.to], h.end
 			}
-			a.from, a.iso = min(a.from, h.start), min(a.iso, until[h.to])
+			a.from, a.iso, a.lastF1 = min(a.from, h.start), min(a.iso, until[h.to]), max(a.lastF1, h.end)
 		}
 		for k := 0; k < len(seg); {
 			e := k + 1
@@ -213,31 +215,31 @@ func sortHits(hs []hit) {
 	}
 }
 
-// materialize turns a hit from the source into its Reason.
-func (r *run) materialize(h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) Reason {
-	via := r.key(s.person)
+// materialize writes the hit from the source as its Reason into x (in
+// place: a Reason is large to return and copy).
+func (r *run) materialize(x *Reason, h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) {
 	switch h.kind {
 	case kindVenue:
-		x := &r.e.visits
-		a, b := &x.arena[h.a], &x.arena[h.b]
+		vs := &r.e.visits
+		a, b := &vs.arena[h.a], &vs.arena[h.b]
 		v := ev.venue()
-		*v = VenueEvidence{Venue: r.e.venues.list[a.venue], Category: r.e.venues.category(a.venue), ViaVisit: a.id,
-			Visit: b.id, Overlap: time.Duration(h.end - h.start)}
-		return Reason{Kind: VenueOverlap, Tier: h.tier(), Via: via, ViaLabel: s.label, Start: utcNS(h.start), End: utcNS(h.end),
-			Venue: v}
+		v.Venue, v.Category, v.ViaVisit, v.Visit, v.Overlap = r.e.venues.list[a.venue], r.e.venues.category(a.venue), a.id, b.id,
+			time.Duration(h.end-h.start)
+		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Venue = VenueOverlap, h.tier(), r.key(s.person), s.label,
+			utcNS(h.start), utcNS(h.end), v
 	case kindRide:
-		x := &r.e.rides
-		rr, q := x.arena[h.a], x.arena[h.b]
-		g := &x.groups[rr.group]
+		rs := &r.e.rides
+		rr, q := &rs.arena[h.a], &rs.arena[h.b]
+		g := &rs.groups[rr.group]
 		v := ev.ride()
 		*v = RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: utc(g.date), Trip: g.trip, Departure: utcNS(h.start),
-			ViaSeat: x.seats[rr.seat], Seat: x.seats[q.seat]}
-		return Reason{Kind: SameRide, Tier: h.tier(), Via: via, ViaLabel: s.label, Start: utcNS(h.start), End: utcNS(h.end),
-			Ride: v}
+			ViaSeat: rs.seats[rr.seat], Seat: rs.seats[q.seat]}
+		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Ride = SameRide, h.tier(), r.key(s.person), s.label,
+			utcNS(h.start), utcNS(h.end), v
+	default:
+		*x = o.rare[h.a]
+		x.Via, x.ViaLabel = r.key(s.person), s.label
 	}
-	x := o.rare[h.a]
-	x.Via, x.ViaLabel = via, s.label
-	return x
 }
 
 // evidenceSlab hands out evidence records from blocks, one allocation per

@@ -41,8 +41,11 @@ var kinds = func() []ReasonKind {
 }()
 
 var (
-	kindVenue = kindRank(VenueOverlap)
-	kindRide  = kindRank(SameRide)
+	kindVenue     = kindRank(VenueOverlap)
+	kindRide      = kindRank(SameRide)
+	kindRoom      = kindRank(SameRoom)
+	kindHouse     = kindRank(SameHouse)
+	kindHousehold = kindRank(Household)
 )
 
 func kindRank(k ReasonKind) uint8 {

@@ -12,17 +12,33 @@ const dayNS = int64(24 * time.Hour)
 func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 // reasons applies the five rules from one source; f1Only drops what would
-// be of tier Epi (sources below the F0s).
-func (r *run) reasons(s runSource, f1Only bool, before []int8) sourceOut {
+// be of tier Epi (sources below the F0s). The hits are appended in place
+// to the worker's chunk (*chunk, from its length on) while it has room,
+// so that a level's sources share a few large arrays instead of each
+// growing its own.
+func (r *run) reasons(s runSource, f1Only bool, before []int8, chunk *[]hit) sourceOut {
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
 		return sourceOut{}
 	}
+	const chunkHits = 1 << 15
+	if cap(*chunk)-len(*chunk) < chunkHits/8 {
+		*chunk = make([]hit, 0, chunkHits)
+	}
+	used := len(*chunk)
 	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only}
+	src.out.hits = (*chunk)[used:used]
 	src.venues()
 	src.rides()
 	src.residences()
 	src.proximity()
+	if n := len(src.out.hits); n == 0 {
+		src.out.hits = nil
+	} else if &src.out.hits[0] == &(*chunk)[:used+1][used] {
+		// Still in the chunk (not moved by an append past its end).
+		*chunk = (*chunk)[:used+n]
+		src.out.hits = src.out.hits[:n:n]
+	}
 	return src.out
 }
 
@@ -88,20 +104,21 @@ func (c *source) venues() {
 			}
 			es, ee := ps, pe+tail
 			cat := c.e.venues.category(a.venue)
+			large := c.rules.IsLarge(cat)
 			scanTo := ee
 			if c.f1Only {
 				// Only F1-tier reasons count: a long overlap at a venue that
 				// is not large, so a visit starting in the last MinOverlap
 				// of the exposure cannot give one.
 				minO := int64(c.rules.MinOverlap)
-				if c.rules.IsLarge(cat) || ee-es < minO {
+				if large || ee-es < minO {
 					continue
 				}
 				scanTo = ee - minO + 1
 			}
 			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(bi uint32, b *visitRec) {
 				if p := c.canon(b.person); p != c.s.person {
-					c.venueOverlap(p, ai, bi, cat, max(es, b.start), min(ee, b.end))
+					c.venueOverlap(p, ai, bi, large, max(es, b.start), min(ee, b.end))
 				}
 			})
 		}
@@ -109,15 +126,16 @@ func (c *source) venues() {
 }
 
 // venueOverlap keeps the overlap [os, oe) of the source's visit a with
-// the person's visit b (arena indices) when a rule makes it a reason.
-func (c *source) venueOverlap(p pid, a, b uint32, cat tracing.Category, os, oe int64) {
+// the person's visit b (arena indices) when a rule makes it a reason;
+// large tells the venue's category is a large venue's.
+func (c *source) venueOverlap(p pid, a, b uint32, large bool, os, oe int64) {
 	var l time.Duration
 	if os < oe {
 		l = time.Duration(oe - os)
 	}
 	var tier Tier
 	switch {
-	case l >= c.rules.MinOverlap && c.rules.IsLarge(cat):
+	case l >= c.rules.MinOverlap && large:
 		tier = Epi
 	case l >= c.rules.MinOverlap:
 		tier = F1

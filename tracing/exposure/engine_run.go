@@ -249,6 +249,7 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var chunk []hit
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(srcs) || failed.Load() {
@@ -258,7 +259,7 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 					failed.Store(true)
 					return
 				}
-				hits[i] = r.reasons(srcs[i], f1Only, before)
+				hits[i] = r.reasons(srcs[i], f1Only, before, &chunk)
 				if max := r.e.opts.MaxReasons; max > 0 && r.gathered.Add(int64(len(hits[i].hits))) > int64(max) {
 					failed.Store(true)
 					return

@@ -94,20 +94,35 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 		}
 		return nil
 	}
+	// mark[ci] == stamp: cluster ci is in the list being built.
+	mark := make([]int, len(out)+1)
+	stamp := 0
 	for level := 1; level <= r.rules.Depth; level++ {
 		for _, c := range cs {
 			if c.level != level {
 				continue
 			}
-			// One via (the usual case) shares its list.
+			// One via (the usual case), or vias all in the first one's
+			// clusters, share its list.
 			cl := listOf(c.vias[0])
 			if len(c.vias) > 1 {
-				cl = nil
-				for _, v := range c.vias {
-					cl = append(cl, listOf(v)...)
+				stamp++
+				for _, ci := range cl {
+					mark[ci] = stamp
 				}
-				slices.Sort(cl)
-				cl = slices.Compact(cl)
+				var more []int
+				for _, v := range c.vias[1:] {
+					for _, ci := range listOf(v) {
+						if mark[ci] != stamp {
+							mark[ci] = stamp
+							more = append(more, ci)
+						}
+					}
+				}
+				if len(more) > 0 {
+					cl = append(slices.Clone(cl), more...)
+					slices.Sort(cl)
+				}
 			}
 			for _, ci := range cl {
 				if level == 1 {

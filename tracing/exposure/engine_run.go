@@ -163,8 +163,14 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 			if levelOf[p] != 0 || !a.f1 {
 				continue
 			}
-			key := r.key(p)
-			lk = append(lk, runSource{person: p, from: a.from, to: a.iso, label: prefix + hex.EncodeToString(key[:4]), at: int32(j)})
+			s := runSource{person: p, from: a.from, to: a.iso, at: int32(j)}
+			if k < depth {
+				// The label names the source in its reasons: the last
+				// level traces no one.
+				key := r.key(p)
+				s.label = prefix + hex.EncodeToString(key[:4])
+			}
+			lk = append(lk, s)
 		}
 		for _, s := range lk {
 			levelOf[s.person], iso[s.person] = int8(k+1), s.to

@@ -21,9 +21,11 @@ func (r *run) reasons(s runSource, f1Only bool, before []int8, chunk *[]hit) sou
 	if len(keys) == 0 {
 		return sourceOut{}
 	}
-	const chunkHits = 1 << 15
-	if cap(*chunk)-len(*chunk) < chunkHits/8 {
-		*chunk = make([]hit, 0, chunkHits)
+	// Chunks start small (a small run allocates little) and double up to
+	// a megabyte.
+	const minChunk, maxChunk = 1 << 10, 1 << 15
+	if c := cap(*chunk); c == 0 || c-len(*chunk) < c/8 {
+		*chunk = make([]hit, 0, min(maxChunk, max(minChunk, 2*c)))
 	}
 	used := len(*chunk)
 	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only}

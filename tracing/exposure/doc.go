@@ -107,7 +107,7 @@
 // earlier levels dropped at the source) into compact hits of 32 bytes
 // without pointers (the reason's kind, tier, interval, and its evidence as
 // arena indices; the few residence, line and proximity reasons are built
-// whole), appended into large chunks shared by a worker's sources. A
+// whole), appended into chunks shared by a worker's sources. A
 // counting sort by person (a generation-stamped slot per person, reused
 // across runs) places every hit in its person's segment of one array,
 // taking the sources in key order, so that each segment is already

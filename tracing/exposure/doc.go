@@ -107,15 +107,21 @@
 // earlier levels dropped at the source) into compact hits of 32 bytes
 // without pointers (the reason's kind, tier, interval, and its evidence as
 // arena indices; the few residence, line and proximity reasons are built
-// whole). A counting sort by person (a generation-stamped slot per
-// person, reused across runs) places every hit in its person's segment of
-// one array; then, on the workers again, each segment is sorted by (the
-// via's rank in key order, kind, start, end) — runs equal on those,
-// rare, are sorted again as reasons by CompareReasons — and materialized
-// once into one slab of Reasons per level, the evidence allocated in
-// blocks. The contacts come out in their canonical order, so a run sorts
-// only its F0s, clusters and links. A source is traced once per run: a
-// person reached from many F0s is one source of the next level.
+// whole), appended into chunks shared by a worker's sources. A
+// counting sort by person (a generation-stamped slot per person, reused
+// across runs) places every hit in its person's segment of one array,
+// taking the sources in key order, so that each segment is already
+// ordered by via; then, on the workers again, each via's run of a
+// segment (a few hits, usually) is sorted by (kind, start, end) — runs
+// equal on those, rare, are sorted again as reasons by CompareReasons —
+// and materialized in place, once, into one slab of Reasons per level,
+// the evidence allocated in blocks; a contact's exposure bounds are taken
+// from its hits. The contacts come out in their canonical order, so a
+// run sorts only its F0s, clusters and links. Residence and line groups
+// collect, per pair of periods, the bitset of the days both cover;
+// cluster counts use dense slices over the run's persons. A source is
+// traced once per run: a person reached from many F0s is one source of
+// the next level.
 //
 // Benchmarks run on a generated world of 50,000 persons over 14 days
 // (exposuretest.Populate): BenchmarkRunOneF0 traces one random F0 to F1

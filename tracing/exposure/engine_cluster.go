@@ -68,32 +68,61 @@ func (r *run) clusters(res *Result, l0 []runSource, cs []runContact) []Cluster {
 }
 
 // count fills the clusters' counts, venues and enterprises; clusterOf
-// gives each F0's cluster.
+// gives each F0's cluster. Per person, it keeps dense slices over the
+// run's pids, not maps: a batch counts up to millions of contacts.
 func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 	if len(out) == 1 {
 		r.countOne(&out[0], cs)
 		return
 	}
-	// in holds, per person of the level above, the clusters it counts in.
-	in := make(map[pid][]int, len(clusterOf))
+	n := len(r.e.persons.keys) + len(r.extra)
+	// cluster[p] is F0 p's cluster (0: p is no F0).
+	cluster := make([]int32, n)
+	// in[p] is, for a person p of the level above, 1 + the index in lists
+	// of the clusters it counts in. A contact's vias are all of the level
+	// above its own, so one slice serves every level.
+	in := make([]int32, n)
+	lists := make([][]int, 0, len(clusterOf))
 	for p, c := range clusterOf {
-		in[p] = []int{c}
+		cluster[p] = int32(c)
+		lists = append(lists, []int{c})
+		in[p] = int32(len(lists))
 	}
+	listOf := func(p pid) []int {
+		if i := in[p]; i != 0 {
+			return lists[i-1]
+		}
+		return nil
+	}
+	// mark[ci] == stamp: cluster ci is in the list being built.
+	mark := make([]int, len(out)+1)
+	stamp := 0
 	for level := 1; level <= r.rules.Depth; level++ {
-		now := make(map[pid][]int, len(in))
 		for _, c := range cs {
 			if c.level != level {
 				continue
 			}
-			// One via (the usual case) shares its list.
-			cl := in[c.vias[0]]
+			// One via (the usual case), or vias all in the first one's
+			// clusters, share its list.
+			cl := listOf(c.vias[0])
 			if len(c.vias) > 1 {
-				cl = nil
-				for _, v := range c.vias {
-					cl = append(cl, in[v]...)
+				stamp++
+				for _, ci := range cl {
+					mark[ci] = stamp
 				}
-				slices.Sort(cl)
-				cl = slices.Compact(cl)
+				var more []int
+				for _, v := range c.vias[1:] {
+					for _, ci := range listOf(v) {
+						if mark[ci] != stamp {
+							mark[ci] = stamp
+							more = append(more, ci)
+						}
+					}
+				}
+				if len(more) > 0 {
+					cl = append(slices.Clone(cl), more...)
+					slices.Sort(cl)
+				}
 			}
 			for _, ci := range cl {
 				if level == 1 {
@@ -102,9 +131,9 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 					out[ci-1].F2++
 				}
 			}
-			now[c.p] = cl
+			lists = append(lists, cl)
+			in[c.p] = int32(len(lists))
 		}
-		in = now
 	}
 	venues := map[int]map[tracing.VenueID]bool{}
 	enterprises := map[int]map[string]bool{}
@@ -113,7 +142,7 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 		if c.level == 0 {
 			seen = seen[:0]
 			for _, v := range c.vias {
-				if ci := clusterOf[v]; ci != 0 && !slices.Contains(seen, ci) {
+				if ci := int(cluster[v]); ci != 0 && !slices.Contains(seen, ci) {
 					seen = append(seen, ci)
 					out[ci-1].Epi++
 				}
@@ -128,7 +157,7 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 			x := &c.reasons[i]
 			if vi < 0 || x.Via != c.reasons[i-1].Via {
 				vi++
-				ci = clusterOf[c.vias[vi]]
+				ci = int(cluster[c.vias[vi]])
 			}
 			if ci != 0 {
 				addEvidence(venues, enterprises, ci, x)

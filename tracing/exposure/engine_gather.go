@@ -41,8 +41,11 @@ var kinds = func() []ReasonKind {
 }()
 
 var (
-	kindVenue = kindRank(VenueOverlap)
-	kindRide  = kindRank(SameRide)
+	kindVenue     = kindRank(VenueOverlap)
+	kindRide      = kindRank(SameRide)
+	kindRoom      = kindRank(SameRoom)
+	kindHouse     = kindRank(SameHouse)
+	kindHousehold = kindRank(Household)
 )
 
 func kindRank(k ReasonKind) uint8 {
@@ -85,7 +88,7 @@ func (s *runScratch) next(n int) {
 // earliest F1-tier exposure and isolation (+ NotifyDelay) among the
 // F1-tier reasons' vias.
 func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gathered {
-	// The vias' ranks in key order: CompareReasons compares Via first.
+	// The sources in key order: CompareReasons compares Via first.
 	order := make([]int32, len(srcs))
 	for i := range order {
 		order[i] = int32(i)
@@ -94,10 +97,6 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		ka, kb := r.key(srcs[a].person), r.key(srcs[b].person)
 		return bytes.Compare(ka[:], kb[:])
 	})
-	rank := make([]uint32, len(srcs))
-	for j, i := range order {
-		rank[i] = uint32(j)
-	}
 	until := make([]int64, len(srcs))
 	for i, s := range srcs {
 		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
@@ -131,10 +130,12 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	}
 	off = append(off, total)
 	// In flat, a hit's to is the index of its source (its person is the
-	// segment's).
+	// segment's). The sources are placed in key order, so that each
+	// segment comes out ordered by via: only each via's run of hits (a
+	// few, usually) is left to sort.
 	flat := make([]hit, total)
 	fill := slices.Clone(off[:len(off)-1])
-	for i := range outs {
+	for _, i := range order {
 		for _, h := range outs[i].hits {
 			j := sc.slot[h.to]
 			h.to = uint32(i)
@@ -144,38 +145,42 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		outs[i].hits = nil
 	}
 
-	// Then, on the workers, each person's segment is sorted by (via rank,
-	// kind, start, end) and materialized; runs equal on those (rare) are
-	// sorted again, materialized, by CompareReasons.
+	// Then, on the workers, each via's run of each person's segment is
+	// sorted by (kind, start, end) and materialized; runs equal on those
+	// (rare) are sorted again, materialized, by CompareReasons.
 	reasons := make([]Reason, total)
 	vias := make([]pid, total)
 	g.at = make([]reached, len(g.persons))
 	r.parallelWorkers(len(g.persons), func(ev *evidenceSlab, j int) {
 		lo, hi := off[j], off[j+1]
 		seg := flat[lo:hi]
-		if len(seg) > 1 {
-			slices.SortFunc(seg, func(x, y hit) int {
-				return cmp.Or(cmp.Compare(rank[x.to], rank[y.to]), cmp.Compare(x.kind, y.kind),
-					cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
-			})
+		for k := 0; k < len(seg); {
+			e := k + 1
+			for e < len(seg) && seg[e].to == seg[k].to {
+				e++
+			}
+			sortHits(seg[k:e])
+			k = e
 		}
 		rs := reasons[lo:hi:hi]
 		a := &g.at[j]
 		nv := 0
+		a.first, a.last = seg[0].start, seg[0].end
 		for k := range seg {
 			h := &seg[k]
-			rs[k] = r.materialize(h, &srcs[h.to], &outs[h.to], ev)
+			r.materialize(&rs[k], h, &srcs[h.to], &outs[h.to], ev)
 			if nv == 0 || vias[lo+nv-1] != srcs[h.to].person {
 				vias[lo+nv] = srcs[h.to].person
 				nv++
 			}
+			a.first, a.last = min(a.first, h.start), max(a.last, h.end)
 			if h.epi {
 				continue
 			}
 			if !a.f1 {
-				a.f1, a.from, a.iso = true, h.start, until[h.to]
+				a.f1, a.from, a.iso, a.lastF1 = true, h.start, until[h.to], h.end
 			}
-			a.from, a.iso = min(a.from, h.start), min(a.iso, until[h.to])
+			a.from, a.iso, a.lastF1 = min(a.from, h.start), min(a.iso, until[h.to]), max(a.lastF1, h.end)
 		}
 		for k := 0; k < len(seg); {
 			e := k + 1
@@ -194,31 +199,50 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	return g
 }
 
-// materialize turns a hit from the source into its Reason.
-func (r *run) materialize(h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) Reason {
-	via := r.key(s.person)
+// compareHits orders one via's hits to one person by (kind, start, end).
+func compareHits(x, y *hit) int {
+	return cmp.Or(cmp.Compare(x.kind, y.kind), cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
+}
+
+// sortHits sorts one via's hits to one person by compareHits: by
+// insertion when few (they usually are, and come nearly sorted).
+func sortHits(hs []hit) {
+	if len(hs) > 16 {
+		slices.SortFunc(hs, func(x, y hit) int { return compareHits(&x, &y) })
+		return
+	}
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && compareHits(&hs[j], &hs[j-1]) < 0; j-- {
+			hs[j], hs[j-1] = hs[j-1], hs[j]
+		}
+	}
+}
+
+// materialize writes the hit from the source as its Reason into x (in
+// place: a Reason is large to return and copy).
+func (r *run) materialize(x *Reason, h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) {
 	switch h.kind {
 	case kindVenue:
-		x := &r.e.visits
-		a, b := &x.arena[h.a], &x.arena[h.b]
+		vs := &r.e.visits
+		a, b := &vs.arena[h.a], &vs.arena[h.b]
 		v := ev.venue()
-		*v = VenueEvidence{Venue: r.e.venues.list[a.venue], Category: r.e.venues.category(a.venue), ViaVisit: a.id,
-			Visit: b.id, Overlap: time.Duration(h.end - h.start)}
-		return Reason{Kind: VenueOverlap, Tier: h.tier(), Via: via, ViaLabel: s.label, Start: utcNS(h.start), End: utcNS(h.end),
-			Venue: v}
+		v.Venue, v.Category, v.ViaVisit, v.Visit, v.Overlap = r.e.venues.list[a.venue], r.e.venues.category(a.venue), a.id, b.id,
+			time.Duration(h.end-h.start)
+		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Venue = VenueOverlap, h.tier(), r.key(s.person), s.label,
+			utcNS(h.start), utcNS(h.end), v
 	case kindRide:
-		x := &r.e.rides
-		rr, q := x.arena[h.a], x.arena[h.b]
-		g := &x.groups[rr.group]
+		rs := &r.e.rides
+		rr, q := &rs.arena[h.a], &rs.arena[h.b]
+		g := &rs.groups[rr.group]
 		v := ev.ride()
 		*v = RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: utc(g.date), Trip: g.trip, Departure: utcNS(h.start),
-			ViaSeat: x.seats[rr.seat], Seat: x.seats[q.seat]}
-		return Reason{Kind: SameRide, Tier: h.tier(), Via: via, ViaLabel: s.label, Start: utcNS(h.start), End: utcNS(h.end),
-			Ride: v}
+			ViaSeat: rs.seats[rr.seat], Seat: rs.seats[q.seat]}
+		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Ride = SameRide, h.tier(), r.key(s.person), s.label,
+			utcNS(h.start), utcNS(h.end), v
+	default:
+		*x = o.rare[h.a]
+		x.Via, x.ViaLabel = r.key(s.person), s.label
 	}
-	x := o.rare[h.a]
-	x.Via, x.ViaLabel = via, s.label
-	return x
 }
 
 // evidenceSlab hands out evidence records from blocks, one allocation per

@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"math/bits"
 	"time"
 
 	"github.com/bandomap/bando/tracing"
@@ -11,17 +12,35 @@ const dayNS = int64(24 * time.Hour)
 func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 // reasons applies the five rules from one source; f1Only drops what would
-// be of tier Epi (sources below the F0s).
-func (r *run) reasons(s runSource, f1Only bool, before []int8) sourceOut {
+// be of tier Epi (sources below the F0s). The hits are appended in place
+// to the worker's chunk (*chunk, from its length on) while it has room,
+// so that a level's sources share a few large arrays instead of each
+// growing its own.
+func (r *run) reasons(s runSource, f1Only bool, before []int8, chunk *[]hit) sourceOut {
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
 		return sourceOut{}
 	}
+	// Chunks start small (a small run allocates little) and double up to
+	// a megabyte.
+	const minChunk, maxChunk = 1 << 10, 1 << 15
+	if c := cap(*chunk); c == 0 || c-len(*chunk) < c/8 {
+		*chunk = make([]hit, 0, min(maxChunk, max(minChunk, 2*c)))
+	}
+	used := len(*chunk)
 	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only}
+	src.out.hits = (*chunk)[used:used]
 	src.venues()
 	src.rides()
 	src.residences()
 	src.proximity()
+	if n := len(src.out.hits); n == 0 {
+		src.out.hits = nil
+	} else if &src.out.hits[0] == &(*chunk)[:used+1][used] {
+		// Still in the chunk (not moved by an append past its end).
+		*chunk = (*chunk)[:used+n]
+		src.out.hits = src.out.hits[:n:n]
+	}
 	return src.out
 }
 
@@ -87,20 +106,21 @@ func (c *source) venues() {
 			}
 			es, ee := ps, pe+tail
 			cat := c.e.venues.category(a.venue)
+			large := c.rules.IsLarge(cat)
 			scanTo := ee
 			if c.f1Only {
 				// Only F1-tier reasons count: a long overlap at a venue that
 				// is not large, so a visit starting in the last MinOverlap
 				// of the exposure cannot give one.
 				minO := int64(c.rules.MinOverlap)
-				if c.rules.IsLarge(cat) || ee-es < minO {
+				if large || ee-es < minO {
 					continue
 				}
 				scanTo = ee - minO + 1
 			}
 			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(bi uint32, b *visitRec) {
 				if p := c.canon(b.person); p != c.s.person {
-					c.venueOverlap(p, ai, bi, cat, max(es, b.start), min(ee, b.end))
+					c.venueOverlap(p, ai, bi, large, max(es, b.start), min(ee, b.end))
 				}
 			})
 		}
@@ -108,15 +128,16 @@ func (c *source) venues() {
 }
 
 // venueOverlap keeps the overlap [os, oe) of the source's visit a with
-// the person's visit b (arena indices) when a rule makes it a reason.
-func (c *source) venueOverlap(p pid, a, b uint32, cat tracing.Category, os, oe int64) {
+// the person's visit b (arena indices) when a rule makes it a reason;
+// large tells the venue's category is a large venue's.
+func (c *source) venueOverlap(p pid, a, b uint32, large bool, os, oe int64) {
 	var l time.Duration
 	if os < oe {
 		l = time.Duration(oe - os)
 	}
 	var tier Tier
 	switch {
-	case l >= c.rules.MinOverlap && c.rules.IsLarge(cat):
+	case l >= c.rules.MinOverlap && large:
 		tier = Epi
 	case l >= c.rules.MinOverlap:
 		tier = F1
@@ -158,26 +179,56 @@ func (c *source) rides() {
 	}
 }
 
-// dayRun counts the distinct days of one residence or line group.
-type dayRun struct {
-	to          pid
-	first, last int64
-	days        int
+// dayGroups are the residence or line groups of one source: per group,
+// the set of the window's days it shares (a bitset of words words, day i
+// being first + i days), so that a pair of periods costs one map access,
+// not one per day.
+type dayGroups[K comparable] struct {
+	words int
+	at    map[K]int32
+	keys  []K
+	bits  []uint64
 }
 
-func (d *dayRun) add(day int64) {
-	if d.days == 0 {
-		d.first = day
+func newDayGroups[K comparable](days int) dayGroups[K] {
+	return dayGroups[K]{words: (days + 63) / 64, at: map[K]int32{}}
+}
+
+// add ORs days (words words) into k's group.
+func (g *dayGroups[K]) add(k K, days []uint64) {
+	i, ok := g.at[k]
+	if !ok {
+		i = int32(len(g.keys))
+		g.at[k] = i
+		g.keys = append(g.keys, k)
+		g.bits = append(g.bits, make([]uint64, g.words)...)
 	}
-	if d.days == 0 || d.last != day {
-		d.days++
-		d.last = day
+	b := g.bits[int(i)*g.words : (int(i)+1)*g.words]
+	for w := range b {
+		b[w] |= days[w]
 	}
 }
 
-// span is the group's exposure: its days' instants within the window.
-func (d *dayRun) span(s runSource) (time.Time, time.Time) {
-	return utcNS(max(d.first-7*int64(time.Hour), s.from)), utcNS(min(d.last+17*int64(time.Hour), s.to))
+// days returns group i's count of days and its first and last day.
+func (g *dayGroups[K]) days(i int, first int64) (n int, lo, hi int64) {
+	b := g.bits[i*g.words : (i+1)*g.words]
+	loI, hiI := -1, -1
+	for w, x := range b {
+		if x == 0 {
+			continue
+		}
+		n += bits.OnesCount64(x)
+		if loI < 0 {
+			loI = w*64 + bits.TrailingZeros64(x)
+		}
+		hiI = w*64 + 63 - bits.LeadingZeros64(x)
+	}
+	return n, first + int64(loI)*dayNS, first + int64(hiI)*dayNS
+}
+
+// daySpan is a group's exposure: its days' instants within the window.
+func daySpan(s runSource, first, last int64) (time.Time, time.Time) {
+	return utcNS(max(first-7*int64(time.Hour), s.from)), utcNS(min(last+17*int64(time.Hour), s.to))
 }
 
 // residenceKey is the source's side of a residence group: (kind family,
@@ -192,7 +243,7 @@ type residenceKey struct {
 // source's distinct residenceKeys) and the contact's room (interned).
 type residenceGroup struct {
 	to   pid
-	kind ReasonKind
+	kind uint8 // kindRank
 	side int32
 	room uint32
 }
@@ -204,10 +255,11 @@ type lineGroup struct {
 	line int32
 }
 
-// residences applies the residence and line rules day by day: the
-// Vietnam days whose instants meet the window. Groups are keyed by small
-// numbers: the source's few distinct residences and lines are listed
-// first.
+// residences applies the residence and line rules over the Vietnam days
+// whose instants meet the window: each pair of an owned period and a
+// candidate's period adds the days both cover to its group's day set.
+// Groups are keyed by small numbers: the source's few distinct residences
+// and lines are listed first.
 func (c *source) residences() {
 	x := &c.e.periods
 	owned := x.byOwner[c.s.person]
@@ -242,36 +294,91 @@ func (c *source) residences() {
 			lineCands[n] = x.byLine[lk]
 		}
 	}
-	res := map[residenceGroup]*dayRun{}
-	lg := map[lineGroup]*dayRun{}
 	first := floorDiv(c.s.from+7*int64(time.Hour), dayNS) * dayNS
 	last := floorDiv(c.s.to-1+7*int64(time.Hour), dayNS) * dayNS
+	var days []time.Time
 	for d := first; d <= last; d += dayNS {
-		day := utcNS(d)
-		for n, i := range owned {
-			ps := &x.list[i]
-			if !ps.Covers(day) {
+		days = append(days, utcNS(d))
+	}
+	res := newDayGroups[residenceGroup](len(days))
+	lg := newDayGroups[lineGroup](len(days))
+	own := make([]uint64, res.words)
+	both := make([]uint64, res.words)
+	for n, i := range owned {
+		ps := &x.list[i]
+		clear(own)
+		any := false
+		for d, day := range days {
+			if ps.Covers(day) {
+				own[d/64] |= 1 << (d % 64)
+				any = true
+			}
+		}
+		if !any {
+			continue
+		}
+		// shared sets both to the days of own the candidate's period
+		// covers, reporting whether there is one.
+		shared := func(pp *tracing.Period) bool {
+			clear(both)
+			found := false
+			for w, m := range own {
+				for m != 0 {
+					b := bits.TrailingZeros64(m)
+					m &= m - 1
+					if pp.Covers(days[w*64+b]) {
+						both[w] |= 1 << b
+						found = true
+					}
+				}
+			}
+			return found
+		}
+		a := ps.Residence
+		for _, j := range resCands[n] {
+			p := c.canon(x.person[j])
+			if p == c.s.person {
 				continue
 			}
-			c.residenceDay(ps, resCands[n], sideOf[n], day, d, res)
-			c.lineDay(lineCands[n], lineOf[n], day, d, lg)
+			pp := &x.list[j]
+			if !shared(pp) {
+				continue
+			}
+			k := residenceGroup{to: p, kind: kindHousehold, side: sideOf[n], room: x.room[j]}
+			if a.BoardingHouse != "" {
+				k.kind = kindHouse
+				if a.Room != "" && a.Room == pp.Residence.Room {
+					k.kind = kindRoom
+				}
+			}
+			res.add(k, both)
+		}
+		for _, j := range lineCands[n] {
+			p := c.canon(x.person[j])
+			if p == c.s.person || !shared(&x.list[j]) {
+				continue
+			}
+			lg.add(lineGroup{p, lineOf[n]}, both)
 		}
 	}
-	for k, g := range res {
+	for gi, k := range res.keys {
+		kind := kinds[k.kind]
 		tier := c.rules.RoomTier
-		if k.kind == SameHouse {
+		if kind == SameHouse {
 			tier = c.rules.HouseTier
 		}
 		s := sides[k.side]
-		start, end := g.span(c.s)
-		c.emitRare(k.to, Reason{Kind: k.kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: s.ward,
-			BoardingHouse: s.boarding, Address: s.address, ViaRoom: s.viaRoom, Room: x.rooms[k.room], Days: g.days}})
+		n, lo, hi := res.days(gi, first)
+		start, end := daySpan(c.s, lo, hi)
+		c.emitRare(k.to, Reason{Kind: kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: s.ward,
+			BoardingHouse: s.boarding, Address: s.address, ViaRoom: s.viaRoom, Room: x.rooms[k.room], Days: n}})
 	}
-	for k, g := range lg {
+	for gi, k := range lg.keys {
 		l := lines[k.line]
-		start, end := g.span(c.s)
+		n, lo, hi := lg.days(gi, first)
+		start, end := daySpan(c.s, lo, hi)
 		c.emitRare(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
-			Enterprise: l.enterprise, Site: l.site, Line: l.line, Shift: l.shift, Days: g.days}})
+			Enterprise: l.enterprise, Site: l.site, Line: l.line, Shift: l.shift, Days: n}})
 	}
 }
 
@@ -284,52 +391,6 @@ func indexOrAppend[K comparable](l *[]K, k K) int32 {
 	}
 	*l = append(*l, k)
 	return int32(len(*l) - 1)
-}
-
-// residenceDay groups, on one day, the residence's candidates (the
-// periods of its house or address).
-func (c *source) residenceDay(ps *tracing.Period, cands []int32, side int32, day time.Time, d int64, groups map[residenceGroup]*dayRun) {
-	x := &c.e.periods
-	a := ps.Residence
-	for _, j := range cands {
-		pp := &x.list[j]
-		p := c.canon(x.person[j])
-		if p == c.s.person || !pp.Covers(day) {
-			continue
-		}
-		k := residenceGroup{to: p, kind: Household, side: side, room: x.room[j]}
-		if a.BoardingHouse != "" {
-			k.kind = SameHouse
-			if a.Room != "" && a.Room == pp.Residence.Room {
-				k.kind = SameRoom
-			}
-		}
-		g := groups[k]
-		if g == nil {
-			g = &dayRun{to: p}
-			groups[k] = g
-		}
-		g.add(d)
-	}
-}
-
-// lineDay groups, on one day, the line's candidates (its periods; none
-// without a line).
-func (c *source) lineDay(cands []int32, line int32, day time.Time, d int64, groups map[lineGroup]*dayRun) {
-	x := &c.e.periods
-	for _, j := range cands {
-		p := c.canon(x.person[j])
-		if p == c.s.person || !x.list[j].Covers(day) {
-			continue
-		}
-		k := lineGroup{p, line}
-		g := groups[k]
-		if g == nil {
-			g = &dayRun{to: p}
-			groups[k] = g
-		}
-		g.add(d)
-	}
 }
 
 // proximityRun accumulates one person's closeness to the source's points.

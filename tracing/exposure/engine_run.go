@@ -121,6 +121,9 @@ type reached struct {
 	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 	f1        bool
 	from, iso int64
+	// first and last bound every reason; lastF1 is the latest end of an
+	// F1-tier reason (when f1).
+	first, last, lastF1 int64
 }
 
 // runContact is a contact as the run assembles it.
@@ -160,8 +163,14 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 			if levelOf[p] != 0 || !a.f1 {
 				continue
 			}
-			key := r.key(p)
-			lk = append(lk, runSource{person: p, from: a.from, to: a.iso, label: prefix + hex.EncodeToString(key[:4]), at: int32(j)})
+			s := runSource{person: p, from: a.from, to: a.iso, at: int32(j)}
+			if k < depth {
+				// The label names the source in its reasons: the last
+				// level traces no one.
+				key := r.key(p)
+				s.label = prefix + hex.EncodeToString(key[:4])
+			}
+			lk = append(lk, s)
 		}
 		for _, s := range lk {
 			levelOf[s.person], iso[s.person] = int8(k+1), s.to
@@ -189,8 +198,14 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	// reasons and vias are already.
 	r.sortContacts(cs)
 	res.Contacts = make([]Contact, len(cs))
+	// The contacts' Via lists share one slab.
+	viaAt := make([]int, len(cs)+1)
+	for i, c := range cs {
+		viaAt[i+1] = viaAt[i] + len(c.vias)
+	}
+	viaKeys := make([]tracing.PersonKey, viaAt[len(cs)])
 	r.parallel(len(cs), func(i int) {
-		res.Contacts[i] = r.contact(cs[i])
+		r.contact(&res.Contacts[i], cs[i], viaKeys[viaAt[i]:viaAt[i+1]:viaAt[i+1]])
 	})
 	res.Clusters = r.clusters(res, l0, cs)
 	return nil
@@ -240,6 +255,7 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var chunk []hit
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(srcs) || failed.Load() {
@@ -249,7 +265,7 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 					failed.Store(true)
 					return
 				}
-				hits[i] = r.reasons(srcs[i], f1Only, before)
+				hits[i] = r.reasons(srcs[i], f1Only, before, &chunk)
 				if max := r.e.opts.MaxReasons; max > 0 && r.gathered.Add(int64(len(hits[i].hits))) > int64(max) {
 					failed.Store(true)
 					return
@@ -267,25 +283,19 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 	return hits, nil
 }
 
-func (r *run) contact(rc runContact) Contact {
+// contact fills c with the contact rc, its Via in via (len(rc.vias)).
+func (r *run) contact(c *Contact, rc runContact, via []tracing.PersonKey) {
 	level := rc.level
-	c := Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Reasons: nilIfEmpty(rc.reasons),
-		Via: make([]tracing.PersonKey, len(rc.vias))}
+	*c = Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Reasons: nilIfEmpty(rc.reasons), Via: via}
 	for i, v := range rc.vias {
 		c.Via[i] = r.key(v)
 	}
+	if len(rc.reasons) > 0 {
+		c.FirstExposure, c.LastExposure = utcNS(rc.first), utcNS(rc.last)
+	}
 	var lc time.Time
-	for i := range rc.reasons {
-		x := &rc.reasons[i]
-		if i == 0 || x.Start.Before(c.FirstExposure) {
-			c.FirstExposure = x.Start
-		}
-		if i == 0 || x.End.After(c.LastExposure) {
-			c.LastExposure = x.End
-		}
-		if x.Tier == F1 && x.End.After(lc) {
-			lc = x.End
-		}
+	if rc.f1 {
+		lc = utcNS(rc.lastF1)
 	}
 	switch {
 	case level == 1:
@@ -297,5 +307,4 @@ func (r *run) contact(rc runContact) Contact {
 	default:
 		c.MonitorEnd = c.LastExposure.Add(r.rules.EpiMonitor)
 	}
-	return c
 }

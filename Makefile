@@ -28,7 +28,9 @@ unit:
 fuzz:
 	bash tools/fuzz/run.sh
 
-# e2e runs the browser tests in headless Chromium against a seeded server.
+# e2e runs the browser tests in headless Chromium against two seeded servers:
+# the files that write on one, the files that only read on the other, both
+# lanes at once (static/e2e/run.sh).
 e2e:
 	bash static/e2e/run.sh
 

@@ -203,6 +203,10 @@ func checkHostileAnswer(t *testing.T, hr hostileRequest, rec *httptest.ResponseR
 		if rec.Body.Len() == 0 {
 			t.Errorf("%s: %d, an empty page", name, rec.Code)
 		}
+		if strings.HasPrefix(hr.target, "/embed") && !strings.Contains(rec.Body.String(), `<p id="reason">`) ||
+			strings.Contains(rec.Body.String(), `<p id="reason"></p>`) {
+			t.Errorf("%s: %d, a refusal page without its reason: %.300s", name, rec.Code, rec.Body)
+		}
 		return // a person's page that says what went wrong
 	}
 	var p problem
@@ -218,10 +222,11 @@ func checkHostileAnswer(t *testing.T, hr hostileRequest, rec *httptest.ResponseR
 	}
 }
 
-// isPage tells whether target is a page for people (a QR code's page),
-// whose errors are HTML.
+// isPage tells whether target is a page for people (a QR code's page, the
+// portal's banner /embed), whose errors are HTML.
 func isPage(target string) bool {
-	return strings.HasPrefix(target, "/c/") || strings.HasPrefix(target, "/s/")
+	return strings.HasPrefix(target, "/c/") || strings.HasPrefix(target, "/s/") ||
+		target == "/embed" || strings.HasPrefix(target, "/embed?")
 }
 
 // heapAfterGC is the live heap after a collection.

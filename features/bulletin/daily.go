@@ -72,7 +72,7 @@ type dailyInput struct {
 // to a day is its value that day. add every change, then sum once.
 type running struct {
 	changes map[time.Time]int64
-	days    []time.Time // sorted by sum
+	days    []time.Time // the days of changes, in order (sum)
 	sums    []int64
 }
 
@@ -83,7 +83,7 @@ func (r *running) add(d time.Time, n int64) {
 	r.changes[d] += n
 }
 
-// sum orders the days and their running totals; on reads them only, so
+// sum orders the days and their running totals; on only reads them, so
 // that a computed input may be read by several requests at once.
 func (r *running) sum() {
 	r.days = r.days[:0]
@@ -120,12 +120,12 @@ func (in *dailyInput) addTreating(c caseRow) {
 	if in.treating[c.district] == nil {
 		in.treating[c.district] = &running{}
 	}
+	if c.final() && !c.changed.After(c.report) {
+		return // never under treatment at the end of a day
+	}
 	for _, r := range []*running{in.treating[c.district], in.treatingAll} {
-		if (c.status == features.StatusDied || c.status == features.StatusRecovered) && !c.changed.After(c.report) {
-			continue // never under treatment at the end of a day
-		}
 		r.add(c.report, 1)
-		if c.status == features.StatusDied || c.status == features.StatusRecovered {
+		if c.final() {
 			r.add(c.changed, -1)
 		}
 	}

@@ -26,12 +26,16 @@ type caseRow struct {
 // statusOn returns the case's status at the end of day d, for a case
 // reported by then: its final status once changed, under treatment before.
 func (c caseRow) statusOn(d time.Time) string {
-	if c.status == features.StatusDied || c.status == features.StatusRecovered {
-		if !d.Before(c.changed) {
-			return c.status
-		}
+	if c.final() && !d.Before(c.changed) {
+		return c.status
 	}
 	return features.StatusUnderTreatment
+}
+
+// final reports whether the case's status ends its treatment (died or
+// recovered), from the day changed on.
+func (c caseRow) final() bool {
+	return c.status == features.StatusDied || c.status == features.StatusRecovered
 }
 
 func (s source) collection(id string) (features.Collection, error) {

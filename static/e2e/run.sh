@@ -107,12 +107,16 @@ if [ -z "${BANDO_URL:-}" ]; then
   env -u BANDO_DATABASE_URL BANDO_DATA_DIR="$tmp/data" "$tmp/bando" tiles export --pmtiles "$BANDO_E2E_PMTILES" \
     --layers "$BANDO_E2E_PMTILES_LAYERS" --zoom 8-12 --date "$BANDO_E2E_PMTILES_DATE" >/dev/null
   export BANDO_URL="http://127.0.0.1:$port"
-  say "starting the writers' demo server on $BANDO_URL"
-  start_server "$port" "$tmp/data" "$tmp/server.log"
   if [ -z "${E2E_FILES:-}" ]; then
-    # The readers' server: the same data, copied while no process has it open.
+    # The readers' server: the same data, copied before the writers' server
+    # opens it (a server writes to its file as it starts: a copy made then
+    # can be torn).
     readers_url="http://127.0.0.1:$port2"
     cp -a "$tmp/data" "$tmp/data2"
+  fi
+  say "starting the writers' demo server on $BANDO_URL"
+  start_server "$port" "$tmp/data" "$tmp/server.log"
+  if [ -n "$readers_url" ]; then
     say "starting the readers' demo server on $readers_url"
     start_server "$port2" "$tmp/data2" "$tmp/server2.log"
     await_ready "$readers_url" "${server_pids[1]}" "$tmp/server2.log"

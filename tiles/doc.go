@@ -84,12 +84,17 @@
 //     (tx, ty); C is Rules.CellSize (even, so centres are integers).
 //  2. Its cell centre is (floor(tx / C) × C + C / 2, floor(ty / C) × C + C / 2).
 //     Keep cells whose centre lies in [−B, E + B] on both axes.
-//  3. Each cell becomes one Point at its centre with a single integer
-//     property "count" (CountProperty): the sum of its features' counts
-//     (a feature's own CountProperty, 1 for a feature without one).
+//  3. Each cell becomes one Point with a single integer property "count"
+//     (CountProperty): the sum of its features' counts (a feature's own
+//     CountProperty, 1 for a feature without one). The Point is drawn at
+//     one of the cell's own points, rounded (half to even): the one with
+//     the largest count, ties broken by (tx, ty) ascending. Never at the
+//     cell's centre, which for a cell of 5 km at zoom 8 can lie outside
+//     the province or in a river, far from every person it counts.
 //  4. Over req.Limit cells, keep the cells with the largest counts, ties
 //     broken by centre x, then centre y, ascending; cells are written in that
-//     order ("ORDER BY count DESC, cx, cy LIMIT n").
+//     order ("ORDER BY count DESC, cx, cy LIMIT n"), cx and cy being the
+//     cell's centre.
 //
 // Geometries other than Point are not counted in an aggregated layer.
 //

@@ -117,12 +117,12 @@ type encoder struct {
 	w      *pbfLayer
 	ranked []rankedIndex
 	names  []string
-	counts map[[2]float64]int64
+	counts map[[2]float64]cellSum
 	cells  []cell
 }
 
 func newEncoder() *encoder {
-	return &encoder{w: newPBFLayer(), counts: map[[2]float64]int64{}}
+	return &encoder{w: newPBFLayer(), counts: map[[2]float64]cellSum{}}
 }
 
 // release resets the encoder, dropping every reference to the caller's
@@ -306,13 +306,36 @@ func weight(f features.Feature) int64 {
 	return 1
 }
 
-// cell is one aggregation cell, by its centre in tile units.
+// cell is one aggregation cell: its centre, which orders and keeps it, and
+// the point it is drawn at, in tile units.
 type cell struct {
 	x, y  int64
+	at    orb.Point
 	count int64
 }
 
-// aggregate counts points per cell and writes the limit fullest cells.
+// cellSum gathers the points of one cell: their total weight and the
+// member it is drawn at (see drawnBefore).
+type cellSum struct {
+	count  int64
+	at     orb.Point
+	weight int64
+}
+
+// drawnBefore reports whether a point of weight w at t draws its cell
+// rather than the member chosen so far: the heaviest member, ties broken by
+// x, then y, ascending. A cell is drawn at one of its own points, never at
+// its centre, which for a cell of several kilometres at low zoom may lie
+// outside the province or across a river from every person it counts.
+func (s cellSum) drawnBefore(t orb.Point, w int64) bool {
+	if s.count == 0 || w != s.weight {
+		return s.count == 0 || w > s.weight
+	}
+	return t[0] < s.at[0] || (t[0] == s.at[0] && t[1] < s.at[1])
+}
+
+// aggregate counts points per cell and writes the limit fullest cells,
+// each at its heaviest member.
 func (e *encoder) aggregate(feats []features.Feature, limit int) {
 	c := float64(e.rules.CellSize)
 	for i := range feats {
@@ -321,15 +344,21 @@ func (e *encoder) aggregate(feats []features.Feature, limit int) {
 			continue
 		}
 		t := e.proj.point(p)
-		e.counts[[2]float64{math.Floor(t[0]/c)*c + c/2, math.Floor(t[1]/c)*c + c/2}] += weight(feats[i])
+		key := [2]float64{math.Floor(t[0]/c)*c + c/2, math.Floor(t[1]/c)*c + c/2}
+		s, w := e.counts[key], weight(feats[i])
+		if s.drawnBefore(t, w) {
+			s.at, s.weight = t, w
+		}
+		s.count += w
+		e.counts[key] = s
 	}
 	lo, hi := float64(-e.rules.Buffer), float64(e.rules.Extent+e.rules.Buffer)
 	cells := e.cells[:0]
-	for centre, n := range e.counts {
+	for centre, s := range e.counts {
 		if centre[0] < lo || centre[0] > hi || centre[1] < lo || centre[1] > hi {
 			continue
 		}
-		cells = append(cells, cell{x: int64(math.RoundToEven(centre[0])), y: int64(math.RoundToEven(centre[1])), count: n})
+		cells = append(cells, cell{x: int64(math.RoundToEven(centre[0])), y: int64(math.RoundToEven(centre[1])), at: s.at, count: s.count})
 	}
 	slices.SortFunc(cells, func(a, b cell) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.x, b.x), cmp.Compare(a.y, b.y))
@@ -338,7 +367,7 @@ func (e *encoder) aggregate(feats []features.Feature, limit int) {
 	e.w.reset(1)
 	for _, cl := range cells[:min(limit, len(cells))] {
 		e.w.beginFeature()
-		e.w.point(int32(cl.x), int32(cl.y))
+		e.w.point(int32(math.RoundToEven(cl.at[0])), int32(math.RoundToEven(cl.at[1])))
 		e.w.tag(0, CountProperty, e.w.intValue(cl.count))
 		e.w.endFeature()
 	}

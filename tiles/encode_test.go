@@ -253,16 +253,18 @@ func TestEncodeLayerAggregation(t *testing.T) {
 		t.Fatalf("z10 cases: Aggregated %v, Margin %d", req.Aggregated(), req.Margin())
 	}
 	got := decodeOne(t, req, feats)
+	// Cells in order of count, then centre; each drawn at its first member
+	// in (x, y) order (all weigh one), rounded half to even.
 	type cellWant struct {
 		centre orb.Point
 		count  float64
 	}
 	want := []cellWant{
-		{orb.Point{192, 320}, 5},
-		{orb.Point{960, 64}, 3},
-		{orb.Point{-64, 448}, 2},
-		{orb.Point{4032, 4032}, 1},
-		{orb.Point{4160, 64}, 1},
+		{orb.Point{130, 260}, 5},  // cell centred (192, 320)
+		{orb.Point{1000, 20}, 3},  // (960, 64)
+		{orb.Point{-100, 500}, 2}, // (−64, 448), on the buffer's edge
+		{orb.Point{4000, 4000}, 1},
+		{orb.Point{4200, 10}, 1}, // (4160, 64), on the far edge
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d cells, want %d: %v", len(got), len(want), got)
@@ -274,6 +276,46 @@ func TestEncodeLayerAggregation(t *testing.T) {
 				t.Errorf("cell %d: %v %v, want %v count %v only", i, f.Geometry, f.Properties, w.centre, w.count)
 			}
 		})
+	}
+}
+
+// TestEncodeLayerAggregationDrawsAtHeaviestMember: a cell of public groups
+// is drawn at its group of the largest count, ties broken by x then y,
+// whatever the order the groups come in; never at the cell's centre.
+func TestEncodeLayerAggregationDrawsAtHeaviestMember(t *testing.T) {
+	tl := testTile(8)
+	group := func(id string, x, y float64, n int64) features.Feature {
+		return pointFeature("cases", id, atTile(tl, x, y), map[string]any{CountProperty: n})
+	}
+	tests := []struct {
+		name   string
+		groups []features.Feature
+		want   orb.Point
+		count  float64
+	}{
+		{"the heaviest group", []features.Feature{group("a", 10.25, 20.25, 5), group("b", 100.25, 90.25, 15), group("c", 50.25, 5.25, 10)}, orb.Point{100, 90}, 30},
+		{"a tie goes to the smaller x", []features.Feature{group("a", 90.25, 20.25, 10), group("b", 30.25, 100.25, 10)}, orb.Point{30, 100}, 20},
+		{"a tie in x goes to the smaller y", []features.Feature{group("a", 30.25, 100.25, 10), group("b", 30.25, 20.25, 10)}, orb.Point{30, 20}, 20},
+		{"one group", []features.Feature{group("a", 3.25, 125.25, 5)}, orb.Point{3, 125}, 5},
+	}
+	for _, tt := range tests {
+		for _, order := range []string{"given", "reversed"} {
+			t.Run(tt.name+", "+order, func(t *testing.T) {
+				groups := slices.Clone(tt.groups)
+				if order == "reversed" {
+					slices.Reverse(groups)
+				}
+				req := LayerRequest{Tile: tl, Collection: collection("cases"), Limit: 100, Rules: DefaultRules()}
+				got := decodeOne(t, req, groups)
+				if len(got) != 1 {
+					t.Fatalf("got %d cells, want 1: %v", len(got), got)
+				}
+				if got[0].Geometry != tt.want || got[0].Properties[CountProperty] != tt.count {
+					t.Errorf("cell drawn at %v with count %v, want %v with %v (its centre is (64, 64))",
+						got[0].Geometry, got[0].Properties[CountProperty], tt.want, tt.count)
+				}
+			})
+		}
 	}
 }
 

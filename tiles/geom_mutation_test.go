@@ -157,25 +157,25 @@ func TestClean(t *testing.T) {
 
 // TestEncodeLayerAggregationEveryEdge puts points in the cells on and just
 // past each of the four edges of the buffered tile (z10 cases: cells of 128
-// tile units, buffer 64): a cell centred on an edge is kept, one a cell
-// further is dropped, on every edge.
+// tile units, buffer 64): a cell centred on an edge is kept (and drawn at
+// its point), one a cell further is dropped, on every edge.
 func TestEncodeLayerAggregationEveryEdge(t *testing.T) {
 	tl := testTile(10)
 	tests := []struct {
 		name string
 		at   [2]float64 // a point, in tile units
-		want orb.Point  // the cell centre; zero: dropped
+		want orb.Point  // where the kept cell is drawn (its one point); zero: dropped
 	}{
-		{"left edge", [2]float64{-100, 2000}, orb.Point{-64, 1984}},
-		{"past the left edge", [2]float64{-150, 2000}, orb.Point{}},
-		{"right edge", [2]float64{4100, 2000}, orb.Point{4160, 1984}},
-		{"past the right edge", [2]float64{4250, 2000}, orb.Point{}},
-		{"top edge", [2]float64{2000, -100}, orb.Point{1984, -64}},
-		{"past the top edge", [2]float64{2000, -150}, orb.Point{}},
-		{"bottom edge", [2]float64{2000, 4100}, orb.Point{1984, 4160}},
-		{"past the bottom edge", [2]float64{2000, 4250}, orb.Point{}},
-		{"top left corner", [2]float64{-100, -100}, orb.Point{-64, -64}},
-		{"bottom right corner", [2]float64{4100, 4100}, orb.Point{4160, 4160}},
+		{"left edge", [2]float64{-100, 2000}, orb.Point{-100, 2000}},   // cell centred x −64
+		{"past the left edge", [2]float64{-150, 2000}, orb.Point{}},    // −192
+		{"right edge", [2]float64{4100, 2000}, orb.Point{4100, 2000}},  // 4160
+		{"past the right edge", [2]float64{4250, 2000}, orb.Point{}},   // 4288
+		{"top edge", [2]float64{2000, -100}, orb.Point{2000, -100}},    // y −64
+		{"past the top edge", [2]float64{2000, -150}, orb.Point{}},     // −192
+		{"bottom edge", [2]float64{2000, 4100}, orb.Point{2000, 4100}}, // 4160
+		{"past the bottom edge", [2]float64{2000, 4250}, orb.Point{}},  // 4288
+		{"top left corner", [2]float64{-100, -100}, orb.Point{-100, -100}},
+		{"bottom right corner", [2]float64{4100, 4100}, orb.Point{4100, 4100}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

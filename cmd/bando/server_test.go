@@ -246,16 +246,20 @@ func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
 		bodies = append(bodies, body)
 	}
 	cat := features.NewCatalog()
+	groups := map[string][]orb.Point{} // the public groups' positions, by layer
 	for _, id := range cat.IDs() {
 		for off := 0; off < 12000; off += 5000 {
 			get(fmt.Sprintf("/ogc/collections/%s/items?limit=5000&offset=%d", id, off))
+			if id == "cases" || id == "contacts" {
+				groups[id] = append(groups[id], pointsOf(t, bodies[len(bodies)-1])...)
+			}
 		}
 	}
 	for _, z := range []maptile.Zoom{8, 10, 12, 13, 14} {
 		for _, tl := range benchTiles(z, 30) {
 			_, body := do(t, http.MethodGet, s.url+fmt.Sprintf("/tiles/cases,contacts/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
 			bodies = append(bodies, body)
-			checkTilePositions(t, s.cellM, tl, []byte(body))
+			checkTilePositions(t, groups, tl, []byte(body))
 		}
 	}
 	for _, id := range []string{"cases", "contacts"} {
@@ -285,11 +289,11 @@ func testNoPublicResponseRevealsAPerson(t *testing.T, s *seededServer) {
 	}
 }
 
-// checkTilePositions decodes a people tile and fails unless every point is
-// a counted cell centre (below the aggregation zoom) or a geomask cell
-// centre (above it), to within a tile unit: an exact or slightly rounded
-// home cannot pass.
-func checkTilePositions(t *testing.T, cellM float64, tile maptile.Tile, body []byte) {
+// checkTilePositions decodes a people tile and fails unless every point
+// carries a count and lies within a tile unit of a public group of its
+// layer (groups, as /ogc gives them): a counted cell is drawn at one of its
+// groups, so an exact or slightly rounded home cannot pass.
+func checkTilePositions(t *testing.T, groups map[string][]orb.Point, tile maptile.Tile, body []byte) {
 	t.Helper()
 	if len(body) == 0 {
 		return
@@ -299,28 +303,56 @@ func checkTilePositions(t *testing.T, cellM float64, tile maptile.Tile, body []b
 		t.Fatalf("tile %v: %v", tile, err)
 	}
 	rules := tiles.DefaultRules()
-	aggregated := true // people are counted cells at every zoom (tiles.PublicSource)
 	bound := tile.Bound()
 	unit := (bound.Max[0] - bound.Min[0]) / float64(rules.Extent)
 	for _, l := range layers {
+		if len(groups[l.Name]) == 0 {
+			t.Fatalf("tile %v: a %s layer but no public group of it", tile, l.Name)
+		}
 		for _, f := range l.Features {
 			p, ok := f.Geometry.(orb.Point)
 			if !ok {
 				t.Fatalf("tile %v %s: a %T in a people layer", tile, l.Name, f.Geometry)
 			}
-			if aggregated {
-				half := float64(rules.CellSize / 2)
-				if _, counted := f.Properties["count"]; !counted || math.Mod(p[0]-half, float64(rules.CellSize)) != 0 || math.Mod(p[1]-half, float64(rules.CellSize)) != 0 {
-					t.Fatalf("tile %v %s: point %v is not a counted cell centre", tile, l.Name, p)
-				}
-				continue
+			if _, counted := f.Properties["count"]; !counted {
+				t.Fatalf("tile %v %s: point %v carries no count", tile, l.Name, p)
 			}
 			ll := tileToLonLat(tile, p, rules.Extent)
-			if d := gap(ll, features.Geomask(ll, cellM)); math.Abs(d[0]) > 1.5*unit || math.Abs(d[1]) > 1.5*unit {
-				t.Fatalf("tile %v %s: point %v is %v off the geomask grid", tile, l.Name, ll, d)
+			near := false
+			for _, g := range groups[l.Name] {
+				if d := gap(ll, g); math.Abs(d[0]) <= 1.5*unit && math.Abs(d[1]) <= 1.5*unit {
+					near = true
+					break
+				}
+			}
+			if !near {
+				t.Fatalf("tile %v %s: point %v (%v) is at no public group", tile, l.Name, p, ll)
 			}
 		}
 	}
+}
+
+// pointsOf returns the positions of a GeoJSON feature collection's points.
+func pointsOf(t *testing.T, body string) []orb.Point {
+	t.Helper()
+	var fc struct {
+		Features []struct {
+			Geometry struct {
+				Type        string    `json:"type"`
+				Coordinates []float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(body), &fc); err != nil {
+		t.Fatalf("items: %v", err)
+	}
+	var out []orb.Point
+	for _, f := range fc.Features {
+		if f.Geometry.Type == "Point" && len(f.Geometry.Coordinates) == 2 {
+			out = append(out, orb.Point{f.Geometry.Coordinates[0], f.Geometry.Coordinates[1]})
+		}
+	}
+	return out
 }
 
 func gap(a, b orb.Point) orb.Point { return orb.Point{a[0] - b[0], a[1] - b[1]} }

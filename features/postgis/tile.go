@@ -15,7 +15,9 @@ import (
 // and for polygons $7 = the simplification tolerance in metres, for
 // aggregated people $7 = the cell size in tile units (points are selected
 // from the buffer plus one cell, tiles.LayerRequest.Margin, so that cells
-// centred near the buffer's edge are counted whole). Conditions bind after.
+// centred near the buffer's edge are counted whole); each row weighs one, so
+// a cell is drawn at its member first in (tx, ty) order (package tiles, "How
+// a layer is drawn"). Conditions bind after.
 const (
 	sqlTileFeaturesFmt = `WITH q AS (
 		SELECT ST_AsMVTGeom(%s, ST_TileEnvelope($1, $2, $3), $4, $5, true) AS geom, %s
@@ -26,13 +28,14 @@ const (
 	SELECT coalesce(ST_AsMVT(q, %s, $4::int, 'geom'), ''), count(*) FROM q WHERE geom IS NOT NULL`
 
 	sqlTileCellsFmt = `WITH env AS (SELECT ST_TileEnvelope($1, $2, $3) AS e),
-	pts AS (
-		SELECT floor((ST_X(geom3857) - ST_XMin(env.e)) / (ST_XMax(env.e) - ST_XMin(env.e)) * $4 / $7) AS cx,
-		       floor((ST_YMax(env.e) - ST_Y(geom3857)) / (ST_YMax(env.e) - ST_YMin(env.e)) * $4 / $7) AS cy
+	units AS (
+		SELECT (ST_X(geom3857) - ST_XMin(env.e)) / (ST_XMax(env.e) - ST_XMin(env.e)) * $4 AS tx,
+		       (ST_YMax(env.e) - ST_Y(geom3857)) / (ST_YMax(env.e) - ST_YMin(env.e)) * $4 AS ty
 		FROM %s, env
-		WHERE geom3857 && ST_TileEnvelope($1, $2, $3, margin => ($5 + $7)::float8 / $4)%s),
+		WHERE geom3857 && ST_TileEnvelope($1, $2, $3, margin => ($5::float8 + $7::float8) / $4)%s),
+	pts AS (SELECT floor(tx / $7) AS cx, floor(ty / $7) AS cy, ARRAY[tx, ty] AS t FROM units),
 	cells AS (
-		SELECT ST_MakePoint(cx * $7 + $7 / 2, cy * $7 + $7 / 2) AS geom, count(*) AS count
+		SELECT ST_MakePoint(round((min(t))[1]), round((min(t))[2])) AS geom, count(*) AS count
 		FROM pts
 		GROUP BY cx, cy
 		HAVING cx * $7 + $7 / 2 BETWEEN -$5 AND $4 + $5 AND cy * $7 + $7 / 2 BETWEEN -$5 AND $4 + $5

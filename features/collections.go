@@ -44,7 +44,7 @@ func collections() []Collection {
 	return []Collection{
 		{
 			ID: "cases", Title: "Positive cases (F0)", TitleVI: "Ca dương tính (F0)",
-			Description: "Confirmed cases by public code. Positions are snapped to a grid and aggregated at low zoom; no personal data.",
+			Description: "Confirmed cases, shown only as counted groups of at least k people inside their ward; no personal data.",
 			Group:       GroupSituation, Geometry: "Point", People: true, Priority: 2,
 			Properties: props([]Property{
 				{Name: "code", Type: TypeString, Filterable: true, Title: "Public case code", Required: true, Unique: true, MaxLength: MaxCodeLength},
@@ -60,7 +60,7 @@ func collections() []Collection {
 		},
 		{
 			ID: "contacts", Title: "Close contacts (F1/F2)", TitleVI: "Tiếp xúc gần (F1/F2)",
-			Description: "Close contacts in quarantine. Positions are snapped to a grid and aggregated at low zoom; no personal data.",
+			Description: "Close contacts in quarantine, shown only as counted groups of at least k people inside their ward; no personal data.",
 			Group:       GroupSituation, Geometry: "Point", People: true, Priority: 3,
 			Properties: props([]Property{
 				{Name: "tier", Type: TypeString, Filterable: true, Title: "Tier (F1, F2)", Required: true, Vocabulary: tiers()},

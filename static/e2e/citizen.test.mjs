@@ -410,6 +410,10 @@ describe('citizen on a desktop', () => {
         const cases = links.find((l) => l.layer === 'cases');
         const label = await page.locator('.download-link[data-layer="cases"]').textContent();
         assert.match(label, /05\/07\/2021/, `the link "${label}" does not say up to which day`);
+        // The note names the server's k (from the style), not "5 by default".
+        const note = await page.locator('#download-note').textContent();
+        assert.match(note, /\((5) (người|people)\)/, `the note "${note}" does not name k = 5`);
+        assert.doesNotMatch(note, /default|mặc định/, `the note "${note}" guesses k`);
         const cells = (await (await fetch(cases.href)).json()).features.map((f) => f.properties.count);
         // The tiles of a low zoom gather the cells: the people they count are
         // the same. A feature near a tile's edge comes in both tiles: one per place.

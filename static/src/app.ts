@@ -12,7 +12,7 @@ import {formatHash, parseHash, type View} from './hash.ts';
 import {initialLang, isLang, Translator} from './i18n.ts';
 import {Legend} from './legend.ts';
 import {lookupPadding, PHONE_QUERY, setLookupOpen} from './firstview.ts';
-import {createMap, fetchStyle, type BandoMap} from './map.ts';
+import {createMap, fetchStyle, minCountOf, type BandoMap} from './map.ts';
 import {NearMe} from './nearby.ts';
 import {Names, popupContent, type Shown} from './popup.ts';
 import {coveredBy, openPopup, type Insets} from './popupview.ts';
@@ -107,7 +107,7 @@ class App {
         // The style's round trips run beside the figures' (a slow network
         // pays seconds for each one in a row).
         const style = fetchStyle();
-        style.catch(() => undefined);
+        style.then((s) => this.downloads.setMinCount(minCountOf(s.style)), () => undefined);
         // prefetch.ts asked for the latest figures already (with the first view's tiles).
         const latestStats = await (window.bandoEarly?.stats ?? stats(undefined).catch(() => undefined));
         this.latest = latestStats && latestOf(latestStats);

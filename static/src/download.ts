@@ -40,6 +40,8 @@ export class Downloads {
     private readonly el: HTMLElement;
     private readonly tr: Translator;
     private date?: string;
+    /** k, the smallest group published (the style's metadata), once known */
+    private minCount?: number;
 
     constructor(el: HTMLElement, tr: Translator) {
         this.el = el;
@@ -50,6 +52,12 @@ export class Downloads {
     /** setDate shows the links of date. */
     setDate(date: string | undefined): void {
         this.date = date;
+        this.render();
+    }
+
+    /** setMinCount names k, the smallest group published, in the note. */
+    setMinCount(k: number | undefined): void {
+        this.minCount = k;
         this.render();
     }
 
@@ -65,6 +73,6 @@ export class Downloads {
                 ...downloadLinks(this.date).map((l) => h('li', {},
                     h('a', {href: l.href, download: l.file, className: 'download-link', 'data-layer': l.layer ?? 'stats'},
                         t(l.key, {layer: l.layer ? t(`layer.${l.layer}`) : '', d: this.tr.date(this.date ?? '')}))))),
-            h('p', {className: 'hint'}, t('download.note')));
+            h('p', {className: 'hint', id: 'download-note'}, this.minCount ? t('download.note.k', {k: this.minCount}) : t('download.note')));
     }
 }

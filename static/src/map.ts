@@ -68,6 +68,15 @@ export async function fetchStyle(): Promise<FetchedStyle> {
     return {style, tj};
 }
 
+/** MIN_COUNT_KEY names k, the smallest group the map shows, in the style's metadata. */
+const MIN_COUNT_KEY = 'bando:min_public_count';
+
+/** minCountOf returns k from a style's metadata, when it says. */
+export function minCountOf(style: StyleSpecification): number | undefined {
+    const k = (style.metadata as Record<string, unknown> | undefined)?.[MIN_COUNT_KEY];
+    return typeof k === 'number' && Number.isInteger(k) && k > 1 ? k : undefined;
+}
+
 /** loadStyle inlines the style's TileJSON, so tile URLs can carry a date. */
 async function loadStyle(fetched: Promise<FetchedStyle>, date: string | undefined, visible: Set<string>, attribution?: string): Promise<{style: StyleSpecification; tiles: string[]; bounds?: [number, number, number, number]}> {
     const {style, tj} = await fetched;

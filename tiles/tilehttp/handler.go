@@ -415,6 +415,7 @@ func (h *Handler) style(c echo.Context) error {
 		baseMapURL: h.cfg.BaseMapURL, baseMapAttr: h.cfg.BaseMapAttribution,
 		vectorBaseMap: h.vectorBaseMap(base),
 		name:          h.cfg.Name, bounds: h.cfg.Bounds, zoom: h.cfg.CenterZoom,
+		minCount: h.cfg.Renderer.Options().MinPublicCount,
 	}))
 }
 

@@ -435,6 +435,27 @@ func TestHandlerStyle(t *testing.T) {
 	}
 }
 
+// TestHandlerStyleNamesK: the style's metadata names k of the public map,
+// so that the page's notes on counts say it rather than guess; without k
+// (a renderer of raw layers) it says nothing.
+func TestHandlerStyleNamesK(t *testing.T) {
+	for _, k := range []int{0, 5, 12} {
+		t.Run(fmt.Sprint("k ", k), func(t *testing.T) {
+			ts := newTestServer(t, func(c *Config) {
+				c.Renderer = tiles.NewRenderer(c.Extents.(*memSource), tiles.Options{MemoryBytes: 1 << 20, MinPublicCount: k})
+			})
+			st := decodeJSON[Style](t, ts.get("/style.json"))
+			got, ok := st.Metadata[MinPublicCountKey]
+			switch {
+			case k == 0 && ok:
+				t.Errorf("metadata names k = %v for a map without groups", got)
+			case k > 0 && got != float64(k):
+				t.Errorf("metadata %v, want %s = %d", st.Metadata, MinPublicCountKey, k)
+			}
+		})
+	}
+}
+
 // TestHandlerStyleQuery: /style.json takes ?date= (passed on to its tiles,
 // as TileJSON does) and ?pretty; anything else, or a date that is not a
 // day, is a 400 with a reason, not a style that ignored what was asked.

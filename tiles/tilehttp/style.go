@@ -18,7 +18,14 @@ type Style struct {
 	Glyphs  string                 `json:"glyphs"`
 	Sources map[string]StyleSource `json:"sources"`
 	Layers  []StyleLayer           `json:"layers"`
+	// Metadata carries MinPublicCountKey: k, the smallest group the map
+	// shows and the multiple every count of people is (absent when k is
+	// one), for the page's notes on counts.
+	Metadata map[string]any `json:"metadata,omitempty"`
 }
+
+// MinPublicCountKey names k in Style.Metadata.
+const MinPublicCountKey = "bando:min_public_count"
 
 // StyleSource is one source of a style: Bando's vector tiles, the street
 // base map, the area labels or a configured raster base map. Vector sources
@@ -77,6 +84,7 @@ type styleInput struct {
 	name          string
 	bounds        orb.Bound
 	zoom          int
+	minCount      int // k of the public people layers (Style.Metadata)
 }
 
 // vectorBaseMap is the street base map of a style: its source, as its
@@ -119,6 +127,9 @@ func newStyle(in styleInput) Style {
 		Layers: []StyleLayer{{
 			ID: "background", Type: "background", Paint: map[string]any{"background-color": "#f3f1ec"},
 		}},
+	}
+	if in.minCount > 1 {
+		st.Metadata = map[string]any{MinPublicCountKey: in.minCount}
 	}
 	switch {
 	case in.vectorBaseMap != nil:

@@ -125,8 +125,8 @@ func vectorLayer(col features.Collection, in tileJSONInput) VectorLayer {
 	}
 	if col.People {
 		vl.Fields[tiles.CountProperty] = "Number"
-		vl.Description += fmt.Sprintf(" Below zoom %d the layer holds cells of %d tile units instead, each with only %q: how many fall in it.",
-			in.rules.AggregateBelowZoom, in.rules.CellSize, tiles.CountProperty)
+		vl.Description += fmt.Sprintf(" At every zoom the layer holds counted cells of %d tile units, each with only %q: how many people of the public groups fall in it, drawn at its largest group.",
+			in.rules.CellSize, tiles.CountProperty)
 	}
 	return vl
 }

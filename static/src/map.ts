@@ -189,9 +189,13 @@ export class BandoMap {
         return layer(id)?.colour ?? '#888888';
     }
 
-    /** featuresAt lists the bando features drawn around a screen point. */
+    /**
+     * featuresAt lists the bando features drawn around a screen point, within
+     * pad pixels; a pad of 0 asks for what is drawn at the point itself (a
+     * box of no size also caught a symbol whose edge only touched it).
+     */
     featuresAt(point: {x: number; y: number}, pad = 6): MapGeoJSONFeature[] {
-        const box: [PointLike, PointLike] = [[point.x - pad, point.y - pad], [point.x + pad, point.y + pad]];
+        const box: PointLike | [PointLike, PointLike] = pad > 0 ? [[point.x - pad, point.y - pad], [point.x + pad, point.y + pad]] : [point.x, point.y];
         const layers = (this.map.getStyle()?.layers ?? [])
             .filter((l) => 'source' in l && l.source === SOURCE && this.visible.has(collectionOf(l.id) ?? ''))
             .map((l) => l.id);

@@ -387,19 +387,30 @@ type dayRows struct {
 // byDay splits cs by UTC day, in day order, keeping the order of cs
 // within a day (DedupeBatch's: venue, person, time, so that a day's
 // table comes out clustered by venue).
+// Each day's slice is made at its size (the days counted first), not
+// grown by copying.
 func byDay(cs []tracing.CheckIn) []dayRows {
 	index := map[int64]int{}
 	var out []dayRows
-	for _, c := range cs {
+	var counts []int
+	which := make([]int32, len(cs))
+	for k, c := range cs {
 		d := c.At.Unix()
 		d -= ((d % 86_400) + 86_400) % 86_400
 		i, ok := index[d]
 		if !ok {
 			i = len(out)
 			index[d] = i
-			out = append(out, dayRows{day: time.Unix(d, 0).UTC()})
+			out, counts = append(out, dayRows{day: time.Unix(d, 0).UTC()}), append(counts, 0)
 		}
-		out[i].rows = append(out[i].rows, c)
+		which[k] = int32(i)
+		counts[i]++
+	}
+	for i := range out {
+		out[i].rows = make([]tracing.CheckIn, 0, counts[i])
+	}
+	for k, c := range cs {
+		out[which[k]].rows = append(out[which[k]].rows, c)
 	}
 	slices.SortFunc(out, func(a, b dayRows) int { return a.day.Compare(b.day) })
 	return out

@@ -24,16 +24,29 @@ type checkinsFile struct {
 	persons []tracing.Person
 }
 
+// A line of a check-ins file is about checkinLineBytes long (a venue's 32
+// digits, a phone's 10, a start's 20 to 25, 3 commas and a few more): room
+// for the file's size over it is made ahead, which a file of shorter lines
+// outgrows and longer lines leave partly unused; maxPresizedLines bounds
+// it.
+const (
+	checkinLineBytes = 72
+	maxPresizedLines = 20_000_000
+)
+
 // readCheckinsCSV reads venue,person,start,end rows (a header line naming
 // them is skipped): person is a phone or ID number, kept hashed with its
 // private record, or a person key (64 hex digits); start and end are RFC
 // 3339 times, end may be empty. A start before keepSince (the retention)
 // is refused: the purge would drop it at once. The first bad line is named.
-func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time) (*checkinsFile, error) {
+// size is the file's size in bytes (0 when unknown): the rows' slices are
+// made for the lines it holds at once, not grown by copying as they come.
+func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time, size int64) (*checkinsFile, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	out := &checkinsFile{}
+	lines := int(min(size/checkinLineBytes, maxPresizedLines))
+	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines)}
 	seen := map[tracing.PersonKey]bool{}
 	hasher := keys.PersonHasher()
 	for {
@@ -170,7 +183,7 @@ func importCheckins(ctx context.Context, cfg *Config, b backend, file string, ou
 	}
 	start := time.Now()
 	reading := progress.New(progress.Options{Out: out, Label: "import checkins: read", Unit: "bytes", Total: fileSize(f)})
-	data, err := readCheckinsCSV(progress.Reader(f, reading), parts.keys, start, start.Add(-cfg.retention()))
+	data, err := readCheckinsCSV(progress.Reader(f, reading), parts.keys, start, start.Add(-cfg.retention()), fileSize(f))
 	if err != nil {
 		return fmt.Errorf("import checkins: %s: %w (nothing imported)", file, err)
 	}

@@ -11,27 +11,30 @@ import (
 
 const (
 	sqlBatchVenues = `SELECT v.id, v.revoked_at IS NOT NULL FROM tracing.venues v WHERE v.id = ANY($1)`
-	// The staging table takes the batch by COPY (COPY cannot write a table
-	// under row-level security); one INSERT … SELECT then moves it, the
-	// policies checking every row, and leaves out the rows a stored
-	// visit records already (tracing.Rules.StoredRepeats: a batch sent
-	// again after a lost answer records nothing twice); $1 is the repeat
-	// window in microseconds.
-	sqlStage = `CREATE TEMP TABLE tracing_visits_in (venue_id text, person_key bytea, start_at timestamptz,
-		end_at timestamptz, source text, declaration_id bigint) ON COMMIT DROP`
-	sqlUnstage = `INSERT INTO tracing.visits (venue_id, person_key, start_at, end_at, stay_minutes, closing, source, declaration_id)
-		SELECT i.venue_id, i.person_key, i.start_at, i.end_at, v.default_stay_minutes,
-		       CASE WHEN i.end_at IS NULL THEN '' ELSE 'checkout' END, i.source, i.declaration_id
-		FROM tracing_visits_in i JOIN tracing.venues v ON v.id = i.venue_id
-		WHERE NOT EXISTS (SELECT 1 FROM tracing.visits o WHERE o.person_key = i.person_key AND o.venue_id = i.venue_id
-			AND o.start_at <= i.start_at AND (o.start_at = i.start_at
-				OR (o.start_at > i.start_at - make_interval(secs => $1::bigint / 1e6) AND o.closing IS DISTINCT FROM 'checkout')))
+	// sqlRecordBatch records a batch, its rows sent as arrays ($5…$10: a
+	// row each, no declaration as 0) in one INSERT … SELECT, the policies
+	// checking every row, and leaves out the rows a stored visit records
+	// already (storedRepeat, $1…$4: a batch sent again after a lost
+	// answer records nothing twice).
+	// NOTE: it replaced a temporary table (CREATE … ON COMMIT DROP, COPY,
+	// INSERT … SELECT … WHERE NOT EXISTS): the table's catalog rows were
+	// written and dropped in every batch, and the NOT EXISTS, which
+	// bounded start_at on one side only, read every visit of the row's
+	// venue that day before the row (storedRepeat).
+	sqlRecordBatch = `INSERT INTO tracing.visits (venue_id, person_key, start_at, end_at, stay_minutes, closing, source, declaration_id)
+		SELECT r.venue_id, r.person_key, r.start_at, r.end_at, vn.default_stay_minutes,
+		       CASE WHEN r.end_at IS NULL THEN '' ELSE 'checkout' END, r.source, nullif(r.declaration_id, 0)
+		FROM unnest($5::text[], $6::bytea[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::bigint[])
+			AS r(venue_id, person_key, start_at, end_at, source, declaration_id)
+		JOIN tracing.venues vn ON vn.id = r.venue_id
+		LEFT JOIN ` + storedRepeat + ` ON true
+		WHERE stored.found IS NULL
 		RETURNING ` + visitColumns
 )
 
-// CheckInBatch implements tracing.Store: the batch goes to the server by
-// COPY in one transaction; rows a stored visit records already are left
-// out.
+// CheckInBatch implements tracing.Store: the batch goes to the server as
+// arrays in one statement and transaction; rows a stored visit records
+// already are left out.
 func (s *Store) CheckInBatch(ctx context.Context, cs []tracing.CheckIn) (int, error) {
 	vs, err := s.RecordBatch(ctx, cs)
 	return len(vs), err
@@ -53,29 +56,23 @@ func (s *Store) RecordBatch(ctx context.Context, cs []tracing.CheckIn) ([]tracin
 	kept := s.rules.DedupeBatch(cs)
 	var out []tracing.Visit
 	err = s.inDays(ctx, "visits", days, func() (err error) {
-		out, err = s.copyBatch(ctx, a, venues, cs, kept)
+		out, err = s.recordKept(ctx, a, venues, cs, kept)
 		return err
 	})
 	return out, err
 }
 
-// copyBatch records the kept rows of cs in one transaction and returns
+// recordKept records the kept rows of cs in one transaction and returns
 // the visits recorded.
-func (s *Store) copyBatch(ctx context.Context, a tracing.Access, venues map[tracing.VenueID]int, cs, kept []tracing.CheckIn) ([]tracing.Visit, error) {
+func (s *Store) recordKept(ctx context.Context, a tracing.Access, venues map[tracing.VenueID]int, cs, kept []tracing.CheckIn) ([]tracing.Visit, error) {
+	first, last := s.repeatSpan(kept)
+	args := append([]any{s.rules.RepeatWindow.Microseconds(), string(tracing.CheckedOut), first, last}, batchArrays(kept)...)
 	var out []tracing.Visit
 	err := s.scoped(ctx, a, func(tx pgx.Tx) error {
 		if err := checkBatchVenues(ctx, tx, venues, cs); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, sqlStage); err != nil {
-			return fmt.Errorf("postgis: stage check-ins: %w", err)
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"tracing_visits_in"},
-			[]string{"venue_id", "person_key", "start_at", "end_at", "source", "declaration_id"},
-			pgx.CopyFromSlice(len(kept), func(i int) ([]any, error) { return stagedRow(kept[i]), nil })); err != nil {
-			return fmt.Errorf("postgis: copy check-ins: %w", err)
-		}
-		rows, err := tx.Query(ctx, sqlUnstage, s.rules.RepeatWindow.Microseconds())
+		rows, err := tx.Query(ctx, sqlRecordBatch, args...)
 		if err != nil {
 			return fmt.Errorf("postgis: record check-ins: %w", err)
 		}
@@ -91,15 +88,20 @@ func (s *Store) copyBatch(ctx context.Context, a tracing.Access, venues map[trac
 	return out, nil
 }
 
-func stagedRow(c tracing.CheckIn) []any {
-	var end, decl any
-	if !c.End.IsZero() {
-		end = c.End
+// batchArrays returns the columns of rows cs as sqlRecordBatch takes
+// them ($5…$10): venue, person, start, end (nil: open), source and
+// declaration (0: none).
+func batchArrays(cs []tracing.CheckIn) []any {
+	venues, persons, starts := make([]string, len(cs)), make([][]byte, len(cs)), make([]time.Time, len(cs))
+	ends, sources, decls := make([]*time.Time, len(cs)), make([]string, len(cs)), make([]int64, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		venues[i], persons[i], starts[i], sources[i], decls[i] = string(c.Venue), c.Person[:], c.At, string(c.Source), c.Declaration
+		if !c.End.IsZero() {
+			ends[i] = &c.End
+		}
 	}
-	if c.Declaration != 0 {
-		decl = c.Declaration
-	}
-	return []any{string(c.Venue), keyBytes(c.Person), c.At, end, string(c.Source), decl}
+	return []any{venues, persons, starts, ends, sources, decls}
 }
 
 // checkBatch validates every row and returns the distinct venues (with

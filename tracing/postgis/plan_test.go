@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,9 +59,10 @@ func TestPlans(t *testing.T) {
 }
 
 // TestStoredRepeatsPlan: the import's check of rows against stored
-// visits probes an index for each row and reads only the partitions the
-// rows' span (and the repeat window before it) covers, never a hash of
-// every stored visit.
+// visits, and a batch's insert, probe an index for each row and read only
+// the partitions the rows' span (and the repeat window before it)
+// covers, never a hash of every stored visit nor a venue's visits of a
+// day.
 func TestStoredRepeatsPlan(t *testing.T) {
 	ctx := context.Background()
 	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
@@ -68,30 +70,61 @@ func TestStoredRepeatsPlan(t *testing.T) {
 	// rows in the first minutes of the 23rd: the 22nd's last minutes can
 	// hold a visit they repeat.
 	first := day.AddDate(0, 0, 3)
-	venues, persons, starts := []string{strings.Repeat("a", 32), strings.Repeat("b", 32)}, [][]byte{make([]byte, 32), make([]byte, 32)},
-		[]time.Time{first.Add(time.Minute), first.Add(2 * time.Minute)}
-	window := s.rules.RepeatWindow
-	var plan []string
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, "EXPLAIN "+sqlStoredRepeats, venues, persons, starts, window.Microseconds(), string(tracing.CheckedOut),
-			starts[0].Add(-window), starts[1])
-		if err != nil {
+	rows := []tracing.CheckIn{
+		{Venue: tracing.VenueID(strings.Repeat("a", 32)), At: first.Add(time.Minute), Source: tracing.Batch},
+		{Venue: tracing.VenueID(strings.Repeat("b", 32)), At: first.Add(2 * time.Minute), Source: tracing.Batch},
+	}
+	from, to := s.repeatSpan(rows)
+	probe := []any{s.rules.RepeatWindow.Microseconds(), string(tracing.CheckedOut), from, to}
+	batch := batchArrays(rows)
+	for _, tc := range []struct {
+		name, query string
+		args        []any
+		scoped      bool // run as a batch is: as bando_tracing, under row-level security
+	}{
+		{"import", sqlStoredRepeats, append(slices.Clone(probe), batch[:3]...), false},
+		{"batch", sqlRecordBatch, append(slices.Clone(probe), batch...), true},
+	} {
+		var plan []string
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if tc.scoped {
+				if _, err := tx.Exec(ctx, sqlScope, tracing.Access{All: true}.Tenant()); err != nil {
+					return err
+				}
+			}
+			rows, err := tx.Query(ctx, "EXPLAIN "+tc.query, tc.args...)
+			if err != nil {
+				return err
+			}
+			plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
 			return err
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
 		}
-		plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Join(plan, "\n")
-	for _, p := range []string{"visits_p20261120", "visits_p20261121", "visits_p20261124", "visits_p20261125"} {
-		if strings.Contains(text, p+" ") {
-			t.Errorf("stored repeats read partition %s outside the rows' span:\n%s", p, text)
+		text := strings.Join(plan, "\n")
+		for _, p := range []string{"visits_p20261120", "visits_p20261121", "visits_p20261124", "visits_p20261125"} {
+			if strings.Contains(text, p+" ") {
+				t.Errorf("%s: stored repeats read partition %s outside the rows' span:\n%s", tc.name, p, text)
+			}
 		}
-	}
-	if !strings.Contains(text, "Index") || strings.Contains(text, "Hash") || strings.Contains(text, "Seq Scan on visits") {
-		t.Errorf("stored repeats do not probe an index row by row:\n%s", text)
+		for _, p := range []string{"visits_p20261122", "visits_p20261123"} {
+			if !strings.Contains(text, "Index Scan using "+p+"_person_key_start_at_idx") {
+				t.Errorf("%s: stored repeats do not probe %s by the person's index:\n%s", tc.name, p, text)
+			}
+		}
+		// Each probe reads the person's visits of the span up to the
+		// row's start alone: these are conditions of the index, not
+		// filters of its rows.
+		for _, line := range plan {
+			if strings.Contains(line, "Index Cond") && strings.Contains(line, "person_key") &&
+				(!strings.Contains(line, "person_key = r.person_key") || !strings.Contains(line, "start_at <= r.start_at")) {
+				t.Errorf("%s: a probe reads more than the person's visits before the row: %s", tc.name, line)
+			}
+		}
+		if strings.Contains(text, "Hash") || strings.Contains(text, "Seq Scan on visits") {
+			t.Errorf("%s: stored repeats do not probe an index row by row:\n%s", tc.name, text)
+		}
 	}
 }
 

@@ -213,31 +213,14 @@ func (h *Handler) uploadCheckIns(c echo.Context) error {
 	if err != nil {
 		return httpx.Problem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes; send at most %d check-ins at once", maxBatchBody, MaxBatch))
 	}
-	var raws []json.RawMessage
-	var batch struct {
-		CheckIns *[]json.RawMessage `json:"checkins"`
-	}
-	if err := strictJSON(body, &batch); err == nil && batch.CheckIns != nil {
-		raws = *batch.CheckIns
-	} else if bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
-		raws = []json.RawMessage{body}
-	} else {
-		return httpx.BadRequest("send one check-in object or {\"checkins\": [...]}")
-	}
-	switch {
-	case len(raws) == 0:
-		return problem(&tracing.FieldError{Field: "checkins", Reason: "the list is empty"})
-	case len(raws) > MaxBatch:
-		return problem(&tracing.FieldError{Field: "checkins", Reason: fmt.Sprintf("at most %d check-ins at once; got %d", MaxBatch, len(raws))})
+	uploads, undecodable, err := uploadRows(body)
+	if err != nil {
+		return err
 	}
 	now := h.cfg.Clock.Now()
-	rows := make([]tracing.CheckIn, len(raws))
+	rows := make([]tracing.CheckIn, len(uploads))
 	var persons []tracing.Person
-	for i, raw := range raws {
-		var r uploadRow
-		if err := strictJSON(raw, &r); err != nil {
-			return problem(&tracing.RowError{Row: i, Err: jsonFieldError(err)})
-		}
+	for i, r := range uploads {
 		in, p, err := h.uploadCheckIn(r, now)
 		if err != nil {
 			return problem(&tracing.RowError{Row: i, Err: err})
@@ -246,6 +229,9 @@ func (h *Handler) uploadCheckIns(c echo.Context) error {
 		if p != nil {
 			persons = append(persons, *p)
 		}
+	}
+	if undecodable != nil {
+		return undecodable
 	}
 	ctx := c.Request().Context()
 	if err := h.mayRecordAt(ctx, rows); err != nil {
@@ -266,6 +252,55 @@ func (h *Handler) uploadCheckIns(c echo.Context) error {
 	}
 	noStore(c)
 	return c.JSON(http.StatusCreated, map[string]int{"recorded": n})
+}
+
+// uploadRows reads the rows of an upload's body: one check-in object or
+// {"checkins": [...]} of 1 to MaxBatch. A good batch is decoded in one
+// pass; any other body row by row, so that an error names its row as it
+// always did: the rows before the first that is not a check-in's JSON
+// come with that row's error (undecodable), to be checked first.
+func uploadRows(body []byte) (rows []uploadRow, undecodable, err error) {
+	var batch struct {
+		CheckIns *[]uploadRow `json:"checkins"`
+	}
+	if err := strictJSON(body, &batch); err == nil && batch.CheckIns != nil && len(*batch.CheckIns) > 0 && len(*batch.CheckIns) <= MaxBatch {
+		return *batch.CheckIns, nil, nil
+	}
+	raws, err := uploadRaws(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows = make([]uploadRow, 0, len(raws))
+	for i, raw := range raws {
+		var r uploadRow
+		if err := strictJSON(raw, &r); err != nil {
+			return rows, problem(&tracing.RowError{Row: i, Err: jsonFieldError(err)}), nil
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil, nil
+}
+
+// uploadRaws splits an upload's body into its rows' JSON, or refuses it.
+func uploadRaws(body []byte) ([]json.RawMessage, error) {
+	var raws []json.RawMessage
+	var batch struct {
+		CheckIns *[]json.RawMessage `json:"checkins"`
+	}
+	if err := strictJSON(body, &batch); err == nil && batch.CheckIns != nil {
+		raws = *batch.CheckIns
+	} else if bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		raws = []json.RawMessage{body}
+	} else {
+		return nil, httpx.BadRequest("send one check-in object or {\"checkins\": [...]}")
+	}
+	switch {
+	case len(raws) == 0:
+		return nil, problem(&tracing.FieldError{Field: "checkins", Reason: "the list is empty"})
+	case len(raws) > MaxBatch:
+		return nil, problem(&tracing.FieldError{Field: "checkins", Reason: fmt.Sprintf("at most %d check-ins at once; got %d", MaxBatch, len(raws))})
+	}
+	return raws, nil
 }
 
 // personBatcher is a store that keeps many persons in one transaction

@@ -49,6 +49,7 @@ func TestUploadCheckIns(t *testing.T) {
 			{"a row older than what is kept", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, -22*24*60)}}, 422, 1, "at", 0},
 			{"a row of a bad type", "editor", map[string]any{"checkins": []any{row(a, -8, "venue", 5)}}, 422, 0, "venue", 0},
 			{"a row with an unknown member", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, -7), row(a, -6, "seat", 3)}}, 422, 2, "seat", 0},
+			{"a bad row before one that is not a check-in", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, 60), row(a, -6, "seat", 3)}}, 422, 1, "at", 0},
 			{"a bad identity", "editor", map[string]any{"checkins": []any{row(a, -8), row(a, -7, "identity", "abc")}}, 422, 1, "identity", 0},
 			{"identity and person", "editor", map[string]any{"checkins": []any{row(a, -8, "person", key)}}, 422, 0, "person", 0},
 			{"a bad person key", "editor", map[string]any{"checkins": []any{row(a, -8, "identity", nil, "person", "abc")}}, 422, 0, "person", 0},

@@ -3,16 +3,16 @@ package exposure
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // hit is a reason from a source to a person (a canonical pid), compact
 // and without pointers, so that a level's millions of them cost the
-// collector nothing: its evidence is indices, turned into a Reason only
-// once the hits of each person are gathered and sorted (materialize). a
+// collector nothing: its evidence is indices, turned into a result's
+// reasonRec once the hits of each person are gathered and sorted. a
 // and b are, for a venue overlap, the source's and the contact's visits
 // (arena indices; the Overlap is end − start); for a ride, the source's
 // and the contact's rides; for the other kinds, a indexes the source's
@@ -62,11 +62,14 @@ type gathered struct {
 
 // runScratch is per-person working space reused across runs (Engine.scratch):
 // slot[p] is valid when stamp[p] is the current generation, so that a run
-// clears nothing.
+// clears nothing. venues, groups and seats map, in the same way, the
+// engine's venues, ride groups and seats to the run's tables.
 type runScratch struct {
 	stamp []uint32
 	slot  []int32
 	gen   uint32
+
+	venues, groups, seats snapSlots
 }
 
 // next starts a generation over n persons.
@@ -78,16 +81,41 @@ func (s *runScratch) next(n int) {
 	s.gen++
 	if s.gen == 0 {
 		clear(s.stamp)
+		clear(s.venues.stamp)
+		clear(s.groups.stamp)
+		clear(s.seats.stamp)
 		s.gen = 1
 	}
 }
 
+// snapSlots maps an engine table's index to the run's copy of its entry,
+// valid for one generation of a runScratch.
+type snapSlots struct {
+	stamp []uint32
+	slot  []uint32
+}
+
+// of is the run table's index of the engine's i under generation gen,
+// added with add (which returns the new index) when not yet there.
+func (s *snapSlots) of(i, gen uint32, add func() uint32) uint32 {
+	if int(i) >= len(s.stamp) {
+		n := max(int(i)+1, 2*len(s.stamp))
+		s.stamp = append(s.stamp, make([]uint32, n-len(s.stamp))...)
+		s.slot = append(s.slot, make([]uint32, n-len(s.slot))...)
+	}
+	if s.stamp[i] != gen {
+		s.stamp[i], s.slot[i] = gen, add()
+	}
+	return s.slot[i]
+}
+
 // gather gathers a level's hits (outs[i] are source i's) per person: each
-// person's reasons sorted (CompareReasons) and materialized into one slab,
-// with its distinct vias in key order and, for the next level, its
-// earliest F1-tier exposure and isolation (+ NotifyDelay) among the
-// F1-tier reasons' vias.
-func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gathered {
+// person's reasons sorted (CompareReasons) as compact records of the run's
+// tables (reasonRec: the visit ids copied, the venues, ride groups and
+// seats of the reasons copied into the run's tables), with its distinct
+// vias in key order and, for the next level, its earliest F1-tier
+// exposure and isolation (+ NotifyDelay) among the F1-tier reasons' vias.
+func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gathered, error) {
 	// The sources in key order: CompareReasons compares Via first.
 	order := make([]int32, len(srcs))
 	for i := range order {
@@ -100,6 +128,20 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	until := make([]int64, len(srcs))
 	for i, s := range srcs {
 		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
+	}
+	// The sources are the run's vias from viaBase on; their rare reasons
+	// go to its table from rareAt[i] on.
+	t := r.tab
+	viaBase := uint32(len(t.vias))
+	rareAt := make([]uint32, len(srcs))
+	for i, s := range srcs {
+		t.vias = append(t.vias, viaOf{key: r.key(s.person), label: s.label})
+		rareAt[i] = uint32(len(t.rare))
+		t.rare = append(t.rare, outs[i].rare...)
+		outs[i].rare = nil
+	}
+	if len(t.rare) > maxEvidence {
+		return gathered{}, fmt.Errorf("%w: more than %d residence, line and proximity reasons", ErrTooLarge, maxEvidence)
 	}
 
 	// Count per person (a generation-stamped slot per pid), then place
@@ -146,12 +188,16 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	}
 
 	// Then, on the workers, each via's run of each person's segment is
-	// sorted by (kind, start, end) and materialized; runs equal on those
-	// (rare) are sorted again, materialized, by CompareReasons.
-	reasons := make([]Reason, total)
+	// sorted by (kind, start, end) and written as records, their evidence
+	// by the engine's indices for now; runs equal on those (rare) are
+	// noted, to be sorted as reasons once the tables are filled.
+	recs := make([]reasonRec, total)
 	vias := make([]pid, total)
 	g.at = make([]reached, len(g.persons))
-	r.parallelWorkers(len(g.persons), func(ev *evidenceSlab, j int) {
+	var tiesMu sync.Mutex
+	var ties [][2]int
+	vs, rs := &r.e.visits, &r.e.rides
+	r.parallel(len(g.persons), func(j int) {
 		lo, hi := off[j], off[j+1]
 		seg := flat[lo:hi]
 		for k := 0; k < len(seg); {
@@ -162,13 +208,24 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 			sortHits(seg[k:e])
 			k = e
 		}
-		rs := reasons[lo:hi:hi]
+		out := recs[lo:hi:hi]
 		a := &g.at[j]
 		nv := 0
 		a.first, a.last = seg[0].start, seg[0].end
 		for k := range seg {
 			h := &seg[k]
-			r.materialize(&rs[k], h, &srcs[h.to], &outs[h.to], ev)
+			x := &out[k]
+			x.start, x.end, x.via = h.start, h.end, viaBase+h.to
+			switch h.kind {
+			case kindVenue:
+				va, vb := &vs.arena[h.a], &vs.arena[h.b]
+				x.x, x.y, x.ev = va.id, vb.id, packEvidence(va.venue, h.kind, h.epi)
+			case kindRide:
+				ra, rb := &rs.arena[h.a], &rs.arena[h.b]
+				x.x, x.y, x.ev = int64(ra.seat), int64(rb.seat), packEvidence(ra.group, h.kind, h.epi)
+			default:
+				x.ev = packEvidence(rareAt[h.to]+h.a, h.kind, h.epi)
+			}
 			if nv == 0 || vias[lo+nv-1] != srcs[h.to].person {
 				vias[lo+nv] = srcs[h.to].person
 				nv++
@@ -189,14 +246,71 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 				e++
 			}
 			if e-k > 1 {
-				slices.SortFunc(rs[k:e], func(x, y Reason) int { return compareReasons(&x, &y) })
+				tiesMu.Lock()
+				ties = append(ties, [2]int{lo + k, lo + e})
+				tiesMu.Unlock()
 			}
 			k = e
 		}
-		a.reasons = rs
+		a.recs = out
 		a.vias = vias[lo : lo+nv : lo+nv]
 	})
-	return g
+	flat = nil
+	r.snapshot(sc, recs)
+	for _, tie := range ties {
+		r.sortTie(recs[tie[0]:tie[1]])
+	}
+	return g, nil
+}
+
+// snapshot turns the records' engine indices (venues, ride groups, seats)
+// into indices of the run's tables, copying each entry used once: the
+// run's answer keeps what the engine held when it ran.
+func (r *run) snapshot(sc *runScratch, recs []reasonRec) {
+	t, gen := r.tab, sc.gen
+	vi, ri := &r.e.venues, &r.e.rides
+	for k := range recs {
+		x := &recs[k]
+		switch x.kind() {
+		case kindVenue:
+			n := x.index()
+			x.setIndex(sc.venues.of(n, gen, func() uint32 {
+				t.venues = append(t.venues, venueOf{id: vi.list[n], category: vi.category(n)})
+				return uint32(len(t.venues) - 1)
+			}))
+		case kindRide:
+			n := x.index()
+			x.setIndex(sc.groups.of(n, gen, func() uint32 {
+				g := &ri.groups[n]
+				t.rides = append(t.rides, rideOf{enterprise: g.enterprise, bus: g.bus, date: utc(g.date), trip: g.trip})
+				return uint32(len(t.rides) - 1)
+			}))
+			for _, s := range []*int64{&x.x, &x.y} {
+				n := uint32(*s)
+				*s = int64(sc.seats.of(n, gen, func() uint32 {
+					t.seats = append(t.seats, ri.seats[n])
+					return uint32(len(t.seats) - 1)
+				}))
+			}
+		}
+	}
+}
+
+// sortTie sorts records equal in (via, kind, start, end) as reasons, by
+// CompareReasons.
+func (r *run) sortTie(recs []reasonRec) {
+	type keyed struct {
+		x   Reason
+		rec reasonRec
+	}
+	ks := make([]keyed, len(recs))
+	for i := range recs {
+		ks[i] = keyed{r.tab.one(&recs[i]), recs[i]}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return compareReasons(&a.x, &b.x) })
+	for i := range ks {
+		recs[i] = ks[i].rec
+	}
 }
 
 // compareHits orders one via's hits to one person by (kind, start, end).
@@ -218,60 +332,8 @@ func sortHits(hs []hit) {
 	}
 }
 
-// materialize writes the hit from the source as its Reason into x (in
-// place: a Reason is large to return and copy).
-func (r *run) materialize(x *Reason, h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) {
-	switch h.kind {
-	case kindVenue:
-		vs := &r.e.visits
-		a, b := &vs.arena[h.a], &vs.arena[h.b]
-		v := ev.venue()
-		v.Venue, v.Category, v.ViaVisit, v.Visit, v.Overlap = r.e.venues.list[a.venue], r.e.venues.category(a.venue), a.id, b.id,
-			time.Duration(h.end-h.start)
-		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Venue = VenueOverlap, h.tier(), r.key(s.person), s.label,
-			utcNS(h.start), utcNS(h.end), v
-	case kindRide:
-		rs := &r.e.rides
-		rr, q := &rs.arena[h.a], &rs.arena[h.b]
-		g := &rs.groups[rr.group]
-		v := ev.ride()
-		*v = RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: utc(g.date), Trip: g.trip, Departure: utcNS(h.start),
-			ViaSeat: rs.seats[rr.seat], Seat: rs.seats[q.seat]}
-		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Ride = SameRide, h.tier(), r.key(s.person), s.label,
-			utcNS(h.start), utcNS(h.end), v
-	default:
-		*x = o.rare[h.a]
-		x.Via, x.ViaLabel = r.key(s.person), s.label
-	}
-}
-
-// evidenceSlab hands out evidence records from blocks, one allocation per
-// block instead of one per reason.
-type evidenceSlab struct {
-	venues []VenueEvidence
-	rides  []RideEvidence
-}
-
-const slabBlock = 1024
-
-func (e *evidenceSlab) venue() *VenueEvidence {
-	if len(e.venues) == cap(e.venues) {
-		e.venues = make([]VenueEvidence, 0, slabBlock)
-	}
-	e.venues = e.venues[:len(e.venues)+1]
-	return &e.venues[len(e.venues)-1]
-}
-
-func (e *evidenceSlab) ride() *RideEvidence {
-	if len(e.rides) == cap(e.rides) {
-		e.rides = make([]RideEvidence, 0, slabBlock/4)
-	}
-	e.rides = e.rides[:len(e.rides)+1]
-	return &e.rides[len(e.rides)-1]
-}
-
-// parallelWorkers is parallel with a slab of evidence per worker.
-func (r *run) parallelWorkers(n int, f func(ev *evidenceSlab, i int)) {
+// parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
+func (r *run) parallel(n int, f func(i int)) {
 	const chunk = 256
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -279,14 +341,13 @@ func (r *run) parallelWorkers(n int, f func(ev *evidenceSlab, i int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var ev evidenceSlab
 			for {
 				lo := int(next.Add(chunk) - chunk)
 				if lo >= n {
 					return
 				}
 				for i := lo; i < min(lo+chunk, n); i++ {
-					f(&ev, i)
+					f(i)
 				}
 			}
 		}()

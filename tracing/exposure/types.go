@@ -172,14 +172,16 @@ type Contact struct {
 	Level int
 	// Via lists the F0s and Fk the reasons came through, sorted by key.
 	Via []tracing.PersonKey
-	// Reasons, sorted by SortReasons.
-	Reasons []Reason
 	// FirstExposure and LastExposure bound every reason.
 	FirstExposure, LastExposure time.Time
 	// QuarantineEnd is the suggested end of quarantine (F1: concentrated,
 	// F2 and deeper: at home); zero for Epi. MonitorEnd is the end of
 	// health monitoring after it.
 	QuarantineEnd, MonitorEnd time.Time
+
+	// reasons are its reasons (Reasons), sorted by CompareReasons: a
+	// run's compact, materialized on demand.
+	reasons reasonList
 }
 
 // Cluster is a set of F0s linked by a shared close contact or by one being

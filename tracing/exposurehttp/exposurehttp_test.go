@@ -56,12 +56,12 @@ func (f fixedRunner) Run(_ context.Context, rules exposure.Rules, f0s ...exposur
 		Line: &exposure.LineEvidence{Enterprise: "ent-1", Site: "Xưởng A", Line: "L1", Shift: "Ca 1", Days: 1}}
 	return exposure.Result{F0s: f0s,
 		Contacts: []exposure.Contact{
-			{Person: f1, Tier: exposure.F1, Level: 1, Via: []tracing.PersonKey{f0.Person}, Reasons: []exposure.Reason{line, ride, venue},
-				FirstExposure: ride.Start, LastExposure: line.End, QuarantineEnd: line.End.Add(14 * 24 * time.Hour), MonitorEnd: line.End.Add(21 * 24 * time.Hour)},
-			{Person: f2, Tier: exposure.F2, Level: 2, Via: []tracing.PersonKey{f1}, Reasons: []exposure.Reason{room},
-				FirstExposure: room.Start, LastExposure: room.End, QuarantineEnd: room.End.Add(7 * 24 * time.Hour), MonitorEnd: room.End.Add(7 * 24 * time.Hour)},
-			{Person: epi, Tier: exposure.Epi, Level: 0, Via: []tracing.PersonKey{f0.Person}, Reasons: []exposure.Reason{prox},
-				FirstExposure: prox.Start, LastExposure: prox.End, MonitorEnd: prox.End.Add(14 * 24 * time.Hour)},
+			withReasons(exposure.Contact{Person: f1, Tier: exposure.F1, Level: 1, Via: []tracing.PersonKey{f0.Person},
+				FirstExposure: ride.Start, LastExposure: line.End, QuarantineEnd: line.End.Add(14 * 24 * time.Hour), MonitorEnd: line.End.Add(21 * 24 * time.Hour)}, line, ride, venue),
+			withReasons(exposure.Contact{Person: f2, Tier: exposure.F2, Level: 2, Via: []tracing.PersonKey{f1},
+				FirstExposure: room.Start, LastExposure: room.End, QuarantineEnd: room.End.Add(7 * 24 * time.Hour), MonitorEnd: room.End.Add(7 * 24 * time.Hour)}, room),
+			withReasons(exposure.Contact{Person: epi, Tier: exposure.Epi, Level: 0, Via: []tracing.PersonKey{f0.Person},
+				FirstExposure: prox.Start, LastExposure: prox.End, MonitorEnd: prox.End.Add(14 * 24 * time.Hour)}, prox),
 		},
 		Clusters: []exposure.Cluster{{ID: 1, F0s: []tracing.PersonKey{f0.Person}, F1: 1, F2: 1, Epi: 1,
 			Venues: []tracing.VenueID{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, Enterprises: []string{"ent-1"}}},
@@ -381,4 +381,10 @@ func TestContactPages(t *testing.T) {
 	if csv.Header().Get(HeaderTotal) != "3" || strings.Count(csv.Body.String(), "\n") != 3 {
 		t.Errorf("CSV page: %s %q", csv.Header(), csv.Body)
 	}
+}
+
+// withReasons is the contact given its reasons.
+func withReasons(c exposure.Contact, rs ...exposure.Reason) exposure.Contact {
+	c.SetReasons(rs)
+	return c
 }

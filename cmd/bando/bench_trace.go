@@ -177,13 +177,13 @@ type traceBatchRow struct {
 	// Reasons counts the contacts' reasons; HeapMB is the live heap with
 	// the result held (engine and result), PeakRSSMB the process's peak
 	// resident set so far (Linux; 0 elsewhere).
-	Reasons   int     `json:"reasons"`
-	HeapMB    float64 `json:"heap_mb"`
+	Reasons int     `json:"reasons"`
+	HeapMB  float64 `json:"heap_mb"`
 	// MaterializeS is the time to materialize every reason of the result,
 	// contact by contact into one reused buffer (what writing it all out
 	// would add; a run keeps its reasons compact).
 	MaterializeS float64 `json:"materialize_s"`
-	PeakRSSMB float64 `json:"peak_rss_mb"`
+	PeakRSSMB    float64 `json:"peak_rss_mb"`
 	// Unfinished: the run was stopped at --batch-budget.
 	Unfinished bool `json:"unfinished,omitempty"`
 }

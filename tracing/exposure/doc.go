@@ -18,8 +18,8 @@
 //
 // Naive implements DESIGN-13 "Semantics" literally; the Engine (and the
 // SQL reference in tracing/postgis) must agree with it exactly, as
-// reflect.DeepEqual after SortResult. Where DESIGN-13 left a choice, this
-// is the reading taken:
+// reflect.DeepEqual after SortResult and Result.Materialize. Where
+// DESIGN-13 left a choice, this is the reading taken:
 //
 //   - Identity. canon(k) is the bytewise smallest Period.Person among the
 //     periods whose AltPerson is k (a zero AltPerson is no alias), else k.
@@ -114,9 +114,20 @@
 // ordered by via; then, on the workers again, each via's run of a
 // segment (a few hits, usually) is sorted by (kind, start, end) — runs
 // equal on those, rare, are sorted again as reasons by CompareReasons —
-// and materialized in place, once, into one slab of Reasons per level,
-// the evidence allocated in blocks; a contact's exposure bounds are taken
-// from its hits. The contacts come out in their canonical order, so a
+// and written, once, as the result's compact reasons: 40-byte records
+// without pointers that hold every value of a Reason (times, visit ids)
+// or an index into the run's own tables: its sources (key and label),
+// copies of the venues (id, category), ride groups and seats its reasons
+// name (taken once each, through generation-stamped slots), and the few
+// residence, line and proximity reasons, built whole. A contact's
+// exposure bounds are taken from its hits. A Reason is made only when
+// asked for (Contact.Reasons or AppendReasons, a contact or a page at a
+// time; Result.Materialize for all), so that a batch holds about 40 bytes
+// a reason instead of the 260 of a Reason with its evidence, and writes
+// none; and since those records name nothing of the engine's indexes
+// (arena indices move at a compaction, a venue's category changes with
+// an upsert), data arriving after a run change nothing of its answer.
+// The contacts come out in their canonical order, so a
 // run sorts only its F0s, clusters and links. Residence and line groups
 // collect, per pair of periods, the bitset of the days both cover;
 // cluster counts use dense slices over the run's persons. A source is

@@ -164,7 +164,8 @@ type ProximityEvidence struct {
 	ClosestM float64
 }
 
-// Contact is one person exposed, with every reason merged.
+// Contact is one person exposed, with every reason merged: Reasons
+// materializes them (a run's result keeps them compact).
 type Contact struct {
 	Person tracing.PersonKey
 	Tier   Tier
@@ -199,7 +200,10 @@ type Cluster struct {
 	Enterprises []string
 }
 
-// Result is a run's answer.
+// Result is a run's answer. Its contacts' reasons are kept compact and
+// made into Reasons only when asked for (Contact.Reasons, AppendReasons,
+// Materialize): a batch's millions of them cost tens of bytes each. The
+// answer is the run's: data arriving after it change nothing of it.
 type Result struct {
 	F0s []F0
 	// Contacts sorted by (Level ascending with Epi last, Person key).

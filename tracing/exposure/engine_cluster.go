@@ -209,10 +209,8 @@ func (r *run) addEvidence(venues map[int]map[tracing.VenueID]bool, enterprises m
 		}
 	case kindRide:
 		addTo(enterprises, ci, r.tab.rides[x.index()].enterprise)
-	default:
-		if l := r.tab.rare[x.index()].Line; l != nil {
-			addTo(enterprises, ci, l.Enterprise)
-		}
+	case kindLine:
+		addTo(enterprises, ci, r.tab.lines[x.index()].Enterprise)
 	}
 }
 

@@ -15,8 +15,9 @@ import (
 // reasonRec once the hits of each person are gathered and sorted. a
 // and b are, for a venue overlap, the source's and the contact's visits
 // (arena indices; the Overlap is end − start); for a ride, the source's
-// and the contact's rides; for the other kinds, a indexes the source's
-// rare reasons.
+// and the contact's rides; for a line or residence, a indexes the
+// source's lines or residences and b is the days; for proximity, a indexes
+// the source's rare reasons.
 type hit struct {
 	start, end int64
 	a, b       uint32
@@ -46,6 +47,7 @@ var (
 	kindRoom      = kindRank(SameRoom)
 	kindHouse     = kindRank(SameHouse)
 	kindHousehold = kindRank(Household)
+	kindLine      = kindRank(SameLine)
 )
 
 func kindRank(k ReasonKind) uint8 {
@@ -129,19 +131,27 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 	for i, s := range srcs {
 		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
 	}
-	// The sources are the run's vias from viaBase on; their rare reasons
-	// go to its table from rareAt[i] on.
+	// The sources are the run's vias from viaBase on; source i's lines,
+	// residences and proximity reasons go to its tables from lineAt[i],
+	// homeAt[i] and rareAt[i] on.
 	t := r.tab
 	viaBase := uint32(len(t.vias))
-	rareAt := make([]uint32, len(srcs))
+	lineAt, homeAt, rareAt := make([]uint32, len(srcs)), make([]uint32, len(srcs)), make([]uint32, len(srcs))
+	nl, nh, nr := len(t.lines), len(t.homes), len(t.rare)
+	for i := range outs {
+		nl, nh, nr = nl+len(outs[i].lines), nh+len(outs[i].homes), nr+len(outs[i].rare)
+	}
+	if max(nl, nh, nr) > maxEvidence {
+		return gathered{}, fmt.Errorf("%w: more than %d lines, residences or proximity reasons", ErrTooLarge, maxEvidence)
+	}
+	t.vias = slices.Grow(t.vias, len(srcs))
+	t.lines, t.homes, t.rare = slices.Grow(t.lines, nl-len(t.lines)), slices.Grow(t.homes, nh-len(t.homes)), slices.Grow(t.rare, nr-len(t.rare))
 	for i, s := range srcs {
 		t.vias = append(t.vias, viaOf{key: r.key(s.person), label: s.label})
-		rareAt[i] = uint32(len(t.rare))
-		t.rare = append(t.rare, outs[i].rare...)
-		outs[i].rare = nil
-	}
-	if len(t.rare) > maxEvidence {
-		return gathered{}, fmt.Errorf("%w: more than %d residence, line and proximity reasons", ErrTooLarge, maxEvidence)
+		o := &outs[i]
+		lineAt[i], homeAt[i], rareAt[i] = uint32(len(t.lines)), uint32(len(t.homes)), uint32(len(t.rare))
+		t.lines, t.homes, t.rare = append(t.lines, o.lines...), append(t.homes, o.homes...), append(t.rare, o.rare...)
+		o.lines, o.homes, o.rare = nil, nil, nil
 	}
 
 	// Count per person (a generation-stamped slot per pid), then place
@@ -223,6 +233,10 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 			case kindRide:
 				ra, rb := &rs.arena[h.a], &rs.arena[h.b]
 				x.x, x.y, x.ev = int64(ra.seat), int64(rb.seat), packEvidence(ra.group, h.kind, h.epi)
+			case kindLine:
+				x.x, x.ev = int64(h.b), packEvidence(lineAt[h.to]+h.a, h.kind, h.epi)
+			case kindRoom, kindHouse, kindHousehold:
+				x.x, x.ev = int64(h.b), packEvidence(homeAt[h.to]+h.a, h.kind, h.epi)
 			default:
 				x.ev = packEvidence(rareAt[h.to]+h.a, h.kind, h.epi)
 			}

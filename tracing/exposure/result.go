@@ -16,12 +16,13 @@ type reasonRec struct {
 	start, end int64
 	// x and y are, for a venue overlap, the source's and the contact's
 	// visit ids; for a ride, the source's and the contact's seats (indices
-	// into reasonTables.seats).
+	// into reasonTables.seats); x is the days of a line or residence.
 	x, y int64
 	// via indexes reasonTables.vias.
 	via uint32
 	// ev packs the evidence's index (a venue overlap's into
-	// reasonTables.venues, a ride's into rides, another kind's into rare)
+	// reasonTables.venues, a ride's into rides, a line's into lines, a
+	// residence's into homes, a proximity's into rare)
 	// in its low evBits bits, the kind (kindRank) in the next three and
 	// the Epi tier in the top one.
 	ev uint32
@@ -49,14 +50,17 @@ func (x *reasonRec) setIndex(i uint32) { x.ev = x.ev&^evMask | i&evMask }
 
 // reasonTables are a run's own tables, which its reasonRecs index: the
 // sources (its Vias), the venues and ride groups of its reasons as they
-// were when it ran, the seats, and the few residence, line and proximity
-// reasons, built whole (without Via and ViaLabel). A run appends to them
-// while it gathers; once it has returned they never change.
+// were when it ran, the seats, each source's lines and residences (their
+// evidence without the Days), and the few proximity reasons, built whole
+// (without Via and ViaLabel). A run appends to them while it gathers;
+// once it has returned they never change.
 type reasonTables struct {
 	vias   []viaOf
 	venues []venueOf
 	rides  []rideOf
 	seats  []string
+	lines  []LineEvidence
+	homes  []ResidenceEvidence
 	rare   []Reason
 }
 
@@ -162,62 +166,80 @@ func (r *Result) Materialize() {
 	}
 }
 
+// evidenceBlocks are the evidence records of a materialization, one
+// block per kind, taken from the front.
+type evidenceBlocks struct {
+	venues []VenueEvidence
+	rides  []RideEvidence
+	lines  []LineEvidence
+	homes  []ResidenceEvidence
+}
+
 // materialize appends the reasons of recs to dst, their evidence
 // allocated in one block per kind.
 func (t *reasonTables) materialize(dst []Reason, recs []reasonRec) []Reason {
-	nv, nr := 0, 0
+	nv, nr, nl, nh := 0, 0, 0, 0
 	for k := range recs {
 		switch recs[k].kind() {
 		case kindVenue:
 			nv++
 		case kindRide:
 			nr++
+		case kindLine:
+			nl++
+		case kindRoom, kindHouse, kindHousehold:
+			nh++
 		}
 	}
-	venues, rides := make([]VenueEvidence, nv), make([]RideEvidence, nr)
+	ev := evidenceBlocks{venues: make([]VenueEvidence, nv), rides: make([]RideEvidence, nr), lines: make([]LineEvidence, nl),
+		homes: make([]ResidenceEvidence, nh)}
 	n := len(dst)
 	dst = slices.Grow(dst, len(recs))[:n+len(recs)]
 	for k := range recs {
-		x := &dst[n+k]
-		t.reason(x, &recs[k], &venues, &rides)
+		t.reason(&dst[n+k], &recs[k], &ev)
 	}
 	return dst
 }
 
-// reason writes rec's Reason into x, its evidence taken from the front of
-// *venues or *rides.
-func (t *reasonTables) reason(x *Reason, rec *reasonRec, venues *[]VenueEvidence, rides *[]RideEvidence) {
+// reason writes rec's Reason into x, its evidence taken from ev.
+func (t *reasonTables) reason(x *Reason, rec *reasonRec, ev *evidenceBlocks) {
 	via := &t.vias[rec.via]
 	tier := F1
 	if rec.epi() {
 		tier = Epi
 	}
-	switch rec.kind() {
+	*x = Reason{Tier: tier, Via: via.key, ViaLabel: via.label, Start: utcNS(rec.start), End: utcNS(rec.end)}
+	switch kind := rec.kind(); kind {
 	case kindVenue:
-		v := &(*venues)[0]
-		*venues = (*venues)[1:]
+		v := &ev.venues[0]
+		ev.venues = ev.venues[1:]
 		vo := &t.venues[rec.index()]
 		*v = VenueEvidence{Venue: vo.id, Category: vo.category, ViaVisit: rec.x, Visit: rec.y, Overlap: time.Duration(rec.end - rec.start)}
-		*x = Reason{Kind: VenueOverlap, Tier: tier, Via: via.key, ViaLabel: via.label, Start: utcNS(rec.start), End: utcNS(rec.end), Venue: v}
+		x.Kind, x.Venue = VenueOverlap, v
 	case kindRide:
-		v := &(*rides)[0]
-		*rides = (*rides)[1:]
+		v := &ev.rides[0]
+		ev.rides = ev.rides[1:]
 		g := &t.rides[rec.index()]
 		*v = RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: g.date, Trip: g.trip, Departure: utcNS(rec.start),
 			ViaSeat: t.seats[rec.x], Seat: t.seats[rec.y]}
-		*x = Reason{Kind: SameRide, Tier: tier, Via: via.key, ViaLabel: via.label, Start: utcNS(rec.start), End: utcNS(rec.end), Ride: v}
+		x.Kind, x.Ride = SameRide, v
+	case kindLine:
+		v := &ev.lines[0]
+		ev.lines = ev.lines[1:]
+		*v = t.lines[rec.index()]
+		v.Days = int(rec.x)
+		x.Kind, x.Line = SameLine, v
+	case kindRoom, kindHouse, kindHousehold:
+		v := &ev.homes[0]
+		ev.homes = ev.homes[1:]
+		*v = t.homes[rec.index()]
+		v.Days = int(rec.x)
+		x.Kind, x.Residence = kinds[kind], v
 	default:
 		// A copy of the evidence too: a caller may change what it is given.
 		*x = t.rare[rec.index()]
 		x.Via, x.ViaLabel = via.key, via.label
-		switch {
-		case x.Residence != nil:
-			v := *x.Residence
-			x.Residence = &v
-		case x.Line != nil:
-			v := *x.Line
-			x.Line = &v
-		case x.Proximity != nil:
+		if x.Proximity != nil {
 			v := *x.Proximity
 			x.Proximity = &v
 		}
@@ -228,7 +250,7 @@ func (t *reasonTables) reason(x *Reason, rec *reasonRec, venues *[]VenueEvidence
 // in their compact keys).
 func (t *reasonTables) one(rec *reasonRec) Reason {
 	var x Reason
-	venues, rides := make([]VenueEvidence, 1), make([]RideEvidence, 1)
-	t.reason(&x, rec, &venues, &rides)
+	t.reason(&x, rec, &evidenceBlocks{venues: make([]VenueEvidence, 1), rides: make([]RideEvidence, 1),
+		lines: make([]LineEvidence, 1), homes: make([]ResidenceEvidence, 1)})
 	return x
 }

@@ -36,7 +36,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	seedValue := fs.Uint64("seed", 1, "the worlds' seed (the database's world must have been seeded with it)")
 	boundaries := fs.String("boundaries", "", "directory with districts.geojson and wards.csv, as given to seed tracing")
 	depth := fs.Int("depth", 2, "levels traced (2: F1 and F2)")
-	batchDepth := fs.Int("batch-depth", 0, "levels traced by the peak day's batch (0: --depth); at depth 2 a whole province's batch holds about 9 GB")
+	batchDepth := fs.Int("batch-depth", 0, "levels traced by the peak day's batch (0: --depth); at depth 2 a whole province's batch gathers about 24M reasons, its result about 2 GB (estimated from 25%)")
 	noBatch := fs.Bool("no-batch", false, "skip the peak day's batch")
 	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
 	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")

@@ -181,27 +181,29 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 		total += n
 	}
 	off = append(off, total)
-	// In flat, a hit's to is the index of its source (its person is the
-	// segment's). The sources are placed in key order, so that each
-	// segment comes out ordered by via: only each via's run of hits (a
-	// few, usually) is left to sort.
-	flat := make([]hit, total)
+	// Each hit goes to its person's segment of recs as a record whose via
+	// is its source's (the sources are placed in key order, so that each
+	// segment comes out ordered by via: only each via's run of records, a
+	// few usually, is left to sort) and whose x and y are, for now, the
+	// hit's a and b.
+	recs := make([]reasonRec, total)
 	fill := slices.Clone(off[:len(off)-1])
 	for _, i := range order {
+		via := viaBase + uint32(i)
 		for _, h := range outs[i].hits {
 			j := sc.slot[h.to]
-			h.to = uint32(i)
-			flat[fill[j]] = h
+			recs[fill[j]] = reasonRec{start: h.start, end: h.end, x: int64(h.a), y: int64(h.b), via: via, ev: packEvidence(0, h.kind, h.epi)}
 			fill[j]++
 		}
 		outs[i].hits = nil
 	}
 
 	// Then, on the workers, each via's run of each person's segment is
-	// sorted by (kind, start, end) and written as records, their evidence
-	// by the engine's indices for now; runs equal on those (rare) are
-	// noted, to be sorted as reasons once the tables are filled.
-	recs := make([]reasonRec, total)
+	// sorted by (kind, start, end) and its records' evidence resolved:
+	// visit ids and days in place, other evidence by the engine's indices
+	// for now (snapshot), or the run's tables'. Runs equal on (kind, start,
+	// end), rare, are noted, to be sorted as reasons once the tables are
+	// filled.
 	vias := make([]pid, total)
 	g.at = make([]reached, len(g.persons))
 	var tiesMu sync.Mutex
@@ -209,54 +211,56 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 	vs, rs := &r.e.visits, &r.e.rides
 	r.parallel(len(g.persons), func(j int) {
 		lo, hi := off[j], off[j+1]
-		seg := flat[lo:hi]
+		seg := recs[lo:hi:hi]
 		for k := 0; k < len(seg); {
 			e := k + 1
-			for e < len(seg) && seg[e].to == seg[k].to {
+			for e < len(seg) && seg[e].via == seg[k].via {
 				e++
 			}
-			sortHits(seg[k:e])
+			sortRecs(seg[k:e])
 			k = e
 		}
-		out := recs[lo:hi:hi]
 		a := &g.at[j]
 		nv := 0
 		a.first, a.last = seg[0].start, seg[0].end
 		for k := range seg {
-			h := &seg[k]
-			x := &out[k]
-			x.start, x.end, x.via = h.start, h.end, viaBase+h.to
-			switch h.kind {
+			x := &seg[k]
+			i := x.via - viaBase
+			switch x.kind() {
 			case kindVenue:
-				va, vb := &vs.arena[h.a], &vs.arena[h.b]
-				x.x, x.y, x.ev = va.id, vb.id, packEvidence(va.venue, h.kind, h.epi)
+				va, vb := &vs.arena[x.x], &vs.arena[x.y]
+				x.x, x.y = va.id, vb.id
+				x.setIndex(va.venue)
 			case kindRide:
-				ra, rb := &rs.arena[h.a], &rs.arena[h.b]
-				x.x, x.y, x.ev = int64(ra.seat), int64(rb.seat), packEvidence(ra.group, h.kind, h.epi)
+				ra, rb := &rs.arena[x.x], &rs.arena[x.y]
+				x.x, x.y = int64(ra.seat), int64(rb.seat)
+				x.setIndex(ra.group)
 			case kindLine:
-				x.x, x.ev = int64(h.b), packEvidence(lineAt[h.to]+h.a, h.kind, h.epi)
+				x.setIndex(lineAt[i] + uint32(x.x))
+				x.x, x.y = x.y, 0
 			case kindRoom, kindHouse, kindHousehold:
-				x.x, x.ev = int64(h.b), packEvidence(homeAt[h.to]+h.a, h.kind, h.epi)
+				x.setIndex(homeAt[i] + uint32(x.x))
+				x.x, x.y = x.y, 0
 			default:
-				x.ev = packEvidence(rareAt[h.to]+h.a, h.kind, h.epi)
+				x.setIndex(rareAt[i] + uint32(x.x))
+				x.x, x.y = 0, 0
 			}
-			if nv == 0 || vias[lo+nv-1] != srcs[h.to].person {
-				vias[lo+nv] = srcs[h.to].person
+			if nv == 0 || vias[lo+nv-1] != srcs[i].person {
+				vias[lo+nv] = srcs[i].person
 				nv++
 			}
-			a.first, a.last = min(a.first, h.start), max(a.last, h.end)
-			if h.epi {
+			a.first, a.last = min(a.first, x.start), max(a.last, x.end)
+			if x.epi() {
 				continue
 			}
 			if !a.f1 {
-				a.f1, a.from, a.iso, a.lastF1 = true, h.start, until[h.to], h.end
+				a.f1, a.from, a.iso, a.lastF1 = true, x.start, until[i], x.end
 			}
-			a.from, a.iso, a.lastF1 = min(a.from, h.start), min(a.iso, until[h.to]), max(a.lastF1, h.end)
+			a.from, a.iso, a.lastF1 = min(a.from, x.start), min(a.iso, until[i]), max(a.lastF1, x.end)
 		}
 		for k := 0; k < len(seg); {
 			e := k + 1
-			for e < len(seg) && seg[e].to == seg[k].to && seg[e].kind == seg[k].kind && seg[e].start == seg[k].start &&
-				seg[e].end == seg[k].end {
+			for e < len(seg) && seg[e].via == seg[k].via && compareRecs(&seg[e], &seg[k]) == 0 {
 				e++
 			}
 			if e-k > 1 {
@@ -266,10 +270,9 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 			}
 			k = e
 		}
-		a.recs = out
+		a.recs = seg
 		a.vias = vias[lo : lo+nv : lo+nv]
 	})
-	flat = nil
 	r.snapshot(sc, recs)
 	for _, tie := range ties {
 		r.sortTie(recs[tie[0]:tie[1]])
@@ -327,21 +330,23 @@ func (r *run) sortTie(recs []reasonRec) {
 	}
 }
 
-// compareHits orders one via's hits to one person by (kind, start, end).
-func compareHits(x, y *hit) int {
-	return cmp.Or(cmp.Compare(x.kind, y.kind), cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
+// compareRecs orders one via's records to one person by (kind, start,
+// end), as CompareReasons does; records equal on those are sorted again
+// as reasons (sortTie).
+func compareRecs(x, y *reasonRec) int {
+	return cmp.Or(cmp.Compare(x.kind(), y.kind()), cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
 }
 
-// sortHits sorts one via's hits to one person by compareHits: by
+// sortRecs sorts one via's records to one person by compareRecs: by
 // insertion when few (they usually are, and come nearly sorted).
-func sortHits(hs []hit) {
-	if len(hs) > 16 {
-		slices.SortFunc(hs, func(x, y hit) int { return compareHits(&x, &y) })
+func sortRecs(rs []reasonRec) {
+	if len(rs) > 16 {
+		slices.SortFunc(rs, func(x, y reasonRec) int { return compareRecs(&x, &y) })
 		return
 	}
-	for i := 1; i < len(hs); i++ {
-		for j := i; j > 0 && compareHits(&hs[j], &hs[j-1]) < 0; j-- {
-			hs[j], hs[j-1] = hs[j-1], hs[j]
+	for i := 1; i < len(rs); i++ {
+		for j := i; j > 0 && compareRecs(&rs[j], &rs[j-1]) < 0; j-- {
+			rs[j], rs[j-1] = rs[j-1], rs[j]
 		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 
 // TestResultKeepsItsAnswer: a run's reasons, materialized after data has
 // arrived (venues described anew, visits moved and added, rides reseated
-// and added, a compaction, a purge, further runs), are those it had when
-// it returned: the result keeps what it needs, not the engine's indices.
+// and added, rosters changed, a compaction, a purge, further runs), are
+// those it had when it returned: the result keeps what it needs, not the engine's indices.
 func TestResultKeepsItsAnswer(t *testing.T) {
 	reasons, changed := 0, 0
 	for seed := int64(1); seed <= 60; seed++ {
@@ -57,6 +57,13 @@ func TestResultKeepsItsAnswer(t *testing.T) {
 			rides = append(rides, n)
 		}
 		e.Rides(rides...)
+		var periods []tracing.Period
+		for _, p := range w.PeriodList {
+			p.Residence.Room += "-moved"
+			p.Workplace.Line += "-moved"
+			periods = append(periods, p)
+		}
+		e.Periods(periods...)
 		now, err := e.Run(context.Background(), rules, f0s...)
 		if err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -177,13 +178,17 @@ type traceBatchRow struct {
 	// Reasons counts the contacts' reasons; HeapMB is the live heap with
 	// the result held (engine and result), PeakRSSMB the process's peak
 	// resident set so far (Linux; 0 elsewhere).
-	Reasons int     `json:"reasons"`
-	HeapMB  float64 `json:"heap_mb"`
+	Reasons   int     `json:"reasons"`
+	HeapMB    float64 `json:"heap_mb"`
+	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// BatchRSSMB is the peak resident set during the batch alone (Linux:
+	// the peak is reset, after the free heap is returned to the OS, just
+	// before it; 0 when it cannot be), the engine's pages included.
+	BatchRSSMB float64 `json:"batch_rss_mb"`
 	// MaterializeS is the time to materialize every reason of the result,
 	// contact by contact into one reused buffer (what writing it all out
 	// would add; a run keeps its reasons compact).
 	MaterializeS float64 `json:"materialize_s"`
-	PeakRSSMB    float64 `json:"peak_rss_mb"`
 	// Unfinished: the run was stopped at --batch-budget.
 	Unfinished bool `json:"unfinished,omitempty"`
 }
@@ -296,6 +301,7 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 			cancel()
 			return row, perr
 		}
+		reset := resetPeakRSS()
 		start := time.Now()
 		res, err := eng.Run(bctx, b.batchRules, peak...)
 		cancel()
@@ -317,6 +323,9 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 			row.Peak.Reasons += res.Contacts[i].NumReasons()
 		}
 		row.Peak.HeapMB, row.Peak.PeakRSSMB = heapMB(), peakRSSMB()
+		if reset {
+			row.Peak.BatchRSSMB = row.Peak.PeakRSSMB
+		}
 		start = time.Now()
 		var buf []exposure.Reason
 		for i := range res.Contacts {
@@ -324,9 +333,9 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		}
 		row.Peak.MaterializeS = time.Since(start).Seconds()
 		runtime.KeepAlive(res)
-		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB; every reason materialized in %.1f s\n",
+		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB (during the batch %.0f MB); every reason materialized in %.1f s\n",
 			len(peak), b.batchRules.Depth, row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB,
-			row.Peak.MaterializeS)
+			row.Peak.BatchRSSMB, row.Peak.MaterializeS)
 	}
 	runtime.KeepAlive(eng)
 	return row, nil
@@ -367,6 +376,14 @@ func (b *traceBench) writeProfile(name string) error {
 }
 
 // peakRSSMB is the process's peak resident set (VmHWM), 0 when unknown.
+// resetPeakRSS returns the free heap to the OS and resets the process's
+// peak resident set (VmHWM), so that the next peakRSSMB is the peak
+// since; false when it cannot (not Linux).
+func resetPeakRSS() bool {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
 func peakRSSMB() float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {

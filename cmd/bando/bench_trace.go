@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -36,7 +37,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	seedValue := fs.Uint64("seed", 1, "the worlds' seed (the database's world must have been seeded with it)")
 	boundaries := fs.String("boundaries", "", "directory with districts.geojson and wards.csv, as given to seed tracing")
 	depth := fs.Int("depth", 2, "levels traced (2: F1 and F2)")
-	batchDepth := fs.Int("batch-depth", 0, "levels traced by the peak day's batch (0: --depth); at depth 2 a whole province's batch holds about 9 GB")
+	batchDepth := fs.Int("batch-depth", 0, "levels traced by the peak day's batch (0: --depth); at depth 2 a whole province's batch gathers about 24M reasons, its result about 2 GB (estimated from 25%)")
 	noBatch := fs.Bool("no-batch", false, "skip the peak day's batch")
 	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
 	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")
@@ -180,6 +181,14 @@ type traceBatchRow struct {
 	Reasons   int     `json:"reasons"`
 	HeapMB    float64 `json:"heap_mb"`
 	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// BatchRSSMB is the peak resident set during the batch alone (Linux:
+	// the peak is reset, after the free heap is returned to the OS, just
+	// before it; 0 when it cannot be), the engine's pages included.
+	BatchRSSMB float64 `json:"batch_rss_mb"`
+	// MaterializeS is the time to materialize every reason of the result,
+	// contact by contact into one reused buffer (what writing it all out
+	// would add; a run keeps its reasons compact).
+	MaterializeS float64 `json:"materialize_s"`
 	// Unfinished: the run was stopped at --batch-budget.
 	Unfinished bool `json:"unfinished,omitempty"`
 }
@@ -292,6 +301,7 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 			cancel()
 			return row, perr
 		}
+		reset := resetPeakRSS()
 		start := time.Now()
 		res, err := eng.Run(bctx, b.batchRules, peak...)
 		cancel()
@@ -309,13 +319,23 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		}
 		f1, f2, epi := tally(res)
 		row.Peak = &traceBatchRow{F0s: len(peak), Seconds: time.Since(start).Seconds(), F1: f1, F2: f2, Epi: epi, Clusters: len(res.Clusters)}
-		for _, c := range res.Contacts {
-			row.Peak.Reasons += len(c.Reasons)
+		for i := range res.Contacts {
+			row.Peak.Reasons += res.Contacts[i].NumReasons()
 		}
 		row.Peak.HeapMB, row.Peak.PeakRSSMB = heapMB(), peakRSSMB()
+		if reset {
+			row.Peak.BatchRSSMB = row.Peak.PeakRSSMB
+		}
+		start = time.Now()
+		var buf []exposure.Reason
+		for i := range res.Contacts {
+			buf = res.Contacts[i].AppendReasons(buf[:0])
+		}
+		row.Peak.MaterializeS = time.Since(start).Seconds()
 		runtime.KeepAlive(res)
-		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB\n",
-			len(peak), b.batchRules.Depth, row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB)
+		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB (during the batch %.0f MB); every reason materialized in %.1f s\n",
+			len(peak), b.batchRules.Depth, row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB,
+			row.Peak.BatchRSSMB, row.Peak.MaterializeS)
 	}
 	runtime.KeepAlive(eng)
 	return row, nil
@@ -356,6 +376,14 @@ func (b *traceBench) writeProfile(name string) error {
 }
 
 // peakRSSMB is the process's peak resident set (VmHWM), 0 when unknown.
+// resetPeakRSS returns the free heap to the OS and resets the process's
+// peak resident set (VmHWM), so that the next peakRSSMB is the peak
+// since; false when it cannot (not Linux).
+func resetPeakRSS() bool {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
 func peakRSSMB() float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
@@ -590,7 +618,7 @@ func sameResult(a, b exposure.Result) bool {
 	}
 	for i := range a.Contacts {
 		x, y := a.Contacts[i], b.Contacts[i]
-		if x.Person != y.Person || x.Level != y.Level || len(x.Reasons) != len(y.Reasons) ||
+		if x.Person != y.Person || x.Level != y.Level || x.NumReasons() != y.NumReasons() ||
 			!x.FirstExposure.Equal(y.FirstExposure) || !x.LastExposure.Equal(y.LastExposure) {
 			return false
 		}

@@ -118,6 +118,8 @@ func TestSeedTracingSmall(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		a.Materialize()
+		b.Materialize()
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("F0 %d (%s): the engine from PostGIS and from the generator differ", i, f0.Label)
 		}

@@ -18,8 +18,8 @@
 //
 // Naive implements DESIGN-13 "Semantics" literally; the Engine (and the
 // SQL reference in tracing/postgis) must agree with it exactly, as
-// reflect.DeepEqual after SortResult. Where DESIGN-13 left a choice, this
-// is the reading taken:
+// reflect.DeepEqual after SortResult and Result.Materialize. Where
+// DESIGN-13 left a choice, this is the reading taken:
 //
 //   - Identity. canon(k) is the bytewise smallest Period.Person among the
 //     periods whose AltPerson is k (a zero AltPerson is no alias), else k.
@@ -106,18 +106,32 @@
 // sources are traced on Options.Workers goroutines (reasons to persons of
 // earlier levels dropped at the source) into compact hits of 32 bytes
 // without pointers (the reason's kind, tier, interval, and its evidence as
-// arena indices; the few residence, line and proximity reasons are built
-// whole), appended into chunks shared by a worker's sources. A
+// arena indices, or for lines and residences an index into the source's
+// few and the days; the few proximity reasons are built whole), appended
+// into chunks shared by a worker's sources. A
 // counting sort by person (a generation-stamped slot per person, reused
-// across runs) places every hit in its person's segment of one array,
-// taking the sources in key order, so that each segment is already
-// ordered by via; then, on the workers again, each via's run of a
-// segment (a few hits, usually) is sorted by (kind, start, end) — runs
-// equal on those, rare, are sorted again as reasons by CompareReasons —
-// and materialized in place, once, into one slab of Reasons per level,
-// the evidence allocated in blocks; a contact's exposure bounds are taken
-// from its hits. The contacts come out in their canonical order, so a
-// run sorts only its F0s, clusters and links. Residence and line groups
+// across runs) places every hit, already as one of the result's compact
+// reasons, in its person's segment of one array, taking the sources in
+// key order, so that each segment is already ordered by via; then, on
+// the workers again, each via's run of a segment (a few, usually) is
+// sorted by (kind, start, end) — runs equal on those, rare, are sorted
+// again as reasons by CompareReasons — and its evidence resolved in
+// place. Those compact reasons are 40-byte records without pointers that
+// hold every value of a Reason (times, visit ids, days) or an index into
+// the run's own tables: its sources (key and label), copies of the
+// venues (id, category), ride groups and seats its reasons name (taken
+// once each, through generation-stamped slots), each source's lines and
+// residences (without the days), and the few proximity reasons, built
+// whole. A contact's exposure bounds are taken from its records. A
+// Reason is made only when asked for (Contact.Reasons or AppendReasons,
+// a contact or a page at a time; Result.Materialize for all), so that a
+// batch holds about 80 bytes a reason (its records and contacts) instead
+// of the 260 of a Reason with its evidence, and makes none; and since
+// those records name nothing of the engine's indexes (arena indices move
+// at a compaction, a venue's category changes with an upsert), data
+// arriving after a run change nothing of its answer. The contacts come
+// out in their canonical order, so a run sorts only its F0s, clusters and
+// links. Residence and line groups
 // collect, per pair of periods, the bitset of the days both cover;
 // cluster counts use dense slices over the run's persons. A source is
 // traced once per run: a person reached from many F0s is one source of

@@ -218,7 +218,7 @@ func checkWant(t *testing.T, res exposure.Result, want []want) {
 	var got, exp []string
 	for _, c := range res.Contacts {
 		var rs []string
-		for _, r := range c.Reasons {
+		for _, r := range c.Reasons() {
 			rs = append(rs, reasonText(r))
 		}
 		got = append(got, fmt.Sprintf("%s %s [%s]", names[c.Person], c.Tier, strings.Join(rs, "; ")))

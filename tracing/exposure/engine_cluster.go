@@ -153,14 +153,14 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 		}
 		// The reasons are sorted by Via, the vias by key: they go in step.
 		vi, ci := -1, 0
-		for i := range c.reasons {
-			x := &c.reasons[i]
-			if vi < 0 || x.Via != c.reasons[i-1].Via {
+		for i := range c.recs {
+			x := &c.recs[i]
+			if vi < 0 || x.via != c.recs[i-1].via {
 				vi++
 				ci = int(cluster[c.vias[vi]])
 			}
 			if ci != 0 {
-				addEvidence(venues, enterprises, ci, x)
+				r.addEvidence(venues, enterprises, ci, x)
 			}
 		}
 	}
@@ -188,8 +188,8 @@ func (r *run) countOne(cl *Cluster, cs []runContact) {
 			cl.F2++
 			continue
 		}
-		for i := range c.reasons {
-			addEvidence(venues, enterprises, 1, &c.reasons[i])
+		for i := range c.recs {
+			r.addEvidence(venues, enterprises, 1, &c.recs[i])
 		}
 	}
 	for v := range venues[1] {
@@ -201,15 +201,16 @@ func (r *run) countOne(cl *Cluster, cs []runContact) {
 }
 
 // addEvidence notes an F0's reason's venue (F1 tier) or enterprise.
-func addEvidence(venues map[int]map[tracing.VenueID]bool, enterprises map[int]map[string]bool, ci int, x *Reason) {
-	if x.Kind == VenueOverlap && x.Tier == F1 {
-		addTo(venues, ci, x.Venue.Venue)
-	}
-	switch {
-	case x.Ride != nil:
-		addTo(enterprises, ci, x.Ride.Enterprise)
-	case x.Line != nil:
-		addTo(enterprises, ci, x.Line.Enterprise)
+func (r *run) addEvidence(venues map[int]map[tracing.VenueID]bool, enterprises map[int]map[string]bool, ci int, x *reasonRec) {
+	switch x.kind() {
+	case kindVenue:
+		if !x.epi() {
+			addTo(venues, ci, r.tab.venues[x.index()].id)
+		}
+	case kindRide:
+		addTo(enterprises, ci, r.tab.rides[x.index()].enterprise)
+	case kindLine:
+		addTo(enterprises, ci, r.tab.lines[x.index()].Enterprise)
 	}
 }
 

@@ -3,20 +3,21 @@ package exposure
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // hit is a reason from a source to a person (a canonical pid), compact
 // and without pointers, so that a level's millions of them cost the
-// collector nothing: its evidence is indices, turned into a Reason only
-// once the hits of each person are gathered and sorted (materialize). a
+// collector nothing: its evidence is indices, turned into a result's
+// reasonRec once the hits of each person are gathered and sorted. a
 // and b are, for a venue overlap, the source's and the contact's visits
 // (arena indices; the Overlap is end − start); for a ride, the source's
-// and the contact's rides; for the other kinds, a indexes the source's
-// rare reasons.
+// and the contact's rides; for a line or residence, a indexes the
+// source's lines or residences and b is the days; for proximity, a indexes
+// the source's rare reasons.
 type hit struct {
 	start, end int64
 	a, b       uint32
@@ -46,6 +47,7 @@ var (
 	kindRoom      = kindRank(SameRoom)
 	kindHouse     = kindRank(SameHouse)
 	kindHousehold = kindRank(Household)
+	kindLine      = kindRank(SameLine)
 )
 
 func kindRank(k ReasonKind) uint8 {
@@ -62,11 +64,14 @@ type gathered struct {
 
 // runScratch is per-person working space reused across runs (Engine.scratch):
 // slot[p] is valid when stamp[p] is the current generation, so that a run
-// clears nothing.
+// clears nothing. venues, groups and seats map, in the same way, the
+// engine's venues, ride groups and seats to the run's tables.
 type runScratch struct {
 	stamp []uint32
 	slot  []int32
 	gen   uint32
+
+	venues, groups, seats snapSlots
 }
 
 // next starts a generation over n persons.
@@ -78,16 +83,41 @@ func (s *runScratch) next(n int) {
 	s.gen++
 	if s.gen == 0 {
 		clear(s.stamp)
+		clear(s.venues.stamp)
+		clear(s.groups.stamp)
+		clear(s.seats.stamp)
 		s.gen = 1
 	}
 }
 
+// snapSlots maps an engine table's index to the run's copy of its entry,
+// valid for one generation of a runScratch.
+type snapSlots struct {
+	stamp []uint32
+	slot  []uint32
+}
+
+// of is the run table's index of the engine's i under generation gen,
+// added with add (which returns the new index) when not yet there.
+func (s *snapSlots) of(i, gen uint32, add func() uint32) uint32 {
+	if int(i) >= len(s.stamp) {
+		n := max(int(i)+1, 2*len(s.stamp))
+		s.stamp = append(s.stamp, make([]uint32, n-len(s.stamp))...)
+		s.slot = append(s.slot, make([]uint32, n-len(s.slot))...)
+	}
+	if s.stamp[i] != gen {
+		s.stamp[i], s.slot[i] = gen, add()
+	}
+	return s.slot[i]
+}
+
 // gather gathers a level's hits (outs[i] are source i's) per person: each
-// person's reasons sorted (CompareReasons) and materialized into one slab,
-// with its distinct vias in key order and, for the next level, its
-// earliest F1-tier exposure and isolation (+ NotifyDelay) among the
-// F1-tier reasons' vias.
-func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gathered {
+// person's reasons sorted (CompareReasons) as compact records of the run's
+// tables (reasonRec: the visit ids copied, the venues, ride groups and
+// seats of the reasons copied into the run's tables), with its distinct
+// vias in key order and, for the next level, its earliest F1-tier
+// exposure and isolation (+ NotifyDelay) among the F1-tier reasons' vias.
+func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gathered, error) {
 	// The sources in key order: CompareReasons compares Via first.
 	order := make([]int32, len(srcs))
 	for i := range order {
@@ -100,6 +130,28 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 	until := make([]int64, len(srcs))
 	for i, s := range srcs {
 		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
+	}
+	// The sources are the run's vias from viaBase on; source i's lines,
+	// residences and proximity reasons go to its tables from lineAt[i],
+	// homeAt[i] and rareAt[i] on.
+	t := r.tab
+	viaBase := uint32(len(t.vias))
+	lineAt, homeAt, rareAt := make([]uint32, len(srcs)), make([]uint32, len(srcs)), make([]uint32, len(srcs))
+	nl, nh, nr := len(t.lines), len(t.homes), len(t.rare)
+	for i := range outs {
+		nl, nh, nr = nl+len(outs[i].lines), nh+len(outs[i].homes), nr+len(outs[i].rare)
+	}
+	if max(nl, nh, nr) > maxEvidence {
+		return gathered{}, fmt.Errorf("%w: more than %d lines, residences or proximity reasons", ErrTooLarge, maxEvidence)
+	}
+	t.vias = slices.Grow(t.vias, len(srcs))
+	t.lines, t.homes, t.rare = slices.Grow(t.lines, nl-len(t.lines)), slices.Grow(t.homes, nh-len(t.homes)), slices.Grow(t.rare, nr-len(t.rare))
+	for i, s := range srcs {
+		t.vias = append(t.vias, viaOf{key: r.key(s.person), label: s.label})
+		o := &outs[i]
+		lineAt[i], homeAt[i], rareAt[i] = uint32(len(t.lines)), uint32(len(t.homes)), uint32(len(t.rare))
+		t.lines, t.homes, t.rare = append(t.lines, o.lines...), append(t.homes, o.homes...), append(t.rare, o.rare...)
+		o.lines, o.homes, o.rare = nil, nil, nil
 	}
 
 	// Count per person (a generation-stamped slot per pid), then place
@@ -129,149 +181,178 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) gath
 		total += n
 	}
 	off = append(off, total)
-	// In flat, a hit's to is the index of its source (its person is the
-	// segment's). The sources are placed in key order, so that each
-	// segment comes out ordered by via: only each via's run of hits (a
-	// few, usually) is left to sort.
-	flat := make([]hit, total)
+	// Each hit goes to its person's segment of recs as a record whose via
+	// is its source's (the sources are placed in key order, so that each
+	// segment comes out ordered by via: only each via's run of records, a
+	// few usually, is left to sort) and whose x and y are, for now, the
+	// hit's a and b.
+	recs := make([]reasonRec, total)
 	fill := slices.Clone(off[:len(off)-1])
 	for _, i := range order {
+		via := viaBase + uint32(i)
 		for _, h := range outs[i].hits {
 			j := sc.slot[h.to]
-			h.to = uint32(i)
-			flat[fill[j]] = h
+			recs[fill[j]] = reasonRec{start: h.start, end: h.end, x: int64(h.a), y: int64(h.b), via: via, ev: packEvidence(0, h.kind, h.epi)}
 			fill[j]++
 		}
 		outs[i].hits = nil
 	}
 
 	// Then, on the workers, each via's run of each person's segment is
-	// sorted by (kind, start, end) and materialized; runs equal on those
-	// (rare) are sorted again, materialized, by CompareReasons.
-	reasons := make([]Reason, total)
+	// sorted by (kind, start, end) and its records' evidence resolved:
+	// visit ids and days in place, other evidence by the engine's indices
+	// for now (snapshot), or the run's tables'. Runs equal on (kind, start,
+	// end), rare, are noted, to be sorted as reasons once the tables are
+	// filled.
 	vias := make([]pid, total)
 	g.at = make([]reached, len(g.persons))
-	r.parallelWorkers(len(g.persons), func(ev *evidenceSlab, j int) {
+	var tiesMu sync.Mutex
+	var ties [][2]int
+	vs, rs := &r.e.visits, &r.e.rides
+	r.parallel(len(g.persons), func(j int) {
 		lo, hi := off[j], off[j+1]
-		seg := flat[lo:hi]
+		seg := recs[lo:hi:hi]
 		for k := 0; k < len(seg); {
 			e := k + 1
-			for e < len(seg) && seg[e].to == seg[k].to {
+			for e < len(seg) && seg[e].via == seg[k].via {
 				e++
 			}
-			sortHits(seg[k:e])
+			sortRecs(seg[k:e])
 			k = e
 		}
-		rs := reasons[lo:hi:hi]
 		a := &g.at[j]
 		nv := 0
 		a.first, a.last = seg[0].start, seg[0].end
 		for k := range seg {
-			h := &seg[k]
-			r.materialize(&rs[k], h, &srcs[h.to], &outs[h.to], ev)
-			if nv == 0 || vias[lo+nv-1] != srcs[h.to].person {
-				vias[lo+nv] = srcs[h.to].person
+			x := &seg[k]
+			i := x.via - viaBase
+			switch x.kind() {
+			case kindVenue:
+				va, vb := &vs.arena[x.x], &vs.arena[x.y]
+				x.x, x.y = va.id, vb.id
+				x.setIndex(va.venue)
+			case kindRide:
+				ra, rb := &rs.arena[x.x], &rs.arena[x.y]
+				x.x, x.y = int64(ra.seat), int64(rb.seat)
+				x.setIndex(ra.group)
+			case kindLine:
+				x.setIndex(lineAt[i] + uint32(x.x))
+				x.x, x.y = x.y, 0
+			case kindRoom, kindHouse, kindHousehold:
+				x.setIndex(homeAt[i] + uint32(x.x))
+				x.x, x.y = x.y, 0
+			default:
+				x.setIndex(rareAt[i] + uint32(x.x))
+				x.x, x.y = 0, 0
+			}
+			if nv == 0 || vias[lo+nv-1] != srcs[i].person {
+				vias[lo+nv] = srcs[i].person
 				nv++
 			}
-			a.first, a.last = min(a.first, h.start), max(a.last, h.end)
-			if h.epi {
+			a.first, a.last = min(a.first, x.start), max(a.last, x.end)
+			if x.epi() {
 				continue
 			}
 			if !a.f1 {
-				a.f1, a.from, a.iso, a.lastF1 = true, h.start, until[h.to], h.end
+				a.f1, a.from, a.iso, a.lastF1 = true, x.start, until[i], x.end
 			}
-			a.from, a.iso, a.lastF1 = min(a.from, h.start), min(a.iso, until[h.to]), max(a.lastF1, h.end)
+			a.from, a.iso, a.lastF1 = min(a.from, x.start), min(a.iso, until[i]), max(a.lastF1, x.end)
 		}
 		for k := 0; k < len(seg); {
 			e := k + 1
-			for e < len(seg) && seg[e].to == seg[k].to && seg[e].kind == seg[k].kind && seg[e].start == seg[k].start &&
-				seg[e].end == seg[k].end {
+			for e < len(seg) && seg[e].via == seg[k].via && compareRecs(&seg[e], &seg[k]) == 0 {
 				e++
 			}
 			if e-k > 1 {
-				slices.SortFunc(rs[k:e], func(x, y Reason) int { return compareReasons(&x, &y) })
+				tiesMu.Lock()
+				ties = append(ties, [2]int{lo + k, lo + e})
+				tiesMu.Unlock()
 			}
 			k = e
 		}
-		a.reasons = rs
+		a.recs = seg
 		a.vias = vias[lo : lo+nv : lo+nv]
 	})
-	return g
-}
-
-// compareHits orders one via's hits to one person by (kind, start, end).
-func compareHits(x, y *hit) int {
-	return cmp.Or(cmp.Compare(x.kind, y.kind), cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
-}
-
-// sortHits sorts one via's hits to one person by compareHits: by
-// insertion when few (they usually are, and come nearly sorted).
-func sortHits(hs []hit) {
-	if len(hs) > 16 {
-		slices.SortFunc(hs, func(x, y hit) int { return compareHits(&x, &y) })
-		return
+	r.snapshot(sc, recs)
+	for _, tie := range ties {
+		r.sortTie(recs[tie[0]:tie[1]])
 	}
-	for i := 1; i < len(hs); i++ {
-		for j := i; j > 0 && compareHits(&hs[j], &hs[j-1]) < 0; j-- {
-			hs[j], hs[j-1] = hs[j-1], hs[j]
+	return g, nil
+}
+
+// snapshot turns the records' engine indices (venues, ride groups, seats)
+// into indices of the run's tables, copying each entry used once: the
+// run's answer keeps what the engine held when it ran.
+func (r *run) snapshot(sc *runScratch, recs []reasonRec) {
+	t, gen := r.tab, sc.gen
+	vi, ri := &r.e.venues, &r.e.rides
+	for k := range recs {
+		x := &recs[k]
+		switch x.kind() {
+		case kindVenue:
+			n := x.index()
+			x.setIndex(sc.venues.of(n, gen, func() uint32 {
+				t.venues = append(t.venues, venueOf{id: vi.list[n], category: vi.category(n)})
+				return uint32(len(t.venues) - 1)
+			}))
+		case kindRide:
+			n := x.index()
+			x.setIndex(sc.groups.of(n, gen, func() uint32 {
+				g := &ri.groups[n]
+				t.rides = append(t.rides, rideOf{enterprise: g.enterprise, bus: g.bus, date: utc(g.date), trip: g.trip})
+				return uint32(len(t.rides) - 1)
+			}))
+			for _, s := range []*int64{&x.x, &x.y} {
+				n := uint32(*s)
+				*s = int64(sc.seats.of(n, gen, func() uint32 {
+					t.seats = append(t.seats, ri.seats[n])
+					return uint32(len(t.seats) - 1)
+				}))
+			}
 		}
 	}
 }
 
-// materialize writes the hit from the source as its Reason into x (in
-// place: a Reason is large to return and copy).
-func (r *run) materialize(x *Reason, h *hit, s *runSource, o *sourceOut, ev *evidenceSlab) {
-	switch h.kind {
-	case kindVenue:
-		vs := &r.e.visits
-		a, b := &vs.arena[h.a], &vs.arena[h.b]
-		v := ev.venue()
-		v.Venue, v.Category, v.ViaVisit, v.Visit, v.Overlap = r.e.venues.list[a.venue], r.e.venues.category(a.venue), a.id, b.id,
-			time.Duration(h.end-h.start)
-		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Venue = VenueOverlap, h.tier(), r.key(s.person), s.label,
-			utcNS(h.start), utcNS(h.end), v
-	case kindRide:
-		rs := &r.e.rides
-		rr, q := &rs.arena[h.a], &rs.arena[h.b]
-		g := &rs.groups[rr.group]
-		v := ev.ride()
-		*v = RideEvidence{Enterprise: g.enterprise, Bus: g.bus, Date: utc(g.date), Trip: g.trip, Departure: utcNS(h.start),
-			ViaSeat: rs.seats[rr.seat], Seat: rs.seats[q.seat]}
-		x.Kind, x.Tier, x.Via, x.ViaLabel, x.Start, x.End, x.Ride = SameRide, h.tier(), r.key(s.person), s.label,
-			utcNS(h.start), utcNS(h.end), v
-	default:
-		*x = o.rare[h.a]
-		x.Via, x.ViaLabel = r.key(s.person), s.label
+// sortTie sorts records equal in (via, kind, start, end) as reasons, by
+// CompareReasons.
+func (r *run) sortTie(recs []reasonRec) {
+	type keyed struct {
+		x   Reason
+		rec reasonRec
+	}
+	ks := make([]keyed, len(recs))
+	for i := range recs {
+		ks[i] = keyed{r.tab.one(&recs[i]), recs[i]}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return compareReasons(&a.x, &b.x) })
+	for i := range ks {
+		recs[i] = ks[i].rec
 	}
 }
 
-// evidenceSlab hands out evidence records from blocks, one allocation per
-// block instead of one per reason.
-type evidenceSlab struct {
-	venues []VenueEvidence
-	rides  []RideEvidence
+// compareRecs orders one via's records to one person by (kind, start,
+// end), as CompareReasons does; records equal on those are sorted again
+// as reasons (sortTie).
+func compareRecs(x, y *reasonRec) int {
+	return cmp.Or(cmp.Compare(x.kind(), y.kind()), cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end))
 }
 
-const slabBlock = 1024
-
-func (e *evidenceSlab) venue() *VenueEvidence {
-	if len(e.venues) == cap(e.venues) {
-		e.venues = make([]VenueEvidence, 0, slabBlock)
+// sortRecs sorts one via's records to one person by compareRecs: by
+// insertion when few (they usually are, and come nearly sorted).
+func sortRecs(rs []reasonRec) {
+	if len(rs) > 16 {
+		slices.SortFunc(rs, func(x, y reasonRec) int { return compareRecs(&x, &y) })
+		return
 	}
-	e.venues = e.venues[:len(e.venues)+1]
-	return &e.venues[len(e.venues)-1]
-}
-
-func (e *evidenceSlab) ride() *RideEvidence {
-	if len(e.rides) == cap(e.rides) {
-		e.rides = make([]RideEvidence, 0, slabBlock/4)
+	for i := 1; i < len(rs); i++ {
+		for j := i; j > 0 && compareRecs(&rs[j], &rs[j-1]) < 0; j-- {
+			rs[j], rs[j-1] = rs[j-1], rs[j]
+		}
 	}
-	e.rides = e.rides[:len(e.rides)+1]
-	return &e.rides[len(e.rides)-1]
 }
 
-// parallelWorkers is parallel with a slab of evidence per worker.
-func (r *run) parallelWorkers(n int, f func(ev *evidenceSlab, i int)) {
+// parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
+func (r *run) parallel(n int, f func(i int)) {
 	const chunk = 256
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -279,14 +360,13 @@ func (r *run) parallelWorkers(n int, f func(ev *evidenceSlab, i int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var ev evidenceSlab
 			for {
 				lo := int(next.Add(chunk) - chunk)
 				if lo >= n {
 					return
 				}
 				for i := lo; i < min(lo+chunk, n); i++ {
-					f(&ev, i)
+					f(i)
 				}
 			}
 		}()

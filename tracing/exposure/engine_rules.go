@@ -44,12 +44,15 @@ func (r *run) reasons(s runSource, f1Only bool, before []int8, chunk *[]hit) sou
 	return src.out
 }
 
-// sourceOut is what one source reaches: compact hits and, for the few
-// residence, line and proximity reasons, the reasons themselves (without
-// their Via), which those hits index.
+// sourceOut is what one source reaches: compact hits; the evidence of
+// its line and residence hits without their Days (the hit's b), which
+// those hits index by their a; and, for the few proximity reasons, the
+// reasons themselves (without their Via), which those hits index.
 type sourceOut struct {
-	hits []hit
-	rare []Reason
+	hits  []hit
+	lines []LineEvidence
+	homes []ResidenceEvidence
+	rare  []Reason
 }
 
 // source is one source's tracing in progress.
@@ -81,7 +84,7 @@ func (c *source) emit(h hit) {
 	c.out.hits = append(c.out.hits, h)
 }
 
-// emitRare keeps a residence, line or proximity reason.
+// emitRare keeps a proximity reason.
 func (c *source) emitRare(to pid, x Reason) {
 	if c.drops(to, x.Tier) {
 		return
@@ -361,24 +364,45 @@ func (c *source) residences() {
 			lg.add(lineGroup{p, lineOf[n]}, both)
 		}
 	}
+	// The residences' evidence, one per (side, contact's room) used.
+	homeAt := map[[2]uint32]uint32{}
 	for gi, k := range res.keys {
 		kind := kinds[k.kind]
 		tier := c.rules.RoomTier
 		if kind == SameHouse {
 			tier = c.rules.HouseTier
 		}
-		s := sides[k.side]
+		if c.drops(k.to, tier) {
+			continue
+		}
+		hk := [2]uint32{uint32(k.side), k.room}
+		h, ok := homeAt[hk]
+		if !ok {
+			s := sides[k.side]
+			h = uint32(len(c.out.homes))
+			homeAt[hk] = h
+			c.out.homes = append(c.out.homes, ResidenceEvidence{Ward: s.ward, BoardingHouse: s.boarding, Address: s.address,
+				ViaRoom: s.viaRoom, Room: x.rooms[k.room]})
+		}
 		n, lo, hi := res.days(gi, first)
 		start, end := daySpan(c.s, lo, hi)
-		c.emitRare(k.to, Reason{Kind: kind, Tier: tier, Start: start, End: end, Residence: &ResidenceEvidence{Ward: s.ward,
-			BoardingHouse: s.boarding, Address: s.address, ViaRoom: s.viaRoom, Room: x.rooms[k.room], Days: n}})
+		c.out.hits = append(c.out.hits, hit{start: start.UnixNano(), end: end.UnixNano(), a: h, b: uint32(n), to: k.to, kind: k.kind,
+			epi: tier == Epi})
 	}
 	for gi, k := range lg.keys {
-		l := lines[k.line]
+		if c.drops(k.to, c.rules.LineTier) {
+			continue
+		}
+		if c.out.lines == nil {
+			c.out.lines = make([]LineEvidence, len(lines))
+			for i, l := range lines {
+				c.out.lines[i] = LineEvidence{Enterprise: l.enterprise, Site: l.site, Line: l.line, Shift: l.shift}
+			}
+		}
 		n, lo, hi := lg.days(gi, first)
 		start, end := daySpan(c.s, lo, hi)
-		c.emitRare(k.to, Reason{Kind: SameLine, Tier: c.rules.LineTier, Start: start, End: end, Line: &LineEvidence{
-			Enterprise: l.enterprise, Site: l.site, Line: l.line, Shift: l.shift, Days: n}})
+		c.out.hits = append(c.out.hits, hit{start: start.UnixNano(), end: end.UnixNano(), a: uint32(k.line), b: uint32(n), to: k.to,
+			kind: kindLine, epi: c.rules.LineTier == Epi})
 	}
 }
 

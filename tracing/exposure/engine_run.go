@@ -25,6 +25,8 @@ type run struct {
 	// levelNo is the level being gathered.
 	gathered atomic.Int64
 	levelNo  int
+	// tab holds what the result's reasons index.
+	tab *reasonTables
 }
 
 // runSource is a person traced from, with its window in Unix ns; at is
@@ -50,7 +52,7 @@ func (e *Engine) Run(ctx context.Context, rules Rules, f0s ...F0) (Result, error
 	}
 	e.readLock()
 	defer e.mu.RUnlock()
-	r := &run{e: e, ctx: ctx, rules: rules}
+	r := &run{e: e, ctx: ctx, rules: rules, tab: &reasonTables{}}
 	l0, res, err := r.firstLevel(f0s)
 	if err != nil {
 		return Result{}, err
@@ -115,8 +117,8 @@ func (r *run) firstLevel(f0s []F0) ([]runSource, Result, error) {
 
 // reached is the reasons to one person from one level's sources.
 type reached struct {
-	reasons []Reason // sorted by CompareReasons
-	vias    []pid    // distinct, in key order
+	recs []reasonRec // sorted by CompareReasons
+	vias []pid       // distinct, in key order
 	// For the next level: the earliest F1-tier exposure and the earliest
 	// isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 	f1        bool
@@ -151,7 +153,10 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err != nil {
 			return err
 		}
-		by := r.gather(levels[k-1], outs, iso)
+		by, err := r.gather(levels[k-1], outs, iso)
+		if err != nil {
+			return err
+		}
 		toward[k-1] = by
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("exposure: run: %w", err)
@@ -189,7 +194,7 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		case 0:
 			cs = append(cs, runContact{p, 0, a})
 		case 1:
-			for _, x := range a.reasons {
+			for _, x := range r.tab.materialize(nil, a.recs) {
 				res.Links = append(res.Links, Link{F0: r.key(p), Reason: x})
 			}
 		}
@@ -240,11 +245,6 @@ func (r *run) sortContacts(cs []runContact) {
 	copy(cs, sorted)
 }
 
-// parallel calls f(0) … f(n−1) on the engine's workers, in chunks.
-func (r *run) parallel(n int, f func(i int)) {
-	r.parallelWorkers(n, func(_ *evidenceSlab, i int) { f(i) })
-}
-
 // level traces the sources in parallel; hits[i] are source i's.
 func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, error) {
 	hits := make([]sourceOut, len(srcs))
@@ -286,11 +286,12 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 // contact fills c with the contact rc, its Via in via (len(rc.vias)).
 func (r *run) contact(c *Contact, rc runContact, via []tracing.PersonKey) {
 	level := rc.level
-	*c = Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Reasons: nilIfEmpty(rc.reasons), Via: via}
+	*c = Contact{Person: r.key(rc.p), Tier: TierOf(level), Level: level, Via: via,
+		reasons: reasonList{recs: nilIfEmpty(rc.recs), tab: r.tab}}
 	for i, v := range rc.vias {
 		c.Via[i] = r.key(v)
 	}
-	if len(rc.reasons) > 0 {
+	if len(rc.recs) > 0 {
 		c.FirstExposure, c.LastExposure = utcNS(rc.first), utcNS(rc.last)
 	}
 	var lc time.Time

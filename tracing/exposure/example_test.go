@@ -26,7 +26,7 @@ func ExampleEngine() {
 		return
 	}
 	for _, c := range res.Contacts {
-		r := c.Reasons[0]
+		r := c.Reasons()[0]
 		fmt.Println(c.Tier, r.Kind, r.ViaLabel, r.Venue.Overlap, c.QuarantineEnd.Format(time.DateOnly))
 	}
 	// Output: F1 venue BD-1 1h0m0s 2021-09-03

@@ -183,7 +183,8 @@ func (n *naive) run(l0 []naiveSource) Result {
 }
 
 func (n *naive) contact(p tracing.PersonKey, level int, rs []Reason) Contact {
-	c := Contact{Person: p, Tier: TierOf(level), Level: level, Reasons: rs}
+	c := Contact{Person: p, Tier: TierOf(level), Level: level}
+	c.SetReasons(rs)
 	var lc time.Time
 	for i, r := range rs {
 		if !slices.Contains(c.Via, r.Via) {
@@ -292,7 +293,7 @@ func (n *naive) count(cl *Cluster, contacts []Contact) {
 		if c.Level == 0 && slices.ContainsFunc(c.Via, func(v tracing.PersonKey) bool { return slices.Contains(cl.F0s, v) }) {
 			cl.Epi++
 		}
-		for _, r := range c.Reasons {
+		for _, r := range c.Reasons() {
 			if !slices.Contains(cl.F0s, r.Via) {
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/bandomap/bando/tracing"
@@ -81,9 +82,18 @@ func TestEngineMatchesNaive(t *testing.T) {
 	}
 }
 
-// diffResults describes the first difference between two results, or is
-// empty when they are equal.
+// materialized is a copy of res with every contact's reasons
+// materialized (res is left as it is).
+func materialized(res exposure.Result) exposure.Result {
+	res.Contacts = slices.Clone(res.Contacts)
+	res.Materialize()
+	return res
+}
+
+// diffResults describes the first difference between two results, their
+// reasons materialized, or is empty when they are equal.
 func diffResults(want, got exposure.Result) string {
+	want, got = materialized(want), materialized(got)
 	if reflect.DeepEqual(want, got) {
 		return ""
 	}
@@ -102,6 +112,12 @@ func diffResults(want, got exposure.Result) string {
 }
 
 func show(v any) string {
+	if c, ok := v.(exposure.Contact); ok {
+		v = struct {
+			exposure.Contact
+			Reasons []exposure.Reason
+		}{c, c.Reasons()}
+	}
 	b, _ := json.MarshalIndent(v, "", " ")
 	return string(b)
 }

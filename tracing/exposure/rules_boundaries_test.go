@@ -34,7 +34,7 @@ func details(res exposure.Result) []string {
 	var out []string
 	for _, c := range res.Contacts {
 		var rs []string
-		for _, r := range c.Reasons {
+		for _, r := range c.Reasons() {
 			rs = append(rs, detail(r))
 		}
 		out = append(out, fmt.Sprintf("%s %s [%s]", names[c.Person], c.Tier, strings.Join(rs, "; ")))

@@ -54,11 +54,15 @@ func sortResult(r *Result, contactsDone bool) {
 func sortContact(c *Contact) {
 	sortKeys(c.Via)
 	c.Via = slices.Compact(c.Via)
-	for i := range c.Reasons {
-		normalizeReason(&c.Reasons[i])
+	c.Via = nilIfEmpty(c.Via)
+	if l := &c.reasons; l.tab == nil {
+		// Materialized: a compact list is in its canonical order.
+		for i := range l.full {
+			normalizeReason(&l.full[i])
+		}
+		SortReasons(l.full)
+		l.full = nilIfEmpty(l.full)
 	}
-	SortReasons(c.Reasons)
-	c.Via, c.Reasons = nilIfEmpty(c.Via), nilIfEmpty(c.Reasons)
 	c.FirstExposure, c.LastExposure = utc(c.FirstExposure), utc(c.LastExposure)
 	c.QuarantineEnd, c.MonitorEnd = utc(c.QuarantineEnd), utc(c.MonitorEnd)
 }

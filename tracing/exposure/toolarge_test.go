@@ -20,7 +20,7 @@ func TestMaxReasons(t *testing.T) {
 	}
 	n := 0
 	for _, c := range want.Contacts {
-		n += len(c.Reasons)
+		n += c.NumReasons()
 	}
 	n += len(want.Links)
 	if n < 2 {

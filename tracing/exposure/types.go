@@ -164,7 +164,8 @@ type ProximityEvidence struct {
 	ClosestM float64
 }
 
-// Contact is one person exposed, with every reason merged.
+// Contact is one person exposed, with every reason merged: Reasons
+// materializes them (a run's result keeps them compact).
 type Contact struct {
 	Person tracing.PersonKey
 	Tier   Tier
@@ -172,14 +173,16 @@ type Contact struct {
 	Level int
 	// Via lists the F0s and Fk the reasons came through, sorted by key.
 	Via []tracing.PersonKey
-	// Reasons, sorted by SortReasons.
-	Reasons []Reason
 	// FirstExposure and LastExposure bound every reason.
 	FirstExposure, LastExposure time.Time
 	// QuarantineEnd is the suggested end of quarantine (F1: concentrated,
 	// F2 and deeper: at home); zero for Epi. MonitorEnd is the end of
 	// health monitoring after it.
 	QuarantineEnd, MonitorEnd time.Time
+
+	// reasons are its reasons (Reasons), sorted by CompareReasons: a
+	// run's compact, materialized on demand.
+	reasons reasonList
 }
 
 // Cluster is a set of F0s linked by a shared close contact or by one being
@@ -197,7 +200,10 @@ type Cluster struct {
 	Enterprises []string
 }
 
-// Result is a run's answer.
+// Result is a run's answer. Its contacts' reasons are kept compact and
+// made into Reasons only when asked for (Contact.Reasons, AppendReasons,
+// Materialize): a batch's millions of them cost tens of bytes each. The
+// answer is the run's: data arriving after it change nothing of it.
 type Result struct {
 	F0s []F0
 	// Contacts sorted by (Level ascending with Epi last, Person key).

@@ -19,6 +19,7 @@ import (
 	"github.com/bandomap/bando/internal/testkit"
 	"github.com/bandomap/bando/tracing"
 	"github.com/bandomap/bando/tracing/exposure"
+	"github.com/bandomap/bando/tracing/exposure/exposuretest"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 )
@@ -56,12 +57,12 @@ func (f fixedRunner) Run(_ context.Context, rules exposure.Rules, f0s ...exposur
 		Line: &exposure.LineEvidence{Enterprise: "ent-1", Site: "Xưởng A", Line: "L1", Shift: "Ca 1", Days: 1}}
 	return exposure.Result{F0s: f0s,
 		Contacts: []exposure.Contact{
-			{Person: f1, Tier: exposure.F1, Level: 1, Via: []tracing.PersonKey{f0.Person}, Reasons: []exposure.Reason{line, ride, venue},
-				FirstExposure: ride.Start, LastExposure: line.End, QuarantineEnd: line.End.Add(14 * 24 * time.Hour), MonitorEnd: line.End.Add(21 * 24 * time.Hour)},
-			{Person: f2, Tier: exposure.F2, Level: 2, Via: []tracing.PersonKey{f1}, Reasons: []exposure.Reason{room},
-				FirstExposure: room.Start, LastExposure: room.End, QuarantineEnd: room.End.Add(7 * 24 * time.Hour), MonitorEnd: room.End.Add(7 * 24 * time.Hour)},
-			{Person: epi, Tier: exposure.Epi, Level: 0, Via: []tracing.PersonKey{f0.Person}, Reasons: []exposure.Reason{prox},
-				FirstExposure: prox.Start, LastExposure: prox.End, MonitorEnd: prox.End.Add(14 * 24 * time.Hour)},
+			withReasons(exposure.Contact{Person: f1, Tier: exposure.F1, Level: 1, Via: []tracing.PersonKey{f0.Person},
+				FirstExposure: ride.Start, LastExposure: line.End, QuarantineEnd: line.End.Add(14 * 24 * time.Hour), MonitorEnd: line.End.Add(21 * 24 * time.Hour)}, line, ride, venue),
+			withReasons(exposure.Contact{Person: f2, Tier: exposure.F2, Level: 2, Via: []tracing.PersonKey{f1},
+				FirstExposure: room.Start, LastExposure: room.End, QuarantineEnd: room.End.Add(7 * 24 * time.Hour), MonitorEnd: room.End.Add(7 * 24 * time.Hour)}, room),
+			withReasons(exposure.Contact{Person: epi, Tier: exposure.Epi, Level: 0, Via: []tracing.PersonKey{f0.Person},
+				FirstExposure: prox.Start, LastExposure: prox.End, MonitorEnd: prox.End.Add(14 * 24 * time.Hour)}, prox),
 		},
 		Clusters: []exposure.Cluster{{ID: 1, F0s: []tracing.PersonKey{f0.Person}, F1: 1, F2: 1, Epi: 1,
 			Venues: []tracing.VenueID{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, Enterprises: []string{"ent-1"}}},
@@ -380,5 +381,67 @@ func TestContactPages(t *testing.T) {
 	csv := s.call("tracer", http.MethodGet, "/api/tracing/runs/"+out.ID+"/contacts.csv?reason=ca+BD-1&limit=2", "")
 	if csv.Header().Get(HeaderTotal) != "3" || strings.Count(csv.Body.String(), "\n") != 3 {
 		t.Errorf("CSV page: %s %q", csv.Header(), csv.Body)
+	}
+}
+
+// withReasons is the contact given its reasons.
+func withReasons(c exposure.Contact, rs ...exposure.Reason) exposure.Contact {
+	c.SetReasons(rs)
+	return c
+}
+
+// worldRunner answers every run with an engine's run of a random world
+// from its own F0s; materialize gives the result's reasons materialized,
+// as a run's were before results kept them compact.
+type worldRunner struct {
+	engine      *exposure.Engine
+	f0s         []exposure.F0
+	materialize bool
+}
+
+func (w worldRunner) Run(ctx context.Context, rules exposure.Rules, _ ...exposure.F0) (exposure.Result, error) {
+	res, err := w.engine.Run(ctx, rules, w.f0s...)
+	if w.materialize {
+		res.Materialize()
+	}
+	return res, err
+}
+
+// TestCompactResultSameOutput: a run's JSON and CSV are byte for byte the
+// same whether its result keeps its reasons compact or materialized.
+func TestCompactResultSameOutput(t *testing.T) {
+	for seed := int64(1); seed <= 10; seed++ {
+		w := exposuretest.RandomWorld(seed, 40)
+		e := exposure.New(exposure.Options{})
+		if err := w.LoadInto(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		f0s := exposuretest.RandomF0s(seed, w, 3)
+		var bodies [2][2]string
+		for i, materialize := range []bool{false, true} {
+			s := newTestServer(t, worldRunner{engine: e, f0s: f0s, materialize: materialize})
+			rec := s.call("tracer", http.MethodPost, "/api/tracing/runs", runBody)
+			if rec.Code != http.StatusCreated {
+				t.Fatalf("run: %d %s", rec.Code, rec.Body)
+			}
+			var out RunJSON
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Contacts) == 0 || len(out.Contacts[0].Reasons) == 0 {
+				t.Fatalf("seed %d: no contacts or reasons: %s", seed, rec.Body)
+			}
+			csv := s.call("admin", http.MethodGet, "/api/tracing/runs/"+out.ID+"/contacts.csv?reason=ca+BD-1", "")
+			if csv.Code != http.StatusOK {
+				t.Fatalf("CSV: %d %s", csv.Code, csv.Body)
+			}
+			bodies[i] = [2]string{strings.ReplaceAll(rec.Body.String(), out.ID, "RUN"), csv.Body.String()}
+		}
+		if bodies[0][0] != bodies[1][0] {
+			t.Errorf("seed %d: the JSON differs:\ncompact      %s\nmaterialized %s", seed, bodies[0][0], bodies[1][0])
+		}
+		if bodies[0][1] != bodies[1][1] {
+			t.Errorf("seed %d: the CSV differs:\ncompact      %s\nmaterialized %s", seed, bodies[0][1], bodies[1][1])
+		}
 	}
 }

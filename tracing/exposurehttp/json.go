@@ -234,10 +234,11 @@ func (h *Handler) names(ctx context.Context, r *run) *names {
 func newNames(ctx context.Context, dir Directory, venues VenueReader, f0s []Input, res exposure.Result) *names {
 	n := &names{ctx: ctx, dir: dir, venues: venues, labels: map[tracing.PersonKey]string{},
 		persons: map[tracing.PersonKey]Private{}, places: map[tracing.VenueID]tracing.Venue{}}
-	for _, c := range res.Contacts {
-		for _, rs := range c.Reasons {
-			if rs.ViaLabel != "" {
-				n.labels[rs.Via] = rs.ViaLabel
+	for i := range res.Contacts {
+		c := &res.Contacts[i]
+		for j, l := range c.ViaLabels() {
+			if l != "" {
+				n.labels[c.Via[j]] = l
 			}
 		}
 	}
@@ -427,7 +428,7 @@ func contactJSON(n *names, c exposure.Contact) (ContactJSON, error) {
 	}
 	out := ContactJSON{Key: c.Person.String(), Name: p.Name, Phone: p.Phone, IDNumber: p.IDNumber, Tier: string(c.Tier),
 		Level: c.Level, Via: make([]string, len(c.Via)), FirstExposure: c.FirstExposure.UTC(), LastExposure: c.LastExposure.UTC(),
-		MonitorEnd: c.MonitorEnd.UTC(), Reasons: make([]ReasonJSON, len(c.Reasons))}
+		MonitorEnd: c.MonitorEnd.UTC(), Reasons: make([]ReasonJSON, c.NumReasons())}
 	for i, v := range c.Via {
 		out.Via[i] = n.label(v)
 	}
@@ -435,7 +436,7 @@ func contactJSON(n *names, c exposure.Contact) (ContactJSON, error) {
 		q := c.QuarantineEnd.UTC()
 		out.QuarantineEnd = &q
 	}
-	for i, r := range c.Reasons {
+	for i, r := range c.Reasons() {
 		out.Reasons[i] = reasonJSON(n, r)
 	}
 	return out, nil

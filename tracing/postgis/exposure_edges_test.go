@@ -237,7 +237,7 @@ func checkContacts(t *testing.T, runner string, res exposure.Result, want []stri
 	var got []string
 	for _, c := range res.Contacts {
 		var rs []string
-		for _, r := range c.Reasons {
+		for _, r := range c.Reasons() {
 			rs = append(rs, fmt.Sprintf("%s %s %s %s-%s", r.Kind, r.Tier, nameOf(r.Via), day(r.Start), day(r.End)))
 		}
 		got = append(got, fmt.Sprintf("%s %s [%s]", nameOf(c.Person), c.Tier, strings.Join(rs, "; ")))

@@ -56,7 +56,7 @@ func TestExposureAgreement(t *testing.T) {
 		res := agree(ctx, t, fmt.Sprintf("seed %d", seed), rules, f0s, runners)
 		for _, c := range res.Contacts {
 			stats[string(c.Tier)]++
-			for _, r := range c.Reasons {
+			for _, r := range c.Reasons() {
 				stats[string(r.Kind)]++
 			}
 		}
@@ -100,13 +100,15 @@ func agree(ctx context.Context, t *testing.T, name string, rules exposure.Rules,
 	return want
 }
 
-// roundClosest rounds ClosestM to the micrometre: PostGIS's sphere
-// distance and Go's haversine agree to far better than that, not to the
-// last bit.
+// roundClosest materializes the result's reasons (so that results
+// compare with reflect.DeepEqual) and rounds ClosestM to the micrometre:
+// PostGIS's sphere distance and Go's haversine agree to far better than
+// that, not to the last bit.
 func roundClosest(res *exposure.Result) {
+	res.Materialize()
 	for i := range res.Contacts {
-		for j := range res.Contacts[i].Reasons {
-			if p := res.Contacts[i].Reasons[j].Proximity; p != nil {
+		for _, r := range res.Contacts[i].Reasons() {
+			if p := r.Proximity; p != nil {
 				p.ClosestM = math.Round(p.ClosestM*1e6) / 1e6
 			}
 		}
@@ -152,7 +154,7 @@ func describeContact(c exposure.Contact) string {
 	out := fmt.Sprintf("%s %s level %d via %v exposure %s–%s quarantine %s monitor %s",
 		short(c.Person), c.Tier, c.Level, vias, c.FirstExposure.Format(time.RFC3339), c.LastExposure.Format(time.RFC3339),
 		c.QuarantineEnd.Format(time.RFC3339), c.MonitorEnd.Format(time.RFC3339))
-	for _, r := range c.Reasons {
+	for _, r := range c.Reasons() {
 		out += "\n\t" + describeReason(r)
 	}
 	return out

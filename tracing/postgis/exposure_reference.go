@@ -234,7 +234,8 @@ func reasonsTo(found []refFound, p tracing.PersonKey) []exposure.Reason {
 
 // contact assembles a contact of level (0: Epi) from its reasons.
 func (q refQuery) contact(p tracing.PersonKey, level int, rs []exposure.Reason) exposure.Contact {
-	c := exposure.Contact{Person: p, Tier: exposure.TierOf(level), Level: level, Reasons: rs}
+	c := exposure.Contact{Person: p, Tier: exposure.TierOf(level), Level: level}
+	c.SetReasons(rs)
 	var lastClose time.Time
 	for i, r := range rs {
 		if !slices.Contains(c.Via, r.Via) {

@@ -243,7 +243,7 @@ func countCluster(cl *exposure.Cluster, contacts []exposure.Contact, depth int) 
 		if c.Level == 0 && via(c, inCluster) {
 			cl.Epi++
 		}
-		for _, r := range c.Reasons {
+		for _, r := range c.Reasons() {
 			if !inCluster[r.Via] {
 				continue
 			}

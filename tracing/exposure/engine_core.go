@@ -51,8 +51,9 @@ type Engine struct {
 }
 
 var (
-	_ Sink   = (*Engine)(nil)
-	_ Runner = (*Engine)(nil)
+	_ Sink     = (*Engine)(nil)
+	_ Runner   = (*Engine)(nil)
+	_ Reserver = (*Engine)(nil)
 )
 
 // New returns an empty engine.
@@ -62,6 +63,7 @@ func New(opts Options) *Engine {
 	}
 	e := &Engine{opts: opts}
 	e.visits.compactMin = -1
+	e.visits.workers = opts.Workers
 	return e
 }
 
@@ -103,6 +105,17 @@ func (e *Engine) hasPending() bool {
 	e.pmu.Lock()
 	defer e.pmu.Unlock()
 	return len(e.pending) > 0
+}
+
+// Reserve implements Reserver: it makes room for n more visits, rides and
+// persons (trace points go into hourly buckets of unknown spread; the
+// other counts are small).
+func (e *Engine) Reserve(n Stats) {
+	write(e, []Stats{n}, func(e *Engine, n []Stats) {
+		e.visits.grow(n[0].Visits)
+		e.rides.grow(n[0].Rides)
+		e.persons.grow(n[0].Persons)
+	})
 }
 
 // Venues upserts venues by ID.

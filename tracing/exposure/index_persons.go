@@ -68,6 +68,7 @@ func (t *personTable) intern(k tracing.PersonKey) pid {
 
 // grow makes room for n more keys.
 func (t *personTable) grow(n int) {
+	n = max(n, 0)
 	t.keys = slices.Grow(t.keys, n)
 	size := max(len(t.slots), 1<<10)
 	for size < 2*(len(t.keys)+n) {

@@ -3,6 +3,8 @@ package exposure
 import (
 	"cmp"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bandomap/bando/tracing"
 )
@@ -40,6 +42,8 @@ type visitIndex struct {
 	// sorted/8) visits are past the sorted part (-1: the default, 65,536).
 	compactMin int
 	keepDead   bool // tests: forget never compacts
+	// workers is how many goroutines a compaction sorts on (at least 1).
+	workers int
 
 	dirtyVenues, dirtyPersons dirtySet
 }
@@ -58,7 +62,7 @@ func (x *visitIndex) add(r visitRec) {
 }
 
 // grow makes room for n more visits (a load that knows its size).
-func (x *visitIndex) grow(n int) { x.arena = slices.Grow(x.arena, n) }
+func (x *visitIndex) grow(n int) { x.arena = slices.Grow(x.arena, max(n, 0)) }
 
 // kill marks the visit at i replaced or forgotten.
 func (x *visitIndex) kill(i uint32) {
@@ -311,36 +315,50 @@ func (x *visitIndex) compact() {
 	}
 	x.tail = growTo(x.tail, venues)
 	x.maxLen = growTo(x.maxLen, venues)
-	byStart := func(a, b visitRec) int { return cmp.Compare(a.start, b.start) }
-	type startKey struct {
-		start int64
-		k     uint32
+	// Each venue's run apart, the runs shared among the workers a chunk
+	// at a time: they write disjoint parts of arena, dest, tail and maxLen.
+	const chunk = 64
+	var nextRun atomic.Int64
+	sortRuns := func() {
+		byStart := func(a, b visitRec) int { return cmp.Compare(a.start, b.start) }
+		var keys []startKey
+		var recs []visitRec
+		var olds []uint32
+		for {
+			first := int(nextRun.Add(chunk)) - chunk
+			if first >= venues {
+				return
+			}
+			for v := first; v < min(first+chunk, venues); v++ {
+				run := arena[lo[v]:lo[v+1]]
+				x.maxLen[v] = 0
+				for _, r := range run {
+					x.maxLen[v] = max(x.maxLen[v], r.end-r.start)
+				}
+				x.tail[v] = nil
+				if slices.IsSortedFunc(run, byStart) {
+					continue
+				}
+				keys = keys[:0]
+				for k, r := range run {
+					keys = append(keys, startKey{r.start, uint32(k)})
+				}
+				slices.SortFunc(keys, func(a, b startKey) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.k, b.k)) })
+				recs = append(recs[:0], run...)
+				olds = append(olds[:0], src[lo[v]:lo[v+1]]...)
+				for k, key := range keys {
+					run[k] = recs[key.k]
+					dest[olds[key.k]] = lo[v] + uint32(k)
+				}
+			}
+		}
 	}
-	var keys []startKey
-	var recs []visitRec
-	var olds []uint32
-	for v := range venues {
-		run := arena[lo[v]:lo[v+1]]
-		x.maxLen[v] = 0
-		for _, r := range run {
-			x.maxLen[v] = max(x.maxLen[v], r.end-r.start)
-		}
-		x.tail[v] = nil
-		if slices.IsSortedFunc(run, byStart) {
-			continue
-		}
-		keys = keys[:0]
-		for k, r := range run {
-			keys = append(keys, startKey{r.start, uint32(k)})
-		}
-		slices.SortFunc(keys, func(a, b startKey) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.k, b.k)) })
-		recs = append(recs[:0], run...)
-		olds = append(olds[:0], src[lo[v]:lo[v+1]]...)
-		for k, key := range keys {
-			run[k] = recs[key.k]
-			dest[olds[key.k]] = lo[v] + uint32(k)
-		}
+	var wg sync.WaitGroup
+	for range min(x.workers, venues/chunk+1) - 1 {
+		wg.Go(sortRuns)
 	}
+	sortRuns()
+	wg.Wait()
 	x.byID = remapLive(x.byID, dest)
 	for p := range x.byPerson {
 		x.byPerson[p] = remapLive(x.byPerson[p], dest)
@@ -360,6 +378,13 @@ func (x *visitIndex) compact() {
 	x.arena = arena
 	x.venueLo = lo
 	x.sorted, x.merged, x.indexed, x.live = len(arena), len(arena), len(arena), len(arena)
+}
+
+// startKey is a visit's start and place in its venue's run, for sorting
+// the run.
+type startKey struct {
+	start int64
+	k     uint32
 }
 
 // remapLive renumbers a list of arena indices after a compaction, dropping

@@ -30,7 +30,7 @@ type visitRec struct {
 type visitIndex struct {
 	arena    []visitRec
 	sorted   int
-	indexed  int // arena[indexed:] is not yet in tail and byPerson
+	indexed  int        // arena[indexed:] is not yet in tail and byPerson
 	venueLo  []uint32   // venue v's sorted part is arena[venueLo[v]:venueLo[v+1]]
 	tail     [][]uint32 // per venue: arena indices past sorted, by start after a flush
 	maxLen   []int64    // per venue: its longest visit, in ns (an upper bound)

@@ -17,22 +17,15 @@ type pid = uint32
 // deadPID marks a record replaced by an upsert or dropped by Forget.
 const deadPID = math.MaxUint32
 
-// personTable interns person keys. Its hash table is open addressing
-// (linear probing, at most 5/8 full) on the key's four words folded (a
-// keyed hash already: well spread), and each slot holds its key beside
-// its pid+1 (0: empty): a lookup reads one or two neighbouring slots and
-// no other memory, where Go's map spent most of a load's interning on
-// hashing whole keys and a keys array apart cost a second cache miss.
+// personTable interns person keys. Its hash table is open addressing on
+// the key's four words folded (a keyed hash already: well spread), each slot
+// a pid+1 (0: empty), kept at most half full: a lookup costs a probe or
+// two and no hashing of the whole key, which Go's map spent most of a
+// load's interning on.
 type personTable struct {
 	keys  []tracing.PersonKey
-	slots []personSlot
+	slots []uint32
 	shift uint // 64 − log2(len(slots))
-}
-
-// personSlot is one slot of the table: a key and its pid+1 (0: empty).
-type personSlot struct {
-	key tracing.PersonKey
-	id  uint32
 }
 
 // slotOf is where k's probe sequence starts.
@@ -46,12 +39,12 @@ func (t *personTable) slotOf(k *tracing.PersonKey) int {
 func (t *personTable) find(k *tracing.PersonKey) (id pid, slot int, ok bool) {
 	mask := len(t.slots) - 1
 	for i := t.slotOf(k); ; i = (i + 1) & mask {
-		s := &t.slots[i]
-		if s.id == 0 {
+		s := t.slots[i]
+		if s == 0 {
 			return 0, i, false
 		}
-		if s.key == *k {
-			return s.id - 1, i, true
+		if t.keys[s-1] == *k {
+			return s - 1, i, true
 		}
 	}
 }
@@ -66,8 +59,8 @@ func (t *personTable) intern(k tracing.PersonKey) pid {
 	}
 	id = pid(len(t.keys))
 	t.keys = append(t.keys, k)
-	t.slots[slot] = personSlot{key: k, id: id + 1}
-	if 8*len(t.keys) > 5*len(t.slots) {
+	t.slots[slot] = id + 1
+	if 2*len(t.keys) > len(t.slots) {
 		t.resize(2 * len(t.slots))
 	}
 	return id
@@ -78,7 +71,7 @@ func (t *personTable) grow(n int) {
 	n = max(n, 0)
 	t.keys = slices.Grow(t.keys, n)
 	size := max(len(t.slots), 1<<10)
-	for 5*size < 8*(len(t.keys)+n) {
+	for size < 2*(len(t.keys)+n) {
 		size *= 2
 	}
 	if size > len(t.slots) {
@@ -88,11 +81,11 @@ func (t *personTable) grow(n int) {
 
 // resize rebuilds the table with size slots (a power of two).
 func (t *personTable) resize(size int) {
-	t.slots = make([]personSlot, size)
+	t.slots = make([]uint32, size)
 	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
 	for id := range t.keys {
 		_, slot, _ := t.find(&t.keys[id])
-		t.slots[slot] = personSlot{key: t.keys[id], id: uint32(id) + 1}
+		t.slots[slot] = uint32(id) + 1
 	}
 }
 

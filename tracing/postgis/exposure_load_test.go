@@ -95,7 +95,9 @@ func TestLoadStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- store.LoadInto(ctx, &cancellingSink{Sink: exposure.New(exposure.Options{}), cancel: cancel}) }()
+	go func() {
+		done <- store.LoadInto(ctx, &cancellingSink{Sink: exposure.New(exposure.Options{}), cancel: cancel})
+	}()
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) {

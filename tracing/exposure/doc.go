@@ -139,9 +139,10 @@
 //
 // The ready time at the province's scale is `bando bench trace` (README,
 // "The exposure engine at the province's scale"): on the shared 2-core
-// machine, a 25% world (10.7M visits) took 10.6–13.9 s of CPU from the
-// generator (`--fractions 0.25 --f0 100 --no-batch`, 18.5–20.2 s before
-// the load's writes only appended and the flush built the lists) and
-// 16.7 s through PostGIS's LoadInto (`--fractions none --from-db
-// --sql-sample 0`, 28–31 s before).
+// machine, a 25% world's load (10.7M visits) took 10.6–11.8 s of CPU
+// from the generator (`--fractions 0.25 --f0 100 --no-batch --profile
+// DIR`, load.cpu; 17.7–18.6 s before the load's writes only appended and
+// the flush built the lists) and 16.7 s of the process's CPU through
+// PostGIS's LoadInto (`--fractions none --from-db --sql-sample 0`, 28–31 s
+// before).
 package exposure

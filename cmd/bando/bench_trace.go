@@ -42,7 +42,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
 	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")
 	jsonOut := fs.String("json", "", "also write the figures as JSON to this file")
-	profile := fs.String("profile", "", "write CPU and allocation profiles into this directory: load.cpu, per-f0.cpu, batch.cpu, runs.allocs (diff against load.allocs)")
+	profile := fs.String("profile", "", "write CPU and allocation profiles into this directory: load.cpu, per-f0.cpu, batch.cpu, runs.allocs (diff against load.allocs), and db-load.cpu with --from-db")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
@@ -534,13 +534,19 @@ func (b *traceBench) database(ctx context.Context, pool *pgxpool.Pool, fromDB bo
 	var eng *exposure.Engine
 	if fromDB {
 		before := heapMB()
+		stopLoad, err := b.startCPU("db-load.cpu")
+		if err != nil {
+			return nil, err
+		}
 		start := time.Now()
 		eng = exposure.New(exposure.Options{})
 		if err := src.LoadInto(ctx, eng); err != nil {
+			stopLoad()
 			return nil, fmt.Errorf("bench trace: load from PostGIS: %w", err)
 		}
 		row.LoadStats = eng.Stats()
 		row.LoadS = time.Since(start).Seconds()
+		stopLoad()
 		row.LoadHeapMB = heapMB() - before
 		fmt.Fprintf(b.out, "  engine loaded from PostGIS (LoadInto) and ready in %.1f s, engine heap %.0f MB; %+v\n",
 			row.LoadS, row.LoadHeapMB, row.LoadStats)

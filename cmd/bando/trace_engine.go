@@ -176,6 +176,11 @@ func (l *liveEngine) load(ctx context.Context) error {
 		fresh = l.build()
 		err = l.src.LoadInto(ctx, fresh)
 	}
+	if s, ok := fresh.(interface{ Stats() exposure.Stats }); ok && err == nil {
+		// Tidies the indexes (the load's compaction) before the swap,
+		// outside the lock: not in the first run's time, and within took.
+		s.Stats()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err == nil {

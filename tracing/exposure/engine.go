@@ -19,6 +19,16 @@ type Stats struct {
 	Persons                                int
 }
 
+// Reserver is a Sink that can be told, before a load, about how much is
+// coming, so that it sizes its indexes once instead of growing them row
+// by row (each growth of a large slice copies it and leaves the old one
+// to the collector). A Source that knows its sizes, even roughly, calls
+// Reserve first when its sink is one; the figures are hints: more or
+// fewer items may follow.
+type Reserver interface {
+	Reserve(n Stats)
+}
+
 // Runner is what the HTTP edge and the CLI need of an engine (the engine
 // and, for comparison, the SQL reference implement it).
 type Runner interface {

@@ -51,8 +51,9 @@ type Engine struct {
 }
 
 var (
-	_ Sink   = (*Engine)(nil)
-	_ Runner = (*Engine)(nil)
+	_ Sink     = (*Engine)(nil)
+	_ Runner   = (*Engine)(nil)
+	_ Reserver = (*Engine)(nil)
 )
 
 // New returns an empty engine.
@@ -62,6 +63,7 @@ func New(opts Options) *Engine {
 	}
 	e := &Engine{opts: opts}
 	e.visits.compactMin = -1
+	e.visits.workers = opts.Workers
 	return e
 }
 
@@ -103,6 +105,17 @@ func (e *Engine) hasPending() bool {
 	e.pmu.Lock()
 	defer e.pmu.Unlock()
 	return len(e.pending) > 0
+}
+
+// Reserve implements Reserver: it makes room for n more visits, rides and
+// persons (trace points go into hourly buckets of unknown spread; the
+// other counts are small).
+func (e *Engine) Reserve(n Stats) {
+	write(e, []Stats{n}, func(e *Engine, n []Stats) {
+		e.visits.grow(n[0].Visits)
+		e.rides.grow(n[0].Rides)
+		e.persons.grow(n[0].Persons)
+	})
 }
 
 // Venues upserts venues by ID.
@@ -175,8 +188,10 @@ func (e *Engine) Forget(before time.Time) {
 // indexes share nothing but the person table, which only the periods read
 // here, so they are tidied at once: visits (with venues), periods with
 // rides, and the trace buckets spread over the workers. At start-up this
-// first flush compacts everything loaded, and on two cores takes about
-// half the time it took one index after another.
+// first flush lists and compacts everything loaded (the visits' runs
+// sorted on the workers too): about 2.5 s of CPU for a 25% world's 10.7M
+// visits, and on two cores about half the time it took one index after
+// another.
 func (e *Engine) flush() {
 	var wg sync.WaitGroup
 	wg.Go(func() {

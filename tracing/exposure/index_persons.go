@@ -1,7 +1,10 @@
 package exposure
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
+	"slices"
 
 	"github.com/bandomap/bando/tracing"
 )
@@ -14,27 +17,83 @@ type pid = uint32
 // deadPID marks a record replaced by an upsert or dropped by Forget.
 const deadPID = math.MaxUint32
 
-// personTable interns person keys.
+// personTable interns person keys. Its hash table is open addressing on
+// the key's four words folded (a keyed hash already: well spread), each slot
+// a pid+1 (0: empty), kept at most half full: a lookup costs a probe or
+// two and no hashing of the whole key, which Go's map spent most of a
+// load's interning on.
 type personTable struct {
-	keys []tracing.PersonKey
-	ids  map[tracing.PersonKey]pid
+	keys  []tracing.PersonKey
+	slots []uint32
+	shift uint // 64 − log2(len(slots))
+}
+
+// slotOf is where k's probe sequence starts.
+func (t *personTable) slotOf(k *tracing.PersonKey) int {
+	h := binary.LittleEndian.Uint64(k[:8]) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(k[8:16]), 16) ^
+		bits.RotateLeft64(binary.LittleEndian.Uint64(k[16:24]), 32) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(k[24:]), 48)
+	return int((h * 0x9e3779b97f4a7c15) >> t.shift)
+}
+
+// find returns the key's pid, or the empty slot where it would go.
+func (t *personTable) find(k *tracing.PersonKey) (id pid, slot int, ok bool) {
+	mask := len(t.slots) - 1
+	for i := t.slotOf(k); ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, i, false
+		}
+		if t.keys[s-1] == *k {
+			return s - 1, i, true
+		}
+	}
 }
 
 func (t *personTable) intern(k tracing.PersonKey) pid {
-	if id, ok := t.ids[k]; ok {
+	if len(t.slots) == 0 {
+		t.resize(1 << 10)
+	}
+	id, slot, ok := t.find(&k)
+	if ok {
 		return id
 	}
-	if t.ids == nil {
-		t.ids = map[tracing.PersonKey]pid{}
-	}
-	id := pid(len(t.keys))
+	id = pid(len(t.keys))
 	t.keys = append(t.keys, k)
-	t.ids[k] = id
+	t.slots[slot] = id + 1
+	if 2*len(t.keys) > len(t.slots) {
+		t.resize(2 * len(t.slots))
+	}
 	return id
 }
 
+// grow makes room for n more keys.
+func (t *personTable) grow(n int) {
+	n = max(n, 0)
+	t.keys = slices.Grow(t.keys, n)
+	size := max(len(t.slots), 1<<10)
+	for size < 2*(len(t.keys)+n) {
+		size *= 2
+	}
+	if size > len(t.slots) {
+		t.resize(size)
+	}
+}
+
+// resize rebuilds the table with size slots (a power of two).
+func (t *personTable) resize(size int) {
+	t.slots = make([]uint32, size)
+	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for id := range t.keys {
+		_, slot, _ := t.find(&t.keys[id])
+		t.slots[slot] = uint32(id) + 1
+	}
+}
+
 func (t *personTable) lookup(k tracing.PersonKey) (pid, bool) {
-	id, ok := t.ids[k]
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	id, _, ok := t.find(&k)
 	return id, ok
 }
 

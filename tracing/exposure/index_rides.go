@@ -50,6 +50,9 @@ type rideIndex struct {
 	dirtyGroups, dirtyPersons dirtySet
 }
 
+// grow makes room for n more rides.
+func (x *rideIndex) grow(n int) { x.arena = slices.Grow(x.arena, max(n, 0)) }
+
 func (x *rideIndex) add(r tracing.Ride, person pid) {
 	if x.groupAt == nil {
 		x.groupAt, x.seatAt = map[rideGroupKey]uint32{}, map[string]uint32{}

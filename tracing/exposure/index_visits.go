@@ -2,7 +2,10 @@ package exposure
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bandomap/bando/tracing"
 )
@@ -21,11 +24,14 @@ type visitRec struct {
 // range are one contiguous run (venueLo gives each venue's part); visits
 // written since the last compaction follow, listed per venue in tail.
 // byPerson lists each raw person's visits and byID the live visits by ID
-// (for upserts). Writes append and mark what they touch; flush restores
-// the orders, and compacts when the unsorted part grows.
+// (for upserts). Writes only append to the arena; flush lists what was
+// appended (arena[indexed:]) per venue and per person, each list grown
+// once by its count, and restores the orders, or compacts when the
+// unsorted part grows (at start-up: the whole load at once).
 type visitIndex struct {
 	arena    []visitRec
 	sorted   int
+	indexed  int        // arena[indexed:] is not yet in tail and byPerson
 	venueLo  []uint32   // venue v's sorted part is arena[venueLo[v]:venueLo[v+1]]
 	tail     [][]uint32 // per venue: arena indices past sorted, by start after a flush
 	maxLen   []int64    // per venue: its longest visit, in ns (an upper bound)
@@ -37,6 +43,8 @@ type visitIndex struct {
 	// sorted/8) visits are past the sorted part (-1: the default, 65,536).
 	compactMin int
 	keepDead   bool // tests: forget never compacts
+	// workers is how many goroutines a compaction sorts on (at least 1).
+	workers int
 
 	dirtyVenues, dirtyPersons dirtySet
 }
@@ -48,17 +56,14 @@ func visitEndOf(v tracing.Visit) int64 {
 	return v.End.UnixNano()
 }
 
+// add appends a visit; the next flush lists it.
 func (x *visitIndex) add(r visitRec) {
-	i := uint32(len(x.arena))
 	x.arena = append(x.arena, r)
-	x.tail = growTo(x.tail, int(r.venue)+1)
-	x.maxLen = growTo(x.maxLen, int(r.venue)+1)
-	x.tail[r.venue] = append(x.tail[r.venue], i)
-	x.byPerson = growTo(x.byPerson, int(r.person)+1)
-	x.byPerson[r.person] = append(x.byPerson[r.person], i)
-	x.dirtyVenues.add(r.venue)
 	x.live++
 }
+
+// grow makes room for n more visits (a load that knows its size).
+func (x *visitIndex) grow(n int) { x.arena = slices.Grow(x.arena, max(n, 0)) }
 
 // kill marks the visit at i replaced or forgotten.
 func (x *visitIndex) kill(i uint32) {
@@ -66,8 +71,10 @@ func (x *visitIndex) kill(i uint32) {
 	if r.person == deadPID {
 		return
 	}
-	x.dirtyVenues.add(r.venue)
-	x.dirtyPersons.add(r.person)
+	if int(i) < x.indexed {
+		x.dirtyVenues.add(r.venue)
+		x.dirtyPersons.add(r.person)
+	}
 	r.person = deadPID
 	x.live--
 }
@@ -78,6 +85,7 @@ func (x *visitIndex) flush() {
 		x.compact()
 		return
 	}
+	x.listNew()
 	for _, v := range x.dirtyVenues.drain() {
 		l := x.liveOnly(x.tail[v])
 		if !slices.IsSortedFunc(l, x.byStart) {
@@ -90,6 +98,71 @@ func (x *visitIndex) flush() {
 	}
 	for _, p := range x.dirtyPersons.drain() {
 		x.byPerson[p] = x.liveOnly(x.byPerson[p])
+	}
+}
+
+// listNew lists the live visits appended since the last flush in tail
+// (marking their venues for sorting) and in byPerson, in arena order.
+func (x *visitIndex) listNew() {
+	from := x.indexed
+	x.indexed = len(x.arena)
+	if from == len(x.arena) {
+		return
+	}
+	fresh := x.arena[from:]
+	venues, persons := 0, 0
+	for _, r := range fresh {
+		if r.person != deadPID {
+			venues, persons = max(venues, int(r.venue)+1), max(persons, int(r.person)+1)
+		}
+	}
+	x.tail = growTo(x.tail, venues)
+	x.maxLen = growTo(x.maxLen, len(x.tail))
+	x.byPerson = growTo(x.byPerson, persons)
+	appendGrouped(x.tail, len(fresh), func(i int) (uint32, uint32, bool) {
+		return fresh[i].venue, uint32(from + i), fresh[i].person != deadPID
+	})
+	appendGrouped(x.byPerson, len(fresh), func(i int) (uint32, uint32, bool) {
+		return fresh[i].person, uint32(from + i), fresh[i].person != deadPID
+	})
+	for _, r := range fresh {
+		if r.person != deadPID {
+			x.dirtyVenues.add(r.venue)
+		}
+	}
+}
+
+// appendGrouped appends value to lists[group] for each of n items, in
+// order, skipping those not ok. Each list grows once, by its count; the
+// lists that were empty are carved from one shared array (capped, so that
+// a later append to one copies it rather than run into its neighbour).
+func appendGrouped(lists [][]uint32, n int, at func(i int) (group, value uint32, ok bool)) {
+	counts := make([]uint32, len(lists))
+	for i := range n {
+		if g, _, ok := at(i); ok {
+			counts[g]++
+		}
+	}
+	shared := 0
+	for g, c := range counts {
+		if c > 0 && len(lists[g]) == 0 {
+			shared += int(c)
+		}
+	}
+	block := make([]uint32, shared)
+	for g, c := range counts {
+		switch {
+		case c == 0:
+		case len(lists[g]) == 0:
+			lists[g], block = block[:0:c], block[c:]
+		default:
+			lists[g] = slices.Grow(lists[g], int(c))
+		}
+	}
+	for i := range n {
+		if g, v, ok := at(i); ok {
+			lists[g] = append(lists[g], v)
+		}
 	}
 }
 
@@ -141,7 +214,7 @@ func (x *visitIndex) mergeIDs() {
 	}
 	x.merged = len(x.arena)
 	if !slices.IsSortedFunc(fresh, byIDThenAge) {
-		slices.SortFunc(fresh, byIDThenAge)
+		x.sortByID(fresh, byIDThenAge)
 	}
 	if n := len(x.byID); n == 0 || len(fresh) == 0 || x.arena[x.byID[n-1]].id < x.arena[fresh[0]].id {
 		x.byID = append(x.byID, x.dedupe(fresh)...)
@@ -159,6 +232,30 @@ func (x *visitIndex) mergeIDs() {
 		}
 	}
 	x.byID = x.dedupe(all)
+}
+
+// sortByID sorts arena indices by (id, index). When the ids span less
+// than 2³² (a table's serial, a generator's count), each id is packed with
+// its index into one integer and those are sorted: several times faster
+// than comparing through the arena (a load from several connections
+// interleaves its partitions' ids).
+func (x *visitIndex) sortByID(l []uint32, byIDThenAge func(a, b uint32) int) {
+	lo, hi := x.arena[l[0]].id, x.arena[l[0]].id
+	for _, i := range l {
+		lo, hi = min(lo, x.arena[i].id), max(hi, x.arena[i].id)
+	}
+	if uint64(hi)-uint64(lo) >= 1<<32 {
+		slices.SortFunc(l, byIDThenAge)
+		return
+	}
+	keys := make([]uint64, len(l))
+	for k, i := range l {
+		keys[k] = uint64(x.arena[i].id-lo)<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	for k, key := range keys {
+		l[k] = uint32(key)
+	}
 }
 
 // dedupe keeps, of each run of one ID in l (sorted by ID then age), the
@@ -201,101 +298,156 @@ func (x *visitIndex) minCompact() int {
 }
 
 // compact drops the dead visits and orders the whole arena by (venue,
-// start) in place: a counting sort by venue (stable, so visits written in
-// time order need no further sort), then a sort of each venue's run when
-// it is not in order. The person and ID lists are renumbered.
+// start) into a fresh arena: a counting sort by venue (stable: it reads
+// the arena once, in order, and writes each venue's run in order), then a
+// sort of each venue's run that is not in order by start, on small keys
+// and stable through the visit's place in the run. The person and ID
+// lists are renumbered once, and the visits not yet listed are listed
+// per person (in arena order).
 func (x *visitIndex) compact() {
 	x.mergeIDs()
 	x.dirtyVenues.drain()
 	x.dirtyPersons.drain()
-	dest := make([]uint32, len(x.arena))
-	n := 0
-	for i, r := range x.arena {
-		dest[i] = deadPID
+	old := x.arena
+	venues := len(x.tail)
+	for _, r := range old {
 		if r.person != deadPID {
-			dest[i] = uint32(n)
-			x.arena[n] = r
-			n++
+			venues = max(venues, int(r.venue)+1)
 		}
 	}
-	x.arena = x.arena[:n]
-	x.renumber(dest)
-
-	venues := len(x.tail)
 	lo := make([]uint32, venues+1)
-	for _, r := range x.arena {
-		lo[r.venue+1]++
+	for _, r := range old {
+		if r.person != deadPID {
+			lo[r.venue+1]++
+		}
 	}
 	for v := range venues {
 		lo[v+1] += lo[v]
 	}
+	n := lo[venues]
+	arena := make([]visitRec, n)
+	dest := make([]uint32, len(old)) // old place → new (deadPID: dropped)
+	src := make([]uint32, n)         // new place → old
 	next := slices.Clone(lo[:venues])
-	dest = dest[:n]
-	for i, r := range x.arena {
-		dest[i] = next[r.venue]
-		next[r.venue]++
-	}
-	permute(x.arena, dest)
-	x.renumber(dest)
-	x.venueLo = lo
-	// Then each venue's run by start (stable: equal starts keep their
-	// order), as one more permutation.
-	unsorted := false
-	for k := range dest {
-		dest[k] = uint32(k)
-	}
-	byStart := func(a, b visitRec) int { return cmp.Compare(a.start, b.start) }
-	for v := range venues {
-		run := x.arena[lo[v]:lo[v+1]]
-		x.maxLen[v] = 0
-		for _, r := range run {
-			x.maxLen[v] = max(x.maxLen[v], r.end-r.start)
-		}
-		x.tail[v] = nil
-		if slices.IsSortedFunc(run, byStart) {
+	for i, r := range old {
+		if r.person == deadPID {
+			dest[i] = deadPID
 			continue
 		}
-		unsorted = true
-		order := dest[lo[v]:lo[v+1]]
-		slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(x.arena[a].start, x.arena[b].start) })
-		// order[k] is the index going to place lo[v]+k: invert it.
-		inv := slices.Clone(order)
-		for k, o := range inv {
-			dest[o] = lo[v] + uint32(k)
+		d := next[r.venue]
+		next[r.venue]++
+		arena[d], dest[i], src[d] = r, d, uint32(i)
+	}
+	x.tail = growTo(x.tail, venues)
+	x.maxLen = growTo(x.maxLen, venues)
+	// Each venue's run apart, the runs shared among the workers a chunk
+	// at a time: they write disjoint parts of arena, dest, tail and maxLen.
+	const chunk = 64
+	var nextRun atomic.Int64
+	sortRuns := func() {
+		byStart := func(a, b visitRec) int { return cmp.Compare(a.start, b.start) }
+		var keys []startKey
+		var packed []uint64
+		var recs []visitRec
+		var olds, order []uint32
+		for {
+			first := int(nextRun.Add(chunk)) - chunk
+			if first >= venues {
+				return
+			}
+			for v := first; v < min(first+chunk, venues); v++ {
+				run := arena[lo[v]:lo[v+1]]
+				x.maxLen[v] = 0
+				for _, r := range run {
+					x.maxLen[v] = max(x.maxLen[v], r.end-r.start)
+				}
+				x.tail[v] = nil
+				if slices.IsSortedFunc(run, byStart) {
+					continue
+				}
+				order = startOrder(run, order[:0], &keys, &packed)
+				recs = append(recs[:0], run...)
+				olds = append(olds[:0], src[lo[v]:lo[v+1]]...)
+				for k, o := range order {
+					run[k] = recs[o]
+					dest[olds[o]] = lo[v] + uint32(k)
+				}
+			}
 		}
 	}
-	if unsorted {
-		permute(x.arena, dest)
-		x.renumber(dest)
+	var wg sync.WaitGroup
+	for range min(x.workers, venues/chunk+1) - 1 {
+		wg.Go(sortRuns)
 	}
-	x.arena = slices.Clip(x.arena)
-	x.sorted, x.merged, x.live = len(x.arena), len(x.arena), len(x.arena)
-}
-
-// renumber maps the person and ID lists through dest (deadPID: gone).
-func (x *visitIndex) renumber(dest []uint32) {
+	sortRuns()
+	wg.Wait()
 	x.byID = remapLive(x.byID, dest)
 	for p := range x.byPerson {
 		x.byPerson[p] = remapLive(x.byPerson[p], dest)
 	}
-}
-
-// permute moves s[i] to s[dest[i]] in place, following cycles; dest is
-// left marked (every entry deadPID's complement is not kept).
-func permute(s []visitRec, dest []uint32) {
-	done := make([]bool, len(s))
-	for i := range s {
-		if done[i] {
-			continue
-		}
-		r, j := s[i], uint32(i)
-		for !done[j] {
-			done[j] = true
-			d := dest[j]
-			s[d], r = r, s[d]
-			j = d
+	fresh := old[x.indexed:]
+	persons := len(x.byPerson)
+	for _, r := range fresh {
+		if r.person != deadPID {
+			persons = max(persons, int(r.person)+1)
 		}
 	}
+	x.byPerson = growTo(x.byPerson, persons)
+	base := x.indexed
+	appendGrouped(x.byPerson, len(fresh), func(i int) (uint32, uint32, bool) {
+		return fresh[i].person, dest[base+i], fresh[i].person != deadPID
+	})
+	x.arena = arena
+	x.venueLo = lo
+	x.sorted, x.merged, x.indexed, x.live = len(arena), len(arena), len(arena), len(arena)
+}
+
+// startKey is a visit's start and place in its venue's run, for sorting
+// the run.
+type startKey struct {
+	start int64
+	k     uint32
+}
+
+// startOrder appends to order the places of run's visits by (start,
+// place). Starts are packed with places into integers when they fit
+// (starts counted in the largest of s, ms, µs or ns dividing them all
+// from the run's first: PostgreSQL keeps µs), which sort several times
+// faster than pairs compared by a function; keys and packed are scratch.
+func startOrder(run []visitRec, order []uint32, keys *[]startKey, packed *[]uint64) []uint32 {
+	lo, hi := run[0].start, run[0].start
+	for _, r := range run {
+		lo, hi = min(lo, r.start), max(hi, r.start)
+	}
+	unit := uint64(1_000_000_000)
+	for _, r := range run {
+		for unit > 1 && (uint64(r.start)-uint64(lo))%unit != 0 {
+			unit /= 1000
+		}
+	}
+	placeBits := bits.Len(uint(len(run)))
+	if span := (uint64(hi) - uint64(lo)) / unit; bits.Len64(span)+placeBits <= 64 {
+		p := (*packed)[:0]
+		for k, r := range run {
+			p = append(p, (uint64(r.start)-uint64(lo))/unit<<placeBits|uint64(k))
+		}
+		slices.Sort(p)
+		for _, key := range p {
+			order = append(order, uint32(key&(1<<placeBits-1)))
+		}
+		*packed = p
+		return order
+	}
+	ks := (*keys)[:0]
+	for k, r := range run {
+		ks = append(ks, startKey{r.start, uint32(k)})
+	}
+	slices.SortFunc(ks, func(a, b startKey) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.k, b.k)) })
+	for _, key := range ks {
+		order = append(order, key.k)
+	}
+	*keys = ks
+	return order
 }
 
 // remapLive renumbers a list of arena indices after a compaction, dropping

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bandomap/bando/tracing"
@@ -53,8 +56,15 @@ const (
 // time, as the connecting user (the partitions' owner), like the bulk
 // import and the purge: partitions carry no row-level security, whose
 // check per row cost six times the read on the parent table. Their rows
-// are decoded from PostgreSQL's binary format by hand: no allocation per
-// row but the batches'.
+// are decoded from PostgreSQL's binary format by hand. The venues go
+// first; then the periods, the rides and the day partitions are read by
+// up to LoadReaders goroutines, each on its own connection in a
+// transaction importing the first's snapshot (as pg_dump's parallel
+// jobs do; fewer when the pool is small), while the calling goroutine
+// hands their batches to sink: sink is called from that goroutine only,
+// and a batch's slice is reused once sink returns (a sink keeping items
+// copies them, as the engine does). A sink that is an exposure.Reserver
+// is first told the tables' sizes (the planner's estimates).
 //
 // A day partition dropped after the load listed it (the retention purge
 // of this or another server) is exposure.ErrSourceChanged: the caller
@@ -68,23 +78,196 @@ func (s *Store) LoadInto(ctx context.Context, sink exposure.Sink) error {
 	return err
 }
 
+// LoadReaders is how many connections LoadInto reads on at most.
+const LoadReaders = 2
+
+// loadAhead is how many batches the readers may decode ahead of the sink.
+const loadAhead = 8
+
+const (
+	sqlExportSnapshot = `SELECT pg_export_snapshot()`
+	// sqlLoadEstimates are the planner's row counts of the large tables
+	// (-1 when never analyzed: counted as 0).
+	sqlLoadEstimates = `SELECT
+		(SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+			WHERE i.inhparent = 'tracing.visits'::regclass),
+		(SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+			WHERE i.inhparent = 'tracing.traces'::regclass),
+		(SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'tracing.rides'::regclass)`
+)
+
+// loadBatch is one batch a reader decoded: exactly one slice is set.
+type loadBatch struct {
+	periods []tracing.Period
+	rides   []tracing.Ride
+	visits  []tracing.Visit
+	traces  []tracing.TracePoint
+}
+
+// loadJob reads one table or partition on q, handing its batches to out.
+type loadJob func(ctx context.Context, q pgx.Tx, out *loadOut) error
+
+// loadOut is where readers send their batches and take back the ones
+// the sink is done with.
+type loadOut struct {
+	ch                   chan loadBatch
+	visitBufs, traceBufs sync.Pool
+}
+
+// send hands a batch over, unless the load is stopped.
+func (o *loadOut) send(ctx context.Context, b loadBatch) error {
+	select {
+	case o.ch <- b:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (o *loadOut) visitBuf() []tracing.Visit {
+	if b, ok := o.visitBufs.Get().(*[]tracing.Visit); ok {
+		return (*b)[:0]
+	}
+	return make([]tracing.Visit, 0, LoadBatch)
+}
+
+func (o *loadOut) traceBuf() []tracing.TracePoint {
+	if b, ok := o.traceBufs.Get().(*[]tracing.TracePoint); ok {
+		return (*b)[:0]
+	}
+	return make([]tracing.TracePoint, 0, LoadBatch)
+}
+
 func (s *Store) loadInto(ctx context.Context, sink exposure.Sink) error {
 	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, sqlLoadOwner); err != nil {
 			return fmt.Errorf("postgis: load scope: %w", err)
 		}
+		var snapshot string
+		if err := tx.QueryRow(ctx, sqlExportSnapshot).Scan(&snapshot); err != nil {
+			return fmt.Errorf("postgis: load snapshot: %w", err)
+		}
 		venues, err := loadVenues(ctx, tx, sink)
 		if err != nil {
 			return err
 		}
-		for _, load := range []func(context.Context, pgx.Tx, exposure.Sink) error{loadPeriods, loadRides, loadTraces} {
-			if err := load(ctx, tx, sink); err != nil {
+		traceParts, err := partitions(ctx, tx, "traces")
+		if err != nil {
+			return err
+		}
+		visitParts, err := partitions(ctx, tx, "visits")
+		if err != nil {
+			return err
+		}
+		if r, ok := sink.(exposure.Reserver); ok {
+			var n exposure.Stats
+			var visits, traces, rides int64
+			if err := tx.QueryRow(ctx, sqlLoadEstimates).Scan(&visits, &traces, &rides); err != nil {
+				return fmt.Errorf("postgis: load estimates: %w", err)
+			}
+			n.Visits, n.Traces, n.Rides = int(visits), int(traces), int(rides)
+			r.Reserve(n)
+		}
+		jobs := []loadJob{loadPeriods, loadRides}
+		for _, part := range traceParts {
+			jobs = append(jobs, func(ctx context.Context, q pgx.Tx, out *loadOut) error { return loadTracePart(ctx, q, out, part) })
+		}
+		for _, part := range visitParts {
+			jobs = append(jobs, func(ctx context.Context, q pgx.Tx, out *loadOut) error {
+				return loadVisitPart(ctx, q, out, venues, part)
+			})
+		}
+		return s.runLoadJobs(ctx, tx, snapshot, jobs, sink)
+	})
+}
+
+// runLoadJobs runs the jobs on tx and on up to LoadReaders−1 more
+// connections in transactions of the snapshot, and hands every batch to
+// sink from the calling goroutine.
+func (s *Store) runLoadJobs(ctx context.Context, tx pgx.Tx, snapshot string, jobs []loadJob, sink exposure.Sink) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := &loadOut{ch: make(chan loadBatch, loadAhead)}
+	var next atomic.Int64
+	// Another reader needs a connection the pool can spare beside tx's.
+	readers := min(LoadReaders, len(jobs), max(int(s.pool.Config().MaxConns)-1, 1))
+	errs := make(chan error, readers)
+	read := func(q pgx.Tx) error {
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(jobs) {
+				return nil
+			}
+			if err := jobs[k](ctx, q, out); err != nil {
 				return err
 			}
 		}
-		return loadVisits(ctx, tx, sink, venues)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		err := read(tx)
+		if err != nil {
+			cancel()
+		}
+		errs <- err
 	})
+	for range readers - 1 {
+		wg.Go(func() {
+			err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(q pgx.Tx) error {
+				if _, err := q.Exec(ctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(snapshot)); err != nil {
+					return fmt.Errorf("postgis: load snapshot: %w", err)
+				}
+				if _, err := q.Exec(ctx, sqlLoadOwner); err != nil {
+					return fmt.Errorf("postgis: load scope: %w", err)
+				}
+				return read(q)
+			})
+			if err != nil {
+				cancel()
+			}
+			errs <- err
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(out.ch)
+	}()
+	var first error
+	for b := range out.ch {
+		if first != nil {
+			continue // drain: the readers stop at the cancel
+		}
+		switch {
+		case b.periods != nil:
+			sink.Periods(b.periods...)
+		case b.rides != nil:
+			sink.Rides(b.rides...)
+		case b.visits != nil:
+			sink.Visits(b.visits...)
+			out.visitBufs.Put(&b.visits)
+		case b.traces != nil:
+			sink.Traces(b.traces...)
+			out.traceBufs.Put(&b.traces)
+		}
+		if err := ctx.Err(); err != nil {
+			first = err
+			cancel()
+		}
+	}
+	for range readers {
+		if err := <-errs; err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	if first != nil {
+		return fmt.Errorf("postgis: load: %w", first)
+	}
+	return nil
 }
+
+// quoteLiteral quotes a snapshot's name as an SQL string literal (SET
+// TRANSACTION SNAPSHOT takes no parameter).
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // loadVenues sends the venues and returns their ids, so that visits
 // share one string per venue.
@@ -116,8 +299,8 @@ func loadVenues(ctx context.Context, tx pgx.Tx, sink exposure.Sink) (map[string]
 	return ids, nil
 }
 
-func loadPeriods(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
-	rows, err := tx.Query(ctx, sqlLoadPeriods)
+func loadPeriods(ctx context.Context, q pgx.Tx, out *loadOut) error {
+	rows, err := q.Query(ctx, sqlLoadPeriods)
 	if err != nil {
 		return fmt.Errorf("postgis: load periods: %w", err)
 	}
@@ -130,7 +313,9 @@ func loadPeriods(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 		}
 		batch = append(batch, p)
 		if len(batch) == LoadBatch {
-			sink.Periods(batch...)
+			if err := out.send(ctx, loadBatch{periods: batch}); err != nil {
+				return err
+			}
 			batch = make([]tracing.Period, 0, LoadBatch)
 		}
 	}
@@ -138,15 +323,15 @@ func loadPeriods(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 		return fmt.Errorf("postgis: load periods: %w", err)
 	}
 	if len(batch) > 0 {
-		sink.Periods(batch...)
+		return out.send(ctx, loadBatch{periods: batch})
 	}
 	return nil
 }
 
 // loadRides streams the rides, decoding each row's binary values; the
 // enterprise, bus and trip strings are shared.
-func loadRides(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
-	rows, err := tx.Query(ctx, sqlLoadRides)
+func loadRides(ctx context.Context, q pgx.Tx, out *loadOut) error {
+	rows, err := q.Query(ctx, sqlLoadRides)
 	if err != nil {
 		return fmt.Errorf("postgis: load rides: %w", err)
 	}
@@ -169,7 +354,9 @@ func loadRides(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 		}
 		batch = append(batch, r)
 		if len(batch) == LoadBatch {
-			sink.Rides(batch...)
+			if err := out.send(ctx, loadBatch{rides: batch}); err != nil {
+				return err
+			}
 			batch = make([]tracing.Ride, 0, LoadBatch)
 		}
 	}
@@ -177,7 +364,7 @@ func loadRides(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
 		return fmt.Errorf("postgis: load rides: %w", err)
 	}
 	if len(batch) > 0 {
-		sink.Rides(batch...)
+		return out.send(ctx, loadBatch{rides: batch})
 	}
 	return nil
 }
@@ -212,24 +399,10 @@ func partitions(ctx context.Context, tx pgx.Tx, table string) ([]string, error) 
 	return names, nil
 }
 
-// loadVisits streams the visits, a day partition at a time.
-func loadVisits(ctx context.Context, tx pgx.Tx, sink exposure.Sink, venues map[string]tracing.VenueID) error {
-	parts, err := partitions(ctx, tx, "visits")
-	if err != nil {
-		return err
-	}
-	for _, part := range parts {
-		if err := loadVisitPart(ctx, tx, sink, venues, part); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // loadVisitPart streams one partition's visits, decoding each row's
-// binary values.
-func loadVisitPart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, venues map[string]tracing.VenueID, part string) error {
-	rows, err := tx.Query(ctx, sqlLoadVisits+part)
+// binary values into a batch reused once the sink is done with it.
+func loadVisitPart(ctx context.Context, q pgx.Tx, out *loadOut, venues map[string]tracing.VenueID, part string) error {
+	rows, err := q.Query(ctx, sqlLoadVisits+part)
 	if err != nil {
 		return fmt.Errorf("postgis: load visits: %w", err)
 	}
@@ -237,7 +410,7 @@ func loadVisitPart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, venues ma
 	if err := checkBinary(rows, "visits"); err != nil {
 		return err
 	}
-	batch := make([]tracing.Visit, 0, LoadBatch)
+	batch := out.visitBuf()
 	for rows.Next() {
 		v, err := decodeVisit(rows.RawValues(), venues)
 		if err != nil {
@@ -245,15 +418,17 @@ func loadVisitPart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, venues ma
 		}
 		batch = append(batch, v)
 		if len(batch) == LoadBatch {
-			sink.Visits(batch...)
-			batch = make([]tracing.Visit, 0, LoadBatch)
+			if err := out.send(ctx, loadBatch{visits: batch}); err != nil {
+				return err
+			}
+			batch = out.visitBuf()
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("postgis: load visits: %w", err)
 	}
 	if len(batch) > 0 {
-		sink.Visits(batch...)
+		return out.send(ctx, loadBatch{visits: batch})
 	}
 	return nil
 }
@@ -309,24 +484,10 @@ func sourceOf(b []byte) tracing.Source {
 	return tracing.Source(b)
 }
 
-// loadTraces streams the trace points, a day partition at a time.
-func loadTraces(ctx context.Context, tx pgx.Tx, sink exposure.Sink) error {
-	parts, err := partitions(ctx, tx, "traces")
-	if err != nil {
-		return err
-	}
-	for _, part := range parts {
-		if err := loadTracePart(ctx, tx, sink, part); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // loadTracePart streams one partition's points, decoding each row's
-// binary values.
-func loadTracePart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, part string) error {
-	rows, err := tx.Query(ctx, sqlLoadTraces+part)
+// binary values into a batch reused once the sink is done with it.
+func loadTracePart(ctx context.Context, q pgx.Tx, out *loadOut, part string) error {
+	rows, err := q.Query(ctx, sqlLoadTraces+part)
 	if err != nil {
 		return fmt.Errorf("postgis: load traces: %w", err)
 	}
@@ -334,7 +495,7 @@ func loadTracePart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, part stri
 	if err := checkBinary(rows, "traces"); err != nil {
 		return err
 	}
-	batch := make([]tracing.TracePoint, 0, LoadBatch)
+	batch := out.traceBuf()
 	for rows.Next() {
 		raw := rows.RawValues()
 		if len(raw) != 5 || len(raw[0]) != 32 || len(raw[1]) != 8 || len(raw[2]) != 8 || len(raw[3]) != 8 || len(raw[4]) != 8 {
@@ -344,15 +505,17 @@ func loadTracePart(ctx context.Context, tx pgx.Tx, sink exposure.Sink, part stri
 		copy(p.Person[:], raw[0])
 		batch = append(batch, p)
 		if len(batch) == LoadBatch {
-			sink.Traces(batch...)
-			batch = make([]tracing.TracePoint, 0, LoadBatch)
+			if err := out.send(ctx, loadBatch{traces: batch}); err != nil {
+				return err
+			}
+			batch = out.traceBuf()
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("postgis: load traces: %w", err)
 	}
 	if len(batch) > 0 {
-		sink.Traces(batch...)
+		return out.send(ctx, loadBatch{traces: batch})
 	}
 	return nil
 }

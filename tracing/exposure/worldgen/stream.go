@@ -77,9 +77,36 @@ func (w *World) Stream(ctx context.Context, fn func(Batch) error) error {
 	return nil
 }
 
-// Emit streams the world into an engine (or any Sink).
+// emitAhead is how many batches Emit's generator may run ahead of the sink.
+const emitAhead = 8
+
+// Emit streams the world into an engine (or any Sink), telling it the
+// world's sizes first when it is an exposure.Reserver. The world is
+// generated on its own goroutine, a few batches ahead of the sink, which
+// is called from the caller's goroutine only, in the stream's order: on
+// two cores the generator and the engine's writes overlap.
 func (w *World) Emit(ctx context.Context, sink exposure.Sink) error {
-	return w.Stream(ctx, func(b Batch) error {
+	if r, ok := sink.(exposure.Reserver); ok {
+		c := w.Counts()
+		r.Reserve(exposure.Stats{Venues: c.Venues, Visits: c.Visits, Periods: c.Periods, Rides: c.Rides, Traces: c.Traces,
+			Persons: c.Residents})
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan Batch, emitAhead)
+	done := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		done <- w.Stream(ctx, func(b Batch) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-ctx.Done():
+				return fmt.Errorf("worldgen: %w", ctx.Err())
+			}
+		})
+	}()
+	for b := range batches {
 		switch {
 		case len(b.Venues) > 0:
 			sink.Venues(VenueInfos(b.Venues)...)
@@ -92,8 +119,8 @@ func (w *World) Emit(ctx context.Context, sink exposure.Sink) error {
 		case len(b.Traces) > 0:
 			sink.Traces(b.Traces...)
 		}
-		return nil
-	})
+	}
+	return <-done
 }
 
 // VenueInfos returns what the engine knows of venues.

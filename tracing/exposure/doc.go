@@ -85,15 +85,16 @@
 // size reserves it first: Reserver). A compaction (after the load, then
 // whenever the visits written since exceed an eighth, and at Forget)
 // orders the arena by (venue, start) into a fresh arena — a counting sort
-// by venue reading the old arena once, then each venue's run by start,
-// the runs shared among the workers and sorted as packed integers (start
-// and place) when they fit — so that a venue's visits in a time range are
-// one contiguous run, scanned from (start of the source's exposure − the
-// venue's longest visit); visits written since are listed per venue, at
-// the next flush, until the next compaction. Per raw person and by ID (for
-// upserts) the visits are lists of arena indices, filled at the flush
-// (each list grown once by its count); person keys are interned in an
-// open-addressing table. Periods (few) are rebuilt into maps by
+// by venue reading the old arena once, in parts, one per worker, then
+// each venue's run by start, the runs shared among the workers and sorted
+// as packed integers (start and place) when they fit — so that a venue's
+// visits in a time range are one contiguous run, scanned from (start of
+// the source's exposure − the venue's longest visit); visits written
+// since are listed per venue, at the next flush, until the next
+// compaction. Per raw person and by ID (for upserts) the visits are lists
+// of arena indices, filled at the flush (each list grown once by its
+// count; the IDs written since the last flush sorted by a radix sort);
+// person keys are interned in an open-addressing table. Periods (few) are rebuilt into maps by
 // owner, boarding house, address and line, with the alias map, after any
 // change. Rides are 24-byte records, by (enterprise, date, trip, bus) group
 // and by person. Trace points are kept in hourly buckets ordered by

@@ -188,10 +188,10 @@ func (e *Engine) Forget(before time.Time) {
 // indexes share nothing but the person table, which only the periods read
 // here, so they are tidied at once: visits (with venues), periods with
 // rides, and the trace buckets spread over the workers. At start-up this
-// first flush lists and compacts everything loaded (the visits' runs
-// sorted on the workers too): about 2.5 s of CPU for a 25% world's 10.7M
-// visits, and on two cores about half the time it took one index after
-// another.
+// first flush lists and compacts everything loaded (the visits counted,
+// placed and their runs sorted on the workers too): about 2.5 s of CPU
+// for a 25% world's 10.7M visits, and on two cores about half the time it
+// took one index after another.
 func (e *Engine) flush() {
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -49,25 +49,37 @@ func TestStartOrder(t *testing.T) {
 	}
 }
 
-// TestSortByID: arena indices sort by (id, index), ids packed or not.
+// TestSortByID: arena indices sort by (id, index), ids packed or not,
+// the list in arena order (a radix sort) or shuffled (a comparison sort,
+// on one worker or several), with few or many of one ID.
 func TestSortByID(t *testing.T) {
-	for _, span := range []int64{10, 1 << 31, 1 << 40, math.MaxInt64} {
-		r := rand.New(rand.NewSource(span))
-		x := &visitIndex{}
-		for range 3000 {
-			x.arena = append(x.arena, visitRec{id: r.Int63n(span) - span/2})
-		}
-		byIDThenAge := func(a, b uint32) int { return cmp.Or(cmp.Compare(x.arena[a].id, x.arena[b].id), cmp.Compare(a, b)) }
-		l := make([]uint32, len(x.arena))
-		for i := range l {
-			l[i] = uint32(i)
-		}
-		r.Shuffle(len(l), func(i, j int) { l[i], l[j] = l[j], l[i] })
-		want := slices.Clone(l)
-		slices.SortFunc(want, byIDThenAge)
-		x.sortByID(l, byIDThenAge)
-		if !slices.Equal(l, want) {
-			t.Fatalf("ids spanning %d: not in (id, index) order", span)
+	for _, c := range []struct {
+		span       int64
+		n, workers int
+	}{{10, 3000, 1}, {1 << 31, 3000, 1}, {1 << 40, 3000, 1}, {math.MaxInt64, 3000, 1},
+		{10, 3000, 2}, {1 << 20, 50_000, 2}, {1 << 31, 50_000, 3}, {1 << 40, 50_000, 4}, {10, 50_000, 2},
+		{1, 5000, 2}, {300, 1, 2}} {
+		for _, shuffled := range []bool{false, true} {
+			span := c.span
+			r := rand.New(rand.NewSource(span))
+			x := &visitIndex{workers: c.workers}
+			for range c.n {
+				x.arena = append(x.arena, visitRec{id: r.Int63n(span) - span/2})
+			}
+			byIDThenAge := func(a, b uint32) int { return cmp.Or(cmp.Compare(x.arena[a].id, x.arena[b].id), cmp.Compare(a, b)) }
+			l := make([]uint32, len(x.arena))
+			for i := range l {
+				l[i] = uint32(i)
+			}
+			if shuffled {
+				r.Shuffle(len(l), func(i, j int) { l[i], l[j] = l[j], l[i] })
+			}
+			want := slices.Clone(l)
+			slices.SortFunc(want, byIDThenAge)
+			x.sortByID(l, byIDThenAge)
+			if !slices.Equal(l, want) {
+				t.Fatalf("%d ids spanning %d on %d workers (shuffled %v): not in (id, index) order", c.n, span, c.workers, shuffled)
+			}
 		}
 	}
 }
@@ -116,5 +128,44 @@ func TestPersonTable(t *testing.T) {
 	}
 	if _, ok := (&personTable{}).lookup(unknown); ok {
 		t.Fatal("a key found in an empty table")
+	}
+}
+
+// TestCompactSpread: a compaction on several workers leaves the index as
+// one on a single worker does (the arena, each venue's part, the ID and
+// person lists), dead and duplicate visits among the live.
+func TestCompactSpread(t *testing.T) {
+	build := func(workers int, r *rand.Rand) *visitIndex {
+		x := &visitIndex{workers: workers} // compactMin 0: every flush compacts
+		for range 40_000 {
+			x.add(visitRec{id: r.Int63n(30_000), start: r.Int63n(1000) * 60e9, end: r.Int63n(1000) * 60e9,
+				person: uint32(r.Intn(500)), venue: uint32(r.Intn(300))})
+		}
+		x.flush() // the first: a compaction
+		for range 9000 {
+			x.add(visitRec{id: 30_000 + r.Int63n(2000), start: r.Int63n(1000) * 60e9, end: r.Int63n(1000) * 60e9,
+				person: uint32(r.Intn(600)), venue: uint32(r.Intn(340))})
+		}
+		x.flush()           // duplicate IDs among them: the later wins
+		x.forget(30 * 60e9) // kills a few, compacts
+		return x
+	}
+	want := build(1, rand.New(rand.NewSource(7)))
+	for _, workers := range []int{2, 3, 8} {
+		got := build(workers, rand.New(rand.NewSource(7)))
+		if !slices.Equal(got.arena, want.arena) || !slices.Equal(got.venueLo, want.venueLo) || !slices.Equal(got.byID, want.byID) {
+			t.Fatalf("%d workers: arena, venue parts or ID list differ from one worker's", workers)
+		}
+		if len(got.byPerson) != len(want.byPerson) {
+			t.Fatalf("%d workers: %d person lists, want %d", workers, len(got.byPerson), len(want.byPerson))
+		}
+		for p := range want.byPerson {
+			if !slices.Equal(got.byPerson[p], want.byPerson[p]) {
+				t.Fatalf("%d workers: person %d's visits differ", workers, p)
+			}
+		}
+	}
+	if want.live == 0 || want.live == 49_000 {
+		t.Fatalf("%d live visits: the test should leave some dead and some live", want.live)
 	}
 }

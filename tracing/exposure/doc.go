@@ -118,7 +118,10 @@
 // counting sort by person (a generation-stamped slot per person, reused
 // across runs) places every hit, already as one of the result's compact
 // reasons, in its person's segment of one array, taking the sources in
-// key order, so that each segment is already ordered by via; then, on
+// key order, so that each segment is already ordered by via (a large
+// level's persons are split by their hits among the workers, each
+// reading every hit and placing its own persons', in the same order, in
+// its own part of the array); then, on
 // the workers again, each via's run of a segment (a few, usually) is
 // sorted by (kind, start, end) — runs equal on those, rare, are sorted
 // again as reasons by CompareReasons — and its evidence resolved in
@@ -139,7 +142,11 @@
 // out in their canonical order, so a run sorts only its F0s, clusters and
 // links. Residence and line groups
 // collect, per pair of periods, the bitset of the days both cover;
-// cluster counts use dense slices over the run's persons. A source is
+// cluster counts use dense slices over the run's persons; a large
+// batch's clusters' venues and enterprises are noted on the workers,
+// each into its own set, and its contacts sorted in halves on them then
+// merged: one answer whatever the scheduling (a test compares three
+// workers splitting every step with one worker). A source is
 // traced once per run: a person reached from many F0s is one source of
 // the next level.
 //

@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/bandomap/bando/tracing"
 )
@@ -72,7 +73,7 @@ func (r *run) clusters(res *Result, l0 []runSource, cs []runContact) []Cluster {
 // run's pids, not maps: a batch counts up to millions of contacts.
 func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 	if len(out) == 1 {
-		r.countOne(&out[0], cs)
+		r.countOne(out, cs)
 		return
 	}
 	n := len(r.e.persons.keys) + len(r.extra)
@@ -135,8 +136,6 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 			in[c.p] = int32(len(lists))
 		}
 	}
-	venues := map[int]map[tracing.VenueID]bool{}
-	enterprises := map[int]map[string]bool{}
 	var seen []int
 	for _, c := range cs {
 		if c.level == 0 {
@@ -148,19 +147,81 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 				}
 			}
 		}
-		if c.level > 1 {
-			continue
+	}
+	r.evidence(out, cs, func(v pid) int { return int(cluster[v]) })
+}
+
+// evidence fills the clusters' venues (F1 tier) and enterprises from the
+// reasons of the contacts of levels 0 and 1 whose via is an F0 of the
+// cluster (clusterOf gives an F0's cluster, 0 for none). A large batch's
+// contacts are split among the workers, each noting (cluster, kind, index
+// in the run's tables) in its own set; the sets' union is named at the
+// end, so that the answer is the same whatever the scheduling.
+func (r *run) evidence(out []Cluster, cs []runContact, clusterOf func(v pid) int) {
+	off := make([]int, len(cs)+1)
+	for i, c := range cs {
+		n := 0
+		if c.level <= 1 {
+			n = len(c.recs)
 		}
-		// The reasons are sorted by Via, the vias by key: they go in step.
-		vi, ci := -1, 0
-		for i := range c.recs {
-			x := &c.recs[i]
-			if vi < 0 || x.via != c.recs[i-1].via {
-				vi++
-				ci = int(cluster[c.vias[vi]])
+		off[i+1] = off[i] + n
+	}
+	const tagVenue, tagRide, tagLine = 1, 2, 3
+	var mu sync.Mutex
+	var sets []map[uint64]struct{}
+	r.splitBy(off, r.e.splitMin, func(lo, hi int32) {
+		set := map[uint64]struct{}{}
+		last := ^uint64(0)
+		for _, c := range cs[lo:hi] {
+			if c.level > 1 {
+				continue
 			}
-			if ci != 0 {
-				r.addEvidence(venues, enterprises, ci, x)
+			// The reasons are sorted by Via, the vias by key: they go in step.
+			vi, ci := -1, 0
+			for i := range c.recs {
+				x := &c.recs[i]
+				if vi < 0 || x.via != c.recs[i-1].via {
+					vi++
+					ci = clusterOf(c.vias[vi])
+				}
+				if ci == 0 {
+					continue
+				}
+				var tag uint64
+				switch x.kind() {
+				case kindVenue:
+					if x.epi() {
+						continue
+					}
+					tag = tagVenue
+				case kindRide:
+					tag = tagRide
+				case kindLine:
+					tag = tagLine
+				default:
+					continue
+				}
+				if k := uint64(ci)<<32 | tag<<evBits | uint64(x.index()); k != last {
+					set[k], last = struct{}{}, k
+				}
+			}
+		}
+		mu.Lock()
+		sets = append(sets, set)
+		mu.Unlock()
+	})
+	venues := map[int]map[tracing.VenueID]bool{}
+	enterprises := map[int]map[string]bool{}
+	for _, set := range sets {
+		for k := range set {
+			ci, i := int(k>>32), uint32(k)&evMask
+			switch k >> evBits & 3 {
+			case tagVenue:
+				addTo(venues, ci, r.tab.venues[i].id)
+			case tagRide:
+				addTo(enterprises, ci, r.tab.rides[i].enterprise)
+			case tagLine:
+				addTo(enterprises, ci, r.tab.lines[i].Enterprise)
 			}
 		}
 	}
@@ -174,10 +235,10 @@ func (r *run) count(out []Cluster, clusterOf map[pid]int, cs []runContact) {
 	}
 }
 
-// countOne counts for a run whose F0s make one cluster: every contact.
-func (r *run) countOne(cl *Cluster, cs []runContact) {
-	venues := map[int]map[tracing.VenueID]bool{}
-	enterprises := map[int]map[string]bool{}
+// countOne counts for a run whose F0s make one cluster (out[0]): every
+// contact.
+func (r *run) countOne(out []Cluster, cs []runContact) {
+	cl := &out[0]
 	for _, c := range cs {
 		switch c.level {
 		case 0:
@@ -186,32 +247,9 @@ func (r *run) countOne(cl *Cluster, cs []runContact) {
 			cl.F1++
 		default:
 			cl.F2++
-			continue
-		}
-		for i := range c.recs {
-			r.addEvidence(venues, enterprises, 1, &c.recs[i])
 		}
 	}
-	for v := range venues[1] {
-		cl.Venues = append(cl.Venues, v)
-	}
-	for e := range enterprises[1] {
-		cl.Enterprises = append(cl.Enterprises, e)
-	}
-}
-
-// addEvidence notes an F0's reason's venue (F1 tier) or enterprise.
-func (r *run) addEvidence(venues map[int]map[tracing.VenueID]bool, enterprises map[int]map[string]bool, ci int, x *reasonRec) {
-	switch x.kind() {
-	case kindVenue:
-		if !x.epi() {
-			addTo(venues, ci, r.tab.venues[x.index()].id)
-		}
-	case kindRide:
-		addTo(enterprises, ci, r.tab.rides[x.index()].enterprise)
-	case kindLine:
-		addTo(enterprises, ci, r.tab.lines[x.index()].Enterprise)
-	}
+	r.evidence(out, cs, func(pid) int { return 1 })
 }
 
 func addTo[K comparable](m map[int]map[K]bool, ci int, k K) {

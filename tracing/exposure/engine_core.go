@@ -48,6 +48,9 @@ type Engine struct {
 	traces  traceIndex
 	// scratch holds free *runScratch: per-person space runs reuse.
 	scratch sync.Pool
+	// splitMin is the least work a run splits among its workers (the
+	// constant splitMin; tests lower it).
+	splitMin int
 }
 
 var (
@@ -61,7 +64,7 @@ func New(opts Options) *Engine {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	e := &Engine{opts: opts}
+	e := &Engine{opts: opts, splitMin: splitMin}
 	e.visits.compactMin = -1
 	e.visits.workers = opts.Workers
 	return e

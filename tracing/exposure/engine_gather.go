@@ -186,15 +186,26 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 	// segment comes out ordered by via: only each via's run of records, a
 	// few usually, is left to sort) and whose x and y are, for now, the
 	// hit's a and b.
+	// A large level's persons are split, by their hits, among the
+	// workers: each reads every hit and places those of its own persons,
+	// in the same order, into its own contiguous part of recs, so that
+	// the records are those of one pass, whatever the scheduling.
 	recs := make([]reasonRec, total)
 	fill := slices.Clone(off[:len(off)-1])
-	for _, i := range order {
-		via := viaBase + uint32(i)
-		for _, h := range outs[i].hits {
-			j := sc.slot[h.to]
-			recs[fill[j]] = reasonRec{start: h.start, end: h.end, x: int64(h.a), y: int64(h.b), via: via, ev: packEvidence(0, h.kind, h.epi)}
-			fill[j]++
+	r.splitBy(off, r.e.splitMin, func(lo, hi int32) {
+		for _, i := range order {
+			via := viaBase + uint32(i)
+			for _, h := range outs[i].hits {
+				j := sc.slot[h.to]
+				if j < lo || j >= hi {
+					continue
+				}
+				recs[fill[j]] = reasonRec{start: h.start, end: h.end, x: int64(h.a), y: int64(h.b), via: via, ev: packEvidence(0, h.kind, h.epi)}
+				fill[j]++
+			}
 		}
+	})
+	for i := range outs {
 		outs[i].hits = nil
 	}
 
@@ -349,6 +360,42 @@ func sortRecs(rs []reasonRec) {
 			rs[j], rs[j-1] = rs[j-1], rs[j]
 		}
 	}
+}
+
+// splitMin is the least work (hits to place, contacts to sort or
+// count) a run splits among its workers (Engine.splitMin): less, a single
+// F0's run usually, is done in one pass.
+const splitMin = 1 << 17
+
+// splitBy calls f(lo, hi) for the parts [lo, hi) of the n = len(off)−1
+// items whose sizes off's prefix sums give (item j spans off[j] to
+// off[j+1]): parts of about equal size, one per worker, run at once, or
+// a single part f(0, n) when the total is below minTotal or the engine
+// has one worker.
+func (r *run) splitBy(off []int, minTotal int, f func(lo, hi int32)) {
+	n := len(off) - 1
+	total := off[n]
+	w := r.e.opts.Workers
+	if w < 2 || total < minTotal || n < 2 {
+		f(0, int32(n))
+		return
+	}
+	var wg sync.WaitGroup
+	lo := 0
+	for k := 1; k <= w && lo < n; k++ {
+		hi := n
+		if k < w {
+			// The first item whose start reaches the k-th share.
+			hi, _ = slices.BinarySearch(off[:n], total/w*k)
+			hi = max(hi, lo+1)
+		}
+		if hi > lo {
+			l, h := int32(lo), int32(hi)
+			wg.Go(func() { f(l, h) })
+		}
+		lo = hi
+	}
+	wg.Wait()
 }
 
 // parallel calls f(0) … f(n−1) on the engine's workers, in chunks.

@@ -232,7 +232,11 @@ func (r *run) sortContacts(cs []runContact) {
 		}
 		order[i] = short{l, binary.BigEndian.Uint64(k[:8]), int32(i)}
 	}
-	slices.SortFunc(order, func(a, b short) int {
+	w := 1
+	if len(order) >= r.e.splitMin {
+		w = r.e.opts.Workers
+	}
+	sortSplit(order, w, func(a, b short) int {
 		if c := cmp.Or(cmp.Compare(a.level, b.level), cmp.Compare(a.prefix, b.prefix)); c != 0 {
 			return c
 		}
@@ -243,6 +247,32 @@ func (r *run) sortContacts(cs []runContact) {
 		sorted[i] = cs[o.i]
 	}
 	copy(cs, sorted)
+}
+
+// sortSplit sorts s by cmp, a total order (no two items compare equal):
+// on w goroutines, its parts sorted at once and then merged, so that the
+// order is cmp's whatever the scheduling.
+func sortSplit[T any](s []T, w int, cmp func(a, b T) int) {
+	if w < 2 || len(s) < 2*w {
+		slices.SortFunc(s, cmp)
+		return
+	}
+	mid := len(s) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { sortSplit(s[:mid], w/2, cmp) })
+	sortSplit(s[mid:], w-w/2, cmp)
+	wg.Wait()
+	merged := make([]T, 0, len(s))
+	a, b := s[:mid], s[mid:]
+	for len(a) > 0 && len(b) > 0 {
+		if cmp(b[0], a[0]) < 0 {
+			merged, b = append(merged, b[0]), b[1:]
+		} else {
+			merged, a = append(merged, a[0]), a[1:]
+		}
+	}
+	merged = append(append(merged, a...), b...)
+	copy(s, merged)
 }
 
 // level traces the sources in parallel; hits[i] are source i's.

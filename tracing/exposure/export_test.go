@@ -23,3 +23,12 @@ func KeepDeadOnForget(e *Engine) {
 	defer e.mu.Unlock()
 	e.visits.keepDead = true
 }
+
+// SplitAlways makes the engine's runs split every step they can among
+// its workers, however small, so that tests on small worlds go through
+// the parallel paths of a large batch too.
+func SplitAlways(e *Engine) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.splitMin = 0
+}

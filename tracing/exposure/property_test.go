@@ -62,6 +62,11 @@ func TestEngineMatchesNaive(t *testing.T) {
 			t.Fatalf("seed %d: naive: %v", seed, err)
 		}
 		e := exposure.New(exposure.Options{})
+		if seed%3 == 0 {
+			// A large batch's parallel paths, on three workers.
+			e = exposure.New(exposure.Options{Workers: 3})
+			exposure.SplitAlways(e)
+		}
 		if seed%2 == 0 {
 			exposure.CompactAlways(e) // odd seeds keep their visits in the unsorted tail
 		}

@@ -124,6 +124,21 @@ func newTestServer(t *testing.T, runner exposure.Runner) *testServer {
 	return &testServer{e: e, log: log}
 }
 
+// postRun posts runBody as a tracer and returns the answer, failing
+// unless it is a 201 with a run's JSON.
+func (s *testServer) postRun(t *testing.T) (*httptest.ResponseRecorder, RunJSON) {
+	t.Helper()
+	rec := s.call("tracer", http.MethodPost, "/api/tracing/runs", runBody)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("run: %d %s", rec.Code, rec.Body)
+	}
+	var out RunJSON
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	return rec, out
+}
+
 func (s *testServer) call(role, method, target, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, target, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -142,14 +157,7 @@ const runBody = `{"f0":[{"phone":"0912 000 000","label":"BD-1","onset":"2021-08-
 // reasons.
 func TestRunJSONAndCSV(t *testing.T) {
 	s := newTestServer(t, fixedRunner{})
-	rec := s.call("tracer", http.MethodPost, "/api/tracing/runs", runBody)
-	if rec.Code != http.StatusCreated {
-		t.Fatalf("run: %d %s", rec.Code, rec.Body)
-	}
-	var out RunJSON
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-		t.Fatal(err)
-	}
+	rec, out := s.postRun(t)
 	if got := rec.Header().Get("Location"); got != "/api/tracing/runs/"+out.ID {
 		t.Errorf("Location %q", got)
 	}
@@ -420,14 +428,7 @@ func TestCompactResultSameOutput(t *testing.T) {
 		var bodies [2][2]string
 		for i, materialize := range []bool{false, true} {
 			s := newTestServer(t, worldRunner{engine: e, f0s: f0s, materialize: materialize})
-			rec := s.call("tracer", http.MethodPost, "/api/tracing/runs", runBody)
-			if rec.Code != http.StatusCreated {
-				t.Fatalf("run: %d %s", rec.Code, rec.Body)
-			}
-			var out RunJSON
-			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-				t.Fatal(err)
-			}
+			rec, out := s.postRun(t)
 			if len(out.Contacts) == 0 || len(out.Contacts[0].Reasons) == 0 {
 				t.Fatalf("seed %d: no contacts or reasons: %s", seed, rec.Body)
 			}

@@ -1,12 +1,14 @@
 package exposure
 
 import (
-	"bytes"
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/bandomap/bando/internal/hugemem"
 )
 
 // hit is a reason from a source to a person (a canonical pid), compact
@@ -119,14 +121,7 @@ func (s *snapSlots) of(i, gen uint32, add func() uint32) uint32 {
 // exposure and isolation (+ NotifyDelay) among the F1-tier reasons' vias.
 func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gathered, error) {
 	// The sources in key order: CompareReasons compares Via first.
-	order := make([]int32, len(srcs))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		ka, kb := r.key(srcs[a].person), r.key(srcs[b].person)
-		return bytes.Compare(ka[:], kb[:])
-	})
+	order := r.keyOrder(srcs)
 	until := make([]int64, len(srcs))
 	for i, s := range srcs {
 		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
@@ -186,25 +181,8 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 	// segment comes out ordered by via: only each via's run of records, a
 	// few usually, is left to sort) and whose x and y are, for now, the
 	// hit's a and b.
-	// A large level's persons are split, by their hits, among the
-	// workers: each reads every hit and places those of its own persons,
-	// in the same order, into its own contiguous part of recs, so that
-	// the records are those of one pass, whatever the scheduling.
-	recs := make([]reasonRec, total)
-	fill := slices.Clone(off[:len(off)-1])
-	r.splitBy(off, r.e.splitMin, func(lo, hi int32) {
-		for _, i := range order {
-			via := viaBase + uint32(i)
-			for _, h := range outs[i].hits {
-				j := sc.slot[h.to]
-				if j < lo || j >= hi {
-					continue
-				}
-				recs[fill[j]] = reasonRec{start: h.start, end: h.end, x: int64(h.a), y: int64(h.b), via: via, ev: packEvidence(0, h.kind, h.epi)}
-				fill[j]++
-			}
-		}
-	})
+	recs := hugemem.Make[reasonRec](total)
+	r.place(recs, off, order, outs, viaBase, sc.slot)
 	for i := range outs {
 		outs[i].hits = nil
 	}
@@ -215,8 +193,8 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 	// for now (snapshot), or the run's tables'. Runs equal on (kind, start,
 	// end), rare, are noted, to be sorted as reasons once the tables are
 	// filled.
-	vias := make([]pid, total)
-	g.at = make([]reached, len(g.persons))
+	vias := hugemem.Make[pid](total)
+	g.at = hugemem.Make[reached](len(g.persons))
 	var tiesMu sync.Mutex
 	var ties [][2]int
 	vs, rs := &r.e.visits, &r.e.rides
@@ -289,6 +267,101 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 		r.sortTie(recs[tie[0]:tie[1]])
 	}
 	return g, nil
+}
+
+// keyOrder returns the indices of srcs (distinct persons) in the order of
+// their keys, sorted by each key's first 8 bytes and, on a tie, the whole
+// key, on the workers when many.
+func (r *run) keyOrder(srcs []runSource) []int32 {
+	type short struct {
+		prefix uint64
+		i      int32
+	}
+	keyed := make([]short, len(srcs))
+	for i, s := range srcs {
+		k := r.key(s.person)
+		keyed[i] = short{binary.BigEndian.Uint64(k[:8]), int32(i)}
+	}
+	w := 1
+	if len(keyed) >= r.e.splitMin {
+		w = r.e.opts.Workers
+	}
+	sortSplit(keyed, w, func(a, b short) int {
+		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
+			return c
+		}
+		return compareKeys(r.key(srcs[a.i].person), r.key(srcs[b.i].person))
+	})
+	order := make([]int32, len(keyed))
+	for k, x := range keyed {
+		order[k] = x.i
+	}
+	return order
+}
+
+// place writes each hit of outs (the sources taken in order) into its
+// person's segment of recs (person j's from off[j] to off[j+1], j being
+// slot[hit.to]), in that order, as a record whose via is viaBase + the
+// source's index and whose x and y are the hit's a and b.
+//
+// Writing each hit straight to its place costs a cache miss a hit when
+// the records outgrow the caches (millions of persons' segments, written
+// in the sources' order). So the persons are cut into buckets of about
+// bucketRecs records, and the hits first go, in order, to their bucket's
+// contiguous part of recs (a few hundred write heads, each sequential),
+// with the person's slot kept in x's high half; then each bucket, copied
+// aside, is placed within its own part, which fits in the caches. The
+// buckets are placed on the workers at once; the order within a person's
+// segment is that of one pass, whatever the scheduling.
+func (r *run) place(recs []reasonRec, off []int, order []int32, outs []sourceOut, viaBase uint32, slot []int32) {
+	total, persons := off[len(off)-1], len(off)-1
+	bucketRecs := max(r.e.splitMin/4, 1)
+	// bucket[j] is person j's bucket; starts[b] the first record of bucket b.
+	bucket := make([]int32, persons)
+	starts := []int{0}
+	for j := range persons {
+		if off[j]-starts[len(starts)-1] >= bucketRecs {
+			starts = append(starts, off[j])
+		}
+		bucket[j] = int32(len(starts) - 1)
+	}
+	starts = append(starts, total)
+	nb := len(starts) - 1
+	fill := slices.Clone(starts[:nb])
+	for _, i := range order {
+		via := viaBase + uint32(i)
+		for _, h := range outs[i].hits {
+			j := slot[h.to]
+			b := bucket[j]
+			recs[fill[b]] = reasonRec{start: h.start, end: h.end, x: int64(h.a) | int64(j)<<32, y: int64(h.b), via: via,
+				ev: packEvidence(0, h.kind, h.epi)}
+			fill[b]++
+		}
+	}
+	// Each bucket is placed from a copy of its part.
+	at := slices.Clone(off[:persons])
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(r.e.opts.Workers, nb) {
+		wg.Go(func() {
+			var buf []reasonRec
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nb {
+					return
+				}
+				part := recs[starts[b]:starts[b+1]]
+				buf = append(buf[:0], part...)
+				for _, x := range buf {
+					j := x.x >> 32
+					x.x &= 1<<32 - 1
+					recs[at[j]] = x
+					at[j]++
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // snapshot turns the records' engine indices (venues, ride groups, seats)

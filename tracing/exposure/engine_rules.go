@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"time"
 
+	"github.com/bandomap/bando/internal/hugemem"
 	"github.com/bandomap/bando/tracing"
 )
 
@@ -22,10 +23,10 @@ func (r *run) reasons(s runSource, f1Only bool, before []int8, chunk *[]hit) sou
 		return sourceOut{}
 	}
 	// Chunks start small (a small run allocates little) and double up to
-	// a megabyte.
-	const minChunk, maxChunk = 1 << 10, 1 << 15
+	// 4 MiB, large enough for huge pages (hugemem).
+	const minChunk, maxChunk = 1 << 10, 1 << 17
 	if c := cap(*chunk); c == 0 || c-len(*chunk) < c/8 {
-		*chunk = make([]hit, 0, min(maxChunk, max(minChunk, 2*c)))
+		*chunk = hugemem.MakeCap[hit](0, min(maxChunk, max(minChunk, 2*c)))
 	}
 	used := len(*chunk)
 	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only}

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bandomap/bando/internal/hugemem"
 	"github.com/bandomap/bando/tracing"
 )
 
@@ -202,13 +203,13 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	// Contacts in their canonical order (level, Epi last, then key): their
 	// reasons and vias are already.
 	r.sortContacts(cs)
-	res.Contacts = make([]Contact, len(cs))
+	res.Contacts = hugemem.Make[Contact](len(cs))
 	// The contacts' Via lists share one slab.
 	viaAt := make([]int, len(cs)+1)
 	for i, c := range cs {
 		viaAt[i+1] = viaAt[i] + len(c.vias)
 	}
-	viaKeys := make([]tracing.PersonKey, viaAt[len(cs)])
+	viaKeys := hugemem.Make[tracing.PersonKey](viaAt[len(cs)])
 	r.parallel(len(cs), func(i int) {
 		r.contact(&res.Contacts[i], cs[i], viaKeys[viaAt[i]:viaAt[i+1]:viaAt[i+1]])
 	})
@@ -224,7 +225,7 @@ func (r *run) sortContacts(cs []runContact) {
 		prefix uint64
 		i      int32
 	}
-	order := make([]short, len(cs))
+	order := hugemem.Make[short](len(cs))
 	for i, c := range cs {
 		l, k := c.level, r.key(c.p)
 		if l <= 0 {
@@ -242,7 +243,7 @@ func (r *run) sortContacts(cs []runContact) {
 		}
 		return compareKeys(r.key(cs[a.i].p), r.key(cs[b.i].p))
 	})
-	sorted := make([]runContact, len(cs))
+	sorted := hugemem.Make[runContact](len(cs))
 	for i, o := range order {
 		sorted[i] = cs[o.i]
 	}
@@ -277,7 +278,7 @@ func sortSplit[T any](s []T, w int, cmp func(a, b T) int) {
 
 // level traces the sources in parallel; hits[i] are source i's.
 func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, error) {
-	hits := make([]sourceOut, len(srcs))
+	hits := hugemem.Make[sourceOut](len(srcs))
 	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup

@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"slices"
 
+	"github.com/bandomap/bando/internal/hugemem"
 	"github.com/bandomap/bando/tracing"
 )
 
@@ -69,7 +69,7 @@ func (t *personTable) intern(k tracing.PersonKey) pid {
 // grow makes room for n more keys.
 func (t *personTable) grow(n int) {
 	n = max(n, 0)
-	t.keys = slices.Grow(t.keys, n)
+	t.keys = growHuge(t.keys, n)
 	size := max(len(t.slots), 1<<10)
 	for size < 2*(len(t.keys)+n) {
 		size *= 2
@@ -81,7 +81,7 @@ func (t *personTable) grow(n int) {
 
 // resize rebuilds the table with size slots (a power of two).
 func (t *personTable) resize(size int) {
-	t.slots = make([]uint32, size)
+	t.slots = hugemem.Make[uint32](size)
 	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
 	for id := range t.keys {
 		_, slot, _ := t.find(&t.keys[id])
@@ -122,6 +122,15 @@ func (d *dirtySet) drain() []uint32 {
 	}
 	d.list = nil
 	return l
+}
+
+// growHuge makes room in s for n more items (n < 0: none), a large new
+// array asking for huge pages (hugemem), as slices.Grow would.
+func growHuge[T any](s []T, n int) []T {
+	if n <= cap(s)-len(s) {
+		return s
+	}
+	return append(hugemem.MakeCap[T](0, len(s)+n), s...)
 }
 
 // growTo makes s long enough to index n.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bandomap/bando/internal/hugemem"
 	"github.com/bandomap/bando/tracing"
 )
 
@@ -51,7 +52,7 @@ type rideIndex struct {
 }
 
 // grow makes room for n more rides.
-func (x *rideIndex) grow(n int) { x.arena = slices.Grow(x.arena, max(n, 0)) }
+func (x *rideIndex) grow(n int) { x.arena = growHuge(x.arena, n) }
 
 func (x *rideIndex) add(r tracing.Ride, person pid) {
 	if x.groupAt == nil {
@@ -132,7 +133,7 @@ func (x *rideIndex) forget(before int64) {
 		return
 	}
 	remap := make([]uint32, len(x.arena))
-	arena := make([]rideRec, 0, x.live)
+	arena := hugemem.MakeCap[rideRec](0, x.live)
 	for i, r := range x.arena {
 		remap[i] = deadPID
 		if r.person != deadPID && x.groups[r.group].date.UnixNano() >= before {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bandomap/bando/internal/hugemem"
 	"github.com/bandomap/bando/tracing"
 )
 
@@ -63,7 +64,7 @@ func (x *visitIndex) add(r visitRec) {
 }
 
 // grow makes room for n more visits (a load that knows its size).
-func (x *visitIndex) grow(n int) { x.arena = slices.Grow(x.arena, max(n, 0)) }
+func (x *visitIndex) grow(n int) { x.arena = growHuge(x.arena, n) }
 
 // kill marks the visit at i replaced or forgotten.
 func (x *visitIndex) kill(i uint32) {
@@ -149,7 +150,7 @@ func appendGrouped(lists [][]uint32, n int, at func(i int) (group, value uint32,
 			shared += int(c)
 		}
 	}
-	block := make([]uint32, shared)
+	block := hugemem.Make[uint32](shared)
 	for g, c := range counts {
 		switch {
 		case c == 0:
@@ -206,7 +207,7 @@ func (x *visitIndex) mergeIDs() {
 		return
 	}
 	byIDThenAge := func(a, b uint32) int { return cmp.Or(cmp.Compare(x.arena[a].id, x.arena[b].id), cmp.Compare(a, b)) }
-	fresh := make([]uint32, 0, len(x.arena)-x.merged)
+	fresh := hugemem.MakeCap[uint32](0, len(x.arena)-x.merged)
 	for i := x.merged; i < len(x.arena); i++ {
 		if x.arena[i].person != deadPID {
 			fresh = append(fresh, uint32(i))
@@ -220,7 +221,7 @@ func (x *visitIndex) mergeIDs() {
 		x.byID = append(x.byID, x.dedupe(fresh)...)
 		return
 	}
-	all := make([]uint32, 0, len(x.byID)+len(fresh))
+	all := hugemem.MakeCap[uint32](0, len(x.byID)+len(fresh))
 	i, j := 0, 0
 	for i < len(x.byID) || j < len(fresh) {
 		if j == len(fresh) || (i < len(x.byID) && byIDThenAge(x.byID[i], fresh[j]) < 0) {
@@ -248,7 +249,7 @@ func (x *visitIndex) sortByID(l []uint32, byIDThenAge func(a, b uint32) int) {
 		slices.SortFunc(l, byIDThenAge)
 		return
 	}
-	keys := make([]uint64, len(l))
+	keys := hugemem.Make[uint64](len(l))
 	for k, i := range l {
 		keys[k] = uint64(x.arena[i].id-lo)<<32 | uint64(i)
 	}
@@ -274,7 +275,7 @@ func radixSortHigh(keys []uint64, width int) []uint64 {
 	if len(keys) == 0 {
 		return keys
 	}
-	buf := make([]uint64, len(keys))
+	buf := hugemem.Make[uint64](len(keys))
 	for shift := 32; shift < 32+width; shift += 8 {
 		var count [256]int
 		for _, k := range keys {
@@ -317,7 +318,7 @@ func sortSpread(keys []uint64, workers int) {
 	wg.Go(func() { sortSpread(a, workers/2) })
 	sortSpread(b, workers-workers/2)
 	wg.Wait()
-	merged := make([]uint64, 0, len(keys))
+	merged := hugemem.MakeCap[uint64](0, len(keys))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		if a[i] <= b[j] {
@@ -429,9 +430,9 @@ func (x *visitIndex) compact() {
 		lo[v+1] = at
 	}
 	n := lo[venues]
-	arena := make([]visitRec, n)
-	dest := make([]uint32, len(old)) // old place → new (deadPID: dropped)
-	src := make([]uint32, n)         // new place → old
+	arena := hugemem.Make[visitRec](int(n))
+	dest := hugemem.Make[uint32](len(old)) // old place → new (deadPID: dropped)
+	src := hugemem.Make[uint32](int(n))    // new place → old
 	spread(parts, func(p int) {
 		next := next[p]
 		from := p * len(old) / parts

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bandomap/bando/tracing/exposure"
@@ -191,6 +192,49 @@ type traceBatchRow struct {
 	MaterializeS float64 `json:"materialize_s"`
 	// Unfinished: the run was stopped at --batch-budget.
 	Unfinished bool `json:"unfinished,omitempty"`
+	// Phases are the run's phases in order (exposure.Options.OnPhase).
+	Phases []phaseTime `json:"phases,omitempty"`
+}
+
+// phaseTime is how long one phase of a run took.
+type phaseTime struct {
+	Phase   string  `json:"phase"`
+	Seconds float64 `json:"seconds"`
+}
+
+// phaseLog keeps the phases of the runs made while it is on.
+type phaseLog struct {
+	mu     sync.Mutex
+	on     bool
+	phases []phaseTime
+}
+
+// add is the engine's exposure.Options.OnPhase.
+func (l *phaseLog) add(phase string, took time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.on {
+		l.phases = append(l.phases, phaseTime{phase, took.Seconds()})
+	}
+}
+
+// record starts or stops keeping phases, returning those kept so far.
+func (l *phaseLog) record(on bool) []phaseTime {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.on = on
+	kept := l.phases
+	l.phases = nil
+	return kept
+}
+
+// describePhases lists the phases as "level 1 3.1 s, gather 1 0.4 s, …".
+func describePhases(ps []phaseTime) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = fmt.Sprintf("%s %.1f s", p.Phase, p.Seconds)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // databaseRow is the figures measured on the database's world.
@@ -264,7 +308,8 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		return row, err
 	}
 	start := time.Now()
-	eng := exposure.New(exposure.Options{})
+	phases := &phaseLog{}
+	eng := exposure.New(exposure.Options{OnPhase: phases.add})
 	if err := world.Emit(ctx, eng); err != nil {
 		stopLoad()
 		return row, fmt.Errorf("bench trace: %w", err)
@@ -302,8 +347,11 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 			return row, perr
 		}
 		reset := resetPeakRSS()
+		phases.record(true)
 		start := time.Now()
 		res, err := eng.Run(bctx, b.batchRules, peak...)
+		took := time.Since(start)
+		ran := phases.record(false)
 		cancel()
 		stop()
 		if perr := b.writeProfile("runs.allocs"); perr != nil {
@@ -318,7 +366,7 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 			return row, fmt.Errorf("bench trace: the peak day's batch: %w", err)
 		}
 		f1, f2, epi := tally(res)
-		row.Peak = &traceBatchRow{F0s: len(peak), Seconds: time.Since(start).Seconds(), F1: f1, F2: f2, Epi: epi, Clusters: len(res.Clusters)}
+		row.Peak = &traceBatchRow{F0s: len(peak), Seconds: took.Seconds(), F1: f1, F2: f2, Epi: epi, Clusters: len(res.Clusters), Phases: ran}
 		for i := range res.Contacts {
 			row.Peak.Reasons += res.Contacts[i].NumReasons()
 		}
@@ -336,6 +384,7 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB (during the batch %.0f MB); every reason materialized in %.1f s\n",
 			len(peak), b.batchRules.Depth, row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB,
 			row.Peak.BatchRSSMB, row.Peak.MaterializeS)
+		fmt.Fprintf(b.out, "  its phases: %s\n", describePhases(ran))
 	}
 	runtime.KeepAlive(eng)
 	return row, nil

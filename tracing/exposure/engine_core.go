@@ -23,6 +23,12 @@ type Options struct {
 	// ErrTooLarge instead of exhausting the server's memory: a peak day's
 	// batch at depth 2 can reach most of a province.
 	MaxReasons int
+	// OnPhase, when set, is told how long each phase of a run took, in
+	// order: "level k" (tracing level k's sources) and "gather k"
+	// (grouping their reasons by person) for each level, then "contacts"
+	// (ordering and naming them) and "clusters". Benchmarks use it; it is
+	// called on the run's goroutine.
+	OnPhase func(phase string, took time.Duration)
 }
 
 // Engine is the exposure engine: it keeps the tracing data in compact
@@ -46,8 +52,9 @@ type Engine struct {
 	periods periodIndex
 	rides   rideIndex
 	traces  traceIndex
-	// scratch holds free *runScratch: per-person space runs reuse.
-	scratch sync.Pool
+	// scratch holds free *runScratch: per-person space runs reuse;
+	// workers holds free *worker, a level's workers' space.
+	scratch, workers sync.Pool
 	// splitMin is the least work a run splits among its workers (the
 	// constant splitMin; tests lower it).
 	splitMin int

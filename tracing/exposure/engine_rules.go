@@ -14,10 +14,11 @@ func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 // reasons applies the five rules from one source; f1Only drops what would
 // be of tier Epi (sources below the F0s). The hits are appended in place
-// to the worker's chunk (*chunk, from its length on) while it has room,
-// so that a level's sources share a few large arrays instead of each
-// growing its own.
-func (r *run) reasons(s runSource, f1Only bool, before []int8, chunk *[]hit) sourceOut {
+// to the worker's chunk (from its length on) while it has room, so that
+// a level's sources share a few large arrays instead of each growing its
+// own.
+func (r *run) reasons(s runSource, f1Only bool, before []int8, w *worker) sourceOut {
+	chunk := &w.chunk
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
 		return sourceOut{}
@@ -29,7 +30,7 @@ func (r *run) reasons(s runSource, f1Only bool, before []int8, chunk *[]hit) sou
 		*chunk = hugemem.MakeCap[hit](0, min(maxChunk, max(minChunk, 2*c)))
 	}
 	used := len(*chunk)
-	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only}
+	src := source{run: r, s: s, keys: keys, f1Only: f1Only, before: before, links: !f1Only, w: w}
 	src.out.hits = (*chunk)[used:used]
 	src.venues()
 	src.rides()
@@ -68,6 +69,16 @@ type source struct {
 	// F0s' reasons to F0s (links).
 	before []int8
 	links  bool
+	w      *worker
+}
+
+// worker is what one of a level's workers keeps from source to source:
+// the chunk its hits go to, and its residence and line groups' indexes.
+type worker struct {
+	chunk     []hit
+	res       dayGroups[residenceGroup]
+	lines     dayGroups[lineGroup]
+	own, both []uint64
 }
 
 // drops reports whether a reason of the tier to the person is dropped:
@@ -185,27 +196,61 @@ func (c *source) rides() {
 
 // dayGroups are the residence or line groups of one source: per group,
 // the set of the window's days it shares (a bitset of words words, day i
-// being first + i days), so that a pair of periods costs one map access,
-// not one per day.
-type dayGroups[K comparable] struct {
+// being first + i days), so that a pair of periods costs one lookup, not
+// one per day. A worker reuses one for each of its sources (reset): the
+// groups are found by their contact through a table over the engine's
+// persons, each entry valid for one generation (a source), then along
+// the contact's few groups, without a map.
+type dayGroups[K groupKey] struct {
 	words int
-	at    map[K]int32
 	keys  []K
 	bits  []uint64
+	next  []int32 // the contact's group before this one (-1: none)
+	// at[p] is gen<<32 | 1 + the contact p's last group, when its high
+	// half is gen.
+	at  []uint64
+	gen uint32
 }
 
-func newDayGroups[K comparable](days int) dayGroups[K] {
-	return dayGroups[K]{words: (days + 63) / 64, at: map[K]int32{}}
+// groupKey is a residence or line group's key: its contact's pid first.
+type groupKey interface {
+	comparable
+	contact() pid
+}
+
+// reset empties g for a source whose window spans days days, over n
+// persons.
+func (g *dayGroups[K]) reset(days, n int) {
+	g.words = (days + 63) / 64
+	g.keys, g.bits, g.next = g.keys[:0], g.bits[:0], g.next[:0]
+	if len(g.at) < n {
+		g.at = append(g.at, make([]uint64, n-len(g.at))...)
+	}
+	g.gen++
+	if g.gen == 0 {
+		clear(g.at)
+		g.gen = 1
+	}
 }
 
 // add ORs days (words words) into k's group.
 func (g *dayGroups[K]) add(k K, days []uint64) {
-	i, ok := g.at[k]
-	if !ok {
+	p := k.contact()
+	last := int32(-1)
+	if e := g.at[p]; uint32(e>>32) == g.gen {
+		last = int32(uint32(e)) - 1
+	}
+	i := last
+	for i >= 0 && g.keys[i] != k {
+		i = g.next[i]
+	}
+	if i < 0 {
 		i = int32(len(g.keys))
-		g.at[k] = i
-		g.keys = append(g.keys, k)
-		g.bits = append(g.bits, make([]uint64, g.words)...)
+		g.keys, g.next = append(g.keys, k), append(g.next, last)
+		g.at[p] = uint64(g.gen)<<32 | uint64(i+1)
+		for range g.words {
+			g.bits = append(g.bits, 0)
+		}
 	}
 	b := g.bits[int(i)*g.words : (int(i)+1)*g.words]
 	for w := range b {
@@ -252,12 +297,16 @@ type residenceGroup struct {
 	room uint32
 }
 
+func (k residenceGroup) contact() pid { return k.to }
+
 // lineGroup is a line group: the contact and the line (an index into the
 // source's distinct lines).
 type lineGroup struct {
 	to   pid
 	line int32
 }
+
+func (k lineGroup) contact() pid { return k.to }
 
 // residences applies the residence and line rules over the Vietnam days
 // whose instants meet the window: each pair of an owned period and a
@@ -304,10 +353,12 @@ func (c *source) residences() {
 	for d := first; d <= last; d += dayNS {
 		days = append(days, utcNS(d))
 	}
-	res := newDayGroups[residenceGroup](len(days))
-	lg := newDayGroups[lineGroup](len(days))
-	own := make([]uint64, res.words)
-	both := make([]uint64, res.words)
+	persons := len(c.e.persons.keys) + len(c.extra)
+	res, lg := &c.w.res, &c.w.lines
+	res.reset(len(days), persons)
+	lg.reset(len(days), persons)
+	c.w.own, c.w.both = growTo(c.w.own[:0], res.words), growTo(c.w.both[:0], res.words)
+	own, both := c.w.own, c.w.both
 	for n, i := range owned {
 		ps := &x.list[i]
 		clear(own)

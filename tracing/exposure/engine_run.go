@@ -28,6 +28,18 @@ type run struct {
 	levelNo  int
 	// tab holds what the result's reasons index.
 	tab *reasonTables
+	// phaseStart is when the phase being timed began (Options.OnPhase).
+	phaseStart time.Time
+}
+
+// phase ends the phase being timed, telling Options.OnPhase its name.
+func (r *run) phase(name string) {
+	if r.e.opts.OnPhase == nil {
+		return
+	}
+	now := time.Now()
+	r.e.opts.OnPhase(name, now.Sub(r.phaseStart))
+	r.phaseStart = now
 }
 
 // runSource is a person traced from, with its window in Unix ns; at is
@@ -53,7 +65,7 @@ func (e *Engine) Run(ctx context.Context, rules Rules, f0s ...F0) (Result, error
 	}
 	e.readLock()
 	defer e.mu.RUnlock()
-	r := &run{e: e, ctx: ctx, rules: rules, tab: &reasonTables{}}
+	r := &run{e: e, ctx: ctx, rules: rules, tab: &reasonTables{}, phaseStart: time.Now()}
 	l0, res, err := r.firstLevel(f0s)
 	if err != nil {
 		return Result{}, err
@@ -154,11 +166,13 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err != nil {
 			return err
 		}
+		r.phase(fmt.Sprint("level ", k))
 		by, err := r.gather(levels[k-1], outs, iso)
 		if err != nil {
 			return err
 		}
 		toward[k-1] = by
+		r.phase(fmt.Sprint("gather ", k))
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("exposure: run: %w", err)
 		}
@@ -213,7 +227,9 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	r.parallel(len(cs), func(i int) {
 		r.contact(&res.Contacts[i], cs[i], viaKeys[viaAt[i]:viaAt[i+1]:viaAt[i+1]])
 	})
+	r.phase("contacts")
 	res.Clusters = r.clusters(res, l0, cs)
+	r.phase("clusters")
 	return nil
 }
 
@@ -286,7 +302,14 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var chunk []hit
+			w, _ := r.e.workers.Get().(*worker)
+			if w == nil {
+				w = &worker{}
+			}
+			defer func() {
+				w.chunk = nil // the level's hits keep it
+				r.e.workers.Put(w)
+			}()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(srcs) || failed.Load() {
@@ -296,7 +319,7 @@ func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, 
 					failed.Store(true)
 					return
 				}
-				hits[i] = r.reasons(srcs[i], f1Only, before, &chunk)
+				hits[i] = r.reasons(srcs[i], f1Only, before, w)
 				if max := r.e.opts.MaxReasons; max > 0 && r.gathered.Add(int64(len(hits[i].hits))) > int64(max) {
 					failed.Store(true)
 					return

@@ -16,7 +16,7 @@ import {after, before, describe, test} from 'node:test';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import * as esbuild from 'esbuild';
 import jsQR from 'jsqr';
-import {assertOnlyHosts, BASE, launch, openMap, shot, waitIdle} from './helpers.mjs';
+import {assertOnlyHosts, BASE, launch, openMap, pointerAndPopup, shot, waitIdle} from './helpers.mjs';
 
 const PHONE = {width: 390, height: 844};
 const DESKTOP = {width: 1366, height: 768};
@@ -306,6 +306,20 @@ describe('citizen on a desktop', () => {
         const sections = await page.locator('.maplibregl-popup h2').allTextContents();
         assert.equal(st.first, 'Vùng cách ly', `the popup lists ${sections.join(', ')}`);
         assert.ok(sections.length > 1, `the case cells beside the zone are not listed: ${sections.join(', ')}`);
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
+    test('the pointer cursor shows exactly where a click opens a popup', async () => {
+        // From a point's centre out past its edge and the click's reach: the
+        // cursor said "nothing here" 4 to 6 px beyond a point that a click
+        // there still opened.
+        const {page, errors} = await openMap(browser, '/#13/11.0/106.65');
+        const steps = await pointerAndPopup(page, page, POINT_LAYERS);
+        assert.ok(steps, 'no point in view stands 30 px clear of everything else');
+        assert.ok(steps[0].popup && !steps.at(-1).popup, `the walk does not leave the point: ${JSON.stringify(steps)}`);
+        const broken = steps.filter((s) => s.pointer !== s.popup);
+        assert.deepEqual(broken, [], 'the cursor and the click disagree at these pixels from the point');
         assert.deepEqual(errors, []);
         await page.close();
     });

@@ -16,7 +16,7 @@ import {after, before, describe, test} from 'node:test';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import * as esbuild from 'esbuild';
 import jsQR from 'jsqr';
-import {assertOnlyHosts, BASE, launch, openMap, shot, waitIdle} from './helpers.mjs';
+import {assertOnlyHosts, BASE, launch, openMap, pointerAndPopup, shot, waitIdle} from './helpers.mjs';
 
 const PHONE = {width: 390, height: 844};
 const DESKTOP = {width: 1366, height: 768};
@@ -248,10 +248,17 @@ describe('citizen on a desktop', () => {
     });
 
     test('a click on a zone at province zoom lists the zone before the case cells beside it', async () => {
-        // Zones, people and areas only: the situation points stand beside
-        // the case cells of a zone, and a click a pixel off lists one first.
-        const {page, errors} = await openMap(browser, '/#&layers=cases,contacts,quarantine_zones,districts,wards');
+        // The map as a citizen first sees it, every default layer shown: at
+        // province zoom a zone is a few pixels wide beside the lockdown point
+        // and the counted cells drawn at it.
+        const {page, errors} = await openMap(browser, '/');
         assert.ok(await page.evaluate(() => window.bandoMap.getZoom()) < 11, 'the first view is not the province');
+        // Chromium delivers a click at whole CSS pixels (clientX 761 for a
+        // click sent at 761.64) and the canvas starts part-way down a pixel
+        // (top 65.59): the spot is a whole page pixel, hit-tested at the
+        // canvas point the click will report (the page pixel less the
+        // canvas's offset). A spot hit-tested between pixels was clicked up
+        // to a pixel away, on the edge of a lockdown point beside the zone.
         const spot = await page.evaluate(() => {
             const map = window.bandoMap;
             const canvas = map.getCanvas();
@@ -268,26 +275,51 @@ describe('citizen on a desktop', () => {
                     ys.push(p.y);
                 })() : c.forEach(walk));
                 walk(z.geometry.coordinates);
-                for (let x = Math.max(4, Math.min(...xs)); x <= Math.min(box.width - 4, Math.max(...xs)); x += 1) {
-                    for (let y = Math.max(4, Math.min(...ys)); y <= Math.min(box.height - 4, Math.max(...ys)); y += 1) {
+                const left = Math.ceil(box.left + Math.max(4, Math.min(...xs)));
+                const right = Math.floor(box.left + Math.min(box.width - 4, Math.max(...xs)));
+                const top = Math.ceil(box.top + Math.max(4, Math.min(...ys)));
+                const bottom = Math.floor(box.top + Math.min(box.height - 4, Math.max(...ys)));
+                for (let px = left; px <= right; px += 1) {
+                    for (let py = top; py <= bottom; py += 1) {
+                        const x = px - box.left;
+                        const y = py - box.top;
                         const exact = map.queryRenderedFeatures([x, y], {layers: bando});
                         if (!exact.length || exact[0].layer.id !== 'quarantine_zones-fill') continue;
                         if (exact.some((f) => people.includes(f.layer.id))) continue;
                         const near = map.queryRenderedFeatures([[x - 6, y - 6], [x + 6, y + 6]], {layers: people});
                         if (!near.length) continue;
-                        if (document.elementFromPoint(box.left + x, box.top + y) !== canvas) continue;
-                        return {x: box.left + x, y: box.top + y};
+                        if (document.elementFromPoint(px, py) !== canvas) continue;
+                        return {x: px, y: py, left: box.left, top: box.top};
                     }
                 }
             }
             return null;
         });
         assert.ok(spot, 'no zone with a case cell beside it at province zoom');
+        await page.evaluate(() => window.bandoMap.once('click', (e) => {
+            window.clickedAt = {x: e.point.x, y: e.point.y};
+        }));
         await page.mouse.click(spot.x, spot.y);
         const st = await popupState(page);
+        assert.deepEqual(await page.evaluate(() => window.clickedAt), {x: spot.x - spot.left, y: spot.y - spot.top},
+            'the click landed elsewhere than the hit-tested point');
         const sections = await page.locator('.maplibregl-popup h2').allTextContents();
         assert.equal(st.first, 'Vùng cách ly', `the popup lists ${sections.join(', ')}`);
         assert.ok(sections.length > 1, `the case cells beside the zone are not listed: ${sections.join(', ')}`);
+        assert.deepEqual(errors, []);
+        await page.close();
+    });
+
+    test('the pointer cursor shows exactly where a click opens a popup', async () => {
+        // From a point's centre out past its edge and the click's reach: the
+        // cursor said "nothing here" 4 to 6 px beyond a point that a click
+        // there still opened.
+        const {page, errors} = await openMap(browser, '/#13/11.0/106.65');
+        const steps = await pointerAndPopup(page, page, POINT_LAYERS);
+        assert.ok(steps, 'no point in view stands 30 px clear of everything else');
+        assert.ok(steps[0].popup && !steps.at(-1).popup, `the walk does not leave the point: ${JSON.stringify(steps)}`);
+        const broken = steps.filter((s) => s.pointer !== s.popup);
+        assert.deepEqual(broken, [], 'the cursor and the click disagree at these pixels from the point');
         assert.deepEqual(errors, []);
         await page.close();
     });

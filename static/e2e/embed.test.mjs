@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import {after, before, test} from 'node:test';
-import {assertOnlyHosts, BASE, launch, shot, waitIdle} from './helpers.mjs';
+import {assertOnlyHosts, BASE, launch, openMap, pointerAndPopup, shot, waitIdle} from './helpers.mjs';
 
 let browser;
 let portal;
@@ -74,5 +74,15 @@ test('/embed works inside an iframe from a second origin', async () => {
     await shot(page, 'embed-portal', {fullPage: true});
     assert.deepEqual(errors, []);
     await assertOnlyHosts(browser, [BASE, portalURL]);
+    await page.close();
+});
+
+test('in /embed the pointer cursor shows exactly where a click opens a popup', async () => {
+    const {page, errors} = await openMap(browser, '/embed?z=13&c=106.65,11.0');
+    const steps = await pointerAndPopup(page, page, ['cases', 'medical_facilities', 'epidemic_points', 'lockdown_points', 'emergency_stations']);
+    assert.ok(steps, 'no point in view stands 30 px clear of everything else');
+    assert.ok(steps[0].popup && !steps.at(-1).popup, `the walk does not leave the point: ${JSON.stringify(steps)}`);
+    assert.deepEqual(steps.filter((st) => st.pointer !== st.popup), [], 'the cursor and the click disagree at these pixels from the point');
+    assert.deepEqual(errors, []);
     await page.close();
 });

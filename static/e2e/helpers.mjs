@@ -336,3 +336,56 @@ export async function clickableFeature(frame, layerIds, {alone = false} = {}) {
         return null;
     }, [layerIds, alone]);
 }
+
+/**
+ * pointerAndPopup hovers and clicks whole page pixels of frame (where the
+ * map's page is page) ever further to the right of an isolated point of
+ * layerIds (no other feature of the map's own layers within 30 px), from its
+ * centre to reach pixels out, and says at each how far out it was, whether
+ * the cursor was the pointer and whether the click opened a popup. The
+ * point's position is projected again before each step (a popup can pan
+ * the map). Null when no such point is in view.
+ */
+export async function pointerAndPopup(page, frame, layerIds, reach = 20) {
+    const lngLat = await frame.evaluate((ids) => {
+        const map = window.bandoMap;
+        const canvas = map.getCanvas();
+        const box = canvas.getBoundingClientRect();
+        const own = map.getStyle().layers.filter((l) => l.source === 'bando').map((l) => l.id);
+        for (const f of map.queryRenderedFeatures(undefined, {layers: ids.filter((id) => map.getLayer(id))})) {
+            if (f.geometry.type !== 'Point') continue;
+            const p = map.project(f.geometry.coordinates);
+            if (p.x < 40 || p.y < 40 || p.x > box.width - 80 || p.y > box.height - 40) continue;
+            const around = map.queryRenderedFeatures([[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]], {layers: own});
+            if (new Set(around.map((g) => `${g.sourceLayer}/${JSON.stringify(g.properties)}`)).size !== 1) continue;
+            if (document.elementFromPoint(box.left + p.x + 30, box.top + p.y) !== canvas) continue;
+            return f.geometry.coordinates;
+        }
+        return null;
+    }, layerIds);
+    if (!lngLat) return null;
+    const offset = frame === page ? {x: 0, y: 0} : await (await frame.frameElement()).boundingBox();
+    const settle = () => frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const steps = [];
+    for (let d = 0; d <= reach; d++) {
+        const at = await frame.evaluate((ll) => {
+            const box = window.bandoMap.getCanvas().getBoundingClientRect();
+            const p = window.bandoMap.project(ll);
+            return {x: Math.round(box.left + p.x), y: Math.round(box.top + p.y)};
+        }, lngLat);
+        const x = offset.x + at.x + d;
+        const y = offset.y + at.y;
+        await page.mouse.move(x, y);
+        await settle();
+        const pointer = await frame.evaluate(() => window.bandoMap.getCanvas().style.cursor === 'pointer');
+        await page.mouse.click(x, y);
+        await settle();
+        const popup = await frame.evaluate(() => {
+            const open = document.querySelector('.maplibregl-popup') !== null;
+            document.querySelector('.maplibregl-popup-close-button')?.click();
+            return open;
+        });
+        steps.push({d, pointer, popup});
+    }
+    return steps;
+}

@@ -173,6 +173,15 @@ class App {
         this.tr.onChange(() => this.bm.setAttribution(this.tr.t('attribution')));
     }
 
+    /**
+     * opensPopupAt says whether a click at a screen point opens a popup (the
+     * pointer cursor shows there): something drawn within the click's reach,
+     * or a ward of the risk layer under the point.
+     */
+    private opensPopupAt(point: {x: number; y: number}): boolean {
+        return this.bm.featuresAt(point).length > 0 || (this.risk?.covers(point) ?? false);
+    }
+
     /** showAt opens the popup of what the map draws around a screen point. */
     private showAt(point: {x: number; y: number}, lngLat: LngLatLike): void {
         const found = this.bm.featuresAt(point);
@@ -214,7 +223,7 @@ class App {
         });
         map.on('mousemove', (e) => {
             if (this.near.picking) return;
-            map.getCanvas().style.cursor = this.bm.featuresAt(e.point, 3).length ? 'pointer' : '';
+            map.getCanvas().style.cursor = this.opensPopupAt(e.point) ? 'pointer' : '';
         });
         map.on('moveend', () => this.saveHash());
         window.addEventListener('hashchange', () => this.applyHash());

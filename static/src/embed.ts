@@ -118,6 +118,10 @@ async function main(): Promise<void> {
         popup = openPopup(bm.map, e.lngLat,
             popupContent(tr, names, found.map((f) => ({collection: f.sourceLayer ?? '', properties: f.properties})), first), {free});
     });
+    // The pointer shows wherever a click opens a popup: the same reach.
+    bm.map.on('mousemove', (e) => {
+        bm.map.getCanvas().style.cursor = bm.featuresAt(e.point).length ? 'pointer' : '';
+    });
     bm.map.on('load', () => {
         byId('map').append(embedLegend(tr, bm, p.layers));
         document.body.dataset.ready = 'true';

@@ -10,6 +10,14 @@ declare const BANDO_WORKER_URL: string;
 /** SOURCE is the id of the style's vector source. */
 export const SOURCE = 'bando';
 
+/**
+ * HIT_PAD is how far, in pixels, a click reaches around the pointer: the
+ * popup lists what is drawn within it, and the pointer cursor shows
+ * wherever it reaches something, so that the cursor promises a popup
+ * exactly where a click opens one.
+ */
+export const HIT_PAD = 6;
+
 /** BASEMAP is the id of the style's street base map source, when it has one. */
 export const BASEMAP = 'basemap';
 
@@ -191,10 +199,11 @@ export class BandoMap {
 
     /**
      * featuresAt lists the bando features drawn around a screen point, within
-     * pad pixels; a pad of 0 asks for what is drawn at the point itself (a
-     * box of no size also caught a symbol whose edge only touched it).
+     * pad pixels (a click's reach, HIT_PAD, by default); a pad of 0 asks for
+     * what is drawn at the point itself (a box of no size also caught a
+     * symbol whose edge only touched it).
      */
-    featuresAt(point: {x: number; y: number}, pad = 6): MapGeoJSONFeature[] {
+    featuresAt(point: {x: number; y: number}, pad = HIT_PAD): MapGeoJSONFeature[] {
         const box: PointLike | [PointLike, PointLike] = pad > 0 ? [[point.x - pad, point.y - pad], [point.x + pad, point.y + pad]] : [point.x, point.y];
         const layers = (this.map.getStyle()?.layers ?? [])
             .filter((l) => 'source' in l && l.source === SOURCE && this.visible.has(collectionOf(l.id) ?? ''))

@@ -81,6 +81,11 @@ export class WardRiskLayer {
         }
     }
 
+    /** covers says whether the layer is shown with a ward under a screen point (a click there opens its popup). */
+    covers(point: {x: number; y: number}): boolean {
+        return this.on && this.bm.map.queryRenderedFeatures([point.x, point.y], {layers: [FILL]}).length > 0;
+    }
+
     /** contentAt is the popup content of the ward under a screen point, if the layer is shown. */
     contentAt(point: {x: number; y: number}): HTMLElement | undefined {
         if (!this.on) return undefined;

@@ -390,42 +390,44 @@ func (c *source) residences() {
 			return found
 		}
 		a := ps.Residence
+		// A candidate whose reason would be dropped (drops) is left
+		// before its days are read: below the F0s, most of a line's or
+		// a house's people are of the level above.
 		for _, j := range resCands[n] {
 			p := c.canon(x.person[j])
 			if p == c.s.person {
 				continue
 			}
 			pp := &x.list[j]
-			if !shared(pp) {
-				continue
-			}
 			k := residenceGroup{to: p, kind: kindHousehold, side: sideOf[n], room: x.room[j]}
+			tier := c.rules.RoomTier
 			if a.BoardingHouse != "" {
-				k.kind = kindHouse
+				k.kind, tier = kindHouse, c.rules.HouseTier
 				if a.Room != "" && a.Room == pp.Residence.Room {
-					k.kind = kindRoom
+					k.kind, tier = kindRoom, c.rules.RoomTier
 				}
+			}
+			if c.drops(p, tier) || !shared(pp) {
+				continue
 			}
 			res.add(k, both)
 		}
 		for _, j := range lineCands[n] {
 			p := c.canon(x.person[j])
-			if p == c.s.person || !shared(&x.list[j]) {
+			if p == c.s.person || c.drops(p, c.rules.LineTier) || !shared(&x.list[j]) {
 				continue
 			}
 			lg.add(lineGroup{p, lineOf[n]}, both)
 		}
 	}
-	// The residences' evidence, one per (side, contact's room) used.
+	// The residences' evidence, one per (side, contact's room) used (the
+	// groups hold no dropped reason).
 	homeAt := map[[2]uint32]uint32{}
 	for gi, k := range res.keys {
 		kind := kinds[k.kind]
 		tier := c.rules.RoomTier
 		if kind == SameHouse {
 			tier = c.rules.HouseTier
-		}
-		if c.drops(k.to, tier) {
-			continue
 		}
 		hk := [2]uint32{uint32(k.side), k.room}
 		h, ok := homeAt[hk]

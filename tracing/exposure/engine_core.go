@@ -57,6 +57,7 @@ var (
 	_ Sink     = (*Engine)(nil)
 	_ Runner   = (*Engine)(nil)
 	_ Reserver = (*Engine)(nil)
+	_ Lean     = (*Engine)(nil)
 )
 
 // New returns an empty engine.
@@ -121,6 +122,10 @@ func (e *Engine) Reserve(n Stats) {
 	})
 }
 
+// KeepsLeanItems implements Lean: the engine's records keep nothing of a
+// visit's closing, source and declaration, nor of a point's accuracy.
+func (e *Engine) KeepsLeanItems() {}
+
 // Venues upserts venues by ID.
 func (e *Engine) Venues(vs ...VenueInfo) {
 	write(e, vs, func(e *Engine, vs []VenueInfo) {
@@ -168,8 +173,14 @@ func (e *Engine) Rides(rs ...tracing.Ride) {
 // Traces upserts trace points by (Person, Time).
 func (e *Engine) Traces(ps ...tracing.TracePoint) {
 	write(e, ps, func(e *Engine, ps []tracing.TracePoint) {
-		for _, p := range ps {
-			e.traces.add(traceRec{t: p.Time.UnixNano(), lon: p.Lon, lat: p.Lat, person: e.persons.intern(p.Person)})
+		// A person's points come together, as a person's visits do.
+		var last tracing.PersonKey
+		var lastID pid
+		for i, p := range ps {
+			if i == 0 || p.Person != last {
+				last, lastID = p.Person, e.persons.intern(p.Person)
+			}
+			e.traces.add(traceRec{t: p.Time.UnixNano(), lon: p.Lon, lat: p.Lat, person: lastID})
 		}
 	})
 }

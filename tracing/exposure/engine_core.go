@@ -111,13 +111,14 @@ func (e *Engine) hasPending() bool {
 	return len(e.pending) > 0
 }
 
-// Reserve implements Reserver: it makes room for n more visits, rides and
-// persons (trace points go into hourly buckets of unknown spread; the
-// other counts are small).
+// Reserve implements Reserver: it makes room for n more visits, rides,
+// periods and persons (trace points go into hourly buckets of unknown
+// spread; venues are few).
 func (e *Engine) Reserve(n Stats) {
 	write(e, []Stats{n}, func(e *Engine, n []Stats) {
 		e.visits.grow(n[0].Visits)
 		e.rides.grow(n[0].Rides)
+		e.periods.grow(n[0].Periods)
 		e.persons.grow(n[0].Persons)
 	})
 }

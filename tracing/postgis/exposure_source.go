@@ -100,7 +100,8 @@ const (
 			WHERE i.inhparent = 'tracing.visits'::regclass),
 		(SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 			WHERE i.inhparent = 'tracing.traces'::regclass),
-		(SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'tracing.rides'::regclass)`
+		(SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'tracing.rides'::regclass),
+		(SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'tracing.worker_periods'::regclass)`
 )
 
 // loadBatch is one batch a reader decoded: exactly one slice is set.
@@ -169,11 +170,11 @@ func (s *Store) loadInto(ctx context.Context, sink exposure.Sink) error {
 		reserve := func() {}
 		if r, ok := sink.(exposure.Reserver); ok {
 			var n exposure.Stats
-			var visits, traces, rides int64
-			if err := tx.QueryRow(ctx, sqlLoadEstimates).Scan(&visits, &traces, &rides); err != nil {
+			var visits, traces, rides, periods int64
+			if err := tx.QueryRow(ctx, sqlLoadEstimates).Scan(&visits, &traces, &rides, &periods); err != nil {
 				return fmt.Errorf("postgis: load estimates: %w", err)
 			}
-			n.Visits, n.Traces, n.Rides = int(visits), int(traces), int(rides)
+			n.Visits, n.Traces, n.Rides, n.Periods = int(visits), int(traces), int(rides), int(periods)
 			reserve = func() { r.Reserve(n) }
 		}
 		visitsFrom, tracesFrom := sqlLoadVisits, sqlLoadTraces

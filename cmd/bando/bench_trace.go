@@ -74,7 +74,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d (batch %d), %d random F0s per world, GOMAXPROCS %d\n",
 		*seedValue, *depth, batchRules.Depth, *nF0, rep.GOMAXPROCS)
 	b := &traceBench{out: out, rules: rules, batchRules: batchRules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch,
-		budget: *budget, batchBudget: *batchBudget, profile: *profile}
+		budget: *budget, batchBudget: *batchBudget, profile: *profile, meter: cpuMeter{dbURL: cfg.DatabaseURL}}
 	for _, f := range fracs {
 		row, err := b.generated(ctx, f)
 		if err != nil {
@@ -242,8 +242,15 @@ type databaseRow struct {
 	Fraction float64 `json:"fraction"`
 	// LoadS is the engine's ready time from PostGIS (LoadInto and the
 	// indexes tidied); LoadHeapMB the engine's heap.
-	LoadS      float64        `json:"load_s,omitempty"`
-	LoadHeapMB float64        `json:"load_heap_mb,omitempty"`
+	LoadS      float64 `json:"load_s,omitempty"`
+	LoadHeapMB float64 `json:"load_heap_mb,omitempty"`
+	// LoadReadS is the part of LoadS until LoadInto returned; the rest
+	// is the indexes' first tidying.
+	LoadReadS float64 `json:"load_read_s,omitempty"`
+	// LoadCPUS is the load's CPU in this process, LoadDBCPUS in the
+	// database's backends (-1: unknown, as when the server is elsewhere).
+	LoadCPUS   float64        `json:"load_cpu_s,omitempty"`
+	LoadDBCPUS float64        `json:"load_db_cpu_s,omitempty"`
 	LoadStats  exposure.Stats `json:"load_stats"`
 	// SQL and Engine: the same sample of F0s, one at a time, by the SQL
 	// reference and by the engine; Agree counts equal results.
@@ -282,6 +289,8 @@ type traceBench struct {
 	profile string
 	// lastTimes are the latencies of the last oneByOne series.
 	lastTimes []time.Duration
+	// meter measures the CPU of the load from PostGIS.
+	meter cpuMeter
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -587,18 +596,25 @@ func (b *traceBench) database(ctx context.Context, pool *pgxpool.Pool, fromDB bo
 		if err != nil {
 			return nil, err
 		}
+		cpu := b.meter.sample(ctx)
 		start := time.Now()
 		eng = exposure.New(exposure.Options{})
 		if err := src.LoadInto(ctx, eng); err != nil {
 			stopLoad()
 			return nil, fmt.Errorf("bench trace: load from PostGIS: %w", err)
 		}
+		row.LoadReadS = time.Since(start).Seconds()
 		row.LoadStats = eng.Stats()
 		row.LoadS = time.Since(start).Seconds()
 		stopLoad()
+		cost := b.meter.since(ctx, cpu)
+		row.LoadCPUS, row.LoadDBCPUS = cost.self.Seconds(), cost.db.Seconds()
+		if cost.db < 0 {
+			row.LoadDBCPUS = -1
+		}
 		row.LoadHeapMB = heapMB() - before
-		fmt.Fprintf(b.out, "  engine loaded from PostGIS (LoadInto) and ready in %.1f s, engine heap %.0f MB; %+v\n",
-			row.LoadS, row.LoadHeapMB, row.LoadStats)
+		fmt.Fprintf(b.out, "  engine loaded from PostGIS (LoadInto) and ready in %.1f s (read %.1f s; CPU: this process %.1f s, the database's backends %.1f s), engine heap %.0f MB; %+v\n",
+			row.LoadS, row.LoadReadS, row.LoadCPUS, row.LoadDBCPUS, row.LoadHeapMB, row.LoadStats)
 	} else {
 		eng = exposure.New(exposure.Options{})
 		if err := world.Emit(ctx, eng); err != nil {

@@ -166,5 +166,12 @@
 // DIR`, load.cpu; 17.7–18.6 s before the load's writes only appended and
 // the flush built the lists) and 16.7 s of the process's CPU through
 // PostGIS's LoadInto (`--fractions none --from-db --sql-sample 0`, 28–31 s
-// before).
+// before). Later, under a load of 9–14 from other work, six runs each
+// alternating: 15.0–17.6 s of the process's CPU and 5.8–7.4 s of the
+// backends' (17.5–20.9 s and 7.2–9.1 s before the engine was a Lean sink,
+// read fewer columns, placed the load's IDs by address and reserved its
+// periods), peak RSS 1.51–1.56 GB (1.77–1.78). Of a load's CPU about a
+// third is the kernel's, first touching the heap's pages: the figure to
+// cut next is the memory a load touches (the two arenas of the first
+// compaction), not its arithmetic.
 package exposure

@@ -64,6 +64,7 @@ var (
 	_ Sink     = (*Engine)(nil)
 	_ Runner   = (*Engine)(nil)
 	_ Reserver = (*Engine)(nil)
+	_ Lean     = (*Engine)(nil)
 )
 
 // New returns an empty engine.
@@ -117,16 +118,21 @@ func (e *Engine) hasPending() bool {
 	return len(e.pending) > 0
 }
 
-// Reserve implements Reserver: it makes room for n more visits, rides and
-// persons (trace points go into hourly buckets of unknown spread; the
-// other counts are small).
+// Reserve implements Reserver: it makes room for n more visits, rides,
+// periods and persons (trace points go into hourly buckets of unknown
+// spread; venues are few).
 func (e *Engine) Reserve(n Stats) {
 	write(e, []Stats{n}, func(e *Engine, n []Stats) {
 		e.visits.grow(n[0].Visits)
 		e.rides.grow(n[0].Rides)
+		e.periods.grow(n[0].Periods)
 		e.persons.grow(n[0].Persons)
 	})
 }
+
+// KeepsLeanItems implements Lean: the engine's records keep nothing of a
+// visit's closing, source and declaration, nor of a point's accuracy.
+func (e *Engine) KeepsLeanItems() {}
 
 // Venues upserts venues by ID.
 func (e *Engine) Venues(vs ...VenueInfo) {
@@ -175,8 +181,14 @@ func (e *Engine) Rides(rs ...tracing.Ride) {
 // Traces upserts trace points by (Person, Time).
 func (e *Engine) Traces(ps ...tracing.TracePoint) {
 	write(e, ps, func(e *Engine, ps []tracing.TracePoint) {
-		for _, p := range ps {
-			e.traces.add(traceRec{t: p.Time.UnixNano(), lon: p.Lon, lat: p.Lat, person: e.persons.intern(p.Person)})
+		// A person's points come together, as a person's visits do.
+		var last tracing.PersonKey
+		var lastID pid
+		for i, p := range ps {
+			if i == 0 || p.Person != last {
+				last, lastID = p.Person, e.persons.intern(p.Person)
+			}
+			e.traces.add(traceRec{t: p.Time.UnixNano(), lon: p.Lon, lat: p.Lat, person: lastID})
 		}
 	})
 }

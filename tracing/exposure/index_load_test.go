@@ -169,3 +169,75 @@ func TestCompactSpread(t *testing.T) {
 		t.Fatalf("%d live visits: the test should leave some dead and some live", want.live)
 	}
 }
+
+// TestPlaceByID: placing arena indices by ID lists one per ID, the last
+// written, and kills the others, as sorting and deduping does; a span
+// of IDs of twice their number or more is left to the sort.
+func TestPlaceByID(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		lo     int64
+		span   int64 // IDs drawn from [lo, lo+span)
+		n      int
+		placed bool
+	}{
+		{"a serial's span", 1, 1000, 1000, true},
+		{"many of one ID", 7, 10, 3000, true},
+		{"one visit", 42, 1, 1, true},
+		{"negative IDs", -500, 600, 2000, true},
+		{"around zero and the sign", -1 << 40, 1 << 12, 5000, true},
+		{"too wide", 0, 1 << 20, 3000, false},
+		{"the widest", math.MinInt64, math.MaxInt64, 100, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := rand.New(rand.NewSource(int64(c.n)))
+			x := &visitIndex{workers: 1}
+			for i := range c.n {
+				id := c.lo + r.Int63n(c.span)
+				if i == 0 {
+					id = c.lo
+				}
+				if i == 1 {
+					id = c.lo + c.span - 1
+				}
+				x.add(visitRec{id: id, person: uint32(i % 97), venue: uint32(i % 13)})
+			}
+			fresh := make([]uint32, len(x.arena))
+			for i := range fresh {
+				fresh[i] = uint32(i)
+			}
+			want := slices.Clone(fresh)
+			slices.SortStableFunc(want, func(a, b uint32) int { return cmp.Compare(x.arena[a].id, x.arena[b].id) })
+			var kept, dead []uint32
+			for k, i := range want {
+				if k+1 < len(want) && x.arena[want[k+1]].id == x.arena[i].id {
+					dead = append(dead, i)
+				} else {
+					kept = append(kept, i)
+				}
+			}
+			orig := slices.Clone(fresh)
+			got, placed := x.placeByID(fresh)
+			if placed != c.placed {
+				t.Fatalf("placed %v, want %v", placed, c.placed)
+			}
+			if !placed {
+				if !slices.Equal(got, orig) || x.live != c.n {
+					t.Fatal("a list not placed changed, or visits died")
+				}
+				return
+			}
+			if !slices.Equal(got, kept) {
+				t.Fatalf("listed %d indices, want %d: %v… want %v…", len(got), len(kept), got[:min(len(got), 8)], kept[:min(len(kept), 8)])
+			}
+			for _, i := range dead {
+				if x.arena[i].person != deadPID {
+					t.Fatalf("visit %d (ID %d) replaced by a later one is not dead", i, x.arena[i].id)
+				}
+			}
+			if x.live != len(kept) {
+				t.Fatalf("%d live, want %d", x.live, len(kept))
+			}
+		})
+	}
+}

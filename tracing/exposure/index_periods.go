@@ -39,6 +39,18 @@ type houseKey struct{ ward, place string }
 
 type lineKey struct{ enterprise, site, line, shift string }
 
+// grow makes room for n more periods (a load that knows its size: a
+// province's 300,000 periods of a few hundred bytes each, grown by
+// doubling, copied and first touched twice their size).
+func (x *periodIndex) grow(n int) {
+	n = max(n, 0)
+	x.list = slices.Grow(x.list, n)
+	x.person = slices.Grow(x.person, n)
+	if x.at == nil {
+		x.at = make(map[periodKey]int, n)
+	}
+}
+
 func (x *periodIndex) upsert(p tracing.Period, persons *personTable) {
 	if x.at == nil {
 		x.at = map[periodKey]int{}

@@ -63,6 +63,12 @@ func (x *traceIndex) add(r traceRec) {
 		b = &traceBucket{}
 		x.buckets[h] = b
 	}
+	if len(b.pts) == cap(b.pts) {
+		// Doubling: append grows a large slice by a quarter, which for
+		// an hour's thousands of points copied each about four times
+		// and first touched five times its size.
+		b.pts = slices.Grow(b.pts, max(len(b.pts), 256))
+	}
 	b.pts = append(b.pts, r)
 	if !b.dirty {
 		b.dirty = true

@@ -215,7 +215,10 @@ func (x *visitIndex) mergeIDs() {
 	}
 	x.merged = len(x.arena)
 	if !slices.IsSortedFunc(fresh, byIDThenAge) {
-		x.sortByID(fresh, byIDThenAge)
+		var placed bool
+		if fresh, placed = x.placeByID(fresh); !placed {
+			x.sortByID(fresh, byIDThenAge)
+		}
 	}
 	if n := len(x.byID); n == 0 || len(fresh) == 0 || x.arena[x.byID[n-1]].id < x.arena[fresh[0]].id {
 		x.byID = append(x.byID, x.dedupe(fresh)...)
@@ -233,6 +236,42 @@ func (x *visitIndex) mergeIDs() {
 		}
 	}
 	x.byID = x.dedupe(all)
+}
+
+// placeByID lists fresh (live arena indices, in arena order) by ID, one
+// a ID: the last written, the others killed, as dedupe does. When the IDs
+// span less than twice their number (a table's serial, a generator's
+// count: a load's millions of visits), each index goes into a slot per
+// ID of the span, read back in order: two passes, one array of uint32,
+// where sortByID's radix sort builds packed keys and a buffer for them,
+// four times the memory (whose first touch, page by page, cost more than
+// the sort). It reports false, leaving fresh as it was, for a wider span.
+func (x *visitIndex) placeByID(fresh []uint32) ([]uint32, bool) {
+	if len(fresh) == 0 {
+		return fresh, true
+	}
+	lo, hi := x.arena[fresh[0]].id, x.arena[fresh[0]].id
+	for _, i := range fresh {
+		lo, hi = min(lo, x.arena[i].id), max(hi, x.arena[i].id)
+	}
+	if uint64(hi)-uint64(lo) >= 2*uint64(len(fresh)) {
+		return fresh, false
+	}
+	slots := make([]uint32, uint64(hi)-uint64(lo)+1) // arena index + 1; 0: none
+	for _, i := range fresh {
+		s := &slots[uint64(x.arena[i].id)-uint64(lo)]
+		if *s != 0 {
+			x.kill(*s - 1)
+		}
+		*s = i + 1
+	}
+	out := fresh[:0]
+	for _, s := range slots {
+		if s != 0 {
+			out = append(out, s-1)
+		}
+	}
+	return out, true
 }
 
 // sortByID sorts arena indices by (id, index). When the ids span less

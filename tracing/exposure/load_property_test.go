@@ -30,7 +30,7 @@ func TestEngineMatchesNaiveFedInParts(t *testing.T) {
 			exposure.CompactAlways(e)
 		}
 		if seed%4 == 0 {
-			e.Reserve(exposure.Stats{Visits: len(w.VisitList), Rides: len(w.RideList), Persons: 10})
+			e.Reserve(exposure.Stats{Visits: len(w.VisitList), Rides: len(w.RideList), Periods: len(w.PeriodList), Persons: 10})
 		}
 		naive := &exposure.World{}
 		both := func(send func(exposure.Sink)) { send(e); send(naive) }

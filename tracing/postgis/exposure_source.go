@@ -44,6 +44,11 @@ const (
 		coalesce(declaration_id, 0) FROM `
 	sqlLoadRides  = sqlRideColumns
 	sqlLoadTraces = `SELECT person_key, at, lon, lat, accuracy_m FROM `
+	// sqlLoadVisitsLean and sqlLoadTracesLean read for an exposure.Lean
+	// sink only the columns it keeps: the server sends each row's values
+	// one by one, and the visits' last three cost a third of its CPU.
+	sqlLoadVisitsLean = `SELECT id, venue_id, person_key, start_at, end_at, stay_minutes FROM `
+	sqlLoadTracesLean = `SELECT person_key, at, lon, lat FROM `
 )
 
 // LoadInto implements exposure.Source: it streams every venue, worker
@@ -64,7 +69,9 @@ const (
 // hands their batches to sink: sink is called from that goroutine only,
 // and a batch's slice is reused once sink returns (a sink keeping items
 // copies them, as the engine does). A sink that is an exposure.Reserver
-// is first told the tables' sizes (the planner's estimates).
+// is told the tables' sizes (the planner's estimates) while the readers
+// start; one that is an exposure.Lean is sent visits and trace points
+// with only the fields it keeps, read from fewer columns.
 //
 // A day partition dropped after the load listed it (the retention purge
 // of this or another server) is exposure.ErrSourceChanged: the caller
@@ -93,7 +100,8 @@ const (
 			WHERE i.inhparent = 'tracing.visits'::regclass),
 		(SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 			WHERE i.inhparent = 'tracing.traces'::regclass),
-		(SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'tracing.rides'::regclass)`
+		(SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'tracing.rides'::regclass),
+		(SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'tracing.worker_periods'::regclass)`
 )
 
 // loadBatch is one batch a reader decoded: exactly one slice is set.
@@ -159,32 +167,41 @@ func (s *Store) loadInto(ctx context.Context, sink exposure.Sink) error {
 		if err != nil {
 			return err
 		}
+		reserve := func() {}
 		if r, ok := sink.(exposure.Reserver); ok {
 			var n exposure.Stats
-			var visits, traces, rides int64
-			if err := tx.QueryRow(ctx, sqlLoadEstimates).Scan(&visits, &traces, &rides); err != nil {
+			var visits, traces, rides, periods int64
+			if err := tx.QueryRow(ctx, sqlLoadEstimates).Scan(&visits, &traces, &rides, &periods); err != nil {
 				return fmt.Errorf("postgis: load estimates: %w", err)
 			}
-			n.Visits, n.Traces, n.Rides = int(visits), int(traces), int(rides)
-			r.Reserve(n)
+			n.Visits, n.Traces, n.Rides, n.Periods = int(visits), int(traces), int(rides), int(periods)
+			reserve = func() { r.Reserve(n) }
+		}
+		visitsFrom, tracesFrom := sqlLoadVisits, sqlLoadTraces
+		if _, ok := sink.(exposure.Lean); ok {
+			visitsFrom, tracesFrom = sqlLoadVisitsLean, sqlLoadTracesLean
 		}
 		jobs := []loadJob{loadPeriods, loadRides}
 		for _, part := range traceParts {
-			jobs = append(jobs, func(ctx context.Context, q pgx.Tx, out *loadOut) error { return loadTracePart(ctx, q, out, part) })
+			jobs = append(jobs, func(ctx context.Context, q pgx.Tx, out *loadOut) error {
+				return loadTracePart(ctx, q, out, tracesFrom+part)
+			})
 		}
 		for _, part := range visitParts {
 			jobs = append(jobs, func(ctx context.Context, q pgx.Tx, out *loadOut) error {
-				return loadVisitPart(ctx, q, out, venues, part)
+				return loadVisitPart(ctx, q, out, venues, visitsFrom+part)
 			})
 		}
-		return s.runLoadJobs(ctx, tx, snapshot, jobs, sink)
+		return s.runLoadJobs(ctx, tx, snapshot, jobs, sink, reserve)
 	})
 }
 
 // runLoadJobs runs the jobs on tx and on up to LoadReaders−1 more
 // connections in transactions of the snapshot, and hands every batch to
-// sink from the calling goroutine.
-func (s *Store) runLoadJobs(ctx context.Context, tx pgx.Tx, snapshot string, jobs []loadJob, sink exposure.Sink) error {
+// sink from the calling goroutine, which first calls reserve: sizing the
+// engine's arenas (zeroing hundreds of megabytes) overlaps the first
+// queries.
+func (s *Store) runLoadJobs(ctx context.Context, tx pgx.Tx, snapshot string, jobs []loadJob, sink exposure.Sink, reserve func()) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := &loadOut{ch: make(chan loadBatch, loadAhead)}
@@ -232,6 +249,7 @@ func (s *Store) runLoadJobs(ctx context.Context, tx pgx.Tx, snapshot string, job
 		wg.Wait()
 		close(out.ch)
 	}()
+	reserve()
 	var first error
 	for b := range out.ch {
 		if first != nil {
@@ -399,10 +417,11 @@ func partitions(ctx context.Context, tx pgx.Tx, table string) ([]string, error) 
 	return names, nil
 }
 
-// loadVisitPart streams one partition's visits, decoding each row's
-// binary values into a batch reused once the sink is done with it.
-func loadVisitPart(ctx context.Context, q pgx.Tx, out *loadOut, venues map[string]tracing.VenueID, part string) error {
-	rows, err := q.Query(ctx, sqlLoadVisits+part)
+// loadVisitPart streams one partition's visits (query: sqlLoadVisits or
+// sqlLoadVisitsLean and the partition), decoding each row's binary
+// values into a batch reused once the sink is done with it.
+func loadVisitPart(ctx context.Context, q pgx.Tx, out *loadOut, venues map[string]tracing.VenueID, query string) error {
+	rows, err := q.Query(ctx, query)
 	if err != nil {
 		return fmt.Errorf("postgis: load visits: %w", err)
 	}
@@ -433,18 +452,21 @@ func loadVisitPart(ctx context.Context, q pgx.Tx, out *loadOut, venues map[strin
 	return nil
 }
 
-// decodeVisit reads sqlLoadVisits' columns in binary format.
+// decodeVisit reads sqlLoadVisits' columns, or sqlLoadVisitsLean's
+// (the first six), in binary format.
 func decodeVisit(raw [][]byte, venues map[string]tracing.VenueID) (tracing.Visit, error) {
-	if len(raw) != 9 || len(raw[0]) != 8 || len(raw[2]) != 32 || len(raw[3]) != 8 || len(raw[5]) != 4 || len(raw[8]) != 8 {
+	if (len(raw) != 6 && len(raw) != 9) || len(raw[0]) != 8 || len(raw[2]) != 32 || len(raw[3]) != 8 || len(raw[5]) != 4 ||
+		(len(raw) == 9 && len(raw[8]) != 8) {
 		return tracing.Visit{}, fmt.Errorf("postgis: load visits: a row of unexpected shape")
 	}
 	v := tracing.Visit{
-		ID:          int64(binary.BigEndian.Uint64(raw[0])),
-		Start:       pgTime(raw[3]),
-		Stay:        time.Duration(int32(binary.BigEndian.Uint32(raw[5]))) * time.Minute,
-		Closing:     closingOf(raw[6]),
-		Source:      sourceOf(raw[7]),
-		Declaration: int64(binary.BigEndian.Uint64(raw[8])),
+		ID:    int64(binary.BigEndian.Uint64(raw[0])),
+		Start: pgTime(raw[3]),
+		Stay:  time.Duration(int32(binary.BigEndian.Uint32(raw[5]))) * time.Minute,
+	}
+	if len(raw) == 9 {
+		v.Closing, v.Source = closingOf(raw[6]), sourceOf(raw[7])
+		v.Declaration = int64(binary.BigEndian.Uint64(raw[8]))
 	}
 	id, ok := venues[string(raw[1])]
 	if !ok {
@@ -484,10 +506,11 @@ func sourceOf(b []byte) tracing.Source {
 	return tracing.Source(b)
 }
 
-// loadTracePart streams one partition's points, decoding each row's
-// binary values into a batch reused once the sink is done with it.
-func loadTracePart(ctx context.Context, q pgx.Tx, out *loadOut, part string) error {
-	rows, err := q.Query(ctx, sqlLoadTraces+part)
+// loadTracePart streams one partition's points (query: sqlLoadTraces or
+// sqlLoadTracesLean and the partition), decoding each row's binary
+// values into a batch reused once the sink is done with it.
+func loadTracePart(ctx context.Context, q pgx.Tx, out *loadOut, query string) error {
+	rows, err := q.Query(ctx, query)
 	if err != nil {
 		return fmt.Errorf("postgis: load traces: %w", err)
 	}
@@ -497,12 +520,10 @@ func loadTracePart(ctx context.Context, q pgx.Tx, out *loadOut, part string) err
 	}
 	batch := out.traceBuf()
 	for rows.Next() {
-		raw := rows.RawValues()
-		if len(raw) != 5 || len(raw[0]) != 32 || len(raw[1]) != 8 || len(raw[2]) != 8 || len(raw[3]) != 8 || len(raw[4]) != 8 {
-			return fmt.Errorf("postgis: load traces: a row of unexpected shape")
+		p, err := decodeTrace(rows.RawValues())
+		if err != nil {
+			return err
 		}
-		p := tracing.TracePoint{Time: pgTime(raw[1]), Lon: pgFloat(raw[2]), Lat: pgFloat(raw[3]), Accuracy: pgFloat(raw[4])}
-		copy(p.Person[:], raw[0])
 		batch = append(batch, p)
 		if len(batch) == LoadBatch {
 			if err := out.send(ctx, loadBatch{traces: batch}); err != nil {
@@ -518,6 +539,21 @@ func loadTracePart(ctx context.Context, q pgx.Tx, out *loadOut, part string) err
 		return out.send(ctx, loadBatch{traces: batch})
 	}
 	return nil
+}
+
+// decodeTrace reads sqlLoadTraces' columns, or sqlLoadTracesLean's (the
+// first four), in binary format.
+func decodeTrace(raw [][]byte) (tracing.TracePoint, error) {
+	if (len(raw) != 4 && len(raw) != 5) || len(raw[0]) != 32 || len(raw[1]) != 8 || len(raw[2]) != 8 || len(raw[3]) != 8 ||
+		(len(raw) == 5 && len(raw[4]) != 8) {
+		return tracing.TracePoint{}, fmt.Errorf("postgis: load traces: a row of unexpected shape")
+	}
+	p := tracing.TracePoint{Time: pgTime(raw[1]), Lon: pgFloat(raw[2]), Lat: pgFloat(raw[3])}
+	if len(raw) == 5 {
+		p.Accuracy = pgFloat(raw[4])
+	}
+	copy(p.Person[:], raw[0])
+	return p, nil
 }
 
 // checkBinary makes sure every column comes in binary format, which the

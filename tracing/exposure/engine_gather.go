@@ -149,8 +149,11 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 		o.lines, o.homes, o.rare = nil, nil, nil
 	}
 
-	// Count per person (a generation-stamped slot per pid), then place
-	// every hit in its person's segment of one flat array.
+	// Each hit goes to its person's segment of recs as a record whose via
+	// is its source's (the sources are placed in key order, so that each
+	// segment comes out ordered by via: only each via's run of records, a
+	// few usually, is left to sort) and whose x and y are, for now, the
+	// hit's a and b. The persons come in pid order.
 	sc, _ := r.e.scratch.Get().(*runScratch)
 	if sc == nil {
 		sc = &runScratch{}
@@ -158,31 +161,9 @@ func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gat
 	defer r.e.scratch.Put(sc)
 	sc.next(len(r.e.persons.keys) + len(r.extra))
 	var g gathered
-	var off []int
-	for _, o := range outs {
-		for k := range o.hits {
-			p := o.hits[k].to
-			if sc.stamp[p] != sc.gen {
-				sc.stamp[p], sc.slot[p] = sc.gen, int32(len(g.persons))
-				g.persons = append(g.persons, p)
-				off = append(off, 0)
-			}
-			off[sc.slot[p]]++
-		}
-	}
-	total := 0
-	for j, n := range off {
-		off[j] = total
-		total += n
-	}
-	off = append(off, total)
-	// Each hit goes to its person's segment of recs as a record whose via
-	// is its source's (the sources are placed in key order, so that each
-	// segment comes out ordered by via: only each via's run of records, a
-	// few usually, is left to sort) and whose x and y are, for now, the
-	// hit's a and b.
-	recs := hugemem.Make[reasonRec](total)
-	r.place(recs, off, order, outs, viaBase, sc.slot)
+	recs, persons, off := r.place(sc, len(r.e.persons.keys)+len(r.extra), order, outs, viaBase)
+	g.persons = persons
+	total := len(recs)
 	for i := range outs {
 		outs[i].hits = nil
 	}
@@ -300,68 +281,139 @@ func (r *run) keyOrder(srcs []runSource) []int32 {
 }
 
 // place writes each hit of outs (the sources taken in order) into its
-// person's segment of recs (person j's from off[j] to off[j+1], j being
-// slot[hit.to]), in that order, as a record whose via is viaBase + the
-// source's index and whose x and y are the hit's a and b.
+// person's segment of one array of records, in that order, as a record
+// whose via is viaBase + the source's index and whose x and y are the
+// hit's a and b; it returns the records, the persons reached (in pid
+// order, below n) and their segments' starts (person j's records are
+// recs[off[j]:off[j+1]]).
 //
 // Writing each hit straight to its place costs a cache miss a hit when
-// the records outgrow the caches (millions of persons' segments, written
-// in the sources' order). So the persons are cut into buckets of about
-// bucketRecs records, and the hits first go, in order, to their bucket's
-// contiguous part of recs (a few hundred write heads, each sequential),
-// with the person's slot kept in x's high half; then each bucket, copied
-// aside, is placed within its own part, which fits in the caches. The
-// buckets are placed on the workers at once; the order within a person's
-// segment is that of one pass, whatever the scheduling.
-func (r *run) place(recs []reasonRec, off []int, order []int32, outs []sourceOut, viaBase uint32, slot []int32) {
-	total, persons := off[len(off)-1], len(off)-1
+// the records outgrow the caches (a batch's millions of persons, reached
+// in the sources' order), and numbering the persons as they come is one
+// pass no worker can share. So the pids are cut into buckets of a power
+// of two, sized for about bucketRecs records each: the sources, in parts
+// of about equal hits, one per worker, count their hits per bucket, then
+// write them to their bucket's part of the array (each part's hits after
+// those of the parts before it, the order of one pass), the pid in x's
+// high half; then each bucket, on the workers, counts its persons (in
+// sc's per-pid slots: the buckets' pids are apart) and places its records
+// within its own part, which fits in the caches. The persons of a bucket
+// are listed as they come in it.
+func (r *run) place(sc *runScratch, n int, order []int32, outs []sourceOut, viaBase uint32) ([]reasonRec, []pid, []int) {
+	hitsAt := make([]int, len(order)+1)
+	for k, i := range order {
+		hitsAt[k+1] = hitsAt[k] + len(outs[i].hits)
+	}
+	total := hitsAt[len(order)]
 	bucketRecs := max(r.e.splitMin/4, 1)
-	// bucket[j] is person j's bucket; starts[b] the first record of bucket b.
-	bucket := make([]int32, persons)
-	starts := []int{0}
-	for j := range persons {
-		if off[j]-starts[len(starts)-1] >= bucketRecs {
-			starts = append(starts, off[j])
-		}
-		bucket[j] = int32(len(starts) - 1)
+	shift := 0
+	for shift < 32 && (n>>shift) > 1 && total/((n>>shift)+1) < bucketRecs {
+		shift++
 	}
-	starts = append(starts, total)
-	nb := len(starts) - 1
-	fill := slices.Clone(starts[:nb])
-	for _, i := range order {
-		via := viaBase + uint32(i)
-		for _, h := range outs[i].hits {
-			j := slot[h.to]
-			b := bucket[j]
-			recs[fill[b]] = reasonRec{start: h.start, end: h.end, x: int64(h.a) | int64(j)<<32, y: int64(h.b), via: via,
-				ev: packEvidence(0, h.kind, h.epi)}
-			fill[b]++
+	nb := (n + 1<<shift - 1) >> shift
+	// The sources' parts, each a range of order.
+	workers := 1
+	if total >= r.e.splitMin {
+		workers = max(min(r.e.opts.Workers, len(order)), 1)
+	}
+	parts := make([]int, workers+1)
+	for w := 1; w < workers; w++ {
+		parts[w], _ = slices.BinarySearch(hitsAt, total/workers*w)
+		parts[w] = max(parts[w], parts[w-1])
+	}
+	parts[workers] = len(order)
+	counts := make([][]int, workers)
+	spread(workers, func(w int) {
+		c := make([]int, nb)
+		for _, i := range order[parts[w]:parts[w+1]] {
+			for k := range outs[i].hits {
+				c[outs[i].hits[k].to>>shift]++
+			}
+		}
+		counts[w] = c
+	})
+	// starts[b]: bucket b's first record; counts[w][b] becomes where part
+	// w's next record of bucket b goes.
+	starts := make([]int, nb+1)
+	at := 0
+	for b := range nb {
+		starts[b] = at
+		for w := range workers {
+			c := counts[w][b]
+			counts[w][b] = at
+			at += c
 		}
 	}
-	// Each bucket is placed from a copy of its part.
-	at := slices.Clone(off[:persons])
+	starts[nb] = at
+	recs := hugemem.Make[reasonRec](total)
+	spread(workers, func(w int) {
+		next := counts[w]
+		for _, i := range order[parts[w]:parts[w+1]] {
+			via := viaBase + uint32(i)
+			for _, h := range outs[i].hits {
+				b := h.to >> shift
+				recs[next[b]] = reasonRec{start: h.start, end: h.end, x: int64(uint64(h.a) | uint64(h.to)<<32), y: int64(h.b), via: via,
+					ev: packEvidence(0, h.kind, h.epi)}
+				next[b]++
+			}
+		}
+	})
+	// Each bucket's persons and their segments, placed from a copy of its
+	// part.
+	bPersons, bOff := make([][]pid, nb), make([][]int, nb)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(r.e.opts.Workers, nb) {
+	for range min(workers, nb) {
 		wg.Go(func() {
 			var buf []reasonRec
+			stamp, slot, gen := sc.stamp, sc.slot, sc.gen
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nb {
 					return
 				}
 				part := recs[starts[b]:starts[b+1]]
+				if len(part) == 0 {
+					continue
+				}
+				// slot[p] counts p's records, then is where the next goes.
+				var ps []pid
+				for k := range part {
+					p := pid(uint64(part[k].x) >> 32)
+					if stamp[p] != gen {
+						stamp[p], slot[p] = gen, 0
+						ps = append(ps, p)
+					}
+					slot[p]++
+				}
+				os := make([]int, len(ps))
+				at := starts[b]
+				for k, p := range ps {
+					c := int(slot[p])
+					os[k], slot[p] = at, int32(at)
+					at += c
+				}
 				buf = append(buf[:0], part...)
 				for _, x := range buf {
-					j := x.x >> 32
+					p := pid(uint64(x.x) >> 32)
 					x.x &= 1<<32 - 1
-					recs[at[j]] = x
-					at[j]++
+					recs[slot[p]] = x
+					slot[p]++
 				}
+				bPersons[b], bOff[b] = ps, os
 			}
 		})
 	}
 	wg.Wait()
+	np := 0
+	for _, ps := range bPersons {
+		np += len(ps)
+	}
+	persons, off := make([]pid, 0, np), make([]int, 0, np+1)
+	for b := range nb {
+		persons, off = append(persons, bPersons[b]...), append(off, bOff[b]...)
+	}
+	return recs, persons, append(off, total)
 }
 
 // snapshot turns the records' engine indices (venues, ride groups, seats)

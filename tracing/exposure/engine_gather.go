@@ -119,12 +119,12 @@ func (s *snapSlots) of(i, gen uint32, add func() uint32) uint32 {
 // seats of the reasons copied into the run's tables), with its distinct
 // vias in key order and, for the next level, its earliest F1-tier
 // exposure and isolation (+ NotifyDelay) among the F1-tier reasons' vias.
-func (r *run) gather(srcs []runSource, outs []sourceOut, iso map[pid]int64) (gathered, error) {
+func (r *run) gather(srcs []runSource, outs []sourceOut) (gathered, error) {
 	// The sources in key order: CompareReasons compares Via first.
 	order := r.keyOrder(srcs)
 	until := make([]int64, len(srcs))
 	for i, s := range srcs {
-		until[i] = iso[s.person] + int64(r.rules.NotifyDelay)
+		until[i] = s.to + int64(r.rules.NotifyDelay)
 	}
 	// The sources are the run's vias from viaBase on; source i's lines,
 	// residences and proximity reasons go to its tables from lineAt[i],

@@ -154,9 +154,8 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	depth := r.rules.Depth
 	// levelOf holds each person's level + 1 (0: none yet).
 	levelOf := make([]int8, len(r.e.persons.keys)+len(r.extra))
-	iso := make(map[pid]int64, len(l0))
 	for _, s := range l0 {
-		levelOf[s.person], iso[s.person] = 1, s.to
+		levelOf[s.person] = 1
 	}
 	levels := [][]runSource{l0}
 	toward := make([]gathered, depth) // toward[j]: the reasons from L_j, by person
@@ -167,7 +166,7 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 			return err
 		}
 		r.phase(fmt.Sprint("level ", k))
-		by, err := r.gather(levels[k-1], outs, iso)
+		by, err := r.gather(levels[k-1], outs)
 		if err != nil {
 			return err
 		}
@@ -176,7 +175,13 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("exposure: run: %w", err)
 		}
-		var lk []runSource
+		next := 0
+		for j, p := range by.persons {
+			if levelOf[p] == 0 && by.at[j].f1 {
+				next++
+			}
+		}
+		lk := make([]runSource, 0, next)
 		prefix := string(TierOf(k)) + ":"
 		for j, p := range by.persons {
 			a := &by.at[j]
@@ -193,11 +198,15 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 			lk = append(lk, s)
 		}
 		for _, s := range lk {
-			levelOf[s.person], iso[s.person] = int8(k+1), s.to
+			levelOf[s.person] = int8(k + 1)
 		}
 		levels = append(levels, lk)
 	}
-	var cs []runContact
+	n := len(toward[0].persons)
+	for k := 2; k <= depth; k++ {
+		n += len(levels[k])
+	}
+	cs := make([]runContact, 0, n)
 	for k := 1; k <= depth; k++ {
 		for _, s := range levels[k] {
 			cs = append(cs, runContact{s.person, k, &toward[k-1].at[s.at]})
@@ -219,7 +228,7 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	r.sortContacts(cs)
 	res.Contacts = hugemem.Make[Contact](len(cs))
 	// The contacts' Via lists share one slab.
-	viaAt := make([]int, len(cs)+1)
+	viaAt := hugemem.Make[int](len(cs) + 1)
 	for i, c := range cs {
 		viaAt[i+1] = viaAt[i] + len(c.vias)
 	}

@@ -25,9 +25,10 @@ type Options struct {
 	MaxReasons int
 	// OnPhase, when set, is told how long each phase of a run took, in
 	// order: "level k" (tracing level k's sources) and "gather k"
-	// (grouping their reasons by person) for each level, then "contacts"
-	// (ordering and naming them) and "clusters". Benchmarks use it; it is
-	// called on the run's goroutine.
+	// (grouping their reasons by person) for each level, then "order"
+	// (the contacts listed and sorted) and "name" (the contacts named
+	// while the clusters are counted). Benchmarks use it; it is called on
+	// the run's goroutine.
 	OnPhase func(phase string, took time.Duration)
 }
 

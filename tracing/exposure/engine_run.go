@@ -226,6 +226,11 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	// Contacts in their canonical order (level, Epi last, then key): their
 	// reasons and vias are already.
 	r.sortContacts(cs)
+	r.phase("order")
+	// The clusters are counted while the contacts are named: both only
+	// read cs and the run's tables.
+	var clusters sync.WaitGroup
+	clusters.Go(func() { res.Clusters = r.clusters(res, l0, cs) })
 	res.Contacts = hugemem.Make[Contact](len(cs))
 	// The contacts' Via lists share one slab.
 	viaAt := hugemem.Make[int](len(cs) + 1)
@@ -236,9 +241,8 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	r.parallel(len(cs), func(i int) {
 		r.contact(&res.Contacts[i], cs[i], viaKeys[viaAt[i]:viaAt[i+1]:viaAt[i+1]])
 	})
-	r.phase("contacts")
-	res.Clusters = r.clusters(res, l0, cs)
-	r.phase("clusters")
+	clusters.Wait()
+	r.phase("name")
 	return nil
 }
 

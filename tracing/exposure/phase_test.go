@@ -44,7 +44,7 @@ func TestRunTellsItsPhases(t *testing.T) {
 		for k := 1; k <= depth; k++ {
 			want = append(want, "level "+string(rune('0'+k)), "gather "+string(rune('0'+k)))
 		}
-		want = append(want, "contacts", "clusters")
+		want = append(want, "order", "name")
 		if !slices.Equal(got, want) {
 			t.Errorf("depth %d: phases %q, want %q", depth, got, want)
 		}

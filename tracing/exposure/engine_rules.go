@@ -133,7 +133,16 @@ func (c *source) venues() {
 				}
 				scanTo = ee - minO + 1
 			}
-			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, func(bi uint32, b *visitRec) {
+			// A visit ending by es overlaps nothing; below the F0s, one
+			// ending before es + MinOverlap gives no F1-tier reason.
+			endMin := es + 1
+			if c.f1Only {
+				endMin = es + int64(c.rules.MinOverlap)
+			}
+			v.scan(a.venue, es-v.maxLen[a.venue], scanTo, endMin, func(bi uint32, b *visitRec) {
+				if b.end < endMin {
+					return
+				}
 				if p := c.canon(b.person); p != c.s.person {
 					c.venueOverlap(p, ai, bi, large, max(es, b.start), min(ee, b.end))
 				}

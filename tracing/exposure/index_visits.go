@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -30,12 +31,16 @@ type visitRec struct {
 // once by its count, and restores the orders, or compacts when the
 // unsorted part grows (at start-up: the whole load at once).
 type visitIndex struct {
-	arena    []visitRec
-	sorted   int
-	indexed  int        // arena[indexed:] is not yet in tail and byPerson
-	venueLo  []uint32   // venue v's sorted part is arena[venueLo[v]:venueLo[v+1]]
-	tail     [][]uint32 // per venue: arena indices past sorted, by start after a flush
-	maxLen   []int64    // per venue: its longest visit, in ns (an upper bound)
+	arena   []visitRec
+	sorted  int
+	indexed int        // arena[indexed:] is not yet in tail and byPerson
+	venueLo []uint32   // venue v's sorted part is arena[venueLo[v]:venueLo[v+1]]
+	tail    [][]uint32 // per venue: arena indices past sorted, by start after a flush
+	maxLen  []int64    // per venue: its longest visit, in ns (an upper bound)
+	// blockEnd[k] bounds the ends of the sorted part's visits
+	// arena[k·endBlock : (k+1)·endBlock] (dead ones included), so that
+	// a scan skips, a block at a time, visits that end too early.
+	blockEnd []int64
 	byPerson [][]uint32
 	byID     []uint32
 	merged   int // arena[merged:] is not yet in byID
@@ -177,15 +182,20 @@ func (x *visitIndex) liveOnly(l []uint32) []uint32 {
 }
 
 // scan calls f with every live visit at venue v starting in [from, to),
-// and its arena index.
-func (x *visitIndex) scan(v uint32, from, to int64, f func(i uint32, b *visitRec)) {
+// and its arena index; of the sorted part, it may leave out visits ending
+// before endMin, skipping whole blocks of them (blockEnd).
+func (x *visitIndex) scan(v uint32, from, to, endMin int64, f func(i uint32, b *visitRec)) {
 	if int(v)+1 < len(x.venueLo) {
-		lo := x.venueLo[v]
-		run := x.arena[lo:x.venueLo[v+1]]
+		lo, hi := int(x.venueLo[v]), int(x.venueLo[v+1])
+		run := x.arena[lo:hi]
 		i, _ := slices.BinarySearchFunc(run, from, func(b visitRec, t int64) int { return cmp.Compare(b.start, t) })
-		for ; i < len(run) && run[i].start < to; i++ {
-			if run[i].person != deadPID {
-				f(lo+uint32(i), &run[i])
+		for i += lo; i < hi && x.arena[i].start < to; i++ {
+			if i%endBlock == 0 && x.blockEnd[i/endBlock] < endMin {
+				i += endBlock - 1
+				continue
+			}
+			if b := &x.arena[i]; b.person != deadPID {
+				f(uint32(i), b)
 			}
 		}
 	}
@@ -548,6 +558,27 @@ func (x *visitIndex) compact() {
 	x.arena = arena
 	x.venueLo = lo
 	x.sorted, x.merged, x.indexed, x.live = len(arena), len(arena), len(arena), len(arena)
+	x.blockEnd = blockEnds(arena, parts)
+}
+
+// endBlock is the visits a blockEnd entry bounds.
+const endBlock = 32
+
+// blockEnds returns the latest end of each endBlock visits of arena, on
+// parts goroutines.
+func blockEnds(arena []visitRec, parts int) []int64 {
+	n := (len(arena) + endBlock - 1) / endBlock
+	out := make([]int64, n)
+	spread(max(min(parts, n), 1), func(p int) {
+		for k := p * n / parts; k < (p+1)*n/parts; k++ {
+			m := int64(math.MinInt64)
+			for _, r := range arena[k*endBlock : min((k+1)*endBlock, len(arena))] {
+				m = max(m, r.end)
+			}
+			out[k] = m
+		}
+	})
+	return out
 }
 
 // spread calls f(0) … f(n−1) each on its own goroutine (f(n−1) on the

@@ -25,12 +25,12 @@ type checkinsFile struct {
 }
 
 // A line of a check-ins file is about checkinLineBytes long (a venue's 32
-// digits, a phone's 10, a start's 20 to 25, 3 commas and a few more): room
+// digits, a phone's 10, a start's 20 to 25, 3 commas, a newline): room
 // for the file's size over it is made ahead, which a file of shorter lines
 // outgrows and longer lines leave partly unused; maxPresizedLines bounds
 // it.
 const (
-	checkinLineBytes = 72
+	checkinLineBytes = 64
 	maxPresizedLines = 20_000_000
 )
 
@@ -46,7 +46,8 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time, s
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	lines := int(min(size/checkinLineBytes, maxPresizedLines))
-	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines)}
+	// persons too: in the worst case, every row names a new person.
+	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines), persons: make([]tracing.Person, 0, lines)}
 	seen := map[tracing.PersonKey]bool{}
 	hasher := keys.PersonHasher()
 	for {

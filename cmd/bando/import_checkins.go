@@ -32,6 +32,9 @@ type checkinsFile struct {
 const (
 	checkinLineBytes = 64
 	maxPresizedLines = 20_000_000
+	// maxPresizedPersons bounds the room made ahead for the persons'
+	// memories (maps), which a file of few persons would leave unused.
+	maxPresizedPersons = 1_000_000
 )
 
 // readCheckinsCSV reads venue,person,start,end rows (a header line naming
@@ -48,8 +51,8 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time, s
 	lines := int(min(size/checkinLineBytes, maxPresizedLines))
 	// persons too: in the worst case, every row names a new person.
 	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines), persons: make([]tracing.Person, 0, lines)}
-	seen := map[tracing.PersonKey]bool{}
-	hasher := keys.PersonHasher()
+	seen := make(map[tracing.PersonKey]bool, min(lines, maxPresizedPersons))
+	hasher := keys.SizedPersonHasher(min(lines, maxPresizedPersons))
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {

@@ -203,3 +203,26 @@ func TestPersonArraysRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVisitCopy encodes the binary COPY stream of 200,000 visits,
+// as the import sends a large day.
+func BenchmarkVisitCopy(b *testing.B) {
+	cs := make([]tracing.CheckIn, 200_000)
+	stays := map[tracing.VenueID]int32{}
+	at := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	for i := range cs {
+		v := tracing.VenueID(fmt.Sprintf("%032x", i%200))
+		stays[v] = 30
+		cs[i] = tracing.CheckIn{Venue: v, Person: tracing.PersonKey{byte(i), byte(i >> 8), byte(i >> 16)}, At: at.Add(time.Duration(i) * time.Second), Source: tracing.Batch}
+	}
+	buf := make([]byte, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		r := visitCopy(cs, stays)
+		for {
+			if _, err := r.Read(buf); err == io.EOF {
+				break
+			}
+		}
+	}
+}

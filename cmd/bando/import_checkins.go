@@ -34,10 +34,8 @@ const (
 	checkinLineBytes = 64
 	maxPresizedLines = 20_000_000
 	// maxPresizedPersons bounds the room made ahead for the persons'
-	// memories (maps), which a file of few persons would leave unused;
-	// linesPerPerson is the rows a person has in a usual file.
+	// memories (maps), which a file of few persons would leave unused.
 	maxPresizedPersons = 1_000_000
-	linesPerPerson     = 4
 )
 
 // readCheckinsCSV reads venue,person,start,end rows (a header line naming
@@ -56,7 +54,7 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time, s
 	if size >= minSplitBytes && size <= maxSplitBytes {
 		out, err = rd.split(r, size)
 	} else {
-		out, err = rd.read(r, size, size, 0)
+		out, err = rd.read(r, size, 0)
 	}
 	if err != nil {
 		return nil, err
@@ -100,18 +98,16 @@ func (rd checkinsReader) split(r io.Reader, size int64) (*checkinsFile, error) {
 		cut = len(data)
 	}
 	if bytes.IndexByte(data, '"') >= 0 || cut == len(data) {
-		return rd.read(bytes.NewReader(data), size, size, 0)
+		return rd.read(bytes.NewReader(data), int64(len(data)), 0)
 	}
 	var second *checkinsFile
 	var secondErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		second, secondErr = rd.read(bytes.NewReader(data[cut:]), int64(len(data)-cut), int64(len(data)-cut), bytes.Count(data[:cut], []byte{'\n'}))
+		second, secondErr = rd.read(bytes.NewReader(data[cut:]), int64(len(data)-cut), bytes.Count(data[:cut], []byte{'\n'}))
 	}()
-	// The first half's slices are made for the whole file: the second's
-	// rows are appended to them, not copied with them into larger ones.
-	first, err := rd.read(bytes.NewReader(data[:cut]), int64(cut), size, 0)
+	first, err := rd.read(bytes.NewReader(data[:cut]), int64(cut), 0)
 	<-done
 	if err != nil {
 		return nil, err
@@ -139,22 +135,17 @@ func (f *checkinsFile) join(next *checkinsFile) *checkinsFile {
 }
 
 // read parses r, a part of the file that begins after its line skip (the
-// lines before it, counted in the errors and lines), its slices made for
-// room bytes of lines; only the first part (skip 0) may begin with a
-// header.
-func (rd checkinsReader) read(r io.Reader, size, room int64, skip int) (*checkinsFile, error) {
+// lines before it, counted in the errors and lines); only the first part
+// (skip 0) may begin with a header.
+func (rd checkinsReader) read(r io.Reader, size int64, skip int) (*checkinsFile, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	lines := int(min(room/checkinLineBytes, maxPresizedLines))
+	lines := int(min(size/checkinLineBytes, maxPresizedLines))
 	// persons too: in the worst case, every row names a new person.
 	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines), persons: make([]tracing.Person, 0, lines)}
-	// The persons' memories get room for a part's lines over
-	// linesPerPerson, a file's usual: room for every line would cost a
-	// file of few persons more in clearing than growing saves.
-	persons := int(min(size/checkinLineBytes/linesPerPerson, maxPresizedPersons))
-	seen := make(map[tracing.PersonKey]bool, persons)
-	hasher := rd.keys.SizedPersonHasher(persons)
+	seen := make(map[tracing.PersonKey]bool, min(lines, maxPresizedPersons))
+	hasher := rd.keys.SizedPersonHasher(min(lines, maxPresizedPersons))
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -49,7 +48,7 @@ func TestReadCheckinsSplit(t *testing.T) {
 	}
 	serial := func(data []byte) (*checkinsFile, error) {
 		rd := checkinsReader{keys: keys, now: now, keepSince: now.Add(-24 * time.Hour)}
-		return rd.read(bytes.NewReader(data), int64(len(data)), int64(len(data)), 0)
+		return rd.read(bytes.NewReader(data), int64(len(data)), 0)
 	}
 	tests := []struct {
 		name    string
@@ -94,55 +93,4 @@ func TestReadCheckinsSplit(t *testing.T) {
 	if _, err := readCheckinsCSV(bytes.NewReader(file(false, lines-10)), keys, now, now.Add(-24*time.Hour), 0); !errors.As(err, &fe) {
 		t.Errorf("err = %v, want a FieldError", err)
 	}
-}
-
-// BenchmarkReadCheckinsCSV reads a file of 200,000 rows whole (its
-// halves at once) and in one piece, with a new person a row and with
-// 20,000 persons; cpu-ms/op is the process's CPU, which the two halves
-// raise while they cut the time.
-func BenchmarkReadCheckinsCSV(b *testing.B) {
-	keys, err := tracing.NewKeys([]byte(strings.Repeat("k", 32)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	now := time.Now().UTC()
-	venues := make([]tracing.VenueID, 200)
-	for i := range venues {
-		venues[i] = tracing.NewVenueID()
-	}
-	for _, persons := range []int{200_000, 20_000} {
-		var buf bytes.Buffer
-		for i := range 200_000 {
-			fmt.Fprintf(&buf, "%s,09%08d,%s,\n", venues[i%len(venues)], i%persons, now.Add(-time.Duration(i%86_000)*time.Second).Format(time.RFC3339))
-		}
-		data := buf.Bytes()
-		rd := checkinsReader{keys: keys, now: now, keepSince: now.Add(-48 * time.Hour)}
-		for _, way := range []struct {
-			name string
-			read func() (*checkinsFile, error)
-		}{
-			{"one piece", func() (*checkinsFile, error) {
-				return rd.read(bytes.NewReader(data), int64(len(data)), int64(len(data)), 0)
-			}},
-			{"halves", func() (*checkinsFile, error) { return rd.split(bytes.NewReader(data), int64(len(data))) }},
-		} {
-			b.Run(fmt.Sprintf("persons=%d/%s", persons, way.name), func(b *testing.B) {
-				b.ReportAllocs()
-				cpu0 := selfCPU()
-				for b.Loop() {
-					if _, err := way.read(); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64((selfCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-			})
-		}
-	}
-}
-
-// selfCPU is the CPU time this process has used.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -45,99 +44,7 @@ const (
 // is refused: the purge would drop it at once. The first bad line is named.
 // size is the file's size in bytes (0 when unknown): the rows' slices are
 // made for the lines it holds at once, not grown by copying as they come.
-// A file of known size up to maxSplitBytes, with no quoted field, is read
-// whole and its two halves parsed at once (splitCheckinsCSV).
 func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time, size int64) (*checkinsFile, error) {
-	rd := checkinsReader{keys: keys, now: now, keepSince: keepSince}
-	var out *checkinsFile
-	var err error
-	if size >= minSplitBytes && size <= maxSplitBytes {
-		out, err = rd.split(r, size)
-	} else {
-		out, err = rd.read(r, size, 0)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if len(out.rows) == 0 {
-		return nil, errors.New("no check-ins in the file (venue,person,start,end)")
-	}
-	return out, nil
-}
-
-// Files from minSplitBytes to maxSplitBytes are parsed in two halves at
-// once: under it, a second goroutine costs more than it saves; over it,
-// holding the whole file in memory besides its rows costs more than the
-// time saved.
-const (
-	minSplitBytes = 1 << 20
-	maxSplitBytes = 1 << 30
-)
-
-// checkinsReader parses check-ins files (readCheckinsCSV).
-type checkinsReader struct {
-	keys           tracing.Keys
-	now, keepSince time.Time
-}
-
-// split reads r whole and parses its halves, split at a line's end, on
-// two goroutines, then joins them as one read would have: the second
-// half's lines numbered on from the first's, its persons that the first
-// half named left out. A file with a quote (a field that may span lines)
-// is parsed in one piece.
-func (rd checkinsReader) split(r io.Reader, size int64) (*checkinsFile, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	data := buf.Bytes()
-	cut := len(data) / 2
-	if nl := bytes.IndexByte(data[cut:], '\n'); nl >= 0 {
-		cut += nl + 1
-	} else {
-		cut = len(data)
-	}
-	if bytes.IndexByte(data, '"') >= 0 || cut == len(data) {
-		return rd.read(bytes.NewReader(data), int64(len(data)), 0)
-	}
-	var second *checkinsFile
-	var secondErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		second, secondErr = rd.read(bytes.NewReader(data[cut:]), int64(len(data)-cut), bytes.Count(data[:cut], []byte{'\n'}))
-	}()
-	first, err := rd.read(bytes.NewReader(data[:cut]), int64(cut), 0)
-	<-done
-	if err != nil {
-		return nil, err
-	}
-	if secondErr != nil {
-		return nil, secondErr
-	}
-	return first.join(second), nil
-}
-
-// join appends the rows and the new persons of the file's next part.
-func (f *checkinsFile) join(next *checkinsFile) *checkinsFile {
-	f.rows = append(f.rows, next.rows...)
-	f.lines = append(f.lines, next.lines...)
-	known := make(map[tracing.PersonKey]bool, len(f.persons))
-	for _, p := range f.persons {
-		known[p.Key] = true
-	}
-	for _, p := range next.persons {
-		if !known[p.Key] {
-			f.persons = append(f.persons, p)
-		}
-	}
-	return f
-}
-
-// read parses r, a part of the file that begins after its line skip (the
-// lines before it, counted in the errors and lines); only the first part
-// (skip 0) may begin with a header.
-func (rd checkinsReader) read(r io.Reader, size int64, skip int) (*checkinsFile, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -145,24 +52,23 @@ func (rd checkinsReader) read(r io.Reader, size int64, skip int) (*checkinsFile,
 	// persons too: in the worst case, every row names a new person.
 	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines), persons: make([]tracing.Person, 0, lines)}
 	seen := make(map[tracing.PersonKey]bool, min(lines, maxPresizedPersons))
-	hasher := rd.keys.SizedPersonHasher(min(lines, maxPresizedPersons))
+	hasher := keys.SizedPersonHasher(min(lines, maxPresizedPersons))
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		line += skip
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		if skip == 0 && len(out.rows) == 0 && len(rec) > 0 && strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff")), "venue") {
+		if len(out.rows) == 0 && len(rec) > 0 && strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(rec[0], "\ufeff")), "venue") {
 			continue
 		}
-		c, p, err := checkinRow(rec, hasher, rd.now)
-		if err == nil && c.At.Before(rd.keepSince) {
+		c, p, err := checkinRow(rec, hasher, now)
+		if err == nil && c.At.Before(keepSince) {
 			err = &tracing.FieldError{Field: "start", Reason: fmt.Sprintf("%s is older than the retention (check-ins are kept since %s, BANDO_RETENTION_DAYS): it would be purged at once",
-				c.At.Format(time.RFC3339), rd.keepSince.UTC().Format(time.RFC3339))}
+				c.At.Format(time.RFC3339), keepSince.UTC().Format(time.RFC3339))}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
@@ -173,6 +79,9 @@ func (rd checkinsReader) read(r io.Reader, size int64, skip int) (*checkinsFile,
 		}
 		out.rows = append(out.rows, c)
 		out.lines = append(out.lines, line)
+	}
+	if len(out.rows) == 0 {
+		return nil, errors.New("no check-ins in the file (venue,person,start,end)")
 	}
 	return out, nil
 }

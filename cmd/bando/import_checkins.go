@@ -33,8 +33,10 @@ const (
 	checkinLineBytes = 64
 	maxPresizedLines = 20_000_000
 	// maxPresizedPersons bounds the room made ahead for the persons'
-	// memories (maps), which a file of few persons would leave unused.
+	// memories (maps), which a file of few persons would leave unused;
+	// linesPerPerson is the rows a person has in a usual file.
 	maxPresizedPersons = 1_000_000
+	linesPerPerson     = 4
 )
 
 // readCheckinsCSV reads venue,person,start,end rows (a header line naming
@@ -51,8 +53,12 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time, s
 	lines := int(min(size/checkinLineBytes, maxPresizedLines))
 	// persons too: in the worst case, every row names a new person.
 	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines), persons: make([]tracing.Person, 0, lines)}
-	seen := make(map[tracing.PersonKey]bool, min(lines, maxPresizedPersons))
-	hasher := keys.SizedPersonHasher(min(lines, maxPresizedPersons))
+	// The persons' memories get room for the lines over linesPerPerson,
+	// a file's usual: room for every line would cost a file of few
+	// persons more in clearing than growing saves.
+	persons := min(lines/linesPerPerson, maxPresizedPersons)
+	seen := make(map[tracing.PersonKey]bool, persons)
+	hasher := keys.SizedPersonHasher(persons)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {

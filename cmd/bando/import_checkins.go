@@ -25,13 +25,18 @@ type checkinsFile struct {
 }
 
 // A line of a check-ins file is about checkinLineBytes long (a venue's 32
-// digits, a phone's 10, a start's 20 to 25, 3 commas and a few more): room
+// digits, a phone's 10, a start's 20 to 25, 3 commas, a newline): room
 // for the file's size over it is made ahead, which a file of shorter lines
 // outgrows and longer lines leave partly unused; maxPresizedLines bounds
 // it.
 const (
-	checkinLineBytes = 72
+	checkinLineBytes = 64
 	maxPresizedLines = 20_000_000
+	// maxPresizedPersons bounds the room made ahead for the persons'
+	// memories (maps), which a file of few persons would leave unused;
+	// linesPerPerson is the rows a person has in a usual file.
+	maxPresizedPersons = 1_000_000
+	linesPerPerson     = 4
 )
 
 // readCheckinsCSV reads venue,person,start,end rows (a header line naming
@@ -46,9 +51,14 @@ func readCheckinsCSV(r io.Reader, keys tracing.Keys, now, keepSince time.Time, s
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	lines := int(min(size/checkinLineBytes, maxPresizedLines))
-	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines)}
-	seen := map[tracing.PersonKey]bool{}
-	hasher := keys.PersonHasher()
+	// persons too: in the worst case, every row names a new person.
+	out := &checkinsFile{rows: make([]tracing.CheckIn, 0, lines), lines: make([]int, 0, lines), persons: make([]tracing.Person, 0, lines)}
+	// The persons' memories get room for the lines over linesPerPerson,
+	// a file's usual: room for every line would cost a file of few
+	// persons more in clearing than growing saves.
+	persons := min(lines/linesPerPerson, maxPresizedPersons)
+	seen := make(map[tracing.PersonKey]bool, persons)
+	hasher := keys.SizedPersonHasher(persons)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {

@@ -17,7 +17,7 @@ func utcNS(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 // to the worker's chunk (from its length on) while it has room, so that
 // a level's sources share a few large arrays instead of each growing its
 // own.
-func (r *run) reasons(s runSource, f1Only bool, before []int8, w *worker) sourceOut {
+func (r *run) reasons(s runSource, f1Only bool, before []uint64, w *worker) sourceOut {
 	chunk := &w.chunk
 	keys := r.keysOf(s.person)
 	if len(keys) == 0 {
@@ -64,10 +64,10 @@ type source struct {
 	keys   []pid
 	f1Only bool
 	out    sourceOut
-	// before holds the level+1 of the persons of the levels so far (read
+	// before has the bit of each person of the levels so far (read
 	// only while the sources run); reasons to them are dropped, except the
 	// F0s' reasons to F0s (links).
-	before []int8
+	before []uint64
 	links  bool
 	w      *worker
 }
@@ -85,7 +85,7 @@ type worker struct {
 // an Epi reason from below the F0s, or a reason to a person of an earlier
 // level (or of this one's sources), never reported except as a link.
 func (c *source) drops(to pid, tier Tier) bool {
-	return (c.f1Only && tier != F1) || (!c.links && c.before[to] != 0)
+	return (c.f1Only && tier != F1) || (!c.links && c.before[to>>6]&(1<<(to&63)) != 0)
 }
 
 // emit keeps a hit whose tier is not dropped.

@@ -154,14 +154,18 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 	depth := r.rules.Depth
 	// levelOf holds each person's level + 1 (0: none yet).
 	levelOf := make([]int8, len(r.e.persons.keys)+len(r.extra))
+	// leveled has the bit of each person of levelOf (set), for the
+	// sources' checks: a bit a person stays in the caches.
+	leveled := make([]uint64, (len(levelOf)+63)/64)
 	for _, s := range l0 {
 		levelOf[s.person] = 1
+		leveled[s.person>>6] |= 1 << (s.person & 63)
 	}
 	levels := [][]runSource{l0}
 	toward := make([]gathered, depth) // toward[j]: the reasons from L_j, by person
 	for k := 1; k <= depth; k++ {
 		r.levelNo = k
-		outs, err := r.level(levels[k-1], k-1 >= 1, levelOf)
+		outs, err := r.level(levels[k-1], k-1 >= 1, leveled)
 		if err != nil {
 			return err
 		}
@@ -199,6 +203,7 @@ func (r *run) trace(l0 []runSource, res *Result) error {
 		}
 		for _, s := range lk {
 			levelOf[s.person] = int8(k + 1)
+			leveled[s.person>>6] |= 1 << (s.person & 63)
 		}
 		levels = append(levels, lk)
 	}
@@ -306,7 +311,7 @@ func sortSplit[T any](s []T, w int, cmp func(a, b T) int) {
 }
 
 // level traces the sources in parallel; hits[i] are source i's.
-func (r *run) level(srcs []runSource, f1Only bool, before []int8) ([]sourceOut, error) {
+func (r *run) level(srcs []runSource, f1Only bool, before []uint64) ([]sourceOut, error) {
 	hits := hugemem.Make[sourceOut](len(srcs))
 	var next atomic.Int64
 	var failed atomic.Bool

@@ -22,6 +22,10 @@ type periodIndex struct {
 	// interned since has no alias: aliases come from periods).
 	canon map[pid]pid
 	dense []pid
+	// aliased has the bit of each pid dense maps elsewhere: a run asks
+	// for the canon of every visit it meets, and the bits (a bit a
+	// person) stay in the caches where dense (4 bytes) does not.
+	aliased []uint64
 	// aliases lists, per person, the pids that are aliases of it.
 	aliases map[pid][]pid
 	// byOwner lists the periods of each person (canon of Person).
@@ -72,7 +76,7 @@ func (x *periodIndex) upsert(p tracing.Period, persons *personTable) {
 
 // canonOf is the person a raw pid belongs to.
 func (x *periodIndex) canonOf(p pid) pid {
-	if int(p) < len(x.dense) {
+	if w := int(p >> 6); w < len(x.aliased) && x.aliased[w]&(1<<(p&63)) != 0 {
 		return x.dense[p]
 	}
 	return p
@@ -97,8 +101,13 @@ func (x *periodIndex) flush(persons *personTable) {
 	for i := range x.dense {
 		x.dense[i] = pid(i)
 	}
+	x.aliased = growTo(x.aliased[:0], (len(x.dense)+63)/64)
+	clear(x.aliased)
 	for alt, c := range x.canon {
 		x.dense[alt] = c
+		if alt != c {
+			x.aliased[alt>>6] |= 1 << (alt & 63)
+		}
 	}
 	x.aliases = map[pid][]pid{}
 	for alt, c := range x.canon {

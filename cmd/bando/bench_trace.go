@@ -42,6 +42,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	noBatch := fs.Bool("no-batch", false, "skip the peak day's batch")
 	budget := fs.Duration("budget", 0, "time allowed to the one-at-a-time F0s of each world (0: none); fewer F0s are reported when it runs out")
 	batchBudget := fs.Duration("batch-budget", 0, "time allowed to the peak day's batch (0: none)")
+	batchRuns := fs.Int("batch-runs", 1, "times the peak day's batch is run: the first with every page fresh from the kernel, the others on the memory the run before freed, as a running server's next batch")
 	jsonOut := fs.String("json", "", "also write the figures as JSON to this file")
 	profile := fs.String("profile", "", "write CPU and allocation profiles into this directory: load.cpu, per-f0.cpu, batch.cpu, runs.allocs (diff against load.allocs), and db-load.cpu with --from-db")
 	cfg, err := loadConfig(fs, args)
@@ -58,6 +59,9 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 	if *nF0 < 1 {
 		return errors.New("bench trace: --f0 must be at least 1")
 	}
+	if *batchRuns < 1 {
+		return errors.New("bench trace: --batch-runs must be at least 1")
+	}
 	rules := exposure.Rules{Depth: *depth}.WithDefaults()
 	if err := rules.Validate(); err != nil {
 		return fmt.Errorf("bench trace: %w", err)
@@ -73,7 +77,7 @@ func runBenchTrace(ctx context.Context, args []string, out io.Writer) error {
 		Started: time.Now().UTC()}
 	fmt.Fprintf(out, "bando bench trace: seed %d, depth %d (batch %d), %d random F0s per world, GOMAXPROCS %d\n",
 		*seedValue, *depth, batchRules.Depth, *nF0, rep.GOMAXPROCS)
-	b := &traceBench{out: out, rules: rules, batchRules: batchRules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch,
+	b := &traceBench{out: out, rules: rules, batchRules: batchRules, nF0: *nF0, seed: *seedValue, dir: *boundaries, batch: !*noBatch, batchRuns: *batchRuns,
 		budget: *budget, batchBudget: *batchBudget, profile: *profile, meter: cpuMeter{dbURL: cfg.DatabaseURL}}
 	for _, f := range fracs {
 		row, err := b.generated(ctx, f)
@@ -155,6 +159,9 @@ type worldRow struct {
 	EngineMB float64        `json:"engine_mb"`
 	PerF0    latencyRow     `json:"per_f0"`
 	Peak     *traceBatchRow `json:"peak_batch,omitempty"`
+	// PeakAgain are the same batch run again (--batch-runs), each on the
+	// memory the run before freed.
+	PeakAgain []*traceBatchRow `json:"peak_batch_again,omitempty"`
 }
 
 // latencyRow is F0s traced one at a time.
@@ -283,6 +290,8 @@ type traceBench struct {
 	seed       uint64
 	dir        string
 	batch      bool
+	// batchRuns is how many times the peak day's batch runs.
+	batchRuns int
 	// budget bounds each one-at-a-time series, batchBudget the batch.
 	budget, batchBudget time.Duration
 	// profile is the directory the runs' profiles go to ("" for none).
@@ -346,56 +355,95 @@ func (b *traceBench) generated(ctx context.Context, f float64) (worldRow, error)
 		row.PerF0.P50ms, row.PerF0.P99ms, row.PerF0.MeanF1, row.PerF0.MeanF2, row.PerF0.MeanEp)
 	if b.batch {
 		peak := world.F0s(worldgen.LastDay)
-		bctx, cancel := ctx, context.CancelFunc(func() {})
-		if b.batchBudget > 0 {
-			bctx, cancel = context.WithTimeout(ctx, b.batchBudget)
+		for run := range b.batchRuns {
+			batch, err := b.peakBatch(ctx, eng, phases, peak, run == 0)
+			if err != nil {
+				return row, err
+			}
+			if run == 0 {
+				row.Peak = batch
+			} else {
+				row.PeakAgain = append(row.PeakAgain, batch)
+			}
+			if batch.Unfinished {
+				break
+			}
 		}
-		stop, perr := b.startCPU("batch.cpu")
-		if perr != nil {
-			cancel()
-			return row, perr
-		}
-		reset := resetPeakRSS()
-		phases.record(true)
-		start := time.Now()
-		res, err := eng.Run(bctx, b.batchRules, peak...)
-		took := time.Since(start)
-		ran := phases.record(false)
-		cancel()
-		stop()
-		if perr := b.writeProfile("runs.allocs"); perr != nil {
-			return row, perr
-		}
-		if err != nil && ctx.Err() == nil && bctx.Err() != nil {
-			row.Peak = &traceBatchRow{F0s: len(peak), Seconds: time.Since(start).Seconds(), Unfinished: true}
-			fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: not done within --batch-budget %s\n", len(peak), b.batchBudget)
-			return row, nil
-		}
-		if err != nil {
-			return row, fmt.Errorf("bench trace: the peak day's batch: %w", err)
-		}
-		f1, f2, epi := tally(res)
-		row.Peak = &traceBatchRow{F0s: len(peak), Seconds: took.Seconds(), F1: f1, F2: f2, Epi: epi, Clusters: len(res.Clusters), Phases: ran}
-		for i := range res.Contacts {
-			row.Peak.Reasons += res.Contacts[i].NumReasons()
-		}
-		row.Peak.HeapMB, row.Peak.PeakRSSMB = heapMB(), peakRSSMB()
-		if reset {
-			row.Peak.BatchRSSMB = row.Peak.PeakRSSMB
-		}
-		start = time.Now()
-		var buf []exposure.Reason
-		for i := range res.Contacts {
-			buf = res.Contacts[i].AppendReasons(buf[:0])
-		}
-		row.Peak.MaterializeS = time.Since(start).Seconds()
-		runtime.KeepAlive(res)
-		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run (depth %d): %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB (during the batch %.0f MB); every reason materialized in %.1f s\n",
-			len(peak), b.batchRules.Depth, row.Peak.Seconds, f1, f2, epi, len(res.Clusters), row.Peak.Reasons, row.Peak.HeapMB, row.Peak.PeakRSSMB,
-			row.Peak.BatchRSSMB, row.Peak.MaterializeS)
-		fmt.Fprintf(b.out, "  its phases: %s\n", describePhases(ran))
 	}
 	runtime.KeepAlive(eng)
+	return row, nil
+}
+
+// peakBatch runs the peak day's F0s in one run and reports it. The first
+// (cold) starts with the free heap returned to the kernel, so that every
+// page it writes comes fresh (and the peak RSS is reset for it); a later
+// one reuses the memory the run before it freed, as a server's next batch
+// would.
+func (b *traceBench) peakBatch(ctx context.Context, eng *exposure.Engine, phases *phaseLog, peak []exposure.F0, cold bool) (*traceBatchRow, error) {
+	bctx, cancel := ctx, context.CancelFunc(func() {})
+	if b.batchBudget > 0 {
+		bctx, cancel = context.WithTimeout(ctx, b.batchBudget)
+	}
+	name := "batch.cpu"
+	if !cold {
+		name = "batch-again.cpu"
+	}
+	stop, perr := b.startCPU(name)
+	if perr != nil {
+		cancel()
+		return nil, perr
+	}
+	reset := false
+	if cold {
+		reset = resetPeakRSS()
+	} else {
+		// The run before's result is garbage now, as a served run's is once
+		// written out: collected, its pages kept for this run.
+		runtime.GC()
+	}
+	phases.record(true)
+	start := time.Now()
+	res, err := eng.Run(bctx, b.batchRules, peak...)
+	took := time.Since(start)
+	ran := phases.record(false)
+	cancel()
+	stop()
+	if cold {
+		if perr := b.writeProfile("runs.allocs"); perr != nil {
+			return nil, perr
+		}
+	}
+	if err != nil && ctx.Err() == nil && bctx.Err() != nil {
+		fmt.Fprintf(b.out, "  the peak day's %d F0 in one run: not done within --batch-budget %s\n", len(peak), b.batchBudget)
+		return &traceBatchRow{F0s: len(peak), Seconds: time.Since(start).Seconds(), Unfinished: true}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bench trace: the peak day's batch: %w", err)
+	}
+	f1, f2, epi := tally(res)
+	row := &traceBatchRow{F0s: len(peak), Seconds: took.Seconds(), F1: f1, F2: f2, Epi: epi, Clusters: len(res.Clusters), Phases: ran}
+	for i := range res.Contacts {
+		row.Reasons += res.Contacts[i].NumReasons()
+	}
+	row.HeapMB, row.PeakRSSMB = heapMB(), peakRSSMB()
+	if reset {
+		row.BatchRSSMB = row.PeakRSSMB
+	}
+	start = time.Now()
+	var buf []exposure.Reason
+	for i := range res.Contacts {
+		buf = res.Contacts[i].AppendReasons(buf[:0])
+	}
+	row.MaterializeS = time.Since(start).Seconds()
+	runtime.KeepAlive(res)
+	what := fmt.Sprintf("the peak day's %d F0 in one run (depth %d)", len(peak), b.batchRules.Depth)
+	if !cold {
+		what = "again, on the memory the run before freed"
+	}
+	fmt.Fprintf(b.out, "  %s: %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB (during the batch %.0f MB); every reason materialized in %.1f s\n",
+		what, row.Seconds, f1, f2, epi, len(res.Clusters), row.Reasons, row.HeapMB, row.PeakRSSMB,
+		row.BatchRSSMB, row.MaterializeS)
+	fmt.Fprintf(b.out, "  its phases: %s\n", describePhases(ran))
 	return row, nil
 }
 

@@ -440,9 +440,12 @@ func (b *traceBench) peakBatch(ctx context.Context, eng *exposure.Engine, phases
 	if !cold {
 		what = "again, on the memory the run before freed"
 	}
-	fmt.Fprintf(b.out, "  %s: %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB (during the batch %.0f MB); every reason materialized in %.1f s\n",
-		what, row.Seconds, f1, f2, epi, len(res.Clusters), row.Reasons, row.HeapMB, row.PeakRSSMB,
-		row.BatchRSSMB, row.MaterializeS)
+	during := ""
+	if reset {
+		during = fmt.Sprintf(" (during the batch %.0f MB)", row.BatchRSSMB)
+	}
+	fmt.Fprintf(b.out, "  %s: %.1f s, %d F1, %d F2, %d epi, %d clusters, %d reasons; heap with the result %.0f MB, peak RSS %.0f MB%s; every reason materialized in %.1f s\n",
+		what, row.Seconds, f1, f2, epi, len(res.Clusters), row.Reasons, row.HeapMB, row.PeakRSSMB, during, row.MaterializeS)
 	fmt.Fprintf(b.out, "  its phases: %s\n", describePhases(ran))
 	return row, nil
 }

@@ -153,7 +153,8 @@ func (r *run) gather(srcs []runSource, outs []sourceOut) (gathered, error) {
 	// is its source's (the sources are placed in key order, so that each
 	// segment comes out ordered by via: only each via's run of records, a
 	// few usually, is left to sort) and whose x and y are, for now, the
-	// hit's a and b. The persons come in pid order.
+	// hit's a and b. The persons come by ranges of pids (place's
+	// buckets), in each range as they first appear.
 	sc, _ := r.e.scratch.Get().(*runScratch)
 	if sc == nil {
 		sc = &runScratch{}
@@ -283,9 +284,9 @@ func (r *run) keyOrder(srcs []runSource) []int32 {
 // place writes each hit of outs (the sources taken in order) into its
 // person's segment of one array of records, in that order, as a record
 // whose via is viaBase + the source's index and whose x and y are the
-// hit's a and b; it returns the records, the persons reached (in pid
-// order, below n) and their segments' starts (person j's records are
-// recs[off[j]:off[j+1]]).
+// hit's a and b; it returns the records, the persons reached (pids below
+// n, by bucket, in each as they first appear) and their segments' starts
+// (person j's records are recs[off[j]:off[j+1]]).
 //
 // Writing each hit straight to its place costs a cache miss a hit when
 // the records outgrow the caches (a batch's millions of persons, reached

@@ -88,17 +88,25 @@ func TestCopyRowsReads(t *testing.T) {
 	}
 }
 
+// connectNew connects to a new test database, closed with the test.
+func connectNew(t *testing.T) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
+}
+
 // TestVisitCopyRoundTrip copies visits through PostgreSQL and reads
 // every column back: NULL and set ends, times in other zones and before
 // PostgreSQL's epoch, nanoseconds cut to microseconds, and enough rows
 // for several batches.
 func TestVisitCopyRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := connectNew(t)
 	hcm := time.FixedZone("ICT", 7*3600)
 	venue := func(i int) tracing.VenueID { return tracing.VenueID(fmt.Sprintf("%032x", i)) }
 	key := func(i int) tracing.PersonKey {
@@ -169,11 +177,7 @@ func TestVisitCopyRoundTrip(t *testing.T) {
 // empty numbers, first sightings in other zones, in the chunk's order.
 func TestPersonArraysRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := connectNew(t)
 	hcm := time.FixedZone("ICT", 7*3600)
 	persons := []tracing.Person{
 		{Key: tracing.PersonKey{1}, Name: "Nguyễn Thị Ánh", Phone: "0912345678", FirstSeen: time.Date(2026, 11, 24, 8, 30, 0, 1_500, hcm)},

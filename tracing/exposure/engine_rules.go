@@ -232,9 +232,7 @@ type groupKey interface {
 func (g *dayGroups[K]) reset(days, n int) {
 	g.words = (days + 63) / 64
 	g.keys, g.bits, g.next = g.keys[:0], g.bits[:0], g.next[:0]
-	if len(g.at) < n {
-		g.at = append(g.at, make([]uint64, n-len(g.at))...)
-	}
+	g.at = growTo(g.at, n)
 	g.gen++
 	if g.gen == 0 {
 		clear(g.at)
@@ -453,9 +451,6 @@ func (c *source) residences() {
 			epi: tier == Epi})
 	}
 	for gi, k := range lg.keys {
-		if c.drops(k.to, c.rules.LineTier) {
-			continue
-		}
 		if c.out.lines == nil {
 			c.out.lines = make([]LineEvidence, len(lines))
 			for i, l := range lines {
